@@ -1,0 +1,40 @@
+# procure: two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app procure
+
+.PHONY: run test test-sqlite test-postgres install install-test translations lint migrate-check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d procure/translations
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
+
+# The whole suite on SQLite, then again on PostgreSQL when PROCURE_TEST_DATABASE_URL is set.
+test: install
+	env -u PROCURE_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$PROCURE_TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$PROCURE_TEST_DATABASE_URL"; \
+		$(BIN)/pytest $(PYTEST_ARGS); \
+	fi
+
+lint: install
+	$(BIN)/ruff check procure tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Users, roles, login, personal API tokens, and the one module with role and scope checks."""

@@ -1,0 +1,206 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from procure.auth import operations as ops
+from procure.auth.forms import (
+    ConfirmForm,
+    LoginForm,
+    PasswordResetForm,
+    RoleForm,
+    TokenForm,
+    UserCreateForm,
+)
+from procure.auth.models import ApiToken, User
+from procure.auth.permissions import role_required, scoped, users_condition
+from procure.auth.roles import ADMIN, ROLE_LABELS
+from procure.core.errors import OperationError
+from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.extensions import db
+from procure.organisations.models import Municipality, Provider
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and not urlsplit(target).netloc and target.startswith("/") \
+            and not target.startswith("//"):
+        return target
+    return url_for("main.dashboard")
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        ip = request.remote_addr or "-"
+        if ops.login_throttled(form.email.data, ip):
+            flash(_("Te veel mislukte inlogpogingen. Probeer het over %(n)d minuten opnieuw.",
+                    n=current_app.config["LOGIN_THROTTLE_MINUTES"]), "error")
+            return render_template("auth/login.html", form=form), 429
+        user = ops.authenticate(form.email.data, form.password.data, ip)
+        if user is None:
+            flash(_("Onbekend e-mailadres of onjuist wachtwoord, of het account is niet actief."),
+                  "error")
+            return render_template("auth/login.html", form=form), 401
+        login_user(user)
+        flash(_("U bent ingelogd."), "success")
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/uitloggen")
+@login_required
+def logout():
+    logout_user()
+    flash(_("U bent uitgelogd."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/taal/<code>")
+def set_language(code):
+    from flask import session
+
+    if code in current_app.config["LANGUAGES"]:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            ops.set_locale(current_user, code)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/profiel", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        _token, new_token = ops.create_token(current_user, form.name.data)
+        flash(_("Token aangemaakt. Kopieer het nu: het wordt niet opnieuw getoond."), "success")
+    tokens = db.session.execute(
+        select(ApiToken).where(ApiToken.user_id == current_user.id)
+        .order_by(ApiToken.created_at.desc())
+    ).scalars().all()
+    return render_template("auth/profile.html", form=form, tokens=tokens, new_token=new_token,
+                           confirm=ConfirmForm())
+
+
+@bp.post("/profiel/tokens/<int:token_id>/intrekken")
+@login_required
+def revoke_token(token_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    try:
+        ops.revoke_token(token)
+        flash(_("Token ingetrokken."), "success")
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("auth.profile"))
+
+
+# -- user administration (admin only) -----------------------------------------------------
+
+def _fill_affiliation_choices(form):
+    municipalities = db.session.execute(
+        scoped(select(Municipality), Municipality).order_by(Municipality.name)
+    ).scalars()
+    form.municipality_id.choices = [(0, "—")] + [(m.id, m.name) for m in municipalities]
+    providers = db.session.execute(select(Provider).order_by(Provider.name)).scalars()
+    form.provider_id.choices = [(0, "—")] + [(p.id, p.name) for p in providers]
+
+
+@bp.get("/beheer/gebruikers")
+@role_required(ADMIN)
+def users():
+    stmt = select(User).where(users_condition())
+    q = request.args.get("q", "").strip()
+    if q:
+        stmt = stmt.where(User.email.ilike(like_pattern(q)) | User.name.ilike(like_pattern(q)))
+    role = request.args.get("role", "")
+    if role:
+        stmt = stmt.where(User.role == role)
+    stmt, sort, direction = apply_sort(
+        stmt, {"email": User.email, "name": User.name, "role": User.role}, "email")
+    page = paginate(stmt, *page_args())
+    return render_template("auth/users.html", page=page, q=q, role=role, sort=sort,
+                           direction=direction, role_labels=ROLE_LABELS)
+
+
+@bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
+@role_required(ADMIN)
+def user_create():
+    form = UserCreateForm()
+    _fill_affiliation_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = ops.create_user(
+                email=form.email.data, name=form.name.data, role=form.role.data,
+                password=form.password.data,
+                region_id=None if form.role.data == "provider" else current_user.region_id,
+                municipality_id=form.municipality_id.data or None,
+                provider_id=form.provider_id.data or None,
+            )
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Gebruiker %(email)s aangemaakt.", email=user.email), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form)
+
+
+def _user_or_404(user_id) -> User:
+    user = db.session.execute(
+        select(User).where(User.id == user_id, users_condition())
+    ).scalar()
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def user_edit(user_id):
+    user = _user_or_404(user_id)
+    role_form = RoleForm(prefix="role", obj=user)
+    _fill_affiliation_choices(role_form)
+    password_form = PasswordResetForm(prefix="pw")
+    if "role-role" in request.form and role_form.validate_on_submit():
+        try:
+            ops.change_role(user, role_form.role.data,
+                            municipality_id=role_form.municipality_id.data or None,
+                            provider_id=role_form.provider_id.data or None)
+            flash(_("Rol gewijzigd."), "success")
+            return redirect(url_for("auth.user_edit", user_id=user.id))
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+    elif "pw-password" in request.form and password_form.validate_on_submit():
+        try:
+            ops.reset_password(user, password_form.password.data)
+            flash(_("Wachtwoord opnieuw ingesteld."), "success")
+            return redirect(url_for("auth.user_edit", user_id=user.id))
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+    return render_template("auth/user_edit.html", user=user, role_form=role_form,
+                           password_form=password_form, confirm=ConfirmForm())
+
+
+@bp.post("/beheer/gebruikers/<int:user_id>/actief")
+@role_required(ADMIN)
+def user_set_active(user_id):
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        ops.set_active(user, active, actor=current_user)
+        flash(_("Gebruiker geactiveerd.") if active else _("Gebruiker gedeactiveerd."), "success")
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    return redirect(url_for("auth.user_edit", user_id=user.id))

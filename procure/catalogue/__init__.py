@@ -1,0 +1,1 @@
+"""Catalogus (see SPEC section 3)."""

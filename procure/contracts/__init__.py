@@ -1,0 +1,1 @@
+"""Contracten (see SPEC section 3)."""

@@ -1,0 +1,68 @@
+"""Search, sorting and pagination for list pages and the API, shared by every domain."""
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+from sqlalchemy import Select, func, select
+
+from procure.extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def as_meta(self) -> dict:
+        return {"page": self.page, "per_page": self.per_page, "total": self.total,
+                "pages": self.pages}
+
+
+def page_args(default_per_page: int | None = None, max_per_page: int | None = None):
+    """page and per_page from the query string, clamped to sane bounds."""
+    cfg = current_app.config
+    default = default_per_page or cfg["LIST_PER_PAGE"]
+    maximum = max_per_page or cfg["API_MAX_PER_PAGE"]
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = request.args.get("per_page", default, type=int) or default
+    return max(page, 1), min(max(per_page, 1), maximum)
+
+
+def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True) -> Page:
+    """Two queries whatever the size: one count, one page of rows."""
+    total = db.session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    items = list(rows.scalars().unique() if scalars else rows.all())
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def apply_sort(stmt: Select, allowed: dict, default: str) -> tuple[Select, str, str]:
+    """Order by a whitelisted column named in ?sort=, direction from ?dir= (asc/desc)."""
+    key = request.args.get("sort", default)
+    if key not in allowed:
+        key = default
+    direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    column = allowed[key]
+    stmt = stmt.order_by(column.desc() if direction == "desc" else column.asc())
+    return stmt, key, direction
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

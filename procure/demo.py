@@ -1,0 +1,132 @@
+"""Demo data from the seed documents: three regions, their municipalities, a dozen providers
+(fictional names) and one user per role per region. Idempotent: rerunning adds nothing twice.
+
+Domain packages add their own demo data in procure/<domain>/demo.py with a `load()`
+function; they run after the organisations, in DOMAINS order.
+"""
+
+import importlib
+import importlib.util
+
+from sqlalchemy import select
+
+from procure.auth import operations as auth_ops
+from procure.auth.models import User
+from procure.extensions import db
+from procure.organisations.models import ConsortiumMember, Municipality, Provider, Region
+
+DEMO_PASSWORD = "jeugdhulp-demo-2026"  # noqa: S105 (public demo log-in, see README)
+
+REGIONS = [
+    {
+        "short_code": "wbo", "name": "Regio West-Brabant-Oost Jeugd (Regio WBO Jeugd)",
+        "kvk_number": "76543210", "address": "Claudius Prinsenlaan 10, 4811 DJ Breda",
+        "municipalities": [("Altena", "1959"), ("Breda", "0758"), ("Drimmelen", "1719"),
+                           ("Geertruidenberg", "0779"), ("Oosterhout", "0826")],
+    },
+    {
+        "short_code": "e10", "name": "Een 10 voor de Jeugd",
+        "kvk_number": "71234567", "address": "Markt 2, 5701 RK Helmond",
+        "municipalities": [("Helmond", "0794"), ("Veldhoven", "0861"), ("Asten", "0743"),
+                           ("Deurne", "0762"), ("Gemert-Bakel", "1652"), ("Laarbeek", "1659"),
+                           ("Someren", "0847"), ("Geldrop-Mierlo", "1771"), ("Nuenen", "0820"),
+                           ("Son en Breugel", "0848"), ("Waalre", "0866")],
+    },
+    {
+        "short_code": "svj", "name": "Samen voor Jeugd",
+        "kvk_number": "73456789", "address": "Stadhuisplein 10, 5611 EM Eindhoven",
+        "municipalities": [("Bergeijk", "1724"), ("Best", "0753"), ("Bladel", "1728"),
+                           ("Cranendonck", "1706"), ("Eersel", "0770"), ("Eindhoven", "0772"),
+                           ("Heeze-Leende", "1658"), ("Oirschot", "0823"),
+                           ("Reusel-De Mierden", "1667"), ("Valkenswaard", "0858")],
+    },
+]
+
+# Fictional providers with valid-format KvK (8 digits) and AGB codes.
+PROVIDERS = [
+    ("kompas", "Stichting Kompas Jeugdhulp", "41098765", "98000001", "Breda"),
+    ("linde", "De Linde Jeugd en Gezin", "52345671", "98000002", "Oosterhout"),
+    ("baken", "Het Baken Ambulante Zorg", "60012345", "98000003", "Helmond"),
+    ("vlinder", "Vlindertuin Dagbehandeling B.V.", "61234509", "98000004", "Eindhoven"),
+    ("horizon", "Horizon Verblijf en Crisis", "39876543", "98000005", "Tilburg"),
+    ("stapsteen", "Stapsteen Begeleid Wonen", "70123456", "98000006", "Deurne"),
+    ("brug", "De Brug Specialistische GGZ", "58765432", "98000007", "Veldhoven"),
+    ("kinderkracht", "KinderKracht Praktijk", "80011223", "98000008", "Best"),
+    ("zonnehoek", "Zorgboerderij De Zonnehoek", "81234567", "98000009", "Bergeijk"),
+    ("wegwijzer", "Wegwijzer Vervoer en Zorg", "69012345", None, "Drimmelen"),
+    ("gezinsplein", "Gezinsplein Oosterhout", "74561230", "98000011", "Oosterhout"),
+    ("samenwest", "Samenwerkingsverband Jeugd West-Brabant", "85432109", None, "Breda"),
+]
+CONSORTIUM = ("samenwest", "kompas", ["linde", "gezinsplein"])
+
+STAFF_ROLES = ("admin", "procurement", "contract_manager", "supervisor")
+ROLE_NAMES = {"admin": "Beheerder", "procurement": "Inkoper",
+              "contract_manager": "Contractmanager", "supervisor": "Toezichthouder"}
+
+
+def _get_or_create(model, lookup: dict, **values):
+    obj = db.session.execute(select(model).filter_by(**lookup)).scalar()
+    if obj is None:
+        obj = model(**lookup, **values)
+        db.session.add(obj)
+        db.session.flush()
+    return obj
+
+
+def _ensure_user(email, name, role, **affiliation) -> None:
+    if db.session.execute(select(User.id).where(User.email == email)).first():
+        return
+    auth_ops.create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
+                         **affiliation)
+
+
+def load_organisations() -> None:
+    for spec in REGIONS:
+        region = _get_or_create(Region, {"short_code": spec["short_code"]}, name=spec["name"],
+                                kvk_number=spec["kvk_number"], address=spec["address"])
+        for name, cbs in spec["municipalities"]:
+            _get_or_create(Municipality, {"cbs_code": cbs}, name=name, region_id=region.id)
+    for short, name, kvk, agb, city in PROVIDERS:
+        _get_or_create(Provider, {"short_code": short}, name=name, kvk_number=kvk, agb_code=agb,
+                       address=f"Hoofdstraat 1, {city}", contact_name="Contactpersoon",
+                       contact_email=f"info@{short}.example.org",
+                       is_consortium=short == CONSORTIUM[0])
+    consortium_code, lead_code, member_codes = CONSORTIUM
+    by_code = {p.short_code: p for p in db.session.execute(select(Provider)).scalars()}
+    consortium = by_code[consortium_code]
+    for code in [lead_code, *member_codes]:
+        _get_or_create(ConsortiumMember, {"consortium_id": consortium.id,
+                                          "member_id": by_code[code].id},
+                       is_lead=code == lead_code)
+    db.session.commit()
+
+
+def load_users() -> None:
+    for region in db.session.execute(select(Region).order_by(Region.id)).scalars():
+        code = region.short_code
+        for role in STAFF_ROLES:
+            _ensure_user(f"{role}.{code}@example.org", f"{ROLE_NAMES[role]} {code.upper()}",
+                         role, region_id=region.id)
+        for municipality in region.municipalities:
+            _ensure_user(f"municipality-{municipality.slug}.{code}@example.org",
+                         f"Gemeente {municipality.name}", "municipality",
+                         region_id=region.id, municipality_id=municipality.id)
+    for provider in db.session.execute(select(Provider).order_by(Provider.id)).scalars():
+        _ensure_user(f"provider.{provider.short_code}@example.org", provider.name, "provider",
+                     provider_id=provider.id)
+
+
+def load_all() -> list[str]:
+    """Load everything; returns the names of the domain steps that ran."""
+    from procure import DOMAINS
+
+    load_organisations()
+    load_users()
+    steps = []
+    for domain in DOMAINS:
+        name = f"procure.{domain}.demo"
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).load()
+            db.session.commit()
+            steps.append(domain)
+    return steps

@@ -1,0 +1,1 @@
+"""Documenten (see SPEC section 3)."""

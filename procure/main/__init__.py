@@ -1,0 +1,50 @@
+"""Dashboard, navigation, template helpers and the cross-domain registries."""
+
+from decimal import Decimal
+
+from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from procure.core.timeutil import to_local
+
+# (endpoint, label, roles that see it; None = every logged-in user)
+NAV = [
+    ("main.dashboard", _l("Dashboard"), None),
+    ("catalogue.index", _l("Catalogus"), None),
+    ("tenders.index", _l("Aanbestedingen"), None),
+    ("contracts.index", _l("Contracten"), None),
+    ("supervision.index", _l("Signalen"),
+     ("admin", "supervisor", "contract_manager", "municipality")),
+    ("documents.index", _l("Documenten"), None),
+    ("organisations.providers", _l("Organisaties"), None),
+    ("auth.users", _l("Gebruikers"), ("admin",)),
+    ("audit.index", _l("Auditlog"), ("admin",)),
+]
+
+
+def main_nav():
+    if not current_user.is_authenticated:
+        return []
+    return [(endpoint, label) for endpoint, label, roles in NAV
+            if roles is None or current_user.role in roles]
+
+
+def format_money(value) -> str:
+    if value is None:
+        return "—"
+    return "€ " + format_decimal(Decimal(value), format="#,##0.00")
+
+
+def format_moment(value, fmt: str = "%d-%m-%Y %H:%M") -> str:
+    return to_local(value).strftime(fmt) if value else "—"
+
+
+def format_day(value) -> str:
+    return value.strftime("%d-%m-%Y") if value else "—"
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(main_nav=main_nav, current_locale=lambda: str(get_locale()),
+                                 format_money=format_money)
+    app.jinja_env.filters.update(money=format_money, moment=format_moment, day=format_day)

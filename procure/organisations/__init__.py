@@ -1,0 +1,1 @@
+"""Regions, municipalities and providers (with consortia)."""

@@ -1,0 +1,1 @@
+"""Meldingen (see SPEC section 3)."""

@@ -1,0 +1,1 @@
+"""Signalen (see SPEC section 3)."""

@@ -1,0 +1,1 @@
+"""Aanbestedingen (see SPEC section 3)."""

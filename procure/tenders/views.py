@@ -1,0 +1,12 @@
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+bp = Blueprint("tenders", __name__, url_prefix="/aanbestedingen")
+
+
+@bp.get("/")
+@login_required
+def index():
+    # Placeholder until the tenders issue lands: the navigation entry already works.
+    return render_template("main/coming_soon.html", title=_l("Aanbestedingen"))

@@ -1,0 +1,87 @@
+from openapi_spec_validator import validate
+
+from procure.auth.models import ApiToken
+from procure.auth.operations import revoke_token
+from procure.extensions import db
+from tests import factories as f
+
+
+def test_no_token_gives_401_json(client):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    body = response.get_json()
+    assert body["error"]["code"] == "unauthorized"
+    assert "token" in body["error"]["message"]
+
+
+def test_session_cookie_does_not_authenticate_api(client):
+    user = f.user("procurement")
+    f.login(client, user)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_revoked_token_gives_401(client):
+    user = f.user("contract_manager")
+    raw = f.api_token(user)
+    assert client.get("/api/v1/me", headers=f.bearer(raw)).status_code == 200
+    token = db.session.query(ApiToken).filter_by(token_hash=ApiToken.hash(raw)).one()
+    revoke_token(token)
+    response = client.get("/api/v1/me", headers=f.bearer(raw))
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_token_acts_with_its_users_identity_and_scope(client):
+    user = f.user("municipality", municipality_name="Breda")
+    raw = f.api_token(user)
+    body = client.get("/api/v1/me", headers=f.bearer(raw)).get_json()
+    assert body["email"] == user.email
+    assert body["role"] == "municipality"
+    assert body["region"] == "wbo" and body["municipality"] == "Breda"
+
+
+def test_deactivated_users_token_stops_working(client):
+    from procure.auth.operations import set_active
+
+    user = f.user("supervisor")
+    raw = f.api_token(user)
+    set_active(user, False)
+    assert client.get("/api/v1/me", headers=f.bearer(raw)).status_code == 401
+
+
+def test_unknown_api_path_is_json_404(client):
+    user = f.user("procurement")
+    response = client.get("/api/v1/bestaat-niet", headers=f.bearer(f.api_token(user)))
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_openapi_document_is_valid_openapi_3(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    validate(spec)
+    assert spec["openapi"].startswith("3.")
+    assert "/me" in spec["paths"]
+
+
+def test_profile_page_creates_and_revokes_tokens(client):
+    user = f.user("procurement")
+    f.login(client, user)
+    html = f.post(client, "/profiel", {"name": "koppeling"}).get_data(as_text=True)
+    assert 'data-testid="new-token"' in html
+    raw = html.split('data-testid="new-token">')[1].split("<")[0]
+    assert client.get("/api/v1/me", headers=f.bearer(raw)).status_code == 200
+    token = db.session.query(ApiToken).filter_by(token_hash=ApiToken.hash(raw)).one()
+    f.post(client, f"/profiel/tokens/{token.id}/intrekken")
+    assert client.get("/api/v1/me", headers=f.bearer(raw)).status_code == 401
+
+
+def test_cli_token_create_prints_a_working_token(app, client):
+    user = f.user("supervisor")
+    result = app.test_cli_runner().invoke(args=["token", "create", user.email])
+    assert result.exit_code == 0, result.output
+    raw = result.output.strip()
+    assert client.get("/api/v1/me", headers=f.bearer(raw)).get_json()["id"] == user.id
+    result = app.test_cli_runner().invoke(args=["token", "create", "nobody@example.org"])
+    assert result.exit_code != 0

@@ -1,0 +1,47 @@
+from sqlalchemy import func, select
+
+from procure import demo
+from procure.auth.models import User
+from procure.extensions import db
+from procure.organisations.models import Municipality, Provider, Region
+
+
+def _counts():
+    return tuple(db.session.execute(select(func.count()).select_from(m)).scalar_one()
+                 for m in (Region, Municipality, Provider, User))
+
+
+def test_demo_loads_seed_regions_and_is_idempotent(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert demo.DEMO_PASSWORD in result.output
+    first = _counts()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert _counts() == first
+
+    regions = {r.short_code: r for r in db.session.execute(select(Region)).scalars()}
+    assert set(regions) == {"wbo", "e10", "svj"}
+    assert [m.name for m in regions["wbo"].municipalities] == [
+        "Altena", "Breda", "Drimmelen", "Geertruidenberg", "Oosterhout"]
+    assert len(regions["e10"].municipalities) == 11
+    assert len(regions["svj"].municipalities) == 10
+    providers = db.session.execute(select(Provider)).scalars().all()
+    assert len(providers) == 12
+    assert all(p.kvk_number.isdigit() and len(p.kvk_number) == 8 for p in providers)
+
+    emails = set(db.session.execute(select(User.email)).scalars())
+    for code in ("wbo", "e10", "svj"):
+        for role in ("admin", "procurement", "contract_manager", "supervisor"):
+            assert f"{role}.{code}@example.org" in emails
+    assert "municipality-breda.wbo@example.org" in emails
+    assert "provider.kompas@example.org" in emails
+
+
+def test_demo_user_can_log_in_with_printed_password(app, client):
+    app.test_cli_runner().invoke(args=["demo"])
+    from tests.factories import login
+
+    response = login(client, "procurement.wbo@example.org", demo.DEMO_PASSWORD)
+    assert response.status_code == 302
