@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d procure/translations
+	$(BIN)/pybabel compile --use-fuzzy -d procure/translations
 
 run: install
 	$(FLASK) db upgrade

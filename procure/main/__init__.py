@@ -45,6 +45,8 @@ def format_day(value) -> str:
 
 
 def init_app(app) -> None:
+    from procure.main.panels import panels_for
+
     app.jinja_env.globals.update(main_nav=main_nav, current_locale=lambda: str(get_locale()),
-                                 format_money=format_money)
+                                 format_money=format_money, panels_for=panels_for)
     app.jinja_env.filters.update(money=format_money, moment=format_moment, day=format_day)

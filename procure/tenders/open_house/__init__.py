@@ -1,0 +1,1 @@
+"""The open house (toelatingsprocedure): entry moments, applications, admissions."""
