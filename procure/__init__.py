@@ -12,7 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # One package per domain. Each may have models, views (bp), api, cli (a click group `cli`)
 # and an `init_app(app)` hook; missing modules are simply skipped.
-DOMAINS = ("organisations", "auth", "audit", "main", "catalogue", "contracts", "tenders",
+DOMAINS = ("core", "organisations", "auth", "audit", "main", "catalogue", "contracts", "tenders",
            "tenders.open_house", "supervision", "reminders", "documents")
 
 __all__ = ["ConfigError", "create_app"]

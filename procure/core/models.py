@@ -1,0 +1,3 @@
+"""Models of the shared building blocks (imported so Alembic sees them)."""
+
+from procure.core.uploads import StoredFile  # noqa: F401
