@@ -85,3 +85,32 @@ def test_cli_token_create_prints_a_working_token(app, client):
     assert client.get("/api/v1/me", headers=f.bearer(raw)).get_json()["id"] == user.id
     result = app.test_cli_runner().invoke(args=["token", "create", "nobody@example.org"])
     assert result.exit_code != 0
+
+
+def test_list_pagination_convention_and_per_page_maximum(client):
+    for i in range(7):
+        f.provider(f"p{i}", f"Aanbieder {i:02d}")
+    raw = f.api_token(f.user("procurement"))
+    body = client.get("/api/v1/providers?per_page=3&page=2", headers=f.bearer(raw)).get_json()
+    assert body["meta"] == {"page": 2, "per_page": 3, "total": 7, "pages": 3}
+    assert [p["name"] for p in body["items"]] == ["Aanbieder 03", "Aanbieder 04",
+                                                 "Aanbieder 05"]
+    body = client.get("/api/v1/providers?per_page=5000", headers=f.bearer(raw)).get_json()
+    assert body["meta"]["per_page"] == 100
+
+
+def test_provider_token_sees_only_its_own_provider(client):
+    f.provider("kompas", "Stichting Kompas")
+    f.provider("linde", "De Linde")
+    raw = f.api_token(f.user("provider", provider_code="kompas"))
+    body = client.get("/api/v1/providers", headers=f.bearer(raw)).get_json()
+    assert [p["short_code"] for p in body["items"]] == ["kompas"]
+    assert client.get("/api/v1/providers/linde", headers=f.bearer(raw)).status_code == 404
+    assert client.get("/api/v1/providers/kompas", headers=f.bearer(raw)).status_code == 200
+
+
+def test_municipality_token_sees_only_its_region(client):
+    f.region("e10")
+    raw = f.api_token(f.user("municipality", "wbo", municipality_name="Breda"))
+    body = client.get("/api/v1/regions", headers=f.bearer(raw)).get_json()
+    assert [r["short_code"] for r in body["items"]] == ["wbo"]
