@@ -1,15 +1,25 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from procure.auth.models import User
-from procure.auth.permissions import get_scoped_or_404, scoped, users_condition
-from procure.auth.roles import ADMIN
+from procure.auth.permissions import (
+    get_scoped_or_404,
+    role_required,
+    scoped,
+    users_condition,
+)
+from procure.auth.roles import ADMIN, PROCUREMENT
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
+from procure.core.errors import OperationError
+from procure.organisations import operations as ops
+from procure.organisations.forms import MunicipalityForm, ProviderForm, RegionForm
 from procure.organisations.models import ConsortiumMember, Provider, Region
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisaties")
@@ -50,6 +60,51 @@ def provider(provider_id):
         .where(ConsortiumMember.member_id == row.id)
     ).scalars().all()
     return render_template("organisations/provider.html", provider=row, member_of=member_of)
+
+
+@bp.route("/regio/beheer", methods=["GET", "POST"])
+@role_required(ADMIN)
+def region_admin():
+    if current_user.region_id is None:
+        abort(404)
+    region = get_scoped_or_404(Region, current_user.region_id)
+    region_form = RegionForm(prefix="region", obj=region)
+    municipality_form = MunicipalityForm(prefix="mun")
+    try:
+        if "region-name" in request.form and region_form.validate_on_submit():
+            ops.update_region(region, name=region_form.name.data,
+                              kvk_number=region_form.kvk_number.data,
+                              address=region_form.address.data)
+            flash(_("Regiogegevens opgeslagen."), "success")
+            return redirect(url_for("organisations.region_admin"))
+        if "mun-name" in request.form and municipality_form.validate_on_submit():
+            ops.add_municipality(region, name=municipality_form.name.data,
+                                 cbs_code=municipality_form.cbs_code.data)
+            flash(_("Gemeente toegevoegd."), "success")
+            return redirect(url_for("organisations.region_admin"))
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    return render_template("organisations/region_admin.html", region=region,
+                           region_form=region_form, municipality_form=municipality_form)
+
+
+@bp.route("/aanbieders/nieuw", methods=["GET", "POST"])
+@role_required(ADMIN, PROCUREMENT)
+def provider_create():
+    form = ProviderForm()
+    if form.validate_on_submit():
+        try:
+            provider = ops.create_provider(
+                short_code=form.short_code.data, name=form.name.data,
+                kvk_number=form.kvk_number.data.strip(),
+                agb_code=(form.agb_code.data or "").strip() or None,
+                address=form.address.data)
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Aanbieder %(name)s toegevoegd.", name=provider.name), "success")
+            return redirect(url_for("organisations.provider", provider_id=provider.id))
+    return render_template("organisations/provider_form.html", form=form)
 
 
 @dashboard_card
