@@ -22,6 +22,7 @@ class ProviderForm(FlaskForm):
     short_code = StringField(_l("Korte code"), validators=[DataRequired(_l("Vul een code in."))])
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")),
                                                Length(max=200)])
-    kvk_number = StringField(_l("KvK-nummer"), validators=[DataRequired(_l("Vul het KvK-nummer in."))])
+    kvk_number = StringField(_l("KvK-nummer"),
+                             validators=[DataRequired(_l("Vul het KvK-nummer in."))])
     agb_code = StringField(_l("AGB-code"), validators=[Optional()])
     address = StringField(_l("Adres"), validators=[Optional(), Length(max=300)])

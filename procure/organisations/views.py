@@ -1,8 +1,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -14,10 +13,10 @@ from procure.auth.permissions import (
     users_condition,
 )
 from procure.auth.roles import ADMIN, PROCUREMENT
+from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
-from procure.core.errors import OperationError
 from procure.organisations import operations as ops
 from procure.organisations.forms import MunicipalityForm, ProviderForm, RegionForm
 from procure.organisations.models import ConsortiumMember, Provider, Region
