@@ -1,18 +1,33 @@
 """Catalogue (PDC) models. Owned by the catalogue issue; other domains rely on the
 columns marked INTERFACE below, so keep them (add freely)."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.auth.permissions import Scope
-from procure.core.types import Money
+from procure.core.types import Money, UTCDateTime, utcnow
 from procure.extensions import db
 
 VARIANTS = ("effort", "output", "task")  # inspanningsgericht / outputgericht / taakgericht
 PRODUCT_STATUSES = ("concept", "vastgesteld", "vervallen")
+
+VARIANT_LABELS = {
+    "effort": _l("Inspanningsgericht"),
+    "output": _l("Outputgericht"),
+    "task": _l("Taakgericht"),
+}
+STATUS_LABELS = {
+    "concept": _l("Concept"),
+    "vastgesteld": _l("Vastgesteld"),
+    "vervallen": _l("Vervallen"),
+}
+# The fixed list of units (iJw-style eenheden); a task-oriented product has no unit price.
+UNITS = ("minuut", "uur", "dagdeel", "dag", "etmaal", "week", "maand", "jaar", "stuks", "rit",
+         "kilometer", "euro")
 
 
 class TaskArea(db.Model):
@@ -25,6 +40,7 @@ class TaskArea(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
 
     def __str__(self) -> str:
         return self.name
@@ -32,10 +48,12 @@ class TaskArea(db.Model):
 
 class Product(db.Model):
     """One version of a product card. A new version of a fixed card is a new row with the
-    same code and a later valid_from; contracts point at the row (version) they used."""
+    same code and a later valid_from; contracts point at the row (version) they used.
+    Exactly one row per (region, code) has is_current set: the latest version."""
 
     __tablename__ = "products"
-    __table_args__ = (UniqueConstraint("region_id", "code", "version"),)
+    __table_args__ = (UniqueConstraint("region_id", "code", "version"),
+                      Index("ix_products_region_current", "region_id", "is_current", "code"))
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
     # INTERFACE: id, region_id, code, name, task_area_id, variant, unit, status, version,
@@ -53,16 +71,64 @@ class Product(db.Model):
     valid_from: Mapped[date] = mapped_column()
     valid_to: Mapped[date | None] = mapped_column()
 
+    # Extensions (catalogue issue)
+    criteria: Mapped[str] = mapped_column(Text, default="")
+    target_group: Mapped[str] = mapped_column(Text, default="")
+    is_current: Mapped[bool] = mapped_column(default=True)
+    change_note: Mapped[str] = mapped_column(String(500), default="")
+    fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
     task_area: Mapped[TaskArea | None] = relationship()
     tariffs: Mapped[list["Tariff"]] = relationship(back_populates="product",
-                                                   order_by="Tariff.year")
+                                                   order_by="Tariff.year",
+                                                   cascade="all, delete-orphan")
 
     @property
     def category(self) -> str:
         return self.code[:2]
 
+    @property
+    def variant_label(self) -> str:
+        return str(VARIANT_LABELS.get(self.variant, self.variant))
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def has_unit_price(self) -> bool:
+        return self.variant != "task"
+
+    def tariff_for(self, year: int) -> "Tariff | None":
+        return next((t for t in self.tariffs if t.year == year), None)
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class IndexationRun(db.Model):
+    """One yearly indexation: next year's tariffs from this year's with a percentage."""
+
+    __tablename__ = "indexation_runs"
+    __table_args__ = (UniqueConstraint("region_id", "to_year"),)
+    __scope__ = Scope(region="region_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    from_year: Mapped[int] = mapped_column()
+    to_year: Mapped[int] = mapped_column()
+    percentage: Mapped[str] = mapped_column(String(12))  # exact decimal as text, e.g. "3.35"
+    tariff_count: Mapped[int] = mapped_column(default=0)
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def percentage_decimal(self) -> Decimal:
+        return Decimal(self.percentage)
 
 
 class Tariff(db.Model):
@@ -74,8 +140,15 @@ class Tariff(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     year: Mapped[int] = mapped_column()
     price: Mapped[Decimal] = mapped_column(Money)
+    indexation_run_id: Mapped[int | None] = mapped_column(ForeignKey("indexation_runs.id"),
+                                                          index=True)
 
     product: Mapped[Product] = relationship(back_populates="tariffs")
+    indexation_run: Mapped[IndexationRun | None] = relationship()
+
+    @property
+    def indexation_applied(self) -> bool:
+        return self.indexation_run_id is not None
 
 
 class CodeTranslation(db.Model):
@@ -91,6 +164,16 @@ class CodeTranslation(db.Model):
     new_task_area: Mapped[str] = mapped_column(String(200), default="")
     new_variant: Mapped[str] = mapped_column(String(10), default="")
     new_contract: Mapped[str] = mapped_column(String(200), default="")
+    # Extensions: "54002 (gedeeltelijk)" splits over two rows; a label such as
+    # "Vervoer rolstoel 0-19 km"; a free note ("Dyslexie kopen we los in.").
+    partial: Mapped[bool] = mapped_column(default=False)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def variant_label(self) -> str:
+        return str(VARIANT_LABELS.get(self.new_variant, self.new_variant))
 
 
 class MaatwerkCode(db.Model):

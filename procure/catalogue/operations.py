@@ -1,0 +1,604 @@
+"""Catalogue operations: the only place that changes product cards, tariffs, translations and
+custom-care codes. Every change is validated first and written to the audit log."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from procure.audit import record
+from procure.catalogue.models import (
+    PRODUCT_STATUSES,
+    UNITS,
+    VARIANTS,
+    CodeTranslation,
+    IndexationRun,
+    MaatwerkCode,
+    Product,
+    Tariff,
+    TaskArea,
+)
+from procure.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from procure.core.operations import operation
+from procure.core.states import StateMachine
+from procure.core.timeutil import today_local
+from procure.core.types import CENT, utcnow
+from procure.extensions import db
+
+CODE_RE = re.compile(r"^\d{2}[0-9A-Z]{3}$")
+ENTRY_MONTHS = (1, 4, 7, 10)  # entry moments: 1 January, 1 April, 1 July, 1 October
+CARD_FIELDS = ("name", "description", "task_area_id", "variant", "unit", "criteria",
+               "target_group")
+MAATWERK_PREFIX = "MW"
+
+PRODUCT_STATES = StateMachine(
+    "productkaart",
+    {"concept": {"vastgesteld", "vervallen"}, "vastgesteld": {"vervallen"}},
+    {"concept": _l("concept"), "vastgesteld": _l("vastgesteld"), "vervallen": _l("vervallen")},
+)
+
+
+# -- pure helpers ------------------------------------------------------------------------
+
+def normalise_code(code) -> str:
+    """'45a53 ' -> '45A53'; raises ValidationFailed with a Dutch message when invalid."""
+    text = str(code or "").strip().upper()
+    if not CODE_RE.match(text):
+        raise ValidationFailed(
+            _l("Ongeldige productcode '%(code)s': een productcode heeft 5 tekens, de eerste "
+               "twee zijn cijfers (de productcategorie), daarna 3 cijfers of hoofdletters, "
+               "bijvoorbeeld 45A53 of 54001.", code=str(code or "").strip()),
+            field="code")
+    return text
+
+
+def next_entry_moment(day: date | None = None) -> date:
+    """The first entry moment (1 Jan / 1 Apr / 1 Jul / 1 Oct) strictly after `day`."""
+    day = day or today_local()
+    for month in ENTRY_MONTHS:
+        candidate = date(day.year, month, 1)
+        if candidate > day:
+            return candidate
+    return date(day.year + 1, 1, 1)
+
+
+def parse_price(value, field: str = "price") -> Decimal:
+    """An exact euro amount (Decimal or text such as '71,40'); never a float."""
+    if isinstance(value, float):
+        raise ValidationFailed(_l("Geldbedragen worden nooit als kommagetal (float) "
+                                  "doorgegeven."), field=field)
+    text = str(value).strip().replace("€", "").replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_l("'%(v)s' is geen geldig bedrag.", v=str(value)),
+                               field=field) from None
+    if not amount.is_finite():
+        raise ValidationFailed(_l("'%(v)s' is geen geldig bedrag.", v=str(value)), field=field)
+    if amount <= 0:
+        raise ValidationFailed(_l("Een tarief moet groter zijn dan nul."), field=field)
+    if amount != amount.quantize(CENT):
+        raise ValidationFailed(_l("Een tarief heeft hoogstens twee decimalen (hele centen)."),
+                               field=field)
+    if amount >= Decimal("10000000"):
+        raise ValidationFailed(_l("Dit tarief is onwaarschijnlijk hoog."), field=field)
+    return amount.quantize(CENT)
+
+
+def parse_percentage(value) -> Decimal:
+    if isinstance(value, float):
+        raise ValidationFailed(_l("Geef het percentage als tekst of Decimal."),
+                               field="percentage")
+    try:
+        pct = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_l("'%(v)s' is geen geldig percentage.", v=str(value)),
+                               field="percentage") from None
+    if not pct.is_finite() or pct <= Decimal("-50") or pct > Decimal("50"):
+        raise ValidationFailed(_l("Het indexatiepercentage moet tussen -50 en 50 liggen."),
+                               field="percentage")
+    if pct != pct.quantize(Decimal("0.001")):
+        raise ValidationFailed(_l("Het percentage heeft hoogstens drie decimalen."),
+                               field="percentage")
+    return pct.normalize() if pct != 0 else Decimal("0")
+
+
+def indexed_price(price: Decimal, pct: Decimal) -> Decimal:
+    """price x (1 + pct/100), rounded to whole cents, half up (exact decimal arithmetic)."""
+    return (Decimal(price) * (Decimal(100) + pct) / Decimal(100)).quantize(
+        CENT, rounding=ROUND_HALF_UP)
+
+
+def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -> list[dict]:
+    """Every problem with a card's fields, as [{field, message}] (nothing raised)."""
+    errors = []
+
+    def add(field, message):
+        errors.append({"field": field, "message": message})
+
+    try:
+        normalise_code(values.get("code"))
+    except ValidationFailed as exc:
+        add("code", exc.message)
+    if not str(values.get("name") or "").strip():
+        add("name", _l("Vul een naam in."))
+    elif len(str(values["name"]).strip()) > 200:
+        add("name", _l("De naam is te lang (maximaal 200 tekens)."))
+    variant = values.get("variant")
+    if variant not in VARIANTS:
+        add("variant", _l("Kies een uitvoeringsvariant: inspanningsgericht (effort), "
+                          "outputgericht (output) of taakgericht (task)."))
+    unit = values.get("unit") or None
+    if unit is not None and unit not in UNITS:
+        add("unit", _l("Onbekende eenheid '%(u)s'; kies uit: %(units)s.", u=unit,
+                       units=", ".join(UNITS)))
+    tariffs = values.get("tariffs") or {}
+    if variant in ("effort", "output"):
+        if unit is None:
+            add("unit", _l("Een inspannings- of outputgericht product heeft een eenheid."))
+        if require_tariff and not tariffs:
+            add("tariffs", _l("Een inspannings- of outputgericht product heeft een "
+                              "tarief (prijs per eenheid)."))
+    if variant == "task" and tariffs:
+        add("tariffs", _l("Een taakgericht product heeft geen prijs per eenheid: laat het "
+                          "tarief leeg."))
+    valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
+    if not isinstance(valid_from, date):
+        add("valid_from", _l("Vul een geldige ingangsdatum in."))
+    if valid_to is not None and not isinstance(valid_to, date):
+        add("valid_to", _l("Vul een geldige einddatum in."))
+    elif isinstance(valid_from, date) and valid_to is not None and valid_to < valid_from:
+        add("valid_to", _l("De einddatum ligt voor de ingangsdatum."))
+    status = values.get("status", "concept")
+    if status not in PRODUCT_STATUSES:
+        add("status", _l("Onbekende status '%(s)s'.", s=status))
+    task_area_id = values.get("task_area_id")
+    if task_area_id is not None:
+        area = db.session.get(TaskArea, task_area_id)
+        if area is None or area.region_id != region_id:
+            add("task_area_id", _l("Onbekend taakgebied."))
+    for year, price in tariffs.items():
+        if not isinstance(year, int) or not 2000 <= year <= 2100:
+            add("tariffs", _l("Ongeldig tariefjaar '%(y)s'.", y=year))
+            continue
+        try:
+            parse_price(price, field="tariffs")
+        except ValidationFailed as exc:
+            add("tariffs", _l("Tarief %(y)s: %(m)s", y=year, m=str(exc.message)))
+    return errors
+
+
+def _raise_first(errors: list[dict]) -> None:
+    if errors:
+        first = errors[0]
+        raise ValidationFailed(first["message"], field=first["field"], errors=errors)
+
+
+def _overlapping(region_id, code, start: date, end: date | None, exclude_ids=()):
+    stmt = select(Product).where(Product.region_id == region_id, Product.code == code,
+                                 (Product.valid_to.is_(None)) | (Product.valid_to >= start))
+    if end is not None:
+        stmt = stmt.where(Product.valid_from <= end)
+    if exclude_ids:
+        stmt = stmt.where(Product.id.not_in(list(exclude_ids)))
+    return db.session.execute(stmt.limit(1)).scalar()
+
+
+def _duplicate_error(code: str, other: Product) -> Conflict:
+    return Conflict(
+        _l("Productcode %(code)s bestaat al in deze regio voor deze geldigheidsperiode "
+           "(versie %(v)d, geldig vanaf %(d)s). Een productcode is uniek per regio en "
+           "geldigheidsperiode.", code=code, v=other.version,
+           d=other.valid_from.strftime("%d-%m-%Y")),
+        field="code")
+
+
+def snapshot(product: Product) -> dict:
+    return {"code": product.code, "version": product.version, "name": product.name,
+            "description": product.description, "task_area_id": product.task_area_id,
+            "variant": product.variant, "unit": product.unit, "status": product.status,
+            "valid_from": product.valid_from, "valid_to": product.valid_to,
+            "criteria": product.criteria, "target_group": product.target_group}
+
+
+def current_version(region_id: int, code: str) -> Product | None:
+    return db.session.execute(
+        select(Product).where(Product.region_id == region_id, Product.code == code,
+                              Product.is_current.is_(True))).scalar()
+
+
+def _clean(values: dict) -> dict:
+    out = dict(values)
+    for key in ("name", "description", "criteria", "target_group"):
+        if key in out:
+            out[key] = str(out[key] or "").strip()
+    if "unit" in out:
+        out["unit"] = out["unit"] or None
+    if "code" in out:
+        out["code"] = str(out["code"] or "").strip().upper()
+    return out
+
+
+# -- task areas --------------------------------------------------------------------------
+
+@operation
+def ensure_task_area(region_id: int, code: str, name: str, description: str = "") -> TaskArea:
+    code = (code or "").strip()
+    if not code or not (name or "").strip():
+        raise ValidationFailed(_l("Een taakgebied heeft een code en een naam."), field="code")
+    area = db.session.execute(select(TaskArea).where(TaskArea.region_id == region_id,
+                                                     TaskArea.code == code)).scalar()
+    if area is None:
+        area = TaskArea(region_id=region_id, code=code, name=name.strip(),
+                        description=description or "")
+        db.session.add(area)
+        record("task_area.created", area, new={"code": code, "name": area.name})
+    elif area.name != name.strip() or (area.description or "") != (description or ""):
+        old = {"name": area.name, "description": area.description}
+        area.name, area.description = name.strip(), description or ""
+        record("task_area.updated", area, old=old,
+               new={"name": area.name, "description": area.description})
+    return area
+
+
+# -- product cards -----------------------------------------------------------------------
+
+@operation
+def create_product(region_id: int, *, code, name, variant, valid_from: date, unit=None,
+                   description="", task_area_id=None, criteria="", target_group="",
+                   valid_to: date | None = None, price=None, tariffs: dict | None = None,
+                   status: str = "concept", change_note: str = "") -> Product:
+    """A new product card (version 1, or the next version after an expired card)."""
+    tariffs = dict(tariffs or {})
+    if price not in (None, ""):
+        tariffs[valid_from.year if isinstance(valid_from, date) else 0] = price
+    values = _clean({"code": code, "name": name, "variant": variant, "unit": unit,
+                     "description": description, "task_area_id": task_area_id,
+                     "criteria": criteria, "target_group": target_group,
+                     "valid_from": valid_from, "valid_to": valid_to, "tariffs": tariffs,
+                     "status": status})
+    _raise_first(card_errors(values, region_id, require_tariff=True))
+    code = values["code"]
+    if status == "vervallen":
+        raise ValidationFailed(_l("Een nieuwe productkaart kan niet vervallen zijn."),
+                               field="status")
+    other = _overlapping(region_id, code, valid_from, valid_to)
+    if other is not None:
+        raise _duplicate_error(code, other)
+    previous = current_version(region_id, code)
+    if previous is not None and previous.status != "vervallen":
+        raise _duplicate_error(code, previous)
+    version = (db.session.execute(select(func.max(Product.version)).where(
+        Product.region_id == region_id, Product.code == code)).scalar() or 0) + 1
+    if previous is not None:
+        previous.is_current = False
+    product = Product(region_id=region_id, code=code, version=version, name=values["name"],
+                      description=values["description"], task_area_id=task_area_id,
+                      variant=variant, unit=values["unit"], status=status,
+                      valid_from=valid_from, valid_to=valid_to, criteria=values["criteria"],
+                      target_group=values["target_group"], is_current=True,
+                      change_note=change_note or "",
+                      fixed_at=utcnow() if status == "vastgesteld" else None)
+    db.session.add(product)
+    for year, amount in sorted(tariffs.items()):
+        product.tariffs.append(Tariff(year=year, price=parse_price(amount)))
+    db.session.flush()
+    record("product.created", product, new={
+        **snapshot(product), "tariffs": {t.year: t.price for t in product.tariffs}})
+    return product
+
+
+@operation
+def update_product(product: Product, values: dict, *, valid_from: date | None = None,
+                   change_note: str = "") -> Product:
+    """Edit a card. A concept card changes in place; a fixed card gets a new version that
+    starts at `valid_from` (default: the next entry moment) while the old version stays
+    readable and unchanged apart from its end date. Returns the (new) current row."""
+    if product.status == "vervallen":
+        raise InvalidTransition(_l("Een vervallen productkaart kan niet meer worden "
+                                   "gewijzigd."))
+    if not product.is_current:
+        raise Conflict(_l("Dit is een eerdere versie; wijzig de huidige versie van "
+                          "productkaart %(code)s.", code=product.code))
+    values = _clean({k: v for k, v in values.items() if k in CARD_FIELDS})
+    merged = {**snapshot(product), **values,
+              "tariffs": {t.year: t.price for t in product.tariffs}}
+    if product.status == "concept":
+        merged["valid_from"] = valid_from or product.valid_from
+    _raise_first(card_errors(merged, product.region_id))
+    changed = {k: v for k, v in values.items() if getattr(product, k) != v}
+    if merged["variant"] == "task" and product.tariffs:
+        raise ValidationFailed(_l("Een taakgericht product heeft geen prijs per eenheid: "
+                                  "verwijder eerst de tarieven."), field="variant")
+
+    if product.status == "concept":
+        if valid_from and valid_from != product.valid_from:
+            other = _overlapping(product.region_id, product.code, valid_from, product.valid_to,
+                                 exclude_ids=[product.id])
+            if other is not None:
+                raise _duplicate_error(product.code, other)
+            changed["valid_from"] = valid_from
+        if not changed:
+            raise ValidationFailed(_l("Er is niets gewijzigd."))
+        old = {k: getattr(product, k) for k in changed}
+        for key, value in changed.items():
+            setattr(product, key, value)
+        if change_note:
+            product.change_note = change_note
+        record("product.updated", product, old=old, new=changed,
+               note=str(change_note) if change_note else None)
+        return product
+
+    # A fixed card: a new version.
+    if not changed:
+        raise ValidationFailed(_l("Er is niets gewijzigd."))
+    start = valid_from or next_entry_moment()
+    if start <= product.valid_from:
+        raise ValidationFailed(
+            _l("De nieuwe versie moet ingaan na de ingangsdatum van de huidige versie "
+               "(%(d)s).", d=product.valid_from.strftime("%d-%m-%Y")), field="valid_from")
+    if product.valid_to is not None and start > product.valid_to + timedelta(days=1):
+        raise ValidationFailed(_l("De nieuwe versie moet aansluiten op de huidige versie "
+                                  "(uiterlijk %(d)s).",
+                                  d=(product.valid_to + timedelta(days=1)).strftime(
+                                      "%d-%m-%Y")), field="valid_from")
+    new = Product(region_id=product.region_id, code=product.code,
+                  version=product.version + 1, status="vastgesteld", valid_from=start,
+                  valid_to=product.valid_to, is_current=True, change_note=change_note or "",
+                  fixed_at=utcnow(),
+                  **{k: merged[k] for k in CARD_FIELDS})
+    old_valid_to = product.valid_to
+    product.valid_to = start - timedelta(days=1)
+    product.is_current = False
+    for tariff in product.tariffs:
+        if tariff.year >= start.year and new.variant != "task":
+            new.tariffs.append(Tariff(year=tariff.year, price=tariff.price,
+                                      indexation_run_id=tariff.indexation_run_id))
+    db.session.add(new)
+    db.session.flush()
+    record("product.valid_to_changed", product, old={"valid_to": old_valid_to},
+           new={"valid_to": product.valid_to},
+           note=str(_l("Opgevolgd door versie %(v)d", v=new.version)))
+    record("product.versioned", new, old={k: getattr(product, k) for k in changed},
+           new={**changed, "version": new.version, "valid_from": start},
+           note=str(change_note) if change_note else None)
+    return new
+
+
+@operation
+def fix_product(product: Product) -> Product:
+    """Vaststellen: concept -> vastgesteld."""
+    PRODUCT_STATES.check(product.status, "vastgesteld")
+    if product.variant != "task" and not product.tariffs:
+        raise ValidationFailed(_l("Voeg eerst een tarief toe: een inspannings- of "
+                                  "outputgericht product heeft een prijs per eenheid."),
+                               field="tariffs")
+    product.status = "vastgesteld"
+    product.fixed_at = utcnow()
+    record("product.fixed", product, old={"status": "concept"}, new={"status": "vastgesteld"})
+    return product
+
+
+@operation
+def expire_product(product: Product, valid_to: date | None = None) -> Product:
+    """Laten vervallen: the card stops at valid_to (default today)."""
+    PRODUCT_STATES.check(product.status, "vervallen")
+    end = valid_to or today_local()
+    if end < product.valid_from:
+        end = product.valid_from
+    old = {"status": product.status, "valid_to": product.valid_to}
+    product.status = "vervallen"
+    product.valid_to = end
+    record("product.expired", product, old=old, new={"status": "vervallen", "valid_to": end})
+    return product
+
+
+# -- tariffs -----------------------------------------------------------------------------
+
+@operation
+def set_tariff(product: Product, year, price) -> Tariff:
+    if product.variant == "task":
+        raise ValidationFailed(_l("Een taakgericht product heeft geen prijs per eenheid."),
+                               field="price")
+    if product.status == "vervallen":
+        raise InvalidTransition(_l("Een vervallen productkaart krijgt geen tarieven meer."))
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_l("Vul een geldig jaar in."), field="year") from None
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed(_l("Vul een geldig jaar in."), field="year")
+    if product.valid_to is not None and year > product.valid_to.year:
+        raise ValidationFailed(_l("Dit jaar valt na de geldigheid van de productkaart."),
+                               field="year")
+    amount = parse_price(price)
+    tariff = product.tariff_for(year)
+    if tariff is None:
+        tariff = Tariff(year=year, price=amount)
+        product.tariffs.append(tariff)
+        db.session.flush()
+        record("tariff.created", product, new={"year": year, "price": amount},
+               note=f"{product.code} {year}")
+    elif tariff.price != amount:
+        old = tariff.price
+        tariff.price = amount
+        tariff.indexation_run_id = None
+        record("tariff.changed", product, old={"year": year, "price": old},
+               new={"year": year, "price": amount}, note=f"{product.code} {year}")
+    return tariff
+
+
+@operation
+def remove_tariff(product: Product, year: int) -> None:
+    tariff = product.tariff_for(year)
+    if tariff is None:
+        raise NotFound(_l("Geen tarief voor %(y)s.", y=year))
+    product.tariffs.remove(tariff)
+    record("tariff.removed", product, old={"year": year, "price": tariff.price},
+           note=f"{product.code} {year}")
+
+
+@dataclass
+class IndexationLine:
+    product: Product
+    old_price: Decimal
+    new_price: Decimal | None
+    skipped: str = ""  # reason when the target year already has a tariff
+
+
+def _indexation_candidates(region_id: int, from_year: int):
+    return db.session.execute(
+        select(Product, Tariff).join(Tariff, Tariff.product_id == Product.id)
+        .where(Product.region_id == region_id, Product.is_current.is_(True),
+               Product.status != "vervallen", Product.variant != "task",
+               Tariff.year == from_year)
+        .order_by(Product.code)).all()
+
+
+def indexation_preview(region_id: int, from_year: int, percentage) -> list[IndexationLine]:
+    """What apply_indexation would write, without writing anything."""
+    pct = parse_percentage(percentage)
+    to_year = from_year + 1
+    existing = set(db.session.execute(
+        select(Tariff.product_id).join(Product).where(
+            Product.region_id == region_id, Product.is_current.is_(True),
+            Tariff.year == to_year)).scalars())
+    lines = []
+    for product, tariff in _indexation_candidates(region_id, from_year):
+        if product.valid_to is not None and product.valid_to.year < to_year:
+            lines.append(IndexationLine(product, tariff.price, None,
+                                        str(_l("loopt af voor %(y)s", y=to_year))))
+        elif product.id in existing:
+            lines.append(IndexationLine(product, tariff.price, None,
+                                        str(_l("heeft al een tarief voor %(y)s", y=to_year))))
+        else:
+            lines.append(IndexationLine(product, tariff.price, indexed_price(tariff.price, pct)))
+    return lines
+
+
+@operation
+def apply_indexation(region_id: int, from_year: int, percentage, actor=None) -> IndexationRun:
+    """Create next year's tariffs from `from_year`'s with `percentage` (half up to cents).
+    Refused when the region already ran the indexation for that year."""
+    pct = parse_percentage(percentage)
+    to_year = from_year + 1
+    done = db.session.execute(select(IndexationRun).where(
+        IndexationRun.region_id == region_id, IndexationRun.to_year == to_year)).scalar()
+    if done is not None:
+        raise Conflict(_l("De indexatie naar %(y)s is al uitgevoerd (%(p)s %%); een tweede "
+                          "indexatie voor hetzelfde jaar is niet toegestaan.",
+                          y=to_year, p=done.percentage))
+    lines = [line for line in indexation_preview(region_id, from_year, pct)
+             if line.new_price is not None]
+    if not lines:
+        raise ValidationFailed(_l("Er zijn geen tarieven van %(y)s om te indexeren.",
+                                  y=from_year))
+    run = IndexationRun(region_id=region_id, from_year=from_year, to_year=to_year,
+                        percentage=str(pct), tariff_count=len(lines),
+                        applied_by_id=actor.id if actor else None)
+    db.session.add(run)
+    db.session.flush()
+    for line in lines:
+        db.session.add(Tariff(product_id=line.product.id, year=to_year, price=line.new_price,
+                              indexation_run_id=run.id))
+    record("tariffs.indexed", run, new={
+        "from_year": from_year, "to_year": to_year, "percentage": str(pct),
+        "tariffs": {line.product.code: [line.old_price, line.new_price] for line in lines}},
+        actor=actor)
+    return run
+
+
+# -- translation table -------------------------------------------------------------------
+
+@operation
+def replace_translations(region_id: int, rows: list[dict]) -> int:
+    """Replace the region's translation table with `rows` (audited as one change)."""
+    errors = []
+    clean = []
+    for i, row in enumerate(rows, start=1):
+        try:
+            code = normalise_code(row.get("old_code"))
+        except ValidationFailed as exc:
+            errors.append({"field": f"regel {i}", "message": exc.message})
+            continue
+        variant = row.get("new_variant") or ""
+        if variant and variant not in VARIANTS:
+            errors.append({"field": f"regel {i}",
+                           "message": _l("Onbekende uitvoeringsvariant '%(v)s'.", v=variant)})
+        clean.append(dict(old_code=code, old_task_area=row.get("old_task_area") or "",
+                          new_task_area=row.get("new_task_area") or "", new_variant=variant,
+                          new_contract=row.get("new_contract") or "",
+                          partial=bool(row.get("partial")), label=row.get("label") or "",
+                          note=row.get("note") or "", position=i))
+    _raise_first(errors)
+    existing = db.session.execute(select(CodeTranslation).where(
+        CodeTranslation.region_id == region_id).order_by(CodeTranslation.position)).scalars()
+    keys = ("old_code", "old_task_area", "new_task_area", "new_variant", "new_contract",
+            "partial", "label", "note")
+    old = [{k: getattr(t, k) for k in keys} for t in existing]
+    new = [{k: r[k] for k in keys} for r in clean]
+    if old == new:
+        return 0
+    db.session.execute(CodeTranslation.__table__.delete().where(
+        CodeTranslation.region_id == region_id))
+    for row in clean:
+        db.session.add(CodeTranslation(region_id=region_id, **row))
+    record("code_translations.replaced", object_type="CodeTranslation", object_id=region_id,
+           region_id=region_id, old={"rows": old}, new={"rows": new})
+    return len(clean)
+
+
+# -- custom-care codes -------------------------------------------------------------------
+
+def maatwerk_code_for(product_code: str) -> str:
+    """The uniform custom-care code derived from a PDC code: 'MW' + code, e.g. MW45A53."""
+    return MAATWERK_PREFIX + normalise_code(product_code)
+
+
+@operation
+def derive_maatwerk_codes(region_id: int) -> dict:
+    """Make (or update) one custom-care code per fixed current product of the region;
+    a code whose product expired is deactivated. Idempotent. Returns counts."""
+    products = db.session.execute(select(Product).where(
+        Product.region_id == region_id, Product.is_current.is_(True))).scalars().all()
+    codes = {m.code: m for m in db.session.execute(select(MaatwerkCode).where(
+        MaatwerkCode.region_id == region_id)).scalars()}
+    counts = {"created": 0, "updated": 0, "deactivated": 0}
+    for product in products:
+        code = maatwerk_code_for(product.code)
+        existing = codes.get(code)
+        # A custom contract is always paid per unit; a task-oriented product has none,
+        # so its custom code is priced per hour.
+        unit = product.unit or "uur"
+        name = f"Maatwerk {product.name}"[:200]
+        if product.status == "vastgesteld":
+            if existing is None:
+                row = MaatwerkCode(region_id=region_id, code=code, name=name,
+                                   product_id=product.id, unit=unit, active=True)
+                db.session.add(row)
+                db.session.flush()
+                record("maatwerk_code.created", row, new={"code": code,
+                                                          "product": product.code,
+                                                          "unit": unit})
+                counts["created"] += 1
+            elif (existing.product_id, existing.name, existing.unit, existing.active) != (
+                    product.id, name, unit, True):
+                old = {"product_id": existing.product_id, "name": existing.name,
+                       "unit": existing.unit, "active": existing.active}
+                existing.product_id, existing.name = product.id, name
+                existing.unit, existing.active = unit, True
+                record("maatwerk_code.updated", existing, old=old,
+                       new={"product_id": product.id, "name": name, "unit": unit,
+                            "active": True})
+                counts["updated"] += 1
+        elif product.status == "vervallen" and existing is not None and existing.active:
+            existing.active = False
+            record("maatwerk_code.deactivated", existing, old={"active": True},
+                   new={"active": False})
+            counts["deactivated"] += 1
+    return counts

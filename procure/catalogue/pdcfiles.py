@@ -1,0 +1,580 @@
+"""The file-backed catalogue (top-level pdc/): parse, validate, diff, import, export.
+
+Format (see pdc/README.md): one YAML file per product card named <CODE>.yaml, plus
+_taakgebieden.yaml (the task areas) and _vertaaltabel.yaml (the translation table).
+Import is all-or-nothing: every file is parsed and validated first and every error is
+reported (file, line, field, reason); only a clean set is written, in one transaction.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from procure.audit import record
+from procure.catalogue import operations as ops
+from procure.catalogue.models import CodeTranslation, Product, Tariff, TaskArea
+from procure.core.errors import ValidationFailed
+from procure.core.operations import operation
+from procure.core.types import utcnow
+from procure.extensions import db
+from procure.organisations.models import Region
+
+TASK_AREAS_FILE = "_taakgebieden.yaml"
+TRANSLATIONS_FILE = "_vertaaltabel.yaml"
+CARD_KEYS = ("code", "name", "task_area", "variant", "unit", "status", "valid_from",
+             "valid_to", "description", "criteria", "target_group", "tariffs")
+REQUIRED_KEYS = ("code", "name", "variant", "valid_from")
+COMPARED = ("name", "task_area", "variant", "unit", "status", "valid_to", "description",
+            "criteria", "target_group")
+TRANSLATION_KEYS = ("old_code", "old_task_area", "new_task_area", "new_variant",
+                    "new_contract", "partial", "label", "note")
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Loader(_BaseLoader):
+    """Safe YAML, but numbers with a fraction become exact Decimals, never floats."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float",
+                        lambda loader, node: Decimal(loader.construct_scalar(node)
+                                                     .replace("_", "")))
+
+
+class _Dumper(_BaseDumper):
+    pass
+
+
+def _str_presenter(dumper, value):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+@dataclass
+class FileError:
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
+
+
+@dataclass
+class Card:
+    file: str
+    values: dict  # code, name, task_area (code), variant, unit, status, dates, texts
+    tariffs: dict  # year -> Decimal
+    lines: dict = field(default_factory=dict)
+
+
+@dataclass
+class Bundle:
+    task_areas: list[dict]
+    translations: list[dict]
+    cards: dict[str, Card]
+    errors: list[FileError]
+
+
+@dataclass
+class CardChange:
+    code: str
+    kind: str  # added / changed / removed
+    fields: dict = field(default_factory=dict)  # name -> (old, new)
+    tariffs: dict = field(default_factory=dict)  # year -> (old, new)
+    new_version: bool = False
+
+    def describe(self) -> str:
+        parts = [f"{k}: {_short(o)} -> {_short(n)}" for k, (o, n) in self.fields.items()]
+        parts += [f"tarief {y}: {o or '-'} -> {n or '-'}" for y, (o, n) in
+                  sorted(self.tariffs.items())]
+        if self.new_version:
+            parts.append("nieuwe versie")
+        return "; ".join(parts)
+
+
+@dataclass
+class Diff:
+    added: list[CardChange]
+    changed: list[CardChange]
+    removed: list[CardChange]
+    unchanged: int
+    task_areas: list[str]
+    translations_changed: bool
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed or self.task_areas
+                    or self.translations_changed)
+
+
+def _short(value, limit: int = 40) -> str:
+    text = "-" if value in (None, "") else str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- reading ------------------------------------------------------------------------------
+
+def _load_yaml(path: Path, errors: list[FileError]):
+    """(data, node) or (None, None) after adding a parse error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.append(FileError(path.name, None, None, f"onleesbaar bestand ({exc})"))
+        return None, None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        errors.append(FileError(path.name, mark.line + 1 if mark else None, None,
+                                f"ongeldige YAML: {getattr(exc, 'problem', exc)}"))
+        return None, None
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def _raw_scalar(node, key: str):
+    """The text of a top-level scalar as written: `code: 04001` must not become an int."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key and isinstance(value_node, yaml.ScalarNode):
+                return value_node.value
+    return None
+
+
+def _key_lines(node) -> dict:
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            lines[key] = key_node.start_mark.line + 1
+            if isinstance(value_node, yaml.MappingNode):
+                for sub_key, _sub_value in value_node.value:
+                    lines[f"{key}.{sub_key.value}"] = sub_key.start_mark.line + 1
+    return lines
+
+
+def _as_date(value, name, add):
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        add(name, f"'{value}' is geen datum (gebruik JJJJ-MM-DD)")
+        return None
+
+
+def _read_card(path: Path, errors: list[FileError]) -> Card | None:
+    data, node = _load_yaml(path, errors)
+    if data is None and node is None:
+        return None
+    if not isinstance(data, dict):
+        errors.append(FileError(path.name, 1, None, "een productkaart is een YAML-mapping "
+                                                    "(sleutel: waarde)"))
+        return None
+    lines = _key_lines(node)
+    before = len(errors)
+
+    def add(name, message):
+        errors.append(FileError(path.name, lines.get(name) or lines.get(name.split(".")[0]),
+                                name, str(message)))
+
+    for key in data:
+        if key not in CARD_KEYS:
+            add(str(key), f"onbekend veld (toegestaan: {', '.join(CARD_KEYS)})")
+    for key in REQUIRED_KEYS:
+        if data.get(key) in (None, ""):
+            add(key, "verplicht veld ontbreekt")
+    raw_code = _raw_scalar(node, "code") if not isinstance(data.get("code"), str) else None
+    code = str(raw_code or data.get("code") or "").strip().upper()
+    if code and path.stem.upper() != code:
+        add("code", f"de bestandsnaam moet {code}.yaml zijn")
+    tariffs = {}
+    raw_tariffs = data.get("tariffs") or {}
+    if not isinstance(raw_tariffs, dict):
+        add("tariffs", "tarieven zijn een mapping jaar: \"prijs\"")
+        raw_tariffs = {}
+    for year, price in raw_tariffs.items():
+        if not isinstance(year, int):
+            add(f"tariffs.{year}", f"'{year}' is geen jaar")
+            continue
+        try:
+            tariffs[year] = ops.parse_price(price)
+        except ValidationFailed as exc:
+            add(f"tariffs.{year}", exc.message)
+    values = {
+        "code": code,
+        "name": str(data.get("name") or "").strip(),
+        "task_area": str(data["task_area"]).strip() if data.get("task_area") else None,
+        "variant": data.get("variant"),
+        "unit": data.get("unit") or None,
+        "status": data.get("status") or "concept",
+        "valid_from": _as_date(data.get("valid_from"), "valid_from", add),
+        "valid_to": _as_date(data.get("valid_to"), "valid_to", add),
+        "description": str(data.get("description") or "").strip(),
+        "criteria": str(data.get("criteria") or "").strip(),
+        "target_group": str(data.get("target_group") or "").strip(),
+    }
+    check = {**values, "task_area_id": None, "tariffs": tariffs}
+    for problem in ops.card_errors(check, region_id=0, require_tariff=True):
+        name = problem["field"]
+        if name == "tariffs" and any(e.field and e.field.startswith("tariffs")
+                                     for e in errors[before:]):
+            continue
+        if any(e.field == name for e in errors[before:]):
+            continue
+        add(name, problem["message"])
+    if values["status"] == "vervallen":
+        add("status", "een bestand beschrijft een geldende kaart (concept of vastgesteld); "
+                      "verwijder het bestand om een kaart te laten vervallen")
+    return Card(path.name, values, tariffs, lines)
+
+
+def read_directory(directory: Path) -> Bundle:
+    errors: list[FileError] = []
+    directory = Path(directory)
+    if not directory.is_dir():
+        errors.append(FileError(str(directory), None, None, "map bestaat niet"))
+        return Bundle([], [], {}, errors)
+    task_areas: list[dict] = []
+    path = directory / TASK_AREAS_FILE
+    if path.exists():
+        data, node = _load_yaml(path, errors)
+        if data is not None and not isinstance(data, list):
+            errors.append(FileError(path.name, 1, None, "een lijst met taakgebieden verwacht"))
+        for i, item in enumerate(data or [] if isinstance(data, list) else []):
+            line = node.value[i].start_mark.line + 1
+            if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
+                errors.append(FileError(path.name, line, None,
+                                        "een taakgebied heeft een code en een naam"))
+                continue
+            task_areas.append({"code": str(item["code"]).strip(),
+                               "name": str(item["name"]).strip(),
+                               "description": str(item.get("description") or "").strip()})
+    translations: list[dict] = []
+    path = directory / TRANSLATIONS_FILE
+    if path.exists():
+        data, node = _load_yaml(path, errors)
+        if data is not None and not isinstance(data, list):
+            errors.append(FileError(path.name, 1, None, "een lijst met vertalingen verwacht"))
+        for i, item in enumerate(data or [] if isinstance(data, list) else []):
+            line = node.value[i].start_mark.line + 1
+            if not isinstance(item, dict):
+                errors.append(FileError(path.name, line, None, "een vertaling is een mapping"))
+                continue
+            unknown = [k for k in item if k not in TRANSLATION_KEYS]
+            if unknown:
+                errors.append(FileError(path.name, line, unknown[0], "onbekend veld"))
+            try:
+                ops.normalise_code(item.get("old_code") if isinstance(item.get("old_code"), str)
+                                   else _raw_scalar(node.value[i], "old_code"))
+            except ValidationFailed as exc:
+                errors.append(FileError(path.name, line, "old_code", str(exc.message)))
+            variant = item.get("new_variant") or ""
+            if variant and variant not in ("effort", "output", "task"):
+                errors.append(FileError(path.name, line, "new_variant",
+                                        f"onbekende uitvoeringsvariant '{variant}'"))
+            row = {k: item.get(k) for k in TRANSLATION_KEYS}
+            if not isinstance(row["old_code"], str):
+                row["old_code"] = _raw_scalar(node.value[i], "old_code")
+            translations.append(row)
+    cards: dict[str, Card] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        card = _read_card(path, errors)
+        if card is None or not card.values["code"]:
+            continue
+        if card.values["code"] in cards:
+            errors.append(FileError(path.name, card.lines.get("code"), "code",
+                                    f"productcode {card.values['code']} staat ook in "
+                                    f"{cards[card.values['code']].file}"))
+            continue
+        cards[card.values["code"]] = card
+    return Bundle(task_areas, translations, cards, errors)
+
+
+# -- comparing with the database ----------------------------------------------------------
+
+def region_by_code(region_code: str) -> Region:
+    region = db.session.execute(select(Region).where(Region.short_code == region_code)).scalar()
+    if region is None:
+        raise ValidationFailed(_l("Onbekende regio '%(r)s'.", r=region_code), field="region")
+    return region
+
+
+def _db_state(region_id: int):
+    areas = {a.code: a for a in db.session.execute(
+        select(TaskArea).where(TaskArea.region_id == region_id)).scalars()}
+    current = {p.code: p for p in db.session.execute(
+        select(Product).where(Product.region_id == region_id, Product.is_current.is_(True))
+        .options(selectinload(Product.tariffs), selectinload(Product.task_area))).scalars()}
+    return areas, current
+
+
+def _db_values(product: Product) -> dict:
+    return {"name": product.name, "task_area": product.task_area.code if product.task_area
+            else None, "variant": product.variant, "unit": product.unit,
+            "status": product.status, "valid_from": product.valid_from,
+            "valid_to": product.valid_to, "description": product.description or "",
+            "criteria": product.criteria or "", "target_group": product.target_group or ""}
+
+
+def _compare(card: Card, product: Product) -> CardChange:
+    old = _db_values(product)
+    change = CardChange(card.values["code"], "changed")
+    for key in COMPARED:
+        if old[key] != card.values[key]:
+            change.fields[key] = (old[key], card.values[key])
+    if card.values["valid_from"] != product.valid_from:
+        change.fields["valid_from"] = (product.valid_from, card.values["valid_from"])
+    db_tariffs = {t.year: t.price for t in product.tariffs}
+    for year in sorted(set(db_tariffs) | set(card.tariffs)):
+        if db_tariffs.get(year) != card.tariffs.get(year):
+            change.tariffs[year] = (db_tariffs.get(year), card.tariffs.get(year))
+    content = set(change.fields) - {"status", "valid_from", "valid_to"}
+    change.new_version = product.status == "vastgesteld" and bool(content)
+    return change
+
+
+def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Diff:
+    """Compare files with the database; adds rule violations that need the DB to `errors`."""
+    areas, current = _db_state(region_id)
+    known_areas = set(areas) | {a["code"] for a in bundle.task_areas}
+    changed_areas = [a["code"] for a in bundle.task_areas
+                     if a["code"] not in areas
+                     or (areas[a["code"]].name, areas[a["code"]].description or "")
+                     != (a["name"], a["description"])]
+    added, changed, removed, unchanged = [], [], [], 0
+    for code, card in sorted(bundle.cards.items()):
+        v = card.values
+
+        def add(name, message, card=card):
+            errors.append(FileError(card.file, card.lines.get(name), name, message))
+
+        if v["task_area"] and v["task_area"] not in known_areas:
+            add("task_area", f"onbekend taakgebied '{v['task_area']}' (zie {TASK_AREAS_FILE})")
+        product = current.get(code)
+        if product is None or product.status == "vervallen":
+            if product is not None and v["valid_from"] and product.valid_to \
+                    and v["valid_from"] <= product.valid_to:
+                add("valid_from", f"overlapt met de vervallen versie {product.version} "
+                                  f"(geldig tot {product.valid_to:%d-%m-%Y})")
+            added.append(CardChange(code, "added", {k: (None, v[k]) for k in ("name",)},
+                                    {y: (None, p) for y, p in card.tariffs.items()}))
+            continue
+        change = _compare(card, product)
+        if not change.fields and not change.tariffs:
+            unchanged += 1
+            continue
+        if product.status == "vastgesteld" and v["status"] == "concept":
+            add("status", "een vastgestelde kaart kan niet terug naar concept")
+        if change.new_version and v["valid_from"] and v["valid_from"] < product.valid_from:
+            add("valid_from", f"een nieuwe versie moet ingaan na {product.valid_from:%d-%m-%Y} "
+                              "(de ingangsdatum van de huidige versie)")
+        if product.status == "vastgesteld" and not change.new_version \
+                and "valid_from" in change.fields:
+            add("valid_from", "de ingangsdatum van een vastgestelde kaart verandert alleen "
+                              "samen met de inhoud (een nieuwe versie)")
+        changed.append(change)
+    for code, product in sorted(current.items()):
+        if code not in bundle.cards and product.status != "vervallen":
+            removed.append(CardChange(code, "removed", {"status": (product.status,
+                                                                   "vervallen")}))
+    db_translations = [
+        {k: getattr(t, k) for k in TRANSLATION_KEYS} for t in db.session.execute(
+            select(CodeTranslation).where(CodeTranslation.region_id == region_id)
+            .order_by(CodeTranslation.position)).scalars()]
+    file_translations = [{**t, "old_code": str(t.get("old_code") or "").upper(),
+                          "partial": bool(t.get("partial")),
+                          **{k: t.get(k) or "" for k in TRANSLATION_KEYS
+                             if k not in ("old_code", "partial")}}
+                         for t in bundle.translations]
+    return Diff(added, changed, removed, unchanged, changed_areas,
+                db_translations != file_translations)
+
+
+def diff_directory(directory: Path, region_code: str) -> tuple[Diff | None, list[FileError]]:
+    """Dry run: what an import would change, and every error that would refuse it."""
+    bundle = read_directory(directory)
+    region = region_by_code(region_code)
+    diff = compute_diff(bundle, region.id, bundle.errors)
+    return (diff, bundle.errors)
+
+
+# -- importing ----------------------------------------------------------------------------
+
+class ImportRefused(ValidationFailed):
+    """The import wrote nothing; `file_errors` lists every problem found."""
+
+    def __init__(self, file_errors: list[FileError]):
+        super().__init__(_l("Import geweigerd: %(n)d fout(en); er is niets opgeslagen.",
+                            n=len(file_errors)),
+                         errors=[{"field": f"{e.file}:{e.line or '-'} {e.field or ''}".strip(),
+                                  "message": e.message} for e in file_errors])
+        self.file_errors = file_errors
+
+
+def _fast_create(region_id, card: Card, area_ids: dict, version: int) -> Product:
+    v = card.values
+    product = Product(region_id=region_id, code=v["code"], version=version, name=v["name"],
+                      description=v["description"], task_area_id=area_ids.get(v["task_area"]),
+                      variant=v["variant"], unit=v["unit"], status=v["status"],
+                      valid_from=v["valid_from"], valid_to=v["valid_to"],
+                      criteria=v["criteria"], target_group=v["target_group"],
+                      is_current=True, change_note="import",
+                      fixed_at=utcnow() if v["status"] == "vastgesteld" else None)
+    product.tariffs = [Tariff(year=y, price=p) for y, p in sorted(card.tariffs.items())]
+    return product
+
+
+@operation
+def import_directory(directory: Path, region_code: str = "wbo") -> Diff:
+    """Import pdc files for a region, all or nothing. Raises ImportRefused with every error."""
+    bundle = read_directory(directory)
+    region = region_by_code(region_code)
+    errors = bundle.errors
+    diff = compute_diff(bundle, region.id, errors)
+    if errors:
+        raise ImportRefused(errors)
+    if diff.empty:
+        return diff
+    for area in bundle.task_areas:
+        if area["code"] in diff.task_areas:
+            ops.ensure_task_area(region.id, area["code"], area["name"], area["description"])
+    db.session.flush()
+    areas, current = _db_state(region.id)
+    area_ids = {code: a.id for code, a in areas.items()}
+    created = []
+    for change in diff.added:
+        card = bundle.cards[change.code]
+        previous = current.get(change.code)
+        if previous is not None:
+            previous.is_current = False
+        product = _fast_create(region.id, card, area_ids,
+                               previous.version + 1 if previous else 1)
+        db.session.add(product)
+        created.append(product)
+    db.session.flush()
+    for product in created:
+        record("product.created", product, new={
+            **ops.snapshot(product), "tariffs": {t.year: t.price for t in product.tariffs}},
+            note="pdc import")
+    for change in diff.changed:
+        _apply_change(bundle.cards[change.code], current[change.code], change, area_ids)
+    for change in diff.removed:
+        ops.expire_product(current[change.code])
+    if diff.translations_changed:
+        ops.replace_translations(region.id, bundle.translations)
+    record("pdc.imported", object_type="Region", object_id=region.id, region_id=region.id,
+           new={"added": len(diff.added), "changed": len(diff.changed),
+                "removed": len(diff.removed), "directory": str(directory)})
+    return diff
+
+
+def _apply_change(card: Card, product: Product, change: CardChange, area_ids: dict) -> None:
+    v = card.values
+    values = {"name": v["name"], "description": v["description"],
+              "task_area_id": area_ids.get(v["task_area"]), "variant": v["variant"],
+              "unit": v["unit"], "criteria": v["criteria"], "target_group": v["target_group"]}
+    target = product
+    if change.new_version:
+        start = v["valid_from"] if v["valid_from"] > product.valid_from else None
+        target = ops.update_product(product, values, valid_from=start,
+                                    change_note="pdc import")
+    elif product.status == "concept":
+        content = {k: val for k, val in values.items() if getattr(product, k) != val}
+        if values["variant"] == "task":
+            # Tariffs go first: a task-oriented product has no unit price.
+            for tariff in list(product.tariffs):
+                ops.remove_tariff(product, tariff.year)
+        if content or v["valid_from"] != product.valid_from:
+            ops.update_product(product, content, valid_from=v["valid_from"],
+                               change_note="pdc import")
+    if target.valid_to != v["valid_to"] and target.status != "vervallen":
+        old = target.valid_to
+        target.valid_to = v["valid_to"]
+        record("product.valid_to_changed", target, old={"valid_to": old},
+               new={"valid_to": v["valid_to"]}, note="pdc import")
+    current = {t.year: t.price for t in target.tariffs}
+    for year in sorted(set(current) | set(card.tariffs)):
+        if year not in card.tariffs:
+            ops.remove_tariff(target, year)
+        elif current.get(year) != card.tariffs[year]:
+            ops.set_tariff(target, year, card.tariffs[year])
+    if target.status == "concept" and v["status"] == "vastgesteld":
+        ops.fix_product(target)
+
+
+# -- exporting ----------------------------------------------------------------------------
+
+def card_document(product: Product) -> dict:
+    doc = {"code": product.code, "name": product.name,
+           "task_area": product.task_area.code if product.task_area else None,
+           "variant": product.variant, "unit": product.unit, "status": product.status,
+           "valid_from": product.valid_from}
+    if product.valid_to:
+        doc["valid_to"] = product.valid_to
+    for key in ("description", "criteria", "target_group"):
+        if getattr(product, key):
+            doc[key] = getattr(product, key)
+    if product.tariffs:
+        doc["tariffs"] = {t.year: f"{t.price:.2f}" for t in product.tariffs}
+    return doc
+
+
+def _dump(data) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+
+
+CODE_FILE_RE = re.compile(r"^\d{2}[0-9A-Z]{3}\.yaml$")
+
+
+def export_directory(directory: Path, region_code: str = "wbo") -> int:
+    """Write the region's current (non-expired) cards, task areas and translation table.
+    Card files in `directory` for codes no longer in the catalogue are removed."""
+    region = region_by_code(region_code)
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    areas, current = _db_state(region.id)
+    (directory / TASK_AREAS_FILE).write_text(
+        "# Taakgebieden van de regio (code: verwijzing vanuit de productkaarten)\n"
+        + _dump([{"code": a.code, "name": a.name,
+                  **({"description": a.description} if a.description else {})}
+                 for a in sorted(areas.values(), key=lambda a: a.id)]), encoding="utf-8")
+    translations = db.session.execute(
+        select(CodeTranslation).where(CodeTranslation.region_id == region.id)
+        .order_by(CodeTranslation.position)).scalars().all()
+    (directory / TRANSLATIONS_FILE).write_text(
+        "# Vertaaltabel was -> wordt\n" + _dump([
+            {k: getattr(t, k) for k in TRANSLATION_KEYS
+             if getattr(t, k) not in ("", None, False)} for t in translations]),
+        encoding="utf-8")
+    written = set()
+    for code, product in sorted(current.items()):
+        if product.status == "vervallen":
+            continue
+        name = f"{code}.yaml"
+        (directory / name).write_text(_dump(card_document(product)), encoding="utf-8")
+        written.add(name)
+    for path in directory.glob("*.yaml"):
+        if CODE_FILE_RE.match(path.name) and path.name not in written:
+            path.unlink()
+    return len(written)
+
