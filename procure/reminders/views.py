@@ -1,6 +1,32 @@
-from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+"""Meldingen: the user's notifications, preferences and calendar feed, and the admin page."""
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from procure.auth.permissions import get_scoped_or_404, role_required, scoped
+from procure.core.errors import OperationError
+from procure.core.listing import page_args, paginate
+from procure.core.types import utcnow
+from procure.extensions import db
+from procure.reminders import operations as ops
+from procure.reminders.forms import ConfirmForm, PreferenceForm, RuleForm
+from procure.reminders.models import EmailDelivery, Notification, Reminder, SweepRun
+from procure.reminders.rules import all_rules, describe_offset
 
 bp = Blueprint("reminders", __name__, url_prefix="/meldingen")
 
@@ -8,5 +34,214 @@ bp = Blueprint("reminders", __name__, url_prefix="/meldingen")
 @bp.get("/")
 @login_required
 def index():
-    # Placeholder until the reminders issue lands: the navigation entry already works.
-    return render_template("main/coming_soon.html", title=_l("Meldingen"))
+    status = request.args.get("status", "all")
+    stmt = select(Notification).where(Notification.user_id == current_user.id)
+    if status == "unread":
+        stmt = stmt.where(Notification.read_at.is_(None))
+    stmt = stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+    page = paginate(stmt, *page_args())
+    return render_template("reminders/index.html", page=page, status=status,
+                           form=ConfirmForm())
+
+
+@bp.post("/<int:notification_id>/gelezen")
+@login_required
+def mark_read(notification_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        note = ops.mark_read(current_user, notification_id)
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("reminders.index"))
+    if request.form.get("open") and note.url:
+        return redirect(note.url)
+    return redirect(url_for("reminders.index", status=request.args.get("status", "all")))
+
+
+@bp.post("/alles-gelezen")
+@login_required
+def mark_all_read():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    count = ops.mark_all_read(current_user)
+    flash(_("%(n)d meldingen als gelezen gemarkeerd.", n=count), "success")
+    return redirect(url_for("reminders.index"))
+
+
+@bp.route("/instellingen", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = PreferenceForm()
+    if request.method == "GET":
+        form.mode.data = ops.preference_of(current_user)
+    elif form.validate_on_submit():
+        try:
+            ops.set_preference(current_user, form.mode.data)
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Uw voorkeur is opgeslagen."), "success")
+            return redirect(url_for("reminders.settings"))
+    return _settings_page(form)
+
+
+def _settings_page(form, new_feed_url: str | None = None, status: int = 200):
+    return render_template("reminders/settings.html", form=form, confirm=ConfirmForm(),
+                           token=ops.active_feed_token(current_user),
+                           new_feed_url=new_feed_url), status
+
+
+@bp.post("/agenda/nieuw")
+@login_required
+def feed_create():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    _token, raw = ops.create_feed_token(current_user)
+    url = url_for("reminders.feed", secret=raw, _external=False)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    flash(_("Uw nieuwe agenda-adres staat hieronder. Bewaar het nu: het wordt maar één keer "
+            "getoond. Eerdere adressen werken niet meer."), "success")
+    form = PreferenceForm()
+    form.mode.data = ops.preference_of(current_user)
+    return _settings_page(form, new_feed_url=base + url)
+
+
+@bp.post("/agenda/intrekken")
+@login_required
+def feed_revoke():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    count = ops.revoke_feed_tokens(current_user)
+    flash(_("Het agenda-adres is ingetrokken.") if count else _("Er was geen actief agenda-adres."),
+          "success")
+    return redirect(url_for("reminders.settings"))
+
+
+@bp.get("/agenda/<secret>.ics")
+def feed(secret):
+    """The secret per-user iCalendar feed (no log-in: the secret is the credential)."""
+    from procure.reminders.ical import feed_calendar
+    from procure.reminders.queries import user_deadlines
+
+    user = ops.feed_user(secret)
+    if user is None:
+        abort(404)
+    cfg = current_app.config
+    now = utcnow()
+    deadlines = user_deadlines(user, now - timedelta(days=cfg["REMINDERS_FEED_PAST_DAYS"]),
+                               now + timedelta(days=cfg["REMINDERS_FEED_FUTURE_DAYS"]))
+    body = feed_calendar(user, deadlines, now)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="procure-deadlines.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# -- admin -----------------------------------------------------------------------------------
+
+@bp.get("/beheer")
+@role_required("admin")
+def admin():
+    return _admin_page()
+
+
+def _admin_page(typed: dict | None = None, status: int = 200):
+    from procure.reminders.queries import upcoming
+    from procure.reminders.sweep import RuleConfig, last_run
+
+    cfg = current_app.config
+    now = utcnow()
+    region_id = current_user.region_id
+    coming = upcoming(now, cfg["REMINDERS_UPCOMING_DAYS"], region_id=region_id)
+    page = paginate(
+        scoped(select(Reminder), Reminder)
+        .options(joinedload(Reminder.recipient), joinedload(Reminder.email))
+        .where(Reminder.remind_at <= now)
+        .order_by(Reminder.remind_at.desc(), Reminder.id.desc()), *page_args())
+    failed = db.session.execute(
+        scoped(select(EmailDelivery), EmailDelivery)
+        .options(joinedload(EmailDelivery.user))
+        .where(EmailDelivery.status == "failed")
+        .order_by(EmailDelivery.created_at.desc()).limit(100)).scalars().all()
+    counts = dict(db.session.execute(
+        scoped(select(EmailDelivery.status, func.count(EmailDelivery.id)), EmailDelivery)
+        .group_by(EmailDelivery.status)).all())
+    recent_runs = db.session.execute(
+        select(SweepRun).order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(10)
+    ).scalars().all()
+    config = RuleConfig()
+    typed = typed or {}
+    rules = []
+    for rule in all_rules():
+        row = config.rows.get((region_id, rule.key))
+        offsets = ",".join(row.offsets.split(",") if row else rule.default_offsets)
+        active = row.active if row else True
+        if rule.key in typed:
+            offsets, active = typed[rule.key]
+        rules.append((rule, offsets, active))
+    return render_template("reminders/admin.html", upcoming=coming, page=page, failed=failed,
+                           counts=counts, last=last_run(), runs=recent_runs, rules=rules,
+                           form=ConfirmForm(), rule_form=RuleForm(),
+                           describe_offset=describe_offset,
+                           sweep_minutes=cfg["REMINDERS_SWEEP_MINUTES"],
+                           horizon_days=cfg["REMINDERS_HORIZON_DAYS"],
+                           upcoming_days=cfg["REMINDERS_UPCOMING_DAYS"]), status
+
+
+@bp.post("/beheer/sweep")
+@role_required("admin")
+def admin_sweep():
+    from procure.reminders.sweep import run_sweep
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    run = run_sweep()
+    if run is None:
+        flash(_("Er loopt al een sweep in een ander proces; probeer het zo opnieuw."), "error")
+    elif run.error:
+        flash(_("De sweep is mislukt: %(error)s", error=run.error), "error")
+    else:
+        flash(_("Sweep uitgevoerd: %(n)d nieuwe herinneringen, %(s)d e-mails verstuurd, "
+                "%(f)d mislukte pogingen.", n=run.created, s=run.emails_sent,
+                f=run.emails_failed), "success")
+    return redirect(url_for("reminders.admin"))
+
+
+@bp.post("/beheer/email/<int:delivery_id>/opnieuw")
+@role_required("admin")
+def admin_requeue(delivery_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    delivery = get_scoped_or_404(EmailDelivery, delivery_id)
+    try:
+        ops.requeue_email(current_user, delivery)
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("De e-mail staat weer in de wachtrij."), "success")
+    return redirect(url_for("reminders.admin"))
+
+
+@bp.post("/beheer/regels/<rule_key>")
+@role_required("admin")
+def admin_rule(rule_key):
+    form = RuleForm()
+    if not form.validate_on_submit():
+        flash(_("Het formulier is ongeldig; probeer het opnieuw."), "error")
+        return redirect(url_for("reminders.admin"))
+    if current_user.region_id is None:
+        flash(_("Alleen een beheerder van een regio kan de termijnen van die regio instellen."),
+              "error")
+        return redirect(url_for("reminders.admin"))
+    try:
+        ops.configure_rule(current_user, current_user.region_id, rule_key,
+                           form.offsets.data or "", bool(form.active.data))
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+        # Show the page again with what the admin typed, nothing lost.
+        return _admin_page({rule_key: (form.offsets.data or "", bool(form.active.data))}, 422)
+    flash(_("De termijnen zijn opgeslagen."), "success")
+    return redirect(url_for("reminders.admin") + "#regels")

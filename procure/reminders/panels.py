@@ -1,0 +1,34 @@
+"""The notification bell in the top bar (panels_for("topbar", ...) in base.html)."""
+
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from procure.extensions import db
+from procure.main.panels import panel
+from procure.reminders.models import Notification
+
+
+def unread_count(user) -> int:
+    return db.session.execute(
+        select(func.count(Notification.id))
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one()
+
+
+@panel("topbar")
+def bell(_obj, user):
+    if user is None or not user.is_authenticated:
+        return None
+    count = unread_count(user)
+    label = (_("%(n)d ongelezen meldingen", n=count) if count != 1
+             else _("1 ongelezen melding"))
+    badge = Markup('<span class="bell-count">{}</span>').format(count) if count else ""
+    # The layout only links app.css; the bell brings its own (same-origin, CSP-safe) sheet.
+    return Markup(
+        '<link rel="stylesheet" href="{css}">'
+        '<a class="bell{cls}" href="{href}" title="{label}" aria-label="{label}">'
+        '<span class="bell-icon" aria-hidden="true">&#128276;</span>{badge}</a>'
+    ).format(css=url_for("static", filename="css/reminders.css"),
+             cls=" has-unread" if count else "", href=url_for("reminders.index"),
+             label=label, badge=badge)

@@ -1,0 +1,53 @@
+"""Read-only views on the rules: upcoming reminders (admin page) and a user's deadlines
+(iCalendar feed). Both ask the rule sources with bounded windows."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from procure.reminders.rules import Deadline, Rule, all_rules, due_window, remind_moment
+from procure.reminders.sweep import Recipients, RuleConfig, in_scope
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    rule: Rule
+    offset: str
+    deadline: Deadline
+    remind_at: datetime
+    recipients: tuple  # User objects in scope
+
+
+def upcoming(now: datetime, days: int, region_id: int | None = None,
+             limit: int = 200) -> list[Upcoming]:
+    """Reminders that will fire in (now, now + days], soonest first."""
+    end = now + timedelta(days=days)
+    config = RuleConfig()
+    recipients = Recipients()
+    found = []
+    for rule in all_rules():
+        for offset in sorted(config.all_offsets(rule)):
+            start_due, end_due = due_window(offset, now, end)
+            for deadline in rule.source(start_due, end_due):
+                if region_id is not None and deadline.region_id != region_id:
+                    continue
+                if offset not in config.offsets(rule, deadline.region_id):
+                    continue
+                moment = remind_moment(deadline.due_at, offset)
+                if now < moment <= end:
+                    found.append((rule, offset, deadline, moment))
+    found.sort(key=lambda item: item[3])
+    found = found[:limit]
+    recipients.load(uid for _r, _o, d, _m in found for uid in d.recipients)
+    return [Upcoming(rule, offset, deadline, moment, tuple(recipients.allowed(deadline)))
+            for rule, offset, deadline, moment in found]
+
+
+def user_deadlines(user, start: datetime, end: datetime) -> list[tuple[Rule, Deadline]]:
+    """The deadlines in [start, end) that `user` is responsible for (is a recipient of)."""
+    result = {}
+    for rule in all_rules():
+        for deadline in rule.source(start, end, user=user):
+            if user.id in deadline.recipients and in_scope(user, deadline):
+                key = (rule.key, deadline.subject_type, deadline.subject_id, deadline.due_at)
+                result[key] = (rule, deadline)
+    return sorted(result.values(), key=lambda item: item[1].due_at)
