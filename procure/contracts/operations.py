@@ -112,8 +112,9 @@ def utilisation(contract: Contract) -> list[dict]:
     rows = []
     for y in contract.years:
         pct = y.utilisation_pct
+        level = "none" if contract.is_lumpsum else level_for(y.realised, y.value, contract)
         rows.append({"year": y.year, "value": y.value, "realised": y.realised, "pct": pct,
-                     "level": "none" if contract.is_lumpsum else level_for(y.realised, y.value, contract)})
+                     "level": level})
     return rows
 
 

@@ -1,0 +1,71 @@
+"""Server-rendered SVG charts (no JavaScript, no CDN; CSP-safe: attributes, no style=)."""
+
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 240, 90, 30, 16
+
+
+def _fmt(amount: Decimal) -> str:
+    return f"€ {amount:,.0f}".replace(",", ".")
+
+
+def budget_chart(contract, rows: list[dict]) -> Markup:
+    """One group per contract year: the budget or ceiling (outline bar), the realised or
+    paid amount (filled bar, coloured by level) and, for effort, the ceiling line."""
+    if not rows:
+        return Markup("")
+    top = max([r["value"] for r in rows] + [r["realised"] for r in rows] + [Decimal(1)])
+    plot_h = HEIGHT - PAD_BOTTOM - PAD_TOP
+    slot = (WIDTH - PAD_LEFT - 10) / len(rows)
+    bar = min(60.0, slot * 0.35)
+
+    def y(amount):
+        return PAD_TOP + plot_h - float(amount / top) * plot_h
+
+    label = "Budget en realisatie per jaar" if not contract.is_lumpsum else \
+        "Lumpsum en betaald per jaar"
+    parts = [f'<svg class="budget-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+             f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+             f'<line class="axis" x1="{PAD_LEFT}" y1="{y(0):.1f}" x2="{WIDTH - 5}" '
+             f'y2="{y(0):.1f}"/>',
+             f'<text class="tick" x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" '
+             f'text-anchor="end">{escape(_fmt(top))}</text>',
+             f'<text class="tick" x="{PAD_LEFT - 6}" y="{y(0):.1f}" text-anchor="end">€ 0</text>']
+    for i, r in enumerate(rows):
+        x0 = PAD_LEFT + i * slot + (slot - 2 * bar) / 2
+        pct = r.get("pct")
+        title = f'{r["year"]}: {_fmt(r["realised"])} van {_fmt(r["value"])}' + \
+            (f" ({pct} %)" if pct is not None else "")
+        parts.append(f'<g class="year level-{r["level"]}" data-year="{r["year"]}" '
+                     f'data-pct="{pct if pct is not None else ""}" '
+                     f'data-realised="{r["realised"]}"><title>{escape(title)}</title>')
+        parts.append(f'<rect class="planned" x="{x0:.1f}" y="{y(r["value"]):.1f}" '
+                     f'width="{bar:.1f}" height="{y(0) - y(r["value"]):.1f}"/>')
+        parts.append(f'<rect class="realised" x="{x0 + bar:.1f}" y="{y(r["realised"]):.1f}" '
+                     f'width="{bar:.1f}" height="{y(0) - y(r["realised"]):.1f}"/>')
+        if not contract.is_lumpsum and r["value"]:
+            parts.append(f'<line class="ceiling" x1="{x0 - 4:.1f}" y1="{y(r["value"]):.1f}" '
+                         f'x2="{x0 + 2 * bar + 4:.1f}" y2="{y(r["value"]):.1f}"/>')
+        parts.append(f'<text class="tick" x="{x0 + bar:.1f}" y="{HEIGHT - 10}" '
+                     f'text-anchor="middle">{r["year"]}</text></g>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 (numbers and escaped text only)
+
+
+def utilisation_bar(row: dict) -> Markup:
+    """A horizontal bar (0-120 %) with marks at 80 and 100 %."""
+    pct = row.get("pct") or Decimal(0)
+    width = 300
+    filled = min(float(pct), 120.0) / 120 * width
+    return Markup(  # noqa: S704 (numbers only)
+        f'<svg class="util-bar level-{row["level"]}" viewBox="0 0 {width} 18" '
+        f'role="img" aria-label="Benutting {row["year"]}: {pct} %" '
+        f'data-testid="util-{row["year"]}" data-pct="{pct}" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+        f'<rect class="track" x="0" y="2" width="{width}" height="14"/>'
+        f'<rect class="fill" x="0" y="2" width="{filled:.1f}" height="14"/>'
+        f'<line class="mark" x1="{0.8 / 1.2 * width:.1f}" y1="0" x2="{0.8 / 1.2 * width:.1f}" '
+        f'y2="18"/><line class="mark" x1="{width / 1.2:.1f}" y1="0" x2="{width / 1.2:.1f}" '
+        f'y2="18"/></svg>')
