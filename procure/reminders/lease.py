@@ -39,10 +39,11 @@ def acquire(name: str, holder: str, ttl_seconds: int, now: datetime | None = Non
         db.session.commit()
         return True
     inserted = db.session.execute(
-        insert_ignore(SchedulerLease, ["name"]).values(name=name, holder=holder,
-                                                       expires_at=expires))
+        insert_ignore(SchedulerLease, ["name"])
+        .values(name=name, holder=holder, expires_at=expires)
+        .returning(SchedulerLease.name)).first()
     db.session.commit()
-    return inserted.rowcount == 1
+    return inserted is not None
 
 
 def release(name: str, holder: str) -> None:

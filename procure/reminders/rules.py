@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask_babel import lazy_gettext as _l
 
 from procure.core.timeutil import AMSTERDAM
 
 OFFSET_RE = re.compile(r"^(\d{1,3})([mwdh])$")
-OFFSET_UNITS = {"m": _l("maanden"), "w": _l("weken"), "d": _l("dagen"), "h": _l("uur")}
+# Plain Dutch: also used in e-mail texts, composed outside any request (no locale).
+OFFSET_UNITS = {"m": ("maand", "maanden"), "w": ("week", "weken"), "d": ("dag", "dagen"),
+                "h": ("uur", "uur")}
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,9 @@ def due_window(offset: str, fire_start: datetime, fire_end: datetime) -> tuple[d
 
 
 def describe_offset(offset: str) -> str:
+    """'9m' -> '9 maanden vooraf'; '0' -> 'op de deadline' (Dutch, for texts and the UI)."""
     if offset == "0":
-        return str(_l("op de deadline"))
+        return "op de deadline"
     number, unit = int(offset[:-1]), offset[-1]
-    return str(_l("%(n)d %(unit)s vooraf", n=number, unit=OFFSET_UNITS[unit]))
+    singular, plural = OFFSET_UNITS[unit]
+    return f"{number} {singular if number == 1 else plural} vooraf"

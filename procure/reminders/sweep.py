@@ -21,11 +21,11 @@ so it is the one place besides operations.py that writes reminder state.
 
 import logging
 import smtplib
-import time as clock
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from time import perf_counter
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -137,7 +137,7 @@ def run_sweep(*, holder: str | None = None, send: bool = True,
     if not lease.acquire(LEASE_NAME, holder, cfg["REMINDERS_LEASE_SECONDS"], now=started):
         log.info("reminders: sweep skipped, lease held by another process")
         return None
-    t0 = clock.perf_counter()
+    t0 = perf_counter()
     run = SweepRun(holder=holder, started_at=started)
     stats = SweepStats()
     try:
@@ -152,7 +152,7 @@ def run_sweep(*, holder: str | None = None, send: bool = True,
     finally:
         run.created, run.late = stats.created, stats.late
         run.emails_sent, run.emails_failed = stats.emails_sent, stats.emails_failed
-        run.duration_ms = round((clock.perf_counter() - t0) * 1000)
+        run.duration_ms = round((perf_counter() - t0) * 1000)
         run.finished_at = started + timedelta(milliseconds=run.duration_ms)
         db.session.add(run)
         db.session.commit()
@@ -314,9 +314,14 @@ class Preferences:
 # -- daily digest ------------------------------------------------------------------------------
 
 def assemble_digests(now: datetime) -> int:
-    """From the digest hour on, one e-mail per digest user per day with the reminders not yet
-    e-mailed. Reminders of users who switched back to immediate get their own e-mail."""
+    """One e-mail a day per digest user, at REMINDERS_DIGEST_HOUR (Amsterdam) or the first
+    sweep after it, with the reminders created before that hour and not yet e-mailed.
+    Reminders of users who switched back to immediate get their own e-mail at once."""
     local = now.astimezone(AMSTERDAM)
+    hour = current_app.config["REMINDERS_DIGEST_HOUR"]
+    cutoff = datetime.combine(local.date(), time(hour, 0), tzinfo=AMSTERDAM)
+    if local < cutoff:
+        cutoff -= timedelta(days=1)
     waiting = db.session.execute(
         select(Reminder).where(Reminder.email_id.is_(None)).order_by(Reminder.remind_at)
     ).scalars().all()
@@ -329,7 +334,6 @@ def assemble_digests(now: datetime) -> int:
     prefs.load(by_user)
     users = {u.id: u for u in db.session.execute(
         select(User).where(User.id.in_(list(by_user)))).scalars()}
-    digest_due = local.hour >= current_app.config["REMINDERS_DIGEST_HOUR"]
     made = 0
     for user_id, reminders in by_user.items():
         user = users[user_id]
@@ -344,19 +348,20 @@ def assemble_digests(now: datetime) -> int:
                 reminder.email = delivery
                 made += 1
             continue
-        if not digest_due:
+        ready = [r for r in reminders if r.created_at < cutoff]
+        if not ready:
             continue
         exists = db.session.execute(
             select(EmailDelivery.id).where(EmailDelivery.user_id == user_id,
-                                           EmailDelivery.digest_day == local.date())).first()
+                                           EmailDelivery.digest_day == cutoff.date())).first()
         if exists:
-            continue  # today's digest went out already: these wait for tomorrow's
+            continue
         delivery = EmailDelivery(
-            user_id=user_id, region_id=user.region_id, kind="digest", digest_day=local.date(),
-            to_address=user.email, subject=mail.digest_subject(len(reminders), local.date()),
-            body=mail.digest_body(user, reminders), next_attempt_at=now, created_at=now)
+            user_id=user_id, region_id=user.region_id, kind="digest", digest_day=cutoff.date(),
+            to_address=user.email, subject=mail.digest_subject(len(ready), cutoff.date()),
+            body=mail.digest_body(user, ready), next_attempt_at=now, created_at=now)
         db.session.add(delivery)
-        for reminder in reminders:
+        for reminder in ready:
             reminder.email = delivery
         made += 1
     db.session.commit()
