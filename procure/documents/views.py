@@ -1,12 +1,373 @@
-from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+"""Documents: the library, a documents page per record, the custom-contract format and the
+clause library. Thin: every change goes through procure.documents.operations."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from procure.auth.permissions import get_scoped_or_404, role_required, scoped
+from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
+from procure.core.errors import OperationError
+from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.documents import operations as ops
+from procure.documents.clauses import BY_KEY, STANDARD
+from procure.documents.contexts import CustomFormat, choices_for, custom_format_spec
+from procure.documents.forms import (
+    ChoicesForm,
+    ClauseForm,
+    CustomFormatForm,
+    GenerateForm,
+    SignedUploadForm,
+)
+from procure.documents.library import current_clauses
+from procure.documents.models import KINDS, ClauseVersion, GeneratedDocument
+from procure.documents.registry import REGISTRY
+from procure.documents.sandbox import ALLOWED_FIELDS
+from procure.extensions import db
+from procure.organisations.models import Municipality, Provider, Region
 
 bp = Blueprint("documents", __name__, url_prefix="/documenten")
 
+CLAUSE_EDITORS = (ADMIN, PROCUREMENT)
+CLAUSE_READERS = (ADMIN, PROCUREMENT, CONTRACT_MANAGER)
+FORMAT_USERS = (MUNICIPALITY, ADMIN, PROCUREMENT, CONTRACT_MANAGER)
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# -- library ---------------------------------------------------------------------------------
 
 @bp.get("/")
 @login_required
 def index():
-    # Placeholder until the documents issue lands: the navigation entry already works.
-    return render_template("main/coming_soon.html", title=_l("Documenten"))
+    page, per_page = page_args()
+    q = request.args.get("q", "").strip()
+    kind = request.args.get("kind", "")
+    stmt = scoped(select(GeneratedDocument), GeneratedDocument).options(
+        selectinload(GeneratedDocument.generated_by))
+    if q:
+        pattern = like_pattern(q)
+        stmt = stmt.where(or_(GeneratedDocument.title.ilike(pattern, escape="\\"),
+                              GeneratedDocument.reference.ilike(pattern, escape="\\")))
+    if kind in KINDS:
+        stmt = stmt.where(GeneratedDocument.kind == kind)
+    stmt, sort, direction = apply_sort(stmt, {
+        "generated": GeneratedDocument.generated_at, "title": GeneratedDocument.title,
+        "kind": GeneratedDocument.kind}, "generated")
+    if "sort" not in request.args:
+        stmt = stmt.order_by(None).order_by(GeneratedDocument.generated_at.desc())
+        direction = "desc"
+    result = paginate(stmt, page, per_page)
+    return render_template("documents/pages/index.html", page=result, q=q, kind=kind,
+                           kinds=KINDS, sort=sort, direction=direction,
+                           can_format=current_user.role in FORMAT_USERS,
+                           can_clauses=current_user.role in CLAUSE_READERS)
+
+
+# -- files -----------------------------------------------------------------------------------
+
+@bp.get("/bestand/<int:doc_id>/<variant>")
+@login_required
+def download(doc_id: int, variant: str):
+    doc = get_scoped_or_404(GeneratedDocument, doc_id)
+    stored = {"pdf": doc.file, "docx": doc.docx_file, "ondertekend": doc.signed_file}.get(variant)
+    if stored is None:
+        abort(404)
+    return stored.send(as_attachment=True)
+
+
+@bp.post("/bestand/<int:doc_id>/ondertekend")
+@login_required
+def upload_signed(doc_id: int):
+    doc = get_scoped_or_404(GeneratedDocument, doc_id)
+    rt = REGISTRY.get(doc.record_type)
+    if rt is None:
+        abort(404)
+    record = rt.load(doc.record_id)
+    if not rt.can_generate(record, current_user):
+        abort(403)
+    form = SignedUploadForm()
+    if form.validate_on_submit():
+        try:
+            ops.upload_signed(doc, request.files.get("file"), actor=current_user)
+            flash(_("De ondertekende versie is opgeslagen."), "success")
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+    return redirect(url_for(".record", record_type=doc.record_type, record_id=doc.record_id))
+
+
+# -- documents page per record ---------------------------------------------------------------
+
+def _record_or_404(record_type: str, record_id: int):
+    rt = REGISTRY.get(record_type)
+    if rt is None:
+        abort(404)
+    return rt, rt.load(record_id)
+
+
+def _find_kind(rt, record, kind: str):
+    for k in rt.kinds(record):
+        if k.kind == kind:
+            return k
+    abort(404)
+
+
+def _history(record_type: str, record_id: int) -> list:
+    stmt = scoped(select(GeneratedDocument), GeneratedDocument).where(
+        GeneratedDocument.record_type == record_type,
+        GeneratedDocument.record_id == record_id,
+    ).options(selectinload(GeneratedDocument.generated_by)).order_by(
+        GeneratedDocument.generated_at.desc(), GeneratedDocument.id.desc())
+    return list(db.session.execute(stmt.limit(100)).scalars())
+
+
+@bp.get("/<record_type>/<int:record_id>")
+@login_required
+def record(record_type: str, record_id: int):
+    rt, obj = _record_or_404(record_type, record_id)
+    can_generate = rt.can_generate(obj, current_user)
+    choices_form = None
+    if record_type == "contract" and obj.origin != "custom" and can_generate:
+        choices = choices_for("contract", obj.id)
+        choices_form = ChoicesForm(formdata=None, data={
+            "optional_articles": list(choices.optional_articles) if choices else [],
+            "tender_selection": "" if not choices or choices.tender_selection is None
+            else ("1" if choices.tender_selection else "0"),
+            "award_basis": (choices.award_basis or "") if choices else "",
+            "notice_months": choices.notice_months if choices else None})
+    return render_template("documents/pages/record.html", rt=rt, obj=obj,
+                           title=rt.title(obj), kinds=rt.kinds(obj),
+                           history=_history(record_type, record_id),
+                           can_generate=can_generate, generate_form=GenerateForm(),
+                           upload_form=SignedUploadForm(), choices_form=choices_form,
+                           back=rt.back(obj) if rt.back else None)
+
+
+def _param():
+    value = request.values.get("param", type=int)
+    return {"param": value} if value else {}
+
+
+@bp.post("/<record_type>/<int:record_id>/genereren")
+@login_required
+def generate(record_type: str, record_id: int):
+    rt, obj = _record_or_404(record_type, record_id)
+    if not rt.can_generate(obj, current_user):
+        abort(403)
+    form = GenerateForm()
+    if form.validate_on_submit():
+        kind = _find_kind(rt, obj, request.form.get("kind", ""))
+        try:
+            doc = ops.generate(kind.build(obj, **_param()), actor=current_user)
+            flash(_("Het document is gemaakt (%(pages)s pagina's).", pages=doc.pages),
+                  "success")
+        except OperationError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+    return redirect(url_for(".record", record_type=record_type, record_id=record_id))
+
+
+@bp.get("/<record_type>/<int:record_id>/voorbeeld")
+@login_required
+def preview(record_type: str, record_id: int):
+    rt, obj = _record_or_404(record_type, record_id)
+    kind = _find_kind(rt, obj, request.args.get("kind", ""))
+    try:
+        html = ops.preview_html(kind.build(obj, **_param()))
+    except OperationError as exc:
+        return render_template("errors/error.html", code=422, title=_("Niet uitgevoerd"),
+                               message=str(exc.message)), 422
+    return Response(html, mimetype="text/html")
+
+
+@bp.post("/contract/<int:record_id>/keuzes")
+@role_required(ADMIN, PROCUREMENT, CONTRACT_MANAGER)
+def choices(record_id: int):
+    _rt, contract = _record_or_404("contract", record_id)
+    form = ChoicesForm()
+    if form.validate_on_submit():
+        selection = {"1": True, "0": False}.get(form.tender_selection.data)
+        try:
+            ops.set_choices("contract", contract.id, region_id=contract.region_id,
+                            optional_articles=form.optional_articles.data or [],
+                            tender_selection=selection,
+                            award_basis=form.award_basis.data or None,
+                            notice_months=form.notice_months.data, actor=current_user)
+            flash(_("De keuzes voor het document zijn opgeslagen."), "success")
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    return redirect(url_for(".record", record_type="contract", record_id=record_id))
+
+
+# -- custom-contract format --------------------------------------------------------------------
+
+def _user_region() -> Region:
+    region = db.session.get(Region, current_user.region_id) if current_user.region_id else None
+    if region is None:
+        abort(403)
+    return region
+
+
+def _user_municipality() -> Municipality | None:
+    if current_user.role == MUNICIPALITY and current_user.municipality_id:
+        return db.session.get(Municipality, current_user.municipality_id)
+    return None
+
+
+def _format_form(region) -> CustomFormatForm:
+    from procure.catalogue.models import MaatwerkCode
+
+    form = CustomFormatForm()
+    providers = db.session.execute(select(Provider.id, Provider.name)
+                                   .where(Provider.active.is_(True))
+                                   .order_by(Provider.name)).all()
+    codes = db.session.execute(select(MaatwerkCode.id, MaatwerkCode.code, MaatwerkCode.name)
+                               .where(MaatwerkCode.region_id == region.id,
+                                      MaatwerkCode.active.is_(True))
+                               .order_by(MaatwerkCode.code)).all()
+    form.provider_id.choices = [(p.id, p.name) for p in providers]
+    form.code_id.choices = [(c.id, f"{c.code} {c.name}") for c in codes]
+    return form
+
+
+def _send(data: bytes, filename: str, mimetype: str):
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=filename)
+
+
+def _format_response(spec, output: str):
+    if output == "docx":
+        return _send(ops.docx_for(spec), f"{spec.filename}.docx", DOCX)
+    return _send(ops.render_spec(spec).pdf, f"{spec.filename}.pdf", PDF)
+
+
+@bp.route("/maatwerkformat", methods=["GET", "POST"])
+@role_required(*FORMAT_USERS)
+def custom_format():
+    from procure.catalogue.models import MaatwerkCode
+
+    region = _user_region()
+    form = _format_form(region)
+    if form.validate_on_submit():
+        provider = db.session.get(Provider, form.provider_id.data)
+        code = db.session.get(MaatwerkCode, form.code_id.data)
+        if provider is None or code is None or code.region_id != region.id:
+            abort(404)
+        data = CustomFormat(region=region, municipality=_user_municipality(),
+                            provider=provider, code=code, unit_price=form.unit_price.data,
+                            units=form.units.data, start=form.start.data, end=form.end.data,
+                            justification=form.justification.data or "",
+                            created=form.start.data)
+        try:
+            return _format_response(custom_format_spec(data), form.output.data)
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+    return render_template("documents/pages/custom_format.html", form=form, region=region,
+                           custom_contracts=_own_custom_contracts())
+
+
+def _own_custom_contracts() -> list:
+    from procure.contracts.models import Contract
+
+    stmt = scoped(select(Contract), Contract).where(Contract.origin == "custom")
+    if current_user.role == MUNICIPALITY:
+        stmt = stmt.where(Contract.municipality_id == current_user.municipality_id)
+    stmt = stmt.options(selectinload(Contract.provider)).order_by(Contract.start_date.desc())
+    return list(db.session.execute(stmt.limit(50)).scalars())
+
+
+@bp.get("/maatwerkformat/leeg.<output>")
+@role_required(*FORMAT_USERS)
+def custom_blank(output: str):
+    if output not in ("pdf", "docx"):
+        abort(404)
+    region = _user_region()
+    spec = custom_format_spec(CustomFormat(region=region, municipality=_user_municipality()))
+    spec.filename = f"maatwerkovereenkomst-format-{region.short_code}"
+    return _format_response(spec, output)
+
+
+@bp.get("/maatwerkformat/contract/<int:contract_id>.<output>")
+@role_required(*FORMAT_USERS)
+def custom_contract_file(contract_id: int, output: str):
+    """An existing custom contract as a pre-filled format (scope: own municipality only)."""
+    from procure.contracts.models import Contract
+    from procure.documents.contexts import custom_contract_spec
+
+    if output not in ("pdf", "docx"):
+        abort(404)
+    contract = get_scoped_or_404(Contract, contract_id)
+    if contract.origin != "custom":
+        abort(404)
+    if current_user.role == MUNICIPALITY and contract.municipality_id != current_user.municipality_id:
+        abort(404)
+    return _format_response(custom_contract_spec(contract), output)
+
+
+# -- clause library ------------------------------------------------------------------------------
+
+@bp.get("/clausules")
+@role_required(*CLAUSE_READERS)
+def clauses():
+    region = _user_region()
+    current = current_clauses(region.id)
+    return render_template("documents/pages/clauses.html", standard=STANDARD, current=current,
+                           region=region, can_edit=current_user.role in CLAUSE_EDITORS)
+
+
+@bp.route("/clausules/<key>", methods=["GET", "POST"])
+@role_required(*CLAUSE_READERS)
+def clause_edit(key: str):
+    if key not in BY_KEY:
+        abort(404)
+    region = _user_region()
+    current = current_clauses(region.id)[key]
+    form = ClauseForm(data={"title": current.title, "body": current.body})
+    preview = None
+    if request.method == "POST":
+        if current_user.role not in CLAUSE_EDITORS:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                if request.form.get("action") == "preview":
+                    preview = ops.preview_clause(form.body.data)
+                else:
+                    row = ops.save_clause(region, key, title=form.title.data,
+                                          body=form.body.data, note=form.note.data,
+                                          actor=current_user)
+                    flash(_("Versie %(v)s van de clausule is opgeslagen.", v=row.version),
+                          "success")
+                    return redirect(url_for(".clause_edit", key=key))
+            except OperationError as exc:
+                db.session.rollback()
+                form.body.errors = [*form.body.errors, str(exc.message)]
+                flash(str(exc.message), "error")
+    versions = db.session.execute(
+        scoped(select(ClauseVersion), ClauseVersion)
+        .where(ClauseVersion.key == key)
+        .options(selectinload(ClauseVersion.created_by))
+        .order_by(ClauseVersion.version.desc())).scalars().all()
+    return render_template("documents/pages/clause_edit.html", form=form, key=key,
+                           standard=BY_KEY[key], current=current, versions=versions,
+                           preview=preview, fields=ALLOWED_FIELDS,
+                           can_edit=current_user.role in CLAUSE_EDITORS)

@@ -1,0 +1,131 @@
+"""Which documents exist for which record, and who may generate them.
+
+A RecordType loads its record through the scope checks (404 outside the user's scope) and
+offers document kinds, each with a builder turning the record into a DocumentSpec
+(procure.documents.contexts and procure.documents.tender_contexts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import url_for
+
+from procure.auth.permissions import get_scoped_or_404
+from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
+
+STAFF_WRITERS = (ADMIN, PROCUREMENT, CONTRACT_MANAGER)
+
+
+@dataclass
+class Kind:
+    kind: str
+    label: str
+    build: Callable  # (record, **params) -> DocumentSpec
+    params: list[dict] = field(default_factory=list)  # e.g. letters per provider
+
+
+@dataclass
+class RecordType:
+    name: str
+    label: str
+    model: Callable  # () -> model class (imported lazily)
+    kinds: Callable  # (record) -> list[Kind]
+    title: Callable  # (record) -> str
+    back: Callable | None = None  # (record) -> url
+    writers: Callable | None = None  # (record, user) -> bool
+
+    def load(self, record_id: int):
+        return get_scoped_or_404(self.model(), record_id)
+
+    def can_generate(self, record, user) -> bool:
+        if self.writers is not None:
+            return self.writers(record, user)
+        return user.role in STAFF_WRITERS
+
+
+REGISTRY: dict[str, RecordType] = {}
+
+
+def register(rt: RecordType) -> RecordType:
+    REGISTRY[rt.name] = rt
+    return rt
+
+
+def _url(endpoint: str, **values) -> str | None:
+    try:
+        return url_for(endpoint, **values)
+    except Exception:  # the other domain's page may not exist (yet)
+        return None
+
+
+# -- contract ------------------------------------------------------------------------------
+
+def _contract_model():
+    from procure.contracts.models import Contract
+
+    return Contract
+
+
+def _contract_kinds(contract) -> list[Kind]:
+    from procure.documents.contexts import contract_spec
+
+    if contract.origin == "custom":
+        return [Kind("custom_contract", "Maatwerkovereenkomst (PDF en Word)",
+                     lambda c, **_: contract_spec(c))]
+    return [Kind("contract", "Overeenkomst", lambda c, **_: contract_spec(c))]
+
+
+def _contract_writers(contract, user) -> bool:
+    if user.role in STAFF_WRITERS:
+        return True
+    # a municipality generates its own custom contracts (scope already checked)
+    return (user.role == MUNICIPALITY and contract.origin == "custom"
+            and contract.municipality_id == user.municipality_id)
+
+
+register(RecordType(
+    "contract", "Contract", _contract_model, _contract_kinds,
+    title=lambda c: f"{c.reference} {c.title}".strip(),
+    back=lambda c: _url("contracts.detail", contract_id=c.id) or _url("contracts.index"),
+    writers=_contract_writers))
+
+
+# -- catalogue -----------------------------------------------------------------------------
+
+def _product_model():
+    from procure.catalogue.models import Product
+
+    return Product
+
+
+def _product_kinds(product) -> list[Kind]:
+    from procure.documents.catalogue_contexts import product_card_spec
+
+    return [Kind("product_card", "Productkaart", lambda p, **_: product_card_spec(p))]
+
+
+register(RecordType(
+    "product", "Productkaart", _product_model, _product_kinds,
+    title=lambda p: f"{p.code} {p.name} (versie {p.version})",
+    back=lambda p: _url("catalogue.product", product_id=p.id) or _url("catalogue.index"),
+    writers=lambda p, u: u.role in (ADMIN, PROCUREMENT)))
+
+
+def _region_model():
+    from procure.organisations.models import Region
+
+    return Region
+
+
+def _catalogue_kinds(region) -> list[Kind]:
+    from procure.documents.catalogue_contexts import catalogue_spec
+
+    return [Kind("catalogue", "Volledige productencatalogus", lambda r, **_: catalogue_spec(r))]
+
+
+register(RecordType(
+    "catalogue", "Productencatalogus", _region_model, _catalogue_kinds,
+    title=lambda r: f"Productencatalogus {r.name}",
+    back=lambda r: _url("catalogue.index"),
+    writers=lambda r, u: u.role in (ADMIN, PROCUREMENT)))
