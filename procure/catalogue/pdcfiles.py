@@ -49,6 +49,11 @@ _Loader.add_constructor("tag:yaml.org,2002:float",
                                                      .replace("_", "")))
 
 
+# Dates stay text until _as_date parses them, so '2026-13-01' is a field error with a line.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp",
+                        lambda loader, node: loader.construct_scalar(node))
+
+
 class _Dumper(_BaseDumper):
     pass
 
@@ -139,7 +144,7 @@ def _load_yaml(path: Path, errors: list[FileError]):
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         errors.append(FileError(path.name, mark.line + 1 if mark else None, None,
                                 f"ongeldige YAML: {getattr(exc, 'problem', exc)}"))
@@ -445,9 +450,17 @@ def _fast_create(region_id, card: Card, area_ids: dict, version: int) -> Product
 
 
 @operation
-def import_directory(directory: Path, region_code: str = "wbo") -> Diff:
-    """Import pdc files for a region, all or nothing. Raises ImportRefused with every error."""
+def import_directory(directory: Path, region_code: str = "wbo", *,
+                     with_translations: bool = True) -> Diff:
+    """Import pdc files for a region, all or nothing. Raises ImportRefused with every error.
+    with_translations=False leaves the region's translation table alone."""
     bundle = read_directory(directory)
+    if not with_translations:
+        bundle.translations = [
+            {k: getattr(t, k) for k in TRANSLATION_KEYS} for t in db.session.execute(
+                select(CodeTranslation).join(Region, Region.id == CodeTranslation.region_id)
+                .where(Region.short_code == region_code)
+                .order_by(CodeTranslation.position)).scalars()]
     region = region_by_code(region_code)
     errors = bundle.errors
     diff = compute_diff(bundle, region.id, errors)

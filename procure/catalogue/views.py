@@ -1,12 +1,392 @@
-from flask import Blueprint, render_template
+"""Catalogue pages: list, product card, forms, translation table, custom-care codes,
+indexation and exports. Thin: every change goes through catalogue.operations."""
+
+
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from procure.audit.models import AuditEvent
+from procure.auth.forms import ConfirmForm
+from procure.auth.permissions import get_scoped_or_404, role_required, scoped
+from procure.catalogue import exports
+from procure.catalogue import operations as ops
+from procure.catalogue.forms import (
+    ExpireForm,
+    IndexationForm,
+    ProductEditForm,
+    ProductForm,
+    TariffForm,
+)
+from procure.catalogue.models import (
+    STATUS_LABELS,
+    VARIANT_LABELS,
+    CodeTranslation,
+    IndexationRun,
+    MaatwerkCode,
+    Product,
+)
+from procure.catalogue.queries import (
+    EDITOR_ROLES,
+    READER_ROLES,
+    SORTS,
+    Filters,
+    can_edit,
+    fixed_only,
+    parse_filters,
+    product_query,
+    sees_all_regions,
+    task_area_choices,
+    visible,
+)
+from procure.core.errors import OperationError
+from procure.core.listing import apply_sort, page_args, paginate
+from procure.core.timeutil import today_local
+from procure.extensions import db
+from procure.main.dashboard import dashboard_card
+from procure.organisations.models import Region
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogus")
 
+EXPORT_LIMIT = 20_000
+
+
+def _filters_or_flash() -> Filters:
+    try:
+        return parse_filters(request.args)
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+        return Filters(q=(request.args.get("q") or "").strip()[:100])
+
+
+def _list_context(filters: Filters) -> dict:
+    areas = {}
+    for area in task_area_choices(current_user):
+        areas.setdefault(area.code, area.name)
+    regions = []
+    if sees_all_regions(current_user):
+        regions = db.session.execute(select(Region).order_by(Region.name)).scalars().all()
+    return {"filters": filters, "task_areas": areas, "variant_labels": VARIANT_LABELS,
+            "status_labels": STATUS_LABELS, "regions": regions,
+            "region_names": {r.id: r.short_code.upper() for r in regions},
+            "show_status_filter": not fixed_only(current_user),
+            "can_edit": can_edit(current_user), "this_year": today_local().year}
+
 
 @bp.get("/")
-@login_required
+@role_required(*READER_ROLES)
 def index():
-    # Placeholder until the catalogue issue lands: the navigation entry already works.
-    return render_template("main/coming_soon.html", title=_l("Catalogus"))
+    filters = _filters_or_flash()
+    stmt, sort, direction = apply_sort(product_query(filters, current_user), SORTS, "code")
+    stmt = stmt.order_by(Product.code, Product.version)
+    page = paginate(stmt, *page_args())
+    return render_template("catalogue/index.html", page=page, sort=sort, direction=direction,
+                           **_list_context(filters))
+
+
+@bp.get("/export.<fmt>")
+@role_required(*READER_ROLES)
+def export(fmt):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    filters = _filters_or_flash()
+    stmt = product_query(filters, current_user).order_by(Product.code, Product.version)
+    products = db.session.execute(stmt.limit(EXPORT_LIMIT)).scalars().unique().all()
+    stamp = today_local().strftime("%Y%m%d")
+    if fmt == "csv":
+        return Response(exports.to_csv(products), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="productcatalogus-{stamp}.csv"'})
+    return Response(exports.to_xlsx(products),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="productcatalogus-{stamp}.xlsx"'})
+
+
+def _visible_product_or_404(product_id) -> Product:
+    product = db.session.execute(
+        visible(select(Product).where(Product.id == product_id), current_user)
+        .options(selectinload(Product.tariffs), selectinload(Product.task_area))).scalar()
+    if product is None:
+        abort(404)
+    return product
+
+
+def _editable_product_or_404(product_id) -> Product:
+    if not can_edit(current_user):
+        abort(403)
+    return get_scoped_or_404(Product, product_id)
+
+
+@bp.get("/code/<code>")
+@role_required(*READER_ROLES)
+def by_code(code):
+    """The current version of a code the user may see (the user's own region first)."""
+    stmt = visible(select(Product).where(Product.code == code.strip().upper(),
+                                         Product.is_current.is_(True)), current_user)
+    if current_user.region_id is not None:
+        stmt = stmt.order_by((Product.region_id == current_user.region_id).desc())
+    product = db.session.execute(stmt.order_by(Product.id).limit(1)).scalar()
+    if product is None:
+        abort(404)
+    return redirect(url_for("catalogue.product", product_id=product.id))
+
+
+@bp.get("/<int:product_id>")
+@role_required(*READER_ROLES)
+def product(product_id):
+    product = _visible_product_or_404(product_id)
+    history = db.session.execute(
+        visible(select(Product).where(Product.region_id == product.region_id,
+                                      Product.code == product.code), current_user)
+        .order_by(Product.version.desc())).scalars().all()
+    translations = db.session.execute(
+        select(CodeTranslation).where(CodeTranslation.region_id == product.region_id,
+                                      CodeTranslation.old_code == product.code)
+        .order_by(CodeTranslation.position)).scalars().all()
+    maatwerk = db.session.execute(
+        select(MaatwerkCode).where(MaatwerkCode.region_id == product.region_id,
+                                   MaatwerkCode.code == ops.maatwerk_code_for(product.code))
+    ).scalar()
+    events = []
+    if current_user.role in EDITOR_ROLES or current_user.role in ("contract_manager",
+                                                                    "supervisor"):
+        events = db.session.execute(
+            select(AuditEvent).where(AuditEvent.object_type == "Product",
+                                     AuditEvent.object_id.in_([str(p.id) for p in history]))
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(50)
+        ).scalars().all()
+    editable = can_edit(current_user) and product.region_id == current_user.region_id
+    return render_template(
+        "catalogue/product.html", product=product, history=history,
+        translations=translations, maatwerk=maatwerk, events=events, editable=editable,
+        tariff_form=TariffForm(), expire_form=ExpireForm(), confirm=ConfirmForm(),
+        this_year=today_local().year)
+
+
+def _fill_task_areas(form):
+    form.task_area_id.choices = [(0, "—")] + [
+        (a.id, a.name) for a in task_area_choices(current_user)]
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@role_required(*EDITOR_ROLES)
+def create():
+    if not can_edit(current_user):
+        abort(403)
+    form = ProductForm()
+    _fill_task_areas(form)
+    if request.method == "GET":
+        form.valid_from.data = ops.next_entry_moment()
+    if form.validate_on_submit():
+        try:
+            product = ops.create_product(
+                current_user.region_id, code=form.code.data, name=form.name.data,
+                variant=form.variant.data, unit=form.unit.data or None,
+                valid_from=form.valid_from.data, valid_to=form.valid_to.data,
+                description=form.description.data or "",
+                task_area_id=form.task_area_id.data or None,
+                criteria=form.criteria.data or "", target_group=form.target_group.data or "",
+                price=form.price.data or None)
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+            if exc.field and hasattr(form, exc.field):
+                getattr(form, exc.field).errors = [*getattr(form, exc.field).errors,
+                                                   str(exc.message)]
+        else:
+            flash(_("Productkaart %(code)s aangemaakt (concept).", code=product.code),
+                  "success")
+            return redirect(url_for("catalogue.product", product_id=product.id))
+    return render_template("catalogue/form.html", form=form, product=None)
+
+
+@bp.route("/<int:product_id>/bewerken", methods=["GET", "POST"])
+@role_required(*EDITOR_ROLES)
+def edit(product_id):
+    product = _editable_product_or_404(product_id)
+    form = ProductEditForm(obj=product)
+    _fill_task_areas(form)
+    if request.method == "GET":
+        form.task_area_id.data = product.task_area_id or 0
+        form.unit.data = product.unit or ""
+        form.valid_from.data = (product.valid_from if product.status == "concept"
+                                else ops.next_entry_moment())
+        form.change_note.data = ""
+    if form.validate_on_submit():
+        values = {"name": form.name.data, "task_area_id": form.task_area_id.data or None,
+                  "variant": form.variant.data, "unit": form.unit.data or None,
+                  "description": form.description.data or "",
+                  "criteria": form.criteria.data or "",
+                  "target_group": form.target_group.data or ""}
+        try:
+            result = ops.update_product(product, values, valid_from=form.valid_from.data,
+                                        change_note=form.change_note.data or "")
+        except OperationError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            if result.id != product.id:
+                flash(_("Nieuwe versie %(v)d van %(code)s aangemaakt, geldig vanaf %(d)s; "
+                        "de vorige versie blijft leesbaar.", v=result.version,
+                        code=result.code, d=result.valid_from.strftime("%d-%m-%Y")),
+                      "success")
+            else:
+                flash(_("Productkaart bijgewerkt."), "success")
+            return redirect(url_for("catalogue.product", product_id=result.id))
+    return render_template("catalogue/form.html", form=form, product=product)
+
+
+def _post_action(product_id, action, success):
+    product = _editable_product_or_404(product_id)
+    try:
+        action(product)
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("catalogue.product", product_id=product.id))
+
+
+@bp.post("/<int:product_id>/vaststellen")
+@role_required(*EDITOR_ROLES)
+def fix(product_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _post_action(product_id, ops.fix_product, _l("Productkaart vastgesteld."))
+
+
+@bp.post("/<int:product_id>/laten-vervallen")
+@role_required(*EDITOR_ROLES)
+def expire(product_id):
+    form = ExpireForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _post_action(product_id, lambda p: ops.expire_product(p, form.valid_to.data),
+                        _l("Productkaart vervallen verklaard."))
+
+
+@bp.post("/<int:product_id>/tarieven")
+@role_required(*EDITOR_ROLES)
+def tariff(product_id):
+    form = TariffForm()
+    if not form.validate_on_submit():
+        flash(_("Vul een jaar en een bedrag in."), "error")
+        return redirect(url_for("catalogue.product", product_id=product_id))
+    return _post_action(product_id,
+                        lambda p: ops.set_tariff(p, form.year.data, form.price.data),
+                        _l("Tarief opgeslagen."))
+
+
+@bp.post("/<int:product_id>/tarieven/<int:year>/verwijderen")
+@role_required(*EDITOR_ROLES)
+def tariff_remove(product_id, year):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _post_action(product_id, lambda p: ops.remove_tariff(p, year),
+                        _l("Tarief verwijderd."))
+
+
+@bp.get("/vertaaltabel")
+@role_required(*READER_ROLES)
+def translations():
+    region_code = request.args.get("region", "")
+    stmt = scoped(select(CodeTranslation), CodeTranslation)
+    if region_code:
+        stmt = stmt.where(CodeTranslation.region_id == select(Region.id).where(
+            Region.short_code == region_code).scalar_subquery())
+    rows = db.session.execute(stmt.order_by(CodeTranslation.region_id,
+                                            CodeTranslation.position).limit(2000)
+                              ).scalars().all()
+    cards = {}
+    if rows:
+        codes = {r.old_code for r in rows}
+        for p in db.session.execute(visible(
+                select(Product).where(Product.code.in_(codes), Product.is_current.is_(True)),
+                current_user)).scalars():
+            cards[(p.region_id, p.code)] = p
+    regions = []
+    if sees_all_regions(current_user):
+        regions = db.session.execute(select(Region).order_by(Region.name)).scalars().all()
+    return render_template("catalogue/translations.html", rows=rows, cards=cards,
+                           regions=regions, region_code=region_code)
+
+
+@bp.route("/maatwerkcodes", methods=["GET", "POST"])
+@role_required(*READER_ROLES)
+def maatwerk():
+    if request.method == "POST":
+        if not can_edit(current_user) or not ConfirmForm().validate_on_submit():
+            abort(403)
+        try:
+            counts = ops.derive_maatwerk_codes(current_user.region_id)
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Maatwerkcodes bijgewerkt: %(c)d nieuw, %(u)d bijgewerkt, "
+                    "%(d)d gedeactiveerd.", c=counts["created"], u=counts["updated"],
+                    d=counts["deactivated"]), "success")
+        return redirect(url_for("catalogue.maatwerk"))
+    stmt = scoped(select(MaatwerkCode), MaatwerkCode).options(
+        selectinload(MaatwerkCode.product))
+    if fixed_only(current_user):
+        stmt = stmt.where(MaatwerkCode.active.is_(True))
+    page = paginate(stmt.order_by(MaatwerkCode.code), *page_args())
+    return render_template("catalogue/maatwerk.html", page=page, confirm=ConfirmForm(),
+                           can_edit=can_edit(current_user))
+
+
+@bp.route("/indexatie", methods=["GET", "POST"])
+@role_required(*EDITOR_ROLES)
+def indexation():
+    if not can_edit(current_user):
+        abort(403)
+    form = IndexationForm()
+    if request.method == "GET":
+        form.from_year.data = str(today_local().year)
+    preview = None
+    if form.validate_on_submit():
+        try:
+            from_year = int(form.from_year.data)
+        except ValueError:
+            flash(_("Vul een geldig jaar in."), "error")
+            from_year = None
+        if from_year is not None:
+            try:
+                if request.form.get("apply") == "1":
+                    run = ops.apply_indexation(current_user.region_id, from_year,
+                                               form.percentage.data, actor=current_user)
+                    flash(_("Indexatie toegepast: %(n)d tarieven voor %(y)d aangemaakt "
+                            "(%(p)s %%).", n=run.tariff_count, y=run.to_year,
+                            p=run.percentage), "success")
+                    return redirect(url_for("catalogue.indexation"))
+                preview = ops.indexation_preview(current_user.region_id, from_year,
+                                                 form.percentage.data)
+            except OperationError as exc:
+                db.session.rollback()
+                flash(str(exc.message), "error")
+    runs = db.session.execute(scoped(select(IndexationRun), IndexationRun)
+                              .order_by(IndexationRun.to_year.desc()).limit(20)
+                              ).scalars().all()
+    return render_template("catalogue/indexation.html", form=form, preview=preview, runs=runs)
+
+
+@dashboard_card
+def catalogue_cards(user):
+    if not user.is_authenticated or user.role not in READER_ROLES:
+        return []
+    stmt = visible(select(func.count(Product.id)).where(Product.is_current.is_(True)), user)
+    fixed = db.session.execute(stmt.where(Product.status == "vastgesteld")).scalar_one()
+    cards = [{"title": _l("Vastgestelde productkaarten"), "value": fixed,
+              "endpoint": "catalogue.index", "args": {"status": "vastgesteld"}}]
+    if user.role in EDITOR_ROLES:
+        concept = db.session.execute(stmt.where(Product.status == "concept")).scalar_one()
+        cards.append({"title": _l("Conceptkaarten"), "value": concept,
+                      "endpoint": "catalogue.index", "args": {"status": "concept"},
+                      "level": "warn" if concept else None})
+    return cards
+
+
