@@ -56,7 +56,8 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
 
 def utilisation_bar(row: dict) -> Markup:
     """A horizontal bar (0-120 %) with marks at 80 and 100 %."""
-    pct = row.get("pct") or Decimal(0)
+    pct = row.get("pct")
+    pct = Decimal("0.0") if pct is None else pct
     width = 300
     filled = min(float(pct), 120.0) / 120 * width
     return Markup(  # noqa: S704 (numbers only)

@@ -73,7 +73,7 @@ def index():
 def _export_rows():
     filters = q.contract_filters(request.args)
     stmt, _s, _d = apply_sort(q.contracts_stmt(filters), q.SORTS, "reference")
-    for c in db.session.execute(stmt.execution_options(yield_per=500)).unique().scalars():
+    for c in db.session.execute(stmt.execution_options(yield_per=500)).scalars():
         yield q.contract_row(c)
 
 
@@ -370,7 +370,7 @@ def realisation_import(contract_id):
 def _realisation_rows(contract):
     codes = {cp.id: cp.product.code for cp in contract.products}
     stmt = q.realisations_stmt(contract).execution_options(yield_per=1000)
-    for r in db.session.execute(stmt).unique().scalars():
+    for r in db.session.execute(stmt).scalars():
         yield q.realisation_row(r, codes)
 
 
