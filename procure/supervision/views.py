@@ -1,12 +1,573 @@
-from flask import Blueprint, render_template
+"""Signals: work queue, intake, the signal page with its actions, the provider view,
+heightened supervision and reporting. Thin: every change goes through operations.py, every
+lookup through access.py."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from procure.auth.models import User
+from procure.auth.permissions import get_scoped_or_404, role_required, scoped
+from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
+from procure.contracts.models import Contract
+from procure.core.errors import OperationError
+from procure.core.listing import page_args
+from procure.core.timeutil import today_local
+from procure.extensions import db
+from procure.main.dashboard import dashboard_card
+from procure.main.panels import panel
+from procure.organisations.models import Municipality, Provider
+from procure.supervision import access, reports
+from procure.supervision import operations as ops
+from procure.supervision.forms import (
+    DESCRIPTION_HINT,
+    AssignForm,
+    BulkAssignForm,
+    CloseForm,
+    EndHeightenedForm,
+    FollowUpForm,
+    HandOverForm,
+    HeightenedForm,
+    InvestigateForm,
+    MeasureDoneForm,
+    MeasureDropForm,
+    MeasureForm,
+    MergeForm,
+    NoteForm,
+    ReopenForm,
+    SignalForm,
+    TriageForm,
+)
+from procure.supervision.models import (
+    CATEGORIES,
+    OPEN_STATES,
+    SIGNAL_MACHINE,
+    STATE_LABELS,
+    URGENCIES,
+    HeightenedSupervision,
+    Measure,
+    Signal,
+    SignalAttachment,
+    SignalNote,
+    SignalTransition,
+)
+from procure.supervision.queue import QueueFilters, overdue_condition, work_queue
 
 bp = Blueprint("supervision", __name__, url_prefix="/signalen")
 
+VIEW_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)
+STAFF = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)
+
+
+def _supervisors(region_id):
+    return db.session.execute(
+        select(User).where(User.role == SUPERVISOR, User.region_id == region_id,
+                           User.active.is_(True)).order_by(User.name)).scalars().all()
+
+
+def _assignee_choices(region_id):
+    return [(0, _("— team (niet toegewezen) —"))] + [
+        (u.id, u.name) for u in _supervisors(region_id)]
+
+
+# -- work queue / list ----------------------------------------------------------------------
 
 @bp.get("/")
-@login_required
+@role_required(*VIEW_ROLES)
 def index():
-    # Placeholder until the supervision issue lands: the navigation entry already works.
-    return render_template("main/coming_soon.html", title=_l("Signalen"))
+    filters = QueueFilters.from_args(request.args)
+    if not access.can_work():
+        filters.view = "team"
+    today = today_local()
+    page = work_queue(current_user, filters, today, *page_args())
+    providers = db.session.execute(
+        access.visible_signals(select(Provider.id, Provider.name).join(
+            Signal, Signal.provider_id == Provider.id))
+        .where(Signal.state.in_(OPEN_STATES)).group_by(Provider.id, Provider.name)
+        .order_by(Provider.name)).all()
+    bulk = None
+    supervisors = []
+    if access.can_work() and current_user.region_id:
+        bulk = BulkAssignForm()
+        bulk.assignee.choices = _assignee_choices(current_user.region_id)
+        supervisors = _supervisors(current_user.region_id)
+    return render_template(
+        "supervision/index.html", page=page, filters=filters, today=today, providers=providers,
+        states={s: STATE_LABELS[s] for s in OPEN_STATES}, categories=CATEGORIES,
+        urgencies=URGENCIES, bulk=bulk, supervisors=supervisors,
+        can_work=access.can_work(), can_log=access.can_log(),
+        see_investigation=access.can_see_investigation())
+
+
+@bp.post("/toewijzen")
+@role_required(SUPERVISOR)
+def bulk_assign():
+    form = BulkAssignForm()
+    form.assignee.choices = _assignee_choices(current_user.region_id)
+    ids = request.form.getlist("signal_ids", type=int)
+    if not form.validate_on_submit():
+        flash(_("Kies aan wie u de signalen toewijst."), "error")
+    else:
+        assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
+        try:
+            n = ops.bulk_assign(ids, actor=current_user, assignee=assignee)
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("%(n)d signalen toegewezen.", n=n), "success")
+    return redirect(request.form.get("next") or url_for("supervision.index"))
+
+
+# -- intake -----------------------------------------------------------------------------------
+
+def _fill_signal_choices(form: SignalForm):
+    providers = db.session.execute(
+        select(Provider).where(Provider.active.is_(True)).order_by(Provider.name)).scalars()
+    form.provider_id.choices = [(0, _("— kies een aanbieder —"))] + [
+        (p.id, p.name) for p in providers]
+    selected = form.provider_id.data or request.args.get("provider_id", type=int)
+    stmt = (scoped(select(Contract), Contract).options(joinedload(Contract.provider))
+            .order_by(Contract.reference))
+    if selected:
+        stmt = stmt.where(Contract.provider_id == selected)
+    form.contract_id.choices = [(0, _("— geen contract —"))] + [
+        (c.id, f"{c.reference} · {c.provider.name}") for c in db.session.execute(stmt).scalars()]
+    municipalities = db.session.execute(
+        scoped(select(Municipality), Municipality).order_by(Municipality.name)).scalars()
+    if current_user.role == MUNICIPALITY:
+        form.municipality_id.choices = [(m.id, m.name) for m in municipalities
+                                        if m.id == current_user.municipality_id]
+    else:
+        form.municipality_id.choices = [(0, _("— regio-breed —"))] + [
+            (m.id, m.name) for m in municipalities]
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@role_required(SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)
+def create():
+    form = SignalForm()
+    if request.method == "GET":
+        form.received_on.data = today_local()
+        if request.args.get("provider_id", type=int):
+            form.provider_id.data = request.args.get("provider_id", type=int)
+        if current_user.role == MUNICIPALITY:
+            form.source.data = "municipality"
+    _fill_signal_choices(form)
+    if form.validate_on_submit():
+        try:
+            signal = ops.log_signal(
+                actor=current_user, provider_id=form.provider_id.data or None,
+                contract_id=form.contract_id.data or None,
+                municipality_id=form.municipality_id.data or None, source=form.source.data,
+                received_on=form.received_on.data, category=form.category.data,
+                urgency=form.urgency.data, description=form.description.data,
+                reporter_name=form.reporter_name.data,
+                reporter_contact=form.reporter_contact.data,
+                reporter_confidential=form.reporter_confidential.data,
+                attachments=request.files.getlist("attachments"))
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+            if exc.field and hasattr(form, exc.field):
+                getattr(form, exc.field).errors.append(str(exc.message))
+        else:
+            flash(_("Signaal %(ref)s vastgelegd. Triage uiterlijk %(day)s.",
+                    ref=signal.reference, day=signal.triage_due_on.strftime("%d-%m-%Y")),
+                  "success")
+            return redirect(url_for("supervision.show", signal_id=signal.id))
+    return render_template("supervision/new.html", form=form, description_hint=DESCRIPTION_HINT)
+
+
+# -- the signal page ----------------------------------------------------------------------
+
+def _load(signal_id) -> Signal:
+    return access.get_signal_or_404(signal_id, options=(
+        joinedload(Signal.provider), joinedload(Signal.contract),
+        joinedload(Signal.municipality), joinedload(Signal.assigned_to),
+        joinedload(Signal.logged_by), joinedload(Signal.merged_into),
+        selectinload(Signal.measures), selectinload(Signal.attachments)
+        .joinedload(SignalAttachment.file)))
+
+
+def _forms(signal: Signal) -> dict:
+    forms = {
+        "triage": TriageForm(prefix="triage"), "investigate": InvestigateForm(prefix="inv"),
+        "hand_over": HandOverForm(prefix="ho"), "follow_up": FollowUpForm(prefix="fu"),
+        "note": NoteForm(prefix="note"), "measure": MeasureForm(prefix="measure"),
+        "done": MeasureDoneForm(prefix="done"), "drop": MeasureDropForm(prefix="drop"),
+        "close": CloseForm(prefix="close"), "merge": MergeForm(prefix="merge"),
+        "reopen": ReopenForm(prefix="reopen"), "assign": AssignForm(prefix="assign"),
+    }
+    forms["assign"].assignee.choices = _assignee_choices(signal.region_id)
+    if request.method == "GET":
+        forms["assign"].assignee.data = signal.assigned_to_id or 0
+    return forms
+
+
+def _render(signal: Signal, forms: dict | None = None, status: int = 200):
+    forms = forms or _forms(signal)
+    see_investigation = access.can_see_investigation()
+    notes = transitions = []
+    if see_investigation:
+        notes = db.session.execute(
+            select(SignalNote).where(SignalNote.signal_id == signal.id)
+            .options(joinedload(SignalNote.author)).order_by(SignalNote.id)).scalars().all()
+        transitions = db.session.execute(
+            select(SignalTransition).where(SignalTransition.signal_id == signal.id)
+            .options(joinedload(SignalTransition.actor)).order_by(SignalTransition.id)
+        ).scalars().all()
+    duplicates = db.session.execute(
+        access.visible_signals(select(Signal.id, Signal.reference))
+        .where(Signal.merged_into_id == signal.id)).all()
+    heightened = None
+    if access.can_see_heightened():
+        heightened = ops.active_heightened(signal.region_id, signal.provider_id)
+    return render_template(
+        "supervision/signal.html", signal=signal, forms=forms, notes=notes,
+        transitions=transitions, duplicates=duplicates, heightened=heightened,
+        reporter=access.reporter_view(signal), see_investigation=see_investigation,
+        can_work=access.can_work() and current_user.region_id == signal.region_id,
+        targets=SIGNAL_MACHINE.targets(signal.state), today=today_local(),
+        state_label=SIGNAL_MACHINE.label), status
+
+
+@bp.get("/<int:signal_id>")
+@role_required(*VIEW_ROLES)
+def show(signal_id):
+    return _render(_load(signal_id))
+
+
+def _action(signal_id, form_key, run, success):
+    """POST handler shared by the signal actions: validate, run the operation, redirect;
+    on refusal flash the Dutch message and show the page again with the user's input."""
+    signal = _load(signal_id)
+    forms = _forms(signal)
+    form = forms[form_key]
+    if form.validate_on_submit():
+        try:
+            run(signal, form)
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+            field = exc.field and getattr(form, exc.field, None)
+            if field is not None:
+                field.errors = [*field.errors, str(exc.message)]
+            return _render(signal, forms, 422)
+        flash(success, "success")
+        return redirect(url_for("supervision.show", signal_id=signal.id))
+    flash(_("Het formulier bevat fouten; zie de velden hieronder."), "error")
+    return _render(signal, forms, 422)
+
+
+@bp.post("/<int:signal_id>/triage")
+@role_required(SUPERVISOR)
+def triage(signal_id):
+    def run(signal, form):
+        ops.triage(signal, actor=current_user, decision=form.decision.data,
+                   motivation=form.motivation.data,
+                   investigation_due_on=form.investigation_due_on.data,
+                   other_party=form.other_party.data, follow_up_on=form.follow_up_on.data)
+    return _action(signal_id, "triage", run, _l("Triage vastgelegd."))
+
+
+@bp.post("/<int:signal_id>/onderzoek")
+@role_required(SUPERVISOR)
+def investigate(signal_id):
+    def run(signal, form):
+        ops.start_investigation(signal, actor=current_user, due_on=form.due_on.data,
+                                motivation=form.motivation.data)
+    return _action(signal_id, "investigate", run, _l("Onderzoek gestart."))
+
+
+@bp.post("/<int:signal_id>/overdragen")
+@role_required(SUPERVISOR)
+def hand_over(signal_id):
+    def run(signal, form):
+        ops.hand_over(signal, actor=current_user, other_party=form.other_party.data,
+                      follow_up_on=form.follow_up_on.data, motivation=form.motivation.data)
+    return _action(signal_id, "hand_over", run, _l("Signaal overgedragen."))
+
+
+@bp.post("/<int:signal_id>/opvolging")
+@role_required(SUPERVISOR)
+def follow_up(signal_id):
+    def run(signal, form):
+        ops.set_follow_up(signal, actor=current_user, follow_up_on=form.follow_up_on.data,
+                          note=form.note.data)
+    return _action(signal_id, "follow_up", run, _l("Opvolgdatum gewijzigd."))
+
+
+@bp.post("/<int:signal_id>/aantekening")
+@role_required(SUPERVISOR)
+def note(signal_id):
+    def run(signal, form):
+        ops.add_note(signal, actor=current_user, kind=form.kind.data, text=form.text.data)
+    return _action(signal_id, "note", run, _l("Aantekening toegevoegd."))
+
+
+@bp.post("/<int:signal_id>/maatregel")
+@role_required(SUPERVISOR)
+def measure(signal_id):
+    def run(signal, form):
+        ops.impose_measure(signal, actor=current_user, kind=form.kind.data,
+                           description=form.description.data, due_on=form.due_on.data,
+                           follow_up_on=form.follow_up_on.data,
+                           amount=(form.amount.data or "").replace(",", ".").strip() or None)
+    return _action(signal_id, "measure", run, _l("Maatregel opgelegd."))
+
+
+def _measure_of(signal, measure_id) -> Measure:
+    measure = next((m for m in signal.measures if m.id == measure_id), None)
+    if measure is None:
+        abort(404)
+    return measure
+
+
+@bp.post("/<int:signal_id>/maatregel/<int:measure_id>/afgerond")
+@role_required(SUPERVISOR)
+def measure_done(signal_id, measure_id):
+    def run(signal, form):
+        ops.complete_measure(_measure_of(signal, measure_id), actor=current_user,
+                             result=form.result.data)
+    return _action(signal_id, "done", run, _l("Maatregel afgerond."))
+
+
+@bp.post("/<int:signal_id>/maatregel/<int:measure_id>/vervallen")
+@role_required(SUPERVISOR)
+def measure_drop(signal_id, measure_id):
+    def run(signal, form):
+        ops.drop_measure(_measure_of(signal, measure_id), actor=current_user,
+                         reason=form.reason.data)
+    return _action(signal_id, "drop", run, _l("Maatregel vervallen."))
+
+
+@bp.post("/<int:signal_id>/afsluiten")
+@role_required(SUPERVISOR)
+def close(signal_id):
+    def run(signal, form):
+        ops.close(signal, actor=current_user, outcome=form.outcome.data)
+    return _action(signal_id, "close", run, _l("Signaal afgehandeld."))
+
+
+@bp.post("/<int:signal_id>/samenvoegen")
+@role_required(SUPERVISOR)
+def merge(signal_id):
+    def run(signal, form):
+        into = db.session.execute(access.visible_signals(select(Signal)).where(
+            Signal.reference == form.into.data.strip().upper())).scalar()
+        if into is None:
+            from procure.core.errors import ValidationFailed
+
+            raise ValidationFailed(_l("Geen signaal met dit kenmerk gevonden."), field="into")
+        ops.merge(signal, into=into, actor=current_user, reason=form.reason.data)
+    return _action(signal_id, "merge", run, _l("Signaal samengevoegd."))
+
+
+@bp.post("/<int:signal_id>/heropenen")
+@role_required(SUPERVISOR)
+def reopen(signal_id):
+    def run(signal, form):
+        ops.reopen(signal, actor=current_user, reason=form.reason.data)
+    return _action(signal_id, "reopen", run, _l("Signaal heropend en terug op de werkvoorraad."))
+
+
+@bp.post("/<int:signal_id>/toewijzen")
+@role_required(SUPERVISOR)
+def assign(signal_id):
+    def run(signal, form):
+        assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
+        ops.assign(signal, actor=current_user, assignee=assignee)
+    return _action(signal_id, "assign", run, _l("Toewijzing opgeslagen."))
+
+
+@bp.get("/<int:signal_id>/bijlagen/<int:attachment_id>")
+@role_required(*VIEW_ROLES)
+def attachment(signal_id, attachment_id):
+    signal = _load(signal_id)
+    item = next((a for a in signal.attachments if a.id == attachment_id), None)
+    if item is None:
+        abort(404)
+    return item.file.send()
+
+
+# -- provider view and heightened supervision ---------------------------------------------
+
+@bp.get("/aanbieder/<int:provider_id>")
+@role_required(*STAFF)
+def provider(provider_id):
+    row = get_scoped_or_404(Provider, provider_id)
+    signals = db.session.execute(
+        access.visible_signals(select(Signal)).where(Signal.provider_id == row.id)
+        .options(joinedload(Signal.contract), joinedload(Signal.assigned_to))
+        .order_by(Signal.received_on.desc(), Signal.id.desc())).scalars().all()
+    measures = db.session.execute(
+        select(Measure).join(Signal, Signal.id == Measure.signal_id)
+        .where(Measure.provider_id == row.id, Signal.id.in_(
+            access.visible_signals(select(Signal.id)).scalar_subquery()))
+        .options(joinedload(Measure.signal)).order_by(Measure.imposed_on.desc())
+    ).scalars().all()
+    periods = db.session.execute(
+        access.visible_heightened().where(HeightenedSupervision.provider_id == row.id)
+        .order_by(HeightenedSupervision.start_on.desc())).scalars().all()
+    contracts = db.session.execute(
+        scoped(select(Contract), Contract).where(Contract.provider_id == row.id)
+        .order_by(Contract.reference)).scalars().all()
+    active = next((p for p in periods if p.ended_on is None), None)
+    start_form = HeightenedForm(prefix="hs")
+    end_form = EndHeightenedForm(prefix="end")
+    if request.method == "GET":
+        start_form.start_on.data = today_local()
+        end_form.ended_on.data = today_local()
+    return render_template("supervision/provider.html", provider=row, signals=signals,
+                           measures=measures, periods=periods, active=active,
+                           contracts=contracts, start_form=start_form, end_form=end_form,
+                           can_work=access.can_work(), today=today_local())
+
+
+@bp.post("/aanbieder/<int:provider_id>/verhoogd-toezicht")
+@role_required(SUPERVISOR)
+def heightened_start(provider_id):
+    row = get_scoped_or_404(Provider, provider_id)
+    form = HeightenedForm(prefix="hs")
+    if form.validate_on_submit():
+        try:
+            ops.start_heightened(row, actor=current_user, reason=form.reason.data,
+                                 start_on=form.start_on.data, review_on=form.review_on.data)
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("%(name)s staat onder verhoogd toezicht.", name=row.name), "success")
+    else:
+        flash(_("Vul reden, ingangsdatum en evaluatiedatum in."), "error")
+    return redirect(url_for("supervision.provider", provider_id=row.id))
+
+
+@bp.post("/verhoogd-toezicht/<int:period_id>/beeindigen")
+@role_required(SUPERVISOR)
+def heightened_end(period_id):
+    period = get_scoped_or_404(HeightenedSupervision, period_id)
+    form = EndHeightenedForm(prefix="end")
+    if form.validate_on_submit():
+        try:
+            ops.end_heightened(period, actor=current_user, reason=form.reason.data,
+                               ended_on=form.ended_on.data)
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+        else:
+            flash(_("Verhoogd toezicht beëindigd."), "success")
+    else:
+        flash(_("Vul de reden en de einddatum in."), "error")
+    return redirect(url_for("supervision.provider", provider_id=period.provider_id))
+
+
+# -- reporting ------------------------------------------------------------------------------
+
+def _report_region():
+    if current_user.region_id is None:
+        abort(404)
+    return current_user.region_id
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int) or reports.default_year()
+    return year if 2000 <= year <= 2100 else reports.default_year()
+
+
+@bp.get("/rapportage")
+@role_required(*STAFF)
+def report():
+    region_id = _report_region()
+    year = _year()
+    today = today_local()
+    last = min(date(year, 12, 31), today) if year <= today.year else date(year, 12, 31)
+    series = reports.open_over_time(region_id, reports.month_ends(last))
+    heightened = db.session.execute(
+        access.visible_heightened().where(HeightenedSupervision.ended_on.is_(None))
+        .options(joinedload(HeightenedSupervision.provider))
+        .order_by(HeightenedSupervision.start_on)).scalars().all()
+    return render_template(
+        "supervision/report.html", year=year, overview=reports.year_overview(region_id, year),
+        counts=reports.counts(region_id, year), flow=reports.throughput(region_id, year),
+        chart=reports.open_chart_svg(series, _("Open signalen per maand")), series=series,
+        heightened=heightened)
+
+
+@bp.get("/rapportage/export.xlsx")
+@role_required(*STAFF)
+def export():
+    region_id = _report_region()
+    year = _year()
+    rows = db.session.execute(
+        access.visible_signals(select(Signal)).where(
+            Signal.received_on >= date(year, 1, 1), Signal.received_on <= date(year, 12, 31))
+        .options(joinedload(Signal.provider), joinedload(Signal.contract),
+                 joinedload(Signal.municipality), joinedload(Signal.assigned_to))
+        .order_by(Signal.received_on, Signal.id)).scalars().all()
+    data = reports.excel_export(region_id, year, rows,
+                                show_reporter=current_user.role == SUPERVISOR)
+    return data, 200, {
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f'attachment; filename="signalen-{year}.xlsx"'}
+
+
+# -- panels and dashboard ---------------------------------------------------------------------
+
+def _fragment(template: str, **context) -> Markup:
+    """A rendered (autoescaped) template as a panel fragment."""
+    return Markup(render_template(template, **context))  # noqa: S704
+
+
+@panel("provider")
+def _provider_panel(provider, user):
+    if not access.can_see_heightened(user) or user.region_id is None:
+        return None
+    open_count = db.session.execute(
+        access.visible_signals(select(func.count(Signal.id)), user)
+        .where(Signal.provider_id == provider.id, Signal.state.in_(OPEN_STATES))).scalar_one()
+    total = db.session.execute(
+        access.visible_signals(select(func.count(Signal.id)), user)
+        .where(Signal.provider_id == provider.id)).scalar_one()
+    return _fragment(
+        "supervision/_provider_panel.html", provider=provider, open_count=open_count,
+        total=total, heightened=ops.active_heightened(user.region_id, provider.id))
+
+
+@panel("contract")
+def _contract_panel(contract, user):
+    if user.role not in (SUPERVISOR, CONTRACT_MANAGER, ADMIN) or \
+            user.region_id != contract.region_id:
+        return None
+    open_on_contract, open_on_provider = db.session.execute(
+        access.visible_signals(select(
+            func.count(Signal.id).filter(Signal.contract_id == contract.id),
+            func.count(Signal.id)), user)
+        .where(Signal.provider_id == contract.provider_id, Signal.state.in_(OPEN_STATES))
+    ).one()
+    return _fragment(
+        "supervision/_contract_panel.html", contract=contract,
+        open_on_contract=open_on_contract, open_on_provider=open_on_provider,
+        heightened=ops.active_heightened(contract.region_id, contract.provider_id))
+
+
+@dashboard_card
+def _signal_cards(user):
+    if user.role not in (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY) or user.region_id is None:
+        return []
+    base = access.visible_signals(select(func.count(Signal.id)), user).where(
+        Signal.state.in_(OPEN_STATES))
+    open_count = db.session.execute(base).scalar_one()
+    cards = [{"title": _l("Open signalen"), "value": open_count,
+              "endpoint": "supervision.index"}]
+    if user.role == SUPERVISOR:
+        overdue = db.session.execute(base.where(overdue_condition(today_local()))).scalar_one()
+        mine = db.session.execute(base.where(Signal.assigned_to_id == user.id)).scalar_one()
+        cards.append({"title": _l("Mijn signalen"), "value": mine,
+                      "endpoint": "supervision.index", "args": {"view": "mine"}})
+        cards.append({"title": _l("Signalen over de termijn"), "value": overdue,
+                      "endpoint": "supervision.index", "args": {"overdue": "1"},
+                      "level": "alert" if overdue else "ok"})
+    return cards

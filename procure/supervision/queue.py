@@ -1,0 +1,91 @@
+"""The work queue (werkvoorraad): open signals, oldest first, per supervisor or for the team.
+
+A fixed number of queries whatever the size: one count, one page of signals with provider,
+contract and assignee joined in, and one for the measures of that page.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from procure.core.listing import Page, paginate
+from procure.supervision.access import visible_signals
+from procure.supervision.models import (
+    CATEGORIES,
+    INVESTIGATING,
+    MEASURES,
+    OPEN_STATES,
+    OTHER_PARTY,
+    RECEIVED,
+    TRIAGED,
+    URGENCIES,
+    Measure,
+    Signal,
+)
+
+
+def overdue_condition(today: date):
+    """SQL: the current step of an open signal is past its due date."""
+    return or_(
+        and_(Signal.state == RECEIVED, Signal.triage_due_on < today),
+        and_(Signal.state == INVESTIGATING, Signal.investigation_due_on < today),
+        and_(Signal.state.in_((TRIAGED, OTHER_PARTY)), Signal.follow_up_on < today),
+        and_(Signal.state == MEASURES, exists(select(Measure.id).where(
+            Measure.signal_id == Signal.id, Measure.status == "open", Measure.due_on < today))),
+    )
+
+
+@dataclass
+class QueueFilters:
+    view: str = "team"          # "team" or "mine"
+    state: str = ""
+    category: str = ""
+    urgency: str = ""
+    provider_id: int | None = None
+    overdue: bool = False
+    assignee: str = ""          # "", "none" (unassigned) or a user id
+    errors: list = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args) -> "QueueFilters":
+        f = cls()
+        f.view = "mine" if args.get("view") == "mine" else "team"
+        f.state = args.get("state", "") if args.get("state", "") in OPEN_STATES else ""
+        f.category = args.get("category", "") if args.get("category", "") in CATEGORIES else ""
+        f.urgency = args.get("urgency", "") if args.get("urgency", "") in URGENCIES else ""
+        f.provider_id = args.get("provider", type=int) or None
+        f.overdue = args.get("overdue") in ("1", "on", "true")
+        assignee = args.get("assignee", "")
+        f.assignee = assignee if assignee == "none" or assignee.isdigit() else ""
+        return f
+
+
+def queue_statement(user, filters: QueueFilters, today: date):
+    stmt = visible_signals(select(Signal), user).where(Signal.state.in_(OPEN_STATES))
+    if filters.view == "mine":
+        stmt = stmt.where(Signal.assigned_to_id == user.id)
+    if filters.state:
+        stmt = stmt.where(Signal.state == filters.state)
+    if filters.category:
+        stmt = stmt.where(Signal.category == filters.category)
+    if filters.urgency:
+        stmt = stmt.where(Signal.urgency == filters.urgency)
+    if filters.provider_id:
+        stmt = stmt.where(Signal.provider_id == filters.provider_id)
+    if filters.overdue:
+        stmt = stmt.where(overdue_condition(today))
+    if filters.assignee == "none":
+        stmt = stmt.where(Signal.assigned_to_id.is_(None))
+    elif filters.assignee:
+        stmt = stmt.where(Signal.assigned_to_id == int(filters.assignee))
+    # oldest first: the date received, then the order of logging
+    return stmt.order_by(Signal.received_on.asc(), Signal.id.asc())
+
+
+def work_queue(user, filters: QueueFilters, today: date, page: int, per_page: int) -> Page:
+    stmt = queue_statement(user, filters, today).options(
+        joinedload(Signal.provider), joinedload(Signal.assigned_to),
+        joinedload(Signal.contract), selectinload(Signal.measures))
+    return paginate(stmt, page, per_page)
