@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from procure.catalogue.models import Product, TaskArea, Tariff
+from procure.catalogue.models import Product, Tariff, TaskArea
 from procure.extensions import db
 from procure.tenders.open_house import operations as ops
 from tests import factories as f

@@ -1,0 +1,197 @@
+"""Scoping and roles on the pages and the API."""
+
+import io
+from datetime import UTC, date, datetime
+
+import time_machine
+from sqlalchemy import select
+
+from procure.contracts.models import Contract
+from procure.extensions import db
+from procure.tenders.open_house import operations as ops
+from procure.tenders.open_house.models import Admission, Application
+from tests import factories as f
+from tests.tenders.open_house.conftest import PDF, apply
+
+NOW = datetime(2026, 11, 1, 9, tzinfo=UTC)
+
+
+def _admit(oh, application, officer):
+    ops.score(application, {a.requirement_id: ("meets", "") for a in application.answers},
+              actor=officer)
+    ops.decide(application, decisions={c.category_id: "admitted"
+                                       for c in application.categories},
+               actor=officer, now=NOW)
+
+
+def test_provider_sees_only_its_own_applications(client, oh):
+    mine = apply(oh, f.provider("kompas"), now=NOW)
+    theirs = apply(oh, f.provider("linde", "De Linde Jeugd en Gezin"), now=NOW)
+    f.login(client, f.user("provider", provider_code="kompas"))
+    listing = client.get(f"/open-house/{oh.tender.id}/aanvragen-overzicht")
+    assert listing.status_code == 200
+    html = listing.get_data(as_text=True)
+    assert mine.reference in html and theirs.reference not in html
+    assert client.get(f"/open-house/aanvragen/{mine.id}").status_code == 200
+    assert client.get(f"/open-house/aanvragen/{theirs.id}").status_code == 404
+    answer = theirs.answers[1]
+    assert client.get(f"/open-house/aanvragen/{theirs.id}/bestanden/{answer.id}"
+                      ).status_code == 404
+    own_answer = next(a for a in mine.answers if a.file_id)
+    download = client.get(f"/open-house/aanvragen/{mine.id}/bestanden/{own_answer.id}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    # Cannot withdraw someone else's application, nor decide on its own.
+    assert f.post(client, f"/open-house/aanvragen/{theirs.id}/intrekken").status_code == 404
+    assert f.post(client, f"/open-house/aanvragen/{mine.id}/besluit",
+                  {f"decision_{oh.gezinshuis.id}": "admitted"}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Application, theirs.id).status == "submitted"
+
+
+def test_provider_api_lists_only_its_own_applications(client, oh):
+    apply(oh, f.provider("kompas"), now=NOW)
+    apply(oh, f.provider("linde"), now=NOW)
+    token = f.api_token(f.user("provider", provider_code="kompas"))
+    response = client.get(f"/api/v1/open-houses/{oh.tender.reference}/applications",
+                          headers=f.bearer(token))
+    assert response.status_code == 200
+    items = response.get_json()["items"]
+    assert [i["provider"] for i in items] == ["kompas"]
+    assert items[0]["entry_date"] == "2027-01-01"
+    assert items[0]["categories"] == [{"code": "GH", "name": "Gezinshuiszorg",
+                                       "decision": "pending"}]
+
+
+def test_municipality_reads_admitted_providers_but_changes_nothing(client, oh):
+    officer = f.user("procurement")
+    application = apply(oh, f.provider("kompas", "Stichting Kompas Jeugdhulp"), now=NOW)
+    _admit(oh, application, officer)
+    pending = apply(oh, f.provider("linde"), now=NOW)
+    admission = db.session.execute(select(Admission)).scalar_one()
+    municipality = f.user("municipality", municipality_name="Oosterhout")
+    f.login(client, municipality)
+    page = client.get(f"/open-house/{oh.tender.id}/toegelaten")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Stichting Kompas Jeugdhulp" in html and "Breda" in html
+    assert "Geen toegelaten aanbieder in:" in html  # Oosterhout has no provider yet
+    assert client.get(f"/open-house/{oh.tender.id}").status_code == 200
+    # No applications, no assessment, no ending of admissions, no set-up.
+    assert client.get(f"/open-house/{oh.tender.id}/aanvragen-overzicht").status_code == 403
+    assert client.get(f"/open-house/aanvragen/{pending.id}").status_code == 403
+    assert f.post(client, f"/open-house/aanvragen/{pending.id}/besluit",
+                  {f"decision_{oh.gezinshuis.id}": "admitted"}).status_code == 403
+    assert f.post(client, f"/open-house/toelatingen/{admission.id}/beeindigen",
+                  {"reason": "x", "end_date": "2027-06-30"}).status_code == 403
+    assert f.post(client, f"/open-house/{oh.tender.id}/eisen", {"text": "x"}).status_code == 403
+    assert f.post(client, f"/open-house/{oh.tender.id}/sluiten").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Admission, admission.id).status == "active"
+    assert db.session.get(Application, pending.id).status == "submitted"
+    # API: admissions readable, applications refused.
+    token = f.api_token(municipality)
+    admissions = client.get(f"/api/v1/open-houses/{oh.tender.reference}/admissions",
+                            headers=f.bearer(token))
+    assert admissions.status_code == 200
+    gh = admissions.get_json()["items"][0]
+    assert gh["category"] == "GH" and gh["providers"][0]["municipalities"] == ["Breda"]
+    assert client.get(f"/api/v1/open-houses/{oh.tender.reference}/applications",
+                      headers=f.bearer(token)).status_code == 403
+
+
+def test_other_region_sees_nothing(client, oh):
+    f.region("e10")
+    staff = f.user("procurement", "e10")
+    f.login(client, staff)
+    assert client.get(f"/open-house/{oh.tender.id}").status_code == 404
+    assert client.get(f"/open-house/{oh.tender.id}/toegelaten").status_code == 404
+    token = f.api_token(staff)
+    assert client.get(f"/api/v1/open-houses/{oh.tender.reference}",
+                      headers=f.bearer(token)).status_code == 404
+
+
+def test_concept_open_house_is_hidden_from_providers(client, app):
+    from tests.tenders.open_house.conftest import build_open_house
+
+    oh = build_open_house(publish=False)
+    f.login(client, f.user("provider", provider_code="kompas"))
+    assert client.get(f"/open-house/{oh.tender.id}").status_code == 404
+    assert oh.tender.reference not in client.get("/open-house/").get_data(as_text=True)
+
+
+def test_api_open_house_and_categories(client, oh):
+    token = f.api_token(f.user("provider", provider_code="kompas"))
+    detail = client.get(f"/api/v1/open-houses/{oh.tender.reference}", headers=f.bearer(token))
+    assert detail.status_code == 200
+    body = detail.get_json()
+    assert body["procedure"] == "open_house" and body["entry_regime"] == "moments"
+    assert body["entry_months"] == [1, 4, 7, 10] and len(body["entry_moments"]) == 20
+    assert body["entry_moments"][0]["application_deadline"].startswith("2026-11-06T11:00")
+    assert [c["code"] for c in body["categories"]] == ["GH", "KW"]
+    cats = client.get(f"/api/v1/open-houses/{oh.tender.reference}/categories",
+                      headers=f.bearer(token)).get_json()["items"]
+    assert cats[0]["products"][0] == {"code": "44A06", "version": 1, "name": "Gezinshuis",
+                                      "unit": "etmaal",
+                                      "tariffs": [{"year": 2027, "price": "187.45"}]}
+    listing = client.get("/api/v1/open-houses", headers=f.bearer(token)).get_json()
+    assert [i["reference"] for i in listing["items"]] == ["WBO-OH-2027"]
+    assert client.get("/api/v1/open-houses/NOPE", headers=f.bearer(token)).status_code == 404
+
+
+@time_machine.travel(datetime(2026, 10, 1, 9, tzinfo=UTC), tick=True)
+def test_provider_applies_and_assessor_admits_through_the_pages(client, oh):
+    provider_user = f.user("provider", provider_code="kompas")
+    f.login(client, provider_user)
+    breda, altena = f.municipality("Breda").id, f.municipality("Altena").id
+    response = f.post(client, f"/open-house/{oh.tender.id}/aanvragen", {
+        "category_ids": [str(oh.gezinshuis.id)],
+        "municipality_ids": [str(breda), str(altena)], "moment_id": "0",
+        f"answer_{oh.req1.id}": "KvK 41098765",
+        f"file_{oh.req2.id}": (io.BytesIO(PDF), "hkz.pdf"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 302
+    application = db.session.execute(select(Application)).scalar_one()
+    assert {m.name for m in application.municipalities} == {"Breda", "Altena"}
+    client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
+    officer = f.user("procurement")
+    f.login(client, officer)
+    scores = {f"score_{a.requirement_id}": "meets" for a in application.answers}
+    assert f.post(client, f"/open-house/aanvragen/{application.id}/beoordeling",
+                  scores).status_code == 302
+    response = f.post(client, f"/open-house/aanvragen/{application.id}/besluit",
+                      {f"decision_{oh.gezinshuis.id}": "admitted", "reason": ""})
+    assert response.status_code == 302
+    page = client.get(f"/open-house/aanvragen/{application.id}").get_data(as_text=True)
+    assert "Besluit vastgelegd" in page
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).status == "admitted"
+    contract = db.session.execute(select(Contract)).scalar_one()
+    assert contract.start_date == date(2027, 1, 1) and contract.origin == "open_house"
+
+
+def test_setup_through_the_pages(client, app):
+    f.region("wbo")
+    f.login(client, f.user("procurement"))
+    response = f.post(client, "/open-house/nieuw", {
+        "reference": "WBO-OH-TEST", "title": "Wonen met begeleiding", "task_area_id": "0",
+        "variant": "effort", "contract_start": "2027-01-01", "duration_months": "60",
+        "extension_count": "2", "extension_months": "12", "entry_regime": "moments",
+        "entry_months": "1,7", "application_weeks": "8", "assessment_weeks": "2",
+        "continuous_assessment_weeks": "6", "response_days": "14"})
+    assert response.status_code == 302
+    from procure.tenders.models import Tender
+
+    tender = db.session.execute(select(Tender)).scalar_one()
+    assert tender.procedure == "open_house"
+    assert [m.entry_date.month for m in ops.moments(tender)][:2] == [1, 7]
+    # Bad months: a Dutch message, input kept.
+    response = f.post(client, "/open-house/nieuw", {
+        "reference": "WBO-OH-2", "title": "Test", "task_area_id": "0", "variant": "effort",
+        "contract_start": "2027-01-01", "duration_months": "60", "extension_count": "0",
+        "extension_months": "12", "entry_regime": "moments", "entry_months": "13",
+        "application_weeks": "8", "assessment_weeks": "2",
+        "continuous_assessment_weeks": "6", "response_days": "14"})
+    html = response.get_data(as_text=True)
+    assert "1 t/m 12" in html and "WBO-OH-2" in html
+    page = client.get(f"/open-house/{tender.id}")
+    assert page.status_code == 200 and "Toetredingsmomenten" in page.get_data(as_text=True)
