@@ -10,7 +10,7 @@ message; nothing reaches the user as a 500.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
@@ -54,6 +54,20 @@ _env = _Environment(autoescape=False, undefined=StrictUndefined, trim_blocks=Tru
 _env.globals.clear()
 
 
+# Statements a clause never needs: no macros, imports, includes or template inheritance.
+FORBIDDEN_NODES = (nodes.Macro, nodes.CallBlock, nodes.Import, nodes.FromImport, nodes.Include,
+                   nodes.Extends, nodes.Block)
+SPECIAL_NAMES = {"self", "caller", "varargs", "kwargs"}
+
+
+def _private(node) -> bool:
+    if isinstance(node, nodes.Getattr):
+        return node.attr.startswith("_")
+    if isinstance(node, nodes.Getitem):
+        return isinstance(node.arg, nodes.Const) and str(node.arg.value).startswith("_")
+    return node.name in SPECIAL_NAMES
+
+
 def check_clause(text: str) -> None:
     """Refuse a clause text that does not parse or uses a field outside the allow-list."""
     try:
@@ -61,6 +75,10 @@ def check_clause(text: str) -> None:
     except TemplateSyntaxError as exc:
         raise ClauseError(_l("De tekst bevat een opmaakfout op regel %(line)s: %(error)s.",
                              line=exc.lineno, error=exc.message), field="body") from exc
+    for node in parsed.find_all((nodes.Getattr, nodes.Getitem, nodes.Name, *FORBIDDEN_NODES)):
+        if isinstance(node, FORBIDDEN_NODES) or _private(node):
+            raise ClauseError(_l("De tekst vraagt iets op wat niet toegestaan is en is daarom "
+                                 "niet gebruikt."), field="body")
     unknown = sorted(meta.find_undeclared_variables(parsed) - set(ALLOWED_FIELDS))
     if unknown:
         raise ClauseError(
@@ -77,7 +95,7 @@ def render_clause(text: str, fields: dict) -> Markup:
     try:
         output = _env.from_string(text).render(**values)
     except SecurityError as exc:
-        raise ClauseError(_l("De tekst probeert iets wat niet is toegestaan en is niet "
+        raise ClauseError(_l("De tekst vraagt iets op wat niet toegestaan is en is daarom niet "
                              "gebruikt."), field="body") from exc
     except UndefinedError as exc:
         raise ClauseError(_l("De tekst gebruikt een onbekend veld (%(error)s).",

@@ -91,3 +91,10 @@ def make_contract(region, provider, *, origin="lot_award", variant="effort", tas
 @pytest.fixture
 def contract(wbo, kompas, task_area):
     return make_contract(wbo, kompas, task_area=task_area)
+
+
+@pytest.fixture(autouse=True)
+def _request_context(app):
+    """Dutch messages (lazy strings) and url_for need a request context outside requests."""
+    with app.test_request_context():
+        yield
