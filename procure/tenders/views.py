@@ -1,12 +1,683 @@
-from flask import Blueprint, render_template
+"""Tender pages: list, set-up, tender page with timeline, per-phase work pages for officers,
+the provider portal per tender and the guarded downloads. Thin: every change goes through
+procure.tenders.operations, every lookup through the scope helpers."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from procure.auth.permissions import get_scoped_or_404, role_required, scoped
+from procure.auth.roles import ADMIN, MUNICIPALITY, PROCUREMENT, PROVIDER, REGION_STAFF
+from procure.catalogue.models import TaskArea
+from procure.core.errors import NotAllowed, OperationError
+from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.timeutil import to_local
+from procure.extensions import db
+from procure.main.panels import panels_for
+from procure.organisations.models import Provider, Region
+from procure.tenders import forms as F
+from procure.tenders import operations as ops
+from procure.tenders.models import (
+    PROCEDURE_LABELS,
+    AwardCriterion,
+    Bid,
+    ConsultationQuestion,
+    Decision,
+    DialogueSession,
+    LotAward,
+    Objection,
+    Registration,
+    Tender,
+)
+from procure.tenders.states import PHASE_ORDER, TENDER_STATES
 
 bp = Blueprint("tenders", __name__, url_prefix="/aanbestedingen")
 
+OFFICERS = (PROCUREMENT, ADMIN)
+READERS = (*REGION_STAFF, MUNICIPALITY)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+def _tender_for_staff(tender_id: int) -> Tender:
+    tender = get_scoped_or_404(Tender, tender_id)
+    if not tender.is_sas:
+        abort(404)
+    return tender
+
+
+def _tender_for_provider(tender_id: int) -> Tender:
+    tender = db.session.get(Tender, tender_id)
+    if tender is None or not tender.is_sas or tender.status == "concept":
+        abort(404)
+    return tender
+
+
+def _detail_url(tender: Tender) -> str:
+    if tender.procedure == "open_house":
+        if "open_house.detail" in current_app.view_functions:
+            return url_for("open_house.detail", tender_id=tender.id)
+        return "#"
+    if current_user.role == PROVIDER:
+        return url_for("tenders.portal", tender_id=tender.id)
+    return url_for("tenders.detail", tender_id=tender.id)
+
+
+def _act(fn, success: str, target: str):
+    """Run an operation from a small action form; flash the outcome and go back."""
+    try:
+        fn()
+        flash(str(success), "success")
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    return redirect(target)
+
+
+def _form_error(form) -> None:
+    for field, errors in form.errors.items():
+        label = getattr(form, field).label.text if hasattr(form, field) else field
+        flash(f"{label}: {errors[0]}", "error")
+
+
+def timeline(tender: Tender) -> dict:
+    """Phases as segments (done/current/todo) with their deadline, for the SVG timeline."""
+    phases = [p for p in PHASE_ORDER if tender.has_dialogue or p != "dialogue"]
+    deadline_of = {"published": tender.registration_deadline,
+                   "dialogue": tender.dialogue_end if tender.has_dialogue else None,
+                   "award": tender.bid_deadline, "standstill": tender.standstill_ends_at}
+    current = tender.status_before_cancel if tender.status == "cancelled" else tender.status
+    index = phases.index(current) if current in phases else 0
+    width = 120
+    segments = []
+    for i, phase in enumerate(phases):
+        state = "done" if i < index else ("current" if i == index else "todo")
+        if tender.status == "contracted" and phase == "contracted":
+            state = "done"
+        moment = deadline_of.get(phase)
+        segments.append({"x": i * width, "w": width - 6, "cx": i * width + (width - 6) / 2,
+                         "label": TENDER_STATES.label(phase), "state": state,
+                         "deadline": to_local(moment).strftime("%d-%m-%Y %H:%M")
+                         if moment else ""})
+    return {"segments": segments, "width": len(phases) * width,
+            "cancelled": tender.status == "cancelled"}
+
+
+def _task_area_choices(region_id: int) -> list:
+    rows = db.session.execute(select(TaskArea).where(TaskArea.region_id == region_id)
+                              .order_by(TaskArea.name)).scalars()
+    return [(0, "—"), *[(t.id, t.name) for t in rows]]
+
+
+# -- list ---------------------------------------------------------------------------------
 
 @bp.get("/")
 @login_required
 def index():
-    # Placeholder until the tenders issue lands: the navigation entry already works.
-    return render_template("main/coming_soon.html", title=_l("Aanbestedingen"))
+    stmt = scoped(select(Tender), Tender).options(selectinload(Tender.region),
+                                                  selectinload(Tender.task_area))
+    if current_user.role == PROVIDER:
+        stmt = stmt.where(Tender.status != "concept")
+    status = request.args.get("status", "")
+    region = request.args.get("region", "")
+    task_area = request.args.get("task_area", "")
+    procedure = request.args.get("procedure", "")
+    q = request.args.get("q", "").strip()
+    if status in TENDER_STATES.transitions:
+        stmt = stmt.where(Tender.status == status)
+    if procedure in PROCEDURE_LABELS:
+        stmt = stmt.where(Tender.procedure == procedure)
+    if region:
+        stmt = stmt.join(Region, Region.id == Tender.region_id).where(Region.short_code == region)
+    if task_area:
+        stmt = stmt.join(TaskArea, TaskArea.id == Tender.task_area_id).where(
+            TaskArea.code == task_area)
+    if q:
+        pattern = like_pattern(q)
+        stmt = stmt.where(Tender.title.ilike(pattern) | Tender.reference.ilike(pattern))
+    stmt, sort, direction = apply_sort(stmt, {
+        "reference": Tender.reference, "title": Tender.title, "status": Tender.status,
+        "bid_deadline": Tender.bid_deadline, "created": Tender.created_at}, "created")
+    page = paginate(stmt.order_by(Tender.id), *page_args())
+    regions = db.session.execute(scoped(select(Region), Region).order_by(Region.name)).scalars()
+    areas = db.session.execute(
+        scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct()
+        .order_by(TaskArea.name)).all()
+    return render_template(
+        "tenders/index.html", page=page, sort=sort, direction=direction, status=status,
+        region=region, task_area=task_area, procedure=procedure, q=q,
+        statuses=TENDER_STATES.labels, regions=list(regions), areas=areas,
+        procedures=PROCEDURE_LABELS, detail_url=_detail_url)
+
+
+# -- set-up -------------------------------------------------------------------------------
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def new():
+    if current_user.region_id is None:
+        abort(404)
+    region = db.session.get(Region, current_user.region_id)
+    form = F.TenderForm()
+    form.task_area_id.choices = _task_area_choices(region.id)
+    if form.validate_on_submit():
+        try:
+            values = form.values()
+            tender = ops.create_tender(region=region, actor=current_user,
+                                       reference=form.reference.data, **values)
+            flash(_("Aanbesteding aangemaakt. Voeg percelen en gunningscriteria toe."),
+                  "success")
+            return redirect(url_for("tenders.detail", tender_id=tender.id))
+        except ValueError as exc:
+            flash(str(exc), "error")
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+    return render_template("tenders/form.html", form=form, tender=None)
+
+
+@bp.route("/<int:tender_id>/bewerken", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def edit(tender_id):
+    tender = _tender_for_staff(tender_id)
+    form = F.TenderForm(obj=tender)
+    form.task_area_id.choices = _task_area_choices(tender.region_id)
+    if request.method == "GET":
+        for name in ("registration_deadline", "dialogue_end", "bid_deadline"):
+            value = getattr(tender, name)
+            getattr(form, name).data = to_local(value).replace(tzinfo=None) if value else None
+        form.task_area_id.data = tender.task_area_id or 0
+    if form.validate_on_submit():
+        try:
+            values = form.values()
+            values.pop("procedure", None)
+            ops.update_tender(tender, actor=current_user, **values)
+            flash(_("Aanbesteding opgeslagen."), "success")
+            return redirect(url_for("tenders.detail", tender_id=tender.id))
+        except ValueError as exc:
+            flash(str(exc), "error")
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+    return render_template("tenders/form.html", form=form, tender=tender)
+
+
+@bp.get("/<int:tender_id>")
+@login_required
+def detail(tender_id):
+    if current_user.role == PROVIDER:
+        return redirect(url_for("tenders.portal", tender_id=tender_id))
+    if current_user.role not in READERS:
+        abort(403)
+    tender = _tender_for_staff(tender_id)
+    decisions = db.session.execute(
+        select(Decision).where(Decision.tender_id == tender.id)
+        .options(selectinload(Decision.decided_by)).order_by(Decision.id)).scalars().all()
+    rule_form = F.RuleForm()
+    rule_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
+    questions = db.session.execute(select(ConsultationQuestion).where(
+        ConsultationQuestion.tender_id == tender.id).order_by(ConsultationQuestion.number)
+    ).scalars().all()
+    return render_template(
+        "tenders/detail.html", tender=tender, timeline=timeline(tender), decisions=decisions,
+        lot_form=F.LotForm(), criterion_form=F.CriterionForm(), rule_form=rule_form,
+        reason_form=F.ReasonForm(), answer_form=F.AnswerForm(), questions=questions,
+        panels=panels_for("tender", tender, current_user), is_officer=_is_officer(tender))
+
+
+def _is_officer(tender: Tender) -> bool:
+    return current_user.role in OFFICERS and (current_user.region_id in (None, tender.region_id))
+
+
+@bp.post("/<int:tender_id>/percelen")
+@role_required(*OFFICERS)
+def add_lot(tender_id):
+    tender = _tender_for_staff(tender_id)
+    form = F.LotForm()
+    target = url_for("tenders.detail", tender_id=tender.id)
+    if not form.validate():
+        _form_error(form)
+        return redirect(target)
+    return _act(lambda: ops.add_lot(tender, actor=current_user, number=form.number.data,
+                                    name=form.name.data, areas=form.areas.data or "",
+                                    max_partners=form.max_partners.data),
+                _("Perceel toegevoegd."), target)
+
+
+@bp.post("/<int:tender_id>/criteria")
+@role_required(*OFFICERS)
+def add_criterion(tender_id):
+    tender = _tender_for_staff(tender_id)
+    form = F.CriterionForm()
+    target = url_for("tenders.detail", tender_id=tender.id)
+    if not form.validate():
+        _form_error(form)
+        return redirect(target)
+    return _act(lambda: ops.add_criterion(tender, actor=current_user, name=form.name.data,
+                                          weight=form.weight.data,
+                                          is_price=form.is_price.data),
+                _("Gunningscriterium toegevoegd."), target)
+
+
+@bp.post("/<int:tender_id>/criteria/<int:criterion_id>/verwijderen")
+@role_required(*OFFICERS)
+def remove_criterion(tender_id, criterion_id):
+    tender = _tender_for_staff(tender_id)
+    criterion = db.session.get(AwardCriterion, criterion_id)
+    if criterion is None or criterion.tender_id != tender.id:
+        abort(404)
+    return _act(lambda: ops.remove_criterion(criterion, actor=current_user),
+                _("Criterium verwijderd."), url_for("tenders.detail", tender_id=tender.id))
+
+
+@bp.post("/<int:tender_id>/perceelregels")
+@role_required(*OFFICERS)
+def add_rule(tender_id):
+    tender = _tender_for_staff(tender_id)
+    lot_ids = {int(v) for v in request.form.getlist("lots") if v.isdigit()}
+    numbers = [lot.number for lot in tender.lots if lot.id in lot_ids]
+    return _act(lambda: ops.add_lot_rule(tender, actor=current_user, lot_numbers=numbers),
+                _("Perceelregel toegevoegd."), url_for("tenders.detail", tender_id=tender.id))
+
+
+def _simple(name: str, fn, success: str, target_endpoint: str = "tenders.detail"):
+    def view(tender_id):
+        tender = _tender_for_staff(tender_id)
+        return _act(lambda: fn(tender), success,
+                    url_for(target_endpoint, tender_id=tender.id))
+
+    view.__name__ = name
+    return role_required(*OFFICERS)(view)
+
+
+bp.add_url_rule("/<int:tender_id>/publiceren", view_func=_simple(
+    "publish", lambda t: ops.publish(t, actor=current_user),
+    _l("Aanbesteding gepubliceerd; aanmelden is geopend.")), methods=["POST"])
+bp.add_url_rule("/<int:tender_id>/selectie/starten", view_func=_simple(
+    "start_selection", lambda t: ops.start_selection(t, actor=current_user),
+    _l("Selectiefase gestart."), "tenders.selection"), methods=["POST"])
+bp.add_url_rule("/<int:tender_id>/dialoog/starten", view_func=_simple(
+    "start_dialogue", lambda t: ops.start_dialogue(t, actor=current_user),
+    _l("Dialoogfase gestart."), "tenders.dialogue"), methods=["POST"])
+bp.add_url_rule("/<int:tender_id>/gunning/starten", view_func=_simple(
+    "start_award", lambda t: ops.start_award(t, actor=current_user),
+    _l("Gunningsfase gestart; de inschrijving is geopend."), "tenders.award"), methods=["POST"])
+bp.add_url_rule("/<int:tender_id>/gecontracteerd", view_func=_simple(
+    "mark_contracted", lambda t: ops.mark_contracted(t, actor=current_user),
+    _l("Aanbesteding afgerond: gecontracteerd."), "tenders.award"), methods=["POST"])
+
+
+@bp.post("/<int:tender_id>/intrekken")
+@role_required(*OFFICERS)
+def cancel(tender_id):
+    tender = _tender_for_staff(tender_id)
+    return _act(lambda: ops.cancel(tender, actor=current_user,
+                                   reason=request.form.get("reason", "")),
+                _("Aanbesteding ingetrokken."), url_for("tenders.detail", tender_id=tender.id))
+
+
+@bp.post("/<int:tender_id>/go")
+@role_required(*OFFICERS)
+def go_decision(tender_id):
+    tender = _tender_for_staff(tender_id)
+    endpoint = "tenders.dialogue" if tender.status == "dialogue" else "tenders.selection"
+    choice = request.form.get("go")
+    if choice not in ("go", "no_go"):
+        flash(_("Kies go of no-go."), "error")
+        return redirect(url_for(endpoint, tender_id=tender.id))
+    return _act(lambda: ops.record_go(tender, actor=current_user, go=choice == "go",
+                                      motivation=request.form.get("motivation", "")),
+                _("Besluit vastgelegd."), url_for(endpoint, tender_id=tender.id))
+
+
+@bp.post("/<int:tender_id>/vragen/<int:question_id>/antwoord")
+@role_required(*OFFICERS)
+def answer(tender_id, question_id):
+    tender = _tender_for_staff(tender_id)
+    row = db.session.get(ConsultationQuestion, question_id)
+    if row is None or row.tender_id != tender.id:
+        abort(404)
+    return _act(lambda: ops.answer_question(row, actor=current_user,
+                                            answer=request.form.get("answer", "")),
+                _("Antwoord gepubliceerd aan alle belangstellenden."),
+                url_for("tenders.detail", tender_id=tender.id))
+
+
+# -- selection ----------------------------------------------------------------------------
+
+@bp.get("/<int:tender_id>/selectie")
+@role_required(*REGION_STAFF)
+def selection(tender_id):
+    tender = _tender_for_staff(tender_id)
+    rows = ops.registrations(tender)
+    return render_template(
+        "tenders/selection.html", tender=tender, registrations=rows,
+        assess_form=F.AssessForm(), go_form=F.GoForm(), motivation_form=F.MotivationForm(),
+        selection_decision=ops.latest_decision(tender, "selection", ("selection",)),
+        go=ops.latest_decision(tender, "selection", ("go", "no_go")),
+        is_officer=_is_officer(tender), deadline_passed=ops._deadline_passed(
+            tender.registration_deadline))
+
+
+@bp.post("/<int:tender_id>/aanmeldingen/<int:registration_id>/beoordelen")
+@role_required(*OFFICERS)
+def assess(tender_id, registration_id):
+    tender = _tender_for_staff(tender_id)
+    registration = get_scoped_or_404(Registration, registration_id)
+    if registration.tender_id != tender.id:
+        abort(404)
+    return _act(lambda: ops.assess_registration(registration, actor=current_user,
+                                                status=request.form.get("status", ""),
+                                                reason=request.form.get("reason", "")),
+                _("Beoordeling vastgelegd."), url_for("tenders.selection", tender_id=tender.id))
+
+
+@bp.post("/<int:tender_id>/selectie/besluit")
+@role_required(*OFFICERS)
+def decide_selection(tender_id):
+    tender = _tender_for_staff(tender_id)
+    return _act(lambda: ops.decide_selection(tender, actor=current_user,
+                                             motivation=request.form.get("motivation", "")),
+                _("Definitieve selectie vastgelegd."),
+                url_for("tenders.selection", tender_id=tender.id))
+
+
+@bp.get("/<int:tender_id>/aanmeldingen/<int:registration_id>/document")
+@login_required
+def registration_document(tender_id, registration_id):
+    registration = get_scoped_or_404(Registration, registration_id)
+    if registration.tender_id != tender_id or registration.document is None:
+        abort(404)
+    if current_user.role not in (*REGION_STAFF, PROVIDER):
+        abort(403)
+    return registration.document.send()
+
+
+# -- dialogue -----------------------------------------------------------------------------
+
+@bp.get("/<int:tender_id>/dialoog")
+@role_required(*REGION_STAFF)
+def dialogue(tender_id):
+    tender = _tender_for_staff(tender_id)
+    if not tender.has_dialogue:
+        abort(404)
+    session_form = F.SessionForm()
+    session_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
+    selected = [r for r in ops.registrations(tender) if r.status == "selected"]
+    return render_template(
+        "tenders/dialogue.html", tender=tender, session_form=session_form,
+        agreement_form=F.AgreementForm(), go_form=F.GoForm(), selected=selected,
+        go=ops.latest_decision(tender, "dialogue", ("go", "no_go")),
+        is_officer=_is_officer(tender))
+
+
+@bp.post("/<int:tender_id>/dialoog/sessies")
+@role_required(*OFFICERS)
+def add_session(tender_id):
+    tender = _tender_for_staff(tender_id)
+    form = F.SessionForm()
+    form.lots.choices = [(lot.id, lot.name) for lot in tender.lots]
+    target = url_for("tenders.dialogue", tender_id=tender.id)
+    if not form.validate():
+        _form_error(form)
+        return redirect(target)
+    return _act(lambda: ops.add_session(
+        tender, actor=current_user, held_on=form.held_on.data, topic=form.topic.data,
+        participants=form.participants.data, lot_ids=form.lots.data,
+        minutes=request.files.get("minutes")), _("Dialoogsessie vastgelegd."), target)
+
+
+@bp.post("/<int:tender_id>/dialoog/afspraken")
+@role_required(*OFFICERS)
+def add_agreement(tender_id):
+    tender = _tender_for_staff(tender_id)
+    return _act(lambda: ops.add_agreement(tender, actor=current_user,
+                                          text=request.form.get("text", "")),
+                _("Afspraak toegevoegd."), url_for("tenders.dialogue", tender_id=tender.id))
+
+
+@bp.get("/<int:tender_id>/dialoog/sessies/<int:session_id>/verslag")
+@role_required(*REGION_STAFF)
+def session_minutes(tender_id, session_id):
+    tender = _tender_for_staff(tender_id)
+    row = db.session.get(DialogueSession, session_id)
+    if row is None or row.tender_id != tender.id or row.minutes is None:
+        abort(404)
+    return row.minutes.send()
+
+
+# -- award --------------------------------------------------------------------------------
+
+@bp.get("/<int:tender_id>/gunning")
+@role_required(*REGION_STAFF)
+def award(tender_id):
+    tender = _tender_for_staff(tender_id)
+    sealed = not ops.bids_are_open(tender)
+    bids = ops.tender_bids(tender)
+    results = options = None
+    if not sealed:
+        results = ops.lot_results(tender)
+        options = ops.award_options(tender, results)
+    awards = db.session.execute(
+        select(LotAward).where(LotAward.tender_id == tender.id)
+        .options(selectinload(LotAward.provider), selectinload(LotAward.lot),
+                 selectinload(LotAward.contract)).order_by(LotAward.lot_id)).scalars().all()
+    objections = db.session.execute(
+        select(Objection).where(Objection.tender_id == tender.id)
+        .options(selectinload(Objection.provider)).order_by(Objection.id)).scalars().all()
+    providers = {p.id: p for p in db.session.execute(
+        select(Provider).where(Provider.id.in_({b.provider_id for b in bids}))).scalars()}
+    objection_form = F.ObjectionForm()
+    objection_form.provider_id.choices = [(p.id, p.name) for p in providers.values()]
+    return render_template(
+        "tenders/award.html", tender=tender, sealed=sealed, bids=bids, results=results,
+        options=options, awards=awards, objections=objections, providers=providers,
+        objection_form=objection_form, resolve_form=F.ResolveForm(),
+        motivation_form=F.MotivationForm(), is_officer=_is_officer(tender),
+        open_objections=ops.open_objections(tender),
+        standstill_over=ops._deadline_passed(tender.standstill_ends_at),
+        lots={lot.id: lot for lot in tender.lots})
+
+
+@bp.post("/<int:tender_id>/inschrijvingen/<int:bid_id>/scores")
+@role_required(*OFFICERS)
+def score(tender_id, bid_id):
+    tender = _tender_for_staff(tender_id)
+    bid = get_scoped_or_404(Bid, bid_id)
+    if bid.tender_id != tender.id:
+        abort(404)
+    target = url_for("tenders.award", tender_id=tender.id)
+    try:
+        for criterion in tender.criteria:
+            value = request.form.get(f"score-{criterion.id}", "").strip()
+            if criterion.is_price or value == "":
+                continue
+            ops.score_bid(bid, actor=current_user, criterion_id=criterion.id, score=value,
+                          note=request.form.get(f"note-{criterion.id}", ""))
+        flash(_("Scores opgeslagen."), "success")
+    except OperationError as exc:
+        flash(str(exc.message), "error")
+    return redirect(target)
+
+
+@bp.post("/<int:tender_id>/gunning/voorlopig")
+@role_required(*OFFICERS)
+def provisional_award(tender_id):
+    tender = _tender_for_staff(tender_id)
+    key = request.form.get("option", "")
+    winners = {}
+    for part in key.split(","):
+        lot, _sep, provider = part.partition(":")
+        if lot.isdigit() and provider.isdigit():
+            winners[int(lot)] = int(provider) or None
+    return _act(lambda: ops.record_provisional_award(
+        tender, actor=current_user, winners=winners,
+        motivation=request.form.get("motivation", "")),
+        _("Voorlopige gunningsbeslissing vastgelegd; de standstilltermijn loopt."),
+        url_for("tenders.award", tender_id=tender.id))
+
+
+@bp.post("/<int:tender_id>/bezwaren")
+@role_required(*OFFICERS)
+def add_objection(tender_id):
+    tender = _tender_for_staff(tender_id)
+    provider_id = request.form.get("provider_id", type=int)
+    return _act(lambda: ops.record_objection(
+        tender, actor=current_user, provider_id=provider_id,
+        description=request.form.get("description", "")),
+        _("Bezwaar vastgelegd; de definitieve gunning is opgeschort."),
+        url_for("tenders.award", tender_id=tender.id))
+
+
+@bp.post("/<int:tender_id>/bezwaren/<int:objection_id>")
+@role_required(*OFFICERS)
+def resolve_objection(tender_id, objection_id):
+    tender = _tender_for_staff(tender_id)
+    objection = get_scoped_or_404(Objection, objection_id)
+    if objection.tender_id != tender.id:
+        abort(404)
+    return _act(lambda: ops.resolve_objection(
+        objection, actor=current_user, status=request.form.get("status", ""),
+        resolution=request.form.get("resolution", "")),
+        _("Bezwaar afgehandeld."), url_for("tenders.award", tender_id=tender.id))
+
+
+@bp.post("/<int:tender_id>/gunning/herzien")
+@role_required(*OFFICERS)
+def revise_award(tender_id):
+    tender = _tender_for_staff(tender_id)
+    return _act(lambda: ops.revise_award(tender, actor=current_user,
+                                         motivation=request.form.get("motivation", "")),
+                _("Voorlopige gunningsbeslissing ingetrokken."),
+                url_for("tenders.award", tender_id=tender.id))
+
+
+@bp.post("/<int:tender_id>/gunning/definitief")
+@role_required(*OFFICERS)
+def finalize_award(tender_id):
+    tender = _tender_for_staff(tender_id)
+    return _act(lambda: ops.finalize_award(tender, actor=current_user,
+                                           motivation=request.form.get("motivation", "")),
+                _("Definitief gegund; de overeenkomsten staan in concept klaar."),
+                url_for("tenders.award", tender_id=tender.id))
+
+
+@bp.get("/<int:tender_id>/inschrijvingen/<int:bid_id>/plan")
+@login_required
+def bid_plan(tender_id, bid_id):
+    bid = get_scoped_or_404(Bid, bid_id)
+    if bid.tender_id != tender_id:
+        abort(404)
+    if current_user.role not in (*REGION_STAFF, PROVIDER):
+        abort(403)
+    try:
+        ops.open_bid(bid, current_user)
+    except NotAllowed as exc:
+        abort(403, description=str(exc.message))
+    return bid.plan.send()
+
+
+# -- provider portal ----------------------------------------------------------------------
+
+def _portal_context(tender: Tender, registration_form=None, bid_form=None):
+    registration = db.session.execute(
+        select(Registration).where(Registration.tender_id == tender.id,
+                                   Registration.provider_id == current_user.provider_id)
+        .options(selectinload(Registration.lots))).scalar()
+    bids = db.session.execute(select(Bid).where(
+        Bid.tender_id == tender.id, Bid.provider_id == current_user.provider_id)
+        .options(selectinload(Bid.lot))).scalars().all()
+    selected = ops.selected_lot_ids(tender, current_user.provider_id)
+    if registration_form is None:
+        registration_form = F.RegistrationForm()
+    registration_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}")
+                                      for lot in tender.lots]
+    if bid_form is None:
+        bid_form = F.BidForm()
+    bid_form.lot_id.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots
+                               if lot.id in selected]
+    questions = db.session.execute(select(ConsultationQuestion).where(
+        ConsultationQuestion.tender_id == tender.id,
+        ConsultationQuestion.answer.is_not(None)).order_by(ConsultationQuestion.number)
+    ).scalars().all()
+    awards = db.session.execute(select(LotAward).where(
+        LotAward.tender_id == tender.id, LotAward.provider_id == current_user.provider_id)
+        .options(selectinload(LotAward.lot))).scalars().all()
+    return dict(tender=tender, registration=registration, bids=bids, selected=selected,
+                registration_form=registration_form, bid_form=bid_form,
+                question_form=F.QuestionForm(), questions=questions, awards=awards,
+                timeline=timeline(tender),
+                can_register=tender.status == "published"
+                and not ops._deadline_passed(tender.registration_deadline),
+                can_bid=tender.status == "award"
+                and not ops._deadline_passed(tender.bid_deadline) and bool(selected))
+
+
+@bp.get("/<int:tender_id>/portaal")
+@role_required(PROVIDER)
+def portal(tender_id):
+    tender = _tender_for_provider(tender_id)
+    return render_template("tenders/portal.html", **_portal_context(tender))
+
+
+@bp.post("/<int:tender_id>/portaal/aanmelden")
+@role_required(PROVIDER)
+def register(tender_id):
+    tender = _tender_for_provider(tender_id)
+    form = F.RegistrationForm()
+    form.lots.choices = [(lot.id, lot.name) for lot in tender.lots]
+    if form.validate_on_submit():
+        try:
+            ops.register(tender, actor=current_user, lot_ids=form.lots.data or [],
+                         document=request.files.get("document"),
+                         no_exclusion_grounds=form.no_exclusion_grounds.data,
+                         suitability_answer=form.suitability_answer.data or "")
+            flash(_("Uw aanmelding is ontvangen."), "success")
+            return redirect(url_for("tenders.portal", tender_id=tender.id))
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+    else:
+        _form_error(form)
+    return render_template("tenders/portal.html",
+                           **_portal_context(tender, registration_form=form)), 422
+
+
+@bp.post("/<int:tender_id>/portaal/inschrijven")
+@role_required(PROVIDER)
+def submit_bid(tender_id):
+    tender = _tender_for_provider(tender_id)
+    form = F.BidForm()
+    form.lot_id.choices = [(lot.id, lot.name) for lot in tender.lots]
+    if form.validate_on_submit():
+        try:
+            ops.submit_bid(tender, actor=current_user, lot_id=form.lot_id.data,
+                           plan=request.files.get("plan"), price=form.price.data,
+                           accepts_agreements=form.accepts_agreements.data)
+            flash(_("Uw inschrijving is ontvangen. U kunt haar tot de deadline vervangen."),
+                  "success")
+            return redirect(url_for("tenders.portal", tender_id=tender.id))
+        except OperationError as exc:
+            flash(str(exc.message), "error")
+    else:
+        _form_error(form)
+    return render_template("tenders/portal.html",
+                           **_portal_context(tender, bid_form=form)), 422
+
+
+@bp.post("/<int:tender_id>/portaal/vragen")
+@role_required(PROVIDER)
+def ask(tender_id):
+    tender = _tender_for_provider(tender_id)
+    return _act(lambda: ops.ask_question(tender, actor=current_user,
+                                         question=request.form.get("question", "")),
+                _("Uw vraag is ontvangen; het antwoord verschijnt voor alle belangstellenden."),
+                url_for("tenders.portal", tender_id=tender.id))

@@ -1,0 +1,183 @@
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from procure.core.timeutil import AMSTERDAM
+from procure.tenders.models import PROCEDURE_LABELS, VARIANT_LABELS
+
+REQUIRED = _l("Dit veld is verplicht.")
+
+
+def to_aware(naive: datetime | None) -> datetime | None:
+    """A wall-clock moment typed in Europe/Amsterdam, made aware. A time that does not exist
+    (the hour skipped when summer time starts) is refused."""
+    if naive is None:
+        return None
+    aware = naive.replace(tzinfo=AMSTERDAM)
+    from datetime import UTC
+
+    if aware.astimezone(UTC).astimezone(AMSTERDAM).replace(tzinfo=None) != naive:
+        raise ValueError(str(_l("Dit tijdstip bestaat niet in Nederland (zomertijd begint); "
+                                "kies een ander tijdstip.")))
+    return aware
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TenderForm(FlaskForm):
+    reference = StringField(_l("Kenmerk"), validators=[Optional(), Length(max=40)],
+                            description=_l("Leeg laten: wordt automatisch toegekend."))
+    title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    procedure = SelectField(_l("Procedure"), choices=[
+        (k, v) for k, v in PROCEDURE_LABELS.items() if k != "open_house"])
+    task_area_id = SelectField(_l("Taakgebied"), coerce=int, choices=[])
+    variant = SelectField(_l("Uitvoeringsvariant"), choices=list(VARIANT_LABELS.items()))
+    estimated_value = DecimalField(_l("Geraamde opdrachtwaarde (EUR)"), places=2,
+                                   validators=[Optional(), NumberRange(min=0)])
+    contract_start = DateField(_l("Ingangsdatum overeenkomst"), validators=[Optional()])
+    duration_months = IntegerField(_l("Looptijd (maanden)"), default=60,
+                                   validators=[InputRequired(REQUIRED), NumberRange(min=1)])
+    extension_count = IntegerField(_l("Aantal verlengingsopties"), default=0,
+                                   validators=[InputRequired(REQUIRED), NumberRange(min=0)])
+    extension_months = IntegerField(_l("Maanden per verlenging"), default=12,
+                                    validators=[InputRequired(REQUIRED), NumberRange(min=1)])
+    max_partners = IntegerField(_l("Maximaal aantal contractpartners"),
+                                validators=[Optional(), NumberRange(min=1)])
+    one_partner_per_lot = BooleanField(_l("Eén contractpartner per perceel"))
+    score_scale_max = IntegerField(_l("Scoreschaal (0 tot en met)"), default=10,
+                                   validators=[InputRequired(REQUIRED), NumberRange(min=1)])
+    registration_deadline = DateTimeLocalField(_l("Deadline aanmelding (Nederlandse tijd)"),
+                                               format="%Y-%m-%dT%H:%M",
+                                               validators=[Optional()])
+    dialogue_end = DateTimeLocalField(_l("Einde dialoogfase (Nederlandse tijd)"),
+                                      format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    bid_deadline = DateTimeLocalField(_l("Deadline inschrijving (Nederlandse tijd)"),
+                                      format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    standstill_days = IntegerField(_l("Standstilltermijn (kalenderdagen)"), default=20,
+                                   validators=[InputRequired(REQUIRED), NumberRange(min=0)])
+    description = TextAreaField(_l("Omschrijving"), validators=[Optional()])
+
+    def values(self) -> dict:
+        out = {}
+        for name in ("title", "procedure", "variant", "estimated_value", "contract_start",
+                     "duration_months", "extension_count", "extension_months",
+                     "max_partners", "one_partner_per_lot", "score_scale_max",
+                     "standstill_days", "description"):
+            out[name] = getattr(self, name).data
+        out["task_area_id"] = self.task_area_id.data or None
+        for name in ("registration_deadline", "dialogue_end", "bid_deadline"):
+            out[name] = to_aware(getattr(self, name).data)
+        out["description"] = out["description"] or ""
+        return out
+
+
+class LotForm(FlaskForm):
+    number = IntegerField(_l("Nummer"), validators=[InputRequired(REQUIRED), NumberRange(min=1)])
+    name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    areas = StringField(_l("Gemeenten / gebieden"), validators=[Optional()])
+    max_partners = IntegerField(_l("Max. partners"), validators=[Optional(), NumberRange(min=1)])
+
+
+class CriterionForm(FlaskForm):
+    name = StringField(_l("Criterium"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    weight = DecimalField(_l("Gewicht (%)"), places=2, validators=[InputRequired(REQUIRED)])
+    is_price = BooleanField(_l("Prijs"))
+
+
+class RuleForm(FlaskForm):
+    lots = MultiCheckboxField(_l("Deze percelen gaan naar verschillende partijen"), coerce=int,
+                              choices=[])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reden"), validators=[DataRequired(REQUIRED)])
+
+
+class MotivationForm(FlaskForm):
+    motivation = TextAreaField(_l("Motivering"), validators=[DataRequired(REQUIRED)])
+
+
+class GoForm(FlaskForm):
+    go = RadioField(_l("Besluit"), choices=[("go", _l("Go")), ("no_go", _l("No-go"))],
+                    validators=[DataRequired(REQUIRED)])
+    motivation = TextAreaField(_l("Motivering"), validators=[DataRequired(REQUIRED)])
+
+
+class AssessForm(FlaskForm):
+    status = SelectField(_l("Beoordeling"), choices=[
+        ("admissible", _l("Ontvankelijk")), ("selected", _l("Geselecteerd")),
+        ("rejected", _l("Afgewezen"))])
+    reason = TextAreaField(_l("Toelichting / reden van afwijzing"), validators=[Optional()])
+
+
+class RegistrationForm(FlaskForm):
+    lots = MultiCheckboxField(_l("Percelen"), coerce=int, choices=[])
+    no_exclusion_grounds = BooleanField(
+        _l("Ik verklaar dat geen van de uitsluitingsgronden op onze organisatie van "
+           "toepassing is."))
+    suitability_answer = TextAreaField(_l("Geschiktheidseisen: uw toelichting en referenties"))
+    document = FileField(_l("Gevraagde documenten (PDF)"))
+
+
+class SessionForm(FlaskForm):
+    held_on = DateField(_l("Datum"), validators=[InputRequired(REQUIRED)])
+    topic = StringField(_l("Onderwerp"), validators=[Optional(), Length(max=300)])
+    participants = TextAreaField(_l("Deelnemers"), validators=[DataRequired(REQUIRED)])
+    lots = MultiCheckboxField(_l("Percelen"), coerce=int, choices=[])
+    minutes = FileField(_l("Verslag (PDF)"))
+
+
+class AgreementForm(FlaskForm):
+    text = TextAreaField(_l("Afspraak"), validators=[DataRequired(REQUIRED)])
+
+
+class BidForm(FlaskForm):
+    lot_id = SelectField(_l("Perceel"), coerce=int, choices=[])
+    plan = FileField(_l("Kwalitatief plan van aanpak (PDF)"))
+    price = DecimalField(_l("Prijs (EUR)"), places=2, validators=[Optional()])
+    accepts_agreements = BooleanField(_l("Ik aanvaard de definitieve set met afspraken."))
+
+
+class ScoreForm(FlaskForm):
+    criterion_id = IntegerField(validators=[InputRequired()])
+    score = StringField(_l("Score"), validators=[DataRequired(REQUIRED)])
+    note = StringField(_l("Toelichting"), validators=[Optional()])
+
+
+class ObjectionForm(FlaskForm):
+    provider_id = SelectField(_l("Aanbieder"), coerce=int, choices=[])
+    description = TextAreaField(_l("Bezwaar"), validators=[DataRequired(REQUIRED)])
+
+
+class ResolveForm(FlaskForm):
+    status = SelectField(_l("Afhandeling"), choices=[
+        ("rejected", _l("Ongegrond")), ("withdrawn", _l("Ingetrokken")),
+        ("upheld", _l("Gegrond"))])
+    resolution = TextAreaField(_l("Motivering"), validators=[DataRequired(REQUIRED)])
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(_l("Uw vraag"), validators=[DataRequired(REQUIRED)])
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Antwoord"), validators=[DataRequired(REQUIRED)])

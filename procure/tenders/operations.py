@@ -1,0 +1,841 @@
+"""SAS tender operations: the only place that changes tenders, registrations, bids, scores and
+awards. Each checks its preconditions first and writes the audit log; a refused operation
+changes nothing (the @operation unit of work rolls back)."""
+
+import itertools
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from procure.audit import record
+from procure.auth.roles import ADMIN, PROCUREMENT, PROVIDER
+from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from procure.core.operations import operation
+from procure.core.timeutil import end_of_day, to_local
+from procure.core.types import to_money, utcnow
+from procure.core.uploads import store_upload
+from procure.extensions import db
+from procure.tenders import sas
+from procure.tenders.models import (
+    PROCEDURES,
+    Agreement,
+    AwardCriterion,
+    Bid,
+    ConsultationQuestion,
+    Decision,
+    DialogueSession,
+    Lot,
+    LotAward,
+    LotRule,
+    Objection,
+    Registration,
+    Score,
+    Tender,
+)
+from procure.tenders.states import OPEN_STATES, TENDER_STATES
+
+OFFICER_ROLES = (PROCUREMENT, ADMIN)
+VARIANTS = ("task", "effort", "output")
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+def _now() -> datetime:
+    return utcnow()
+
+
+def _require_officer(actor, tender: Tender | None = None) -> None:
+    if actor is None or actor.role not in OFFICER_ROLES:
+        raise NotAllowed(_l("Alleen een inkoper van de regio mag de aanbesteding wijzigen."))
+    if tender is not None and actor.region_id is not None and actor.region_id != tender.region_id:
+        raise NotAllowed(_l("Deze aanbesteding hoort niet bij uw regio."))
+
+
+def _require_provider(actor, provider_id: int) -> None:
+    if actor is None or actor.role != PROVIDER or actor.provider_id != provider_id:
+        raise NotAllowed(_l("Alleen de aanbieder zelf kan dit indienen."))
+
+
+def _require_status(tender: Tender, *statuses: str) -> None:
+    if tender.status not in statuses:
+        raise InvalidTransition(
+            _l("Dit kan niet in de huidige fase (%(status)s).", status=tender.status_label))
+
+
+def _require_sas(tender: Tender) -> None:
+    if not tender.is_sas:
+        raise ValidationFailed(_l("Dit hoort bij de SAS-procedure, niet bij het open house."))
+
+
+def _transition(tender: Tender, target: str, actor, **extra) -> None:
+    TENDER_STATES.check(tender.status, target)
+    old = tender.status
+    tender.status = target
+    record("tender.status", tender, actor=actor, old={"status": old},
+           new={"status": target, **extra})
+
+
+def _decide(tender: Tender, phase: str, kind: str, motivation: str, actor) -> Decision:
+    motivation = (motivation or "").strip()
+    if not motivation:
+        raise ValidationFailed(_l("Leg de motivering van het besluit vast."), field="motivation")
+    decision = Decision(tender_id=tender.id, region_id=tender.region_id, phase=phase, kind=kind,
+                        motivation=motivation, decided_by_id=actor.id if actor else None,
+                        decided_at=_now())
+    db.session.add(decision)
+    db.session.flush()
+    record("tender.decision", tender, actor=actor,
+           new={"phase": phase, "kind": kind, "motivation": motivation})
+    return decision
+
+
+def latest_decision(tender: Tender, phase: str, kinds: tuple[str, ...]) -> Decision | None:
+    return db.session.execute(
+        select(Decision).where(Decision.tender_id == tender.id, Decision.phase == phase,
+                               Decision.kind.in_(kinds))
+        .order_by(Decision.id.desc()).limit(1)).scalar()
+
+
+def _require_go(tender: Tender, phase: str) -> None:
+    last = latest_decision(tender, phase, ("go", "no_go"))
+    if last is None or last.kind != "go":
+        raise InvalidTransition(
+            _l("Er is nog geen go-besluit voor deze fase vastgelegd."))
+
+
+def _deadline_passed(moment: datetime | None) -> bool:
+    return moment is not None and _now() >= moment
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_l("Vul een getal in."), field=field) from None
+
+
+def next_reference(region_code: str, year: int) -> str:
+    prefix = f"{region_code.upper()}-A{year}-"
+    count = db.session.execute(
+        select(func.count(Tender.id)).where(Tender.reference.like(f"{prefix}%"))).scalar_one()
+    return f"{prefix}{count + 1:03d}"
+
+
+# -- set-up ------------------------------------------------------------------------------
+
+TENDER_FIELDS = ["title", "procedure", "variant", "task_area_id", "estimated_value",
+                 "contract_start", "duration_months", "extension_count", "extension_months",
+                 "max_partners", "one_partner_per_lot", "score_scale_max",
+                 "registration_deadline", "dialogue_end", "bid_deadline", "standstill_days",
+                 "description", "officer_id"]
+
+
+def _validate_fields(values: dict) -> None:
+    if "procedure" in values and values["procedure"] not in PROCEDURES[1:]:
+        raise ValidationFailed(_l("Kies de SAS-procedure met dialoog of de openbare "
+                                  "SAS-procedure."), field="procedure")
+    if "variant" in values and values["variant"] not in VARIANTS:
+        raise ValidationFailed(_l("Kies een uitvoeringsvariant."), field="variant")
+    if not (values.get("title") or "").strip() and "title" in values:
+        raise ValidationFailed(_l("Vul een titel in."), field="title")
+    for name in ("duration_months", "extension_count", "extension_months", "standstill_days",
+                 "score_scale_max", "max_partners"):
+        value = values.get(name)
+        if value is not None and value < 0:
+            raise ValidationFailed(_l("Vul een positief getal in."), field=name)
+    if values.get("duration_months") == 0:
+        raise ValidationFailed(_l("De looptijd moet minstens één maand zijn."),
+                               field="duration_months")
+    if values.get("score_scale_max") == 0:
+        raise ValidationFailed(_l("De schaal moet minstens 1 zijn."), field="score_scale_max")
+    for name in ("registration_deadline", "dialogue_end", "bid_deadline"):
+        value = values.get(name)
+        if value is not None and value.tzinfo is None:
+            raise ValidationFailed(_l("Een deadline heeft een tijdzone nodig."), field=name)
+    if values.get("estimated_value") is not None:
+        values["estimated_value"] = to_money(values["estimated_value"])
+
+
+@operation
+def create_tender(*, region, actor, title: str, procedure: str = "sas_dialogue",
+                  variant: str = "task", reference: str | None = None, **values) -> Tender:
+    _require_officer(actor)
+    if actor.region_id is not None and actor.region_id != region.id:
+        raise NotAllowed(_l("U kunt alleen aanbestedingen van uw eigen regio aanmaken."))
+    values.update(title=title, procedure=procedure, variant=variant)
+    _validate_fields(values)
+    year = (values.get("contract_start") or _now().date()).year
+    reference = (reference or "").strip() or next_reference(region.short_code, year)
+    if db.session.execute(select(Tender.id).where(Tender.reference == reference)).first():
+        raise Conflict(_l("Het kenmerk %(ref)s bestaat al.", ref=reference), field="reference")
+    values.setdefault("officer_id", actor.id)
+    tender = Tender(reference=reference, region_id=region.id, status="concept",
+                    **{k: v for k, v in values.items() if k in TENDER_FIELDS})
+    db.session.add(tender)
+    db.session.flush()
+    record("tender.created", tender, actor=actor,
+           new={"reference": reference, **{k: values.get(k) for k in TENDER_FIELDS
+                                           if values.get(k) is not None}})
+    return tender
+
+
+@operation
+def update_tender(tender: Tender, *, actor, **values) -> Tender:
+    """Edit the set-up. In concept everything; once published only later deadlines move."""
+    _require_officer(actor, tender)
+    _require_sas(tender)
+    _require_status(tender, *OPEN_STATES)
+    _validate_fields(values)
+    if tender.status != "concept":
+        allowed = {"registration_deadline", "dialogue_end", "bid_deadline", "description",
+                   "officer_id"}
+        changed = {k for k, v in values.items() if getattr(tender, k) != v}
+        if changed - allowed:
+            raise InvalidTransition(_l("Na publicatie kunnen alleen deadlines en de "
+                                       "omschrijving nog wijzigen."))
+        for name in changed & {"registration_deadline", "bid_deadline"}:
+            if _deadline_passed(getattr(tender, name)):
+                raise InvalidTransition(_l("Een verstreken deadline kan niet meer wijzigen."),
+                                        field=name)
+    from procure.audit.operations import changes
+
+    old, new = changes(tender, [f for f in TENDER_FIELDS if f != "procedure"], values)
+    if new:
+        record("tender.updated", tender, actor=actor, old=old, new=new)
+    return tender
+
+
+@operation
+def add_lot(tender: Tender, *, actor, number: int, name: str, areas: str = "",
+            max_partners: int | None = None) -> Lot:
+    _require_officer(actor, tender)
+    _require_status(tender, "concept")
+    if not (name or "").strip():
+        raise ValidationFailed(_l("Vul de naam van het perceel in."), field="name")
+    if number is None or number < 1:
+        raise ValidationFailed(_l("Het perceelnummer moet 1 of hoger zijn."), field="number")
+    if tender.lot(number) is not None:
+        raise Conflict(_l("Perceel %(n)s bestaat al.", n=number), field="number")
+    lot = Lot(tender_id=tender.id, number=number, name=name.strip(), areas=areas.strip(),
+              max_partners=max_partners)
+    db.session.add(lot)
+    tender.lots.append(lot)
+    db.session.flush()
+    record("tender.lot_added", tender, actor=actor,
+           new={"lot": number, "name": lot.name, "areas": lot.areas,
+                "max_partners": max_partners})
+    return lot
+
+
+@operation
+def add_criterion(tender: Tender, *, actor, name: str, weight, is_price: bool = False
+                  ) -> AwardCriterion:
+    _require_officer(actor, tender)
+    _require_status(tender, "concept")
+    weight = _decimal(weight, "weight")
+    if weight <= 0 or weight > 100:
+        raise ValidationFailed(_l("Het gewicht moet tussen 0 en 100 %% liggen."), field="weight")
+    if not (name or "").strip():
+        raise ValidationFailed(_l("Vul de naam van het criterium in."), field="name")
+    if is_price and tender.has_price:
+        raise Conflict(_l("Er is al een prijscriterium."), field="is_price")
+    if is_price and tender.variant == "task":
+        raise ValidationFailed(_l("Een taakgerichte opdracht (lumpsum) heeft geen prijs als "
+                                  "gunningscriterium."), field="is_price")
+    if tender.weights_total + weight > 100:
+        raise ValidationFailed(
+            _l("De gewichten zouden samen meer dan 100 %% worden."), field="weight")
+    criterion = AwardCriterion(tender_id=tender.id, name=name.strip(), weight=weight,
+                               is_price=is_price, position=len(tender.criteria) + 1)
+    tender.criteria.append(criterion)
+    db.session.flush()
+    record("tender.criterion_added", tender, actor=actor,
+           new={"name": criterion.name, "weight": weight, "is_price": is_price})
+    return criterion
+
+
+@operation
+def remove_criterion(criterion: AwardCriterion, *, actor) -> None:
+    tender = criterion.tender
+    _require_officer(actor, tender)
+    _require_status(tender, "concept")
+    record("tender.criterion_removed", tender, actor=actor,
+           old={"name": criterion.name, "weight": criterion.weight})
+    tender.criteria.remove(criterion)
+    db.session.delete(criterion)
+
+
+@operation
+def add_lot_rule(tender: Tender, *, actor, lot_numbers: list[int]) -> LotRule:
+    """"These lots must be awarded to different parties"."""
+    _require_officer(actor, tender)
+    _require_status(tender, "concept")
+    numbers = sorted(set(lot_numbers))
+    lots = [tender.lot(n) for n in numbers]
+    if len(numbers) < 2 or any(lot is None for lot in lots):
+        raise ValidationFailed(_l("Kies ten minste twee bestaande percelen."), field="lots")
+    rule = LotRule(tender_id=tender.id, kind="different_parties", lots=lots)
+    tender.lot_rules.append(rule)
+    db.session.flush()
+    record("tender.lot_rule_added", tender, actor=actor,
+           new={"kind": "different_parties", "lots": numbers})
+    return rule
+
+
+# -- phases ------------------------------------------------------------------------------
+
+@operation
+def publish(tender: Tender, *, actor) -> Tender:
+    _require_officer(actor, tender)
+    _require_sas(tender)
+    TENDER_STATES.check(tender.status, "published")
+    problems = []
+    if not tender.lots:
+        problems.append(_l("Voeg ten minste één perceel toe."))
+    try:
+        sas.check_weights([c.weight for c in tender.criteria])
+    except ValidationFailed as exc:
+        problems.append(exc.message)
+    if tender.contract_start is None:
+        problems.append(_l("Vul de ingangsdatum van de overeenkomst in."))
+    deadlines = [tender.registration_deadline, tender.bid_deadline]
+    if tender.has_dialogue:
+        deadlines.insert(1, tender.dialogue_end)
+    if any(d is None for d in deadlines):
+        problems.append(_l("Vul alle fasedeadlines in."))
+    elif any(a >= b for a, b in itertools.pairwise(deadlines)):
+        problems.append(_l("De deadlines moeten in volgorde liggen: aanmelding, einde dialoog, "
+                           "inschrijving."))
+    elif deadlines[0] <= _now():
+        problems.append(_l("De aanmeldingsdeadline ligt in het verleden."))
+    if problems:
+        raise ValidationFailed(problems[0], errors=[str(p) for p in problems])
+    tender.published_at = _now()
+    _transition(tender, "published", actor)
+    return tender
+
+
+@operation
+def register(tender: Tender, *, actor, lot_ids: list[int], document=None,
+             no_exclusion_grounds: bool = False, suitability_answer: str = "") -> Registration:
+    """A provider's aanmelding for one or more lots, before the registration deadline."""
+    _require_provider(actor, actor.provider_id if actor else -1)
+    _require_sas(tender)
+    if tender.status != "published" or _deadline_passed(tender.registration_deadline):
+        raise InvalidTransition(_l("De aanmeldingstermijn is verstreken; aanmelden kan niet "
+                                   "meer."))
+    existing = db.session.execute(select(Registration.id).where(
+        Registration.tender_id == tender.id,
+        Registration.provider_id == actor.provider_id)).first()
+    if existing:
+        raise Conflict(_l("U heeft zich al aangemeld voor deze aanbesteding."))
+    lots = [lot for lot in tender.lots if lot.id in set(lot_ids or [])]
+    if not lots or len(lots) != len(set(lot_ids)):
+        raise ValidationFailed(_l("Kies ten minste één perceel."), field="lots")
+    if not no_exclusion_grounds:
+        raise ValidationFailed(_l("Verklaar dat er geen uitsluitingsgronden op u van "
+                                  "toepassing zijn."), field="no_exclusion_grounds")
+    if not (suitability_answer or "").strip():
+        raise ValidationFailed(_l("Beantwoord de geschiktheidseisen."),
+                               field="suitability_answer")
+    stored = store_upload(document, allowed=("pdf",), uploaded_by=actor, field="document")
+    registration = Registration(
+        tender_id=tender.id, region_id=tender.region_id, provider_id=actor.provider_id,
+        submitted_at=_now(), submitted_by_id=actor.id, document=stored, lots=lots,
+        no_exclusion_grounds=True, suitability_answer=suitability_answer.strip())
+    db.session.add(registration)
+    db.session.flush()
+    record("tender.registered", registration, actor=actor,
+           new={"tender": tender.reference, "lots": [lot.number for lot in lots]})
+    return registration
+
+
+@operation
+def start_selection(tender: Tender, *, actor) -> Tender:
+    _require_officer(actor, tender)
+    TENDER_STATES.check(tender.status, "selection")
+    if not _deadline_passed(tender.registration_deadline):
+        raise InvalidTransition(_l("De aanmeldingstermijn loopt nog; de selectiefase begint "
+                                   "na de deadline."))
+    _transition(tender, "selection", actor)
+    return tender
+
+
+@operation
+def assess_registration(registration: Registration, *, actor, status: str,
+                        reason: str = "") -> Registration:
+    tender = registration.tender
+    _require_officer(actor, tender)
+    _require_status(tender, "selection")
+    if latest_decision(tender, "selection", ("selection",)):
+        raise InvalidTransition(_l("De definitieve selectie is al vastgelegd."))
+    if status not in ("admissible", "selected", "rejected"):
+        raise ValidationFailed(_l("Kies een beoordeling."), field="status")
+    reason = (reason or "").strip()
+    if status == "rejected" and not reason:
+        raise ValidationFailed(_l("Geef de reden van afwijzing."), field="reason")
+    old = {"status": registration.status, "reason": registration.assessment_reason}
+    registration.status = status
+    registration.assessment_reason = reason or None
+    registration.assessed_by_id = actor.id
+    registration.assessed_at = _now()
+    record("tender.registration_assessed", registration, actor=actor, old=old,
+           new={"status": status, "reason": reason or None})
+    return registration
+
+
+def registrations(tender: Tender) -> list[Registration]:
+    return list(db.session.execute(
+        select(Registration).where(Registration.tender_id == tender.id)
+        .options(selectinload(Registration.lots), selectinload(Registration.provider),
+                 selectinload(Registration.document))
+        .order_by(Registration.submitted_at, Registration.id)).scalars())
+
+
+@operation
+def decide_selection(tender: Tender, *, actor, motivation: str) -> Decision:
+    """The definitive selection: every registration selected or rejected."""
+    _require_officer(actor, tender)
+    _require_status(tender, "selection")
+    if latest_decision(tender, "selection", ("selection",)):
+        raise InvalidTransition(_l("De definitieve selectie is al vastgelegd."))
+    rows = registrations(tender)
+    if any(r.status in ("submitted", "admissible") for r in rows):
+        raise InvalidTransition(_l("Niet elke aanmelding is beoordeeld als geselecteerd of "
+                                   "afgewezen."))
+    selected = [r for r in rows if r.status == "selected"]
+    if not selected:
+        raise InvalidTransition(_l("Er is geen enkele partij geselecteerd."))
+    if tender.max_partners and len(selected) > tender.max_partners * 3:
+        pass  # a dialogue with more parties than contract partners is normal
+    return _decide(tender, "selection", "selection", motivation, actor)
+
+
+@operation
+def record_go(tender: Tender, *, actor, go: bool, motivation: str) -> Decision:
+    """The go/no-go moment at the end of the selection or dialogue phase."""
+    _require_officer(actor, tender)
+    _require_status(tender, "selection", "dialogue")
+    if tender.status == "selection" and not latest_decision(tender, "selection",
+                                                            ("selection",)):
+        raise InvalidTransition(_l("Leg eerst de definitieve selectie vast."))
+    return _decide(tender, tender.status, "go" if go else "no_go", motivation, actor)
+
+
+@operation
+def start_dialogue(tender: Tender, *, actor) -> Tender:
+    _require_officer(actor, tender)
+    if not tender.has_dialogue:
+        raise InvalidTransition(_l("Deze procedure heeft geen dialoogfase."))
+    TENDER_STATES.check(tender.status, "dialogue")
+    if not latest_decision(tender, "selection", ("selection",)):
+        raise InvalidTransition(_l("Leg eerst de definitieve selectie vast."))
+    _require_go(tender, "selection")
+    _transition(tender, "dialogue", actor)
+    return tender
+
+
+@operation
+def add_session(tender: Tender, *, actor, held_on: date, topic: str, participants: str,
+                lot_ids: list[int], minutes=None) -> DialogueSession:
+    _require_officer(actor, tender)
+    _require_status(tender, "dialogue")
+    lots = [lot for lot in tender.lots if lot.id in set(lot_ids or [])]
+    if not lots:
+        raise ValidationFailed(_l("Kies ten minste één perceel."), field="lots")
+    if not (participants or "").strip():
+        raise ValidationFailed(_l("Vul de deelnemers in."), field="participants")
+    stored = None
+    if minutes is not None and getattr(minutes, "filename", ""):
+        stored = store_upload(minutes, allowed=("pdf",), uploaded_by=actor, field="minutes")
+    session = DialogueSession(tender_id=tender.id, held_on=held_on, topic=(topic or "").strip(),
+                              participants=participants.strip(), lots=lots, minutes=stored,
+                              created_by_id=actor.id)
+    tender.sessions.append(session)
+    db.session.flush()
+    record("tender.session_added", tender, actor=actor,
+           new={"held_on": held_on, "topic": session.topic, "lots": [x.number for x in lots],
+                "participants": session.participants})
+    return session
+
+
+@operation
+def add_agreement(tender: Tender, *, actor, text: str) -> Agreement:
+    _require_officer(actor, tender)
+    _require_status(tender, "dialogue")
+    if tender.agreements_frozen_at:
+        raise InvalidTransition(_l("De set met afspraken is definitief."))
+    if not (text or "").strip():
+        raise ValidationFailed(_l("Vul de afspraak in."), field="text")
+    agreement = Agreement(tender_id=tender.id, text=text.strip(),
+                          position=len(tender.agreements) + 1, created_by_id=actor.id,
+                          created_at=_now())
+    tender.agreements.append(agreement)
+    db.session.flush()
+    record("tender.agreement_added", tender, actor=actor,
+           new={"position": agreement.position, "text": agreement.text})
+    return agreement
+
+
+@operation
+def start_award(tender: Tender, *, actor) -> Tender:
+    """Close the dialogue (freezing the agreement set) or, for sas_open, the selection."""
+    _require_officer(actor, tender)
+    TENDER_STATES.check(tender.status, "award")
+    if tender.status == "standstill":
+        raise InvalidTransition(_l("Gebruik 'gunningsbeslissing herzien'."))
+    if tender.status == "selection":
+        if tender.has_dialogue:
+            raise InvalidTransition(_l("Deze procedure gaat eerst door de dialoogfase."))
+        if not latest_decision(tender, "selection", ("selection",)):
+            raise InvalidTransition(_l("Leg eerst de definitieve selectie vast."))
+        _require_go(tender, "selection")
+    else:
+        _require_go(tender, "dialogue")
+        if not tender.agreements:
+            raise InvalidTransition(_l("Leg ten minste één afspraak vast voor de "
+                                       "inschrijving."))
+        tender.agreements_frozen_at = _now()
+    if _deadline_passed(tender.bid_deadline):
+        raise InvalidTransition(_l("De inschrijvingsdeadline is al verstreken; verplaats die "
+                                   "eerst."))
+    _transition(tender, "award", actor,
+                agreements=[a.text for a in tender.agreements] or None)
+    return tender
+
+
+# -- bids (sealed) -----------------------------------------------------------------------
+
+def selected_lot_ids(tender: Tender, provider_id: int) -> set[int]:
+    registration = db.session.execute(select(Registration).where(
+        Registration.tender_id == tender.id, Registration.provider_id == provider_id,
+        Registration.status == "selected").options(selectinload(Registration.lots))).scalar()
+    return {lot.id for lot in registration.lots} if registration else set()
+
+
+@operation
+def submit_bid(tender: Tender, *, actor, lot_id: int, plan=None, price=None,
+               accepts_agreements: bool = False) -> Bid:
+    """Submit or replace a bid on one lot, before the bid deadline."""
+    _require_provider(actor, actor.provider_id if actor else -1)
+    if tender.status != "award" or _deadline_passed(tender.bid_deadline):
+        raise InvalidTransition(_l("De inschrijvingstermijn is verstreken of nog niet "
+                                   "geopend; inschrijven kan niet."))
+    if lot_id not in selected_lot_ids(tender, actor.provider_id):
+        raise NotAllowed(_l("Alleen partijen die voor dit perceel zijn geselecteerd kunnen "
+                            "inschrijven."))
+    if tender.agreements and not accepts_agreements:
+        raise ValidationFailed(_l("Aanvaard de definitieve set met afspraken."),
+                               field="accepts_agreements")
+    if tender.has_price:
+        if price in (None, ""):
+            raise ValidationFailed(_l("Vul uw prijs in."), field="price")
+        price = to_money(_decimal(price, "price"))
+        if price <= 0:
+            raise ValidationFailed(_l("De prijs moet groter dan 0 zijn."), field="price")
+    else:
+        price = None
+    stored = store_upload(plan, allowed=("pdf",), uploaded_by=actor, field="plan")
+    bid = db.session.execute(select(Bid).where(Bid.lot_id == lot_id,
+                                               Bid.provider_id == actor.provider_id)).scalar()
+    if bid is None:
+        bid = Bid(tender_id=tender.id, region_id=tender.region_id, lot_id=lot_id,
+                  provider_id=actor.provider_id, plan=stored, price=price,
+                  accepts_agreements=bool(accepts_agreements), submitted_at=_now())
+        db.session.add(bid)
+        db.session.flush()
+        record("tender.bid_submitted", bid, actor=actor, new={"lot_id": lot_id, "version": 1})
+    else:
+        bid.plan = stored
+        bid.price = price
+        bid.accepts_agreements = bool(accepts_agreements)
+        bid.submitted_at = _now()
+        bid.version += 1
+        # The audit log notes the replacement, never the sealed content.
+        record("tender.bid_replaced", bid, actor=actor,
+               new={"lot_id": lot_id, "version": bid.version})
+    return bid
+
+
+def bids_are_open(tender: Tender) -> bool:
+    return _deadline_passed(tender.bid_deadline) and tender.status not in (
+        "concept", "published", "selection", "dialogue")
+
+
+def open_bid(bid: Bid, user) -> Bid:
+    """The ONE way to read a bid's content (plan, price). Before the bid deadline only the
+    bidding provider itself may; region users are refused whatever their role."""
+    if user is None or not user.is_authenticated:
+        raise NotAllowed(_l("Geen toegang."))
+    if user.role == PROVIDER:
+        if user.provider_id != bid.provider_id:
+            raise NotAllowed(_l("Dit is niet uw inschrijving."))
+        return bid
+    if user.region_id is not None and user.region_id != bid.region_id:
+        raise NotAllowed(_l("Geen toegang."))
+    if not bids_are_open(bid.tender):
+        raise NotAllowed(_l("Inschrijvingen zijn verzegeld tot de inschrijvingsdeadline."))
+    return bid
+
+
+def tender_bids(tender: Tender) -> list[Bid]:
+    """Bid rows for the award work page (content only through open_bid)."""
+    return list(db.session.execute(
+        select(Bid).where(Bid.tender_id == tender.id)
+        .options(selectinload(Bid.scores), selectinload(Bid.provider), selectinload(Bid.lot))
+        .order_by(Bid.lot_id, Bid.id)).scalars())
+
+
+@operation
+def score_bid(bid: Bid, *, actor, criterion_id: int, score, note: str = "") -> Score:
+    tender = bid.tender
+    _require_officer(actor, tender)
+    _require_status(tender, "award")
+    open_bid(bid, actor)
+    criterion = next((c for c in tender.criteria if c.id == criterion_id), None)
+    if criterion is None:
+        raise ValidationFailed(_l("Onbekend criterium."), field="criterion")
+    if criterion.is_price:
+        raise ValidationFailed(_l("De prijsscore wordt berekend uit de prijzen."),
+                               field="criterion")
+    value = sas.check_score(score, tender.score_scale_max)
+    row = next((s for s in bid.scores if s.criterion_id == criterion_id), None)
+    old = {"score": row.score} if row else None
+    if row is None:
+        row = Score(bid=bid, criterion_id=criterion_id, score=value, note=note or "",
+                    assessor_id=actor.id, scored_at=_now())
+        db.session.add(row)
+    else:
+        row.score, row.note, row.assessor_id, row.scored_at = value, note or "", actor.id, _now()
+    db.session.flush()
+    record("tender.bid_scored", bid, actor=actor, old=old,
+           new={"criterion": criterion.name, "score": value})
+    return row
+
+
+def lot_results(tender: Tender) -> dict:
+    """Per lot: ranked entries (weighted totals), plus whether every bid is fully scored."""
+    bids = tender_bids(tender)
+    weights = {c.id: c.weight for c in tender.criteria}
+    price_criteria = [c.id for c in tender.criteria if c.is_price]
+    quality = [c.id for c in tender.criteria if not c.is_price]
+    results = {}
+    complete = True
+    for lot in tender.lots:
+        lot_bids = [b for b in bids if b.lot_id == lot.id]
+        lowest = min((b.price for b in lot_bids if b.price), default=None)
+        entries = []
+        for bid in lot_bids:
+            scores = {s.criterion_id: s.score for s in bid.scores}
+            if any(c not in scores for c in quality):
+                complete = False
+                continue
+            for c in price_criteria:
+                scores[c] = sas.price_score(bid.price, lowest, tender.score_scale_max)
+            entries.append(sas.Ranked(bid.id, bid.provider_id,
+                                      sas.weighted_total(scores, weights,
+                                                         tender.score_scale_max)))
+        results[lot.id] = sas.rank(entries)
+    return {"lots": results, "complete": complete and bool(bids), "bids": bids}
+
+
+def award_options(tender: Tender, results: dict | None = None) -> list[sas.AwardOption]:
+    results = results or lot_results(tender)
+    groups = [{lot.id for lot in rule.lots} for rule in tender.lot_rules]
+    return sas.legal_options(results["lots"], groups)
+
+
+@operation
+def record_provisional_award(tender: Tender, *, actor, winners: dict[int, int | None],
+                             motivation: str) -> list[LotAward]:
+    """The provisional award decision; starts the standstill period."""
+    _require_officer(actor, tender)
+    TENDER_STATES.check(tender.status, "standstill")
+    if not bids_are_open(tender):
+        raise InvalidTransition(_l("De inschrijvingsdeadline is nog niet verstreken."))
+    results = lot_results(tender)
+    if not results["complete"]:
+        raise InvalidTransition(_l("Nog niet elke inschrijving is op elk criterium "
+                                   "beoordeeld."))
+    options = award_options(tender, results)
+    chosen = sas.AwardOption({lot.id: winners.get(lot.id) for lot in tender.lots})
+    if chosen.key() not in {o.key() for o in options}:
+        raise ValidationFailed(_l("Deze verdeling voldoet niet aan de perceelregels of de "
+                                  "rangorde; kies een van de toegestane opties."),
+                               field="winners")
+    decision = _decide(tender, "award", "provisional_award", motivation, actor)
+    awards = []
+    for lot in tender.lots:
+        provider_id = chosen.winners[lot.id]
+        if provider_id is None:
+            continue
+        entry = next(e for e in results["lots"][lot.id] if e.provider_id == provider_id)
+        award = LotAward(tender_id=tender.id, region_id=tender.region_id, lot_id=lot.id,
+                         provider_id=provider_id, bid_id=entry.bid_id, total=entry.total,
+                         rank=entry.rank, status="provisional", decided_at=decision.decided_at)
+        db.session.add(award)
+        awards.append(award)
+    day = to_local(decision.decided_at).date()
+    tender.provisional_award_at = decision.decided_at
+    tender.standstill_ends_at = end_of_day(sas.add_days(day, tender.standstill_days))
+    _transition(tender, "standstill", actor,
+                winners={str(k): v for k, v in chosen.winners.items()},
+                standstill_ends_at=tender.standstill_ends_at)
+    return awards
+
+
+@operation
+def record_objection(tender: Tender, *, actor, provider_id: int, description: str,
+                     lot_id: int | None = None) -> Objection:
+    _require_officer(actor, tender)
+    _require_status(tender, "standstill")
+    if not (description or "").strip():
+        raise ValidationFailed(_l("Omschrijf het bezwaar."), field="description")
+    objection = Objection(tender_id=tender.id, region_id=tender.region_id,
+                          provider_id=provider_id, lot_id=lot_id,
+                          description=description.strip(), received_at=_now())
+    db.session.add(objection)
+    db.session.flush()
+    record("tender.objection_recorded", objection, actor=actor,
+           new={"provider_id": provider_id, "lot_id": lot_id})
+    return objection
+
+
+@operation
+def resolve_objection(objection: Objection, *, actor, status: str, resolution: str) -> Objection:
+    tender = db.session.get(Tender, objection.tender_id)
+    _require_officer(actor, tender)
+    if objection.status != "open":
+        raise InvalidTransition(_l("Dit bezwaar is al afgehandeld."))
+    if status not in ("withdrawn", "rejected", "upheld"):
+        raise ValidationFailed(_l("Kies een afhandeling."), field="status")
+    if not (resolution or "").strip():
+        raise ValidationFailed(_l("Motiveer de afhandeling."), field="resolution")
+    objection.status, objection.resolution = status, resolution.strip()
+    objection.resolved_at, objection.resolved_by_id = _now(), actor.id
+    record("tender.objection_resolved", objection, actor=actor, old={"status": "open"},
+           new={"status": status, "resolution": objection.resolution})
+    return objection
+
+
+def open_objections(tender: Tender) -> int:
+    return db.session.execute(select(func.count(Objection.id)).where(
+        Objection.tender_id == tender.id, Objection.status == "open")).scalar_one()
+
+
+@operation
+def revise_award(tender: Tender, *, actor, motivation: str) -> Tender:
+    """Withdraw the provisional decision (e.g. an upheld objection): back to the award phase."""
+    _require_officer(actor, tender)
+    TENDER_STATES.check(tender.status, "award")
+    _require_status(tender, "standstill")
+    _decide(tender, "award", "revise_award", motivation, actor)
+    for award in db.session.execute(select(LotAward).where(
+            LotAward.tender_id == tender.id)).scalars():
+        db.session.delete(award)
+    tender.standstill_ends_at = None
+    tender.provisional_award_at = None
+    _transition(tender, "award", actor)
+    return tender
+
+
+@operation
+def finalize_award(tender: Tender, *, actor, motivation: str = "") -> list[LotAward]:
+    """After the standstill without open objection: definitive award per lot and a concept
+    contract per winner."""
+    from procure.contracts.operations import create_concept_contract
+
+    _require_officer(actor, tender)
+    TENDER_STATES.check(tender.status, "awarded")
+    if not _deadline_passed(tender.standstill_ends_at):
+        raise InvalidTransition(_l("De standstilltermijn loopt nog tot %(end)s.",
+                                   end=to_local(tender.standstill_ends_at)
+                                   .strftime("%d-%m-%Y %H:%M")))
+    if open_objections(tender):
+        raise InvalidTransition(_l("Er staat nog een bezwaar open; de gunning is opgeschort."))
+    _decide(tender, "award", "definitive_award",
+            motivation or str(_l("Standstilltermijn verstreken zonder open bezwaar.")), actor)
+    awards = list(db.session.execute(select(LotAward).where(LotAward.tender_id == tender.id)
+                                     .order_by(LotAward.lot_id)).scalars())
+    start = tender.contract_start
+    end = tender.contract_end
+    for award in awards:
+        lot = db.session.get(Lot, award.lot_id)
+        contract = create_concept_contract(
+            region=tender.region, provider_id=award.provider_id, origin="lot_award",
+            variant=tender.variant, start_date=start, end_date=end,
+            title=f"{tender.title} - {_l('perceel')} {lot.number} {lot.name}",
+            tender_id=tender.id, lot_id=lot.id, task_area_id=tender.task_area_id, actor=actor)
+        award.status = "definitive"
+        award.contract_id = contract.id
+    tender.awarded_at = _now()
+    _transition(tender, "awarded", actor, contracts=[a.contract_id for a in awards])
+    return awards
+
+
+@operation
+def mark_contracted(tender: Tender, *, actor) -> Tender:
+    from procure.contracts.models import Contract
+
+    _require_officer(actor, tender)
+    TENDER_STATES.check(tender.status, "contracted")
+    concept = db.session.execute(select(func.count(Contract.id)).where(
+        Contract.tender_id == tender.id, Contract.status == "concept")).scalar_one()
+    if concept:
+        raise InvalidTransition(_l("Nog niet elke overeenkomst is getekend en actief."))
+    _transition(tender, "contracted", actor)
+    return tender
+
+
+@operation
+def cancel(tender: Tender, *, actor, reason: str) -> Tender:
+    _require_officer(actor, tender)
+    TENDER_STATES.check(tender.status, "cancelled")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_l("Geef de reden van intrekking."), field="reason")
+    phase = tender.status
+    _decide(tender, phase, "cancel", reason, actor)
+    tender.cancel_reason = reason
+    tender.status_before_cancel = phase
+    _transition(tender, "cancelled", actor, reason=reason)
+    return tender
+
+
+# -- market consultation (sas_open) ------------------------------------------------------
+
+@operation
+def ask_question(tender: Tender, *, actor, question: str) -> ConsultationQuestion:
+    _require_provider(actor, actor.provider_id if actor else -1)
+    _require_status(tender, "published")
+    if tender.procedure != "sas_open":
+        raise ValidationFailed(_l("Marktconsultatie hoort bij de openbare SAS-procedure."))
+    if _deadline_passed(tender.registration_deadline):
+        raise InvalidTransition(_l("De termijn voor vragen is verstreken."))
+    if not (question or "").strip():
+        raise ValidationFailed(_l("Vul uw vraag in."), field="question")
+    number = db.session.execute(select(func.count(ConsultationQuestion.id)).where(
+        ConsultationQuestion.tender_id == tender.id)).scalar_one() + 1
+    row = ConsultationQuestion(tender_id=tender.id, number=number,
+                               provider_id=actor.provider_id, question=question.strip(),
+                               asked_at=_now())
+    db.session.add(row)
+    db.session.flush()
+    record("tender.question_asked", tender, actor=actor, new={"number": number})
+    return row
+
+
+@operation
+def answer_question(row: ConsultationQuestion, *, actor, answer: str) -> ConsultationQuestion:
+    tender = db.session.get(Tender, row.tender_id)
+    _require_officer(actor, tender)
+    if not (answer or "").strip():
+        raise ValidationFailed(_l("Vul het antwoord in."), field="answer")
+    old = {"answer": row.answer}
+    row.answer, row.answered_at, row.answered_by_id = answer.strip(), _now(), actor.id
+    record("tender.question_answered", tender, actor=actor, old=old,
+           new={"number": row.number, "answer": row.answer})
+    return row
