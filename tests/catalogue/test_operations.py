@@ -15,13 +15,13 @@ from tests.catalogue.helpers import product, task_area
 
 
 @pytest.mark.parametrize("code", ["45A53", "54001", "42A05", "54D01", "45a53", " 44A08 "])
-def test_valid_codes_are_accepted_and_normalised(code):
+def test_valid_codes_are_accepted_and_normalised(app, code):
     assert ops.normalise_code(code) == code.strip().upper()
 
 
 @pytest.mark.parametrize("code", ["4A53", "45A533", "A5453", "4-A53", "45A5", "", None,
                                   "X5001", "45a5!", "45 53"])
-def test_bad_codes_are_refused_with_a_dutch_message(code):
+def test_bad_codes_are_refused_with_a_dutch_message(app, code):
     with pytest.raises(ValidationFailed) as exc:
         ops.normalise_code(code)
     assert "5 tekens" in str(exc.value.message)
@@ -108,7 +108,7 @@ def test_unknown_unit_and_bad_prices_are_refused(app):
     (date(2026, 11, 24), date(2027, 1, 1)), (date(2026, 1, 1), date(2026, 4, 1)),
     (date(2026, 3, 31), date(2026, 4, 1)), (date(2026, 6, 30), date(2026, 7, 1)),
     (date(2026, 7, 1), date(2026, 10, 1)), (date(2026, 12, 31), date(2027, 1, 1))])
-def test_next_entry_moment(today, expected):
+def test_next_entry_moment(app, today, expected):
     assert ops.next_entry_moment(today) == expected
 
 
@@ -182,7 +182,7 @@ def test_fixing_an_effort_card_needs_a_tariff(app):
     ("100.00", "-1.125", "98.88"),  # 98.875 -> 98.88 (half up away from zero)
     ("66.48", "0", "66.48"),
 ])
-def test_indexation_arithmetic_rounds_half_up_to_cents(price, pct, expected):
+def test_indexation_arithmetic_rounds_half_up_to_cents(app, price, pct, expected):
     assert ops.indexed_price(Decimal(price), ops.parse_percentage(pct)) == Decimal(expected)
 
 
