@@ -111,7 +111,7 @@ def utilisation(contract: Contract) -> list[dict]:
     """Per contract year: value (ceiling or lumpsum), realised, percentage and level."""
     rows = []
     for y in contract.years:
-        pct = y.utilisation_pct
+        pct = None if contract.is_lumpsum else y.utilisation_pct
         level = "none" if contract.is_lumpsum else level_for(y.realised, y.value, contract)
         rows.append({"year": y.year, "value": y.value, "realised": y.realised, "pct": pct,
                      "level": level})

@@ -1,0 +1,108 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from procure.contracts import deadlines
+from procure.contracts import operations as ops
+from procure.contracts.models import (
+    Contract,
+    ContractYear,
+    ManagementMeeting,
+    ProviderManagement,
+)
+from procure.core.errors import Conflict, ValidationFailed
+from procure.extensions import db
+from tests import factories as f
+from tests.contracts.helpers import effort_contract, lumpsum_contract
+
+
+def test_demo_contracts_follow_the_seeds_and_are_idempotent(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    count = db.session.execute(select(func.count(Contract.id))).scalar_one()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert db.session.execute(select(func.count(Contract.id))).scalar_one() == count
+    slt_2026 = db.session.execute(
+        select(func.sum(ContractYear.budget)).join(Contract)
+        .where(Contract.reference.like("WBO-SLT-%"), ContractYear.year == 2026)).scalar()
+    assert slt_2026 == Decimal("43000000.00")
+    vbc = db.session.execute(select(Contract).filter_by(reference="WBO-VBC-2026-01")).scalar_one()
+    assert vbc.year(2026).value == Decimal("13000000.00")
+    effort = db.session.execute(select(Contract).where(
+        Contract.reference.like("WBO-SAB-%"))).scalars().all()
+    levels = [ops.utilisation(c)[0]["level"] for c in effort]
+    assert levels.count("warn") + levels.count("alert") == 1
+    custom = db.session.execute(select(Contract).where(Contract.origin == "custom")).scalars()
+    assert len({c.municipality_id for c in custom}) >= 3
+    manager = db.session.execute(select(Contract.manager_id).filter_by(
+        reference="WBO-SLT-2026-01")).scalar_one()
+    assert manager is not None
+
+
+def test_management_level_meeting_actions_and_assessment(app):
+    region = f.region("wbo")
+    provider = f.provider("horizon")
+    with pytest.raises(ValidationFailed):
+        ops.set_management_level(region_id=region.id, provider_id=provider.id,
+                                 level="intensive", reason="")
+    ops.set_management_level(region_id=region.id, provider_id=provider.id, level="intensive",
+                             reason="Strategische partner")
+    with pytest.raises(ValidationFailed):
+        ops.record_meeting(region_id=region.id, provider_id=provider.id,
+                           held_on=date(2026, 9, 1), attendees="CM", topics="Productie",
+                           actions=[{"description": "Cijfers", "owner": "", "due_on": None}])
+    assert db.session.execute(select(func.count(ManagementMeeting.id))).scalar_one() == 0
+    meeting = ops.record_meeting(
+        region_id=region.id, provider_id=provider.id, held_on=date(2026, 9, 1),
+        attendees="CM, bestuurder", topics="Productie, financiën",
+        actions=[{"description": "Cijfers aanleveren", "owner": "Horizon",
+                  "due_on": date(2026, 10, 1)}], next_meeting_on=date(2026, 12, 1))
+    row = db.session.execute(select(ProviderManagement)).scalar_one()
+    assert row.level == "intensive" and row.next_meeting_on == date(2026, 12, 1)
+    assert [m["provider_id"] for m in deadlines.next_meetings(date(2026, 12, 31))] == [
+        provider.id]
+    assert len(deadlines.open_meeting_actions(date(2026, 10, 1))) == 1
+    ops.complete_action(meeting.actions[0])
+    assert deadlines.open_meeting_actions(date(2026, 10, 1)) == []
+    ops.record_assessment(region_id=region.id, provider_id=provider.id, kind="entry",
+                          year=2026, assessed_on=date(2026, 1, 5), outcome="sound", notes="")
+    with pytest.raises(Conflict):
+        ops.record_assessment(region_id=region.id, provider_id=provider.id, kind="entry",
+                              year=2026, assessed_on=date(2026, 1, 6), outcome="risk", notes="")
+
+
+def test_management_pages_are_region_staff_only(client):
+    region = f.region("wbo")
+    provider = f.provider("horizon")
+    lumpsum_contract(provider=provider)
+    f.login(client, f.user("municipality"))
+    assert client.get("/contracten/beheer").status_code == 403
+    assert client.get(f"/contracten/beheer/{provider.id}").status_code == 403
+    f.post(client, "/uitloggen")
+    f.login(client, f.user("contract_manager"))
+    assert provider.name in client.get("/contracten/beheer").get_data(as_text=True)
+    response = f.post(client, f"/contracten/beheer/{provider.id}", {
+        "action": "level", "l-level": "intensive", "l-reason": "Grote lumpsum",
+        "l-next_meeting_on": "2026-12-10"})
+    assert response.status_code == 302
+    row = db.session.execute(select(ProviderManagement)).scalar_one()
+    assert row.level == "intensive" and row.region_id == region.id
+
+
+def test_deadline_queries_for_reminders(app):
+    c = lumpsum_contract(notice_months=6)
+    e = effort_contract(ceiling="1000.00")
+    ops.record_realisation(e, product="45A53", period="2026-02", units="9")
+    assert sorted(d["contract_id"] for d in deadlines.extension_decisions(date(2030, 6, 30))
+                  ) == sorted([c.id, e.id, e.id])
+    decisions = deadlines.extension_decisions(date(2027, 6, 30))
+    assert [(d["contract_id"], d["decision_deadline"]) for d in decisions] == [
+        (e.id, date(2027, 6, 30))]
+    assert [d["id"] for d in deadlines.contract_ends(date(2027, 12, 31))] == [e.id]
+    notice = deadlines.notice_deadlines(date(2030, 6, 30))
+    assert {(d["id"], d["notice_deadline"]) for d in notice} == {
+        (e.id, date(2027, 9, 30)), (c.id, date(2030, 6, 30))}
+    assert [(x["contract_id"], x["level"]) for x in deadlines.ceiling_crossings()] == [
+        (e.id, "warn")]
