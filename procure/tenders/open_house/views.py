@@ -25,6 +25,7 @@ from procure.core.timeutil import now_local
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
+from procure.tenders.open_house import dashboard as _dashboard  # noqa: F401 (registers cards)
 from procure.tenders.open_house import forms
 from procure.tenders.open_house import operations as ops
 from procure.tenders.open_house.models import (

@@ -195,3 +195,16 @@ def test_setup_through_the_pages(client, app):
     assert "1 t/m 12" in html and "WBO-OH-2" in html
     page = client.get(f"/open-house/{tender.id}")
     assert page.status_code == 200 and "Toetredingsmomenten" in page.get_data(as_text=True)
+
+
+def test_dashboard_cards(client, oh):
+    officer = f.user("procurement")
+    apply(oh, f.provider("kompas"), now=NOW)
+    f.login(client, officer)
+    html = client.get("/").get_data(as_text=True)
+    assert "Open house: aanvragen te beoordelen" in html
+    application = db.session.execute(select(Application)).scalar_one()
+    ops.request_more_info(application, note="Welke locaties?", actor=officer)
+    client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
+    f.login(client, f.user("provider", provider_code="kompas"))
+    assert "Open house: aanvulling gevraagd" in client.get("/").get_data(as_text=True)
