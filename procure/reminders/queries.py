@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from procure.reminders.rules import Deadline, Rule, all_rules, due_window, remind_moment
+from procure.reminders.sources import source_cache
 from procure.reminders.sweep import Recipients, RuleConfig, in_scope
 
 
@@ -20,6 +21,11 @@ class Upcoming:
 def upcoming(now: datetime, days: int, region_id: int | None = None,
              limit: int = 200) -> list[Upcoming]:
     """Reminders that will fire in (now, now + days], soonest first."""
+    with source_cache():
+        return _upcoming(now, days, region_id, limit)
+
+
+def _upcoming(now, days, region_id, limit):
     end = now + timedelta(days=days)
     config = RuleConfig()
     recipients = Recipients()
@@ -45,9 +51,13 @@ def upcoming(now: datetime, days: int, region_id: int | None = None,
 def user_deadlines(user, start: datetime, end: datetime) -> list[tuple[Rule, Deadline]]:
     """The deadlines in [start, end) that `user` is responsible for (is a recipient of)."""
     result = {}
-    for rule in all_rules():
-        for deadline in rule.source(start, end, user=user):
-            if user.id in deadline.recipients and in_scope(user, deadline):
-                key = (rule.key, deadline.subject_type, deadline.subject_id, deadline.due_at)
-                result[key] = (rule, deadline)
+    with source_cache():
+        items = [(rule, d) for rule in all_rules() for d in rule.source(start, end, user=user)]
+    for rule, deadline in items:
+        if user.id in deadline.recipients and in_scope(user, deadline):
+            # one event per deadline: rules that watch the same moment (bid deadline and
+            # bid opening) appear once
+            key = (deadline.subject_type, deadline.subject_id, deadline.due_at,
+                   deadline.title)
+            result.setdefault(key, (rule, deadline))
     return sorted(result.values(), key=lambda item: item[1].due_at)

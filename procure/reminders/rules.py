@@ -40,6 +40,7 @@ class Deadline:
     title: str  # Dutch, shown in the bell, the e-mail and the calendar
     url: str = ""  # path inside the app, e.g. /contracten/12
     municipality_id: int | None = None  # set for records owned by one municipality
+    provider_id: int | None = None  # set for deadlines a provider must meet itself
     description: str = ""
 
     def __post_init__(self):

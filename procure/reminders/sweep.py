@@ -44,6 +44,7 @@ from procure.reminders.models import (
     SweepRun,
 )
 from procure.reminders.rules import Deadline, Rule, all_rules, due_window, remind_moment
+from procure.reminders.sources import source_cache
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +119,10 @@ class Recipients:
 
 def in_scope(user: User, deadline: Deadline) -> bool:
     """A reminder never goes to someone outside the record's scope."""
-    if not user.active or user.role == "provider":
+    if not user.active:
         return False
+    if user.role == "provider":  # only for deadlines of its own (e.g. its application)
+        return deadline.provider_id is not None and user.provider_id == deadline.provider_id
     if deadline.region_id is not None and user.region_id != deadline.region_id:
         return False
     return not (user.role == "municipality" and deadline.municipality_id is not None
@@ -141,7 +144,8 @@ def run_sweep(*, holder: str | None = None, send: bool = True,
     run = SweepRun(holder=holder, started_at=started)
     stats = SweepStats()
     try:
-        create_due_reminders(started, stats)
+        with source_cache():
+            create_due_reminders(started, stats)
         assemble_digests(started)
         if send:
             deliver_outbox(started, stats)
