@@ -110,10 +110,8 @@ def tender_choices(contract, tender, choices) -> tuple[bool, str]:
         explicit = _attr(tender, "award_basis")
         if explicit in ("emvi", "no_emvi"):
             basis = explicit
-        else:
-            criteria = _attr(tender, "award_criteria", "criteria")
-            if criteria is not None:
-                basis = "emvi" if len(criteria) else "no_emvi"
+        elif hasattr(tender, "criteria"):  # named criteria with weights = EMVI
+            basis = "emvi" if tender.criteria else "no_emvi"
     return selection, basis or "emvi"
 
 

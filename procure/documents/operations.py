@@ -39,6 +39,11 @@ def render_spec(spec: DocumentSpec) -> Rendered:
     return render_pdf(spec.template, spec.context, meta_for(spec))
 
 
+def render_html_for(spec: DocumentSpec) -> str:
+    """The exact HTML that goes into WeasyPrint."""
+    return render_html(spec.template, spec.context, meta_for(spec))
+
+
 def preview_html(spec: DocumentSpec) -> str:
     return render_html(spec.template, spec.context, meta_for(spec), for_screen=True)
 

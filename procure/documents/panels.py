@@ -57,13 +57,9 @@ def product_panel(obj, user):
 
 @panel("tender")
 def tender_panel(obj, user):
-    if "tender" not in REGISTRY:
-        return None
     return _panel("tender", obj, user, "Aanbestedingsdocumenten en brieven")
 
 
 @panel("open_house")
 def open_house_panel(obj, user):
-    if "open_house" not in REGISTRY:
-        return None
-    return _panel("open_house", obj, user, "Toelatingsdocument en brieven")
+    return _panel("tender", obj, user, "Toelatingsdocument en brieven")

@@ -12,7 +12,7 @@ from typing import Callable
 from flask import url_for
 
 from procure.auth.permissions import get_scoped_or_404
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
+from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT, REGION_STAFF
 
 STAFF_WRITERS = (ADMIN, PROCUREMENT, CONTRACT_MANAGER)
 
@@ -23,6 +23,7 @@ class Kind:
     label: str
     build: Callable  # (record, **params) -> DocumentSpec
     params: list[dict] = field(default_factory=list)  # e.g. letters per provider
+    staff_only: bool = False  # letters: only region staff preview and generate them
 
 
 @dataclass
@@ -34,6 +35,10 @@ class RecordType:
     title: Callable  # (record) -> str
     back: Callable | None = None  # (record) -> url
     writers: Callable | None = None  # (record, user) -> bool
+
+    def kinds_for(self, record, user) -> list[Kind]:
+        return [k for k in self.kinds(record)
+                if not k.staff_only or user.role in REGION_STAFF]
 
     def load(self, record_id: int):
         return get_scoped_or_404(self.model(), record_id)
@@ -129,3 +134,52 @@ register(RecordType(
     title=lambda r: f"Productencatalogus {r.name}",
     back=lambda r: _url("catalogue.index"),
     writers=lambda r, u: u.role in (ADMIN, PROCUREMENT)))
+
+
+# -- tenders and the open house ----------------------------------------------------------------
+
+def _tender_model():
+    from procure.tenders.models import Tender
+
+    return Tender
+
+
+def _tender_kinds(tender) -> list[Kind]:
+    from procure.documents import tender_contexts as tc
+
+    def doc(kind, label):
+        return Kind(kind, label, lambda t, **_: tc.tender_document_spec(t, kind))
+
+    def letters(kind, label, builder, recipients):
+        return [Kind(kind, label, builder, params=recipients, staff_only=True)] \
+            if recipients else []
+
+    if tender.procedure == "open_house":
+        return [doc("admission_document", "Toelatingsdocument"),
+                *letters("admission_letter", "Toelatingsbrief", tc.admission_letter_spec,
+                         tc.application_recipients(tender, "admitted")),
+                *letters("admission_rejection_letter", "Afwijzingsbrief aanvraag",
+                         tc.admission_rejection_letter_spec,
+                         tc.application_recipients(tender, "rejected"))]
+    kinds = []
+    if tender.procedure == "sas_dialogue":
+        kinds += [doc("selection_document", "Selectiedocument"),
+                  doc("dialogue_document", "Dialoogdocument")]
+    kinds.append(doc("bid_document", "Inschrijfdocument"))
+    kinds += letters("award_letter", "Gunningsbrief", tc.award_letter_spec,
+                     tc.letter_recipients(tender, "award_letter"))
+    kinds += letters("rejection_letter", "Afwijzingsbrief", tc.rejection_letter_spec,
+                     tc.letter_recipients(tender, "rejection_letter"))
+    return kinds
+
+
+def _tender_back(tender):
+    if tender.procedure == "open_house":
+        return _url("open_house.detail", tender_id=tender.id) or _url("tenders.index")
+    return _url("tenders.detail", tender_id=tender.id) or _url("tenders.index")
+
+
+register(RecordType(
+    "tender", "Aanbesteding", _tender_model, _tender_kinds,
+    title=lambda t: f"{t.reference} {t.title}", back=_tender_back,
+    writers=lambda t, u: u.role in (ADMIN, PROCUREMENT)))

@@ -122,7 +122,7 @@ def _record_or_404(record_type: str, record_id: int):
 
 
 def _find_kind(rt, record, kind: str):
-    for k in rt.kinds(record):
+    for k in rt.kinds_for(record, current_user):
         if k.kind == kind:
             return k
     abort(404)
@@ -152,7 +152,7 @@ def record(record_type: str, record_id: int):
             "award_basis": (choices.award_basis or "") if choices else "",
             "notice_months": choices.notice_months if choices else None})
     return render_template("documents/pages/record.html", rt=rt, obj=obj,
-                           title=rt.title(obj), kinds=rt.kinds(obj),
+                           title=rt.title(obj), kinds=rt.kinds_for(obj, current_user),
                            history=_history(record_type, record_id),
                            can_generate=can_generate, generate_form=GenerateForm(),
                            upload_form=SignedUploadForm(), choices_form=choices_form,
