@@ -62,4 +62,5 @@ def tender_deadlines(start: datetime, end: datetime, *, region_id: int | None = 
                 continue
             out.append(TenderDeadline(tender.id, tender.reference, tender.title,
                                       tender.region_id, kind, label, moment, tender.officer_id))
-    return sorted(out, key=lambda d: (d.moment, d.tender_id, d.kind))
+    order = list(KINDS)
+    return sorted(out, key=lambda d: (d.moment, d.tender_id, order.index(d.kind)))
