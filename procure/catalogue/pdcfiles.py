@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from procure.audit import record
@@ -436,17 +436,37 @@ class ImportRefused(ValidationFailed):
         self.file_errors = file_errors
 
 
-def _fast_create(region_id, card: Card, area_ids: dict, version: int) -> Product:
-    v = card.values
-    product = Product(region_id=region_id, code=v["code"], version=version, name=v["name"],
-                      description=v["description"], task_area_id=area_ids.get(v["task_area"]),
-                      variant=v["variant"], unit=v["unit"], status=v["status"],
-                      valid_from=v["valid_from"], valid_to=v["valid_to"],
-                      criteria=v["criteria"], target_group=v["target_group"],
-                      is_current=True, change_note="import",
-                      fixed_at=utcnow() if v["status"] == "vastgesteld" else None)
-    product.tariffs = [Tariff(year=y, price=p) for y, p in sorted(card.tariffs.items())]
-    return product
+def _insert_new_cards(region_id: int, cards: list[Card], versions: dict, area_ids: dict):
+    """Bulk insert of new cards and their tariffs (two statements per batch, not one per
+    row), each with its audit event."""
+    now = utcnow()
+    rows = []
+    for card in cards:
+        v = card.values
+        rows.append({
+            "region_id": region_id, "code": v["code"], "version": versions[v["code"]],
+            "name": v["name"], "description": v["description"],
+            "task_area_id": area_ids.get(v["task_area"]), "variant": v["variant"],
+            "unit": v["unit"], "status": v["status"], "valid_from": v["valid_from"],
+            "valid_to": v["valid_to"], "criteria": v["criteria"],
+            "target_group": v["target_group"], "is_current": True, "change_note": "import",
+            "fixed_at": now if v["status"] == "vastgesteld" else None, "created_at": now})
+    ids = {}
+    for start in range(0, len(rows), 1000):
+        result = db.session.execute(
+            insert(Product).returning(Product.id, Product.code, sort_by_parameter_order=True),
+            rows[start:start + 1000])
+        ids.update({code: ident for ident, code in result})
+    tariffs = [{"product_id": ids[card.values["code"]], "year": year, "price": price}
+               for card in cards for year, price in sorted(card.tariffs.items())]
+    for start in range(0, len(tariffs), 5000):
+        db.session.execute(insert(Tariff), tariffs[start:start + 5000])
+    for row, card in zip(rows, cards, strict=True):
+        snap = {k: row[k] for k in ("code", "version", "name", "description", "task_area_id",
+                                    "variant", "unit", "status", "valid_from", "valid_to",
+                                    "criteria", "target_group")}
+        record("product.created", object_type="Product", object_id=ids[row["code"]],
+               region_id=region_id, new={**snap, "tariffs": card.tariffs}, note="pdc import")
 
 
 @operation
@@ -474,21 +494,16 @@ def import_directory(directory: Path, region_code: str = "wbo", *,
     db.session.flush()
     areas, current = _db_state(region.id)
     area_ids = {code: a.id for code, a in areas.items()}
-    created = []
+    new_cards, versions = [], {}
     for change in diff.added:
-        card = bundle.cards[change.code]
         previous = current.get(change.code)
         if previous is not None:
             previous.is_current = False
-        product = _fast_create(region.id, card, area_ids,
-                               previous.version + 1 if previous else 1)
-        db.session.add(product)
-        created.append(product)
+        versions[change.code] = previous.version + 1 if previous else 1
+        new_cards.append(bundle.cards[change.code])
     db.session.flush()
-    for product in created:
-        record("product.created", product, new={
-            **ops.snapshot(product), "tariffs": {t.year: t.price for t in product.tariffs}},
-            note="pdc import")
+    if new_cards:
+        _insert_new_cards(region.id, new_cards, versions, area_ids)
     for change in diff.changed:
         _apply_change(bundle.cards[change.code], current[change.code], change, area_ids)
     for change in diff.removed:
