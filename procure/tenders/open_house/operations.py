@@ -806,12 +806,3 @@ def end_admission(admission: Admission, *, user, reason: str, end_date: date) ->
             "De regio beëindigt uw toelating tot %(cat)s per %(day)s. Reden: %(reason)s",
             cat=admission.category.name, day=_day_label(end_date), reason=reason)))
     return admission
-
-
-@operation
-def mark_notice_read(notice: Notice, *, user, now: datetime | None = None) -> Notice:
-    if user.role != PROVIDER or user.provider_id != notice.provider_id:
-        raise NotAllowed(_l("Dit bericht is niet voor u."))
-    if notice.read_at is None:
-        notice.read_at = now or utcnow()
-    return notice

@@ -208,3 +208,43 @@ def test_dashboard_cards(client, oh):
     client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
     f.login(client, f.user("provider", provider_code="kompas"))
     assert "Open house: aanvulling gevraagd" in client.get("/").get_data(as_text=True)
+
+
+def test_open_house_appears_in_the_tender_list_api(client, oh):
+    token = f.api_token(f.user("municipality", municipality_name="Breda"))
+    response = client.get("/api/v1/tenders?procedure=open_house", headers=f.bearer(token))
+    assert response.status_code == 200
+    items = response.get_json()["items"]
+    assert [(i["reference"], i["procedure"]) for i in items] == [("WBO-OH-2027", "open_house")]
+
+
+def test_openapi_document_describes_the_open_house_endpoints(client, app):
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    validate(document)
+    assert "/open-houses/{reference}/applications" in document["paths"]
+
+
+def test_lists_run_a_bounded_number_of_queries(client, oh, count_queries):
+    officer = f.user("procurement")
+    f.login(client, officer)
+
+    def measure():
+        with count_queries() as statements:
+            assert client.get(f"/open-house/{oh.tender.id}/aanvragen-overzicht"
+                              ).status_code == 200
+            assert client.get(f"/open-house/{oh.tender.id}/toegelaten").status_code == 200
+            assert client.get(f"/open-house/{oh.tender.id}").status_code == 200
+        return len(statements)
+
+    for code in ("p1", "p2"):
+        application = apply(oh, f.provider(code), now=NOW)
+        _admit(oh, application, officer)
+    few = measure()
+    for code in ("p3", "p4", "p5", "p6", "p7", "p8"):
+        application = apply(oh, f.provider(code), categories=[oh.gezinshuis, oh.wonen],
+                            now=NOW, municipality_ids=[f.municipality("Breda").id,
+                                                       f.municipality("Altena").id])
+        _admit(oh, application, officer)
+    assert measure() == few
