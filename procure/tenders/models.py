@@ -179,7 +179,7 @@ class Lot(db.Model):
     tender: Mapped[Tender] = relationship(back_populates="lots")
 
     def __str__(self) -> str:
-        return f"{_l('Perceel')} {self.number}: {self.name}"
+        return f"{self.number}. {self.name}"
 
 
 lot_rule_lots = Table(

@@ -3,6 +3,8 @@ awards. Each checks its preconditions first and writes the audit log; a refused 
 changes nothing (the @operation unit of work rolls back)."""
 
 import itertools
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -43,8 +45,23 @@ VARIANTS = ("task", "effort", "output")
 
 # -- helpers ------------------------------------------------------------------------------
 
+_clock: ContextVar = ContextVar("tender_clock", default=None)
+
+
 def _now() -> datetime:
-    return utcnow()
+    moment = _clock.get()
+    return moment if moment is not None else utcnow()
+
+
+@contextmanager
+def clock(moment: datetime):
+    """Run operations as if it were `moment` (demo data with a history). Never used by
+    views: pages and the API always run on the real clock."""
+    token = _clock.set(moment)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 def _require_officer(actor, tender: Tender | None = None) -> None:
@@ -757,7 +774,7 @@ def finalize_award(tender: Tender, *, actor, motivation: str = "") -> list[LotAw
     if open_objections(tender):
         raise InvalidTransition(_l("Er staat nog een bezwaar open; de gunning is opgeschort."))
     _decide(tender, "award", "definitive_award",
-            motivation or str(_l("Standstilltermijn verstreken zonder open bezwaar.")), actor)
+            motivation or "Standstilltermijn verstreken zonder open bezwaar.", actor)
     awards = list(db.session.execute(select(LotAward).where(LotAward.tender_id == tender.id)
                                      .order_by(LotAward.lot_id)).scalars())
     start = tender.contract_start
@@ -767,7 +784,7 @@ def finalize_award(tender: Tender, *, actor, motivation: str = "") -> list[LotAw
         contract = create_concept_contract(
             region=tender.region, provider_id=award.provider_id, origin="lot_award",
             variant=tender.variant, start_date=start, end_date=end,
-            title=f"{tender.title} - {_l('perceel')} {lot.number} {lot.name}",
+            title=f"{tender.title} - perceel {lot.number} {lot.name}",
             tender_id=tender.id, lot_id=lot.id, task_area_id=tender.task_area_id, actor=actor)
         award.status = "definitive"
         award.contract_id = contract.id

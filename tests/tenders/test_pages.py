@@ -1,0 +1,65 @@
+"""Every tender page renders in every phase for the people who use it (no inline styles),
+and the API describes the tender with its lots, phases and deadlines."""
+
+import pytest
+import time_machine
+
+from procure.tenders import operations as ops
+from tests import factories as f
+from tests.tenders.builders import officer, provider_user
+from tests.tenders.test_transitions import build
+
+STATES = ["concept", "published", "selection", "dialogue", "award", "standstill", "awarded",
+          "cancelled"]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_pages_render_in_every_phase(app, state):
+    tender, moment = build(state)
+    with time_machine.travel(moment, tick=False):
+        staff = app.test_client()
+        f.login(staff, officer())
+        base = f"/aanbestedingen/{tender.id}"
+        for path in (base, f"{base}/selectie", f"{base}/dialoog", f"{base}/gunning",
+                     f"{base}/bewerken", "/aanbestedingen/"):
+            response = staff.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            html = response.get_data(as_text=True)
+            assert " style=" not in html, path
+            assert tender.reference in html
+        detail = staff.get(base).get_data(as_text=True)
+        assert "<svg" in detail and "tl-current" in detail or state == "contracted"
+        assert str(ops.TENDER_STATES.label(state)) in detail
+        provider = app.test_client()
+        f.login(provider, provider_user("kompas"))
+        portal = provider.get(f"{base}/portaal")
+        assert portal.status_code == (404 if state == "concept" else 200)
+        if state != "concept":
+            assert " style=" not in portal.get_data(as_text=True)
+
+
+def test_api_tender_detail(app, client):
+    tender, moment = build("standstill")
+    with time_machine.travel(moment, tick=False):
+        token = f.api_token(officer())
+        data = client.get(f"/api/v1/tenders/{tender.reference}", headers=f.bearer(token)
+                          ).get_json()
+    assert data["procedure"] == "sas_dialogue" and data["status"] == "standstill"
+    assert [lot["number"] for lot in data["lots"]] == [1, 2, 3]
+    assert data["lot_rules"] == [{"kind": "different_parties", "lots": [2, 3]}]
+    assert data["deadlines"]["standstill_end"].startswith("2026-07-21T22:00:00")
+    assert data["duration_months"] == 60 and data["extension_count"] == 2
+    assert [p["status"] for p in data["phases"]][:5] == [
+        "concept", "published", "selection", "dialogue", "award"]
+    missing = client.get("/api/v1/tenders/BESTAAT-NIET", headers=f.bearer(token))
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+
+
+def test_openapi_document_lists_tender_paths(app, client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/tenders", "/tenders/{reference}", "/tenders/{reference}/registrations",
+                 "/tenders/{reference}/bids"):
+        assert path in doc["paths"]
+    from openapi_spec_validator import validate
+
+    validate(doc)
