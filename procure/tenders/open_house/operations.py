@@ -736,7 +736,9 @@ def _admit(application: Application, categories: list[Category], start: date, ac
             region=tender.region, provider_id=application.provider_id, origin=PROCEDURE,
             variant=tender.variant, start_date=start, end_date=end, tender_id=tender.id,
             task_area_id=tender.task_area_id,
-            title=f"{tender.title} — {application.provider.name}", actor=actor)
+            title=f"{tender.title} — {application.provider.name}",
+            extension_months=(tender.extension_months,) * tender.extension_count
+            if tender.extension_months else (), actor=actor)
         extended = False
     else:
         extended = True
@@ -753,6 +755,7 @@ def _admit(application: Application, categories: list[Category], start: date, ac
             if product.id in covered:
                 continue
             tariff = _tariff_for(product, start.year)
+            _contract_product(contract, product, tariff, start, end, actor)
             db.session.add(ContractProduct(
                 contract_id=contract.id, region_id=tender.region_id,
                 provider_id=application.provider_id, category_id=category.id,
@@ -769,6 +772,24 @@ def _admit(application: Application, categories: list[Category], start: date, ac
            new={"application": application.reference, "start_date": start,
                 "categories": [c.code for c in categories], "products": added})
     return contract
+
+
+def _contract_product(contract, product, tariff, start: date, end: date, actor) -> None:
+    """Contract the product in the contracts domain too, at the PDC tariffs of the contract
+    years (the latest tariff up to the start year for the first year)."""
+    from procure.contracts import operations as contract_ops
+
+    if tender_variant_is_lumpsum(contract) or not hasattr(contract_ops, "add_contract_product"):
+        return
+    prices = {t.year: t.price for t in product.tariffs if start.year <= t.year <= end.year}
+    if tariff is not None and start.year not in prices:
+        prices[start.year] = tariff.price
+    contract_ops.add_contract_product(contract, product_id=product.id, prices=prices,
+                                      actor=actor)
+
+
+def tender_variant_is_lumpsum(contract) -> bool:
+    return contract.variant == "task"
 
 
 # -- leaving the open house ----------------------------------------------------------------

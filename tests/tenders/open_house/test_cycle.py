@@ -62,6 +62,10 @@ def test_two_entry_moments_full_cycle(oh):
         ContractProduct.contract_id == contract_a.id)).scalars().all()
     assert [(p.product.code, p.price, p.tariff_year) for p in covered] == [
         ("44A06", Decimal("187.45"), 2027)]
+    # The contracts domain has the product with its unit price and the extension options.
+    assert [(cp.product.code, cp.price_for(2027)) for cp in contract_a.products] == [
+        ("44A06", Decimal("187.45"))]
+    assert [o.months for o in contract_a.options] == [12, 12]
 
     # C: more information, answered, then rejected with a reason.
     ops.score(app_c, {oh.req1.id: ("meets", ""),
@@ -112,6 +116,9 @@ def test_two_entry_moments_full_cycle(oh):
     rows = db.session.execute(select(ContractProduct).where(
         ContractProduct.contract_id == contract_a.id).order_by(ContractProduct.id)
     ).scalars().all()
+    db.session.refresh(contract_a)
+    assert sorted(cp.product.code for cp in contract_a.products) == [
+        "44A06", "44A07", "44A08", "45A46"]
     assert [(r.product.code, r.effective_from) for r in rows] == [
         ("44A06", date(2027, 1, 1)), ("44A07", date(2027, 4, 1)),
         ("44A08", date(2027, 4, 1)), ("45A46", date(2027, 4, 1))]
