@@ -449,7 +449,7 @@ def _insert_new_cards(region_id: int, cards: list[Card], versions: dict, area_id
             "task_area_id": area_ids.get(v["task_area"]), "variant": v["variant"],
             "unit": v["unit"], "status": v["status"], "valid_from": v["valid_from"],
             "valid_to": v["valid_to"], "criteria": v["criteria"],
-            "target_group": v["target_group"], "is_current": True, "change_note": "import",
+            "target_group": v["target_group"], "is_current": True, "change_note": "",
             "fixed_at": now if v["status"] == "vastgesteld" else None, "created_at": now})
     ids = {}
     for start in range(0, len(rows), 1000):

@@ -123,3 +123,15 @@ def task_area_choices(user) -> list[TaskArea]:
 
     return db.session.execute(scoped(select(TaskArea), TaskArea, user)
                               .order_by(TaskArea.name)).scalars().all()
+
+
+def maatwerk_choices(region_id: int):
+    """The active custom-care codes of a region, for the custom-contract form (contracts)."""
+    from procure.catalogue.models import MaatwerkCode
+    from procure.extensions import db
+
+    return db.session.execute(
+        select(MaatwerkCode).where(MaatwerkCode.region_id == region_id,
+                                   MaatwerkCode.active.is_(True))
+        .options(selectinload(MaatwerkCode.product)).order_by(MaatwerkCode.code)
+    ).scalars().all()

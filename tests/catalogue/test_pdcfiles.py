@@ -190,3 +190,26 @@ def test_import_needs_a_known_region(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["pdc", "import", str(PDC), "--region", "xyz"])
     assert result.exit_code != 0 and "Onbekende regio" in result.output
+
+
+def test_import_updates_and_fixes_a_concept_in_place_and_refuses_fixed_to_concept(app, pdc_copy):
+    f.region("wbo")
+    import_directory(PDC, "wbo")
+    text = (pdc_copy / "54D01.yaml").read_text(encoding="utf-8")
+    text = text.replace("status: concept", "status: vastgesteld").replace(
+        "name: 'Dyslexiezorg: diagnostiek'", "name: 'Dyslexiezorg: diagnostisch traject'")
+    (pdc_copy / "54D01.yaml").write_text(text, encoding="utf-8")
+    text = (pdc_copy / "45A53.yaml").read_text(encoding="utf-8")
+    (pdc_copy / "45A53.yaml").write_text(text.replace("status: vastgesteld",
+                                                      "status: concept"), encoding="utf-8")
+    with pytest.raises(ImportRefused) as exc:
+        import_directory(pdc_copy, "wbo")
+    assert [str(e) for e in exc.value.file_errors] == [
+        "45A53.yaml:6: status: een vastgestelde kaart kan niet terug naar concept"]
+    assert db.session.execute(select(Product).where(Product.code == "54D01")
+                              ).scalar_one().status == "concept"
+    (pdc_copy / "45A53.yaml").write_text(text, encoding="utf-8")
+    import_directory(pdc_copy, "wbo")
+    rows = db.session.execute(select(Product).where(Product.code == "54D01")).scalars().all()
+    assert len(rows) == 1 and rows[0].version == 1
+    assert rows[0].status == "vastgesteld" and rows[0].name == "Dyslexiezorg: diagnostisch traject"
