@@ -507,13 +507,12 @@ def admissions(tender_id):
                                     .order_by(Category.code)).scalars().all()
     show_ended = request.args.get("beeindigd") == "1"
     stmt = scoped(select(Admission), Admission).where(Admission.tender_id == tender.id)
-    if not show_ended:
-        stmt = stmt.where(Admission.status == "active")
-    rows = db.session.execute(stmt.options(
-        joinedload(Admission.provider),
+    all_rows = db.session.execute(stmt.options(
+        joinedload(Admission.provider), joinedload(Admission.category),
         joinedload(Admission.application).selectinload(Application.municipalities))
         .join(Provider, Provider.id == Admission.provider_id)
         .order_by(Provider.name)).unique().scalars().all()
+    rows = [a for a in all_rows if show_ended or a.status == "active"]
     by_category = defaultdict(list)
     for admission in rows:
         by_category[admission.category_id].append(admission)
@@ -528,7 +527,29 @@ def admissions(tender_id):
             "gaps": [m for m in region_municipalities if m.id not in served]}
     return render_template("tenders/open_house/admissions.html", tender=tender,
                            categories=categories, by_category=by_category, coverage=coverage,
-                           show_ended=show_ended)
+                           show_ended=show_ended, changes=_changes_per_moment(tender, all_rows))
+
+
+def _changes_per_moment(tender, admissions):
+    """Who joined and who left per entry moment (the update access teams get, seed 001):
+    joined = admissions starting on the moment; left = admissions ending since the previous
+    moment, up to the day before this one."""
+    today = now_local().date()
+    moments = [m.entry_date for m in ops.moments(tender) if m.entry_date <= today] or []
+    upcoming = next((m.entry_date for m in ops.moments(tender) if m.entry_date > today), None)
+    if upcoming:
+        moments.append(upcoming)
+    result = []
+    previous = None
+    for day in moments:
+        joined = [a for a in admissions if a.start_date == day]
+        left = [a for a in admissions if a.end_date is not None and a.end_date < day
+                and (previous is None or a.end_date >= previous)]
+        if joined or left:
+            result.append({"day": day, "joined": joined, "left": left,
+                           "upcoming": day > today})
+        previous = day
+    return list(reversed(result))
 
 
 @bp.route("/toelatingen/<int:admission_id>/beeindigen", methods=["GET", "POST"])

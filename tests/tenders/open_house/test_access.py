@@ -248,3 +248,25 @@ def test_lists_run_a_bounded_number_of_queries(client, oh, count_queries):
                                                        f.municipality("Altena").id])
         _admit(oh, application, officer)
     assert measure() == few
+
+
+@time_machine.travel(datetime(2027, 4, 2, 9, tzinfo=UTC), tick=False)
+def test_changes_per_entry_moment_show_who_joined_and_who_left(client, oh):
+    officer = f.user("procurement")
+    stayer = apply(oh, f.provider("kompas", "Stichting Kompas Jeugdhulp"), now=NOW)
+    _admit(oh, stayer, officer)
+    leaver = apply(oh, f.provider("linde", "De Linde Jeugd en Gezin"), now=NOW)
+    _admit(oh, leaver, officer)
+    admission = db.session.execute(select(Admission).where(
+        Admission.application_id == leaver.id)).scalar_one()
+    ops.end_admission(admission, user=officer, reason="Faillissement.",
+                      end_date=date(2027, 3, 31))
+    f.login(client, f.user("municipality", municipality_name="Breda"))
+    html = client.get(f"/open-house/{oh.tender.id}/toegelaten").get_data(as_text=True)
+    section = html.split("Wijzigingen per toetredingsmoment")[1].split("</table>")[0]
+    rows = section.split("<tr>")
+    april = next(r for r in rows if "01-04-2027" in r)
+    january = next(r for r in rows if "01-01-2027" in r)
+    assert "De Linde Jeugd en Gezin (Gezinshuiszorg, 31-03-2027)" in april
+    assert "Stichting Kompas Jeugdhulp (Gezinshuiszorg)" in january
+    assert "De Linde Jeugd en Gezin (Gezinshuiszorg)" in january
