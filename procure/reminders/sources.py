@@ -9,10 +9,11 @@ import importlib
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, func, select, type_coerce
 from werkzeug.routing import BuildError
 
 from procure.auth.models import User
@@ -167,11 +168,52 @@ def _window_days(start: datetime, end: datetime) -> tuple[date, date]:
 
 # -- SAS tenders (procure.tenders.deadlines) -------------------------------------------------------
 
+@dataclass(frozen=True)
+class _TenderItem:
+    tender_id: int
+    reference: str
+    title: str
+    region_id: int
+    kind: str
+    label: str
+    moment: datetime
+    officer_id: int | None
+
+
 def _tender_items(start, end):
+    """The tender deadlines of procure.tenders.deadlines (its KINDS: column, statuses,
+    label), with one range query per moment column on that column's index; procedure and
+    status are checked on the rows found."""
     module = _domain("procure.tenders.deadlines")
-    if module is None:
+    models = _domain("procure.tenders.models")
+    if module is None or models is None or not hasattr(module, "KINDS"):
         return []
-    return cached(("tenders", start, end), lambda: module.tender_deadlines(start, end))
+
+    def compute():
+        Tender = models.Tender
+        by_column = defaultdict(list)
+        for kind, (column, statuses, label) in module.KINDS.items():
+            by_column[column].append((kind, statuses, label))
+        items = []
+        for column, kinds in by_column.items():
+            col = getattr(Tender, column)
+            rows = db.session.execute(
+                select(Tender.id, Tender.reference, Tender.title, Tender.region_id,
+                       Tender.procedure, Tender.status, Tender.officer_id, col)
+                .where(col >= start, col < end))
+            for tid, ref, title, region_id, procedure, status, officer_id, moment in rows:
+                if procedure not in ("sas_dialogue", "sas_open"):
+                    continue
+                for kind, statuses, label in kinds:
+                    if status not in statuses:
+                        continue
+                    if kind == "dialogue_end" and procedure != "sas_dialogue":
+                        continue
+                    items.append(_TenderItem(tid, ref, title, region_id, kind, label, moment,
+                                             officer_id))
+        return items
+
+    return cached(("tenders", start, end), compute)
 
 
 def _tender_source(kinds: tuple[str, ...], title: str):
@@ -326,7 +368,7 @@ class MunicipalityUsers:
 
 def _contract_columns(Contract):
     return (Contract.id, Contract.reference, Contract.title, Contract.region_id,
-            Contract.municipality_id, Contract.manager_id, Contract.end_date)
+            Contract.municipality_id, Contract.manager_id, Contract.end_date, Contract.status)
 
 
 def _user_filter(stmt, Contract, user):
@@ -350,14 +392,18 @@ def contract_extension_decisions(start, end, user=None):
         return []
     Contract, Option = models.Contract, models.ExtensionOption
     first, last = _window_days(start, end)
+    # Only the date range in SQL (indexed); the status conditions are checked on the few
+    # rows it returns, so the planner cannot prefer the (unselective) status index.
     stmt = (select(*_contract_columns(Contract), Option.id.label("option_id"),
-                   Option.sequence, Option.months, Option.decision_deadline)
+                   Option.status.label("option_status"), Option.sequence, Option.months,
+                   Option.decision_deadline)
             .join(Contract, Contract.id == Option.contract_id)
-            .where(Option.status == "open", Option.decision_deadline >= first,
-                   Option.decision_deadline <= last, Contract.status.in_(LIVE_CONTRACTS)))
+            .where(Option.decision_deadline >= first, Option.decision_deadline <= last))
     managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
     result = []
     for row in db.session.execute(_user_filter(stmt, Contract, user)):
+        if row.option_status != "open" or row.status not in LIVE_CONTRACTS:
+            continue
         due = day_moment(row.decision_deadline)
         if in_window(due, start, end):
             result.append(Deadline(
@@ -380,11 +426,12 @@ def contract_ends(start, end, user=None):
     Contract = models.Contract
     first, last = _window_days(start, end)
     stmt = (select(*_contract_columns(Contract))
-            .where(Contract.status.in_(LIVE_CONTRACTS), Contract.end_date >= first,
-                   Contract.end_date <= last))
+            .where(Contract.end_date >= first, Contract.end_date <= last))
     managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
     result = []
     for row in db.session.execute(_user_filter(stmt, Contract, user)):
+        if row.status not in LIVE_CONTRACTS:
+            continue
         due = day_moment(row.end_date)
         if in_window(due, start, end):
             result.append(Deadline(
@@ -407,18 +454,20 @@ def contract_notice_deadlines(start, end, user=None):
         return []
     Contract = models.Contract
     first, last = _window_days(start, end)
-    live = [Contract.status.in_(LIVE_CONTRACTS), Contract.notice_given_on.is_(None)]
-    periods = db.session.execute(
-        select(Contract.notice_months).where(*live).distinct()).scalars().all()
+    periods = cached(("notice_periods",), lambda: db.session.execute(
+        select(Contract.notice_months).distinct()).scalars().all())
     managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
     result = []
-    for months in periods:
+    for months in sorted(periods):
         # notice deadline = end date - notice period: a range on the indexed end date
-        stmt = (select(*_contract_columns(Contract))
-                .where(*live, Contract.notice_months == months,
-                       Contract.end_date >= first + relativedelta(months=months),
+        stmt = (select(*_contract_columns(Contract), Contract.notice_given_on,
+                       Contract.notice_months)
+                .where(Contract.end_date >= first + relativedelta(months=months),
                        Contract.end_date <= last + relativedelta(months=months, days=3)))
         for row in db.session.execute(_user_filter(stmt, Contract, user)):
+            if (row.status not in LIVE_CONTRACTS or row.notice_given_on is not None
+                    or row.notice_months != months):
+                continue
             deadline_day = row.end_date - relativedelta(months=months)
             due = day_moment(deadline_day)
             if in_window(due, start, end):
@@ -488,7 +537,10 @@ def _ceiling_events(models, start, end, user):
             .join(Contract, Contract.id == Year.contract_id)
             .where(Contract.variant != "task", Contract.status.in_(LIVE_CONTRACTS),
                    Year.year.in_(sorted(years)), Year.value > 0,
-                   Year.realised * 100 >= Year.value * Contract.warn_pct))
+                   # integer cents on both sides: a bare `Year.realised * 100` would bind
+                   # the 100 as Money (10000 cents) and match almost every year
+                   type_coerce(Year.realised, BigInteger) * 100
+                   >= type_coerce(Year.value, BigInteger) * Contract.warn_pct))
     rows = db.session.execute(_user_filter(stmt, Contract, user)).all()
     if not rows:
         return []
@@ -549,11 +601,48 @@ SIGNAL_TITLES = {
 
 
 def _signal_items(start, end):
-    module = _domain("procure.supervision.deadlines")
-    if module is None:
+    """The due dates procure.supervision.deadlines describes, with one range query per date
+    column on its index (states checked on the rows found)."""
+    models = _domain("procure.supervision.models")
+    if models is None or _domain("procure.supervision.deadlines") is None:
         return []
     first, last = _window_days(start, end)
-    return cached(("signals", first, last), lambda: module.signal_deadlines(first, last))
+    return cached(("signals", first, last), lambda: _signal_rows(models, first, last))
+
+
+def _signal_rows(models, first, last):
+    from procure.organisations.models import Provider
+
+    Signal, Measure = models.Signal, models.Measure
+    result = []
+    for kind, column, states in (
+            ("triage", Signal.triage_due_on, (models.RECEIVED,)),
+            ("investigation", Signal.investigation_due_on, (models.INVESTIGATING,)),
+            ("follow_up", Signal.follow_up_on, (models.TRIAGED, models.OTHER_PARTY))):
+        rows = db.session.execute(
+            select(Signal.id, Signal.reference, Signal.region_id, Signal.assigned_to_id,
+                   Signal.state, column, Provider.name)
+            .join(Provider, Provider.id == Signal.provider_id)
+            .where(column >= first, column <= last))
+        for sid, ref, region_id, user_id, state, due, provider in rows:
+            if state in states:
+                result.append({"kind": kind, "signal_id": sid, "measure_id": None,
+                               "reference": ref, "region_id": region_id, "due_on": due,
+                               "responsible_id": user_id, "provider": provider})
+    for kind, column in (("measure", Measure.due_on), ("measure_check", Measure.follow_up_on)):
+        rows = db.session.execute(
+            select(Measure.id, Measure.status, Measure.due_on, column, Signal.id,
+                   Signal.reference, Signal.region_id, Signal.assigned_to_id, Provider.name)
+            .join(Signal, Signal.id == Measure.signal_id)
+            .join(Provider, Provider.id == Measure.provider_id)
+            .where(column >= first, column <= last))
+        for mid, status, due_on, due, sid, ref, region_id, user_id, provider in rows:
+            if status != "open" or (kind == "measure_check" and due == due_on):
+                continue
+            result.append({"kind": kind, "signal_id": sid, "measure_id": mid,
+                           "reference": ref, "region_id": region_id, "due_on": due,
+                           "responsible_id": user_id, "provider": provider})
+    return result
 
 
 def _signal_source(kinds: tuple[str, ...]):
