@@ -31,10 +31,14 @@ DESCRIPTION_HINT = _l("Noem geen namen van cliënten en geen BSN: een tekst met 
 
 
 class SignalForm(FlaskForm):
-    provider_id = SelectField(_l("Aanbieder"), coerce=int,
+    # The operation checks these (a contract of the chosen provider in the region, the
+    # user's own municipality) with Dutch messages; no generic "not a valid choice" here.
+    provider_id = SelectField(_l("Aanbieder"), coerce=int, validate_choice=False,
                               validators=[DataRequired(_l("Kies een aanbieder."))])
-    contract_id = SelectField(_l("Contract (optioneel)"), coerce=int, validators=[Optional()])
-    municipality_id = SelectField(_l("Gemeente"), coerce=int, validators=[Optional()])
+    contract_id = SelectField(_l("Contract (optioneel)"), coerce=int, validate_choice=False,
+                              validators=[Optional()])
+    municipality_id = SelectField(_l("Gemeente"), coerce=int, validate_choice=False,
+                                  validators=[Optional()])
     source = SelectField(_l("Bron"), choices=_choices(SOURCES))
     received_on = DateField(_l("Datum ontvangen"),
                             validators=[DataRequired(REQUIRED_DATE)])
