@@ -7,6 +7,7 @@
 - residential treatment and crisis care (lumpsum, EUR 13 million a year);
 - specialist outpatient treatment (effort-based, 2 years + 2 x 1 year, budget ceiling) with
   realisation from January to October 2026, one provider above 80 % of its ceiling;
+- a dyslexia contract ending on 31 December 2026 (bought anew from 2027);
 - custom contracts (maatwerk) of several Een 10 voor de Jeugd municipalities;
 - contract management: intensive level for two strategic partners, a meeting with actions,
   next-meeting dates and financial assessments.
@@ -140,6 +141,20 @@ def load() -> None:
                     ops.record_realisation(c, product=code, period=date(2026, month, 1),
                                            units=Decimal(qty), source="api", actor=actor,
                                            idempotency_key=f"demo-{reference}-{code}-{month}")
+
+    # Dyslexia care is bought separately from 1 January 2027: the running contract ends.
+    c = ops.create_concept_contract(
+        region=region, provider_id=providers["kinderkracht"].id, origin="lot_award",
+        variant="effort", start_date=date(2024, 1, 1), end_date=date(2026, 12, 31),
+        title="Dyslexiezorg (lopende overeenkomst tot de nieuwe inkoop)",
+        task_area_id=_area(region.id, "dyslexie"), reference="WBO-DYS-2024-01",
+        manager_id=manager.id if manager else None, actor=actor)
+    product = _product(region.id, "54D02")
+    if product is not None:
+        ops.add_contract_product(c, product_id=product.id, actor=actor)
+    ops.set_year_budget(c, year=2026, budget=Decimal("240000.00"), decided_on=date(2025, 11, 1),
+                        reason="Budgetplafond 2026", actor=actor)
+    ops.activate_contract(c, actor=actor)
 
     _custom_contracts()
     _management(region, providers, manager)

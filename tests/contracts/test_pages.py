@@ -7,7 +7,7 @@ from procure.contracts import operations as ops
 from procure.contracts.models import Contract, ContractYear, Realisation
 from procure.extensions import db
 from tests import factories as f
-from tests.contracts.helpers import effort_contract, lumpsum_contract, maatwerk_code
+from tests.contracts.helpers import effort_contract, lumpsum_contract, maatwerk_code, product
 
 
 def _custom_setup():
@@ -223,3 +223,51 @@ def test_list_and_dashboard_query_counts_do_not_grow(client, count_queries):
             continue
         assert _count(client, count_queries, p) == small[p], p
     assert small["/contracten/"] <= 10 and small["/"] <= 25
+
+
+def _card_values(html):
+    import re
+
+    return {label.strip(): int(value) for value, label in re.findall(
+        r'<span class="value">(\d+)</span><span class="label">([^<]+)</span>', html)}
+
+
+def test_dashboard_cards_show_high_ceilings_and_contracts_ending(client):
+    today = date.today()
+    region, provider = f.region("wbo"), f.provider("brug")
+    p = product(region, prices={today.year: "100.00"})
+    e = ops.create_concept_contract(region=region, provider_id=provider.id, origin="lot_award",
+                                    variant="effort", start_date=date(today.year, 1, 1),
+                                    end_date=date(today.year + 2, 12, 31))
+    ops.add_contract_product(e, product_id=p.id)
+    ops.set_year_budget(e, year=today.year, budget="1000.00")
+    ops.activate_contract(e)
+    ops.record_realisation(e, product="45A53", period=date(today.year, 1, 1), units="8.5")
+    f.login(client, f.user("contract_manager"))
+    values = _card_values(client.get("/").get_data(as_text=True))
+    assert values["Budgetplafonds boven 80 %"] == 1
+    assert values["Contracten die binnen 12 maanden aflopen"] == 0
+    ending = ops.create_concept_contract(
+        region=region, provider_id=provider.id, origin="lot_award", variant="task",
+        start_date=date(today.year - 3, 1, 1), end_date=today + timedelta(days=180))
+    ops.activate_contract(ending)
+    ops.terminate_contract(db.session.get(Contract, e.id), reason="bankruptcy",
+                           note="Faillissement", notice_given_on=today, effective_on=today)
+    values = _card_values(client.get("/").get_data(as_text=True))
+    assert values["Budgetplafonds boven 80 %"] == 0  # a terminated contract no longer counts
+    assert values["Contracten die binnen 12 maanden aflopen"] == 1
+
+
+def test_provider_sees_only_its_own_contracts_and_cannot_manage(client):
+    mine = lumpsum_contract(provider=f.provider("kompas"))
+    other = effort_contract(provider=f.provider("brug"))
+    user = f.user("provider", provider_code="kompas")
+    f.login(client, user)
+    html = client.get("/contracten/").get_data(as_text=True)
+    assert mine.reference in html and other.reference not in html
+    assert client.get(f"/contracten/{other.id}").status_code == 404
+    assert client.get(f"/contracten/{mine.id}").status_code == 200
+    assert f.post(client, f"/contracten/{mine.id}/status/ended").status_code == 403
+    assert client.get("/contracten/maatwerk").status_code == 403
+    api = client.get("/api/v1/contracts", headers=f.bearer(f.api_token(user))).get_json()
+    assert [c["reference"] for c in api["items"]] == [mine.reference]
