@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from procure.audit import record
+from procure.audit.operations import changes
 from procure.auth.roles import PROVIDER
 from procure.catalogue.models import Product, Tariff, TaskArea
 from procure.contracts.models import Contract
@@ -151,6 +152,74 @@ def create_open_house(*, region, reference: str, title: str, contract_start: dat
         "application_weeks": application_weeks, "assessment_weeks": assessment_weeks})
     if entry_regime == "moments":
         generate_entry_moments(tender, actor=actor)
+    return tender
+
+
+TENDER_FIELDS = ["title", "contract_start", "duration_months", "extension_count",
+                 "extension_months", "variant", "task_area_id", "description"]
+SETTINGS_FIELDS = ["entry_regime", "entry_months", "application_weeks", "assessment_weeks",
+                   "continuous_assessment_weeks", "response_days", "admission_conditions"]
+SCHEDULE_FIELDS = {"contract_start", "duration_months", "entry_regime", "entry_months",
+                   "application_weeks", "assessment_weeks"}
+
+
+@operation
+def update_open_house(tender: Tender, *, actor=None, **values) -> Tender:
+    """Change the set-up of a concept open house; the entry moments follow the new schedule.
+
+    After publication the set-up is fixed (applications rely on it); only extra entry moments
+    can be added."""
+    _ensure_open_house(tender)
+    if tender.status != "concept":
+        raise InvalidTransition(_l("De opzet ligt vast zodra de open house is gepubliceerd."))
+    settings = settings_for(tender)
+    unknown = set(values) - set(TENDER_FIELDS) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationFailed(_l("Onbekend veld."))
+    if not (values.get("title", tender.title) or "").strip():
+        raise ValidationFailed(_l("Vul een titel in."), field="title")
+    regime = values.get("entry_regime", settings.entry_regime)
+    if regime not in ENTRY_REGIMES:
+        raise ValidationFailed(_l("Onbekend toetredingsregime."), field="entry_regime")
+    if "entry_months" in values:
+        values["entry_months"] = ",".join(
+            str(m) for m in _parse_months(values["entry_months"])) if regime == "moments" \
+            else settings.entry_months
+    if values.get("variant", tender.variant) not in VARIANTS:
+        raise ValidationFailed(_l("Onbekende uitvoeringsvariant."), field="variant")
+    if values.get("contract_start", tender.contract_start) is None:
+        raise ValidationFailed(_l("Vul de ingangsdatum van de overeenkomst in."),
+                               field="contract_start")
+    app_weeks = values.get("application_weeks", settings.application_weeks)
+    ass_weeks = values.get("assessment_weeks", settings.assessment_weeks)
+    if not 1 <= app_weeks <= 52 or not 0 <= ass_weeks < app_weeks:
+        raise ValidationFailed(
+            _l("De beoordelingstermijn moet tussen de aanvraagtermijn en het "
+               "toetredingsmoment vallen."), field="assessment_weeks")
+    if not 1 <= values.get("duration_months", tender.duration_months) <= 240:
+        raise ValidationFailed(_l("De looptijd of de verlengingsopties zijn ongeldig."),
+                               field="duration_months")
+    area_id = values.get("task_area_id", tender.task_area_id)
+    if area_id is not None:
+        area = db.session.get(TaskArea, area_id)
+        if area is None or area.region_id != tender.region_id:
+            raise ValidationFailed(_l("Onbekend taakgebied."), field="task_area_id")
+    old_t, new_t = changes(tender, TENDER_FIELDS, values)
+    old_s, new_s = changes(settings, SETTINGS_FIELDS, values)
+    if not (new_t or new_s):
+        return tender
+    record("open_house.updated", tender, actor=actor, old={**old_t, **old_s},
+           new={**new_t, **new_s})
+    if SCHEDULE_FIELDS & (set(new_t) | set(new_s)):
+        removed = [m.entry_date for m in moments(tender)]
+        for moment in moments(tender):
+            db.session.delete(moment)
+        db.session.flush()
+        if removed:
+            record("open_house.moments_removed", tender, actor=actor,
+                   old={"entry_dates": removed})
+        if not settings.is_continuous:
+            generate_entry_moments(tender, actor=actor)
     return tender
 
 

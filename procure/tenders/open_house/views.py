@@ -141,6 +141,36 @@ def create():
     return render_template("tenders/open_house/form.html", form=form)
 
 
+@bp.route("/<int:tender_id>/bewerken", methods=["GET", "POST"])
+@role_required(*SETUP)
+def edit(tender_id):
+    tender = _tender_or_404(tender_id)
+    settings = ops.settings_for(tender)
+    if request.method == "GET":
+        form = forms.OpenHouseForm(obj=tender)
+        for name in ops.SETTINGS_FIELDS:
+            getattr(form, name).data = getattr(settings, name)
+        form.task_area_id.data = tender.task_area_id or 0
+    else:
+        form = forms.OpenHouseForm()
+    form.reference.data = tender.reference
+    _task_area_choices(form)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in ops.TENDER_FIELDS
+                  + ops.SETTINGS_FIELDS}
+        values["task_area_id"] = values["task_area_id"] or None
+        values["description"] = values["description"] or ""
+        values["admission_conditions"] = values["admission_conditions"] or ""
+        try:
+            ops.update_open_house(tender, actor=current_user, **values)
+        except OperationError as exc:
+            _fail(exc)
+        else:
+            flash(_("De opzet van de open house is bijgewerkt."), "success")
+            return redirect(url_for("open_house.detail", tender_id=tender.id))
+    return render_template("tenders/open_house/form.html", form=form, tender=tender)
+
+
 def _moment_overview(tender: Tender):
     """Per entry moment: counts of applications by status (one grouped query)."""
     moments = ops.moments(tender)

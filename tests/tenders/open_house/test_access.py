@@ -270,3 +270,35 @@ def test_changes_per_entry_moment_show_who_joined_and_who_left(client, oh):
     assert "De Linde Jeugd en Gezin (Gezinshuiszorg, 31-03-2027)" in april
     assert "Stichting Kompas Jeugdhulp (Gezinshuiszorg)" in january
     assert "De Linde Jeugd en Gezin (Gezinshuiszorg)" in january
+
+
+def test_setup_can_be_changed_until_publication(client, app):
+    from procure.audit.models import AuditEvent
+    from tests.tenders.open_house.conftest import build_open_house
+
+    oh = build_open_house(publish=False)
+    f.login(client, f.user("procurement"))
+    form = client.get(f"/open-house/{oh.tender.id}/bewerken").get_data(as_text=True)
+    assert 'value="1,4,7,10"' in form and "WBO-OH-2027" in form
+    data = {"reference": "ignored", "title": "Wonen met begeleiding 2027",
+            "task_area_id": str(oh.area.id), "variant": "effort",
+            "contract_start": "2027-01-01", "duration_months": "60", "extension_count": "2",
+            "extension_months": "12", "entry_regime": "moments", "entry_months": "1,7",
+            "application_weeks": "10", "assessment_weeks": "3",
+            "continuous_assessment_weeks": "6", "response_days": "14",
+            "admission_conditions": "Geen maximum aantal contractpartners."}
+    assert f.post(client, f"/open-house/{oh.tender.id}/bewerken", data).status_code == 302
+    db.session.expire_all()
+    moments = ops.moments(oh.tender)
+    assert [m.entry_date for m in moments[:3]] == [date(2027, 1, 1), date(2027, 7, 1),
+                                                   date(2028, 1, 1)]
+    # 10 weeks before 1 January 2027 is 23 October 2026, 12:00 CEST.
+    assert moments[0].application_deadline == datetime(2026, 10, 23, 10, tzinfo=UTC)
+    assert oh.tender.reference == "WBO-OH-2027" and oh.tender.title.endswith("2027")
+    event = db.session.execute(select(AuditEvent).where(
+        AuditEvent.action == "open_house.updated")).scalar_one()
+    assert event.old_values["entry_months"] == "1,4,7,10"
+    assert event.new_values["entry_months"] == "1,7"
+    ops.publish(oh.tender)
+    response = f.post(client, f"/open-house/{oh.tender.id}/bewerken", data)
+    assert "ligt vast" in response.get_data(as_text=True)
