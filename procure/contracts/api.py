@@ -7,6 +7,7 @@ from flask import abort, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from procure.api import bp, openapi
 from procure.api.views import api_page_args, page_response
@@ -14,7 +15,7 @@ from procure.auth.permissions import get_scoped_or_404
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER
 from procure.contracts import operations as ops
 from procure.contracts import queries as q
-from procure.contracts.models import Contract
+from procure.contracts.models import Contract, Realisation
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
 from procure.extensions import db
@@ -94,11 +95,21 @@ def realisation_create(reference):
         units = Decimal(str(units))
     if units is None or isinstance(units, bool):
         raise ValidationFailed(_l("Geef het aantal eenheden (units)."), field="units")
-    rec, created = ops.record_realisation(
-        contract, product=str(body.get("product_code") or ""), period=body.get("period"),
-        units=units, override=bool(body.get("override")),
-        override_reason=body.get("override_reason"), source="api", idempotency_key=key)
-    rec = db.session.execute(select(type(rec)).where(type(rec).id == rec.id)).scalar_one()
+    try:
+        rec, created = ops.record_realisation(
+            contract, product=str(body.get("product_code") or ""), period=body.get("period"),
+            units=units, override=bool(body.get("override")),
+            override_reason=body.get("override_reason"), source="api", idempotency_key=key)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its record.
+        db.session.rollback()
+        rec = db.session.execute(select(Realisation).where(
+            Realisation.created_by_id == current_user.id,
+            Realisation.idempotency_key == key)).scalar()
+        if rec is None:
+            raise
+        created = False
+    rec = db.session.execute(select(Realisation).where(Realisation.id == rec.id)).scalar_one()
     response = jsonify(_serialize_realisation(rec, contract))
     response.status_code = 201 if created else 200
     return response

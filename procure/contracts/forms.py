@@ -139,3 +139,8 @@ class AssessmentForm(FlaskForm):
     outcome = SelectField(_l("Oordeel"),
                           choices=[(x, OUTCOME_LABELS[x]) for x in ASSESSMENT_OUTCOMES])
     notes = TextAreaField(_l("Toelichting"), validators=[Optional()])
+
+
+class ThresholdForm(FlaskForm):
+    warn_pct = IntegerField(_l("Signaalgrens (%)"), validators=[InputRequired(REQUIRED)])
+    alert_pct = IntegerField(_l("Alarmgrens (%)"), validators=[InputRequired(REQUIRED)])

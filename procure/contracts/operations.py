@@ -367,6 +367,20 @@ def terminate_contract(contract: Contract, *, reason: str, note: str, notice_giv
 
 
 @operation
+def set_thresholds(contract: Contract, *, warn_pct: int, alert_pct: int,
+                   actor=None) -> Contract:
+    """The utilisation thresholds of the yearly ceiling (defaults 80 and 100 %)."""
+    if not (1 <= warn_pct < alert_pct <= 200):
+        raise ValidationFailed(_l("De signaalgrens moet lager zijn dan de alarmgrens (1-200 %)."),
+                               field="warn_pct")
+    old = {"warn_pct": contract.warn_pct, "alert_pct": contract.alert_pct}
+    contract.warn_pct, contract.alert_pct = warn_pct, alert_pct
+    record("contract.thresholds", contract, actor=actor, old=old,
+           new={"warn_pct": warn_pct, "alert_pct": alert_pct})
+    return contract
+
+
+@operation
 def assign_manager(contract: Contract, *, manager_id: int | None, actor=None) -> Contract:
     old = contract.manager_id
     contract.manager_id = manager_id

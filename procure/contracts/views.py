@@ -177,7 +177,8 @@ def _detail_forms(contract):
                 prefix="v"), "payment_form": forms.PaymentForm(prefix="pay"),
             "terminate_form": forms.TerminateForm(prefix="t"),
             "option_form": forms.OptionForm(prefix="o"), "product_form": product_form,
-            "price_form": price_form}
+            "price_form": price_form,
+            "threshold_form": forms.ThresholdForm(prefix="th", obj=contract)}
 
 
 def _managed_contract(contract_id) -> Contract:
@@ -284,6 +285,18 @@ def budget(contract_id):
         reserve=form.reserve.data or 0, decided_on=form.decided_on.data or today_local(),
         reason=form.reason.data or "", decision_reference=form.decision_reference.data or ""),
         _l("Budget vastgelegd."), "#budget", "budget_form", form)
+
+
+@bp.post("/<int:contract_id>/grenzen")
+@role_required(*MANAGE)
+def thresholds(contract_id):
+    contract = _managed_contract(contract_id)
+    form = forms.ThresholdForm(prefix="th")
+    if not form.validate_on_submit():
+        return _form_invalid(contract, "threshold_form", form)
+    return _run(contract, lambda: ops.set_thresholds(contract, warn_pct=form.warn_pct.data,
+                                                     alert_pct=form.alert_pct.data),
+                _l("Grenzen vastgelegd."), "#budget", "threshold_form", form)
 
 
 @bp.post("/<int:contract_id>/ventiel")

@@ -210,3 +210,14 @@ def test_contracted_product_prices_default_to_catalogue_tariffs(app):
     rec, _ = ops.record_realisation(_reload(c), product="54001", period="2027-02", units="1")
     assert rec.amount == D("63.00")
     assert db.session.execute(select(func.count(ContractYear.id))).scalar_one() == 2
+
+
+def test_thresholds_are_configurable_per_contract(app):
+    c = effort_contract(ceiling="1000.00")
+    ops.record_realisation(c, product="45A53", period="2026-02", units="7")  # 689.50
+    assert ops.utilisation(_reload(c))[0]["level"] == "ok"
+    with pytest.raises(ValidationFailed):
+        ops.set_thresholds(_reload(c), warn_pct=90, alert_pct=90)
+    ops.set_thresholds(_reload(c), warn_pct=60, alert_pct=95)
+    assert ops.utilisation(_reload(c))[0]["level"] == "warn"
+    assert [x["level"] for x in ceiling_crossings()] == ["warn"]
