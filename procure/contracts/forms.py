@@ -144,3 +144,18 @@ class AssessmentForm(FlaskForm):
 class ThresholdForm(FlaskForm):
     warn_pct = IntegerField(_l("Signaalgrens (%)"), validators=[InputRequired(REQUIRED)])
     alert_pct = IntegerField(_l("Alarmgrens (%)"), validators=[InputRequired(REQUIRED)])
+
+
+class ContractForm(FlaskForm):
+    title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED)])
+    provider_id = SelectField(_l("Aanbieder (opdrachtnemer)"), coerce=int)
+    origin = SelectField(_l("Herkomst"), choices=[("lot_award", _l("Gunning perceel")),
+                                                  ("open_house", _l("Toelating open house"))])
+    variant = SelectField(_l("Uitvoeringsvariant"), choices=list(VARIANT_LABELS.items()))
+    task_area_id = SelectField(_l("Taakgebied"), coerce=int, validators=[Optional()])
+    start_date = DateField(_l("Ingangsdatum"), validators=[InputRequired(REQUIRED)])
+    end_date = DateField(_l("Einddatum"), validators=[InputRequired(REQUIRED)])
+    notice_months = IntegerField(_l("Opzegtermijn (maanden)"), default=3,
+                                 validators=[InputRequired(REQUIRED), NumberRange(0, 36)])
+    extension_months = StringField(_l("Verlengingsopties in maanden (bijv. 12, 12)"),
+                                   validators=[Optional()])

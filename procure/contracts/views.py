@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.models import User
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, REGION_STAFF
+from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT, REGION_STAFF
 from procure.contracts import forms
 from procure.contracts import operations as ops
 from procure.contracts import queries as q
@@ -90,6 +90,43 @@ def export_xlsx():
     return Response(q.to_xlsx("Contracten", q.CONTRACT_HEADER, _export_rows()),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": "attachment; filename=contracten.xlsx"})
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@role_required(ADMIN, PROCUREMENT, CONTRACT_MANAGER)
+def new():
+    from procure.catalogue.models import TaskArea
+
+    if current_user.region_id is None:
+        abort(403)
+    form = forms.ContractForm()
+    form.provider_id.choices = [(p.id, p.name) for p in db.session.execute(
+        select(Provider).where(Provider.active.is_(True)).order_by(Provider.name)).scalars()]
+    form.task_area_id.choices = [(0, "—")] + [(a.id, a.name) for a in db.session.execute(
+        scoped(select(TaskArea), TaskArea).order_by(TaskArea.name)).scalars()]
+    if form.validate_on_submit():
+        try:
+            months = [int(x) for x in (form.extension_months.data or "").replace(
+                ";", ",").split(",") if x.strip()]
+        except ValueError:
+            form.extension_months.errors = [str(_l("Geef de opties als getallen, "
+                                                   "gescheiden door komma's."))]
+        else:
+            try:
+                contract = ops.create_concept_contract(
+                    region=current_user.region, provider_id=form.provider_id.data,
+                    origin=form.origin.data, variant=form.variant.data,
+                    start_date=form.start_date.data, end_date=form.end_date.data,
+                    title=form.title.data, task_area_id=form.task_area_id.data or None,
+                    notice_months=form.notice_months.data, extension_months=months,
+                    manager_id=current_user.id if current_user.role == CONTRACT_MANAGER
+                    else None)
+            except OperationError as exc:
+                _flash_error(exc)
+                return render_template("contracts/new.html", form=form), exc.status_code
+            flash(str(_l("Contract in concept aangemaakt.")), "success")
+            return redirect(url_for("contracts.detail", contract_id=contract.id))
+    return render_template("contracts/new.html", form=form), 422 if form.errors else 200
 
 
 # -- portfolio ----------------------------------------------------------------------------
