@@ -106,3 +106,23 @@ def test_deadline_queries_for_reminders(app):
         (e.id, date(2027, 9, 30)), (c.id, date(2030, 6, 30))}
     assert [(x["contract_id"], x["level"]) for x in deadlines.ceiling_crossings()] == [
         (e.id, "warn")]
+
+
+def test_cli_lapses_options_and_imports_realisation(app, tmp_path):
+    c = lumpsum_contract()
+    e = effort_contract()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["contracts", "lapse-options", "--today", "2030-07-01"])
+    assert result.exit_code == 0 and "4 optie(s)" in result.output  # 2 + 2 of the effort contract
+    db.session.expire_all()
+    assert [o.status for o in db.session.get(Contract, c.id).options] == ["lapsed", "lapsed"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("periode;productcode;eenheden\n2026-01;45A53;x\n", encoding="utf-8")
+    result = runner.invoke(args=["contracts", "import-realisation", e.reference, str(bad)])
+    assert result.exit_code != 0 and "Regel 2" in result.output
+    good = tmp_path / "good.csv"
+    good.write_text("periode;productcode;eenheden\n2026-01;45A53;2\n", encoding="utf-8")
+    result = runner.invoke(args=["contracts", "import-realisation", e.reference, str(good)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["contracts", "utilisation", e.reference])
+    assert "2026: 197.00 van 100000.00" in result.output
