@@ -13,7 +13,8 @@ import logging
 import mimetypes
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit

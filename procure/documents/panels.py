@@ -1,7 +1,7 @@
 """Links to the documents of a record on other domains' pages (procure.main.panels)."""
 
 from flask import url_for
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from procure.documents.registry import REGISTRY
 from procure.main.panels import panel
@@ -27,22 +27,22 @@ def _panel(record_type: str, obj, user, heading: str):
     rt = REGISTRY[record_type]
     latest = _latest(record_type, obj.id, user)
     page = url_for("documents.record", record_type=record_type, record_id=obj.id)
-    parts = [f'<section class="card panel-documents"><h2>{escape(heading)}</h2><p>']
+    links = []
     if latest is not None:
         pdf = url_for("documents.download", doc_id=latest.id, variant="pdf")
-        parts.append(f'<a href="{pdf}">{escape(latest.kind_label)} (PDF, '
-                     f'{latest.generated_at:%d-%m-%Y})</a>')
+        links.append(Markup('<a href="{}">{} (PDF, {})</a>').format(
+            pdf, latest.kind_label, f"{latest.generated_at:%d-%m-%Y}"))
         if latest.docx_file_id:
             docx = url_for("documents.download", doc_id=latest.id, variant="docx")
-            parts.append(f' · <a href="{docx}">Word</a>')
+            links.append(Markup('<a href="{}">Word</a>').format(docx))
         if latest.signed_file_id:
             signed = url_for("documents.download", doc_id=latest.id, variant="ondertekend")
-            parts.append(f' · <a href="{signed}">ondertekend</a>')
-        parts.append(" · ")
+            links.append(Markup('<a href="{}">ondertekend</a>').format(signed))
     label = "Genereren, voorbeeld en historie" if rt.can_generate(obj, user) \
         else "Alle documenten"
-    parts.append(f'<a href="{page}">{escape(label)}</a></p></section>')
-    return Markup("".join(parts))
+    links.append(Markup('<a href="{}">{}</a>').format(page, label))
+    return Markup('<section class="card panel-documents"><h2>{}</h2><p>{}</p></section>'
+                  ).format(heading, Markup(" · ").join(links))
 
 
 @panel("contract")

@@ -6,8 +6,8 @@ offers document kinds, each with a builder turning the record into a DocumentSpe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from flask import url_for
 

@@ -113,6 +113,7 @@ def render_clause(text: str, fields: dict) -> Markup:
 
 def paragraphs(text: str) -> Markup:
     """Blank-line separated paragraphs as <p> elements (the text is already escaped)."""
-    parts = [p.strip() for p in str(text).replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return Markup("".join(f"<p>{p}</p>" for p in parts))
+    text = escape(text)  # a no-op for Markup: escaped once, never twice
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(p) for p in parts)
 

@@ -319,7 +319,8 @@ def custom_contract_file(contract_id: int, output: str):
     contract = get_scoped_or_404(Contract, contract_id)
     if contract.origin != "custom":
         abort(404)
-    if current_user.role == MUNICIPALITY and contract.municipality_id != current_user.municipality_id:
+    own = contract.municipality_id == current_user.municipality_id
+    if current_user.role == MUNICIPALITY and not own:
         abort(404)
     return _format_response(custom_contract_spec(contract), output)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from procure.catalogue.models import MaatwerkCode, Product, TaskArea, Tariff
+from procure.catalogue.models import MaatwerkCode, Product, Tariff, TaskArea
 from procure.contracts.models import Contract
 from procure.extensions import db
 from tests import factories as f
