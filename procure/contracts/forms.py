@@ -44,6 +44,10 @@ class BudgetForm(FlaskForm):
     indexation_pct = DecimalField(_l("Indexatie (%)"), places=3, validators=[Optional()])
     efficiency_pct = DecimalField(_l("Efficiencykorting (%)"), places=3, validators=[Optional()])
     reserve = DecimalField(_l("Ventiel (euro)"), places=2, validators=[Optional()])
+    guaranteed_pct = DecimalField(_l("Gegarandeerd deel (%)"), places=2,
+                                  validators=[Optional()])
+    clients_min = IntegerField(_l("Bandbreedte cliënten: minimum"), validators=[Optional()])
+    clients_max = IntegerField(_l("Bandbreedte cliënten: maximum"), validators=[Optional()])
     decided_on = DateField(_l("Besluitdatum"), validators=[Optional()])
     decision_reference = StringField(_l("Kenmerk besluit"), validators=[Optional()])
     reason = TextAreaField(_l("Motivering (verplicht bij wijziging)"), validators=[Optional()])

@@ -133,8 +133,26 @@ class ContractYear(db.Model):
     reserve: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     reserve_drawn: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     realised: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    # Seed 004: a lumpsum split into a guaranteed part (e.g. 80 %) and a reserved part, and
+    # a bandwidth of clients the lumpsum covers (aggregate numbers, never client data).
+    guaranteed_pct: Mapped[Decimal | None] = mapped_column(PERCENT)
+    clients_min: Mapped[int | None] = mapped_column()
+    clients_max: Mapped[int | None] = mapped_column()
 
     contract: Mapped[Contract] = relationship(back_populates="years")
+
+    @property
+    def guaranteed(self) -> Decimal | None:
+        if self.guaranteed_pct is None:
+            return None
+        from procure.core.types import to_money
+
+        return to_money(self.value * self.guaranteed_pct / 100)
+
+    @property
+    def reserved_part(self) -> Decimal | None:
+        guaranteed = self.guaranteed
+        return None if guaranteed is None else self.value - guaranteed
 
     @property
     def utilisation_pct(self) -> Decimal | None:

@@ -407,7 +407,9 @@ def _contract_years(contract: Contract) -> range:
 @operation
 def set_year_budget(contract: Contract, *, year: int, budget, indexation_pct=0,
                     efficiency_pct=0, reserve=0, decided_on: date | None = None,
-                    reason: str = "", decision_reference: str = "", actor=None) -> ContractYear:
+                    reason: str = "", decision_reference: str = "",
+                    guaranteed_pct=None, clients_min: int | None = None,
+                    clients_max: int | None = None, actor=None) -> ContractYear:
     """Set a year's lumpsum budget (task) or budget ceiling (effort/output). Changing an
     existing amount is a decision: it needs a reason and is recorded."""
     if contract.status in ("ended", "terminated"):
@@ -430,6 +432,20 @@ def set_year_budget(contract: Contract, *, year: int, budget, indexation_pct=0,
     if not (Decimal(0) <= eff < Decimal(100)):
         raise ValidationFailed(_l("Efficiencykorting moet tussen 0 en 100 procent liggen."),
                                field="efficiency_pct")
+    if not contract.is_lumpsum and (guaranteed_pct is not None or clients_min is not None
+                                    or clients_max is not None):
+        raise ValidationFailed(_l("Een gegarandeerd deel en een bandbreedte van cliënten "
+                                  "horen bij een lumpsumcontract."), field="guaranteed_pct")
+    if guaranteed_pct is not None:
+        guaranteed_pct = _dec(guaranteed_pct, "guaranteed_pct",
+                              _l("Vul een geldig percentage in."))
+        if not (Decimal(0) < guaranteed_pct <= Decimal(100)):
+            raise ValidationFailed(_l("Het gegarandeerde deel ligt tussen 0 en 100 procent."),
+                                   field="guaranteed_pct")
+    if (clients_min is not None and clients_min < 0) or (
+            clients_min is not None and clients_max is not None and clients_max < clients_min):
+        raise ValidationFailed(_l("De bandbreedte van cliënten is ongeldig (minimum ≤ "
+                                  "maximum)."), field="clients_min")
     row = contract.year(year)
     value = lumpsum_value(budget, idx, eff)[2] if contract.is_lumpsum else budget
     if row is not None and reserve < row.reserve_drawn:
@@ -445,10 +461,14 @@ def set_year_budget(contract: Contract, *, year: int, budget, indexation_pct=0,
         db.session.add(row)
     else:
         old = {"budget": row.budget, "indexation_pct": row.indexation_pct,
-               "efficiency_pct": row.efficiency_pct, "reserve": row.reserve, "value": row.value}
+               "efficiency_pct": row.efficiency_pct, "reserve": row.reserve, "value": row.value,
+               "guaranteed_pct": row.guaranteed_pct, "clients_min": row.clients_min,
+               "clients_max": row.clients_max}
     old_value = row.value if old else None
     row.budget, row.indexation_pct, row.efficiency_pct = budget, idx, eff
     row.reserve, row.value = reserve, value
+    row.guaranteed_pct, row.clients_min, row.clients_max = guaranteed_pct, clients_min, \
+        clients_max
     db.session.flush()
     if old is None or old_value != value:
         db.session.add(BudgetDecision(
@@ -457,7 +477,8 @@ def set_year_budget(contract: Contract, *, year: int, budget, indexation_pct=0,
             reference=decision_reference, decided_by_id=_actor_id(actor)))
     record("contract.budget", contract, actor=actor, old=old, new={
         "year": year, "budget": budget, "indexation_pct": idx, "efficiency_pct": eff,
-        "reserve": reserve, "value": value, "reason": reason})
+        "reserve": reserve, "value": value, "reason": reason, "guaranteed_pct": guaranteed_pct,
+        "clients_min": clients_min, "clients_max": clients_max})
     if contract.is_lumpsum:
         _reschedule(contract, year, value)
     _refresh_contract_value(contract)

@@ -320,7 +320,9 @@ def budget(contract_id):
         contract, year=form.year.data, budget=form.budget.data,
         indexation_pct=form.indexation_pct.data or 0, efficiency_pct=form.efficiency_pct.data or 0,
         reserve=form.reserve.data or 0, decided_on=form.decided_on.data or today_local(),
-        reason=form.reason.data or "", decision_reference=form.decision_reference.data or ""),
+        reason=form.reason.data or "", decision_reference=form.decision_reference.data or "",
+        guaranteed_pct=form.guaranteed_pct.data, clients_min=form.clients_min.data,
+        clients_max=form.clients_max.data),
         _l("Budget vastgelegd."), "#budget", "budget_form", form)
 
 

@@ -221,3 +221,18 @@ def test_thresholds_are_configurable_per_contract(app):
     ops.set_thresholds(_reload(c), warn_pct=60, alert_pct=95)
     assert ops.utilisation(_reload(c))[0]["level"] == "warn"
     assert [x["level"] for x in ceiling_crossings()] == ["warn"]
+
+
+def test_lumpsum_guaranteed_and_reserved_split_with_client_bandwidth(app):
+    # Seed 004: heavy care EUR 55 M a year, 80 % guaranteed (44 M) and 20 % reserved (11 M).
+    c = lumpsum_contract(budget=None)
+    ops.set_year_budget(c, year=2026, budget="55000000", guaranteed_pct="80",
+                        clients_min=900, clients_max=1100)
+    y = _reload(c).year(2026)
+    assert y.guaranteed == D("44000000.00") and y.reserved_part == D("11000000.00")
+    assert (y.clients_min, y.clients_max) == (900, 1100)
+    with pytest.raises(ValidationFailed):
+        ops.set_year_budget(_reload(c), year=2027, budget="1", clients_min=10, clients_max=5)
+    e = effort_contract()
+    with pytest.raises(ValidationFailed, match="lumpsum"):
+        ops.set_year_budget(e, year=2026, budget="100000.00", guaranteed_pct="80")
