@@ -150,3 +150,17 @@ def test_panels_link_to_the_documents(contract, product):
     assert "Genereren" in html
     product_html = "".join(str(p) for p in panels_for("product", product, user))
     assert f"/documenten/product/{product.id}" in product_html
+
+
+def test_pages_for_product_catalogue_and_clause_library_render(client, product):
+    f.login(client, f.user("procurement"))
+    page = client.get(f"/documenten/product/{product.id}").get_data(as_text=True)
+    assert "Productkaart" in page and "Genereren" in page
+    catalogue = client.get(f"/documenten/catalogue/{product.region_id}")
+    assert catalogue.status_code == 200
+    assert "Volledige productencatalogus" in catalogue.get_data(as_text=True)
+    library = client.get("/documenten/clausules").get_data(as_text=True)
+    assert "Facultatief artikel: Bibob-toets" in library and "standaardtekst" in library
+    assert client.get("/documenten/onbekend/1").status_code == 404
+    other = f.region("e10")
+    assert client.get(f"/documenten/catalogue/{other.id}").status_code == 404
