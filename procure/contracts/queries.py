@@ -170,7 +170,8 @@ def realisation_row(r: Realisation, codes: dict) -> list:
 def to_csv(header: list, rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
+    if header is not None:
+        writer.writerow(header)
     for row in rows:
         writer.writerow([str(v).replace(".", ",") if hasattr(v, "quantize") else v
                          for v in row])

@@ -1,7 +1,20 @@
 """Contract pages: thin views over operations (changes) and queries (reads)."""
 
+import tempfile
+from datetime import date
+
 from dateutil.relativedelta import relativedelta
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -127,6 +140,46 @@ def new():
             flash(str(_l("Contract in concept aangemaakt.")), "success")
             return redirect(url_for("contracts.detail", contract_id=contract.id))
     return render_template("contracts/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/realisatie.csv")
+@role_required(*REGION_STAFF)
+def realisation_export_all():
+    """All realisation of the user's contracts (optionally one year), streamed as CSV."""
+    from procure.catalogue.models import Product
+    from procure.contracts.models import Realisation
+
+    year = request.args.get("year", type=int)
+    stmt = (scoped(select(Contract.reference, Realisation.period, Product.code,
+                          Realisation.units, Realisation.unit_price, Realisation.amount,
+                          Realisation.override, Realisation.source), Contract)
+            .select_from(Realisation).join(Contract, Contract.id == Realisation.contract_id)
+            .join(ContractedProduct, ContractedProduct.id == Realisation.contract_product_id)
+            .join(Product, Product.id == ContractedProduct.product_id)
+            .order_by(Contract.reference, Realisation.period, Realisation.id))
+    if year:
+        stmt = stmt.where(Realisation.period >= date(year, 1, 1),
+                          Realisation.period <= date(year, 12, 31))
+
+    def rows():
+        for r in db.session.execute(stmt.execution_options(yield_per=2000)):
+            yield [r.reference, r.period.strftime("%Y-%m"), r.code, r.units, r.unit_price,
+                   r.amount, "ja" if r.override else "", r.source]
+
+    # Written to a spooled temporary file (memory, then disk): bounded memory for a
+    # million rows, and no database work left for after the request.
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b")  # noqa: SIM115 (send_file closes it)
+    out.write(q.to_csv(["contract", *q.REALISATION_HEADER], []).encode())
+    batch = []
+    for row in rows():
+        batch.append(row)
+        if len(batch) >= 2000:
+            out.write(q.to_csv(None, batch).encode())
+            batch = []
+    out.write(q.to_csv(None, batch).encode())
+    out.seek(0)
+    name = f"realisatie-{year}.csv" if year else "realisatie.csv"
+    return send_file(out, mimetype="text/csv", as_attachment=True, download_name=name)
 
 
 # -- portfolio ----------------------------------------------------------------------------

@@ -271,3 +271,22 @@ def test_provider_sees_only_its_own_contracts_and_cannot_manage(client):
     assert client.get("/contracten/maatwerk").status_code == 403
     api = client.get("/api/v1/contracts", headers=f.bearer(f.api_token(user))).get_json()
     assert [c["reference"] for c in api["items"]] == [mine.reference]
+
+
+def test_region_wide_realisation_export_is_scoped_and_exact(client):
+    e = effort_contract()
+    ops.record_realisation(e, product="45A53", period="2026-03", units="12.5")
+    ops.record_realisation(db.session.get(Contract, e.id), product="45A53", period="2027-01",
+                           units="1")
+    f.login(client, f.user("contract_manager"))
+    text = client.get("/contracten/realisatie.csv?year=2026").get_data(as_text=True)
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("contract;periode;productcode")
+    assert lines[1:] == [f"{e.reference};2026-03;45A53;12,50;98,50;1231,25;;ui"]
+    f.post(client, "/uitloggen")
+    f.login(client, f.user("contract_manager", "e10", email="cm.e10@example.org"))
+    text = client.get("/contracten/realisatie.csv").get_data(as_text=True)
+    assert e.reference not in text
+    f.post(client, "/uitloggen")
+    f.login(client, f.user("municipality", email="m@example.org"))
+    assert client.get("/contracten/realisatie.csv").status_code == 403
