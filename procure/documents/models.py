@@ -25,6 +25,11 @@ KINDS = {
     "admission_rejection_letter": "Afwijzing aanvraag tot toelating",
 }
 
+# Letters are addressed to one provider (scores, reasons): region staff and that provider
+# only, never the municipalities.
+LETTER_KINDS = ("award_letter", "rejection_letter", "admission_letter",
+                "admission_rejection_letter")
+
 
 class GeneratedDocument(db.Model):
     """One generated version of a document, with what it was made from."""

@@ -11,14 +11,18 @@ def _latest(record_type: str, record_id: int, user):
     from sqlalchemy import select
 
     from procure.auth.permissions import scoped
-    from procure.documents.models import GeneratedDocument
+    from procure.auth.roles import MUNICIPALITY
+    from procure.documents.models import LETTER_KINDS, GeneratedDocument
     from procure.extensions import db
 
     stmt = scoped(select(GeneratedDocument), GeneratedDocument, user).where(
         GeneratedDocument.record_type == record_type,
         GeneratedDocument.record_id == record_id,
-    ).order_by(GeneratedDocument.generated_at.desc(), GeneratedDocument.id.desc()).limit(1)
-    return db.session.execute(stmt).scalar()
+    )
+    if user.role == MUNICIPALITY:
+        stmt = stmt.where(GeneratedDocument.kind.notin_(LETTER_KINDS))
+    stmt = stmt.order_by(GeneratedDocument.generated_at.desc(), GeneratedDocument.id.desc())
+    return db.session.execute(stmt.limit(1)).scalar()
 
 
 def _panel(record_type: str, obj, user, heading: str):

@@ -36,7 +36,7 @@ from procure.documents.forms import (
     SignedUploadForm,
 )
 from procure.documents.library import current_clauses
-from procure.documents.models import KINDS, ClauseVersion, GeneratedDocument
+from procure.documents.models import KINDS, LETTER_KINDS, ClauseVersion, GeneratedDocument
 from procure.documents.registry import REGISTRY
 from procure.documents.sandbox import ALLOWED_FIELDS
 from procure.extensions import db
@@ -53,14 +53,29 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # -- library ---------------------------------------------------------------------------------
 
+def visible_documents():
+    """Generated documents the current user may see: the model's scope, and no letters for
+    municipalities (a letter is for the region and the provider it is addressed to)."""
+    stmt = scoped(select(GeneratedDocument), GeneratedDocument)
+    if current_user.role == MUNICIPALITY:
+        stmt = stmt.where(GeneratedDocument.kind.notin_(LETTER_KINDS))
+    return stmt
+
+
+def _document_or_404(doc_id: int) -> GeneratedDocument:
+    doc = db.session.execute(visible_documents().where(GeneratedDocument.id == doc_id)).scalar()
+    if doc is None:
+        abort(404)
+    return doc
+
+
 @bp.get("/")
 @login_required
 def index():
     page, per_page = page_args()
     q = request.args.get("q", "").strip()
     kind = request.args.get("kind", "")
-    stmt = scoped(select(GeneratedDocument), GeneratedDocument).options(
-        selectinload(GeneratedDocument.generated_by))
+    stmt = visible_documents().options(selectinload(GeneratedDocument.generated_by))
     if q:
         pattern = like_pattern(q)
         stmt = stmt.where(or_(GeneratedDocument.title.ilike(pattern, escape="\\"),
@@ -75,7 +90,9 @@ def index():
         direction = "desc"
     result = paginate(stmt, page, per_page)
     return render_template("documents/pages/index.html", page=result, q=q, kind=kind,
-                           kinds=KINDS, sort=sort, direction=direction,
+                           kinds={k: v for k, v in KINDS.items()
+                                  if current_user.role != MUNICIPALITY or k not in LETTER_KINDS},
+                           sort=sort, direction=direction,
                            can_format=current_user.role in FORMAT_USERS,
                            can_clauses=current_user.role in CLAUSE_READERS)
 
@@ -85,7 +102,7 @@ def index():
 @bp.get("/bestand/<int:doc_id>/<variant>")
 @login_required
 def download(doc_id: int, variant: str):
-    doc = get_scoped_or_404(GeneratedDocument, doc_id)
+    doc = _document_or_404(doc_id)
     stored = {"pdf": doc.file, "docx": doc.docx_file, "ondertekend": doc.signed_file}.get(variant)
     if stored is None:
         abort(404)
@@ -95,7 +112,7 @@ def download(doc_id: int, variant: str):
 @bp.post("/bestand/<int:doc_id>/ondertekend")
 @login_required
 def upload_signed(doc_id: int):
-    doc = get_scoped_or_404(GeneratedDocument, doc_id)
+    doc = _document_or_404(doc_id)
     rt = REGISTRY.get(doc.record_type)
     if rt is None:
         abort(404)
@@ -129,7 +146,7 @@ def _find_kind(rt, record, kind: str):
 
 
 def _history(record_type: str, record_id: int) -> list:
-    stmt = scoped(select(GeneratedDocument), GeneratedDocument).where(
+    stmt = visible_documents().where(
         GeneratedDocument.record_type == record_type,
         GeneratedDocument.record_id == record_id,
     ).options(selectinload(GeneratedDocument.generated_by)).order_by(

@@ -157,7 +157,14 @@ def test_provider_sees_only_its_own_letter(client, sas):
     f.login(provider_client, f.user("provider", provider_code="linde"))
     assert provider_client.get(f"/documenten/bestand/{docs[linde.id].id}/pdf").status_code == 200
     assert provider_client.get(f"/documenten/bestand/{docs[kompas.id].id}/pdf").status_code == 404
-    # nor can it preview another provider's letter
+    # a municipality of the region sees neither letter
+    municipality_client = client.application.test_client()
+    f.login(municipality_client, f.user("municipality"))
+    assert municipality_client.get(f"/documenten/bestand/{docs[linde.id].id}/pdf"
+                                   ).status_code == 404
+    library = municipality_client.get("/documenten/").get_data(as_text=True)
+    assert "De Linde" not in library and "Kompas" not in library
+    # nor can the provider preview another provider's letter
     assert provider_client.get(f"/documenten/tender/{tender.id}/voorbeeld?kind=award_letter"
                                f"&param={kompas.id}").status_code == 404
 
