@@ -662,7 +662,11 @@ def lot_results(tender: Tender) -> dict:
 def award_options(tender: Tender, results: dict | None = None) -> list[sas.AwardOption]:
     results = results or lot_results(tender)
     groups = [{lot.id for lot in rule.lots} for rule in tender.lot_rules]
-    return sas.legal_options(results["lots"], groups)
+    options = sas.legal_options(results["lots"], groups)
+    if tender.max_partners:
+        options = [o for o in options
+                   if len({p for p in o.winners.values() if p}) <= tender.max_partners]
+    return options
 
 
 @operation

@@ -4,7 +4,10 @@ and the API describes the tender with its lots, phases and deadlines."""
 import pytest
 import time_machine
 
+from procure.core.timeutil import to_local
+from procure.extensions import db
 from procure.tenders import operations as ops
+from procure.tenders.models import Tender
 from tests import factories as f
 from tests.tenders.builders import officer, provider_user
 from tests.tenders.test_transitions import build
@@ -28,7 +31,7 @@ def test_pages_render_in_every_phase(app, state):
             assert " style=" not in html, path
             assert tender.reference in html
         detail = staff.get(base).get_data(as_text=True)
-        assert "<svg" in detail and "tl-current" in detail or state == "contracted"
+        assert ("<svg" in detail and "tl-current" in detail) or state == "contracted"
         assert str(ops.TENDER_STATES.label(state)) in detail
         provider = app.test_client()
         f.login(provider, provider_user("kompas"))
@@ -63,3 +66,26 @@ def test_openapi_document_lists_tender_paths(app, client):
     from openapi_spec_validator import validate
 
     validate(doc)
+
+
+def test_officer_moves_a_deadline_after_publication_but_not_the_lots(app, client):
+    tender, moment = build("published")
+    with time_machine.travel(moment, tick=False):
+        f.login(client, officer())
+        page = client.get(f"/aanbestedingen/{tender.id}/bewerken").get_data(as_text=True)
+        assert 'value="2026-07-01T12:00"' in page  # shown in Amsterdam time
+        form = {"title": tender.title, "task_area_id": "0", "variant": "task",
+                "estimated_value": "42000000.00", "contract_start": "2027-01-01",
+                "duration_months": "60", "extension_count": "2", "extension_months": "12",
+                "max_partners": "3", "one_partner_per_lot": "y", "score_scale_max": "10",
+                "registration_deadline": "2026-03-02T12:00", "dialogue_end": "2026-06-01T17:00",
+                "bid_deadline": "2026-07-08T12:00", "standstill_days": "20", "description": ""}
+        response = f.post(client, f"/aanbestedingen/{tender.id}/bewerken", form)
+        assert response.status_code == 302
+        db.session.expire_all()
+        assert to_local(db.session.get(Tender, tender.id).bid_deadline).day == 8
+        response = f.post(client, f"/aanbestedingen/{tender.id}/bewerken",
+                          {**form, "duration_months": "48"})
+        assert response.status_code == 200
+        assert "alleen deadlines" in response.get_data(as_text=True)
+        assert db.session.get(Tender, tender.id).duration_months == 60

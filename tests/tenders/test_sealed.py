@@ -126,9 +126,8 @@ def test_officers_open_the_bids_from_the_deadline_on(app, client):
 def test_scoring_before_the_deadline_is_refused(app):
     tender = priced_tender()
     bid = ops.tender_bids(tender)[0]
-    with time_machine.travel(BEFORE, tick=False):
-        with pytest.raises(NotAllowed):
-            ops.score_bid(bid, actor=officer(), criterion_id=tender.criteria[0].id, score=8)
+    with time_machine.travel(BEFORE, tick=False), pytest.raises(NotAllowed):
+        ops.score_bid(bid, actor=officer(), criterion_id=tender.criteria[0].id, score=8)
     assert bid.scores == []
 
 

@@ -190,7 +190,7 @@ def test_cancel_needs_a_reason_and_is_recorded(app):
 
 
 def test_municipality_and_provider_cannot_run_officer_operations(app):
-    tender, moment = build("concept")
+    tender, _moment = build("concept")
     for user in (f.user("municipality", municipality_name="Breda"),
                  f.user("contract_manager"), provider_user("kompas")):
         before = snapshot()
