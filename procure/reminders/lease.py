@@ -46,14 +46,15 @@ def acquire(name: str, holder: str, ttl_seconds: int, now: datetime | None = Non
     return inserted is not None
 
 
-def release(name: str, holder: str) -> None:
-    """Give the lease up early (it would expire anyway). Commits."""
+def release(name: str, holder: str, *, commit: bool = True) -> None:
+    """Give the lease up early (it would expire anyway)."""
     db.session.execute(
         update(SchedulerLease)
         .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
         .values(expires_at=utcnow() - timedelta(seconds=1))
         .execution_options(synchronize_session=False))
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def current(name: str) -> SchedulerLease | None:

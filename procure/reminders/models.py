@@ -115,6 +115,9 @@ class EmailDelivery(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="immediate")  # immediate | digest
+    # The reminder an immediate e-mail carries (unique: never two e-mails for one reminder).
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id", use_alter=True),
+                                                    unique=True)
     digest_day: Mapped[date | None] = mapped_column()
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))

@@ -532,15 +532,22 @@ def _ceiling_events(models, start, end, user):
     Contract, Year, Realisation = models.Contract, models.ContractYear, models.Realisation
     years = {start.astimezone(AMSTERDAM).year - 1, end.astimezone(AMSTERDAM).year}
     years |= set(range(min(years), max(years) + 1))
+    realised = type_coerce(Year.realised, BigInteger)  # integer cents: a bare column * 100
+    value = type_coerce(Year.value, BigInteger)  # would bind the 100 as Money (10000 cents)
+    lowest = cached(("lowest_warn_pct",), lambda: db.session.execute(
+        select(func.min(Contract.warn_pct))).scalar())
+    if lowest is None:
+        return []
+    # first the contract years above the lowest threshold of any contract (no join needed),
+    # then each against its own contract's threshold
+    candidates = (select(Year.id).where(Year.year.in_(sorted(years)), Year.value > 0,
+                                        realised * 100 >= value * lowest))
     stmt = (select(Year.id, Year.year, Year.value, Year.realised, Contract.warn_pct,
                    Contract.alert_pct, *_contract_columns(Contract))
             .join(Contract, Contract.id == Year.contract_id)
-            .where(Contract.variant != "task", Contract.status.in_(LIVE_CONTRACTS),
-                   Year.year.in_(sorted(years)), Year.value > 0,
-                   # integer cents on both sides: a bare `Year.realised * 100` would bind
-                   # the 100 as Money (10000 cents) and match almost every year
-                   type_coerce(Year.realised, BigInteger) * 100
-                   >= type_coerce(Year.value, BigInteger) * Contract.warn_pct))
+            .where(Year.id.in_(candidates), Contract.variant != "task",
+                   Contract.status.in_(LIVE_CONTRACTS),
+                   realised * 100 >= value * Contract.warn_pct))
     rows = db.session.execute(_user_filter(stmt, Contract, user)).all()
     if not rows:
         return []

@@ -159,8 +159,8 @@ def run_sweep(*, holder: str | None = None, send: bool = True,
         run.duration_ms = round((perf_counter() - t0) * 1000)
         run.finished_at = started + timedelta(milliseconds=run.duration_ms)
         db.session.add(run)
+        lease.release(LEASE_NAME, holder, commit=False)
         db.session.commit()
-        lease.release(LEASE_NAME, holder)
     return run
 
 
@@ -256,21 +256,28 @@ def _insert_and_dispatch(rows: list[dict], recipients: Recipients, preferences: 
                               "title": reminder.title, "url": reminder.url,
                               "body": "\n".join(body_lines), "created_at": data["created_at"]})
         if preferences.mode(user.id) == "immediate":
-            emails.append((row.id, EmailDelivery(
-                user_id=user.id, region_id=reminder.region_id, kind="immediate",
-                to_address=user.email, subject=mail.reminder_subject(reminder),
-                body=mail.reminder_body(user, reminder, description),
-                status="pending", attempts=0, next_attempt_at=data["created_at"],
-                created_at=data["created_at"])))
+            emails.append((row.id, {
+                "reminder_id": row.id, "user_id": user.id, "region_id": reminder.region_id,
+                "kind": "immediate",
+                "to_address": user.email, "subject": mail.reminder_subject(reminder),
+                "body": mail.reminder_body(user, reminder, description),
+                "status": "pending", "attempts": 0, "next_attempt_at": data["created_at"],
+                "created_at": data["created_at"]}))
         stats.created += 1
         stats.late += int(reminder.late)
         stats.created_ids.append(row.id)
     db.session.execute(Notification.__table__.insert(), notifications)
     if emails:
-        db.session.add_all([e for _rid, e in emails])
-        db.session.flush()
-        db.session.execute(update(Reminder), [{"id": rid, "email_id": e.id}
-                                              for rid, e in emails])
+        db.session.execute(EmailDelivery.__table__.insert(), [values for _rid, values in emails])
+        linked = (select(EmailDelivery.id).where(EmailDelivery.reminder_id == Reminder.id)
+                  .scalar_subquery())
+        reminder_ids = [rid for rid, _values in emails]
+        for chunk_start in range(0, len(reminder_ids), 500):
+            db.session.execute(
+                update(Reminder)
+                .where(Reminder.id.in_(reminder_ids[chunk_start:chunk_start + 500]))
+                .values(email_id=linked)
+                .execution_options(synchronize_session=False))
 
 
 def _key(row: dict) -> tuple:
@@ -344,7 +351,8 @@ def assemble_digests(now: datetime) -> int:
         if prefs.mode(user_id) == "immediate":
             for reminder in reminders:
                 delivery = EmailDelivery(
-                    user_id=user_id, region_id=reminder.region_id, kind="immediate",
+                    reminder_id=reminder.id, user_id=user_id, region_id=reminder.region_id,
+                    kind="immediate",
                     to_address=user.email, subject=mail.reminder_subject(reminder),
                     body=mail.reminder_body(user, reminder), next_attempt_at=now,
                     created_at=now)
@@ -381,17 +389,18 @@ def deliver_outbox(now: datetime, stats: SweepStats | None = None, limit: int = 
     # A process that died while sending leaves 'sending' rows behind: after the claim
     # timeout they go back to pending (the message may, rarely, be sent twice then).
     stale = now - timedelta(seconds=cfg["REMINDERS_LEASE_SECONDS"])
-    db.session.execute(
+    reset = db.session.execute(
         update(EmailDelivery)
         .where(EmailDelivery.status == "sending", EmailDelivery.claimed_at < stale)
         .values(status="pending", last_error="Verzending onderbroken; opnieuw in de wachtrij.")
         .execution_options(synchronize_session=False))
+    if reset.rowcount:
+        db.session.commit()
     due_ids = db.session.execute(
         select(EmailDelivery.id)
         .where(EmailDelivery.status == "pending", EmailDelivery.next_attempt_at <= now)
         .order_by(EmailDelivery.next_attempt_at, EmailDelivery.id).limit(limit)).scalars().all()
     if not due_ids:
-        db.session.commit()
         return stats
     token = uuid.uuid4().hex
     db.session.execute(
