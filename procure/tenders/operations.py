@@ -772,9 +772,10 @@ def finalize_award(tender: Tender, *, actor, motivation: str = "") -> list[LotAw
     _require_officer(actor, tender)
     TENDER_STATES.check(tender.status, "awarded")
     if not _deadline_passed(tender.standstill_ends_at):
+        from procure.tenders import format_end_moment
+
         raise InvalidTransition(_l("De standstilltermijn loopt nog tot %(end)s.",
-                                   end=to_local(tender.standstill_ends_at)
-                                   .strftime("%d-%m-%Y %H:%M")))
+                                   end=format_end_moment(tender.standstill_ends_at)))
     if open_objections(tender):
         raise InvalidTransition(_l("Er staat nog een bezwaar open; de gunning is opgeschort."))
     _decide(tender, "award", "definitive_award",

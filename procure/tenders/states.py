@@ -27,7 +27,7 @@ TENDER_STATES = StateMachine(
     },
     {
         "concept": _l("Concept"),
-        "published": _l("Gepubliceerd (aanmelden)"),
+        "published": _l("Gepubliceerd"),
         "selection": _l("Selectiefase"),
         "dialogue": _l("Dialoogfase"),
         "award": _l("Gunningsfase"),

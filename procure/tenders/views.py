@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
@@ -25,8 +25,10 @@ from procure.core.errors import NotAllowed, OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.timeutil import to_local
 from procure.extensions import db
+from procure.main.dashboard import dashboard_card
 from procure.main.panels import panels_for
 from procure.organisations.models import Provider, Region
+from procure.tenders import format_end_moment
 from procure.tenders import forms as F
 from procure.tenders import operations as ops
 from procure.tenders.models import (
@@ -108,8 +110,7 @@ def timeline(tender: Tender) -> dict:
         moment = deadline_of.get(phase)
         segments.append({"x": i * width, "w": width - 6, "cx": i * width + (width - 6) / 2,
                          "label": TENDER_STATES.label(phase), "state": state,
-                         "deadline": to_local(moment).strftime("%d-%m-%Y %H:%M")
-                         if moment else ""})
+                         "deadline": format_end_moment(moment) if moment else ""})
     return {"segments": segments, "width": len(phases) * width,
             "cancelled": tender.status == "cancelled"}
 
@@ -231,7 +232,8 @@ def detail(tender_id):
         "tenders/detail.html", tender=tender, timeline=timeline(tender), decisions=decisions,
         lot_form=F.LotForm(), criterion_form=F.CriterionForm(), rule_form=rule_form,
         reason_form=F.ReasonForm(), answer_form=F.AnswerForm(), questions=questions,
-        panels=panels_for("tender", tender, current_user), is_officer=_is_officer(tender))
+        panels=panels_for("tender", tender, current_user), is_officer=_is_officer(tender),
+        phase_labels=TENDER_STATES.labels)
 
 
 def _is_officer(tender: Tender) -> bool:
@@ -681,3 +683,22 @@ def ask(tender_id):
                                          question=request.form.get("question", "")),
                 _("Uw vraag is ontvangen; het antwoord verschijnt voor alle belangstellenden."),
                 url_for("tenders.portal", tender_id=tender.id))
+
+
+@dashboard_card
+def tender_cards(user):
+    """Running SAS tenders for region staff; tenders open for registration for providers."""
+    if user.role == PROVIDER:
+        count = db.session.execute(select(func.count(Tender.id)).where(
+            Tender.procedure.in_(("sas_dialogue", "sas_open")), Tender.status == "published",
+            Tender.registration_deadline > ops._now())).scalar_one()
+        return [{"title": _("Aanbestedingen open voor aanmelding"), "value": count,
+                 "url": url_for("tenders.index", status="published")}]
+    if user.role not in REGION_STAFF:
+        return []
+    stmt = scoped(select(func.count(Tender.id)), Tender, user).where(
+        Tender.procedure.in_(("sas_dialogue", "sas_open")),
+        Tender.status.in_(("published", "selection", "dialogue", "award", "standstill")))
+    count = db.session.execute(stmt).scalar_one()
+    return [{"title": _("Lopende SAS-aanbestedingen"), "value": count,
+             "url": url_for("tenders.index")}]

@@ -155,3 +155,15 @@ def test_deadline_query_for_reminders(app):
     assert {r.officer_id for r in rows} == {actor.id}
     assert tender_deadlines(utc(2026, 4, 1), utc(2026, 9, 1)) == []
     assert len({r.key for r in rows}) == 4
+
+
+def test_standstill_end_is_shown_as_24_00_of_its_last_day():
+    from procure.core.timeutil import end_of_day
+    from procure.tenders import format_end_moment
+
+    assert format_end_moment(end_of_day(date(2026, 7, 21))) == "21-07-2026 24:00"
+    # the last day of the autumn DST change still ends at local midnight
+    end = end_of_day(date(2026, 10, 25))
+    assert end.astimezone(UTC) == utc(2026, 10, 25, 23, 0)
+    assert format_end_moment(end) == "25-10-2026 24:00"
+    assert format_end_moment(AUTUMN) == "25-10-2026 12:00"

@@ -89,3 +89,19 @@ def test_officer_moves_a_deadline_after_publication_but_not_the_lots(app, client
         assert response.status_code == 200
         assert "alleen deadlines" in response.get_data(as_text=True)
         assert db.session.get(Tender, tender.id).duration_months == 60
+
+
+def test_dashboard_cards(app, client):
+    tender, moment = build("dialogue")
+    with time_machine.travel(moment, tick=False):
+        f.login(client, officer())
+        html = client.get("/").get_data(as_text=True)
+        assert "Lopende SAS-aanbestedingen" in html
+        other = app.test_client()
+        f.login(other, f.user("procurement", "e10"))
+        assert "Lopende SAS-aanbestedingen" in other.get("/").get_data(as_text=True)
+    from procure.tenders.views import tender_cards
+
+    assert tender_cards(officer())[0]["value"] == 1
+    assert tender_cards(f.user("procurement", "svj"))[0]["value"] == 0
+    assert tender_cards(f.user("municipality", municipality_name="Breda")) == []
