@@ -134,7 +134,7 @@ def best_of(fn, repeat: int):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--products", type=int, default=640,
+    parser.add_argument("--products", type=int, default=720,
                         help="contracted products on the long contract (about 30 pages)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3)

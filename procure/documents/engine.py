@@ -155,7 +155,8 @@ def template_fingerprint(*names: str) -> str:
     """A short hash of the template sources (and the print CSS) a document used."""
     digest = hashlib.sha256()
     loader = current_app.jinja_env.loader
-    for name in (*names, "documents/_print_base.html", "documents/_macros.html"):
+    for name in (*names, "documents/_print_base.html", "documents/_macros.html",
+                 "documents/_tender_common.html"):
         try:
             source, _filename, _uptodate = loader.get_source(current_app.jinja_env, name)
         except TemplateError:

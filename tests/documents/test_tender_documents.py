@@ -146,6 +146,9 @@ def test_provider_sees_only_its_own_letter(client, sas):
     tender, kompas, linde = sas
     officer = f.user("procurement")
     f.login(client, officer)
+    page = client.get(f"/documenten/tender/{tender.id}").get_data(as_text=True)
+    assert "Gunningsbrief: Stichting Kompas Jeugdhulp" in page
+    assert "Afwijzingsbrief: De Linde Jeugd en Gezin" in page
     for provider in (kompas, linde):
         kind = "award_letter" if provider is kompas else "rejection_letter"
         assert f.post(client, f"/documenten/tender/{tender.id}/genereren",
