@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from procure.audit import record
-from procure.auth.roles import ADMIN, PROCUREMENT, PROVIDER
+from procure.auth.roles import ADMIN, PROCUREMENT, PROVIDER, REGION_STAFF
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.core.timeutil import end_of_day, to_local
@@ -591,6 +591,8 @@ def open_bid(bid: Bid, user) -> Bid:
         if user.provider_id != bid.provider_id:
             raise NotAllowed(_l("Dit is niet uw inschrijving."))
         return bid
+    if user.role not in REGION_STAFF:
+        raise NotAllowed(_l("Alleen medewerkers van de regio kunnen inschrijvingen openen."))
     if user.region_id is not None and user.region_id != bid.region_id:
         raise NotAllowed(_l("Geen toegang."))
     if not bids_are_open(bid.tender):

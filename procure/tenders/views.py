@@ -465,8 +465,12 @@ def award(tender_id):
     tender = _tender_for_staff(tender_id)
     sealed = not ops.bids_are_open(tender)
     bids = ops.tender_bids(tender)
+    bid_count = len(bids)
     results = options = None
-    if not sealed:
+    if sealed:
+        bids = []  # nothing of a sealed bid reaches the template, only the count
+    else:
+        bids = [ops.open_bid(b, current_user) for b in bids]
         results = ops.lot_results(tender)
         options = ops.award_options(tender, results)
     awards = db.session.execute(
@@ -476,12 +480,14 @@ def award(tender_id):
     objections = db.session.execute(
         select(Objection).where(Objection.tender_id == tender.id)
         .options(selectinload(Objection.provider)).order_by(Objection.id)).scalars().all()
-    providers = {p.id: p for p in db.session.execute(
-        select(Provider).where(Provider.id.in_({b.provider_id for b in bids}))).scalars()}
+    providers = {p.id: p for p in db.session.execute(select(Provider).where(
+        Provider.id.in_({b.provider_id for b in bids} | {a.provider_id for a in awards}))
+    ).scalars()}
     objection_form = F.ObjectionForm()
     objection_form.provider_id.choices = [(p.id, p.name) for p in providers.values()]
     return render_template(
-        "tenders/award.html", tender=tender, sealed=sealed, bids=bids, results=results,
+        "tenders/award.html", tender=tender, sealed=sealed, bids=bids, bid_count=bid_count,
+        results=results,
         options=options, awards=awards, objections=objections, providers=providers,
         objection_form=objection_form, resolve_form=F.ResolveForm(),
         motivation_form=F.MotivationForm(), is_officer=_is_officer(tender),
@@ -598,6 +604,7 @@ def _portal_context(tender: Tender, registration_form=None, bid_form=None):
     bids = db.session.execute(select(Bid).where(
         Bid.tender_id == tender.id, Bid.provider_id == current_user.provider_id)
         .options(selectinload(Bid.lot))).scalars().all()
+    bids = [ops.open_bid(b, current_user) for b in bids]
     selected = ops.selected_lot_ids(tender, current_user.provider_id)
     if registration_form is None:
         registration_form = F.RegistrationForm()

@@ -117,6 +117,8 @@ def test_officers_open_the_bids_from_the_deadline_on(app, client):
         assert sorted(b["price"] for b in data["items"]) == ["1234567.89", "999000.00"]
         # a municipality still has no business with bid content
         gemeente = f.user("municipality", municipality_name="Breda")
+        with pytest.raises(NotAllowed):
+            ops.open_bid(bid, gemeente)
         client = app.test_client()
         f.login(client, gemeente)
         assert client.get(f"/aanbestedingen/{tender.id}/inschrijvingen/{bid.id}/plan"
