@@ -6,6 +6,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from procure.extensions import db
+from procure.main.dashboard import dashboard_card
 from procure.main.panels import panel
 from procure.reminders.models import Notification
 
@@ -32,3 +33,24 @@ def bell(_obj, user):
     ).format(css=url_for("static", filename="css/reminders.css"),
              cls=" has-unread" if count else "", href=url_for("reminders.index"),
              label=label, badge=badge)
+
+
+@dashboard_card
+def reminder_cards(user):
+    """Unread notifications for everyone; failed e-mail of the region for admins."""
+    cards = []
+    count = unread_count(user)
+    if count:
+        cards.append({"title": _("Ongelezen meldingen"), "value": count,
+                      "endpoint": "reminders.index", "args": {"status": "unread"}, "level": "warn"})
+    if user.role == "admin":
+        from procure.auth.permissions import scoped
+        from procure.reminders.models import EmailDelivery
+
+        failed = db.session.execute(
+            scoped(select(func.count(EmailDelivery.id)), EmailDelivery, user)
+            .where(EmailDelivery.status == "failed")).scalar_one()
+        if failed:
+            cards.append({"title": _("Mislukte herinneringsmails"), "value": failed,
+                          "endpoint": "reminders.admin", "level": "alert"})
+    return cards

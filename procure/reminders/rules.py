@@ -147,9 +147,11 @@ def remind_moment(due_at: datetime, offset: str) -> datetime:
     if unit == "h":
         return due_at.astimezone(UTC) - timedelta(hours=number)
     local = due_at.astimezone(AMSTERDAM).replace(tzinfo=None)
-    delta = {"m": relativedelta(months=number), "w": relativedelta(weeks=number),
-             "d": relativedelta(days=number)}[unit]
-    return (local - delta).replace(tzinfo=AMSTERDAM).astimezone(UTC)
+    if unit == "m":
+        local -= relativedelta(months=number)
+    else:  # naive wall-clock arithmetic: a day is a calendar day, whatever its length
+        local -= timedelta(days=number * (7 if unit == "w" else 1))
+    return local.replace(tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def due_window(offset: str, fire_start: datetime, fire_end: datetime) -> tuple[datetime, datetime]:

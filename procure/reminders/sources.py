@@ -24,8 +24,9 @@ from procure.reminders.rules import Deadline, register
 
 def path_for(endpoint: str, **values) -> str:
     """A URL path for an endpoint, also outside a request (the scheduler); '' if unknown."""
+    adapter = cached(("url_adapter",),
+                     lambda: current_app.url_map.bind("localhost", script_name="/"))
     try:
-        adapter = current_app.url_map.bind("localhost", script_name="/")
         return adapter.build(endpoint, values)
     except BuildError:
         return ""

@@ -226,18 +226,18 @@ def _insert_and_dispatch(rows: list[dict], recipients: Recipients, preferences: 
 
     descriptions = {}
     inserted = []
-    for chunk_start in range(0, len(rows), 500):
-        chunk = rows[chunk_start:chunk_start + 500]
-        values = []
-        for row in chunk:
-            row = dict(row)
-            description = row.pop("_description")
-            descriptions[_key(row)] = description
-            values.append(row)
-        stmt = insert_ignore(Reminder, UNIQUE_COLUMNS).values(values).returning(
-            Reminder.id, Reminder.rule_key, Reminder.offset, Reminder.subject_type,
-            Reminder.subject_id, Reminder.due_at, Reminder.recipient_id)
-        inserted += list(db.session.execute(stmt))
+    values = []
+    for row in rows:
+        row = dict(row)
+        descriptions[_key(row)] = row.pop("_description")
+        values.append(row)
+    # executemany (batched by SQLAlchemy's insertmanyvalues) with RETURNING: only the rows
+    # this transaction really inserted come back
+    table = Reminder.__table__
+    stmt = insert_ignore(Reminder, UNIQUE_COLUMNS).returning(
+        table.c.id, table.c.rule_key, table.c.offset, table.c.subject_type,
+        table.c.subject_id, table.c.due_at, table.c.recipient_id)
+    inserted = list(db.session.execute(stmt, values))
     if not inserted:
         return
     by_key = {_key(r): r for r in rows}

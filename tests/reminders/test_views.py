@@ -120,3 +120,18 @@ def test_admin_configures_offsets_per_region_and_bad_input_is_kept(app, client):
         AuditEvent.action == "reminders.rule_configured")).scalar() is not None
     assert f.post(client, "/meldingen/beheer/regels/bestaat-niet",
                   {"offsets": "1d", "active": "y"}).status_code == 422
+
+
+def test_dashboard_cards_for_unread_and_for_failed_mail(app, client, no_smtp):
+    officer = f.user("procurement", "wbo", email="inkoper@example.org")
+    admin = f.user("admin", "wbo", email="beheer@example.org")
+    app.config["REMINDERS_MAX_ATTEMPTS"] = 1
+    with time_machine.travel(local(2026, 11, 1, 12, 5), tick=False):
+        run_sweep()
+    f.login(client, officer)
+    html = client.get("/").get_data(as_text=True)
+    assert "Ongelezen meldingen" in html and "/meldingen/?status=unread" in html
+    client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
+    f.login(client, admin)
+    html = client.get("/").get_data(as_text=True)
+    assert "Mislukte herinneringsmails" in html
