@@ -250,3 +250,11 @@ def test_list_page_runs_a_bounded_number_of_queries(client, count_queries, role)
         counts[total] = len(statements)
     assert counts[10] == counts[500], counts
     assert counts[500] <= 10, counts
+
+
+def test_csv_export_neutralises_formulas(client, app):
+    product("45A46", unit="uur", price="81.27", name="=HYPERLINK(\"http://x\")")
+    f.login(client, f.user("procurement"))
+    text = client.get("/catalogus/export.csv").get_data(as_text=True)
+    row = next(line for line in text.splitlines() if line.startswith("45A46;"))
+    assert ';"\'=HYPERLINK(' in row  # quoted by csv, prefixed with an apostrophe
