@@ -171,6 +171,7 @@ class Application(db.Model):
     provider: Mapped[Provider] = relationship()
     entry_moment: Mapped[EntryMoment | None] = relationship(foreign_keys=[entry_moment_id])
     queued_from: Mapped[EntryMoment | None] = relationship(foreign_keys=[queued_from_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
     categories: Mapped[list["ApplicationCategory"]] = relationship(
         back_populates="application", cascade="all, delete-orphan",
         order_by="ApplicationCategory.id")
@@ -228,6 +229,7 @@ class Answer(db.Model):
     application: Mapped[Application] = relationship(back_populates="answers")
     requirement: Mapped[Requirement] = relationship()
     file: Mapped[StoredFile | None] = relationship()
+    scored_by = relationship("User", foreign_keys=[scored_by_id])
 
 
 class Admission(db.Model):

@@ -416,7 +416,8 @@ def application(application_id):
     app_row = _application_or_404(application_id)
     answers = db.session.execute(
         select(Answer).where(Answer.application_id == app_row.id)
-        .options(joinedload(Answer.requirement), joinedload(Answer.file))
+        .options(joinedload(Answer.requirement), joinedload(Answer.file),
+                 joinedload(Answer.scored_by))
         .join(Requirement, Requirement.id == Answer.requirement_id)
         .order_by(Requirement.number)).scalars().all()
     admissions = db.session.execute(

@@ -163,6 +163,7 @@ def test_provider_applies_and_assessor_admits_through_the_pages(client, oh):
     assert response.status_code == 302
     page = client.get(f"/open-house/aanvragen/{application.id}").get_data(as_text=True)
     assert "Besluit vastgelegd" in page
+    assert f"door {officer.name}" in page  # who decided, and when, is on record
     db.session.expire_all()
     assert db.session.get(Application, application.id).status == "admitted"
     contract = db.session.execute(select(Contract)).scalar_one()
