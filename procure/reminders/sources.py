@@ -463,7 +463,8 @@ def contract_notice_deadlines(start, end, user=None):
         # notice deadline = end date - notice period: a range on the indexed end date
         stmt = (select(*_contract_columns(Contract), Contract.notice_given_on,
                        Contract.notice_months)
-                .where(Contract.end_date >= first + relativedelta(months=months),
+                .where(Contract.notice_months == months,  # not indexed: the date range leads
+                       Contract.end_date >= first + relativedelta(months=months),
                        Contract.end_date <= last + relativedelta(months=months, days=3)))
         for row in db.session.execute(_user_filter(stmt, Contract, user)):
             if (row.status not in LIVE_CONTRACTS or row.notice_given_on is not None
