@@ -87,6 +87,9 @@ def test_standstill_and_go_no_go(app):
     sweep_at(local(2026, 7, 1, 12, 1))
     assert [r.offset for r in reminders("tender_standstill_end")] == ["2d", "0"]
     assert [r.offset for r in reminders("tender_go_no_go")] == ["2d", "0"]
+    # end of dialogue: "1d" fired yesterday; "1w" fired 7 days and a minute ago, just
+    # beyond the 7-day horizon, so it is not sent any more
+    assert [r.offset for r in reminders("tender_dialogue_end")] == ["1d"]
 
 
 # -- open house ---------------------------------------------------------------------------------
@@ -126,6 +129,11 @@ def test_open_house_application_and_assessment_deadlines(app):
         select(Reminder)).scalars()}
     sweep_at(local(2026, 6, 17, 17, 0))
     assert [r.offset for r in reminders("open_house_assessment_deadline")] == ["1w", "1d", "0"]
+    sweep_at(local(2026, 6, 23, 23, 59))
+    assert reminders("open_house_entry_moment") == []
+    sweep_at(local(2026, 6, 24, 0, 0))  # a week before the contracts start on 1 July
+    [entry] = reminders("open_house_entry_moment")
+    assert entry.recipient_id == officer.id and entry.url == f"/open-house/{tender.id}"
 
 
 # -- contracts ----------------------------------------------------------------------------------
@@ -287,6 +295,17 @@ def test_unassigned_signal_goes_to_the_regions_supervisors(app):
     _signal(one, state="investigating", investigation_due_on=date(2026, 6, 15))
     sweep_at(local(2026, 6, 8, 9, 0))
     assert {r.recipient_id for r in reminders("signal_investigation")} == {one.id, two.id}
+
+
+def test_follow_up_of_a_monitored_signal(app):
+    supervisor = f.user("supervisor", "wbo", email="sup@example.org")
+    _signal(supervisor, state="triaged", assigned_to_id=supervisor.id,
+            follow_up_on=date(2026, 9, 14))
+    _signal(supervisor, state="closed", assigned_to_id=supervisor.id,
+            follow_up_on=date(2026, 9, 14))  # closed: nothing to follow up
+    sweep_at(local(2026, 9, 13, 9, 0))
+    [before] = reminders("signal_follow_up")
+    assert before.offset == "1d" and before.recipient_id == supervisor.id
 
 
 def test_measure_deadline(app):
