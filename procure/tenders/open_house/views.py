@@ -596,6 +596,12 @@ def end_admission(admission_id):
             _fail(exc)
         else:
             flash(_("De toelating is beëindigd."), "success")
+            remaining = db.session.execute(select(func.count(Admission.id)).where(
+                Admission.contract_id == admission.contract_id,
+                Admission.status == "active")).scalar_one()
+            if admission.contract_id and not remaining:
+                flash(_("Er zijn geen actieve toelatingen meer onder dit contract; beëindig of "
+                        "zeg het contract op via de contractpagina."), "warning")
             return redirect(url_for("open_house.admissions", tender_id=admission.tender_id))
     return render_template("tenders/open_house/end_admission.html", admission=admission,
                            form=form)

@@ -303,3 +303,24 @@ def test_setup_can_be_changed_until_publication(client, app):
     ops.publish(oh.tender)
     response = f.post(client, f"/open-house/{oh.tender.id}/bewerken", data)
     assert "ligt vast" in response.get_data(as_text=True)
+
+
+def test_region_ends_an_admission_through_the_page(client, oh):
+    officer = f.user("procurement")
+    application = apply(oh, f.provider("kompas"), now=NOW)
+    _admit(oh, application, officer)
+    admission = db.session.execute(select(Admission)).scalar_one()
+    f.login(client, officer)
+    path = f"/open-house/toelatingen/{admission.id}/beeindigen"
+    refused = f.post(client, path, {"reason": "", "end_date": "2027-06-30"})
+    assert refused.status_code == 200 and "Geef de reden" in refused.get_data(as_text=True)
+    assert f.post(client, path, {"reason": "Kwaliteitseisen niet meer nageleefd.",
+                                 "end_date": "2027-06-30"}).status_code == 302
+    page = client.get(f"/open-house/{oh.tender.id}/toegelaten?beeindigd=1"
+                      ).get_data(as_text=True)
+    assert "geen actieve toelatingen meer onder dit contract" in page
+    assert "Kwaliteitseisen niet meer nageleefd." in page
+    db.session.expire_all()
+    ended = db.session.get(Admission, admission.id)
+    assert ended.status == "ended" and ended.end_date == date(2027, 6, 30)
+    assert ended.ended_kind == "terminated" and ended.ended_by_id == officer.id
