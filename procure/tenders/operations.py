@@ -664,16 +664,25 @@ def lot_results(tender: Tender) -> dict:
 def award_options(tender: Tender, results: dict | None = None) -> list[sas.AwardOption]:
     results = results or lot_results(tender)
     groups = [{lot.id for lot in rule.lots} for rule in tender.lot_rules]
-    options = sas.legal_options(results["lots"], groups)
+    options = sas.legal_options(results["lots"], groups, lot_capacity(tender))
     if tender.max_partners:
         options = [o for o in options
-                   if len({p for p in o.winners.values() if p}) <= tender.max_partners]
+                   if len({p for provs in o.winners.values() for p in provs})
+                   <= tender.max_partners]
     return options
 
 
+def lot_capacity(tender: Tender) -> dict[int, int]:
+    """How many parties each lot is awarded to: one with the rule "one partner per lot",
+    else the lot's maximum (default one)."""
+    return {lot.id: 1 if tender.one_partner_per_lot else (lot.max_partners or 1)
+            for lot in tender.lots}
+
+
 @operation
-def record_provisional_award(tender: Tender, *, actor, winners: dict[int, int | None],
-                             motivation: str) -> list[LotAward]:
+def record_provisional_award(tender: Tender, *, actor, winners: dict, motivation: str
+                             ) -> list[LotAward]:
+    """winners: lot id -> provider id, a tuple of provider ids, or None (not awarded)."""
     """The provisional award decision; starts the standstill period."""
     _require_officer(actor, tender)
     TENDER_STATES.check(tender.status, "standstill")
@@ -684,7 +693,8 @@ def record_provisional_award(tender: Tender, *, actor, winners: dict[int, int | 
         raise InvalidTransition(_l("Nog niet elke inschrijving is op elk criterium "
                                    "beoordeeld."))
     options = award_options(tender, results)
-    chosen = sas.AwardOption({lot.id: winners.get(lot.id) for lot in tender.lots})
+    chosen = sas.AwardOption({lot.id: sas.normalise_winners(winners.get(lot.id))
+                              for lot in tender.lots})
     if chosen.key() not in {o.key() for o in options}:
         raise ValidationFailed(_l("Deze verdeling voldoet niet aan de perceelregels of de "
                                   "rangorde; kies een van de toegestane opties."),
@@ -692,20 +702,19 @@ def record_provisional_award(tender: Tender, *, actor, winners: dict[int, int | 
     decision = _decide(tender, "award", "provisional_award", motivation, actor)
     awards = []
     for lot in tender.lots:
-        provider_id = chosen.winners[lot.id]
-        if provider_id is None:
-            continue
-        entry = next(e for e in results["lots"][lot.id] if e.provider_id == provider_id)
-        award = LotAward(tender_id=tender.id, region_id=tender.region_id, lot_id=lot.id,
-                         provider_id=provider_id, bid_id=entry.bid_id, total=entry.total,
-                         rank=entry.rank, status="provisional", decided_at=decision.decided_at)
-        db.session.add(award)
-        awards.append(award)
+        for provider_id in chosen.winners[lot.id]:
+            entry = next(e for e in results["lots"][lot.id] if e.provider_id == provider_id)
+            award = LotAward(tender_id=tender.id, region_id=tender.region_id, lot_id=lot.id,
+                             provider_id=provider_id, bid_id=entry.bid_id, total=entry.total,
+                             rank=entry.rank, status="provisional",
+                             decided_at=decision.decided_at)
+            db.session.add(award)
+            awards.append(award)
     day = to_local(decision.decided_at).date()
     tender.provisional_award_at = decision.decided_at
     tender.standstill_ends_at = end_of_day(sas.add_days(day, tender.standstill_days))
     _transition(tender, "standstill", actor,
-                winners={str(k): v for k, v in chosen.winners.items()},
+                winners={str(k): list(v) for k, v in chosen.winners.items()},
                 standstill_ends_at=tender.standstill_ends_at)
     return awards
 

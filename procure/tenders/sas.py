@@ -48,10 +48,11 @@ def check_score(score, scale_max: int) -> Decimal:
 
 
 def price_score(price: Decimal, lowest: Decimal, scale_max: int) -> Decimal:
-    """Relative price score: the lowest price gets the full scale."""
+    """Relative price score: the lowest price gets the full scale. Not rounded: only the
+    weighted total is rounded (to the cent), so rounding never decides a rank alone."""
     if price <= 0:
         return Decimal(scale_max)
-    return (Decimal(scale_max) * lowest / price).quantize(TWO, rounding=ROUND_HALF_UP)
+    return Decimal(scale_max) * lowest / price
 
 
 def weighted_total(scores: dict[int, Decimal], weights: dict[int, Decimal],
@@ -89,51 +90,93 @@ def rank(entries: list[Ranked]) -> list[Ranked]:
 
 @dataclass
 class AwardOption:
-    """One legal assignment lot_id -> provider_id (None: the lot is not awarded)."""
+    """One legal assignment: lot_id -> the providers winning it (empty: not awarded)."""
 
-    winners: dict[int, int | None] = field(default_factory=dict)
+    winners: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def key(self) -> str:
-        return ",".join(f"{lot}:{prov or 0}" for lot, prov in sorted(self.winners.items()))
+        return ",".join(f"{lot}:{'+'.join(map(str, provs)) or 0}"
+                        for lot, provs in sorted(self.winners.items()))
 
 
-def legal_options(rankings: dict[int, list[Ranked]], groups: list[set[int]]) -> list[AwardOption]:
-    """All legal assignments of one winner per lot.
+def normalise_winners(value) -> tuple[int, ...]:
+    if value is None or value == 0:
+        return ()
+    if isinstance(value, int):
+        return (value,)
+    return tuple(sorted(int(v) for v in value if v))
+
+
+def legal_options(rankings: dict[int, list[Ranked]], groups: list[set[int]],
+                  capacity: dict[int, int] | None = None) -> list[AwardOption]:
+    """All legal assignments of up to `capacity[lot]` winners per lot (default one).
 
     Legal: each provider wins at most one lot within every "different parties" group, and
-    nobody is passed over without reason: every bidder ranked strictly better than a lot's
-    winner wins another lot of a group containing that lot. Ties at the top therefore give
-    several options and the officer chooses. A lot is left unawarded only when it has no bids
-    or every bidder on it wins another lot of its group.
+    nobody is passed over without reason: a bidder left out while a lot still has room, or
+    ranked strictly better than one of the lot's winners, must win another lot of a group
+    containing that lot. Ties at the boundary therefore give several options and the
+    officer chooses. A lot is left (partly) unawarded only when it has too few bids or its
+    bidders win another lot of its group.
     """
+    capacity = capacity or {}
     lot_ids = sorted(rankings)
-    choices = [[*rankings[lot], None] for lot in lot_ids]
+    grouped = set().union(*groups) if groups else set()
+    per_lot = []
+    for lot in lot_ids:
+        k = max(1, capacity.get(lot, 1))
+        entries = rankings[lot]
+        if lot in grouped:
+            others = sum(max(1, capacity.get(g, 1)) for group in groups if lot in group
+                         for g in group if g != lot)
+            pool = entries[:k + others]
+            if pool:
+                pool = [e for e in entries if e.rank <= pool[-1].rank]
+            sets = [combo for size in range(min(k, len(pool)), -1, -1)
+                    for combo in itertools.combinations(pool, size)]
+        else:
+            sets = _top_sets(entries, k)
+        per_lot.append(sets)
     options: list[AwardOption] = []
-    for combo in itertools.product(*choices):
-        chosen = dict(zip(lot_ids, combo, strict=True))
-        winners = {lot: (e.provider_id if e else None) for lot, e in chosen.items()}
+    for combo in itertools.product(*per_lot):
+        winners = {lot: tuple(sorted(e.provider_id for e in chosen))
+                   for lot, chosen in zip(lot_ids, combo, strict=True)}
         if not _respects_groups(winners, groups):
             continue
-        if not _nobody_passed_over(winners, rankings, groups, chosen):
+        if not _nobody_passed_over(winners, rankings, groups, capacity):
             continue
         options.append(AwardOption(winners))
     return options
 
 
+def _top_sets(entries: list[Ranked], k: int) -> list[tuple]:
+    """The best k bidders; with a tie at the boundary every way of filling the last places."""
+    if len(entries) <= k:
+        return [tuple(entries)]
+    boundary = entries[k - 1].rank
+    mandatory = tuple(e for e in entries if e.rank < boundary)
+    tied = [e for e in entries if e.rank == boundary]
+    return [mandatory + combo for combo in itertools.combinations(tied, k - len(mandatory))]
+
+
 def _respects_groups(winners: dict, groups: list[set[int]]) -> bool:
     for group in groups:
-        chosen = [winners[lot] for lot in group if winners.get(lot)]
+        chosen = [p for lot in group for p in winners.get(lot, ())]
         if len(chosen) != len(set(chosen)):
             return False
     return True
 
 
-def _nobody_passed_over(winners, rankings, groups, chosen) -> bool:
-    for lot, entry in chosen.items():
-        for other in rankings[lot]:
-            if entry is not None and other.rank >= entry.rank:
+def _nobody_passed_over(winners, rankings, groups, capacity) -> bool:
+    for lot, entries in rankings.items():
+        chosen = set(winners[lot])
+        full = len(chosen) >= max(1, capacity.get(lot, 1))
+        worst = max((e.rank for e in entries if e.provider_id in chosen), default=None)
+        for other in entries:
+            if other.provider_id in chosen:
                 continue
-            excused = any(lot in group and any(winners.get(g) == other.provider_id
+            if full and worst is not None and other.rank >= worst:
+                continue
+            excused = any(lot in group and any(other.provider_id in winners.get(g, ())
                                                for g in group if g != lot)
                           for group in groups)
             if not excused:

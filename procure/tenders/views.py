@@ -524,9 +524,10 @@ def provisional_award(tender_id):
     key = request.form.get("option", "")
     winners = {}
     for part in key.split(","):
-        lot, _sep, provider = part.partition(":")
-        if lot.isdigit() and provider.isdigit():
-            winners[int(lot)] = int(provider) or None
+        lot, _sep, providers = part.partition(":")
+        ids = [int(p) for p in providers.split("+") if p.isdigit()]
+        if lot.isdigit():
+            winners[int(lot)] = tuple(i for i in ids if i)
     return _act(lambda: ops.record_provisional_award(
         tender, actor=current_user, winners=winners,
         motivation=request.form.get("motivation", "")),

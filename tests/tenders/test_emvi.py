@@ -44,6 +44,9 @@ def test_weighted_total_is_exact():
 def test_price_score_is_relative_to_the_lowest_price():
     assert sas.price_score(Decimal("1000"), Decimal("1000"), 10) == Decimal("10.00")
     assert sas.price_score(Decimal("1250"), Decimal("1000"), 10) == Decimal("8.00")
+    # unrounded: 100/120 of the scale; 8.33 would make a 30 % price criterion 24.99
+    third = sas.price_score(Decimal("120"), Decimal("100"), 10)
+    assert sas.weighted_total({1: third}, {1: Decimal(30)}, 10) == Decimal("25.00")
 
 
 def test_ties_share_a_rank_and_are_reported():
@@ -60,17 +63,17 @@ def test_breda_rule_gives_the_officer_the_legal_options():
         30: sas.rank([Ranked(3, 1, Decimal("78")), Ranked(4, 2, Decimal("75"))]),
     }
     options = {tuple(sorted(o.winners.items())) for o in sas.legal_options(rankings, [{20, 30}])}
-    assert options == {((20, 1), (30, 2)), ((20, 2), (30, 1))}
+    assert options == {((20, (1,)), (30, (2,))), ((20, (2,)), (30, (1,)))}
     # Without the rule only one outcome is legal: Kompas wins both.
     plain = [o.winners for o in sas.legal_options(rankings, [])]
-    assert plain == [{20: 1, 30: 1}]
+    assert plain == [{20: (1,), 30: (1,)}]
 
 
 def test_a_tie_at_the_top_gives_both_options():
     rankings = {5: sas.rank([Ranked(1, 1, Decimal("70")), Ranked(2, 2, Decimal("70")),
                              Ranked(3, 3, Decimal("60"))])}
     winners = sorted(o.winners[5] for o in sas.legal_options(rankings, []))
-    assert winners == [1, 2]
+    assert winners == [(1,), (2,)]
 
 
 def test_lot_left_unawarded_only_when_its_only_bidder_wins_the_other_lot():
@@ -78,4 +81,16 @@ def test_lot_left_unawarded_only_when_its_only_bidder_wins_the_other_lot():
                 30: sas.rank([Ranked(2, 1, Decimal("90"))])}
     options = {o.key() for o in sas.legal_options(rankings, [{20, 30}])}
     assert options == {"20:1,30:0", "20:0,30:1"}
-    assert [o.winners for o in sas.legal_options({20: []}, [])] == [{20: None}]
+    assert [o.winners for o in sas.legal_options({20: []}, [])] == [{20: ()}]
+
+
+def test_lot_with_several_partners_takes_the_best_and_reports_a_boundary_tie():
+    # seed 003: specialist ambulant treatment may have up to 20 partners; here 2 on a lot
+    entries = sas.rank([Ranked(1, 1, Decimal("90")), Ranked(2, 2, Decimal("80")),
+                        Ranked(3, 3, Decimal("80")), Ranked(4, 4, Decimal("60"))])
+    options = sorted(o.winners[7] for o in sas.legal_options({7: entries}, [], {7: 2}))
+    assert options == [(1, 2), (1, 3)]
+    three = [o.winners[7] for o in sas.legal_options({7: entries}, [], {7: 3})]
+    assert three == [(1, 2, 3)]
+    everyone = [o.winners[7] for o in sas.legal_options({7: entries}, [], {7: 20})]
+    assert everyone == [(1, 2, 3, 4)]

@@ -216,3 +216,47 @@ def test_market_consultation_answers_everyone_anonymously(app, client):
         ops.start_selection(tender, actor=actor)
         with pytest.raises(InvalidTransition):
             ops.start_dialogue(tender, actor=actor)
+
+
+def test_lot_with_two_partners_is_awarded_to_the_best_two(app):
+    """Seed 003 chapter 6: specialist ambulant treatment has several partners per lot."""
+    actor = officer()
+    codes = ("brug", "kinderkracht", "baken")
+    users = {c: provider_user(c) for c in codes}
+    with time_machine.travel(T0, tick=False):
+        tender = ops.create_tender(
+            region=f.region("wbo"), actor=actor, reference="WBO-SAB-2027",
+            title="Specialistische ambulante behandeling", variant="effort",
+            contract_start=date(2027, 1, 1), duration_months=24, extension_count=2,
+            max_partners=20, registration_deadline=REGISTRATION, dialogue_end=DIALOGUE_END,
+            bid_deadline=BID)
+        ops.add_lot(tender, actor=actor, number=1, name="SAB regio", max_partners=2)
+        ops.add_criterion(tender, actor=actor, name="Kwaliteit", weight=70)
+        ops.add_criterion(tender, actor=actor, name="Prijs", weight=30, is_price=True)
+    to_dialogue(tender, actor, {c: ([1], True) for c in codes})
+    to_award(tender, actor)
+    prices = {"brug": "100.00", "kinderkracht": "120.00", "baken": "100.00"}
+    with time_machine.travel(DIALOGUE_END, tick=False):
+        for code in codes:
+            ops.submit_bid(tender, actor=users[code], lot_id=tender.lot(1).id, plan=pdf(),
+                           price=prices[code], accepts_agreements=True)
+    quality = {"brug": 8, "kinderkracht": 9, "baken": 6}
+    with time_machine.travel(BID, tick=False):
+        for b in ops.tender_bids(tender):
+            ops.score_bid(b, actor=actor, criterion_id=tender.criteria[0].id,
+                          score=quality[b.provider.short_code])
+        # brug 56 + 30 = 86; kinderkracht 63 + 25 = 88; baken 42 + 30 = 72
+        options = ops.award_options(tender)
+        expected = tuple(sorted(users[c].provider_id for c in ("brug", "kinderkracht")))
+        assert [o.winners[tender.lot(1).id] for o in options] == [expected]
+        with pytest.raises(ValidationFailed):  # only one of the best two is not legal
+            ops.record_provisional_award(tender, actor=actor, motivation="m",
+                                         winners={tender.lot(1).id: expected[0]})
+        ops.record_provisional_award(tender, actor=actor, motivation="Beste twee.",
+                                     winners={tender.lot(1).id: expected})
+    with time_machine.travel(BID + timedelta(days=30), tick=False):
+        ops.finalize_award(tender, actor=actor)
+    awards = db.session.execute(select(LotAward).order_by(LotAward.rank)).scalars().all()
+    assert [(a.provider_id, a.rank, str(a.total)) for a in awards] == [
+        (users["kinderkracht"].provider_id, 1, "88.00"), (users["brug"].provider_id, 2, "86.00")]
+    assert all(a.contract_id for a in awards)

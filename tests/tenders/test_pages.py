@@ -92,7 +92,7 @@ def test_officer_moves_a_deadline_after_publication_but_not_the_lots(app, client
 
 
 def test_dashboard_cards(app, client):
-    tender, moment = build("dialogue")
+    _tender, moment = build("dialogue")
     with time_machine.travel(moment, tick=False):
         f.login(client, officer())
         html = client.get("/").get_data(as_text=True)

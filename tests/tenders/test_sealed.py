@@ -141,8 +141,8 @@ def test_price_score_is_computed_and_bids_ranked(app):
             ops.score_bid(b, actor=actor, criterion_id=tender.criteria[0].id,
                           score=8 if b.provider.short_code == "kompas" else 6)
         ranked = ops.lot_results(tender)["lots"][tender.lot(1).id]
-    # kompas: 8/10*60 + (999000/1234567.89*10)/10*40 = 48 + 8.09/10*40 = 48 + 32.36 = 80.36
-    # linde: 6/10*60 + 40 = 76.00
+    # kompas: 8/10*60 + (999000/1234567.89*10)/10*40 = 48 + 32.3680... = 80.37 (only the
+    # total is rounded); linde: 6/10*60 + 40 = 76.00
     assert [(r.provider_id, str(r.total), r.rank) for r in ranked] == [
-        (provider_user("kompas").provider_id, "80.36", 1),
+        (provider_user("kompas").provider_id, "80.37", 1),
         (provider_user("linde").provider_id, "76.00", 2)]
