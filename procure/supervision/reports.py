@@ -188,7 +188,10 @@ def throughput(region_id: int, year: int | None = None) -> dict:
         if year:
             stmt = stmt.where(column >= date(year, 1, 1), column <= date(year, 12, 31))
         days = [(done - received).days for received, done in db.session.execute(stmt)]
-        return (median(days) if days else None), len(days)
+        if not days:
+            return None, 0
+        value = median(days)  # a half day when the count is even
+        return (int(value) if value == int(value) else round(value, 1)), len(days)
 
     triage_median, triaged = _median(Signal.triaged_on)
     close_median, closed = _median(Signal.closed_on)
