@@ -222,6 +222,7 @@ class SignalTransition(db.Model):
     throughput figures and the open-signals chart are computed from."""
 
     __tablename__ = "signal_transitions"
+    __scope__ = Scope(region="region_id", roles=STAFF_ROLES)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id"), index=True)
@@ -275,6 +276,8 @@ class Measure(db.Model):
     """
 
     __tablename__ = "signal_measures"
+    # Measures are part of the investigation: region staff only, never a municipality.
+    __scope__ = Scope(region="region_id", roles=STAFF_ROLES)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id"), index=True)

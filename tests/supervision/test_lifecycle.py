@@ -234,3 +234,22 @@ def test_heightened_supervision_pages_show_on_provider_and_toggle(client, w):
 def test_signal_counts_only_once_per_intake(w):
     signal(w.breda)
     assert db.session.execute(select(func.count()).select_from(Signal)).scalar_one() == 1
+
+
+def test_investigation_log_and_history_are_append_only(w):
+    s = signal(w.breda)
+    ops.triage(s, actor=w.supervisor, decision="investigate", motivation="Zelf.",
+               investigation_due_on=today_local() + timedelta(days=10))
+    note = ops.add_note(s, actor=w.supervisor, text="Eerste bevinding.", kind="finding")
+    note.text = "Herschreven."
+    with pytest.raises(RuntimeError, match="alleen"):
+        db.session.flush()
+    db.session.rollback()
+    transition = db.session.execute(select(SignalTransition)).scalars().first()
+    db.session.delete(transition)
+    with pytest.raises(RuntimeError, match="alleen"):
+        db.session.flush()
+    db.session.rollback()
+    assert [n.text for n in db.session.get(Signal, s.id).notes] == ["Eerste bevinding."]
+    with pytest.raises(ValidationFailed):
+        ops.add_note(s, actor=w.supervisor, text="   ")

@@ -174,3 +174,13 @@ def test_intake_form_warns_rejects_bsn_and_keeps_the_input(client, w):
     assert response.status_code == 200 and "op een BSN lijkt" in html
     assert text in html  # nothing the user typed is lost
     assert db.session.execute(select(Signal.id)).first() is None
+
+
+def test_measures_and_history_are_scoped_to_region_staff(w, investigated):
+    from procure.auth.permissions import scoped
+    from procure.supervision.models import Measure, SignalTransition
+
+    for model in (Measure, SignalTransition):
+        assert db.session.execute(scoped(select(model.id), model, w.manager)).first()
+        for user in (w.breda, w.other_supervisor, w.provider_user, w.procurement):
+            assert db.session.execute(scoped(select(model.id), model, user)).first() is None
