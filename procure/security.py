@@ -38,8 +38,10 @@ def _load_user(session_id: str):
 
 
 def _select_locale():
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():  # CLI, scheduler, demo: messages in the default locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     if session.get("locale") in languages:
         return session["locale"]
