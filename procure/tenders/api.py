@@ -35,6 +35,7 @@ def tender_json(t: Tender) -> dict:
     data = tender_summary(t)
     data.update({
         "status_label": t.status_label,
+        "task_areas": [a.code for a in t.task_areas],
         "estimated_value": str(t.estimated_value) if t.estimated_value is not None else None,
         "contract_start": t.contract_start.isoformat() if t.contract_start else None,
         "duration_months": t.duration_months, "extension_count": t.extension_count,

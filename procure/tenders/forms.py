@@ -49,7 +49,8 @@ class TenderForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=300)])
     procedure = SelectField(_l("Procedure"), choices=[
         (k, v) for k, v in PROCEDURE_LABELS.items() if k != "open_house"])
-    task_area_id = SelectField(_l("Taakgebied"), coerce=int, choices=[])
+    task_area_id = SelectField(_l("Taakgebied (hoofd)"), coerce=int, choices=[])
+    task_area_ids = MultiCheckboxField(_l("Ook deze taakgebieden"), coerce=int, choices=[])
     variant = SelectField(_l("Uitvoeringsvariant"), choices=list(VARIANT_LABELS.items()))
     estimated_value = DecimalField(_l("Geraamde opdrachtwaarde (EUR)"), places=2,
                                    validators=[Optional(), NumberRange(min=0)])

@@ -102,6 +102,9 @@ class Tender(db.Model):
 
     region: Mapped[Region] = relationship()
     task_area = relationship("TaskArea")
+    # Every task area the tender covers (task_area_id is the main one and is among them).
+    task_areas = relationship("TaskArea", secondary="tender_task_areas",
+                              order_by="TaskArea.name")
     officer = relationship("User", foreign_keys=[officer_id])
     lots: Mapped[list["Lot"]] = relationship(back_populates="tender", order_by="Lot.number")
     criteria: Mapped[list["AwardCriterion"]] = relationship(
@@ -181,6 +184,13 @@ class Lot(db.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
 
+
+tender_task_areas = Table(
+    "tender_task_areas",
+    db.metadata,
+    Column("tender_id", ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True),
+    Column("task_area_id", ForeignKey("task_areas.id", ondelete="CASCADE"), primary_key=True),
+)
 
 lot_rule_lots = Table(
     "tender_lot_rule_lots",

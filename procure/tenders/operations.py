@@ -176,9 +176,29 @@ def _validate_fields(values: dict) -> None:
         values["estimated_value"] = to_money(values["estimated_value"])
 
 
+def _set_task_areas(tender: Tender, ids, actor) -> None:
+    from procure.catalogue.models import TaskArea
+
+    wanted = set(ids or [])
+    if tender.task_area_id:
+        wanted.add(tender.task_area_id)
+    areas = list(db.session.execute(select(TaskArea).where(
+        TaskArea.id.in_(wanted), TaskArea.region_id == tender.region_id)).scalars())
+    if len(areas) != len(wanted):
+        raise ValidationFailed(_l("Kies taakgebieden van de eigen regio."), field="task_areas")
+    old = sorted(a.id for a in tender.task_areas)
+    if old != sorted(wanted):
+        tender.task_areas = areas
+        if tender.task_area_id is None and areas:
+            tender.task_area_id = sorted(areas, key=lambda a: a.name)[0].id
+        record("tender.task_areas", tender, actor=actor, old={"task_areas": old},
+               new={"task_areas": sorted(wanted)})
+
+
 @operation
 def create_tender(*, region, actor, title: str, procedure: str = "sas_dialogue",
-                  variant: str = "task", reference: str | None = None, **values) -> Tender:
+                  variant: str = "task", reference: str | None = None,
+                  task_area_ids=None, **values) -> Tender:
     _require_officer(actor)
     if actor.region_id is not None and actor.region_id != region.id:
         raise NotAllowed(_l("U kunt alleen aanbestedingen van uw eigen regio aanmaken."))
@@ -196,11 +216,12 @@ def create_tender(*, region, actor, title: str, procedure: str = "sas_dialogue",
     record("tender.created", tender, actor=actor,
            new={"reference": reference, **{k: values.get(k) for k in TENDER_FIELDS
                                            if values.get(k) is not None}})
+    _set_task_areas(tender, task_area_ids, actor)
     return tender
 
 
 @operation
-def update_tender(tender: Tender, *, actor, **values) -> Tender:
+def update_tender(tender: Tender, *, actor, task_area_ids=None, **values) -> Tender:
     """Edit the set-up. In concept everything; once published only later deadlines move."""
     _require_officer(actor, tender)
     _require_sas(tender)
@@ -222,6 +243,12 @@ def update_tender(tender: Tender, *, actor, **values) -> Tender:
     old, new = changes(tender, [f for f in TENDER_FIELDS if f != "procedure"], values)
     if new:
         record("tender.updated", tender, actor=actor, old=old, new=new)
+    if task_area_ids is not None:
+        if tender.status != "concept" and set(task_area_ids) | {tender.task_area_id} != {
+                a.id for a in tender.task_areas} | {tender.task_area_id}:
+            raise InvalidTransition(_l("Na publicatie kunnen alleen deadlines en de "
+                                       "omschrijving nog wijzigen."))
+        _set_task_areas(tender, task_area_ids, actor)
     return tender
 
 

@@ -127,7 +127,8 @@ def _task_area_choices(region_id: int) -> list:
 @login_required
 def index():
     stmt = scoped(select(Tender), Tender).options(selectinload(Tender.region),
-                                                  selectinload(Tender.task_area))
+                                                  selectinload(Tender.task_area),
+                                                  selectinload(Tender.task_areas))
     if current_user.role == PROVIDER:
         stmt = stmt.where(Tender.status != "concept")
     status = request.args.get("status", "")
@@ -142,8 +143,8 @@ def index():
     if region:
         stmt = stmt.join(Region, Region.id == Tender.region_id).where(Region.short_code == region)
     if task_area:
-        stmt = stmt.join(TaskArea, TaskArea.id == Tender.task_area_id).where(
-            TaskArea.code == task_area)
+        stmt = stmt.where(Tender.task_areas.any(TaskArea.code == task_area)
+                          | Tender.task_area.has(TaskArea.code == task_area))
     if q:
         pattern = like_pattern(q)
         stmt = stmt.where(Tender.title.ilike(pattern) | Tender.reference.ilike(pattern))
@@ -172,11 +173,13 @@ def new():
     region = db.session.get(Region, current_user.region_id)
     form = F.TenderForm()
     form.task_area_id.choices = _task_area_choices(region.id)
+    form.task_area_ids.choices = _task_area_choices(region.id)[1:]
     if form.validate_on_submit():
         try:
             values = form.values()
             tender = ops.create_tender(region=region, actor=current_user,
-                                       reference=form.reference.data, **values)
+                                       reference=form.reference.data,
+                                       task_area_ids=form.task_area_ids.data or [], **values)
             flash(_("Aanbesteding aangemaakt. Voeg percelen en gunningscriteria toe."),
                   "success")
             return redirect(url_for("tenders.detail", tender_id=tender.id))
@@ -193,7 +196,9 @@ def edit(tender_id):
     tender = _tender_for_staff(tender_id)
     form = F.TenderForm(obj=tender)
     form.task_area_id.choices = _task_area_choices(tender.region_id)
+    form.task_area_ids.choices = _task_area_choices(tender.region_id)[1:]
     if request.method == "GET":
+        form.task_area_ids.data = [a.id for a in tender.task_areas]
         for name in ("registration_deadline", "dialogue_end", "bid_deadline"):
             value = getattr(tender, name)
             getattr(form, name).data = to_local(value).replace(tzinfo=None) if value else None
@@ -202,7 +207,8 @@ def edit(tender_id):
         try:
             values = form.values()
             values.pop("procedure", None)
-            ops.update_tender(tender, actor=current_user, **values)
+            ops.update_tender(tender, actor=current_user,
+                              task_area_ids=form.task_area_ids.data or [], **values)
             flash(_("Aanbesteding opgeslagen."), "success")
             return redirect(url_for("tenders.detail", tender_id=tender.id))
         except ValueError as exc:

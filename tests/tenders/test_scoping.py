@@ -125,3 +125,40 @@ def test_list_page_uses_a_bounded_number_of_queries(app, client, count_queries):
         with count_queries() as many:
             client.get("/aanbestedingen/?per_page=15")
     assert len(many) == len(few)
+
+
+def test_task_areas_filter_and_validation(app, client):
+    import pytest
+
+    from procure.catalogue.models import TaskArea
+    from procure.core.errors import ValidationFailed
+
+    wbo, e10 = f.region("wbo"), f.region("e10")
+    areas = {code: TaskArea(region_id=wbo.id, code=code, name=name) for code, name in (
+        ("slt", "Stevig Lokaal Team"), ("spec", "Specialistische jeugdhulp"),
+        ("wmb", "Wonen met begeleiding"))}
+    foreign = TaskArea(region_id=e10.id, code="slt", name="Elders")
+    db.session.add_all([*areas.values(), foreign])
+    db.session.commit()
+    actor = officer()
+    with time_machine.travel(T0, tick=False):
+        ops.create_tender(region=wbo, actor=actor, reference="A-SLT", title="Alleen SLT",
+                          task_area_id=areas["slt"].id)
+        both = ops.create_tender(region=wbo, actor=actor, reference="B-SPEC", title="Beide",
+                                 task_area_id=areas["spec"].id,
+                                 task_area_ids=[areas["slt"].id])
+        with pytest.raises(ValidationFailed):
+            ops.create_tender(region=wbo, actor=actor, reference="C-X", title="Vreemd",
+                              task_area_ids=[foreign.id])
+        assert sorted(a.code for a in both.task_areas) == ["slt", "spec"]
+        f.login(client, actor)
+        slt = client.get("/aanbestedingen/?task_area=slt").get_data(as_text=True)
+        assert "A-SLT" in slt and "B-SPEC" in slt
+        spec = client.get("/aanbestedingen/?task_area=spec").get_data(as_text=True)
+        assert "A-SLT" not in spec and "B-SPEC" in spec
+        assert "C-X" not in client.get("/aanbestedingen/").get_data(as_text=True)
+        wmb = client.get("/aanbestedingen/?task_area=wmb").get_data(as_text=True)
+        assert "Geen aanbestedingen gevonden" in wmb
+        data = client.get("/api/v1/tenders/B-SPEC", headers=f.bearer(f.api_token(actor))
+                          ).get_json()
+        assert sorted(data["task_areas"]) == ["slt", "spec"]
