@@ -138,12 +138,26 @@ def main() -> None:
                         help="contracted products on the long contract (about 30 pages)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--batch-only", action="store_true",
+                        help="skip the long-contract measurements")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="procure-bench-docs-"))
     url = os.environ.get("PROCURE_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
     folder = str(tmp / "uploads")
     app = make_app(url, folder)
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        t0 = time.perf_counter()
+        long_id, batch_ids = seed(args.count, args.products)
+        print(f"seed: {time.perf_counter() - t0:.1f} s ({args.count} contracts, "
+              f"{args.products} products on the long contract)")
+    if not args.batch_only:
+        long_contract(app, long_id, args.repeat)
+    batch(url, folder, batch_ids, args.workers)
+
+
+def long_contract(app, long_id: int, repeat: int) -> None:
     with app.app_context(), app.test_request_context():
         import weasyprint
 
@@ -152,29 +166,24 @@ def main() -> None:
         from procure.documents.contexts import contract_spec
         from procure.documents.engine import STATIC_ROOT, RestrictedFetcher, _print_css
 
-        db.create_all()
-        t0 = time.perf_counter()
-        long_id, batch_ids = seed(args.count, args.products)
-        print(f"seed: {time.perf_counter() - t0:.1f} s ({args.count} contracts, "
-              f"{args.products} products on the long contract)")
         contract = db.session.get(Contract, long_id)
         ops.render_spec(contract_spec(contract))  # warm-up (fonts, CSS, templates)
 
         # 1. the long contract: full pipeline (generate = context, HTML, PDF, store, audit)
         full_best, full_median, doc = best_of(
             lambda: ops.generate(contract_spec(db.session.get(Contract, long_id))),
-            args.repeat)
+            repeat)
         pages = doc.pages
         # the same HTML through WeasyPrint alone
         html = ops.render_html_for(contract_spec(contract))
         weasy_best, weasy_median, _pdf = best_of(
             lambda: weasyprint.HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/",
                                     url_fetcher=RestrictedFetcher()).write_pdf(
-                stylesheets=[_print_css()]), args.repeat)
+                stylesheets=[_print_css()]), repeat)
         ctx_best, _m, _s = best_of(lambda: contract_spec(db.session.get(Contract, long_id)),
-                                   args.repeat)
+                                   repeat)
         html_best, _m, _h = best_of(lambda: ops.render_html_for(contract_spec(contract)),
-                                    args.repeat)
+                                    repeat)
         print(f"\nlong contract: {pages} pages")
         print(f"  full pipeline (generate+store): best {full_best:.2f} s, "
               f"median {full_median:.2f} s, {full_best / pages * 1000:.0f} ms/page")
@@ -185,13 +194,21 @@ def main() -> None:
         print(f"  ratio full pipeline / WeasyPrint alone: {full_best / weasy_best:.3f} "
               f"(overhead {100 * (full_best / weasy_best - 1):.1f} %)")
 
-    # 2. the batch, in a process pool when there is more than one core
-    workers = max(1, min(args.workers, os.cpu_count() or 1))
+
+
+def batch(url: str, folder: str, batch_ids: list[int], workers: int) -> None:
+    """The batch, in a process pool when there is more than one core."""
+    workers = max(1, min(workers, os.cpu_count() or 1))
     start = time.perf_counter()
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                  initargs=(url, folder)) as pool:
-            results = list(pool.map(_render_one, batch_ids, chunksize=4))
+            results = []
+            for result in pool.map(_render_one, batch_ids, chunksize=4):
+                results.append(result)
+                if len(results) % 25 == 0:
+                    print(f"  ... {len(results)} contracts, "
+                          f"{time.perf_counter() - start:.0f} s", flush=True)
     else:
         _init_worker(url, folder)
         results = [_render_one(i) for i in batch_ids]
