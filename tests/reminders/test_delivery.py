@@ -3,6 +3,7 @@ failures are retried with backoff and end visible to admins, the reminder kept; 
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -155,3 +156,45 @@ def test_digest_users_get_one_daily_email(app, smtp_server):
     # the bell had them the whole time
     assert db.session.execute(select(Notification).where(
         Notification.user_id == officer.id)).scalars().all().__len__() == 2
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_smtp_credentials_from_config_are_used(app):
+    """MAIL_USERNAME/MAIL_PASSWORD log in; a wrong password is a retryable failure."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    from tests.reminders.conftest import Collector, free_port
+
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == b"procure"
+              and auth_data.password == b"geheim-wachtwoord")
+        logins.append((auth_data.login, ok))
+        return AuthResult(success=ok)
+
+    handler = Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
+                            authenticator=authenticator, auth_required=True,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=controller.port,
+                          MAIL_USERNAME="procure", MAIL_PASSWORD="fout", MAIL_TIMEOUT=1)
+        f.user("procurement", "wbo", email="inkoper@example.org")
+        # the clock must tick: the server delays its answer to a failed log-in
+        with time_machine.travel(DEADLINE_SWEEP, tick=True):
+            run = run_sweep()
+        assert run.emails_failed == 1 and handler.envelopes == []
+        delivery = db.session.execute(select(EmailDelivery)).scalar_one()
+        # the server stalls a wrong log-in (anti brute force): our timeout ends it
+        assert delivery.status == "pending" and delivery.last_error
+        app.config["MAIL_PASSWORD"] = "geheim-wachtwoord"
+        with time_machine.travel(DEADLINE_SWEEP + timedelta(minutes=6), tick=True):
+            run = run_sweep()
+        assert run.emails_sent == 1
+        assert [e.rcpt_tos for e in handler.envelopes] == [["inkoper@example.org"]]
+        assert logins[0][1] is False and logins[-1] == (b"procure", True)
+    finally:
+        controller.stop()
