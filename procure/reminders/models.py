@@ -155,7 +155,6 @@ class SweepRun(db.Model):
     duration_ms: Mapped[int | None] = mapped_column()
     created: Mapped[int] = mapped_column(default=0)
     late: Mapped[int] = mapped_column(default=0)
-    skipped: Mapped[int] = mapped_column(default=0)  # fell due before the horizon
     emails_sent: Mapped[int] = mapped_column(default=0)
     emails_failed: Mapped[int] = mapped_column(default=0)  # attempts that failed
     error: Mapped[str | None] = mapped_column(Text)

@@ -15,7 +15,7 @@ domain has no usable model is simply not registered.
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -57,7 +57,6 @@ class Rule:
     default_offsets: tuple[str, ...]
     source: Callable[..., Iterable[Deadline]]
     description: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 _registry: dict[str, Rule] = {}
