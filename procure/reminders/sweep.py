@@ -59,6 +59,7 @@ class SweepStats:
     emails_sent: int = 0
     emails_failed: int = 0
     created_ids: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
 # -- rule configuration -----------------------------------------------------------------------
@@ -154,6 +155,8 @@ def run_sweep(*, holder: str | None = None, send: bool = True,
         log.exception("reminders: sweep failed")
         run.error = f"{type(exc).__name__}: {exc}"[:2000]
     finally:
+        if stats.errors:
+            run.error = "; ".join(filter(None, [run.error, *stats.errors]))[:2000]
         run.created, run.late = stats.created, stats.late
         run.emails_sent, run.emails_failed = stats.emails_sent, stats.emails_failed
         run.duration_ms = round((perf_counter() - t0) * 1000)
@@ -175,40 +178,53 @@ def create_due_reminders(now: datetime, stats: SweepStats | None = None) -> Swee
     preferences = Preferences()
     for rule in all_rules():
         for offset in sorted(config.all_offsets(rule)):
-            start, end = due_window(offset, horizon, now + timedelta(microseconds=1))
-            rows = []
-            deadlines = []
-            for deadline in rule.source(start, end):
-                if offset not in config.offsets(rule, deadline.region_id):
-                    continue
-                moment = remind_moment(deadline.due_at, offset)
-                if horizon <= moment <= now:
-                    deadlines.append((deadline, moment))
-            if not deadlines:
-                continue
-            recipients.load(uid for d, _m in deadlines for uid in d.recipients)
-            existing = _existing_keys(rule.key, offset, horizon, now)
-            for deadline, moment in deadlines:
-                for user in recipients.allowed(deadline):
-                    key = (deadline.subject_type, deadline.subject_id,
-                           deadline.due_at.astimezone(moment.tzinfo), user.id)
-                    if key in existing:
-                        continue
-                    existing.add(key)
-                    rows.append({
-                        "rule_key": rule.key, "offset": offset,
-                        "subject_type": deadline.subject_type,
-                        "subject_id": deadline.subject_id, "due_at": deadline.due_at,
-                        "remind_at": moment, "recipient_id": user.id,
-                        "region_id": deadline.region_id, "title": deadline.title[:300],
-                        "url": deadline.url[:300], "created_at": now,
-                        "late": now - moment > late_after,
-                        "_description": deadline.description,
-                    })
-            if rows:
-                _insert_and_dispatch(rows, recipients, preferences, stats)
-                db.session.commit()
+            try:
+                _sweep_rule_offset(rule, offset, now, horizon, late_after, config, recipients,
+                                   preferences, stats)
+            except Exception as exc:
+                # One broken source (say, another domain's model changed) must not stop the
+                # reminders of every other rule: roll back this rule, report, carry on.
+                db.session.rollback()
+                log.exception("reminders: rule %s (%s) failed", rule.key, offset)
+                stats.errors.append(f"{rule.key} ({offset}): {type(exc).__name__}: {exc}")
     return stats
+
+
+def _sweep_rule_offset(rule, offset, now, horizon, late_after, config, recipients,
+                       preferences, stats) -> None:
+    start, end = due_window(offset, horizon, now + timedelta(microseconds=1))
+    rows = []
+    deadlines = []
+    for deadline in rule.source(start, end):
+        if offset not in config.offsets(rule, deadline.region_id):
+            continue
+        moment = remind_moment(deadline.due_at, offset)
+        if horizon <= moment <= now:
+            deadlines.append((deadline, moment))
+    if not deadlines:
+        return
+    recipients.load(uid for d, _m in deadlines for uid in d.recipients)
+    existing = _existing_keys(rule.key, offset, horizon, now)
+    for deadline, moment in deadlines:
+        for user in recipients.allowed(deadline):
+            key = (deadline.subject_type, deadline.subject_id,
+                   deadline.due_at.astimezone(moment.tzinfo), user.id)
+            if key in existing:
+                continue
+            existing.add(key)
+            rows.append({
+                "rule_key": rule.key, "offset": offset,
+                "subject_type": deadline.subject_type,
+                "subject_id": deadline.subject_id, "due_at": deadline.due_at,
+                "remind_at": moment, "recipient_id": user.id,
+                "region_id": deadline.region_id, "title": deadline.title[:300],
+                "url": deadline.url[:300], "created_at": now,
+                "late": now - moment > late_after,
+                "_description": deadline.description,
+            })
+    if rows:
+        _insert_and_dispatch(rows, recipients, preferences, stats)
+        db.session.commit()
 
 
 def _existing_keys(rule_key: str, offset: str, horizon: datetime, now: datetime) -> set:

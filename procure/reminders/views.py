@@ -202,7 +202,7 @@ def admin_sweep():
     if run is None:
         flash(_("Er loopt al een sweep in een ander proces; probeer het zo opnieuw."), "error")
     elif run.error:
-        flash(_("De sweep is mislukt: %(error)s", error=run.error), "error")
+        flash(_("De sweep is (deels) mislukt: %(error)s", error=run.error), "error")
     else:
         flash(_("Sweep uitgevoerd: %(n)d nieuwe herinneringen, %(s)d e-mails verstuurd, "
                 "%(f)d mislukte pogingen.", n=run.created, s=run.emails_sent,

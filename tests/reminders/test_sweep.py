@@ -202,3 +202,22 @@ def test_inactive_users_get_nothing(app):
         run_sweep(send=False)
     assert set(db.session.execute(select(Reminder.recipient_id)).scalars()) == {
         people["e10_proc"].id}
+
+
+def test_a_broken_source_does_not_stop_the_other_rules(app):
+    from procure.reminders.rules import register, unregister
+
+    people = staff()
+
+    def broken(start, end, user=None):
+        raise RuntimeError("kolom bestaat niet meer")
+
+    register("test_broken", "Kapotte regel", "0")(broken)
+    try:
+        with time_machine.travel(local(2026, 11, 1, 12, 5), tick=False):
+            run = run_sweep(send=False)
+    finally:
+        unregister("test_broken")
+    assert "test_broken (0): RuntimeError: kolom bestaat niet meer" in run.error
+    assert set(db.session.execute(select(Reminder.recipient_id)).scalars()) == {
+        people["wbo_proc"].id, people["e10_proc"].id}
