@@ -842,6 +842,8 @@ def record_meeting(*, region_id: int, provider_id: int, held_on: date, attendees
     """actions: [{"description", "owner", "due_on"}]."""
     attendees = _require_text(attendees, "attendees", _l("Wie waren er bij?"))
     topics = _require_text(topics, "topics", _l("Welke onderwerpen zijn besproken?"))
+    if minutes_file is not None and minutes_file.id is None:
+        db.session.flush()
     meeting = ManagementMeeting(region_id=region_id, provider_id=provider_id, held_on=held_on,
                                 attendees=attendees, topics=topics,
                                 minutes_file_id=minutes_file.id if minutes_file else None)

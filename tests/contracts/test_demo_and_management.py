@@ -126,3 +126,50 @@ def test_cli_lapses_options_and_imports_realisation(app, tmp_path):
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["contracts", "utilisation", e.reference])
     assert "2026: 197.00 van 100000.00" in result.output
+
+
+def test_meeting_with_minutes_upload_and_action_through_the_page(client):
+    import io
+
+    provider = f.provider("horizon")
+    lumpsum_contract(provider=provider)
+    f.login(client, f.user("contract_manager"))
+    data = {"action": "meeting", "m-held_on": "2026-09-17", "m-attendees": "CM, bestuurder",
+            "m-topics": "Productie en financiën",
+            "m-minutes": (io.BytesIO(b"not a pdf"), "verslag.pdf"),
+            "m-action_description": "Wachtlijst aanleveren", "m-action_owner": "Horizon",
+            "m-action_due_on": "2026-10-31", "m-next_meeting_on": "2026-12-10"}
+    response = f.post(client, f"/contracten/beheer/{provider.id}", data,
+                      content_type="multipart/form-data")
+    assert response.status_code == 422  # not really a PDF: refused, nothing stored
+    assert db.session.execute(select(func.count(ManagementMeeting.id))).scalar_one() == 0
+    data["m-minutes"] = (io.BytesIO(b"%PDF-1.4 verslag"), "verslag.pdf")
+    response = f.post(client, f"/contracten/beheer/{provider.id}", data,
+                      content_type="multipart/form-data")
+    assert response.status_code == 302
+    meeting = db.session.execute(select(ManagementMeeting)).scalar_one()
+    assert meeting.minutes_file_id and meeting.actions[0].owner == "Horizon"
+    minutes = client.get(f"/contracten/beheer/verslag/{meeting.id}")
+    assert minutes.status_code == 200 and minutes.data.startswith(b"%PDF")
+    page = client.get(f"/contracten/beheer/{provider.id}").get_data(as_text=True)
+    assert "Wachtlijst aanleveren" in page and "10-12-2026" in page
+    f.post(client, "/uitloggen")
+    f.login(client, f.user("contract_manager", "e10", email="cm.e10@example.org"))
+    assert client.get(f"/contracten/beheer/verslag/{meeting.id}").status_code == 404
+
+
+def test_output_contract_books_realisation_like_effort(app):
+    from tests.contracts.helpers import product
+
+    region = f.region("wbo")
+    p = product(region, code="54D01", name="Dyslexiezorg: diagnostiek", unit="stuks",
+                prices={2026: "1250.00"}, variant="output")
+    c = ops.create_concept_contract(region=region, provider_id=f.provider("kinderkracht").id,
+                                    origin="lot_award", variant="output",
+                                    start_date=date(2026, 1, 1), end_date=date(2026, 12, 31))
+    ops.add_contract_product(c, product_id=p.id)
+    ops.set_year_budget(c, year=2026, budget="10000.00")
+    ops.activate_contract(c)
+    rec, _ = ops.record_realisation(c, product="54D01", period="2026-04", units="7")
+    assert rec.amount == Decimal("8750.00")
+    assert ops.utilisation(db.session.get(Contract, c.id))[0]["level"] == "warn"
