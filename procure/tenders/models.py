@@ -140,6 +140,12 @@ class Tender(db.Model):
     def status_label(self) -> str:
         from procure.tenders.states import TENDER_STATES
 
+        if self.procedure == "open_house":
+            try:
+                from procure.tenders.open_house.states import OPEN_HOUSE
+            except ImportError:  # the open-house package is built in parallel
+                return self.status
+            return OPEN_HOUSE.label(self.status)
         return TENDER_STATES.label(self.status)
 
     @property

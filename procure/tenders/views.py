@@ -136,7 +136,8 @@ def index():
     task_area = request.args.get("task_area", "")
     procedure = request.args.get("procedure", "")
     q = request.args.get("q", "").strip()
-    if status in TENDER_STATES.transitions:
+    statuses = {**TENDER_STATES.labels, "closed": _l("Gesloten (open house)")}
+    if status in statuses:
         stmt = stmt.where(Tender.status == status)
     if procedure in PROCEDURE_LABELS:
         stmt = stmt.where(Tender.procedure == procedure)
@@ -159,7 +160,7 @@ def index():
     return render_template(
         "tenders/index.html", page=page, sort=sort, direction=direction, status=status,
         region=region, task_area=task_area, procedure=procedure, q=q,
-        statuses=TENDER_STATES.labels, regions=list(regions), areas=areas,
+        statuses=statuses, regions=list(regions), areas=areas,
         procedures=PROCEDURE_LABELS, detail_url=_detail_url)
 
 
