@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from procure.api import bp, openapi
 from procure.api.views import api_page_args, page_response
-from procure.auth.permissions import get_scoped_or_404
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER
 from procure.contracts import operations as ops
 from procure.contracts import queries as q
@@ -64,7 +63,7 @@ def contracts_list():
 
 @bp.get("/contracts/<reference>")
 def contract_get(reference):
-    contract = get_scoped_or_404(Contract, reference, column=Contract.reference)
+    contract = q.get_visible_or_404(reference, column=Contract.reference)
     return jsonify(serialize_contract(contract, detail=True))
 
 
@@ -80,7 +79,7 @@ def _serialize_realisation(r, contract) -> dict:
 def realisation_create(reference):
     if current_user.role not in (ADMIN, CONTRACT_MANAGER):
         raise NotAllowed(_l("Alleen contractmanagers leggen realisatie vast."))
-    contract = get_scoped_or_404(Contract, reference, column=Contract.reference)
+    contract = q.get_visible_or_404(reference, column=Contract.reference)
     if contract.region_id != current_user.region_id:
         abort(404)
     body = request.get_json(silent=True)

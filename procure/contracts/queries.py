@@ -5,10 +5,13 @@ import io
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from flask import abort
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import scoped
+from procure.auth.roles import PROCUREMENT, SUPERVISOR
 from procure.catalogue.models import MaatwerkCode, TaskArea
 from procure.contracts.models import Contract, ContractYear, Realisation, cents, euros
 from procure.core.listing import like_pattern
@@ -17,6 +20,26 @@ from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 
 LIVE = ("active", "extended")
+# Custom contracts (maatwerk) are for the municipality that made them and the region's
+# contract managers (SPEC section 2): other region staff do not see them here.
+CUSTOM_HIDDEN_FOR = (PROCUREMENT, SUPERVISOR)
+
+
+def visible(stmt, user=None):
+    """scoped() for contracts plus the custom-contract rule."""
+    user = user or current_user
+    stmt = scoped(stmt, Contract, user)
+    if user.is_authenticated and user.role in CUSTOM_HIDDEN_FOR:
+        stmt = stmt.where(Contract.origin != "custom")
+    return stmt
+
+
+def get_visible_or_404(ident, *, column=None, user=None) -> Contract:
+    key = column if column is not None else Contract.id
+    contract = db.session.execute(visible(select(Contract).where(key == ident), user)).scalar()
+    if contract is None:
+        abort(404)
+    return contract
 SORTS = {"reference": Contract.reference, "end": Contract.end_date,
          "start": Contract.start_date, "value": Contract.contract_value,
          "status": Contract.status}
@@ -36,7 +59,7 @@ def contract_filters(args) -> dict:
 
 
 def contracts_stmt(filters: dict, user=None, today: date | None = None):
-    stmt = scoped(select(Contract), Contract, user).options(
+    stmt = visible(select(Contract), user).options(
         joinedload(Contract.provider), joinedload(Contract.task_area),
         joinedload(Contract.municipality), joinedload(Contract.region))
     if filters.get("q"):
@@ -55,13 +78,13 @@ def contracts_stmt(filters: dict, user=None, today: date | None = None):
 
 def filter_choices(user=None):
     """Providers and task areas that occur in the user's contracts (two queries)."""
-    visible = scoped(select(Contract.provider_id), Contract, user).distinct().subquery()
+    seen = visible(select(Contract.provider_id), user).distinct().subquery()
     providers = db.session.execute(select(Provider.id, Provider.name)
-                                   .where(Provider.id.in_(select(visible)))
+                                   .where(Provider.id.in_(select(seen)))
                                    .order_by(Provider.name)).all()
     areas = db.session.execute(select(TaskArea.id, TaskArea.name)
                                .where(TaskArea.id.in_(
-                                   scoped(select(Contract.task_area_id), Contract, user)
+                                   visible(select(Contract.task_area_id), user)
                                    .distinct())).order_by(TaskArea.name)).all()
     return providers, areas
 
@@ -73,7 +96,7 @@ def with_years(stmt):
 def portfolio(user=None, today: date | None = None) -> dict:
     """Bounded: one grouped sum, one count + list for ending, one for ceilings."""
     today = today or today_local()
-    base = scoped(select(Contract), Contract, user).subquery()
+    base = visible(select(Contract), user).subquery()
     totals = db.session.execute(
         select(TaskArea.name, base.c.variant, func.count(base.c.id),
                func.sum(cents(base.c.contract_value)))
@@ -83,12 +106,12 @@ def portfolio(user=None, today: date | None = None) -> dict:
     totals = [{"task_area": r[0], "variant": r[1], "count": r[2], "value": euros(r[3])}
               for r in totals]
     ending = db.session.execute(
-        scoped(select(Contract), Contract, user).options(joinedload(Contract.provider))
+        visible(select(Contract), user).options(joinedload(Contract.provider))
         .where(Contract.status.in_(LIVE), Contract.end_date >= today,
                Contract.end_date <= today + relativedelta(months=12))
         .order_by(Contract.end_date).limit(50)).scalars().all()
     ending_count = db.session.execute(
-        scoped(select(func.count(Contract.id)), Contract, user)
+        visible(select(func.count(Contract.id)), user)
         .where(Contract.status.in_(LIVE), Contract.end_date >= today,
                Contract.end_date <= today + relativedelta(months=12))).scalar_one()
     ceilings = db.session.execute(
@@ -101,7 +124,7 @@ def portfolio(user=None, today: date | None = None) -> dict:
 
 
 def ceilings_stmt(user, year: int):
-    return (scoped(select(Contract, ContractYear), Contract, user)
+    return (visible(select(Contract, ContractYear), user)
             .join(ContractYear, ContractYear.contract_id == Contract.id)
             .options(joinedload(Contract.provider))
             .where(Contract.variant != "task", Contract.status.in_(LIVE),
@@ -112,7 +135,7 @@ def ceilings_stmt(user, year: int):
 
 def count_ceilings(user, year: int) -> int:
     return db.session.execute(
-        scoped(select(func.count(ContractYear.id)), Contract, user)
+        visible(select(func.count(ContractYear.id)), user)
         .select_from(Contract).join(ContractYear, ContractYear.contract_id == Contract.id)
         .where(Contract.variant != "task", Contract.status.in_(LIVE),
                ContractYear.year == year, cents(ContractYear.value) > 0,
@@ -122,7 +145,7 @@ def count_ceilings(user, year: int) -> int:
 
 def custom_totals(user) -> dict:
     """Region view of custom contracts: totals per municipality, per code, per provider."""
-    base = scoped(select(Contract), Contract, user).where(Contract.origin == "custom") \
+    base = visible(select(Contract), user).where(Contract.origin == "custom") \
         .subquery()
 
     def grouped(label_col, join_model, join_on):

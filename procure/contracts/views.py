@@ -150,9 +150,9 @@ def realisation_export_all():
     from procure.contracts.models import Realisation
 
     year = request.args.get("year", type=int)
-    stmt = (scoped(select(Contract.reference, Realisation.period, Product.code,
-                          Realisation.units, Realisation.unit_price, Realisation.amount,
-                          Realisation.override, Realisation.source), Contract)
+    stmt = (q.visible(select(Contract.reference, Realisation.period, Product.code,
+                             Realisation.units, Realisation.unit_price, Realisation.amount,
+                             Realisation.override, Realisation.source))
             .select_from(Realisation).join(Contract, Contract.id == Realisation.contract_id)
             .join(ContractedProduct, ContractedProduct.id == Realisation.contract_product_id)
             .join(Product, Product.id == ContractedProduct.product_id)
@@ -194,7 +194,7 @@ def portfolio():
 # -- one contract ---------------------------------------------------------------------------
 
 def _contract_or_404(contract_id) -> Contract:
-    return get_scoped_or_404(Contract, contract_id)
+    return q.get_visible_or_404(contract_id)
 
 
 @bp.get("/<int:contract_id>")
@@ -506,7 +506,7 @@ def realisation_xlsx(contract_id):
 def custom_index():
     if current_user.role not in (*REGION_STAFF, MUNICIPALITY):
         abort(403)
-    stmt = scoped(select(Contract), Contract).where(Contract.origin == "custom").options(
+    stmt = q.visible(select(Contract)).where(Contract.origin == "custom").options(
         joinedload(Contract.provider), joinedload(Contract.municipality),
         joinedload(Contract.maatwerk_code)).order_by(Contract.start_date.desc(), Contract.id)
     page = paginate(stmt, *page_args())
@@ -646,7 +646,7 @@ def _render_management(provider, level, level_form, meeting_form, assessment_for
         .where(FinancialAssessment.provider_id == provider.id)
         .order_by(FinancialAssessment.year.desc())).scalars().all()
     contracts = db.session.execute(
-        scoped(select(Contract), Contract).where(Contract.provider_id == provider.id)
+        q.visible(select(Contract)).where(Contract.provider_id == provider.id)
         .order_by(Contract.reference)).scalars().all()
     return render_template("contracts/management_provider.html", provider=provider,
                            level=level, level_form=level_form, meeting_form=meeting_form,
@@ -672,7 +672,7 @@ def _contract_cards(user):
     today = today_local()
     ceilings = q.count_ceilings(user, today.year)
     ending = db.session.execute(
-        scoped(select(db.func.count(Contract.id)), Contract, user)
+        q.visible(select(db.func.count(Contract.id)), user)
         .where(Contract.status.in_(ops.LIVE), Contract.end_date >= today,
                Contract.end_date <= today + relativedelta(months=12))).scalar_one()
     return [

@@ -290,3 +290,18 @@ def test_region_wide_realisation_export_is_scoped_and_exact(client):
     f.post(client, "/uitloggen")
     f.login(client, f.user("municipality", email="m@example.org"))
     assert client.get("/contracten/realisatie.csv").status_code == 403
+
+
+def test_custom_contracts_hidden_from_procurement_and_supervisors_but_not_managers(client):
+    _region, _code, _p, _breda, _o, contract = _custom_setup()
+    for role in ("procurement", "supervisor"):
+        user = f.user(role, email=f"{role}@example.org")
+        f.login(client, user)
+        assert client.get(f"/contracten/{contract.id}").status_code == 404, role
+        assert contract.reference not in client.get("/contracten/export.csv").get_data(
+            as_text=True)
+        assert client.get(f"/api/v1/contracts/{contract.reference}",
+                          headers=f.bearer(f.api_token(user))).status_code == 404
+        f.post(client, "/uitloggen")
+    f.login(client, f.user("contract_manager"))
+    assert client.get(f"/contracten/{contract.id}").status_code == 200
