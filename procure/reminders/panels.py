@@ -29,7 +29,10 @@ def bell(_obj, user):
     return Markup(
         '<link rel="stylesheet" href="{css}">'
         '<a class="bell{cls}" href="{href}" title="{label}" aria-label="{label}">'
-        '<span class="bell-icon" aria-hidden="true">&#128276;</span>{badge}</a>'
+        '<svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">'
+        '<path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11'
+        'a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/></svg>'
+        '{badge}</a>'
     ).format(css=url_for("static", filename="css/reminders.css"),
              cls=" has-unread" if count else "", href=url_for("reminders.index"),
              label=label, badge=badge)
