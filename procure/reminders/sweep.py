@@ -161,9 +161,16 @@ def run_sweep(*, holder: str | None = None, send: bool = True,
         run.emails_sent, run.emails_failed = stats.emails_sent, stats.emails_failed
         run.duration_ms = round((perf_counter() - t0) * 1000)
         run.finished_at = started + timedelta(milliseconds=run.duration_ms)
-        db.session.add(run)
-        lease.release(LEASE_NAME, holder, commit=False)
-        db.session.commit()
+        try:
+            db.session.add(run)
+            lease.release(LEASE_NAME, holder, commit=False)
+            db.session.commit()
+        except Exception:
+            # never keep the lease because the run record could not be written
+            db.session.rollback()
+            log.exception("reminders: could not record the sweep run")
+            lease.release(LEASE_NAME, holder)
+            raise
     return run
 
 
