@@ -63,7 +63,7 @@ def contracts_list():
 
 @bp.get("/contracts/<reference>")
 def contract_get(reference):
-    contract = q.get_visible_or_404(reference, column=Contract.reference)
+    contract = q.get_visible_or_404(reference, column=Contract.reference, full=True)
     return jsonify(serialize_contract(contract, detail=True))
 
 

@@ -34,9 +34,23 @@ def visible(stmt, user=None):
     return stmt
 
 
-def get_visible_or_404(ident, *, column=None, user=None) -> Contract:
+def full_contract_options():
+    """Everything the contract page and the API detail show, in a fixed number of queries."""
+    from procure.contracts.models import ContractedProduct
+
+    return (selectinload(Contract.years), selectinload(Contract.options),
+            selectinload(Contract.products).joinedload(ContractedProduct.product),
+            selectinload(Contract.products).selectinload(ContractedProduct.prices),
+            joinedload(Contract.provider), joinedload(Contract.region),
+            joinedload(Contract.task_area), joinedload(Contract.municipality))
+
+
+def get_visible_or_404(ident, *, column=None, user=None, full: bool = False) -> Contract:
     key = column if column is not None else Contract.id
-    contract = db.session.execute(visible(select(Contract).where(key == ident), user)).scalar()
+    stmt = visible(select(Contract).where(key == ident), user)
+    if full:
+        stmt = stmt.options(*full_contract_options())
+    contract = db.session.execute(stmt).unique().scalar()
     if contract is None:
         abort(404)
     return contract

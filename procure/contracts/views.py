@@ -200,11 +200,11 @@ def _contract_or_404(contract_id) -> Contract:
 @bp.get("/<int:contract_id>")
 @login_required
 def detail(contract_id):
-    contract = _contract_or_404(contract_id)
+    contract = q.get_visible_or_404(contract_id, full=True)
     today = today_local()
     if any(o.status == "open" and o.decision_deadline < today for o in contract.options):
         ops.lapse_overdue_options(today, contract_id=contract.id)  # lazily, on read
-        contract = _contract_or_404(contract_id)
+        contract = q.get_visible_or_404(contract_id, full=True)
     return _render_detail(contract)
 
 

@@ -305,3 +305,17 @@ def test_custom_contracts_hidden_from_procurement_and_supervisors_but_not_manage
         f.post(client, "/uitloggen")
     f.login(client, f.user("contract_manager"))
     assert client.get(f"/contracten/{contract.id}").status_code == 200
+
+
+def test_contract_page_queries_do_not_grow_with_products(client, count_queries):
+    region = f.region("wbo")
+    c = effort_contract()
+    f.login(client, f.user("contract_manager"))
+    with count_queries() as one:
+        assert client.get(f"/contracten/{c.id}").status_code == 200
+    for i in range(8):
+        p = product(region, code=f"45B{i:02d}", name=f"Product {i}")
+        ops.add_contract_product(db.session.get(Contract, c.id), product_id=p.id)
+    with count_queries() as nine:
+        assert client.get(f"/contracten/{c.id}").status_code == 200
+    assert len(nine) == len(one)
