@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from procure.audit import record
@@ -132,6 +133,15 @@ def _decimal(value, field: str) -> Decimal:
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ValidationFailed(_l("Vul een getal in."), field=field) from None
+
+
+def _flush_unique(message) -> None:
+    """Flush; a unique-constraint race (two submissions at once) becomes a Conflict, and
+    the operation's unit of work rolls everything back."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict(message) from None
 
 
 def next_reference(region_code: str, year: int) -> str:
@@ -391,7 +401,7 @@ def register(tender: Tender, *, actor, lot_ids: list[int], document=None,
         submitted_at=_now(), submitted_by_id=actor.id, document=stored, lots=lots,
         no_exclusion_grounds=True, suitability_answer=suitability_answer.strip())
     db.session.add(registration)
-    db.session.flush()
+    _flush_unique(_l("U heeft zich al aangemeld voor deze aanbesteding."))
     record("tender.registered", registration, actor=actor,
            new={"tender": tender.reference, "lots": [lot.number for lot in lots]})
     return registration
@@ -590,7 +600,8 @@ def submit_bid(tender: Tender, *, actor, lot_id: int, plan=None, price=None,
                   provider_id=actor.provider_id, plan=stored, price=price,
                   accepts_agreements=bool(accepts_agreements), submitted_at=_now())
         db.session.add(bid)
-        db.session.flush()
+        _flush_unique(_l("Er is tegelijk al een inschrijving op dit perceel ontvangen; "
+                         "vervang die desgewenst."))
         record("tender.bid_submitted", bid, actor=actor, new={"lot_id": lot_id, "version": 1})
     else:
         bid.plan = stored

@@ -260,3 +260,25 @@ def test_lot_with_two_partners_is_awarded_to_the_best_two(app):
     assert [(a.provider_id, a.rank, str(a.total)) for a in awards] == [
         (users["kinderkracht"].provider_id, 1, "88.00"), (users["brug"].provider_id, 2, "86.00")]
     assert all(a.contract_id for a in awards)
+
+
+def test_simultaneous_duplicate_registration_is_a_conflict_not_a_crash(app, monkeypatch):
+    """Two submissions racing past the existence check hit the unique constraint."""
+    tender = _published()
+    kompas = provider_user("kompas")
+    good = dict(lot_ids=lot_ids(tender, 1), no_exclusion_grounds=True, suitability_answer="ja")
+    with time_machine.travel(T0, tick=False):
+        ops.register(tender, actor=kompas, document=pdf(), **good)
+        real_execute = db.session.execute
+
+        def blind(stmt, *args, **kwargs):  # the racing request did not see the first row yet
+            result = real_execute(stmt, *args, **kwargs)
+            if "tender_registrations.id" in str(stmt) and "provider_id" in str(stmt):
+                return real_execute(select(Registration.id).where(Registration.id < 0))
+            return result
+
+        monkeypatch.setattr(db.session, "execute", blind)
+        with pytest.raises(Conflict):
+            ops.register(tender, actor=kompas, document=pdf(), **good)
+        monkeypatch.undo()
+    assert db.session.execute(select(func.count(Registration.id))).scalar_one() == 1
