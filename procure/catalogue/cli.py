@@ -1,10 +1,8 @@
 """flask --app procure pdc import|export|diff|maatwerk: the file-backed catalogue."""
 
-import functools
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from procure.core.errors import OperationError
@@ -12,17 +10,6 @@ from procure.core.errors import OperationError
 REGION_OPTION = click.option("--region", "region_code", default="wbo", show_default=True,
                              help="Korte code van de regio (wbo, e10, svj).")
 
-
-def _in_request_context(fn):
-    """Dutch (lazily translated) error messages pick the locale from the request; give
-    the command an empty one so messages render outside a web request too."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with current_app.test_request_context():
-            return fn(*args, **kwargs)
-
-    return wrapper
 
 
 @click.group("pdc")
@@ -55,7 +42,6 @@ def _print_errors(errors) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @REGION_OPTION
 @with_appcontext
-@_in_request_context
 def import_command(directory, region_code):
     """Import DIRECTORY into the region, all or nothing."""
     from procure.catalogue.pdcfiles import ImportRefused, import_directory
@@ -75,7 +61,6 @@ def import_command(directory, region_code):
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @REGION_OPTION
 @with_appcontext
-@_in_request_context
 def diff_command(directory, region_code):
     """Dry run: show what an import of DIRECTORY would change (writes nothing)."""
     from procure.catalogue.pdcfiles import diff_directory
@@ -95,7 +80,6 @@ def diff_command(directory, region_code):
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @REGION_OPTION
 @with_appcontext
-@_in_request_context
 def export_command(directory, region_code):
     """Write the region's catalogue to DIRECTORY (one YAML file per card)."""
     from procure.catalogue.pdcfiles import export_directory
@@ -110,7 +94,6 @@ def export_command(directory, region_code):
 @cli.command("maatwerk")
 @REGION_OPTION
 @with_appcontext
-@_in_request_context
 def maatwerk_command(region_code):
     """Derive the uniform custom-care codes (MW + product code) from the fixed cards."""
     from procure.catalogue.operations import derive_maatwerk_codes

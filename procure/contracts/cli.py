@@ -1,24 +1,11 @@
 """flask --app procure contracts lapse-options|import-realisation|utilisation."""
 
-import functools
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from procure.core.errors import OperationError
-
-
-def _in_request_context(fn):
-    """Lazily translated Dutch messages pick the locale from a request: give them one."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with current_app.test_request_context():
-            return fn(*args, **kwargs)
-
-    return wrapper
 
 
 @click.group("contracts")
@@ -30,7 +17,6 @@ def cli():
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Peildatum (standaard vandaag, Europe/Amsterdam).")
 @with_appcontext
-@_in_request_context
 def lapse_options(today):
     """Laat verlengingsopties waarvan de beslisdatum verstreken is vervallen."""
     from procure.contracts.operations import lapse_overdue_options
@@ -55,7 +41,6 @@ def _contract(reference):
 @click.argument("reference")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
-@_in_request_context
 def import_realisation(reference, path):
     """Importeer realisatie (periode;productcode;eenheden) voor contract REFERENCE."""
     from procure.contracts.operations import import_realisation_csv
