@@ -82,7 +82,21 @@ def _empty_all_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            # TRUNCATE costs per table, so find the few tables a test wrote to first.
+            probe = " UNION ALL ".join(
+                f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables)
+            used = [row[0] for row in conn.exec_driver_sql(probe)]
+            # DELETE (with foreign-key triggers off) is much cheaper than TRUNCATE on
+            # small tables; the id sequences restart as TRUNCATE ... RESTART IDENTITY would.
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            for name in used:
+                conn.exec_driver_sql(f'DELETE FROM "{name}"')
+            sequences = conn.execute(text(
+                "SELECT s.relname FROM pg_class s JOIN pg_depend d ON d.objid = s.oid "
+                "JOIN pg_class t ON d.refobjid = t.oid "
+                "WHERE s.relkind = 'S' AND t.relname = ANY(:names)"), {"names": used})
+            for (sequence,) in sequences.all():
+                conn.exec_driver_sql(f'ALTER SEQUENCE "{sequence}" RESTART')
         else:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             for name in tables:
