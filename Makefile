@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Two workers by default: each gets its own database (see tests/conftest.py).
+PYTEST_ARGS ?= -n 2
 FLASK := $(BIN)/flask --app procure
 
 .PHONY: run test test-sqlite test-postgres install install-test translations lint migrate-check clean
