@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from procure.audit import record
 from procure.auth.models import ApiToken, LoginAttempt, User
 from procure.auth.roles import MUNICIPALITY, PROVIDER, REGION_STAFF, ROLES
-from procure.core.errors import Conflict, NotFound, ValidationFailed
+from procure.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import utcnow
 from procure.extensions import db
@@ -50,6 +50,28 @@ def _check_affiliation(role, region_id, municipality_id, provider_id) -> None:
         raise ValidationFailed(_l("Kies de regio van deze gebruiker."), field="region_id")
 
 
+def _is_global_admin(actor) -> bool:
+    return actor.role == "admin" and actor.region_id is None
+
+
+def _check_authority(actor, *, target: User | None = None, role: str | None = None) -> None:
+    """A region's admin manages the accounts of that region only.
+
+    Provider accounts and region-less admins work across regions, so only a global admin
+    (an admin without a region) may create, re-role or reset them; otherwise a region admin
+    could take over a provider account and read its bids elsewhere. `actor` None means a
+    trusted caller (CLI, demo).
+    """
+    if actor is None or _is_global_admin(actor):
+        return
+    cross_region = role == PROVIDER or (target is not None and target.region_id is None)
+    if cross_region:
+        raise NotAllowed(_l("Aanbiederaccounts en landelijke beheerders worden alleen door "
+                            "een landelijk beheerder beheerd."))
+    if target is not None and target.region_id != actor.region_id:
+        raise NotAllowed(_l("Deze gebruiker hoort niet bij uw regio."))
+
+
 def _snapshot(user: User) -> dict:
     return {"email": user.email, "name": user.name, "role": user.role,
             "region_id": user.region_id, "municipality_id": user.municipality_id,
@@ -68,6 +90,9 @@ def create_user(*, email, name, role, password, region_id=None, municipality_id=
 
         region_id = db.session.get(Municipality, municipality_id).region_id
     _check_affiliation(role, region_id, municipality_id, provider_id)
+    _check_authority(actor, role=role)
+    if actor is not None and not _is_global_admin(actor) and role != PROVIDER:
+        region_id = actor.region_id
     if db.session.execute(select(User.id).where(User.email == email)).first():
         raise Conflict(_l("Er bestaat al een gebruiker met dit e-mailadres."), field="email")
     user = User(email=email, name=name.strip(), role=role, region_id=region_id,
@@ -83,6 +108,7 @@ def create_user(*, email, name, role, password, region_id=None, municipality_id=
 def change_role(user: User, role: str, *, municipality_id=None, provider_id=None,
                 actor=None) -> User:
     _check_affiliation(role, user.region_id, municipality_id, provider_id)
+    _check_authority(actor, target=user, role=role)
     old = _snapshot(user)
     user.role, user.municipality_id, user.provider_id = role, municipality_id, provider_id
     if role == PROVIDER:
@@ -95,6 +121,7 @@ def change_role(user: User, role: str, *, municipality_id=None, provider_id=None
 def set_active(user: User, active: bool, *, actor=None) -> User:
     if actor is not None and actor.id == user.id and not active:
         raise ValidationFailed(_l("U kunt uw eigen account niet deactiveren."))
+    _check_authority(actor, target=user)
     if user.active == active:
         return user
     user.active = active
@@ -106,6 +133,7 @@ def set_active(user: User, active: bool, *, actor=None) -> User:
 
 @operation
 def reset_password(user: User, password: str, *, actor=None) -> User:
+    _check_authority(actor, target=user)
     _check_password_strength(password)
     user.set_password(password)
     user.session_version += 1

@@ -146,6 +146,7 @@ def user_create():
                 region_id=None if form.role.data == "provider" else current_user.region_id,
                 municipality_id=form.municipality_id.data or None,
                 provider_id=form.provider_id.data or None,
+                actor=current_user,
             )
         except OperationError as exc:
             flash(str(exc.message), "error")
@@ -175,14 +176,15 @@ def user_edit(user_id):
         try:
             ops.change_role(user, role_form.role.data,
                             municipality_id=role_form.municipality_id.data or None,
-                            provider_id=role_form.provider_id.data or None)
+                            provider_id=role_form.provider_id.data or None,
+                            actor=current_user)
             flash(_("Rol gewijzigd."), "success")
             return redirect(url_for("auth.user_edit", user_id=user.id))
         except OperationError as exc:
             flash(str(exc.message), "error")
     elif "pw-password" in request.form and password_form.validate_on_submit():
         try:
-            ops.reset_password(user, password_form.password.data)
+            ops.reset_password(user, password_form.password.data, actor=current_user)
             flash(_("Wachtwoord opnieuw ingesteld."), "success")
             return redirect(url_for("auth.user_edit", user_id=user.id))
         except OperationError as exc:

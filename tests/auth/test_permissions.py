@@ -115,3 +115,31 @@ def test_admin_resets_password_and_deactivates(client):
     response = f.post(client, f"/beheer/gebruikers/{admin.id}/actief", {"active": "0"})
     assert response.status_code == 302
     assert db.session.get(User, admin.id).active is True  # cannot deactivate yourself
+
+
+def test_region_admin_cannot_take_over_provider_accounts(client):
+    admin = f.user("admin", "wbo")
+    provider_user = f.user("provider", provider_code="kompas", email="p@example.org")
+    f.login(client, admin)
+    response = f.post(client, f"/beheer/gebruikers/{provider_user.id}", {
+        "pw-password": "overname-wachtwoord-1", "pw-confirm": "overname-wachtwoord-1"})
+    assert "landelijk beheerder" in response.get_data(as_text=True)
+    response = f.post(client, f"/beheer/gebruikers/{provider_user.id}", {
+        "role-role": "admin", "role-municipality_id": "0", "role-provider_id": "0"})
+    assert "landelijk beheerder" in response.get_data(as_text=True)
+    refreshed = db.session.get(User, provider_user.id)
+    assert refreshed.role == "provider" and refreshed.check_password(f.PASSWORD)
+    response = f.post(client, "/beheer/gebruikers/nieuw", {
+        "email": "nep@example.org", "name": "Nep", "role": "provider", "municipality_id": "0",
+        "provider_id": str(provider_user.provider_id), "password": "een-lang-wachtwoord"})
+    assert db.session.execute(select(User).filter_by(email="nep@example.org")).scalar() is None
+
+
+def test_role_change_keeps_the_user_in_the_admins_region(client):
+    admin = f.user("admin", "wbo")
+    target = f.user("supervisor", "wbo", email="t@example.org")
+    f.login(client, admin)
+    f.post(client, f"/beheer/gebruikers/{target.id}", {
+        "role-role": "admin", "role-municipality_id": "0", "role-provider_id": "0"})
+    refreshed = db.session.get(User, target.id)
+    assert refreshed.role == "admin" and refreshed.region_id == admin.region_id
