@@ -44,6 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     finish_config(app)
 
     from procure import extensions, security
+    from procure.core.converters import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"),

@@ -56,6 +56,15 @@ def init_app(app) -> None:
                                title=titles.get(code, _("Fout")),
                                message=messages.get(code, _("Er ging iets mis."))), code
 
+    @app.errorhandler(OverflowError)
+    def overflow_error(exc):
+        # A number from the request too large for the database: the record cannot exist.
+        db.session.rollback()
+        if _wants_json():
+            return json_error(400, _("Een getal in het verzoek is te groot."))
+        return render_template("errors/error.html", code=400, title=_("Ongeldig verzoek"),
+                               message=_("Een getal in het verzoek is te groot.")), 400
+
     @app.errorhandler(InternalServerError)
     def server_error(exc):
         db.session.rollback()

@@ -122,7 +122,9 @@ def users():
     stmt = select(User).where(users_condition())
     q = request.args.get("q", "").strip()
     if q:
-        stmt = stmt.where(User.email.ilike(like_pattern(q)) | User.name.ilike(like_pattern(q)))
+        pattern = like_pattern(q)
+        stmt = stmt.where(User.email.ilike(pattern, escape="\\")
+                          | User.name.ilike(pattern, escape="\\"))
     role = request.args.get("role", "")
     if role:
         stmt = stmt.where(User.role == role)

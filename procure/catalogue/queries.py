@@ -102,10 +102,11 @@ def product_query(filters: Filters, user, *, with_tariffs: bool = True) -> Selec
         stmt = stmt.where(Product.is_current.is_(True))
     if filters.q:
         pattern = like_pattern(filters.q)
-        stmt = stmt.where(or_(Product.code.ilike(pattern), Product.name.ilike(pattern),
-                              Product.description.ilike(pattern),
-                              Product.criteria.ilike(pattern),
-                              Product.target_group.ilike(pattern)))
+        stmt = stmt.where(or_(Product.code.ilike(pattern, escape="\\"),
+                              Product.name.ilike(pattern, escape="\\"),
+                              Product.description.ilike(pattern, escape="\\"),
+                              Product.criteria.ilike(pattern, escape="\\"),
+                              Product.target_group.ilike(pattern, escape="\\")))
     if filters.task_area:
         stmt = stmt.where(TaskArea.code == filters.task_area)
     if filters.variant:

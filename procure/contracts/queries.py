@@ -78,7 +78,8 @@ def contracts_stmt(filters: dict, user=None, today: date | None = None):
         joinedload(Contract.municipality), joinedload(Contract.region))
     if filters.get("q"):
         pattern = like_pattern(filters["q"])
-        stmt = stmt.where(Contract.reference.ilike(pattern) | Contract.title.ilike(pattern))
+        stmt = stmt.where(Contract.reference.ilike(pattern, escape="\\")
+                          | Contract.title.ilike(pattern, escape="\\"))
     for key in ("variant", "status", "origin", "provider_id", "task_area_id"):
         if filters.get(key):
             stmt = stmt.where(getattr(Contract, key) == filters[key])

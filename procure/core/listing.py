@@ -7,6 +7,8 @@ from sqlalchemy import Select, func, select
 
 from procure.extensions import db
 
+MAX_PAGE = 1_000_000  # keeps OFFSET inside the database's integer range
+
 
 @dataclass
 class Page:
@@ -39,7 +41,7 @@ def page_args(default_per_page: int | None = None, max_per_page: int | None = No
     maximum = max_per_page or cfg["API_MAX_PER_PAGE"]
     page = request.args.get("page", 1, type=int) or 1
     per_page = request.args.get("per_page", default, type=int) or default
-    return max(page, 1), min(max(per_page, 1), maximum)
+    return min(max(page, 1), MAX_PAGE), min(max(per_page, 1), maximum)
 
 
 def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True) -> Page:

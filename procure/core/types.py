@@ -7,13 +7,23 @@ from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
+# Far above any youth-care budget, and inside a signed 64-bit count of cents.
+MONEY_LIMIT = Decimal("1e13")
 
 
 def to_money(value) -> Decimal:
-    """Decimal rounded half up to whole cents; floats are refused to keep money exact."""
+    """Decimal rounded half up to whole cents; floats are refused to keep money exact, and
+    NaN, infinity or absurd amounts are refused with a Dutch message."""
     if isinstance(value, float):
         raise TypeError("Geldbedragen worden nooit als float doorgegeven.")
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    amount = Decimal(value)
+    if not amount.is_finite() or abs(amount) >= MONEY_LIMIT:
+        from flask_babel import lazy_gettext as _l
+
+        from procure.core.errors import ValidationFailed
+
+        raise ValidationFailed(_l("Ongeldig bedrag: gebruik een getal onder de 10 biljoen."))
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class Money(TypeDecorator):

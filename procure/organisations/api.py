@@ -23,7 +23,7 @@ def providers():
     stmt = scoped(select(Provider), Provider).order_by(Provider.name, Provider.id)
     q = request.args.get("q", "").strip()
     if q:
-        stmt = stmt.where(Provider.name.ilike(like_pattern(q)))
+        stmt = stmt.where(Provider.name.ilike(like_pattern(q), escape="\\"))
     return page_response(paginate(stmt, *api_page_args()), provider_json)
 
 

@@ -41,8 +41,9 @@ def providers():
     q = request.args.get("q", "").strip()
     if q:
         pattern = like_pattern(q)
-        stmt = stmt.where(Provider.name.ilike(pattern) | Provider.kvk_number.ilike(pattern)
-                          | Provider.short_code.ilike(pattern))
+        stmt = stmt.where(Provider.name.ilike(pattern, escape="\\")
+                          | Provider.kvk_number.ilike(pattern, escape="\\")
+                          | Provider.short_code.ilike(pattern, escape="\\"))
     stmt, sort, direction = apply_sort(
         stmt, {"name": Provider.name, "kvk": Provider.kvk_number}, "name")
     page = paginate(stmt, *page_args())

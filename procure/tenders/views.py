@@ -148,7 +148,8 @@ def index():
                           | Tender.task_area.has(TaskArea.code == task_area))
     if q:
         pattern = like_pattern(q)
-        stmt = stmt.where(Tender.title.ilike(pattern) | Tender.reference.ilike(pattern))
+        stmt = stmt.where(Tender.title.ilike(pattern, escape="\\")
+                          | Tender.reference.ilike(pattern, escape="\\"))
     stmt, sort, direction = apply_sort(stmt, {
         "reference": Tender.reference, "title": Tender.title, "status": Tender.status,
         "bid_deadline": Tender.bid_deadline, "created": Tender.created_at}, "created")

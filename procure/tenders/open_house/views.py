@@ -90,8 +90,8 @@ def index():
         stmt = stmt.where(Tender.status != "concept")
     q = request.args.get("q", "").strip()
     if q:
-        stmt = stmt.where(Tender.title.ilike(like_pattern(q))
-                          | Tender.reference.ilike(like_pattern(q)))
+        stmt = stmt.where(Tender.title.ilike(like_pattern(q), escape="\\")
+                          | Tender.reference.ilike(like_pattern(q), escape="\\"))
     status = request.args.get("status", "")
     if status in OPEN_HOUSE.transitions:
         stmt = stmt.where(Tender.status == status)
@@ -382,8 +382,8 @@ def applications(tender_id):
         EntryMoment, EntryMoment.id == Application.entry_moment_id)
     q = request.args.get("q", "").strip()
     if q:
-        stmt = stmt.where(Provider.name.ilike(like_pattern(q))
-                          | Application.reference.ilike(like_pattern(q)))
+        stmt = stmt.where(Provider.name.ilike(like_pattern(q), escape="\\")
+                          | Application.reference.ilike(like_pattern(q), escape="\\"))
     status = request.args.get("status", "")
     if status in APPLICATION.transitions:
         stmt = stmt.where(Application.status == status)
