@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -19,6 +17,7 @@ from procure.auth.permissions import role_required, scoped, users_condition
 from procure.auth.roles import ADMIN, ROLE_LABELS
 from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.urls import safe_next
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 
@@ -26,10 +25,7 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") \
-            and not target.startswith("//"):
-        return target
-    return url_for("main.dashboard")
+    return safe_next(target, url_for("main.dashboard"))
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])

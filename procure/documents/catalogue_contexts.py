@@ -50,8 +50,9 @@ def product_card_spec(product) -> DocumentSpec:
 def catalogue_products(region_id: int) -> list:
     from procure.catalogue.models import Product
 
+    # The published catalogue holds fixed cards only: never drafts, never expired cards.
     stmt = (select(Product).where(Product.region_id == region_id,
-                                  Product.status != "vervallen")
+                                  Product.status == "vastgesteld")
             .options(selectinload(Product.tariffs), selectinload(Product.task_area))
             .order_by(Product.code, Product.version))
     if hasattr(Product, "is_current"):

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from procure.auth.permissions import get_scoped_or_404, role_required, scoped
+from procure.auth.permissions import role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
 from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
@@ -56,9 +56,13 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def visible_documents():
     """Generated documents the current user may see: the model's scope, and no letters for
     municipalities (a letter is for the region and the provider it is addressed to)."""
+    from procure.contracts.queries import CUSTOM_HIDDEN_FOR
+
     stmt = scoped(select(GeneratedDocument), GeneratedDocument)
     if current_user.role == MUNICIPALITY:
         stmt = stmt.where(GeneratedDocument.kind.notin_(LETTER_KINDS))
+    if current_user.role in CUSTOM_HIDDEN_FOR:  # as on the contract pages
+        stmt = stmt.where(GeneratedDocument.kind != "custom_contract")
     return stmt
 
 
@@ -305,8 +309,9 @@ def custom_format():
 
 def _own_custom_contracts() -> list:
     from procure.contracts.models import Contract
+    from procure.contracts.queries import visible
 
-    stmt = scoped(select(Contract), Contract).where(Contract.origin == "custom")
+    stmt = visible(select(Contract)).where(Contract.origin == "custom")
     if current_user.role == MUNICIPALITY:
         stmt = stmt.where(Contract.municipality_id == current_user.municipality_id)
     stmt = stmt.options(selectinload(Contract.provider)).order_by(Contract.start_date.desc())
@@ -328,12 +333,13 @@ def custom_blank(output: str):
 @role_required(*FORMAT_USERS)
 def custom_contract_file(contract_id: int, output: str):
     """An existing custom contract as a pre-filled format (scope: own municipality only)."""
-    from procure.contracts.models import Contract
     from procure.documents.contexts import custom_contract_spec
 
     if output not in ("pdf", "docx"):
         abort(404)
-    contract = get_scoped_or_404(Contract, contract_id)
+    from procure.contracts.queries import get_visible_or_404
+
+    contract = get_visible_or_404(contract_id)
     if contract.origin != "custom":
         abort(404)
     own = contract.municipality_id == current_user.municipality_id

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from procure.api import bp, openapi
 from procure.api.views import api_page_args, page_response
 from procure.contracts.models import Contract
+from procure.contracts.queries import visible as visible_contracts
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
 from procure.extensions import db
@@ -66,17 +67,22 @@ def _options():
             joinedload(Signal.merged_into))
 
 
-def _resolve(model, value, *columns):
+def _resolve(model, value, *columns, base=None):
+    """The row whose id or code is `value` (None: not given, False: not found). `base` is
+    the scoped select to look in, so a hidden row reads as not found."""
     if value in (None, ""):
         return None
+    base = select(model) if base is None else base
     for column in columns:
         if column.type.python_type is int:
             if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-                row = db.session.execute(select(model).where(column == int(value))).scalar()
+                if int(value) >= 2**63:
+                    continue
+                row = db.session.execute(base.where(column == int(value))).scalar()
             else:
                 continue
         else:
-            row = db.session.execute(select(model).where(column == str(value))).scalar()
+            row = db.session.execute(base.where(column == str(value))).scalar()
         if row is not None:
             return row
     return False
@@ -99,7 +105,8 @@ def signals_create():
     provider = _resolve(Provider, payload.get("provider"), Provider.id, Provider.short_code)
     if not provider:
         errors.append({"field": "provider", "message": str(_l("Onbekende aanbieder."))})
-    contract = _resolve(Contract, payload.get("contract"), Contract.id, Contract.reference)
+    contract = _resolve(Contract, payload.get("contract"), Contract.id, Contract.reference,
+                        base=visible_contracts(select(Contract), current_user))
     if contract is False:
         errors.append({"field": "contract", "message": str(_l("Onbekend contract."))})
     municipality = _resolve(Municipality, payload.get("municipality"), Municipality.cbs_code,

@@ -74,10 +74,13 @@ class _Builder:
             self._sup = cycle(self.supervisors)
         return next(self._sup)
 
-    def contract_for(self, provider: Provider):
+    def contract_for(self, provider: Provider, logger: User):
+        """The provider's first contract that the logger may see."""
+        from procure.contracts.queries import visible
+
         return db.session.execute(
-            select(Contract.id).where(Contract.region_id == self.region.id,
-                                      Contract.provider_id == provider.id)
+            visible(select(Contract.id), logger)
+            .where(Contract.region_id == self.region.id, Contract.provider_id == provider.id)
             .order_by(Contract.id)).scalar()
 
     def log(self, received: date, provider_code: str, logger: User, *, category=None,
@@ -91,7 +94,7 @@ class _Builder:
             actor=logger, provider_id=provider.id, source=source, received_on=received,
             category=category, urgency=next(self.urgencies),
             description=DESCRIPTIONS[category],
-            contract_id=self.contract_for(provider) if with_contract else None,
+            contract_id=self.contract_for(provider, logger) if with_contract else None,
             reporter_name={"municipality": "Medewerker toegangsteam",
                            "citizen": "Ouder van een jeugdige"}.get(source),
             reporter_confidential=confidential, at=_at(received, 9))

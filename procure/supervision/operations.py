@@ -157,7 +157,12 @@ def log_signal(*, actor, provider_id, source, received_on, category, description
                        "message": _l("Kies een aanbieder uit het register.")})
     contract = None
     if contract_id:
-        contract = db.session.get(Contract, contract_id)
+        from procure.contracts.queries import visible as visible_contracts
+
+        # Through the contract scope: a municipality must not learn of another
+        # municipality's custom contract by attaching it.
+        contract = db.session.execute(visible_contracts(
+            select(Contract).where(Contract.id == contract_id), actor)).scalar()
         if (contract is None or contract.region_id != actor.region_id
                 or provider is None or contract.provider_id != provider.id):
             errors.append({"field": "contract_id",

@@ -19,6 +19,7 @@ from procure.contracts.models import Contract
 from procure.core.errors import OperationError
 from procure.core.listing import page_args
 from procure.core.timeutil import today_local
+from procure.core.urls import safe_next
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panel
@@ -121,7 +122,7 @@ def bulk_assign():
             flash(str(exc.message), "error")
         else:
             flash(_("%(n)d signalen toegewezen.", n=n), "success")
-    return redirect(request.form.get("next") or url_for("supervision.index"))
+    return redirect(safe_next(request.form.get("next"), url_for("supervision.index")))
 
 
 # -- intake -----------------------------------------------------------------------------------

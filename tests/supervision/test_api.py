@@ -88,7 +88,9 @@ def test_contract_must_belong_to_the_chosen_provider_and_region(client, w):
         response = client.post("/api/v1/signals", json=_payload(w, contract=contract.reference),
                                headers=headers)
         assert response.status_code == 422
-        assert response.get_json()["error"]["details"][0]["field"] == "contract_id"
+        # another region's contract is simply unknown; another provider's is refused
+        assert response.get_json()["error"]["details"][0]["field"] in ("contract",
+                                                                       "contract_id")
     response = client.post("/api/v1/signals", json=_payload(w, contract=own.reference),
                            headers=headers)
     assert response.status_code == 201 and response.get_json()["contract"] == own.reference
@@ -128,3 +130,32 @@ def test_openapi_document_stays_valid_with_signal_paths(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     validate(spec)
     assert {"/signals", "/signals/{signal_id}", "/signals/counts"} <= set(spec["paths"])
+
+
+def test_municipality_cannot_attach_another_municipalitys_custom_contract(client, w):
+    from procure.contracts.models import Contract
+
+    region = f.region("wbo")
+    oosterhout = f.municipality("Oosterhout")
+    custom = Contract(reference="WBO-C2026-0777", region_id=region.id, provider_id=w.kompas.id,
+                      municipality_id=oosterhout.id, origin="custom", variant="effort",
+                      start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
+                      status="active")
+    db.session.add(custom)
+    db.session.commit()
+    headers = f.bearer(f.api_token(w.breda))
+    response = client.post("/api/v1/signals", json=_payload(w, contract=custom.reference),
+                           headers=headers)
+    assert response.status_code == 422
+    assert _count() == 0
+    own = client.post("/api/v1/signals", json=_payload(w, contract=custom.reference),
+                      headers=f.bearer(f.api_token(w.oosterhout)))
+    assert own.status_code == 201, own.get_json()
+
+
+def test_bulk_assignment_does_not_redirect_off_site(client, w):
+    f.login(client, w.supervisor)
+    response = f.post(client, "/signalen/toewijzen", {"next": "https://evil.example/",
+                                                     "assignee": str(w.supervisor.id)})
+    assert response.status_code == 302
+    assert not response.headers["Location"].startswith("https://evil")
