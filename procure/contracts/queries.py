@@ -60,16 +60,17 @@ SORTS = {"reference": Contract.reference, "end": Contract.end_date,
 
 
 def contract_filters(args) -> dict:
-    def _int(name):
+    def _int(name, maximum=2**63 - 1):
         try:
-            return int(args.get(name) or 0) or None
+            value = int(args.get(name) or 0)
         except ValueError:
             return None
+        return value if 0 < value <= maximum else None
 
     return {"q": (args.get("q") or "").strip(), "variant": args.get("variant") or "",
             "status": args.get("status") or "", "origin": args.get("origin") or "",
             "provider_id": _int("provider_id"), "task_area_id": _int("task_area_id"),
-            "ending_months": _int("ending_months")}
+            "ending_months": _int("ending_months", maximum=600)}
 
 
 def contracts_stmt(filters: dict, user=None, today: date | None = None):

@@ -150,6 +150,8 @@ def realisation_export_all():
     from procure.contracts.models import Realisation
 
     year = request.args.get("year", type=int)
+    if year is not None and not 1900 <= year <= 2200:
+        abort(400)
     stmt = (q.visible(select(Contract.reference, Realisation.period, Product.code,
                              Realisation.units, Realisation.unit_price, Realisation.amount,
                              Realisation.override, Realisation.source))

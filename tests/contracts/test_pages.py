@@ -319,3 +319,10 @@ def test_contract_page_queries_do_not_grow_with_products(client, count_queries):
     with count_queries() as nine:
         assert client.get(f"/contracten/{c.id}").status_code == 200
     assert len(nine) == len(one)
+
+
+def test_absurd_filter_values_do_not_break_the_list_or_export(client):
+    f.login(client, f.user("contract_manager"))
+    assert client.get("/contracten/?ending_months=99999999999999").status_code == 200
+    assert client.get("/contracten/?provider_id=99999999999999999999").status_code == 200
+    assert client.get("/contracten/realisatie.csv?year=99999").status_code == 400
