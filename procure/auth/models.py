@@ -4,7 +4,7 @@ from datetime import datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from procure.auth.permissions import Scope
@@ -86,21 +86,20 @@ class User(UserMixin, db.Model):
         return f"{self.name} <{self.email}>"
 
 
-class ApiToken(db.Model):
-    """A personal bearer token; only its SHA-256 is stored."""
-
-    __tablename__ = "api_tokens"
+class HashedSecret:
+    """A user's secret (API token, calendar feed URL): only its SHA-256 is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
+    @declared_attr
+    def user(cls) -> Mapped[User]:
+        return relationship(User)
 
     @staticmethod
     def hash(raw: str) -> str:
@@ -109,6 +108,14 @@ class ApiToken(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class ApiToken(HashedSecret, db.Model):
+    """A personal bearer token for the API."""
+
+    __tablename__ = "api_tokens"
+
+    name: Mapped[str] = mapped_column(String(100))
 
 
 class LoginAttempt(db.Model):

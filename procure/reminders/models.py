@@ -6,13 +6,12 @@ whatever the number of sweeps or scheduler processes, the database refuses a sec
 and the notification and e-mail are created only by the transaction that inserted it.
 """
 
-import hashlib
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from procure.auth.models import User
+from procure.auth.models import HashedSecret, User
 from procure.auth.permissions import Scope
 from procure.core.types import UTCDateTime, utcnow
 from procure.extensions import db
@@ -168,25 +167,7 @@ class NotificationPreference(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class CalendarFeedToken(db.Model):
+class CalendarFeedToken(HashedSecret, db.Model):
     """A secret feed URL; only the SHA-256 of the secret is stored, revoked -> 404."""
 
     __tablename__ = "calendar_feed_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    user: Mapped[User] = relationship()
-
-    @staticmethod
-    def hash(raw: str) -> str:
-        return hashlib.sha256(raw.encode()).hexdigest()
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
