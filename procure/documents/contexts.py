@@ -123,8 +123,9 @@ def _clause_fields(contract, tender, notice_months) -> dict:
     if tender is not None:
         tender_text = f"{tender.reference} “{tender.title}”"
     else:
+        # A contract from an earlier tender that is not in the app: name the procedure.
         tender_text = "de toelatingsprocedure jeugdhulp" if contract.origin == "open_house" \
-            else "—"
+            else f"de aanbesteding {task_area.name}" if task_area else "de aanbesteding"
     return {
         "regio": region.name, "aanbieder": contract.provider.name,
         "gemeente": municipality.name if municipality else region.name,
