@@ -812,7 +812,9 @@ def _management(region_id: int, provider_id: int) -> ProviderManagement:
 
 @operation
 def set_management_level(*, region_id: int, provider_id: int, level: str, reason: str,
+                         next_meeting_on: date | None = None,
                          actor=None) -> ProviderManagement:
+    """Level and reason, and the next meeting when given, in one transaction."""
     if level not in MANAGEMENT_LEVELS:
         raise ValidationFailed(_l("Onbekend niveau van contractmanagement."), field="level")
     reason = _require_text(reason, "reason", _l("Geef de reden voor dit niveau."))
@@ -821,6 +823,9 @@ def set_management_level(*, region_id: int, provider_id: int, level: str, reason
     row.level, row.reason = level, reason
     record("contract.management_level", row, actor=actor, old=old,
            new={"level": level, "reason": reason, "provider_id": provider_id})
+    if next_meeting_on is not None:
+        set_next_meeting(region_id=region_id, provider_id=provider_id, day=next_meeting_on,
+                         actor=actor)
     return row
 
 

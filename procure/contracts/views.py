@@ -592,10 +592,8 @@ def management_provider(provider_id):
             if action == "level" and level_form.validate_on_submit():
                 ops.set_management_level(region_id=region_id, provider_id=provider_id,
                                          level=level_form.level.data,
-                                         reason=level_form.reason.data)
-                if level_form.next_meeting_on.data:
-                    ops.set_next_meeting(region_id=region_id, provider_id=provider_id,
-                                         day=level_form.next_meeting_on.data)
+                                         reason=level_form.reason.data,
+                                         next_meeting_on=level_form.next_meeting_on.data)
             elif action == "meeting" and meeting_form.validate_on_submit():
                 minutes = None
                 if meeting_form.minutes.data:
