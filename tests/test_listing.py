@@ -33,3 +33,23 @@ def test_operation_error_outside_a_request_has_a_dutch_message(app):
     with pytest.raises(ValidationFailed) as info:
         create_user(email="geen-adres", name="X", role="procurement", password="x" * 12)
     assert str(info.value.message) == "Ongeldig e-mailadres."
+
+
+def test_flash_error_shows_every_error_and_marks_the_field(app):
+    from flask import get_flashed_messages
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+
+    from procure.core.errors import ValidationFailed
+    from procure.core.views import flash_error
+
+    class Form(FlaskForm):
+        name = StringField()
+
+    with app.test_request_context(method="POST"):
+        form = Form(meta={"csrf": False})
+        exc = ValidationFailed("Controleer de invoer.", field="name",
+                               errors=[{"field": "name", "message": "Naam ontbreekt."}])
+        flash_error(exc, form)
+        assert get_flashed_messages() == ["Controleer de invoer.", "Naam ontbreekt."]
+        assert form.name.errors == ["Controleer de invoer."]

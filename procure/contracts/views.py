@@ -43,6 +43,7 @@ from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import today_local
 from procure.core.uploads import store_upload
+from procure.core.views import flash_error
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Municipality, Provider
@@ -59,12 +60,6 @@ LABELS = {"variant": forms.VARIANT_LABELS, "status": forms.STATUS_LABELS,
 @bp.app_context_processor
 def _labels():
     return {"contract_labels": LABELS}
-
-
-def _flash_error(exc: OperationError):
-    flash(str(exc.message), "error")
-    for line in exc.errors:
-        flash(line, "error")
 
 
 # -- list, exports -------------------------------------------------------------------------
@@ -135,7 +130,7 @@ def new():
                     manager_id=current_user.id if current_user.role == CONTRACT_MANAGER
                     else None)
             except OperationError as exc:
-                _flash_error(exc)
+                flash_error(exc)
                 return render_template("contracts/new.html", form=form), exc.status_code
             flash(str(_l("Contract in concept aangemaakt.")), "success")
             return redirect(url_for("contracts.detail", contract_id=contract.id))
@@ -288,7 +283,7 @@ def _run(contract, fn, success, anchor="", form_key=None, form=None):
     try:
         fn()
     except OperationError as exc:
-        _flash_error(exc)
+        flash_error(exc)
         contract = _contract_or_404(contract.id)
         overrides = {form_key: form} if form_key else {}
         return _render_detail(contract, **overrides), exc.status_code
@@ -549,7 +544,7 @@ def custom_new():
                 end_date=form.end_date.data, justification=form.justification.data,
                 municipality_id=form.municipality_id.data)
         except OperationError as exc:
-            _flash_error(exc)
+            flash_error(exc)
             return render_template("contracts/custom_new.html", form=form), exc.status_code
         flash(str(_l("Maatwerkovereenkomst vastgelegd.")), "success")
         return redirect(url_for("contracts.detail", contract_id=contract.id))
@@ -626,7 +621,7 @@ def management_provider(provider_id):
                                           assessment_form, can_edit), 422
         except OperationError as exc:
             db.session.rollback()
-            _flash_error(exc)
+            flash_error(exc)
             return _render_management(provider, level, level_form, meeting_form,
                                       assessment_form, can_edit), exc.status_code
         flash(str(_l("Vastgelegd.")), "success")

@@ -20,6 +20,7 @@ from procure.core.errors import OperationError
 from procure.core.listing import page_args
 from procure.core.timeutil import today_local
 from procure.core.urls import safe_next
+from procure.core.views import flash_error
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panel
@@ -173,9 +174,7 @@ def create():
                 reporter_confidential=form.reporter_confidential.data,
                 attachments=request.files.getlist("attachments"))
         except OperationError as exc:
-            flash(str(exc.message), "error")
-            if exc.field and hasattr(form, exc.field):
-                getattr(form, exc.field).errors.append(str(exc.message))
+            flash_error(exc, form)
         else:
             flash(_("Signaal %(ref)s vastgelegd. Triage uiterlijk %(day)s.",
                     ref=signal.reference, day=signal.triage_due_on.strftime("%d-%m-%Y")),
@@ -253,10 +252,7 @@ def _action(signal_id, form_key, run, success):
         try:
             run(signal, form)
         except OperationError as exc:
-            flash(str(exc.message), "error")
-            field = exc.field and getattr(form, exc.field, None)
-            if field is not None:
-                field.errors = [*field.errors, str(exc.message)]
+            flash_error(exc, form)
             return _render(signal, forms, 422)
         flash(success, "success")
         return redirect(url_for("supervision.show", signal_id=signal.id))

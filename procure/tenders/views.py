@@ -24,6 +24,7 @@ from procure.catalogue.models import TaskArea
 from procure.core.errors import NotAllowed, OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.timeutil import to_local
+from procure.core.views import run_action
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panels_for
@@ -75,16 +76,6 @@ def _detail_url(tender: Tender) -> str:
     if current_user.role == PROVIDER:
         return url_for("tenders.portal", tender_id=tender.id)
     return url_for("tenders.detail", tender_id=tender.id)
-
-
-def _act(fn, success: str, target: str):
-    """Run an operation from a small action form; flash the outcome and go back."""
-    try:
-        fn()
-        flash(str(success), "success")
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    return redirect(target)
 
 
 def _form_error(form) -> None:
@@ -257,7 +248,7 @@ def add_lot(tender_id):
     if not form.validate():
         _form_error(form)
         return redirect(target)
-    return _act(lambda: ops.add_lot(tender, actor=current_user, number=form.number.data,
+    return run_action(lambda: ops.add_lot(tender, actor=current_user, number=form.number.data,
                                     name=form.name.data, areas=form.areas.data or "",
                                     max_partners=form.max_partners.data),
                 _("Perceel toegevoegd."), target)
@@ -272,7 +263,7 @@ def add_criterion(tender_id):
     if not form.validate():
         _form_error(form)
         return redirect(target)
-    return _act(lambda: ops.add_criterion(tender, actor=current_user, name=form.name.data,
+    return run_action(lambda: ops.add_criterion(tender, actor=current_user, name=form.name.data,
                                           weight=form.weight.data,
                                           is_price=form.is_price.data),
                 _("Gunningscriterium toegevoegd."), target)
@@ -285,7 +276,7 @@ def remove_criterion(tender_id, criterion_id):
     criterion = db.session.get(AwardCriterion, criterion_id)
     if criterion is None or criterion.tender_id != tender.id:
         abort(404)
-    return _act(lambda: ops.remove_criterion(criterion, actor=current_user),
+    return run_action(lambda: ops.remove_criterion(criterion, actor=current_user),
                 _("Criterium verwijderd."), url_for("tenders.detail", tender_id=tender.id))
 
 
@@ -295,14 +286,14 @@ def add_rule(tender_id):
     tender = _tender_for_staff(tender_id)
     lot_ids = {int(v) for v in request.form.getlist("lots") if v.isdigit()}
     numbers = [lot.number for lot in tender.lots if lot.id in lot_ids]
-    return _act(lambda: ops.add_lot_rule(tender, actor=current_user, lot_numbers=numbers),
+    return run_action(lambda: ops.add_lot_rule(tender, actor=current_user, lot_numbers=numbers),
                 _("Perceelregel toegevoegd."), url_for("tenders.detail", tender_id=tender.id))
 
 
 def _simple(name: str, fn, success: str, target_endpoint: str = "tenders.detail"):
     def view(tender_id):
         tender = _tender_for_staff(tender_id)
-        return _act(lambda: fn(tender), success,
+        return run_action(lambda: fn(tender), success,
                     url_for(target_endpoint, tender_id=tender.id))
 
     view.__name__ = name
@@ -330,7 +321,7 @@ bp.add_url_rule("/<int:tender_id>/gecontracteerd", view_func=_simple(
 @role_required(*OFFICERS)
 def cancel(tender_id):
     tender = _tender_for_staff(tender_id)
-    return _act(lambda: ops.cancel(tender, actor=current_user,
+    return run_action(lambda: ops.cancel(tender, actor=current_user,
                                    reason=request.form.get("reason", "")),
                 _("Aanbesteding ingetrokken."), url_for("tenders.detail", tender_id=tender.id))
 
@@ -344,7 +335,7 @@ def go_decision(tender_id):
     if choice not in ("go", "no_go"):
         flash(_("Kies go of no-go."), "error")
         return redirect(url_for(endpoint, tender_id=tender.id))
-    return _act(lambda: ops.record_go(tender, actor=current_user, go=choice == "go",
+    return run_action(lambda: ops.record_go(tender, actor=current_user, go=choice == "go",
                                       motivation=request.form.get("motivation", "")),
                 _("Besluit vastgelegd."), url_for(endpoint, tender_id=tender.id))
 
@@ -356,7 +347,7 @@ def answer(tender_id, question_id):
     row = db.session.get(ConsultationQuestion, question_id)
     if row is None or row.tender_id != tender.id:
         abort(404)
-    return _act(lambda: ops.answer_question(row, actor=current_user,
+    return run_action(lambda: ops.answer_question(row, actor=current_user,
                                             answer=request.form.get("answer", "")),
                 _("Antwoord gepubliceerd aan alle belangstellenden."),
                 url_for("tenders.detail", tender_id=tender.id))
@@ -385,7 +376,7 @@ def assess(tender_id, registration_id):
     registration = get_scoped_or_404(Registration, registration_id)
     if registration.tender_id != tender.id:
         abort(404)
-    return _act(lambda: ops.assess_registration(registration, actor=current_user,
+    return run_action(lambda: ops.assess_registration(registration, actor=current_user,
                                                 status=request.form.get("status", ""),
                                                 reason=request.form.get("reason", "")),
                 _("Beoordeling vastgelegd."), url_for("tenders.selection", tender_id=tender.id))
@@ -395,7 +386,7 @@ def assess(tender_id, registration_id):
 @role_required(*OFFICERS)
 def decide_selection(tender_id):
     tender = _tender_for_staff(tender_id)
-    return _act(lambda: ops.decide_selection(tender, actor=current_user,
+    return run_action(lambda: ops.decide_selection(tender, actor=current_user,
                                              motivation=request.form.get("motivation", "")),
                 _("Definitieve selectie vastgelegd."),
                 url_for("tenders.selection", tender_id=tender.id))
@@ -440,7 +431,7 @@ def add_session(tender_id):
     if not form.validate():
         _form_error(form)
         return redirect(target)
-    return _act(lambda: ops.add_session(
+    return run_action(lambda: ops.add_session(
         tender, actor=current_user, held_on=form.held_on.data, topic=form.topic.data,
         participants=form.participants.data, lot_ids=form.lots.data,
         minutes=request.files.get("minutes")), _("Dialoogsessie vastgelegd."), target)
@@ -450,7 +441,7 @@ def add_session(tender_id):
 @role_required(*OFFICERS)
 def add_agreement(tender_id):
     tender = _tender_for_staff(tender_id)
-    return _act(lambda: ops.add_agreement(tender, actor=current_user,
+    return run_action(lambda: ops.add_agreement(tender, actor=current_user,
                                           text=request.form.get("text", "")),
                 _("Afspraak toegevoegd."), url_for("tenders.dialogue", tender_id=tender.id))
 
@@ -536,7 +527,7 @@ def provisional_award(tender_id):
         ids = [int(p) for p in providers.split("+") if p.isdigit()]
         if lot.isdigit():
             winners[int(lot)] = tuple(i for i in ids if i)
-    return _act(lambda: ops.record_provisional_award(
+    return run_action(lambda: ops.record_provisional_award(
         tender, actor=current_user, winners=winners,
         motivation=request.form.get("motivation", "")),
         _("Voorlopige gunningsbeslissing vastgelegd; de standstilltermijn loopt."),
@@ -548,7 +539,7 @@ def provisional_award(tender_id):
 def add_objection(tender_id):
     tender = _tender_for_staff(tender_id)
     provider_id = request.form.get("provider_id", type=int)
-    return _act(lambda: ops.record_objection(
+    return run_action(lambda: ops.record_objection(
         tender, actor=current_user, provider_id=provider_id,
         description=request.form.get("description", "")),
         _("Bezwaar vastgelegd; de definitieve gunning is opgeschort."),
@@ -562,7 +553,7 @@ def resolve_objection(tender_id, objection_id):
     objection = get_scoped_or_404(Objection, objection_id)
     if objection.tender_id != tender.id:
         abort(404)
-    return _act(lambda: ops.resolve_objection(
+    return run_action(lambda: ops.resolve_objection(
         objection, actor=current_user, status=request.form.get("status", ""),
         resolution=request.form.get("resolution", "")),
         _("Bezwaar afgehandeld."), url_for("tenders.award", tender_id=tender.id))
@@ -572,7 +563,7 @@ def resolve_objection(tender_id, objection_id):
 @role_required(*OFFICERS)
 def revise_award(tender_id):
     tender = _tender_for_staff(tender_id)
-    return _act(lambda: ops.revise_award(tender, actor=current_user,
+    return run_action(lambda: ops.revise_award(tender, actor=current_user,
                                          motivation=request.form.get("motivation", "")),
                 _("Voorlopige gunningsbeslissing ingetrokken."),
                 url_for("tenders.award", tender_id=tender.id))
@@ -582,7 +573,7 @@ def revise_award(tender_id):
 @role_required(*OFFICERS)
 def finalize_award(tender_id):
     tender = _tender_for_staff(tender_id)
-    return _act(lambda: ops.finalize_award(tender, actor=current_user,
+    return run_action(lambda: ops.finalize_award(tender, actor=current_user,
                                            motivation=request.form.get("motivation", "")),
                 _("Definitief gegund; de overeenkomsten staan in concept klaar."),
                 url_for("tenders.award", tender_id=tender.id))
@@ -695,7 +686,7 @@ def submit_bid(tender_id):
 @role_required(PROVIDER)
 def ask(tender_id):
     tender = _tender_for_provider(tender_id)
-    return _act(lambda: ops.ask_question(tender, actor=current_user,
+    return run_action(lambda: ops.ask_question(tender, actor=current_user,
                                          question=request.form.get("question", "")),
                 _("Uw vraag is ontvangen; het antwoord verschijnt voor alle belangstellenden."),
                 url_for("tenders.portal", tender_id=tender.id))

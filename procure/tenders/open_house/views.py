@@ -22,6 +22,7 @@ from procure.catalogue.models import Product, TaskArea
 from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.timeutil import now_local
+from procure.core.views import flash_error
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
@@ -74,10 +75,6 @@ def _tender_or_404(tender_id: int) -> Tender:
 
 def _application_or_404(application_id: int) -> Application:
     return get_scoped_or_404(Application, application_id)
-
-
-def _fail(exc: OperationError) -> None:
-    flash(str(exc.message), "error")
 
 
 # -- open houses --------------------------------------------------------------------------
@@ -134,7 +131,7 @@ def create():
                 description=form.description.data, officer_id=current_user.id,
                 actor=current_user)
         except OperationError as exc:
-            _fail(exc)
+            flash_error(exc)
         else:
             flash(_("Open house %(ref)s aangemaakt.", ref=tender.reference), "success")
             return redirect(url_for("open_house.detail", tender_id=tender.id))
@@ -164,7 +161,7 @@ def edit(tender_id):
         try:
             ops.update_open_house(tender, actor=current_user, **values)
         except OperationError as exc:
-            _fail(exc)
+            flash_error(exc)
         else:
             flash(_("De opzet van de open house is bijgewerkt."), "success")
             return redirect(url_for("open_house.detail", tender_id=tender.id))
@@ -241,7 +238,7 @@ def add_category(tender_id):
                              description=form.description.data,
                              product_ids=form.product_ids.data, actor=current_user)
         except OperationError as exc:
-            _fail(exc)
+            flash_error(exc)
         else:
             flash(_("Categorie toegevoegd."), "success")
             return redirect(url_for("open_house.detail", tender_id=tender.id))
@@ -262,7 +259,7 @@ def add_requirement(tender_id):
                                 actor=current_user)
             flash(_("Eis toegevoegd."), "success")
         except OperationError as exc:
-            _fail(exc)
+            flash_error(exc)
     return redirect(url_for("open_house.detail", tender_id=tender.id))
 
 
@@ -278,7 +275,7 @@ def add_moment(tender_id):
             ops.add_entry_moment(tender, form.entry_date.data, actor=current_user)
             flash(_("Toetredingsmoment toegevoegd."), "success")
         except OperationError as exc:
-            _fail(exc)
+            flash_error(exc)
     return redirect(url_for("open_house.detail", tender_id=tender.id))
 
 
@@ -293,7 +290,7 @@ def publish(tender_id):
         flash(_("De open house is gepubliceerd: aanbieders kunnen aanvragen indienen."),
               "success")
     except OperationError as exc:
-        _fail(exc)
+        flash_error(exc)
     return redirect(url_for("open_house.detail", tender_id=tender.id))
 
 
@@ -307,7 +304,7 @@ def close(tender_id):
         ops.close(tender, actor=current_user)
         flash(_("De open house is gesloten."), "success")
     except OperationError as exc:
-        _fail(exc)
+        flash_error(exc)
     return redirect(url_for("open_house.detail", tender_id=tender.id))
 
 
@@ -348,7 +345,7 @@ def apply(tender_id):
                     motivation=form.motivation.data, answers=answers, files=files,
                     moment_id=form.moment_id.data or None)
             except OperationError as exc:
-                _fail(exc)
+                flash_error(exc)
             else:
                 message = ops.queue_message(application)
                 if message:
@@ -455,7 +452,7 @@ def assess(application_id):
         ops.score(app_row, scores, actor=current_user)
         flash(_("Beoordeling opgeslagen."), "success")
     except OperationError as exc:
-        _fail(exc)
+        flash_error(exc)
     return redirect(url_for("open_house.application", application_id=app_row.id))
 
 
@@ -472,7 +469,7 @@ def request_info(application_id):
                                   response_days=form.response_days.data, actor=current_user)
             flash(_("De aanvraag is teruggelegd bij de aanbieder."), "success")
         except OperationError as exc:
-            _fail(exc)
+            flash_error(exc)
     return redirect(url_for("open_house.application", application_id=app_row.id))
 
 
@@ -492,7 +489,7 @@ def respond(application_id):
                                         files=files)
             flash(_("Uw aanvulling is verstuurd."), "success")
         except OperationError as exc:
-            _fail(exc)
+            flash_error(exc)
     return redirect(url_for("open_house.application", application_id=app_row.id))
 
 
@@ -509,7 +506,7 @@ def decide(application_id):
         ops.decide(app_row, decisions=decisions, reason=form.reason.data, actor=current_user)
         flash(_("Besluit vastgelegd en de aanbieder is geïnformeerd."), "success")
     except OperationError as exc:
-        _fail(exc)
+        flash_error(exc)
     return redirect(url_for("open_house.application", application_id=app_row.id))
 
 
@@ -523,7 +520,7 @@ def withdraw(application_id):
         ops.withdraw_application(app_row, user=current_user)
         flash(_("Uw aanvraag is ingetrokken."), "success")
     except OperationError as exc:
-        _fail(exc)
+        flash_error(exc)
     return redirect(url_for("open_house.application", application_id=app_row.id))
 
 
@@ -593,7 +590,7 @@ def end_admission(admission_id):
             ops.end_admission(admission, user=current_user, reason=form.reason.data,
                               end_date=form.end_date.data)
         except OperationError as exc:
-            _fail(exc)
+            flash_error(exc)
         else:
             flash(_("De toelating is beëindigd."), "success")
             remaining = db.session.execute(select(func.count(Admission.id)).where(
