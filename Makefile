@@ -37,6 +37,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check procure tests benchmarks
+	$(BIN)/ruff format --check procure tests benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

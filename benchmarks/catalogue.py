@@ -22,29 +22,56 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from procure import create_app
 from procure.extensions import db
 
-VARIANTS = [("effort", "uur"), ("effort", "minuut"), ("output", "stuks"), ("task", None),
-            ("effort", "etmaal")]
-AREAS = [("slt", "Stevig Lokaal Team"),
-         ("specialistisch", "Specialistische en/of locatiegebonden jeugdhulp"),
-         ("wonen", "Wonen met begeleiding"), ("verblijf", "Behandeling met verblijf en crisiszorg")]
-WORDS = ["ambulante", "begeleiding", "behandeling", "dagbesteding", "gezinshuis", "pleegzorg",
-         "logeren", "vervoer", "diagnostiek", "crisis", "groep", "intensief"]
+VARIANTS = [
+    ("effort", "uur"),
+    ("effort", "minuut"),
+    ("output", "stuks"),
+    ("task", None),
+    ("effort", "etmaal"),
+]
+AREAS = [
+    ("slt", "Stevig Lokaal Team"),
+    ("specialistisch", "Specialistische en/of locatiegebonden jeugdhulp"),
+    ("wonen", "Wonen met begeleiding"),
+    ("verblijf", "Behandeling met verblijf en crisiszorg"),
+]
+WORDS = [
+    "ambulante",
+    "begeleiding",
+    "behandeling",
+    "dagbesteding",
+    "gezinshuis",
+    "pleegzorg",
+    "logeren",
+    "vervoer",
+    "diagnostiek",
+    "crisis",
+    "groep",
+    "intensief",
+]
 
 
 def generate(directory: Path, cards: int, years: int) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "_taakgebieden.yaml").write_text(
-        "".join(f"- code: {c}\n  name: {n}\n" for c, n in AREAS), encoding="utf-8")
+        "".join(f"- code: {c}\n  name: {n}\n" for c, n in AREAS), encoding="utf-8"
+    )
     (directory / "_vertaaltabel.yaml").write_text("[]\n", encoding="utf-8")
     for i in range(cards):
         category = 40 + i // 1000
         code = f"{category}{i % 1000:03d}"
         variant, unit = VARIANTS[i % len(VARIANTS)]
         words = " ".join(WORDS[(i + k) % len(WORDS)] for k in range(3))
-        lines = [f"code: '{code}'", f"name: Product {i} {words}",
-                 f"task_area: {AREAS[i % len(AREAS)][0]}", f"variant: {variant}",
-                 f"unit: {unit or 'null'}", "status: vastgesteld", "valid_from: 2017-01-01",
-                 f"description: Gegenereerde productkaart {i} voor de benchmark; {words}."]
+        lines = [
+            f"code: '{code}'",
+            f"name: Product {i} {words}",
+            f"task_area: {AREAS[i % len(AREAS)][0]}",
+            f"variant: {variant}",
+            f"unit: {unit or 'null'}",
+            "status: vastgesteld",
+            "valid_from: 2017-01-01",
+            f"description: Gegenereerde productkaart {i} voor de benchmark; {words}.",
+        ]
         if variant != "task":
             lines.append("tariffs:")
             base = 5000 + (i * 37) % 9000  # cents
@@ -69,10 +96,18 @@ def run(cards: int, years: int, workdir: Path, url: str | None, region: str) -> 
 
     source = workdir / f"pdc-{region}-{cards}"
     generate(source, cards, years)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
-                      "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "WTF_CSRF_ENABLED": False, "SERVER_NAME": None,
-                      "SESSION_COOKIE_SECURE": False, "PROCURE_ENV": "testing"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": None,
+            "SESSION_COOKIE_SECURE": False,
+            "PROCURE_ENV": "testing",
+        }
+    )
     figures = {}
     with app.app_context():
         db.create_all()
@@ -81,11 +116,14 @@ def run(cards: int, years: int, workdir: Path, url: str | None, region: str) -> 
         with app.test_request_context():
             figures["import"], _ = timed(lambda: import_directory(source, region))
             figures["diff"], _ = timed(lambda: diff_directory(source, region))
-            figures["export"], _ = timed(lambda: export_directory(workdir / f"out-{region}",
-                                                                  region))
+            figures["export"], _ = timed(
+                lambda: export_directory(workdir / f"out-{region}", region)
+            )
         client = app.test_client()
-        response = client.post("/inloggen", data={"email": f"procurement.{region}@example.org",
-                                                  "password": demo.DEMO_PASSWORD})
+        response = client.post(
+            "/inloggen",
+            data={"email": f"procurement.{region}@example.org", "password": demo.DEMO_PASSWORD},
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         pages = {
             "list": "/catalogus/",
@@ -116,16 +154,24 @@ def main() -> None:
     engine = "PostgreSQL" if bench_url else "SQLite"
     print(f"catalogue benchmark on {engine}: {args.cards} cards x {args.years} years of tariffs")
     per_1000 = big["import"] / args.cards * 1000
-    print(f"  import:  {big['import']:.2f} s total, {per_1000:.2f} s per 1,000 cards "
-          f"(small catalogue: {small['import'] / 50 * 1000:.2f} s per 1,000 cards)")
-    print(f"  diff (no changes): {big['diff']:.2f} s, {big['diff'] / args.cards * 1000:.2f} s "
-          f"per 1,000 cards")
-    print(f"  export:  {big['export']:.2f} s, {big['export'] / args.cards * 1000:.2f} s per "
-          f"1,000 cards")
+    print(
+        f"  import:  {big['import']:.2f} s total, {per_1000:.2f} s per 1,000 cards "
+        f"(small catalogue: {small['import'] / 50 * 1000:.2f} s per 1,000 cards)"
+    )
+    print(
+        f"  diff (no changes): {big['diff']:.2f} s, {big['diff'] / args.cards * 1000:.2f} s "
+        f"per 1,000 cards"
+    )
+    print(
+        f"  export:  {big['export']:.2f} s, {big['export'] / args.cards * 1000:.2f} s per "
+        f"1,000 cards"
+    )
     print(f"  list page (median of 7): {args.cards:>6} cards   50 cards   ratio")
     for name in ("list", "search", "filter", "search+filter", "last page"):
-        print(f"    {name:<22} {big[name] * 1000:8.1f} ms {small[name] * 1000:8.1f} ms "
-              f"{big[name] / small[name]:6.1f}x")
+        print(
+            f"    {name:<22} {big[name] * 1000:8.1f} ms {small[name] * 1000:8.1f} ms "
+            f"{big[name] / small[name]:6.1f}x"
+        )
 
 
 if __name__ == "__main__":

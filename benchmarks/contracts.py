@@ -91,9 +91,16 @@ def populate(region_code: str, contracts: int, realisations: int) -> int:
         area = TaskArea(region_id=region.id, code=f"{code}", name=f"{code.title()} {region_code}")
         db.session.add(area)
         areas.append(area)
-    product = Product(region_id=region.id, code="54002", version=1, name="Specialistische GGZ",
-                      variant="effort", unit="minuut", status="vastgesteld",
-                      valid_from=date(2026, 1, 1))
+    product = Product(
+        region_id=region.id,
+        code="54002",
+        version=1,
+        name="Specialistische GGZ",
+        variant="effort",
+        unit="minuut",
+        status="vastgesteld",
+        valid_from=date(2026, 1, 1),
+    )
     db.session.add(product)
     db.session.flush()
     for year in YEARS:
@@ -103,26 +110,48 @@ def populate(region_code: str, contracts: int, realisations: int) -> int:
     rows = []
     for i in range(contracts):
         variant = VARIANTS[i % len(VARIANTS)]
-        rows.append({"id": first_id + i, "reference": f"{region_code.upper()}-B-{i:06d}",
-                     "title": f"Benchmarkcontract {i}", "region_id": region.id,
-                     "provider_id": providers[i % len(providers)], "origin": "lot_award",
-                     "task_area_id": areas[i % len(areas)].id, "variant": variant,
-                     "start_date": date(2026, 1, 1),
-                     "end_date": date(2026 + i % 6, 1 + i % 12, 28),
-                     "status": STATUSES[i % len(STATUSES)], "notes": "",
-                     "notice_months": 3, "warn_pct": 80, "alert_pct": 100,
-                     "contract_value": Decimal("500000.00") * len(YEARS)})
+        rows.append(
+            {
+                "id": first_id + i,
+                "reference": f"{region_code.upper()}-B-{i:06d}",
+                "title": f"Benchmarkcontract {i}",
+                "region_id": region.id,
+                "provider_id": providers[i % len(providers)],
+                "origin": "lot_award",
+                "task_area_id": areas[i % len(areas)].id,
+                "variant": variant,
+                "start_date": date(2026, 1, 1),
+                "end_date": date(2026 + i % 6, 1 + i % 12, 28),
+                "status": STATUSES[i % len(STATUSES)],
+                "notes": "",
+                "notice_months": 3,
+                "warn_pct": 80,
+                "alert_pct": 100,
+                "contract_value": Decimal("500000.00") * len(YEARS),
+            }
+        )
     for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(Contract), rows[start:start + CHUNK])
+        db.session.execute(insert(Contract), rows[start : start + CHUNK])
     effort_ids = [r["id"] for r in rows if r["variant"] != "task"]
     cp_rows = [{"id": None, "contract_id": cid, "product_id": product.id} for cid in effort_ids]
-    db.session.execute(insert(ContractedProduct), [{k: v for k, v in r.items() if k != "id"}
-                                                  for r in cp_rows])
-    cps = dict(db.session.execute(select(ContractedProduct.contract_id, ContractedProduct.id)
-                                  .where(ContractedProduct.product_id == product.id)).all())
-    db.session.execute(insert(ContractPrice), [{"contract_product_id": cps[cid], "year": y,
-                                                "price": Decimal("2.13")}
-                                               for cid in effort_ids for y in YEARS])
+    db.session.execute(
+        insert(ContractedProduct), [{k: v for k, v in r.items() if k != "id"} for r in cp_rows]
+    )
+    cps = dict(
+        db.session.execute(
+            select(ContractedProduct.contract_id, ContractedProduct.id).where(
+                ContractedProduct.product_id == product.id
+            )
+        ).all()
+    )
+    db.session.execute(
+        insert(ContractPrice),
+        [
+            {"contract_product_id": cps[cid], "year": y, "price": Decimal("2.13")}
+            for cid in effort_ids
+            for y in YEARS
+        ],
+    )
     realised = {}
     per_contract = max(1, realisations // max(1, len(effort_ids)))
     batch, made = [], 0
@@ -134,10 +163,18 @@ def populate(region_code: str, contracts: int, realisations: int) -> int:
             units = Decimal(1000 + (n * 7 + k * 13) % 3000)
             amount = units * Decimal("2.13")
             realised[(cid, year)] = realised.get((cid, year), Decimal(0)) + amount
-            batch.append({"contract_id": cid, "contract_product_id": cps[cid],
-                          "period": date(year, 1 + k % 12, 1), "units": units,
-                          "unit_price": Decimal("2.13"), "amount": amount, "override": False,
-                          "source": "api"})
+            batch.append(
+                {
+                    "contract_id": cid,
+                    "contract_product_id": cps[cid],
+                    "period": date(year, 1 + k % 12, 1),
+                    "units": units,
+                    "unit_price": Decimal("2.13"),
+                    "amount": amount,
+                    "override": False,
+                    "source": "api",
+                }
+            )
             made += 1
             if len(batch) >= CHUNK:
                 db.session.execute(insert(Realisation), batch)
@@ -148,13 +185,21 @@ def populate(region_code: str, contracts: int, realisations: int) -> int:
     for r in rows:
         for year in YEARS:
             ceiling = Decimal("500000.00")
-            year_rows.append({"contract_id": r["id"], "year": year, "budget": ceiling,
-                              "indexation_pct": Decimal(0), "efficiency_pct": Decimal(0),
-                              "value": ceiling, "reserve": Decimal(0),
-                              "reserve_drawn": Decimal(0),
-                              "realised": realised.get((r["id"], year), Decimal(0))})
+            year_rows.append(
+                {
+                    "contract_id": r["id"],
+                    "year": year,
+                    "budget": ceiling,
+                    "indexation_pct": Decimal(0),
+                    "efficiency_pct": Decimal(0),
+                    "value": ceiling,
+                    "reserve": Decimal(0),
+                    "reserve_drawn": Decimal(0),
+                    "realised": realised.get((r["id"], year), Decimal(0)),
+                }
+            )
     for start in range(0, len(year_rows), CHUNK):
-        db.session.execute(insert(ContractYear), year_rows[start:start + CHUNK])
+        db.session.execute(insert(ContractYear), year_rows[start : start + CHUNK])
     db.session.commit()
     return effort_ids[len(effort_ids) // 2]
 
@@ -164,11 +209,13 @@ def measure(app, region_code: str, sample_id: int) -> dict:
     from procure.contracts import operations as ops
     from procure.contracts.models import Contract, Realisation
 
-    user = db.session.execute(select(User).filter_by(
-        email=f"contract_manager.{region_code}@example.org")).scalar_one()
+    user = db.session.execute(
+        select(User).filter_by(email=f"contract_manager.{region_code}@example.org")
+    ).scalar_one()
     client = IsolatedClient(app.test_client())
-    response = client.post("/inloggen", data={"email": user.email,
-                                              "password": "jeugdhulp-demo-2026"})
+    response = client.post(
+        "/inloggen", data={"email": user.email, "password": "jeugdhulp-demo-2026"}
+    )
     assert response.status_code == 302, response.status_code
     reference = db.session.get(Contract, sample_id).reference
     pages = {
@@ -187,8 +234,11 @@ def measure(app, region_code: str, sample_id: int) -> dict:
             continue
         client.get(path)
         figures[name], response = timed(lambda path=path: client.get(path))
-        assert response.status_code == 200, (name, response.status_code,
-                                             response.get_data(as_text=True)[-3000:])
+        assert response.status_code == 200, (
+            name,
+            response.status_code,
+            response.get_data(as_text=True)[-3000:],
+        )
         figures[name + " queries"] = counted(lambda path=path: client.get(path))
 
     def utilisation():
@@ -202,7 +252,8 @@ def measure(app, region_code: str, sample_id: int) -> dict:
         return db.session.execute(
             select(func.extract("year", Realisation.period), func.count(Realisation.id))
             .where(Realisation.contract_id == sample_id)
-            .group_by(func.extract("year", Realisation.period))).all()
+            .group_by(func.extract("year", Realisation.period))
+        ).all()
 
     figures["realisation sum (1 contract)"], _ = timed(recompute, repeat=7)
     from procure.auth.operations import create_token
@@ -210,13 +261,14 @@ def measure(app, region_code: str, sample_id: int) -> dict:
     with app.test_request_context():
         _token, raw = create_token(user, "bench")
     headers = {"Authorization": f"Bearer {raw}"}
-    for name, path in (("API list", "/api/v1/contracts?variant=effort"),
-                       ("API contract", f"/api/v1/contracts/{reference}")):
+    for name, path in (
+        ("API list", "/api/v1/contracts?variant=effort"),
+        ("API contract", f"/api/v1/contracts/{reference}"),
+    ):
         client.get(path, headers=headers)
         figures[name], response = timed(lambda path=path: client.get(path, headers=headers))
         assert response.status_code == 200, (name, response.status_code)
-        figures[name + " queries"] = counted(lambda path=path: client.get(path,
-                                                                          headers=headers))
+        figures[name + " queries"] = counted(lambda path=path: client.get(path, headers=headers))
     figures["sample"] = rows
     return figures
 
@@ -231,10 +283,17 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = bench_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "b",
-                          "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                          "WTF_CSRF_ENABLED": False, "SERVER_NAME": None,
-                          "UPLOAD_FOLDER": str(Path(tmp) / "uploads")})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "TESTING": True,
+                "SECRET_KEY": "b",
+                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                "WTF_CSRF_ENABLED": False,
+                "SERVER_NAME": None,
+                "UPLOAD_FOLDER": str(Path(tmp) / "uploads"),
+            }
+        )
         with app.app_context():
             db.create_all()
             demo.load_organisations()
@@ -251,22 +310,37 @@ def main() -> None:
             db.session.remove()
             db.engine.dispose()
     engine = "PostgreSQL" if bench_url else "SQLite"
-    print(f"contracts benchmark on {engine}: {args.contracts:,} contracts x {len(YEARS)} years, "
-          f"{args.realisations:,} realisation records (small set: {small_n:,} / {small_r:,})")
+    print(
+        f"contracts benchmark on {engine}: {args.contracts:,} contracts x {len(YEARS)} years, "
+        f"{args.realisations:,} realisation records (small set: {small_n:,} / {small_r:,})"
+    )
     print(f"  bulk load: {load_big:.1f} s (small set incl. measuring: {load_small:.1f} s)")
     print(f"  {'(median ms)':<32} {'big':>9} {'small':>9} {'ratio':>7} {'queries':>9}")
-    for name in ("dashboard", "portfolio", "list", "list+filters", "list last page",
-                 "contract page", "utilisation (1 contract)", "realisation sum (1 contract)",
-                 "API list", "API contract"):
+    for name in (
+        "dashboard",
+        "portfolio",
+        "list",
+        "list+filters",
+        "list last page",
+        "contract page",
+        "utilisation (1 contract)",
+        "realisation sum (1 contract)",
+        "API list",
+        "API contract",
+    ):
         queries = big.get(name + " queries")
         small_q = small.get(name + " queries")
         q = f"{queries}/{small_q}" if queries is not None else ""
-        print(f"  {name:<32} {big[name] * 1000:9.1f} {small[name] * 1000:9.1f} "
-              f"{big[name] / small[name]:6.1f}x {q:>9}")
+        print(
+            f"  {name:<32} {big[name] * 1000:9.1f} {small[name] * 1000:9.1f} "
+            f"{big[name] / small[name]:6.1f}x {q:>9}"
+        )
     print("  queries: big/small; utilisation rows of the sample contract:")
     for row in big["sample"]:
-        print(f"    {row['year']}: {row['realised']} of {row['value']} ({row['pct']} %, "
-              f"{row['level']})")
+        print(
+            f"    {row['year']}: {row['realised']} of {row['value']} ({row['pct']} %, "
+            f"{row['level']})"
+        )
 
 
 if __name__ == "__main__":

@@ -31,11 +31,16 @@ _app = None
 
 
 def make_app(database_url: str, folder: str):
-    return create_app({
-        "PROCURE_ENV": "testing", "TESTING": True, "SECRET_KEY": "bench",
-        "SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": folder,
-        "SERVER_NAME": "bench.local",
-    })
+    return create_app(
+        {
+            "PROCURE_ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "UPLOAD_FOLDER": folder,
+            "SERVER_NAME": "bench.local",
+        }
+    )
 
 
 def seed(count: int, products: int) -> tuple[int, list[int]]:
@@ -46,63 +51,97 @@ def seed(count: int, products: int) -> tuple[int, list[int]]:
     from procure.documents import operations as ops
     from procure.organisations.models import Municipality, Provider, Region
 
-    region = Region(name="Regio WBO Jeugd", short_code="wbo", kvk_number="76543210",
-                    address="Claudius Prinsenlaan 10, 4811 DJ Breda")
+    region = Region(
+        name="Regio WBO Jeugd",
+        short_code="wbo",
+        kvk_number="76543210",
+        address="Claudius Prinsenlaan 10, 4811 DJ Breda",
+    )
     db.session.add(region)
     db.session.flush()
-    for name, cbs in [("Altena", "1959"), ("Breda", "0758"), ("Drimmelen", "1719"),
-                      ("Geertruidenberg", "0779"), ("Oosterhout", "0826")]:
+    for name, cbs in [
+        ("Altena", "1959"),
+        ("Breda", "0758"),
+        ("Drimmelen", "1719"),
+        ("Geertruidenberg", "0779"),
+        ("Oosterhout", "0826"),
+    ]:
         db.session.add(Municipality(name=name, cbs_code=cbs, region_id=region.id))
-    area = TaskArea(region_id=region.id, code="specialistisch",
-                    name="Specialistische en/of locatiegebonden jeugdhulp")
+    area = TaskArea(
+        region_id=region.id,
+        code="specialistisch",
+        name="Specialistische en/of locatiegebonden jeugdhulp",
+    )
     db.session.add(area)
     providers = []
     for i in range(20):
-        p = Provider(name=f"Jeugdhulpaanbieder {i:02d} B.V.", short_code=f"p{i}",
-                     kvk_number=f"{41000000 + i}", agb_code=f"{98000000 + i}",
-                     address=f"Markt {i + 1}, 4811 Breda", contact_name="J. Jansen")
+        p = Provider(
+            name=f"Jeugdhulpaanbieder {i:02d} B.V.",
+            short_code=f"p{i}",
+            kvk_number=f"{41000000 + i}",
+            agb_code=f"{98000000 + i}",
+            address=f"Markt {i + 1}, 4811 Breda",
+            contact_name="J. Jansen",
+        )
         db.session.add(p)
         providers.append(p)
     db.session.flush()
     rows = []
     for i in range(products):
-        product = Product(region_id=region.id, code=f"{40 + i // 100}{i % 100:03d}",
-                          name=f"Jeugdhulpproduct {i} ambulant specialistisch",
-                          task_area_id=area.id, variant="effort", unit="uur",
-                          status="vastgesteld", valid_from=date(2025, 1, 1))
+        product = Product(
+            region_id=region.id,
+            code=f"{40 + i // 100}{i % 100:03d}",
+            name=f"Jeugdhulpproduct {i} ambulant specialistisch",
+            task_area_id=area.id,
+            variant="effort",
+            unit="uur",
+            status="vastgesteld",
+            valid_from=date(2025, 1, 1),
+        )
         db.session.add(product)
         rows.append(product)
     db.session.flush()
     for i, product in enumerate(rows):
-        db.session.add(Tariff(product_id=product.id, year=2026,
-                              price=Decimal(80 + i % 40) + Decimal("0.43")))
+        db.session.add(
+            Tariff(product_id=product.id, year=2026, price=Decimal(80 + i % 40) + Decimal("0.43"))
+        )
 
     def contract(ref, provider):
-        c = Contract(reference=ref, title="Specialistische jeugdhulp", region_id=region.id,
-                     provider_id=provider.id, origin="lot_award", variant="effort",
-                     task_area_id=area.id, start_date=date(2026, 1, 1),
-                     end_date=date(2028, 12, 31), estimated_value=Decimal("1250000.00"))
+        c = Contract(
+            reference=ref,
+            title="Specialistische jeugdhulp",
+            region_id=region.id,
+            provider_id=provider.id,
+            origin="lot_award",
+            variant="effort",
+            task_area_id=area.id,
+            start_date=date(2026, 1, 1),
+            end_date=date(2028, 12, 31),
+            estimated_value=Decimal("1250000.00"),
+        )
         db.session.add(c)
         return c
 
     long_contract = contract("WBO-C2026-LONG", providers[0])
-    batch = [contract(f"WBO-C2026-{i:04d}", providers[i % len(providers)])
-             for i in range(count)]
+    batch = [contract(f"WBO-C2026-{i:04d}", providers[i % len(providers)]) for i in range(count)]
     db.session.flush()
     try:
         from procure.contracts.models import ContractedProduct
 
         for product in rows:
-            db.session.add(ContractedProduct(contract_id=long_contract.id,
-                                             product_id=product.id))
+            db.session.add(ContractedProduct(contract_id=long_contract.id, product_id=product.id))
         for i, c in enumerate(batch):
-            for product in rows[i % 50: i % 50 + 8]:
+            for product in rows[i % 50 : i % 50 + 8]:
                 db.session.add(ContractedProduct(contract_id=c.id, product_id=product.id))
     except ImportError:
         pass
     db.session.commit()
-    ops.set_choices("contract", long_contract.id, region_id=region.id,
-                    optional_articles=["optional.revision", "optional.bibob"])
+    ops.set_choices(
+        "contract",
+        long_contract.id,
+        region_id=region.id,
+        optional_articles=["optional.revision", "optional.bibob"],
+    )
     return long_contract.id, [c.id for c in batch]
 
 
@@ -134,12 +173,17 @@ def best_of(fn, repeat: int):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--products", type=int, default=720,
-                        help="contracted products on the long contract (about 30 pages)")
+    parser.add_argument(
+        "--products",
+        type=int,
+        default=720,
+        help="contracted products on the long contract (about 30 pages)",
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--batch-only", action="store_true",
-                        help="skip the long-contract measurements")
+    parser.add_argument(
+        "--batch-only", action="store_true", help="skip the long-contract measurements"
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="procure-bench-docs-"))
@@ -150,8 +194,10 @@ def main() -> None:
         db.create_all()
         t0 = time.perf_counter()
         long_id, batch_ids = seed(args.count, args.products)
-        print(f"seed: {time.perf_counter() - t0:.1f} s ({args.count} contracts, "
-              f"{args.products} products on the long contract)")
+        print(
+            f"seed: {time.perf_counter() - t0:.1f} s ({args.count} contracts, "
+            f"{args.products} products on the long contract)"
+        )
     if not args.batch_only:
         long_contract(app, long_id, args.repeat)
     batch(url, folder, batch_ids, args.workers)
@@ -171,15 +217,18 @@ def long_contract(app, long_id: int, repeat: int) -> None:
 
         # 1. the long contract: full pipeline (generate = context, HTML, PDF, store, audit)
         full_best, full_median, doc = best_of(
-            lambda: ops.generate(contract_spec(db.session.get(Contract, long_id))),
-            repeat)
+            lambda: ops.generate(contract_spec(db.session.get(Contract, long_id))), repeat
+        )
         pages = doc.pages
         # the same HTML through WeasyPrint alone
         html = ops.render_html_for(contract_spec(contract))
         weasy_best, weasy_median, _pdf = best_of(
-            lambda: weasyprint.HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/",
-                                    url_fetcher=RestrictedFetcher()).write_pdf(
-                stylesheets=[_print_css()]), repeat)
+            lambda: weasyprint.HTML(
+                string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=RestrictedFetcher()
+            ).write_pdf(stylesheets=[_print_css()]),
+            repeat,
+        )
+
         def fresh_context():
             db.session.expire_all()  # as after a commit: nothing cached in the session
             return contract_spec(db.session.get(Contract, long_id))
@@ -187,15 +236,22 @@ def long_contract(app, long_id: int, repeat: int) -> None:
         ctx_best, _m, _s = best_of(fresh_context, repeat)
         html_best, _m, _h = best_of(lambda: ops.render_html_for(fresh_context()), repeat)
         print(f"\nlong contract: {pages} pages")
-        print(f"  full pipeline (generate+store): best {full_best:.2f} s, "
-              f"median {full_median:.2f} s, {full_best / pages * 1000:.0f} ms/page")
-        print(f"  WeasyPrint alone, same HTML:    best {weasy_best:.2f} s, "
-              f"median {weasy_median:.2f} s, {weasy_best / pages * 1000:.0f} ms/page")
-        print(f"  context building: {ctx_best * 1000:.0f} ms; context+Jinja HTML: "
-              f"{html_best * 1000:.0f} ms ({len(html) // 1024} KiB)")
-        print(f"  ratio full pipeline / WeasyPrint alone: {full_best / weasy_best:.3f} "
-              f"(overhead {100 * (full_best / weasy_best - 1):.1f} %)")
-
+        print(
+            f"  full pipeline (generate+store): best {full_best:.2f} s, "
+            f"median {full_median:.2f} s, {full_best / pages * 1000:.0f} ms/page"
+        )
+        print(
+            f"  WeasyPrint alone, same HTML:    best {weasy_best:.2f} s, "
+            f"median {weasy_median:.2f} s, {weasy_best / pages * 1000:.0f} ms/page"
+        )
+        print(
+            f"  context building: {ctx_best * 1000:.0f} ms; context+Jinja HTML: "
+            f"{html_best * 1000:.0f} ms ({len(html) // 1024} KiB)"
+        )
+        print(
+            f"  ratio full pipeline / WeasyPrint alone: {full_best / weasy_best:.3f} "
+            f"(overhead {100 * (full_best / weasy_best - 1):.1f} %)"
+        )
 
 
 def batch(url: str, folder: str, batch_ids: list[int], workers: int) -> None:
@@ -203,14 +259,17 @@ def batch(url: str, folder: str, batch_ids: list[int], workers: int) -> None:
     workers = max(1, min(workers, os.cpu_count() or 1))
     start = time.perf_counter()
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(url, folder)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_init_worker, initargs=(url, folder)
+        ) as pool:
             results = []
             for result in pool.map(_render_one, batch_ids, chunksize=4):
                 results.append(result)
                 if len(results) % 25 == 0:
-                    print(f"  ... {len(results)} contracts, "
-                          f"{time.perf_counter() - start:.0f} s", flush=True)
+                    print(
+                        f"  ... {len(results)} contracts, {time.perf_counter() - start:.0f} s",
+                        flush=True,
+                    )
     else:
         _init_worker(url, folder)
         results = [_render_one(i) for i in batch_ids]
@@ -219,11 +278,15 @@ def batch(url: str, folder: str, batch_ids: list[int], workers: int) -> None:
     cpu_full = sum(r[1] for r in results)
     cpu_weasy = sum(r[2] for r in results)
     print(f"\nbatch: {len(results)} contracts, {total_pages} pages, {workers} worker(s)")
-    print(f"  wall time {wall:.1f} s: {wall / len(results) * 1000:.0f} ms/contract, "
-          f"{wall / total_pages * 1000:.0f} ms/page (wall)")
-    print(f"  per worker: {cpu_full / total_pages * 1000:.0f} ms/page in the pipeline, of "
-          f"which WeasyPrint {cpu_weasy / total_pages * 1000:.0f} ms/page; "
-          f"ratio pipeline/WeasyPrint {cpu_full / cpu_weasy:.3f}")
+    print(
+        f"  wall time {wall:.1f} s: {wall / len(results) * 1000:.0f} ms/contract, "
+        f"{wall / total_pages * 1000:.0f} ms/page (wall)"
+    )
+    print(
+        f"  per worker: {cpu_full / total_pages * 1000:.0f} ms/page in the pipeline, of "
+        f"which WeasyPrint {cpu_weasy / total_pages * 1000:.0f} ms/page; "
+        f"ratio pipeline/WeasyPrint {cpu_full / cpu_weasy:.3f}"
+    )
     print(f"  parallel speed-up: {cpu_full / wall:.2f}x on {os.cpu_count()} core(s)")
 
 

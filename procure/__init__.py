@@ -12,8 +12,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # One package per domain. Each may have models, views (bp), api, cli (a click group `cli`)
 # and an `init_app(app)` hook; missing modules are simply skipped.
-DOMAINS = ("core", "organisations", "auth", "audit", "main", "catalogue", "contracts", "tenders",
-           "tenders.open_house", "supervision", "reminders", "documents")
+DOMAINS = (
+    "core",
+    "organisations",
+    "auth",
+    "audit",
+    "main",
+    "catalogue",
+    "contracts",
+    "tenders",
+    "tenders.open_house",
+    "supervision",
+    "reminders",
+    "documents",
+)
 
 __all__ = ["ConfigError", "create_app"]
 
@@ -49,8 +61,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter
 
     extensions.db.init_app(app)
-    extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_ROOT / "migrations"),
-                                render_as_batch=True, compare_type=True)
+    extensions.migrate.init_app(
+        app,
+        extensions.db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     extensions.csrf.init_app(app)
     security.init_app(app)
 

@@ -19,26 +19,54 @@ DEMO_PASSWORD = "jeugdhulp-demo-2026"  # noqa: S105 (public demo log-in, see REA
 
 REGIONS = [
     {
-        "short_code": "wbo", "name": "Regio West-Brabant-Oost Jeugd (Regio WBO Jeugd)",
-        "kvk_number": "76543210", "address": "Claudius Prinsenlaan 10, 4811 DJ Breda",
-        "municipalities": [("Altena", "1959"), ("Breda", "0758"), ("Drimmelen", "1719"),
-                           ("Geertruidenberg", "0779"), ("Oosterhout", "0826")],
+        "short_code": "wbo",
+        "name": "Regio West-Brabant-Oost Jeugd (Regio WBO Jeugd)",
+        "kvk_number": "76543210",
+        "address": "Claudius Prinsenlaan 10, 4811 DJ Breda",
+        "municipalities": [
+            ("Altena", "1959"),
+            ("Breda", "0758"),
+            ("Drimmelen", "1719"),
+            ("Geertruidenberg", "0779"),
+            ("Oosterhout", "0826"),
+        ],
     },
     {
-        "short_code": "e10", "name": "Een 10 voor de Jeugd",
-        "kvk_number": "71234567", "address": "Markt 2, 5701 RK Helmond",
-        "municipalities": [("Helmond", "0794"), ("Veldhoven", "0861"), ("Asten", "0743"),
-                           ("Deurne", "0762"), ("Gemert-Bakel", "1652"), ("Laarbeek", "1659"),
-                           ("Someren", "0847"), ("Geldrop-Mierlo", "1771"), ("Nuenen", "0820"),
-                           ("Son en Breugel", "0848"), ("Waalre", "0866")],
+        "short_code": "e10",
+        "name": "Een 10 voor de Jeugd",
+        "kvk_number": "71234567",
+        "address": "Markt 2, 5701 RK Helmond",
+        "municipalities": [
+            ("Helmond", "0794"),
+            ("Veldhoven", "0861"),
+            ("Asten", "0743"),
+            ("Deurne", "0762"),
+            ("Gemert-Bakel", "1652"),
+            ("Laarbeek", "1659"),
+            ("Someren", "0847"),
+            ("Geldrop-Mierlo", "1771"),
+            ("Nuenen", "0820"),
+            ("Son en Breugel", "0848"),
+            ("Waalre", "0866"),
+        ],
     },
     {
-        "short_code": "svj", "name": "Samen voor Jeugd",
-        "kvk_number": "73456789", "address": "Stadhuisplein 10, 5611 EM Eindhoven",
-        "municipalities": [("Bergeijk", "1724"), ("Best", "0753"), ("Bladel", "1728"),
-                           ("Cranendonck", "1706"), ("Eersel", "0770"), ("Eindhoven", "0772"),
-                           ("Heeze-Leende", "1658"), ("Oirschot", "0823"),
-                           ("Reusel-De Mierden", "1667"), ("Valkenswaard", "0858")],
+        "short_code": "svj",
+        "name": "Samen voor Jeugd",
+        "kvk_number": "73456789",
+        "address": "Stadhuisplein 10, 5611 EM Eindhoven",
+        "municipalities": [
+            ("Bergeijk", "1724"),
+            ("Best", "0753"),
+            ("Bladel", "1728"),
+            ("Cranendonck", "1706"),
+            ("Eersel", "0770"),
+            ("Eindhoven", "0772"),
+            ("Heeze-Leende", "1658"),
+            ("Oirschot", "0823"),
+            ("Reusel-De Mierden", "1667"),
+            ("Valkenswaard", "0858"),
+        ],
     },
 ]
 
@@ -60,8 +88,12 @@ PROVIDERS = [
 CONSORTIUM = ("samenwest", "kompas", ["linde", "gezinsplein"])
 
 STAFF_ROLES = ("admin", "procurement", "contract_manager", "supervisor")
-ROLE_NAMES = {"admin": "Beheerder", "procurement": "Inkoper",
-              "contract_manager": "Contractmanager", "supervisor": "Toezichthouder"}
+ROLE_NAMES = {
+    "admin": "Beheerder",
+    "procurement": "Inkoper",
+    "contract_manager": "Contractmanager",
+    "supervisor": "Toezichthouder",
+}
 
 
 def _get_or_create(model, lookup: dict, **values):
@@ -76,28 +108,41 @@ def _get_or_create(model, lookup: dict, **values):
 def _ensure_user(email, name, role, **affiliation) -> None:
     if db.session.execute(select(User.id).where(User.email == email)).first():
         return
-    auth_ops.create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
-                         **affiliation)
+    auth_ops.create_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **affiliation)
 
 
 def load_organisations() -> None:
     for spec in REGIONS:
-        region = _get_or_create(Region, {"short_code": spec["short_code"]}, name=spec["name"],
-                                kvk_number=spec["kvk_number"], address=spec["address"])
+        region = _get_or_create(
+            Region,
+            {"short_code": spec["short_code"]},
+            name=spec["name"],
+            kvk_number=spec["kvk_number"],
+            address=spec["address"],
+        )
         for name, cbs in spec["municipalities"]:
             _get_or_create(Municipality, {"cbs_code": cbs}, name=name, region_id=region.id)
     for short, name, kvk, agb, city in PROVIDERS:
-        _get_or_create(Provider, {"short_code": short}, name=name, kvk_number=kvk, agb_code=agb,
-                       address=f"Hoofdstraat 1, {city}", contact_name="Contactpersoon",
-                       contact_email=f"info@{short}.example.org",
-                       is_consortium=short == CONSORTIUM[0])
+        _get_or_create(
+            Provider,
+            {"short_code": short},
+            name=name,
+            kvk_number=kvk,
+            agb_code=agb,
+            address=f"Hoofdstraat 1, {city}",
+            contact_name="Contactpersoon",
+            contact_email=f"info@{short}.example.org",
+            is_consortium=short == CONSORTIUM[0],
+        )
     consortium_code, lead_code, member_codes = CONSORTIUM
     by_code = {p.short_code: p for p in db.session.execute(select(Provider)).scalars()}
     consortium = by_code[consortium_code]
     for code in [lead_code, *member_codes]:
-        _get_or_create(ConsortiumMember, {"consortium_id": consortium.id,
-                                          "member_id": by_code[code].id},
-                       is_lead=code == lead_code)
+        _get_or_create(
+            ConsortiumMember,
+            {"consortium_id": consortium.id, "member_id": by_code[code].id},
+            is_lead=code == lead_code,
+        )
     db.session.commit()
 
 
@@ -105,15 +150,27 @@ def load_users() -> None:
     for region in db.session.execute(select(Region).order_by(Region.id)).scalars():
         code = region.short_code
         for role in STAFF_ROLES:
-            _ensure_user(f"{role}.{code}@example.org", f"{ROLE_NAMES[role]} {code.upper()}",
-                         role, region_id=region.id)
+            _ensure_user(
+                f"{role}.{code}@example.org",
+                f"{ROLE_NAMES[role]} {code.upper()}",
+                role,
+                region_id=region.id,
+            )
         for municipality in region.municipalities:
-            _ensure_user(f"municipality-{municipality.slug}.{code}@example.org",
-                         f"Gemeente {municipality.name}", "municipality",
-                         region_id=region.id, municipality_id=municipality.id)
+            _ensure_user(
+                f"municipality-{municipality.slug}.{code}@example.org",
+                f"Gemeente {municipality.name}",
+                "municipality",
+                region_id=region.id,
+                municipality_id=municipality.id,
+            )
     for provider in db.session.execute(select(Provider).order_by(Provider.id)).scalars():
-        _ensure_user(f"provider.{provider.short_code}@example.org", provider.name, "provider",
-                     provider_id=provider.id)
+        _ensure_user(
+            f"provider.{provider.short_code}@example.org",
+            provider.name,
+            "provider",
+            provider_id=provider.id,
+        )
 
 
 def load_all() -> list[str]:

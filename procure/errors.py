@@ -19,19 +19,27 @@ def init_app(app) -> None:
     def csrf_error(exc):
         if _wants_json():
             return json_error(400, _("Ongeldig of ontbrekend CSRF-token."))
-        return render_template("errors/error.html", code=400,
-                               title=_("Formulier verlopen"),
-                               message=_("Het formulier is verlopen of ongeldig. Laad de pagina "
-                                         "opnieuw en probeer het nog eens.")), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title=_("Formulier verlopen"),
+            message=_(
+                "Het formulier is verlopen of ongeldig. Laad de pagina "
+                "opnieuw en probeer het nog eens."
+            ),
+        ), 400
 
     @app.errorhandler(OperationError)
     def operation_error(exc):
         db.session.rollback()
         if _wants_json():
             return from_operation_error(exc)
-        return render_template("errors/error.html", code=exc.status_code,
-                               title=_("Niet uitgevoerd"), message=str(exc.message)), \
-            exc.status_code
+        return render_template(
+            "errors/error.html",
+            code=exc.status_code,
+            title=_("Niet uitgevoerd"),
+            message=str(exc.message),
+        ), exc.status_code
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -52,9 +60,12 @@ def init_app(app) -> None:
             413: _("Het bestand is groter dan toegestaan."),
         }
         code = exc.code or 500
-        return render_template("errors/error.html", code=code,
-                               title=titles.get(code, _("Fout")),
-                               message=messages.get(code, _("Er ging iets mis."))), code
+        return render_template(
+            "errors/error.html",
+            code=code,
+            title=titles.get(code, _("Fout")),
+            message=messages.get(code, _("Er ging iets mis.")),
+        ), code
 
     @app.errorhandler(OverflowError)
     def overflow_error(exc):
@@ -62,14 +73,24 @@ def init_app(app) -> None:
         db.session.rollback()
         if _wants_json():
             return json_error(400, _("Een getal in het verzoek is te groot."))
-        return render_template("errors/error.html", code=400, title=_("Ongeldig verzoek"),
-                               message=_("Een getal in het verzoek is te groot.")), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title=_("Ongeldig verzoek"),
+            message=_("Een getal in het verzoek is te groot."),
+        ), 400
 
     @app.errorhandler(InternalServerError)
     def server_error(exc):
         db.session.rollback()
         if _wants_json():
             return json_error(500)
-        return render_template("errors/error.html", code=500, title=_("Er ging iets mis"),
-                               message=_("Er is een interne fout opgetreden. Er is niets "
-                                         "half opgeslagen; probeer het later opnieuw.")), 500
+        return render_template(
+            "errors/error.html",
+            code=500,
+            title=_("Er ging iets mis"),
+            message=_(
+                "Er is een interne fout opgetreden. Er is niets "
+                "half opgeslagen; probeer het later opnieuw."
+            ),
+        ), 500

@@ -71,6 +71,7 @@ def init_app(app) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     translations = str(Path(__file__).parent / "translations")
-    babel.init_app(app, locale_selector=_select_locale,
-                   default_translation_directories=translations)
+    babel.init_app(
+        app, locale_selector=_select_locale, default_translation_directories=translations
+    )
     app.after_request(_security_headers)

@@ -84,17 +84,22 @@ def _empty_all_tables() -> None:
         if conn.dialect.name == "postgresql":
             # TRUNCATE costs per table, so find the few tables a test wrote to first.
             probe = " UNION ALL ".join(
-                f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables)
+                f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables
+            )
             used = [row[0] for row in conn.exec_driver_sql(probe)]
             # DELETE (with foreign-key triggers off) is much cheaper than TRUNCATE on
             # small tables; the id sequences restart as TRUNCATE ... RESTART IDENTITY would.
             conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
             for name in used:
                 conn.exec_driver_sql(f'DELETE FROM "{name}"')
-            sequences = conn.execute(text(
-                "SELECT s.relname FROM pg_class s JOIN pg_depend d ON d.objid = s.oid "
-                "JOIN pg_class t ON d.refobjid = t.oid "
-                "WHERE s.relkind = 'S' AND t.relname = ANY(:names)"), {"names": used})
+            sequences = conn.execute(
+                text(
+                    "SELECT s.relname FROM pg_class s JOIN pg_depend d ON d.objid = s.oid "
+                    "JOIN pg_class t ON d.refobjid = t.oid "
+                    "WHERE s.relkind = 'S' AND t.relname = ANY(:names)"
+                ),
+                {"names": used},
+            )
             for (sequence,) in sequences.all():
                 conn.exec_driver_sql(f'ALTER SEQUENCE "{sequence}" RESTART')
         else:
@@ -159,6 +164,7 @@ def count_queries(app):
 
 # -- browser tests --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def live_server(app):
     """The app served on a free loopback port in a thread, for Playwright."""
@@ -184,9 +190,15 @@ def browser():
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

@@ -12,10 +12,20 @@ from procure.organisations.models import Municipality, Provider, Region
 PASSWORD = "correct-horse-battery"
 
 _REGIONS = {
-    "wbo": ("Regio WBO Jeugd", [("Altena", "1959"), ("Breda", "0758"), ("Drimmelen", "1719"),
-                                ("Geertruidenberg", "0779"), ("Oosterhout", "0826")]),
-    "e10": ("Een 10 voor de Jeugd", [("Helmond", "0794"), ("Veldhoven", "0861"),
-                                     ("Deurne", "0762")]),
+    "wbo": (
+        "Regio WBO Jeugd",
+        [
+            ("Altena", "1959"),
+            ("Breda", "0758"),
+            ("Drimmelen", "1719"),
+            ("Geertruidenberg", "0779"),
+            ("Oosterhout", "0826"),
+        ],
+    ),
+    "e10": (
+        "Een 10 voor de Jeugd",
+        [("Helmond", "0794"), ("Veldhoven", "0861"), ("Deurne", "0762")],
+    ),
     "svj": ("Samen voor Jeugd", [("Eindhoven", "0772"), ("Best", "0753")]),
 }
 
@@ -45,15 +55,24 @@ def provider(short_code: str = "kompas", name: str | None = None) -> Provider:
     existing = db.session.execute(select(Provider).filter_by(short_code=short_code)).scalar()
     if existing:
         return existing
-    row = Provider(short_code=short_code, name=name or f"Aanbieder {short_code.title()}",
-                   kvk_number=str(next(_provider_seq)))
+    row = Provider(
+        short_code=short_code,
+        name=name or f"Aanbieder {short_code.title()}",
+        kvk_number=str(next(_provider_seq)),
+    )
     db.session.add(row)
     db.session.commit()
     return row
 
 
-def user(role: str, region_code: str = "wbo", *, email: str | None = None,
-         municipality_name: str | None = None, provider_code: str | None = None) -> User:
+def user(
+    role: str,
+    region_code: str = "wbo",
+    *,
+    email: str | None = None,
+    municipality_name: str | None = None,
+    provider_code: str | None = None,
+) -> User:
     kwargs = {}
     if role == "provider":
         kwargs["provider_id"] = provider(provider_code or "kompas").id
@@ -62,8 +81,9 @@ def user(role: str, region_code: str = "wbo", *, email: str | None = None,
     if role == "municipality":
         kwargs["municipality_id"] = municipality(municipality_name or "Breda").id
     email = email or f"{role}.{(provider_code or region_code)}.{len(kwargs)}@example.org"
-    created = auth_ops.create_user(email=email, name=role.title(), role=role,
-                                   password=PASSWORD, **kwargs)
+    created = auth_ops.create_user(
+        email=email, name=role.title(), role=role, password=PASSWORD, **kwargs
+    )
     return created
 
 
@@ -80,8 +100,9 @@ def csrf_token(client, path: str = "/inloggen") -> str:
 def login(client, user_or_email, password: str = PASSWORD):
     email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
     token = csrf_token(client, "/inloggen")
-    return client.post("/inloggen", data={"email": email, "password": password,
-                                          "csrf_token": token})
+    return client.post(
+        "/inloggen", data={"email": email, "password": password, "csrf_token": token}
+    )
 
 
 def post(client, path: str, data: dict | None = None, **kwargs):

@@ -9,8 +9,9 @@ from tests import factories as f
 
 def _one_event():
     user = f.user("admin")
-    event = db.session.execute(select(AuditEvent).where(
-        AuditEvent.object_id == str(user.id))).scalar_one()
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.object_id == str(user.id))
+    ).scalar_one()
     return event
 
 
@@ -20,8 +21,9 @@ def test_record_writes_old_and_new_values_as_json(app):
 
     record("region.renamed", region, old={"name": "Oud"}, new={"bedrag": Decimal("1.10")})
     db.session.commit()
-    event = db.session.execute(select(AuditEvent).where(
-        AuditEvent.action == "region.renamed")).scalar_one()
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "region.renamed")
+    ).scalar_one()
     assert event.new_values == {"bedrag": "1.10"}
     assert event.actor_label == "systeem" and event.region_id == region.id
 

@@ -7,8 +7,10 @@ from procure.organisations.models import Municipality, Provider, Region
 
 
 def _counts():
-    return tuple(db.session.execute(select(func.count()).select_from(m)).scalar_one()
-                 for m in (Region, Municipality, Provider, User))
+    return tuple(
+        db.session.execute(select(func.count()).select_from(m)).scalar_one()
+        for m in (Region, Municipality, Provider, User)
+    )
 
 
 def test_demo_loads_seed_regions_and_is_idempotent(app):
@@ -24,7 +26,12 @@ def test_demo_loads_seed_regions_and_is_idempotent(app):
     regions = {r.short_code: r for r in db.session.execute(select(Region)).scalars()}
     assert set(regions) == {"wbo", "e10", "svj"}
     assert [m.name for m in regions["wbo"].municipalities] == [
-        "Altena", "Breda", "Drimmelen", "Geertruidenberg", "Oosterhout"]
+        "Altena",
+        "Breda",
+        "Drimmelen",
+        "Geertruidenberg",
+        "Oosterhout",
+    ]
     assert len(regions["e10"].municipalities) == 11
     assert len(regions["svj"].municipalities) == 10
     providers = db.session.execute(select(Provider)).scalars().all()

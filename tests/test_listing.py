@@ -8,13 +8,13 @@ def test_pagination_and_sorting_links_keep_filters(client, app):
     for i in range(5):
         f.provider(f"zorg{i}", f"Zorg {i}")
     f.login(client, f.user("procurement"))
-    html = client.get("/organisaties/aanbieders?q=Zorg&sort=name&dir=desc").get_data(
-        as_text=True)
+    html = client.get("/organisaties/aanbieders?q=Zorg&sort=name&dir=desc").get_data(as_text=True)
     assert "Pagina 1 van 3" in html
     assert "Zorg 4" in html and "Zorg 0" not in html
     assert "page=2" in html and "q=Zorg" in html
     html = client.get("/organisaties/aanbieders?q=Zorg&sort=name&dir=desc&page=3").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "Pagina 3 van 3" in html and "Zorg 0" in html and "Vorige" in html
 
 
@@ -48,8 +48,11 @@ def test_flash_error_shows_every_error_and_marks_the_field(app):
 
     with app.test_request_context(method="POST"):
         form = Form(meta={"csrf": False})
-        exc = ValidationFailed("Controleer de invoer.", field="name",
-                               errors=[{"field": "name", "message": "Naam ontbreekt."}])
+        exc = ValidationFailed(
+            "Controleer de invoer.",
+            field="name",
+            errors=[{"field": "name", "message": "Naam ontbreekt."}],
+        )
         flash_error(exc, form)
         assert get_flashed_messages() == ["Controleer de invoer.", "Naam ontbreekt."]
         assert form.name.errors == ["Controleer de invoer."]

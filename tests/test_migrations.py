@@ -42,8 +42,13 @@ def test_upgrade_on_empty_database_matches_models(empty_database_url, tmp_path):
         upgrade()
         with db.engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "render_as_batch": True,
-                            "include_object": include_object})
+                conn,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "include_object": include_object,
+                },
+            )
             diff = compare_metadata(context, db.metadata)
         tables = set(inspect(db.engine).get_table_names())
         db.engine.dispose()

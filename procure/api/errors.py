@@ -7,8 +7,10 @@ from procure.core.errors import OperationError
 
 _MESSAGES = {
     400: ("bad_request", "Ongeldig verzoek."),
-    401: ("unauthorized", "Niet geauthenticeerd: geef een geldig API-token mee "
-                          "(Authorization: Bearer ...)."),
+    401: (
+        "unauthorized",
+        "Niet geauthenticeerd: geef een geldig API-token mee (Authorization: Bearer ...).",
+    ),
     403: ("forbidden", "U heeft geen toegang tot deze gegevens."),
     404: ("not_found", "Niet gevonden."),
     405: ("method_not_allowed", "Deze methode is hier niet toegestaan."),
@@ -21,8 +23,7 @@ _MESSAGES = {
 }
 
 
-def json_error(status: int, message: str | None = None, *, code: str | None = None,
-               details=None):
+def json_error(status: int, message: str | None = None, *, code: str | None = None, details=None):
     default_code, default_message = _MESSAGES.get(status, ("error", "Fout."))
     body = {"error": {"code": code or default_code, "message": message or default_message}}
     if details:
@@ -40,8 +41,12 @@ def from_http_exception(exc: HTTPException):
 
 
 def from_operation_error(exc: OperationError):
-    details = [{"field": e.get("field"), "message": str(e.get("message"))}
-               if isinstance(e, dict) else str(e) for e in exc.errors] or None
+    details = [
+        {"field": e.get("field"), "message": str(e.get("message"))}
+        if isinstance(e, dict)
+        else str(e)
+        for e in exc.errors
+    ] or None
     if exc.field and not details:
         details = [{"field": exc.field, "message": str(exc.message)}]
     return json_error(exc.status_code, str(exc.message), code=exc.code, details=details)

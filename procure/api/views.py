@@ -31,8 +31,9 @@ def authenticate_bearer():
 def api_page_args():
     from flask import current_app
 
-    return page_args(current_app.config["API_DEFAULT_PER_PAGE"],
-                     current_app.config["API_MAX_PER_PAGE"])
+    return page_args(
+        current_app.config["API_DEFAULT_PER_PAGE"], current_app.config["API_MAX_PER_PAGE"]
+    )
 
 
 def page_response(page: Page, serialize):
@@ -42,12 +43,17 @@ def page_response(page: Page, serialize):
 @bp.get("/me")
 def me():
     user = current_user
-    return jsonify({
-        "id": user.id, "email": user.email, "name": user.name, "role": user.role,
-        "region": user.region.short_code if user.region else None,
-        "municipality": user.municipality.name if user.municipality else None,
-        "provider": user.provider.short_code if user.provider else None,
-    })
+    return jsonify(
+        {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "region": user.region.short_code if user.region else None,
+            "municipality": user.municipality.name if user.municipality else None,
+            "provider": user.provider.short_code if user.provider else None,
+        }
+    )
 
 
 @bp.get("/openapi.json")
@@ -55,12 +61,36 @@ def openapi_json():
     return jsonify(openapi.document(url_for("api.me", _external=True).rsplit("/me", 1)[0]))
 
 
-openapi.add_schema("Me", {"type": "object", "properties": {
-    "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
-    "role": {"type": "string", "enum": ["admin", "procurement", "contract_manager",
-                                        "supervisor", "municipality", "provider"]},
-    "region": {"type": "string", "nullable": True},
-    "municipality": {"type": "string", "nullable": True},
-    "provider": {"type": "string", "nullable": True}}})
-openapi.add_path("/me", "get", {"summary": "De eigenaar van het token",
-                                "responses": openapi.object_response("Me", "Identiteit en rol")})
+openapi.add_schema(
+    "Me",
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "email": {"type": "string"},
+            "name": {"type": "string"},
+            "role": {
+                "type": "string",
+                "enum": [
+                    "admin",
+                    "procurement",
+                    "contract_manager",
+                    "supervisor",
+                    "municipality",
+                    "provider",
+                ],
+            },
+            "region": {"type": "string", "nullable": True},
+            "municipality": {"type": "string", "nullable": True},
+            "provider": {"type": "string", "nullable": True},
+        },
+    },
+)
+openapi.add_path(
+    "/me",
+    "get",
+    {
+        "summary": "De eigenaar van het token",
+        "responses": openapi.object_response("Me", "Identiteit en rol"),
+    },
+)

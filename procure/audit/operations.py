@@ -31,9 +31,18 @@ def _current_actor():
     return None
 
 
-def record(action: str, obj=None, *, object_type: str | None = None, object_id=None,
-           old: dict | None = None, new: dict | None = None, actor=None,
-           region_id: int | None = None, note: str | None = None) -> AuditEvent:
+def record(
+    action: str,
+    obj=None,
+    *,
+    object_type: str | None = None,
+    object_id=None,
+    old: dict | None = None,
+    new: dict | None = None,
+    actor=None,
+    region_id: int | None = None,
+    note: str | None = None,
+) -> AuditEvent:
     """Add an audit event to the current transaction (committed with the change itself)."""
     actor = actor or _current_actor()
     if obj is not None:

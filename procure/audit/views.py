@@ -20,5 +20,4 @@ def index():
     if action:
         stmt = stmt.where(AuditEvent.action == action)
     page = paginate(stmt, *page_args())
-    return render_template("audit/index.html", page=page, object_type=object_type,
-                           action=action)
+    return render_template("audit/index.html", page=page, object_type=object_type, action=action)

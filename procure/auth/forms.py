@@ -8,8 +8,9 @@ from procure.auth.roles import ROLE_LABELS
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul uw e-mailadres in."))])
-    password = PasswordField(_l("Wachtwoord"),
-                             validators=[DataRequired(_l("Vul uw wachtwoord in."))])
+    password = PasswordField(
+        _l("Wachtwoord"), validators=[DataRequired(_l("Vul uw wachtwoord in."))]
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -22,14 +23,19 @@ def _role_choices():
 
 class UserCreateForm(FlaskForm):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul een e-mailadres in."))])
-    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")),
-                                               Length(max=200)])
+    name = StringField(
+        _l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)]
+    )
     role = SelectField(_l("Rol"), choices=_role_choices)
     municipality_id = SelectField(_l("Gemeente"), coerce=int, validators=[Optional()])
     provider_id = SelectField(_l("Aanbieder"), coerce=int, validators=[Optional()])
-    password = PasswordField(_l("Wachtwoord"), validators=[
-        DataRequired(_l("Vul een wachtwoord in.")),
-        Length(min=10, message=_l("Minstens 10 tekens."))])
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[
+            DataRequired(_l("Vul een wachtwoord in.")),
+            Length(min=10, message=_l("Minstens 10 tekens.")),
+        ],
+    )
 
 
 class RoleForm(FlaskForm):
@@ -39,13 +45,21 @@ class RoleForm(FlaskForm):
 
 
 class PasswordResetForm(FlaskForm):
-    password = PasswordField(_l("Nieuw wachtwoord"), validators=[
-        DataRequired(_l("Vul een wachtwoord in.")),
-        Length(min=10, message=_l("Minstens 10 tekens."))])
-    confirm = PasswordField(_l("Herhaal wachtwoord"), validators=[
-        EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk."))])
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[
+            DataRequired(_l("Vul een wachtwoord in.")),
+            Length(min=10, message=_l("Minstens 10 tekens.")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Herhaal wachtwoord"),
+        validators=[EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk."))],
+    )
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Naam van het token"), validators=[
-        DataRequired(_l("Geef het token een naam.")), Length(max=100)])
+    name = StringField(
+        _l("Naam van het token"),
+        validators=[DataRequired(_l("Geef het token een naam.")), Length(max=100)],
+    )

@@ -38,14 +38,17 @@ def _check_affiliation(role, region_id, municipality_id, provider_id) -> None:
     if role not in ROLES:
         raise ValidationFailed(_l("Onbekende rol."), field="role")
     if role == PROVIDER and not provider_id:
-        raise ValidationFailed(_l("Een aanbieder-gebruiker hoort bij een aanbieder."),
-                               field="provider_id")
+        raise ValidationFailed(
+            _l("Een aanbieder-gebruiker hoort bij een aanbieder."), field="provider_id"
+        )
     if role != PROVIDER and provider_id:
-        raise ValidationFailed(_l("Alleen aanbieder-gebruikers horen bij een aanbieder."),
-                               field="provider_id")
+        raise ValidationFailed(
+            _l("Alleen aanbieder-gebruikers horen bij een aanbieder."), field="provider_id"
+        )
     if role == MUNICIPALITY and not municipality_id:
-        raise ValidationFailed(_l("Een gemeente-gebruiker hoort bij een gemeente."),
-                               field="municipality_id")
+        raise ValidationFailed(
+            _l("Een gemeente-gebruiker hoort bij een gemeente."), field="municipality_id"
+        )
     if role in REGION_STAFF and role != "admin" and not region_id:
         raise ValidationFailed(_l("Kies de regio van deze gebruiker."), field="region_id")
 
@@ -66,21 +69,40 @@ def _check_authority(actor, *, target: User | None = None, role: str | None = No
         return
     cross_region = role == PROVIDER or (target is not None and target.region_id is None)
     if cross_region:
-        raise NotAllowed(_l("Aanbiederaccounts en landelijke beheerders worden alleen door "
-                            "een landelijk beheerder beheerd."))
+        raise NotAllowed(
+            _l(
+                "Aanbiederaccounts en landelijke beheerders worden alleen door "
+                "een landelijk beheerder beheerd."
+            )
+        )
     if target is not None and target.region_id != actor.region_id:
         raise NotAllowed(_l("Deze gebruiker hoort niet bij uw regio."))
 
 
 def _snapshot(user: User) -> dict:
-    return {"email": user.email, "name": user.name, "role": user.role,
-            "region_id": user.region_id, "municipality_id": user.municipality_id,
-            "provider_id": user.provider_id, "active": user.active}
+    return {
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "region_id": user.region_id,
+        "municipality_id": user.municipality_id,
+        "provider_id": user.provider_id,
+        "active": user.active,
+    }
 
 
 @operation
-def create_user(*, email, name, role, password, region_id=None, municipality_id=None,
-                provider_id=None, actor=None) -> User:
+def create_user(
+    *,
+    email,
+    name,
+    role,
+    password,
+    region_id=None,
+    municipality_id=None,
+    provider_id=None,
+    actor=None,
+) -> User:
     email = _normalise_email(email)
     if not (name or "").strip():
         raise ValidationFailed(_l("Vul een naam in."), field="name")
@@ -95,8 +117,14 @@ def create_user(*, email, name, role, password, region_id=None, municipality_id=
         region_id = actor.region_id
     if db.session.execute(select(User.id).where(User.email == email)).first():
         raise Conflict(_l("Er bestaat al een gebruiker met dit e-mailadres."), field="email")
-    user = User(email=email, name=name.strip(), role=role, region_id=region_id,
-                municipality_id=municipality_id, provider_id=provider_id)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        region_id=region_id,
+        municipality_id=municipality_id,
+        provider_id=provider_id,
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -105,8 +133,9 @@ def create_user(*, email, name, role, password, region_id=None, municipality_id=
 
 
 @operation
-def change_role(user: User, role: str, *, municipality_id=None, provider_id=None,
-                actor=None) -> User:
+def change_role(
+    user: User, role: str, *, municipality_id=None, provider_id=None, actor=None
+) -> User:
     _check_affiliation(role, user.region_id, municipality_id, provider_id)
     _check_authority(actor, target=user, role=role)
     old = _snapshot(user)
@@ -126,8 +155,13 @@ def set_active(user: User, active: bool, *, actor=None) -> User:
         return user
     user.active = active
     user.session_version += 1
-    record("user.activated" if active else "user.deactivated", user,
-           old={"active": not active}, new={"active": active}, actor=actor)
+    record(
+        "user.activated" if active else "user.deactivated",
+        user,
+        old={"active": not active},
+        new={"active": active},
+        actor=actor,
+    )
     return user
 
 
@@ -148,6 +182,7 @@ def set_locale(user: User, locale: str) -> None:
 
 
 # -- login throttling --------------------------------------------------------------------
+
 
 def login_throttled(email: str, ip_address: str) -> bool:
     """True when the account or the IP has too many recent failures."""
@@ -179,17 +214,24 @@ def authenticate(email: str, password: str, ip_address: str) -> User | None:
 
 # -- API tokens --------------------------------------------------------------------------
 
+
 @operation
 def create_token(user: User, name: str, *, actor=None) -> tuple[ApiToken, str]:
     """Create a personal token; the raw value is returned once and never stored."""
     name = (name or "").strip() or "token"
     raw = "prc_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name[:100], token_hash=ApiToken.hash(raw),
-                     prefix=raw[:12])
+    token = ApiToken(
+        user_id=user.id, name=name[:100], token_hash=ApiToken.hash(raw), prefix=raw[:12]
+    )
     db.session.add(token)
     db.session.flush()
-    record("api_token.created", token, new={"name": token.name, "user_id": user.id},
-           actor=actor or user, region_id=user.region_id)
+    record(
+        "api_token.created",
+        token,
+        new={"name": token.name, "user_id": user.id},
+        actor=actor or user,
+        region_id=user.region_id,
+    )
     return token, raw
 
 

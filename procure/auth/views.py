@@ -36,13 +36,20 @@ def login():
     if form.validate_on_submit():
         ip = request.remote_addr or "-"
         if ops.login_throttled(form.email.data, ip):
-            flash(_("Te veel mislukte inlogpogingen. Probeer het over %(n)d minuten opnieuw.",
-                    n=current_app.config["LOGIN_THROTTLE_MINUTES"]), "error")
+            flash(
+                _(
+                    "Te veel mislukte inlogpogingen. Probeer het over %(n)d minuten opnieuw.",
+                    n=current_app.config["LOGIN_THROTTLE_MINUTES"],
+                ),
+                "error",
+            )
             return render_template("auth/login.html", form=form), 429
         user = ops.authenticate(form.email.data, form.password.data, ip)
         if user is None:
-            flash(_("Onbekend e-mailadres of onjuist wachtwoord, of het account is niet actief."),
-                  "error")
+            flash(
+                _("Onbekend e-mailadres of onjuist wachtwoord, of het account is niet actief."),
+                "error",
+            )
             return render_template("auth/login.html", form=form), 401
         login_user(user)
         flash(_("U bent ingelogd."), "success")
@@ -77,12 +84,18 @@ def profile():
     if form.validate_on_submit():
         _token, new_token = ops.create_token(current_user, form.name.data)
         flash(_("Token aangemaakt. Kopieer het nu: het wordt niet opnieuw getoond."), "success")
-    tokens = db.session.execute(
-        select(ApiToken).where(ApiToken.user_id == current_user.id)
-        .order_by(ApiToken.created_at.desc())
-    ).scalars().all()
-    return render_template("auth/profile.html", form=form, tokens=tokens, new_token=new_token,
-                           confirm=ConfirmForm())
+    tokens = (
+        db.session.execute(
+            select(ApiToken)
+            .where(ApiToken.user_id == current_user.id)
+            .order_by(ApiToken.created_at.desc())
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "auth/profile.html", form=form, tokens=tokens, new_token=new_token, confirm=ConfirmForm()
+    )
 
 
 @bp.post("/profiel/tokens/<int:token_id>/intrekken")
@@ -103,6 +116,7 @@ def revoke_token(token_id):
 
 # -- user administration (admin only) -----------------------------------------------------
 
+
 def _fill_affiliation_choices(form):
     municipalities = db.session.execute(
         scoped(select(Municipality), Municipality).order_by(Municipality.name)
@@ -119,16 +133,25 @@ def users():
     q = request.args.get("q", "").strip()
     if q:
         pattern = like_pattern(q)
-        stmt = stmt.where(User.email.ilike(pattern, escape="\\")
-                          | User.name.ilike(pattern, escape="\\"))
+        stmt = stmt.where(
+            User.email.ilike(pattern, escape="\\") | User.name.ilike(pattern, escape="\\")
+        )
     role = request.args.get("role", "")
     if role:
         stmt = stmt.where(User.role == role)
     stmt, sort, direction = apply_sort(
-        stmt, {"email": User.email, "name": User.name, "role": User.role}, "email")
+        stmt, {"email": User.email, "name": User.name, "role": User.role}, "email"
+    )
     page = paginate(stmt, *page_args())
-    return render_template("auth/users.html", page=page, q=q, role=role, sort=sort,
-                           direction=direction, role_labels=ROLE_LABELS)
+    return render_template(
+        "auth/users.html",
+        page=page,
+        q=q,
+        role=role,
+        sort=sort,
+        direction=direction,
+        role_labels=ROLE_LABELS,
+    )
 
 
 @bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
@@ -139,7 +162,9 @@ def user_create():
     if form.validate_on_submit():
         try:
             user = ops.create_user(
-                email=form.email.data, name=form.name.data, role=form.role.data,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
                 password=form.password.data,
                 region_id=None if form.role.data == "provider" else current_user.region_id,
                 municipality_id=form.municipality_id.data or None,
@@ -155,9 +180,7 @@ def user_create():
 
 
 def _user_or_404(user_id) -> User:
-    user = db.session.execute(
-        select(User).where(User.id == user_id, users_condition())
-    ).scalar()
+    user = db.session.execute(select(User).where(User.id == user_id, users_condition())).scalar()
     if user is None:
         abort(404)
     return user
@@ -172,10 +195,13 @@ def user_edit(user_id):
     password_form = PasswordResetForm(prefix="pw")
     if "role-role" in request.form and role_form.validate_on_submit():
         try:
-            ops.change_role(user, role_form.role.data,
-                            municipality_id=role_form.municipality_id.data or None,
-                            provider_id=role_form.provider_id.data or None,
-                            actor=current_user)
+            ops.change_role(
+                user,
+                role_form.role.data,
+                municipality_id=role_form.municipality_id.data or None,
+                provider_id=role_form.provider_id.data or None,
+                actor=current_user,
+            )
             flash(_("Rol gewijzigd."), "success")
             return redirect(url_for("auth.user_edit", user_id=user.id))
         except OperationError as exc:
@@ -187,8 +213,13 @@ def user_edit(user_id):
             return redirect(url_for("auth.user_edit", user_id=user.id))
         except OperationError as exc:
             flash(str(exc.message), "error")
-    return render_template("auth/user_edit.html", user=user, role_form=role_form,
-                           password_form=password_form, confirm=ConfirmForm())
+    return render_template(
+        "auth/user_edit.html",
+        user=user,
+        role_form=role_form,
+        password_form=password_form,
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.post("/beheer/gebruikers/<int:user_id>/actief")

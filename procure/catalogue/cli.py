@@ -7,9 +7,13 @@ from flask.cli import with_appcontext
 
 from procure.core.errors import OperationError
 
-REGION_OPTION = click.option("--region", "region_code", default="wbo", show_default=True,
-                             help="Korte code van de regio (wbo, e10, svj).")
-
+REGION_OPTION = click.option(
+    "--region",
+    "region_code",
+    default="wbo",
+    show_default=True,
+    help="Korte code van de regio (wbo, e10, svj).",
+)
 
 
 @click.group("pdc")
@@ -28,8 +32,10 @@ def _print_diff(diff) -> None:
         click.echo(f"taakgebieden nieuw of gewijzigd: {', '.join(diff.task_areas)}")
     if diff.translations_changed:
         click.echo("vertaaltabel gewijzigd")
-    click.echo(f"{len(diff.added)} nieuw, {len(diff.changed)} gewijzigd, "
-               f"{len(diff.removed)} vervallen, {diff.unchanged} ongewijzigd")
+    click.echo(
+        f"{len(diff.added)} nieuw, {len(diff.changed)} gewijzigd, "
+        f"{len(diff.removed)} vervallen, {diff.unchanged} ongewijzigd"
+    )
 
 
 def _print_errors(errors) -> None:
@@ -72,8 +78,7 @@ def diff_command(directory, region_code):
     _print_diff(diff)
     if errors:
         _print_errors(errors)
-        raise click.ClickException("De bestanden bevatten fouten; een import zou worden "
-                                   "geweigerd.")
+        raise click.ClickException("De bestanden bevatten fouten; een import zou worden geweigerd.")
 
 
 @cli.command("export")
@@ -100,5 +105,7 @@ def maatwerk_command(region_code):
     from procure.catalogue.pdcfiles import region_by_code
 
     counts = derive_maatwerk_codes(region_by_code(region_code).id)
-    click.echo(f"maatwerkcodes: {counts['created']} nieuw, {counts['updated']} bijgewerkt, "
-               f"{counts['deactivated']} gedeactiveerd")
+    click.echo(
+        f"maatwerkcodes: {counts['created']} nieuw, {counts['updated']} bijgewerkt, "
+        f"{counts['deactivated']} gedeactiveerd"
+    )

@@ -20,8 +20,9 @@ def load() -> None:
         region = db.session.execute(select(Region).where(Region.short_code == code)).scalar()
         if region is None:
             continue
-        has_cards = db.session.execute(select(func.count(Product.id)).where(
-            Product.region_id == region.id)).scalar_one()
+        has_cards = db.session.execute(
+            select(func.count(Product.id)).where(Product.region_id == region.id)
+        ).scalar_one()
         if not has_cards:
             import_directory(PDC_DIR, code, with_translations=code == "wbo")
         derive_maatwerk_codes(region.id)

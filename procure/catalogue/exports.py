@@ -8,8 +8,18 @@ from openpyxl.styles import Font
 
 from procure.catalogue.models import Product
 
-HEADER = ["Productcode", "Categorie", "Naam", "Taakgebied", "Uitvoeringsvariant", "Eenheid",
-          "Status", "Versie", "Geldig vanaf", "Geldig tot"]
+HEADER = [
+    "Productcode",
+    "Categorie",
+    "Naam",
+    "Taakgebied",
+    "Uitvoeringsvariant",
+    "Eenheid",
+    "Status",
+    "Versie",
+    "Geldig vanaf",
+    "Geldig tot",
+]
 
 
 def _safe(value) -> str:
@@ -24,10 +34,18 @@ def _years(products: list[Product]) -> list[int]:
 
 def _row(product: Product, years: list[int]) -> list:
     prices = {t.year: t.price for t in product.tariffs}
-    return [product.code, product.category, product.name,
-            product.task_area.name if product.task_area else "", product.variant_label,
-            product.unit or "", product.status_label, product.version,
-            product.valid_from, product.valid_to] + [prices.get(y) for y in years]
+    return [
+        product.code,
+        product.category,
+        product.name,
+        product.task_area.name if product.task_area else "",
+        product.variant_label,
+        product.unit or "",
+        product.status_label,
+        product.version,
+        product.valid_from,
+        product.valid_to,
+    ] + [prices.get(y) for y in years]
 
 
 def to_csv(products: list[Product]) -> bytes:
@@ -37,11 +55,22 @@ def to_csv(products: list[Product]) -> bytes:
     writer.writerow(HEADER + [f"Tarief {y}" for y in years])
     for product in products:
         row = _row(product, years)
-        writer.writerow([
-            (f"{v:.2f}".replace(".", ",") if i >= len(HEADER) and v is not None
-             else v.strftime("%d-%m-%Y") if hasattr(v, "strftime")
-             else "" if v is None else _safe(v) if isinstance(v, str) else v)
-            for i, v in enumerate(row)])
+        writer.writerow(
+            [
+                (
+                    f"{v:.2f}".replace(".", ",")
+                    if i >= len(HEADER) and v is not None
+                    else v.strftime("%d-%m-%Y")
+                    if hasattr(v, "strftime")
+                    else ""
+                    if v is None
+                    else _safe(v)
+                    if isinstance(v, str)
+                    else v
+                )
+                for i, v in enumerate(row)
+            ]
+        )
     # BOM so that Excel opens the UTF-8 file with the right accents.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -68,8 +97,15 @@ def to_xlsx(products: list[Product]) -> bytes:
     for cell in texts[1]:
         cell.font = Font(bold=True)
     for product in products:
-        texts.append([product.code, product.version, _safe(product.description),
-                      _safe(product.criteria), _safe(product.target_group)])
+        texts.append(
+            [
+                product.code,
+                product.version,
+                _safe(product.description),
+                _safe(product.criteria),
+                _safe(product.target_group),
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -15,17 +15,21 @@ def _unit_choices():
 
 
 class ProductForm(FlaskForm):
-    code = StringField(_l("Productcode"), validators=[
-        DataRequired(_l("Vul een productcode in.")), Length(max=10)])
-    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")),
-                                               Length(max=200)])
+    code = StringField(
+        _l("Productcode"), validators=[DataRequired(_l("Vul een productcode in.")), Length(max=10)]
+    )
+    name = StringField(
+        _l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)]
+    )
     task_area_id = SelectField(_l("Taakgebied"), coerce=int)
     variant = SelectField(_l("Uitvoeringsvariant"), choices=_variant_choices)
     unit = SelectField(_l("Eenheid"), choices=_unit_choices, validators=[Optional()])
-    price = StringField(_l("Tarief (prijs per eenheid) in het eerste jaar"),
-                        validators=[Optional(), Length(max=20)])
-    valid_from = DateField(_l("Geldig vanaf"), validators=[
-        DataRequired(_l("Vul een geldige ingangsdatum in."))])
+    price = StringField(
+        _l("Tarief (prijs per eenheid) in het eerste jaar"), validators=[Optional(), Length(max=20)]
+    )
+    valid_from = DateField(
+        _l("Geldig vanaf"), validators=[DataRequired(_l("Vul een geldige ingangsdatum in."))]
+    )
     valid_to = DateField(_l("Geldig tot en met"), validators=[Optional()])
     description = TextAreaField(_l("Omschrijving"), validators=[Optional()])
     criteria = TextAreaField(_l("Criteria"), validators=[Optional()])
@@ -33,8 +37,9 @@ class ProductForm(FlaskForm):
 
 
 class ProductEditForm(FlaskForm):
-    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")),
-                                               Length(max=200)])
+    name = StringField(
+        _l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)]
+    )
     task_area_id = SelectField(_l("Taakgebied"), coerce=int)
     variant = SelectField(_l("Uitvoeringsvariant"), choices=_variant_choices)
     unit = SelectField(_l("Eenheid"), choices=_unit_choices, validators=[Optional()])
@@ -42,15 +47,17 @@ class ProductEditForm(FlaskForm):
     description = TextAreaField(_l("Omschrijving"), validators=[Optional()])
     criteria = TextAreaField(_l("Criteria"), validators=[Optional()])
     target_group = TextAreaField(_l("Doelgroep"), validators=[Optional()])
-    change_note = StringField(_l("Toelichting op de wijziging"),
-                              validators=[Optional(), Length(max=500)])
+    change_note = StringField(
+        _l("Toelichting op de wijziging"), validators=[Optional(), Length(max=500)]
+    )
 
 
 class TariffForm(FlaskForm):
-    year = StringField(_l("Jaar"), validators=[DataRequired(_l("Vul een jaar in.")),
-                                               Length(max=4)])
-    price = StringField(_l("Prijs per eenheid (€)"), validators=[
-        DataRequired(_l("Vul een bedrag in.")), Length(max=20)])
+    year = StringField(_l("Jaar"), validators=[DataRequired(_l("Vul een jaar in.")), Length(max=4)])
+    price = StringField(
+        _l("Prijs per eenheid (€)"),
+        validators=[DataRequired(_l("Vul een bedrag in.")), Length(max=20)],
+    )
 
 
 class ExpireForm(FlaskForm):
@@ -58,7 +65,10 @@ class ExpireForm(FlaskForm):
 
 
 class IndexationForm(FlaskForm):
-    from_year = StringField(_l("Van jaar"), validators=[DataRequired(_l("Vul een jaar in.")),
-                                                        Length(max=4)])
-    percentage = StringField(_l("Indexatiepercentage"), validators=[
-        DataRequired(_l("Vul een percentage in.")), Length(max=10)])
+    from_year = StringField(
+        _l("Van jaar"), validators=[DataRequired(_l("Vul een jaar in.")), Length(max=4)]
+    )
+    percentage = StringField(
+        _l("Indexatiepercentage"),
+        validators=[DataRequired(_l("Vul een percentage in.")), Length(max=10)],
+    )

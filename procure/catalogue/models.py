@@ -26,8 +26,20 @@ STATUS_LABELS = {
     "vervallen": _l("Vervallen"),
 }
 # The fixed list of units (iJw-style eenheden); a task-oriented product has no unit price.
-UNITS = ("minuut", "uur", "dagdeel", "dag", "etmaal", "week", "maand", "jaar", "stuks", "rit",
-         "kilometer", "euro")
+UNITS = (
+    "minuut",
+    "uur",
+    "dagdeel",
+    "dag",
+    "etmaal",
+    "week",
+    "maand",
+    "jaar",
+    "stuks",
+    "rit",
+    "kilometer",
+    "euro",
+)
 
 
 class TaskArea(db.Model):
@@ -52,8 +64,10 @@ class Product(db.Model):
     Exactly one row per (region, code) has is_current set: the latest version."""
 
     __tablename__ = "products"
-    __table_args__ = (UniqueConstraint("region_id", "code", "version"),
-                      Index("ix_products_region_current", "region_id", "is_current", "code"))
+    __table_args__ = (
+        UniqueConstraint("region_id", "code", "version"),
+        Index("ix_products_region_current", "region_id", "is_current", "code"),
+    )
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
     # INTERFACE: id, region_id, code, name, task_area_id, variant, unit, status, version,
@@ -80,9 +94,9 @@ class Product(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     task_area: Mapped[TaskArea | None] = relationship()
-    tariffs: Mapped[list["Tariff"]] = relationship(back_populates="product",
-                                                   order_by="Tariff.year",
-                                                   cascade="all, delete-orphan")
+    tariffs: Mapped[list["Tariff"]] = relationship(
+        back_populates="product", order_by="Tariff.year", cascade="all, delete-orphan"
+    )
 
     @property
     def category(self) -> str:
@@ -140,8 +154,9 @@ class Tariff(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     year: Mapped[int] = mapped_column()
     price: Mapped[Decimal] = mapped_column(Money)
-    indexation_run_id: Mapped[int | None] = mapped_column(ForeignKey("indexation_runs.id"),
-                                                          index=True)
+    indexation_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indexation_runs.id"), index=True
+    )
 
     product: Mapped[Product] = relationship(back_populates="tariffs")
     indexation_run: Mapped[IndexationRun | None] = relationship()

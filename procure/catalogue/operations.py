@@ -30,8 +30,7 @@ from procure.extensions import db
 
 CODE_RE = re.compile(r"^\d{2}[0-9A-Z]{3}$")
 ENTRY_MONTHS = (1, 4, 7, 10)  # entry moments: 1 January, 1 April, 1 July, 1 October
-CARD_FIELDS = ("name", "description", "task_area_id", "variant", "unit", "criteria",
-               "target_group")
+CARD_FIELDS = ("name", "description", "task_area_id", "variant", "unit", "criteria", "target_group")
 MAATWERK_PREFIX = "MW"
 
 PRODUCT_STATES = StateMachine(
@@ -43,15 +42,20 @@ PRODUCT_STATES = StateMachine(
 
 # -- pure helpers ------------------------------------------------------------------------
 
+
 def normalise_code(code) -> str:
     """'45a53 ' -> '45A53'; raises ValidationFailed with a Dutch message when invalid."""
     text = str(code or "").strip().upper()
     if not CODE_RE.match(text):
         raise ValidationFailed(
-            _l("Ongeldige productcode '%(code)s': een productcode heeft 5 tekens, de eerste "
-               "twee zijn cijfers (de productcategorie), daarna 3 cijfers of hoofdletters, "
-               "bijvoorbeeld 45A53 of 54001.", code=str(code or "").strip()),
-            field="code")
+            _l(
+                "Ongeldige productcode '%(code)s': een productcode heeft 5 tekens, de eerste "
+                "twee zijn cijfers (de productcategorie), daarna 3 cijfers of hoofdletters, "
+                "bijvoorbeeld 45A53 of 54001.",
+                code=str(code or "").strip(),
+            ),
+            field="code",
+        )
     return text
 
 
@@ -68,23 +72,26 @@ def next_entry_moment(day: date | None = None) -> date:
 def parse_price(value, field: str = "price") -> Decimal:
     """An exact euro amount (Decimal or text such as '71,40'); never a float."""
     if isinstance(value, float):
-        raise ValidationFailed(_l("Geldbedragen worden nooit als kommagetal (float) "
-                                  "doorgegeven."), field=field)
+        raise ValidationFailed(
+            _l("Geldbedragen worden nooit als kommagetal (float) doorgegeven."), field=field
+        )
     text = str(value).strip().replace("€", "").replace(" ", "")
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
     try:
         amount = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(_l("'%(v)s' is geen geldig bedrag.", v=str(value)),
-                               field=field) from None
+        raise ValidationFailed(
+            _l("'%(v)s' is geen geldig bedrag.", v=str(value)), field=field
+        ) from None
     if not amount.is_finite():
         raise ValidationFailed(_l("'%(v)s' is geen geldig bedrag.", v=str(value)), field=field)
     if amount <= 0:
         raise ValidationFailed(_l("Een tarief moet groter zijn dan nul."), field=field)
     if amount != amount.quantize(CENT):
-        raise ValidationFailed(_l("Een tarief heeft hoogstens twee decimalen (hele centen)."),
-                               field=field)
+        raise ValidationFailed(
+            _l("Een tarief heeft hoogstens twee decimalen (hele centen)."), field=field
+        )
     if amount >= Decimal("10000000"):
         raise ValidationFailed(_l("Dit tarief is onwaarschijnlijk hoog."), field=field)
     return amount.quantize(CENT)
@@ -92,26 +99,29 @@ def parse_price(value, field: str = "price") -> Decimal:
 
 def parse_percentage(value) -> Decimal:
     if isinstance(value, float):
-        raise ValidationFailed(_l("Geef het percentage als tekst of Decimal."),
-                               field="percentage")
+        raise ValidationFailed(_l("Geef het percentage als tekst of Decimal."), field="percentage")
     try:
         pct = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(_l("'%(v)s' is geen geldig percentage.", v=str(value)),
-                               field="percentage") from None
+        raise ValidationFailed(
+            _l("'%(v)s' is geen geldig percentage.", v=str(value)), field="percentage"
+        ) from None
     if not pct.is_finite() or pct <= Decimal("-50") or pct > Decimal("50"):
-        raise ValidationFailed(_l("Het indexatiepercentage moet tussen -50 en 50 liggen."),
-                               field="percentage")
+        raise ValidationFailed(
+            _l("Het indexatiepercentage moet tussen -50 en 50 liggen."), field="percentage"
+        )
     if pct != pct.quantize(Decimal("0.001")):
-        raise ValidationFailed(_l("Het percentage heeft hoogstens drie decimalen."),
-                               field="percentage")
+        raise ValidationFailed(
+            _l("Het percentage heeft hoogstens drie decimalen."), field="percentage"
+        )
     return pct.normalize() if pct != 0 else Decimal("0")
 
 
 def indexed_price(price: Decimal, pct: Decimal) -> Decimal:
     """price x (1 + pct/100), rounded to whole cents, half up (exact decimal arithmetic)."""
     return (Decimal(price) * (Decimal(100) + pct) / Decimal(100)).quantize(
-        CENT, rounding=ROUND_HALF_UP)
+        CENT, rounding=ROUND_HALF_UP
+    )
 
 
 def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -> list[dict]:
@@ -131,22 +141,36 @@ def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -
         add("name", _l("De naam is te lang (maximaal 200 tekens)."))
     variant = values.get("variant")
     if variant not in VARIANTS:
-        add("variant", _l("Kies een uitvoeringsvariant: inspanningsgericht (effort), "
-                          "outputgericht (output) of taakgericht (task)."))
+        add(
+            "variant",
+            _l(
+                "Kies een uitvoeringsvariant: inspanningsgericht (effort), "
+                "outputgericht (output) of taakgericht (task)."
+            ),
+        )
     unit = values.get("unit") or None
     if unit is not None and unit not in UNITS:
-        add("unit", _l("Onbekende eenheid '%(u)s'; kies uit: %(units)s.", u=unit,
-                       units=", ".join(UNITS)))
+        add(
+            "unit",
+            _l("Onbekende eenheid '%(u)s'; kies uit: %(units)s.", u=unit, units=", ".join(UNITS)),
+        )
     tariffs = values.get("tariffs") or {}
     if variant in ("effort", "output"):
         if unit is None:
             add("unit", _l("Een inspannings- of outputgericht product heeft een eenheid."))
         if require_tariff and not tariffs:
-            add("tariffs", _l("Een inspannings- of outputgericht product heeft een "
-                              "tarief (prijs per eenheid)."))
+            add(
+                "tariffs",
+                _l(
+                    "Een inspannings- of outputgericht product heeft een "
+                    "tarief (prijs per eenheid)."
+                ),
+            )
     if variant == "task" and tariffs:
-        add("tariffs", _l("Een taakgericht product heeft geen prijs per eenheid: laat het "
-                          "tarief leeg."))
+        add(
+            "tariffs",
+            _l("Een taakgericht product heeft geen prijs per eenheid: laat het tarief leeg."),
+        )
     valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
     if not isinstance(valid_from, date):
         add("valid_from", _l("Vul een geldige ingangsdatum in."))
@@ -180,8 +204,11 @@ def _raise_first(errors: list[dict]) -> None:
 
 
 def _overlapping(region_id, code, start: date, end: date | None, exclude_ids=()):
-    stmt = select(Product).where(Product.region_id == region_id, Product.code == code,
-                                 (Product.valid_to.is_(None)) | (Product.valid_to >= start))
+    stmt = select(Product).where(
+        Product.region_id == region_id,
+        Product.code == code,
+        (Product.valid_to.is_(None)) | (Product.valid_to >= start),
+    )
     if end is not None:
         stmt = stmt.where(Product.valid_from <= end)
     if exclude_ids:
@@ -191,25 +218,41 @@ def _overlapping(region_id, code, start: date, end: date | None, exclude_ids=())
 
 def _duplicate_error(code: str, other: Product) -> Conflict:
     return Conflict(
-        _l("Productcode %(code)s bestaat al in deze regio voor deze geldigheidsperiode "
-           "(versie %(v)d, geldig vanaf %(d)s). Een productcode is uniek per regio en "
-           "geldigheidsperiode.", code=code, v=other.version,
-           d=other.valid_from.strftime("%d-%m-%Y")),
-        field="code")
+        _l(
+            "Productcode %(code)s bestaat al in deze regio voor deze geldigheidsperiode "
+            "(versie %(v)d, geldig vanaf %(d)s). Een productcode is uniek per regio en "
+            "geldigheidsperiode.",
+            code=code,
+            v=other.version,
+            d=other.valid_from.strftime("%d-%m-%Y"),
+        ),
+        field="code",
+    )
 
 
 def snapshot(product: Product) -> dict:
-    return {"code": product.code, "version": product.version, "name": product.name,
-            "description": product.description, "task_area_id": product.task_area_id,
-            "variant": product.variant, "unit": product.unit, "status": product.status,
-            "valid_from": product.valid_from, "valid_to": product.valid_to,
-            "criteria": product.criteria, "target_group": product.target_group}
+    return {
+        "code": product.code,
+        "version": product.version,
+        "name": product.name,
+        "description": product.description,
+        "task_area_id": product.task_area_id,
+        "variant": product.variant,
+        "unit": product.unit,
+        "status": product.status,
+        "valid_from": product.valid_from,
+        "valid_to": product.valid_to,
+        "criteria": product.criteria,
+        "target_group": product.target_group,
+    }
 
 
 def current_version(region_id: int, code: str) -> Product | None:
     return db.session.execute(
-        select(Product).where(Product.region_id == region_id, Product.code == code,
-                              Product.is_current.is_(True))).scalar()
+        select(Product).where(
+            Product.region_id == region_id, Product.code == code, Product.is_current.is_(True)
+        )
+    ).scalar()
 
 
 def _clean(values: dict) -> dict:
@@ -226,100 +269,166 @@ def _clean(values: dict) -> dict:
 
 # -- task areas --------------------------------------------------------------------------
 
+
 @operation
 def ensure_task_area(region_id: int, code: str, name: str, description: str = "") -> TaskArea:
     code = (code or "").strip()
     if not code or not (name or "").strip():
         raise ValidationFailed(_l("Een taakgebied heeft een code en een naam."), field="code")
-    area = db.session.execute(select(TaskArea).where(TaskArea.region_id == region_id,
-                                                     TaskArea.code == code)).scalar()
+    area = db.session.execute(
+        select(TaskArea).where(TaskArea.region_id == region_id, TaskArea.code == code)
+    ).scalar()
     if area is None:
-        area = TaskArea(region_id=region_id, code=code, name=name.strip(),
-                        description=description or "")
+        area = TaskArea(
+            region_id=region_id, code=code, name=name.strip(), description=description or ""
+        )
         db.session.add(area)
         record("task_area.created", area, new={"code": code, "name": area.name})
     elif area.name != name.strip() or (area.description or "") != (description or ""):
         old = {"name": area.name, "description": area.description}
         area.name, area.description = name.strip(), description or ""
-        record("task_area.updated", area, old=old,
-               new={"name": area.name, "description": area.description})
+        record(
+            "task_area.updated",
+            area,
+            old=old,
+            new={"name": area.name, "description": area.description},
+        )
     return area
 
 
 # -- product cards -----------------------------------------------------------------------
 
+
 @operation
-def create_product(region_id: int, *, code, name, variant, valid_from: date, unit=None,
-                   description="", task_area_id=None, criteria="", target_group="",
-                   valid_to: date | None = None, price=None, tariffs: dict | None = None,
-                   status: str = "concept", change_note: str = "") -> Product:
+def create_product(
+    region_id: int,
+    *,
+    code,
+    name,
+    variant,
+    valid_from: date,
+    unit=None,
+    description="",
+    task_area_id=None,
+    criteria="",
+    target_group="",
+    valid_to: date | None = None,
+    price=None,
+    tariffs: dict | None = None,
+    status: str = "concept",
+    change_note: str = "",
+) -> Product:
     """A new product card (version 1, or the next version after an expired card)."""
     tariffs = dict(tariffs or {})
     if price not in (None, ""):
         tariffs[valid_from.year if isinstance(valid_from, date) else 0] = price
-    values = _clean({"code": code, "name": name, "variant": variant, "unit": unit,
-                     "description": description, "task_area_id": task_area_id,
-                     "criteria": criteria, "target_group": target_group,
-                     "valid_from": valid_from, "valid_to": valid_to, "tariffs": tariffs,
-                     "status": status})
+    values = _clean(
+        {
+            "code": code,
+            "name": name,
+            "variant": variant,
+            "unit": unit,
+            "description": description,
+            "task_area_id": task_area_id,
+            "criteria": criteria,
+            "target_group": target_group,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "tariffs": tariffs,
+            "status": status,
+        }
+    )
     _raise_first(card_errors(values, region_id, require_tariff=True))
     code = values["code"]
     if status == "vervallen":
-        raise ValidationFailed(_l("Een nieuwe productkaart kan niet vervallen zijn."),
-                               field="status")
+        raise ValidationFailed(
+            _l("Een nieuwe productkaart kan niet vervallen zijn."), field="status"
+        )
     other = _overlapping(region_id, code, valid_from, valid_to)
     if other is not None:
         raise _duplicate_error(code, other)
     previous = current_version(region_id, code)
     if previous is not None and previous.status != "vervallen":
         raise _duplicate_error(code, previous)
-    version = (db.session.execute(select(func.max(Product.version)).where(
-        Product.region_id == region_id, Product.code == code)).scalar() or 0) + 1
+    version = (
+        db.session.execute(
+            select(func.max(Product.version)).where(
+                Product.region_id == region_id, Product.code == code
+            )
+        ).scalar()
+        or 0
+    ) + 1
     if previous is not None:
         previous.is_current = False
-    product = Product(region_id=region_id, code=code, version=version, name=values["name"],
-                      description=values["description"], task_area_id=task_area_id,
-                      variant=variant, unit=values["unit"], status=status,
-                      valid_from=valid_from, valid_to=valid_to, criteria=values["criteria"],
-                      target_group=values["target_group"], is_current=True,
-                      change_note=change_note or "",
-                      fixed_at=utcnow() if status == "vastgesteld" else None)
+    product = Product(
+        region_id=region_id,
+        code=code,
+        version=version,
+        name=values["name"],
+        description=values["description"],
+        task_area_id=task_area_id,
+        variant=variant,
+        unit=values["unit"],
+        status=status,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        criteria=values["criteria"],
+        target_group=values["target_group"],
+        is_current=True,
+        change_note=change_note or "",
+        fixed_at=utcnow() if status == "vastgesteld" else None,
+    )
     db.session.add(product)
     for year, amount in sorted(tariffs.items()):
         product.tariffs.append(Tariff(year=year, price=parse_price(amount)))
     db.session.flush()
-    record("product.created", product, new={
-        **snapshot(product), "tariffs": {t.year: t.price for t in product.tariffs}})
+    record(
+        "product.created",
+        product,
+        new={**snapshot(product), "tariffs": {t.year: t.price for t in product.tariffs}},
+    )
     return product
 
 
 @operation
-def update_product(product: Product, values: dict, *, valid_from: date | None = None,
-                   change_note: str = "") -> Product:
+def update_product(
+    product: Product, values: dict, *, valid_from: date | None = None, change_note: str = ""
+) -> Product:
     """Edit a card. A concept card changes in place; a fixed card gets a new version that
     starts at `valid_from` (default: the next entry moment) while the old version stays
     readable and unchanged apart from its end date. Returns the (new) current row."""
     if product.status == "vervallen":
-        raise InvalidTransition(_l("Een vervallen productkaart kan niet meer worden "
-                                   "gewijzigd."))
+        raise InvalidTransition(_l("Een vervallen productkaart kan niet meer worden gewijzigd."))
     if not product.is_current:
-        raise Conflict(_l("Dit is een eerdere versie; wijzig de huidige versie van "
-                          "productkaart %(code)s.", code=product.code))
+        raise Conflict(
+            _l(
+                "Dit is een eerdere versie; wijzig de huidige versie van productkaart %(code)s.",
+                code=product.code,
+            )
+        )
     values = _clean({k: v for k, v in values.items() if k in CARD_FIELDS})
-    merged = {**snapshot(product), **values,
-              "tariffs": {t.year: t.price for t in product.tariffs}}
+    merged = {**snapshot(product), **values, "tariffs": {t.year: t.price for t in product.tariffs}}
     if product.status == "concept":
         merged["valid_from"] = valid_from or product.valid_from
     _raise_first(card_errors(merged, product.region_id))
     changed = {k: v for k, v in values.items() if getattr(product, k) != v}
     if merged["variant"] == "task" and product.tariffs:
-        raise ValidationFailed(_l("Een taakgericht product heeft geen prijs per eenheid: "
-                                  "verwijder eerst de tarieven."), field="variant")
+        raise ValidationFailed(
+            _l(
+                "Een taakgericht product heeft geen prijs per eenheid: verwijder eerst de tarieven."
+            ),
+            field="variant",
+        )
 
     if product.status == "concept":
         if valid_from and valid_from != product.valid_from:
-            other = _overlapping(product.region_id, product.code, valid_from, product.valid_to,
-                                 exclude_ids=[product.id])
+            other = _overlapping(
+                product.region_id,
+                product.code,
+                valid_from,
+                product.valid_to,
+                exclude_ids=[product.id],
+            )
             if other is not None:
                 raise _duplicate_error(product.code, other)
             changed["valid_from"] = valid_from
@@ -330,8 +439,13 @@ def update_product(product: Product, values: dict, *, valid_from: date | None = 
             setattr(product, key, value)
         if change_note:
             product.change_note = change_note
-        record("product.updated", product, old=old, new=changed,
-               note=str(change_note) if change_note else None)
+        record(
+            "product.updated",
+            product,
+            old=old,
+            new=changed,
+            note=str(change_note) if change_note else None,
+        )
         return product
 
     # A fixed card: a new version.
@@ -340,33 +454,58 @@ def update_product(product: Product, values: dict, *, valid_from: date | None = 
     start = valid_from or next_entry_moment()
     if start <= product.valid_from:
         raise ValidationFailed(
-            _l("De nieuwe versie moet ingaan na de ingangsdatum van de huidige versie "
-               "(%(d)s).", d=product.valid_from.strftime("%d-%m-%Y")), field="valid_from")
+            _l(
+                "De nieuwe versie moet ingaan na de ingangsdatum van de huidige versie (%(d)s).",
+                d=product.valid_from.strftime("%d-%m-%Y"),
+            ),
+            field="valid_from",
+        )
     if product.valid_to is not None and start > product.valid_to + timedelta(days=1):
-        raise ValidationFailed(_l("De nieuwe versie moet aansluiten op de huidige versie "
-                                  "(uiterlijk %(d)s).",
-                                  d=(product.valid_to + timedelta(days=1)).strftime(
-                                      "%d-%m-%Y")), field="valid_from")
-    new = Product(region_id=product.region_id, code=product.code,
-                  version=product.version + 1, status="vastgesteld", valid_from=start,
-                  valid_to=product.valid_to, is_current=True, change_note=change_note or "",
-                  fixed_at=utcnow(),
-                  **{k: merged[k] for k in CARD_FIELDS})
+        raise ValidationFailed(
+            _l(
+                "De nieuwe versie moet aansluiten op de huidige versie (uiterlijk %(d)s).",
+                d=(product.valid_to + timedelta(days=1)).strftime("%d-%m-%Y"),
+            ),
+            field="valid_from",
+        )
+    new = Product(
+        region_id=product.region_id,
+        code=product.code,
+        version=product.version + 1,
+        status="vastgesteld",
+        valid_from=start,
+        valid_to=product.valid_to,
+        is_current=True,
+        change_note=change_note or "",
+        fixed_at=utcnow(),
+        **{k: merged[k] for k in CARD_FIELDS},
+    )
     old_valid_to = product.valid_to
     product.valid_to = start - timedelta(days=1)
     product.is_current = False
     for tariff in product.tariffs:
         if tariff.year >= start.year and new.variant != "task":
-            new.tariffs.append(Tariff(year=tariff.year, price=tariff.price,
-                                      indexation_run_id=tariff.indexation_run_id))
+            new.tariffs.append(
+                Tariff(
+                    year=tariff.year, price=tariff.price, indexation_run_id=tariff.indexation_run_id
+                )
+            )
     db.session.add(new)
     db.session.flush()
-    record("product.valid_to_changed", product, old={"valid_to": old_valid_to},
-           new={"valid_to": product.valid_to},
-           note=str(_l("Opgevolgd door versie %(v)d", v=new.version)))
-    record("product.versioned", new, old={k: getattr(product, k) for k in changed},
-           new={**changed, "version": new.version, "valid_from": start},
-           note=str(change_note) if change_note else None)
+    record(
+        "product.valid_to_changed",
+        product,
+        old={"valid_to": old_valid_to},
+        new={"valid_to": product.valid_to},
+        note=str(_l("Opgevolgd door versie %(v)d", v=new.version)),
+    )
+    record(
+        "product.versioned",
+        new,
+        old={k: getattr(product, k) for k in changed},
+        new={**changed, "version": new.version, "valid_from": start},
+        note=str(change_note) if change_note else None,
+    )
     return new
 
 
@@ -375,9 +514,13 @@ def fix_product(product: Product) -> Product:
     """Vaststellen: concept -> vastgesteld."""
     PRODUCT_STATES.check(product.status, "vastgesteld")
     if product.variant != "task" and not product.tariffs:
-        raise ValidationFailed(_l("Voeg eerst een tarief toe: een inspannings- of "
-                                  "outputgericht product heeft een prijs per eenheid."),
-                               field="tariffs")
+        raise ValidationFailed(
+            _l(
+                "Voeg eerst een tarief toe: een inspannings- of "
+                "outputgericht product heeft een prijs per eenheid."
+            ),
+            field="tariffs",
+        )
     product.status = "vastgesteld"
     product.fixed_at = utcnow()
     record("product.fixed", product, old={"status": "concept"}, new={"status": "vastgesteld"})
@@ -400,11 +543,13 @@ def expire_product(product: Product, valid_to: date | None = None) -> Product:
 
 # -- tariffs -----------------------------------------------------------------------------
 
+
 @operation
 def set_tariff(product: Product, year, price) -> Tariff:
     if product.variant == "task":
-        raise ValidationFailed(_l("Een taakgericht product heeft geen prijs per eenheid."),
-                               field="price")
+        raise ValidationFailed(
+            _l("Een taakgericht product heeft geen prijs per eenheid."), field="price"
+        )
     if product.status == "vervallen":
         raise InvalidTransition(_l("Een vervallen productkaart krijgt geen tarieven meer."))
     try:
@@ -414,22 +559,32 @@ def set_tariff(product: Product, year, price) -> Tariff:
     if not 2000 <= year <= 2100:
         raise ValidationFailed(_l("Vul een geldig jaar in."), field="year")
     if product.valid_to is not None and year > product.valid_to.year:
-        raise ValidationFailed(_l("Dit jaar valt na de geldigheid van de productkaart."),
-                               field="year")
+        raise ValidationFailed(
+            _l("Dit jaar valt na de geldigheid van de productkaart."), field="year"
+        )
     amount = parse_price(price)
     tariff = product.tariff_for(year)
     if tariff is None:
         tariff = Tariff(year=year, price=amount)
         product.tariffs.append(tariff)
         db.session.flush()
-        record("tariff.created", product, new={"year": year, "price": amount},
-               note=f"{product.code} {year}")
+        record(
+            "tariff.created",
+            product,
+            new={"year": year, "price": amount},
+            note=f"{product.code} {year}",
+        )
     elif tariff.price != amount:
         old = tariff.price
         tariff.price = amount
         tariff.indexation_run_id = None
-        record("tariff.changed", product, old={"year": year, "price": old},
-               new={"year": year, "price": amount}, note=f"{product.code} {year}")
+        record(
+            "tariff.changed",
+            product,
+            old={"year": year, "price": old},
+            new={"year": year, "price": amount},
+            note=f"{product.code} {year}",
+        )
     return tariff
 
 
@@ -439,8 +594,12 @@ def remove_tariff(product: Product, year: int) -> None:
     if tariff is None:
         raise NotFound(_l("Geen tarief voor %(y)s.", y=year))
     product.tariffs.remove(tariff)
-    record("tariff.removed", product, old={"year": year, "price": tariff.price},
-           note=f"{product.code} {year}")
+    record(
+        "tariff.removed",
+        product,
+        old={"year": year, "price": tariff.price},
+        note=f"{product.code} {year}",
+    )
 
 
 @dataclass
@@ -453,29 +612,49 @@ class IndexationLine:
 
 def _indexation_candidates(region_id: int, from_year: int):
     return db.session.execute(
-        select(Product, Tariff).join(Tariff, Tariff.product_id == Product.id)
-        .where(Product.region_id == region_id, Product.is_current.is_(True),
-               Product.status != "vervallen", Product.variant != "task",
-               Tariff.year == from_year)
-        .order_by(Product.code)).all()
+        select(Product, Tariff)
+        .join(Tariff, Tariff.product_id == Product.id)
+        .where(
+            Product.region_id == region_id,
+            Product.is_current.is_(True),
+            Product.status != "vervallen",
+            Product.variant != "task",
+            Tariff.year == from_year,
+        )
+        .order_by(Product.code)
+    ).all()
 
 
 def indexation_preview(region_id: int, from_year: int, percentage) -> list[IndexationLine]:
     """What apply_indexation would write, without writing anything."""
     pct = parse_percentage(percentage)
     to_year = from_year + 1
-    existing = set(db.session.execute(
-        select(Tariff.product_id).join(Product).where(
-            Product.region_id == region_id, Product.is_current.is_(True),
-            Tariff.year == to_year)).scalars())
+    existing = set(
+        db.session.execute(
+            select(Tariff.product_id)
+            .join(Product)
+            .where(
+                Product.region_id == region_id, Product.is_current.is_(True), Tariff.year == to_year
+            )
+        ).scalars()
+    )
     lines = []
     for product, tariff in _indexation_candidates(region_id, from_year):
         if product.valid_to is not None and product.valid_to.year < to_year:
-            lines.append(IndexationLine(product, tariff.price, None,
-                                        str(_l("loopt af voor %(y)s", y=to_year))))
+            lines.append(
+                IndexationLine(
+                    product, tariff.price, None, str(_l("loopt af voor %(y)s", y=to_year))
+                )
+            )
         elif product.id in existing:
-            lines.append(IndexationLine(product, tariff.price, None,
-                                        str(_l("heeft al een tarief voor %(y)s", y=to_year))))
+            lines.append(
+                IndexationLine(
+                    product,
+                    tariff.price,
+                    None,
+                    str(_l("heeft al een tarief voor %(y)s", y=to_year)),
+                )
+            )
         else:
             lines.append(IndexationLine(product, tariff.price, indexed_price(tariff.price, pct)))
     return lines
@@ -487,33 +666,60 @@ def apply_indexation(region_id: int, from_year: int, percentage, actor=None) -> 
     Refused when the region already ran the indexation for that year."""
     pct = parse_percentage(percentage)
     to_year = from_year + 1
-    done = db.session.execute(select(IndexationRun).where(
-        IndexationRun.region_id == region_id, IndexationRun.to_year == to_year)).scalar()
+    done = db.session.execute(
+        select(IndexationRun).where(
+            IndexationRun.region_id == region_id, IndexationRun.to_year == to_year
+        )
+    ).scalar()
     if done is not None:
-        raise Conflict(_l("De indexatie naar %(y)s is al uitgevoerd (%(p)s %%); een tweede "
-                          "indexatie voor hetzelfde jaar is niet toegestaan.",
-                          y=to_year, p=done.percentage))
-    lines = [line for line in indexation_preview(region_id, from_year, pct)
-             if line.new_price is not None]
+        raise Conflict(
+            _l(
+                "De indexatie naar %(y)s is al uitgevoerd (%(p)s %%); een tweede "
+                "indexatie voor hetzelfde jaar is niet toegestaan.",
+                y=to_year,
+                p=done.percentage,
+            )
+        )
+    lines = [
+        line for line in indexation_preview(region_id, from_year, pct) if line.new_price is not None
+    ]
     if not lines:
-        raise ValidationFailed(_l("Er zijn geen tarieven van %(y)s om te indexeren.",
-                                  y=from_year))
-    run = IndexationRun(region_id=region_id, from_year=from_year, to_year=to_year,
-                        percentage=str(pct), tariff_count=len(lines),
-                        applied_by_id=actor.id if actor else None)
+        raise ValidationFailed(_l("Er zijn geen tarieven van %(y)s om te indexeren.", y=from_year))
+    run = IndexationRun(
+        region_id=region_id,
+        from_year=from_year,
+        to_year=to_year,
+        percentage=str(pct),
+        tariff_count=len(lines),
+        applied_by_id=actor.id if actor else None,
+    )
     db.session.add(run)
     db.session.flush()
     for line in lines:
-        db.session.add(Tariff(product_id=line.product.id, year=to_year, price=line.new_price,
-                              indexation_run_id=run.id))
-    record("tariffs.indexed", run, new={
-        "from_year": from_year, "to_year": to_year, "percentage": str(pct),
-        "tariffs": {line.product.code: [line.old_price, line.new_price] for line in lines}},
-        actor=actor)
+        db.session.add(
+            Tariff(
+                product_id=line.product.id,
+                year=to_year,
+                price=line.new_price,
+                indexation_run_id=run.id,
+            )
+        )
+    record(
+        "tariffs.indexed",
+        run,
+        new={
+            "from_year": from_year,
+            "to_year": to_year,
+            "percentage": str(pct),
+            "tariffs": {line.product.code: [line.old_price, line.new_price] for line in lines},
+        },
+        actor=actor,
+    )
     return run
 
 
 # -- translation table -------------------------------------------------------------------
+
 
 @operation
 def replace_translations(region_id: int, rows: list[dict]) -> int:
@@ -528,32 +734,63 @@ def replace_translations(region_id: int, rows: list[dict]) -> int:
             continue
         variant = row.get("new_variant") or ""
         if variant and variant not in VARIANTS:
-            errors.append({"field": f"regel {i}",
-                           "message": _l("Onbekende uitvoeringsvariant '%(v)s'.", v=variant)})
-        clean.append(dict(old_code=code, old_task_area=row.get("old_task_area") or "",
-                          new_task_area=row.get("new_task_area") or "", new_variant=variant,
-                          new_contract=row.get("new_contract") or "",
-                          partial=bool(row.get("partial")), label=row.get("label") or "",
-                          note=row.get("note") or "", position=i))
+            errors.append(
+                {
+                    "field": f"regel {i}",
+                    "message": _l("Onbekende uitvoeringsvariant '%(v)s'.", v=variant),
+                }
+            )
+        clean.append(
+            dict(
+                old_code=code,
+                old_task_area=row.get("old_task_area") or "",
+                new_task_area=row.get("new_task_area") or "",
+                new_variant=variant,
+                new_contract=row.get("new_contract") or "",
+                partial=bool(row.get("partial")),
+                label=row.get("label") or "",
+                note=row.get("note") or "",
+                position=i,
+            )
+        )
     _raise_first(errors)
-    existing = db.session.execute(select(CodeTranslation).where(
-        CodeTranslation.region_id == region_id).order_by(CodeTranslation.position)).scalars()
-    keys = ("old_code", "old_task_area", "new_task_area", "new_variant", "new_contract",
-            "partial", "label", "note")
+    existing = db.session.execute(
+        select(CodeTranslation)
+        .where(CodeTranslation.region_id == region_id)
+        .order_by(CodeTranslation.position)
+    ).scalars()
+    keys = (
+        "old_code",
+        "old_task_area",
+        "new_task_area",
+        "new_variant",
+        "new_contract",
+        "partial",
+        "label",
+        "note",
+    )
     old = [{k: getattr(t, k) for k in keys} for t in existing]
     new = [{k: r[k] for k in keys} for r in clean]
     if old == new:
         return 0
-    db.session.execute(CodeTranslation.__table__.delete().where(
-        CodeTranslation.region_id == region_id))
+    db.session.execute(
+        CodeTranslation.__table__.delete().where(CodeTranslation.region_id == region_id)
+    )
     for row in clean:
         db.session.add(CodeTranslation(region_id=region_id, **row))
-    record("code_translations.replaced", object_type="CodeTranslation", object_id=region_id,
-           region_id=region_id, old={"rows": old}, new={"rows": new})
+    record(
+        "code_translations.replaced",
+        object_type="CodeTranslation",
+        object_id=region_id,
+        region_id=region_id,
+        old={"rows": old},
+        new={"rows": new},
+    )
     return len(clean)
 
 
 # -- custom-care codes -------------------------------------------------------------------
+
 
 def maatwerk_code_for(product_code: str) -> str:
     """The uniform custom-care code derived from a PDC code: 'MW' + code, e.g. MW45A53."""
@@ -564,10 +801,19 @@ def maatwerk_code_for(product_code: str) -> str:
 def derive_maatwerk_codes(region_id: int) -> dict:
     """Make (or update) one custom-care code per fixed current product of the region;
     a code whose product expired is deactivated. Idempotent. Returns counts."""
-    products = db.session.execute(select(Product).where(
-        Product.region_id == region_id, Product.is_current.is_(True))).scalars().all()
-    codes = {m.code: m for m in db.session.execute(select(MaatwerkCode).where(
-        MaatwerkCode.region_id == region_id)).scalars()}
+    products = (
+        db.session.execute(
+            select(Product).where(Product.region_id == region_id, Product.is_current.is_(True))
+        )
+        .scalars()
+        .all()
+    )
+    codes = {
+        m.code: m
+        for m in db.session.execute(
+            select(MaatwerkCode).where(MaatwerkCode.region_id == region_id)
+        ).scalars()
+    }
     counts = {"created": 0, "updated": 0, "deactivated": 0}
     for product in products:
         code = maatwerk_code_for(product.code)
@@ -578,27 +824,47 @@ def derive_maatwerk_codes(region_id: int) -> dict:
         name = f"Maatwerk {product.name}"[:200]
         if product.status == "vastgesteld":
             if existing is None:
-                row = MaatwerkCode(region_id=region_id, code=code, name=name,
-                                   product_id=product.id, unit=unit, active=True)
+                row = MaatwerkCode(
+                    region_id=region_id,
+                    code=code,
+                    name=name,
+                    product_id=product.id,
+                    unit=unit,
+                    active=True,
+                )
                 db.session.add(row)
                 db.session.flush()
-                record("maatwerk_code.created", row, new={"code": code,
-                                                          "product": product.code,
-                                                          "unit": unit})
+                record(
+                    "maatwerk_code.created",
+                    row,
+                    new={"code": code, "product": product.code, "unit": unit},
+                )
                 counts["created"] += 1
             elif (existing.product_id, existing.name, existing.unit, existing.active) != (
-                    product.id, name, unit, True):
-                old = {"product_id": existing.product_id, "name": existing.name,
-                       "unit": existing.unit, "active": existing.active}
+                product.id,
+                name,
+                unit,
+                True,
+            ):
+                old = {
+                    "product_id": existing.product_id,
+                    "name": existing.name,
+                    "unit": existing.unit,
+                    "active": existing.active,
+                }
                 existing.product_id, existing.name = product.id, name
                 existing.unit, existing.active = unit, True
-                record("maatwerk_code.updated", existing, old=old,
-                       new={"product_id": product.id, "name": name, "unit": unit,
-                            "active": True})
+                record(
+                    "maatwerk_code.updated",
+                    existing,
+                    old=old,
+                    new={"product_id": product.id, "name": name, "unit": unit, "active": True},
+                )
                 counts["updated"] += 1
         elif product.status == "vervallen" and existing is not None and existing.active:
             existing.active = False
-            record("maatwerk_code.deactivated", existing, old={"active": True},
-                   new={"active": False})
+            record(
+                "maatwerk_code.deactivated", existing, old={"active": True}, new={"active": False}
+            )
             counts["deactivated"] += 1
     return counts

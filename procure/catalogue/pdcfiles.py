@@ -28,13 +28,42 @@ from procure.organisations.models import Region
 
 TASK_AREAS_FILE = "_taakgebieden.yaml"
 TRANSLATIONS_FILE = "_vertaaltabel.yaml"
-CARD_KEYS = ("code", "name", "task_area", "variant", "unit", "status", "valid_from",
-             "valid_to", "description", "criteria", "target_group", "tariffs")
+CARD_KEYS = (
+    "code",
+    "name",
+    "task_area",
+    "variant",
+    "unit",
+    "status",
+    "valid_from",
+    "valid_to",
+    "description",
+    "criteria",
+    "target_group",
+    "tariffs",
+)
 REQUIRED_KEYS = ("code", "name", "variant", "valid_from")
-COMPARED = ("name", "task_area", "variant", "unit", "status", "valid_to", "description",
-            "criteria", "target_group")
-TRANSLATION_KEYS = ("old_code", "old_task_area", "new_task_area", "new_variant",
-                    "new_contract", "partial", "label", "note")
+COMPARED = (
+    "name",
+    "task_area",
+    "variant",
+    "unit",
+    "status",
+    "valid_to",
+    "description",
+    "criteria",
+    "target_group",
+)
+TRANSLATION_KEYS = (
+    "old_code",
+    "old_task_area",
+    "new_task_area",
+    "new_variant",
+    "new_contract",
+    "partial",
+    "label",
+    "note",
+)
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -44,14 +73,16 @@ class _Loader(_BaseLoader):
     """Safe YAML, but numbers with a fraction become exact Decimals, never floats."""
 
 
-_Loader.add_constructor("tag:yaml.org,2002:float",
-                        lambda loader, node: Decimal(loader.construct_scalar(node)
-                                                     .replace("_", "")))
+_Loader.add_constructor(
+    "tag:yaml.org,2002:float",
+    lambda loader, node: Decimal(loader.construct_scalar(node).replace("_", "")),
+)
 
 
 # Dates stay text until _as_date parses them, so '2026-13-01' is a field error with a line.
-_Loader.add_constructor("tag:yaml.org,2002:timestamp",
-                        lambda loader, node: loader.construct_scalar(node))
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
 
 
 class _Dumper(_BaseDumper):
@@ -104,8 +135,9 @@ class CardChange:
 
     def describe(self) -> str:
         parts = [f"{k}: {_short(o)} -> {_short(n)}" for k, (o, n) in self.fields.items()]
-        parts += [f"tarief {y}: {o or '-'} -> {n or '-'}" for y, (o, n) in
-                  sorted(self.tariffs.items())]
+        parts += [
+            f"tarief {y}: {o or '-'} -> {n or '-'}" for y, (o, n) in sorted(self.tariffs.items())
+        ]
         if self.new_version:
             parts.append("nieuwe versie")
         return "; ".join(parts)
@@ -122,8 +154,13 @@ class Diff:
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.changed or self.removed or self.task_areas
-                    or self.translations_changed)
+        return not (
+            self.added
+            or self.changed
+            or self.removed
+            or self.task_areas
+            or self.translations_changed
+        )
 
 
 def _short(value, limit: int = 40) -> str:
@@ -132,6 +169,7 @@ def _short(value, limit: int = 40) -> str:
 
 
 # -- reading ------------------------------------------------------------------------------
+
 
 def _load_yaml(path: Path, errors: list[FileError]):
     """(data, node) or (None, None) after adding a parse error."""
@@ -146,8 +184,14 @@ def _load_yaml(path: Path, errors: list[FileError]):
         data = loader.construct_document(node) if node is not None else None
     except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        errors.append(FileError(path.name, mark.line + 1 if mark else None, None,
-                                f"ongeldige YAML: {getattr(exc, 'problem', exc)}"))
+        errors.append(
+            FileError(
+                path.name,
+                mark.line + 1 if mark else None,
+                None,
+                f"ongeldige YAML: {getattr(exc, 'problem', exc)}",
+            )
+        )
         return None, None
     finally:
         loader.dispose()
@@ -190,15 +234,19 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     if data is None and node is None:
         return None
     if not isinstance(data, dict):
-        errors.append(FileError(path.name, 1, None, "een productkaart is een YAML-mapping "
-                                                    "(sleutel: waarde)"))
+        errors.append(
+            FileError(path.name, 1, None, "een productkaart is een YAML-mapping (sleutel: waarde)")
+        )
         return None
     lines = _key_lines(node)
     before = len(errors)
 
     def add(name, message):
-        errors.append(FileError(path.name, lines.get(name) or lines.get(name.split(".")[0]),
-                                name, str(message)))
+        errors.append(
+            FileError(
+                path.name, lines.get(name) or lines.get(name.split(".")[0]), name, str(message)
+            )
+        )
 
     for key in data:
         if key not in CARD_KEYS:
@@ -213,7 +261,7 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     tariffs = {}
     raw_tariffs = data.get("tariffs") or {}
     if not isinstance(raw_tariffs, dict):
-        add("tariffs", "tarieven zijn een mapping jaar: \"prijs\"")
+        add("tariffs", 'tarieven zijn een mapping jaar: "prijs"')
         raw_tariffs = {}
     for year, price in raw_tariffs.items():
         if not isinstance(year, int):
@@ -239,15 +287,19 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     check = {**values, "task_area_id": None, "tariffs": tariffs}
     for problem in ops.card_errors(check, region_id=0, require_tariff=True):
         name = problem["field"]
-        if name == "tariffs" and any(e.field and e.field.startswith("tariffs")
-                                     for e in errors[before:]):
+        if name == "tariffs" and any(
+            e.field and e.field.startswith("tariffs") for e in errors[before:]
+        ):
             continue
         if any(e.field == name for e in errors[before:]):
             continue
         add(name, problem["message"])
     if values["status"] == "vervallen":
-        add("status", "een bestand beschrijft een geldende kaart (concept of vastgesteld); "
-                      "verwijder het bestand om een kaart te laten vervallen")
+        add(
+            "status",
+            "een bestand beschrijft een geldende kaart (concept of vastgesteld); "
+            "verwijder het bestand om een kaart te laten vervallen",
+        )
     return Card(path.name, values, tariffs, lines)
 
 
@@ -266,12 +318,17 @@ def read_directory(directory: Path) -> Bundle:
         for i, item in enumerate(data or [] if isinstance(data, list) else []):
             line = node.value[i].start_mark.line + 1
             if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
-                errors.append(FileError(path.name, line, None,
-                                        "een taakgebied heeft een code en een naam"))
+                errors.append(
+                    FileError(path.name, line, None, "een taakgebied heeft een code en een naam")
+                )
                 continue
-            task_areas.append({"code": str(item["code"]).strip(),
-                               "name": str(item["name"]).strip(),
-                               "description": str(item.get("description") or "").strip()})
+            task_areas.append(
+                {
+                    "code": str(item["code"]).strip(),
+                    "name": str(item["name"]).strip(),
+                    "description": str(item.get("description") or "").strip(),
+                }
+            )
     translations: list[dict] = []
     path = directory / TRANSLATIONS_FILE
     if path.exists():
@@ -287,14 +344,20 @@ def read_directory(directory: Path) -> Bundle:
             if unknown:
                 errors.append(FileError(path.name, line, unknown[0], "onbekend veld"))
             try:
-                ops.normalise_code(item.get("old_code") if isinstance(item.get("old_code"), str)
-                                   else _raw_scalar(node.value[i], "old_code"))
+                ops.normalise_code(
+                    item.get("old_code")
+                    if isinstance(item.get("old_code"), str)
+                    else _raw_scalar(node.value[i], "old_code")
+                )
             except ValidationFailed as exc:
                 errors.append(FileError(path.name, line, "old_code", str(exc.message)))
             variant = item.get("new_variant") or ""
             if variant and variant not in ("effort", "output", "task"):
-                errors.append(FileError(path.name, line, "new_variant",
-                                        f"onbekende uitvoeringsvariant '{variant}'"))
+                errors.append(
+                    FileError(
+                        path.name, line, "new_variant", f"onbekende uitvoeringsvariant '{variant}'"
+                    )
+                )
             row = {k: item.get(k) for k in TRANSLATION_KEYS}
             if not isinstance(row["old_code"], str):
                 row["old_code"] = _raw_scalar(node.value[i], "old_code")
@@ -307,15 +370,22 @@ def read_directory(directory: Path) -> Bundle:
         if card is None or not card.values["code"]:
             continue
         if card.values["code"] in cards:
-            errors.append(FileError(path.name, card.lines.get("code"), "code",
-                                    f"productcode {card.values['code']} staat ook in "
-                                    f"{cards[card.values['code']].file}"))
+            errors.append(
+                FileError(
+                    path.name,
+                    card.lines.get("code"),
+                    "code",
+                    f"productcode {card.values['code']} staat ook in "
+                    f"{cards[card.values['code']].file}",
+                )
+            )
             continue
         cards[card.values["code"]] = card
     return Bundle(task_areas, translations, cards, errors)
 
 
 # -- comparing with the database ----------------------------------------------------------
+
 
 def region_by_code(region_code: str) -> Region:
     region = db.session.execute(select(Region).where(Region.short_code == region_code)).scalar()
@@ -325,20 +395,36 @@ def region_by_code(region_code: str) -> Region:
 
 
 def _db_state(region_id: int):
-    areas = {a.code: a for a in db.session.execute(
-        select(TaskArea).where(TaskArea.region_id == region_id)).scalars()}
-    current = {p.code: p for p in db.session.execute(
-        select(Product).where(Product.region_id == region_id, Product.is_current.is_(True))
-        .options(selectinload(Product.tariffs), selectinload(Product.task_area))).scalars()}
+    areas = {
+        a.code: a
+        for a in db.session.execute(
+            select(TaskArea).where(TaskArea.region_id == region_id)
+        ).scalars()
+    }
+    current = {
+        p.code: p
+        for p in db.session.execute(
+            select(Product)
+            .where(Product.region_id == region_id, Product.is_current.is_(True))
+            .options(selectinload(Product.tariffs), selectinload(Product.task_area))
+        ).scalars()
+    }
     return areas, current
 
 
 def _db_values(product: Product) -> dict:
-    return {"name": product.name, "task_area": product.task_area.code if product.task_area
-            else None, "variant": product.variant, "unit": product.unit,
-            "status": product.status, "valid_from": product.valid_from,
-            "valid_to": product.valid_to, "description": product.description or "",
-            "criteria": product.criteria or "", "target_group": product.target_group or ""}
+    return {
+        "name": product.name,
+        "task_area": product.task_area.code if product.task_area else None,
+        "variant": product.variant,
+        "unit": product.unit,
+        "status": product.status,
+        "valid_from": product.valid_from,
+        "valid_to": product.valid_to,
+        "description": product.description or "",
+        "criteria": product.criteria or "",
+        "target_group": product.target_group or "",
+    }
 
 
 def _compare(card: Card, product: Product) -> CardChange:
@@ -362,10 +448,13 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
     """Compare files with the database; adds rule violations that need the DB to `errors`."""
     areas, current = _db_state(region_id)
     known_areas = set(areas) | {a["code"] for a in bundle.task_areas}
-    changed_areas = [a["code"] for a in bundle.task_areas
-                     if a["code"] not in areas
-                     or (areas[a["code"]].name, areas[a["code"]].description or "")
-                     != (a["name"], a["description"])]
+    changed_areas = [
+        a["code"]
+        for a in bundle.task_areas
+        if a["code"] not in areas
+        or (areas[a["code"]].name, areas[a["code"]].description or "")
+        != (a["name"], a["description"])
+    ]
     added, changed, removed, unchanged = [], [], [], 0
     for code, card in sorted(bundle.cards.items()):
         v = card.values
@@ -377,12 +466,25 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
             add("task_area", f"onbekend taakgebied '{v['task_area']}' (zie {TASK_AREAS_FILE})")
         product = current.get(code)
         if product is None or product.status == "vervallen":
-            if product is not None and v["valid_from"] and product.valid_to \
-                    and v["valid_from"] <= product.valid_to:
-                add("valid_from", f"overlapt met de vervallen versie {product.version} "
-                                  f"(geldig tot {product.valid_to:%d-%m-%Y})")
-            added.append(CardChange(code, "added", {k: (None, v[k]) for k in ("name",)},
-                                    {y: (None, p) for y, p in card.tariffs.items()}))
+            if (
+                product is not None
+                and v["valid_from"]
+                and product.valid_to
+                and v["valid_from"] <= product.valid_to
+            ):
+                add(
+                    "valid_from",
+                    f"overlapt met de vervallen versie {product.version} "
+                    f"(geldig tot {product.valid_to:%d-%m-%Y})",
+                )
+            added.append(
+                CardChange(
+                    code,
+                    "added",
+                    {k: (None, v[k]) for k in ("name",)},
+                    {y: (None, p) for y, p in card.tariffs.items()},
+                )
+            )
             continue
         change = _compare(card, product)
         if not change.fields and not change.tariffs:
@@ -391,28 +493,45 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
         if product.status == "vastgesteld" and v["status"] == "concept":
             add("status", "een vastgestelde kaart kan niet terug naar concept")
         if change.new_version and v["valid_from"] and v["valid_from"] < product.valid_from:
-            add("valid_from", f"een nieuwe versie moet ingaan na {product.valid_from:%d-%m-%Y} "
-                              "(de ingangsdatum van de huidige versie)")
-        if product.status == "vastgesteld" and not change.new_version \
-                and "valid_from" in change.fields:
-            add("valid_from", "de ingangsdatum van een vastgestelde kaart verandert alleen "
-                              "samen met de inhoud (een nieuwe versie)")
+            add(
+                "valid_from",
+                f"een nieuwe versie moet ingaan na {product.valid_from:%d-%m-%Y} "
+                "(de ingangsdatum van de huidige versie)",
+            )
+        if (
+            product.status == "vastgesteld"
+            and not change.new_version
+            and "valid_from" in change.fields
+        ):
+            add(
+                "valid_from",
+                "de ingangsdatum van een vastgestelde kaart verandert alleen "
+                "samen met de inhoud (een nieuwe versie)",
+            )
         changed.append(change)
     for code, product in sorted(current.items()):
         if code not in bundle.cards and product.status != "vervallen":
-            removed.append(CardChange(code, "removed", {"status": (product.status,
-                                                                   "vervallen")}))
+            removed.append(CardChange(code, "removed", {"status": (product.status, "vervallen")}))
     db_translations = [
-        {k: getattr(t, k) for k in TRANSLATION_KEYS} for t in db.session.execute(
-            select(CodeTranslation).where(CodeTranslation.region_id == region_id)
-            .order_by(CodeTranslation.position)).scalars()]
-    file_translations = [{**t, "old_code": str(t.get("old_code") or "").upper(),
-                          "partial": bool(t.get("partial")),
-                          **{k: t.get(k) or "" for k in TRANSLATION_KEYS
-                             if k not in ("old_code", "partial")}}
-                         for t in bundle.translations]
-    return Diff(added, changed, removed, unchanged, changed_areas,
-                db_translations != file_translations)
+        {k: getattr(t, k) for k in TRANSLATION_KEYS}
+        for t in db.session.execute(
+            select(CodeTranslation)
+            .where(CodeTranslation.region_id == region_id)
+            .order_by(CodeTranslation.position)
+        ).scalars()
+    ]
+    file_translations = [
+        {
+            **t,
+            "old_code": str(t.get("old_code") or "").upper(),
+            "partial": bool(t.get("partial")),
+            **{k: t.get(k) or "" for k in TRANSLATION_KEYS if k not in ("old_code", "partial")},
+        }
+        for t in bundle.translations
+    ]
+    return Diff(
+        added, changed, removed, unchanged, changed_areas, db_translations != file_translations
+    )
 
 
 def diff_directory(directory: Path, region_code: str) -> tuple[Diff | None, list[FileError]]:
@@ -425,14 +544,18 @@ def diff_directory(directory: Path, region_code: str) -> tuple[Diff | None, list
 
 # -- importing ----------------------------------------------------------------------------
 
+
 class ImportRefused(ValidationFailed):
     """The import wrote nothing; `file_errors` lists every problem found."""
 
     def __init__(self, file_errors: list[FileError]):
-        super().__init__(_l("Import geweigerd: %(n)d fout(en); er is niets opgeslagen.",
-                            n=len(file_errors)),
-                         errors=[{"field": f"{e.file}:{e.line or '-'} {e.field or ''}".strip(),
-                                  "message": e.message} for e in file_errors])
+        super().__init__(
+            _l("Import geweigerd: %(n)d fout(en); er is niets opgeslagen.", n=len(file_errors)),
+            errors=[
+                {"field": f"{e.file}:{e.line or '-'} {e.field or ''}".strip(), "message": e.message}
+                for e in file_errors
+            ],
+        )
         self.file_errors = file_errors
 
 
@@ -443,44 +566,86 @@ def _insert_new_cards(region_id: int, cards: list[Card], versions: dict, area_id
     rows = []
     for card in cards:
         v = card.values
-        rows.append({
-            "region_id": region_id, "code": v["code"], "version": versions[v["code"]],
-            "name": v["name"], "description": v["description"],
-            "task_area_id": area_ids.get(v["task_area"]), "variant": v["variant"],
-            "unit": v["unit"], "status": v["status"], "valid_from": v["valid_from"],
-            "valid_to": v["valid_to"], "criteria": v["criteria"],
-            "target_group": v["target_group"], "is_current": True, "change_note": "",
-            "fixed_at": now if v["status"] == "vastgesteld" else None, "created_at": now})
+        rows.append(
+            {
+                "region_id": region_id,
+                "code": v["code"],
+                "version": versions[v["code"]],
+                "name": v["name"],
+                "description": v["description"],
+                "task_area_id": area_ids.get(v["task_area"]),
+                "variant": v["variant"],
+                "unit": v["unit"],
+                "status": v["status"],
+                "valid_from": v["valid_from"],
+                "valid_to": v["valid_to"],
+                "criteria": v["criteria"],
+                "target_group": v["target_group"],
+                "is_current": True,
+                "change_note": "",
+                "fixed_at": now if v["status"] == "vastgesteld" else None,
+                "created_at": now,
+            }
+        )
     ids = {}
     for start in range(0, len(rows), 1000):
         result = db.session.execute(
             insert(Product).returning(Product.id, Product.code, sort_by_parameter_order=True),
-            rows[start:start + 1000])
+            rows[start : start + 1000],
+        )
         ids.update({code: ident for ident, code in result})
-    tariffs = [{"product_id": ids[card.values["code"]], "year": year, "price": price}
-               for card in cards for year, price in sorted(card.tariffs.items())]
+    tariffs = [
+        {"product_id": ids[card.values["code"]], "year": year, "price": price}
+        for card in cards
+        for year, price in sorted(card.tariffs.items())
+    ]
     for start in range(0, len(tariffs), 5000):
-        db.session.execute(insert(Tariff), tariffs[start:start + 5000])
+        db.session.execute(insert(Tariff), tariffs[start : start + 5000])
     for row, card in zip(rows, cards, strict=True):
-        snap = {k: row[k] for k in ("code", "version", "name", "description", "task_area_id",
-                                    "variant", "unit", "status", "valid_from", "valid_to",
-                                    "criteria", "target_group")}
-        record("product.created", object_type="Product", object_id=ids[row["code"]],
-               region_id=region_id, new={**snap, "tariffs": card.tariffs}, note="pdc import")
+        snap = {
+            k: row[k]
+            for k in (
+                "code",
+                "version",
+                "name",
+                "description",
+                "task_area_id",
+                "variant",
+                "unit",
+                "status",
+                "valid_from",
+                "valid_to",
+                "criteria",
+                "target_group",
+            )
+        }
+        record(
+            "product.created",
+            object_type="Product",
+            object_id=ids[row["code"]],
+            region_id=region_id,
+            new={**snap, "tariffs": card.tariffs},
+            note="pdc import",
+        )
 
 
 @operation
-def import_directory(directory: Path, region_code: str = "wbo", *,
-                     with_translations: bool = True) -> Diff:
+def import_directory(
+    directory: Path, region_code: str = "wbo", *, with_translations: bool = True
+) -> Diff:
     """Import pdc files for a region, all or nothing. Raises ImportRefused with every error.
     with_translations=False leaves the region's translation table alone."""
     bundle = read_directory(directory)
     if not with_translations:
         bundle.translations = [
-            {k: getattr(t, k) for k in TRANSLATION_KEYS} for t in db.session.execute(
-                select(CodeTranslation).join(Region, Region.id == CodeTranslation.region_id)
+            {k: getattr(t, k) for k in TRANSLATION_KEYS}
+            for t in db.session.execute(
+                select(CodeTranslation)
+                .join(Region, Region.id == CodeTranslation.region_id)
                 .where(Region.short_code == region_code)
-                .order_by(CodeTranslation.position)).scalars()]
+                .order_by(CodeTranslation.position)
+            ).scalars()
+        ]
     region = region_by_code(region_code)
     errors = bundle.errors
     diff = compute_diff(bundle, region.id, errors)
@@ -510,22 +675,36 @@ def import_directory(directory: Path, region_code: str = "wbo", *,
         ops.expire_product(current[change.code])
     if diff.translations_changed:
         ops.replace_translations(region.id, bundle.translations)
-    record("pdc.imported", object_type="Region", object_id=region.id, region_id=region.id,
-           new={"added": len(diff.added), "changed": len(diff.changed),
-                "removed": len(diff.removed), "directory": str(directory)})
+    record(
+        "pdc.imported",
+        object_type="Region",
+        object_id=region.id,
+        region_id=region.id,
+        new={
+            "added": len(diff.added),
+            "changed": len(diff.changed),
+            "removed": len(diff.removed),
+            "directory": str(directory),
+        },
+    )
     return diff
 
 
 def _apply_change(card: Card, product: Product, change: CardChange, area_ids: dict) -> None:
     v = card.values
-    values = {"name": v["name"], "description": v["description"],
-              "task_area_id": area_ids.get(v["task_area"]), "variant": v["variant"],
-              "unit": v["unit"], "criteria": v["criteria"], "target_group": v["target_group"]}
+    values = {
+        "name": v["name"],
+        "description": v["description"],
+        "task_area_id": area_ids.get(v["task_area"]),
+        "variant": v["variant"],
+        "unit": v["unit"],
+        "criteria": v["criteria"],
+        "target_group": v["target_group"],
+    }
     target = product
     if change.new_version:
         start = v["valid_from"] if v["valid_from"] > product.valid_from else None
-        target = ops.update_product(product, values, valid_from=start,
-                                    change_note="pdc import")
+        target = ops.update_product(product, values, valid_from=start, change_note="pdc import")
     elif product.status == "concept":
         content = {k: val for k, val in values.items() if getattr(product, k) != val}
         if values["variant"] == "task":
@@ -533,13 +712,19 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
             for tariff in list(product.tariffs):
                 ops.remove_tariff(product, tariff.year)
         if content or v["valid_from"] != product.valid_from:
-            ops.update_product(product, content, valid_from=v["valid_from"],
-                               change_note="pdc import")
+            ops.update_product(
+                product, content, valid_from=v["valid_from"], change_note="pdc import"
+            )
     if target.valid_to != v["valid_to"] and target.status != "vervallen":
         old = target.valid_to
         target.valid_to = v["valid_to"]
-        record("product.valid_to_changed", target, old={"valid_to": old},
-               new={"valid_to": v["valid_to"]}, note="pdc import")
+        record(
+            "product.valid_to_changed",
+            target,
+            old={"valid_to": old},
+            new={"valid_to": v["valid_to"]},
+            note="pdc import",
+        )
     current = {t.year: t.price for t in target.tariffs}
     for year in sorted(set(current) | set(card.tariffs)):
         if year not in card.tariffs:
@@ -552,11 +737,17 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
 
 # -- exporting ----------------------------------------------------------------------------
 
+
 def card_document(product: Product) -> dict:
-    doc = {"code": product.code, "name": product.name,
-           "task_area": product.task_area.code if product.task_area else None,
-           "variant": product.variant, "unit": product.unit, "status": product.status,
-           "valid_from": product.valid_from}
+    doc = {
+        "code": product.code,
+        "name": product.name,
+        "task_area": product.task_area.code if product.task_area else None,
+        "variant": product.variant,
+        "unit": product.unit,
+        "status": product.status,
+        "valid_from": product.valid_from,
+    }
     if product.valid_to:
         doc["valid_to"] = product.valid_to
     for key in ("description", "criteria", "target_group"):
@@ -583,17 +774,41 @@ def export_directory(directory: Path, region_code: str = "wbo") -> int:
     areas, current = _db_state(region.id)
     (directory / TASK_AREAS_FILE).write_text(
         "# Taakgebieden van de regio (code: verwijzing vanuit de productkaarten)\n"
-        + _dump([{"code": a.code, "name": a.name,
-                  **({"description": a.description} if a.description else {})}
-                 for a in sorted(areas.values(), key=lambda a: a.id)]), encoding="utf-8")
-    translations = db.session.execute(
-        select(CodeTranslation).where(CodeTranslation.region_id == region.id)
-        .order_by(CodeTranslation.position)).scalars().all()
+        + _dump(
+            [
+                {
+                    "code": a.code,
+                    "name": a.name,
+                    **({"description": a.description} if a.description else {}),
+                }
+                for a in sorted(areas.values(), key=lambda a: a.id)
+            ]
+        ),
+        encoding="utf-8",
+    )
+    translations = (
+        db.session.execute(
+            select(CodeTranslation)
+            .where(CodeTranslation.region_id == region.id)
+            .order_by(CodeTranslation.position)
+        )
+        .scalars()
+        .all()
+    )
     (directory / TRANSLATIONS_FILE).write_text(
-        "# Vertaaltabel was -> wordt\n" + _dump([
-            {k: getattr(t, k) for k in TRANSLATION_KEYS
-             if getattr(t, k) not in ("", None, False)} for t in translations]),
-        encoding="utf-8")
+        "# Vertaaltabel was -> wordt\n"
+        + _dump(
+            [
+                {
+                    k: getattr(t, k)
+                    for k in TRANSLATION_KEYS
+                    if getattr(t, k) not in ("", None, False)
+                }
+                for t in translations
+            ]
+        ),
+        encoding="utf-8",
+    )
     written = set()
     for code, product in sorted(current.items()):
         if product.status == "vervallen":
@@ -605,4 +820,3 @@ def export_directory(directory: Path, region_code: str = "wbo") -> int:
         if CODE_FILE_RE.match(path.name) and path.name not in written:
             path.unlink()
     return len(written)
-

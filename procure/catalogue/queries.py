@@ -16,8 +16,14 @@ from procure.core.listing import like_pattern
 from procure.organisations.models import Region
 
 EDITOR_ROLES = (ADMIN, PROCUREMENT)
-READER_ROLES = ("admin", "procurement", "contract_manager", "supervisor", "municipality",
-                "provider")
+READER_ROLES = (
+    "admin",
+    "procurement",
+    "contract_manager",
+    "supervisor",
+    "municipality",
+    "provider",
+)
 
 
 def fixed_only(user) -> bool:
@@ -50,22 +56,33 @@ class Filters:
     region: str = ""  # region short code (providers, cross-region admin)
 
     def as_args(self) -> dict:
-        return {k: v for k, v in {"q": self.q, "task_area": self.task_area,
-                                  "variant": self.variant, "status": self.status,
-                                  "valid_on": self.valid_on.isoformat() if self.valid_on
-                                  else "", "region": self.region}.items() if v}
+        return {
+            k: v
+            for k, v in {
+                "q": self.q,
+                "task_area": self.task_area,
+                "variant": self.variant,
+                "status": self.status,
+                "valid_on": self.valid_on.isoformat() if self.valid_on else "",
+                "region": self.region,
+            }.items()
+            if v
+        }
 
 
 def parse_filters(args) -> Filters:
     """Filters from a query string; raises ValidationFailed on a bad value."""
-    f = Filters(q=(args.get("q") or "").strip()[:100],
-                task_area=(args.get("task_area") or "").strip(),
-                variant=(args.get("variant") or "").strip(),
-                status=(args.get("status") or "").strip(),
-                region=(args.get("region") or "").strip())
+    f = Filters(
+        q=(args.get("q") or "").strip()[:100],
+        task_area=(args.get("task_area") or "").strip(),
+        variant=(args.get("variant") or "").strip(),
+        status=(args.get("status") or "").strip(),
+        region=(args.get("region") or "").strip(),
+    )
     if f.variant and f.variant not in VARIANTS:
-        raise ValidationFailed(_l("Onbekende uitvoeringsvariant '%(v)s'.", v=f.variant),
-                               field="variant")
+        raise ValidationFailed(
+            _l("Onbekende uitvoeringsvariant '%(v)s'.", v=f.variant), field="variant"
+        )
     if f.status and f.status not in PRODUCT_STATUSES:
         raise ValidationFailed(_l("Onbekende status '%(s)s'.", s=f.status), field="status")
     raw = (args.get("valid_on") or "").strip()
@@ -73,8 +90,9 @@ def parse_filters(args) -> Filters:
         try:
             f.valid_on = date.fromisoformat(raw)
         except ValueError:
-            raise ValidationFailed(_l("'%(d)s' is geen geldige datum (JJJJ-MM-DD).", d=raw),
-                                   field="valid_on") from None
+            raise ValidationFailed(
+                _l("'%(d)s' is geen geldige datum (JJJJ-MM-DD).", d=raw), field="valid_on"
+            ) from None
     return f
 
 
@@ -89,24 +107,32 @@ SORTS = {
 
 
 def product_query(filters: Filters, user, *, with_tariffs: bool = True) -> Select:
-    stmt = (select(Product).outerjoin(TaskArea, Product.task_area_id == TaskArea.id)
-            .options(contains_eager(Product.task_area)))
+    stmt = (
+        select(Product)
+        .outerjoin(TaskArea, Product.task_area_id == TaskArea.id)
+        .options(contains_eager(Product.task_area))
+    )
     if with_tariffs:
         stmt = stmt.options(selectinload(Product.tariffs))
     stmt = visible(stmt, user)
     if filters.valid_on is not None:
         day = filters.valid_on
-        stmt = stmt.where(Product.valid_from <= day,
-                          or_(Product.valid_to.is_(None), Product.valid_to >= day))
+        stmt = stmt.where(
+            Product.valid_from <= day, or_(Product.valid_to.is_(None), Product.valid_to >= day)
+        )
     else:
         stmt = stmt.where(Product.is_current.is_(True))
     if filters.q:
         pattern = like_pattern(filters.q)
-        stmt = stmt.where(or_(Product.code.ilike(pattern, escape="\\"),
-                              Product.name.ilike(pattern, escape="\\"),
-                              Product.description.ilike(pattern, escape="\\"),
-                              Product.criteria.ilike(pattern, escape="\\"),
-                              Product.target_group.ilike(pattern, escape="\\")))
+        stmt = stmt.where(
+            or_(
+                Product.code.ilike(pattern, escape="\\"),
+                Product.name.ilike(pattern, escape="\\"),
+                Product.description.ilike(pattern, escape="\\"),
+                Product.criteria.ilike(pattern, escape="\\"),
+                Product.target_group.ilike(pattern, escape="\\"),
+            )
+        )
     if filters.task_area:
         stmt = stmt.where(TaskArea.code == filters.task_area)
     if filters.variant:
@@ -114,16 +140,21 @@ def product_query(filters: Filters, user, *, with_tariffs: bool = True) -> Selec
     if filters.status and not fixed_only(user):
         stmt = stmt.where(Product.status == filters.status)
     if filters.region:
-        stmt = stmt.where(Product.region_id == select(Region.id).where(
-            Region.short_code == filters.region).scalar_subquery())
+        stmt = stmt.where(
+            Product.region_id
+            == select(Region.id).where(Region.short_code == filters.region).scalar_subquery()
+        )
     return stmt
 
 
 def task_area_choices(user) -> list[TaskArea]:
     from procure.extensions import db
 
-    return db.session.execute(scoped(select(TaskArea), TaskArea, user)
-                              .order_by(TaskArea.name)).scalars().all()
+    return (
+        db.session.execute(scoped(select(TaskArea), TaskArea, user).order_by(TaskArea.name))
+        .scalars()
+        .all()
+    )
 
 
 def maatwerk_choices(region_id: int):
@@ -131,8 +162,13 @@ def maatwerk_choices(region_id: int):
     from procure.catalogue.models import MaatwerkCode
     from procure.extensions import db
 
-    return db.session.execute(
-        select(MaatwerkCode).where(MaatwerkCode.region_id == region_id,
-                                   MaatwerkCode.active.is_(True))
-        .options(selectinload(MaatwerkCode.product)).order_by(MaatwerkCode.code)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            select(MaatwerkCode)
+            .where(MaatwerkCode.region_id == region_id, MaatwerkCode.active.is_(True))
+            .options(selectinload(MaatwerkCode.product))
+            .order_by(MaatwerkCode.code)
+        )
+        .scalars()
+        .all()
+    )

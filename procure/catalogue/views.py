@@ -1,8 +1,6 @@
 """Catalogue pages: list, product card, forms, translation table, custom-care codes,
 indexation and exports. Thin: every change goes through catalogue.operations."""
 
-
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -70,11 +68,17 @@ def _list_context(filters: Filters) -> dict:
     regions = []
     if sees_all_regions(current_user):
         regions = db.session.execute(select(Region).order_by(Region.name)).scalars().all()
-    return {"filters": filters, "task_areas": areas, "variant_labels": VARIANT_LABELS,
-            "status_labels": STATUS_LABELS, "regions": regions,
-            "region_names": {r.id: r.short_code.upper() for r in regions},
-            "show_status_filter": not fixed_only(current_user),
-            "can_edit": can_edit(current_user), "this_year": today_local().year}
+    return {
+        "filters": filters,
+        "task_areas": areas,
+        "variant_labels": VARIANT_LABELS,
+        "status_labels": STATUS_LABELS,
+        "regions": regions,
+        "region_names": {r.id: r.short_code.upper() for r in regions},
+        "show_status_filter": not fixed_only(current_user),
+        "can_edit": can_edit(current_user),
+        "this_year": today_local().year,
+    }
 
 
 @bp.get("/")
@@ -84,8 +88,9 @@ def index():
     stmt, sort, direction = apply_sort(product_query(filters, current_user), SORTS, "code")
     stmt = stmt.order_by(Product.code, Product.version)
     page = paginate(stmt, *page_args())
-    return render_template("catalogue/index.html", page=page, sort=sort, direction=direction,
-                           **_list_context(filters))
+    return render_template(
+        "catalogue/index.html", page=page, sort=sort, direction=direction, **_list_context(filters)
+    )
 
 
 @bp.get("/export.<fmt>")
@@ -98,19 +103,24 @@ def export(fmt):
     products = db.session.execute(stmt.limit(EXPORT_LIMIT)).scalars().unique().all()
     stamp = today_local().strftime("%Y%m%d")
     if fmt == "csv":
-        return Response(exports.to_csv(products), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition":
-                                 f'attachment; filename="productcatalogus-{stamp}.csv"'})
-    return Response(exports.to_xlsx(products),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="productcatalogus-{stamp}.xlsx"'})
+        return Response(
+            exports.to_csv(products),
+            mimetype="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="productcatalogus-{stamp}.csv"'},
+        )
+    return Response(
+        exports.to_xlsx(products),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="productcatalogus-{stamp}.xlsx"'},
+    )
 
 
 def _visible_product_or_404(product_id) -> Product:
     product = db.session.execute(
-        visible(select(Product).where(Product.id == product_id), current_user)
-        .options(selectinload(Product.tariffs), selectinload(Product.task_area))).scalar()
+        visible(select(Product).where(Product.id == product_id), current_user).options(
+            selectinload(Product.tariffs), selectinload(Product.task_area)
+        )
+    ).scalar()
     if product is None:
         abort(404)
     return product
@@ -126,8 +136,10 @@ def _editable_product_or_404(product_id) -> Product:
 @role_required(*READER_ROLES)
 def by_code(code):
     """The current version of a code the user may see (the user's own region first)."""
-    stmt = visible(select(Product).where(Product.code == code.strip().upper(),
-                                         Product.is_current.is_(True)), current_user)
+    stmt = visible(
+        select(Product).where(Product.code == code.strip().upper(), Product.is_current.is_(True)),
+        current_user,
+    )
     if current_user.region_id is not None:
         stmt = stmt.order_by((Product.region_id == current_user.region_id).desc())
     product = db.session.execute(stmt.order_by(Product.id).limit(1)).scalar()
@@ -140,37 +152,71 @@ def by_code(code):
 @role_required(*READER_ROLES)
 def product(product_id):
     product = _visible_product_or_404(product_id)
-    history = db.session.execute(
-        visible(select(Product).where(Product.region_id == product.region_id,
-                                      Product.code == product.code), current_user)
-        .order_by(Product.version.desc())).scalars().all()
-    translations = db.session.execute(
-        select(CodeTranslation).where(CodeTranslation.region_id == product.region_id,
-                                      CodeTranslation.old_code == product.code)
-        .order_by(CodeTranslation.position)).scalars().all()
+    history = (
+        db.session.execute(
+            visible(
+                select(Product).where(
+                    Product.region_id == product.region_id, Product.code == product.code
+                ),
+                current_user,
+            ).order_by(Product.version.desc())
+        )
+        .scalars()
+        .all()
+    )
+    translations = (
+        db.session.execute(
+            select(CodeTranslation)
+            .where(
+                CodeTranslation.region_id == product.region_id,
+                CodeTranslation.old_code == product.code,
+            )
+            .order_by(CodeTranslation.position)
+        )
+        .scalars()
+        .all()
+    )
     maatwerk = db.session.execute(
-        select(MaatwerkCode).where(MaatwerkCode.region_id == product.region_id,
-                                   MaatwerkCode.code == ops.maatwerk_code_for(product.code))
+        select(MaatwerkCode).where(
+            MaatwerkCode.region_id == product.region_id,
+            MaatwerkCode.code == ops.maatwerk_code_for(product.code),
+        )
     ).scalar()
     events = []
-    if current_user.role in EDITOR_ROLES or current_user.role in ("contract_manager",
-                                                                    "supervisor"):
-        events = db.session.execute(
-            select(AuditEvent).where(AuditEvent.object_type == "Product",
-                                     AuditEvent.object_id.in_([str(p.id) for p in history]))
-            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(50)
-        ).scalars().all()
+    if current_user.role in EDITOR_ROLES or current_user.role in ("contract_manager", "supervisor"):
+        events = (
+            db.session.execute(
+                select(AuditEvent)
+                .where(
+                    AuditEvent.object_type == "Product",
+                    AuditEvent.object_id.in_([str(p.id) for p in history]),
+                )
+                .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+                .limit(50)
+            )
+            .scalars()
+            .all()
+        )
     editable = can_edit(current_user) and product.region_id == current_user.region_id
     return render_template(
-        "catalogue/product.html", product=product, history=history,
-        translations=translations, maatwerk=maatwerk, events=events, editable=editable,
-        tariff_form=TariffForm(), expire_form=ExpireForm(), confirm=ConfirmForm(),
-        this_year=today_local().year)
+        "catalogue/product.html",
+        product=product,
+        history=history,
+        translations=translations,
+        maatwerk=maatwerk,
+        events=events,
+        editable=editable,
+        tariff_form=TariffForm(),
+        expire_form=ExpireForm(),
+        confirm=ConfirmForm(),
+        this_year=today_local().year,
+    )
 
 
 def _fill_task_areas(form):
     form.task_area_id.choices = [(0, "—")] + [
-        (a.id, a.name) for a in task_area_choices(current_user)]
+        (a.id, a.name) for a in task_area_choices(current_user)
+    ]
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -185,21 +231,28 @@ def create():
     if form.validate_on_submit():
         try:
             product = ops.create_product(
-                current_user.region_id, code=form.code.data, name=form.name.data,
-                variant=form.variant.data, unit=form.unit.data or None,
-                valid_from=form.valid_from.data, valid_to=form.valid_to.data,
+                current_user.region_id,
+                code=form.code.data,
+                name=form.name.data,
+                variant=form.variant.data,
+                unit=form.unit.data or None,
+                valid_from=form.valid_from.data,
+                valid_to=form.valid_to.data,
                 description=form.description.data or "",
                 task_area_id=form.task_area_id.data or None,
-                criteria=form.criteria.data or "", target_group=form.target_group.data or "",
-                price=form.price.data or None)
+                criteria=form.criteria.data or "",
+                target_group=form.target_group.data or "",
+                price=form.price.data or None,
+            )
         except OperationError as exc:
             flash(str(exc.message), "error")
             if exc.field and hasattr(form, exc.field):
-                getattr(form, exc.field).errors = [*getattr(form, exc.field).errors,
-                                                   str(exc.message)]
+                getattr(form, exc.field).errors = [
+                    *getattr(form, exc.field).errors,
+                    str(exc.message),
+                ]
         else:
-            flash(_("Productkaart %(code)s aangemaakt (concept).", code=product.code),
-                  "success")
+            flash(_("Productkaart %(code)s aangemaakt (concept).", code=product.code), "success")
             return redirect(url_for("catalogue.product", product_id=product.id))
     return render_template("catalogue/form.html", form=form, product=None)
 
@@ -213,27 +266,42 @@ def edit(product_id):
     if request.method == "GET":
         form.task_area_id.data = product.task_area_id or 0
         form.unit.data = product.unit or ""
-        form.valid_from.data = (product.valid_from if product.status == "concept"
-                                else ops.next_entry_moment())
+        form.valid_from.data = (
+            product.valid_from if product.status == "concept" else ops.next_entry_moment()
+        )
         form.change_note.data = ""
     if form.validate_on_submit():
-        values = {"name": form.name.data, "task_area_id": form.task_area_id.data or None,
-                  "variant": form.variant.data, "unit": form.unit.data or None,
-                  "description": form.description.data or "",
-                  "criteria": form.criteria.data or "",
-                  "target_group": form.target_group.data or ""}
+        values = {
+            "name": form.name.data,
+            "task_area_id": form.task_area_id.data or None,
+            "variant": form.variant.data,
+            "unit": form.unit.data or None,
+            "description": form.description.data or "",
+            "criteria": form.criteria.data or "",
+            "target_group": form.target_group.data or "",
+        }
         try:
-            result = ops.update_product(product, values, valid_from=form.valid_from.data,
-                                        change_note=form.change_note.data or "")
+            result = ops.update_product(
+                product,
+                values,
+                valid_from=form.valid_from.data,
+                change_note=form.change_note.data or "",
+            )
         except OperationError as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
         else:
             if result.id != product.id:
-                flash(_("Nieuwe versie %(v)d van %(code)s aangemaakt, geldig vanaf %(d)s; "
-                        "de vorige versie blijft leesbaar.", v=result.version,
-                        code=result.code, d=result.valid_from.strftime("%d-%m-%Y")),
-                      "success")
+                flash(
+                    _(
+                        "Nieuwe versie %(v)d van %(code)s aangemaakt, geldig vanaf %(d)s; "
+                        "de vorige versie blijft leesbaar.",
+                        v=result.version,
+                        code=result.code,
+                        d=result.valid_from.strftime("%d-%m-%Y"),
+                    ),
+                    "success",
+                )
             else:
                 flash(_("Productkaart bijgewerkt."), "success")
             return redirect(url_for("catalogue.product", product_id=result.id))
@@ -265,8 +333,11 @@ def expire(product_id):
     form = ExpireForm()
     if not form.validate_on_submit():
         abort(400)
-    return _post_action(product_id, lambda p: ops.expire_product(p, form.valid_to.data),
-                        _l("Productkaart vervallen verklaard."))
+    return _post_action(
+        product_id,
+        lambda p: ops.expire_product(p, form.valid_to.data),
+        _l("Productkaart vervallen verklaard."),
+    )
 
 
 @bp.post("/<int:product_id>/tarieven")
@@ -276,9 +347,11 @@ def tariff(product_id):
     if not form.validate_on_submit():
         flash(_("Vul een jaar en een bedrag in."), "error")
         return redirect(url_for("catalogue.product", product_id=product_id))
-    return _post_action(product_id,
-                        lambda p: ops.set_tariff(p, form.year.data, form.price.data),
-                        _l("Tarief opgeslagen."))
+    return _post_action(
+        product_id,
+        lambda p: ops.set_tariff(p, form.year.data, form.price.data),
+        _l("Tarief opgeslagen."),
+    )
 
 
 @bp.post("/<int:product_id>/tarieven/<int:year>/verwijderen")
@@ -286,8 +359,7 @@ def tariff(product_id):
 def tariff_remove(product_id, year):
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    return _post_action(product_id, lambda p: ops.remove_tariff(p, year),
-                        _l("Tarief verwijderd."))
+    return _post_action(product_id, lambda p: ops.remove_tariff(p, year), _l("Tarief verwijderd."))
 
 
 @bp.get("/vertaaltabel")
@@ -296,23 +368,37 @@ def translations():
     region_code = request.args.get("region", "")
     stmt = scoped(select(CodeTranslation), CodeTranslation)
     if region_code:
-        stmt = stmt.where(CodeTranslation.region_id == select(Region.id).where(
-            Region.short_code == region_code).scalar_subquery())
-    rows = db.session.execute(stmt.order_by(CodeTranslation.region_id,
-                                            CodeTranslation.position).limit(2000)
-                              ).scalars().all()
+        stmt = stmt.where(
+            CodeTranslation.region_id
+            == select(Region.id).where(Region.short_code == region_code).scalar_subquery()
+        )
+    rows = (
+        db.session.execute(
+            stmt.order_by(CodeTranslation.region_id, CodeTranslation.position).limit(2000)
+        )
+        .scalars()
+        .all()
+    )
     cards = {}
     if rows:
         codes = {r.old_code for r in rows}
-        for p in db.session.execute(visible(
+        for p in db.session.execute(
+            visible(
                 select(Product).where(Product.code.in_(codes), Product.is_current.is_(True)),
-                current_user)).scalars():
+                current_user,
+            )
+        ).scalars():
             cards[(p.region_id, p.code)] = p
     regions = []
     if sees_all_regions(current_user):
         regions = db.session.execute(select(Region).order_by(Region.name)).scalars().all()
-    return render_template("catalogue/translations.html", rows=rows, cards=cards,
-                           regions=regions, region_code=region_code)
+    return render_template(
+        "catalogue/translations.html",
+        rows=rows,
+        cards=cards,
+        regions=regions,
+        region_code=region_code,
+    )
 
 
 @bp.route("/maatwerkcodes", methods=["GET", "POST"])
@@ -326,17 +412,23 @@ def maatwerk():
         except OperationError as exc:
             flash(str(exc.message), "error")
         else:
-            flash(_("Maatwerkcodes bijgewerkt: %(c)d nieuw, %(u)d bijgewerkt, "
-                    "%(d)d gedeactiveerd.", c=counts["created"], u=counts["updated"],
-                    d=counts["deactivated"]), "success")
+            flash(
+                _(
+                    "Maatwerkcodes bijgewerkt: %(c)d nieuw, %(u)d bijgewerkt, %(d)d gedeactiveerd.",
+                    c=counts["created"],
+                    u=counts["updated"],
+                    d=counts["deactivated"],
+                ),
+                "success",
+            )
         return redirect(url_for("catalogue.maatwerk"))
-    stmt = scoped(select(MaatwerkCode), MaatwerkCode).options(
-        selectinload(MaatwerkCode.product))
+    stmt = scoped(select(MaatwerkCode), MaatwerkCode).options(selectinload(MaatwerkCode.product))
     if fixed_only(current_user):
         stmt = stmt.where(MaatwerkCode.active.is_(True))
     page = paginate(stmt.order_by(MaatwerkCode.code), *page_args())
-    return render_template("catalogue/maatwerk.html", page=page, confirm=ConfirmForm(),
-                           can_edit=can_edit(current_user))
+    return render_template(
+        "catalogue/maatwerk.html", page=page, confirm=ConfirmForm(), can_edit=can_edit(current_user)
+    )
 
 
 @bp.route("/indexatie", methods=["GET", "POST"])
@@ -357,20 +449,34 @@ def indexation():
         if from_year is not None:
             try:
                 if request.form.get("apply") == "1":
-                    run = ops.apply_indexation(current_user.region_id, from_year,
-                                               form.percentage.data, actor=current_user)
-                    flash(_("Indexatie toegepast: %(n)d tarieven voor %(y)d aangemaakt "
-                            "(%(p)s %%).", n=run.tariff_count, y=run.to_year,
-                            p=run.percentage), "success")
+                    run = ops.apply_indexation(
+                        current_user.region_id, from_year, form.percentage.data, actor=current_user
+                    )
+                    flash(
+                        _(
+                            "Indexatie toegepast: %(n)d tarieven voor %(y)d aangemaakt (%(p)s %%).",
+                            n=run.tariff_count,
+                            y=run.to_year,
+                            p=run.percentage,
+                        ),
+                        "success",
+                    )
                     return redirect(url_for("catalogue.indexation"))
-                preview = ops.indexation_preview(current_user.region_id, from_year,
-                                                 form.percentage.data)
+                preview = ops.indexation_preview(
+                    current_user.region_id, from_year, form.percentage.data
+                )
             except OperationError as exc:
                 db.session.rollback()
                 flash(str(exc.message), "error")
-    runs = db.session.execute(scoped(select(IndexationRun), IndexationRun)
-                              .order_by(IndexationRun.to_year.desc()).limit(20)
-                              ).scalars().all()
+    runs = (
+        db.session.execute(
+            scoped(select(IndexationRun), IndexationRun)
+            .order_by(IndexationRun.to_year.desc())
+            .limit(20)
+        )
+        .scalars()
+        .all()
+    )
     return render_template("catalogue/indexation.html", form=form, preview=preview, runs=runs)
 
 
@@ -380,13 +486,23 @@ def catalogue_cards(user):
         return []
     stmt = visible(select(func.count(Product.id)).where(Product.is_current.is_(True)), user)
     fixed = db.session.execute(stmt.where(Product.status == "vastgesteld")).scalar_one()
-    cards = [{"title": _l("Vastgestelde productkaarten"), "value": fixed,
-              "endpoint": "catalogue.index", "args": {"status": "vastgesteld"}}]
+    cards = [
+        {
+            "title": _l("Vastgestelde productkaarten"),
+            "value": fixed,
+            "endpoint": "catalogue.index",
+            "args": {"status": "vastgesteld"},
+        }
+    ]
     if user.role in EDITOR_ROLES:
         concept = db.session.execute(stmt.where(Product.status == "concept")).scalar_one()
-        cards.append({"title": _l("Conceptkaarten"), "value": concept,
-                      "endpoint": "catalogue.index", "args": {"status": "concept"},
-                      "level": "warn" if concept else None})
+        cards.append(
+            {
+                "title": _l("Conceptkaarten"),
+                "value": concept,
+                "endpoint": "catalogue.index",
+                "args": {"status": "concept"},
+                "level": "warn" if concept else None,
+            }
+        )
     return cards
-
-

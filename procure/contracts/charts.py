@@ -24,32 +24,47 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
     def y(amount):
         return PAD_TOP + plot_h - float(amount / top) * plot_h
 
-    label = "Budget en realisatie per jaar" if not contract.is_lumpsum else \
-        "Lumpsum en betaald per jaar"
-    parts = [f'<svg class="budget-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-             f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
-             f'<line class="axis" x1="{PAD_LEFT}" y1="{y(0):.1f}" x2="{WIDTH - 5}" '
-             f'y2="{y(0):.1f}"/>',
-             f'<text class="tick" x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" '
-             f'text-anchor="end">{escape(_fmt(top))}</text>',
-             f'<text class="tick" x="{PAD_LEFT - 6}" y="{y(0):.1f}" text-anchor="end">€ 0</text>']
+    label = (
+        "Budget en realisatie per jaar"
+        if not contract.is_lumpsum
+        else "Lumpsum en betaald per jaar"
+    )
+    parts = [
+        f'<svg class="budget-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+        f'<line class="axis" x1="{PAD_LEFT}" y1="{y(0):.1f}" x2="{WIDTH - 5}" y2="{y(0):.1f}"/>',
+        f'<text class="tick" x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" '
+        f'text-anchor="end">{escape(_fmt(top))}</text>',
+        f'<text class="tick" x="{PAD_LEFT - 6}" y="{y(0):.1f}" text-anchor="end">€ 0</text>',
+    ]
     for i, r in enumerate(rows):
         x0 = PAD_LEFT + i * slot + (slot - 2 * bar) / 2
         pct = r.get("pct")
-        title = f'{r["year"]}: {_fmt(r["realised"])} van {_fmt(r["value"])}' + \
-            (f" ({pct} %)" if pct is not None else "")
-        parts.append(f'<g class="year level-{r["level"]}" data-year="{r["year"]}" '
-                     f'data-pct="{pct if pct is not None else ""}" '
-                     f'data-realised="{r["realised"]}"><title>{escape(title)}</title>')
-        parts.append(f'<rect class="planned" x="{x0:.1f}" y="{y(r["value"]):.1f}" '
-                     f'width="{bar:.1f}" height="{y(0) - y(r["value"]):.1f}"/>')
-        parts.append(f'<rect class="realised" x="{x0 + bar:.1f}" y="{y(r["realised"]):.1f}" '
-                     f'width="{bar:.1f}" height="{y(0) - y(r["realised"]):.1f}"/>')
+        title = f"{r['year']}: {_fmt(r['realised'])} van {_fmt(r['value'])}" + (
+            f" ({pct} %)" if pct is not None else ""
+        )
+        parts.append(
+            f'<g class="year level-{r["level"]}" data-year="{r["year"]}" '
+            f'data-pct="{pct if pct is not None else ""}" '
+            f'data-realised="{r["realised"]}"><title>{escape(title)}</title>'
+        )
+        parts.append(
+            f'<rect class="planned" x="{x0:.1f}" y="{y(r["value"]):.1f}" '
+            f'width="{bar:.1f}" height="{y(0) - y(r["value"]):.1f}"/>'
+        )
+        parts.append(
+            f'<rect class="realised" x="{x0 + bar:.1f}" y="{y(r["realised"]):.1f}" '
+            f'width="{bar:.1f}" height="{y(0) - y(r["realised"]):.1f}"/>'
+        )
         if not contract.is_lumpsum and r["value"]:
-            parts.append(f'<line class="ceiling" x1="{x0 - 4:.1f}" y1="{y(r["value"]):.1f}" '
-                         f'x2="{x0 + 2 * bar + 4:.1f}" y2="{y(r["value"]):.1f}"/>')
-        parts.append(f'<text class="tick" x="{x0 + bar:.1f}" y="{HEIGHT - 10}" '
-                     f'text-anchor="middle">{r["year"]}</text></g>')
+            parts.append(
+                f'<line class="ceiling" x1="{x0 - 4:.1f}" y1="{y(r["value"]):.1f}" '
+                f'x2="{x0 + 2 * bar + 4:.1f}" y2="{y(r["value"]):.1f}"/>'
+            )
+        parts.append(
+            f'<text class="tick" x="{x0 + bar:.1f}" y="{HEIGHT - 10}" '
+            f'text-anchor="middle">{r["year"]}</text></g>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (numbers and escaped text only)
 
@@ -69,4 +84,5 @@ def utilisation_bar(row: dict) -> Markup:
         f'<rect class="fill" x="0" y="2" width="{filled:.1f}" height="14"/>'
         f'<line class="mark" x1="{0.8 / 1.2 * width:.1f}" y1="0" x2="{0.8 / 1.2 * width:.1f}" '
         f'y2="18"/><line class="mark" x1="{width / 1.2:.1f}" y1="0" x2="{width / 1.2:.1f}" '
-        f'y2="18"/></svg>')
+        f'y2="18"/></svg>'
+    )

@@ -1,6 +1,5 @@
 """flask --app procure contracts lapse-options|import-realisation|utilisation."""
 
-
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
@@ -14,8 +13,12 @@ def cli():
 
 
 @cli.command("lapse-options")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Peildatum (standaard vandaag, Europe/Amsterdam).")
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Peildatum (standaard vandaag, Europe/Amsterdam).",
+)
 @with_appcontext
 def lapse_options(today):
     """Laat verlengingsopties waarvan de beslisdatum verstreken is vervallen."""
@@ -67,6 +70,3 @@ def utilisation(reference):
     for row in rows_for(_contract(reference)):
         pct = "—" if row["pct"] is None else f"{row['pct']} %"
         click.echo(f"{row['year']}: {row['realised']} van {row['value']} ({pct}, {row['level']})")
-
-
-

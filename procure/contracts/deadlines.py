@@ -34,31 +34,54 @@ LIVE = ("active", "extended")
 
 def extension_decisions(until: date) -> list[dict]:
     rows = db.session.execute(
-        select(ExtensionOption.id, ExtensionOption.contract_id, ExtensionOption.sequence,
-               ExtensionOption.months, ExtensionOption.decision_deadline, Contract.reference,
-               Contract.region_id, Contract.manager_id)
+        select(
+            ExtensionOption.id,
+            ExtensionOption.contract_id,
+            ExtensionOption.sequence,
+            ExtensionOption.months,
+            ExtensionOption.decision_deadline,
+            Contract.reference,
+            Contract.region_id,
+            Contract.manager_id,
+        )
         .join(Contract, Contract.id == ExtensionOption.contract_id)
-        .where(ExtensionOption.status == "open", ExtensionOption.decision_deadline <= until,
-               Contract.status.in_(LIVE))
-        .order_by(ExtensionOption.decision_deadline)).all()
+        .where(
+            ExtensionOption.status == "open",
+            ExtensionOption.decision_deadline <= until,
+            Contract.status.in_(LIVE),
+        )
+        .order_by(ExtensionOption.decision_deadline)
+    ).all()
     return [r._asdict() for r in rows]
 
 
 def contract_ends(until: date) -> list[dict]:
     rows = db.session.execute(
-        select(Contract.id, Contract.reference, Contract.region_id, Contract.manager_id,
-               Contract.end_date)
+        select(
+            Contract.id,
+            Contract.reference,
+            Contract.region_id,
+            Contract.manager_id,
+            Contract.end_date,
+        )
         .where(Contract.status.in_(LIVE), Contract.end_date <= until)
-        .order_by(Contract.end_date)).all()
+        .order_by(Contract.end_date)
+    ).all()
     return [r._asdict() for r in rows]
 
 
 def notice_deadlines(until: date) -> list[dict]:
     horizon = until + relativedelta(months=36)  # widest notice period considered
     rows = db.session.execute(
-        select(Contract.id, Contract.reference, Contract.region_id, Contract.manager_id,
-               Contract.end_date, Contract.notice_months)
-        .where(Contract.status.in_(LIVE), Contract.end_date <= horizon)).all()
+        select(
+            Contract.id,
+            Contract.reference,
+            Contract.region_id,
+            Contract.manager_id,
+            Contract.end_date,
+            Contract.notice_months,
+        ).where(Contract.status.in_(LIVE), Contract.end_date <= horizon)
+    ).all()
     result = []
     for r in rows:
         deadline = r.end_date - relativedelta(months=r.notice_months)
@@ -70,36 +93,64 @@ def notice_deadlines(until: date) -> list[dict]:
 def ceiling_crossings() -> list[dict]:
     """Years with realised >= warn% of the ceiling (compared in integer cents in SQL)."""
     rows = db.session.execute(
-        select(ContractYear.id, ContractYear.contract_id, ContractYear.year,
-               ContractYear.value, ContractYear.realised, Contract.reference,
-               Contract.region_id, Contract.manager_id, Contract.warn_pct, Contract.alert_pct)
+        select(
+            ContractYear.id,
+            ContractYear.contract_id,
+            ContractYear.year,
+            ContractYear.value,
+            ContractYear.realised,
+            Contract.reference,
+            Contract.region_id,
+            Contract.manager_id,
+            Contract.warn_pct,
+            Contract.alert_pct,
+        )
         .join(Contract, Contract.id == ContractYear.contract_id)
-        .where(Contract.variant != "task", Contract.status.in_(LIVE), cents(ContractYear.value) > 0,
-               cents(ContractYear.realised) * 100
-               >= cents(ContractYear.value) * Contract.warn_pct)).all()
+        .where(
+            Contract.variant != "task",
+            Contract.status.in_(LIVE),
+            cents(ContractYear.value) > 0,
+            cents(ContractYear.realised) * 100 >= cents(ContractYear.value) * Contract.warn_pct,
+        )
+    ).all()
     result = []
     for r in rows:
         pct = r.realised * 100 / r.value
-        result.append({**r._asdict(), "pct": pct,
-                       "level": "alert" if pct >= r.alert_pct else "warn"})
+        result.append(
+            {**r._asdict(), "pct": pct, "level": "alert" if pct >= r.alert_pct else "warn"}
+        )
     return result
 
 
 def next_meetings(until: date) -> list[dict]:
     rows = db.session.execute(
-        select(ProviderManagement.region_id, ProviderManagement.provider_id,
-               ProviderManagement.next_meeting_on, ProviderManagement.manager_id)
-        .where(ProviderManagement.next_meeting_on.is_not(None),
-               ProviderManagement.next_meeting_on <= until)
-        .order_by(ProviderManagement.next_meeting_on)).all()
+        select(
+            ProviderManagement.region_id,
+            ProviderManagement.provider_id,
+            ProviderManagement.next_meeting_on,
+            ProviderManagement.manager_id,
+        )
+        .where(
+            ProviderManagement.next_meeting_on.is_not(None),
+            ProviderManagement.next_meeting_on <= until,
+        )
+        .order_by(ProviderManagement.next_meeting_on)
+    ).all()
     return [r._asdict() for r in rows]
 
 
 def open_meeting_actions(until: date) -> list[dict]:
     rows = db.session.execute(
-        select(MeetingAction.id, MeetingAction.description, MeetingAction.owner,
-               MeetingAction.due_on, ManagementMeeting.region_id, ManagementMeeting.provider_id)
+        select(
+            MeetingAction.id,
+            MeetingAction.description,
+            MeetingAction.owner,
+            MeetingAction.due_on,
+            ManagementMeeting.region_id,
+            ManagementMeeting.provider_id,
+        )
         .join(ManagementMeeting, ManagementMeeting.id == MeetingAction.meeting_id)
         .where(MeetingAction.done.is_(False), MeetingAction.due_on <= until)
-        .order_by(MeetingAction.due_on)).all()
+        .order_by(MeetingAction.due_on)
+    ).all()
     return [r._asdict() for r in rows]

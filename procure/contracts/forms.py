@@ -19,17 +19,36 @@ from procure.contracts.models import (
     TERMINATION_REASONS,
 )
 
-VARIANT_LABELS = {"task": _l("Taakgericht (lumpsum)"), "effort": _l("Inspanningsgericht"),
-                  "output": _l("Outputgericht")}
-STATUS_LABELS = {"concept": _l("Concept"), "active": _l("Actief"), "extended": _l("Verlengd"),
-                 "ended": _l("Beëindigd"), "terminated": _l("Opgezegd")}
-ORIGIN_LABELS = {"lot_award": _l("Gunning perceel"), "open_house": _l("Toelating open house"),
-                 "custom": _l("Maatwerk")}
-OPTION_LABELS = {"open": _l("Open"), "exercised": _l("Gelicht"), "declined": _l("Niet gelicht"),
-                 "lapsed": _l("Vervallen")}
-REASON_LABELS = {"bankruptcy": _l("Faillissement"), "mutual": _l("Met wederzijds goedvinden"),
-                 "insufficient_effort": _l("Onvoldoende inspanning"),
-                 "breach": _l("Tekortkoming (wanprestatie)"), "other": _l("Anders")}
+VARIANT_LABELS = {
+    "task": _l("Taakgericht (lumpsum)"),
+    "effort": _l("Inspanningsgericht"),
+    "output": _l("Outputgericht"),
+}
+STATUS_LABELS = {
+    "concept": _l("Concept"),
+    "active": _l("Actief"),
+    "extended": _l("Verlengd"),
+    "ended": _l("Beëindigd"),
+    "terminated": _l("Opgezegd"),
+}
+ORIGIN_LABELS = {
+    "lot_award": _l("Gunning perceel"),
+    "open_house": _l("Toelating open house"),
+    "custom": _l("Maatwerk"),
+}
+OPTION_LABELS = {
+    "open": _l("Open"),
+    "exercised": _l("Gelicht"),
+    "declined": _l("Niet gelicht"),
+    "lapsed": _l("Vervallen"),
+}
+REASON_LABELS = {
+    "bankruptcy": _l("Faillissement"),
+    "mutual": _l("Met wederzijds goedvinden"),
+    "insufficient_effort": _l("Onvoldoende inspanning"),
+    "breach": _l("Tekortkoming (wanprestatie)"),
+    "other": _l("Anders"),
+}
 LEVEL_LABELS = {"regular": _l("Regulier"), "intensive": _l("Intensief")}
 KIND_LABELS = {"entry": _l("Bij toetreding"), "yearly": _l("Jaarlijks")}
 OUTCOME_LABELS = {"sound": _l("Gezond"), "attention": _l("Aandacht"), "risk": _l("Risico")}
@@ -39,13 +58,13 @@ REQUIRED = _l("Dit veld is verplicht.")
 
 class BudgetForm(FlaskForm):
     year = IntegerField(_l("Jaar"), validators=[InputRequired(REQUIRED)])
-    budget = DecimalField(_l("Budget / plafond (euro)"), places=2,
-                          validators=[InputRequired(REQUIRED)])
+    budget = DecimalField(
+        _l("Budget / plafond (euro)"), places=2, validators=[InputRequired(REQUIRED)]
+    )
     indexation_pct = DecimalField(_l("Indexatie (%)"), places=3, validators=[Optional()])
     efficiency_pct = DecimalField(_l("Efficiencykorting (%)"), places=3, validators=[Optional()])
     reserve = DecimalField(_l("Ventiel (euro)"), places=2, validators=[Optional()])
-    guaranteed_pct = DecimalField(_l("Gegarandeerd deel (%)"), places=2,
-                                  validators=[Optional()])
+    guaranteed_pct = DecimalField(_l("Gegarandeerd deel (%)"), places=2, validators=[Optional()])
     clients_min = IntegerField(_l("Bandbreedte cliënten: minimum"), validators=[Optional()])
     clients_max = IntegerField(_l("Bandbreedte cliënten: maximum"), validators=[Optional()])
     decided_on = DateField(_l("Besluitdatum"), validators=[Optional()])
@@ -76,24 +95,24 @@ class ReserveForm(FlaskForm):
 
 class PaymentForm(FlaskForm):
     paid_on = DateField(_l("Betaald op"), validators=[InputRequired(REQUIRED)])
-    amount = DecimalField(_l("Bedrag (leeg = termijnbedrag)"), places=2,
-                          validators=[Optional()])
+    amount = DecimalField(_l("Bedrag (leeg = termijnbedrag)"), places=2, validators=[Optional()])
     reference = StringField(_l("Betalingskenmerk"), validators=[Optional()])
 
 
 class TerminateForm(FlaskForm):
-    reason = SelectField(_l("Reden"), choices=[(r, REASON_LABELS[r])
-                                               for r in TERMINATION_REASONS])
+    reason = SelectField(_l("Reden"), choices=[(r, REASON_LABELS[r]) for r in TERMINATION_REASONS])
     note = TextAreaField(_l("Toelichting"), validators=[DataRequired(REQUIRED)])
     notice_given_on = DateField(_l("Opgezegd op"), validators=[InputRequired(REQUIRED)])
     effective_on = DateField(_l("Einddatum"), validators=[InputRequired(REQUIRED)])
 
 
 class OptionForm(FlaskForm):
-    months = IntegerField(_l("Lengte (maanden)"),
-                          validators=[InputRequired(REQUIRED), NumberRange(min=1, max=60)])
-    decision_deadline = DateField(_l("Beslisdatum (leeg = 6 maanden voor einde)"),
-                                  validators=[Optional()])
+    months = IntegerField(
+        _l("Lengte (maanden)"), validators=[InputRequired(REQUIRED), NumberRange(min=1, max=60)]
+    )
+    decision_deadline = DateField(
+        _l("Beslisdatum (leeg = 6 maanden voor einde)"), validators=[Optional()]
+    )
 
 
 class ProductForm(FlaskForm):
@@ -103,16 +122,16 @@ class ProductForm(FlaskForm):
 class PriceForm(FlaskForm):
     contracted_product_id = SelectField(_l("Product"), coerce=int)
     year = IntegerField(_l("Jaar"), validators=[InputRequired(REQUIRED)])
-    price = DecimalField(_l("Eenheidsprijs (euro)"), places=2,
-                         validators=[InputRequired(REQUIRED)])
+    price = DecimalField(_l("Eenheidsprijs (euro)"), places=2, validators=[InputRequired(REQUIRED)])
 
 
 class CustomContractForm(FlaskForm):
     municipality_id = SelectField(_l("Gemeente"), coerce=int, validators=[Optional()])
     provider_id = SelectField(_l("Aanbieder (niet gecontracteerd)"), coerce=int)
     maatwerk_code_id = SelectField(_l("Maatwerkcode"), coerce=int)
-    unit_price = DecimalField(_l("Prijs per eenheid (euro)"), places=2,
-                              validators=[InputRequired(REQUIRED)])
+    unit_price = DecimalField(
+        _l("Prijs per eenheid (euro)"), places=2, validators=[InputRequired(REQUIRED)]
+    )
     units = DecimalField(_l("Aantal eenheden"), places=2, validators=[InputRequired(REQUIRED)])
     start_date = DateField(_l("Ingangsdatum"), validators=[InputRequired(REQUIRED)])
     end_date = DateField(_l("Einddatum"), validators=[InputRequired(REQUIRED)])
@@ -140,8 +159,9 @@ class AssessmentForm(FlaskForm):
     kind = SelectField(_l("Soort"), choices=[(x, KIND_LABELS[x]) for x in ASSESSMENT_KINDS])
     year = IntegerField(_l("Jaar"), validators=[InputRequired(REQUIRED)])
     assessed_on = DateField(_l("Datum"), validators=[InputRequired(REQUIRED)])
-    outcome = SelectField(_l("Oordeel"),
-                          choices=[(x, OUTCOME_LABELS[x]) for x in ASSESSMENT_OUTCOMES])
+    outcome = SelectField(
+        _l("Oordeel"), choices=[(x, OUTCOME_LABELS[x]) for x in ASSESSMENT_OUTCOMES]
+    )
     notes = TextAreaField(_l("Toelichting"), validators=[Optional()])
 
 
@@ -153,13 +173,19 @@ class ThresholdForm(FlaskForm):
 class ContractForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED)])
     provider_id = SelectField(_l("Aanbieder (opdrachtnemer)"), coerce=int)
-    origin = SelectField(_l("Herkomst"), choices=[("lot_award", _l("Gunning perceel")),
-                                                  ("open_house", _l("Toelating open house"))])
+    origin = SelectField(
+        _l("Herkomst"),
+        choices=[("lot_award", _l("Gunning perceel")), ("open_house", _l("Toelating open house"))],
+    )
     variant = SelectField(_l("Uitvoeringsvariant"), choices=list(VARIANT_LABELS.items()))
     task_area_id = SelectField(_l("Taakgebied"), coerce=int, validators=[Optional()])
     start_date = DateField(_l("Ingangsdatum"), validators=[InputRequired(REQUIRED)])
     end_date = DateField(_l("Einddatum"), validators=[InputRequired(REQUIRED)])
-    notice_months = IntegerField(_l("Opzegtermijn (maanden)"), default=3,
-                                 validators=[InputRequired(REQUIRED), NumberRange(0, 36)])
-    extension_months = StringField(_l("Verlengingsopties in maanden (bijv. 12, 12)"),
-                                   validators=[Optional()])
+    notice_months = IntegerField(
+        _l("Opzegtermijn (maanden)"),
+        default=3,
+        validators=[InputRequired(REQUIRED), NumberRange(0, 36)],
+    )
+    extension_months = StringField(
+        _l("Verlengingsopties in maanden (bijv. 12, 12)"), validators=[Optional()]
+    )

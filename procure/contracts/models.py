@@ -33,6 +33,7 @@ def euros(value) -> Decimal:
     """Raw cents from SQL back to exact euros."""
     return (Decimal(value or 0) / 100).quantize(Decimal("0.01"))
 
+
 UNITS = Numeric(14, 2)
 
 
@@ -40,8 +41,7 @@ class Contract(db.Model):
     __tablename__ = "contracts"
     # Region staff see the region's contracts; a municipality sees region-wide contracts and
     # its own custom contracts; a provider sees its own.
-    __scope__ = Scope(region="region_id", municipality="municipality_id",
-                      provider="provider_id")
+    __scope__ = Scope(region="region_id", municipality="municipality_id", provider="provider_id")
 
     # INTERFACE: id, reference, region_id, municipality_id (custom contracts only),
     # provider_id, origin, tender_id, lot_id, task_area_id, variant, start_date, end_date,
@@ -50,8 +50,7 @@ class Contract(db.Model):
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300), default="")
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
-    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"),
-                                                        index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     origin: Mapped[str] = mapped_column(String(20))
     tender_id: Mapped[int | None] = mapped_column(ForeignKey("tenders.id"), index=True)
@@ -74,8 +73,9 @@ class Contract(db.Model):
     warn_pct: Mapped[int] = mapped_column(default=80)
     alert_pct: Mapped[int] = mapped_column(default=100)
     # Custom contracts (maatwerkovereenkomst)
-    maatwerk_code_id: Mapped[int | None] = mapped_column(ForeignKey("maatwerk_codes.id"),
-                                                         index=True)
+    maatwerk_code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("maatwerk_codes.id"), index=True
+    )
     custom_unit_price: Mapped[Decimal | None] = mapped_column(Money)
     custom_units: Mapped[Decimal | None] = mapped_column(UNITS)
     custom_total: Mapped[Decimal | None] = mapped_column(Money)
@@ -90,12 +90,14 @@ class Contract(db.Model):
     task_area = relationship("TaskArea")
     maatwerk_code = relationship("MaatwerkCode")
     years: Mapped[list["ContractYear"]] = relationship(
-        back_populates="contract", order_by="ContractYear.year", cascade="all, delete-orphan")
+        back_populates="contract", order_by="ContractYear.year", cascade="all, delete-orphan"
+    )
     options: Mapped[list["ExtensionOption"]] = relationship(
-        back_populates="contract", order_by="ExtensionOption.sequence",
-        cascade="all, delete-orphan")
+        back_populates="contract", order_by="ExtensionOption.sequence", cascade="all, delete-orphan"
+    )
     products: Mapped[list["ContractedProduct"]] = relationship(
-        back_populates="contract", cascade="all, delete-orphan")
+        back_populates="contract", cascade="all, delete-orphan"
+    )
 
     @property
     def is_custom(self) -> bool:
@@ -243,8 +245,10 @@ class ContractedProduct(db.Model):
     contract: Mapped[Contract] = relationship(back_populates="products")
     product = relationship("Product")
     prices: Mapped[list["ContractPrice"]] = relationship(
-        back_populates="contract_product", order_by="ContractPrice.year",
-        cascade="all, delete-orphan")
+        back_populates="contract_product",
+        order_by="ContractPrice.year",
+        cascade="all, delete-orphan",
+    )
 
     def price_for(self, year: int) -> Decimal | None:
         return next((p.price for p in self.prices if p.year == year), None)
@@ -255,8 +259,7 @@ class ContractPrice(db.Model):
     __table_args__ = (UniqueConstraint("contract_product_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contract_product_id: Mapped[int] = mapped_column(ForeignKey("contract_products.id"),
-                                                     index=True)
+    contract_product_id: Mapped[int] = mapped_column(ForeignKey("contract_products.id"), index=True)
     year: Mapped[int] = mapped_column()
     price: Mapped[Decimal] = mapped_column(Money)
 
@@ -272,8 +275,7 @@ class Realisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
-    contract_product_id: Mapped[int] = mapped_column(ForeignKey("contract_products.id"),
-                                                     index=True)
+    contract_product_id: Mapped[int] = mapped_column(ForeignKey("contract_products.id"), index=True)
     period: Mapped[date] = mapped_column()  # first day of the month
     units: Mapped[Decimal] = mapped_column(UNITS)
     unit_price: Mapped[Decimal] = mapped_column(Money)
@@ -321,8 +323,8 @@ class ManagementMeeting(db.Model):
     minutes_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
 
     actions: Mapped[list["MeetingAction"]] = relationship(
-        back_populates="meeting", order_by="MeetingAction.due_on",
-        cascade="all, delete-orphan")
+        back_populates="meeting", order_by="MeetingAction.due_on", cascade="all, delete-orphan"
+    )
     minutes_file = relationship("StoredFile")
 
 

@@ -38,11 +38,16 @@ def full_contract_options():
     """Everything the contract page and the API detail show, in a fixed number of queries."""
     from procure.contracts.models import ContractedProduct
 
-    return (selectinload(Contract.years), selectinload(Contract.options),
-            selectinload(Contract.products).joinedload(ContractedProduct.product),
-            selectinload(Contract.products).selectinload(ContractedProduct.prices),
-            joinedload(Contract.provider), joinedload(Contract.region),
-            joinedload(Contract.task_area), joinedload(Contract.municipality))
+    return (
+        selectinload(Contract.years),
+        selectinload(Contract.options),
+        selectinload(Contract.products).joinedload(ContractedProduct.product),
+        selectinload(Contract.products).selectinload(ContractedProduct.prices),
+        joinedload(Contract.provider),
+        joinedload(Contract.region),
+        joinedload(Contract.task_area),
+        joinedload(Contract.municipality),
+    )
 
 
 def get_visible_or_404(ident, *, column=None, user=None, full: bool = False) -> Contract:
@@ -54,9 +59,15 @@ def get_visible_or_404(ident, *, column=None, user=None, full: bool = False) -> 
     if contract is None:
         abort(404)
     return contract
-SORTS = {"reference": Contract.reference, "end": Contract.end_date,
-         "start": Contract.start_date, "value": Contract.contract_value,
-         "status": Contract.status}
+
+
+SORTS = {
+    "reference": Contract.reference,
+    "end": Contract.end_date,
+    "start": Contract.start_date,
+    "value": Contract.contract_value,
+    "status": Contract.status,
+}
 
 
 def contract_filters(args) -> dict:
@@ -67,41 +78,56 @@ def contract_filters(args) -> dict:
             return None
         return value if 0 < value <= maximum else None
 
-    return {"q": (args.get("q") or "").strip(), "variant": args.get("variant") or "",
-            "status": args.get("status") or "", "origin": args.get("origin") or "",
-            "provider_id": _int("provider_id"), "task_area_id": _int("task_area_id"),
-            "ending_months": _int("ending_months", maximum=600)}
+    return {
+        "q": (args.get("q") or "").strip(),
+        "variant": args.get("variant") or "",
+        "status": args.get("status") or "",
+        "origin": args.get("origin") or "",
+        "provider_id": _int("provider_id"),
+        "task_area_id": _int("task_area_id"),
+        "ending_months": _int("ending_months", maximum=600),
+    }
 
 
 def contracts_stmt(filters: dict, user=None, today: date | None = None):
     stmt = visible(select(Contract), user).options(
-        joinedload(Contract.provider), joinedload(Contract.task_area),
-        joinedload(Contract.municipality), joinedload(Contract.region))
+        joinedload(Contract.provider),
+        joinedload(Contract.task_area),
+        joinedload(Contract.municipality),
+        joinedload(Contract.region),
+    )
     if filters.get("q"):
         pattern = like_pattern(filters["q"])
-        stmt = stmt.where(Contract.reference.ilike(pattern, escape="\\")
-                          | Contract.title.ilike(pattern, escape="\\"))
+        stmt = stmt.where(
+            Contract.reference.ilike(pattern, escape="\\")
+            | Contract.title.ilike(pattern, escape="\\")
+        )
     for key in ("variant", "status", "origin", "provider_id", "task_area_id"):
         if filters.get(key):
             stmt = stmt.where(getattr(Contract, key) == filters[key])
     if filters.get("ending_months"):
         today = today or today_local()
-        stmt = stmt.where(Contract.status.in_(LIVE), Contract.end_date >= today,
-                          Contract.end_date <= today + relativedelta(
-                              months=filters["ending_months"]))
+        stmt = stmt.where(
+            Contract.status.in_(LIVE),
+            Contract.end_date >= today,
+            Contract.end_date <= today + relativedelta(months=filters["ending_months"]),
+        )
     return stmt
 
 
 def filter_choices(user=None):
     """Providers and task areas that occur in the user's contracts (two queries)."""
     seen = visible(select(Contract.provider_id), user).distinct().subquery()
-    providers = db.session.execute(select(Provider.id, Provider.name)
-                                   .where(Provider.id.in_(select(seen)))
-                                   .order_by(Provider.name)).all()
-    areas = db.session.execute(select(TaskArea.id, TaskArea.name)
-                               .where(TaskArea.id.in_(
-                                   visible(select(Contract.task_area_id), user)
-                                   .distinct())).order_by(TaskArea.name)).all()
+    providers = db.session.execute(
+        select(Provider.id, Provider.name)
+        .where(Provider.id.in_(select(seen)))
+        .order_by(Provider.name)
+    ).all()
+    areas = db.session.execute(
+        select(TaskArea.id, TaskArea.name)
+        .where(TaskArea.id.in_(visible(select(Contract.task_area_id), user).distinct()))
+        .order_by(TaskArea.name)
+    ).all()
     return providers, areas
 
 
@@ -114,96 +140,176 @@ def portfolio(user=None, today: date | None = None) -> dict:
     today = today or today_local()
     base = visible(select(Contract), user).subquery()
     totals = db.session.execute(
-        select(TaskArea.name, base.c.variant, func.count(base.c.id),
-               func.sum(cents(base.c.contract_value)))
-        .select_from(base).outerjoin(TaskArea, TaskArea.id == base.c.task_area_id)
+        select(
+            TaskArea.name,
+            base.c.variant,
+            func.count(base.c.id),
+            func.sum(cents(base.c.contract_value)),
+        )
+        .select_from(base)
+        .outerjoin(TaskArea, TaskArea.id == base.c.task_area_id)
         .where(base.c.status.in_(("concept", *LIVE)))
-        .group_by(TaskArea.name, base.c.variant).order_by(TaskArea.name, base.c.variant)).all()
-    totals = [{"task_area": r[0], "variant": r[1], "count": r[2], "value": euros(r[3])}
-              for r in totals]
-    ending = db.session.execute(
-        visible(select(Contract), user).options(joinedload(Contract.provider))
-        .where(Contract.status.in_(LIVE), Contract.end_date >= today,
-               Contract.end_date <= today + relativedelta(months=12))
-        .order_by(Contract.end_date).limit(50)).scalars().all()
-    ending_count = db.session.execute(
-        visible(select(func.count(Contract.id)), user)
-        .where(Contract.status.in_(LIVE), Contract.end_date >= today,
-               Contract.end_date <= today + relativedelta(months=12))).scalar_one()
-    ceilings = db.session.execute(
-        ceilings_stmt(user, today.year).order_by(
-            (cents(ContractYear.realised) * 1000 / cents(ContractYear.value)).desc()).limit(50)
+        .group_by(TaskArea.name, base.c.variant)
+        .order_by(TaskArea.name, base.c.variant)
     ).all()
-    return {"totals": totals, "ending": ending, "ending_count": ending_count,
-            "ceilings": ceilings, "ceilings_count": count_ceilings(user, today.year),
-            "grand_total": sum((t["value"] for t in totals), euros(0))}
+    totals = [
+        {"task_area": r[0], "variant": r[1], "count": r[2], "value": euros(r[3])} for r in totals
+    ]
+    ending = (
+        db.session.execute(
+            visible(select(Contract), user)
+            .options(joinedload(Contract.provider))
+            .where(
+                Contract.status.in_(LIVE),
+                Contract.end_date >= today,
+                Contract.end_date <= today + relativedelta(months=12),
+            )
+            .order_by(Contract.end_date)
+            .limit(50)
+        )
+        .scalars()
+        .all()
+    )
+    ending_count = db.session.execute(
+        visible(select(func.count(Contract.id)), user).where(
+            Contract.status.in_(LIVE),
+            Contract.end_date >= today,
+            Contract.end_date <= today + relativedelta(months=12),
+        )
+    ).scalar_one()
+    ceilings = db.session.execute(
+        ceilings_stmt(user, today.year)
+        .order_by((cents(ContractYear.realised) * 1000 / cents(ContractYear.value)).desc())
+        .limit(50)
+    ).all()
+    return {
+        "totals": totals,
+        "ending": ending,
+        "ending_count": ending_count,
+        "ceilings": ceilings,
+        "ceilings_count": count_ceilings(user, today.year),
+        "grand_total": sum((t["value"] for t in totals), euros(0)),
+    }
 
 
 def ceilings_stmt(user, year: int):
-    return (visible(select(Contract, ContractYear), user)
-            .join(ContractYear, ContractYear.contract_id == Contract.id)
-            .options(joinedload(Contract.provider))
-            .where(Contract.variant != "task", Contract.status.in_(LIVE),
-                   ContractYear.year == year, cents(ContractYear.value) > 0,
-                   cents(ContractYear.realised) * 100
-                   >= cents(ContractYear.value) * Contract.warn_pct))
+    return (
+        visible(select(Contract, ContractYear), user)
+        .join(ContractYear, ContractYear.contract_id == Contract.id)
+        .options(joinedload(Contract.provider))
+        .where(
+            Contract.variant != "task",
+            Contract.status.in_(LIVE),
+            ContractYear.year == year,
+            cents(ContractYear.value) > 0,
+            cents(ContractYear.realised) * 100 >= cents(ContractYear.value) * Contract.warn_pct,
+        )
+    )
 
 
 def count_ceilings(user, year: int) -> int:
     return db.session.execute(
         visible(select(func.count(ContractYear.id)), user)
-        .select_from(Contract).join(ContractYear, ContractYear.contract_id == Contract.id)
-        .where(Contract.variant != "task", Contract.status.in_(LIVE),
-               ContractYear.year == year, cents(ContractYear.value) > 0,
-               cents(ContractYear.realised) * 100
-               >= cents(ContractYear.value) * Contract.warn_pct)).scalar_one()
+        .select_from(Contract)
+        .join(ContractYear, ContractYear.contract_id == Contract.id)
+        .where(
+            Contract.variant != "task",
+            Contract.status.in_(LIVE),
+            ContractYear.year == year,
+            cents(ContractYear.value) > 0,
+            cents(ContractYear.realised) * 100 >= cents(ContractYear.value) * Contract.warn_pct,
+        )
+    ).scalar_one()
 
 
 def custom_totals(user) -> dict:
     """Region view of custom contracts: totals per municipality, per code, per provider."""
-    base = visible(select(Contract), user).where(Contract.origin == "custom") \
-        .subquery()
+    base = visible(select(Contract), user).where(Contract.origin == "custom").subquery()
 
     def grouped(label_col, join_model, join_on):
         rows = db.session.execute(
             select(label_col, func.count(base.c.id), func.sum(cents(base.c.custom_total)))
-            .select_from(base).join(join_model, join_on).group_by(label_col)
-            .order_by(func.sum(cents(base.c.custom_total)).desc())).all()
+            .select_from(base)
+            .join(join_model, join_on)
+            .group_by(label_col)
+            .order_by(func.sum(cents(base.c.custom_total)).desc())
+        ).all()
         return [{"label": r[0], "count": r[1], "total": euros(r[2])} for r in rows]
 
     return {
-        "municipality": grouped(Municipality.name, Municipality,
-                                Municipality.id == base.c.municipality_id),
-        "code": grouped(MaatwerkCode.code + " " + MaatwerkCode.name, MaatwerkCode,
-                        MaatwerkCode.id == base.c.maatwerk_code_id),
+        "municipality": grouped(
+            Municipality.name, Municipality, Municipality.id == base.c.municipality_id
+        ),
+        "code": grouped(
+            MaatwerkCode.code + " " + MaatwerkCode.name,
+            MaatwerkCode,
+            MaatwerkCode.id == base.c.maatwerk_code_id,
+        ),
         "provider": grouped(Provider.name, Provider, Provider.id == base.c.provider_id),
     }
 
 
 def realisations_stmt(contract: Contract):
-    return (select(Realisation).where(Realisation.contract_id == contract.id)
-            .options(joinedload(Realisation.contract_product))
-            .order_by(Realisation.period.desc(), Realisation.id.desc()))
+    return (
+        select(Realisation)
+        .where(Realisation.contract_id == contract.id)
+        .options(joinedload(Realisation.contract_product))
+        .order_by(Realisation.period.desc(), Realisation.id.desc())
+    )
 
 
 # -- exports ---------------------------------------------------------------------------------
 
-CONTRACT_HEADER = ["referentie", "titel", "aanbieder", "opdrachtgever", "herkomst", "variant",
-                   "taakgebied", "status", "ingangsdatum", "einddatum", "contractwaarde"]
-REALISATION_HEADER = ["periode", "productcode", "eenheden", "eenheidsprijs", "bedrag",
-                      "overschrijding", "bron"]
+CONTRACT_HEADER = [
+    "referentie",
+    "titel",
+    "aanbieder",
+    "opdrachtgever",
+    "herkomst",
+    "variant",
+    "taakgebied",
+    "status",
+    "ingangsdatum",
+    "einddatum",
+    "contractwaarde",
+]
+REALISATION_HEADER = [
+    "periode",
+    "productcode",
+    "eenheden",
+    "eenheidsprijs",
+    "bedrag",
+    "overschrijding",
+    "bron",
+]
 
 
 def contract_row(c: Contract) -> list:
-    return [c.reference, c.title, c.provider.name,
-            c.municipality.name if c.municipality else c.region.short_code.upper(),
-            c.origin, c.variant, c.task_area.name if c.task_area else "", c.status,
-            c.start_date.isoformat(), c.end_date.isoformat(), c.contract_value]
+    return [
+        c.reference,
+        c.title,
+        c.provider.name,
+        c.municipality.name if c.municipality else c.region.short_code.upper(),
+        c.origin,
+        c.variant,
+        c.task_area.name if c.task_area else "",
+        c.status,
+        c.start_date.isoformat(),
+        c.end_date.isoformat(),
+        c.contract_value,
+    ]
 
 
 def realisation_row(r: Realisation, codes: dict) -> list:
-    return [r.period.strftime("%Y-%m"), codes.get(r.contract_product_id, ""), r.units,
-            r.unit_price, r.amount, "ja" if r.override else "", r.source]
+    return [
+        r.period.strftime("%Y-%m"),
+        codes.get(r.contract_product_id, ""),
+        r.units,
+        r.unit_price,
+        r.amount,
+        "ja" if r.override else "",
+        r.source,
+    ]
 
 
 def to_csv(header: list, rows) -> str:
@@ -212,8 +318,7 @@ def to_csv(header: list, rows) -> str:
     if header is not None:
         writer.writerow(header)
     for row in rows:
-        writer.writerow([str(v).replace(".", ",") if hasattr(v, "quantize") else v
-                         for v in row])
+        writer.writerow([str(v).replace(".", ",") if hasattr(v, "quantize") else v for v in row])
     return out.getvalue()
 
 

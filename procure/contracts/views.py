@@ -51,10 +51,16 @@ from procure.organisations.models import Municipality, Provider
 bp = Blueprint("contracts", __name__, url_prefix="/contracten")
 
 MANAGE = (ADMIN, CONTRACT_MANAGER)
-LABELS = {"variant": forms.VARIANT_LABELS, "status": forms.STATUS_LABELS,
-          "origin": forms.ORIGIN_LABELS, "option": forms.OPTION_LABELS,
-          "reason": forms.REASON_LABELS, "level": forms.LEVEL_LABELS,
-          "kind": forms.KIND_LABELS, "outcome": forms.OUTCOME_LABELS}
+LABELS = {
+    "variant": forms.VARIANT_LABELS,
+    "status": forms.STATUS_LABELS,
+    "origin": forms.ORIGIN_LABELS,
+    "option": forms.OPTION_LABELS,
+    "reason": forms.REASON_LABELS,
+    "level": forms.LEVEL_LABELS,
+    "kind": forms.KIND_LABELS,
+    "outcome": forms.OUTCOME_LABELS,
+}
 
 
 @bp.app_context_processor
@@ -63,6 +69,7 @@ def _labels():
 
 
 # -- list, exports -------------------------------------------------------------------------
+
 
 @bp.get("/")
 @login_required
@@ -73,9 +80,18 @@ def index():
     page = paginate(stmt, *page_args())
     providers, areas = q.filter_choices()
     year = today_local().year
-    return render_template("contracts/index.html", page=page, filters=filters, sort=sort,
-                           direction=direction, providers=providers, areas=areas, year=year,
-                           utilisation=ops.utilisation, can_manage=current_user.role in MANAGE)
+    return render_template(
+        "contracts/index.html",
+        page=page,
+        filters=filters,
+        sort=sort,
+        direction=direction,
+        providers=providers,
+        areas=areas,
+        year=year,
+        utilisation=ops.utilisation,
+        can_manage=current_user.role in MANAGE,
+    )
 
 
 def _export_rows():
@@ -88,16 +104,21 @@ def _export_rows():
 @bp.get("/export.csv")
 @login_required
 def export_csv():
-    return Response(q.to_csv(q.CONTRACT_HEADER, _export_rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=contracten.csv"})
+    return Response(
+        q.to_csv(q.CONTRACT_HEADER, _export_rows()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=contracten.csv"},
+    )
 
 
 @bp.get("/export.xlsx")
 @login_required
 def export_xlsx():
-    return Response(q.to_xlsx("Contracten", q.CONTRACT_HEADER, _export_rows()),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": "attachment; filename=contracten.xlsx"})
+    return Response(
+        q.to_xlsx("Contracten", q.CONTRACT_HEADER, _export_rows()),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=contracten.xlsx"},
+    )
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -108,27 +129,44 @@ def new():
     if current_user.region_id is None:
         abort(403)
     form = forms.ContractForm()
-    form.provider_id.choices = [(p.id, p.name) for p in db.session.execute(
-        select(Provider).where(Provider.active.is_(True)).order_by(Provider.name)).scalars()]
-    form.task_area_id.choices = [(0, "—")] + [(a.id, a.name) for a in db.session.execute(
-        scoped(select(TaskArea), TaskArea).order_by(TaskArea.name)).scalars()]
+    form.provider_id.choices = [
+        (p.id, p.name)
+        for p in db.session.execute(
+            select(Provider).where(Provider.active.is_(True)).order_by(Provider.name)
+        ).scalars()
+    ]
+    form.task_area_id.choices = [(0, "—")] + [
+        (a.id, a.name)
+        for a in db.session.execute(
+            scoped(select(TaskArea), TaskArea).order_by(TaskArea.name)
+        ).scalars()
+    ]
     if form.validate_on_submit():
         try:
-            months = [int(x) for x in (form.extension_months.data or "").replace(
-                ";", ",").split(",") if x.strip()]
+            months = [
+                int(x)
+                for x in (form.extension_months.data or "").replace(";", ",").split(",")
+                if x.strip()
+            ]
         except ValueError:
-            form.extension_months.errors = [str(_l("Geef de opties als getallen, "
-                                                   "gescheiden door komma's."))]
+            form.extension_months.errors = [
+                str(_l("Geef de opties als getallen, gescheiden door komma's."))
+            ]
         else:
             try:
                 contract = ops.create_concept_contract(
-                    region=current_user.region, provider_id=form.provider_id.data,
-                    origin=form.origin.data, variant=form.variant.data,
-                    start_date=form.start_date.data, end_date=form.end_date.data,
-                    title=form.title.data, task_area_id=form.task_area_id.data or None,
-                    notice_months=form.notice_months.data, extension_months=months,
-                    manager_id=current_user.id if current_user.role == CONTRACT_MANAGER
-                    else None)
+                    region=current_user.region,
+                    provider_id=form.provider_id.data,
+                    origin=form.origin.data,
+                    variant=form.variant.data,
+                    start_date=form.start_date.data,
+                    end_date=form.end_date.data,
+                    title=form.title.data,
+                    task_area_id=form.task_area_id.data or None,
+                    notice_months=form.notice_months.data,
+                    extension_months=months,
+                    manager_id=current_user.id if current_user.role == CONTRACT_MANAGER else None,
+                )
             except OperationError as exc:
                 flash_error(exc)
                 return render_template("contracts/new.html", form=form), exc.status_code
@@ -147,21 +185,42 @@ def realisation_export_all():
     year = request.args.get("year", type=int)
     if year is not None and not 1900 <= year <= 2200:
         abort(400)
-    stmt = (q.visible(select(Contract.reference, Realisation.period, Product.code,
-                             Realisation.units, Realisation.unit_price, Realisation.amount,
-                             Realisation.override, Realisation.source))
-            .select_from(Realisation).join(Contract, Contract.id == Realisation.contract_id)
-            .join(ContractedProduct, ContractedProduct.id == Realisation.contract_product_id)
-            .join(Product, Product.id == ContractedProduct.product_id)
-            .order_by(Contract.reference, Realisation.period, Realisation.id))
+    stmt = (
+        q.visible(
+            select(
+                Contract.reference,
+                Realisation.period,
+                Product.code,
+                Realisation.units,
+                Realisation.unit_price,
+                Realisation.amount,
+                Realisation.override,
+                Realisation.source,
+            )
+        )
+        .select_from(Realisation)
+        .join(Contract, Contract.id == Realisation.contract_id)
+        .join(ContractedProduct, ContractedProduct.id == Realisation.contract_product_id)
+        .join(Product, Product.id == ContractedProduct.product_id)
+        .order_by(Contract.reference, Realisation.period, Realisation.id)
+    )
     if year:
-        stmt = stmt.where(Realisation.period >= date(year, 1, 1),
-                          Realisation.period <= date(year, 12, 31))
+        stmt = stmt.where(
+            Realisation.period >= date(year, 1, 1), Realisation.period <= date(year, 12, 31)
+        )
 
     def rows():
         for r in db.session.execute(stmt.execution_options(yield_per=2000)):
-            yield [r.reference, r.period.strftime("%Y-%m"), r.code, r.units, r.unit_price,
-                   r.amount, "ja" if r.override else "", r.source]
+            yield [
+                r.reference,
+                r.period.strftime("%Y-%m"),
+                r.code,
+                r.units,
+                r.unit_price,
+                r.amount,
+                "ja" if r.override else "",
+                r.source,
+            ]
 
     # Written to a spooled temporary file (memory, then disk): bounded memory for a
     # million rows, and no database work left for after the request.
@@ -181,14 +240,15 @@ def realisation_export_all():
 
 # -- portfolio ----------------------------------------------------------------------------
 
+
 @bp.get("/portfolio")
 @login_required
 def portfolio():
-    return render_template("contracts/portfolio.html", data=q.portfolio(),
-                           year=today_local().year)
+    return render_template("contracts/portfolio.html", data=q.portfolio(), year=today_local().year)
 
 
 # -- one contract ---------------------------------------------------------------------------
+
 
 def _contract_or_404(contract_id) -> Contract:
     return q.get_visible_or_404(contract_id)
@@ -209,38 +269,81 @@ def _render_detail(contract: Contract, **form_overrides):
     rows = ops.utilisation(contract)
     realisations = paginate(q.realisations_stmt(contract), *page_args(20))
     codes = {cp.id: cp.product.code for cp in contract.products}
-    payments = db.session.execute(select(Payment).where(Payment.contract_id == contract.id)
-                                  .order_by(Payment.year, Payment.month)).scalars().all()
+    payments = (
+        db.session.execute(
+            select(Payment)
+            .where(Payment.contract_id == contract.id)
+            .order_by(Payment.year, Payment.month)
+        )
+        .scalars()
+        .all()
+    )
     year_ids = [y.id for y in contract.years]
-    decisions = db.session.execute(
-        select(BudgetDecision).where(BudgetDecision.contract_year_id.in_(year_ids))
-        .options(joinedload(BudgetDecision.contract_year))
-        .order_by(BudgetDecision.id.desc())).scalars().all() if year_ids else []
-    draws = db.session.execute(
-        select(ReserveDrawdown).where(ReserveDrawdown.contract_year_id.in_(year_ids))
-        .options(joinedload(ReserveDrawdown.contract_year))
-        .order_by(ReserveDrawdown.drawn_on)).scalars().all() if year_ids else []
+    decisions = (
+        db.session.execute(
+            select(BudgetDecision)
+            .where(BudgetDecision.contract_year_id.in_(year_ids))
+            .options(joinedload(BudgetDecision.contract_year))
+            .order_by(BudgetDecision.id.desc())
+        )
+        .scalars()
+        .all()
+        if year_ids
+        else []
+    )
+    draws = (
+        db.session.execute(
+            select(ReserveDrawdown)
+            .where(ReserveDrawdown.contract_year_id.in_(year_ids))
+            .options(joinedload(ReserveDrawdown.contract_year))
+            .order_by(ReserveDrawdown.drawn_on)
+        )
+        .scalars()
+        .all()
+        if year_ids
+        else []
+    )
     if contract.is_lumpsum:
         paid = {}
         for p in payments:
             if p.amount_paid:
                 paid[p.year] = paid.get(p.year, 0) + p.amount_paid
-        chart_rows = [{**r, "realised": paid.get(r["year"], r["realised"] * 0), "pct": None}
-                      for r in rows]
+        chart_rows = [
+            {**r, "realised": paid.get(r["year"], r["realised"] * 0), "pct": None} for r in rows
+        ]
     else:
         chart_rows = rows
     forms_ = _detail_forms(contract)
     forms_.update(form_overrides)
-    managers = db.session.execute(select(User).where(
-        User.region_id == contract.region_id, User.role.in_(MANAGE), User.active.is_(True))
-        .order_by(User.name)).scalars().all() if current_user.role in MANAGE else []
+    managers = (
+        db.session.execute(
+            select(User)
+            .where(
+                User.region_id == contract.region_id, User.role.in_(MANAGE), User.active.is_(True)
+            )
+            .order_by(User.name)
+        )
+        .scalars()
+        .all()
+        if current_user.role in MANAGE
+        else []
+    )
     return render_template(
-        "contracts/detail.html", contract=contract, rows=rows, chart=budget_chart(
-            contract, chart_rows), bars={r["year"]: utilisation_bar(r) for r in rows},
-        realisations=realisations, codes=codes, payments=payments, decisions=decisions,
-        draws=draws, can_manage=current_user.role in MANAGE
-        and current_user.region_id == contract.region_id, today=today_local(),
-        managers=managers, **forms_)
+        "contracts/detail.html",
+        contract=contract,
+        rows=rows,
+        chart=budget_chart(contract, chart_rows),
+        bars={r["year"]: utilisation_bar(r) for r in rows},
+        realisations=realisations,
+        codes=codes,
+        payments=payments,
+        decisions=decisions,
+        draws=draws,
+        can_manage=current_user.role in MANAGE and current_user.region_id == contract.region_id,
+        today=today_local(),
+        managers=managers,
+        **forms_,
+    )
 
 
 def _detail_forms(contract):
@@ -252,20 +355,30 @@ def _detail_forms(contract):
     if current_user.role in MANAGE and not contract.is_lumpsum:
         taken = {cp.product_id for cp in contract.products}
         product_form.product_id.choices = [
-            (p.id, f"{p.code} v{p.version} {p.name}") for p in db.session.execute(
-                select(Product).where(Product.region_id == contract.region_id,
-                                      Product.variant == contract.variant)
-                .order_by(Product.code, Product.version)).scalars() if p.id not in taken]
+            (p.id, f"{p.code} v{p.version} {p.name}")
+            for p in db.session.execute(
+                select(Product)
+                .where(Product.region_id == contract.region_id, Product.variant == contract.variant)
+                .order_by(Product.code, Product.version)
+            ).scalars()
+            if p.id not in taken
+        ]
     price_form = forms.PriceForm(prefix="pr")
-    price_form.contracted_product_id.choices = [(cp.id, str(cp.product))
-                                                for cp in contract.products]
-    return {"budget_form": forms.BudgetForm(prefix="b"), "realisation_form": realisation,
-            "import_form": forms.ImportForm(prefix="i"), "reserve_form": forms.ReserveForm(
-                prefix="v"), "payment_form": forms.PaymentForm(prefix="pay"),
-            "terminate_form": forms.TerminateForm(prefix="t"),
-            "option_form": forms.OptionForm(prefix="o"), "product_form": product_form,
-            "price_form": price_form,
-            "threshold_form": forms.ThresholdForm(prefix="th", obj=contract)}
+    price_form.contracted_product_id.choices = [
+        (cp.id, str(cp.product)) for cp in contract.products
+    ]
+    return {
+        "budget_form": forms.BudgetForm(prefix="b"),
+        "realisation_form": realisation,
+        "import_form": forms.ImportForm(prefix="i"),
+        "reserve_form": forms.ReserveForm(prefix="v"),
+        "payment_form": forms.PaymentForm(prefix="pay"),
+        "terminate_form": forms.TerminateForm(prefix="t"),
+        "option_form": forms.OptionForm(prefix="o"),
+        "product_form": product_form,
+        "price_form": price_form,
+        "threshold_form": forms.ThresholdForm(prefix="th", obj=contract),
+    }
 
 
 def _managed_contract(contract_id) -> Contract:
@@ -303,8 +416,11 @@ def transition(contract_id, target):
     if target == "active":
         return _run(contract, lambda: ops.activate_contract(contract), _l("Contract actief."))
     if target == "ended":
-        return _run(contract, lambda: ops.end_contract(contract, today=today_local()),
-                    _l("Contract beëindigd."))
+        return _run(
+            contract,
+            lambda: ops.end_contract(contract, today=today_local()),
+            _l("Contract beëindigd."),
+        )
     abort(404)
 
 
@@ -313,12 +429,19 @@ def transition(contract_id, target):
 def option_decision(contract_id, option_id, decision):
     contract = _managed_contract(contract_id)
     option = db.session.get(ExtensionOption, option_id)
-    if option is None or option.contract_id != contract.id or decision not in (
-            "lichten", "afwijzen"):
+    if (
+        option is None
+        or option.contract_id != contract.id
+        or decision not in ("lichten", "afwijzen")
+    ):
         abort(404)
     fn = ops.exercise_option if decision == "lichten" else ops.decline_option
-    return _run(contract, lambda: fn(option, today=today_local()),
-                _l("Besluit over de optie vastgelegd."), "#opties")
+    return _run(
+        contract,
+        lambda: fn(option, today=today_local()),
+        _l("Besluit over de optie vastgelegd."),
+        "#opties",
+    )
 
 
 @bp.post("/<int:contract_id>/opties")
@@ -328,9 +451,16 @@ def option_add(contract_id):
     form = forms.OptionForm(prefix="o")
     if not form.validate_on_submit():
         return _form_invalid(contract, "option_form", form)
-    return _run(contract, lambda: ops.add_extension_option(
-        contract, months=form.months.data, decision_deadline=form.decision_deadline.data),
-        _l("Optie toegevoegd."), "#opties", "option_form", form)
+    return _run(
+        contract,
+        lambda: ops.add_extension_option(
+            contract, months=form.months.data, decision_deadline=form.decision_deadline.data
+        ),
+        _l("Optie toegevoegd."),
+        "#opties",
+        "option_form",
+        form,
+    )
 
 
 @bp.post("/<int:contract_id>/opzeggen")
@@ -340,10 +470,20 @@ def terminate(contract_id):
     form = forms.TerminateForm(prefix="t")
     if not form.validate_on_submit():
         return _form_invalid(contract, "terminate_form", form)
-    return _run(contract, lambda: ops.terminate_contract(
-        contract, reason=form.reason.data, note=form.note.data,
-        notice_given_on=form.notice_given_on.data, effective_on=form.effective_on.data),
-        _l("Contract opgezegd."), "", "terminate_form", form)
+    return _run(
+        contract,
+        lambda: ops.terminate_contract(
+            contract,
+            reason=form.reason.data,
+            note=form.note.data,
+            notice_given_on=form.notice_given_on.data,
+            effective_on=form.effective_on.data,
+        ),
+        _l("Contract opgezegd."),
+        "",
+        "terminate_form",
+        form,
+    )
 
 
 @bp.post("/<int:contract_id>/manager")
@@ -351,12 +491,20 @@ def terminate(contract_id):
 def manager(contract_id):
     contract = _managed_contract(contract_id)
     manager_id = request.form.get("manager_id", type=int)
-    if manager_id and not db.session.execute(select(User.id).where(
-            User.id == manager_id, User.region_id == contract.region_id,
-            User.role.in_(MANAGE))).first():
+    if (
+        manager_id
+        and not db.session.execute(
+            select(User.id).where(
+                User.id == manager_id, User.region_id == contract.region_id, User.role.in_(MANAGE)
+            )
+        ).first()
+    ):
         abort(400)
-    return _run(contract, lambda: ops.assign_manager(contract, manager_id=manager_id or None),
-                _l("Contractmanager vastgelegd."))
+    return _run(
+        contract,
+        lambda: ops.assign_manager(contract, manager_id=manager_id or None),
+        _l("Contractmanager vastgelegd."),
+    )
 
 
 @bp.post("/<int:contract_id>/budget")
@@ -366,14 +514,27 @@ def budget(contract_id):
     form = forms.BudgetForm(prefix="b")
     if not form.validate_on_submit():
         return _form_invalid(contract, "budget_form", form)
-    return _run(contract, lambda: ops.set_year_budget(
-        contract, year=form.year.data, budget=form.budget.data,
-        indexation_pct=form.indexation_pct.data or 0, efficiency_pct=form.efficiency_pct.data or 0,
-        reserve=form.reserve.data or 0, decided_on=form.decided_on.data or today_local(),
-        reason=form.reason.data or "", decision_reference=form.decision_reference.data or "",
-        guaranteed_pct=form.guaranteed_pct.data, clients_min=form.clients_min.data,
-        clients_max=form.clients_max.data),
-        _l("Budget vastgelegd."), "#budget", "budget_form", form)
+    return _run(
+        contract,
+        lambda: ops.set_year_budget(
+            contract,
+            year=form.year.data,
+            budget=form.budget.data,
+            indexation_pct=form.indexation_pct.data or 0,
+            efficiency_pct=form.efficiency_pct.data or 0,
+            reserve=form.reserve.data or 0,
+            decided_on=form.decided_on.data or today_local(),
+            reason=form.reason.data or "",
+            decision_reference=form.decision_reference.data or "",
+            guaranteed_pct=form.guaranteed_pct.data,
+            clients_min=form.clients_min.data,
+            clients_max=form.clients_max.data,
+        ),
+        _l("Budget vastgelegd."),
+        "#budget",
+        "budget_form",
+        form,
+    )
 
 
 @bp.post("/<int:contract_id>/grenzen")
@@ -383,9 +544,16 @@ def thresholds(contract_id):
     form = forms.ThresholdForm(prefix="th")
     if not form.validate_on_submit():
         return _form_invalid(contract, "threshold_form", form)
-    return _run(contract, lambda: ops.set_thresholds(contract, warn_pct=form.warn_pct.data,
-                                                     alert_pct=form.alert_pct.data),
-                _l("Grenzen vastgelegd."), "#budget", "threshold_form", form)
+    return _run(
+        contract,
+        lambda: ops.set_thresholds(
+            contract, warn_pct=form.warn_pct.data, alert_pct=form.alert_pct.data
+        ),
+        _l("Grenzen vastgelegd."),
+        "#budget",
+        "threshold_form",
+        form,
+    )
 
 
 @bp.post("/<int:contract_id>/ventiel")
@@ -395,10 +563,20 @@ def reserve(contract_id):
     form = forms.ReserveForm(prefix="v")
     if not form.validate_on_submit():
         return _form_invalid(contract, "reserve_form", form)
-    return _run(contract, lambda: ops.draw_reserve(
-        contract, year=form.year.data, amount=form.amount.data, motivation=form.motivation.data,
-        drawn_on=form.drawn_on.data), _l("Onttrekking vastgelegd."), "#ventiel",
-        "reserve_form", form)
+    return _run(
+        contract,
+        lambda: ops.draw_reserve(
+            contract,
+            year=form.year.data,
+            amount=form.amount.data,
+            motivation=form.motivation.data,
+            drawn_on=form.drawn_on.data,
+        ),
+        _l("Onttrekking vastgelegd."),
+        "#ventiel",
+        "reserve_form",
+        form,
+    )
 
 
 @bp.post("/<int:contract_id>/betalingen/<int:payment_id>")
@@ -411,9 +589,17 @@ def payment(contract_id, payment_id):
     form = forms.PaymentForm(prefix="pay")
     if not form.validate_on_submit():
         return _form_invalid(contract, "payment_form", form)
-    return _run(contract, lambda: ops.register_payment(
-        row, paid_on=form.paid_on.data, amount=form.amount.data,
-        reference=form.reference.data or ""), _l("Betaling geregistreerd."), "#betalingen")
+    return _run(
+        contract,
+        lambda: ops.register_payment(
+            row,
+            paid_on=form.paid_on.data,
+            amount=form.amount.data,
+            reference=form.reference.data or "",
+        ),
+        _l("Betaling geregistreerd."),
+        "#betalingen",
+    )
 
 
 @bp.post("/<int:contract_id>/producten")
@@ -423,8 +609,12 @@ def product_add(contract_id):
     product_id = request.form.get("p-product_id", type=int)
     if not product_id:
         abort(400)
-    return _run(contract, lambda: ops.add_contract_product(contract, product_id=product_id),
-                _l("Product gecontracteerd."), "#producten")
+    return _run(
+        contract,
+        lambda: ops.add_contract_product(contract, product_id=product_id),
+        _l("Product gecontracteerd."),
+        "#producten",
+    )
 
 
 @bp.post("/<int:contract_id>/prijzen")
@@ -436,9 +626,14 @@ def price(contract_id):
     if not form.validate_on_submit():
         return _form_invalid(contract, "price_form", form)
     cp = db.session.get(ContractedProduct, form.contracted_product_id.data)
-    return _run(contract, lambda: ops.set_unit_price(cp, year=form.year.data,
-                                                     price=form.price.data),
-                _l("Prijs vastgelegd."), "#producten", "price_form", form)
+    return _run(
+        contract,
+        lambda: ops.set_unit_price(cp, year=form.year.data, price=form.price.data),
+        _l("Prijs vastgelegd."),
+        "#producten",
+        "price_form",
+        form,
+    )
 
 
 @bp.post("/<int:contract_id>/realisatie")
@@ -449,10 +644,21 @@ def realisation(contract_id):
     form.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
     if not form.validate_on_submit():
         return _form_invalid(contract, "realisation_form", form)
-    return _run(contract, lambda: ops.record_realisation(
-        contract, product=form.product.data, period=form.period.data, units=form.units.data,
-        override=form.override.data, override_reason=form.override_reason.data),
-        _l("Realisatie vastgelegd."), "#realisatie", "realisation_form", form)
+    return _run(
+        contract,
+        lambda: ops.record_realisation(
+            contract,
+            product=form.product.data,
+            period=form.period.data,
+            units=form.units.data,
+            override=form.override.data,
+            override_reason=form.override_reason.data,
+        ),
+        _l("Realisatie vastgelegd."),
+        "#realisatie",
+        "realisation_form",
+        form,
+    )
 
 
 @bp.post("/<int:contract_id>/realisatie/import")
@@ -464,9 +670,16 @@ def realisation_import(contract_id):
         flash(str(_l("Kies een CSV-bestand.")), "error")
         return _render_detail(contract, import_form=form), 422
     data = form.file.data.read()
-    return _run(contract, lambda: ops.import_realisation_csv(
-        contract, data, override=form.override.data, override_reason=form.override_reason.data),
-        _l("Realisatie geïmporteerd."), "#realisatie", "import_form", form)
+    return _run(
+        contract,
+        lambda: ops.import_realisation_csv(
+            contract, data, override=form.override.data, override_reason=form.override_reason.data
+        ),
+        _l("Realisatie geïmporteerd."),
+        "#realisatie",
+        "import_form",
+        form,
+    )
 
 
 def _realisation_rows(contract):
@@ -480,32 +693,46 @@ def _realisation_rows(contract):
 @login_required
 def realisation_csv(contract_id):
     contract = _contract_or_404(contract_id)
-    return Response(q.to_csv(q.REALISATION_HEADER, _realisation_rows(contract)),
-                    mimetype="text/csv", headers={
-                        "Content-Disposition":
-                            f"attachment; filename=realisatie-{contract.reference}.csv"})
+    return Response(
+        q.to_csv(q.REALISATION_HEADER, _realisation_rows(contract)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename=realisatie-{contract.reference}.csv"
+        },
+    )
 
 
 @bp.get("/<int:contract_id>/realisatie.xlsx")
 @login_required
 def realisation_xlsx(contract_id):
     contract = _contract_or_404(contract_id)
-    return Response(q.to_xlsx("Realisatie", q.REALISATION_HEADER, _realisation_rows(contract)),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition":
-                             f"attachment; filename=realisatie-{contract.reference}.xlsx"})
+    return Response(
+        q.to_xlsx("Realisatie", q.REALISATION_HEADER, _realisation_rows(contract)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f"attachment; filename=realisatie-{contract.reference}.xlsx"
+        },
+    )
 
 
 # -- custom contracts -------------------------------------------------------------------------
+
 
 @bp.get("/maatwerk")
 @login_required
 def custom_index():
     if current_user.role not in (*REGION_STAFF, MUNICIPALITY):
         abort(403)
-    stmt = q.visible(select(Contract)).where(Contract.origin == "custom").options(
-        joinedload(Contract.provider), joinedload(Contract.municipality),
-        joinedload(Contract.maatwerk_code)).order_by(Contract.start_date.desc(), Contract.id)
+    stmt = (
+        q.visible(select(Contract))
+        .where(Contract.origin == "custom")
+        .options(
+            joinedload(Contract.provider),
+            joinedload(Contract.municipality),
+            joinedload(Contract.maatwerk_code),
+        )
+        .order_by(Contract.start_date.desc(), Contract.id)
+    )
     page = paginate(stmt, *page_args())
     totals = q.custom_totals(current_user) if current_user.role in REGION_STAFF else None
     return render_template("contracts/custom_index.html", page=page, totals=totals)
@@ -516,18 +743,34 @@ def _custom_form():
 
     form = forms.CustomContractForm()
     contracted = select(Contract.provider_id).where(
-        Contract.region_id == current_user.region_id, Contract.origin != "custom",
-        Contract.status.in_(ops.LIVE))
-    form.provider_id.choices = [(p.id, p.name) for p in db.session.execute(
-        select(Provider).where(Provider.active.is_(True), Provider.id.not_in(contracted))
-        .order_by(Provider.name)).scalars()]
-    form.maatwerk_code_id.choices = [(m.id, str(m)) for m in db.session.execute(
-        select(MaatwerkCode).where(MaatwerkCode.region_id == current_user.region_id,
-                                   MaatwerkCode.active.is_(True))
-        .order_by(MaatwerkCode.code)).scalars()]
-    form.municipality_id.choices = [(m.id, m.name) for m in db.session.execute(
-        select(Municipality).where(Municipality.region_id == current_user.region_id)
-        .order_by(Municipality.name)).scalars()]
+        Contract.region_id == current_user.region_id,
+        Contract.origin != "custom",
+        Contract.status.in_(ops.LIVE),
+    )
+    form.provider_id.choices = [
+        (p.id, p.name)
+        for p in db.session.execute(
+            select(Provider)
+            .where(Provider.active.is_(True), Provider.id.not_in(contracted))
+            .order_by(Provider.name)
+        ).scalars()
+    ]
+    form.maatwerk_code_id.choices = [
+        (m.id, str(m))
+        for m in db.session.execute(
+            select(MaatwerkCode)
+            .where(MaatwerkCode.region_id == current_user.region_id, MaatwerkCode.active.is_(True))
+            .order_by(MaatwerkCode.code)
+        ).scalars()
+    ]
+    form.municipality_id.choices = [
+        (m.id, m.name)
+        for m in db.session.execute(
+            select(Municipality)
+            .where(Municipality.region_id == current_user.region_id)
+            .order_by(Municipality.name)
+        ).scalars()
+    ]
     return form
 
 
@@ -538,11 +781,16 @@ def custom_new():
     if form.validate_on_submit():
         try:
             contract = ops.create_custom_contract(
-                user=current_user, provider_id=form.provider_id.data,
-                maatwerk_code_id=form.maatwerk_code_id.data, unit_price=form.unit_price.data,
-                units=form.units.data, start_date=form.start_date.data,
-                end_date=form.end_date.data, justification=form.justification.data,
-                municipality_id=form.municipality_id.data)
+                user=current_user,
+                provider_id=form.provider_id.data,
+                maatwerk_code_id=form.maatwerk_code_id.data,
+                unit_price=form.unit_price.data,
+                units=form.units.data,
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+                justification=form.justification.data,
+                municipality_id=form.municipality_id.data,
+            )
         except OperationError as exc:
             flash_error(exc)
             return render_template("contracts/custom_new.html", form=form), exc.status_code
@@ -553,16 +801,25 @@ def custom_new():
 
 # -- contract management --------------------------------------------------------------------
 
+
 @bp.get("/beheer")
 @role_required(*REGION_STAFF)
 def management():
     rows = db.session.execute(
-        scoped(select(Provider.id, Provider.name).join(Contract,
-                                                       Contract.provider_id == Provider.id),
-               Contract).where(Contract.status.in_(ops.LIVE)).distinct()
-        .order_by(Provider.name)).all()
-    levels = {m.provider_id: m for m in db.session.execute(
-        scoped(select(ProviderManagement), ProviderManagement)).scalars()}
+        scoped(
+            select(Provider.id, Provider.name).join(Contract, Contract.provider_id == Provider.id),
+            Contract,
+        )
+        .where(Contract.status.in_(ops.LIVE))
+        .distinct()
+        .order_by(Provider.name)
+    ).all()
+    levels = {
+        m.provider_id: m
+        for m in db.session.execute(
+            scoped(select(ProviderManagement), ProviderManagement)
+        ).scalars()
+    }
     return render_template("contracts/management.html", rows=rows, levels=levels)
 
 
@@ -573,8 +830,11 @@ def management_provider(provider_id):
     region_id = current_user.region_id
     if region_id is None:
         abort(404)
-    level = db.session.execute(scoped(select(ProviderManagement), ProviderManagement)
-                               .where(ProviderManagement.provider_id == provider_id)).scalar()
+    level = db.session.execute(
+        scoped(select(ProviderManagement), ProviderManagement).where(
+            ProviderManagement.provider_id == provider_id
+        )
+    ).scalar()
     level_form = forms.LevelForm(prefix="l", obj=level)
     meeting_form = forms.MeetingForm(prefix="m")
     assessment_form = forms.AssessmentForm(prefix="a")
@@ -585,31 +845,49 @@ def management_provider(provider_id):
         action = request.form.get("action")
         try:
             if action == "level" and level_form.validate_on_submit():
-                ops.set_management_level(region_id=region_id, provider_id=provider_id,
-                                         level=level_form.level.data,
-                                         reason=level_form.reason.data,
-                                         next_meeting_on=level_form.next_meeting_on.data)
+                ops.set_management_level(
+                    region_id=region_id,
+                    provider_id=provider_id,
+                    level=level_form.level.data,
+                    reason=level_form.reason.data,
+                    next_meeting_on=level_form.next_meeting_on.data,
+                )
             elif action == "meeting" and meeting_form.validate_on_submit():
                 minutes = None
                 if meeting_form.minutes.data:
-                    minutes = store_upload(meeting_form.minutes.data, allowed=("pdf", "docx"),
-                                           uploaded_by=current_user, field="minutes")
-                actions = [{"description": meeting_form.action_description.data,
-                            "owner": meeting_form.action_owner.data,
-                            "due_on": meeting_form.action_due_on.data}]
-                ops.record_meeting(region_id=region_id, provider_id=provider_id,
-                                   held_on=meeting_form.held_on.data,
-                                   attendees=meeting_form.attendees.data,
-                                   topics=meeting_form.topics.data, actions=actions,
-                                   next_meeting_on=meeting_form.next_meeting_on.data,
-                                   minutes_file=minutes)
+                    minutes = store_upload(
+                        meeting_form.minutes.data,
+                        allowed=("pdf", "docx"),
+                        uploaded_by=current_user,
+                        field="minutes",
+                    )
+                actions = [
+                    {
+                        "description": meeting_form.action_description.data,
+                        "owner": meeting_form.action_owner.data,
+                        "due_on": meeting_form.action_due_on.data,
+                    }
+                ]
+                ops.record_meeting(
+                    region_id=region_id,
+                    provider_id=provider_id,
+                    held_on=meeting_form.held_on.data,
+                    attendees=meeting_form.attendees.data,
+                    topics=meeting_form.topics.data,
+                    actions=actions,
+                    next_meeting_on=meeting_form.next_meeting_on.data,
+                    minutes_file=minutes,
+                )
             elif action == "assessment" and assessment_form.validate_on_submit():
-                ops.record_assessment(region_id=region_id, provider_id=provider_id,
-                                      kind=assessment_form.kind.data,
-                                      year=assessment_form.year.data,
-                                      assessed_on=assessment_form.assessed_on.data,
-                                      outcome=assessment_form.outcome.data,
-                                      notes=assessment_form.notes.data)
+                ops.record_assessment(
+                    region_id=region_id,
+                    provider_id=provider_id,
+                    kind=assessment_form.kind.data,
+                    year=assessment_form.year.data,
+                    assessed_on=assessment_form.assessed_on.data,
+                    outcome=assessment_form.outcome.data,
+                    notes=assessment_form.notes.data,
+                )
             elif action == "action_done":
                 row = db.session.get(MeetingAction, request.form.get("action_id", type=int))
                 if row is None or row.meeting.region_id != region_id:
@@ -617,36 +895,61 @@ def management_provider(provider_id):
                 ops.complete_action(row)
             else:
                 flash(str(_l("Het formulier bevat fouten; zie de velden hieronder.")), "error")
-                return _render_management(provider, level, level_form, meeting_form,
-                                          assessment_form, can_edit), 422
+                return _render_management(
+                    provider, level, level_form, meeting_form, assessment_form, can_edit
+                ), 422
         except OperationError as exc:
             db.session.rollback()
             flash_error(exc)
-            return _render_management(provider, level, level_form, meeting_form,
-                                      assessment_form, can_edit), exc.status_code
+            return _render_management(
+                provider, level, level_form, meeting_form, assessment_form, can_edit
+            ), exc.status_code
         flash(str(_l("Vastgelegd.")), "success")
         return redirect(url_for("contracts.management_provider", provider_id=provider_id))
-    return _render_management(provider, level, level_form, meeting_form, assessment_form,
-                              can_edit)
+    return _render_management(provider, level, level_form, meeting_form, assessment_form, can_edit)
 
 
 def _render_management(provider, level, level_form, meeting_form, assessment_form, can_edit):
-    meetings = db.session.execute(
-        scoped(select(ManagementMeeting), ManagementMeeting)
-        .where(ManagementMeeting.provider_id == provider.id)
-        .options(selectinload(ManagementMeeting.actions))
-        .order_by(ManagementMeeting.held_on.desc())).scalars().all()
-    assessments = db.session.execute(
-        scoped(select(FinancialAssessment), FinancialAssessment)
-        .where(FinancialAssessment.provider_id == provider.id)
-        .order_by(FinancialAssessment.year.desc())).scalars().all()
-    contracts = db.session.execute(
-        q.visible(select(Contract)).where(Contract.provider_id == provider.id)
-        .order_by(Contract.reference)).scalars().all()
-    return render_template("contracts/management_provider.html", provider=provider,
-                           level=level, level_form=level_form, meeting_form=meeting_form,
-                           assessment_form=assessment_form, meetings=meetings,
-                           assessments=assessments, contracts=contracts, can_edit=can_edit)
+    meetings = (
+        db.session.execute(
+            scoped(select(ManagementMeeting), ManagementMeeting)
+            .where(ManagementMeeting.provider_id == provider.id)
+            .options(selectinload(ManagementMeeting.actions))
+            .order_by(ManagementMeeting.held_on.desc())
+        )
+        .scalars()
+        .all()
+    )
+    assessments = (
+        db.session.execute(
+            scoped(select(FinancialAssessment), FinancialAssessment)
+            .where(FinancialAssessment.provider_id == provider.id)
+            .order_by(FinancialAssessment.year.desc())
+        )
+        .scalars()
+        .all()
+    )
+    contracts = (
+        db.session.execute(
+            q.visible(select(Contract))
+            .where(Contract.provider_id == provider.id)
+            .order_by(Contract.reference)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "contracts/management_provider.html",
+        provider=provider,
+        level=level,
+        level_form=level_form,
+        meeting_form=meeting_form,
+        assessment_form=assessment_form,
+        meetings=meetings,
+        assessments=assessments,
+        contracts=contracts,
+        can_edit=can_edit,
+    )
 
 
 @bp.get("/beheer/verslag/<int:meeting_id>")
@@ -660,6 +963,7 @@ def meeting_minutes(meeting_id):
 
 # -- dashboard cards -------------------------------------------------------------------------
 
+
 @dashboard_card
 def _contract_cards(user):
     if user.role not in (*REGION_STAFF, MUNICIPALITY):
@@ -667,13 +971,24 @@ def _contract_cards(user):
     today = today_local()
     ceilings = q.count_ceilings(user, today.year)
     ending = db.session.execute(
-        q.visible(select(db.func.count(Contract.id)), user)
-        .where(Contract.status.in_(ops.LIVE), Contract.end_date >= today,
-               Contract.end_date <= today + relativedelta(months=12))).scalar_one()
+        q.visible(select(db.func.count(Contract.id)), user).where(
+            Contract.status.in_(ops.LIVE),
+            Contract.end_date >= today,
+            Contract.end_date <= today + relativedelta(months=12),
+        )
+    ).scalar_one()
     return [
-        {"title": _l("Budgetplafonds boven 80 %"), "value": ceilings,
-         "endpoint": "contracts.portfolio", "level": "warn" if ceilings else "ok"},
-        {"title": _l("Contracten die binnen 12 maanden aflopen"), "value": ending,
-         "endpoint": "contracts.index", "args": {"ending_months": 12},
-         "level": "warn" if ending else "ok"},
+        {
+            "title": _l("Budgetplafonds boven 80 %"),
+            "value": ceilings,
+            "endpoint": "contracts.portfolio",
+            "level": "warn" if ceilings else "ok",
+        },
+        {
+            "title": _l("Contracten die binnen 12 maanden aflopen"),
+            "value": ending,
+            "endpoint": "contracts.index",
+            "args": {"ending_months": 12},
+            "level": "warn" if ending else "ok",
+        },
     ]

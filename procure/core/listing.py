@@ -30,8 +30,12 @@ class Page:
         return self.page < self.pages
 
     def as_meta(self) -> dict:
-        return {"page": self.page, "per_page": self.per_page, "total": self.total,
-                "pages": self.pages}
+        return {
+            "page": self.page,
+            "per_page": self.per_page,
+            "total": self.total,
+            "pages": self.pages,
+        }
 
 
 def page_args(default_per_page: int | None = None, max_per_page: int | None = None):

@@ -32,10 +32,16 @@ class FileKind:
 
 KINDS = {
     "pdf": FileKind((".pdf",), (b"%PDF-",), "application/pdf"),
-    "docx": FileKind((".docx",), (b"PK\x03\x04",),
-                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "xlsx": FileKind((".xlsx",), (b"PK\x03\x04",),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "docx": FileKind(
+        (".docx",),
+        (b"PK\x03\x04",),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "xlsx": FileKind(
+        (".xlsx",),
+        (b"PK\x03\x04",),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     "csv": FileKind((".csv",), (), "text/csv"),
 }
 
@@ -59,8 +65,12 @@ class StoredFile(db.Model):
         return self.path.read_bytes()
 
     def send(self, *, as_attachment: bool = True):
-        return send_file(self.path, mimetype=self.content_type, as_attachment=as_attachment,
-                         download_name=self.original_name)
+        return send_file(
+            self.path,
+            mimetype=self.content_type,
+            as_attachment=as_attachment,
+            download_name=self.original_name,
+        )
 
 
 def _kind_for(filename: str, head: bytes, allowed: tuple[str, ...]) -> FileKind | None:
@@ -72,24 +82,42 @@ def _kind_for(filename: str, head: bytes, allowed: tuple[str, ...]) -> FileKind 
     return None
 
 
-def store_upload(file_storage, *, allowed: tuple[str, ...] = ("pdf",),
-                 max_bytes: int | None = None, uploaded_by=None,
-                 field: str = "file") -> StoredFile:
+def store_upload(
+    file_storage,
+    *,
+    allowed: tuple[str, ...] = ("pdf",),
+    max_bytes: int | None = None,
+    uploaded_by=None,
+    field: str = "file",
+) -> StoredFile:
     if file_storage is None or not file_storage.filename:
         raise ValidationFailed(_l("Kies een bestand."), field=field)
     data = file_storage.read()
-    return store_bytes(data, file_storage.filename, allowed=allowed, max_bytes=max_bytes,
-                       uploaded_by=uploaded_by, field=field)
+    return store_bytes(
+        data,
+        file_storage.filename,
+        allowed=allowed,
+        max_bytes=max_bytes,
+        uploaded_by=uploaded_by,
+        field=field,
+    )
 
 
-def store_bytes(data: bytes, filename: str, *, allowed: tuple[str, ...] = ("pdf",),
-                max_bytes: int | None = None, uploaded_by=None,
-                field: str = "file") -> StoredFile:
+def store_bytes(
+    data: bytes,
+    filename: str,
+    *,
+    allowed: tuple[str, ...] = ("pdf",),
+    max_bytes: int | None = None,
+    uploaded_by=None,
+    field: str = "file",
+) -> StoredFile:
     limit = max_bytes or current_app.config["UPLOAD_MAX_BYTES"]
     if len(data) > limit:
         raise ValidationFailed(
             _l("Het bestand is te groot (maximaal %(mb)s MB).", mb=round(limit / 1_048_576, 1)),
-            field=field)
+            field=field,
+        )
     if not data:
         raise ValidationFailed(_l("Het bestand is leeg."), field=field)
     kind = _kind_for(filename, data[:8], allowed)
@@ -97,11 +125,16 @@ def store_bytes(data: bytes, filename: str, *, allowed: tuple[str, ...] = ("pdf"
         names = ", ".join(a.upper() for a in allowed)
         raise ValidationFailed(
             _l("Dit bestandstype is niet toegestaan; toegestaan: %(types)s.", types=names),
-            field=field)
+            field=field,
+        )
     digest = hashlib.sha256(data).hexdigest()
-    stored = StoredFile(original_name=secure_filename(filename) or f"bestand{kind.extensions[0]}",
-                        content_type=kind.content_type, size=len(data), sha256=digest,
-                        uploaded_by_id=uploaded_by.id if uploaded_by else None)
+    stored = StoredFile(
+        original_name=secure_filename(filename) or f"bestand{kind.extensions[0]}",
+        content_type=kind.content_type,
+        size=len(data),
+        sha256=digest,
+        uploaded_by_id=uploaded_by.id if uploaded_by else None,
+    )
     target = stored.path
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():

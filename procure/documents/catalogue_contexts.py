@@ -15,7 +15,9 @@ STATUS_WORDS = {"concept": "concept", "vastgesteld": "vastgesteld", "vervallen":
 def product_data(product) -> dict:
     task_area = getattr(product, "task_area", None)
     return {
-        "code": product.code, "name": product.name, "version": product.version,
+        "code": product.code,
+        "name": product.name,
+        "version": product.version,
         "category": product.code[:2],
         "description": product.description or "",
         "task_area": task_area.name if task_area else "—",
@@ -37,24 +39,31 @@ def product_card_spec(product) -> DocumentSpec:
     region = region or db.session.get(Region, product.region_id)
     data = product_data(product)
     return DocumentSpec(
-        kind="product_card", template="documents/product_card.html", record_type="product",
-        record_id=product.id, region_id=product.region_id,
+        kind="product_card",
+        template="documents/product_card.html",
+        record_type="product",
+        record_id=product.id,
+        region_id=product.region_id,
         title=f"Productkaart {product.code} {product.name}",
-        reference=f"{product.code} v{product.version}", author=region.name,
+        reference=f"{product.code} v{product.version}",
+        author=region.name,
         subject=f"Productkaart uit de Producten Diensten Catalogus van {region.name}",
         created=_attr(product, "fixed_at", "created_at", default=product.valid_from),
         context={"region": {"name": region.name}, "product": data},
-        filename=f"productkaart-{product.code}-v{product.version}")
+        filename=f"productkaart-{product.code}-v{product.version}",
+    )
 
 
 def catalogue_products(region_id: int) -> list:
     from procure.catalogue.models import Product
 
     # The published catalogue holds fixed cards only: never drafts, never expired cards.
-    stmt = (select(Product).where(Product.region_id == region_id,
-                                  Product.status == "vastgesteld")
-            .options(selectinload(Product.tariffs), selectinload(Product.task_area))
-            .order_by(Product.code, Product.version))
+    stmt = (
+        select(Product)
+        .where(Product.region_id == region_id, Product.status == "vastgesteld")
+        .options(selectinload(Product.tariffs), selectinload(Product.task_area))
+        .order_by(Product.code, Product.version)
+    )
     if hasattr(Product, "is_current"):
         stmt = stmt.where(Product.is_current.is_(True))
     rows = db.session.execute(stmt).scalars().all()
@@ -77,14 +86,21 @@ def catalogue_spec(region) -> DocumentSpec:
             item["prices"] = [by_year.get(y, "—") for y in years]
     newest = max((p.valid_from for p in products), default=None)
     return DocumentSpec(
-        kind="catalogue", template="documents/catalogue.html", record_type="catalogue",
-        record_id=region.id, region_id=region.id,
+        kind="catalogue",
+        template="documents/catalogue.html",
+        record_type="catalogue",
+        record_id=region.id,
+        region_id=region.id,
         title=f"Producten Diensten Catalogus {region.name}",
-        reference=f"PDC {region.short_code.upper()}", author=region.name,
+        reference=f"PDC {region.short_code.upper()}",
+        author=region.name,
         subject="Overzicht van alle geldende productkaarten en tarieven",
-        created=newest, context={
-            "region": {"name": region.name}, "years": years,
-            "groups": [{"name": name, "products": items}
-                       for name, items in sorted(groups.items())],
-            "count": len(products)},
-        filename=f"pdc-{region.short_code}")
+        created=newest,
+        context={
+            "region": {"name": region.name},
+            "years": years,
+            "groups": [{"name": name, "products": items} for name, items in sorted(groups.items())],
+            "count": len(products),
+        },
+        filename=f"pdc-{region.short_code}",
+    )

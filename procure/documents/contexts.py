@@ -61,26 +61,37 @@ def _attr(obj, *names, default=None):
 
 def party_region(region) -> dict:
     names = [m.name for m in getattr(region, "municipalities", [])]
-    return {"name": region.name, "kvk": region.kvk_number or "—",
-            "address": region.address or "—", "municipalities": names,
-            "municipalities_text": _join(names)}
+    return {
+        "name": region.name,
+        "kvk": region.kvk_number or "—",
+        "address": region.address or "—",
+        "municipalities": names,
+        "municipalities_text": _join(names),
+    }
 
 
 def party_municipality(municipality) -> dict:
-    return {"name": f"Gemeente {municipality.name}", "cbs": municipality.cbs_code,
-            "plain": municipality.name}
+    return {
+        "name": f"Gemeente {municipality.name}",
+        "cbs": municipality.cbs_code,
+        "plain": municipality.name,
+    }
 
 
 def party_provider(provider) -> dict:
     if provider is None:
-        return {"name": "", "kvk": "", "agb": "", "address": "", "contact": "",
-                "members": []}
+        return {"name": "", "kvk": "", "agb": "", "address": "", "contact": "", "members": []}
     members = []
     if getattr(provider, "is_consortium", False):
         members = [m.member.name for m in provider.memberships]
-    return {"name": provider.name, "kvk": provider.kvk_number or "—",
-            "agb": provider.agb_code or "—", "address": provider.address or "—",
-            "contact": provider.contact_name or "—", "members": members}
+    return {
+        "name": provider.name,
+        "kvk": provider.kvk_number or "—",
+        "agb": provider.agb_code or "—",
+        "address": provider.address or "—",
+        "contact": provider.contact_name or "—",
+        "members": members,
+    }
 
 
 def _join(names: list[str]) -> str:
@@ -92,11 +103,13 @@ def _join(names: list[str]) -> str:
 
 
 def choices_for(record_type: str, record_id: int) -> DocumentChoices | None:
-    return db.session.execute(select(DocumentChoices).filter_by(
-        record_type=record_type, record_id=record_id)).scalar()
+    return db.session.execute(
+        select(DocumentChoices).filter_by(record_type=record_type, record_id=record_id)
+    ).scalar()
 
 
 # -- contract ----------------------------------------------------------------------------
+
 
 def procedure_type(contract) -> str:
     return {"lot_award": "tender", "open_house": "admission"}.get(contract.origin, "custom")
@@ -104,8 +117,11 @@ def procedure_type(contract) -> str:
 
 def tender_choices(contract, tender, choices) -> tuple[bool, str]:
     """(selection phase held?, "emvi" / "no_emvi") from the choices, else the tender."""
-    selection = choices.tender_selection if choices and choices.tender_selection is not None \
+    selection = (
+        choices.tender_selection
+        if choices and choices.tender_selection is not None
         else (tender is None or tender.procedure == "sas_dialogue")
+    )
     basis = choices.award_basis if choices and choices.award_basis else None
     if basis is None and tender is not None:
         explicit = _attr(tender, "award_basis")
@@ -124,17 +140,24 @@ def _clause_fields(contract, tender, notice_months) -> dict:
         tender_text = f"{tender.reference} “{tender.title}”"
     else:
         # A contract from an earlier tender that is not in the app: name the procedure.
-        tender_text = "de toelatingsprocedure jeugdhulp" if contract.origin == "open_house" \
-            else f"de aanbesteding {task_area.name}" if task_area else "de aanbesteding"
+        tender_text = (
+            "de toelatingsprocedure jeugdhulp"
+            if contract.origin == "open_house"
+            else f"de aanbesteding {task_area.name}"
+            if task_area
+            else "de aanbesteding"
+        )
     return {
-        "regio": region.name, "aanbieder": contract.provider.name,
+        "regio": region.name,
+        "aanbieder": contract.provider.name,
         "gemeente": municipality.name if municipality else region.name,
         "contractnummer": contract.reference,
         "ingangsdatum": short_date(contract.start_date),
         "einddatum": short_date(contract.end_date),
         "uitvoeringsvariant": VARIANT_WORDS.get(contract.variant, contract.variant),
         "taakgebied": task_area.name if task_area else "jeugdhulp",
-        "aanbesteding": tender_text, "opzegtermijn": str(notice_months),
+        "aanbesteding": tender_text,
+        "opzegtermijn": str(notice_months),
     }
 
 
@@ -151,9 +174,11 @@ def _contracted_lines(contract) -> list:
         options.append(selectinload(line_model.product).selectinload(Product.tariffs))
     if hasattr(line_model, "prices"):
         options.append(selectinload(line_model.prices))
-    return list(db.session.execute(
-        select(line_model).where(line_model.contract_id == contract.id).options(*options)
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(line_model).where(line_model.contract_id == contract.id).options(*options)
+        ).scalars()
+    )
 
 
 def _products(contract) -> list[dict]:
@@ -167,8 +192,14 @@ def _products(contract) -> list[dict]:
         if price is None:
             tariff = next((t for t in product.tariffs if t.year == year), None)
             price = tariff.price if tariff else None
-        rows.append({"code": product.code, "name": product.name, "unit": product.unit or "—",
-                     "price": euro(price) if price is not None else "—"})
+        rows.append(
+            {
+                "code": product.code,
+                "name": product.name,
+                "unit": product.unit or "—",
+                "price": euro(price) if price is not None else "—",
+            }
+        )
     rows.sort(key=lambda r: r["code"])
     return rows
 
@@ -177,22 +208,38 @@ def _years(contract) -> list[dict]:
     rows = []
     for y in getattr(contract, "years", None) or []:
         amount = _attr(y, "value", "budget", default=Decimal("0"))
-        rows.append({"year": y.year, "budget": euro(amount),
-                     "reserve": euro(getattr(y, "reserve", None))
-                     if getattr(y, "reserve", None) else "—"})
+        rows.append(
+            {
+                "year": y.year,
+                "budget": euro(amount),
+                "reserve": euro(getattr(y, "reserve", None))
+                if getattr(y, "reserve", None)
+                else "—",
+            }
+        )
     return rows
 
 
 def _options(contract) -> list[dict]:
     rows = []
     for opt in getattr(contract, "options", None) or []:
-        rows.append({"sequence": opt.sequence, "months": opt.months,
-                     "deadline": long_date(opt.decision_deadline)})
+        rows.append(
+            {
+                "sequence": opt.sequence,
+                "months": opt.months,
+                "deadline": long_date(opt.decision_deadline),
+            }
+        )
     if not rows and contract.tender_id:
         tender = _tender(contract)
         for i in range(getattr(tender, "extension_count", 0) or 0):
-            rows.append({"sequence": i + 1, "months": tender.extension_months,
-                         "deadline": "uiterlijk zes maanden voor het einde van de looptijd"})
+            rows.append(
+                {
+                    "sequence": i + 1,
+                    "months": tender.extension_months,
+                    "deadline": "uiterlijk zes maanden voor het einde van de looptijd",
+                }
+            )
     return rows
 
 
@@ -219,8 +266,11 @@ def contract_spec(contract) -> DocumentSpec:
     tender = _tender(contract)
     lot = _lot(contract)
     choices = choices_for("contract", contract.id)
-    notice = (choices.notice_months if choices and choices.notice_months
-              else getattr(contract, "notice_months", None) or 3)
+    notice = (
+        choices.notice_months
+        if choices and choices.notice_months
+        else getattr(contract, "notice_months", None) or 3
+    )
     fields = _clause_fields(contract, tender, notice)
     clause = ClauseRenderer(region.id, fields)
     procedure = procedure_type(contract)
@@ -244,30 +294,45 @@ def contract_spec(contract) -> DocumentSpec:
             entry = clause(key)
             entry["applicable"] = True
         else:
-            entry = {"key": key, "title": clause.clauses[key].title, "html": "",
-                     "applicable": False}
+            entry = {
+                "key": key,
+                "title": clause.clauses[key].title,
+                "html": "",
+                "applicable": False,
+            }
         entry["label"] = OPTIONAL_LABELS[key]
         optional.append(entry)
 
     task_area = getattr(contract, "task_area", None)
-    value = next((v for v in (getattr(contract, "contract_value", None),
-                              contract.estimated_value) if v), None)
+    value = next(
+        (v for v in (getattr(contract, "contract_value", None), contract.estimated_value) if v),
+        None,
+    )
     context = {
         "contract": {
-            "reference": contract.reference, "title": contract.title or "Overeenkomst jeugdhulp",
-            "start": long_date(contract.start_date), "end": long_date(contract.end_date),
+            "reference": contract.reference,
+            "title": contract.title or "Overeenkomst jeugdhulp",
+            "start": long_date(contract.start_date),
+            "end": long_date(contract.end_date),
             "start_short": short_date(contract.start_date),
             "variant": contract.variant,
             "variant_words": VARIANT_WORDS.get(contract.variant, contract.variant),
             "task_area": task_area.name if task_area else "jeugdhulp",
             "value": euro(value) if value else None,
-            "notice_months": notice, "notes": contract.notes or "",
+            "notice_months": notice,
+            "notes": contract.notes or "",
             "status": contract.status,
         },
-        "procedure": procedure, "selection": selection, "award_basis": basis,
-        "tender": {"reference": tender.reference, "title": tender.title,
-                   "procedure": PROCEDURE_WORDS.get(tender.procedure, tender.procedure)}
-        if tender else None,
+        "procedure": procedure,
+        "selection": selection,
+        "award_basis": basis,
+        "tender": {
+            "reference": tender.reference,
+            "title": tender.title,
+            "procedure": PROCEDURE_WORDS.get(tender.procedure, tender.procedure),
+        }
+        if tender
+        else None,
         "lot": {"number": lot.number, "name": lot.name} if lot else None,
         "client": party_region(region),
         "provider": party_provider(contract.provider),
@@ -278,14 +343,22 @@ def contract_spec(contract) -> DocumentSpec:
         "options": _options(contract),
     }
     return DocumentSpec(
-        kind="contract", template="documents/contract.html", record_type="contract",
-        record_id=contract.id, region_id=region.id, municipality_id=contract.municipality_id,
+        kind="contract",
+        template="documents/contract.html",
+        record_type="contract",
+        record_id=contract.id,
+        region_id=region.id,
+        municipality_id=contract.municipality_id,
         provider_id=contract.provider_id,
-        title=f"Overeenkomst {contract.reference}", reference=contract.reference,
+        title=f"Overeenkomst {contract.reference}",
+        reference=contract.reference,
         author=region.name,
         subject=f"Overeenkomst jeugdhulp tussen {region.name} en {contract.provider.name}",
-        created=_record_moment(contract, contract.start_date), context=context,
-        clause_versions=clause.used, filename=f"overeenkomst-{contract.reference}")
+        created=_record_moment(contract, contract.start_date),
+        context=context,
+        clause_versions=clause.used,
+        filename=f"overeenkomst-{contract.reference}",
+    )
 
 
 def _record_moment(record, fallback):
@@ -294,6 +367,7 @@ def _record_moment(record, fallback):
 
 
 # -- custom contract (maatwerkovereenkomst) ------------------------------------------------
+
 
 @dataclass
 class CustomFormat:
@@ -314,14 +388,18 @@ class CustomFormat:
 
 def custom_format_from_contract(contract) -> CustomFormat:
     return CustomFormat(
-        region=contract.region, municipality=contract.municipality,
-        provider=contract.provider, code=getattr(contract, "maatwerk_code", None),
+        region=contract.region,
+        municipality=contract.municipality,
+        provider=contract.provider,
+        code=getattr(contract, "maatwerk_code", None),
         unit_price=getattr(contract, "custom_unit_price", None),
         units=getattr(contract, "custom_units", None),
-        start=contract.start_date, end=contract.end_date,
+        start=contract.start_date,
+        end=contract.end_date,
         justification=getattr(contract, "justification", None) or "",
         reference=contract.reference,
-        created=_record_moment(contract, contract.start_date))
+        created=_record_moment(contract, contract.start_date),
+    )
 
 
 def custom_format_context(data: CustomFormat) -> dict:
@@ -334,14 +412,20 @@ def custom_format_context(data: CustomFormat) -> dict:
     return {
         "blank": data.provider is None and code is None,
         "reference": data.reference,
-        "client": party_municipality(municipality) if municipality else
-        {"name": "Gemeente ", "cbs": "", "plain": ""},
+        "client": party_municipality(municipality)
+        if municipality
+        else {"name": "Gemeente ", "cbs": "", "plain": ""},
         "region": party_region(data.region),
         "provider": party_provider(data.provider),
-        "code": {"code": code.code, "name": code.name,
-                 "unit": code.unit or (product.unit if product else "") or "",
-                 "product_code": product.code if product else "",
-                 "product_name": product.name if product else ""} if code else None,
+        "code": {
+            "code": code.code,
+            "name": code.name,
+            "unit": code.unit or (product.unit if product else "") or "",
+            "product_code": product.code if product else "",
+            "product_name": product.name if product else "",
+        }
+        if code
+        else None,
         "unit_price": euro(data.unit_price) if data.unit_price is not None else "",
         "units": number(data.units) if data.units is not None else "",
         "total": euro(total) if total is not None else "",
@@ -357,16 +441,21 @@ def custom_format_spec(data: CustomFormat, *, record_id: int = 0) -> DocumentSpe
     who = municipality.name if municipality else data.region.name
     reference = data.reference or "maatwerk"
     return DocumentSpec(
-        kind="custom_contract", template="documents/custom_contract.html",
-        record_type="contract", record_id=record_id, region_id=data.region.id,
+        kind="custom_contract",
+        template="documents/custom_contract.html",
+        record_type="contract",
+        record_id=record_id,
+        region_id=data.region.id,
         municipality_id=municipality.id if municipality else None,
         provider_id=data.provider.id if data.provider else None,
-        title=f"Maatwerkovereenkomst {reference}".strip(), reference=reference,
+        title=f"Maatwerkovereenkomst {reference}".strip(),
+        reference=reference,
         author=f"Gemeente {who}" if municipality else data.region.name,
-        subject="Maatwerkovereenkomst jeugdhulp (uniform format "
-                f"{data.region.name})",
-        created=data.created or data.start or date(2025, 1, 1), context=context,
-        filename=f"maatwerkovereenkomst-{reference}")
+        subject=f"Maatwerkovereenkomst jeugdhulp (uniform format {data.region.name})",
+        created=data.created or data.start or date(2025, 1, 1),
+        context=context,
+        filename=f"maatwerkovereenkomst-{reference}",
+    )
 
 
 def custom_contract_spec(contract) -> DocumentSpec:

@@ -27,8 +27,13 @@ def build_custom_docx(ctx: dict, *, created=None) -> bytes:
     props.subject = f"Maatwerkovereenkomst jeugdhulp (uniform format {ctx['region']['name']})"
     props.language = "nl-NL"
     if created:
-        moment = created if isinstance(created, datetime) else datetime.combine(
-            created if isinstance(created, date) else date(2025, 1, 1), time(12, 0))
+        moment = (
+            created
+            if isinstance(created, datetime)
+            else datetime.combine(
+                created if isinstance(created, date) else date(2025, 1, 1), time(12, 0)
+            )
+        )
         props.created = moment.replace(tzinfo=None)
         props.modified = moment.replace(tzinfo=None)
 
@@ -43,13 +48,17 @@ def build_custom_docx(ctx: dict, *, created=None) -> bytes:
         doc.add_paragraph(f"Kenmerk: {ctx['reference']}")
 
     doc.add_heading("Partijen", level=1)
-    doc.add_paragraph(f"1. {client_name}, namens deze het college van burgemeester en "
-                      "wethouders, hierna te noemen: de gemeente;")
+    doc.add_paragraph(
+        f"1. {client_name}, namens deze het college van burgemeester en "
+        "wethouders, hierna te noemen: de gemeente;"
+    )
     doc.add_paragraph("en")
-    doc.add_paragraph(f"2. {_v(provider.get('name'))}, ingeschreven in het Handelsregister "
-                      f"onder nummer {_v(provider.get('kvk'))}, AGB-code "
-                      f"{_v(provider.get('agb'))}, gevestigd te {_v(provider.get('address'))}, "
-                      "hierna te noemen: de aanbieder;")
+    doc.add_paragraph(
+        f"2. {_v(provider.get('name'))}, ingeschreven in het Handelsregister "
+        f"onder nummer {_v(provider.get('kvk'))}, AGB-code "
+        f"{_v(provider.get('agb'))}, gevestigd te {_v(provider.get('address'))}, "
+        "hierna te noemen: de aanbieder;"
+    )
 
     doc.add_heading("Overwegingen", level=1)
     for text in (
@@ -64,35 +73,48 @@ def build_custom_docx(ctx: dict, *, created=None) -> bytes:
         doc.add_paragraph(text, style="List Bullet")
 
     doc.add_heading("Artikel 1 Opdracht", level=1)
-    derived = (f", afgeleid van productcode {code['product_code']} “{code['product_name']}”"
-               if code.get("product_code") else "")
-    doc.add_paragraph(f"De aanbieder levert jeugdhulp onder maatwerkcode "
-                      f"{_v(code.get('code'))} ({_v(code.get('name'))}){derived}, "
-                      "uitsluitend op basis van een toewijzing door de gemeente.")
+    derived = (
+        f", afgeleid van productcode {code['product_code']} “{code['product_name']}”"
+        if code.get("product_code")
+        else ""
+    )
+    doc.add_paragraph(
+        f"De aanbieder levert jeugdhulp onder maatwerkcode "
+        f"{_v(code.get('code'))} ({_v(code.get('name'))}){derived}, "
+        "uitsluitend op basis van een toewijzing door de gemeente."
+    )
 
     doc.add_heading("Artikel 2 Prijs, omvang en looptijd", level=1)
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
-    for label, value in (("Maatwerkcode", code.get("code")), ("Eenheid", code.get("unit")),
-                         ("Prijs per eenheid", ctx.get("unit_price")),
-                         ("Aantal eenheden", ctx.get("units")),
-                         ("Totaalbedrag (maximaal)", ctx.get("total")),
-                         ("Ingangsdatum", ctx.get("start")), ("Einddatum", ctx.get("end"))):
+    for label, value in (
+        ("Maatwerkcode", code.get("code")),
+        ("Eenheid", code.get("unit")),
+        ("Prijs per eenheid", ctx.get("unit_price")),
+        ("Aantal eenheden", ctx.get("units")),
+        ("Totaalbedrag (maximaal)", ctx.get("total")),
+        ("Ingangsdatum", ctx.get("start")),
+        ("Einddatum", ctx.get("end")),
+    ):
         row = table.add_row().cells
         row[0].text = label
         row[1].text = _v(value)
-    doc.add_paragraph("De gemeente vergoedt uitsluitend de daadwerkelijk geleverde eenheden tot "
-                      "ten hoogste het totaalbedrag.")
+    doc.add_paragraph(
+        "De gemeente vergoedt uitsluitend de daadwerkelijk geleverde eenheden tot "
+        "ten hoogste het totaalbedrag."
+    )
 
     doc.add_heading("Artikel 3 Motivering", level=1)
     doc.add_paragraph(_v(ctx.get("justification")))
 
     doc.add_heading("Artikel 4 Voorwaarden", level=1)
-    doc.add_paragraph("Op deze overeenkomst zijn deel 3 (algemene bepalingen) van de regionale "
-                      f"overeenkomst jeugdhulp van {ctx['region']['name']} en de Producten "
-                      "Diensten Catalogus van overeenkomstige toepassing. Deze overeenkomst "
-                      "eindigt van rechtswege op de einddatum of eerder wanneer de toewijzing "
-                      "eindigt.")
+    doc.add_paragraph(
+        "Op deze overeenkomst zijn deel 3 (algemene bepalingen) van de regionale "
+        f"overeenkomst jeugdhulp van {ctx['region']['name']} en de Producten "
+        "Diensten Catalogus van overeenkomstige toepassing. Deze overeenkomst "
+        "eindigt van rechtswege op de einddatum of eerder wanneer de toewijzing "
+        "eindigt."
+    )
 
     doc.add_heading("Ondertekening", level=1)
     sign = doc.add_table(rows=4, cols=2)

@@ -45,8 +45,12 @@ class RestrictedFetcher(URLFetcher):
     """WeasyPrint URL fetcher: data: URLs and files below procure/static, nothing else."""
 
     def __init__(self):
-        super().__init__(timeout=1, allowed_protocols=("file", "data"), allow_redirects=False,
-                         fail_on_errors=False)
+        super().__init__(
+            timeout=1,
+            allowed_protocols=("file", "data"),
+            allow_redirects=False,
+            fail_on_errors=False,
+        )
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
@@ -61,8 +65,9 @@ class RestrictedFetcher(URLFetcher):
             if not path.is_relative_to(STATIC_ROOT) or not path.is_file():
                 return self._refuse(url)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(),
-                                      headers={"Content-Type": content_type})
+            return URLFetcherResponse(
+                url, path.read_bytes(), headers={"Content-Type": content_type}
+            )
         return self._refuse(url)
 
     def _refuse(self, url):
@@ -125,8 +130,13 @@ def render_html(template: str, context: dict, meta: DocumentMeta, *, for_screen=
         return render_template(template, doc_meta=meta, for_screen=for_screen, **context)
     except TemplateError as exc:
         current_app.logger.exception("document template %s failed", template)
-        raise DocumentError(_l("Het document kon niet worden opgemaakt: de sjabloontekst "
-                               "bevat een fout (%(error)s).", error=str(exc))) from exc
+        raise DocumentError(
+            _l(
+                "Het document kon niet worden opgemaakt: de sjabloontekst "
+                "bevat een fout (%(error)s).",
+                error=str(exc),
+            )
+        ) from exc
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int, list[str], float]:
@@ -134,8 +144,9 @@ def html_to_pdf(html: str) -> tuple[bytes, int, list[str], float]:
     fetcher = RestrictedFetcher()
     started = time.perf_counter()
     try:
-        document = weasyprint.HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/",
-                                   url_fetcher=fetcher).render(stylesheets=[_print_css()])
+        document = weasyprint.HTML(
+            string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=fetcher
+        ).render(stylesheets=[_print_css()])
         pdf = document.write_pdf()
     except Exception as exc:  # WeasyPrint raises many kinds; the user gets one Dutch message
         current_app.logger.exception("WeasyPrint failed")
@@ -147,16 +158,26 @@ def render_pdf(template: str, context: dict, meta: DocumentMeta) -> Rendered:
     started = time.perf_counter()
     html = render_html(template, context, meta)
     pdf, pages, refused, weasy = html_to_pdf(html)
-    return Rendered(html=html, pdf=pdf, pages=pages, refused=refused,
-                    seconds_total=time.perf_counter() - started, seconds_weasy=weasy)
+    return Rendered(
+        html=html,
+        pdf=pdf,
+        pages=pages,
+        refused=refused,
+        seconds_total=time.perf_counter() - started,
+        seconds_weasy=weasy,
+    )
 
 
 def template_fingerprint(*names: str) -> str:
     """A short hash of the template sources (and the print CSS) a document used."""
     digest = hashlib.sha256()
     loader = current_app.jinja_env.loader
-    for name in (*names, "documents/_print_base.html", "documents/_macros.html",
-                 "documents/_tender_common.html"):
+    for name in (
+        *names,
+        "documents/_print_base.html",
+        "documents/_macros.html",
+        "documents/_tender_common.html",
+    ):
         try:
             source, _filename, _uptodate = loader.get_source(current_app.jinja_env, name)
         except TemplateError:

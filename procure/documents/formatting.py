@@ -6,14 +6,31 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from procure.core.timeutil import to_local
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
-VARIANT_WORDS = {"effort": "inspanningsgericht", "output": "outputgericht",
-                 "task": "taakgericht (lumpsum)"}
-PROCEDURE_WORDS = {"open_house": "toelatingsprocedure (open house)",
-                   "sas_dialogue": "aanbesteding met dialoog (SAS-procedure)",
-                   "sas_open": "openbare aanbesteding (SAS-procedure)"}
+VARIANT_WORDS = {
+    "effort": "inspanningsgericht",
+    "output": "outputgericht",
+    "task": "taakgericht (lumpsum)",
+}
+PROCEDURE_WORDS = {
+    "open_house": "toelatingsprocedure (open house)",
+    "sas_dialogue": "aanbesteding met dialoog (SAS-procedure)",
+    "sas_open": "openbare aanbesteding (SAS-procedure)",
+}
 
 
 def euro(value) -> str:
@@ -67,9 +84,15 @@ def moment(value) -> str:
 
 
 def months_between(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + (1 if end.day >= start.day
-                                                                     else 0)
+    return (
+        (end.year - start.year) * 12 + end.month - start.month + (1 if end.day >= start.day else 0)
+    )
 
 
-FILTERS = {"euro": euro, "number": number, "long_date": long_date, "short_date": short_date,
-           "moment_nl": moment}
+FILTERS = {
+    "euro": euro,
+    "number": number,
+    "long_date": long_date,
+    "short_date": short_date,
+    "moment_nl": moment,
+}

@@ -23,7 +23,8 @@ class ResolvedClause:
 def current_clauses(region_id: int) -> dict[str, ResolvedClause]:
     """All clause keys with the region's newest text (one query)."""
     rows = db.session.execute(
-        select(ClauseVersion).where(ClauseVersion.region_id == region_id)
+        select(ClauseVersion)
+        .where(ClauseVersion.region_id == region_id)
         .order_by(ClauseVersion.key, ClauseVersion.version)
     ).scalars()
     result = {key: ResolvedClause(key, 0, c.title, c.body) for key, c in BY_KEY.items()}
@@ -43,5 +44,8 @@ class ClauseRenderer:
     def __call__(self, key: str) -> dict:
         clause = self.clauses[key]
         self.used[key] = clause.version
-        return {"key": key, "title": clause.title, "html": str(render_clause(clause.body,
-                                                                             self.fields))}
+        return {
+            "key": key,
+            "title": clause.title,
+            "html": str(render_clause(clause.body, self.fields)),
+        }

@@ -27,22 +27,24 @@ KINDS = {
 
 # Letters are addressed to one provider (scores, reasons): region staff and that provider
 # only, never the municipalities.
-LETTER_KINDS = ("award_letter", "rejection_letter", "admission_letter",
-                "admission_rejection_letter")
+LETTER_KINDS = (
+    "award_letter",
+    "rejection_letter",
+    "admission_letter",
+    "admission_rejection_letter",
+)
 
 
 class GeneratedDocument(db.Model):
     """One generated version of a document, with what it was made from."""
 
     __tablename__ = "generated_documents"
-    __scope__ = Scope(region="region_id", municipality="municipality_id",
-                      provider="provider_id")
+    __scope__ = Scope(region="region_id", municipality="municipality_id", provider="provider_id")
     __table_args__ = (Index("ix_generated_documents_record", "record_type", "record_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
-    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"),
-                                                        index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
     record_type: Mapped[str] = mapped_column(String(40))

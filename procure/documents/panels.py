@@ -34,19 +34,22 @@ def _panel(record_type: str, obj, user, heading: str):
     links = []
     if latest is not None:
         pdf = url_for("documents.download", doc_id=latest.id, variant="pdf")
-        links.append(Markup('<a href="{}">{} (PDF, {})</a>').format(
-            pdf, latest.kind_label, f"{latest.generated_at:%d-%m-%Y}"))
+        links.append(
+            Markup('<a href="{}">{} (PDF, {})</a>').format(
+                pdf, latest.kind_label, f"{latest.generated_at:%d-%m-%Y}"
+            )
+        )
         if latest.docx_file_id:
             docx = url_for("documents.download", doc_id=latest.id, variant="docx")
             links.append(Markup('<a href="{}">Word</a>').format(docx))
         if latest.signed_file_id:
             signed = url_for("documents.download", doc_id=latest.id, variant="ondertekend")
             links.append(Markup('<a href="{}">ondertekend</a>').format(signed))
-    label = "Genereren, voorbeeld en historie" if rt.can_generate(obj, user) \
-        else "Alle documenten"
+    label = "Genereren, voorbeeld en historie" if rt.can_generate(obj, user) else "Alle documenten"
     links.append(Markup('<a href="{}">{}</a>').format(page, label))
-    return Markup('<section class="card panel-documents"><h2>{}</h2><p>{}</p></section>'
-                  ).format(heading, Markup(" · ").join(links))
+    return Markup('<section class="card panel-documents"><h2>{}</h2><p>{}</p></section>').format(
+        heading, Markup(" · ").join(links)
+    )
 
 
 @panel("contract")

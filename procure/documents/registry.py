@@ -39,8 +39,7 @@ class RecordType:
     loader: Callable | None = None
 
     def kinds_for(self, record, user) -> list[Kind]:
-        return [k for k in self.kinds(record)
-                if not k.staff_only or user.role in REGION_STAFF]
+        return [k for k in self.kinds(record) if not k.staff_only or user.role in REGION_STAFF]
 
     def load(self, record_id: int):
         if self.loader is not None:
@@ -70,6 +69,7 @@ def _url(endpoint: str, **values) -> str | None:
 
 # -- contract ------------------------------------------------------------------------------
 
+
 def _contract_model():
     from procure.contracts.models import Contract
 
@@ -80,8 +80,13 @@ def _contract_kinds(contract) -> list[Kind]:
     from procure.documents.contexts import contract_spec
 
     if contract.origin == "custom":
-        return [Kind("custom_contract", "Maatwerkovereenkomst (PDF en Word)",
-                     lambda c, **_: contract_spec(c))]
+        return [
+            Kind(
+                "custom_contract",
+                "Maatwerkovereenkomst (PDF en Word)",
+                lambda c, **_: contract_spec(c),
+            )
+        ]
     return [Kind("contract", "Overeenkomst", lambda c, **_: contract_spec(c))]
 
 
@@ -89,8 +94,11 @@ def _contract_writers(contract, user) -> bool:
     if user.role in STAFF_WRITERS:
         return True
     # a municipality generates its own custom contracts (scope already checked)
-    return (user.role == MUNICIPALITY and contract.origin == "custom"
-            and contract.municipality_id == user.municipality_id)
+    return (
+        user.role == MUNICIPALITY
+        and contract.origin == "custom"
+        and contract.municipality_id == user.municipality_id
+    )
 
 
 def _load_contract(record_id: int):
@@ -99,14 +107,22 @@ def _load_contract(record_id: int):
     return get_visible_or_404(record_id)
 
 
-register(RecordType(
-    "contract", "Contract", _contract_model, _contract_kinds, loader=_load_contract,
-    title=lambda c: f"{c.reference} {c.title}".strip(),
-    back=lambda c: _url("contracts.detail", contract_id=c.id) or _url("contracts.index"),
-    writers=_contract_writers))
+register(
+    RecordType(
+        "contract",
+        "Contract",
+        _contract_model,
+        _contract_kinds,
+        loader=_load_contract,
+        title=lambda c: f"{c.reference} {c.title}".strip(),
+        back=lambda c: _url("contracts.detail", contract_id=c.id) or _url("contracts.index"),
+        writers=_contract_writers,
+    )
+)
 
 
 # -- catalogue -----------------------------------------------------------------------------
+
 
 def _product_model():
     from procure.catalogue.models import Product
@@ -130,17 +146,25 @@ def _load_product(record_id: int):
     from procure.extensions import db
 
     product = db.session.execute(
-        visible(select(Product).where(Product.id == record_id), current_user)).scalar()
+        visible(select(Product).where(Product.id == record_id), current_user)
+    ).scalar()
     if product is None:
         abort(404)
     return product
 
 
-register(RecordType(
-    "product", "Productkaart", _product_model, _product_kinds, loader=_load_product,
-    title=lambda p: f"{p.code} {p.name} (versie {p.version})",
-    back=lambda p: _url("catalogue.product", product_id=p.id) or _url("catalogue.index"),
-    writers=lambda p, u: u.role in (ADMIN, PROCUREMENT)))
+register(
+    RecordType(
+        "product",
+        "Productkaart",
+        _product_model,
+        _product_kinds,
+        loader=_load_product,
+        title=lambda p: f"{p.code} {p.name} (versie {p.version})",
+        back=lambda p: _url("catalogue.product", product_id=p.id) or _url("catalogue.index"),
+        writers=lambda p, u: u.role in (ADMIN, PROCUREMENT),
+    )
+)
 
 
 def _region_model():
@@ -155,14 +179,21 @@ def _catalogue_kinds(region) -> list[Kind]:
     return [Kind("catalogue", "Volledige productencatalogus", lambda r, **_: catalogue_spec(r))]
 
 
-register(RecordType(
-    "catalogue", "Productencatalogus", _region_model, _catalogue_kinds,
-    title=lambda r: f"Productencatalogus {r.name}",
-    back=lambda r: _url("catalogue.index"),
-    writers=lambda r, u: u.role in (ADMIN, PROCUREMENT)))
+register(
+    RecordType(
+        "catalogue",
+        "Productencatalogus",
+        _region_model,
+        _catalogue_kinds,
+        title=lambda r: f"Productencatalogus {r.name}",
+        back=lambda r: _url("catalogue.index"),
+        writers=lambda r, u: u.role in (ADMIN, PROCUREMENT),
+    )
+)
 
 
 # -- tenders and the open house ----------------------------------------------------------------
+
 
 def _tender_model():
     from procure.tenders.models import Tender
@@ -177,25 +208,45 @@ def _tender_kinds(tender) -> list[Kind]:
         return Kind(kind, label, lambda t, **_: tc.tender_document_spec(t, kind))
 
     def letters(kind, label, builder, recipients):
-        return [Kind(kind, label, builder, params=recipients, staff_only=True)] \
-            if recipients else []
+        return (
+            [Kind(kind, label, builder, params=recipients, staff_only=True)] if recipients else []
+        )
 
     if tender.procedure == "open_house":
-        return [doc("admission_document", "Toelatingsdocument"),
-                *letters("admission_letter", "Toelatingsbrief", tc.admission_letter_spec,
-                         tc.application_recipients(tender, "admitted")),
-                *letters("admission_rejection_letter", "Afwijzingsbrief aanvraag",
-                         tc.admission_rejection_letter_spec,
-                         tc.application_recipients(tender, "rejected"))]
+        return [
+            doc("admission_document", "Toelatingsdocument"),
+            *letters(
+                "admission_letter",
+                "Toelatingsbrief",
+                tc.admission_letter_spec,
+                tc.application_recipients(tender, "admitted"),
+            ),
+            *letters(
+                "admission_rejection_letter",
+                "Afwijzingsbrief aanvraag",
+                tc.admission_rejection_letter_spec,
+                tc.application_recipients(tender, "rejected"),
+            ),
+        ]
     kinds = []
     if tender.procedure == "sas_dialogue":
-        kinds += [doc("selection_document", "Selectiedocument"),
-                  doc("dialogue_document", "Dialoogdocument")]
+        kinds += [
+            doc("selection_document", "Selectiedocument"),
+            doc("dialogue_document", "Dialoogdocument"),
+        ]
     kinds.append(doc("bid_document", "Inschrijfdocument"))
-    kinds += letters("award_letter", "Gunningsbrief", tc.award_letter_spec,
-                     tc.letter_recipients(tender, "award_letter"))
-    kinds += letters("rejection_letter", "Afwijzingsbrief", tc.rejection_letter_spec,
-                     tc.letter_recipients(tender, "rejection_letter"))
+    kinds += letters(
+        "award_letter",
+        "Gunningsbrief",
+        tc.award_letter_spec,
+        tc.letter_recipients(tender, "award_letter"),
+    )
+    kinds += letters(
+        "rejection_letter",
+        "Afwijzingsbrief",
+        tc.rejection_letter_spec,
+        tc.letter_recipients(tender, "rejection_letter"),
+    )
     return kinds
 
 
@@ -218,7 +269,15 @@ def _load_tender(record_id: int):
     return tender
 
 
-register(RecordType(
-    "tender", "Aanbesteding", _tender_model, _tender_kinds, loader=_load_tender,
-    title=lambda t: f"{t.reference} {t.title}", back=_tender_back,
-    writers=lambda t, u: u.role in (ADMIN, PROCUREMENT)))
+register(
+    RecordType(
+        "tender",
+        "Aanbesteding",
+        _tender_model,
+        _tender_kinds,
+        loader=_load_tender,
+        title=lambda t: f"{t.reference} {t.title}",
+        back=_tender_back,
+        writers=lambda t, u: u.role in (ADMIN, PROCUREMENT),
+    )
+)

@@ -48,15 +48,23 @@ class _Environment(ImmutableSandboxedEnvironment):
 
 
 # Clause texts are plain text: the whole output is escaped afterwards, literal text included.
-_env = _Environment(autoescape=False, undefined=StrictUndefined, trim_blocks=True,
-                    lstrip_blocks=True)
+_env = _Environment(
+    autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+)
 # No globals (range, dict, lipsum, cycler, joiner, namespace) are needed in a clause.
 _env.globals.clear()
 
 
 # Statements a clause never needs: no macros, imports, includes or template inheritance.
-FORBIDDEN_NODES = (nodes.Macro, nodes.CallBlock, nodes.Import, nodes.FromImport, nodes.Include,
-                   nodes.Extends, nodes.Block)
+FORBIDDEN_NODES = (
+    nodes.Macro,
+    nodes.CallBlock,
+    nodes.Import,
+    nodes.FromImport,
+    nodes.Include,
+    nodes.Extends,
+    nodes.Block,
+)
 SPECIAL_NAMES = {"self", "caller", "varargs", "kwargs"}
 
 
@@ -73,18 +81,31 @@ def check_clause(text: str) -> None:
     try:
         parsed = _env.parse(text)
     except TemplateSyntaxError as exc:
-        raise ClauseError(_l("De tekst bevat een opmaakfout op regel %(line)s: %(error)s.",
-                             line=exc.lineno, error=exc.message), field="body") from exc
+        raise ClauseError(
+            _l(
+                "De tekst bevat een opmaakfout op regel %(line)s: %(error)s.",
+                line=exc.lineno,
+                error=exc.message,
+            ),
+            field="body",
+        ) from exc
     for node in parsed.find_all((nodes.Getattr, nodes.Getitem, nodes.Name, *FORBIDDEN_NODES)):
         if isinstance(node, FORBIDDEN_NODES) or _private(node):
-            raise ClauseError(_l("De tekst vraagt iets op wat niet toegestaan is en is daarom "
-                                 "niet gebruikt."), field="body")
+            raise ClauseError(
+                _l("De tekst vraagt iets op wat niet toegestaan is en is daarom niet gebruikt."),
+                field="body",
+            )
     unknown = sorted(meta.find_undeclared_variables(parsed) - set(ALLOWED_FIELDS))
     if unknown:
         raise ClauseError(
-            _l("De tekst gebruikt velden die niet zijn toegestaan: %(names)s. Toegestaan "
-               "zijn: %(allowed)s.", names=", ".join(unknown),
-               allowed=", ".join(ALLOWED_FIELDS)), field="body")
+            _l(
+                "De tekst gebruikt velden die niet zijn toegestaan: %(names)s. Toegestaan "
+                "zijn: %(allowed)s.",
+                names=", ".join(unknown),
+                allowed=", ".join(ALLOWED_FIELDS),
+            ),
+            field="body",
+        )
 
 
 def render_clause(text: str, fields: dict) -> Markup:
@@ -95,19 +116,24 @@ def render_clause(text: str, fields: dict) -> Markup:
     try:
         output = _env.from_string(text).render(**values)
     except SecurityError as exc:
-        raise ClauseError(_l("De tekst vraagt iets op wat niet toegestaan is en is daarom niet "
-                             "gebruikt."), field="body") from exc
+        raise ClauseError(
+            _l("De tekst vraagt iets op wat niet toegestaan is en is daarom niet gebruikt."),
+            field="body",
+        ) from exc
     except UndefinedError as exc:
-        raise ClauseError(_l("De tekst gebruikt een onbekend veld (%(error)s).",
-                             error=exc.message), field="body") from exc
+        raise ClauseError(
+            _l("De tekst gebruikt een onbekend veld (%(error)s).", error=exc.message), field="body"
+        ) from exc
     except TemplateError as exc:
-        raise ClauseError(_l("De tekst kon niet worden opgemaakt: %(error)s.",
-                             error=str(exc)), field="body") from exc
+        raise ClauseError(
+            _l("De tekst kon niet worden opgemaakt: %(error)s.", error=str(exc)), field="body"
+        ) from exc
     except Exception as exc:  # e.g. a TypeError from a filter on a string
         raise ClauseError(_l("De tekst kon niet worden opgemaakt."), field="body") from exc
     if len(output) > MAX_OUTPUT:
-        raise ClauseError(_l("De tekst is te lang (maximaal %(n)s tekens).", n=MAX_OUTPUT),
-                          field="body")
+        raise ClauseError(
+            _l("De tekst is te lang (maximaal %(n)s tekens).", n=MAX_OUTPUT), field="body"
+        )
     return paragraphs(escape(output))
 
 
@@ -116,4 +142,3 @@ def paragraphs(text: str) -> Markup:
     text = escape(text)  # a no-op for Markup: escaped once, never twice
     parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return Markup("").join(Markup("<p>{}</p>").format(p) for p in parts)
-

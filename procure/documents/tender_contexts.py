@@ -37,8 +37,9 @@ def _add_months(day, months: int):
     month = month % 12 + 1
     import calendar
 
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def tender_data(tender) -> dict:
@@ -47,14 +48,17 @@ def tender_data(tender) -> dict:
     for rule in getattr(tender, "lot_rules", None) or []:
         numbers = [str(lot.number) for lot in rule.lots]
         if len(numbers) >= 2:
-            rules.append(f"De percelen {', '.join(numbers[:-1])} en {numbers[-1]} worden aan "
-                         "verschillende partijen gegund.")
+            rules.append(
+                f"De percelen {', '.join(numbers[:-1])} en {numbers[-1]} worden aan "
+                "verschillende partijen gegund."
+            )
     if getattr(tender, "one_partner_per_lot", False):
         rules.append("Per perceel wordt aan één partij gegund.")
     start = tender.contract_start
     end = _add_months(start, tender.duration_months) - timedelta(days=1) if start else None
     return {
-        "reference": tender.reference, "title": tender.title,
+        "reference": tender.reference,
+        "title": tender.title,
         "procedure": tender.procedure,
         "procedure_words": PROCEDURE_WORDS.get(tender.procedure, tender.procedure),
         "description": tender.description or "",
@@ -71,19 +75,28 @@ def tender_data(tender) -> dict:
         "dialogue_end": moment(_attr(tender, "dialogue_end")),
         "bid_deadline": moment(_attr(tender, "bid_deadline")),
         "standstill_days": getattr(tender, "standstill_days", 20) or 20,
-        "lots": [{"number": lot.number, "name": lot.name,
-                  "areas": getattr(lot, "areas", "") or "",
-                  "max_partners": lot.max_partners} for lot in tender.lots],
+        "lots": [
+            {
+                "number": lot.number,
+                "name": lot.name,
+                "areas": getattr(lot, "areas", "") or "",
+                "max_partners": lot.max_partners,
+            }
+            for lot in tender.lots
+        ],
         "rules": rules,
-        "criteria": [{"name": c.name, "weight": number(c.weight), "is_price": c.is_price}
-                     for c in criteria],
+        "criteria": [
+            {"name": c.name, "weight": number(c.weight), "is_price": c.is_price} for c in criteria
+        ],
         "emvi": bool(criteria),
-        "agreements": [{"position": a.position, "text": a.text}
-                       for a in sorted(getattr(tender, "agreements", None) or [],
-                                       key=lambda a: a.position)],
-        "sessions": [{"held_on": long_date(s.held_on), "topic": s.topic}
-                     for s in sorted(getattr(tender, "sessions", None) or [],
-                                     key=lambda s: s.held_on)],
+        "agreements": [
+            {"position": a.position, "text": a.text}
+            for a in sorted(getattr(tender, "agreements", None) or [], key=lambda a: a.position)
+        ],
+        "sessions": [
+            {"held_on": long_date(s.held_on), "topic": s.topic}
+            for s in sorted(getattr(tender, "sessions", None) or [], key=lambda s: s.held_on)
+        ],
     }
 
 
@@ -104,11 +117,19 @@ def tender_document_spec(tender, kind: str) -> DocumentSpec:
     if kind == "admission_document":
         context["open_house"] = open_house_data(tender)
     return DocumentSpec(
-        kind=kind, template=template, record_type="tender", record_id=tender.id,
-        region_id=region.id, title=f"{label} {tender.reference}", reference=tender.reference,
-        author=region.name, subject=f"{label} {tender.title}",
+        kind=kind,
+        template=template,
+        record_type="tender",
+        record_id=tender.id,
+        region_id=region.id,
+        title=f"{label} {tender.reference}",
+        reference=tender.reference,
+        author=region.name,
+        subject=f"{label} {tender.title}",
         created=_attr(tender, "published_at", "created_at", default=tender.contract_start),
-        context=context, filename=f"{label.lower()}-{tender.reference}")
+        context=context,
+        filename=f"{label.lower()}-{tender.reference}",
+    )
 
 
 def _selected_counts(tender) -> list[dict]:
@@ -116,8 +137,11 @@ def _selected_counts(tender) -> list[dict]:
         from procure.tenders.models import Registration
     except ImportError:
         return []
-    rows = db.session.execute(select(Registration).where(
-        Registration.tender_id == tender.id, Registration.status == "selected")).scalars()
+    rows = db.session.execute(
+        select(Registration).where(
+            Registration.tender_id == tender.id, Registration.status == "selected"
+        )
+    ).scalars()
     counts = {lot.number: 0 for lot in tender.lots}
     for reg in rows:
         for lot in reg.lots:
@@ -127,6 +151,7 @@ def _selected_counts(tender) -> list[dict]:
 
 
 # -- award and rejection letters -------------------------------------------------------------
+
 
 def _standstill_end(tender):
     explicit = _attr(tender, "standstill_ends_at")
@@ -142,8 +167,9 @@ def _bids_and_awards(tender):
     from procure.tenders.models import Bid, LotAward
 
     bids = db.session.execute(select(Bid).where(Bid.tender_id == tender.id)).scalars().all()
-    awards = db.session.execute(select(LotAward).where(LotAward.tender_id == tender.id)
-                                ).scalars().all()
+    awards = (
+        db.session.execute(select(LotAward).where(LotAward.tender_id == tender.id)).scalars().all()
+    )
     return bids, awards
 
 
@@ -157,11 +183,12 @@ def letter_recipients(tender, kind: str) -> list[dict]:
     providers = {}
     for bid in bids:
         won = (bid.lot_id, bid.provider_id) in awarded
-        if (kind == "award_letter" and won) or (kind == "rejection_letter" and not won
-                                                and awards):
+        if (kind == "award_letter" and won) or (kind == "rejection_letter" and not won and awards):
             providers[bid.provider_id] = bid.provider.name
-    return [{"value": pid, "label": name} for pid, name in sorted(providers.items(),
-                                                                   key=lambda kv: kv[1])]
+    return [
+        {"value": pid, "label": name}
+        for pid, name in sorted(providers.items(), key=lambda kv: kv[1])
+    ]
 
 
 def _bid_scores(bid) -> dict:
@@ -197,48 +224,73 @@ def award_letter_spec(tender, *, param: int | None = None, rejection: bool = Fal
             continue
         own_scores = _bid_scores(bid)
         best = min(lot_awards, key=lambda a: a.rank) if lot_awards else None
-        best_scores = _bid_scores(bid_by_id[best.bid_id]) if best and best.bid_id in bid_by_id \
-            else {}
-        rows = [{"name": c.name, "weight": number(c.weight),
-                 "own": number(own_scores[c.id].quantize(Decimal("0.01")))
-                 if c.id in own_scores else "—",
-                 "best": number(best_scores[c.id].quantize(Decimal("0.01")))
-                 if c.id in best_scores else "—"} for c in criteria]
+        best_scores = (
+            _bid_scores(bid_by_id[best.bid_id]) if best and best.bid_id in bid_by_id else {}
+        )
+        rows = [
+            {
+                "name": c.name,
+                "weight": number(c.weight),
+                "own": number(own_scores[c.id].quantize(Decimal("0.01")))
+                if c.id in own_scores
+                else "—",
+                "best": number(best_scores[c.id].quantize(Decimal("0.01")))
+                if c.id in best_scores
+                else "—",
+            }
+            for c in criteria
+        ]
         own_total = own_award.total if own_award else None
         if own_total is None and own_scores and criteria:
-            own_total = sum(own_scores.get(c.id, Decimal(0)) * Decimal(c.weight) / 100
-                            for c in criteria)
-        lots.append({
-            "number": bid.lot.number, "name": bid.lot.name,
-            "rank": own_award.rank if own_award else None,
-            "total": number(Decimal(own_total).quantize(Decimal("0.01")))
-            if own_total is not None else "—",
-            "best_total": number(Decimal(best.total).quantize(Decimal("0.01")))
-            if best else "—",
-            "winners": [a.provider.name for a in sorted(lot_awards, key=lambda a: a.rank)],
-            "criteria": rows,
-            "price": euro(bid.price) if bid.price is not None else None,
-        })
+            own_total = sum(
+                own_scores.get(c.id, Decimal(0)) * Decimal(c.weight) / 100 for c in criteria
+            )
+        lots.append(
+            {
+                "number": bid.lot.number,
+                "name": bid.lot.name,
+                "rank": own_award.rank if own_award else None,
+                "total": number(Decimal(own_total).quantize(Decimal("0.01")))
+                if own_total is not None
+                else "—",
+                "best_total": number(Decimal(best.total).quantize(Decimal("0.01")))
+                if best
+                else "—",
+                "winners": [a.provider.name for a in sorted(lot_awards, key=lambda a: a.rank)],
+                "criteria": rows,
+                "price": euro(bid.price) if bid.price is not None else None,
+            }
+        )
     standstill_end = _standstill_end(tender)
     decided = _attr(tender, "provisional_award_at", "awarded_at", "created_at")
     region = tender.region
     kind = "rejection_letter" if rejection else "award_letter"
     label = "Afwijzing" if rejection else "Voorlopige gunning"
     context = {
-        "client": party_region(region), "tender": tender_data(tender),
-        "provider": party_provider(provider), "lots": lots,
+        "client": party_region(region),
+        "tender": tender_data(tender),
+        "provider": party_provider(provider),
+        "lots": lots,
         "standstill_end": moment(standstill_end) if standstill_end else None,
         "standstill_days": getattr(tender, "standstill_days", 20) or 20,
         "date": long_date(decided) if decided else "",
         "letter_reference": f"{tender.reference}/{'AF' if rejection else 'GU'}/{provider.id}",
     }
     return DocumentSpec(
-        kind=kind, template=f"documents/{kind}.html", record_type="tender",
-        record_id=tender.id, region_id=region.id, provider_id=provider.id,
+        kind=kind,
+        template=f"documents/{kind}.html",
+        record_type="tender",
+        record_id=tender.id,
+        region_id=region.id,
+        provider_id=provider.id,
         title=f"{label} {tender.reference} – {provider.name}",
-        reference=context["letter_reference"], author=region.name,
-        subject=f"{label} in de aanbesteding {tender.title}", created=decided,
-        context=context, filename=f"{kind}-{tender.reference}-{provider.short_code}")
+        reference=context["letter_reference"],
+        author=region.name,
+        subject=f"{label} in de aanbesteding {tender.title}",
+        created=decided,
+        context=context,
+        filename=f"{kind}-{tender.reference}-{provider.short_code}",
+    )
 
 
 def rejection_letter_spec(tender, *, param: int | None = None) -> DocumentSpec:
@@ -247,20 +299,45 @@ def rejection_letter_spec(tender, *, param: int | None = None) -> DocumentSpec:
 
 # -- open house ----------------------------------------------------------------------------------
 
+
 def open_house_data(tender) -> dict:
     try:
         from procure.tenders.open_house import models as oh
     except ImportError:
-        return {"conditions": "", "requirements": [], "categories": [], "moments": [],
-                "continuous": False, "months": []}
-    settings = db.session.execute(select(oh.OpenHouseSettings).filter_by(
-        tender_id=tender.id)).scalar()
-    requirements = db.session.execute(select(oh.Requirement).filter_by(tender_id=tender.id)
-                                      .order_by(oh.Requirement.number)).scalars().all()
-    categories = db.session.execute(select(oh.Category).filter_by(tender_id=tender.id)
-                                    .order_by(oh.Category.code)).scalars().all()
-    moments = db.session.execute(select(oh.EntryMoment).filter_by(tender_id=tender.id)
-                                 .order_by(oh.EntryMoment.entry_date)).scalars().all()
+        return {
+            "conditions": "",
+            "requirements": [],
+            "categories": [],
+            "moments": [],
+            "continuous": False,
+            "months": [],
+        }
+    settings = db.session.execute(
+        select(oh.OpenHouseSettings).filter_by(tender_id=tender.id)
+    ).scalar()
+    requirements = (
+        db.session.execute(
+            select(oh.Requirement).filter_by(tender_id=tender.id).order_by(oh.Requirement.number)
+        )
+        .scalars()
+        .all()
+    )
+    categories = (
+        db.session.execute(
+            select(oh.Category).filter_by(tender_id=tender.id).order_by(oh.Category.code)
+        )
+        .scalars()
+        .all()
+    )
+    moments = (
+        db.session.execute(
+            select(oh.EntryMoment)
+            .filter_by(tender_id=tender.id)
+            .order_by(oh.EntryMoment.entry_date)
+        )
+        .scalars()
+        .all()
+    )
     from procure.documents.formatting import MONTHS
 
     months = []
@@ -271,15 +348,24 @@ def open_house_data(tender) -> dict:
         "continuous": bool(settings and settings.is_continuous),
         "months": months,
         "application_weeks": getattr(settings, "application_weeks", 8) if settings else 8,
-        "assessment_weeks": getattr(settings, "continuous_assessment_weeks", 6)
-        if settings else 6,
-        "requirements": [{"number": r.number, "text": r.text,
-                          "document": r.requires_document} for r in requirements],
-        "categories": [{"code": c.code, "name": c.name, "description": c.description,
-                        "products": [f"{p.code} {p.name}" for p in c.products]}
-                       for c in categories],
-        "moments": [{"entry": long_date(m.entry_date),
-                     "deadline": moment(m.application_deadline)} for m in moments],
+        "assessment_weeks": getattr(settings, "continuous_assessment_weeks", 6) if settings else 6,
+        "requirements": [
+            {"number": r.number, "text": r.text, "document": r.requires_document}
+            for r in requirements
+        ],
+        "categories": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "description": c.description,
+                "products": [f"{p.code} {p.name}" for p in c.products],
+            }
+            for c in categories
+        ],
+        "moments": [
+            {"entry": long_date(m.entry_date), "deadline": moment(m.application_deadline)}
+            for m in moments
+        ],
     }
 
 
@@ -288,61 +374,95 @@ def application_recipients(tender, status: str) -> list[dict]:
         from procure.tenders.open_house.models import Application
     except ImportError:
         return []
-    rows = db.session.execute(select(Application).where(
-        Application.tender_id == tender.id, Application.status == status)
-        .order_by(Application.reference)).scalars().all()
+    rows = (
+        db.session.execute(
+            select(Application)
+            .where(Application.tender_id == tender.id, Application.status == status)
+            .order_by(Application.reference)
+        )
+        .scalars()
+        .all()
+    )
     return [{"value": a.id, "label": f"{a.reference} {a.provider.name}"} for a in rows]
 
 
-def admission_letter_spec(tender, *, param: int | None = None,
-                          rejection: bool = False) -> DocumentSpec:
+def admission_letter_spec(
+    tender, *, param: int | None = None, rejection: bool = False
+) -> DocumentSpec:
     from flask import abort
 
     from procure.tenders.open_house.models import Admission, Application
 
     application = db.session.get(Application, param) if param else None
-    if application is None or application.tender_id != tender.id or \
-            application.status != ("rejected" if rejection else "admitted"):
+    if (
+        application is None
+        or application.tender_id != tender.id
+        or application.status != ("rejected" if rejection else "admitted")
+    ):
         abort(404)
-    admissions = db.session.execute(select(Admission).where(
-        Admission.application_id == application.id)).scalars().all()
+    admissions = (
+        db.session.execute(select(Admission).where(Admission.application_id == application.id))
+        .scalars()
+        .all()
+    )
     contract_refs = sorted({a.contract_id for a in admissions if a.contract_id})
     references = []
     if contract_refs:
         from procure.contracts.models import Contract
 
-        references = [c.reference for c in db.session.execute(
-            select(Contract).where(Contract.id.in_(contract_refs))).scalars()]
-    cats = [{"code": ac.category.code, "name": ac.category.name, "decision": ac.decision}
-            for ac in application.categories]
-    failed = [{"number": ans.requirement.number, "text": ans.requirement.text,
-               "remark": ans.remark} for ans in application.answers if ans.score == "not_met"]
+        references = [
+            c.reference
+            for c in db.session.execute(
+                select(Contract).where(Contract.id.in_(contract_refs))
+            ).scalars()
+        ]
+    cats = [
+        {"code": ac.category.code, "name": ac.category.name, "decision": ac.decision}
+        for ac in application.categories
+    ]
+    failed = [
+        {"number": ans.requirement.number, "text": ans.requirement.text, "remark": ans.remark}
+        for ans in application.answers
+        if ans.score == "not_met"
+    ]
     failed.sort(key=lambda r: r["number"])
     start = min((a.start_date for a in admissions), default=None) or (
-        application.entry_moment.entry_date if application.entry_moment else None)
+        application.entry_moment.entry_date if application.entry_moment else None
+    )
     region = tender.region
     kind = "admission_rejection_letter" if rejection else "admission_letter"
     label = "Afwijzing aanvraag tot toelating" if rejection else "Toelating"
     context = {
-        "client": party_region(region), "tender": tender_data(tender),
+        "client": party_region(region),
+        "tender": tender_data(tender),
         "provider": party_provider(application.provider),
-        "application": {"reference": application.reference,
-                        "submitted": long_date(application.submitted_at),
-                        "reason": application.decision_reason or ""},
-        "categories": cats, "failed": failed,
+        "application": {
+            "reference": application.reference,
+            "submitted": long_date(application.submitted_at),
+            "reason": application.decision_reason or "",
+        },
+        "categories": cats,
+        "failed": failed,
         "start": long_date(start) if start else None,
         "contracts": references,
         "date": long_date(application.decided_at) if application.decided_at else "",
         "letter_reference": f"{application.reference}/{'AF' if rejection else 'TO'}",
     }
     return DocumentSpec(
-        kind=kind, template=f"documents/{kind}.html", record_type="tender",
-        record_id=tender.id, region_id=region.id, provider_id=application.provider_id,
+        kind=kind,
+        template=f"documents/{kind}.html",
+        record_type="tender",
+        record_id=tender.id,
+        region_id=region.id,
+        provider_id=application.provider_id,
         title=f"{label} {application.reference} – {application.provider.name}",
-        reference=context["letter_reference"], author=region.name,
+        reference=context["letter_reference"],
+        author=region.name,
         subject=f"{label} open house {tender.title}",
-        created=application.decided_at or application.submitted_at, context=context,
-        filename=f"{kind}-{application.reference}")
+        created=application.decided_at or application.submitted_at,
+        context=context,
+        filename=f"{kind}-{application.reference}",
+    )
 
 
 def admission_rejection_letter_spec(tender, *, param: int | None = None) -> DocumentSpec:

@@ -53,6 +53,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # -- library ---------------------------------------------------------------------------------
 
+
 def visible_documents():
     """Generated documents the current user may see: the model's scope, and no letters for
     municipalities (a letter is for the region and the provider it is addressed to)."""
@@ -82,26 +83,46 @@ def index():
     stmt = visible_documents().options(selectinload(GeneratedDocument.generated_by))
     if q:
         pattern = like_pattern(q)
-        stmt = stmt.where(or_(GeneratedDocument.title.ilike(pattern, escape="\\"),
-                              GeneratedDocument.reference.ilike(pattern, escape="\\")))
+        stmt = stmt.where(
+            or_(
+                GeneratedDocument.title.ilike(pattern, escape="\\"),
+                GeneratedDocument.reference.ilike(pattern, escape="\\"),
+            )
+        )
     if kind in KINDS:
         stmt = stmt.where(GeneratedDocument.kind == kind)
-    stmt, sort, direction = apply_sort(stmt, {
-        "generated": GeneratedDocument.generated_at, "title": GeneratedDocument.title,
-        "kind": GeneratedDocument.kind}, "generated")
+    stmt, sort, direction = apply_sort(
+        stmt,
+        {
+            "generated": GeneratedDocument.generated_at,
+            "title": GeneratedDocument.title,
+            "kind": GeneratedDocument.kind,
+        },
+        "generated",
+    )
     if "sort" not in request.args:
         stmt = stmt.order_by(None).order_by(GeneratedDocument.generated_at.desc())
         direction = "desc"
     result = paginate(stmt, page, per_page)
-    return render_template("documents/pages/index.html", page=result, q=q, kind=kind,
-                           kinds={k: v for k, v in KINDS.items()
-                                  if current_user.role != MUNICIPALITY or k not in LETTER_KINDS},
-                           sort=sort, direction=direction,
-                           can_format=current_user.role in FORMAT_USERS,
-                           can_clauses=current_user.role in CLAUSE_READERS)
+    return render_template(
+        "documents/pages/index.html",
+        page=result,
+        q=q,
+        kind=kind,
+        kinds={
+            k: v
+            for k, v in KINDS.items()
+            if current_user.role != MUNICIPALITY or k not in LETTER_KINDS
+        },
+        sort=sort,
+        direction=direction,
+        can_format=current_user.role in FORMAT_USERS,
+        can_clauses=current_user.role in CLAUSE_READERS,
+    )
 
 
 # -- files -----------------------------------------------------------------------------------
+
 
 @bp.get("/bestand/<int:doc_id>/<variant>")
 @login_required
@@ -135,6 +156,7 @@ def upload_signed(doc_id: int):
 
 # -- documents page per record ---------------------------------------------------------------
 
+
 def _record_or_404(record_type: str, record_id: int):
     rt = REGISTRY.get(record_type)
     if rt is None:
@@ -150,11 +172,15 @@ def _find_kind(rt, record, kind: str):
 
 
 def _history(record_type: str, record_id: int) -> list:
-    stmt = visible_documents().where(
-        GeneratedDocument.record_type == record_type,
-        GeneratedDocument.record_id == record_id,
-    ).options(selectinload(GeneratedDocument.generated_by)).order_by(
-        GeneratedDocument.generated_at.desc(), GeneratedDocument.id.desc())
+    stmt = (
+        visible_documents()
+        .where(
+            GeneratedDocument.record_type == record_type,
+            GeneratedDocument.record_id == record_id,
+        )
+        .options(selectinload(GeneratedDocument.generated_by))
+        .order_by(GeneratedDocument.generated_at.desc(), GeneratedDocument.id.desc())
+    )
     return list(db.session.execute(stmt.limit(100)).scalars())
 
 
@@ -166,18 +192,30 @@ def record(record_type: str, record_id: int):
     choices_form = None
     if record_type == "contract" and obj.origin != "custom" and can_generate:
         choices = choices_for("contract", obj.id)
-        choices_form = ChoicesForm(formdata=None, data={
-            "optional_articles": list(choices.optional_articles) if choices else [],
-            "tender_selection": "" if not choices or choices.tender_selection is None
-            else ("1" if choices.tender_selection else "0"),
-            "award_basis": (choices.award_basis or "") if choices else "",
-            "notice_months": choices.notice_months if choices else None})
-    return render_template("documents/pages/record.html", rt=rt, obj=obj,
-                           title=rt.title(obj), kinds=rt.kinds_for(obj, current_user),
-                           history=_history(record_type, record_id),
-                           can_generate=can_generate, generate_form=GenerateForm(),
-                           upload_form=SignedUploadForm(), choices_form=choices_form,
-                           back=rt.back(obj) if rt.back else None)
+        choices_form = ChoicesForm(
+            formdata=None,
+            data={
+                "optional_articles": list(choices.optional_articles) if choices else [],
+                "tender_selection": ""
+                if not choices or choices.tender_selection is None
+                else ("1" if choices.tender_selection else "0"),
+                "award_basis": (choices.award_basis or "") if choices else "",
+                "notice_months": choices.notice_months if choices else None,
+            },
+        )
+    return render_template(
+        "documents/pages/record.html",
+        rt=rt,
+        obj=obj,
+        title=rt.title(obj),
+        kinds=rt.kinds_for(obj, current_user),
+        history=_history(record_type, record_id),
+        can_generate=can_generate,
+        generate_form=GenerateForm(),
+        upload_form=SignedUploadForm(),
+        choices_form=choices_form,
+        back=rt.back(obj) if rt.back else None,
+    )
 
 
 def _param():
@@ -196,8 +234,7 @@ def generate(record_type: str, record_id: int):
         kind = _find_kind(rt, obj, request.form.get("kind", ""))
         try:
             doc = ops.generate(kind.build(obj, **_param()), actor=current_user)
-            flash(_("Het document is gemaakt (%(pages)s pagina's).", pages=doc.pages),
-                  "success")
+            flash(_("Het document is gemaakt (%(pages)s pagina's).", pages=doc.pages), "success")
         except OperationError as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
@@ -212,8 +249,9 @@ def preview(record_type: str, record_id: int):
     try:
         html = ops.preview_html(kind.build(obj, **_param()))
     except OperationError as exc:
-        return render_template("errors/error.html", code=422, title=_("Niet uitgevoerd"),
-                               message=str(exc.message)), 422
+        return render_template(
+            "errors/error.html", code=422, title=_("Niet uitgevoerd"), message=str(exc.message)
+        ), 422
     return Response(html, mimetype="text/html")
 
 
@@ -225,11 +263,16 @@ def choices(record_id: int):
     if form.validate_on_submit():
         selection = {"1": True, "0": False}.get(form.tender_selection.data)
         try:
-            ops.set_choices("contract", contract.id, region_id=contract.region_id,
-                            optional_articles=form.optional_articles.data or [],
-                            tender_selection=selection,
-                            award_basis=form.award_basis.data or None,
-                            notice_months=form.notice_months.data, actor=current_user)
+            ops.set_choices(
+                "contract",
+                contract.id,
+                region_id=contract.region_id,
+                optional_articles=form.optional_articles.data or [],
+                tender_selection=selection,
+                award_basis=form.award_basis.data or None,
+                notice_months=form.notice_months.data,
+                actor=current_user,
+            )
             flash(_("De keuzes voor het document zijn opgeslagen."), "success")
         except OperationError as exc:
             flash(str(exc.message), "error")
@@ -241,6 +284,7 @@ def choices(record_id: int):
 
 
 # -- custom-contract format --------------------------------------------------------------------
+
 
 def _user_region() -> Region:
     region = db.session.get(Region, current_user.region_id) if current_user.region_id else None
@@ -259,21 +303,23 @@ def _format_form(region) -> CustomFormatForm:
     from procure.catalogue.models import MaatwerkCode
 
     form = CustomFormatForm()
-    providers = db.session.execute(select(Provider.id, Provider.name)
-                                   .where(Provider.active.is_(True))
-                                   .order_by(Provider.name)).all()
-    codes = db.session.execute(select(MaatwerkCode.id, MaatwerkCode.code, MaatwerkCode.name)
-                               .where(MaatwerkCode.region_id == region.id,
-                                      MaatwerkCode.active.is_(True))
-                               .order_by(MaatwerkCode.code)).all()
+    providers = db.session.execute(
+        select(Provider.id, Provider.name).where(Provider.active.is_(True)).order_by(Provider.name)
+    ).all()
+    codes = db.session.execute(
+        select(MaatwerkCode.id, MaatwerkCode.code, MaatwerkCode.name)
+        .where(MaatwerkCode.region_id == region.id, MaatwerkCode.active.is_(True))
+        .order_by(MaatwerkCode.code)
+    ).all()
     form.provider_id.choices = [(p.id, p.name) for p in providers]
     form.code_id.choices = [(c.id, f"{c.code} {c.name}") for c in codes]
     return form
 
 
 def _send(data: bytes, filename: str, mimetype: str):
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=filename)
+    return send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
+    )
 
 
 def _format_response(spec, output: str):
@@ -294,17 +340,28 @@ def custom_format():
         code = db.session.get(MaatwerkCode, form.code_id.data)
         if provider is None or code is None or code.region_id != region.id:
             abort(404)
-        data = CustomFormat(region=region, municipality=_user_municipality(),
-                            provider=provider, code=code, unit_price=form.unit_price.data,
-                            units=form.units.data, start=form.start.data, end=form.end.data,
-                            justification=form.justification.data or "",
-                            created=form.start.data)
+        data = CustomFormat(
+            region=region,
+            municipality=_user_municipality(),
+            provider=provider,
+            code=code,
+            unit_price=form.unit_price.data,
+            units=form.units.data,
+            start=form.start.data,
+            end=form.end.data,
+            justification=form.justification.data or "",
+            created=form.start.data,
+        )
         try:
             return _format_response(custom_format_spec(data), form.output.data)
         except OperationError as exc:
             flash(str(exc.message), "error")
-    return render_template("documents/pages/custom_format.html", form=form, region=region,
-                           custom_contracts=_own_custom_contracts())
+    return render_template(
+        "documents/pages/custom_format.html",
+        form=form,
+        region=region,
+        custom_contracts=_own_custom_contracts(),
+    )
 
 
 def _own_custom_contracts() -> list:
@@ -350,13 +407,19 @@ def custom_contract_file(contract_id: int, output: str):
 
 # -- clause library ------------------------------------------------------------------------------
 
+
 @bp.get("/clausules")
 @role_required(*CLAUSE_READERS)
 def clauses():
     region = _user_region()
     current = current_clauses(region.id)
-    return render_template("documents/pages/clauses.html", standard=STANDARD, current=current,
-                           region=region, can_edit=current_user.role in CLAUSE_EDITORS)
+    return render_template(
+        "documents/pages/clauses.html",
+        standard=STANDARD,
+        current=current,
+        region=region,
+        can_edit=current_user.role in CLAUSE_EDITORS,
+    )
 
 
 @bp.route("/clausules/<key>", methods=["GET", "POST"])
@@ -376,22 +439,40 @@ def clause_edit(key: str):
                 if request.form.get("action") == "preview":
                     preview = ops.preview_clause(form.body.data)
                 else:
-                    row = ops.save_clause(region, key, title=form.title.data,
-                                          body=form.body.data, note=form.note.data,
-                                          actor=current_user)
-                    flash(_("Versie %(v)s van de clausule is opgeslagen.", v=row.version),
-                          "success")
+                    row = ops.save_clause(
+                        region,
+                        key,
+                        title=form.title.data,
+                        body=form.body.data,
+                        note=form.note.data,
+                        actor=current_user,
+                    )
+                    flash(
+                        _("Versie %(v)s van de clausule is opgeslagen.", v=row.version), "success"
+                    )
                     return redirect(url_for(".clause_edit", key=key))
             except OperationError as exc:
                 db.session.rollback()
                 form.body.errors = [*form.body.errors, str(exc.message)]
                 flash(str(exc.message), "error")
-    versions = db.session.execute(
-        scoped(select(ClauseVersion), ClauseVersion)
-        .where(ClauseVersion.key == key)
-        .options(selectinload(ClauseVersion.created_by))
-        .order_by(ClauseVersion.version.desc())).scalars().all()
-    return render_template("documents/pages/clause_edit.html", form=form, key=key,
-                           standard=BY_KEY[key], current=current, versions=versions,
-                           preview=preview, fields=ALLOWED_FIELDS,
-                           can_edit=current_user.role in CLAUSE_EDITORS)
+    versions = (
+        db.session.execute(
+            scoped(select(ClauseVersion), ClauseVersion)
+            .where(ClauseVersion.key == key)
+            .options(selectinload(ClauseVersion.created_by))
+            .order_by(ClauseVersion.version.desc())
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "documents/pages/clause_edit.html",
+        form=form,
+        key=key,
+        standard=BY_KEY[key],
+        current=current,
+        versions=versions,
+        preview=preview,
+        fields=ALLOWED_FIELDS,
+        can_edit=current_user.role in CLAUSE_EDITORS,
+    )

@@ -14,8 +14,11 @@ NAV = [
     ("catalogue.index", _l("Catalogus"), None),
     ("tenders.index", _l("Aanbestedingen"), None),
     ("contracts.index", _l("Contracten"), None),
-    ("supervision.index", _l("Signalen"),
-     ("admin", "supervisor", "contract_manager", "municipality")),
+    (
+        "supervision.index",
+        _l("Signalen"),
+        ("admin", "supervisor", "contract_manager", "municipality"),
+    ),
     ("documents.index", _l("Documenten"), None),
     ("organisations.providers", _l("Organisaties"), None),
     ("auth.users", _l("Gebruikers"), ("admin",)),
@@ -26,8 +29,11 @@ NAV = [
 def main_nav():
     if not current_user.is_authenticated:
         return []
-    return [(endpoint, label) for endpoint, label, roles in NAV
-            if roles is None or current_user.role in roles]
+    return [
+        (endpoint, label)
+        for endpoint, label, roles in NAV
+        if roles is None or current_user.role in roles
+    ]
 
 
 def format_money(value) -> str:
@@ -47,6 +53,10 @@ def format_day(value) -> str:
 def init_app(app) -> None:
     from procure.main.panels import panels_for
 
-    app.jinja_env.globals.update(main_nav=main_nav, current_locale=lambda: str(get_locale()),
-                                 format_money=format_money, panels_for=panels_for)
+    app.jinja_env.globals.update(
+        main_nav=main_nav,
+        current_locale=lambda: str(get_locale()),
+        format_money=format_money,
+        panels_for=panels_for,
+    )
     app.jinja_env.filters.update(money=format_money, moment=format_moment, day=format_day)

@@ -27,10 +27,15 @@ bp = Blueprint("organisations", __name__, url_prefix="/organisaties")
 @bp.get("/regio")
 @login_required
 def regions():
-    rows = db.session.execute(
-        scoped(select(Region), Region).options(selectinload(Region.municipalities))
-        .order_by(Region.name)
-    ).scalars().all()
+    rows = (
+        db.session.execute(
+            scoped(select(Region), Region)
+            .options(selectinload(Region.municipalities))
+            .order_by(Region.name)
+        )
+        .scalars()
+        .all()
+    )
     return render_template("organisations/regions.html", regions=rows)
 
 
@@ -41,24 +46,33 @@ def providers():
     q = request.args.get("q", "").strip()
     if q:
         pattern = like_pattern(q)
-        stmt = stmt.where(Provider.name.ilike(pattern, escape="\\")
-                          | Provider.kvk_number.ilike(pattern, escape="\\")
-                          | Provider.short_code.ilike(pattern, escape="\\"))
+        stmt = stmt.where(
+            Provider.name.ilike(pattern, escape="\\")
+            | Provider.kvk_number.ilike(pattern, escape="\\")
+            | Provider.short_code.ilike(pattern, escape="\\")
+        )
     stmt, sort, direction = apply_sort(
-        stmt, {"name": Provider.name, "kvk": Provider.kvk_number}, "name")
+        stmt, {"name": Provider.name, "kvk": Provider.kvk_number}, "name"
+    )
     page = paginate(stmt, *page_args())
-    return render_template("organisations/providers.html", page=page, q=q, sort=sort,
-                           direction=direction)
+    return render_template(
+        "organisations/providers.html", page=page, q=q, sort=sort, direction=direction
+    )
 
 
 @bp.get("/aanbieders/<int:provider_id>")
 @login_required
 def provider(provider_id):
     row = get_scoped_or_404(Provider, provider_id)
-    member_of = db.session.execute(
-        select(Provider).join(ConsortiumMember, ConsortiumMember.consortium_id == Provider.id)
-        .where(ConsortiumMember.member_id == row.id)
-    ).scalars().all()
+    member_of = (
+        db.session.execute(
+            select(Provider)
+            .join(ConsortiumMember, ConsortiumMember.consortium_id == Provider.id)
+            .where(ConsortiumMember.member_id == row.id)
+        )
+        .scalars()
+        .all()
+    )
     return render_template("organisations/provider.html", provider=row, member_of=member_of)
 
 
@@ -72,20 +86,28 @@ def region_admin():
     municipality_form = MunicipalityForm(prefix="mun")
     try:
         if "region-name" in request.form and region_form.validate_on_submit():
-            ops.update_region(region, name=region_form.name.data,
-                              kvk_number=region_form.kvk_number.data,
-                              address=region_form.address.data)
+            ops.update_region(
+                region,
+                name=region_form.name.data,
+                kvk_number=region_form.kvk_number.data,
+                address=region_form.address.data,
+            )
             flash(_("Regiogegevens opgeslagen."), "success")
             return redirect(url_for("organisations.region_admin"))
         if "mun-name" in request.form and municipality_form.validate_on_submit():
-            ops.add_municipality(region, name=municipality_form.name.data,
-                                 cbs_code=municipality_form.cbs_code.data)
+            ops.add_municipality(
+                region, name=municipality_form.name.data, cbs_code=municipality_form.cbs_code.data
+            )
             flash(_("Gemeente toegevoegd."), "success")
             return redirect(url_for("organisations.region_admin"))
     except OperationError as exc:
         flash(str(exc.message), "error")
-    return render_template("organisations/region_admin.html", region=region,
-                           region_form=region_form, municipality_form=municipality_form)
+    return render_template(
+        "organisations/region_admin.html",
+        region=region,
+        region_form=region_form,
+        municipality_form=municipality_form,
+    )
 
 
 @bp.route("/aanbieders/nieuw", methods=["GET", "POST"])
@@ -95,10 +117,12 @@ def provider_create():
     if form.validate_on_submit():
         try:
             provider = ops.create_provider(
-                short_code=form.short_code.data, name=form.name.data,
+                short_code=form.short_code.data,
+                name=form.name.data,
                 kvk_number=form.kvk_number.data.strip(),
                 agb_code=(form.agb_code.data or "").strip() or None,
-                address=form.address.data)
+                address=form.address.data,
+            )
         except OperationError as exc:
             flash(str(exc.message), "error")
         else:

@@ -33,8 +33,10 @@ def sweep_once(no_send):
     run = run_sweep(send=not no_send)
     if run is None:
         raise click.ClickException("Een ander proces voert nu een sweep uit (lease bezet).")
-    click.echo(f"Sweep klaar in {run.duration_ms} ms: {run.created} herinneringen "
-               f"({run.late} te laat), {run.emails_sent} e-mails verstuurd, "
-               f"{run.emails_failed} mislukte pogingen.")
+    click.echo(
+        f"Sweep klaar in {run.duration_ms} ms: {run.created} herinneringen "
+        f"({run.late} te laat), {run.emails_sent} e-mails verstuurd, "
+        f"{run.emails_failed} mislukte pogingen."
+    )
     if run.error:
         raise click.ClickException(f"Fout tijdens de sweep: {run.error}")

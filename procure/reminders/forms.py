@@ -3,13 +3,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import Length
 
-MODE_CHOICES = [("immediate", _l("Direct een e-mail per herinnering")),
-                ("digest", _l("Eén dagelijks overzicht per e-mail"))]
+MODE_CHOICES = [
+    ("immediate", _l("Direct een e-mail per herinnering")),
+    ("digest", _l("Eén dagelijks overzicht per e-mail")),
+]
 
 
 class PreferenceForm(FlaskForm):
-    mode = RadioField(_l("E-mail over herinneringen"), choices=MODE_CHOICES,
-                      default="immediate")
+    mode = RadioField(_l("E-mail over herinneringen"), choices=MODE_CHOICES, default="immediate")
 
 
 class ConfirmForm(FlaskForm):

@@ -23,8 +23,11 @@ def feed_calendar(user, deadlines, now: datetime) -> bytes:
         start = deadline.due_at.astimezone(AMSTERDAM)
         first = start.date() if first is None else min(first, start.date())
         event = icalendar.Event()
-        event.add("uid", f"{rule.key}-{deadline.subject_type}-{deadline.subject_id}-"
-                         f"{int(deadline.due_at.timestamp())}-u{user.id}@procure")
+        event.add(
+            "uid",
+            f"{rule.key}-{deadline.subject_type}-{deadline.subject_id}-"
+            f"{int(deadline.due_at.timestamp())}-u{user.id}@procure",
+        )
         event.add("dtstamp", stamp)
         event.add("dtstart", start)
         event.add("summary", deadline.title)

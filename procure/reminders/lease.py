@@ -31,17 +31,21 @@ def acquire(name: str, holder: str, ttl_seconds: int, now: datetime | None = Non
     expires = now + timedelta(seconds=ttl_seconds)
     result = db.session.execute(
         update(SchedulerLease)
-        .where(SchedulerLease.name == name,
-               or_(SchedulerLease.expires_at < now, SchedulerLease.holder == holder))
+        .where(
+            SchedulerLease.name == name,
+            or_(SchedulerLease.expires_at < now, SchedulerLease.holder == holder),
+        )
         .values(holder=holder, expires_at=expires)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount == 1:
         db.session.commit()
         return True
     inserted = db.session.execute(
         insert_ignore(SchedulerLease, ["name"])
         .values(name=name, holder=holder, expires_at=expires)
-        .returning(SchedulerLease.name)).first()
+        .returning(SchedulerLease.name)
+    ).first()
     db.session.commit()
     return inserted is not None
 
@@ -52,7 +56,8 @@ def release(name: str, holder: str, *, commit: bool = True) -> None:
         update(SchedulerLease)
         .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
         .values(expires_at=utcnow() - timedelta(seconds=1))
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if commit:
         db.session.commit()
 

@@ -24,21 +24,26 @@ def reminder_subject(reminder) -> str:
 
 
 def _reminder_lines(reminder) -> list[str]:
-    lines = [reminder.title,
-             f"Deadline: {format_moment(reminder.due_at)} (Nederlandse tijd)"]
+    lines = [reminder.title, f"Deadline: {format_moment(reminder.due_at)} (Nederlandse tijd)"]
     if reminder.offset != "0":
         lines.append(f"Herinnering: {describe_offset(reminder.offset)}")
     if reminder.late:
-        lines.append("Let op: deze herinnering komt later dan gepland, omdat de planner "
-                     "tijdelijk niet draaide.")
+        lines.append(
+            "Let op: deze herinnering komt later dan gepland, omdat de planner "
+            "tijdelijk niet draaide."
+        )
     lines.append(f"Bekijken: {absolute_url(reminder.url)}")
     return lines
 
 
 def reminder_body(user, reminder, description: str = "") -> str:
-    parts = [f"Beste {user.name},", "",
-             "Dit is een herinnering van procure voor een deadline waarvoor u "
-             "verantwoordelijk bent.", "", *_reminder_lines(reminder)]
+    parts = [
+        f"Beste {user.name},",
+        "",
+        "Dit is een herinnering van procure voor een deadline waarvoor u verantwoordelijk bent.",
+        "",
+        *_reminder_lines(reminder),
+    ]
     if description:
         parts += ["", description]
     parts += ["", _footer()]
@@ -51,8 +56,12 @@ def digest_subject(count: int, day) -> str:
 
 
 def digest_body(user, reminders) -> str:
-    parts = [f"Beste {user.name},", "",
-             "Dit is uw dagelijkse overzicht van herinneringen uit procure.", ""]
+    parts = [
+        f"Beste {user.name},",
+        "",
+        "Dit is uw dagelijkse overzicht van herinneringen uit procure.",
+        "",
+    ]
     for number, reminder in enumerate(reminders, start=1):
         lines = _reminder_lines(reminder)
         parts.append(f"{number}. {lines[0]}")
@@ -63,9 +72,11 @@ def digest_body(user, reminders) -> str:
 
 
 def _footer() -> str:
-    return ("U ontvangt dit bericht omdat u in procure verantwoordelijk bent voor deze "
-            "deadline. Kiezen tussen direct of een dagelijks overzicht kan via "
-            f"{absolute_url('/meldingen/instellingen')}.")
+    return (
+        "U ontvangt dit bericht omdat u in procure verantwoordelijk bent voor deze "
+        "deadline. Kiezen tussen direct of een dagelijks overzicht kan via "
+        f"{absolute_url('/meldingen/instellingen')}."
+    )
 
 
 def build_message(to_address: str, subject: str, body: str) -> EmailMessage:
@@ -86,8 +97,7 @@ def connect() -> smtplib.SMTP:
     cfg = current_app.config
     host, port, timeout = cfg["MAIL_HOST"], int(cfg["MAIL_PORT"]), cfg["MAIL_TIMEOUT"]
     if cfg.get("MAIL_USE_SSL"):
-        conn = smtplib.SMTP_SSL(host, port, timeout=timeout,
-                                context=ssl.create_default_context())
+        conn = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
     else:
         conn = smtplib.SMTP(host, port, timeout=timeout)
         if cfg.get("MAIL_USE_TLS"):

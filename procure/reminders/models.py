@@ -44,8 +44,15 @@ class ReminderRule(db.Model):
 class Reminder(db.Model):
     __tablename__ = "reminders"
     __table_args__ = (
-        UniqueConstraint("rule_key", "offset", "subject_type", "subject_id", "due_at",
-                         "recipient_id", name="uq_reminders_once"),
+        UniqueConstraint(
+            "rule_key",
+            "offset",
+            "subject_type",
+            "subject_id",
+            "due_at",
+            "recipient_id",
+            name="uq_reminders_once",
+        ),
         Index("ix_reminders_remind_at", "remind_at"),
         Index("ix_reminders_rule_remind_at", "rule_key", "offset", "remind_at"),
         Index("ix_reminders_region_remind_at", "region_id", "remind_at"),
@@ -115,8 +122,9 @@ class EmailDelivery(db.Model):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="immediate")  # immediate | digest
     # The reminder an immediate e-mail carries (unique: never two e-mails for one reminder).
-    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id", use_alter=True),
-                                                    unique=True)
+    reminder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminders.id", use_alter=True), unique=True
+    )
     digest_day: Mapped[date | None] = mapped_column()
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))

@@ -26,8 +26,10 @@ from procure.reminders.rules import get_rule, parse_offsets
 @operation
 def mark_read(user, notification_id: int) -> Notification:
     note = db.session.execute(
-        select(Notification).where(Notification.id == notification_id,
-                                   Notification.user_id == user.id)).scalar()
+        select(Notification).where(
+            Notification.id == notification_id, Notification.user_id == user.id
+        )
+    ).scalar()
     if note is None:
         raise NotFound(_l("Melding niet gevonden."))
     if note.read_at is None:
@@ -41,7 +43,8 @@ def mark_all_read(user) -> int:
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount
 
 
@@ -61,8 +64,15 @@ def set_preference(user, mode: str) -> NotificationPreference:
         db.session.add(pref)
     pref.mode = mode
     if old != mode:
-        record("reminders.preference", object_type="User", object_id=user.id,
-               old={"mode": old}, new={"mode": mode}, actor=user, region_id=user.region_id)
+        record(
+            "reminders.preference",
+            object_type="User",
+            object_id=user.id,
+            old={"mode": old},
+            new={"mode": mode},
+            actor=user,
+            region_id=user.region_id,
+        )
     return pref
 
 
@@ -71,32 +81,50 @@ def create_feed_token(user) -> tuple[CalendarFeedToken, str]:
     """A new secret feed URL; earlier ones are revoked. Returns the raw secret once."""
     revoke_feed_tokens(user)
     raw = secrets.token_urlsafe(32)
-    token = CalendarFeedToken(user_id=user.id, token_hash=CalendarFeedToken.hash(raw),
-                              prefix=raw[:8])
+    token = CalendarFeedToken(
+        user_id=user.id, token_hash=CalendarFeedToken.hash(raw), prefix=raw[:8]
+    )
     db.session.add(token)
     db.session.flush()
-    record("reminders.feed_token_created", token, new={"prefix": token.prefix}, actor=user,
-           region_id=user.region_id)
+    record(
+        "reminders.feed_token_created",
+        token,
+        new={"prefix": token.prefix},
+        actor=user,
+        region_id=user.region_id,
+    )
     return token, raw
 
 
 @operation
 def revoke_feed_tokens(user) -> int:
-    tokens = db.session.execute(
-        select(CalendarFeedToken).where(CalendarFeedToken.user_id == user.id,
-                                        CalendarFeedToken.revoked_at.is_(None))).scalars().all()
+    tokens = (
+        db.session.execute(
+            select(CalendarFeedToken).where(
+                CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
     for token in tokens:
         token.revoked_at = utcnow()
-        record("reminders.feed_token_revoked", token, old={"prefix": token.prefix}, actor=user,
-               region_id=user.region_id)
+        record(
+            "reminders.feed_token_revoked",
+            token,
+            old={"prefix": token.prefix},
+            actor=user,
+            region_id=user.region_id,
+        )
     return len(tokens)
 
 
 def active_feed_token(user) -> CalendarFeedToken | None:
     return db.session.execute(
-        select(CalendarFeedToken).where(CalendarFeedToken.user_id == user.id,
-                                        CalendarFeedToken.revoked_at.is_(None))
-        .order_by(CalendarFeedToken.id.desc())).scalar()
+        select(CalendarFeedToken)
+        .where(CalendarFeedToken.user_id == user.id, CalendarFeedToken.revoked_at.is_(None))
+        .order_by(CalendarFeedToken.id.desc())
+    ).scalar()
 
 
 def feed_user(raw: str):
@@ -104,8 +132,8 @@ def feed_user(raw: str):
     if not raw or len(raw) > 200:
         return None
     token = db.session.execute(
-        select(CalendarFeedToken).where(CalendarFeedToken.token_hash ==
-                                        CalendarFeedToken.hash(raw))).scalar()
+        select(CalendarFeedToken).where(CalendarFeedToken.token_hash == CalendarFeedToken.hash(raw))
+    ).scalar()
     if token is None or token.is_revoked or not token.user.active:
         return None
     token.last_used_at = utcnow()
@@ -114,8 +142,9 @@ def feed_user(raw: str):
 
 
 @operation
-def configure_rule(actor, region_id: int, rule_key: str, offsets: str,
-                   active: bool = True) -> ReminderRule:
+def configure_rule(
+    actor, region_id: int, rule_key: str, offsets: str, active: bool = True
+) -> ReminderRule:
     rule = get_rule(rule_key)
     if rule is None:
         raise NotFound(_l("Onbekende herinneringsregel."))
@@ -123,16 +152,26 @@ def configure_rule(actor, region_id: int, rule_key: str, offsets: str,
         parsed = parse_offsets(offsets)
     except ValueError as exc:
         raise ValidationFailed(
-            _l("Ongeldige termijn '%(value)s': gebruik bijvoorbeeld 9m, 6w, 3d, 2h of 0.",
-               value=str(exc)), field="offsets") from exc
+            _l(
+                "Ongeldige termijn '%(value)s': gebruik bijvoorbeeld 9m, 6w, 3d, 2h of 0.",
+                value=str(exc),
+            ),
+            field="offsets",
+        ) from exc
     if active and not parsed:
-        raise ValidationFailed(_l("Geef minstens één termijn op, of zet de regel uit."),
-                               field="offsets")
+        raise ValidationFailed(
+            _l("Geef minstens één termijn op, of zet de regel uit."), field="offsets"
+        )
     row = db.session.execute(
-        select(ReminderRule).where(ReminderRule.region_id == region_id,
-                                   ReminderRule.rule_key == rule_key)).scalar()
-    old = ({"offsets": row.offsets, "active": row.active} if row else
-           {"offsets": ",".join(rule.default_offsets), "active": True})
+        select(ReminderRule).where(
+            ReminderRule.region_id == region_id, ReminderRule.rule_key == rule_key
+        )
+    ).scalar()
+    old = (
+        {"offsets": row.offsets, "active": row.active}
+        if row
+        else {"offsets": ",".join(rule.default_offsets), "active": True}
+    )
     if row is None:
         row = ReminderRule(region_id=region_id, rule_key=rule_key)
         db.session.add(row)
@@ -141,8 +180,7 @@ def configure_rule(actor, region_id: int, rule_key: str, offsets: str,
     new = {"offsets": row.offsets, "active": row.active}
     if old != new:
         db.session.flush()
-        record("reminders.rule_configured", row, old=old, new=new, actor=actor,
-               region_id=region_id)
+        record("reminders.rule_configured", row, old=old, new=new, actor=actor, region_id=region_id)
     return row
 
 
@@ -151,10 +189,17 @@ def requeue_email(actor, delivery: EmailDelivery) -> EmailDelivery:
     """Send a failed e-mail again: attempts start over (the old error stays in the log)."""
     if delivery.status != "failed":
         raise ValidationFailed(_l("Alleen mislukte e-mails kunnen opnieuw worden verstuurd."))
-    record("reminders.email_requeued", delivery,
-           old={"status": delivery.status, "attempts": delivery.attempts,
-                "last_error": delivery.last_error},
-           new={"status": "pending", "attempts": 0}, actor=actor)
+    record(
+        "reminders.email_requeued",
+        delivery,
+        old={
+            "status": delivery.status,
+            "attempts": delivery.attempts,
+            "last_error": delivery.last_error,
+        },
+        new={"status": "pending", "attempts": 0},
+        actor=actor,
+    )
     delivery.status = "pending"
     delivery.attempts = 0
     delivery.next_attempt_at = utcnow()

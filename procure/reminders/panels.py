@@ -13,8 +13,10 @@ from procure.reminders.models import Notification
 
 def unread_count(user) -> int:
     return db.session.execute(
-        select(func.count(Notification.id))
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one()
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    ).scalar_one()
 
 
 @panel("topbar")
@@ -22,8 +24,7 @@ def bell(_obj, user):
     if user is None or not user.is_authenticated:
         return None
     count = unread_count(user)
-    label = (_("%(n)d ongelezen meldingen", n=count) if count != 1
-             else _("1 ongelezen melding"))
+    label = _("%(n)d ongelezen meldingen", n=count) if count != 1 else _("1 ongelezen melding")
     badge = Markup('<span class="bell-count">{}</span>').format(count) if count else ""
     # The layout only links app.css; the bell brings its own (same-origin, CSP-safe) sheet.
     return Markup(
@@ -32,10 +33,14 @@ def bell(_obj, user):
         '<svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">'
         '<path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11'
         'a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/></svg>'
-        '{badge}</a>'
-    ).format(css=url_for("static", filename="css/reminders.css"),
-             cls=" has-unread" if count else "", href=url_for("reminders.index"),
-             label=label, badge=badge)
+        "{badge}</a>"
+    ).format(
+        css=url_for("static", filename="css/reminders.css"),
+        cls=" has-unread" if count else "",
+        href=url_for("reminders.index"),
+        label=label,
+        badge=badge,
+    )
 
 
 @dashboard_card
@@ -44,16 +49,31 @@ def reminder_cards(user):
     cards = []
     count = unread_count(user)
     if count:
-        cards.append({"title": _("Ongelezen meldingen"), "value": count,
-                      "endpoint": "reminders.index", "args": {"status": "unread"}, "level": "warn"})
+        cards.append(
+            {
+                "title": _("Ongelezen meldingen"),
+                "value": count,
+                "endpoint": "reminders.index",
+                "args": {"status": "unread"},
+                "level": "warn",
+            }
+        )
     if user.role == "admin":
         from procure.auth.permissions import scoped
         from procure.reminders.models import EmailDelivery
 
         failed = db.session.execute(
-            scoped(select(func.count(EmailDelivery.id)), EmailDelivery, user)
-            .where(EmailDelivery.status == "failed")).scalar_one()
+            scoped(select(func.count(EmailDelivery.id)), EmailDelivery, user).where(
+                EmailDelivery.status == "failed"
+            )
+        ).scalar_one()
         if failed:
-            cards.append({"title": _("Mislukte herinneringsmails"), "value": failed,
-                          "endpoint": "reminders.admin", "level": "alert"})
+            cards.append(
+                {
+                    "title": _("Mislukte herinneringsmails"),
+                    "value": failed,
+                    "endpoint": "reminders.admin",
+                    "level": "alert",
+                }
+            )
     return cards

@@ -18,8 +18,9 @@ class Upcoming:
     recipients: tuple  # User objects in scope
 
 
-def upcoming(now: datetime, days: int, region_id: int | None = None,
-             limit: int = 200) -> list[Upcoming]:
+def upcoming(
+    now: datetime, days: int, region_id: int | None = None, limit: int = 200
+) -> list[Upcoming]:
     """Reminders that will fire in (now, now + days], soonest first."""
     with source_cache():
         return _upcoming(now, days, region_id, limit)
@@ -44,8 +45,10 @@ def _upcoming(now, days, region_id, limit):
     found.sort(key=lambda item: item[3])
     found = found[:limit]
     recipients.load(uid for _r, _o, d, _m in found for uid in d.recipients)
-    return [Upcoming(rule, offset, deadline, moment, tuple(recipients.allowed(deadline)))
-            for rule, offset, deadline, moment in found]
+    return [
+        Upcoming(rule, offset, deadline, moment, tuple(recipients.allowed(deadline)))
+        for rule, offset, deadline, moment in found
+    ]
 
 
 def user_deadlines(user, start: datetime, end: datetime) -> list[tuple[Rule, Deadline]]:
@@ -57,7 +60,6 @@ def user_deadlines(user, start: datetime, end: datetime) -> list[tuple[Rule, Dea
         if user.id in deadline.recipients and in_scope(user, deadline):
             # one event per deadline: rules that watch the same moment (bid deadline and
             # bid opening) appear once
-            key = (deadline.subject_type, deadline.subject_id, deadline.due_at,
-                   deadline.title)
+            key = (deadline.subject_type, deadline.subject_id, deadline.due_at, deadline.title)
             result.setdefault(key, (rule, deadline))
     return sorted(result.values(), key=lambda item: item[1].due_at)

@@ -24,8 +24,12 @@ from procure.core.timeutil import AMSTERDAM
 
 OFFSET_RE = re.compile(r"^(\d{1,3})([mwdh])$")
 # Plain Dutch: also used in e-mail texts, composed outside any request (no locale).
-OFFSET_UNITS = {"m": ("maand", "maanden"), "w": ("week", "weken"), "d": ("dag", "dagen"),
-                "h": ("uur", "uur")}
+OFFSET_UNITS = {
+    "m": ("maand", "maanden"),
+    "w": ("week", "weken"),
+    "d": ("dag", "dagen"),
+    "h": ("uur", "uur"),
+}
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,9 @@ def register(key: str, label, offsets: str | Iterable[str], description: str = "
     parsed = parse_offsets(offsets)
 
     def decorator(fn):
-        _registry[key] = Rule(key=key, label=label, default_offsets=parsed, source=fn,
-                              description=description)
+        _registry[key] = Rule(
+            key=key, label=label, default_offsets=parsed, source=fn, description=description
+        )
         return fn
 
     return decorator
@@ -94,6 +99,7 @@ def _load_sources() -> None:
 
 
 # -- offsets ---------------------------------------------------------------------------------
+
 
 def parse_offsets(value: str | Iterable[str]) -> tuple[str, ...]:
     """'9m, 6m,3m' -> ('9m', '6m', '3m'); '0' means at the deadline itself. Raises ValueError."""
@@ -121,8 +127,12 @@ def _rough(offset: str) -> timedelta:
     if offset == "0":
         return timedelta(0)
     number, unit = int(offset[:-1]), offset[-1]
-    return {"m": timedelta(days=31 * number), "w": timedelta(weeks=number),
-            "d": timedelta(days=number), "h": timedelta(hours=number)}[unit]
+    return {
+        "m": timedelta(days=31 * number),
+        "w": timedelta(weeks=number),
+        "d": timedelta(days=number),
+        "h": timedelta(hours=number),
+    }[unit]
 
 
 def _rough_min(offset: str) -> timedelta:

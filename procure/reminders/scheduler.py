@@ -42,9 +42,16 @@ def sweep_job() -> None:
     with app.app_context():
         run = run_sweep()
         if run is not None:
-            log.info("reminders: sweep %s created=%s late=%s sent=%s failed=%s in %s ms%s",
-                     run.id, run.created, run.late, run.emails_sent, run.emails_failed,
-                     run.duration_ms, f" error={run.error}" if run.error else "")
+            log.info(
+                "reminders: sweep %s created=%s late=%s sent=%s failed=%s in %s ms%s",
+                run.id,
+                run.created,
+                run.late,
+                run.emails_sent,
+                run.emails_failed,
+                run.duration_ms,
+                f" error={run.error}" if run.error else "",
+            )
 
 
 def build_scheduler(app, *, blocking: bool):
@@ -59,9 +66,15 @@ def build_scheduler(app, *, blocking: bool):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         timezone=AMSTERDAM,
     )
-    scheduler.add_job(sweep_job, "interval", id=JOB_ID, name="Herinneringen: sweep",
-                      minutes=int(app.config["REMINDERS_SWEEP_MINUTES"]),
-                      next_run_time=datetime.now(AMSTERDAM), replace_existing=True)
+    scheduler.add_job(
+        sweep_job,
+        "interval",
+        id=JOB_ID,
+        name="Herinneringen: sweep",
+        minutes=int(app.config["REMINDERS_SWEEP_MINUTES"]),
+        next_run_time=datetime.now(AMSTERDAM),
+        replace_existing=True,
+    )
     return scheduler
 
 
@@ -70,8 +83,10 @@ def start_in_dev_server(app) -> None:
     if not app.config.get("SCHEDULER_IN_DEV_SERVER") or app.config.get("TESTING"):
         return
     if app.config.get("PROCURE_ENV") == "production":
-        log.warning("SCHEDULER_IN_DEV_SERVER wordt genegeerd in productie; "
-                    "start 'flask --app procure scheduler'.")
+        log.warning(
+            "SCHEDULER_IN_DEV_SERVER wordt genegeerd in productie; "
+            "start 'flask --app procure scheduler'."
+        )
         return
 
     @app.before_request

@@ -24,8 +24,9 @@ from procure.reminders.rules import Deadline, register
 
 def path_for(endpoint: str, **values) -> str:
     """A URL path for an endpoint, also outside a request (the scheduler); '' if unknown."""
-    adapter = cached(("url_adapter",),
-                     lambda: current_app.url_map.bind("localhost", script_name="/"))
+    adapter = cached(
+        ("url_adapter",), lambda: current_app.url_map.bind("localhost", script_name="/")
+    )
     try:
         return adapter.build(endpoint, values)
     except BuildError:
@@ -34,8 +35,9 @@ def path_for(endpoint: str, **values) -> str:
 
 def users_by_role(roles: tuple[str, ...], region_ids=None, user=None) -> dict[int, list[int]]:
     """Active users with one of `roles`, grouped by region id (one query)."""
-    stmt = select(User.id, User.region_id).where(User.role.in_(roles), User.active.is_(True),
-                                                 User.region_id.is_not(None))
+    stmt = select(User.id, User.region_id).where(
+        User.role.in_(roles), User.active.is_(True), User.region_id.is_not(None)
+    )
     if region_ids is not None:
         stmt = stmt.where(User.region_id.in_(list(region_ids)))
     if user is not None:
@@ -57,6 +59,7 @@ def in_window(moment: datetime, start: datetime, end: datetime) -> bool:
 
 # -- yearly tariff indexation (catalogue) -------------------------------------------------------
 
+
 def indexation_deadline(year: int) -> datetime:
     """The moment by which the region settles the indexed tariffs for `year` + 1:
     REMINDERS_INDEXATION_DATE (month-day, default 11-01) at 12:00 in Amsterdam."""
@@ -64,12 +67,18 @@ def indexation_deadline(year: int) -> datetime:
     return local_deadline(date(year, month, day), time(12, 0))
 
 
-@register("tariff_indexation", "Jaarlijkse tariefindexatie", "6w,2w,0",
-          "Tarieven voor het nieuwe jaar vaststellen (najaar), voor de inkopers van de regio.")
+@register(
+    "tariff_indexation",
+    "Jaarlijkse tariefindexatie",
+    "6w,2w,0",
+    "Tarieven voor het nieuwe jaar vaststellen (najaar), voor de inkopers van de regio.",
+)
 def tariff_indexation(start: datetime, end: datetime, user=None):
-    years = [y for y in range(start.astimezone(AMSTERDAM).year - 1,
-                              end.astimezone(AMSTERDAM).year + 1)
-             if in_window(indexation_deadline(y), start, end)]
+    years = [
+        y
+        for y in range(start.astimezone(AMSTERDAM).year - 1, end.astimezone(AMSTERDAM).year + 1)
+        if in_window(indexation_deadline(y), start, end)
+    ]
     if not years:
         return []
     recipients = users_by_role(("procurement",), user=user)
@@ -81,13 +90,23 @@ def tariff_indexation(start: datetime, end: datetime, user=None):
     for year in years:
         for region_id, users in recipients.items():
             count = missing.get((region_id, year + 1), 0)
-            detail = (f"{count} vastgestelde producten hebben nog geen tarief voor {year + 1}."
-                      if count else f"Controleer de tarieven voor {year + 1}.")
-            result.append(Deadline(
-                subject_type="region", subject_id=region_id, due_at=indexation_deadline(year),
-                region_id=region_id, recipients=tuple(users),
-                title=f"Tariefindexatie {year + 1}: tarieven vaststellen",
-                url=url, description=detail))
+            detail = (
+                f"{count} vastgestelde producten hebben nog geen tarief voor {year + 1}."
+                if count
+                else f"Controleer de tarieven voor {year + 1}."
+            )
+            result.append(
+                Deadline(
+                    subject_type="region",
+                    subject_id=region_id,
+                    due_at=indexation_deadline(year),
+                    region_id=region_id,
+                    recipients=tuple(users),
+                    title=f"Tariefindexatie {year + 1}: tarieven vaststellen",
+                    url=url,
+                    description=detail,
+                )
+            )
     return result
 
 
@@ -100,15 +119,20 @@ def _products_without_tariff(years, region_ids) -> dict[tuple[int, int], int]:
     counts = {}
     for year in years:
         target = year + 1
-        has_tariff = select(Tariff.id).where(Tariff.product_id == Product.id,
-                                             Tariff.year == target).exists()
+        has_tariff = (
+            select(Tariff.id).where(Tariff.product_id == Product.id, Tariff.year == target).exists()
+        )
         rows = db.session.execute(
             select(Product.region_id, func.count(Product.id))
-            .where(Product.region_id.in_(list(region_ids)), Product.status == "vastgesteld",
-                   Product.valid_from <= date(target, 12, 31),
-                   (Product.valid_to.is_(None)) | (Product.valid_to >= date(target, 1, 1)),
-                   ~has_tariff)
-            .group_by(Product.region_id))
+            .where(
+                Product.region_id.in_(list(region_ids)),
+                Product.status == "vastgesteld",
+                Product.valid_from <= date(target, 12, 31),
+                (Product.valid_to.is_(None)) | (Product.valid_to >= date(target, 1, 1)),
+                ~has_tariff,
+            )
+            .group_by(Product.region_id)
+        )
         for region_id, count in rows:
             counts[(region_id, target)] = count
     return counts
@@ -169,6 +193,7 @@ def _window_days(start: datetime, end: datetime) -> tuple[date, date]:
 
 # -- SAS tenders (procure.tenders.deadlines) -------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _TenderItem:
     tender_id: int
@@ -199,9 +224,17 @@ def _tender_items(start, end):
         for column, kinds in by_column.items():
             col = getattr(Tender, column)
             rows = db.session.execute(
-                select(Tender.id, Tender.reference, Tender.title, Tender.region_id,
-                       Tender.procedure, Tender.status, Tender.officer_id, col)
-                .where(col >= start, col < end))
+                select(
+                    Tender.id,
+                    Tender.reference,
+                    Tender.title,
+                    Tender.region_id,
+                    Tender.procedure,
+                    Tender.status,
+                    Tender.officer_id,
+                    col,
+                ).where(col >= start, col < end)
+            )
             for tid, ref, title, region_id, procedure, status, officer_id, moment in rows:
                 if procedure not in ("sas_dialogue", "sas_open"):
                     continue
@@ -210,8 +243,9 @@ def _tender_items(start, end):
                         continue
                     if kind == "dialogue_end" and procedure != "sas_dialogue":
                         continue
-                    items.append(_TenderItem(tid, ref, title, region_id, kind, label, moment,
-                                             officer_id))
+                    items.append(
+                        _TenderItem(tid, ref, title, region_id, kind, label, moment, officer_id)
+                    )
         return items
 
     return cached(("tenders", start, end), compute)
@@ -224,38 +258,60 @@ def _tender_source(kinds: tuple[str, ...], title: str):
         for item in _tender_items(start, end):
             if item.kind not in kinds:
                 continue
-            result.append(Deadline(
-                subject_type="tender", subject_id=item.tender_id, due_at=item.moment,
-                region_id=item.region_id,
-                recipients=_owner_or(item.officer_id, officers, item.region_id),
-                title=title.format(label=item.label, ref=item.reference, name=item.title),
-                url=path_for("tenders.detail", tender_id=item.tender_id),
-                description=f"{item.label}: {item.reference} {item.title}"))
+            result.append(
+                Deadline(
+                    subject_type="tender",
+                    subject_id=item.tender_id,
+                    due_at=item.moment,
+                    region_id=item.region_id,
+                    recipients=_owner_or(item.officer_id, officers, item.region_id),
+                    title=title.format(label=item.label, ref=item.reference, name=item.title),
+                    url=path_for("tenders.detail", tender_id=item.tender_id),
+                    description=f"{item.label}: {item.reference} {item.title}",
+                )
+            )
         return result
+
     return source
 
 
-register("tender_registration", "Aanbesteding: sluiting aanmelding", "1w,1d",
-         "Einde van de aanmeldtermijn in de selectiefase; aan de inkoper van de aanbesteding.")(
-    _tender_source(("registration",), "Sluiting aanmelding {ref}: {name}"))
-register("tender_go_no_go", "Aanbesteding: go/no-go-moment", "2d,0",
-         "Go/no-go aan het eind van de selectie- en de dialoogfase.")(
-    _tender_source(("go_no_go_selection", "go_no_go_dialogue"), "{label} {ref}: {name}"))
-register("tender_dialogue_end", "Aanbesteding: einde dialoogfase", "1w,1d",
-         "Einde van de dialoogfase.")(
-    _tender_source(("dialogue_end",), "Einde dialoogfase {ref}: {name}"))
-register("tender_bid_deadline", "Aanbesteding: sluiting inschrijving", "1w,1d",
-         "Sluiting van de inschrijvingstermijn.")(
-    _tender_source(("bid_deadline",), "Sluiting inschrijving {ref}: {name}"))
-register("tender_bid_opening", "Aanbesteding: inschrijvingen openen", "0",
-         "Het moment waarop de verzegelde inschrijvingen geopend mogen worden.")(
-    _tender_source(("bid_deadline",), "Inschrijvingen {ref} mogen nu worden geopend: {name}"))
-register("tender_standstill_end", "Aanbesteding: einde standstilltermijn", "2d,0",
-         "Einde van de standstilltermijn; daarna definitieve gunning.")(
-    _tender_source(("standstill_end",), "Einde standstilltermijn {ref}: {name}"))
+register(
+    "tender_registration",
+    "Aanbesteding: sluiting aanmelding",
+    "1w,1d",
+    "Einde van de aanmeldtermijn in de selectiefase; aan de inkoper van de aanbesteding.",
+)(_tender_source(("registration",), "Sluiting aanmelding {ref}: {name}"))
+register(
+    "tender_go_no_go",
+    "Aanbesteding: go/no-go-moment",
+    "2d,0",
+    "Go/no-go aan het eind van de selectie- en de dialoogfase.",
+)(_tender_source(("go_no_go_selection", "go_no_go_dialogue"), "{label} {ref}: {name}"))
+register(
+    "tender_dialogue_end", "Aanbesteding: einde dialoogfase", "1w,1d", "Einde van de dialoogfase."
+)(_tender_source(("dialogue_end",), "Einde dialoogfase {ref}: {name}"))
+register(
+    "tender_bid_deadline",
+    "Aanbesteding: sluiting inschrijving",
+    "1w,1d",
+    "Sluiting van de inschrijvingstermijn.",
+)(_tender_source(("bid_deadline",), "Sluiting inschrijving {ref}: {name}"))
+register(
+    "tender_bid_opening",
+    "Aanbesteding: inschrijvingen openen",
+    "0",
+    "Het moment waarop de verzegelde inschrijvingen geopend mogen worden.",
+)(_tender_source(("bid_deadline",), "Inschrijvingen {ref} mogen nu worden geopend: {name}"))
+register(
+    "tender_standstill_end",
+    "Aanbesteding: einde standstilltermijn",
+    "2d,0",
+    "Einde van de standstilltermijn; daarna definitieve gunning.",
+)(_tender_source(("standstill_end",), "Einde standstilltermijn {ref}: {name}"))
 
 
 # -- open house (procure.tenders.open_house.deadlines) --------------------------------------------
+
 
 def _open_house_items(start, end):
     module = _domain("procure.tenders.open_house.deadlines")
@@ -271,7 +327,7 @@ def _entry(item) -> str:
 OPEN_HOUSE_TITLES = {
     "application_deadline": "Aanvraagtermijn open house {ref} voor toetreding {entry} sluit",
     "assessment_deadline": "Beoordeling aanvragen open house {ref} voor toetreding {entry} "
-                           "({open} open)",
+    "({open} open)",
     "entry_moment": "Toetredingsmoment open house {ref}: {entry}",
     "continuous_assessment": "Besluit op aanvraag open house {ref} (doorlopende toetreding)",
     "response_deadline": "Aanvulling op uw aanvraag open house {ref} uiterlijk",
@@ -287,7 +343,8 @@ def _open_house_source(kinds: tuple[str, ...]):
             if item.kind not in kinds:
                 continue
             title = OPEN_HOUSE_TITLES[item.kind].format(
-                ref=item.tender_reference, entry=_entry(item), open=item.open_applications)
+                ref=item.tender_reference, entry=_entry(item), open=item.open_applications
+            )
             if item.kind == "response_deadline":
                 # the provider must answer: its own users, nobody else's
                 if providers is None:
@@ -303,18 +360,26 @@ def _open_house_source(kinds: tuple[str, ...]):
                 recipients = _owner_or(item.officer_id, officers, item.region_id)
                 subject_type, subject_id = "entry_moment", item.entry_moment_id
                 url = path_for("open_house.detail", tender_id=item.tender_id)
-            result.append(Deadline(
-                subject_type=subject_type, subject_id=subject_id, due_at=item.moment,
-                region_id=item.region_id, recipients=recipients, title=title, url=url,
-                provider_id=item.provider_id if item.kind == "response_deadline" else None,
-                description=item.tender_title))
+            result.append(
+                Deadline(
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    due_at=item.moment,
+                    region_id=item.region_id,
+                    recipients=recipients,
+                    title=title,
+                    url=url,
+                    provider_id=item.provider_id if item.kind == "response_deadline" else None,
+                    description=item.tender_title,
+                )
+            )
         return result
+
     return source
 
 
 def _provider_users(user=None) -> dict[int, list[int]]:
-    stmt = select(User.id, User.provider_id).where(User.role == "provider",
-                                                   User.active.is_(True))
+    stmt = select(User.id, User.provider_id).where(User.role == "provider", User.active.is_(True))
     if user is not None:
         stmt = stmt.where(User.id == user.id)
     grouped: dict[int, list[int]] = defaultdict(list)
@@ -323,18 +388,30 @@ def _provider_users(user=None) -> dict[int, list[int]]:
     return grouped
 
 
-register("open_house_application_deadline", "Open house: sluiting aanvraagtermijn", "2w,1d",
-         "Laatste moment om aan te vragen voor een toetredingsmoment.")(
-    _open_house_source(("application_deadline",)))
-register("open_house_assessment_deadline", "Open house: beoordelingstermijn", "1w,1d,0",
-         "De werkgroep moet op de aanvragen van een toetredingsmoment hebben besloten.")(
-    _open_house_source(("assessment_deadline", "continuous_assessment")))
-register("open_house_entry_moment", "Open house: toetredingsmoment", "1w",
-         "Contracten van toegelaten aanbieders gaan in.")(
-    _open_house_source(("entry_moment",)))
-register("open_house_response_deadline", "Open house: termijn aanvulling (aanbieder)", "3d,0",
-         "De aanbieder moet ontbrekende informatie aanleveren.")(
-    _open_house_source(("response_deadline",)))
+register(
+    "open_house_application_deadline",
+    "Open house: sluiting aanvraagtermijn",
+    "2w,1d",
+    "Laatste moment om aan te vragen voor een toetredingsmoment.",
+)(_open_house_source(("application_deadline",)))
+register(
+    "open_house_assessment_deadline",
+    "Open house: beoordelingstermijn",
+    "1w,1d,0",
+    "De werkgroep moet op de aanvragen van een toetredingsmoment hebben besloten.",
+)(_open_house_source(("assessment_deadline", "continuous_assessment")))
+register(
+    "open_house_entry_moment",
+    "Open house: toetredingsmoment",
+    "1w",
+    "Contracten van toegelaten aanbieders gaan in.",
+)(_open_house_source(("entry_moment",)))
+register(
+    "open_house_response_deadline",
+    "Open house: termijn aanvulling (aanbieder)",
+    "3d,0",
+    "De aanbieder moet ontbrekende informatie aanleveren.",
+)(_open_house_source(("response_deadline",)))
 
 
 # -- contracts (procure.contracts.models) --------------------------------------------------------
@@ -358,7 +435,8 @@ class MunicipalityUsers:
     def __call__(self, municipality_id) -> list[int]:
         if self._grouped is None:
             stmt = select(User.id, User.municipality_id).where(
-                User.role == "municipality", User.active.is_(True))
+                User.role == "municipality", User.active.is_(True)
+            )
             if self.user is not None:
                 stmt = stmt.where(User.id == self.user.id)
             self._grouped = defaultdict(list)
@@ -368,8 +446,16 @@ class MunicipalityUsers:
 
 
 def _contract_columns(Contract):
-    return (Contract.id, Contract.reference, Contract.title, Contract.region_id,
-            Contract.municipality_id, Contract.manager_id, Contract.end_date, Contract.status)
+    return (
+        Contract.id,
+        Contract.reference,
+        Contract.title,
+        Contract.region_id,
+        Contract.municipality_id,
+        Contract.manager_id,
+        Contract.end_date,
+        Contract.status,
+    )
 
 
 def _user_filter(stmt, Contract, user):
@@ -385,8 +471,12 @@ def _contract_label(row) -> str:
     return f"{row.reference} {row.title}".strip()
 
 
-@register("contract_extension_decision", "Contract: besluit over verlenging", "9m,6m,3m,1w",
-          "Uiterlijke datum om een verlengingsoptie te lichten of af te wijzen.")
+@register(
+    "contract_extension_decision",
+    "Contract: besluit over verlenging",
+    "9m,6m,3m,1w",
+    "Uiterlijke datum om een verlengingsoptie te lichten of af te wijzen.",
+)
 def contract_extension_decisions(start, end, user=None):
     models = _domain("procure.contracts.models")
     if models is None:
@@ -395,11 +485,18 @@ def contract_extension_decisions(start, end, user=None):
     first, last = _window_days(start, end)
     # Only the date range in SQL (indexed); the status conditions are checked on the few
     # rows it returns, so the planner cannot prefer the (unselective) status index.
-    stmt = (select(*_contract_columns(Contract), Option.id.label("option_id"),
-                   Option.status.label("option_status"), Option.sequence, Option.months,
-                   Option.decision_deadline)
-            .join(Contract, Contract.id == Option.contract_id)
-            .where(Option.decision_deadline >= first, Option.decision_deadline <= last))
+    stmt = (
+        select(
+            *_contract_columns(Contract),
+            Option.id.label("option_id"),
+            Option.status.label("option_status"),
+            Option.sequence,
+            Option.months,
+            Option.decision_deadline,
+        )
+        .join(Contract, Contract.id == Option.contract_id)
+        .where(Option.decision_deadline >= first, Option.decision_deadline <= last)
+    )
     managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
     result = []
     for row in db.session.execute(_user_filter(stmt, Contract, user)):
@@ -407,27 +504,33 @@ def contract_extension_decisions(start, end, user=None):
             continue
         due = day_moment(row.decision_deadline)
         if in_window(due, start, end):
-            result.append(Deadline(
-                subject_type="extension_option", subject_id=row.option_id, due_at=due,
-                region_id=row.region_id, municipality_id=row.municipality_id,
-                recipients=_contract_recipients(row, managers, municipalities),
-                title=f"Besluit verlengingsoptie {row.sequence} ({row.months} maanden) "
-                      f"contract {_contract_label(row)}",
-                url=path_for("contracts.detail", contract_id=row.id),
-                description="Na deze datum vervalt de optie."))
+            result.append(
+                Deadline(
+                    subject_type="extension_option",
+                    subject_id=row.option_id,
+                    due_at=due,
+                    region_id=row.region_id,
+                    municipality_id=row.municipality_id,
+                    recipients=_contract_recipients(row, managers, municipalities),
+                    title=f"Besluit verlengingsoptie {row.sequence} ({row.months} maanden) "
+                    f"contract {_contract_label(row)}",
+                    url=path_for("contracts.detail", contract_id=row.id),
+                    description="Na deze datum vervalt de optie.",
+                )
+            )
     return result
 
 
-@register("contract_end", "Contract: einddatum", "6m,3m,1m",
-          "Einde van een lopend contract.")
+@register("contract_end", "Contract: einddatum", "6m,3m,1m", "Einde van een lopend contract.")
 def contract_ends(start, end, user=None):
     models = _domain("procure.contracts.models")
     if models is None:
         return []
     Contract = models.Contract
     first, last = _window_days(start, end)
-    stmt = (select(*_contract_columns(Contract))
-            .where(Contract.end_date >= first, Contract.end_date <= last))
+    stmt = select(*_contract_columns(Contract)).where(
+        Contract.end_date >= first, Contract.end_date <= last
+    )
     managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
     result = []
     for row in db.session.execute(_user_filter(stmt, Contract, user)):
@@ -435,18 +538,28 @@ def contract_ends(start, end, user=None):
             continue
         due = day_moment(row.end_date)
         if in_window(due, start, end):
-            result.append(Deadline(
-                subject_type="contract", subject_id=row.id, due_at=due,
-                region_id=row.region_id, municipality_id=row.municipality_id,
-                recipients=_contract_recipients(row, managers, municipalities),
-                title=f"Contract {_contract_label(row)} eindigt op "
-                      f"{row.end_date.strftime('%d-%m-%Y')}",
-                url=path_for("contracts.detail", contract_id=row.id)))
+            result.append(
+                Deadline(
+                    subject_type="contract",
+                    subject_id=row.id,
+                    due_at=due,
+                    region_id=row.region_id,
+                    municipality_id=row.municipality_id,
+                    recipients=_contract_recipients(row, managers, municipalities),
+                    title=f"Contract {_contract_label(row)} eindigt op "
+                    f"{row.end_date.strftime('%d-%m-%Y')}",
+                    url=path_for("contracts.detail", contract_id=row.id),
+                )
+            )
     return result
 
 
-@register("contract_notice", "Contract: uiterste opzegdatum", "1m,1w",
-          "Laatste dag om op te zeggen zodat het contract op de einddatum eindigt.")
+@register(
+    "contract_notice",
+    "Contract: uiterste opzegdatum",
+    "1m,1w",
+    "Laatste dag om op te zeggen zodat het contract op de einddatum eindigt.",
+)
 def contract_notice_deadlines(start, end, user=None):
     from dateutil.relativedelta import relativedelta
 
@@ -455,38 +568,55 @@ def contract_notice_deadlines(start, end, user=None):
         return []
     Contract = models.Contract
     first, last = _window_days(start, end)
-    periods = cached(("notice_periods",), lambda: db.session.execute(
-        select(Contract.notice_months).distinct()).scalars().all())
+    periods = cached(
+        ("notice_periods",),
+        lambda: db.session.execute(select(Contract.notice_months).distinct()).scalars().all(),
+    )
     managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
     result = []
     for months in sorted(periods):
         # notice deadline = end date - notice period: a range on the indexed end date
-        stmt = (select(*_contract_columns(Contract), Contract.notice_given_on,
-                       Contract.notice_months)
-                .where(Contract.notice_months == months,  # not indexed: the date range leads
-                       Contract.end_date >= first + relativedelta(months=months),
-                       Contract.end_date <= last + relativedelta(months=months, days=3)))
+        stmt = select(
+            *_contract_columns(Contract), Contract.notice_given_on, Contract.notice_months
+        ).where(
+            Contract.notice_months == months,  # not indexed: the date range leads
+            Contract.end_date >= first + relativedelta(months=months),
+            Contract.end_date <= last + relativedelta(months=months, days=3),
+        )
         for row in db.session.execute(_user_filter(stmt, Contract, user)):
-            if (row.status not in LIVE_CONTRACTS or row.notice_given_on is not None
-                    or row.notice_months != months):
+            if (
+                row.status not in LIVE_CONTRACTS
+                or row.notice_given_on is not None
+                or row.notice_months != months
+            ):
                 continue
             deadline_day = row.end_date - relativedelta(months=months)
             due = day_moment(deadline_day)
             if in_window(due, start, end):
-                result.append(Deadline(
-                    subject_type="contract", subject_id=row.id, due_at=due,
-                    region_id=row.region_id, municipality_id=row.municipality_id,
-                    recipients=_contract_recipients(row, managers, municipalities),
-                    title=f"Uiterste opzegdatum contract {_contract_label(row)}: "
-                          f"{deadline_day.strftime('%d-%m-%Y')}",
-                    url=path_for("contracts.detail", contract_id=row.id),
-                    description=f"Opzegtermijn {months} maanden; einddatum "
-                                f"{row.end_date.strftime('%d-%m-%Y')}."))
+                result.append(
+                    Deadline(
+                        subject_type="contract",
+                        subject_id=row.id,
+                        due_at=due,
+                        region_id=row.region_id,
+                        municipality_id=row.municipality_id,
+                        recipients=_contract_recipients(row, managers, municipalities),
+                        title=f"Uiterste opzegdatum contract {_contract_label(row)}: "
+                        f"{deadline_day.strftime('%d-%m-%Y')}",
+                        url=path_for("contracts.detail", contract_id=row.id),
+                        description=f"Opzegtermijn {months} maanden; einddatum "
+                        f"{row.end_date.strftime('%d-%m-%Y')}.",
+                    )
+                )
     return result
 
 
-@register("contract_meeting", "Contractmanagement: volgend gesprek", "2w,1d",
-          "Gepland contractmanagementgesprek met een aanbieder.")
+@register(
+    "contract_meeting",
+    "Contractmanagement: volgend gesprek",
+    "2w,1d",
+    "Gepland contractmanagementgesprek met een aanbieder.",
+)
 def contract_meetings(start, end, user=None):
     models = _domain("procure.contracts.models")
     if models is None or not hasattr(models, "ProviderManagement"):
@@ -495,10 +625,13 @@ def contract_meetings(start, end, user=None):
 
     PM = models.ProviderManagement
     first, last = _window_days(start, end)
-    stmt = (select(PM.id, PM.region_id, PM.provider_id, PM.next_meeting_on, PM.manager_id,
-                   Provider.name)
-            .join(Provider, Provider.id == PM.provider_id)
-            .where(PM.next_meeting_on >= first, PM.next_meeting_on <= last))
+    stmt = (
+        select(
+            PM.id, PM.region_id, PM.provider_id, PM.next_meeting_on, PM.manager_id, Provider.name
+        )
+        .join(Provider, Provider.id == PM.provider_id)
+        .where(PM.next_meeting_on >= first, PM.next_meeting_on <= last)
+    )
     if user is not None:
         stmt = stmt.where(PM.region_id == user.region_id)
     managers = Fallback("contract_manager", user)
@@ -506,13 +639,18 @@ def contract_meetings(start, end, user=None):
     for row in db.session.execute(stmt):
         due = day_moment(row.next_meeting_on)
         if in_window(due, start, end):
-            result.append(Deadline(
-                subject_type="provider_management", subject_id=row.id, due_at=due,
-                region_id=row.region_id,
-                recipients=_owner_or(row.manager_id, managers, row.region_id),
-                title=f"Contractmanagementgesprek met {row.name} op "
-                      f"{row.next_meeting_on.strftime('%d-%m-%Y')}",
-                url=path_for("contracts.management_provider", provider_id=row.provider_id)))
+            result.append(
+                Deadline(
+                    subject_type="provider_management",
+                    subject_id=row.id,
+                    due_at=due,
+                    region_id=row.region_id,
+                    recipients=_owner_or(row.manager_id, managers, row.region_id),
+                    title=f"Contractmanagementgesprek met {row.name} op "
+                    f"{row.next_meeting_on.strftime('%d-%m-%Y')}",
+                    url=path_for("contracts.management_provider", provider_id=row.provider_id),
+                )
+            )
     return result
 
 
@@ -524,9 +662,12 @@ def _ceiling_source(level: str):
         models = _domain("procure.contracts.models")
         if models is None or not hasattr(models, "ContractYear"):
             return []
-        events = cached(("ceiling", start, end, user.id if user else None),
-                        lambda: _ceiling_events(models, start, end, user))
+        events = cached(
+            ("ceiling", start, end, user.id if user else None),
+            lambda: _ceiling_events(models, start, end, user),
+        )
         return [d for lvl, d in events if lvl == level and in_window(d.due_at, start, end)]
+
     return source
 
 
@@ -536,20 +677,35 @@ def _ceiling_events(models, start, end, user):
     years |= set(range(min(years), max(years) + 1))
     realised = type_coerce(Year.realised, BigInteger)  # integer cents: a bare column * 100
     value = type_coerce(Year.value, BigInteger)  # would bind the 100 as Money (10000 cents)
-    lowest = cached(("lowest_warn_pct",), lambda: db.session.execute(
-        select(func.min(Contract.warn_pct))).scalar())
+    lowest = cached(
+        ("lowest_warn_pct",),
+        lambda: db.session.execute(select(func.min(Contract.warn_pct))).scalar(),
+    )
     if lowest is None:
         return []
     # first the contract years above the lowest threshold of any contract (no join needed),
     # then each against its own contract's threshold
-    candidates = (select(Year.id).where(Year.year.in_(sorted(years)), Year.value > 0,
-                                        realised * 100 >= value * lowest))
-    stmt = (select(Year.id, Year.year, Year.value, Year.realised, Contract.warn_pct,
-                   Contract.alert_pct, *_contract_columns(Contract))
-            .join(Contract, Contract.id == Year.contract_id)
-            .where(Year.id.in_(candidates), Contract.variant != "task",
-                   Contract.status.in_(LIVE_CONTRACTS),
-                   realised * 100 >= value * Contract.warn_pct))
+    candidates = select(Year.id).where(
+        Year.year.in_(sorted(years)), Year.value > 0, realised * 100 >= value * lowest
+    )
+    stmt = (
+        select(
+            Year.id,
+            Year.year,
+            Year.value,
+            Year.realised,
+            Contract.warn_pct,
+            Contract.alert_pct,
+            *_contract_columns(Contract),
+        )
+        .join(Contract, Contract.id == Year.contract_id)
+        .where(
+            Year.id.in_(candidates),
+            Contract.variant != "task",
+            Contract.status.in_(LIVE_CONTRACTS),
+            realised * 100 >= value * Contract.warn_pct,
+        )
+    )
     rows = db.session.execute(_user_filter(stmt, Contract, user)).all()
     if not rows:
         return []
@@ -557,12 +713,17 @@ def _ceiling_events(models, start, end, user):
     by_year = defaultdict(list)
     contract_ids = sorted({r.id for r in rows})
     for chunk_start in range(0, len(contract_ids), 500):
-        chunk = contract_ids[chunk_start:chunk_start + 500]
+        chunk = contract_ids[chunk_start : chunk_start + 500]
         for rec in db.session.execute(
-                select(Realisation.contract_id, Realisation.period, Realisation.amount,
-                       Realisation.created_at)
-                .where(Realisation.contract_id.in_(chunk))
-                .order_by(Realisation.created_at, Realisation.id)):
+            select(
+                Realisation.contract_id,
+                Realisation.period,
+                Realisation.amount,
+                Realisation.created_at,
+            )
+            .where(Realisation.contract_id.in_(chunk))
+            .order_by(Realisation.created_at, Realisation.id)
+        ):
             by_year[(rec.contract_id, rec.period.year)].append(rec)
     managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
     events = []
@@ -579,23 +740,38 @@ def _ceiling_events(models, start, end, user):
                     break
             if passed_at is None:
                 continue  # passed through a lowered ceiling, not a realisation: no moment
-            events.append((level, Deadline(
-                subject_type="contract_year", subject_id=row[0], due_at=passed_at,
-                region_id=row.region_id, municipality_id=row.municipality_id,
-                recipients=_contract_recipients(row, managers, municipalities),
-                title=f"Budgetplafond {row.year} contract {_contract_label(row)}: "
-                      f"{pct} % bereikt",
-                url=path_for("contracts.detail", contract_id=row.id),
-                description=f"Gerealiseerd {row.realised} van {row.value} euro.")))
+            events.append(
+                (
+                    level,
+                    Deadline(
+                        subject_type="contract_year",
+                        subject_id=row[0],
+                        due_at=passed_at,
+                        region_id=row.region_id,
+                        municipality_id=row.municipality_id,
+                        recipients=_contract_recipients(row, managers, municipalities),
+                        title=f"Budgetplafond {row.year} contract {_contract_label(row)}: "
+                        f"{pct} % bereikt",
+                        url=path_for("contracts.detail", contract_id=row.id),
+                        description=f"Gerealiseerd {row.realised} van {row.value} euro.",
+                    ),
+                )
+            )
     return events
 
 
-register("budget_ceiling_warn", "Budgetplafond: waarschuwingsgrens (80 %)", "0",
-         "De realisatie van een contractjaar passeert de waarschuwingsgrens.")(
-    _ceiling_source("warn"))
-register("budget_ceiling_alert", "Budgetplafond: plafond bereikt (100 %)", "0",
-         "De realisatie van een contractjaar bereikt het budgetplafond.")(
-    _ceiling_source("alert"))
+register(
+    "budget_ceiling_warn",
+    "Budgetplafond: waarschuwingsgrens (80 %)",
+    "0",
+    "De realisatie van een contractjaar passeert de waarschuwingsgrens.",
+)(_ceiling_source("warn"))
+register(
+    "budget_ceiling_alert",
+    "Budgetplafond: plafond bereikt (100 %)",
+    "0",
+    "De realisatie van een contractjaar bereikt het budgetplafond.",
+)(_ceiling_source("alert"))
 
 
 # -- supervision (procure.supervision.deadlines) ---------------------------------------------------
@@ -625,32 +801,69 @@ def _signal_rows(models, first, last):
     Signal, Measure = models.Signal, models.Measure
     result = []
     for kind, column, states in (
-            ("triage", Signal.triage_due_on, (models.RECEIVED,)),
-            ("investigation", Signal.investigation_due_on, (models.INVESTIGATING,)),
-            ("follow_up", Signal.follow_up_on, (models.TRIAGED, models.OTHER_PARTY))):
+        ("triage", Signal.triage_due_on, (models.RECEIVED,)),
+        ("investigation", Signal.investigation_due_on, (models.INVESTIGATING,)),
+        ("follow_up", Signal.follow_up_on, (models.TRIAGED, models.OTHER_PARTY)),
+    ):
         rows = db.session.execute(
-            select(Signal.id, Signal.reference, Signal.region_id, Signal.assigned_to_id,
-                   Signal.state, column, Provider.name)
+            select(
+                Signal.id,
+                Signal.reference,
+                Signal.region_id,
+                Signal.assigned_to_id,
+                Signal.state,
+                column,
+                Provider.name,
+            )
             .join(Provider, Provider.id == Signal.provider_id)
-            .where(column >= first, column <= last))
+            .where(column >= first, column <= last)
+        )
         for sid, ref, region_id, user_id, state, due, provider in rows:
             if state in states:
-                result.append({"kind": kind, "signal_id": sid, "measure_id": None,
-                               "reference": ref, "region_id": region_id, "due_on": due,
-                               "responsible_id": user_id, "provider": provider})
+                result.append(
+                    {
+                        "kind": kind,
+                        "signal_id": sid,
+                        "measure_id": None,
+                        "reference": ref,
+                        "region_id": region_id,
+                        "due_on": due,
+                        "responsible_id": user_id,
+                        "provider": provider,
+                    }
+                )
     for kind, column in (("measure", Measure.due_on), ("measure_check", Measure.follow_up_on)):
         rows = db.session.execute(
-            select(Measure.id, Measure.status, Measure.due_on, column, Signal.id,
-                   Signal.reference, Signal.region_id, Signal.assigned_to_id, Provider.name)
+            select(
+                Measure.id,
+                Measure.status,
+                Measure.due_on,
+                column,
+                Signal.id,
+                Signal.reference,
+                Signal.region_id,
+                Signal.assigned_to_id,
+                Provider.name,
+            )
             .join(Signal, Signal.id == Measure.signal_id)
             .join(Provider, Provider.id == Measure.provider_id)
-            .where(column >= first, column <= last))
+            .where(column >= first, column <= last)
+        )
         for mid, status, due_on, due, sid, ref, region_id, user_id, provider in rows:
             if status != "open" or (kind == "measure_check" and due == due_on):
                 continue
-            result.append({"kind": kind, "signal_id": sid, "measure_id": mid,
-                           "reference": ref, "region_id": region_id, "due_on": due,
-                           "responsible_id": user_id, "provider": provider})
+            result.append(
+                {
+                    "kind": kind,
+                    "signal_id": sid,
+                    "measure_id": mid,
+                    "reference": ref,
+                    "region_id": region_id,
+                    "due_on": due,
+                    "responsible_id": user_id,
+                    "provider": provider,
+                }
+            )
     return result
 
 
@@ -665,28 +878,47 @@ def _signal_source(kinds: tuple[str, ...]):
             if not in_window(due, start, end):
                 continue
             measure = item.get("measure_id")
-            result.append(Deadline(
-                subject_type="measure" if measure else "signal",
-                subject_id=measure or item["signal_id"], due_at=due,
-                region_id=item["region_id"],
-                recipients=_owner_or(item["responsible_id"], supervisors, item["region_id"]),
-                title=SIGNAL_TITLES[item["kind"]].format(
-                    ref=item["reference"], provider=item["provider"],
-                    day=item["due_on"].strftime("%d-%m-%Y")),
-                url=path_for("supervision.show", signal_id=item["signal_id"])))
+            result.append(
+                Deadline(
+                    subject_type="measure" if measure else "signal",
+                    subject_id=measure or item["signal_id"],
+                    due_at=due,
+                    region_id=item["region_id"],
+                    recipients=_owner_or(item["responsible_id"], supervisors, item["region_id"]),
+                    title=SIGNAL_TITLES[item["kind"]].format(
+                        ref=item["reference"],
+                        provider=item["provider"],
+                        day=item["due_on"].strftime("%d-%m-%Y"),
+                    ),
+                    url=path_for("supervision.show", signal_id=item["signal_id"]),
+                )
+            )
         return result
+
     return source
 
 
-register("signal_triage", "Signaal: triagetermijn", "1d,0",
-         "Een ontvangen signaal moet binnen de termijn getrieerd zijn.")(
-    _signal_source(("triage",)))
-register("signal_investigation", "Signaal: onderzoekstermijn", "1w,1d,0",
-         "Het onderzoek naar een signaal moet op de vervaldatum klaar zijn.")(
-    _signal_source(("investigation",)))
-register("signal_follow_up", "Signaal: vervolgcontrole", "1d,0",
-         "Controle van een gemonitord of overgedragen signaal.")(
-    _signal_source(("follow_up",)))
-register("signal_measure", "Signaal: termijn maatregel", "1w,0",
-         "Deadline en controle van een opgelegde maatregel.")(
-    _signal_source(("measure", "measure_check")))
+register(
+    "signal_triage",
+    "Signaal: triagetermijn",
+    "1d,0",
+    "Een ontvangen signaal moet binnen de termijn getrieerd zijn.",
+)(_signal_source(("triage",)))
+register(
+    "signal_investigation",
+    "Signaal: onderzoekstermijn",
+    "1w,1d,0",
+    "Het onderzoek naar een signaal moet op de vervaldatum klaar zijn.",
+)(_signal_source(("investigation",)))
+register(
+    "signal_follow_up",
+    "Signaal: vervolgcontrole",
+    "1d,0",
+    "Controle van een gemonitord of overgedragen signaal.",
+)(_signal_source(("follow_up",)))
+register(
+    "signal_measure",
+    "Signaal: termijn maatregel",
+    "1w,0",
+    "Deadline en controle van een opgelegde maatregel.",
+)(_signal_source(("measure", "measure_check")))

@@ -64,12 +64,14 @@ class SweepStats:
 
 # -- rule configuration -----------------------------------------------------------------------
 
+
 class RuleConfig:
     """Effective offsets per (rule, region): a region's ReminderRule row or the defaults."""
 
     def __init__(self):
-        self.rows = {(r.region_id, r.rule_key): r
-                     for r in db.session.execute(select(ReminderRule)).scalars()}
+        self.rows = {
+            (r.region_id, r.rule_key): r for r in db.session.execute(select(ReminderRule)).scalars()
+        }
 
     def offsets(self, rule: Rule, region_id: int | None) -> tuple[str, ...]:
         from procure.reminders.rules import parse_offsets
@@ -94,6 +96,7 @@ class RuleConfig:
 
 # -- recipients ------------------------------------------------------------------------------
 
+
 class Recipients:
     """Loads recipients once per sweep and keeps only those inside the record's scope."""
 
@@ -103,9 +106,11 @@ class Recipients:
     def load(self, ids) -> None:
         missing = [i for i in set(ids) if i not in self.users]
         for chunk_start in range(0, len(missing), 500):
-            chunk = missing[chunk_start:chunk_start + 500]
-            found = {u.id: u for u in db.session.execute(
-                select(User).where(User.id.in_(chunk))).scalars()}
+            chunk = missing[chunk_start : chunk_start + 500]
+            found = {
+                u.id: u
+                for u in db.session.execute(select(User).where(User.id.in_(chunk))).scalars()
+            }
             for uid in chunk:
                 self.users[uid] = found.get(uid)
 
@@ -126,14 +131,19 @@ def in_scope(user: User, deadline: Deadline) -> bool:
         return deadline.provider_id is not None and user.provider_id == deadline.provider_id
     if deadline.region_id is not None and user.region_id != deadline.region_id:
         return False
-    return not (user.role == "municipality" and deadline.municipality_id is not None
-                and user.municipality_id != deadline.municipality_id)
+    return not (
+        user.role == "municipality"
+        and deadline.municipality_id is not None
+        and user.municipality_id != deadline.municipality_id
+    )
 
 
 # -- the sweep --------------------------------------------------------------------------------
 
-def run_sweep(*, holder: str | None = None, send: bool = True,
-              now: datetime | None = None) -> SweepRun | None:
+
+def run_sweep(
+    *, holder: str | None = None, send: bool = True, now: datetime | None = None
+) -> SweepRun | None:
     """One sweep under the lease; None if another process holds the lease."""
     cfg = current_app.config
     holder = holder or lease.default_holder()
@@ -186,8 +196,9 @@ def create_due_reminders(now: datetime, stats: SweepStats | None = None) -> Swee
     for rule in all_rules():
         for offset in sorted(config.all_offsets(rule)):
             try:
-                _sweep_rule_offset(rule, offset, now, horizon, late_after, config, recipients,
-                                   preferences, stats)
+                _sweep_rule_offset(
+                    rule, offset, now, horizon, late_after, config, recipients, preferences, stats
+                )
             except Exception as exc:
                 # One broken source (say, another domain's model changed) must not stop the
                 # reminders of every other rule: roll back this rule, report, carry on.
@@ -197,8 +208,9 @@ def create_due_reminders(now: datetime, stats: SweepStats | None = None) -> Swee
     return stats
 
 
-def _sweep_rule_offset(rule, offset, now, horizon, late_after, config, recipients,
-                       preferences, stats) -> None:
+def _sweep_rule_offset(
+    rule, offset, now, horizon, late_after, config, recipients, preferences, stats
+) -> None:
     start, end = due_window(offset, horizon, now + timedelta(microseconds=1))
     rows = []
     deadlines = []
@@ -214,21 +226,32 @@ def _sweep_rule_offset(rule, offset, now, horizon, late_after, config, recipient
     existing = _existing_keys(rule.key, offset, horizon, now)
     for deadline, moment in deadlines:
         for user in recipients.allowed(deadline):
-            key = (deadline.subject_type, deadline.subject_id,
-                   deadline.due_at.astimezone(moment.tzinfo), user.id)
+            key = (
+                deadline.subject_type,
+                deadline.subject_id,
+                deadline.due_at.astimezone(moment.tzinfo),
+                user.id,
+            )
             if key in existing:
                 continue
             existing.add(key)
-            rows.append({
-                "rule_key": rule.key, "offset": offset,
-                "subject_type": deadline.subject_type,
-                "subject_id": deadline.subject_id, "due_at": deadline.due_at,
-                "remind_at": moment, "recipient_id": user.id,
-                "region_id": deadline.region_id, "title": deadline.title[:300],
-                "url": deadline.url[:300], "created_at": now,
-                "late": now - moment > late_after,
-                "_description": deadline.description,
-            })
+            rows.append(
+                {
+                    "rule_key": rule.key,
+                    "offset": offset,
+                    "subject_type": deadline.subject_type,
+                    "subject_id": deadline.subject_id,
+                    "due_at": deadline.due_at,
+                    "remind_at": moment,
+                    "recipient_id": user.id,
+                    "region_id": deadline.region_id,
+                    "title": deadline.title[:300],
+                    "url": deadline.url[:300],
+                    "created_at": now,
+                    "late": now - moment > late_after,
+                    "_description": deadline.description,
+                }
+            )
     if rows:
         _insert_and_dispatch(rows, recipients, preferences, stats)
         db.session.commit()
@@ -236,15 +259,21 @@ def _sweep_rule_offset(rule, offset, now, horizon, late_after, config, recipient
 
 def _existing_keys(rule_key: str, offset: str, horizon: datetime, now: datetime) -> set:
     rows = db.session.execute(
-        select(Reminder.subject_type, Reminder.subject_id, Reminder.due_at,
-               Reminder.recipient_id)
-        .where(Reminder.rule_key == rule_key, Reminder.offset == offset,
-               Reminder.remind_at >= horizon, Reminder.remind_at <= now))
+        select(
+            Reminder.subject_type, Reminder.subject_id, Reminder.due_at, Reminder.recipient_id
+        ).where(
+            Reminder.rule_key == rule_key,
+            Reminder.offset == offset,
+            Reminder.remind_at >= horizon,
+            Reminder.remind_at <= now,
+        )
+    )
     return {tuple(r) for r in rows}
 
 
-def _insert_and_dispatch(rows: list[dict], recipients: Recipients, preferences: "Preferences",
-                         stats: SweepStats) -> None:
+def _insert_and_dispatch(
+    rows: list[dict], recipients: Recipients, preferences: "Preferences", stats: SweepStats
+) -> None:
     from procure.reminders.upsert import insert_ignore
 
     descriptions = {}
@@ -258,8 +287,14 @@ def _insert_and_dispatch(rows: list[dict], recipients: Recipients, preferences: 
     # this transaction really inserted come back
     table = Reminder.__table__
     stmt = insert_ignore(Reminder, UNIQUE_COLUMNS).returning(
-        table.c.id, table.c.rule_key, table.c.offset, table.c.subject_type,
-        table.c.subject_id, table.c.due_at, table.c.recipient_id)
+        table.c.id,
+        table.c.rule_key,
+        table.c.offset,
+        table.c.subject_type,
+        table.c.subject_id,
+        table.c.due_at,
+        table.c.recipient_id,
+    )
     inserted = list(db.session.execute(stmt, values))
     if not inserted:
         return
@@ -268,45 +303,74 @@ def _insert_and_dispatch(rows: list[dict], recipients: Recipients, preferences: 
     notifications, emails = [], []
     for row in inserted:
         data = by_key[_key(row._asdict())]
-        reminder = _Snapshot(id=row.id, **{k: v for k, v in data.items()
-                                            if k not in {"_description", "created_at"}})
+        reminder = _Snapshot(
+            id=row.id, **{k: v for k, v in data.items() if k not in {"_description", "created_at"}}
+        )
         user = recipients.users[row.recipient_id]
         description = descriptions.get(_key(data), "")
         body_lines = [f"Deadline: {mail.format_moment(reminder.due_at)}"]
         if description:
             body_lines.append(description)
-        notifications.append({"user_id": user.id, "reminder_id": row.id,
-                              "title": reminder.title, "url": reminder.url,
-                              "body": "\n".join(body_lines), "created_at": data["created_at"]})
+        notifications.append(
+            {
+                "user_id": user.id,
+                "reminder_id": row.id,
+                "title": reminder.title,
+                "url": reminder.url,
+                "body": "\n".join(body_lines),
+                "created_at": data["created_at"],
+            }
+        )
         if preferences.mode(user.id) == "immediate":
-            emails.append((row.id, {
-                "reminder_id": row.id, "user_id": user.id, "region_id": reminder.region_id,
-                "kind": "immediate",
-                "to_address": user.email, "subject": mail.reminder_subject(reminder),
-                "body": mail.reminder_body(user, reminder, description),
-                "status": "pending", "attempts": 0, "next_attempt_at": data["created_at"],
-                "created_at": data["created_at"]}))
+            emails.append(
+                (
+                    row.id,
+                    {
+                        "reminder_id": row.id,
+                        "user_id": user.id,
+                        "region_id": reminder.region_id,
+                        "kind": "immediate",
+                        "to_address": user.email,
+                        "subject": mail.reminder_subject(reminder),
+                        "body": mail.reminder_body(user, reminder, description),
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt_at": data["created_at"],
+                        "created_at": data["created_at"],
+                    },
+                )
+            )
         stats.created += 1
         stats.late += int(reminder.late)
         stats.created_ids.append(row.id)
     db.session.execute(Notification.__table__.insert(), notifications)
     if emails:
         db.session.execute(EmailDelivery.__table__.insert(), [values for _rid, values in emails])
-        linked = (select(EmailDelivery.id).where(EmailDelivery.reminder_id == Reminder.id)
-                  .scalar_subquery())
+        linked = (
+            select(EmailDelivery.id)
+            .where(EmailDelivery.reminder_id == Reminder.id)
+            .scalar_subquery()
+        )
         reminder_ids = [rid for rid, _values in emails]
         for chunk_start in range(0, len(reminder_ids), 500):
             db.session.execute(
                 update(Reminder)
-                .where(Reminder.id.in_(reminder_ids[chunk_start:chunk_start + 500]))
+                .where(Reminder.id.in_(reminder_ids[chunk_start : chunk_start + 500]))
                 .values(email_id=linked)
-                .execution_options(synchronize_session=False))
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _key(row: dict) -> tuple:
     due = row["due_at"]
-    return (row["rule_key"], row["offset"], row["subject_type"], row["subject_id"],
-            due.astimezone(AMSTERDAM).timestamp(), row["recipient_id"])
+    return (
+        row["rule_key"],
+        row["offset"],
+        row["subject_type"],
+        row["subject_id"],
+        due.astimezone(AMSTERDAM).timestamp(),
+        row["recipient_id"],
+    )
 
 
 @dataclass
@@ -334,10 +398,14 @@ class Preferences:
     def load(self, ids) -> None:
         missing = list({i for i in ids if i not in self.modes})
         for chunk_start in range(0, len(missing), 500):
-            chunk = missing[chunk_start:chunk_start + 500]
-            found = dict(db.session.execute(
-                select(NotificationPreference.user_id, NotificationPreference.mode)
-                .where(NotificationPreference.user_id.in_(chunk))).all())
+            chunk = missing[chunk_start : chunk_start + 500]
+            found = dict(
+                db.session.execute(
+                    select(NotificationPreference.user_id, NotificationPreference.mode).where(
+                        NotificationPreference.user_id.in_(chunk)
+                    )
+                ).all()
+            )
             for uid in chunk:
                 self.modes[uid] = found.get(uid, "immediate")
 
@@ -346,6 +414,7 @@ class Preferences:
 
 
 # -- daily digest ------------------------------------------------------------------------------
+
 
 def assemble_digests(now: datetime) -> int:
     """One e-mail a day per digest user, at REMINDERS_DIGEST_HOUR (Amsterdam) or the first
@@ -356,9 +425,13 @@ def assemble_digests(now: datetime) -> int:
     cutoff = datetime.combine(local.date(), time(hour, 0), tzinfo=AMSTERDAM)
     if local < cutoff:
         cutoff -= timedelta(days=1)
-    waiting = db.session.execute(
-        select(Reminder).where(Reminder.email_id.is_(None)).order_by(Reminder.remind_at)
-    ).scalars().all()
+    waiting = (
+        db.session.execute(
+            select(Reminder).where(Reminder.email_id.is_(None)).order_by(Reminder.remind_at)
+        )
+        .scalars()
+        .all()
+    )
     if not waiting:
         return 0
     by_user = defaultdict(list)
@@ -366,19 +439,26 @@ def assemble_digests(now: datetime) -> int:
         by_user[reminder.recipient_id].append(reminder)
     prefs = Preferences()
     prefs.load(by_user)
-    users = {u.id: u for u in db.session.execute(
-        select(User).where(User.id.in_(list(by_user)))).scalars()}
+    users = {
+        u.id: u
+        for u in db.session.execute(select(User).where(User.id.in_(list(by_user)))).scalars()
+    }
     made = 0
     for user_id, reminders in by_user.items():
         user = users[user_id]
         if prefs.mode(user_id) == "immediate":
             for reminder in reminders:
                 delivery = EmailDelivery(
-                    reminder_id=reminder.id, user_id=user_id, region_id=reminder.region_id,
+                    reminder_id=reminder.id,
+                    user_id=user_id,
+                    region_id=reminder.region_id,
                     kind="immediate",
-                    to_address=user.email, subject=mail.reminder_subject(reminder),
-                    body=mail.reminder_body(user, reminder), next_attempt_at=now,
-                    created_at=now)
+                    to_address=user.email,
+                    subject=mail.reminder_subject(reminder),
+                    body=mail.reminder_body(user, reminder),
+                    next_attempt_at=now,
+                    created_at=now,
+                )
                 db.session.add(delivery)
                 reminder.email = delivery
                 made += 1
@@ -387,14 +467,23 @@ def assemble_digests(now: datetime) -> int:
         if not ready:
             continue
         exists = db.session.execute(
-            select(EmailDelivery.id).where(EmailDelivery.user_id == user_id,
-                                           EmailDelivery.digest_day == cutoff.date())).first()
+            select(EmailDelivery.id).where(
+                EmailDelivery.user_id == user_id, EmailDelivery.digest_day == cutoff.date()
+            )
+        ).first()
         if exists:
             continue
         delivery = EmailDelivery(
-            user_id=user_id, region_id=user.region_id, kind="digest", digest_day=cutoff.date(),
-            to_address=user.email, subject=mail.digest_subject(len(ready), cutoff.date()),
-            body=mail.digest_body(user, ready), next_attempt_at=now, created_at=now)
+            user_id=user_id,
+            region_id=user.region_id,
+            kind="digest",
+            digest_day=cutoff.date(),
+            to_address=user.email,
+            subject=mail.digest_subject(len(ready), cutoff.date()),
+            body=mail.digest_body(user, ready),
+            next_attempt_at=now,
+            created_at=now,
+        )
         db.session.add(delivery)
         for reminder in ready:
             reminder.email = delivery
@@ -404,6 +493,7 @@ def assemble_digests(now: datetime) -> int:
 
 
 # -- the outbox ------------------------------------------------------------------------------
+
 
 def deliver_outbox(now: datetime, stats: SweepStats | None = None, limit: int = 500) -> SweepStats:
     """Send pending e-mails that are due, each claimed by exactly one process."""
@@ -416,13 +506,20 @@ def deliver_outbox(now: datetime, stats: SweepStats | None = None, limit: int = 
         update(EmailDelivery)
         .where(EmailDelivery.status == "sending", EmailDelivery.claimed_at < stale)
         .values(status="pending", last_error="Verzending onderbroken; opnieuw in de wachtrij.")
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if reset.rowcount:
         db.session.commit()
-    due_ids = db.session.execute(
-        select(EmailDelivery.id)
-        .where(EmailDelivery.status == "pending", EmailDelivery.next_attempt_at <= now)
-        .order_by(EmailDelivery.next_attempt_at, EmailDelivery.id).limit(limit)).scalars().all()
+    due_ids = (
+        db.session.execute(
+            select(EmailDelivery.id)
+            .where(EmailDelivery.status == "pending", EmailDelivery.next_attempt_at <= now)
+            .order_by(EmailDelivery.next_attempt_at, EmailDelivery.id)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
     if not due_ids:
         return stats
     token = uuid.uuid4().hex
@@ -430,12 +527,18 @@ def deliver_outbox(now: datetime, stats: SweepStats | None = None, limit: int = 
         update(EmailDelivery)
         .where(EmailDelivery.id.in_(due_ids), EmailDelivery.status == "pending")
         .values(status="sending", claimed_at=now, claim_token=token)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
-    claimed = db.session.execute(
-        select(EmailDelivery).where(EmailDelivery.claim_token == token,
-                                    EmailDelivery.status == "sending")
-        .order_by(EmailDelivery.id)).scalars().all()
+    claimed = (
+        db.session.execute(
+            select(EmailDelivery)
+            .where(EmailDelivery.claim_token == token, EmailDelivery.status == "sending")
+            .order_by(EmailDelivery.id)
+        )
+        .scalars()
+        .all()
+    )
     conn = None
     connect_error = None
     try:
@@ -450,8 +553,9 @@ def deliver_outbox(now: datetime, stats: SweepStats | None = None, limit: int = 
                 stats.emails_failed += 1
             else:
                 try:
-                    conn.send_message(mail.build_message(delivery.to_address, delivery.subject,
-                                                         delivery.body))
+                    conn.send_message(
+                        mail.build_message(delivery.to_address, delivery.subject, delivery.body)
+                    )
                 except (OSError, smtplib.SMTPException) as exc:
                     _failed(delivery, now, f"{type(exc).__name__}: {exc}")
                     stats.emails_failed += 1
@@ -477,8 +581,12 @@ def _failed(delivery: EmailDelivery, now: datetime, error: str) -> None:
     delivery.claimed_at = delivery.claim_token = None
     if delivery.attempts >= cfg["REMINDERS_MAX_ATTEMPTS"]:
         delivery.status = "failed"
-        log.warning("reminders: e-mail %s to %s failed for good: %s", delivery.id,
-                    delivery.to_address, error)
+        log.warning(
+            "reminders: e-mail %s to %s failed for good: %s",
+            delivery.id,
+            delivery.to_address,
+            error,
+        )
         return
     delay = timedelta(minutes=cfg["REMINDERS_RETRY_BASE_MINUTES"] * 2 ** (delivery.attempts - 1))
     delivery.status = "pending"
@@ -498,4 +606,3 @@ def last_run() -> SweepRun | None:
     return db.session.execute(
         select(SweepRun).order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(1)
     ).scalar()
-

@@ -40,8 +40,7 @@ def index():
         stmt = stmt.where(Notification.read_at.is_(None))
     stmt = stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
     page = paginate(stmt, *page_args())
-    return render_template("reminders/index.html", page=page, status=status,
-                           form=ConfirmForm())
+    return render_template("reminders/index.html", page=page, status=status, form=ConfirmForm())
 
 
 @bp.post("/<int:notification_id>/gelezen")
@@ -88,9 +87,13 @@ def settings():
 
 
 def _settings_page(form, new_feed_url: str | None = None, status: int = 200):
-    return render_template("reminders/settings.html", form=form, confirm=ConfirmForm(),
-                           token=ops.active_feed_token(current_user),
-                           new_feed_url=new_feed_url), status
+    return render_template(
+        "reminders/settings.html",
+        form=form,
+        confirm=ConfirmForm(),
+        token=ops.active_feed_token(current_user),
+        new_feed_url=new_feed_url,
+    ), status
 
 
 @bp.post("/agenda/nieuw")
@@ -101,8 +104,13 @@ def feed_create():
     _token, raw = ops.create_feed_token(current_user)
     url = url_for("reminders.feed", secret=raw, _external=False)
     base = current_app.config["BASE_URL"].rstrip("/")
-    flash(_("Uw nieuwe agenda-adres staat hieronder. Bewaar het nu: het wordt maar één keer "
-            "getoond. Eerdere adressen werken niet meer."), "success")
+    flash(
+        _(
+            "Uw nieuwe agenda-adres staat hieronder. Bewaar het nu: het wordt maar één keer "
+            "getoond. Eerdere adressen werken niet meer."
+        ),
+        "success",
+    )
     form = PreferenceForm()
     form.mode.data = ops.preference_of(current_user)
     return _settings_page(form, new_feed_url=base + url)
@@ -114,8 +122,10 @@ def feed_revoke():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     count = ops.revoke_feed_tokens(current_user)
-    flash(_("Het agenda-adres is ingetrokken.") if count else _("Er was geen actief agenda-adres."),
-          "success")
+    flash(
+        _("Het agenda-adres is ingetrokken.") if count else _("Er was geen actief agenda-adres."),
+        "success",
+    )
     return redirect(url_for("reminders.settings"))
 
 
@@ -130,8 +140,11 @@ def feed(secret):
         abort(404)
     cfg = current_app.config
     now = utcnow()
-    deadlines = user_deadlines(user, now - timedelta(days=cfg["REMINDERS_FEED_PAST_DAYS"]),
-                               now + timedelta(days=cfg["REMINDERS_FEED_FUTURE_DAYS"]))
+    deadlines = user_deadlines(
+        user,
+        now - timedelta(days=cfg["REMINDERS_FEED_PAST_DAYS"]),
+        now + timedelta(days=cfg["REMINDERS_FEED_FUTURE_DAYS"]),
+    )
     body = feed_calendar(user, deadlines, now)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="procure-deadlines.ics"'
@@ -141,6 +154,7 @@ def feed(secret):
 
 
 # -- admin -----------------------------------------------------------------------------------
+
 
 @bp.get("/beheer")
 @role_required("admin")
@@ -160,18 +174,34 @@ def _admin_page(typed: dict | None = None, status: int = 200):
         scoped(select(Reminder), Reminder)
         .options(joinedload(Reminder.recipient), joinedload(Reminder.email))
         .where(Reminder.remind_at <= now)
-        .order_by(Reminder.remind_at.desc(), Reminder.id.desc()), *page_args())
-    failed = db.session.execute(
-        scoped(select(EmailDelivery), EmailDelivery)
-        .options(joinedload(EmailDelivery.user))
-        .where(EmailDelivery.status == "failed")
-        .order_by(EmailDelivery.created_at.desc()).limit(100)).scalars().all()
-    counts = dict(db.session.execute(
-        scoped(select(EmailDelivery.status, func.count(EmailDelivery.id)), EmailDelivery)
-        .group_by(EmailDelivery.status)).all())
-    recent_runs = db.session.execute(
-        select(SweepRun).order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(10)
-    ).scalars().all()
+        .order_by(Reminder.remind_at.desc(), Reminder.id.desc()),
+        *page_args(),
+    )
+    failed = (
+        db.session.execute(
+            scoped(select(EmailDelivery), EmailDelivery)
+            .options(joinedload(EmailDelivery.user))
+            .where(EmailDelivery.status == "failed")
+            .order_by(EmailDelivery.created_at.desc())
+            .limit(100)
+        )
+        .scalars()
+        .all()
+    )
+    counts = dict(
+        db.session.execute(
+            scoped(
+                select(EmailDelivery.status, func.count(EmailDelivery.id)), EmailDelivery
+            ).group_by(EmailDelivery.status)
+        ).all()
+    )
+    recent_runs = (
+        db.session.execute(
+            select(SweepRun).order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(10)
+        )
+        .scalars()
+        .all()
+    )
     config = RuleConfig()
     typed = typed or {}
     rules = []
@@ -182,13 +212,22 @@ def _admin_page(typed: dict | None = None, status: int = 200):
         if rule.key in typed:
             offsets, active = typed[rule.key]
         rules.append((rule, offsets, active))
-    return render_template("reminders/admin.html", upcoming=coming, page=page, failed=failed,
-                           counts=counts, last=last_run(), runs=recent_runs, rules=rules,
-                           form=ConfirmForm(), rule_form=RuleForm(),
-                           describe_offset=describe_offset,
-                           sweep_minutes=cfg["REMINDERS_SWEEP_MINUTES"],
-                           horizon_days=cfg["REMINDERS_HORIZON_DAYS"],
-                           upcoming_days=cfg["REMINDERS_UPCOMING_DAYS"]), status
+    return render_template(
+        "reminders/admin.html",
+        upcoming=coming,
+        page=page,
+        failed=failed,
+        counts=counts,
+        last=last_run(),
+        runs=recent_runs,
+        rules=rules,
+        form=ConfirmForm(),
+        rule_form=RuleForm(),
+        describe_offset=describe_offset,
+        sweep_minutes=cfg["REMINDERS_SWEEP_MINUTES"],
+        horizon_days=cfg["REMINDERS_HORIZON_DAYS"],
+        upcoming_days=cfg["REMINDERS_UPCOMING_DAYS"],
+    ), status
 
 
 @bp.post("/beheer/sweep")
@@ -204,9 +243,16 @@ def admin_sweep():
     elif run.error:
         flash(_("De sweep is (deels) mislukt: %(error)s", error=run.error), "error")
     else:
-        flash(_("Sweep uitgevoerd: %(n)d nieuwe herinneringen, %(s)d e-mails verstuurd, "
-                "%(f)d mislukte pogingen.", n=run.created, s=run.emails_sent,
-                f=run.emails_failed), "success")
+        flash(
+            _(
+                "Sweep uitgevoerd: %(n)d nieuwe herinneringen, %(s)d e-mails verstuurd, "
+                "%(f)d mislukte pogingen.",
+                n=run.created,
+                s=run.emails_sent,
+                f=run.emails_failed,
+            ),
+            "success",
+        )
     return redirect(url_for("reminders.admin"))
 
 
@@ -233,12 +279,19 @@ def admin_rule(rule_key):
         flash(_("Het formulier is ongeldig; probeer het opnieuw."), "error")
         return redirect(url_for("reminders.admin"))
     if current_user.region_id is None:
-        flash(_("Alleen een beheerder van een regio kan de termijnen van die regio instellen."),
-              "error")
+        flash(
+            _("Alleen een beheerder van een regio kan de termijnen van die regio instellen."),
+            "error",
+        )
         return redirect(url_for("reminders.admin"))
     try:
-        ops.configure_rule(current_user, current_user.region_id, rule_key,
-                           form.offsets.data or "", bool(form.active.data))
+        ops.configure_rule(
+            current_user,
+            current_user.region_id,
+            rule_key,
+            form.offsets.data or "",
+            bool(form.active.data),
+        )
     except OperationError as exc:
         flash(str(exc.message), "error")
         # Show the page again with what the admin typed, nothing lost.

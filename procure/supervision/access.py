@@ -48,8 +48,11 @@ def get_signal_or_404(signal_id: int, user=None, options=()) -> Signal:
 
 
 def visible_heightened(stmt: Select | None = None, user=None) -> Select:
-    return scoped(stmt if stmt is not None else select(HeightenedSupervision),
-                  HeightenedSupervision, _user(user))
+    return scoped(
+        stmt if stmt is not None else select(HeightenedSupervision),
+        HeightenedSupervision,
+        _user(user),
+    )
 
 
 def can_log(user=None) -> bool:
@@ -86,5 +89,8 @@ def reporter_view(signal: Signal, user=None) -> dict | None:
     """The reporter as this user may see it; None when hidden."""
     if not can_see_reporter(signal, user):
         return None
-    return {"name": signal.reporter_name, "contact": signal.reporter_contact,
-            "confidential": signal.reporter_confidential}
+    return {
+        "name": signal.reporter_name,
+        "contact": signal.reporter_contact,
+        "confidential": signal.reporter_confidential,
+    }

@@ -31,10 +31,20 @@ from procure.supervision.models import (
 
 
 def _signal_rows(column, states, start, end, region_ids):
-    stmt = (select(Signal.id, Signal.reference, Signal.region_id, Signal.assigned_to_id,
-                   Signal.state, Signal.other_party, column, Provider.name)
-            .join(Provider, Provider.id == Signal.provider_id)
-            .where(Signal.state.in_(states), column >= start, column <= end))
+    stmt = (
+        select(
+            Signal.id,
+            Signal.reference,
+            Signal.region_id,
+            Signal.assigned_to_id,
+            Signal.state,
+            Signal.other_party,
+            column,
+            Provider.name,
+        )
+        .join(Provider, Provider.id == Signal.provider_id)
+        .where(Signal.state.in_(states), column >= start, column <= end)
+    )
     if region_ids is not None:
         stmt = stmt.where(Signal.region_id.in_(list(region_ids)))
     return db.session.execute(stmt.order_by(column, Signal.id)).all()
@@ -44,30 +54,63 @@ def signal_deadlines(start: date, end: date, region_ids=None) -> list[dict]:
     """Due dates between start and end inclusive; four queries."""
     result = []
     for kind, column, states in (
-            ("triage", Signal.triage_due_on, (RECEIVED,)),
-            ("investigation", Signal.investigation_due_on, (INVESTIGATING,)),
-            ("follow_up", Signal.follow_up_on, (TRIAGED, OTHER_PARTY))):
+        ("triage", Signal.triage_due_on, (RECEIVED,)),
+        ("investigation", Signal.investigation_due_on, (INVESTIGATING,)),
+        ("follow_up", Signal.follow_up_on, (TRIAGED, OTHER_PARTY)),
+    ):
         for sid, ref, region_id, user_id, state, party, due, provider in _signal_rows(
-                column, states, start, end, region_ids):
-            result.append({"kind": kind, "signal_id": sid, "measure_id": None,
-                           "reference": ref, "region_id": region_id, "due_on": due,
-                           "responsible_id": user_id, "provider": provider, "state": state,
-                           "other_party": party})
-    stmt = (select(Measure.id, Measure.kind, Measure.due_on, Measure.follow_up_on,
-                   Signal.id, Signal.reference, Signal.region_id, Signal.assigned_to_id,
-                   Provider.name)
-            .join(Signal, Signal.id == Measure.signal_id)
-            .join(Provider, Provider.id == Measure.provider_id)
-            .where(Measure.status == "open",
-                   ((Measure.due_on >= start) & (Measure.due_on <= end))
-                   | ((Measure.follow_up_on >= start) & (Measure.follow_up_on <= end))))
+            column, states, start, end, region_ids
+        ):
+            result.append(
+                {
+                    "kind": kind,
+                    "signal_id": sid,
+                    "measure_id": None,
+                    "reference": ref,
+                    "region_id": region_id,
+                    "due_on": due,
+                    "responsible_id": user_id,
+                    "provider": provider,
+                    "state": state,
+                    "other_party": party,
+                }
+            )
+    stmt = (
+        select(
+            Measure.id,
+            Measure.kind,
+            Measure.due_on,
+            Measure.follow_up_on,
+            Signal.id,
+            Signal.reference,
+            Signal.region_id,
+            Signal.assigned_to_id,
+            Provider.name,
+        )
+        .join(Signal, Signal.id == Measure.signal_id)
+        .join(Provider, Provider.id == Measure.provider_id)
+        .where(
+            Measure.status == "open",
+            ((Measure.due_on >= start) & (Measure.due_on <= end))
+            | ((Measure.follow_up_on >= start) & (Measure.follow_up_on <= end)),
+        )
+    )
     if region_ids is not None:
         stmt = stmt.where(Measure.region_id.in_(list(region_ids)))
     for mid, mkind, due, check, sid, ref, region_id, user_id, provider in db.session.execute(
-            stmt.order_by(Measure.due_on, Measure.id)):
-        base = {"signal_id": sid, "measure_id": mid, "measure_kind": mkind, "reference": ref,
-                "region_id": region_id, "responsible_id": user_id, "provider": provider,
-                "state": "measures", "other_party": None}
+        stmt.order_by(Measure.due_on, Measure.id)
+    ):
+        base = {
+            "signal_id": sid,
+            "measure_id": mid,
+            "measure_kind": mkind,
+            "reference": ref,
+            "region_id": region_id,
+            "responsible_id": user_id,
+            "provider": provider,
+            "state": "measures",
+            "other_party": None,
+        }
         if start <= due <= end:
             result.append({**base, "kind": "measure", "due_on": due})
         if check and check != due and start <= check <= end:

@@ -23,27 +23,39 @@ from procure.organisations.models import Provider, Region
 from procure.supervision import operations as ops
 from procure.supervision.models import Signal
 
-OTHER_PARTIES = cycle([
-    "Inspectie Gezondheidszorg en Jeugd (IGJ)",
-    "Team rechtmatigheid en fraude gemeente Helmond",
-    "Samenwerkingsverband Toezicht Jeugd (GGD Brabant-Zuidoost)",
-    "Inlichtingenbureau / Sociale Recherche",
-])
+OTHER_PARTIES = cycle(
+    [
+        "Inspectie Gezondheidszorg en Jeugd (IGJ)",
+        "Team rechtmatigheid en fraude gemeente Helmond",
+        "Samenwerkingsverband Toezicht Jeugd (GGD Brabant-Zuidoost)",
+        "Inlichtingenbureau / Sociale Recherche",
+    ]
+)
 DESCRIPTIONS = {
     "quality": "Het toegangsteam meldt dat behandelplannen niet worden geëvalueerd en dat "
-               "de inzet van de behandelaar niet overeenkomt met het plan.",
+    "de inzet van de behandelaar niet overeenkomt met het plan.",
     "legitimacy": "Gedeclareerde uren sluiten niet aan bij de aanwezigheidsregistratie; "
-                  "er zijn declaraties over periodes waarin geen zorg is geleverd.",
+    "er zijn declaraties over periodes waarin geen zorg is geleverd.",
     "safety": "Signaal over onvoldoende toezicht op de groep in de avonduren.",
     "calamity": "Melding van een calamiteit op een verblijfslocatie; de aanbieder heeft "
-                "de IGJ ingelicht.",
+    "de IGJ ingelicht.",
     "financial": "De aanbieder heeft de jaarrekening niet tijdig aangeleverd en meldt "
-                 "liquiditeitsproblemen.",
+    "liquiditeitsproblemen.",
     "compliance": "Zorg wordt geleverd door een onderaannemer zonder toestemming van de "
-                  "regio; in strijd met de overeenkomst.",
+    "regio; in strijd met de overeenkomst.",
 }
-CATEGORY_CYCLE = ["quality", "legitimacy", "compliance", "quality", "safety", "legitimacy",
-                  "financial", "quality", "calamity", "compliance"]
+CATEGORY_CYCLE = [
+    "quality",
+    "legitimacy",
+    "compliance",
+    "quality",
+    "safety",
+    "legitimacy",
+    "financial",
+    "quality",
+    "calamity",
+    "compliance",
+]
 
 
 def _at(day: date, hour: int = 10) -> datetime:
@@ -53,16 +65,16 @@ def _at(day: date, hour: int = 10) -> datetime:
 def _user(email: str, name: str | None = None, region: Region | None = None) -> User | None:
     user = db.session.execute(select(User).where(User.email == email)).scalar()
     if user is None and name and region is not None:
-        user = auth_ops.create_user(email=email, name=name, role="supervisor",
-                                    password=DEMO_PASSWORD, region_id=region.id)
+        user = auth_ops.create_user(
+            email=email, name=name, role="supervisor", password=DEMO_PASSWORD, region_id=region.id
+        )
     return user
 
 
 class _Builder:
     def __init__(self, region: Region):
         self.region = region
-        self.providers = {p.short_code: p for p in db.session.execute(select(Provider))
-                          .scalars()}
+        self.providers = {p.short_code: p for p in db.session.execute(select(Provider)).scalars()}
         self.categories = cycle(CATEGORY_CYCLE)
         self.urgencies = cycle(["normal", "normal", "high", "normal", "urgent", "normal"])
         self.loggers: list[User] = []
@@ -81,28 +93,50 @@ class _Builder:
         return db.session.execute(
             visible(select(Contract.id), logger)
             .where(Contract.region_id == self.region.id, Contract.provider_id == provider.id)
-            .order_by(Contract.id)).scalar()
+            .order_by(Contract.id)
+        ).scalar()
 
-    def log(self, received: date, provider_code: str, logger: User, *, category=None,
-            source=None, with_contract=False, confidential=False) -> Signal:
+    def log(
+        self,
+        received: date,
+        provider_code: str,
+        logger: User,
+        *,
+        category=None,
+        source=None,
+        with_contract=False,
+        confidential=False,
+    ) -> Signal:
         provider = self.providers[provider_code]
         category = category or next(self.categories)
         if source is None:
-            source = {"municipality": "municipality",
-                      "contract_manager": "internal"}.get(logger.role, "internal")
+            source = {"municipality": "municipality", "contract_manager": "internal"}.get(
+                logger.role, "internal"
+            )
         return ops.log_signal(
-            actor=logger, provider_id=provider.id, source=source, received_on=received,
-            category=category, urgency=next(self.urgencies),
+            actor=logger,
+            provider_id=provider.id,
+            source=source,
+            received_on=received,
+            category=category,
+            urgency=next(self.urgencies),
             description=DESCRIPTIONS[category],
             contract_id=self.contract_for(provider, logger) if with_contract else None,
-            reporter_name={"municipality": "Medewerker toegangsteam",
-                           "citizen": "Ouder van een jeugdige"}.get(source),
-            reporter_confidential=confidential, at=_at(received, 9))
+            reporter_name={
+                "municipality": "Medewerker toegangsteam",
+                "citizen": "Ouder van een jeugdige",
+            }.get(source),
+            reporter_confidential=confidential,
+            at=_at(received, 9),
+        )
 
 
 def _logger_cycle(region: Region, names: list[str]) -> cycle:
-    users = [u for u in (_user(f"municipality-{n}.{region.short_code}@example.org")
-                         for n in names) if u is not None]
+    users = [
+        u
+        for u in (_user(f"municipality-{n}.{region.short_code}@example.org") for n in names)
+        if u is not None
+    ]
     cm = _user(f"contract_manager.{region.short_code}@example.org")
     if cm is not None:
         users.append(cm)
@@ -111,12 +145,14 @@ def _logger_cycle(region: Region, names: list[str]) -> cycle:
 
 def _triage(b, s, day, decision, **kw):
     sup = b.supervisor()
-    motivation = {"no_action": "Na navraag bij de aanbieder en het toegangsteam geen "
-                               "aanleiding voor verder onderzoek.",
-                  "monitor": "Signaal past in een patroon; we volgen de aanbieder bij de "
-                             "volgende productieverantwoording.",
-                  "investigate": "Ernstig signaal over rechtmatigheid; eigen onderzoek.",
-                  "hand_over": "Valt onder het toezicht van een andere partij."}[decision]
+    motivation = {
+        "no_action": "Na navraag bij de aanbieder en het toegangsteam geen "
+        "aanleiding voor verder onderzoek.",
+        "monitor": "Signaal past in een patroon; we volgen de aanbieder bij de "
+        "volgende productieverantwoording.",
+        "investigate": "Ernstig signaal over rechtmatigheid; eigen onderzoek.",
+        "hand_over": "Valt onder het toezicht van een andere partij.",
+    }[decision]
     if decision == "investigate":
         kw.setdefault("investigation_due_on", day + timedelta(days=56))
     if decision == "hand_over":
@@ -129,22 +165,52 @@ def _triage(b, s, day, decision, **kw):
     return sup
 
 
-def _close(s, sup, day, outcome="Afgehandeld: de aanbieder heeft de tekortkomingen "
-                                "hersteld; verantwoordingsgesprek gevoerd."):
+def _close(
+    s,
+    sup,
+    day,
+    outcome="Afgehandeld: de aanbieder heeft de tekortkomingen "
+    "hersteld; verantwoordingsgesprek gevoerd.",
+):
     ops.close(s, actor=sup, outcome=outcome, at=_at(day, 16))
 
 
 def load_e10(region: Region) -> None:
     b = _Builder(region)
-    b.supervisors = [_user("supervisor.e10@example.org"),
-                     _user("toezichthouder2.e10@example.org", "Toezichthouder E10 (Peel)",
-                           region)]
+    b.supervisors = [
+        _user("supervisor.e10@example.org"),
+        _user("toezichthouder2.e10@example.org", "Toezichthouder E10 (Peel)", region),
+    ]
     b.supervisors = [u for u in b.supervisors if u is not None]
-    loggers = _logger_cycle(region, ["helmond", "deurne", "veldhoven", "gemert-bakel",
-                                     "geldrop-mierlo", "someren", "asten", "laarbeek",
-                                     "nuenen", "son-en-breugel", "waalre"])
-    general = cycle(["baken", "brug", "vlinder", "kinderkracht", "zonnehoek", "wegwijzer",
-                     "kompas", "linde", "gezinsplein"])
+    loggers = _logger_cycle(
+        region,
+        [
+            "helmond",
+            "deurne",
+            "veldhoven",
+            "gemert-bakel",
+            "geldrop-mierlo",
+            "someren",
+            "asten",
+            "laarbeek",
+            "nuenen",
+            "son-en-breugel",
+            "waalre",
+        ],
+    )
+    general = cycle(
+        [
+            "baken",
+            "brug",
+            "vlinder",
+            "kinderkracht",
+            "zonnehoek",
+            "wegwijzer",
+            "kompas",
+            "linde",
+            "gezinsplein",
+        ]
+    )
 
     # 19 signals from 2023 still open on 1 January 2024 (on the 2024 list, not new).
     for i in range(19):
@@ -171,47 +237,74 @@ def load_e10(region: Region) -> None:
         new_2024.append(s)
     for i in range(4):
         received = date(2024, 1, 22) + timedelta(days=45 * i)
-        s = b.log(received, ["horizon", next(general)][i % 2], next(loggers),
-                  with_contract=True)
+        s = b.log(received, ["horizon", next(general)][i % 2], next(loggers), with_contract=True)
         sup = _triage(b, s, received + timedelta(days=4), "investigate")
-        ops.add_note(s, actor=sup, kind="finding", at=_at(received + timedelta(days=30)),
-                     text="Dossieronderzoek bij de aanbieder: registratie op orde gebracht.")
+        ops.add_note(
+            s,
+            actor=sup,
+            kind="finding",
+            at=_at(received + timedelta(days=30)),
+            text="Dossieronderzoek bij de aanbieder: registratie op orde gebracht.",
+        )
         _close(s, sup, received + timedelta(days=60))
         new_2024.append(s)
     for i in range(3):
         received = date(2024, 2, 12) + timedelta(days=40 * i)
         s = b.log(received, next(general), next(loggers))
         sup = _triage(b, s, received + timedelta(days=5), "hand_over")
-        _close(s, sup, received + timedelta(days=100),
-               "De andere partij heeft het onderzoek afgerond; geen verdere actie van de regio.")
+        _close(
+            s,
+            sup,
+            received + timedelta(days=100),
+            "De andere partij heeft het onderzoek afgerond; geen verdere actie van de regio.",
+        )
         new_2024.append(s)
     # 2 signals on the providers put under heightened supervision
     heightened = []
     for code, received, start, review in (
-            ("horizon", date(2024, 3, 18), date(2024, 5, 1), date(2025, 5, 1)),
-            ("stapsteen", date(2024, 8, 12), date(2024, 9, 16), date(2025, 3, 17))):
+        ("horizon", date(2024, 3, 18), date(2024, 5, 1), date(2025, 5, 1)),
+        ("stapsteen", date(2024, 8, 12), date(2024, 9, 16), date(2025, 3, 17)),
+    ):
         s = b.log(received, code, next(loggers), category="quality", with_contract=True)
         sup = _triage(b, s, received + timedelta(days=3), "investigate")
-        ops.impose_measure(s, actor=sup, kind="improvement_plan",
-                           description="Verbeterplan kwaliteit en dossiervoering, met "
-                                       "maandelijkse voortgangsrapportage.",
-                           due_on=start + timedelta(days=120), at=_at(start - timedelta(days=1)))
-        ops.impose_measure(s, actor=sup, kind="client_stop",
-                           description="Geen nieuwe cliënten tot het verbeterplan is "
-                                       "goedgekeurd.",
-                           due_on=start + timedelta(days=180), at=_at(start - timedelta(days=1)))
-        period = ops.start_heightened(b.providers[code], actor=sup, start_on=start,
-                                      review_on=review,
-                                      reason="Meerdere signalen over kwaliteit en veiligheid; "
-                                             "verbeterplan en cliëntenstop opgelegd.")
+        ops.impose_measure(
+            s,
+            actor=sup,
+            kind="improvement_plan",
+            description="Verbeterplan kwaliteit en dossiervoering, met "
+            "maandelijkse voortgangsrapportage.",
+            due_on=start + timedelta(days=120),
+            at=_at(start - timedelta(days=1)),
+        )
+        ops.impose_measure(
+            s,
+            actor=sup,
+            kind="client_stop",
+            description="Geen nieuwe cliënten tot het verbeterplan is goedgekeurd.",
+            due_on=start + timedelta(days=180),
+            at=_at(start - timedelta(days=1)),
+        )
+        period = ops.start_heightened(
+            b.providers[code],
+            actor=sup,
+            start_on=start,
+            review_on=review,
+            reason="Meerdere signalen over kwaliteit en veiligheid; "
+            "verbeterplan en cliëntenstop opgelegd.",
+        )
         heightened.append((s, sup, period))
         new_2024.append(s)
     # 3 in investigation ourselves
     for i in range(3):
         received = date(2024, 9, 9) + timedelta(days=21 * i)
         s = b.log(received, next(general), next(loggers), category="legitimacy")
-        _triage(b, s, received + timedelta(days=4), "investigate",
-                investigation_due_on=date(2025, 3, 31))
+        _triage(
+            b,
+            s,
+            received + timedelta(days=4),
+            "investigate",
+            investigation_due_on=date(2025, 3, 31),
+        )
         new_2024.append(s)
     # 11 with another party
     with_other = []
@@ -231,13 +324,23 @@ def load_e10(region: Region) -> None:
     for i in range(5):
         received = date(2024, 4, 8) + timedelta(days=35 * i)
         s = b.log(received, next(general), next(loggers))
-        _triage(b, s, received + timedelta(days=3), "monitor",
-                follow_up_on=date(2025, 1, 15) + timedelta(days=14 * i))
+        _triage(
+            b,
+            s,
+            received + timedelta(days=3),
+            "monitor",
+            follow_up_on=date(2025, 1, 15) + timedelta(days=14 * i),
+        )
         new_2024.append(s)
     # one duplicate of an earlier 2024 signal, merged the same week: counted nowhere
     dup = b.log(date(2024, 10, 8), waiting[0].provider.short_code, next(loggers))
-    ops.merge(dup, into=waiting[0], actor=b.supervisors[0], at=_at(date(2024, 10, 10)),
-              reason="Zelfde gebeurtenis, gemeld door een tweede gemeente.")
+    ops.merge(
+        dup,
+        into=waiting[0],
+        actor=b.supervisors[0],
+        at=_at(date(2024, 10, 10)),
+        reason="Zelfde gebeurtenis, gemeld door een tweede gemeente.",
+    )
 
     # 2025: the queue is triaged, other parties report back, horizon leaves heightened
     # supervision; none of this changes the 2024 figures.
@@ -248,26 +351,48 @@ def load_e10(region: Region) -> None:
         if decision == "investigate" and i < 6:
             _close(s, sup, day + timedelta(days=50))
     for s, sup in with_other[:5]:
-        _close(s, sup, date(2025, 4, 1) + timedelta(days=s.id % 20),
-               "Rapport van de andere partij ontvangen; maatregelen door die partij "
-               "opgelegd, regio volgt via contractmanagement.")
+        _close(
+            s,
+            sup,
+            date(2025, 4, 1) + timedelta(days=s.id % 20),
+            "Rapport van de andere partij ontvangen; maatregelen door die partij "
+            "opgelegd, regio volgt via contractmanagement.",
+        )
     s, sup, period = heightened[0]
     for m in s.measures:
-        ops.complete_measure(m, actor=sup, at=_at(date(2025, 5, 20)),
-                             result="Verbeterplan uitgevoerd en bij controle op orde bevonden.")
+        ops.complete_measure(
+            m,
+            actor=sup,
+            at=_at(date(2025, 5, 20)),
+            result="Verbeterplan uitgevoerd en bij controle op orde bevonden.",
+        )
     _close(s, sup, date(2025, 6, 10))
-    ops.end_heightened(period, actor=sup, ended_on=date(2025, 6, 15),
-                       reason="Evaluatie positief: verbeterplan uitgevoerd.")
+    ops.end_heightened(
+        period,
+        actor=sup,
+        ended_on=date(2025, 6, 15),
+        reason="Evaluatie positief: verbeterplan uitgevoerd.",
+    )
 
     # This year: fresh signals on the work queue (relative to today).
     today = today_local()
     for i, back in enumerate((2, 5, 9, 16, 30)):
         received = today - timedelta(days=back)
-        s = b.log(received, next(general), next(loggers), confidential=i == 1,
-                  source="citizen" if i == 1 else None)
+        s = b.log(
+            received,
+            next(general),
+            next(loggers),
+            confidential=i == 1,
+            source="citizen" if i == 1 else None,
+        )
         if i == 4:
-            _triage(b, s, received + timedelta(days=3), "investigate",
-                    investigation_due_on=today + timedelta(days=30))
+            _triage(
+                b,
+                s,
+                received + timedelta(days=3),
+                "investigate",
+                investigation_due_on=today + timedelta(days=30),
+            )
 
 
 def load_wbo(region: Region) -> None:
@@ -275,17 +400,33 @@ def load_wbo(region: Region) -> None:
     b.supervisors = [u for u in [_user("supervisor.wbo@example.org")] if u is not None]
     loggers = _logger_cycle(region, ["breda", "oosterhout", "altena"])
     today = today_local()
-    specs = [("kompas", 40, "quality", None), ("linde", 25, "legitimacy", "hand_over"),
-             ("gezinsplein", 12, "safety", "investigate"), ("wegwijzer", 6, "compliance", None),
-             ("kompas", 3, "calamity", None)]
+    specs = [
+        ("kompas", 40, "quality", None),
+        ("linde", 25, "legitimacy", "hand_over"),
+        ("gezinsplein", 12, "safety", "investigate"),
+        ("wegwijzer", 6, "compliance", None),
+        ("kompas", 3, "calamity", None),
+    ]
     for i, (code, back, category, decision) in enumerate(specs):
         received = today - timedelta(days=back)
-        s = b.log(received, code, next(loggers), category=category, with_contract=True,
-                  confidential=i == 3, source="citizen" if i == 3 else None)
+        s = b.log(
+            received,
+            code,
+            next(loggers),
+            category=category,
+            with_contract=True,
+            confidential=i == 3,
+            source="citizen" if i == 3 else None,
+        )
         if decision and b.supervisors:
-            _triage(b, s, received + timedelta(days=2), decision,
-                    investigation_due_on=today + timedelta(days=40),
-                    follow_up_on=today + timedelta(days=20))
+            _triage(
+                b,
+                s,
+                received + timedelta(days=2),
+                decision,
+                investigation_due_on=today + timedelta(days=40),
+                follow_up_on=today + timedelta(days=20),
+            )
 
 
 def load() -> None:

@@ -61,8 +61,7 @@ MEASURE_KINDS = {
     "financial_correction": _l("Financiële correctie"),
     "termination_advice": _l("Advies tot beëindiging"),
 }
-MEASURE_STATUSES = {"open": _l("Open"), "completed": _l("Afgerond"),
-                    "dropped": _l("Vervallen")}
+MEASURE_STATUSES = {"open": _l("Open"), "completed": _l("Afgerond"), "dropped": _l("Vervallen")}
 NOTE_KINDS = {"note": _l("Aantekening"), "finding": _l("Bevinding")}
 
 # -- the life cycle -----------------------------------------------------------------------
@@ -122,8 +121,7 @@ class Signal(db.Model):
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
     # The municipality the signal concerns (optional).
-    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"),
-                                                        index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
     source: Mapped[str] = mapped_column(String(20))
     received_on: Mapped[date] = mapped_column(index=True)
     category: Mapped[str] = mapped_column(String(20), index=True)
@@ -151,7 +149,8 @@ class Signal(db.Model):
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # The municipality whose user logged the signal (a municipality sees only these).
     logged_by_municipality_id: Mapped[int | None] = mapped_column(
-        ForeignKey("municipalities.id"), index=True)
+        ForeignKey("municipalities.id"), index=True
+    )
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     channel: Mapped[str] = mapped_column(String(10), default="ui")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -164,13 +163,17 @@ class Signal(db.Model):
     logged_by = relationship("User", foreign_keys=[logged_by_id])
     merged_into: Mapped["Signal | None"] = relationship(remote_side=[id])
     notes: Mapped[list["SignalNote"]] = relationship(
-        back_populates="signal", order_by="SignalNote.id", cascade="all, delete-orphan")
+        back_populates="signal", order_by="SignalNote.id", cascade="all, delete-orphan"
+    )
     measures: Mapped[list["Measure"]] = relationship(
-        back_populates="signal", order_by="Measure.id", cascade="all, delete-orphan")
+        back_populates="signal", order_by="Measure.id", cascade="all, delete-orphan"
+    )
     transitions: Mapped[list["SignalTransition"]] = relationship(
-        back_populates="signal", order_by="SignalTransition.id", cascade="all, delete-orphan")
+        back_populates="signal", order_by="SignalTransition.id", cascade="all, delete-orphan"
+    )
     attachments: Mapped[list["SignalAttachment"]] = relationship(
-        back_populates="signal", order_by="SignalAttachment.id", cascade="all, delete-orphan")
+        back_populates="signal", order_by="SignalAttachment.id", cascade="all, delete-orphan"
+    )
 
     @property
     def state_label(self) -> str:
@@ -335,7 +338,10 @@ class HeightenedSupervision(db.Model):
 def _notes_are_append_only(session, flush_context, instances):
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, SignalNote | SignalTransition) and (
-                obj in session.deleted or session.is_modified(obj)):
+            obj in session.deleted or session.is_modified(obj)
+        ):
             # Deleting the whole signal is not offered anywhere; the log is never rewritten.
-            raise RuntimeError("Onderzoeksaantekeningen en statushistorie zijn alleen "
-                               "aan te vullen, niet te wijzigen.")
+            raise RuntimeError(
+                "Onderzoeksaantekeningen en statushistorie zijn alleen "
+                "aan te vullen, niet te wijzigen."
+            )

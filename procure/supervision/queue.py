@@ -32,20 +32,26 @@ def overdue_condition(today: date):
         and_(Signal.state == RECEIVED, Signal.triage_due_on < today),
         and_(Signal.state == INVESTIGATING, Signal.investigation_due_on < today),
         and_(Signal.state.in_((TRIAGED, OTHER_PARTY)), Signal.follow_up_on < today),
-        and_(Signal.state == MEASURES, exists(select(Measure.id).where(
-            Measure.signal_id == Signal.id, Measure.status == "open", Measure.due_on < today))),
+        and_(
+            Signal.state == MEASURES,
+            exists(
+                select(Measure.id).where(
+                    Measure.signal_id == Signal.id, Measure.status == "open", Measure.due_on < today
+                )
+            ),
+        ),
     )
 
 
 @dataclass
 class QueueFilters:
-    view: str = "team"          # "team" or "mine"
+    view: str = "team"  # "team" or "mine"
     state: str = ""
     category: str = ""
     urgency: str = ""
     provider_id: int | None = None
     overdue: bool = False
-    assignee: str = ""          # "", "none" (unassigned) or a user id
+    assignee: str = ""  # "", "none" (unassigned) or a user id
     errors: list = field(default_factory=list)
 
     @classmethod
@@ -86,6 +92,9 @@ def queue_statement(user, filters: QueueFilters, today: date):
 
 def work_queue(user, filters: QueueFilters, today: date, page: int, per_page: int) -> Page:
     stmt = queue_statement(user, filters, today).options(
-        joinedload(Signal.provider), joinedload(Signal.assigned_to),
-        joinedload(Signal.contract), selectinload(Signal.measures))
+        joinedload(Signal.provider),
+        joinedload(Signal.assigned_to),
+        joinedload(Signal.contract),
+        selectinload(Signal.measures),
+    )
     return paginate(stmt, page, per_page)

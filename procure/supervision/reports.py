@@ -48,8 +48,14 @@ from procure.supervision.models import (
     SignalTransition,
 )
 
-BUCKET_OF_STATE = {CLOSED: "closed", INVESTIGATING: "investigating", MEASURES: "investigating",
-                   OTHER_PARTY: "other_party", RECEIVED: "work_queue", TRIAGED: "work_queue"}
+BUCKET_OF_STATE = {
+    CLOSED: "closed",
+    INVESTIGATING: "investigating",
+    MEASURES: "investigating",
+    OTHER_PARTY: "other_party",
+    RECEIVED: "work_queue",
+    TRIAGED: "work_queue",
+}
 
 
 @dataclass
@@ -66,8 +72,13 @@ class YearOverview:
     providers_under_heightened_at_year_end: int
 
     def parts_total(self) -> int:
-        return (self.closed + self.heightened_signals + self.investigating + self.other_party
-                + self.work_queue)
+        return (
+            self.closed
+            + self.heightened_signals
+            + self.investigating
+            + self.other_party
+            + self.work_queue
+        )
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -82,7 +93,8 @@ def _histories(region_id: int, until: datetime) -> dict[int, list[tuple[datetime
     rows = db.session.execute(
         select(SignalTransition.signal_id, SignalTransition.at, SignalTransition.to_state)
         .where(SignalTransition.region_id == region_id, SignalTransition.at < until)
-        .order_by(SignalTransition.signal_id, SignalTransition.at, SignalTransition.id))
+        .order_by(SignalTransition.signal_id, SignalTransition.at, SignalTransition.id)
+    )
     result: dict[int, list] = defaultdict(list)
     for signal_id, at, to_state in rows:
         result[signal_id].append((at, to_state))
@@ -103,7 +115,9 @@ def heightened_provider_ids(region_id: int, day: date) -> set[int]:
         select(HeightenedSupervision.provider_id).where(
             HeightenedSupervision.region_id == region_id,
             HeightenedSupervision.start_on <= day,
-            (HeightenedSupervision.ended_on.is_(None)) | (HeightenedSupervision.ended_on > day)))
+            (HeightenedSupervision.ended_on.is_(None)) | (HeightenedSupervision.ended_on > day),
+        )
+    )
     return set(rows.scalars())
 
 
@@ -111,8 +125,10 @@ def year_overview(region_id: int, year: int) -> YearOverview:
     """The supervision list figures for `year` (see the module docstring); 3 queries."""
     start, end = _start_of_year(year), end_of_day(date(year, 12, 31))
     signals = db.session.execute(
-        select(Signal.id, Signal.received_on, Signal.provider_id)
-        .where(Signal.region_id == region_id, Signal.received_on <= date(year, 12, 31))).all()
+        select(Signal.id, Signal.received_on, Signal.provider_id).where(
+            Signal.region_id == region_id, Signal.received_on <= date(year, 12, 31)
+        )
+    ).all()
     histories = _histories(region_id, end)
     heightened = heightened_provider_ids(region_id, date(year, 12, 31))
     on_list = new = 0
@@ -136,13 +152,21 @@ def year_overview(region_id: int, year: int) -> YearOverview:
         else:
             parts[BUCKET_OF_STATE[state_end]] += 1
     return YearOverview(
-        year=year, on_list=on_list, new=new, closed=parts["closed"],
-        heightened_providers=len(heightened_providers), heightened_signals=parts["heightened"],
-        investigating=parts["investigating"], other_party=parts["other_party"],
-        work_queue=parts["work_queue"], providers_under_heightened_at_year_end=len(heightened))
+        year=year,
+        on_list=on_list,
+        new=new,
+        closed=parts["closed"],
+        heightened_providers=len(heightened_providers),
+        heightened_signals=parts["heightened"],
+        investigating=parts["investigating"],
+        other_party=parts["other_party"],
+        work_queue=parts["work_queue"],
+        providers_under_heightened_at_year_end=len(heightened),
+    )
 
 
 # -- counts and throughput -------------------------------------------------------------------
+
 
 def _base(region_id: int, year: int | None):
     conditions = [Signal.region_id == region_id, Signal.state != MERGED]
@@ -154,26 +178,41 @@ def _base(region_id: int, year: int | None):
 def counts(region_id: int, year: int | None = None) -> dict:
     """Signals (received in `year`, or all) per current state, category, provider, month."""
     where = _base(region_id, year)
-    by_state = dict(db.session.execute(
-        select(Signal.state, func.count()).where(*where).group_by(Signal.state)).all())
-    by_category = dict(db.session.execute(
-        select(Signal.category, func.count()).where(*where).group_by(Signal.category)).all())
+    by_state = dict(
+        db.session.execute(
+            select(Signal.state, func.count()).where(*where).group_by(Signal.state)
+        ).all()
+    )
+    by_category = dict(
+        db.session.execute(
+            select(Signal.category, func.count()).where(*where).group_by(Signal.category)
+        ).all()
+    )
     by_provider = db.session.execute(
         select(Provider.id, Provider.name, func.count(Signal.id))
-        .join(Signal, Signal.provider_id == Provider.id).where(*where)
-        .group_by(Provider.id, Provider.name).order_by(func.count(Signal.id).desc(),
-                                                       Provider.name)).all()
+        .join(Signal, Signal.provider_id == Provider.id)
+        .where(*where)
+        .group_by(Provider.id, Provider.name)
+        .order_by(func.count(Signal.id).desc(), Provider.name)
+    ).all()
     year_col = extract("year", Signal.received_on)
     month_col = extract("month", Signal.received_on)
     by_month = db.session.execute(
-        select(year_col, month_col, func.count()).where(*where)
-        .group_by(year_col, month_col).order_by(year_col, month_col)).all()
+        select(year_col, month_col, func.count())
+        .where(*where)
+        .group_by(year_col, month_col)
+        .order_by(year_col, month_col)
+    ).all()
     return {
         "total": sum(by_state.values()),
-        "state": [{"key": s, "label": SIGNAL_MACHINE.label(s), "count": by_state.get(s, 0)}
-                  for s in (*OPEN_STATES, CLOSED)],
-        "category": [{"key": c, "label": str(label), "count": by_category.get(c, 0)}
-                     for c, label in CATEGORIES.items()],
+        "state": [
+            {"key": s, "label": SIGNAL_MACHINE.label(s), "count": by_state.get(s, 0)}
+            for s in (*OPEN_STATES, CLOSED)
+        ],
+        "category": [
+            {"key": c, "label": str(label), "count": by_category.get(c, 0)}
+            for c, label in CATEGORIES.items()
+        ],
         "provider": [{"id": pid, "name": name, "count": n} for pid, name, n in by_provider],
         "month": [{"month": f"{int(y):04d}-{int(m):02d}", "count": n} for y, m, n in by_month],
     }
@@ -182,9 +221,11 @@ def counts(region_id: int, year: int | None = None) -> dict:
 def throughput(region_id: int, year: int | None = None) -> dict:
     """Median days from receipt to triage (signals triaged in `year`) and to closure
     (signals closed in `year`)."""
+
     def _median(column):
         stmt = select(Signal.received_on, column).where(
-            Signal.region_id == region_id, column.is_not(None))
+            Signal.region_id == region_id, column.is_not(None)
+        )
         if year:
             stmt = stmt.where(column >= date(year, 1, 1), column <= date(year, 12, 31))
         days = [(done - received).days for received, done in db.session.execute(stmt)]
@@ -195,8 +236,12 @@ def throughput(region_id: int, year: int | None = None) -> dict:
 
     triage_median, triaged = _median(Signal.triaged_on)
     close_median, closed = _median(Signal.closed_on)
-    return {"median_days_to_triage": triage_median, "triaged": triaged,
-            "median_days_to_close": close_median, "closed": closed}
+    return {
+        "median_days_to_triage": triage_median,
+        "triaged": triaged,
+        "median_days_to_close": close_median,
+        "closed": closed,
+    }
 
 
 def open_over_time(region_id: int, points: list[date]) -> list[tuple[date, int]]:
@@ -233,23 +278,31 @@ def open_chart_svg(series: list[tuple[date, int]], title: str) -> Markup:
     plot_w, plot_h = width - left - 10, height - bottom - top
     peak = max((n for _, n in series), default=0) or 1
     bar_w = plot_w / max(len(series), 1)
-    parts = [f'<svg class="signal-chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
-             f"<title>{escape(title)}</title>",
-             f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{width - 10}" '
-             f'y2="{top + plot_h}"/>',
-             f'<text class="tick" x="{left - 6}" y="{top + 4}" text-anchor="end">{peak}</text>',
-             f'<text class="tick" x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>']
+    parts = [
+        f'<svg class="signal-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{width - 10}" '
+        f'y2="{top + plot_h}"/>',
+        f'<text class="tick" x="{left - 6}" y="{top + 4}" text-anchor="end">{peak}</text>',
+        f'<text class="tick" x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>',
+    ]
     for i, (day, n) in enumerate(series):
         h = plot_h * n / peak
         x = left + i * bar_w + 3
         y = top + plot_h - h
-        parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 6:.1f}" '
-                     f'height="{h:.1f}"><title>{day.strftime("%m-%Y")}: {n}</title></rect>')
-        parts.append(f'<text class="value" x="{x + (bar_w - 6) / 2:.1f}" y="{y - 3:.1f}" '
-                     f'text-anchor="middle">{n}</text>')
-        parts.append(f'<text class="tick" x="{x + (bar_w - 6) / 2:.1f}" '
-                     f'y="{height - 10}" text-anchor="middle">{day.strftime("%m-%y")}</text>')
+        parts.append(
+            f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 6:.1f}" '
+            f'height="{h:.1f}"><title>{day.strftime("%m-%Y")}: {n}</title></rect>'
+        )
+        parts.append(
+            f'<text class="value" x="{x + (bar_w - 6) / 2:.1f}" y="{y - 3:.1f}" '
+            f'text-anchor="middle">{n}</text>'
+        )
+        parts.append(
+            f'<text class="tick" x="{x + (bar_w - 6) / 2:.1f}" '
+            f'y="{height - 10}" text-anchor="middle">{day.strftime("%m-%y")}</text>'
+        )
     parts.append("</svg>")
     # every interpolated text is escaped above; numbers are formatted by us
     return Markup("".join(parts))  # noqa: S704
@@ -257,8 +310,8 @@ def open_chart_svg(series: list[tuple[date, int]], title: str) -> Markup:
 
 # -- Excel ---------------------------------------------------------------------------------
 
-def excel_export(region_id: int, year: int, signal_rows: list, *,
-                 show_reporter: bool) -> bytes:
+
+def excel_export(region_id: int, year: int, signal_rows: list, *, show_reporter: bool) -> bytes:
     """A workbook: the signal list (as the requesting user may see it), counts and the
     year overview."""
     from openpyxl import Workbook
@@ -267,18 +320,42 @@ def excel_export(region_id: int, year: int, signal_rows: list, *,
     wb = Workbook()
     ws = wb.active
     ws.title = "Signalen"
-    header = ["Kenmerk", "Ontvangen", "Aanbieder", "Contract", "Gemeente", "Bron", "Categorie",
-              "Urgentie", "Status", "Toegewezen aan", "Triage uiterlijk", "Besluit",
-              "Andere partij", "Afgehandeld op"]
+    header = [
+        "Kenmerk",
+        "Ontvangen",
+        "Aanbieder",
+        "Contract",
+        "Gemeente",
+        "Bron",
+        "Categorie",
+        "Urgentie",
+        "Status",
+        "Toegewezen aan",
+        "Triage uiterlijk",
+        "Besluit",
+        "Andere partij",
+        "Afgehandeld op",
+    ]
     if show_reporter:
         header.append("Melder")
     ws.append(header)
     for s in signal_rows:
-        row = [s.reference, s.received_on, s.provider.name,
-               s.contract.reference if s.contract else "",
-               s.municipality.name if s.municipality else "", s.source_label, s.category_label,
-               s.urgency_label, s.state_label, s.assigned_to.name if s.assigned_to else "",
-               s.triage_due_on, s.decision_label, s.other_party or "", s.closed_on]
+        row = [
+            s.reference,
+            s.received_on,
+            s.provider.name,
+            s.contract.reference if s.contract else "",
+            s.municipality.name if s.municipality else "",
+            s.source_label,
+            s.category_label,
+            s.urgency_label,
+            s.state_label,
+            s.assigned_to.name if s.assigned_to else "",
+            s.triage_due_on,
+            s.decision_label,
+            s.other_party or "",
+            s.closed_on,
+        ]
         if show_reporter:
             row.append(s.reporter_name or "")
         ws.append(row)

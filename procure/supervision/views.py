@@ -68,17 +68,25 @@ STAFF = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)
 
 
 def _supervisors(region_id):
-    return db.session.execute(
-        select(User).where(User.role == SUPERVISOR, User.region_id == region_id,
-                           User.active.is_(True)).order_by(User.name)).scalars().all()
+    return (
+        db.session.execute(
+            select(User)
+            .where(User.role == SUPERVISOR, User.region_id == region_id, User.active.is_(True))
+            .order_by(User.name)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def _assignee_choices(region_id):
     return [(0, _("— team (niet toegewezen) —"))] + [
-        (u.id, u.name) for u in _supervisors(region_id)]
+        (u.id, u.name) for u in _supervisors(region_id)
+    ]
 
 
 # -- work queue / list ----------------------------------------------------------------------
+
 
 @bp.get("/")
 @role_required(*VIEW_ROLES)
@@ -89,10 +97,13 @@ def index():
     today = today_local()
     page = work_queue(current_user, filters, today, *page_args())
     providers = db.session.execute(
-        access.visible_signals(select(Provider.id, Provider.name).join(
-            Signal, Signal.provider_id == Provider.id))
-        .where(Signal.state.in_(OPEN_STATES)).group_by(Provider.id, Provider.name)
-        .order_by(Provider.name)).all()
+        access.visible_signals(
+            select(Provider.id, Provider.name).join(Signal, Signal.provider_id == Provider.id)
+        )
+        .where(Signal.state.in_(OPEN_STATES))
+        .group_by(Provider.id, Provider.name)
+        .order_by(Provider.name)
+    ).all()
     bulk = None
     supervisors = []
     if access.can_work() and current_user.region_id:
@@ -100,11 +111,20 @@ def index():
         bulk.assignee.choices = _assignee_choices(current_user.region_id)
         supervisors = _supervisors(current_user.region_id)
     return render_template(
-        "supervision/index.html", page=page, filters=filters, today=today, providers=providers,
-        states={s: STATE_LABELS[s] for s in OPEN_STATES}, categories=CATEGORIES,
-        urgencies=URGENCIES, bulk=bulk, supervisors=supervisors,
-        can_work=access.can_work(), can_log=access.can_log(),
-        see_investigation=access.can_see_investigation())
+        "supervision/index.html",
+        page=page,
+        filters=filters,
+        today=today,
+        providers=providers,
+        states={s: STATE_LABELS[s] for s in OPEN_STATES},
+        categories=CATEGORIES,
+        urgencies=URGENCIES,
+        bulk=bulk,
+        supervisors=supervisors,
+        can_work=access.can_work(),
+        can_log=access.can_log(),
+        see_investigation=access.can_see_investigation(),
+    )
 
 
 @bp.post("/toewijzen")
@@ -128,26 +148,36 @@ def bulk_assign():
 
 # -- intake -----------------------------------------------------------------------------------
 
+
 def _fill_signal_choices(form: SignalForm):
     providers = db.session.execute(
-        select(Provider).where(Provider.active.is_(True)).order_by(Provider.name)).scalars()
+        select(Provider).where(Provider.active.is_(True)).order_by(Provider.name)
+    ).scalars()
     form.provider_id.choices = [(0, _("— kies een aanbieder —"))] + [
-        (p.id, p.name) for p in providers]
+        (p.id, p.name) for p in providers
+    ]
     selected = form.provider_id.data or request.args.get("provider_id", type=int)
-    stmt = (scoped(select(Contract), Contract).options(joinedload(Contract.provider))
-            .order_by(Contract.reference))
+    stmt = (
+        scoped(select(Contract), Contract)
+        .options(joinedload(Contract.provider))
+        .order_by(Contract.reference)
+    )
     if selected:
         stmt = stmt.where(Contract.provider_id == selected)
     form.contract_id.choices = [(0, _("— geen contract —"))] + [
-        (c.id, f"{c.reference} · {c.provider.name}") for c in db.session.execute(stmt).scalars()]
+        (c.id, f"{c.reference} · {c.provider.name}") for c in db.session.execute(stmt).scalars()
+    ]
     municipalities = db.session.execute(
-        scoped(select(Municipality), Municipality).order_by(Municipality.name)).scalars()
+        scoped(select(Municipality), Municipality).order_by(Municipality.name)
+    ).scalars()
     if current_user.role == MUNICIPALITY:
-        form.municipality_id.choices = [(m.id, m.name) for m in municipalities
-                                        if m.id == current_user.municipality_id]
+        form.municipality_id.choices = [
+            (m.id, m.name) for m in municipalities if m.id == current_user.municipality_id
+        ]
     else:
         form.municipality_id.choices = [(0, _("— regio-breed —"))] + [
-            (m.id, m.name) for m in municipalities]
+            (m.id, m.name) for m in municipalities
+        ]
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -164,44 +194,68 @@ def create():
     if form.validate_on_submit():
         try:
             signal = ops.log_signal(
-                actor=current_user, provider_id=form.provider_id.data or None,
+                actor=current_user,
+                provider_id=form.provider_id.data or None,
                 contract_id=form.contract_id.data or None,
-                municipality_id=form.municipality_id.data or None, source=form.source.data,
-                received_on=form.received_on.data, category=form.category.data,
-                urgency=form.urgency.data, description=form.description.data,
+                municipality_id=form.municipality_id.data or None,
+                source=form.source.data,
+                received_on=form.received_on.data,
+                category=form.category.data,
+                urgency=form.urgency.data,
+                description=form.description.data,
                 reporter_name=form.reporter_name.data,
                 reporter_contact=form.reporter_contact.data,
                 reporter_confidential=form.reporter_confidential.data,
-                attachments=request.files.getlist("attachments"))
+                attachments=request.files.getlist("attachments"),
+            )
         except OperationError as exc:
             flash_error(exc, form)
         else:
-            flash(_("Signaal %(ref)s vastgelegd. Triage uiterlijk %(day)s.",
-                    ref=signal.reference, day=signal.triage_due_on.strftime("%d-%m-%Y")),
-                  "success")
+            flash(
+                _(
+                    "Signaal %(ref)s vastgelegd. Triage uiterlijk %(day)s.",
+                    ref=signal.reference,
+                    day=signal.triage_due_on.strftime("%d-%m-%Y"),
+                ),
+                "success",
+            )
             return redirect(url_for("supervision.show", signal_id=signal.id))
     return render_template("supervision/new.html", form=form, description_hint=DESCRIPTION_HINT)
 
 
 # -- the signal page ----------------------------------------------------------------------
 
+
 def _load(signal_id) -> Signal:
-    return access.get_signal_or_404(signal_id, options=(
-        joinedload(Signal.provider), joinedload(Signal.contract),
-        joinedload(Signal.municipality), joinedload(Signal.assigned_to),
-        joinedload(Signal.logged_by), joinedload(Signal.merged_into),
-        selectinload(Signal.measures), selectinload(Signal.attachments)
-        .joinedload(SignalAttachment.file)))
+    return access.get_signal_or_404(
+        signal_id,
+        options=(
+            joinedload(Signal.provider),
+            joinedload(Signal.contract),
+            joinedload(Signal.municipality),
+            joinedload(Signal.assigned_to),
+            joinedload(Signal.logged_by),
+            joinedload(Signal.merged_into),
+            selectinload(Signal.measures),
+            selectinload(Signal.attachments).joinedload(SignalAttachment.file),
+        ),
+    )
 
 
 def _forms(signal: Signal) -> dict:
     forms = {
-        "triage": TriageForm(prefix="triage"), "investigate": InvestigateForm(prefix="inv"),
-        "hand_over": HandOverForm(prefix="ho"), "follow_up": FollowUpForm(prefix="fu"),
-        "note": NoteForm(prefix="note"), "measure": MeasureForm(prefix="measure"),
-        "done": MeasureDoneForm(prefix="done"), "drop": MeasureDropForm(prefix="drop"),
-        "close": CloseForm(prefix="close"), "merge": MergeForm(prefix="merge"),
-        "reopen": ReopenForm(prefix="reopen"), "assign": AssignForm(prefix="assign"),
+        "triage": TriageForm(prefix="triage"),
+        "investigate": InvestigateForm(prefix="inv"),
+        "hand_over": HandOverForm(prefix="ho"),
+        "follow_up": FollowUpForm(prefix="fu"),
+        "note": NoteForm(prefix="note"),
+        "measure": MeasureForm(prefix="measure"),
+        "done": MeasureDoneForm(prefix="done"),
+        "drop": MeasureDropForm(prefix="drop"),
+        "close": CloseForm(prefix="close"),
+        "merge": MergeForm(prefix="merge"),
+        "reopen": ReopenForm(prefix="reopen"),
+        "assign": AssignForm(prefix="assign"),
     }
     forms["assign"].assignee.choices = _assignee_choices(signal.region_id)
     if request.method == "GET":
@@ -214,26 +268,49 @@ def _render(signal: Signal, forms: dict | None = None, status: int = 200):
     see_investigation = access.can_see_investigation()
     notes = transitions = []
     if see_investigation:
-        notes = db.session.execute(
-            select(SignalNote).where(SignalNote.signal_id == signal.id)
-            .options(joinedload(SignalNote.author)).order_by(SignalNote.id)).scalars().all()
-        transitions = db.session.execute(
-            select(SignalTransition).where(SignalTransition.signal_id == signal.id)
-            .options(joinedload(SignalTransition.actor)).order_by(SignalTransition.id)
-        ).scalars().all()
+        notes = (
+            db.session.execute(
+                select(SignalNote)
+                .where(SignalNote.signal_id == signal.id)
+                .options(joinedload(SignalNote.author))
+                .order_by(SignalNote.id)
+            )
+            .scalars()
+            .all()
+        )
+        transitions = (
+            db.session.execute(
+                select(SignalTransition)
+                .where(SignalTransition.signal_id == signal.id)
+                .options(joinedload(SignalTransition.actor))
+                .order_by(SignalTransition.id)
+            )
+            .scalars()
+            .all()
+        )
     duplicates = db.session.execute(
-        access.visible_signals(select(Signal.id, Signal.reference))
-        .where(Signal.merged_into_id == signal.id)).all()
+        access.visible_signals(select(Signal.id, Signal.reference)).where(
+            Signal.merged_into_id == signal.id
+        )
+    ).all()
     heightened = None
     if access.can_see_heightened():
         heightened = ops.active_heightened(signal.region_id, signal.provider_id)
     return render_template(
-        "supervision/signal.html", signal=signal, forms=forms, notes=notes,
-        transitions=transitions, duplicates=duplicates, heightened=heightened,
-        reporter=access.reporter_view(signal), see_investigation=see_investigation,
+        "supervision/signal.html",
+        signal=signal,
+        forms=forms,
+        notes=notes,
+        transitions=transitions,
+        duplicates=duplicates,
+        heightened=heightened,
+        reporter=access.reporter_view(signal),
+        see_investigation=see_investigation,
         can_work=access.can_work() and current_user.region_id == signal.region_id,
-        targets=SIGNAL_MACHINE.targets(signal.state), today=today_local(),
-        state_label=SIGNAL_MACHINE.label), status
+        targets=SIGNAL_MACHINE.targets(signal.state),
+        today=today_local(),
+        state_label=SIGNAL_MACHINE.label,
+    ), status
 
 
 @bp.get("/<int:signal_id>")
@@ -264,10 +341,16 @@ def _action(signal_id, form_key, run, success):
 @role_required(SUPERVISOR)
 def triage(signal_id):
     def run(signal, form):
-        ops.triage(signal, actor=current_user, decision=form.decision.data,
-                   motivation=form.motivation.data,
-                   investigation_due_on=form.investigation_due_on.data,
-                   other_party=form.other_party.data, follow_up_on=form.follow_up_on.data)
+        ops.triage(
+            signal,
+            actor=current_user,
+            decision=form.decision.data,
+            motivation=form.motivation.data,
+            investigation_due_on=form.investigation_due_on.data,
+            other_party=form.other_party.data,
+            follow_up_on=form.follow_up_on.data,
+        )
+
     return _action(signal_id, "triage", run, _l("Triage vastgelegd."))
 
 
@@ -275,8 +358,10 @@ def triage(signal_id):
 @role_required(SUPERVISOR)
 def investigate(signal_id):
     def run(signal, form):
-        ops.start_investigation(signal, actor=current_user, due_on=form.due_on.data,
-                                motivation=form.motivation.data)
+        ops.start_investigation(
+            signal, actor=current_user, due_on=form.due_on.data, motivation=form.motivation.data
+        )
+
     return _action(signal_id, "investigate", run, _l("Onderzoek gestart."))
 
 
@@ -284,8 +369,14 @@ def investigate(signal_id):
 @role_required(SUPERVISOR)
 def hand_over(signal_id):
     def run(signal, form):
-        ops.hand_over(signal, actor=current_user, other_party=form.other_party.data,
-                      follow_up_on=form.follow_up_on.data, motivation=form.motivation.data)
+        ops.hand_over(
+            signal,
+            actor=current_user,
+            other_party=form.other_party.data,
+            follow_up_on=form.follow_up_on.data,
+            motivation=form.motivation.data,
+        )
+
     return _action(signal_id, "hand_over", run, _l("Signaal overgedragen."))
 
 
@@ -293,8 +384,10 @@ def hand_over(signal_id):
 @role_required(SUPERVISOR)
 def follow_up(signal_id):
     def run(signal, form):
-        ops.set_follow_up(signal, actor=current_user, follow_up_on=form.follow_up_on.data,
-                          note=form.note.data)
+        ops.set_follow_up(
+            signal, actor=current_user, follow_up_on=form.follow_up_on.data, note=form.note.data
+        )
+
     return _action(signal_id, "follow_up", run, _l("Opvolgdatum gewijzigd."))
 
 
@@ -303,6 +396,7 @@ def follow_up(signal_id):
 def note(signal_id):
     def run(signal, form):
         ops.add_note(signal, actor=current_user, kind=form.kind.data, text=form.text.data)
+
     return _action(signal_id, "note", run, _l("Aantekening toegevoegd."))
 
 
@@ -310,10 +404,16 @@ def note(signal_id):
 @role_required(SUPERVISOR)
 def measure(signal_id):
     def run(signal, form):
-        ops.impose_measure(signal, actor=current_user, kind=form.kind.data,
-                           description=form.description.data, due_on=form.due_on.data,
-                           follow_up_on=form.follow_up_on.data,
-                           amount=(form.amount.data or "").replace(",", ".").strip() or None)
+        ops.impose_measure(
+            signal,
+            actor=current_user,
+            kind=form.kind.data,
+            description=form.description.data,
+            due_on=form.due_on.data,
+            follow_up_on=form.follow_up_on.data,
+            amount=(form.amount.data or "").replace(",", ".").strip() or None,
+        )
+
     return _action(signal_id, "measure", run, _l("Maatregel opgelegd."))
 
 
@@ -328,8 +428,10 @@ def _measure_of(signal, measure_id) -> Measure:
 @role_required(SUPERVISOR)
 def measure_done(signal_id, measure_id):
     def run(signal, form):
-        ops.complete_measure(_measure_of(signal, measure_id), actor=current_user,
-                             result=form.result.data)
+        ops.complete_measure(
+            _measure_of(signal, measure_id), actor=current_user, result=form.result.data
+        )
+
     return _action(signal_id, "done", run, _l("Maatregel afgerond."))
 
 
@@ -337,8 +439,10 @@ def measure_done(signal_id, measure_id):
 @role_required(SUPERVISOR)
 def measure_drop(signal_id, measure_id):
     def run(signal, form):
-        ops.drop_measure(_measure_of(signal, measure_id), actor=current_user,
-                         reason=form.reason.data)
+        ops.drop_measure(
+            _measure_of(signal, measure_id), actor=current_user, reason=form.reason.data
+        )
+
     return _action(signal_id, "drop", run, _l("Maatregel vervallen."))
 
 
@@ -347,6 +451,7 @@ def measure_drop(signal_id, measure_id):
 def close(signal_id):
     def run(signal, form):
         ops.close(signal, actor=current_user, outcome=form.outcome.data)
+
     return _action(signal_id, "close", run, _l("Signaal afgehandeld."))
 
 
@@ -354,13 +459,17 @@ def close(signal_id):
 @role_required(SUPERVISOR)
 def merge(signal_id):
     def run(signal, form):
-        into = db.session.execute(access.visible_signals(select(Signal)).where(
-            Signal.reference == form.into.data.strip().upper())).scalar()
+        into = db.session.execute(
+            access.visible_signals(select(Signal)).where(
+                Signal.reference == form.into.data.strip().upper()
+            )
+        ).scalar()
         if into is None:
             from procure.core.errors import ValidationFailed
 
             raise ValidationFailed(_l("Geen signaal met dit kenmerk gevonden."), field="into")
         ops.merge(signal, into=into, actor=current_user, reason=form.reason.data)
+
     return _action(signal_id, "merge", run, _l("Signaal samengevoegd."))
 
 
@@ -369,6 +478,7 @@ def merge(signal_id):
 def reopen(signal_id):
     def run(signal, form):
         ops.reopen(signal, actor=current_user, reason=form.reason.data)
+
     return _action(signal_id, "reopen", run, _l("Signaal heropend en terug op de werkvoorraad."))
 
 
@@ -378,6 +488,7 @@ def assign(signal_id):
     def run(signal, form):
         assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
         ops.assign(signal, actor=current_user, assignee=assignee)
+
     return _action(signal_id, "assign", run, _l("Toewijzing opgeslagen."))
 
 
@@ -393,36 +504,72 @@ def attachment(signal_id, attachment_id):
 
 # -- provider view and heightened supervision ---------------------------------------------
 
+
 @bp.get("/aanbieder/<int:provider_id>")
 @role_required(*STAFF)
 def provider(provider_id):
     row = get_scoped_or_404(Provider, provider_id)
-    signals = db.session.execute(
-        access.visible_signals(select(Signal)).where(Signal.provider_id == row.id)
-        .options(joinedload(Signal.contract), joinedload(Signal.assigned_to))
-        .order_by(Signal.received_on.desc(), Signal.id.desc())).scalars().all()
-    measures = db.session.execute(
-        select(Measure).join(Signal, Signal.id == Measure.signal_id)
-        .where(Measure.provider_id == row.id, Signal.id.in_(
-            access.visible_signals(select(Signal.id)).scalar_subquery()))
-        .options(joinedload(Measure.signal)).order_by(Measure.imposed_on.desc())
-    ).scalars().all()
-    periods = db.session.execute(
-        access.visible_heightened().where(HeightenedSupervision.provider_id == row.id)
-        .order_by(HeightenedSupervision.start_on.desc())).scalars().all()
-    contracts = db.session.execute(
-        scoped(select(Contract), Contract).where(Contract.provider_id == row.id)
-        .order_by(Contract.reference)).scalars().all()
+    signals = (
+        db.session.execute(
+            access.visible_signals(select(Signal))
+            .where(Signal.provider_id == row.id)
+            .options(joinedload(Signal.contract), joinedload(Signal.assigned_to))
+            .order_by(Signal.received_on.desc(), Signal.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    measures = (
+        db.session.execute(
+            select(Measure)
+            .join(Signal, Signal.id == Measure.signal_id)
+            .where(
+                Measure.provider_id == row.id,
+                Signal.id.in_(access.visible_signals(select(Signal.id)).scalar_subquery()),
+            )
+            .options(joinedload(Measure.signal))
+            .order_by(Measure.imposed_on.desc())
+        )
+        .scalars()
+        .all()
+    )
+    periods = (
+        db.session.execute(
+            access.visible_heightened()
+            .where(HeightenedSupervision.provider_id == row.id)
+            .order_by(HeightenedSupervision.start_on.desc())
+        )
+        .scalars()
+        .all()
+    )
+    contracts = (
+        db.session.execute(
+            scoped(select(Contract), Contract)
+            .where(Contract.provider_id == row.id)
+            .order_by(Contract.reference)
+        )
+        .scalars()
+        .all()
+    )
     active = next((p for p in periods if p.ended_on is None), None)
     start_form = HeightenedForm(prefix="hs")
     end_form = EndHeightenedForm(prefix="end")
     if request.method == "GET":
         start_form.start_on.data = today_local()
         end_form.ended_on.data = today_local()
-    return render_template("supervision/provider.html", provider=row, signals=signals,
-                           measures=measures, periods=periods, active=active,
-                           contracts=contracts, start_form=start_form, end_form=end_form,
-                           can_work=access.can_work(), today=today_local())
+    return render_template(
+        "supervision/provider.html",
+        provider=row,
+        signals=signals,
+        measures=measures,
+        periods=periods,
+        active=active,
+        contracts=contracts,
+        start_form=start_form,
+        end_form=end_form,
+        can_work=access.can_work(),
+        today=today_local(),
+    )
 
 
 @bp.post("/aanbieder/<int:provider_id>/verhoogd-toezicht")
@@ -432,8 +579,13 @@ def heightened_start(provider_id):
     form = HeightenedForm(prefix="hs")
     if form.validate_on_submit():
         try:
-            ops.start_heightened(row, actor=current_user, reason=form.reason.data,
-                                 start_on=form.start_on.data, review_on=form.review_on.data)
+            ops.start_heightened(
+                row,
+                actor=current_user,
+                reason=form.reason.data,
+                start_on=form.start_on.data,
+                review_on=form.review_on.data,
+            )
         except OperationError as exc:
             flash(str(exc.message), "error")
         else:
@@ -450,8 +602,9 @@ def heightened_end(period_id):
     form = EndHeightenedForm(prefix="end")
     if form.validate_on_submit():
         try:
-            ops.end_heightened(period, actor=current_user, reason=form.reason.data,
-                               ended_on=form.ended_on.data)
+            ops.end_heightened(
+                period, actor=current_user, reason=form.reason.data, ended_on=form.ended_on.data
+            )
         except OperationError as exc:
             flash(str(exc.message), "error")
         else:
@@ -462,6 +615,7 @@ def heightened_end(period_id):
 
 
 # -- reporting ------------------------------------------------------------------------------
+
 
 def _report_region():
     if current_user.region_id is None:
@@ -482,15 +636,26 @@ def report():
     today = today_local()
     last = min(date(year, 12, 31), today) if year <= today.year else date(year, 12, 31)
     series = reports.open_over_time(region_id, reports.month_ends(last))
-    heightened = db.session.execute(
-        access.visible_heightened().where(HeightenedSupervision.ended_on.is_(None))
-        .options(joinedload(HeightenedSupervision.provider))
-        .order_by(HeightenedSupervision.start_on)).scalars().all()
+    heightened = (
+        db.session.execute(
+            access.visible_heightened()
+            .where(HeightenedSupervision.ended_on.is_(None))
+            .options(joinedload(HeightenedSupervision.provider))
+            .order_by(HeightenedSupervision.start_on)
+        )
+        .scalars()
+        .all()
+    )
     return render_template(
-        "supervision/report.html", year=year, overview=reports.year_overview(region_id, year),
-        counts=reports.counts(region_id, year), flow=reports.throughput(region_id, year),
-        chart=reports.open_chart_svg(series, _("Open signalen per maand")), series=series,
-        heightened=heightened)
+        "supervision/report.html",
+        year=year,
+        overview=reports.year_overview(region_id, year),
+        counts=reports.counts(region_id, year),
+        flow=reports.throughput(region_id, year),
+        chart=reports.open_chart_svg(series, _("Open signalen per maand")),
+        series=series,
+        heightened=heightened,
+    )
 
 
 @bp.get("/rapportage/export.xlsx")
@@ -498,20 +663,36 @@ def report():
 def export():
     region_id = _report_region()
     year = _year()
-    rows = db.session.execute(
-        access.visible_signals(select(Signal)).where(
-            Signal.received_on >= date(year, 1, 1), Signal.received_on <= date(year, 12, 31))
-        .options(joinedload(Signal.provider), joinedload(Signal.contract),
-                 joinedload(Signal.municipality), joinedload(Signal.assigned_to))
-        .order_by(Signal.received_on, Signal.id)).scalars().all()
-    data = reports.excel_export(region_id, year, rows,
-                                show_reporter=current_user.role == SUPERVISOR)
-    return data, 200, {
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Content-Disposition": f'attachment; filename="signalen-{year}.xlsx"'}
+    rows = (
+        db.session.execute(
+            access.visible_signals(select(Signal))
+            .where(Signal.received_on >= date(year, 1, 1), Signal.received_on <= date(year, 12, 31))
+            .options(
+                joinedload(Signal.provider),
+                joinedload(Signal.contract),
+                joinedload(Signal.municipality),
+                joinedload(Signal.assigned_to),
+            )
+            .order_by(Signal.received_on, Signal.id)
+        )
+        .scalars()
+        .all()
+    )
+    data = reports.excel_export(
+        region_id, year, rows, show_reporter=current_user.role == SUPERVISOR
+    )
+    return (
+        data,
+        200,
+        {
+            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "Content-Disposition": f'attachment; filename="signalen-{year}.xlsx"',
+        },
+    )
 
 
 # -- panels and dashboard ---------------------------------------------------------------------
+
 
 def _fragment(template: str, **context) -> Markup:
     """A rendered (autoescaped) template as a panel fragment."""
@@ -523,31 +704,47 @@ def _provider_panel(provider, user):
     if not access.can_see_heightened(user) or user.region_id is None:
         return None
     open_count = db.session.execute(
-        access.visible_signals(select(func.count(Signal.id)), user)
-        .where(Signal.provider_id == provider.id, Signal.state.in_(OPEN_STATES))).scalar_one()
+        access.visible_signals(select(func.count(Signal.id)), user).where(
+            Signal.provider_id == provider.id, Signal.state.in_(OPEN_STATES)
+        )
+    ).scalar_one()
     total = db.session.execute(
-        access.visible_signals(select(func.count(Signal.id)), user)
-        .where(Signal.provider_id == provider.id)).scalar_one()
+        access.visible_signals(select(func.count(Signal.id)), user).where(
+            Signal.provider_id == provider.id
+        )
+    ).scalar_one()
     return _fragment(
-        "supervision/_provider_panel.html", provider=provider, open_count=open_count,
-        total=total, heightened=ops.active_heightened(user.region_id, provider.id))
+        "supervision/_provider_panel.html",
+        provider=provider,
+        open_count=open_count,
+        total=total,
+        heightened=ops.active_heightened(user.region_id, provider.id),
+    )
 
 
 @panel("contract")
 def _contract_panel(contract, user):
-    if user.role not in (SUPERVISOR, CONTRACT_MANAGER, ADMIN) or \
-            user.region_id != contract.region_id:
+    if (
+        user.role not in (SUPERVISOR, CONTRACT_MANAGER, ADMIN)
+        or user.region_id != contract.region_id
+    ):
         return None
     open_on_contract, open_on_provider = db.session.execute(
-        access.visible_signals(select(
-            func.count(Signal.id).filter(Signal.contract_id == contract.id),
-            func.count(Signal.id)), user)
-        .where(Signal.provider_id == contract.provider_id, Signal.state.in_(OPEN_STATES))
+        access.visible_signals(
+            select(
+                func.count(Signal.id).filter(Signal.contract_id == contract.id),
+                func.count(Signal.id),
+            ),
+            user,
+        ).where(Signal.provider_id == contract.provider_id, Signal.state.in_(OPEN_STATES))
     ).one()
     return _fragment(
-        "supervision/_contract_panel.html", contract=contract,
-        open_on_contract=open_on_contract, open_on_provider=open_on_provider,
-        heightened=ops.active_heightened(contract.region_id, contract.provider_id))
+        "supervision/_contract_panel.html",
+        contract=contract,
+        open_on_contract=open_on_contract,
+        open_on_provider=open_on_provider,
+        heightened=ops.active_heightened(contract.region_id, contract.provider_id),
+    )
 
 
 @dashboard_card
@@ -555,16 +752,28 @@ def _signal_cards(user):
     if user.role not in (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY) or user.region_id is None:
         return []
     base = access.visible_signals(select(func.count(Signal.id)), user).where(
-        Signal.state.in_(OPEN_STATES))
+        Signal.state.in_(OPEN_STATES)
+    )
     open_count = db.session.execute(base).scalar_one()
-    cards = [{"title": _l("Open signalen"), "value": open_count,
-              "endpoint": "supervision.index"}]
+    cards = [{"title": _l("Open signalen"), "value": open_count, "endpoint": "supervision.index"}]
     if user.role == SUPERVISOR:
         overdue = db.session.execute(base.where(overdue_condition(today_local()))).scalar_one()
         mine = db.session.execute(base.where(Signal.assigned_to_id == user.id)).scalar_one()
-        cards.append({"title": _l("Mijn signalen"), "value": mine,
-                      "endpoint": "supervision.index", "args": {"view": "mine"}})
-        cards.append({"title": _l("Signalen over de termijn"), "value": overdue,
-                      "endpoint": "supervision.index", "args": {"overdue": "1"},
-                      "level": "alert" if overdue else "ok"})
+        cards.append(
+            {
+                "title": _l("Mijn signalen"),
+                "value": mine,
+                "endpoint": "supervision.index",
+                "args": {"view": "mine"},
+            }
+        )
+        cards.append(
+            {
+                "title": _l("Signalen over de termijn"),
+                "value": overdue,
+                "endpoint": "supervision.index",
+                "args": {"overdue": "1"},
+                "level": "alert" if overdue else "ok",
+            }
+        )
     return cards

@@ -34,8 +34,7 @@ def add_working_days(start: date, days: int) -> date:
 
 
 def triage_working_days() -> int:
-    value = current_app.config.get("SUPERVISION_TRIAGE_WORKING_DAYS",
-                                   DEFAULT_TRIAGE_WORKING_DAYS)
+    value = current_app.config.get("SUPERVISION_TRIAGE_WORKING_DAYS", DEFAULT_TRIAGE_WORKING_DAYS)
     return max(int(value), 0)
 
 

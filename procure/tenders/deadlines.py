@@ -17,13 +17,18 @@ from procure.tenders.models import Tender
 # kind -> (column, the statuses in which the deadline is still relevant, Dutch label)
 KINDS = {
     "registration": ("registration_deadline", ("published",), "Sluiting aanmelding"),
-    "go_no_go_selection": ("registration_deadline", ("published", "selection"),
-                           "Go/no-go einde selectiefase"),
-    "dialogue_end": ("dialogue_end", ("published", "selection", "dialogue"),
-                     "Einde dialoogfase"),
+    "go_no_go_selection": (
+        "registration_deadline",
+        ("published", "selection"),
+        "Go/no-go einde selectiefase",
+    ),
+    "dialogue_end": ("dialogue_end", ("published", "selection", "dialogue"), "Einde dialoogfase"),
     "go_no_go_dialogue": ("dialogue_end", ("dialogue",), "Go/no-go einde dialoogfase"),
-    "bid_deadline": ("bid_deadline", ("published", "selection", "dialogue", "award"),
-                     "Sluiting inschrijving en opening inschrijvingen"),
+    "bid_deadline": (
+        "bid_deadline",
+        ("published", "selection", "dialogue", "award"),
+        "Sluiting inschrijving en opening inschrijvingen",
+    ),
     "standstill_end": ("standstill_ends_at", ("standstill",), "Einde standstilltermijn"),
 }
 
@@ -45,11 +50,14 @@ class TenderDeadline:
         return f"tender:{self.tender_id}:{self.kind}:{self.moment.isoformat()}"
 
 
-def tender_deadlines(start: datetime, end: datetime, *, region_id: int | None = None
-                     ) -> list[TenderDeadline]:
+def tender_deadlines(
+    start: datetime, end: datetime, *, region_id: int | None = None
+) -> list[TenderDeadline]:
     columns = {getattr(Tender, col) for col, _s, _l in KINDS.values()}
-    stmt = select(Tender).where(Tender.procedure.in_(("sas_dialogue", "sas_open")),
-                                or_(*[c.between(start, end) for c in columns]))
+    stmt = select(Tender).where(
+        Tender.procedure.in_(("sas_dialogue", "sas_open")),
+        or_(*[c.between(start, end) for c in columns]),
+    )
     if region_id is not None:
         stmt = stmt.where(Tender.region_id == region_id)
     out = []
@@ -60,7 +68,17 @@ def tender_deadlines(start: datetime, end: datetime, *, region_id: int | None = 
                 continue
             if kind == "dialogue_end" and not tender.has_dialogue:
                 continue
-            out.append(TenderDeadline(tender.id, tender.reference, tender.title,
-                                      tender.region_id, kind, label, moment, tender.officer_id))
+            out.append(
+                TenderDeadline(
+                    tender.id,
+                    tender.reference,
+                    tender.title,
+                    tender.region_id,
+                    kind,
+                    label,
+                    moment,
+                    tender.officer_id,
+                )
+            )
     order = list(KINDS)
     return sorted(out, key=lambda d: (d.moment, d.tender_id, order.index(d.kind)))

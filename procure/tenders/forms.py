@@ -33,8 +33,14 @@ def to_aware(naive: datetime | None) -> datetime | None:
     from datetime import UTC
 
     if aware.astimezone(UTC).astimezone(AMSTERDAM).replace(tzinfo=None) != naive:
-        raise ValueError(str(_l("Dit tijdstip bestaat niet in Nederland (zomertijd begint); "
-                                "kies een ander tijdstip.")))
+        raise ValueError(
+            str(
+                _l(
+                    "Dit tijdstip bestaat niet in Nederland (zomertijd begint); "
+                    "kies een ander tijdstip."
+                )
+            )
+        )
     return aware
 
 
@@ -44,45 +50,83 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class TenderForm(FlaskForm):
-    reference = StringField(_l("Kenmerk"), validators=[Optional(), Length(max=40)],
-                            description=_l("Leeg laten: wordt automatisch toegekend."))
+    reference = StringField(
+        _l("Kenmerk"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("Leeg laten: wordt automatisch toegekend."),
+    )
     title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=300)])
-    procedure = SelectField(_l("Procedure"), choices=[
-        (k, v) for k, v in PROCEDURE_LABELS.items() if k != "open_house"])
+    procedure = SelectField(
+        _l("Procedure"), choices=[(k, v) for k, v in PROCEDURE_LABELS.items() if k != "open_house"]
+    )
     task_area_id = SelectField(_l("Taakgebied (hoofd)"), coerce=int, choices=[])
     task_area_ids = MultiCheckboxField(_l("Ook deze taakgebieden"), coerce=int, choices=[])
     variant = SelectField(_l("Uitvoeringsvariant"), choices=list(VARIANT_LABELS.items()))
-    estimated_value = DecimalField(_l("Geraamde opdrachtwaarde (EUR)"), places=2,
-                                   validators=[Optional(), NumberRange(min=0)])
+    estimated_value = DecimalField(
+        _l("Geraamde opdrachtwaarde (EUR)"), places=2, validators=[Optional(), NumberRange(min=0)]
+    )
     contract_start = DateField(_l("Ingangsdatum overeenkomst"), validators=[Optional()])
-    duration_months = IntegerField(_l("Looptijd (maanden)"), default=60,
-                                   validators=[InputRequired(REQUIRED), NumberRange(min=1)])
-    extension_count = IntegerField(_l("Aantal verlengingsopties"), default=0,
-                                   validators=[InputRequired(REQUIRED), NumberRange(min=0)])
-    extension_months = IntegerField(_l("Maanden per verlenging"), default=12,
-                                    validators=[InputRequired(REQUIRED), NumberRange(min=1)])
-    max_partners = IntegerField(_l("Maximaal aantal contractpartners"),
-                                validators=[Optional(), NumberRange(min=1)])
+    duration_months = IntegerField(
+        _l("Looptijd (maanden)"),
+        default=60,
+        validators=[InputRequired(REQUIRED), NumberRange(min=1)],
+    )
+    extension_count = IntegerField(
+        _l("Aantal verlengingsopties"),
+        default=0,
+        validators=[InputRequired(REQUIRED), NumberRange(min=0)],
+    )
+    extension_months = IntegerField(
+        _l("Maanden per verlenging"),
+        default=12,
+        validators=[InputRequired(REQUIRED), NumberRange(min=1)],
+    )
+    max_partners = IntegerField(
+        _l("Maximaal aantal contractpartners"), validators=[Optional(), NumberRange(min=1)]
+    )
     one_partner_per_lot = BooleanField(_l("Eén contractpartner per perceel"))
-    score_scale_max = IntegerField(_l("Scoreschaal (0 tot en met)"), default=10,
-                                   validators=[InputRequired(REQUIRED), NumberRange(min=1)])
-    registration_deadline = DateTimeLocalField(_l("Deadline aanmelding (Nederlandse tijd)"),
-                                               format="%Y-%m-%dT%H:%M",
-                                               validators=[Optional()])
-    dialogue_end = DateTimeLocalField(_l("Einde dialoogfase (Nederlandse tijd)"),
-                                      format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    bid_deadline = DateTimeLocalField(_l("Deadline inschrijving (Nederlandse tijd)"),
-                                      format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    standstill_days = IntegerField(_l("Standstilltermijn (kalenderdagen)"), default=20,
-                                   validators=[InputRequired(REQUIRED), NumberRange(min=0)])
+    score_scale_max = IntegerField(
+        _l("Scoreschaal (0 tot en met)"),
+        default=10,
+        validators=[InputRequired(REQUIRED), NumberRange(min=1)],
+    )
+    registration_deadline = DateTimeLocalField(
+        _l("Deadline aanmelding (Nederlandse tijd)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
+    dialogue_end = DateTimeLocalField(
+        _l("Einde dialoogfase (Nederlandse tijd)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    bid_deadline = DateTimeLocalField(
+        _l("Deadline inschrijving (Nederlandse tijd)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
+    standstill_days = IntegerField(
+        _l("Standstilltermijn (kalenderdagen)"),
+        default=20,
+        validators=[InputRequired(REQUIRED), NumberRange(min=0)],
+    )
     description = TextAreaField(_l("Omschrijving"), validators=[Optional()])
 
     def values(self) -> dict:
         out = {}
-        for name in ("title", "procedure", "variant", "estimated_value", "contract_start",
-                     "duration_months", "extension_count", "extension_months",
-                     "max_partners", "one_partner_per_lot", "score_scale_max",
-                     "standstill_days", "description"):
+        for name in (
+            "title",
+            "procedure",
+            "variant",
+            "estimated_value",
+            "contract_start",
+            "duration_months",
+            "extension_count",
+            "extension_months",
+            "max_partners",
+            "one_partner_per_lot",
+            "score_scale_max",
+            "standstill_days",
+            "description",
+        ):
             out[name] = getattr(self, name).data
         out["task_area_id"] = self.task_area_id.data or None
         for name in ("registration_deadline", "dialogue_end", "bid_deadline"):
@@ -105,8 +149,9 @@ class CriterionForm(FlaskForm):
 
 
 class RuleForm(FlaskForm):
-    lots = MultiCheckboxField(_l("Deze percelen gaan naar verschillende partijen"), coerce=int,
-                              choices=[])
+    lots = MultiCheckboxField(
+        _l("Deze percelen gaan naar verschillende partijen"), coerce=int, choices=[]
+    )
 
 
 class ReasonForm(FlaskForm):
@@ -118,23 +163,31 @@ class MotivationForm(FlaskForm):
 
 
 class GoForm(FlaskForm):
-    go = RadioField(_l("Besluit"), choices=[("go", _l("Go")), ("no_go", _l("No-go"))],
-                    validators=[DataRequired(REQUIRED)])
+    go = RadioField(
+        _l("Besluit"),
+        choices=[("go", _l("Go")), ("no_go", _l("No-go"))],
+        validators=[DataRequired(REQUIRED)],
+    )
     motivation = TextAreaField(_l("Motivering"), validators=[DataRequired(REQUIRED)])
 
 
 class AssessForm(FlaskForm):
-    status = SelectField(_l("Beoordeling"), choices=[
-        ("admissible", _l("Ontvankelijk")), ("selected", _l("Geselecteerd")),
-        ("rejected", _l("Afgewezen"))])
+    status = SelectField(
+        _l("Beoordeling"),
+        choices=[
+            ("admissible", _l("Ontvankelijk")),
+            ("selected", _l("Geselecteerd")),
+            ("rejected", _l("Afgewezen")),
+        ],
+    )
     reason = TextAreaField(_l("Toelichting / reden van afwijzing"), validators=[Optional()])
 
 
 class RegistrationForm(FlaskForm):
     lots = MultiCheckboxField(_l("Percelen"), coerce=int, choices=[])
     no_exclusion_grounds = BooleanField(
-        _l("Ik verklaar dat geen van de uitsluitingsgronden op onze organisatie van "
-           "toepassing is."))
+        _l("Ik verklaar dat geen van de uitsluitingsgronden op onze organisatie van toepassing is.")
+    )
     suitability_answer = TextAreaField(_l("Geschiktheidseisen: uw toelichting en referenties"))
     document = FileField(_l("Gevraagde documenten (PDF)"))
 
@@ -170,9 +223,14 @@ class ObjectionForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    status = SelectField(_l("Afhandeling"), choices=[
-        ("rejected", _l("Ongegrond")), ("withdrawn", _l("Ingetrokken")),
-        ("upheld", _l("Gegrond"))])
+    status = SelectField(
+        _l("Afhandeling"),
+        choices=[
+            ("rejected", _l("Ongegrond")),
+            ("withdrawn", _l("Ingetrokken")),
+            ("upheld", _l("Gegrond")),
+        ],
+    )
     resolution = TextAreaField(_l("Motivering"), validators=[DataRequired(REQUIRED)])
 
 

@@ -38,20 +38,38 @@ VARIANT_LABELS = {
 }
 REGISTRATION_STATUSES = ("submitted", "admissible", "selected", "rejected")
 REGISTRATION_LABELS = {
-    "submitted": _l("Ingediend"), "admissible": _l("Ontvankelijk"),
-    "selected": _l("Geselecteerd"), "rejected": _l("Afgewezen"),
+    "submitted": _l("Ingediend"),
+    "admissible": _l("Ontvankelijk"),
+    "selected": _l("Geselecteerd"),
+    "rejected": _l("Afgewezen"),
 }
-DECISION_KINDS = ("go", "no_go", "selection", "provisional_award", "definitive_award",
-                  "cancel", "revise_award", "contracted")
+DECISION_KINDS = (
+    "go",
+    "no_go",
+    "selection",
+    "provisional_award",
+    "definitive_award",
+    "cancel",
+    "revise_award",
+    "contracted",
+)
 DECISION_LABELS = {
-    "go": _l("Go"), "no_go": _l("No-go"), "selection": _l("Definitieve selectie"),
+    "go": _l("Go"),
+    "no_go": _l("No-go"),
+    "selection": _l("Definitieve selectie"),
     "provisional_award": _l("Voorlopige gunningsbeslissing"),
-    "definitive_award": _l("Definitieve gunning"), "cancel": _l("Intrekking"),
-    "revise_award": _l("Herziening gunningsbeslissing"), "contracted": _l("Gecontracteerd"),
+    "definitive_award": _l("Definitieve gunning"),
+    "cancel": _l("Intrekking"),
+    "revise_award": _l("Herziening gunningsbeslissing"),
+    "contracted": _l("Gecontracteerd"),
 }
 OBJECTION_STATUSES = ("open", "withdrawn", "rejected", "upheld")
-OBJECTION_LABELS = {"open": _l("Open"), "withdrawn": _l("Ingetrokken"),
-                    "rejected": _l("Ongegrond"), "upheld": _l("Gegrond")}
+OBJECTION_LABELS = {
+    "open": _l("Open"),
+    "withdrawn": _l("Ingetrokken"),
+    "rejected": _l("Ongegrond"),
+    "upheld": _l("Gegrond"),
+}
 RULE_KINDS = ("different_parties",)
 
 _ONE_DAY = timedelta(days=1)
@@ -103,22 +121,24 @@ class Tender(db.Model):
     region: Mapped[Region] = relationship()
     task_area = relationship("TaskArea")
     # Every task area the tender covers (task_area_id is the main one and is among them).
-    task_areas = relationship("TaskArea", secondary="tender_task_areas",
-                              order_by="TaskArea.name")
+    task_areas = relationship("TaskArea", secondary="tender_task_areas", order_by="TaskArea.name")
     officer = relationship("User", foreign_keys=[officer_id])
     lots: Mapped[list["Lot"]] = relationship(back_populates="tender", order_by="Lot.number")
     criteria: Mapped[list["AwardCriterion"]] = relationship(
-        back_populates="tender", order_by="AwardCriterion.position",
-        cascade="all, delete-orphan")
+        back_populates="tender", order_by="AwardCriterion.position", cascade="all, delete-orphan"
+    )
     lot_rules: Mapped[list["LotRule"]] = relationship(
-        back_populates="tender", cascade="all, delete-orphan", order_by="LotRule.id")
+        back_populates="tender", cascade="all, delete-orphan", order_by="LotRule.id"
+    )
     decisions: Mapped[list["Decision"]] = relationship(
-        back_populates="tender", order_by="Decision.id", cascade="all, delete-orphan")
+        back_populates="tender", order_by="Decision.id", cascade="all, delete-orphan"
+    )
     agreements: Mapped[list["Agreement"]] = relationship(
-        back_populates="tender", order_by="Agreement.position", cascade="all, delete-orphan")
+        back_populates="tender", order_by="Agreement.position", cascade="all, delete-orphan"
+    )
     sessions: Mapped[list["DialogueSession"]] = relationship(
-        back_populates="tender", order_by="DialogueSession.held_on",
-        cascade="all, delete-orphan")
+        back_populates="tender", order_by="DialogueSession.held_on", cascade="all, delete-orphan"
+    )
 
     @property
     def is_sas(self) -> bool:
@@ -208,16 +228,22 @@ lot_rule_lots = Table(
 registration_lots = Table(
     "tender_registration_lots",
     db.metadata,
-    Column("registration_id", ForeignKey("tender_registrations.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "registration_id",
+        ForeignKey("tender_registrations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     Column("lot_id", ForeignKey("lots.id", ondelete="CASCADE"), primary_key=True),
 )
 
 session_lots = Table(
     "tender_session_lots",
     db.metadata,
-    Column("session_id", ForeignKey("tender_dialogue_sessions.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "session_id",
+        ForeignKey("tender_dialogue_sessions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     Column("lot_id", ForeignKey("lots.id", ondelete="CASCADE"), primary_key=True),
 )
 
@@ -238,7 +264,7 @@ class AwardCriterion(db.Model):
 
 
 class LotRule(db.Model):
-    """"These lots must be awarded to different parties" (seed 003: the two Breda lots)."""
+    """ "These lots must be awarded to different parties" (seed 003: the two Breda lots)."""
 
     __tablename__ = "tender_lot_rules"
 
@@ -367,8 +393,7 @@ class Bid(db.Model):
     lot: Mapped[Lot] = relationship()
     provider: Mapped[Provider] = relationship()
     plan: Mapped[StoredFile] = relationship()
-    scores: Mapped[list["Score"]] = relationship(back_populates="bid",
-                                                 cascade="all, delete-orphan")
+    scores: Mapped[list["Score"]] = relationship(back_populates="bid", cascade="all, delete-orphan")
 
 
 class Score(db.Model):
@@ -377,8 +402,7 @@ class Score(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bid_id: Mapped[int] = mapped_column(ForeignKey("tender_bids.id"), index=True)
-    criterion_id: Mapped[int] = mapped_column(ForeignKey("tender_award_criteria.id"),
-                                              index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("tender_award_criteria.id"), index=True)
     score: Mapped[Decimal] = mapped_column(SCORE)
     note: Mapped[str] = mapped_column(Text, default="")
     assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -454,4 +478,3 @@ class ConsultationQuestion(db.Model):
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-

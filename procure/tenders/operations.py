@@ -80,7 +80,8 @@ def _require_provider(actor, provider_id: int) -> None:
 def _require_status(tender: Tender, *statuses: str) -> None:
     if tender.status not in statuses:
         raise InvalidTransition(
-            _l("Dit kan niet in de huidige fase (%(status)s).", status=tender.status_label))
+            _l("Dit kan niet in de huidige fase (%(status)s).", status=tender.status_label)
+        )
 
 
 def _require_sas(tender: Tender) -> None:
@@ -92,36 +93,48 @@ def _transition(tender: Tender, target: str, actor, **extra) -> None:
     TENDER_STATES.check(tender.status, target)
     old = tender.status
     tender.status = target
-    record("tender.status", tender, actor=actor, old={"status": old},
-           new={"status": target, **extra})
+    record(
+        "tender.status", tender, actor=actor, old={"status": old}, new={"status": target, **extra}
+    )
 
 
 def _decide(tender: Tender, phase: str, kind: str, motivation: str, actor) -> Decision:
     motivation = (motivation or "").strip()
     if not motivation:
         raise ValidationFailed(_l("Leg de motivering van het besluit vast."), field="motivation")
-    decision = Decision(tender_id=tender.id, region_id=tender.region_id, phase=phase, kind=kind,
-                        motivation=motivation, decided_by_id=actor.id if actor else None,
-                        decided_at=_now())
+    decision = Decision(
+        tender_id=tender.id,
+        region_id=tender.region_id,
+        phase=phase,
+        kind=kind,
+        motivation=motivation,
+        decided_by_id=actor.id if actor else None,
+        decided_at=_now(),
+    )
     db.session.add(decision)
     db.session.flush()
-    record("tender.decision", tender, actor=actor,
-           new={"phase": phase, "kind": kind, "motivation": motivation})
+    record(
+        "tender.decision",
+        tender,
+        actor=actor,
+        new={"phase": phase, "kind": kind, "motivation": motivation},
+    )
     return decision
 
 
 def latest_decision(tender: Tender, phase: str, kinds: tuple[str, ...]) -> Decision | None:
     return db.session.execute(
-        select(Decision).where(Decision.tender_id == tender.id, Decision.phase == phase,
-                               Decision.kind.in_(kinds))
-        .order_by(Decision.id.desc()).limit(1)).scalar()
+        select(Decision)
+        .where(Decision.tender_id == tender.id, Decision.phase == phase, Decision.kind.in_(kinds))
+        .order_by(Decision.id.desc())
+        .limit(1)
+    ).scalar()
 
 
 def _require_go(tender: Tender, phase: str) -> None:
     last = latest_decision(tender, phase, ("go", "no_go"))
     if last is None or last.kind != "go":
-        raise InvalidTransition(
-            _l("Er is nog geen go-besluit voor deze fase vastgelegd."))
+        raise InvalidTransition(_l("Er is nog geen go-besluit voor deze fase vastgelegd."))
 
 
 def _deadline_passed(moment: datetime | None) -> bool:
@@ -147,35 +160,59 @@ def _flush_unique(message) -> None:
 def next_reference(region_code: str, year: int) -> str:
     prefix = f"{region_code.upper()}-A{year}-"
     count = db.session.execute(
-        select(func.count(Tender.id)).where(Tender.reference.like(f"{prefix}%"))).scalar_one()
+        select(func.count(Tender.id)).where(Tender.reference.like(f"{prefix}%"))
+    ).scalar_one()
     return f"{prefix}{count + 1:03d}"
 
 
 # -- set-up ------------------------------------------------------------------------------
 
-TENDER_FIELDS = ["title", "procedure", "variant", "task_area_id", "estimated_value",
-                 "contract_start", "duration_months", "extension_count", "extension_months",
-                 "max_partners", "one_partner_per_lot", "score_scale_max",
-                 "registration_deadline", "dialogue_end", "bid_deadline", "standstill_days",
-                 "description", "officer_id"]
+TENDER_FIELDS = [
+    "title",
+    "procedure",
+    "variant",
+    "task_area_id",
+    "estimated_value",
+    "contract_start",
+    "duration_months",
+    "extension_count",
+    "extension_months",
+    "max_partners",
+    "one_partner_per_lot",
+    "score_scale_max",
+    "registration_deadline",
+    "dialogue_end",
+    "bid_deadline",
+    "standstill_days",
+    "description",
+    "officer_id",
+]
 
 
 def _validate_fields(values: dict) -> None:
     if "procedure" in values and values["procedure"] not in PROCEDURES[1:]:
-        raise ValidationFailed(_l("Kies de SAS-procedure met dialoog of de openbare "
-                                  "SAS-procedure."), field="procedure")
+        raise ValidationFailed(
+            _l("Kies de SAS-procedure met dialoog of de openbare SAS-procedure."), field="procedure"
+        )
     if "variant" in values and values["variant"] not in VARIANTS:
         raise ValidationFailed(_l("Kies een uitvoeringsvariant."), field="variant")
     if not (values.get("title") or "").strip() and "title" in values:
         raise ValidationFailed(_l("Vul een titel in."), field="title")
-    for name in ("duration_months", "extension_count", "extension_months", "standstill_days",
-                 "score_scale_max", "max_partners"):
+    for name in (
+        "duration_months",
+        "extension_count",
+        "extension_months",
+        "standstill_days",
+        "score_scale_max",
+        "max_partners",
+    ):
         value = values.get(name)
         if value is not None and value < 0:
             raise ValidationFailed(_l("Vul een positief getal in."), field=name)
     if values.get("duration_months") == 0:
-        raise ValidationFailed(_l("De looptijd moet minstens één maand zijn."),
-                               field="duration_months")
+        raise ValidationFailed(
+            _l("De looptijd moet minstens één maand zijn."), field="duration_months"
+        )
     if values.get("score_scale_max") == 0:
         raise ValidationFailed(_l("De schaal moet minstens 1 zijn."), field="score_scale_max")
     for name in ("registration_deadline", "dialogue_end", "bid_deadline"):
@@ -192,8 +229,11 @@ def _set_task_areas(tender: Tender, ids, actor) -> None:
     wanted = set(ids or [])
     if tender.task_area_id:
         wanted.add(tender.task_area_id)
-    areas = list(db.session.execute(select(TaskArea).where(
-        TaskArea.id.in_(wanted), TaskArea.region_id == tender.region_id)).scalars())
+    areas = list(
+        db.session.execute(
+            select(TaskArea).where(TaskArea.id.in_(wanted), TaskArea.region_id == tender.region_id)
+        ).scalars()
+    )
     if len(areas) != len(wanted):
         raise ValidationFailed(_l("Kies taakgebieden van de eigen regio."), field="task_areas")
     old = sorted(a.id for a in tender.task_areas)
@@ -201,14 +241,27 @@ def _set_task_areas(tender: Tender, ids, actor) -> None:
         tender.task_areas = areas
         if tender.task_area_id is None and areas:
             tender.task_area_id = sorted(areas, key=lambda a: a.name)[0].id
-        record("tender.task_areas", tender, actor=actor, old={"task_areas": old},
-               new={"task_areas": sorted(wanted)})
+        record(
+            "tender.task_areas",
+            tender,
+            actor=actor,
+            old={"task_areas": old},
+            new={"task_areas": sorted(wanted)},
+        )
 
 
 @operation
-def create_tender(*, region, actor, title: str, procedure: str = "sas_dialogue",
-                  variant: str = "task", reference: str | None = None,
-                  task_area_ids=None, **values) -> Tender:
+def create_tender(
+    *,
+    region,
+    actor,
+    title: str,
+    procedure: str = "sas_dialogue",
+    variant: str = "task",
+    reference: str | None = None,
+    task_area_ids=None,
+    **values,
+) -> Tender:
     _require_officer(actor)
     if actor.region_id is not None and actor.region_id != region.id:
         raise NotAllowed(_l("U kunt alleen aanbestedingen van uw eigen regio aanmaken."))
@@ -219,13 +272,23 @@ def create_tender(*, region, actor, title: str, procedure: str = "sas_dialogue",
     if db.session.execute(select(Tender.id).where(Tender.reference == reference)).first():
         raise Conflict(_l("Het kenmerk %(ref)s bestaat al.", ref=reference), field="reference")
     values.setdefault("officer_id", actor.id)
-    tender = Tender(reference=reference, region_id=region.id, status="concept",
-                    **{k: v for k, v in values.items() if k in TENDER_FIELDS})
+    tender = Tender(
+        reference=reference,
+        region_id=region.id,
+        status="concept",
+        **{k: v for k, v in values.items() if k in TENDER_FIELDS},
+    )
     db.session.add(tender)
     db.session.flush()
-    record("tender.created", tender, actor=actor,
-           new={"reference": reference, **{k: values.get(k) for k in TENDER_FIELDS
-                                           if values.get(k) is not None}})
+    record(
+        "tender.created",
+        tender,
+        actor=actor,
+        new={
+            "reference": reference,
+            **{k: values.get(k) for k in TENDER_FIELDS if values.get(k) is not None},
+        },
+    )
     _set_task_areas(tender, task_area_ids, actor)
     return tender
 
@@ -238,16 +301,23 @@ def update_tender(tender: Tender, *, actor, task_area_ids=None, **values) -> Ten
     _require_status(tender, *OPEN_STATES)
     _validate_fields(values)
     if tender.status != "concept":
-        allowed = {"registration_deadline", "dialogue_end", "bid_deadline", "description",
-                   "officer_id"}
+        allowed = {
+            "registration_deadline",
+            "dialogue_end",
+            "bid_deadline",
+            "description",
+            "officer_id",
+        }
         changed = {k for k, v in values.items() if getattr(tender, k) != v}
         if changed - allowed:
-            raise InvalidTransition(_l("Na publicatie kunnen alleen deadlines en de "
-                                       "omschrijving nog wijzigen."))
+            raise InvalidTransition(
+                _l("Na publicatie kunnen alleen deadlines en de omschrijving nog wijzigen.")
+            )
         for name in changed & {"registration_deadline", "bid_deadline"}:
             if _deadline_passed(getattr(tender, name)):
-                raise InvalidTransition(_l("Een verstreken deadline kan niet meer wijzigen."),
-                                        field=name)
+                raise InvalidTransition(
+                    _l("Een verstreken deadline kan niet meer wijzigen."), field=name
+                )
     from procure.audit.operations import changes
 
     old, new = changes(tender, [f for f in TENDER_FIELDS if f != "procedure"], values)
@@ -255,16 +325,25 @@ def update_tender(tender: Tender, *, actor, task_area_ids=None, **values) -> Ten
         record("tender.updated", tender, actor=actor, old=old, new=new)
     if task_area_ids is not None:
         if tender.status != "concept" and set(task_area_ids) | {tender.task_area_id} != {
-                a.id for a in tender.task_areas} | {tender.task_area_id}:
-            raise InvalidTransition(_l("Na publicatie kunnen alleen deadlines en de "
-                                       "omschrijving nog wijzigen."))
+            a.id for a in tender.task_areas
+        } | {tender.task_area_id}:
+            raise InvalidTransition(
+                _l("Na publicatie kunnen alleen deadlines en de omschrijving nog wijzigen.")
+            )
         _set_task_areas(tender, task_area_ids, actor)
     return tender
 
 
 @operation
-def add_lot(tender: Tender, *, actor, number: int, name: str, areas: str = "",
-            max_partners: int | None = None) -> Lot:
+def add_lot(
+    tender: Tender,
+    *,
+    actor,
+    number: int,
+    name: str,
+    areas: str = "",
+    max_partners: int | None = None,
+) -> Lot:
     _require_officer(actor, tender)
     _require_status(tender, "concept")
     if not (name or "").strip():
@@ -273,20 +352,29 @@ def add_lot(tender: Tender, *, actor, number: int, name: str, areas: str = "",
         raise ValidationFailed(_l("Het perceelnummer moet 1 of hoger zijn."), field="number")
     if tender.lot(number) is not None:
         raise Conflict(_l("Perceel %(n)s bestaat al.", n=number), field="number")
-    lot = Lot(tender_id=tender.id, number=number, name=name.strip(), areas=areas.strip(),
-              max_partners=max_partners)
+    lot = Lot(
+        tender_id=tender.id,
+        number=number,
+        name=name.strip(),
+        areas=areas.strip(),
+        max_partners=max_partners,
+    )
     db.session.add(lot)
     tender.lots.append(lot)
     db.session.flush()
-    record("tender.lot_added", tender, actor=actor,
-           new={"lot": number, "name": lot.name, "areas": lot.areas,
-                "max_partners": max_partners})
+    record(
+        "tender.lot_added",
+        tender,
+        actor=actor,
+        new={"lot": number, "name": lot.name, "areas": lot.areas, "max_partners": max_partners},
+    )
     return lot
 
 
 @operation
-def add_criterion(tender: Tender, *, actor, name: str, weight, is_price: bool = False
-                  ) -> AwardCriterion:
+def add_criterion(
+    tender: Tender, *, actor, name: str, weight, is_price: bool = False
+) -> AwardCriterion:
     _require_officer(actor, tender)
     _require_status(tender, "concept")
     weight = _decimal(weight, "weight")
@@ -297,17 +385,29 @@ def add_criterion(tender: Tender, *, actor, name: str, weight, is_price: bool = 
     if is_price and tender.has_price:
         raise Conflict(_l("Er is al een prijscriterium."), field="is_price")
     if is_price and tender.variant == "task":
-        raise ValidationFailed(_l("Een taakgerichte opdracht (lumpsum) heeft geen prijs als "
-                                  "gunningscriterium."), field="is_price")
+        raise ValidationFailed(
+            _l("Een taakgerichte opdracht (lumpsum) heeft geen prijs als gunningscriterium."),
+            field="is_price",
+        )
     if tender.weights_total + weight > 100:
         raise ValidationFailed(
-            _l("De gewichten zouden samen meer dan 100 %% worden."), field="weight")
-    criterion = AwardCriterion(tender_id=tender.id, name=name.strip(), weight=weight,
-                               is_price=is_price, position=len(tender.criteria) + 1)
+            _l("De gewichten zouden samen meer dan 100 %% worden."), field="weight"
+        )
+    criterion = AwardCriterion(
+        tender_id=tender.id,
+        name=name.strip(),
+        weight=weight,
+        is_price=is_price,
+        position=len(tender.criteria) + 1,
+    )
     tender.criteria.append(criterion)
     db.session.flush()
-    record("tender.criterion_added", tender, actor=actor,
-           new={"name": criterion.name, "weight": weight, "is_price": is_price})
+    record(
+        "tender.criterion_added",
+        tender,
+        actor=actor,
+        new={"name": criterion.name, "weight": weight, "is_price": is_price},
+    )
     return criterion
 
 
@@ -316,15 +416,19 @@ def remove_criterion(criterion: AwardCriterion, *, actor) -> None:
     tender = criterion.tender
     _require_officer(actor, tender)
     _require_status(tender, "concept")
-    record("tender.criterion_removed", tender, actor=actor,
-           old={"name": criterion.name, "weight": criterion.weight})
+    record(
+        "tender.criterion_removed",
+        tender,
+        actor=actor,
+        old={"name": criterion.name, "weight": criterion.weight},
+    )
     tender.criteria.remove(criterion)
     db.session.delete(criterion)
 
 
 @operation
 def add_lot_rule(tender: Tender, *, actor, lot_numbers: list[int]) -> LotRule:
-    """"These lots must be awarded to different parties"."""
+    """ "These lots must be awarded to different parties"."""
     _require_officer(actor, tender)
     _require_status(tender, "concept")
     numbers = sorted(set(lot_numbers))
@@ -334,12 +438,17 @@ def add_lot_rule(tender: Tender, *, actor, lot_numbers: list[int]) -> LotRule:
     rule = LotRule(tender_id=tender.id, kind="different_parties", lots=lots)
     tender.lot_rules.append(rule)
     db.session.flush()
-    record("tender.lot_rule_added", tender, actor=actor,
-           new={"kind": "different_parties", "lots": numbers})
+    record(
+        "tender.lot_rule_added",
+        tender,
+        actor=actor,
+        new={"kind": "different_parties", "lots": numbers},
+    )
     return rule
 
 
 # -- phases ------------------------------------------------------------------------------
+
 
 @operation
 def publish(tender: Tender, *, actor) -> Tender:
@@ -361,8 +470,9 @@ def publish(tender: Tender, *, actor) -> Tender:
     if any(d is None for d in deadlines):
         problems.append(_l("Vul alle fasedeadlines in."))
     elif any(a >= b for a, b in itertools.pairwise(deadlines)):
-        problems.append(_l("De deadlines moeten in volgorde liggen: aanmelding, einde dialoog, "
-                           "inschrijving."))
+        problems.append(
+            _l("De deadlines moeten in volgorde liggen: aanmelding, einde dialoog, inschrijving.")
+        )
     elif deadlines[0] <= _now():
         problems.append(_l("De aanmeldingsdeadline ligt in het verleden."))
     if problems:
@@ -373,37 +483,57 @@ def publish(tender: Tender, *, actor) -> Tender:
 
 
 @operation
-def register(tender: Tender, *, actor, lot_ids: list[int], document=None,
-             no_exclusion_grounds: bool = False, suitability_answer: str = "") -> Registration:
+def register(
+    tender: Tender,
+    *,
+    actor,
+    lot_ids: list[int],
+    document=None,
+    no_exclusion_grounds: bool = False,
+    suitability_answer: str = "",
+) -> Registration:
     """A provider's aanmelding for one or more lots, before the registration deadline."""
     _require_provider(actor, actor.provider_id if actor else -1)
     _require_sas(tender)
     if tender.status != "published" or _deadline_passed(tender.registration_deadline):
-        raise InvalidTransition(_l("De aanmeldingstermijn is verstreken; aanmelden kan niet "
-                                   "meer."))
-    existing = db.session.execute(select(Registration.id).where(
-        Registration.tender_id == tender.id,
-        Registration.provider_id == actor.provider_id)).first()
+        raise InvalidTransition(_l("De aanmeldingstermijn is verstreken; aanmelden kan niet meer."))
+    existing = db.session.execute(
+        select(Registration.id).where(
+            Registration.tender_id == tender.id, Registration.provider_id == actor.provider_id
+        )
+    ).first()
     if existing:
         raise Conflict(_l("U heeft zich al aangemeld voor deze aanbesteding."))
     lots = [lot for lot in tender.lots if lot.id in set(lot_ids or [])]
     if not lots or len(lots) != len(set(lot_ids)):
         raise ValidationFailed(_l("Kies ten minste één perceel."), field="lots")
     if not no_exclusion_grounds:
-        raise ValidationFailed(_l("Verklaar dat er geen uitsluitingsgronden op u van "
-                                  "toepassing zijn."), field="no_exclusion_grounds")
+        raise ValidationFailed(
+            _l("Verklaar dat er geen uitsluitingsgronden op u van toepassing zijn."),
+            field="no_exclusion_grounds",
+        )
     if not (suitability_answer or "").strip():
-        raise ValidationFailed(_l("Beantwoord de geschiktheidseisen."),
-                               field="suitability_answer")
+        raise ValidationFailed(_l("Beantwoord de geschiktheidseisen."), field="suitability_answer")
     stored = store_upload(document, allowed=("pdf",), uploaded_by=actor, field="document")
     registration = Registration(
-        tender_id=tender.id, region_id=tender.region_id, provider_id=actor.provider_id,
-        submitted_at=_now(), submitted_by_id=actor.id, document=stored, lots=lots,
-        no_exclusion_grounds=True, suitability_answer=suitability_answer.strip())
+        tender_id=tender.id,
+        region_id=tender.region_id,
+        provider_id=actor.provider_id,
+        submitted_at=_now(),
+        submitted_by_id=actor.id,
+        document=stored,
+        lots=lots,
+        no_exclusion_grounds=True,
+        suitability_answer=suitability_answer.strip(),
+    )
     db.session.add(registration)
     _flush_unique(_l("U heeft zich al aangemeld voor deze aanbesteding."))
-    record("tender.registered", registration, actor=actor,
-           new={"tender": tender.reference, "lots": [lot.number for lot in lots]})
+    record(
+        "tender.registered",
+        registration,
+        actor=actor,
+        new={"tender": tender.reference, "lots": [lot.number for lot in lots]},
+    )
     return registration
 
 
@@ -412,15 +542,17 @@ def start_selection(tender: Tender, *, actor) -> Tender:
     _require_officer(actor, tender)
     TENDER_STATES.check(tender.status, "selection")
     if not _deadline_passed(tender.registration_deadline):
-        raise InvalidTransition(_l("De aanmeldingstermijn loopt nog; de selectiefase begint "
-                                   "na de deadline."))
+        raise InvalidTransition(
+            _l("De aanmeldingstermijn loopt nog; de selectiefase begint na de deadline.")
+        )
     _transition(tender, "selection", actor)
     return tender
 
 
 @operation
-def assess_registration(registration: Registration, *, actor, status: str,
-                        reason: str = "") -> Registration:
+def assess_registration(
+    registration: Registration, *, actor, status: str, reason: str = ""
+) -> Registration:
     tender = registration.tender
     _require_officer(actor, tender)
     _require_status(tender, "selection")
@@ -436,17 +568,29 @@ def assess_registration(registration: Registration, *, actor, status: str,
     registration.assessment_reason = reason or None
     registration.assessed_by_id = actor.id
     registration.assessed_at = _now()
-    record("tender.registration_assessed", registration, actor=actor, old=old,
-           new={"status": status, "reason": reason or None})
+    record(
+        "tender.registration_assessed",
+        registration,
+        actor=actor,
+        old=old,
+        new={"status": status, "reason": reason or None},
+    )
     return registration
 
 
 def registrations(tender: Tender) -> list[Registration]:
-    return list(db.session.execute(
-        select(Registration).where(Registration.tender_id == tender.id)
-        .options(selectinload(Registration.lots), selectinload(Registration.provider),
-                 selectinload(Registration.document))
-        .order_by(Registration.submitted_at, Registration.id)).scalars())
+    return list(
+        db.session.execute(
+            select(Registration)
+            .where(Registration.tender_id == tender.id)
+            .options(
+                selectinload(Registration.lots),
+                selectinload(Registration.provider),
+                selectinload(Registration.document),
+            )
+            .order_by(Registration.submitted_at, Registration.id)
+        ).scalars()
+    )
 
 
 @operation
@@ -458,8 +602,9 @@ def decide_selection(tender: Tender, *, actor, motivation: str) -> Decision:
         raise InvalidTransition(_l("De definitieve selectie is al vastgelegd."))
     rows = registrations(tender)
     if any(r.status in ("submitted", "admissible") for r in rows):
-        raise InvalidTransition(_l("Niet elke aanmelding is beoordeeld als geselecteerd of "
-                                   "afgewezen."))
+        raise InvalidTransition(
+            _l("Niet elke aanmelding is beoordeeld als geselecteerd of afgewezen.")
+        )
     selected = [r for r in rows if r.status == "selected"]
     if not selected:
         raise InvalidTransition(_l("Er is geen enkele partij geselecteerd."))
@@ -473,8 +618,7 @@ def record_go(tender: Tender, *, actor, go: bool, motivation: str) -> Decision:
     """The go/no-go moment at the end of the selection or dialogue phase."""
     _require_officer(actor, tender)
     _require_status(tender, "selection", "dialogue")
-    if tender.status == "selection" and not latest_decision(tender, "selection",
-                                                            ("selection",)):
+    if tender.status == "selection" and not latest_decision(tender, "selection", ("selection",)):
         raise InvalidTransition(_l("Leg eerst de definitieve selectie vast."))
     return _decide(tender, tender.status, "go" if go else "no_go", motivation, actor)
 
@@ -493,8 +637,16 @@ def start_dialogue(tender: Tender, *, actor) -> Tender:
 
 
 @operation
-def add_session(tender: Tender, *, actor, held_on: date, topic: str, participants: str,
-                lot_ids: list[int], minutes=None) -> DialogueSession:
+def add_session(
+    tender: Tender,
+    *,
+    actor,
+    held_on: date,
+    topic: str,
+    participants: str,
+    lot_ids: list[int],
+    minutes=None,
+) -> DialogueSession:
     _require_officer(actor, tender)
     _require_status(tender, "dialogue")
     lots = [lot for lot in tender.lots if lot.id in set(lot_ids or [])]
@@ -505,14 +657,28 @@ def add_session(tender: Tender, *, actor, held_on: date, topic: str, participant
     stored = None
     if minutes is not None and getattr(minutes, "filename", ""):
         stored = store_upload(minutes, allowed=("pdf",), uploaded_by=actor, field="minutes")
-    session = DialogueSession(tender_id=tender.id, held_on=held_on, topic=(topic or "").strip(),
-                              participants=participants.strip(), lots=lots, minutes=stored,
-                              created_by_id=actor.id)
+    session = DialogueSession(
+        tender_id=tender.id,
+        held_on=held_on,
+        topic=(topic or "").strip(),
+        participants=participants.strip(),
+        lots=lots,
+        minutes=stored,
+        created_by_id=actor.id,
+    )
     tender.sessions.append(session)
     db.session.flush()
-    record("tender.session_added", tender, actor=actor,
-           new={"held_on": held_on, "topic": session.topic, "lots": [x.number for x in lots],
-                "participants": session.participants})
+    record(
+        "tender.session_added",
+        tender,
+        actor=actor,
+        new={
+            "held_on": held_on,
+            "topic": session.topic,
+            "lots": [x.number for x in lots],
+            "participants": session.participants,
+        },
+    )
     return session
 
 
@@ -524,13 +690,21 @@ def add_agreement(tender: Tender, *, actor, text: str) -> Agreement:
         raise InvalidTransition(_l("De set met afspraken is definitief."))
     if not (text or "").strip():
         raise ValidationFailed(_l("Vul de afspraak in."), field="text")
-    agreement = Agreement(tender_id=tender.id, text=text.strip(),
-                          position=len(tender.agreements) + 1, created_by_id=actor.id,
-                          created_at=_now())
+    agreement = Agreement(
+        tender_id=tender.id,
+        text=text.strip(),
+        position=len(tender.agreements) + 1,
+        created_by_id=actor.id,
+        created_at=_now(),
+    )
     tender.agreements.append(agreement)
     db.session.flush()
-    record("tender.agreement_added", tender, actor=actor,
-           new={"position": agreement.position, "text": agreement.text})
+    record(
+        "tender.agreement_added",
+        tender,
+        actor=actor,
+        new={"position": agreement.position, "text": agreement.text},
+    )
     return agreement
 
 
@@ -550,40 +724,50 @@ def start_award(tender: Tender, *, actor) -> Tender:
     else:
         _require_go(tender, "dialogue")
         if not tender.agreements:
-            raise InvalidTransition(_l("Leg ten minste één afspraak vast voor de "
-                                       "inschrijving."))
+            raise InvalidTransition(_l("Leg ten minste één afspraak vast voor de inschrijving."))
         tender.agreements_frozen_at = _now()
     if _deadline_passed(tender.bid_deadline):
-        raise InvalidTransition(_l("De inschrijvingsdeadline is al verstreken; verplaats die "
-                                   "eerst."))
-    _transition(tender, "award", actor,
-                agreements=[a.text for a in tender.agreements] or None)
+        raise InvalidTransition(
+            _l("De inschrijvingsdeadline is al verstreken; verplaats die eerst.")
+        )
+    _transition(tender, "award", actor, agreements=[a.text for a in tender.agreements] or None)
     return tender
 
 
 # -- bids (sealed) -----------------------------------------------------------------------
 
+
 def selected_lot_ids(tender: Tender, provider_id: int) -> set[int]:
-    registration = db.session.execute(select(Registration).where(
-        Registration.tender_id == tender.id, Registration.provider_id == provider_id,
-        Registration.status == "selected").options(selectinload(Registration.lots))).scalar()
+    registration = db.session.execute(
+        select(Registration)
+        .where(
+            Registration.tender_id == tender.id,
+            Registration.provider_id == provider_id,
+            Registration.status == "selected",
+        )
+        .options(selectinload(Registration.lots))
+    ).scalar()
     return {lot.id for lot in registration.lots} if registration else set()
 
 
 @operation
-def submit_bid(tender: Tender, *, actor, lot_id: int, plan=None, price=None,
-               accepts_agreements: bool = False) -> Bid:
+def submit_bid(
+    tender: Tender, *, actor, lot_id: int, plan=None, price=None, accepts_agreements: bool = False
+) -> Bid:
     """Submit or replace a bid on one lot, before the bid deadline."""
     _require_provider(actor, actor.provider_id if actor else -1)
     if tender.status != "award" or _deadline_passed(tender.bid_deadline):
-        raise InvalidTransition(_l("De inschrijvingstermijn is verstreken of nog niet "
-                                   "geopend; inschrijven kan niet."))
+        raise InvalidTransition(
+            _l("De inschrijvingstermijn is verstreken of nog niet geopend; inschrijven kan niet.")
+        )
     if lot_id not in selected_lot_ids(tender, actor.provider_id):
-        raise NotAllowed(_l("Alleen partijen die voor dit perceel zijn geselecteerd kunnen "
-                            "inschrijven."))
+        raise NotAllowed(
+            _l("Alleen partijen die voor dit perceel zijn geselecteerd kunnen inschrijven.")
+        )
     if tender.agreements and not accepts_agreements:
-        raise ValidationFailed(_l("Aanvaard de definitieve set met afspraken."),
-                               field="accepts_agreements")
+        raise ValidationFailed(
+            _l("Aanvaard de definitieve set met afspraken."), field="accepts_agreements"
+        )
     if tender.has_price:
         if price in (None, ""):
             raise ValidationFailed(_l("Vul uw prijs in."), field="price")
@@ -593,15 +777,27 @@ def submit_bid(tender: Tender, *, actor, lot_id: int, plan=None, price=None,
     else:
         price = None
     stored = store_upload(plan, allowed=("pdf",), uploaded_by=actor, field="plan")
-    bid = db.session.execute(select(Bid).where(Bid.lot_id == lot_id,
-                                               Bid.provider_id == actor.provider_id)).scalar()
+    bid = db.session.execute(
+        select(Bid).where(Bid.lot_id == lot_id, Bid.provider_id == actor.provider_id)
+    ).scalar()
     if bid is None:
-        bid = Bid(tender_id=tender.id, region_id=tender.region_id, lot_id=lot_id,
-                  provider_id=actor.provider_id, plan=stored, price=price,
-                  accepts_agreements=bool(accepts_agreements), submitted_at=_now())
+        bid = Bid(
+            tender_id=tender.id,
+            region_id=tender.region_id,
+            lot_id=lot_id,
+            provider_id=actor.provider_id,
+            plan=stored,
+            price=price,
+            accepts_agreements=bool(accepts_agreements),
+            submitted_at=_now(),
+        )
         db.session.add(bid)
-        _flush_unique(_l("Er is tegelijk al een inschrijving op dit perceel ontvangen; "
-                         "vervang die desgewenst."))
+        _flush_unique(
+            _l(
+                "Er is tegelijk al een inschrijving op dit perceel ontvangen; "
+                "vervang die desgewenst."
+            )
+        )
         record("tender.bid_submitted", bid, actor=actor, new={"lot_id": lot_id, "version": 1})
     else:
         bid.plan = stored
@@ -610,14 +806,19 @@ def submit_bid(tender: Tender, *, actor, lot_id: int, plan=None, price=None,
         bid.submitted_at = _now()
         bid.version += 1
         # The audit log notes the replacement, never the sealed content.
-        record("tender.bid_replaced", bid, actor=actor,
-               new={"lot_id": lot_id, "version": bid.version})
+        record(
+            "tender.bid_replaced", bid, actor=actor, new={"lot_id": lot_id, "version": bid.version}
+        )
     return bid
 
 
 def bids_are_open(tender: Tender) -> bool:
     return _deadline_passed(tender.bid_deadline) and tender.status not in (
-        "concept", "published", "selection", "dialogue")
+        "concept",
+        "published",
+        "selection",
+        "dialogue",
+    )
 
 
 def open_bid(bid: Bid, user) -> Bid:
@@ -640,10 +841,14 @@ def open_bid(bid: Bid, user) -> Bid:
 
 def tender_bids(tender: Tender) -> list[Bid]:
     """Bid rows for the award work page (content only through open_bid)."""
-    return list(db.session.execute(
-        select(Bid).where(Bid.tender_id == tender.id)
-        .options(selectinload(Bid.scores), selectinload(Bid.provider), selectinload(Bid.lot))
-        .order_by(Bid.lot_id, Bid.id)).scalars())
+    return list(
+        db.session.execute(
+            select(Bid)
+            .where(Bid.tender_id == tender.id)
+            .options(selectinload(Bid.scores), selectinload(Bid.provider), selectinload(Bid.lot))
+            .order_by(Bid.lot_id, Bid.id)
+        ).scalars()
+    )
 
 
 @operation
@@ -656,20 +861,32 @@ def score_bid(bid: Bid, *, actor, criterion_id: int, score, note: str = "") -> S
     if criterion is None:
         raise ValidationFailed(_l("Onbekend criterium."), field="criterion")
     if criterion.is_price:
-        raise ValidationFailed(_l("De prijsscore wordt berekend uit de prijzen."),
-                               field="criterion")
+        raise ValidationFailed(
+            _l("De prijsscore wordt berekend uit de prijzen."), field="criterion"
+        )
     value = sas.check_score(score, tender.score_scale_max)
     row = next((s for s in bid.scores if s.criterion_id == criterion_id), None)
     old = {"score": row.score} if row else None
     if row is None:
-        row = Score(bid=bid, criterion_id=criterion_id, score=value, note=note or "",
-                    assessor_id=actor.id, scored_at=_now())
+        row = Score(
+            bid=bid,
+            criterion_id=criterion_id,
+            score=value,
+            note=note or "",
+            assessor_id=actor.id,
+            scored_at=_now(),
+        )
         db.session.add(row)
     else:
         row.score, row.note, row.assessor_id, row.scored_at = value, note or "", actor.id, _now()
     db.session.flush()
-    record("tender.bid_scored", bid, actor=actor, old=old,
-           new={"criterion": criterion.name, "score": value})
+    record(
+        "tender.bid_scored",
+        bid,
+        actor=actor,
+        old=old,
+        new={"criterion": criterion.name, "score": value},
+    )
     return row
 
 
@@ -692,9 +909,13 @@ def lot_results(tender: Tender) -> dict:
                 continue
             for c in price_criteria:
                 scores[c] = sas.price_score(bid.price, lowest, tender.score_scale_max)
-            entries.append(sas.Ranked(bid.id, bid.provider_id,
-                                      sas.weighted_total(scores, weights,
-                                                         tender.score_scale_max)))
+            entries.append(
+                sas.Ranked(
+                    bid.id,
+                    bid.provider_id,
+                    sas.weighted_total(scores, weights, tender.score_scale_max),
+                )
+            )
         results[lot.id] = sas.rank(entries)
     return {"lots": results, "complete": complete and bool(bids), "bids": bids}
 
@@ -704,22 +925,26 @@ def award_options(tender: Tender, results: dict | None = None) -> list[sas.Award
     groups = [{lot.id for lot in rule.lots} for rule in tender.lot_rules]
     options = sas.legal_options(results["lots"], groups, lot_capacity(tender))
     if tender.max_partners:
-        options = [o for o in options
-                   if len({p for provs in o.winners.values() for p in provs})
-                   <= tender.max_partners]
+        options = [
+            o
+            for o in options
+            if len({p for provs in o.winners.values() for p in provs}) <= tender.max_partners
+        ]
     return options
 
 
 def lot_capacity(tender: Tender) -> dict[int, int]:
     """How many parties each lot is awarded to: one with the rule "one partner per lot",
     else the lot's maximum (default one)."""
-    return {lot.id: 1 if tender.one_partner_per_lot else (lot.max_partners or 1)
-            for lot in tender.lots}
+    return {
+        lot.id: 1 if tender.one_partner_per_lot else (lot.max_partners or 1) for lot in tender.lots
+    }
 
 
 @operation
-def record_provisional_award(tender: Tender, *, actor, winners: dict, motivation: str
-                             ) -> list[LotAward]:
+def record_provisional_award(
+    tender: Tender, *, actor, winners: dict, motivation: str
+) -> list[LotAward]:
     """winners: lot id -> provider id, a tuple of provider ids, or None (not awarded)."""
     """The provisional award decision; starts the standstill period."""
     _require_officer(actor, tender)
@@ -728,49 +953,74 @@ def record_provisional_award(tender: Tender, *, actor, winners: dict, motivation
         raise InvalidTransition(_l("De inschrijvingsdeadline is nog niet verstreken."))
     results = lot_results(tender)
     if not results["complete"]:
-        raise InvalidTransition(_l("Nog niet elke inschrijving is op elk criterium "
-                                   "beoordeeld."))
+        raise InvalidTransition(_l("Nog niet elke inschrijving is op elk criterium beoordeeld."))
     options = award_options(tender, results)
-    chosen = sas.AwardOption({lot.id: sas.normalise_winners(winners.get(lot.id))
-                              for lot in tender.lots})
+    chosen = sas.AwardOption(
+        {lot.id: sas.normalise_winners(winners.get(lot.id)) for lot in tender.lots}
+    )
     if chosen.key() not in {o.key() for o in options}:
-        raise ValidationFailed(_l("Deze verdeling voldoet niet aan de perceelregels of de "
-                                  "rangorde; kies een van de toegestane opties."),
-                               field="winners")
+        raise ValidationFailed(
+            _l(
+                "Deze verdeling voldoet niet aan de perceelregels of de "
+                "rangorde; kies een van de toegestane opties."
+            ),
+            field="winners",
+        )
     decision = _decide(tender, "award", "provisional_award", motivation, actor)
     awards = []
     for lot in tender.lots:
         for provider_id in chosen.winners[lot.id]:
             entry = next(e for e in results["lots"][lot.id] if e.provider_id == provider_id)
-            award = LotAward(tender_id=tender.id, region_id=tender.region_id, lot_id=lot.id,
-                             provider_id=provider_id, bid_id=entry.bid_id, total=entry.total,
-                             rank=entry.rank, status="provisional",
-                             decided_at=decision.decided_at)
+            award = LotAward(
+                tender_id=tender.id,
+                region_id=tender.region_id,
+                lot_id=lot.id,
+                provider_id=provider_id,
+                bid_id=entry.bid_id,
+                total=entry.total,
+                rank=entry.rank,
+                status="provisional",
+                decided_at=decision.decided_at,
+            )
             db.session.add(award)
             awards.append(award)
     day = to_local(decision.decided_at).date()
     tender.provisional_award_at = decision.decided_at
     tender.standstill_ends_at = end_of_day(sas.add_days(day, tender.standstill_days))
-    _transition(tender, "standstill", actor,
-                winners={str(k): list(v) for k, v in chosen.winners.items()},
-                standstill_ends_at=tender.standstill_ends_at)
+    _transition(
+        tender,
+        "standstill",
+        actor,
+        winners={str(k): list(v) for k, v in chosen.winners.items()},
+        standstill_ends_at=tender.standstill_ends_at,
+    )
     return awards
 
 
 @operation
-def record_objection(tender: Tender, *, actor, provider_id: int, description: str,
-                     lot_id: int | None = None) -> Objection:
+def record_objection(
+    tender: Tender, *, actor, provider_id: int, description: str, lot_id: int | None = None
+) -> Objection:
     _require_officer(actor, tender)
     _require_status(tender, "standstill")
     if not (description or "").strip():
         raise ValidationFailed(_l("Omschrijf het bezwaar."), field="description")
-    objection = Objection(tender_id=tender.id, region_id=tender.region_id,
-                          provider_id=provider_id, lot_id=lot_id,
-                          description=description.strip(), received_at=_now())
+    objection = Objection(
+        tender_id=tender.id,
+        region_id=tender.region_id,
+        provider_id=provider_id,
+        lot_id=lot_id,
+        description=description.strip(),
+        received_at=_now(),
+    )
     db.session.add(objection)
     db.session.flush()
-    record("tender.objection_recorded", objection, actor=actor,
-           new={"provider_id": provider_id, "lot_id": lot_id})
+    record(
+        "tender.objection_recorded",
+        objection,
+        actor=actor,
+        new={"provider_id": provider_id, "lot_id": lot_id},
+    )
     return objection
 
 
@@ -786,14 +1036,22 @@ def resolve_objection(objection: Objection, *, actor, status: str, resolution: s
         raise ValidationFailed(_l("Motiveer de afhandeling."), field="resolution")
     objection.status, objection.resolution = status, resolution.strip()
     objection.resolved_at, objection.resolved_by_id = _now(), actor.id
-    record("tender.objection_resolved", objection, actor=actor, old={"status": "open"},
-           new={"status": status, "resolution": objection.resolution})
+    record(
+        "tender.objection_resolved",
+        objection,
+        actor=actor,
+        old={"status": "open"},
+        new={"status": status, "resolution": objection.resolution},
+    )
     return objection
 
 
 def open_objections(tender: Tender) -> int:
-    return db.session.execute(select(func.count(Objection.id)).where(
-        Objection.tender_id == tender.id, Objection.status == "open")).scalar_one()
+    return db.session.execute(
+        select(func.count(Objection.id)).where(
+            Objection.tender_id == tender.id, Objection.status == "open"
+        )
+    ).scalar_one()
 
 
 @operation
@@ -803,8 +1061,9 @@ def revise_award(tender: Tender, *, actor, motivation: str) -> Tender:
     TENDER_STATES.check(tender.status, "award")
     _require_status(tender, "standstill")
     _decide(tender, "award", "revise_award", motivation, actor)
-    for award in db.session.execute(select(LotAward).where(
-            LotAward.tender_id == tender.id)).scalars():
+    for award in db.session.execute(
+        select(LotAward).where(LotAward.tender_id == tender.id)
+    ).scalars():
         db.session.delete(award)
     tender.standstill_ends_at = None
     tender.provisional_award_at = None
@@ -823,23 +1082,43 @@ def finalize_award(tender: Tender, *, actor, motivation: str = "") -> list[LotAw
     if not _deadline_passed(tender.standstill_ends_at):
         from procure.tenders import format_end_moment
 
-        raise InvalidTransition(_l("De standstilltermijn loopt nog tot %(end)s.",
-                                   end=format_end_moment(tender.standstill_ends_at)))
+        raise InvalidTransition(
+            _l(
+                "De standstilltermijn loopt nog tot %(end)s.",
+                end=format_end_moment(tender.standstill_ends_at),
+            )
+        )
     if open_objections(tender):
         raise InvalidTransition(_l("Er staat nog een bezwaar open; de gunning is opgeschort."))
-    _decide(tender, "award", "definitive_award",
-            motivation or "Standstilltermijn verstreken zonder open bezwaar.", actor)
-    awards = list(db.session.execute(select(LotAward).where(LotAward.tender_id == tender.id)
-                                     .order_by(LotAward.lot_id)).scalars())
+    _decide(
+        tender,
+        "award",
+        "definitive_award",
+        motivation or "Standstilltermijn verstreken zonder open bezwaar.",
+        actor,
+    )
+    awards = list(
+        db.session.execute(
+            select(LotAward).where(LotAward.tender_id == tender.id).order_by(LotAward.lot_id)
+        ).scalars()
+    )
     start = tender.contract_start
     end = tender.contract_end
     for award in awards:
         lot = db.session.get(Lot, award.lot_id)
         contract = create_concept_contract(
-            region=tender.region, provider_id=award.provider_id, origin="lot_award",
-            variant=tender.variant, start_date=start, end_date=end,
+            region=tender.region,
+            provider_id=award.provider_id,
+            origin="lot_award",
+            variant=tender.variant,
+            start_date=start,
+            end_date=end,
             title=f"{tender.title} - perceel {lot.number} {lot.name}",
-            tender_id=tender.id, lot_id=lot.id, task_area_id=tender.task_area_id, actor=actor)
+            tender_id=tender.id,
+            lot_id=lot.id,
+            task_area_id=tender.task_area_id,
+            actor=actor,
+        )
         award.status = "definitive"
         award.contract_id = contract.id
     tender.awarded_at = _now()
@@ -853,8 +1132,11 @@ def mark_contracted(tender: Tender, *, actor) -> Tender:
 
     _require_officer(actor, tender)
     TENDER_STATES.check(tender.status, "contracted")
-    concept = db.session.execute(select(func.count(Contract.id)).where(
-        Contract.tender_id == tender.id, Contract.status == "concept")).scalar_one()
+    concept = db.session.execute(
+        select(func.count(Contract.id)).where(
+            Contract.tender_id == tender.id, Contract.status == "concept"
+        )
+    ).scalar_one()
     if concept:
         raise InvalidTransition(_l("Nog niet elke overeenkomst is getekend en actief."))
     _transition(tender, "contracted", actor)
@@ -878,6 +1160,7 @@ def cancel(tender: Tender, *, actor, reason: str) -> Tender:
 
 # -- market consultation (sas_open) ------------------------------------------------------
 
+
 @operation
 def ask_question(tender: Tender, *, actor, question: str) -> ConsultationQuestion:
     _require_provider(actor, actor.provider_id if actor else -1)
@@ -888,11 +1171,21 @@ def ask_question(tender: Tender, *, actor, question: str) -> ConsultationQuestio
         raise InvalidTransition(_l("De termijn voor vragen is verstreken."))
     if not (question or "").strip():
         raise ValidationFailed(_l("Vul uw vraag in."), field="question")
-    number = db.session.execute(select(func.count(ConsultationQuestion.id)).where(
-        ConsultationQuestion.tender_id == tender.id)).scalar_one() + 1
-    row = ConsultationQuestion(tender_id=tender.id, number=number,
-                               provider_id=actor.provider_id, question=question.strip(),
-                               asked_at=_now())
+    number = (
+        db.session.execute(
+            select(func.count(ConsultationQuestion.id)).where(
+                ConsultationQuestion.tender_id == tender.id
+            )
+        ).scalar_one()
+        + 1
+    )
+    row = ConsultationQuestion(
+        tender_id=tender.id,
+        number=number,
+        provider_id=actor.provider_id,
+        question=question.strip(),
+        asked_at=_now(),
+    )
     db.session.add(row)
     db.session.flush()
     record("tender.question_asked", tender, actor=actor, new={"number": number})
@@ -907,6 +1200,11 @@ def answer_question(row: ConsultationQuestion, *, actor, answer: str) -> Consult
         raise ValidationFailed(_l("Vul het antwoord in."), field="answer")
     old = {"answer": row.answer}
     row.answer, row.answered_at, row.answered_by_id = answer.strip(), _now(), actor.id
-    record("tender.question_answered", tender, actor=actor, old=old,
-           new={"number": row.number, "answer": row.answer})
+    record(
+        "tender.question_answered",
+        tender,
+        actor=actor,
+        old=old,
+        new={"number": row.number, "answer": row.answer},
+    )
     return row

@@ -25,15 +25,18 @@ def check_weights(weights) -> None:
     """EMVI weights must be positive and sum to exactly 100 %."""
     weights = [Decimal(str(w)) for w in weights]
     if not weights:
-        raise ValidationFailed(_l("Leg ten minste één gunningscriterium vast."),
-                               field="criteria")
+        raise ValidationFailed(_l("Leg ten minste één gunningscriterium vast."), field="criteria")
     if any(w <= 0 for w in weights):
         raise ValidationFailed(_l("Elk gewicht moet groter dan 0 % zijn."), field="weight")
     total = sum(weights, Decimal("0"))
     if total != HUNDRED:
         raise ValidationFailed(
-            _l("De gewichten van de gunningscriteria tellen op tot %(total)s %%, niet tot "
-               "100 %%.", total=total.normalize()), field="weight")
+            _l(
+                "De gewichten van de gunningscriteria tellen op tot %(total)s %%, niet tot 100 %%.",
+                total=total.normalize(),
+            ),
+            field="weight",
+        )
 
 
 def check_score(score, scale_max: int) -> Decimal:
@@ -43,7 +46,8 @@ def check_score(score, scale_max: int) -> Decimal:
         raise ValidationFailed(_l("Vul een getal in als score."), field="score") from None
     if not value.is_finite() or value < 0 or value > scale_max:
         raise ValidationFailed(
-            _l("De score moet tussen 0 en %(max)s liggen.", max=scale_max), field="score")
+            _l("De score moet tussen 0 en %(max)s liggen.", max=scale_max), field="score"
+        )
     return value.quantize(TWO, rounding=ROUND_HALF_UP)
 
 
@@ -55,11 +59,14 @@ def price_score(price: Decimal, lowest: Decimal, scale_max: int) -> Decimal:
     return Decimal(scale_max) * lowest / price
 
 
-def weighted_total(scores: dict[int, Decimal], weights: dict[int, Decimal],
-                   scale_max: int) -> Decimal:
+def weighted_total(
+    scores: dict[int, Decimal], weights: dict[int, Decimal], scale_max: int
+) -> Decimal:
     """Points out of 100: sum over criteria of score / scale x weight."""
-    total = sum((Decimal(scores[c]) / Decimal(scale_max) * Decimal(weights[c])
-                 for c in weights), Decimal("0"))
+    total = sum(
+        (Decimal(scores[c]) / Decimal(scale_max) * Decimal(weights[c]) for c in weights),
+        Decimal("0"),
+    )
     return total.quantize(TWO, rounding=ROUND_HALF_UP)
 
 
@@ -95,8 +102,9 @@ class AwardOption:
     winners: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def key(self) -> str:
-        return ",".join(f"{lot}:{'+'.join(map(str, provs)) or 0}"
-                        for lot, provs in sorted(self.winners.items()))
+        return ",".join(
+            f"{lot}:{'+'.join(map(str, provs)) or 0}" for lot, provs in sorted(self.winners.items())
+        )
 
 
 def normalise_winners(value) -> tuple[int, ...]:
@@ -107,8 +115,11 @@ def normalise_winners(value) -> tuple[int, ...]:
     return tuple(sorted(int(v) for v in value if v))
 
 
-def legal_options(rankings: dict[int, list[Ranked]], groups: list[set[int]],
-                  capacity: dict[int, int] | None = None) -> list[AwardOption]:
+def legal_options(
+    rankings: dict[int, list[Ranked]],
+    groups: list[set[int]],
+    capacity: dict[int, int] | None = None,
+) -> list[AwardOption]:
     """All legal assignments of up to `capacity[lot]` winners per lot (default one).
 
     Legal: each provider wins at most one lot within every "different parties" group, and
@@ -126,20 +137,30 @@ def legal_options(rankings: dict[int, list[Ranked]], groups: list[set[int]],
         k = max(1, capacity.get(lot, 1))
         entries = rankings[lot]
         if lot in grouped:
-            others = sum(max(1, capacity.get(g, 1)) for group in groups if lot in group
-                         for g in group if g != lot)
-            pool = entries[:k + others]
+            others = sum(
+                max(1, capacity.get(g, 1))
+                for group in groups
+                if lot in group
+                for g in group
+                if g != lot
+            )
+            pool = entries[: k + others]
             if pool:
                 pool = [e for e in entries if e.rank <= pool[-1].rank]
-            sets = [combo for size in range(min(k, len(pool)), -1, -1)
-                    for combo in itertools.combinations(pool, size)]
+            sets = [
+                combo
+                for size in range(min(k, len(pool)), -1, -1)
+                for combo in itertools.combinations(pool, size)
+            ]
         else:
             sets = _top_sets(entries, k)
         per_lot.append(sets)
     options: list[AwardOption] = []
     for combo in itertools.product(*per_lot):
-        winners = {lot: tuple(sorted(e.provider_id for e in chosen))
-                   for lot, chosen in zip(lot_ids, combo, strict=True)}
+        winners = {
+            lot: tuple(sorted(e.provider_id for e in chosen))
+            for lot, chosen in zip(lot_ids, combo, strict=True)
+        }
         if not _respects_groups(winners, groups):
             continue
         if not _nobody_passed_over(winners, rankings, groups, capacity):
@@ -176,9 +197,11 @@ def _nobody_passed_over(winners, rankings, groups, capacity) -> bool:
                 continue
             if full and worst is not None and other.rank >= worst:
                 continue
-            excused = any(lot in group and any(other.provider_id in winners.get(g, ())
-                                               for g in group if g != lot)
-                          for group in groups)
+            excused = any(
+                lot in group
+                and any(other.provider_id in winners.get(g, ()) for g in group if g != lot)
+                for group in groups
+            )
             if not excused:
                 return False
     return True

@@ -39,5 +39,13 @@ TENDER_STATES = StateMachine(
 )
 
 # The order of the phases on the timeline.
-PHASE_ORDER = ("concept", "published", "selection", "dialogue", "award", "standstill",
-               "awarded", "contracted")
+PHASE_ORDER = (
+    "concept",
+    "published",
+    "selection",
+    "dialogue",
+    "award",
+    "standstill",
+    "awarded",
+    "contracted",
+)

@@ -54,6 +54,7 @@ READERS = (*REGION_STAFF, MUNICIPALITY)
 
 # -- helpers ------------------------------------------------------------------------------
 
+
 def _tender_for_staff(tender_id: int) -> Tender:
     tender = get_scoped_or_404(Tender, tender_id)
     if not tender.is_sas:
@@ -87,9 +88,12 @@ def _form_error(form) -> None:
 def timeline(tender: Tender) -> dict:
     """Phases as segments (done/current/todo) with their deadline, for the SVG timeline."""
     phases = [p for p in PHASE_ORDER if tender.has_dialogue or p != "dialogue"]
-    deadline_of = {"published": tender.registration_deadline,
-                   "dialogue": tender.dialogue_end if tender.has_dialogue else None,
-                   "award": tender.bid_deadline, "standstill": tender.standstill_ends_at}
+    deadline_of = {
+        "published": tender.registration_deadline,
+        "dialogue": tender.dialogue_end if tender.has_dialogue else None,
+        "award": tender.bid_deadline,
+        "standstill": tender.standstill_ends_at,
+    }
     current = tender.status_before_cancel if tender.status == "cancelled" else tender.status
     index = phases.index(current) if current in phases else 0
     width = 120
@@ -99,27 +103,39 @@ def timeline(tender: Tender) -> dict:
         if tender.status == "contracted" and phase == "contracted":
             state = "done"
         moment = deadline_of.get(phase)
-        segments.append({"x": i * width, "w": width - 6, "cx": i * width + (width - 6) / 2,
-                         "label": TENDER_STATES.label(phase), "state": state,
-                         "deadline": format_end_moment(moment) if moment else ""})
-    return {"segments": segments, "width": len(phases) * width,
-            "cancelled": tender.status == "cancelled"}
+        segments.append(
+            {
+                "x": i * width,
+                "w": width - 6,
+                "cx": i * width + (width - 6) / 2,
+                "label": TENDER_STATES.label(phase),
+                "state": state,
+                "deadline": format_end_moment(moment) if moment else "",
+            }
+        )
+    return {
+        "segments": segments,
+        "width": len(phases) * width,
+        "cancelled": tender.status == "cancelled",
+    }
 
 
 def _task_area_choices(region_id: int) -> list:
-    rows = db.session.execute(select(TaskArea).where(TaskArea.region_id == region_id)
-                              .order_by(TaskArea.name)).scalars()
+    rows = db.session.execute(
+        select(TaskArea).where(TaskArea.region_id == region_id).order_by(TaskArea.name)
+    ).scalars()
     return [(0, "—"), *[(t.id, t.name) for t in rows]]
 
 
 # -- list ---------------------------------------------------------------------------------
 
+
 @bp.get("/")
 @login_required
 def index():
-    stmt = scoped(select(Tender), Tender).options(selectinload(Tender.region),
-                                                  selectinload(Tender.task_area),
-                                                  selectinload(Tender.task_areas))
+    stmt = scoped(select(Tender), Tender).options(
+        selectinload(Tender.region), selectinload(Tender.task_area), selectinload(Tender.task_areas)
+    )
     if current_user.role == PROVIDER:
         stmt = stmt.where(Tender.status != "concept")
     status = request.args.get("status", "")
@@ -135,28 +151,51 @@ def index():
     if region:
         stmt = stmt.join(Region, Region.id == Tender.region_id).where(Region.short_code == region)
     if task_area:
-        stmt = stmt.where(Tender.task_areas.any(TaskArea.code == task_area)
-                          | Tender.task_area.has(TaskArea.code == task_area))
+        stmt = stmt.where(
+            Tender.task_areas.any(TaskArea.code == task_area)
+            | Tender.task_area.has(TaskArea.code == task_area)
+        )
     if q:
         pattern = like_pattern(q)
-        stmt = stmt.where(Tender.title.ilike(pattern, escape="\\")
-                          | Tender.reference.ilike(pattern, escape="\\"))
-    stmt, sort, direction = apply_sort(stmt, {
-        "reference": Tender.reference, "title": Tender.title, "status": Tender.status,
-        "bid_deadline": Tender.bid_deadline, "created": Tender.created_at}, "created")
+        stmt = stmt.where(
+            Tender.title.ilike(pattern, escape="\\") | Tender.reference.ilike(pattern, escape="\\")
+        )
+    stmt, sort, direction = apply_sort(
+        stmt,
+        {
+            "reference": Tender.reference,
+            "title": Tender.title,
+            "status": Tender.status,
+            "bid_deadline": Tender.bid_deadline,
+            "created": Tender.created_at,
+        },
+        "created",
+    )
     page = paginate(stmt.order_by(Tender.id), *page_args())
     regions = db.session.execute(scoped(select(Region), Region).order_by(Region.name)).scalars()
     areas = db.session.execute(
-        scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct()
-        .order_by(TaskArea.name)).all()
+        scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct().order_by(TaskArea.name)
+    ).all()
     return render_template(
-        "tenders/index.html", page=page, sort=sort, direction=direction, status=status,
-        region=region, task_area=task_area, procedure=procedure, q=q,
-        statuses=statuses, regions=list(regions), areas=areas,
-        procedures=PROCEDURE_LABELS, detail_url=_detail_url)
+        "tenders/index.html",
+        page=page,
+        sort=sort,
+        direction=direction,
+        status=status,
+        region=region,
+        task_area=task_area,
+        procedure=procedure,
+        q=q,
+        statuses=statuses,
+        regions=list(regions),
+        areas=areas,
+        procedures=PROCEDURE_LABELS,
+        detail_url=_detail_url,
+    )
 
 
 # -- set-up -------------------------------------------------------------------------------
+
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @role_required(*OFFICERS)
@@ -170,11 +209,14 @@ def new():
     if form.validate_on_submit():
         try:
             values = form.values()
-            tender = ops.create_tender(region=region, actor=current_user,
-                                       reference=form.reference.data,
-                                       task_area_ids=form.task_area_ids.data or [], **values)
-            flash(_("Aanbesteding aangemaakt. Voeg percelen en gunningscriteria toe."),
-                  "success")
+            tender = ops.create_tender(
+                region=region,
+                actor=current_user,
+                reference=form.reference.data,
+                task_area_ids=form.task_area_ids.data or [],
+                **values,
+            )
+            flash(_("Aanbesteding aangemaakt. Voeg percelen en gunningscriteria toe."), "success")
             return redirect(url_for("tenders.detail", tender_id=tender.id))
         except ValueError as exc:
             flash(str(exc), "error")
@@ -200,8 +242,9 @@ def edit(tender_id):
         try:
             values = form.values()
             values.pop("procedure", None)
-            ops.update_tender(tender, actor=current_user,
-                              task_area_ids=form.task_area_ids.data or [], **values)
+            ops.update_tender(
+                tender, actor=current_user, task_area_ids=form.task_area_ids.data or [], **values
+            )
             flash(_("Aanbesteding opgeslagen."), "success")
             return redirect(url_for("tenders.detail", tender_id=tender.id))
         except ValueError as exc:
@@ -219,20 +262,42 @@ def detail(tender_id):
     if current_user.role not in READERS:
         abort(403)
     tender = _tender_for_staff(tender_id)
-    decisions = db.session.execute(
-        select(Decision).where(Decision.tender_id == tender.id)
-        .options(selectinload(Decision.decided_by)).order_by(Decision.id)).scalars().all()
+    decisions = (
+        db.session.execute(
+            select(Decision)
+            .where(Decision.tender_id == tender.id)
+            .options(selectinload(Decision.decided_by))
+            .order_by(Decision.id)
+        )
+        .scalars()
+        .all()
+    )
     rule_form = F.RuleForm()
     rule_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
-    questions = db.session.execute(select(ConsultationQuestion).where(
-        ConsultationQuestion.tender_id == tender.id).order_by(ConsultationQuestion.number)
-    ).scalars().all()
+    questions = (
+        db.session.execute(
+            select(ConsultationQuestion)
+            .where(ConsultationQuestion.tender_id == tender.id)
+            .order_by(ConsultationQuestion.number)
+        )
+        .scalars()
+        .all()
+    )
     return render_template(
-        "tenders/detail.html", tender=tender, timeline=timeline(tender), decisions=decisions,
-        lot_form=F.LotForm(), criterion_form=F.CriterionForm(), rule_form=rule_form,
-        reason_form=F.ReasonForm(), answer_form=F.AnswerForm(), questions=questions,
-        panels=panels_for("tender", tender, current_user), is_officer=_is_officer(tender),
-        phase_labels=TENDER_STATES.labels)
+        "tenders/detail.html",
+        tender=tender,
+        timeline=timeline(tender),
+        decisions=decisions,
+        lot_form=F.LotForm(),
+        criterion_form=F.CriterionForm(),
+        rule_form=rule_form,
+        reason_form=F.ReasonForm(),
+        answer_form=F.AnswerForm(),
+        questions=questions,
+        panels=panels_for("tender", tender, current_user),
+        is_officer=_is_officer(tender),
+        phase_labels=TENDER_STATES.labels,
+    )
 
 
 def _is_officer(tender: Tender) -> bool:
@@ -248,10 +313,18 @@ def add_lot(tender_id):
     if not form.validate():
         _form_error(form)
         return redirect(target)
-    return run_action(lambda: ops.add_lot(tender, actor=current_user, number=form.number.data,
-                                    name=form.name.data, areas=form.areas.data or "",
-                                    max_partners=form.max_partners.data),
-                _("Perceel toegevoegd."), target)
+    return run_action(
+        lambda: ops.add_lot(
+            tender,
+            actor=current_user,
+            number=form.number.data,
+            name=form.name.data,
+            areas=form.areas.data or "",
+            max_partners=form.max_partners.data,
+        ),
+        _("Perceel toegevoegd."),
+        target,
+    )
 
 
 @bp.post("/<int:tender_id>/criteria")
@@ -263,10 +336,17 @@ def add_criterion(tender_id):
     if not form.validate():
         _form_error(form)
         return redirect(target)
-    return run_action(lambda: ops.add_criterion(tender, actor=current_user, name=form.name.data,
-                                          weight=form.weight.data,
-                                          is_price=form.is_price.data),
-                _("Gunningscriterium toegevoegd."), target)
+    return run_action(
+        lambda: ops.add_criterion(
+            tender,
+            actor=current_user,
+            name=form.name.data,
+            weight=form.weight.data,
+            is_price=form.is_price.data,
+        ),
+        _("Gunningscriterium toegevoegd."),
+        target,
+    )
 
 
 @bp.post("/<int:tender_id>/criteria/<int:criterion_id>/verwijderen")
@@ -276,8 +356,11 @@ def remove_criterion(tender_id, criterion_id):
     criterion = db.session.get(AwardCriterion, criterion_id)
     if criterion is None or criterion.tender_id != tender.id:
         abort(404)
-    return run_action(lambda: ops.remove_criterion(criterion, actor=current_user),
-                _("Criterium verwijderd."), url_for("tenders.detail", tender_id=tender.id))
+    return run_action(
+        lambda: ops.remove_criterion(criterion, actor=current_user),
+        _("Criterium verwijderd."),
+        url_for("tenders.detail", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/perceelregels")
@@ -286,44 +369,84 @@ def add_rule(tender_id):
     tender = _tender_for_staff(tender_id)
     lot_ids = {int(v) for v in request.form.getlist("lots") if v.isdigit()}
     numbers = [lot.number for lot in tender.lots if lot.id in lot_ids]
-    return run_action(lambda: ops.add_lot_rule(tender, actor=current_user, lot_numbers=numbers),
-                _("Perceelregel toegevoegd."), url_for("tenders.detail", tender_id=tender.id))
+    return run_action(
+        lambda: ops.add_lot_rule(tender, actor=current_user, lot_numbers=numbers),
+        _("Perceelregel toegevoegd."),
+        url_for("tenders.detail", tender_id=tender.id),
+    )
 
 
 def _simple(name: str, fn, success: str, target_endpoint: str = "tenders.detail"):
     def view(tender_id):
         tender = _tender_for_staff(tender_id)
-        return run_action(lambda: fn(tender), success,
-                    url_for(target_endpoint, tender_id=tender.id))
+        return run_action(
+            lambda: fn(tender), success, url_for(target_endpoint, tender_id=tender.id)
+        )
 
     view.__name__ = name
     return role_required(*OFFICERS)(view)
 
 
-bp.add_url_rule("/<int:tender_id>/publiceren", view_func=_simple(
-    "publish", lambda t: ops.publish(t, actor=current_user),
-    _l("Aanbesteding gepubliceerd; aanmelden is geopend.")), methods=["POST"])
-bp.add_url_rule("/<int:tender_id>/selectie/starten", view_func=_simple(
-    "start_selection", lambda t: ops.start_selection(t, actor=current_user),
-    _l("Selectiefase gestart."), "tenders.selection"), methods=["POST"])
-bp.add_url_rule("/<int:tender_id>/dialoog/starten", view_func=_simple(
-    "start_dialogue", lambda t: ops.start_dialogue(t, actor=current_user),
-    _l("Dialoogfase gestart."), "tenders.dialogue"), methods=["POST"])
-bp.add_url_rule("/<int:tender_id>/gunning/starten", view_func=_simple(
-    "start_award", lambda t: ops.start_award(t, actor=current_user),
-    _l("Gunningsfase gestart; de inschrijving is geopend."), "tenders.award"), methods=["POST"])
-bp.add_url_rule("/<int:tender_id>/gecontracteerd", view_func=_simple(
-    "mark_contracted", lambda t: ops.mark_contracted(t, actor=current_user),
-    _l("Aanbesteding afgerond: gecontracteerd."), "tenders.award"), methods=["POST"])
+bp.add_url_rule(
+    "/<int:tender_id>/publiceren",
+    view_func=_simple(
+        "publish",
+        lambda t: ops.publish(t, actor=current_user),
+        _l("Aanbesteding gepubliceerd; aanmelden is geopend."),
+    ),
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/<int:tender_id>/selectie/starten",
+    view_func=_simple(
+        "start_selection",
+        lambda t: ops.start_selection(t, actor=current_user),
+        _l("Selectiefase gestart."),
+        "tenders.selection",
+    ),
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/<int:tender_id>/dialoog/starten",
+    view_func=_simple(
+        "start_dialogue",
+        lambda t: ops.start_dialogue(t, actor=current_user),
+        _l("Dialoogfase gestart."),
+        "tenders.dialogue",
+    ),
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/<int:tender_id>/gunning/starten",
+    view_func=_simple(
+        "start_award",
+        lambda t: ops.start_award(t, actor=current_user),
+        _l("Gunningsfase gestart; de inschrijving is geopend."),
+        "tenders.award",
+    ),
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/<int:tender_id>/gecontracteerd",
+    view_func=_simple(
+        "mark_contracted",
+        lambda t: ops.mark_contracted(t, actor=current_user),
+        _l("Aanbesteding afgerond: gecontracteerd."),
+        "tenders.award",
+    ),
+    methods=["POST"],
+)
 
 
 @bp.post("/<int:tender_id>/intrekken")
 @role_required(*OFFICERS)
 def cancel(tender_id):
     tender = _tender_for_staff(tender_id)
-    return run_action(lambda: ops.cancel(tender, actor=current_user,
-                                   reason=request.form.get("reason", "")),
-                _("Aanbesteding ingetrokken."), url_for("tenders.detail", tender_id=tender.id))
+    return run_action(
+        lambda: ops.cancel(tender, actor=current_user, reason=request.form.get("reason", "")),
+        _("Aanbesteding ingetrokken."),
+        url_for("tenders.detail", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/go")
@@ -335,9 +458,16 @@ def go_decision(tender_id):
     if choice not in ("go", "no_go"):
         flash(_("Kies go of no-go."), "error")
         return redirect(url_for(endpoint, tender_id=tender.id))
-    return run_action(lambda: ops.record_go(tender, actor=current_user, go=choice == "go",
-                                      motivation=request.form.get("motivation", "")),
-                _("Besluit vastgelegd."), url_for(endpoint, tender_id=tender.id))
+    return run_action(
+        lambda: ops.record_go(
+            tender,
+            actor=current_user,
+            go=choice == "go",
+            motivation=request.form.get("motivation", ""),
+        ),
+        _("Besluit vastgelegd."),
+        url_for(endpoint, tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/vragen/<int:question_id>/antwoord")
@@ -347,13 +477,15 @@ def answer(tender_id, question_id):
     row = db.session.get(ConsultationQuestion, question_id)
     if row is None or row.tender_id != tender.id:
         abort(404)
-    return run_action(lambda: ops.answer_question(row, actor=current_user,
-                                            answer=request.form.get("answer", "")),
-                _("Antwoord gepubliceerd aan alle belangstellenden."),
-                url_for("tenders.detail", tender_id=tender.id))
+    return run_action(
+        lambda: ops.answer_question(row, actor=current_user, answer=request.form.get("answer", "")),
+        _("Antwoord gepubliceerd aan alle belangstellenden."),
+        url_for("tenders.detail", tender_id=tender.id),
+    )
 
 
 # -- selection ----------------------------------------------------------------------------
+
 
 @bp.get("/<int:tender_id>/selectie")
 @role_required(*REGION_STAFF)
@@ -361,12 +493,17 @@ def selection(tender_id):
     tender = _tender_for_staff(tender_id)
     rows = ops.registrations(tender)
     return render_template(
-        "tenders/selection.html", tender=tender, registrations=rows,
-        assess_form=F.AssessForm(), go_form=F.GoForm(), motivation_form=F.MotivationForm(),
+        "tenders/selection.html",
+        tender=tender,
+        registrations=rows,
+        assess_form=F.AssessForm(),
+        go_form=F.GoForm(),
+        motivation_form=F.MotivationForm(),
         selection_decision=ops.latest_decision(tender, "selection", ("selection",)),
         go=ops.latest_decision(tender, "selection", ("go", "no_go")),
-        is_officer=_is_officer(tender), deadline_passed=ops._deadline_passed(
-            tender.registration_deadline))
+        is_officer=_is_officer(tender),
+        deadline_passed=ops._deadline_passed(tender.registration_deadline),
+    )
 
 
 @bp.post("/<int:tender_id>/aanmeldingen/<int:registration_id>/beoordelen")
@@ -376,20 +513,29 @@ def assess(tender_id, registration_id):
     registration = get_scoped_or_404(Registration, registration_id)
     if registration.tender_id != tender.id:
         abort(404)
-    return run_action(lambda: ops.assess_registration(registration, actor=current_user,
-                                                status=request.form.get("status", ""),
-                                                reason=request.form.get("reason", "")),
-                _("Beoordeling vastgelegd."), url_for("tenders.selection", tender_id=tender.id))
+    return run_action(
+        lambda: ops.assess_registration(
+            registration,
+            actor=current_user,
+            status=request.form.get("status", ""),
+            reason=request.form.get("reason", ""),
+        ),
+        _("Beoordeling vastgelegd."),
+        url_for("tenders.selection", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/selectie/besluit")
 @role_required(*OFFICERS)
 def decide_selection(tender_id):
     tender = _tender_for_staff(tender_id)
-    return run_action(lambda: ops.decide_selection(tender, actor=current_user,
-                                             motivation=request.form.get("motivation", "")),
-                _("Definitieve selectie vastgelegd."),
-                url_for("tenders.selection", tender_id=tender.id))
+    return run_action(
+        lambda: ops.decide_selection(
+            tender, actor=current_user, motivation=request.form.get("motivation", "")
+        ),
+        _("Definitieve selectie vastgelegd."),
+        url_for("tenders.selection", tender_id=tender.id),
+    )
 
 
 @bp.get("/<int:tender_id>/aanmeldingen/<int:registration_id>/document")
@@ -405,6 +551,7 @@ def registration_document(tender_id, registration_id):
 
 # -- dialogue -----------------------------------------------------------------------------
 
+
 @bp.get("/<int:tender_id>/dialoog")
 @role_required(*REGION_STAFF)
 def dialogue(tender_id):
@@ -415,10 +562,15 @@ def dialogue(tender_id):
     session_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
     selected = [r for r in ops.registrations(tender) if r.status == "selected"]
     return render_template(
-        "tenders/dialogue.html", tender=tender, session_form=session_form,
-        agreement_form=F.AgreementForm(), go_form=F.GoForm(), selected=selected,
+        "tenders/dialogue.html",
+        tender=tender,
+        session_form=session_form,
+        agreement_form=F.AgreementForm(),
+        go_form=F.GoForm(),
+        selected=selected,
         go=ops.latest_decision(tender, "dialogue", ("go", "no_go")),
-        is_officer=_is_officer(tender))
+        is_officer=_is_officer(tender),
+    )
 
 
 @bp.post("/<int:tender_id>/dialoog/sessies")
@@ -431,19 +583,30 @@ def add_session(tender_id):
     if not form.validate():
         _form_error(form)
         return redirect(target)
-    return run_action(lambda: ops.add_session(
-        tender, actor=current_user, held_on=form.held_on.data, topic=form.topic.data,
-        participants=form.participants.data, lot_ids=form.lots.data,
-        minutes=request.files.get("minutes")), _("Dialoogsessie vastgelegd."), target)
+    return run_action(
+        lambda: ops.add_session(
+            tender,
+            actor=current_user,
+            held_on=form.held_on.data,
+            topic=form.topic.data,
+            participants=form.participants.data,
+            lot_ids=form.lots.data,
+            minutes=request.files.get("minutes"),
+        ),
+        _("Dialoogsessie vastgelegd."),
+        target,
+    )
 
 
 @bp.post("/<int:tender_id>/dialoog/afspraken")
 @role_required(*OFFICERS)
 def add_agreement(tender_id):
     tender = _tender_for_staff(tender_id)
-    return run_action(lambda: ops.add_agreement(tender, actor=current_user,
-                                          text=request.form.get("text", "")),
-                _("Afspraak toegevoegd."), url_for("tenders.dialogue", tender_id=tender.id))
+    return run_action(
+        lambda: ops.add_agreement(tender, actor=current_user, text=request.form.get("text", "")),
+        _("Afspraak toegevoegd."),
+        url_for("tenders.dialogue", tender_id=tender.id),
+    )
 
 
 @bp.get("/<int:tender_id>/dialoog/sessies/<int:session_id>/verslag")
@@ -457,6 +620,7 @@ def session_minutes(tender_id, session_id):
 
 
 # -- award --------------------------------------------------------------------------------
+
 
 @bp.get("/<int:tender_id>/gunning")
 @role_required(*REGION_STAFF)
@@ -472,27 +636,59 @@ def award(tender_id):
         bids = [ops.open_bid(b, current_user) for b in bids]
         results = ops.lot_results(tender)
         options = ops.award_options(tender, results)
-    awards = db.session.execute(
-        select(LotAward).where(LotAward.tender_id == tender.id)
-        .options(selectinload(LotAward.provider), selectinload(LotAward.lot),
-                 selectinload(LotAward.contract)).order_by(LotAward.lot_id)).scalars().all()
-    objections = db.session.execute(
-        select(Objection).where(Objection.tender_id == tender.id)
-        .options(selectinload(Objection.provider)).order_by(Objection.id)).scalars().all()
-    providers = {p.id: p for p in db.session.execute(select(Provider).where(
-        Provider.id.in_({b.provider_id for b in bids} | {a.provider_id for a in awards}))
-    ).scalars()}
+    awards = (
+        db.session.execute(
+            select(LotAward)
+            .where(LotAward.tender_id == tender.id)
+            .options(
+                selectinload(LotAward.provider),
+                selectinload(LotAward.lot),
+                selectinload(LotAward.contract),
+            )
+            .order_by(LotAward.lot_id)
+        )
+        .scalars()
+        .all()
+    )
+    objections = (
+        db.session.execute(
+            select(Objection)
+            .where(Objection.tender_id == tender.id)
+            .options(selectinload(Objection.provider))
+            .order_by(Objection.id)
+        )
+        .scalars()
+        .all()
+    )
+    providers = {
+        p.id: p
+        for p in db.session.execute(
+            select(Provider).where(
+                Provider.id.in_({b.provider_id for b in bids} | {a.provider_id for a in awards})
+            )
+        ).scalars()
+    }
     objection_form = F.ObjectionForm()
     objection_form.provider_id.choices = [(p.id, p.name) for p in providers.values()]
     return render_template(
-        "tenders/award.html", tender=tender, sealed=sealed, bids=bids, bid_count=bid_count,
+        "tenders/award.html",
+        tender=tender,
+        sealed=sealed,
+        bids=bids,
+        bid_count=bid_count,
         results=results,
-        options=options, awards=awards, objections=objections, providers=providers,
-        objection_form=objection_form, resolve_form=F.ResolveForm(),
-        motivation_form=F.MotivationForm(), is_officer=_is_officer(tender),
+        options=options,
+        awards=awards,
+        objections=objections,
+        providers=providers,
+        objection_form=objection_form,
+        resolve_form=F.ResolveForm(),
+        motivation_form=F.MotivationForm(),
+        is_officer=_is_officer(tender),
         open_objections=ops.open_objections(tender),
         standstill_over=ops._deadline_passed(tender.standstill_ends_at),
-        lots={lot.id: lot for lot in tender.lots})
+        lots={lot.id: lot for lot in tender.lots},
+    )
 
 
 @bp.post("/<int:tender_id>/inschrijvingen/<int:bid_id>/scores")
@@ -508,8 +704,13 @@ def score(tender_id, bid_id):
             value = request.form.get(f"score-{criterion.id}", "").strip()
             if criterion.is_price or value == "":
                 continue
-            ops.score_bid(bid, actor=current_user, criterion_id=criterion.id, score=value,
-                          note=request.form.get(f"note-{criterion.id}", ""))
+            ops.score_bid(
+                bid,
+                actor=current_user,
+                criterion_id=criterion.id,
+                score=value,
+                note=request.form.get(f"note-{criterion.id}", ""),
+            )
         flash(_("Scores opgeslagen."), "success")
     except OperationError as exc:
         flash(str(exc.message), "error")
@@ -527,11 +728,16 @@ def provisional_award(tender_id):
         ids = [int(p) for p in providers.split("+") if p.isdigit()]
         if lot.isdigit():
             winners[int(lot)] = tuple(i for i in ids if i)
-    return run_action(lambda: ops.record_provisional_award(
-        tender, actor=current_user, winners=winners,
-        motivation=request.form.get("motivation", "")),
+    return run_action(
+        lambda: ops.record_provisional_award(
+            tender,
+            actor=current_user,
+            winners=winners,
+            motivation=request.form.get("motivation", ""),
+        ),
         _("Voorlopige gunningsbeslissing vastgelegd; de standstilltermijn loopt."),
-        url_for("tenders.award", tender_id=tender.id))
+        url_for("tenders.award", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/bezwaren")
@@ -539,11 +745,16 @@ def provisional_award(tender_id):
 def add_objection(tender_id):
     tender = _tender_for_staff(tender_id)
     provider_id = request.form.get("provider_id", type=int)
-    return run_action(lambda: ops.record_objection(
-        tender, actor=current_user, provider_id=provider_id,
-        description=request.form.get("description", "")),
+    return run_action(
+        lambda: ops.record_objection(
+            tender,
+            actor=current_user,
+            provider_id=provider_id,
+            description=request.form.get("description", ""),
+        ),
         _("Bezwaar vastgelegd; de definitieve gunning is opgeschort."),
-        url_for("tenders.award", tender_id=tender.id))
+        url_for("tenders.award", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/bezwaren/<int:objection_id>")
@@ -553,30 +764,42 @@ def resolve_objection(tender_id, objection_id):
     objection = get_scoped_or_404(Objection, objection_id)
     if objection.tender_id != tender.id:
         abort(404)
-    return run_action(lambda: ops.resolve_objection(
-        objection, actor=current_user, status=request.form.get("status", ""),
-        resolution=request.form.get("resolution", "")),
-        _("Bezwaar afgehandeld."), url_for("tenders.award", tender_id=tender.id))
+    return run_action(
+        lambda: ops.resolve_objection(
+            objection,
+            actor=current_user,
+            status=request.form.get("status", ""),
+            resolution=request.form.get("resolution", ""),
+        ),
+        _("Bezwaar afgehandeld."),
+        url_for("tenders.award", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/gunning/herzien")
 @role_required(*OFFICERS)
 def revise_award(tender_id):
     tender = _tender_for_staff(tender_id)
-    return run_action(lambda: ops.revise_award(tender, actor=current_user,
-                                         motivation=request.form.get("motivation", "")),
-                _("Voorlopige gunningsbeslissing ingetrokken."),
-                url_for("tenders.award", tender_id=tender.id))
+    return run_action(
+        lambda: ops.revise_award(
+            tender, actor=current_user, motivation=request.form.get("motivation", "")
+        ),
+        _("Voorlopige gunningsbeslissing ingetrokken."),
+        url_for("tenders.award", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/gunning/definitief")
 @role_required(*OFFICERS)
 def finalize_award(tender_id):
     tender = _tender_for_staff(tender_id)
-    return run_action(lambda: ops.finalize_award(tender, actor=current_user,
-                                           motivation=request.form.get("motivation", "")),
-                _("Definitief gegund; de overeenkomsten staan in concept klaar."),
-                url_for("tenders.award", tender_id=tender.id))
+    return run_action(
+        lambda: ops.finalize_award(
+            tender, actor=current_user, motivation=request.form.get("motivation", "")
+        ),
+        _("Definitief gegund; de overeenkomsten staan in concept klaar."),
+        url_for("tenders.award", tender_id=tender.id),
+    )
 
 
 @bp.get("/<int:tender_id>/inschrijvingen/<int:bid_id>/plan")
@@ -596,39 +819,75 @@ def bid_plan(tender_id, bid_id):
 
 # -- provider portal ----------------------------------------------------------------------
 
+
 def _portal_context(tender: Tender, registration_form=None, bid_form=None):
     registration = db.session.execute(
-        select(Registration).where(Registration.tender_id == tender.id,
-                                   Registration.provider_id == current_user.provider_id)
-        .options(selectinload(Registration.lots))).scalar()
-    bids = db.session.execute(select(Bid).where(
-        Bid.tender_id == tender.id, Bid.provider_id == current_user.provider_id)
-        .options(selectinload(Bid.lot))).scalars().all()
+        select(Registration)
+        .where(
+            Registration.tender_id == tender.id,
+            Registration.provider_id == current_user.provider_id,
+        )
+        .options(selectinload(Registration.lots))
+    ).scalar()
+    bids = (
+        db.session.execute(
+            select(Bid)
+            .where(Bid.tender_id == tender.id, Bid.provider_id == current_user.provider_id)
+            .options(selectinload(Bid.lot))
+        )
+        .scalars()
+        .all()
+    )
     bids = [ops.open_bid(b, current_user) for b in bids]
     selected = ops.selected_lot_ids(tender, current_user.provider_id)
     if registration_form is None:
         registration_form = F.RegistrationForm()
-    registration_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}")
-                                      for lot in tender.lots]
+    registration_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
     if bid_form is None:
         bid_form = F.BidForm()
-    bid_form.lot_id.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots
-                               if lot.id in selected]
-    questions = db.session.execute(select(ConsultationQuestion).where(
-        ConsultationQuestion.tender_id == tender.id,
-        ConsultationQuestion.answer.is_not(None)).order_by(ConsultationQuestion.number)
-    ).scalars().all()
-    awards = db.session.execute(select(LotAward).where(
-        LotAward.tender_id == tender.id, LotAward.provider_id == current_user.provider_id)
-        .options(selectinload(LotAward.lot))).scalars().all()
-    return dict(tender=tender, registration=registration, bids=bids, selected=selected,
-                registration_form=registration_form, bid_form=bid_form,
-                question_form=F.QuestionForm(), questions=questions, awards=awards,
-                timeline=timeline(tender),
-                can_register=tender.status == "published"
-                and not ops._deadline_passed(tender.registration_deadline),
-                can_bid=tender.status == "award"
-                and not ops._deadline_passed(tender.bid_deadline) and bool(selected))
+    bid_form.lot_id.choices = [
+        (lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots if lot.id in selected
+    ]
+    questions = (
+        db.session.execute(
+            select(ConsultationQuestion)
+            .where(
+                ConsultationQuestion.tender_id == tender.id,
+                ConsultationQuestion.answer.is_not(None),
+            )
+            .order_by(ConsultationQuestion.number)
+        )
+        .scalars()
+        .all()
+    )
+    awards = (
+        db.session.execute(
+            select(LotAward)
+            .where(
+                LotAward.tender_id == tender.id, LotAward.provider_id == current_user.provider_id
+            )
+            .options(selectinload(LotAward.lot))
+        )
+        .scalars()
+        .all()
+    )
+    return dict(
+        tender=tender,
+        registration=registration,
+        bids=bids,
+        selected=selected,
+        registration_form=registration_form,
+        bid_form=bid_form,
+        question_form=F.QuestionForm(),
+        questions=questions,
+        awards=awards,
+        timeline=timeline(tender),
+        can_register=tender.status == "published"
+        and not ops._deadline_passed(tender.registration_deadline),
+        can_bid=tender.status == "award"
+        and not ops._deadline_passed(tender.bid_deadline)
+        and bool(selected),
+    )
 
 
 @bp.get("/<int:tender_id>/portaal")
@@ -646,18 +905,23 @@ def register(tender_id):
     form.lots.choices = [(lot.id, lot.name) for lot in tender.lots]
     if form.validate_on_submit():
         try:
-            ops.register(tender, actor=current_user, lot_ids=form.lots.data or [],
-                         document=request.files.get("document"),
-                         no_exclusion_grounds=form.no_exclusion_grounds.data,
-                         suitability_answer=form.suitability_answer.data or "")
+            ops.register(
+                tender,
+                actor=current_user,
+                lot_ids=form.lots.data or [],
+                document=request.files.get("document"),
+                no_exclusion_grounds=form.no_exclusion_grounds.data,
+                suitability_answer=form.suitability_answer.data or "",
+            )
             flash(_("Uw aanmelding is ontvangen."), "success")
             return redirect(url_for("tenders.portal", tender_id=tender.id))
         except OperationError as exc:
             flash(str(exc.message), "error")
     else:
         _form_error(form)
-    return render_template("tenders/portal.html",
-                           **_portal_context(tender, registration_form=form)), 422
+    return render_template(
+        "tenders/portal.html", **_portal_context(tender, registration_form=form)
+    ), 422
 
 
 @bp.post("/<int:tender_id>/portaal/inschrijven")
@@ -668,44 +932,63 @@ def submit_bid(tender_id):
     form.lot_id.choices = [(lot.id, lot.name) for lot in tender.lots]
     if form.validate_on_submit():
         try:
-            ops.submit_bid(tender, actor=current_user, lot_id=form.lot_id.data,
-                           plan=request.files.get("plan"), price=form.price.data,
-                           accepts_agreements=form.accepts_agreements.data)
-            flash(_("Uw inschrijving is ontvangen. U kunt haar tot de deadline vervangen."),
-                  "success")
+            ops.submit_bid(
+                tender,
+                actor=current_user,
+                lot_id=form.lot_id.data,
+                plan=request.files.get("plan"),
+                price=form.price.data,
+                accepts_agreements=form.accepts_agreements.data,
+            )
+            flash(
+                _("Uw inschrijving is ontvangen. U kunt haar tot de deadline vervangen."), "success"
+            )
             return redirect(url_for("tenders.portal", tender_id=tender.id))
         except OperationError as exc:
             flash(str(exc.message), "error")
     else:
         _form_error(form)
-    return render_template("tenders/portal.html",
-                           **_portal_context(tender, bid_form=form)), 422
+    return render_template("tenders/portal.html", **_portal_context(tender, bid_form=form)), 422
 
 
 @bp.post("/<int:tender_id>/portaal/vragen")
 @role_required(PROVIDER)
 def ask(tender_id):
     tender = _tender_for_provider(tender_id)
-    return run_action(lambda: ops.ask_question(tender, actor=current_user,
-                                         question=request.form.get("question", "")),
-                _("Uw vraag is ontvangen; het antwoord verschijnt voor alle belangstellenden."),
-                url_for("tenders.portal", tender_id=tender.id))
+    return run_action(
+        lambda: ops.ask_question(
+            tender, actor=current_user, question=request.form.get("question", "")
+        ),
+        _("Uw vraag is ontvangen; het antwoord verschijnt voor alle belangstellenden."),
+        url_for("tenders.portal", tender_id=tender.id),
+    )
 
 
 @dashboard_card
 def tender_cards(user):
     """Running SAS tenders for region staff; tenders open for registration for providers."""
     if user.role == PROVIDER:
-        count = db.session.execute(select(func.count(Tender.id)).where(
-            Tender.procedure.in_(("sas_dialogue", "sas_open")), Tender.status == "published",
-            Tender.registration_deadline > ops._now())).scalar_one()
-        return [{"title": _("Aanbestedingen open voor aanmelding"), "value": count,
-                 "url": url_for("tenders.index", status="published")}]
+        count = db.session.execute(
+            select(func.count(Tender.id)).where(
+                Tender.procedure.in_(("sas_dialogue", "sas_open")),
+                Tender.status == "published",
+                Tender.registration_deadline > ops._now(),
+            )
+        ).scalar_one()
+        return [
+            {
+                "title": _("Aanbestedingen open voor aanmelding"),
+                "value": count,
+                "url": url_for("tenders.index", status="published"),
+            }
+        ]
     if user.role not in REGION_STAFF:
         return []
     stmt = scoped(select(func.count(Tender.id)), Tender, user).where(
         Tender.procedure.in_(("sas_dialogue", "sas_open")),
-        Tender.status.in_(("published", "selection", "dialogue", "award", "standstill")))
+        Tender.status.in_(("published", "selection", "dialogue", "award", "standstill")),
+    )
     count = db.session.execute(stmt).scalar_one()
-    return [{"title": _("Lopende SAS-aanbestedingen"), "value": count,
-             "url": url_for("tenders.index")}]
+    return [
+        {"title": _("Lopende SAS-aanbestedingen"), "value": count, "url": url_for("tenders.index")}
+    ]

@@ -93,8 +93,7 @@ def test_list_pagination_convention_and_per_page_maximum(client):
     raw = f.api_token(f.user("procurement"))
     body = client.get("/api/v1/providers?per_page=3&page=2", headers=f.bearer(raw)).get_json()
     assert body["meta"] == {"page": 2, "per_page": 3, "total": 7, "pages": 3}
-    assert [p["name"] for p in body["items"]] == ["Aanbieder 03", "Aanbieder 04",
-                                                 "Aanbieder 05"]
+    assert [p["name"] for p in body["items"]] == ["Aanbieder 03", "Aanbieder 04", "Aanbieder 05"]
     body = client.get("/api/v1/providers?per_page=5000", headers=f.bearer(raw)).get_json()
     assert body["meta"]["per_page"] == 100
 

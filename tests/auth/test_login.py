@@ -69,27 +69,38 @@ def test_deactivated_user_cannot_log_in_and_loses_session(client):
 def test_post_without_csrf_token_is_rejected_and_changes_nothing(client):
     admin = f.user("admin")
     f.login(client, admin)
-    before = db.session.execute(select(func.count()).select_from(
-        select(LoginAttempt.id).subquery())).scalar_one()
-    response = client.post("/beheer/gebruikers/nieuw", data={
-        "email": "nieuw@example.org", "name": "Nieuw", "role": "procurement",
-        "password": "lang-genoeg-wachtwoord"})
+    before = db.session.execute(
+        select(func.count()).select_from(select(LoginAttempt.id).subquery())
+    ).scalar_one()
+    response = client.post(
+        "/beheer/gebruikers/nieuw",
+        data={
+            "email": "nieuw@example.org",
+            "name": "Nieuw",
+            "role": "procurement",
+            "password": "lang-genoeg-wachtwoord",
+        },
+    )
     assert response.status_code == 400
     assert "Formulier verlopen" in response.get_data(as_text=True)
     from procure.auth.models import User
-    assert db.session.execute(
-        select(User).where(User.email == "nieuw@example.org")).scalar() is None
-    after = db.session.execute(select(func.count()).select_from(
-        select(LoginAttempt.id).subquery())).scalar_one()
+
+    assert (
+        db.session.execute(select(User).where(User.email == "nieuw@example.org")).scalar() is None
+    )
+    after = db.session.execute(
+        select(func.count()).select_from(select(LoginAttempt.id).subquery())
+    ).scalar_one()
     assert before == after
 
 
 def test_open_redirect_after_login_is_refused(client):
     user = f.user("procurement")
     token = f.csrf_token(client)
-    response = client.post("/inloggen?next=https://evil.example.com/",
-                           data={"email": user.email, "password": f.PASSWORD,
-                                 "csrf_token": token})
+    response = client.post(
+        "/inloggen?next=https://evil.example.com/",
+        data={"email": user.email, "password": f.PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -122,8 +133,13 @@ def test_missing_secret_key_in_production_is_a_clear_error(monkeypatch, tmp_path
 
     monkeypatch.delenv("PROCURE_SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="PROCURE_SECRET_KEY"):
-        create_app({"PROCURE_ENV": "production", "SECRET_KEY": None,
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+        create_app(
+            {
+                "PROCURE_ENV": "production",
+                "SECRET_KEY": None,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+            }
+        )
 
 
 def test_english_can_be_selected(client):

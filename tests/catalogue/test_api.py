@@ -23,11 +23,11 @@ def test_products_list_with_filters_and_pagination(client, seeded):
     body = client.get("/api/v1/products?per_page=5", headers=headers).get_json()
     assert body["meta"] == {"page": 1, "per_page": 5, "total": 28, "pages": 6}
     assert [p["code"] for p in body["items"]] == ["41A14", "41A16", "41A22", "41A24", "42A05"]
-    body = client.get("/api/v1/products?variant=effort&task_area=wonen",
-                      headers=headers).get_json()
+    body = client.get("/api/v1/products?variant=effort&task_area=wonen", headers=headers).get_json()
     assert [p["code"] for p in body["items"]] == ["44A06", "44A07", "44A08"]
-    assert body["items"][2]["tariffs"] == [{"year": 2026, "price": "189.35",
-                                            "indexation_applied": False}]
+    assert body["items"][2]["tariffs"] == [
+        {"year": 2026, "price": "189.35", "indexation_applied": False}
+    ]
     body = client.get("/api/v1/products?q=dyslexie&status=concept", headers=headers).get_json()
     assert {p["code"] for p in body["items"]} == {"54D01", "54D02"}
 
@@ -51,7 +51,9 @@ def test_product_detail_with_versions(client, seeded):
     body = client.get("/api/v1/products/44a06", headers=headers).get_json()
     assert body["code"] == "44A06" and body["version"] == 2 and body["criteria"] == "Na MDO"
     assert [(v["version"], v["valid_to"]) for v in body["versions"]] == [
-        (1, "2026-09-30"), (2, None)]
+        (1, "2026-09-30"),
+        (2, None),
+    ]
     assert body["task_area"] == {"code": "wonen", "name": "Wonen met begeleiding"}
 
 
@@ -61,8 +63,10 @@ def test_municipality_and_provider_do_not_see_concepts_through_the_api(client, s
     body = client.get("/api/v1/products?per_page=100", headers=headers).get_json()
     codes = {p["code"] for p in body["items"]}
     assert "45A53" in codes and "54D01" not in codes and body["meta"]["total"] == 26
-    assert client.get("/api/v1/products?status=concept",
-                      headers=headers).get_json()["meta"]["total"] == 26
+    assert (
+        client.get("/api/v1/products?status=concept", headers=headers).get_json()["meta"]["total"]
+        == 26
+    )
     assert client.get("/api/v1/products/54D01", headers=headers).status_code == 404
 
 

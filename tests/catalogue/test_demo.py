@@ -11,11 +11,18 @@ def test_demo_catalogue_loads_for_three_regions_and_is_idempotent(app):
     demo.load_organisations()
     catalogue_demo.load()
     catalogue_demo.load()
-    counts = dict(db.session.execute(
-        select(Region.short_code, func.count(Product.id)).join(Product)
-        .group_by(Region.short_code)).all())
+    counts = dict(
+        db.session.execute(
+            select(Region.short_code, func.count(Product.id))
+            .join(Product)
+            .group_by(Region.short_code)
+        ).all()
+    )
     assert counts == {"wbo": 28, "e10": 28, "svj": 28}
     e10 = db.session.execute(select(Region).where(Region.short_code == "e10")).scalar_one()
-    codes = db.session.execute(select(MaatwerkCode.code).where(
-        MaatwerkCode.region_id == e10.id)).scalars().all()
+    codes = (
+        db.session.execute(select(MaatwerkCode.code).where(MaatwerkCode.region_id == e10.id))
+        .scalars()
+        .all()
+    )
     assert "MW54002" in codes and "MW42A05" in codes and len(codes) == 26

@@ -19,8 +19,9 @@ def test_valid_codes_are_accepted_and_normalised(app, code):
     assert ops.normalise_code(code) == code.strip().upper()
 
 
-@pytest.mark.parametrize("code", ["4A53", "45A533", "A5453", "4-A53", "45A5", "", None,
-                                  "X5001", "45a5!", "45 53"])
+@pytest.mark.parametrize(
+    "code", ["4A53", "45A533", "A5453", "4-A53", "45A5", "", None, "X5001", "45a5!", "45 53"]
+)
 def test_bad_codes_are_refused_with_a_dutch_message(app, code):
     with pytest.raises(ValidationFailed) as exc:
         ops.normalise_code(code)
@@ -31,8 +32,9 @@ def test_bad_codes_are_refused_with_a_dutch_message(app, code):
 def test_create_product_refuses_a_bad_code_and_writes_nothing(app):
     region = f.region("wbo")
     with pytest.raises(ValidationFailed):
-        ops.create_product(region.id, code="4553", name="Iets", variant="task",
-                           valid_from=date(2026, 1, 1))
+        ops.create_product(
+            region.id, code="4553", name="Iets", variant="task", valid_from=date(2026, 1, 1)
+        )
     assert db.session.execute(select(func.count(Product.id))).scalar_one() == 0
 
 
@@ -40,8 +42,15 @@ def test_duplicate_code_in_same_region_and_period_is_refused(app):
     first = product("45A46", unit="uur", price="81.27")
     region = f.region("wbo")
     with pytest.raises(Conflict) as exc:
-        ops.create_product(region.id, code="45a46", name="Dubbel", variant="effort",
-                           unit="uur", price="10.00", valid_from=date(2026, 7, 1))
+        ops.create_product(
+            region.id,
+            code="45a46",
+            name="Dubbel",
+            variant="effort",
+            unit="uur",
+            price="10.00",
+            valid_from=date(2026, 7, 1),
+        )
     assert "45A46 bestaat al" in str(exc.value.message)
     # The same code in another region is fine.
     other = product("45A46", region_code="e10", unit="uur", price="80.00")
@@ -53,38 +62,69 @@ def test_code_can_return_after_the_earlier_card_expired(app):
     ops.expire_product(old, date(2026, 6, 30))
     region = f.region("wbo")
     with pytest.raises(Conflict):  # overlaps the expired period
-        ops.create_product(region.id, code="43A11", name="Dagbesteding", variant="task",
-                           valid_from=date(2026, 6, 1))
-    new = ops.create_product(region.id, code="43A11", name="Dagbesteding", variant="task",
-                             valid_from=date(2026, 7, 1))
-    assert new.version == 2 and new.is_current and not db.session.get(Product,
-                                                                       old.id).is_current
+        ops.create_product(
+            region.id,
+            code="43A11",
+            name="Dagbesteding",
+            variant="task",
+            valid_from=date(2026, 6, 1),
+        )
+    new = ops.create_product(
+        region.id, code="43A11", name="Dagbesteding", variant="task", valid_from=date(2026, 7, 1)
+    )
+    assert new.version == 2 and new.is_current and not db.session.get(Product, old.id).is_current
 
 
 @pytest.mark.parametrize("variant", ["effort", "output"])
 def test_unit_price_is_required_for_effort_and_output(app, variant):
     region = f.region("wbo")
     with pytest.raises(ValidationFailed) as exc:
-        ops.create_product(region.id, code="44A06", name="Pleegzorg", variant=variant,
-                           unit="etmaal", valid_from=date(2026, 1, 1))
+        ops.create_product(
+            region.id,
+            code="44A06",
+            name="Pleegzorg",
+            variant=variant,
+            unit="etmaal",
+            valid_from=date(2026, 1, 1),
+        )
     assert exc.value.field == "tariffs"
     with pytest.raises(ValidationFailed) as exc:
-        ops.create_product(region.id, code="44A06", name="Pleegzorg", variant=variant,
-                           price="66.48", valid_from=date(2026, 1, 1))
+        ops.create_product(
+            region.id,
+            code="44A06",
+            name="Pleegzorg",
+            variant=variant,
+            price="66.48",
+            valid_from=date(2026, 1, 1),
+        )
     assert exc.value.field == "unit"
-    p = ops.create_product(region.id, code="44A06", name="Pleegzorg", variant=variant,
-                           unit="etmaal", price="66,48", valid_from=date(2026, 1, 1))
+    p = ops.create_product(
+        region.id,
+        code="44A06",
+        name="Pleegzorg",
+        variant=variant,
+        unit="etmaal",
+        price="66,48",
+        valid_from=date(2026, 1, 1),
+    )
     assert p.tariff_for(2026).price == Decimal("66.48")
 
 
 def test_unit_price_is_forbidden_for_task_oriented_products(app):
     region = f.region("wbo")
     with pytest.raises(ValidationFailed) as exc:
-        ops.create_product(region.id, code="45A53", name="Ambulant SLT", variant="task",
-                           price="50.00", valid_from=date(2026, 1, 1))
+        ops.create_product(
+            region.id,
+            code="45A53",
+            name="Ambulant SLT",
+            variant="task",
+            price="50.00",
+            valid_from=date(2026, 1, 1),
+        )
     assert "taakgericht" in str(exc.value.message).lower()
-    p = ops.create_product(region.id, code="45A53", name="Ambulant SLT", variant="task",
-                           valid_from=date(2026, 1, 1))
+    p = ops.create_product(
+        region.id, code="45A53", name="Ambulant SLT", variant="task", valid_from=date(2026, 1, 1)
+    )
     with pytest.raises(ValidationFailed):
         ops.set_tariff(p, 2026, "50.00")
     assert db.session.execute(select(func.count(Tariff.id))).scalar_one() == 0
@@ -93,21 +133,42 @@ def test_unit_price_is_forbidden_for_task_oriented_products(app):
 def test_unknown_unit_and_bad_prices_are_refused(app):
     region = f.region("wbo")
     with pytest.raises(ValidationFailed) as exc:
-        ops.create_product(region.id, code="54002", name="GGZ", variant="effort",
-                           unit="lichtjaar", price="2.13", valid_from=date(2026, 1, 1))
+        ops.create_product(
+            region.id,
+            code="54002",
+            name="GGZ",
+            variant="effort",
+            unit="lichtjaar",
+            price="2.13",
+            valid_from=date(2026, 1, 1),
+        )
     assert exc.value.field == "unit"
     for bad in ("2.135", "-1", "abc", "0"):
         with pytest.raises(ValidationFailed):
-            ops.create_product(region.id, code="54002", name="GGZ", variant="effort",
-                               unit="minuut", price=bad, valid_from=date(2026, 1, 1))
+            ops.create_product(
+                region.id,
+                code="54002",
+                name="GGZ",
+                variant="effort",
+                unit="minuut",
+                price=bad,
+                valid_from=date(2026, 1, 1),
+            )
     with pytest.raises(ValidationFailed):
         ops.parse_price(2.13)  # a float never passes as money
 
 
-@pytest.mark.parametrize(("today", "expected"), [
-    (date(2026, 11, 24), date(2027, 1, 1)), (date(2026, 1, 1), date(2026, 4, 1)),
-    (date(2026, 3, 31), date(2026, 4, 1)), (date(2026, 6, 30), date(2026, 7, 1)),
-    (date(2026, 7, 1), date(2026, 10, 1)), (date(2026, 12, 31), date(2027, 1, 1))])
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 11, 24), date(2027, 1, 1)),
+        (date(2026, 1, 1), date(2026, 4, 1)),
+        (date(2026, 3, 31), date(2026, 4, 1)),
+        (date(2026, 6, 30), date(2026, 7, 1)),
+        (date(2026, 7, 1), date(2026, 10, 1)),
+        (date(2026, 12, 31), date(2027, 1, 1)),
+    ],
+)
 def test_next_entry_moment(app, today, expected):
     assert ops.next_entry_moment(today) == expected
 
@@ -116,8 +177,9 @@ def test_editing_a_concept_changes_it_in_place(app):
     p = product("45A46", unit="uur", price="81.27", status="concept")
     result = ops.update_product(p, {"name": "Specialistische begeleiding"})
     assert result.id == p.id and result.version == 1 and result.name.startswith("Spec")
-    event = db.session.execute(select(AuditEvent).where(
-        AuditEvent.action == "product.updated")).scalar_one()
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "product.updated")
+    ).scalar_one()
     assert event.old_values == {"name": "Specialistische GGZ-behandeling"}
 
 
@@ -126,8 +188,11 @@ def test_editing_a_fixed_card_creates_a_version_and_keeps_the_old_one(app):
     p = product("54002", price="2.13")
     ops.set_tariff(p, 2027, "2.20")
     old_id = p.id
-    new = ops.update_product(p, {"name": "Specialistische GGZ-behandeling (nieuw)",
-                                 "unit": "uur"}, change_note="Eenheid naar uur")
+    new = ops.update_product(
+        p,
+        {"name": "Specialistische GGZ-behandeling (nieuw)", "unit": "uur"},
+        change_note="Eenheid naar uur",
+    )
     db.session.commit()
     db.session.expire_all()
     old = db.session.get(Product, old_id)
@@ -172,16 +237,19 @@ def test_fixing_an_effort_card_needs_a_tariff(app):
     assert db.session.get(Product, p.id).status == "concept"
 
 
-@pytest.mark.parametrize(("price", "pct", "expected"), [
-    ("10.05", "1.5", "10.20"),     # 10.20075 -> 10.20
-    ("0.10", "5", "0.11"),         # 0.105 exactly: half up (a float would give 0.10)
-    ("33.33", "2.5", "34.16"),     # 34.16325
-    ("2.13", "3.35", "2.20"),      # 2.201355
-    ("189.35", "2.9", "194.84"),   # 194.84115
-    ("1.15", "10", "1.27"),        # 1.265 -> 1.27
-    ("100.00", "-1.125", "98.88"),  # 98.875 -> 98.88 (half up away from zero)
-    ("66.48", "0", "66.48"),
-])
+@pytest.mark.parametrize(
+    ("price", "pct", "expected"),
+    [
+        ("10.05", "1.5", "10.20"),  # 10.20075 -> 10.20
+        ("0.10", "5", "0.11"),  # 0.105 exactly: half up (a float would give 0.10)
+        ("33.33", "2.5", "34.16"),  # 34.16325
+        ("2.13", "3.35", "2.20"),  # 2.201355
+        ("189.35", "2.9", "194.84"),  # 194.84115
+        ("1.15", "10", "1.27"),  # 1.265 -> 1.27
+        ("100.00", "-1.125", "98.88"),  # 98.875 -> 98.88 (half up away from zero)
+        ("66.48", "0", "66.48"),
+    ],
+)
 def test_indexation_arithmetic_rounds_half_up_to_cents(app, price, pct, expected):
     assert ops.indexed_price(Decimal(price), ops.parse_percentage(pct)) == Decimal(expected)
 
@@ -196,9 +264,14 @@ def test_indexation_preview_writes_nothing_then_apply_then_second_run_refused(ap
     region = f.region("wbo")
     preview = ops.indexation_preview(region.id, 2026, "3,35")
     assert {(line.product.code, line.new_price) for line in preview} == {
-        ("54002", Decimal("2.20")), ("44A07", Decimal("96.17")), ("44A08", None)}
-    assert db.session.execute(select(func.count(Tariff.id)).where(Tariff.year == 2027)
-                              ).scalar_one() == 1
+        ("54002", Decimal("2.20")),
+        ("44A07", Decimal("96.17")),
+        ("44A08", None),
+    }
+    assert (
+        db.session.execute(select(func.count(Tariff.id)).where(Tariff.year == 2027)).scalar_one()
+        == 1
+    )
     user = f.user("procurement")
     run = ops.apply_indexation(region.id, 2026, "3.35", actor=user)
     assert run.tariff_count == 2 and run.to_year == 2027 and run.percentage == "3.35"
@@ -210,8 +283,12 @@ def test_indexation_preview_writes_nothing_then_apply_then_second_run_refused(ap
         ops.apply_indexation(region.id, 2026, "1.0", actor=user)
     assert "al uitgevoerd" in str(exc.value.message)
     assert db.session.execute(select(func.count(IndexationRun.id))).scalar_one() == 1
-    assert db.session.execute(select(AuditEvent).where(
-        AuditEvent.action == "tariffs.indexed")).scalar_one().new_values["percentage"] == "3.35"
+    assert (
+        db.session.execute(select(AuditEvent).where(AuditEvent.action == "tariffs.indexed"))
+        .scalar_one()
+        .new_values["percentage"]
+        == "3.35"
+    )
 
 
 def test_indexation_refuses_bad_percentages(app):
@@ -226,8 +303,9 @@ def test_indexation_refuses_bad_percentages(app):
 def test_tariff_changes_are_audited(app):
     p = product("54002", price="2.13")
     ops.set_tariff(p, 2026, "2.15")
-    event = db.session.execute(select(AuditEvent).where(
-        AuditEvent.action == "tariff.changed")).scalar_one()
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "tariff.changed")
+    ).scalar_one()
     assert event.old_values == {"year": 2026, "price": "2.13"}
     assert event.new_values == {"year": 2026, "price": "2.15"}
 
@@ -237,10 +315,8 @@ def test_maatwerk_codes_derive_from_fixed_cards_and_are_idempotent(app):
     product("45A53", variant="task", name="Ambulant SLT")
     product("45A46", unit="uur", price="81.27", status="concept")
     region = f.region("wbo")
-    assert ops.derive_maatwerk_codes(region.id) == {"created": 2, "updated": 0,
-                                                    "deactivated": 0}
-    assert ops.derive_maatwerk_codes(region.id) == {"created": 0, "updated": 0,
-                                                    "deactivated": 0}
+    assert ops.derive_maatwerk_codes(region.id) == {"created": 2, "updated": 0, "deactivated": 0}
+    assert ops.derive_maatwerk_codes(region.id) == {"created": 0, "updated": 0, "deactivated": 0}
     from procure.catalogue.models import MaatwerkCode
 
     codes = {m.code: m for m in db.session.execute(select(MaatwerkCode)).scalars()}
@@ -253,6 +329,12 @@ def test_task_area_belongs_to_the_region(app):
     other = task_area("e10", "wonen", "Wonen")
     region = f.region("wbo")
     with pytest.raises(ValidationFailed) as exc:
-        ops.create_product(region.id, code="44A06", name="Pleegzorg", variant="task",
-                           valid_from=date(2026, 1, 1), task_area_id=other.id)
+        ops.create_product(
+            region.id,
+            code="44A06",
+            name="Pleegzorg",
+            variant="task",
+            valid_from=date(2026, 1, 1),
+            task_area_id=other.id,
+        )
     assert exc.value.field == "task_area_id"

@@ -20,10 +20,36 @@ from procure.extensions import db
 from tests import factories as f
 
 PDC = PROJECT_ROOT / "pdc"
-SEED_CODES = {"45A53", "54001", "54002", "54004", "45A65", "45A04", "45A05", "45A48",
-              "41A14", "41A16", "45A49", "45A54", "41A22", "41A24", "43A11", "42A05", "42A06",
-              "42A07", "42A08", "42A09", "42A10", "54003", "45A46", "44A06", "44A07", "44A08",
-              "54D01", "54D02"}
+SEED_CODES = {
+    "45A53",
+    "54001",
+    "54002",
+    "54004",
+    "45A65",
+    "45A04",
+    "45A05",
+    "45A48",
+    "41A14",
+    "41A16",
+    "45A49",
+    "45A54",
+    "41A22",
+    "41A24",
+    "43A11",
+    "42A05",
+    "42A06",
+    "42A07",
+    "42A08",
+    "42A09",
+    "42A10",
+    "54003",
+    "45A46",
+    "44A06",
+    "44A07",
+    "44A08",
+    "54D01",
+    "54D02",
+}
 
 
 def _count(model):
@@ -39,12 +65,32 @@ def pdc_copy(tmp_path) -> Path:
 
 def _catalogue(region_code):
     region = f.region(region_code)
-    rows = db.session.execute(select(Product).where(
-        Product.region_id == region.id, Product.is_current.is_(True))
-        .order_by(Product.code)).scalars().all()
-    return [(p.code, p.name, p.task_area.code if p.task_area else None, p.variant, p.unit,
-             p.status, p.valid_from, p.valid_to, p.description, p.criteria, p.target_group,
-             tuple((t.year, t.price) for t in p.tariffs)) for p in rows]
+    rows = (
+        db.session.execute(
+            select(Product)
+            .where(Product.region_id == region.id, Product.is_current.is_(True))
+            .order_by(Product.code)
+        )
+        .scalars()
+        .all()
+    )
+    return [
+        (
+            p.code,
+            p.name,
+            p.task_area.code if p.task_area else None,
+            p.variant,
+            p.unit,
+            p.status,
+            p.valid_from,
+            p.valid_to,
+            p.description,
+            p.criteria,
+            p.target_group,
+            tuple((t.year, t.price) for t in p.tariffs),
+        )
+        for p in rows
+    ]
 
 
 def test_seed_directory_imports_the_translation_table_codes(app):
@@ -53,24 +99,36 @@ def test_seed_directory_imports_the_translation_table_codes(app):
     assert {c.code for c in diff.added} == SEED_CODES
     cards = {p.code: p for p in db.session.execute(select(Product)).scalars()}
     assert set(cards) == SEED_CODES
-    assert cards["45A53"].variant == "task" and cards["45A53"].task_area.name == \
-        "Stevig Lokaal Team"
+    assert (
+        cards["45A53"].variant == "task" and cards["45A53"].task_area.name == "Stevig Lokaal Team"
+    )
     assert cards["44A08"].variant == "effort" and cards["44A08"].unit == "etmaal"
     assert cards["44A08"].task_area.name == "Wonen met begeleiding"
     assert cards["54002"].tariff_for(2026).price == Decimal("2.13")
     assert cards["42A09"].name == "Vervoer rolstoel 20-39 km"
     assert cards["54D01"].status == "concept"
-    rows = db.session.execute(select(CodeTranslation).where(
-        CodeTranslation.old_code == "54002")).scalars().all()
+    rows = (
+        db.session.execute(select(CodeTranslation).where(CodeTranslation.old_code == "54002"))
+        .scalars()
+        .all()
+    )
     assert {(r.new_task_area, r.new_variant, r.partial) for r in rows} == {
         ("Stevig Lokaal Team", "task", True),
-        ("Specialistische en/of locatiegebonden ondersteuning", "effort", True)}
-    lumpsum = db.session.execute(select(CodeTranslation).where(
-        CodeTranslation.old_code == "42A05",
-        CodeTranslation.old_task_area == "Verblijf & crisis")).scalar_one()
+        ("Specialistische en/of locatiegebonden ondersteuning", "effort", True),
+    }
+    lumpsum = db.session.execute(
+        select(CodeTranslation).where(
+            CodeTranslation.old_code == "42A05",
+            CodeTranslation.old_task_area == "Verblijf & crisis",
+        )
+    ).scalar_one()
     assert lumpsum.new_contract == "Overeenkomst verblijf en crisiszorg (lumpsum)"
-    assert db.session.execute(select(AuditEvent).where(
-        AuditEvent.action == "pdc.imported")).scalar_one().new_values["added"] == 28
+    assert (
+        db.session.execute(select(AuditEvent).where(AuditEvent.action == "pdc.imported"))
+        .scalar_one()
+        .new_values["added"]
+        == 28
+    )
     # A second import of the same files changes nothing.
     assert import_directory(PDC, "wbo").empty
 
@@ -79,13 +137,17 @@ def test_one_broken_file_rejects_everything_with_every_error_listed(app, pdc_cop
     f.region("wbo")
     (pdc_copy / "45A53.yaml").write_text(
         "code: 45A53\nname: Ambulant\ntask_area: slt\nvariant: task\nstatus: vastgesteld\n"
-        "valid_from: 2026-01-01\ntariffs:\n  2026: '50.00'\n", encoding="utf-8")
+        "valid_from: 2026-01-01\ntariffs:\n  2026: '50.00'\n",
+        encoding="utf-8",
+    )
     (pdc_copy / "54002.yaml").write_text(
         "code: '54002'\nname: GGZ\ntask_area: nergens\nvariant: effort\nunit: lichtjaar\n"
         "status: vastgesteld\nvalid_from: 2026-01-01\ntariffs:\n  2026: '2.135'\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (pdc_copy / "4X001.yaml").write_text(
-        "code: 4X001\nname: Fout\nvariant: task\nvalid_from: 2026-01-01\n", encoding="utf-8")
+        "code: 4X001\nname: Fout\nvariant: task\nvalid_from: 2026-01-01\n", encoding="utf-8"
+    )
     (pdc_copy / "44A06.yaml").write_text("code: 44A06\nname: [kapot\n", encoding="utf-8")
     with pytest.raises(ImportRefused) as exc:
         import_directory(pdc_copy, "wbo")
@@ -104,8 +166,8 @@ def test_one_broken_file_rejects_everything_with_every_error_listed(app, pdc_cop
 def test_cli_import_reports_errors_and_exits_nonzero(app, pdc_copy):
     f.region("wbo")
     (pdc_copy / "43A11.yaml").write_text(
-        "code: 43A11\nname: Dagbesteding\nvariant: task\nvalid_from: 2026-13-01\n",
-        encoding="utf-8")
+        "code: 43A11\nname: Dagbesteding\nvariant: task\nvalid_from: 2026-13-01\n", encoding="utf-8"
+    )
     runner = app.test_cli_runner()
     result = runner.invoke(args=["pdc", "import", str(pdc_copy), "--region", "wbo"])
     assert result.exit_code != 0
@@ -127,11 +189,15 @@ def test_dry_run_diff_shows_added_changed_and_removed_and_writes_nothing(app, pd
     (pdc_copy / "54002.yaml").write_text(text.replace("'2.13'", "'2.19'"), encoding="utf-8")
     text = (pdc_copy / "45A46.yaml").read_text(encoding="utf-8")
     (pdc_copy / "45A46.yaml").write_text(
-        text.replace("name: Specialistische ambulante begeleiding",
-                     "name: Specialistische begeleiding thuis"), encoding="utf-8")
+        text.replace(
+            "name: Specialistische ambulante begeleiding", "name: Specialistische begeleiding thuis"
+        ),
+        encoding="utf-8",
+    )
     (pdc_copy / "45A99.yaml").write_text(
-        "code: 45A99\nname: Nieuw product\ntask_area: slt\nvariant: task\n"
-        "valid_from: 2027-01-01\n", encoding="utf-8")
+        "code: 45A99\nname: Nieuw product\ntask_area: slt\nvariant: task\nvalid_from: 2027-01-01\n",
+        encoding="utf-8",
+    )
     diff, errors = diff_directory(pdc_copy, "wbo")
     assert errors == []
     assert [c.code for c in diff.added] == ["45A99"]
@@ -151,8 +217,11 @@ def test_dry_run_diff_shows_added_changed_and_removed_and_writes_nothing(app, pd
     assert _count(Product) == 28
     # Applying it: the fixed card 45A46 gets a new version, 44A06 expires.
     import_directory(pdc_copy, "wbo")
-    versions = db.session.execute(select(Product).where(Product.code == "45A46")
-                                  .order_by(Product.version)).scalars().all()
+    versions = (
+        db.session.execute(select(Product).where(Product.code == "45A46").order_by(Product.version))
+        .scalars()
+        .all()
+    )
     assert [v.version for v in versions] == [1, 2]
     assert versions[0].name == "Specialistische ambulante begeleiding"
     assert versions[1].name == "Specialistische begeleiding thuis"
@@ -197,17 +266,22 @@ def test_import_updates_and_fixes_a_concept_in_place_and_refuses_fixed_to_concep
     import_directory(PDC, "wbo")
     text = (pdc_copy / "54D01.yaml").read_text(encoding="utf-8")
     text = text.replace("status: concept", "status: vastgesteld").replace(
-        "name: 'Dyslexiezorg: diagnostiek'", "name: 'Dyslexiezorg: diagnostisch traject'")
+        "name: 'Dyslexiezorg: diagnostiek'", "name: 'Dyslexiezorg: diagnostisch traject'"
+    )
     (pdc_copy / "54D01.yaml").write_text(text, encoding="utf-8")
     text = (pdc_copy / "45A53.yaml").read_text(encoding="utf-8")
-    (pdc_copy / "45A53.yaml").write_text(text.replace("status: vastgesteld",
-                                                      "status: concept"), encoding="utf-8")
+    (pdc_copy / "45A53.yaml").write_text(
+        text.replace("status: vastgesteld", "status: concept"), encoding="utf-8"
+    )
     with pytest.raises(ImportRefused) as exc:
         import_directory(pdc_copy, "wbo")
     assert [str(e) for e in exc.value.file_errors] == [
-        "45A53.yaml:6: status: een vastgestelde kaart kan niet terug naar concept"]
-    assert db.session.execute(select(Product).where(Product.code == "54D01")
-                              ).scalar_one().status == "concept"
+        "45A53.yaml:6: status: een vastgestelde kaart kan niet terug naar concept"
+    ]
+    assert (
+        db.session.execute(select(Product).where(Product.code == "54D01")).scalar_one().status
+        == "concept"
+    )
     (pdc_copy / "45A53.yaml").write_text(text, encoding="utf-8")
     import_directory(pdc_copy, "wbo")
     rows = db.session.execute(select(Product).where(Product.code == "54D01")).scalars().all()

@@ -64,14 +64,22 @@ def test_municipality_and_provider_see_fixed_cards_only_and_cannot_edit(client, 
     assert client.get("/catalogus/nieuw").status_code == 403
     assert client.get(f"/catalogus/{fixed.id}/bewerken").status_code == 403
     assert client.get("/catalogus/indexatie").status_code == 403
-    response = f.post(client, f"/catalogus/{fixed.id}/tarieven",
-                      {"year": "2026", "price": "9.99"})
+    response = f.post(client, f"/catalogus/{fixed.id}/tarieven", {"year": "2026", "price": "9.99"})
     assert response.status_code == 403
     response = f.post(client, f"/catalogus/{concept.id}/vaststellen")
     assert response.status_code == 403
-    response = f.post(client, "/catalogus/nieuw", {
-        "code": "45A99", "name": "X", "variant": "task", "valid_from": "2027-01-01",
-        "task_area_id": "0", "unit": ""})
+    response = f.post(
+        client,
+        "/catalogus/nieuw",
+        {
+            "code": "45A99",
+            "name": "X",
+            "variant": "task",
+            "valid_from": "2027-01-01",
+            "task_area_id": "0",
+            "unit": "",
+        },
+    )
     assert response.status_code == 403
     db.session.expire_all()
     assert fixed.tariff_for(2026).price != 9.99 and str(fixed.tariff_for(2026).price) == "2.13"
@@ -91,8 +99,12 @@ def test_other_region_cards_are_invisible(client, seeded):
 
 def test_product_page_shows_tariffs_history_and_translations(client, seeded):
     card = ops.current_version(seeded.id, "54002")
-    new = ops.update_product(card, {"name": "Specialistische GGZ (herzien)"},
-                             valid_from=date(2026, 7, 1), change_note="Naam herzien")
+    new = ops.update_product(
+        card,
+        {"name": "Specialistische GGZ (herzien)"},
+        valid_from=date(2026, 7, 1),
+        change_note="Naam herzien",
+    )
     db.session.commit()
     f.login(client, f.user("procurement"))
     html = _html(client.get(f"/catalogus/{new.id}"))
@@ -110,15 +122,21 @@ def test_product_page_shows_tariffs_history_and_translations(client, seeded):
 def test_create_form_validates_and_keeps_input(client, seeded):
     f.login(client, f.user("procurement"))
     area = db.session.execute(select(TaskArea).where(TaskArea.code == "slt")).scalar_one()
-    form = {"code": "4A53", "name": "Nieuwe ambulante hulp", "variant": "effort",
-            "unit": "uur", "price": "75,00", "valid_from": "2027-01-01",
-            "task_area_id": str(area.id), "description": "Mijn tekst blijft staan"}
+    form = {
+        "code": "4A53",
+        "name": "Nieuwe ambulante hulp",
+        "variant": "effort",
+        "unit": "uur",
+        "price": "75,00",
+        "valid_from": "2027-01-01",
+        "task_area_id": str(area.id),
+        "description": "Mijn tekst blijft staan",
+    }
     html = _html(f.post(client, "/catalogus/nieuw", form))
     assert "Ongeldige productcode" in html and "Mijn tekst blijft staan" in html
     html = _html(f.post(client, "/catalogus/nieuw", {**form, "code": "45A53"}))
     assert "45A53 bestaat al" in html
-    html = _html(f.post(client, "/catalogus/nieuw", {**form, "code": "45B01",
-                                                     "variant": "task"}))
+    html = _html(f.post(client, "/catalogus/nieuw", {**form, "code": "45B01", "variant": "task"}))
     assert "taakgericht product heeft geen prijs" in html
     response = f.post(client, "/catalogus/nieuw", {**form, "code": "45b01"})
     assert response.status_code == 302
@@ -131,24 +149,40 @@ def test_edit_fixed_card_via_form_creates_version(client, seeded):
     card = ops.current_version(seeded.id, "44A08")
     html = _html(client.get(f"/catalogus/{card.id}/bewerken"))
     assert "Deze kaart is vastgesteld" in html
-    response = f.post(client, f"/catalogus/{card.id}/bewerken", {
-        "name": "Gezinshuis (herzien)", "task_area_id": str(card.task_area_id),
-        "variant": "effort", "unit": "etmaal", "valid_from": "2027-04-01",
-        "description": card.description, "criteria": "", "target_group": "",
-        "change_note": "Criteria geschrapt"})
+    response = f.post(
+        client,
+        f"/catalogus/{card.id}/bewerken",
+        {
+            "name": "Gezinshuis (herzien)",
+            "task_area_id": str(card.task_area_id),
+            "variant": "effort",
+            "unit": "etmaal",
+            "valid_from": "2027-04-01",
+            "description": card.description,
+            "criteria": "",
+            "target_group": "",
+            "change_note": "Criteria geschrapt",
+        },
+    )
     assert response.status_code == 302
-    versions = db.session.execute(select(Product).where(Product.code == "44A08")
-                                  .order_by(Product.version)).scalars().all()
+    versions = (
+        db.session.execute(select(Product).where(Product.code == "44A08").order_by(Product.version))
+        .scalars()
+        .all()
+    )
     assert [(v.version, v.valid_from, v.valid_to) for v in versions] == [
-        (1, date(2026, 1, 1), date(2027, 3, 31)), (2, date(2027, 4, 1), None)]
+        (1, date(2026, 1, 1), date(2027, 3, 31)),
+        (2, date(2027, 4, 1), None),
+    ]
     assert versions[0].name == "Gezinshuis" and versions[1].name == "Gezinshuis (herzien)"
 
 
 def test_tariff_fix_and_expire_through_the_pages(client, seeded):
     f.login(client, f.user("procurement"))
     concept = ops.current_version(seeded.id, "54D02")
-    response = f.post(client, f"/catalogus/{concept.id}/tarieven",
-                      {"year": "2027", "price": "1,72"})
+    response = f.post(
+        client, f"/catalogus/{concept.id}/tarieven", {"year": "2027", "price": "1,72"}
+    )
     assert response.status_code == 302
     html = _html(client.get(f"/catalogus/{concept.id}"))
     assert "Tarief opgeslagen" in html and "€ 1,72" in html
@@ -164,18 +198,27 @@ def test_tariff_fix_and_expire_through_the_pages(client, seeded):
 
 def test_indexation_page_previews_then_applies_once(client, seeded):
     f.login(client, f.user("procurement"))
-    html = _html(f.post(client, "/catalogus/indexatie", {"from_year": "2026",
-                                                        "percentage": "3,35"}))
+    html = _html(
+        f.post(client, "/catalogus/indexatie", {"from_year": "2026", "percentage": "3,35"})
+    )
     assert "Voorbeeld" in html and "€ 2,20" in html  # 54002: 2.13 * 1.0335 = 2.2014
-    assert db.session.execute(select(func.count(Tariff.id)).where(Tariff.year == 2027)
-                              ).scalar_one() == 2  # only the two dyslexia tariffs
-    response = f.post(client, "/catalogus/indexatie", {"from_year": "2026",
-                                                      "percentage": "3,35", "apply": "1"})
+    assert (
+        db.session.execute(select(func.count(Tariff.id)).where(Tariff.year == 2027)).scalar_one()
+        == 2
+    )  # only the two dyslexia tariffs
+    response = f.post(
+        client, "/catalogus/indexatie", {"from_year": "2026", "percentage": "3,35", "apply": "1"}
+    )
     assert response.status_code == 302
-    assert db.session.execute(select(func.count(Tariff.id)).where(Tariff.year == 2027)
-                              ).scalar_one() == 9
-    html = _html(f.post(client, "/catalogus/indexatie", {"from_year": "2026",
-                                                        "percentage": "2", "apply": "1"}))
+    assert (
+        db.session.execute(select(func.count(Tariff.id)).where(Tariff.year == 2027)).scalar_one()
+        == 9
+    )
+    html = _html(
+        f.post(
+            client, "/catalogus/indexatie", {"from_year": "2026", "percentage": "2", "apply": "1"}
+        )
+    )
     assert "al uitgevoerd" in html
 
 
@@ -228,9 +271,17 @@ def test_dashboard_cards(client, seeded):
 def _bulk_products(region_id: int, start: int, stop: int) -> None:
     area = ops.ensure_task_area(region_id, "slt", "Stevig Lokaal Team")
     for i in range(start, stop):
-        p = Product(region_id=region_id, code=f"45{i:03d}", name=f"Product {i}",
-                    variant="effort", unit="uur", status="vastgesteld",
-                    valid_from=date(2026, 1, 1), task_area_id=area.id, is_current=True)
+        p = Product(
+            region_id=region_id,
+            code=f"45{i:03d}",
+            name=f"Product {i}",
+            variant="effort",
+            unit="uur",
+            status="vastgesteld",
+            valid_from=date(2026, 1, 1),
+            task_area_id=area.id,
+            is_current=True,
+        )
         p.tariffs = [Tariff(year=2026, price="80.00"), Tariff(year=2027, price="82.00")]
         db.session.add(p)
     db.session.commit()
@@ -253,8 +304,8 @@ def test_list_page_runs_a_bounded_number_of_queries(client, count_queries, role)
 
 
 def test_csv_export_neutralises_formulas(client, app):
-    product("45A46", unit="uur", price="81.27", name="=HYPERLINK(\"http://x\")")
+    product("45A46", unit="uur", price="81.27", name='=HYPERLINK("http://x")')
     f.login(client, f.user("procurement"))
     text = client.get("/catalogus/export.csv").get_data(as_text=True)
     row = next(line for line in text.splitlines() if line.startswith("45A46;"))
-    assert ';"\'=HYPERLINK(' in row  # quoted by csv, prefixed with an apostrophe
+    assert ";\"'=HYPERLINK(" in row  # quoted by csv, prefixed with an apostrophe

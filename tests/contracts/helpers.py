@@ -20,11 +20,26 @@ def task_area(region, code="sab", name="Specialistische ambulante behandeling"):
     return row
 
 
-def product(region, code="45A53", name="Specialistische GGZ behandeling", unit="uur",
-            prices=None, variant="effort"):
+def product(
+    region,
+    code="45A53",
+    name="Specialistische GGZ behandeling",
+    unit="uur",
+    prices=None,
+    variant="effort",
+):
     area = task_area(region)
-    row = Product(region_id=region.id, code=code, version=1, name=name, task_area_id=area.id,
-                  variant=variant, unit=unit, status="vastgesteld", valid_from=date(2025, 1, 1))
+    row = Product(
+        region_id=region.id,
+        code=code,
+        version=1,
+        name=name,
+        task_area_id=area.id,
+        variant=variant,
+        unit=unit,
+        status="vastgesteld",
+        valid_from=date(2025, 1, 1),
+    )
     db.session.add(row)
     db.session.flush()
     for year, price in (prices or {2026: "98.50", 2027: "101.25"}).items():
@@ -35,22 +50,34 @@ def product(region, code="45A53", name="Specialistische GGZ behandeling", unit="
 
 def maatwerk_code(region, code="M45A53", product_row=None):
     product_row = product_row or product(region, code="45A54", name="Behandeling maatwerk")
-    row = MaatwerkCode(region_id=region.id, code=code, name="Maatwerk behandeling",
-                       product_id=product_row.id, unit="uur")
+    row = MaatwerkCode(
+        region_id=region.id,
+        code=code,
+        name="Maatwerk behandeling",
+        product_id=product_row.id,
+        unit="uur",
+    )
     db.session.add(row)
     db.session.commit()
     return row
 
 
-def lumpsum_contract(region=None, provider=None, *, budget="14333333.33", year=2026,
-                     status="active", **kwargs):
+def lumpsum_contract(
+    region=None, provider=None, *, budget="14333333.33", year=2026, status="active", **kwargs
+):
     region = region or f.region("wbo")
     provider = provider or f.provider("kompas")
     contract = ops.create_concept_contract(
-        region=region, provider_id=provider.id, origin="lot_award", variant="task",
-        start_date=date(2026, 1, 1), end_date=date(2030, 12, 31),
+        region=region,
+        provider_id=provider.id,
+        origin="lot_award",
+        variant="task",
+        start_date=date(2026, 1, 1),
+        end_date=date(2030, 12, 31),
         title=kwargs.pop("title", "SLT Altena, Drimmelen-Geertruidenberg en Oosterhout"),
-        extension_months=kwargs.pop("extension_months", (12, 12)), **kwargs)
+        extension_months=kwargs.pop("extension_months", (12, 12)),
+        **kwargs,
+    )
     if budget is not None:
         ops.set_year_budget(contract, year=year, budget=budget)
     if status == "active":
@@ -58,15 +85,22 @@ def lumpsum_contract(region=None, provider=None, *, budget="14333333.33", year=2
     return contract
 
 
-def effort_contract(region=None, provider=None, *, ceiling="100000.00", status="active",
-                    product_row=None, **kwargs):
+def effort_contract(
+    region=None, provider=None, *, ceiling="100000.00", status="active", product_row=None, **kwargs
+):
     region = region or f.region("wbo")
     provider = provider or f.provider("brug")
     contract = ops.create_concept_contract(
-        region=region, provider_id=provider.id, origin="lot_award", variant="effort",
-        start_date=date(2026, 1, 1), end_date=date(2027, 12, 31),
+        region=region,
+        provider_id=provider.id,
+        origin="lot_award",
+        variant="effort",
+        start_date=date(2026, 1, 1),
+        end_date=date(2027, 12, 31),
         title=kwargs.pop("title", "Specialistische ambulante behandeling"),
-        extension_months=(12, 12), **kwargs)
+        extension_months=(12, 12),
+        **kwargs,
+    )
     product_row = product_row or product(region)
     ops.add_contract_product(contract, product_id=product_row.id)
     ops.set_year_budget(contract, year=2026, budget=ceiling)

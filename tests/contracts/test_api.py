@@ -26,8 +26,12 @@ def test_api_lists_contracts_with_budgets_and_utilisation(client):
     assert data["meta"]["total"] == 1
     item = data["items"][0]
     assert item["reference"] == c.reference and item["years"][0] == {
-        "year": 2026, "budget": "1000.00", "realised": "0.00", "utilisation_pct": "0.0",
-        "level": "ok"}
+        "year": 2026,
+        "budget": "1000.00",
+        "realised": "0.00",
+        "utilisation_pct": "0.0",
+        "level": "ok",
+    }
     detail = client.get(f"/api/v1/contracts/{c.reference}", headers=f.bearer(token)).get_json()
     assert detail["products"][0]["prices"] == {"2026": "98.50", "2027": "101.25"}
     assert [o["months"] for o in detail["extension_options"]] == [12, 12]
@@ -53,20 +57,28 @@ def test_api_realisation_validation_and_roles(client):
     assert _post(client, token, c.reference, BODY, key=None).status_code == 422
     bad = _post(client, token, c.reference, {**BODY, "units": "-3"}, key="k1")
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "validation_failed"
-    assert _post(client, token, c.reference, {**BODY, "product_code": "00000"},
-                 key="k2").status_code == 422
+    assert (
+        _post(client, token, c.reference, {**BODY, "product_code": "00000"}, key="k2").status_code
+        == 422
+    )
     over = _post(client, token, c.reference, BODY, key="k3")
     assert over.status_code == 409
-    ok = _post(client, token, c.reference, {**BODY, "override": True,
-                                            "override_reason": "Besluit wethouder"}, key="k4")
+    ok = _post(
+        client,
+        token,
+        c.reference,
+        {**BODY, "override": True, "override_reason": "Besluit wethouder"},
+        key="k4",
+    )
     assert ok.status_code == 201 and ok.get_json()["override"] is True
     for role in ("municipality", "supervisor", "procurement"):
         t = f.api_token(f.user(role, email=f"{role}@example.org"))
         assert _post(client, t, c.reference, BODY, key="k5").status_code == 403, role
     outsider = f.api_token(f.user("contract_manager", "e10", email="cm.e10@example.org"))
     assert _post(client, outsider, c.reference, BODY, key="k6").status_code == 404
-    assert client.post(f"/api/v1/contracts/{c.reference}/realisations", json=BODY
-                       ).status_code == 401
+    assert (
+        client.post(f"/api/v1/contracts/{c.reference}/realisations", json=BODY).status_code == 401
+    )
     assert db.session.execute(select(func.count(Realisation.id))).scalar_one() == 1
 
 

@@ -6,8 +6,7 @@ from tests.contracts.helpers import effort_contract
 pytestmark = pytest.mark.browser
 
 
-def test_contract_manager_records_realisation_and_sees_utilisation_bar_change(live_server,
-                                                                              page):
+def test_contract_manager_records_realisation_and_sees_utilisation_bar_change(live_server, page):
     contract = effort_contract(ceiling="1000.00")  # 45A53 at EUR 98.50 per hour in 2026
     user = f.user("contract_manager", email="contract_manager.wbo@example.org")
     page.goto(f"{live_server}/contracten/{contract.id}")

@@ -25,19 +25,25 @@ def test_demo_contracts_follow_the_seeds_and_are_idempotent(app):
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert db.session.execute(select(func.count(Contract.id))).scalar_one() == count
     slt_2026 = db.session.execute(
-        select(func.sum(ContractYear.budget)).join(Contract)
-        .where(Contract.reference.like("WBO-SLT-%"), ContractYear.year == 2026)).scalar()
+        select(func.sum(ContractYear.budget))
+        .join(Contract)
+        .where(Contract.reference.like("WBO-SLT-%"), ContractYear.year == 2026)
+    ).scalar()
     assert slt_2026 == Decimal("43000000.00")
     vbc = db.session.execute(select(Contract).filter_by(reference="WBO-VBC-2026-01")).scalar_one()
     assert vbc.year(2026).value == Decimal("13000000.00")
-    effort = db.session.execute(select(Contract).where(
-        Contract.reference.like("WBO-SAB-%"))).scalars().all()
+    effort = (
+        db.session.execute(select(Contract).where(Contract.reference.like("WBO-SAB-%")))
+        .scalars()
+        .all()
+    )
     levels = [ops.utilisation(c)[0]["level"] for c in effort]
     assert levels.count("warn") + levels.count("alert") == 1
     custom = db.session.execute(select(Contract).where(Contract.origin == "custom")).scalars()
     assert len({c.municipality_id for c in custom}) >= 3
-    manager = db.session.execute(select(Contract.manager_id).filter_by(
-        reference="WBO-SLT-2026-01")).scalar_one()
+    manager = db.session.execute(
+        select(Contract.manager_id).filter_by(reference="WBO-SLT-2026-01")
+    ).scalar_one()
     assert manager is not None
 
 
@@ -45,32 +51,61 @@ def test_management_level_meeting_actions_and_assessment(app):
     region = f.region("wbo")
     provider = f.provider("horizon")
     with pytest.raises(ValidationFailed):
-        ops.set_management_level(region_id=region.id, provider_id=provider.id,
-                                 level="intensive", reason="")
-    ops.set_management_level(region_id=region.id, provider_id=provider.id, level="intensive",
-                             reason="Strategische partner")
+        ops.set_management_level(
+            region_id=region.id, provider_id=provider.id, level="intensive", reason=""
+        )
+    ops.set_management_level(
+        region_id=region.id,
+        provider_id=provider.id,
+        level="intensive",
+        reason="Strategische partner",
+    )
     with pytest.raises(ValidationFailed):
-        ops.record_meeting(region_id=region.id, provider_id=provider.id,
-                           held_on=date(2026, 9, 1), attendees="CM", topics="Productie",
-                           actions=[{"description": "Cijfers", "owner": "", "due_on": None}])
+        ops.record_meeting(
+            region_id=region.id,
+            provider_id=provider.id,
+            held_on=date(2026, 9, 1),
+            attendees="CM",
+            topics="Productie",
+            actions=[{"description": "Cijfers", "owner": "", "due_on": None}],
+        )
     assert db.session.execute(select(func.count(ManagementMeeting.id))).scalar_one() == 0
     meeting = ops.record_meeting(
-        region_id=region.id, provider_id=provider.id, held_on=date(2026, 9, 1),
-        attendees="CM, bestuurder", topics="Productie, financiën",
-        actions=[{"description": "Cijfers aanleveren", "owner": "Horizon",
-                  "due_on": date(2026, 10, 1)}], next_meeting_on=date(2026, 12, 1))
+        region_id=region.id,
+        provider_id=provider.id,
+        held_on=date(2026, 9, 1),
+        attendees="CM, bestuurder",
+        topics="Productie, financiën",
+        actions=[
+            {"description": "Cijfers aanleveren", "owner": "Horizon", "due_on": date(2026, 10, 1)}
+        ],
+        next_meeting_on=date(2026, 12, 1),
+    )
     row = db.session.execute(select(ProviderManagement)).scalar_one()
     assert row.level == "intensive" and row.next_meeting_on == date(2026, 12, 1)
-    assert [m["provider_id"] for m in deadlines.next_meetings(date(2026, 12, 31))] == [
-        provider.id]
+    assert [m["provider_id"] for m in deadlines.next_meetings(date(2026, 12, 31))] == [provider.id]
     assert len(deadlines.open_meeting_actions(date(2026, 10, 1))) == 1
     ops.complete_action(meeting.actions[0])
     assert deadlines.open_meeting_actions(date(2026, 10, 1)) == []
-    ops.record_assessment(region_id=region.id, provider_id=provider.id, kind="entry",
-                          year=2026, assessed_on=date(2026, 1, 5), outcome="sound", notes="")
+    ops.record_assessment(
+        region_id=region.id,
+        provider_id=provider.id,
+        kind="entry",
+        year=2026,
+        assessed_on=date(2026, 1, 5),
+        outcome="sound",
+        notes="",
+    )
     with pytest.raises(Conflict):
-        ops.record_assessment(region_id=region.id, provider_id=provider.id, kind="entry",
-                              year=2026, assessed_on=date(2026, 1, 6), outcome="risk", notes="")
+        ops.record_assessment(
+            region_id=region.id,
+            provider_id=provider.id,
+            kind="entry",
+            year=2026,
+            assessed_on=date(2026, 1, 6),
+            outcome="risk",
+            notes="",
+        )
 
 
 def test_management_pages_are_region_staff_only(client):
@@ -83,9 +118,16 @@ def test_management_pages_are_region_staff_only(client):
     f.post(client, "/uitloggen")
     f.login(client, f.user("contract_manager"))
     assert provider.name in client.get("/contracten/beheer").get_data(as_text=True)
-    response = f.post(client, f"/contracten/beheer/{provider.id}", {
-        "action": "level", "l-level": "intensive", "l-reason": "Grote lumpsum",
-        "l-next_meeting_on": "2026-12-10"})
+    response = f.post(
+        client,
+        f"/contracten/beheer/{provider.id}",
+        {
+            "action": "level",
+            "l-level": "intensive",
+            "l-reason": "Grote lumpsum",
+            "l-next_meeting_on": "2026-12-10",
+        },
+    )
     assert response.status_code == 302
     row = db.session.execute(select(ProviderManagement)).scalar_one()
     assert row.level == "intensive" and row.region_id == region.id
@@ -95,17 +137,22 @@ def test_deadline_queries_for_reminders(app):
     c = lumpsum_contract(notice_months=6)
     e = effort_contract(ceiling="1000.00")
     ops.record_realisation(e, product="45A53", period="2026-02", units="9")
-    assert sorted(d["contract_id"] for d in deadlines.extension_decisions(date(2030, 6, 30))
-                  ) == sorted([c.id, e.id, e.id])
+    assert sorted(
+        d["contract_id"] for d in deadlines.extension_decisions(date(2030, 6, 30))
+    ) == sorted([c.id, e.id, e.id])
     decisions = deadlines.extension_decisions(date(2027, 6, 30))
     assert [(d["contract_id"], d["decision_deadline"]) for d in decisions] == [
-        (e.id, date(2027, 6, 30))]
+        (e.id, date(2027, 6, 30))
+    ]
     assert [d["id"] for d in deadlines.contract_ends(date(2027, 12, 31))] == [e.id]
     notice = deadlines.notice_deadlines(date(2030, 6, 30))
     assert {(d["id"], d["notice_deadline"]) for d in notice} == {
-        (e.id, date(2027, 9, 30)), (c.id, date(2030, 6, 30))}
+        (e.id, date(2027, 9, 30)),
+        (c.id, date(2030, 6, 30)),
+    }
     assert [(x["contract_id"], x["level"]) for x in deadlines.ceiling_crossings()] == [
-        (e.id, "warn")]
+        (e.id, "warn")
+    ]
 
 
 def test_cli_lapses_options_and_imports_realisation(app, tmp_path):
@@ -134,18 +181,26 @@ def test_meeting_with_minutes_upload_and_action_through_the_page(client):
     provider = f.provider("horizon")
     lumpsum_contract(provider=provider)
     f.login(client, f.user("contract_manager"))
-    data = {"action": "meeting", "m-held_on": "2026-09-17", "m-attendees": "CM, bestuurder",
-            "m-topics": "Productie en financiën",
-            "m-minutes": (io.BytesIO(b"not a pdf"), "verslag.pdf"),
-            "m-action_description": "Wachtlijst aanleveren", "m-action_owner": "Horizon",
-            "m-action_due_on": "2026-10-31", "m-next_meeting_on": "2026-12-10"}
-    response = f.post(client, f"/contracten/beheer/{provider.id}", data,
-                      content_type="multipart/form-data")
+    data = {
+        "action": "meeting",
+        "m-held_on": "2026-09-17",
+        "m-attendees": "CM, bestuurder",
+        "m-topics": "Productie en financiën",
+        "m-minutes": (io.BytesIO(b"not a pdf"), "verslag.pdf"),
+        "m-action_description": "Wachtlijst aanleveren",
+        "m-action_owner": "Horizon",
+        "m-action_due_on": "2026-10-31",
+        "m-next_meeting_on": "2026-12-10",
+    }
+    response = f.post(
+        client, f"/contracten/beheer/{provider.id}", data, content_type="multipart/form-data"
+    )
     assert response.status_code == 422  # not really a PDF: refused, nothing stored
     assert db.session.execute(select(func.count(ManagementMeeting.id))).scalar_one() == 0
     data["m-minutes"] = (io.BytesIO(b"%PDF-1.4 verslag"), "verslag.pdf")
-    response = f.post(client, f"/contracten/beheer/{provider.id}", data,
-                      content_type="multipart/form-data")
+    response = f.post(
+        client, f"/contracten/beheer/{provider.id}", data, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     meeting = db.session.execute(select(ManagementMeeting)).scalar_one()
     assert meeting.minutes_file_id and meeting.actions[0].owner == "Horizon"
@@ -162,11 +217,22 @@ def test_output_contract_books_realisation_like_effort(app):
     from tests.contracts.helpers import product
 
     region = f.region("wbo")
-    p = product(region, code="54D01", name="Dyslexiezorg: diagnostiek", unit="stuks",
-                prices={2026: "1250.00"}, variant="output")
-    c = ops.create_concept_contract(region=region, provider_id=f.provider("kinderkracht").id,
-                                    origin="lot_award", variant="output",
-                                    start_date=date(2026, 1, 1), end_date=date(2026, 12, 31))
+    p = product(
+        region,
+        code="54D01",
+        name="Dyslexiezorg: diagnostiek",
+        unit="stuks",
+        prices={2026: "1250.00"},
+        variant="output",
+    )
+    c = ops.create_concept_contract(
+        region=region,
+        provider_id=f.provider("kinderkracht").id,
+        origin="lot_award",
+        variant="output",
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+    )
     ops.add_contract_product(c, product_id=p.id)
     ops.set_year_budget(c, year=2026, budget="10000.00")
     ops.activate_contract(c)

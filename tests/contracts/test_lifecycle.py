@@ -21,7 +21,9 @@ def test_life_cycle_concept_active_extended_ended_is_audited(app):
     assert c.status == "concept"
     # Default decision deadlines: 6 months before the end each option would extend.
     assert [(o.months, o.decision_deadline) for o in c.options] == [
-        (12, date(2030, 6, 30)), (12, date(2031, 6, 30))]
+        (12, date(2030, 6, 30)),
+        (12, date(2031, 6, 30)),
+    ]
     ops.activate_contract(c)
     ops.exercise_option(c.options[0], today=date(2030, 3, 1))
     c = _reload(c)
@@ -31,10 +33,14 @@ def test_life_cycle_concept_active_extended_ended_is_audited(app):
     assert c.end_date == date(2032, 12, 31)
     ops.end_contract(c, today=date(2033, 1, 1))
     assert _reload(c).status == "ended"
-    actions = db.session.execute(select(AuditEvent.action).where(
-        AuditEvent.object_type == "Contract")).scalars().all()
-    assert {"contract.created", "contract.active", "contract.extended",
-            "contract.ended"} <= set(actions)
+    actions = (
+        db.session.execute(select(AuditEvent.action).where(AuditEvent.object_type == "Contract"))
+        .scalars()
+        .all()
+    )
+    assert {"contract.created", "contract.active", "contract.extended", "contract.ended"} <= set(
+        actions
+    )
 
 
 def test_forbidden_transitions_are_refused_and_change_nothing(app):
@@ -50,8 +56,13 @@ def test_forbidden_transitions_are_refused_and_change_nothing(app):
         ops.end_contract(_reload(c), today=date(2027, 1, 1))  # before its end date
     c = _reload(c)
     assert c.status == "active" and c.end_date == date(2030, 12, 31)
-    ops.terminate_contract(c, reason="mutual", note="In overleg beëindigd",
-                           notice_given_on=date(2027, 1, 1), effective_on=date(2027, 6, 30))
+    ops.terminate_contract(
+        c,
+        reason="mutual",
+        note="In overleg beëindigd",
+        notice_given_on=date(2027, 1, 1),
+        effective_on=date(2027, 6, 30),
+    )
     c = _reload(c)
     with pytest.raises(InvalidTransition):
         ops.activate_contract(c)
@@ -91,14 +102,29 @@ def test_declining_makes_later_options_lapse(app):
 def test_termination_respects_notice_period_and_needs_a_reason(app):
     c = lumpsum_contract(notice_months=6)
     with pytest.raises(ValidationFailed, match="opzegtermijn"):
-        ops.terminate_contract(c, reason="breach", note="Wanprestatie",
-                               notice_given_on=date(2027, 1, 1), effective_on=date(2027, 3, 1))
+        ops.terminate_contract(
+            c,
+            reason="breach",
+            note="Wanprestatie",
+            notice_given_on=date(2027, 1, 1),
+            effective_on=date(2027, 3, 1),
+        )
     with pytest.raises(ValidationFailed):
-        ops.terminate_contract(_reload(c), reason="breach", note="  ",
-                               notice_given_on=date(2027, 1, 1), effective_on=date(2027, 7, 1))
+        ops.terminate_contract(
+            _reload(c),
+            reason="breach",
+            note="  ",
+            notice_given_on=date(2027, 1, 1),
+            effective_on=date(2027, 7, 1),
+        )
     assert _reload(c).status == "active"
-    ops.terminate_contract(_reload(c), reason="breach", note="Wanprestatie",
-                           notice_given_on=date(2027, 1, 1), effective_on=date(2027, 7, 1))
+    ops.terminate_contract(
+        _reload(c),
+        reason="breach",
+        note="Wanprestatie",
+        notice_given_on=date(2027, 1, 1),
+        effective_on=date(2027, 7, 1),
+    )
     c = _reload(c)
     assert c.status == "terminated" and c.end_date == date(2027, 7, 1)
     assert c.termination_reason == "breach"
@@ -107,6 +133,11 @@ def test_termination_respects_notice_period_and_needs_a_reason(app):
 
 def test_bankruptcy_ends_without_notice(app):
     c = effort_contract()
-    ops.terminate_contract(c, reason="bankruptcy", note="Faillissement uitgesproken",
-                           notice_given_on=date(2026, 5, 1), effective_on=date(2026, 5, 1))
+    ops.terminate_contract(
+        c,
+        reason="bankruptcy",
+        note="Faillissement uitgesproken",
+        notice_given_on=date(2026, 5, 1),
+        effective_on=date(2026, 5, 1),
+    )
     assert _reload(c).status == "terminated"

@@ -50,10 +50,21 @@ def test_indexation_and_efficiency_discount_to_the_cent():
 
 def test_lumpsum_year_creates_exact_payment_schedule_and_register(app):
     c = lumpsum_contract(budget=None)
-    ops.set_year_budget(c, year=2026, budget="43000000.01", indexation_pct="3.85",
-                        efficiency_pct="2.5", reserve="500000")
-    payments = db.session.execute(select(Payment).where(Payment.contract_id == c.id)
-                                  .order_by(Payment.month)).scalars().all()
+    ops.set_year_budget(
+        c,
+        year=2026,
+        budget="43000000.01",
+        indexation_pct="3.85",
+        efficiency_pct="2.5",
+        reserve="500000",
+    )
+    payments = (
+        db.session.execute(
+            select(Payment).where(Payment.contract_id == c.id).order_by(Payment.month)
+        )
+        .scalars()
+        .all()
+    )
     assert len(payments) == 12 and sum(p.amount_due for p in payments) == D("43539112.51")
     assert _reload(c).contract_value == D("43539112.51")
     ops.register_payment(payments[0], paid_on=date(2026, 1, 5), reference="BET-2026-01")
@@ -61,13 +72,31 @@ def test_lumpsum_year_creates_exact_payment_schedule_and_register(app):
         ops.register_payment(payments[0], paid_on=date(2026, 1, 6))
     # A later budget decision respreads only the unpaid months, still exact.
     with pytest.raises(ValidationFailed, match="besluit"):
-        ops.set_year_budget(_reload(c), year=2026, budget="44000000.00",
-                            indexation_pct="3.85", efficiency_pct="2.5", reserve="500000")
-    ops.set_year_budget(_reload(c), year=2026, budget="44000000.00", indexation_pct="3.85",
-                        efficiency_pct="2.5", reserve="500000", reason="Bijstelling AB 12-3")
+        ops.set_year_budget(
+            _reload(c),
+            year=2026,
+            budget="44000000.00",
+            indexation_pct="3.85",
+            efficiency_pct="2.5",
+            reserve="500000",
+        )
+    ops.set_year_budget(
+        _reload(c),
+        year=2026,
+        budget="44000000.00",
+        indexation_pct="3.85",
+        efficiency_pct="2.5",
+        reserve="500000",
+        reason="Bijstelling AB 12-3",
+    )
     db.session.expire_all()
-    payments = db.session.execute(select(Payment).where(Payment.contract_id == c.id)
-                                  .order_by(Payment.month)).scalars().all()
+    payments = (
+        db.session.execute(
+            select(Payment).where(Payment.contract_id == c.id).order_by(Payment.month)
+        )
+        .scalars()
+        .all()
+    )
     value = ops.lumpsum_value(D("44000000.00"), D("3.85"), D("2.5"))[2]
     assert sum(p.amount_due for p in payments) == value
     assert payments[0].amount_paid == payments[0].amount_due  # paid month unchanged
@@ -88,12 +117,20 @@ def test_reserve_drawdown_must_be_motivated_and_within_reserve(app):
     with pytest.raises(ValidationFailed):
         ops.draw_reserve(c, year=2026, amount="5000", motivation="", drawn_on=date(2026, 4, 1))
     with pytest.raises(ValidationFailed, match="nog"):
-        ops.draw_reserve(_reload(c), year=2026, amount="100000.01",
-                         motivation="Onvoorziene toename crisisplaatsingen",
-                         drawn_on=date(2026, 4, 1))
-    ops.draw_reserve(_reload(c), year=2026, amount="25000.50",
-                     motivation="Onvoorziene toename crisisplaatsingen",
-                     drawn_on=date(2026, 4, 1))
+        ops.draw_reserve(
+            _reload(c),
+            year=2026,
+            amount="100000.01",
+            motivation="Onvoorziene toename crisisplaatsingen",
+            drawn_on=date(2026, 4, 1),
+        )
+    ops.draw_reserve(
+        _reload(c),
+        year=2026,
+        amount="25000.50",
+        motivation="Onvoorziene toename crisisplaatsingen",
+        drawn_on=date(2026, 4, 1),
+    )
     assert _reload(c).year(2026).reserve_left == D("74999.50")
 
 
@@ -137,13 +174,26 @@ def test_over_ceiling_refused_without_override_and_audited_with_it(app):
         ops.record_realisation(_reload(c), product="45A53", period="2026-03", units="1")
     assert _reload(c).year(2026).realised == D("985.00")
     with pytest.raises(ValidationFailed):
-        ops.record_realisation(_reload(c), product="45A53", period="2026-03", units="1",
-                               override=True, override_reason=" ")
-    rec, _ = ops.record_realisation(_reload(c), product="45A53", period="2026-03", units="1",
-                                    override=True, override_reason="Crisis, besluit CM")
+        ops.record_realisation(
+            _reload(c),
+            product="45A53",
+            period="2026-03",
+            units="1",
+            override=True,
+            override_reason=" ",
+        )
+    rec, _ = ops.record_realisation(
+        _reload(c),
+        product="45A53",
+        period="2026-03",
+        units="1",
+        override=True,
+        override_reason="Crisis, besluit CM",
+    )
     assert rec.override and _reload(c).year(2026).realised == D("1083.50")
-    event = db.session.execute(select(AuditEvent).where(
-        AuditEvent.action == "contract.ceiling_override")).scalar_one()
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "contract.ceiling_override")
+    ).scalar_one()
     assert event.new_values["reason"] == "Crisis, besluit CM"
 
 
@@ -151,10 +201,18 @@ def test_ceiling_adjustment_needs_a_recorded_decision(app):
     c = effort_contract(ceiling="1000.00")
     with pytest.raises(ValidationFailed):
         ops.set_year_budget(c, year=2026, budget="1500.00")
-    ops.set_year_budget(_reload(c), year=2026, budget="1500.00", reason="Jaarlijkse bijstelling",
-                        decision_reference="AB-2026-04")
-    decision = db.session.execute(select(BudgetDecision).order_by(BudgetDecision.id.desc())
-                                  ).scalars().first()
+    ops.set_year_budget(
+        _reload(c),
+        year=2026,
+        budget="1500.00",
+        reason="Jaarlijkse bijstelling",
+        decision_reference="AB-2026-04",
+    )
+    decision = (
+        db.session.execute(select(BudgetDecision).order_by(BudgetDecision.id.desc()))
+        .scalars()
+        .first()
+    )
     assert decision.old_amount == D("1000.00") and decision.new_amount == D("1500.00")
     assert decision.reference == "AB-2026-04"
     with pytest.raises(ValidationFailed):  # indexation belongs to lumpsum
@@ -162,8 +220,10 @@ def test_ceiling_adjustment_needs_a_recorded_decision(app):
 
 
 CSV_OK = "periode;productcode;eenheden\n2026-01;45A53;2\n2026-02;45A53;3,5\n"
-CSV_BAD = "periode;productcode;eenheden\n2026-01;45A53;2\n2026-13;45A53;1\n2026-02;99X99;1\n" \
-          "2026-03;45A53;abc\n"
+CSV_BAD = (
+    "periode;productcode;eenheden\n2026-01;45A53;2\n2026-13;45A53;1\n2026-02;99X99;1\n"
+    "2026-03;45A53;abc\n"
+)
 
 
 def test_csv_import_is_all_or_nothing_with_every_error_listed(app):
@@ -190,10 +250,17 @@ def test_csv_import_over_the_ceiling_refused_as_a_whole(app):
 def test_idempotency_key_books_once(app):
     c = effort_contract()
     user = f.user("contract_manager")
-    first, created = ops.record_realisation(c, product="45A53", period="2026-05", units="4",
-                                            idempotency_key="fin-001", actor=user)
-    again, created2 = ops.record_realisation(_reload(c), product="45A53", period="2026-05",
-                                             units="4", idempotency_key="fin-001", actor=user)
+    first, created = ops.record_realisation(
+        c, product="45A53", period="2026-05", units="4", idempotency_key="fin-001", actor=user
+    )
+    again, created2 = ops.record_realisation(
+        _reload(c),
+        product="45A53",
+        period="2026-05",
+        units="4",
+        idempotency_key="fin-001",
+        actor=user,
+    )
     assert created and not created2 and again.id == first.id
     assert _reload(c).year(2026).realised == D("394.00")
 
@@ -226,8 +293,9 @@ def test_thresholds_are_configurable_per_contract(app):
 def test_lumpsum_guaranteed_and_reserved_split_with_client_bandwidth(app):
     # Seed 004: heavy care EUR 55 M a year, 80 % guaranteed (44 M) and 20 % reserved (11 M).
     c = lumpsum_contract(budget=None)
-    ops.set_year_budget(c, year=2026, budget="55000000", guaranteed_pct="80",
-                        clients_min=900, clients_max=1100)
+    ops.set_year_budget(
+        c, year=2026, budget="55000000", guaranteed_pct="80", clients_min=900, clients_max=1100
+    )
     y = _reload(c).year(2026)
     assert y.guaranteed == D("44000000.00") and y.reserved_part == D("11000000.00")
     assert (y.clients_min, y.clients_max) == (900, 1100)

@@ -15,12 +15,19 @@ def _custom_setup():
     code = maatwerk_code(region)
     provider = f.provider("zonnehoek", "Zorgboerderij De Zonnehoek")
     breda = f.user("municipality", municipality_name="Breda", email="breda@example.org")
-    oosterhout = f.user("municipality", municipality_name="Oosterhout",
-                        email="oosterhout@example.org")
+    oosterhout = f.user(
+        "municipality", municipality_name="Oosterhout", email="oosterhout@example.org"
+    )
     contract = ops.create_custom_contract(
-        user=breda, provider_id=provider.id, maatwerk_code_id=code.id, unit_price="112.40",
-        units="40", start_date=date(2026, 2, 1), end_date=date(2026, 12, 31),
-        justification="Zeer specifieke zorgvraag, geen passend gecontracteerd aanbod")
+        user=breda,
+        provider_id=provider.id,
+        maatwerk_code_id=code.id,
+        unit_price="112.40",
+        units="40",
+        start_date=date(2026, 2, 1),
+        end_date=date(2026, 12, 31),
+        justification="Zeer specifieke zorgvraag, geen passend gecontracteerd aanbod",
+    )
     return region, code, provider, breda, oosterhout, contract
 
 
@@ -30,13 +37,20 @@ def test_municipality_creates_custom_contract_via_form(client):
     provider = f.provider("zonnehoek", "Zorgboerderij De Zonnehoek")
     breda = f.user("municipality", municipality_name="Breda")
     f.login(client, breda)
-    data = {"provider_id": provider.id, "maatwerk_code_id": code.id, "unit_price": "112,40",
-            "units": "40", "start_date": "2026-02-01", "end_date": "2026-12-31",
-            "justification": ""}
+    data = {
+        "provider_id": provider.id,
+        "maatwerk_code_id": code.id,
+        "unit_price": "112,40",
+        "units": "40",
+        "start_date": "2026-02-01",
+        "end_date": "2026-12-31",
+        "justification": "",
+    }
     response = f.post(client, "/contracten/maatwerk/nieuw", data)
     assert response.status_code == 422  # justification missing, input kept
     assert "112,40" in response.get_data(as_text=True) or "112.40" in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert db.session.execute(select(func.count(Contract.id))).scalar_one() == 0
     data["justification"] = "Wachttijd bij gecontracteerde aanbieders te lang"
     data["unit_price"] = "112.40"
@@ -61,16 +75,19 @@ def test_custom_contract_invisible_to_other_municipalities_page_export_api(clien
     token = f.bearer(f.api_token(oosterhout))
     api = client.get("/api/v1/contracts", headers=token).get_json()
     assert [c["reference"] for c in api["items"]] == [regionwide.reference]
-    assert client.get(f"/api/v1/contracts/{contract.reference}", headers=token
-                      ).status_code == 404
+    assert client.get(f"/api/v1/contracts/{contract.reference}", headers=token).status_code == 404
     # Breda, the owner, sees it everywhere.
     f.post(client, "/uitloggen")
     f.login(client, breda)
     assert client.get(f"/contracten/{contract.id}").status_code == 200
     assert contract.reference in client.get("/contracten/export.csv").get_data(as_text=True)
     token = f.bearer(f.api_token(breda))
-    assert client.get(f"/api/v1/contracts/{contract.reference}", headers=token
-                      ).get_json()["custom"]["total"] == "4496.00"
+    assert (
+        client.get(f"/api/v1/contracts/{contract.reference}", headers=token).get_json()["custom"][
+            "total"
+        ]
+        == "4496.00"
+    )
 
 
 def test_region_sees_custom_totals_per_municipality_code_and_provider(client):
@@ -91,8 +108,10 @@ def test_other_region_cannot_see_contract(client):
     other = f.user("contract_manager", "e10")
     f.login(client, other)
     assert client.get(f"/contracten/{c.id}").status_code == 404
-    assert f.post(client, f"/contracten/{c.id}/budget",
-                  {"b-year": 2026, "b-budget": "1"}).status_code == 404
+    assert (
+        f.post(client, f"/contracten/{c.id}/budget", {"b-year": 2026, "b-budget": "1"}).status_code
+        == 404
+    )
 
 
 def test_contract_manager_records_realisation_through_the_page(client):
@@ -101,14 +120,20 @@ def test_contract_manager_records_realisation_through_the_page(client):
     f.login(client, manager)
     page = client.get(f"/contracten/{c.id}").get_data(as_text=True)
     assert 'data-testid="util-2026" data-pct="0.0"' in page
-    response = f.post(client, f"/contracten/{c.id}/realisatie",
-                      {"r-product": "45A53", "r-period": "2026-03", "r-units": "9"})
+    response = f.post(
+        client,
+        f"/contracten/{c.id}/realisatie",
+        {"r-product": "45A53", "r-period": "2026-03", "r-units": "9"},
+    )
     assert response.status_code == 302
     page = client.get(f"/contracten/{c.id}").get_data(as_text=True)
     assert 'data-pct="88.6"' in page and "boven 80" in page
     # over the ceiling without override: refused, input kept, nothing booked
-    response = f.post(client, f"/contracten/{c.id}/realisatie",
-                      {"r-product": "45A53", "r-period": "2026-04", "r-units": "2"})
+    response = f.post(
+        client,
+        f"/contracten/{c.id}/realisatie",
+        {"r-product": "45A53", "r-period": "2026-04", "r-units": "2"},
+    )
     assert response.status_code == 409
     assert 'value="2026-04"' in response.get_data(as_text=True)
     assert db.session.execute(select(func.count(Realisation.id))).scalar_one() == 1
@@ -119,8 +144,11 @@ def test_read_only_roles_cannot_record_realisation(client):
     for role in ("procurement", "supervisor", "municipality"):
         user = f.user(role, email=f"{role}@example.org")
         f.login(client, user)
-        response = f.post(client, f"/contracten/{c.id}/realisatie",
-                          {"r-product": "45A53", "r-period": "2026-03", "r-units": "1"})
+        response = f.post(
+            client,
+            f"/contracten/{c.id}/realisatie",
+            {"r-product": "45A53", "r-period": "2026-03", "r-units": "1"},
+        )
         assert response.status_code == 403, role
         f.post(client, "/uitloggen")
     assert db.session.execute(select(func.count(Realisation.id))).scalar_one() == 0
@@ -130,10 +158,14 @@ def test_csv_import_through_page_lists_every_error(client):
     c = effort_contract()
     f.login(client, f.user("contract_manager"))
     import io
+
     bad = b"periode;productcode;eenheden\n2026-01;45A53;2\n2026-13;45A53;1\n2026-02;XX;1\n"
-    response = f.post(client, f"/contracten/{c.id}/realisatie/import",
-                      {"i-file": (io.BytesIO(bad), "realisatie.csv")},
-                      content_type="multipart/form-data")
+    response = f.post(
+        client,
+        f"/contracten/{c.id}/realisatie/import",
+        {"i-file": (io.BytesIO(bad), "realisatie.csv")},
+        content_type="multipart/form-data",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Regel 3" in html and "Regel 4" in html
     assert db.session.execute(select(func.count(Realisation.id))).scalar_one() == 0
@@ -144,18 +176,21 @@ def test_budget_and_option_pages(client):
     f.login(client, f.user("contract_manager"))
     html = client.get(f"/contracten/{c.id}").get_data(as_text=True)
     assert "Betaalschema" in html and "1.194.444,44" in html and "<svg" in html
-    response = f.post(client, f"/contracten/{c.id}/budget", {
-        "b-year": "2026", "b-budget": "15000000", "b-indexation_pct": "2", "b-reason": ""})
+    response = f.post(
+        client,
+        f"/contracten/{c.id}/budget",
+        {"b-year": "2026", "b-budget": "15000000", "b-indexation_pct": "2", "b-reason": ""},
+    )
     assert response.status_code == 422  # changing needs a motivated decision
     assert "besluit" in response.get_data(as_text=True)
     assert db.session.get(Contract, c.id).year(2026).value == Decimal("14333333.33")
     # an option whose decision deadline passed lapses lazily when the page is read
-    ops.add_extension_option(db.session.get(Contract, c.id), months=6,
-                             decision_deadline=date.today() - timedelta(days=1))
+    ops.add_extension_option(
+        db.session.get(Contract, c.id), months=6, decision_deadline=date.today() - timedelta(days=1)
+    )
     html = client.get(f"/contracten/{c.id}").get_data(as_text=True)
     assert "Vervallen" in html
-    assert [o.status for o in db.session.get(Contract, c.id).options] == [
-        "open", "open", "lapsed"]
+    assert [o.status for o in db.session.get(Contract, c.id).options] == ["open", "open", "lapsed"]
 
 
 def test_list_filters_and_export(client):
@@ -169,6 +204,7 @@ def test_list_filters_and_export(client):
     from io import BytesIO
 
     from openpyxl import load_workbook
+
     ws = load_workbook(BytesIO(xlsx.data)).active
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][5] == "task"
@@ -179,17 +215,35 @@ def test_list_filters_and_export(client):
 def _bulk(n: int):
     region = f.region("wbo")
     provider = f.provider("kompas")
-    rows = [Contract(reference=f"WBO-B-{i:05d}", title=f"Contract {i}", region_id=region.id,
-                     provider_id=provider.id, origin="lot_award",
-                     variant="effort" if i % 2 else "task", start_date=date(2026, 1, 1),
-                     end_date=date(2026 + i % 5, 12, 31), status="active",
-                     contract_value=Decimal("1000.00")) for i in range(n)]
+    rows = [
+        Contract(
+            reference=f"WBO-B-{i:05d}",
+            title=f"Contract {i}",
+            region_id=region.id,
+            provider_id=provider.id,
+            origin="lot_award",
+            variant="effort" if i % 2 else "task",
+            start_date=date(2026, 1, 1),
+            end_date=date(2026 + i % 5, 12, 31),
+            status="active",
+            contract_value=Decimal("1000.00"),
+        )
+        for i in range(n)
+    ]
     db.session.add_all(rows)
     db.session.flush()
-    db.session.add_all([ContractYear(contract_id=c.id, year=2026, budget=Decimal("1000.00"),
-                                     value=Decimal("1000.00"),
-                                     realised=Decimal("900.00") if i % 3 == 0 else Decimal(0))
-                        for i, c in enumerate(rows)])
+    db.session.add_all(
+        [
+            ContractYear(
+                contract_id=c.id,
+                year=2026,
+                budget=Decimal("1000.00"),
+                value=Decimal("1000.00"),
+                realised=Decimal("900.00") if i % 3 == 0 else Decimal(0),
+            )
+            for i, c in enumerate(rows)
+        ]
+    )
     db.session.commit()
 
 
@@ -203,19 +257,35 @@ def test_list_and_dashboard_query_counts_do_not_grow(client, count_queries):
     user = f.user("contract_manager")
     _bulk(10)
     f.login(client, user)
-    paths = ["/contracten/", "/contracten/portfolio", "/", "/contracten/?ending_months=12",
-             "/api/v1/contracts"]
+    paths = [
+        "/contracten/",
+        "/contracten/portfolio",
+        "/",
+        "/contracten/?ending_months=12",
+        "/api/v1/contracts",
+    ]
     small = {}
     for p in paths:
         small[p] = _count(client, count_queries, p) if not p.startswith("/api") else None
     _bulk_more = 1990
     region = f.region("wbo")
     provider = f.provider("kompas")
-    db.session.add_all([Contract(reference=f"WBO-C-{i:05d}", region_id=region.id,
-                                 provider_id=provider.id, origin="lot_award", variant="effort",
-                                 start_date=date(2026, 1, 1), end_date=date(2027, 12, 31),
-                                 status="active", contract_value=Decimal("5.00"))
-                        for i in range(_bulk_more)])
+    db.session.add_all(
+        [
+            Contract(
+                reference=f"WBO-C-{i:05d}",
+                region_id=region.id,
+                provider_id=provider.id,
+                origin="lot_award",
+                variant="effort",
+                start_date=date(2026, 1, 1),
+                end_date=date(2027, 12, 31),
+                status="active",
+                contract_value=Decimal("5.00"),
+            )
+            for i in range(_bulk_more)
+        ]
+    )
     db.session.commit()
     assert db.session.execute(select(func.count(Contract.id))).scalar_one() == 2000
     for p in paths:
@@ -228,17 +298,26 @@ def test_list_and_dashboard_query_counts_do_not_grow(client, count_queries):
 def _card_values(html):
     import re
 
-    return {label.strip(): int(value) for value, label in re.findall(
-        r'<span class="value">(\d+)</span><span class="label">([^<]+)</span>', html)}
+    return {
+        label.strip(): int(value)
+        for value, label in re.findall(
+            r'<span class="value">(\d+)</span><span class="label">([^<]+)</span>', html
+        )
+    }
 
 
 def test_dashboard_cards_show_high_ceilings_and_contracts_ending(client):
     today = date.today()
     region, provider = f.region("wbo"), f.provider("brug")
     p = product(region, prices={today.year: "100.00"})
-    e = ops.create_concept_contract(region=region, provider_id=provider.id, origin="lot_award",
-                                    variant="effort", start_date=date(today.year, 1, 1),
-                                    end_date=date(today.year + 2, 12, 31))
+    e = ops.create_concept_contract(
+        region=region,
+        provider_id=provider.id,
+        origin="lot_award",
+        variant="effort",
+        start_date=date(today.year, 1, 1),
+        end_date=date(today.year + 2, 12, 31),
+    )
     ops.add_contract_product(e, product_id=p.id)
     ops.set_year_budget(e, year=today.year, budget="1000.00")
     ops.activate_contract(e)
@@ -248,11 +327,21 @@ def test_dashboard_cards_show_high_ceilings_and_contracts_ending(client):
     assert values["Budgetplafonds boven 80 %"] == 1
     assert values["Contracten die binnen 12 maanden aflopen"] == 0
     ending = ops.create_concept_contract(
-        region=region, provider_id=provider.id, origin="lot_award", variant="task",
-        start_date=date(today.year - 3, 1, 1), end_date=today + timedelta(days=180))
+        region=region,
+        provider_id=provider.id,
+        origin="lot_award",
+        variant="task",
+        start_date=date(today.year - 3, 1, 1),
+        end_date=today + timedelta(days=180),
+    )
     ops.activate_contract(ending)
-    ops.terminate_contract(db.session.get(Contract, e.id), reason="bankruptcy",
-                           note="Faillissement", notice_given_on=today, effective_on=today)
+    ops.terminate_contract(
+        db.session.get(Contract, e.id),
+        reason="bankruptcy",
+        note="Faillissement",
+        notice_given_on=today,
+        effective_on=today,
+    )
     values = _card_values(client.get("/").get_data(as_text=True))
     assert values["Budgetplafonds boven 80 %"] == 0  # a terminated contract no longer counts
     assert values["Contracten die binnen 12 maanden aflopen"] == 1
@@ -276,8 +365,9 @@ def test_provider_sees_only_its_own_contracts_and_cannot_manage(client):
 def test_region_wide_realisation_export_is_scoped_and_exact(client):
     e = effort_contract()
     ops.record_realisation(e, product="45A53", period="2026-03", units="12.5")
-    ops.record_realisation(db.session.get(Contract, e.id), product="45A53", period="2027-01",
-                           units="1")
+    ops.record_realisation(
+        db.session.get(Contract, e.id), product="45A53", period="2027-01", units="1"
+    )
     f.login(client, f.user("contract_manager"))
     text = client.get("/contracten/realisatie.csv?year=2026").get_data(as_text=True)
     lines = text.strip().splitlines()
@@ -298,10 +388,13 @@ def test_custom_contracts_hidden_from_procurement_and_supervisors_but_not_manage
         user = f.user(role, email=f"{role}@example.org")
         f.login(client, user)
         assert client.get(f"/contracten/{contract.id}").status_code == 404, role
-        assert contract.reference not in client.get("/contracten/export.csv").get_data(
-            as_text=True)
-        assert client.get(f"/api/v1/contracts/{contract.reference}",
-                          headers=f.bearer(f.api_token(user))).status_code == 404
+        assert contract.reference not in client.get("/contracten/export.csv").get_data(as_text=True)
+        assert (
+            client.get(
+                f"/api/v1/contracts/{contract.reference}", headers=f.bearer(f.api_token(user))
+            ).status_code
+            == 404
+        )
         f.post(client, "/uitloggen")
     f.login(client, f.user("contract_manager"))
     assert client.get(f"/contracten/{contract.id}").status_code == 200

@@ -44,8 +44,11 @@ def kompas(app):
 
 @pytest.fixture
 def task_area(wbo):
-    area = TaskArea(region_id=wbo.id, code="specialistisch",
-                    name="Specialistische en/of locatiegebonden jeugdhulp")
+    area = TaskArea(
+        region_id=wbo.id,
+        code="specialistisch",
+        name="Specialistische en/of locatiegebonden jeugdhulp",
+    )
     db.session.add(area)
     db.session.commit()
     return area
@@ -53,9 +56,16 @@ def task_area(wbo):
 
 @pytest.fixture
 def product(wbo, task_area):
-    row = Product(region_id=wbo.id, code="45A53", name="Ambulante jeugdhulp specialistisch",
-                  task_area_id=task_area.id, variant="effort", unit="uur",
-                  status="vastgesteld", valid_from=date(2025, 1, 1))
+    row = Product(
+        region_id=wbo.id,
+        code="45A53",
+        name="Ambulante jeugdhulp specialistisch",
+        task_area_id=task_area.id,
+        variant="effort",
+        unit="uur",
+        status="vastgesteld",
+        valid_from=date(2025, 1, 1),
+    )
     db.session.add(row)
     db.session.flush()
     db.session.add(Tariff(product_id=row.id, year=2026, price=Decimal("97.43")))
@@ -65,22 +75,43 @@ def product(wbo, task_area):
 
 @pytest.fixture
 def maatwerk_code(wbo, product):
-    code = MaatwerkCode(region_id=wbo.id, code="M45A53", name="Maatwerk ambulant specialistisch",
-                        product_id=product.id, unit="uur")
+    code = MaatwerkCode(
+        region_id=wbo.id,
+        code="M45A53",
+        name="Maatwerk ambulant specialistisch",
+        product_id=product.id,
+        unit="uur",
+    )
     db.session.add(code)
     db.session.commit()
     return code
 
 
-def make_contract(region, provider, *, origin="lot_award", variant="effort", task_area=None,
-                  reference="WBO-C2026-0001", municipality=None, **extra) -> Contract:
-    contract = Contract(reference=reference, title="Specialistische jeugdhulp perceel 1",
-                        region_id=region.id, provider_id=provider.id, origin=origin,
-                        variant=variant, start_date=date(2026, 1, 1),
-                        end_date=date(2028, 12, 31), status="concept",
-                        task_area_id=task_area.id if task_area else None,
-                        municipality_id=municipality.id if municipality else None,
-                        estimated_value=Decimal("1250000.00"))
+def make_contract(
+    region,
+    provider,
+    *,
+    origin="lot_award",
+    variant="effort",
+    task_area=None,
+    reference="WBO-C2026-0001",
+    municipality=None,
+    **extra,
+) -> Contract:
+    contract = Contract(
+        reference=reference,
+        title="Specialistische jeugdhulp perceel 1",
+        region_id=region.id,
+        provider_id=provider.id,
+        origin=origin,
+        variant=variant,
+        start_date=date(2026, 1, 1),
+        end_date=date(2028, 12, 31),
+        status="concept",
+        task_area_id=task_area.id if task_area else None,
+        municipality_id=municipality.id if municipality else None,
+        estimated_value=Decimal("1250000.00"),
+    )
     for key, value in extra.items():
         setattr(contract, key, value)
     db.session.add(contract)

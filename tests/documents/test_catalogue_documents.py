@@ -23,14 +23,30 @@ def test_product_card_pdf(product):
 
 
 def test_catalogue_pdf_lists_current_products_by_task_area(wbo, product, task_area):
-    db.session.add_all([
-        Product(region_id=wbo.id, code="54001", name="Verblijf gezinshuis",
-                task_area_id=task_area.id, variant="effort", unit="etmaal",
-                status="vastgesteld", valid_from=date(2025, 1, 1)),
-        Product(region_id=wbo.id, code="42A05", name="Vervallen product",
-                task_area_id=task_area.id, variant="effort", unit="uur",
-                status="vervallen", valid_from=date(2020, 1, 1)),
-    ])
+    db.session.add_all(
+        [
+            Product(
+                region_id=wbo.id,
+                code="54001",
+                name="Verblijf gezinshuis",
+                task_area_id=task_area.id,
+                variant="effort",
+                unit="etmaal",
+                status="vastgesteld",
+                valid_from=date(2025, 1, 1),
+            ),
+            Product(
+                region_id=wbo.id,
+                code="42A05",
+                name="Vervallen product",
+                task_area_id=task_area.id,
+                variant="effort",
+                unit="uur",
+                status="vervallen",
+                valid_from=date(2020, 1, 1),
+            ),
+        ]
+    )
     db.session.commit()
     spec = catalogue_spec(wbo)
     text = flat(pdf_text(ops.render_spec(spec).pdf))

@@ -22,12 +22,16 @@ from tests.documents.conftest import flat, make_contract, pdf_text
 def body_text(pdf: bytes) -> str:
     """The text after the table of contents (which repeats the article titles)."""
     text = flat(pdf_text(pdf))
-    return text[text.index("Partijen 1."):]
+    return text[text.index("Partijen 1.") :]
 
 
 def test_contract_pdf_contains_parties_amounts_dates_and_optional_articles(contract):
-    ops.set_choices("contract", contract.id, region_id=contract.region_id,
-                    optional_articles=["optional.bibob", "optional.social_return"])
+    ops.set_choices(
+        "contract",
+        contract.id,
+        region_id=contract.region_id,
+        optional_articles=["optional.bibob", "optional.social_return"],
+    )
     rendered = ops.render_spec(contract_spec(contract))
     text = body_text(rendered.pdf)
     assert "Regio WBO Jeugd" in text and "Stichting Kompas Jeugdhulp" in text
@@ -61,18 +65,24 @@ def _considerations(contract) -> str:
     html = ops.render_html_for(contract_spec(contract))
     text = flat(re.sub(r"<[^>]+>", " ", html))
     start = text.index("Partijen nemen het volgende in aanmerking")
-    return text[start:text.index("Begripsbepalingen", start)]
+    return text[start : text.index("Begripsbepalingen", start)]
 
 
 def test_consideration_for_tender_procedure_with_selection_and_emvi(wbo, kompas, task_area):
     from procure.tenders.models import AwardCriterion
 
-    tender = Tender(reference="WBO-2025-01", title="Specialistische jeugdhulp",
-                    region_id=wbo.id, procedure="sas_dialogue", variant="effort")
+    tender = Tender(
+        reference="WBO-2025-01",
+        title="Specialistische jeugdhulp",
+        region_id=wbo.id,
+        procedure="sas_dialogue",
+        variant="effort",
+    )
     db.session.add(tender)
     db.session.flush()
-    db.session.add(AwardCriterion(tender_id=tender.id, position=1, name="Kwaliteit",
-                                  weight=Decimal("70")))
+    db.session.add(
+        AwardCriterion(tender_id=tender.id, position=1, name="Kwaliteit", weight=Decimal("70"))
+    )
     db.session.commit()
     contract = make_contract(wbo, kompas, task_area=task_area, tender_id=tender.id)
     text = _considerations(contract)
@@ -83,12 +93,16 @@ def test_consideration_for_tender_procedure_with_selection_and_emvi(wbo, kompas,
 
 
 def test_consideration_for_tender_without_selection_and_without_emvi(wbo, kompas, task_area):
-    tender = Tender(reference="WBO-2025-02", title="Zware zorg", region_id=wbo.id,
-                    procedure="sas_open", variant="task")
+    tender = Tender(
+        reference="WBO-2025-02",
+        title="Zware zorg",
+        region_id=wbo.id,
+        procedure="sas_open",
+        variant="task",
+    )
     db.session.add(tender)
     db.session.commit()
-    contract = make_contract(wbo, kompas, task_area=task_area, tender_id=tender.id,
-                             variant="task")
+    contract = make_contract(wbo, kompas, task_area=task_area, tender_id=tender.id, variant="task")
     # no award criteria on the tender: no EMVI (seed 004, heavy care)
     text = _considerations(contract)
     assert "zonder onderlinge rangschikking" in text
@@ -98,22 +112,25 @@ def test_consideration_for_tender_without_selection_and_without_emvi(wbo, kompas
 
 
 def test_consideration_for_admission_procedure(wbo, kompas, task_area):
-    contract = make_contract(wbo, kompas, task_area=task_area, origin="open_house",
-                             variant="output")
+    contract = make_contract(
+        wbo, kompas, task_area=task_area, origin="open_house", variant="output"
+    )
     text = _considerations(contract)
     assert "toelatingsprocedure (open house)" in text
     assert "verlicht regime" not in text and "gunningscriteria" not in text
     assert "outputgerichte uitvoeringsvariant" in text
 
 
-@pytest.mark.parametrize("variant,phrase", [
-    ("effort", "inspanningsgerichte uitvoeringsvariant"),
-    ("task", "taakgerichte uitvoeringsvariant"),
-    ("output", "outputgerichte uitvoeringsvariant"),
-])
+@pytest.mark.parametrize(
+    "variant,phrase",
+    [
+        ("effort", "inspanningsgerichte uitvoeringsvariant"),
+        ("task", "taakgerichte uitvoeringsvariant"),
+        ("output", "outputgerichte uitvoeringsvariant"),
+    ],
+)
 def test_consideration_follows_execution_variant(wbo, kompas, task_area, variant, phrase):
-    contract = make_contract(wbo, kompas, task_area=task_area, origin="open_house",
-                             variant=variant)
+    contract = make_contract(wbo, kompas, task_area=task_area, origin="open_house", variant=variant)
     spec = contract_spec(contract)
     keys = [c["key"] for c in spec.context["considerations"]]
     assert keys == ["consideration.procedure.admission", f"consideration.variant.{variant}"]
@@ -122,7 +139,7 @@ def test_consideration_follows_execution_variant(wbo, kompas, task_area, variant
 
 def test_no_optional_article_chosen_gives_six_nvt(contract):
     text = flat(re.sub(r"<[^>]+>", " ", ops.render_html_for(contract_spec(contract))))
-    body = text[text.index("Deel 1 Bepalingen voor alle aanbieders", text.index("Partijen 1.")):]
+    body = text[text.index("Deel 1 Bepalingen voor alle aanbieders", text.index("Partijen 1.")) :]
     assert len(re.findall(r"n\.v\.t\.", body)) == 6
     assert "Wet Bibob" not in body and "Artikel" not in body  # numbers come from CSS
 
@@ -140,8 +157,7 @@ def test_generate_stores_document_with_fingerprints_and_audit(contract):
     assert stored.template_name == "documents/contract.html"
     assert stored.clause_versions["consideration.procedure.tender"] == 0
     assert len(stored.template_version) == 16 and len(stored.record_version) == 16
-    event = db.session.execute(select(AuditEvent).filter_by(
-        action="document.generated")).scalar_one()
+    event = db.session.execute(
+        select(AuditEvent).filter_by(action="document.generated")
+    ).scalar_one()
     assert event.new_values["sha256"] == stored.sha256
-
-

@@ -20,10 +20,16 @@ def docx_text(data: bytes) -> str:
 
 
 def _form(kompas, maatwerk_code, output):
-    return {"provider_id": kompas.id, "code_id": maatwerk_code.id, "unit_price": "97,43",
-            "units": "120", "start": "2026-02-01", "end": "2026-07-31",
-            "justification": "Plaatsing buiten de regio wegens specifieke hulpvraag.",
-            "output": output}
+    return {
+        "provider_id": kompas.id,
+        "code_id": maatwerk_code.id,
+        "unit_price": "97,43",
+        "units": "120",
+        "start": "2026-02-01",
+        "end": "2026-07-31",
+        "justification": "Plaatsing buiten de regio wegens specifieke hulpvraag.",
+        "output": output,
+    }
 
 
 def _fix_decimal(data):
@@ -34,8 +40,9 @@ def _fix_decimal(data):
 
 def test_municipality_downloads_prefilled_docx(client, kompas, maatwerk_code):
     f.login(client, f.user("municipality", municipality_name="Breda"))
-    response = f.post(client, "/documenten/maatwerkformat",
-                      _fix_decimal(_form(kompas, maatwerk_code, "docx")))
+    response = f.post(
+        client, "/documenten/maatwerkformat", _fix_decimal(_form(kompas, maatwerk_code, "docx"))
+    )
     assert response.status_code == 200
     assert response.mimetype.endswith("wordprocessingml.document")
     text = docx_text(response.data)
@@ -50,8 +57,9 @@ def test_municipality_downloads_prefilled_docx(client, kompas, maatwerk_code):
 
 def test_municipality_downloads_prefilled_pdf(client, kompas, maatwerk_code):
     f.login(client, f.user("municipality", municipality_name="Oosterhout"))
-    response = f.post(client, "/documenten/maatwerkformat",
-                      _fix_decimal(_form(kompas, maatwerk_code, "pdf")))
+    response = f.post(
+        client, "/documenten/maatwerkformat", _fix_decimal(_form(kompas, maatwerk_code, "pdf"))
+    )
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = flat(pdf_text(response.data))
     assert "Gemeente Oosterhout" in text and "Stichting Kompas Jeugdhulp" in text
@@ -74,11 +82,13 @@ def test_invalid_input_keeps_form_and_gives_dutch_messages(client, kompas, maatw
 def test_code_of_another_region_is_refused(client, kompas, maatwerk_code):
     f.region("e10")
     f.login(client, f.user("municipality", "e10", municipality_name="Helmond"))
-    response = f.post(client, "/documenten/maatwerkformat",
-                      _fix_decimal(_form(kompas, maatwerk_code, "pdf")))
+    response = f.post(
+        client, "/documenten/maatwerkformat", _fix_decimal(_form(kompas, maatwerk_code, "pdf"))
+    )
     assert response.mimetype == "text/html"  # not a choice for this region: form error
-    assert "Not a valid choice" in response.get_data(as_text=True) or \
-        "geldige keuze" in response.get_data(as_text=True)
+    assert "Not a valid choice" in response.get_data(
+        as_text=True
+    ) or "geldige keuze" in response.get_data(as_text=True)
 
 
 def test_blank_format_pdf_and_docx(client, wbo):
@@ -95,12 +105,25 @@ def test_blank_format_pdf_and_docx(client, wbo):
 def test_existing_custom_contract_and_scoping(app, client, wbo, kompas, maatwerk_code):
     breda = f.municipality("Breda")
     altena = f.municipality("Altena")
-    own = make_contract(wbo, kompas, origin="custom", reference="WBO-M2026-0001",
-                        municipality=breda, maatwerk_code_id=maatwerk_code.id,
-                        custom_unit_price=Decimal("97.43"), custom_units=Decimal("40"),
-                        justification="Wachttijd bij gecontracteerde aanbieders.")
-    other = make_contract(wbo, kompas, origin="custom", reference="WBO-M2026-0002",
-                          municipality=altena, maatwerk_code_id=maatwerk_code.id)
+    own = make_contract(
+        wbo,
+        kompas,
+        origin="custom",
+        reference="WBO-M2026-0001",
+        municipality=breda,
+        maatwerk_code_id=maatwerk_code.id,
+        custom_unit_price=Decimal("97.43"),
+        custom_units=Decimal("40"),
+        justification="Wachttijd bij gecontracteerde aanbieders.",
+    )
+    other = make_contract(
+        wbo,
+        kompas,
+        origin="custom",
+        reference="WBO-M2026-0002",
+        municipality=altena,
+        maatwerk_code_id=maatwerk_code.id,
+    )
     f.login(client, f.user("municipality", municipality_name="Breda"))
 
     response = client.get(f"/documenten/maatwerkformat/contract/{own.id}.docx")
@@ -111,12 +134,20 @@ def test_existing_custom_contract_and_scoping(app, client, wbo, kompas, maatwerk
     assert client.get(f"/documenten/maatwerkformat/contract/{other.id}.docx").status_code == 404
     assert client.get(f"/documenten/maatwerkformat/contract/{other.id}.pdf").status_code == 404
     assert client.get(f"/documenten/contract/{other.id}").status_code == 404
-    assert f.post(client, f"/documenten/contract/{other.id}/genereren",
-                  {"kind": "custom_contract"}).status_code == 404
+    assert (
+        f.post(
+            client, f"/documenten/contract/{other.id}/genereren", {"kind": "custom_contract"}
+        ).status_code
+        == 404
+    )
 
     # the municipality generates its own custom contract and downloads PDF and Word
-    assert f.post(client, f"/documenten/contract/{own.id}/genereren",
-                  {"kind": "custom_contract"}).status_code == 302
+    assert (
+        f.post(
+            client, f"/documenten/contract/{own.id}/genereren", {"kind": "custom_contract"}
+        ).status_code
+        == 302
+    )
     page = client.get(f"/documenten/contract/{own.id}").get_data(as_text=True)
     assert "Maatwerkovereenkomst WBO-M2026-0001" in page
     from procure.documents.models import GeneratedDocument
@@ -124,13 +155,11 @@ def test_existing_custom_contract_and_scoping(app, client, wbo, kompas, maatwerk
 
     doc = db.session.query(GeneratedDocument).one()
     assert doc.municipality_id == breda.id and doc.docx_file_id
-    assert "Gemeente Breda" in docx_text(client.get(
-        f"/documenten/bestand/{doc.id}/docx").data)
+    assert "Gemeente Breda" in docx_text(client.get(f"/documenten/bestand/{doc.id}/docx").data)
 
     # another municipality sees neither the document nor its files
     client = app.test_client()
-    f.login(client, f.user("municipality", municipality_name="Altena",
-                           email="altena@example.org"))
+    f.login(client, f.user("municipality", municipality_name="Altena", email="altena@example.org"))
     assert client.get(f"/documenten/bestand/{doc.id}/pdf").status_code == 404
     assert client.get(f"/documenten/bestand/{doc.id}/docx").status_code == 404
     assert "WBO-M2026-0001" not in client.get("/documenten/").get_data(as_text=True)

@@ -26,8 +26,13 @@ def test_every_document_type_renders_for_demo_data(app):
     seen = set()
     records = []
     for origin in ("lot_award", "open_house", "custom"):
-        contract = db.session.execute(select(Contract).where(Contract.origin == origin)
-                                      .order_by(Contract.id)).scalars().first()
+        contract = (
+            db.session.execute(
+                select(Contract).where(Contract.origin == origin).order_by(Contract.id)
+            )
+            .scalars()
+            .first()
+        )
         if contract is not None:
             records.append(("contract", contract))
     from procure.catalogue.models import Product
@@ -50,9 +55,19 @@ def test_every_document_type_renders_for_demo_data(app):
                     name = db.session.get(Provider, spec.provider_id).name
                     assert name.replace("&", "&amp;") in text or name in text
                 seen.add(kind.kind)
-    assert {"contract", "custom_contract", "product_card", "catalogue", "selection_document",
-            "dialogue_document", "bid_document", "admission_document", "award_letter",
-            "rejection_letter", "admission_letter"} <= seen
+    assert {
+        "contract",
+        "custom_contract",
+        "product_card",
+        "catalogue",
+        "selection_document",
+        "dialogue_document",
+        "bid_document",
+        "admission_document",
+        "award_letter",
+        "rejection_letter",
+        "admission_letter",
+    } <= seen
 
     # and a real PDF of the demo custom contract (the format municipalities download)
     custom = next(obj for t, obj in records if t == "contract" and obj.origin == "custom")

@@ -13,12 +13,22 @@ from tests import factories as f
 
 
 def test_long_contract_has_page_x_of_y_header_and_toc_page_numbers(contract):
-    ops.set_choices("contract", contract.id, region_id=contract.region_id,
-                    optional_articles=["optional.revision"])
+    ops.set_choices(
+        "contract",
+        contract.id,
+        region_id=contract.region_id,
+        optional_articles=["optional.revision"],
+    )
     spec = contract_spec(contract)
     spec.context["products"] = [
-        {"code": f"{40 + i % 15}A{i:02d}"[:5], "name": f"Jeugdhulpproduct nummer {i}",
-         "unit": "uur", "price": f"€ {80 + i},00"} for i in range(220)]
+        {
+            "code": f"{40 + i % 15}A{i:02d}"[:5],
+            "name": f"Jeugdhulpproduct nummer {i}",
+            "unit": "uur",
+            "price": f"€ {80 + i},00",
+        }
+        for i in range(220)
+    ]
     rendered = ops.render_spec(spec)
     reader = PdfReader(io.BytesIO(rendered.pdf))
     total = len(reader.pages)
@@ -44,15 +54,18 @@ def test_same_record_gives_identical_bytes_and_changes_are_traced(contract):
     assert first.record_version == second.record_version
 
     # a new clause version changes the document and is recorded
-    ops.save_clause(contract.region, "consideration.procedure.tender", title="Aanbesteding",
-                    body="de opdracht na een aanbesteding aan {{ aanbieder }} is gegund;",
-                    actor=user)
+    ops.save_clause(
+        contract.region,
+        "consideration.procedure.tender",
+        title="Aanbesteding",
+        body="de opdracht na een aanbesteding aan {{ aanbieder }} is gegund;",
+        actor=user,
+    )
     changed = contract_spec(contract)
     assert changed.clause_versions["consideration.procedure.tender"] == 1
     assert first.clause_versions["consideration.procedure.tender"] == 0
     assert changed.record_version != first.record_version
-    assert "aanbesteding aan Stichting Kompas Jeugdhulp is gegund" in \
-        ops.render_html_for(changed)
+    assert "aanbesteding aan Stichting Kompas Jeugdhulp is gegund" in ops.render_html_for(changed)
 
     # a changed record changes the record fingerprint
     contract.end_date = contract.end_date.replace(year=2029)

@@ -36,11 +36,9 @@ def test_record_page_generate_history_download_and_signed_upload(client, contrac
     preview = client.get(f"/documenten/contract/{contract.id}/voorbeeld?kind=contract")
     assert preview.status_code == 200 and preview.mimetype == "text/html"
     assert "Stichting Kompas Jeugdhulp" in preview.get_data(as_text=True)
-    assert client.get(f"/documenten/contract/{contract.id}/voorbeeld?kind=onzin"
-                      ).status_code == 404
+    assert client.get(f"/documenten/contract/{contract.id}/voorbeeld?kind=onzin").status_code == 404
 
-    response = f.post(client, f"/documenten/contract/{contract.id}/genereren",
-                      {"kind": "contract"})
+    response = f.post(client, f"/documenten/contract/{contract.id}/genereren", {"kind": "contract"})
     assert response.status_code == 302
     doc = db.session.execute(select(GeneratedDocument)).scalar_one()
     html = client.get(f"/documenten/contract/{contract.id}").get_data(as_text=True)
@@ -50,35 +48,50 @@ def test_record_page_generate_history_download_and_signed_upload(client, contrac
 
     from io import BytesIO
 
-    bad = f.post(client, f"/documenten/bestand/{doc.id}/ondertekend",
-                 {"file": (BytesIO(b"geen pdf"), "contract.pdf")},
-                 content_type="multipart/form-data")
+    bad = f.post(
+        client,
+        f"/documenten/bestand/{doc.id}/ondertekend",
+        {"file": (BytesIO(b"geen pdf"), "contract.pdf")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 302
     assert db.session.get(GeneratedDocument, doc.id).signed_file_id is None
-    good = f.post(client, f"/documenten/bestand/{doc.id}/ondertekend",
-                  {"file": (BytesIO(PDF), "getekend.pdf")}, content_type="multipart/form-data")
+    good = f.post(
+        client,
+        f"/documenten/bestand/{doc.id}/ondertekend",
+        {"file": (BytesIO(PDF), "getekend.pdf")},
+        content_type="multipart/form-data",
+    )
     assert good.status_code == 302
     doc = db.session.get(GeneratedDocument, doc.id)
     assert doc.signed_file_id and doc.signed_by_id == officer.id
     assert client.get(f"/documenten/bestand/{doc.id}/ondertekend").data == PDF
-    assert db.session.execute(select(AuditEvent).filter_by(
-        action="document.signed_uploaded")).scalar_one()
+    assert db.session.execute(
+        select(AuditEvent).filter_by(action="document.signed_uploaded")
+    ).scalar_one()
 
 
 def test_choices_form_sets_optional_articles_with_audit(client, contract):
     f.login(client, f.user("procurement"))
-    response = f.post(client, f"/documenten/contract/{contract.id}/keuzes", {
-        "optional_articles": ["optional.bibob", "optional.age_18"], "tender_selection": "0",
-        "award_basis": "no_emvi", "notice_months": "6"})
+    response = f.post(
+        client,
+        f"/documenten/contract/{contract.id}/keuzes",
+        {
+            "optional_articles": ["optional.bibob", "optional.age_18"],
+            "tender_selection": "0",
+            "award_basis": "no_emvi",
+            "notice_months": "6",
+        },
+    )
     assert response.status_code == 302
     choices = db.session.execute(select(DocumentChoices)).scalar_one()
     assert choices.optional_articles == ["optional.age_18", "optional.bibob"]
     assert choices.tender_selection is False and choices.notice_months == 6
-    event = db.session.execute(select(AuditEvent).filter_by(
-        action="document.choices_changed")).scalar_one()
+    event = db.session.execute(
+        select(AuditEvent).filter_by(action="document.choices_changed")
+    ).scalar_one()
     assert event.new_values["award_basis"] == "no_emvi"
-    bad = f.post(client, f"/documenten/contract/{contract.id}/keuzes",
-                 {"notice_months": "99"})
+    bad = f.post(client, f"/documenten/contract/{contract.id}/keuzes", {"notice_months": "99"})
     assert bad.status_code == 302
     assert db.session.execute(select(DocumentChoices)).scalar_one().notice_months == 6
 
@@ -87,10 +100,18 @@ def test_roles_that_may_not_generate(client, contract):
     provider_client = client.application.test_client()
     f.login(provider_client, f.user("provider", provider_code="kompas"))
     assert provider_client.get(f"/documenten/contract/{contract.id}").status_code == 200
-    assert f.post(provider_client, f"/documenten/contract/{contract.id}/genereren",
-                  {"kind": "contract"}).status_code == 403
-    assert f.post(provider_client, f"/documenten/contract/{contract.id}/keuzes",
-                  {"notice_months": "2"}).status_code == 403
+    assert (
+        f.post(
+            provider_client, f"/documenten/contract/{contract.id}/genereren", {"kind": "contract"}
+        ).status_code
+        == 403
+    )
+    assert (
+        f.post(
+            provider_client, f"/documenten/contract/{contract.id}/keuzes", {"notice_months": "2"}
+        ).status_code
+        == 403
+    )
     other = client.application.test_client()
     f.login(other, f.user("provider", provider_code="linde"))
     assert other.get(f"/documenten/contract/{contract.id}").status_code == 404
@@ -98,22 +119,37 @@ def test_roles_that_may_not_generate(client, contract):
     f.login(client, f.user("municipality"))
     # a region-wide contract: a municipality reads but does not generate
     assert client.get(f"/documenten/contract/{contract.id}").status_code == 200
-    assert f.post(client, f"/documenten/contract/{contract.id}/genereren",
-                  {"kind": "contract"}).status_code == 403
+    assert (
+        f.post(
+            client, f"/documenten/contract/{contract.id}/genereren", {"kind": "contract"}
+        ).status_code
+        == 403
+    )
     assert db.session.execute(select(GeneratedDocument)).first() is None
 
 
-def test_library_lists_what_the_user_may_download(client, wbo, kompas, maatwerk_code,
-                                                  quick_render):
+def test_library_lists_what_the_user_may_download(client, wbo, kompas, maatwerk_code, quick_render):
     from procure.documents import operations as ops
     from procure.documents.contexts import contract_spec
 
     breda, altena = f.municipality("Breda"), f.municipality("Altena")
     region_wide = make_contract(wbo, kompas, reference="WBO-C2026-0007")
-    own = make_contract(wbo, kompas, origin="custom", reference="WBO-M2026-0010",
-                        municipality=breda, maatwerk_code_id=maatwerk_code.id)
-    theirs = make_contract(wbo, kompas, origin="custom", reference="WBO-M2026-0011",
-                           municipality=altena, maatwerk_code_id=maatwerk_code.id)
+    own = make_contract(
+        wbo,
+        kompas,
+        origin="custom",
+        reference="WBO-M2026-0010",
+        municipality=breda,
+        maatwerk_code_id=maatwerk_code.id,
+    )
+    theirs = make_contract(
+        wbo,
+        kompas,
+        origin="custom",
+        reference="WBO-M2026-0011",
+        municipality=altena,
+        maatwerk_code_id=maatwerk_code.id,
+    )
     for c in (region_wide, own, theirs):
         ops.generate(contract_spec(c))
     f.login(client, f.user("municipality", municipality_name="Breda"))

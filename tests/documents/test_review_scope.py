@@ -11,9 +11,16 @@ from tests.documents.conftest import make_contract
 
 
 def _concept_tender(region, task_area):
-    tender = Tender(reference="WBO-CONCEPT", title="Nog niet gepubliceerd", region_id=region.id,
-                    procedure="sas_dialogue", variant="task", task_area_id=task_area.id,
-                    contract_start=date(2027, 1, 1), status="concept")
+    tender = Tender(
+        reference="WBO-CONCEPT",
+        title="Nog niet gepubliceerd",
+        region_id=region.id,
+        procedure="sas_dialogue",
+        variant="task",
+        task_area_id=task_area.id,
+        contract_start=date(2027, 1, 1),
+        status="concept",
+    )
     db.session.add(tender)
     db.session.commit()
     return tender
@@ -31,23 +38,37 @@ def test_provider_cannot_preview_documents_of_a_concept_tender(client, wbo, task
 
 
 def test_concept_product_card_is_not_readable_for_municipalities(client, wbo, task_area):
-    draft = Product(region_id=wbo.id, code="54D01", name="Dyslexie diagnostiek (concept)",
-                    task_area_id=task_area.id, variant="output", unit="stuks",
-                    status="concept", valid_from=date(2027, 1, 1))
+    draft = Product(
+        region_id=wbo.id,
+        code="54D01",
+        name="Dyslexie diagnostiek (concept)",
+        task_area_id=task_area.id,
+        variant="output",
+        unit="stuks",
+        status="concept",
+        valid_from=date(2027, 1, 1),
+    )
     db.session.add(draft)
     db.session.commit()
     f.login(client, f.user("municipality", municipality_name="Breda"))
     url = f"/documenten/product/{draft.id}/voorbeeld?kind=product_card"
     assert client.get(url).status_code == 404
     html = client.get(f"/documenten/catalogue/{wbo.id}/voorbeeld?kind=catalogue").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "54D01" not in html
 
 
 def test_custom_contract_documents_follow_the_contract_pages(client, wbo, kompas):
     breda = f.municipality("Breda")
-    custom = make_contract(wbo, kompas, origin="custom", municipality=breda,
-                           reference="WBO-C2026-0099", unit_price=Decimal("80.00"))
+    custom = make_contract(
+        wbo,
+        kompas,
+        origin="custom",
+        municipality=breda,
+        reference="WBO-C2026-0099",
+        unit_price=Decimal("80.00"),
+    )
     for role in ("procurement", "supervisor"):
         other = client.application.test_client()
         f.login(other, f.user(role, email=f"{role}.x@example.org"))

@@ -41,47 +41,89 @@ def text_of(spec) -> str:
 def sas(wbo, task_area, kompas):
     linde = f.provider("linde", "De Linde Jeugd en Gezin")
     tender = Tender(
-        reference="WBO-2026-01", title="Specialistische jeugdhulp Breda", region_id=wbo.id,
-        procedure="sas_dialogue", variant="effort", task_area_id=task_area.id,
-        estimated_value=Decimal("12500000.00"), contract_start=date(2027, 1, 1),
-        duration_months=48, extension_count=2, extension_months=12,
+        reference="WBO-2026-01",
+        title="Specialistische jeugdhulp Breda",
+        region_id=wbo.id,
+        procedure="sas_dialogue",
+        variant="effort",
+        task_area_id=task_area.id,
+        estimated_value=Decimal("12500000.00"),
+        contract_start=date(2027, 1, 1),
+        duration_months=48,
+        extension_count=2,
+        extension_months=12,
         registration_deadline=datetime(2026, 3, 2, 11, 0, tzinfo=UTC),
         dialogue_end=datetime(2026, 5, 29, 10, 0, tzinfo=UTC),
         bid_deadline=datetime(2026, 7, 1, 10, 0, tzinfo=UTC),
         provisional_award_at=datetime(2026, 8, 3, 9, 0, tzinfo=UTC),
-        standstill_ends_at=datetime(2026, 8, 23, 22, 0, tzinfo=UTC), standstill_days=20)
+        standstill_ends_at=datetime(2026, 8, 23, 22, 0, tzinfo=UTC),
+        standstill_days=20,
+    )
     db.session.add(tender)
     db.session.flush()
-    lots = [Lot(tender_id=tender.id, number=n, name=name) for n, name in
-            [(1, "Ambulant"), (2, "Breda Noord"), (3, "Breda Zuid")]]
+    lots = [
+        Lot(tender_id=tender.id, number=n, name=name)
+        for n, name in [(1, "Ambulant"), (2, "Breda Noord"), (3, "Breda Zuid")]
+    ]
     db.session.add_all(lots)
-    quality = AwardCriterion(tender_id=tender.id, position=1, name="Kwaliteit van het plan",
-                             weight=Decimal("60"))
-    price = AwardCriterion(tender_id=tender.id, position=2, name="Prijs", weight=Decimal("40"),
-                           is_price=True)
+    quality = AwardCriterion(
+        tender_id=tender.id, position=1, name="Kwaliteit van het plan", weight=Decimal("60")
+    )
+    price = AwardCriterion(
+        tender_id=tender.id, position=2, name="Prijs", weight=Decimal("40"), is_price=True
+    )
     db.session.add_all([quality, price])
     db.session.flush()
     db.session.add(LotRule(tender_id=tender.id, lots=[lots[1], lots[2]]))
-    db.session.add(Agreement(tender_id=tender.id, position=1,
-                             text="Aanbieders publiceren maandelijks hun wachttijden."))
+    db.session.add(
+        Agreement(
+            tender_id=tender.id,
+            position=1,
+            text="Aanbieders publiceren maandelijks hun wachttijden.",
+        )
+    )
     for provider in (kompas, linde):
-        db.session.add(Registration(tender_id=tender.id, region_id=wbo.id,
-                                    provider_id=provider.id, status="selected",
-                                    lots=[lots[0]]))
+        db.session.add(
+            Registration(
+                tender_id=tender.id,
+                region_id=wbo.id,
+                provider_id=provider.id,
+                status="selected",
+                lots=[lots[0]],
+            )
+        )
     plan = store_bytes(b"%PDF-1.4 plan", "plan.pdf")
     db.session.flush()
     bids = {}
     for provider, scores in ((kompas, ("8", "7")), (linde, ("6", "9"))):
-        bid = Bid(tender_id=tender.id, region_id=wbo.id, lot_id=lots[0].id,
-                  provider_id=provider.id, plan_id=plan.id, price=Decimal("97.43"))
+        bid = Bid(
+            tender_id=tender.id,
+            region_id=wbo.id,
+            lot_id=lots[0].id,
+            provider_id=provider.id,
+            plan_id=plan.id,
+            price=Decimal("97.43"),
+        )
         db.session.add(bid)
         db.session.flush()
-        db.session.add_all([Score(bid_id=bid.id, criterion_id=quality.id, score=Decimal(scores[0])),
-                            Score(bid_id=bid.id, criterion_id=price.id, score=Decimal(scores[1]))])
+        db.session.add_all(
+            [
+                Score(bid_id=bid.id, criterion_id=quality.id, score=Decimal(scores[0])),
+                Score(bid_id=bid.id, criterion_id=price.id, score=Decimal(scores[1])),
+            ]
+        )
         bids[provider.short_code] = bid
-    db.session.add(LotAward(tender_id=tender.id, region_id=wbo.id, lot_id=lots[0].id,
-                            provider_id=kompas.id, bid_id=bids["kompas"].id,
-                            total=Decimal("7.60"), rank=1))
+    db.session.add(
+        LotAward(
+            tender_id=tender.id,
+            region_id=wbo.id,
+            lot_id=lots[0].id,
+            provider_id=kompas.id,
+            bid_id=bids["kompas"].id,
+            total=Decimal("7.60"),
+            rank=1,
+        )
+    )
     db.session.commit()
     return tender, kompas, linde
 
@@ -133,13 +175,21 @@ def test_letters_are_offered_per_recipient_and_only_to_region_staff(sas):
     rt = REGISTRY["tender"]
     officer = f.user("procurement")
     kinds = {k.kind: k for k in rt.kinds_for(tender, officer)}
-    assert set(kinds) == {"selection_document", "dialogue_document", "bid_document",
-                          "award_letter", "rejection_letter"}
+    assert set(kinds) == {
+        "selection_document",
+        "dialogue_document",
+        "bid_document",
+        "award_letter",
+        "rejection_letter",
+    }
     assert [p["value"] for p in kinds["award_letter"].params] == [kompas.id]
     assert [p["value"] for p in kinds["rejection_letter"].params] == [linde.id]
     municipality = f.user("municipality")
     assert {k.kind for k in rt.kinds_for(tender, municipality)} == {
-        "selection_document", "dialogue_document", "bid_document"}
+        "selection_document",
+        "dialogue_document",
+        "bid_document",
+    }
 
 
 def test_provider_sees_only_its_own_letter(client, sas):
@@ -151,8 +201,14 @@ def test_provider_sees_only_its_own_letter(client, sas):
     assert "Afwijzingsbrief: De Linde Jeugd en Gezin" in page
     for provider in (kompas, linde):
         kind = "award_letter" if provider is kompas else "rejection_letter"
-        assert f.post(client, f"/documenten/tender/{tender.id}/genereren",
-                      {"kind": kind, "param": provider.id}).status_code == 302
+        assert (
+            f.post(
+                client,
+                f"/documenten/tender/{tender.id}/genereren",
+                {"kind": kind, "param": provider.id},
+            ).status_code
+            == 302
+        )
     from procure.documents.models import GeneratedDocument
 
     docs = {d.provider_id: d for d in db.session.query(GeneratedDocument)}
@@ -163,16 +219,22 @@ def test_provider_sees_only_its_own_letter(client, sas):
     # a municipality of the region sees neither letter
     municipality_client = client.application.test_client()
     f.login(municipality_client, f.user("municipality"))
-    assert municipality_client.get(f"/documenten/bestand/{docs[linde.id].id}/pdf"
-                                   ).status_code == 404
+    assert (
+        municipality_client.get(f"/documenten/bestand/{docs[linde.id].id}/pdf").status_code == 404
+    )
     library = municipality_client.get("/documenten/").get_data(as_text=True)
     assert "De Linde" not in library and "Kompas" not in library
     # nor can the provider preview another provider's letter
-    assert provider_client.get(f"/documenten/tender/{tender.id}/voorbeeld?kind=award_letter"
-                               f"&param={kompas.id}").status_code == 404
+    assert (
+        provider_client.get(
+            f"/documenten/tender/{tender.id}/voorbeeld?kind=award_letter&param={kompas.id}"
+        ).status_code
+        == 404
+    )
 
 
 # -- open house ------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def open_house(wbo, kompas, product):
@@ -180,56 +242,126 @@ def open_house(wbo, kompas, product):
     from procure.tenders.open_house import models as oh
 
     linde = f.provider("linde", "De Linde Jeugd en Gezin")
-    tender = Tender(reference="WBO-OH-2026", title="Open house lichte jeugdhulp",
-                    region_id=wbo.id, procedure="open_house", variant="effort",
-                    contract_start=date(2026, 1, 1), duration_months=36)
+    tender = Tender(
+        reference="WBO-OH-2026",
+        title="Open house lichte jeugdhulp",
+        region_id=wbo.id,
+        procedure="open_house",
+        variant="effort",
+        contract_start=date(2026, 1, 1),
+        duration_months=36,
+    )
     db.session.add(tender)
     db.session.flush()
-    db.session.add(oh.OpenHouseSettings(tender_id=tender.id, region_id=wbo.id,
-                                        entry_regime="moments", entry_months="1,4,7,10",
-                                        admission_conditions="Toelating staat open voor "
-                                        "iedere aanbieder die aan de eisen voldoet."))
-    category = oh.Category(tender_id=tender.id, region_id=wbo.id, code="AMB",
-                           name="Ambulante jeugdhulp", products=[product])
-    req1 = oh.Requirement(tender_id=tender.id, region_id=wbo.id, number=1,
-                          text="De aanbieder beschikt over een kwaliteitskeurmerk.",
-                          requires_document=True)
-    req2 = oh.Requirement(tender_id=tender.id, region_id=wbo.id, number=2,
-                          text="Professionals zijn SKJ- of BIG-geregistreerd.")
-    moment = oh.EntryMoment(tender_id=tender.id, region_id=wbo.id, entry_date=date(2026, 4, 1),
-                            application_deadline=datetime(2026, 2, 4, 11, 0, tzinfo=UTC),
-                            assessment_deadline=datetime(2026, 2, 18, 11, 0, tzinfo=UTC))
+    db.session.add(
+        oh.OpenHouseSettings(
+            tender_id=tender.id,
+            region_id=wbo.id,
+            entry_regime="moments",
+            entry_months="1,4,7,10",
+            admission_conditions="Toelating staat open voor "
+            "iedere aanbieder die aan de eisen voldoet.",
+        )
+    )
+    category = oh.Category(
+        tender_id=tender.id,
+        region_id=wbo.id,
+        code="AMB",
+        name="Ambulante jeugdhulp",
+        products=[product],
+    )
+    req1 = oh.Requirement(
+        tender_id=tender.id,
+        region_id=wbo.id,
+        number=1,
+        text="De aanbieder beschikt over een kwaliteitskeurmerk.",
+        requires_document=True,
+    )
+    req2 = oh.Requirement(
+        tender_id=tender.id,
+        region_id=wbo.id,
+        number=2,
+        text="Professionals zijn SKJ- of BIG-geregistreerd.",
+    )
+    moment = oh.EntryMoment(
+        tender_id=tender.id,
+        region_id=wbo.id,
+        entry_date=date(2026, 4, 1),
+        application_deadline=datetime(2026, 2, 4, 11, 0, tzinfo=UTC),
+        assessment_deadline=datetime(2026, 2, 18, 11, 0, tzinfo=UTC),
+    )
     db.session.add_all([category, req1, req2, moment])
     db.session.flush()
-    admitted = oh.Application(reference="OH-2026-001", tender_id=tender.id, region_id=wbo.id,
-                              provider_id=kompas.id, status="admitted",
-                              entry_moment_id=moment.id,
-                              submitted_at=datetime(2026, 1, 20, 9, 0, tzinfo=UTC),
-                              decided_at=datetime(2026, 2, 16, 9, 0, tzinfo=UTC))
-    rejected = oh.Application(reference="OH-2026-002", tender_id=tender.id, region_id=wbo.id,
-                              provider_id=linde.id, status="rejected",
-                              submitted_at=datetime(2026, 1, 22, 9, 0, tzinfo=UTC),
-                              decided_at=datetime(2026, 2, 17, 9, 0, tzinfo=UTC),
-                              decision_reason="Het keurmerk ontbreekt.")
+    admitted = oh.Application(
+        reference="OH-2026-001",
+        tender_id=tender.id,
+        region_id=wbo.id,
+        provider_id=kompas.id,
+        status="admitted",
+        entry_moment_id=moment.id,
+        submitted_at=datetime(2026, 1, 20, 9, 0, tzinfo=UTC),
+        decided_at=datetime(2026, 2, 16, 9, 0, tzinfo=UTC),
+    )
+    rejected = oh.Application(
+        reference="OH-2026-002",
+        tender_id=tender.id,
+        region_id=wbo.id,
+        provider_id=linde.id,
+        status="rejected",
+        submitted_at=datetime(2026, 1, 22, 9, 0, tzinfo=UTC),
+        decided_at=datetime(2026, 2, 17, 9, 0, tzinfo=UTC),
+        decision_reason="Het keurmerk ontbreekt.",
+    )
     db.session.add_all([admitted, rejected])
     db.session.flush()
-    db.session.add_all([
-        oh.ApplicationCategory(application_id=admitted.id, category_id=category.id,
-                               provider_id=kompas.id, decision="admitted", open_flag=None),
-        oh.ApplicationCategory(application_id=rejected.id, category_id=category.id,
-                               provider_id=linde.id, decision="rejected", open_flag=None),
-        oh.Answer(application_id=rejected.id, requirement_id=req1.id, text="Volgt.",
-                  score="not_met", remark="Geen geldig HKZ-certificaat bijgevoegd."),
-        oh.Answer(application_id=rejected.id, requirement_id=req2.id, text="Ja", score="meets"),
-    ])
-    contract = Contract(reference="WBO-C2026-0042", region_id=wbo.id, provider_id=kompas.id,
-                        origin="open_house", variant="effort", start_date=date(2026, 4, 1),
-                        end_date=date(2028, 12, 31))
+    db.session.add_all(
+        [
+            oh.ApplicationCategory(
+                application_id=admitted.id,
+                category_id=category.id,
+                provider_id=kompas.id,
+                decision="admitted",
+                open_flag=None,
+            ),
+            oh.ApplicationCategory(
+                application_id=rejected.id,
+                category_id=category.id,
+                provider_id=linde.id,
+                decision="rejected",
+                open_flag=None,
+            ),
+            oh.Answer(
+                application_id=rejected.id,
+                requirement_id=req1.id,
+                text="Volgt.",
+                score="not_met",
+                remark="Geen geldig HKZ-certificaat bijgevoegd.",
+            ),
+            oh.Answer(application_id=rejected.id, requirement_id=req2.id, text="Ja", score="meets"),
+        ]
+    )
+    contract = Contract(
+        reference="WBO-C2026-0042",
+        region_id=wbo.id,
+        provider_id=kompas.id,
+        origin="open_house",
+        variant="effort",
+        start_date=date(2026, 4, 1),
+        end_date=date(2028, 12, 31),
+    )
     db.session.add(contract)
     db.session.flush()
-    db.session.add(oh.Admission(tender_id=tender.id, region_id=wbo.id, provider_id=kompas.id,
-                                category_id=category.id, application_id=admitted.id,
-                                contract_id=contract.id, start_date=date(2026, 4, 1)))
+    db.session.add(
+        oh.Admission(
+            tender_id=tender.id,
+            region_id=wbo.id,
+            provider_id=kompas.id,
+            category_id=category.id,
+            application_id=admitted.id,
+            contract_id=contract.id,
+            start_date=date(2026, 4, 1),
+        )
+    )
     db.session.commit()
     return tender, admitted, rejected
 

@@ -32,8 +32,7 @@ class Collector:
         import email
         from email import policy
 
-        return [email.message_from_bytes(e.content, policy=policy.default)
-                for e in self.envelopes]
+        return [email.message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
 
 
 def free_port() -> int:
@@ -50,8 +49,13 @@ def smtp_server(app):
     handler = Collector()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
-    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
-                      MAIL_USERNAME=None, BASE_URL="https://procure.example.nl")
+    app.config.update(
+        MAIL_HOST="127.0.0.1",
+        MAIL_PORT=controller.port,
+        MAIL_USE_TLS=False,
+        MAIL_USERNAME=None,
+        BASE_URL="https://procure.example.nl",
+    )
     try:
         yield handler
     finally:

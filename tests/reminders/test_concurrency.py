@@ -38,8 +38,9 @@ def _run_in_two_apps(database_url, tmp_path, mail_port, target):
     apps = []
     for index in range(2):  # built here: app creation is not meant to run in parallel
         config = make_test_config(database_url, tmp_path / f"w{index}")
-        config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=mail_port,
-                      BASE_URL="https://procure.example.nl")
+        config.update(
+            MAIL_HOST="127.0.0.1", MAIL_PORT=mail_port, BASE_URL="https://procure.example.nl"
+        )
         apps.append(create_app(config))
 
     def worker(index):
@@ -65,27 +66,42 @@ def _run_in_two_apps(database_url, tmp_path, mail_port, target):
 
 def _due_now(app, fake_rule):
     manager = f.user("contract_manager", "wbo", email="cm@example.org")
-    fake_rule.deadlines.append(Deadline(
-        subject_type="contract", subject_id=42,
-        due_at=utcnow() + timedelta(days=1, minutes=-2),  # the "1d" reminder is due now
-        region_id=manager.region_id, recipients=(manager.id,), title="Contract WBO-42 eindigt",
-        url="/contracten/42"))
+    fake_rule.deadlines.append(
+        Deadline(
+            subject_type="contract",
+            subject_id=42,
+            due_at=utcnow() + timedelta(days=1, minutes=-2),  # the "1d" reminder is due now
+            region_id=manager.region_id,
+            recipients=(manager.id,),
+            title="Contract WBO-42 eindigt",
+            url="/contracten/42",
+        )
+    )
     return manager
 
 
 @pytest.mark.parametrize("lease_row", ["none", "expired"])
 def test_two_schedulers_sweeping_at_once_create_one_reminder_and_send_one_email(
-        app, database_url, tmp_path, fake_rule, smtp_server, lease_row):
+    app, database_url, tmp_path, fake_rule, smtp_server, lease_row
+):
     from procure.reminders.sweep import run_sweep
 
     _due_now(app, fake_rule)
     if lease_row == "expired":
-        db.session.add(SchedulerLease(name="reminders-sweep", holder="crashed:1:1",
-                                      expires_at=utcnow() - timedelta(hours=1)))
+        db.session.add(
+            SchedulerLease(
+                name="reminders-sweep",
+                holder="crashed:1:1",
+                expires_at=utcnow() - timedelta(hours=1),
+            )
+        )
         db.session.commit()
     results = _run_in_two_apps(
-        database_url, tmp_path, smtp_server_port(app), lambda i, _b: _summary(
-            run_sweep(holder=f"scheduler-{i}:1:1")))
+        database_url,
+        tmp_path,
+        smtp_server_port(app),
+        lambda i, _b: _summary(run_sweep(holder=f"scheduler-{i}:1:1")),
+    )
     assert _count(Reminder) == 1
     assert _count(Notification) == 1
     assert _count(EmailDelivery) == 1
@@ -97,7 +113,8 @@ def test_two_schedulers_sweeping_at_once_create_one_reminder_and_send_one_email(
 
 
 def test_without_the_lease_the_unique_constraint_still_creates_one_reminder(
-        app, database_url, tmp_path, fake_rule, smtp_server, monkeypatch):
+    app, database_url, tmp_path, fake_rule, smtp_server, monkeypatch
+):
     """Both sweeps get past the lease (as after an expiry mid-sweep), both find no reminder
     yet, and both insert: the unique constraint lets one row through, and only the
     transaction that inserted it creates the notification and the e-mail."""

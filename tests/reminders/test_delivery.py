@@ -42,7 +42,8 @@ def test_email_arrives_with_recipient_subject_and_absolute_link(app, smtp_server
 
 
 def test_smtp_failure_is_retried_with_backoff_then_visible_and_the_reminder_kept(
-        app, no_smtp, client):
+    app, no_smtp, client
+):
     f.user("procurement", "wbo", email="inkoper@example.org")
     now = DEADLINE_SWEEP
     with time_machine.travel(now, tick=False):
@@ -130,17 +131,29 @@ def test_digest_users_get_one_daily_email(app, smtp_server):
     try:
         region_id = officer.region_id
         for n, hour in enumerate((14, 16)):
-            source.deadlines.append(Deadline(
-                subject_type="tender", subject_id=n + 1, due_at=local(2026, 6, 1, hour, 0),
-                region_id=region_id, recipients=(officer.id, colleague.id),
-                title=f"Inschrijvingstermijn AB-{n + 1}", url=f"/aanbestedingen/{n + 1}"))
-        for moment in (local(2026, 6, 1, 14, 1), local(2026, 6, 1, 16, 1),
-                       local(2026, 6, 2, 6, 59)):
+            source.deadlines.append(
+                Deadline(
+                    subject_type="tender",
+                    subject_id=n + 1,
+                    due_at=local(2026, 6, 1, hour, 0),
+                    region_id=region_id,
+                    recipients=(officer.id, colleague.id),
+                    title=f"Inschrijvingstermijn AB-{n + 1}",
+                    url=f"/aanbestedingen/{n + 1}",
+                )
+            )
+        for moment in (
+            local(2026, 6, 1, 14, 1),
+            local(2026, 6, 1, 16, 1),
+            local(2026, 6, 2, 6, 59),
+        ):
             with time_machine.travel(moment, tick=False):
                 run_sweep()
         # the colleague got two e-mails right away; the digest user nothing yet
         assert sorted(e.rcpt_tos[0] for e in smtp_server.envelopes) == [
-            "direct@example.org", "direct@example.org"]
+            "direct@example.org",
+            "direct@example.org",
+        ]
         with time_machine.travel(local(2026, 6, 2, 7, 0), tick=False):
             run_sweep()
         with time_machine.travel(local(2026, 6, 2, 7, 15), tick=False):
@@ -154,8 +167,13 @@ def test_digest_users_get_one_daily_email(app, smtp_server):
     assert "Inschrijvingstermijn AB-1" in body and "Inschrijvingstermijn AB-2" in body
     assert "https://procure.example.nl/aanbestedingen/2" in body
     # the bell had them the whole time
-    assert db.session.execute(select(Notification).where(
-        Notification.user_id == officer.id)).scalars().all().__len__() == 2
+    assert (
+        db.session.execute(select(Notification).where(Notification.user_id == officer.id))
+        .scalars()
+        .all()
+        .__len__()
+        == 2
+    )
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -169,19 +187,32 @@ def test_smtp_credentials_from_config_are_used(app):
     logins = []
 
     def authenticator(server, session, envelope, mechanism, auth_data):
-        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == b"procure"
-              and auth_data.password == b"geheim-wachtwoord")
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == b"procure"
+            and auth_data.password == b"geheim-wachtwoord"
+        )
         logins.append((auth_data.login, ok))
         return AuthResult(success=ok)
 
     handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
-                            authenticator=authenticator, auth_required=True,
-                            auth_require_tls=False)
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=authenticator,
+        auth_required=True,
+        auth_require_tls=False,
+    )
     controller.start()
     try:
-        app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=controller.port,
-                          MAIL_USERNAME="procure", MAIL_PASSWORD="fout", MAIL_TIMEOUT=1)
+        app.config.update(
+            MAIL_HOST="127.0.0.1",
+            MAIL_PORT=controller.port,
+            MAIL_USERNAME="procure",
+            MAIL_PASSWORD="fout",
+            MAIL_TIMEOUT=1,
+        )
         f.user("procurement", "wbo", email="inkoper@example.org")
         # the clock must tick: the server delays its answer to a failed log-in
         with time_machine.travel(DEADLINE_SWEEP, tick=True):

@@ -20,9 +20,13 @@ def test_demo_sweep_leaves_notifications_waiting_and_sends_no_mail(app, client):
         reminders_demo.load()
     assert db.session.execute(select(func.count(Reminder.id))).scalar_one() == first
     officer = db.session.execute(
-        select(User).where(User.email == "procurement.wbo@example.org")).scalar_one()
-    notes = db.session.execute(
-        select(Notification).where(Notification.user_id == officer.id)).scalars().all()
+        select(User).where(User.email == "procurement.wbo@example.org")
+    ).scalar_one()
+    notes = (
+        db.session.execute(select(Notification).where(Notification.user_id == officer.id))
+        .scalars()
+        .all()
+    )
     assert notes and all(n.read_at is None for n in notes)
     statuses = set(db.session.execute(select(EmailDelivery.status)).scalars())
     assert statuses <= {"pending"}  # queued, never sent by the demo

@@ -17,8 +17,10 @@ from tests.reminders.conftest import local
 
 def _feed_url(client, user):
     f.login(client, user)
-    html = client.post("/meldingen/agenda/nieuw", data={
-        "csrf_token": f.csrf_token(client, "/meldingen/instellingen")}).get_data(as_text=True)
+    html = client.post(
+        "/meldingen/agenda/nieuw",
+        data={"csrf_token": f.csrf_token(client, "/meldingen/instellingen")},
+    ).get_data(as_text=True)
     match = re.search(r'value="https?://[^"]+(/meldingen/agenda/[^"]+\.ics)"', html)
     assert match, "the new feed URL is shown once"
     client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
@@ -30,16 +32,34 @@ def test_feed_parses_and_holds_only_the_users_own_deadlines(app, client, fake_ru
     other_cm = f.user("contract_manager", "wbo", email="cm2.wbo@example.org")
     e10_cm = f.user("contract_manager", "e10", email="cm.e10@example.org")
     fake_rule.deadlines += [
-        Deadline(subject_type="contract", subject_id=1, due_at=local(2026, 3, 30, 17, 0),
-                 region_id=wbo_cm.region_id, recipients=(wbo_cm.id,),
-                 title="Verlengingsbesluit WBO-2022-001", url="/contracten/1"),
-        Deadline(subject_type="contract", subject_id=2, due_at=local(2026, 2, 2, 9, 0),
-                 region_id=wbo_cm.region_id, recipients=(other_cm.id,),
-                 title="Einde contract WBO-2022-002", url="/contracten/2"),
+        Deadline(
+            subject_type="contract",
+            subject_id=1,
+            due_at=local(2026, 3, 30, 17, 0),
+            region_id=wbo_cm.region_id,
+            recipients=(wbo_cm.id,),
+            title="Verlengingsbesluit WBO-2022-001",
+            url="/contracten/1",
+        ),
+        Deadline(
+            subject_type="contract",
+            subject_id=2,
+            due_at=local(2026, 2, 2, 9, 0),
+            region_id=wbo_cm.region_id,
+            recipients=(other_cm.id,),
+            title="Einde contract WBO-2022-002",
+            url="/contracten/2",
+        ),
         # a source bug naming a user of another region is caught by the scope check
-        Deadline(subject_type="contract", subject_id=3, due_at=local(2026, 2, 3, 9, 0),
-                 region_id=e10_cm.region_id, recipients=(e10_cm.id, wbo_cm.id),
-                 title="Einde contract E10-3", url="/contracten/3"),
+        Deadline(
+            subject_type="contract",
+            subject_id=3,
+            due_at=local(2026, 2, 3, 9, 0),
+            region_id=e10_cm.region_id,
+            recipients=(e10_cm.id, wbo_cm.id),
+            title="Einde contract E10-3",
+            url="/contracten/3",
+        ),
     ]
     url = _feed_url(client, wbo_cm)
     with time_machine.travel(local(2026, 1, 15, 10, 0)):

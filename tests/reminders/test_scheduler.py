@@ -68,10 +68,12 @@ def test_cli_sweep_once_and_scheduler_start(app, monkeypatch):
 
 
 def test_dev_server_starts_a_background_scheduler_only_when_configured(
-        app, database_url, tmp_path, monkeypatch):
+    app, database_url, tmp_path, monkeypatch
+):
     starts = []
-    monkeypatch.setattr(sched.BackgroundScheduler, "start",
-                        lambda self, *a, **k: starts.append(self))
+    monkeypatch.setattr(
+        sched.BackgroundScheduler, "start", lambda self, *a, **k: starts.append(self)
+    )
     monkeypatch.setattr(sched, "_dev_scheduler", None)
     config = make_test_config(database_url, tmp_path)
     config.update(TESTING=False, PROCURE_ENV="development")

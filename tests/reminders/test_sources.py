@@ -26,8 +26,15 @@ def sweep_at(moment):
 
 
 def reminders(rule_key):
-    return db.session.execute(select(Reminder).where(Reminder.rule_key == rule_key)
-                              .order_by(Reminder.remind_at, Reminder.id)).scalars().all()
+    return (
+        db.session.execute(
+            select(Reminder)
+            .where(Reminder.rule_key == rule_key)
+            .order_by(Reminder.remind_at, Reminder.id)
+        )
+        .scalars()
+        .all()
+    )
 
 
 # -- SAS tenders -------------------------------------------------------------------------------
@@ -38,10 +45,16 @@ _seq = iter(range(1, 10_000))
 def _tender(officer, **moments):
     from procure.tenders.models import Tender
 
-    tender = Tender(reference=f"WBO-2026-{next(_seq):03d}", title="SLT Breda",
-                    region_id=officer.region_id, procedure="sas_dialogue",
-                    status=moments.pop("status", "published"), variant="task",
-                    officer_id=officer.id, **moments)
+    tender = Tender(
+        reference=f"WBO-2026-{next(_seq):03d}",
+        title="SLT Breda",
+        region_id=officer.region_id,
+        procedure="sas_dialogue",
+        status=moments.pop("status", "published"),
+        variant="task",
+        officer_id=officer.id,
+        **moments,
+    )
     db.session.add(tender)
     db.session.commit()
     return tender
@@ -65,8 +78,7 @@ def test_tender_bid_deadline_and_opening_fire_for_the_officer_only(app):
     assert opening.remind_at == bid and "mogen nu worden geopend" in opening.title
     sweep_at(bid + timedelta(minutes=15))
     assert len(reminders("tender_bid_opening")) == 1
-    assert {r.recipient_id for r in db.session.execute(select(Reminder)).scalars()} == {
-        officer.id}
+    assert {r.recipient_id for r in db.session.execute(select(Reminder)).scalars()} == {officer.id}
 
 
 def test_tender_without_officer_goes_to_the_regions_procurement(app):
@@ -94,6 +106,7 @@ def test_standstill_and_go_no_go(app):
 
 # -- open house ---------------------------------------------------------------------------------
 
+
 def test_open_house_application_and_assessment_deadlines(app):
     from procure.tenders.models import Tender
     from procure.tenders.open_house.models import Application, EntryMoment
@@ -101,20 +114,35 @@ def test_open_house_application_and_assessment_deadlines(app):
     officer = f.user("procurement", "wbo", email="officer@example.org")
     provider_user = f.user("provider", provider_code="kompas", email="kompas@example.org")
     other_provider = f.user("provider", provider_code="linde", email="linde@example.org")
-    tender = Tender(reference="WBO-OH-2026", title="Open house jeugdhulp", procedure="open_house",
-                    region_id=officer.region_id, status="published", variant="effort",
-                    officer_id=officer.id)
+    tender = Tender(
+        reference="WBO-OH-2026",
+        title="Open house jeugdhulp",
+        procedure="open_house",
+        region_id=officer.region_id,
+        status="published",
+        variant="effort",
+        officer_id=officer.id,
+    )
     db.session.add(tender)
     db.session.flush()
-    moment = EntryMoment(tender_id=tender.id, region_id=tender.region_id,
-                         entry_date=date(2026, 7, 1),
-                         application_deadline=local(2026, 5, 6, 12, 0),
-                         assessment_deadline=local(2026, 6, 17, 17, 0))
+    moment = EntryMoment(
+        tender_id=tender.id,
+        region_id=tender.region_id,
+        entry_date=date(2026, 7, 1),
+        application_deadline=local(2026, 5, 6, 12, 0),
+        assessment_deadline=local(2026, 6, 17, 17, 0),
+    )
     db.session.add(moment)
     db.session.flush()
-    application = Application(reference="AV-1", tender_id=tender.id, region_id=tender.region_id,
-                              provider_id=provider_user.provider_id, entry_moment_id=moment.id,
-                              status="more_info", response_deadline=local(2026, 5, 20, 12, 0))
+    application = Application(
+        reference="AV-1",
+        tender_id=tender.id,
+        region_id=tender.region_id,
+        provider_id=provider_user.provider_id,
+        entry_moment_id=moment.id,
+        status="more_info",
+        response_deadline=local(2026, 5, 20, 12, 0),
+    )
     db.session.add(application)
     db.session.commit()
     sweep_at(local(2026, 5, 5, 12, 0))
@@ -125,8 +153,9 @@ def test_open_house_application_and_assessment_deadlines(app):
     response = reminders("open_house_response_deadline")
     # the provider that must answer, nobody else (not another provider, not the region)
     assert {r.recipient_id for r in response} == {provider_user.id}
-    assert other_provider.id not in {r.recipient_id for r in db.session.execute(
-        select(Reminder)).scalars()}
+    assert other_provider.id not in {
+        r.recipient_id for r in db.session.execute(select(Reminder)).scalars()
+    }
     sweep_at(local(2026, 6, 17, 17, 0))
     assert [r.offset for r in reminders("open_house_assessment_deadline")] == ["1w", "1d", "0"]
     sweep_at(local(2026, 6, 23, 23, 59))
@@ -138,14 +167,33 @@ def test_open_house_application_and_assessment_deadlines(app):
 
 # -- contracts ----------------------------------------------------------------------------------
 
-def _contract(manager, *, reference="WBO-2026-001", end=date(2027, 12, 31), status="active",
-              municipality_id=None, region_id=None, origin="lot_award", notice_months=3):
+
+def _contract(
+    manager,
+    *,
+    reference="WBO-2026-001",
+    end=date(2027, 12, 31),
+    status="active",
+    municipality_id=None,
+    region_id=None,
+    origin="lot_award",
+    notice_months=3,
+):
     provider = f.provider("kompas")
-    contract = Contract(reference=reference, title="SLT Oosterhout",
-                        region_id=region_id or manager.region_id, provider_id=provider.id,
-                        origin=origin, variant="task", start_date=date(2023, 1, 1),
-                        end_date=end, status=status, manager_id=manager.id if manager else None,
-                        municipality_id=municipality_id, notice_months=notice_months)
+    contract = Contract(
+        reference=reference,
+        title="SLT Oosterhout",
+        region_id=region_id or manager.region_id,
+        provider_id=provider.id,
+        origin=origin,
+        variant="task",
+        start_date=date(2023, 1, 1),
+        end_date=end,
+        status=status,
+        manager_id=manager.id if manager else None,
+        municipality_id=municipality_id,
+        notice_months=notice_months,
+    )
     db.session.add(contract)
     db.session.commit()
     return contract
@@ -155,8 +203,15 @@ def test_extension_decision_nine_six_three_months_before(app):
     manager = f.user("contract_manager", "wbo", email="cm@example.org")
     f.user("contract_manager", "wbo", email="other-cm@example.org")
     contract = _contract(manager)
-    db.session.add(ExtensionOption(contract_id=contract.id, sequence=1, months=12,
-                                   decision_deadline=date(2027, 6, 30), status="open"))
+    db.session.add(
+        ExtensionOption(
+            contract_id=contract.id,
+            sequence=1,
+            months=12,
+            decision_deadline=date(2027, 6, 30),
+            status="open",
+        )
+    )
     db.session.commit()
     sweep_at(local(2026, 9, 30, 8, 59))
     assert reminders("contract_extension_decision") == []
@@ -165,8 +220,11 @@ def test_extension_decision_nine_six_three_months_before(app):
     sweep_at(local(2027, 3, 30, 9, 0))  # across the March DST change: still 09:00
     got = reminders("contract_extension_decision")
     assert [r.offset for r in got] == ["9m", "6m", "3m"]
-    assert [r.remind_at for r in got] == [local(2026, 9, 30, 9, 0), local(2026, 12, 30, 9, 0),
-                                          local(2027, 3, 30, 9, 0)]
+    assert [r.remind_at for r in got] == [
+        local(2026, 9, 30, 9, 0),
+        local(2026, 12, 30, 9, 0),
+        local(2027, 3, 30, 9, 0),
+    ]
     assert {r.recipient_id for r in got} == {manager.id}
     assert got[0].url == f"/contracten/{contract.id}"
 
@@ -193,10 +251,15 @@ def test_ended_contracts_and_other_regions_get_nothing(app):
 def test_custom_contract_reminds_the_owning_municipality_not_another(app):
     manager = f.user("contract_manager", "wbo", email="cm@example.org")
     breda = f.user("municipality", "wbo", email="breda@example.org", municipality_name="Breda")
-    altena = f.user("municipality", "wbo", email="altena@example.org",
-                    municipality_name="Altena")
-    _contract(None, reference="MW-BREDA-1", end=date(2026, 12, 31), origin="custom",
-              municipality_id=breda.municipality_id, region_id=manager.region_id)
+    altena = f.user("municipality", "wbo", email="altena@example.org", municipality_name="Altena")
+    _contract(
+        None,
+        reference="MW-BREDA-1",
+        end=date(2026, 12, 31),
+        origin="custom",
+        municipality_id=breda.municipality_id,
+        region_id=manager.region_id,
+    )
     sweep_at(local(2026, 12, 1, 9, 0))
     got = {r.recipient_id for r in reminders("contract_end")}
     assert got == {breda.id, manager.id}  # no manager: the region's contract managers
@@ -210,22 +273,40 @@ def test_budget_ceiling_80_and_100_percent_fire_once_when_passed(app):
     manager = f.user("contract_manager", "wbo", email="cm@example.org")
     contract = _contract(manager)
     contract.variant = "effort"
-    product = Product(region_id=manager.region_id, code="45A53", name="Specialistische GGZ",
-                      variant="effort", unit="uur", status="vastgesteld",
-                      valid_from=date(2025, 1, 1))
+    product = Product(
+        region_id=manager.region_id,
+        code="45A53",
+        name="Specialistische GGZ",
+        variant="effort",
+        unit="uur",
+        status="vastgesteld",
+        valid_from=date(2025, 1, 1),
+    )
     db.session.add(product)
     db.session.flush()
     cp = ContractedProduct(contract_id=contract.id, product_id=product.id)
-    year = ContractYear(contract_id=contract.id, year=2026, budget=Decimal("1000.00"),
-                        value=Decimal("1000.00"), realised=Decimal("0.00"))
+    year = ContractYear(
+        contract_id=contract.id,
+        year=2026,
+        budget=Decimal("1000.00"),
+        value=Decimal("1000.00"),
+        realised=Decimal("0.00"),
+    )
     db.session.add_all([cp, year])
     db.session.commit()
 
     def realise(amount, at):
-        db.session.add(Realisation(contract_id=contract.id, contract_product_id=cp.id,
-                                   period=date(2026, at.month, 1), units=Decimal("1"),
-                                   unit_price=Decimal(amount), amount=Decimal(amount),
-                                   created_at=at))
+        db.session.add(
+            Realisation(
+                contract_id=contract.id,
+                contract_product_id=cp.id,
+                period=date(2026, at.month, 1),
+                units=Decimal("1"),
+                unit_price=Decimal(amount),
+                amount=Decimal(amount),
+                created_at=at,
+            )
+        )
         year.realised += Decimal(amount)
         db.session.commit()
 
@@ -250,9 +331,15 @@ def test_next_contract_management_meeting(app):
 
     manager = f.user("contract_manager", "wbo", email="cm@example.org")
     provider = f.provider("baken")
-    db.session.add(ProviderManagement(region_id=manager.region_id, provider_id=provider.id,
-                                      level="intensive", next_meeting_on=date(2026, 10, 27),
-                                      manager_id=manager.id))
+    db.session.add(
+        ProviderManagement(
+            region_id=manager.region_id,
+            provider_id=provider.id,
+            level="intensive",
+            next_meeting_on=date(2026, 10, 27),
+            manager_id=manager.id,
+        )
+    )
     db.session.commit()
     sweep_at(local(2026, 10, 26, 9, 0))  # the day after the clocks went back
     [day_before] = reminders("contract_meeting")
@@ -262,14 +349,21 @@ def test_next_contract_management_meeting(app):
 
 # -- supervision --------------------------------------------------------------------------------
 
+
 def _signal(supervisor, **values):
     from procure.supervision.models import Signal
 
     provider = f.provider("horizon")
-    signal = Signal(reference=f"SIG-2026-{next(_seq):03d}",
-                    region_id=supervisor.region_id, provider_id=provider.id, source="internal",
-                    received_on=date(2026, 3, 20), category="quality",
-                    description="Signaal over wachttijden", **values)
+    signal = Signal(
+        reference=f"SIG-2026-{next(_seq):03d}",
+        region_id=supervisor.region_id,
+        provider_id=provider.id,
+        source="internal",
+        received_on=date(2026, 3, 20),
+        category="quality",
+        description="Signaal over wachttijden",
+        **values,
+    )
     db.session.add(signal)
     db.session.commit()
     return signal
@@ -278,8 +372,9 @@ def _signal(supervisor, **values):
 def test_signal_triage_due_date_goes_to_the_assigned_supervisor(app):
     assigned = f.user("supervisor", "wbo", email="sup1@example.org")
     f.user("supervisor", "wbo", email="sup2@example.org")
-    signal = _signal(assigned, state="received", assigned_to_id=assigned.id,
-                     triage_due_on=date(2026, 3, 30))
+    signal = _signal(
+        assigned, state="received", assigned_to_id=assigned.id, triage_due_on=date(2026, 3, 30)
+    )
     sweep_at(local(2026, 3, 29, 9, 0))  # the day the clocks went forward
     [before] = reminders("signal_triage")
     assert before.offset == "1d" and before.recipient_id == assigned.id
@@ -299,10 +394,12 @@ def test_unassigned_signal_goes_to_the_regions_supervisors(app):
 
 def test_follow_up_of_a_monitored_signal(app):
     supervisor = f.user("supervisor", "wbo", email="sup@example.org")
-    _signal(supervisor, state="triaged", assigned_to_id=supervisor.id,
-            follow_up_on=date(2026, 9, 14))
-    _signal(supervisor, state="closed", assigned_to_id=supervisor.id,
-            follow_up_on=date(2026, 9, 14))  # closed: nothing to follow up
+    _signal(
+        supervisor, state="triaged", assigned_to_id=supervisor.id, follow_up_on=date(2026, 9, 14)
+    )
+    _signal(
+        supervisor, state="closed", assigned_to_id=supervisor.id, follow_up_on=date(2026, 9, 14)
+    )  # closed: nothing to follow up
     sweep_at(local(2026, 9, 13, 9, 0))
     [before] = reminders("signal_follow_up")
     assert before.offset == "1d" and before.recipient_id == supervisor.id
@@ -313,10 +410,18 @@ def test_measure_deadline(app):
 
     supervisor = f.user("supervisor", "wbo", email="sup@example.org")
     signal = _signal(supervisor, state="measures", assigned_to_id=supervisor.id)
-    db.session.add(Measure(signal_id=signal.id, region_id=signal.region_id,
-                           provider_id=signal.provider_id, kind="improvement_plan",
-                           description="Verbeterplan", imposed_on=date(2026, 4, 1),
-                           due_on=date(2026, 5, 1), status="open"))
+    db.session.add(
+        Measure(
+            signal_id=signal.id,
+            region_id=signal.region_id,
+            provider_id=signal.provider_id,
+            kind="improvement_plan",
+            description="Verbeterplan",
+            imposed_on=date(2026, 4, 1),
+            due_on=date(2026, 5, 1),
+            status="open",
+        )
+    )
     db.session.commit()
     sweep_at(local(2026, 5, 1, 9, 0))
     assert [r.offset for r in reminders("signal_measure")] == ["1w", "0"]

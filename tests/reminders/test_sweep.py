@@ -26,11 +26,13 @@ def staff():
         "wbo_proc": f.user("procurement", "wbo", email="inkoop.wbo@example.org"),
         "e10_proc": f.user("procurement", "e10", email="inkoop.e10@example.org"),
         "wbo_cm": f.user("contract_manager", "wbo", email="cm.wbo@example.org"),
-        "wbo": wbo, "e10": e10,
+        "wbo": wbo,
+        "e10": e10,
     }
 
 
 # -- offsets and moments ------------------------------------------------------------------
+
 
 def test_offsets_parse_and_refuse_garbage():
     assert parse_offsets("3m, 9m,6m") == ("9m", "6m", "3m")
@@ -56,6 +58,7 @@ def test_day_offsets_keep_the_wall_clock_across_dst_and_hours_are_real_hours():
 
 
 # -- tariff indexation: the right moment, the right people, once ----------------------------
+
 
 def test_tariff_indexation_fires_at_its_moment_across_dst_for_procurement_only(app):
     people = staff()
@@ -113,6 +116,7 @@ def test_a_sweep_in_progress_elsewhere_makes_this_one_skip(app):
 
 # -- catch-up and horizon ------------------------------------------------------------------
 
+
 def test_catch_up_after_two_days_down_marks_late_and_skips_beyond_horizon(app):
     people = staff()
     admin = f.user("admin", "wbo", email="admin.wbo@example.org")
@@ -124,40 +128,71 @@ def test_catch_up_after_two_days_down_marks_late_and_skips_beyond_horizon(app):
     # ... the scheduler is down for two days ...
     with time_machine.travel(local(2026, 11, 1, 12, 30) + timedelta(days=1), tick=False):
         run = run_sweep(send=False)
-    caught = db.session.execute(
-        select(Reminder).where(Reminder.recipient_id == people["wbo_proc"].id)
-        .order_by(Reminder.remind_at)).scalars().all()
+    caught = (
+        db.session.execute(
+            select(Reminder)
+            .where(Reminder.recipient_id == people["wbo_proc"].id)
+            .order_by(Reminder.remind_at)
+        )
+        .scalars()
+        .all()
+    )
     assert [r.offset for r in caught] == ["1d", "0"]
     assert all(r.late for r in caught)
     assert run.late >= 2
     assert count(Reminder, Reminder.offset == "10d") == 0
     # e10 keeps the default offsets (6w, 2w, 0): only "0" is within the horizon
-    e10 = db.session.execute(select(Reminder.offset).where(
-        Reminder.recipient_id == people["e10_proc"].id)).scalars().all()
+    e10 = (
+        db.session.execute(
+            select(Reminder.offset).where(Reminder.recipient_id == people["e10_proc"].id)
+        )
+        .scalars()
+        .all()
+    )
     assert e10 == ["0"]
     # the late e-mail says so
-    mail = db.session.execute(select(EmailDelivery).where(
-        EmailDelivery.user_id == people["wbo_proc"].id)).scalars().first()
+    mail = (
+        db.session.execute(
+            select(EmailDelivery).where(EmailDelivery.user_id == people["wbo_proc"].id)
+        )
+        .scalars()
+        .first()
+    )
     assert mail.subject.startswith("Herinnering (te laat verstuurd)")
 
 
 def test_nothing_for_deadlines_beyond_the_horizon(app, fake_rule):
     people = staff()
-    fake_rule.deadlines.append(Deadline(
-        subject_type="contract", subject_id=7, due_at=local(2026, 6, 1, 9, 0),
-        region_id=people["wbo"].id, recipients=(people["wbo_cm"].id,), title="Oud contract"))
+    fake_rule.deadlines.append(
+        Deadline(
+            subject_type="contract",
+            subject_id=7,
+            due_at=local(2026, 6, 1, 9, 0),
+            region_id=people["wbo"].id,
+            recipients=(people["wbo_cm"].id,),
+            title="Oud contract",
+        )
+    )
     with time_machine.travel(local(2026, 6, 9, 9, 1), tick=False):  # 8 days after
         run = run_sweep(send=False)
     assert count(Reminder, Reminder.rule_key == "test_rule") == 0
     assert run.created == 0 or all(
-        r.rule_key != "test_rule" for r in db.session.execute(select(Reminder)).scalars())
+        r.rule_key != "test_rule" for r in db.session.execute(select(Reminder)).scalars()
+    )
 
 
 def test_a_reminder_a_little_after_its_moment_is_not_late(app, fake_rule):
     people = staff()
-    fake_rule.deadlines.append(Deadline(
-        subject_type="contract", subject_id=8, due_at=local(2026, 6, 2, 9, 0),
-        region_id=people["wbo"].id, recipients=(people["wbo_cm"],), title="Contract X"))
+    fake_rule.deadlines.append(
+        Deadline(
+            subject_type="contract",
+            subject_id=8,
+            due_at=local(2026, 6, 2, 9, 0),
+            region_id=people["wbo"].id,
+            recipients=(people["wbo_cm"],),
+            title="Contract X",
+        )
+    )
     with time_machine.travel(local(2026, 6, 1, 9, 14), tick=False):
         run_sweep(send=False)
     reminder = db.session.execute(select(Reminder)).scalar_one()
@@ -166,18 +201,31 @@ def test_a_reminder_a_little_after_its_moment_is_not_late(app, fake_rule):
 
 # -- recipients never outside the record's scope --------------------------------------------
 
+
 def test_recipients_outside_the_records_scope_are_dropped(app, fake_rule):
     people = staff()
     breda = f.user("municipality", "wbo", email="breda@example.org", municipality_name="Breda")
-    oosterhout = f.user("municipality", "wbo", email="oosterhout@example.org",
-                        municipality_name="Oosterhout")
+    oosterhout = f.user(
+        "municipality", "wbo", email="oosterhout@example.org", municipality_name="Oosterhout"
+    )
     provider = f.user("provider", provider_code="kompas", email="p@example.org")
-    fake_rule.deadlines.append(Deadline(
-        subject_type="contract", subject_id=9, due_at=local(2026, 6, 2, 9, 0),
-        region_id=people["wbo"].id, municipality_id=f.municipality("Breda").id,
-        recipients=(breda.id, oosterhout.id, people["e10_proc"].id, provider.id,
-                    people["wbo_cm"].id),
-        title="Maatwerkcontract Breda"))
+    fake_rule.deadlines.append(
+        Deadline(
+            subject_type="contract",
+            subject_id=9,
+            due_at=local(2026, 6, 2, 9, 0),
+            region_id=people["wbo"].id,
+            municipality_id=f.municipality("Breda").id,
+            recipients=(
+                breda.id,
+                oosterhout.id,
+                people["e10_proc"].id,
+                provider.id,
+                people["wbo_cm"].id,
+            ),
+            title="Maatwerkcontract Breda",
+        )
+    )
     with time_machine.travel(local(2026, 6, 1, 9, 5), tick=False):
         run_sweep(send=False)
     got = set(db.session.execute(select(Reminder.recipient_id)).scalars())
@@ -191,7 +239,8 @@ def test_a_region_can_switch_a_rule_off(app):
     with time_machine.travel(local(2026, 11, 1, 12, 5), tick=False):
         run_sweep(send=False)
     assert set(db.session.execute(select(Reminder.recipient_id)).scalars()) == {
-        people["e10_proc"].id}
+        people["e10_proc"].id
+    }
 
 
 def test_inactive_users_get_nothing(app):
@@ -201,7 +250,8 @@ def test_inactive_users_get_nothing(app):
     with time_machine.travel(local(2026, 11, 1, 12, 5), tick=False):
         run_sweep(send=False)
     assert set(db.session.execute(select(Reminder.recipient_id)).scalars()) == {
-        people["e10_proc"].id}
+        people["e10_proc"].id
+    }
 
 
 def test_a_broken_source_does_not_stop_the_other_rules(app):
@@ -220,4 +270,6 @@ def test_a_broken_source_does_not_stop_the_other_rules(app):
         unregister("test_broken")
     assert "test_broken (0): RuntimeError: kolom bestaat niet meer" in run.error
     assert set(db.session.execute(select(Reminder.recipient_id)).scalars()) == {
-        people["wbo_proc"].id, people["e10_proc"].id}
+        people["wbo_proc"].id,
+        people["e10_proc"].id,
+    }

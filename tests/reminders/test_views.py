@@ -61,8 +61,12 @@ def test_preference_is_saved_and_audited_and_garbage_refused(app, client):
     assert db.session.get(NotificationPreference, officer.id) is None
     f.post(client, "/meldingen/instellingen", {"mode": "digest"})
     assert db.session.get(NotificationPreference, officer.id).mode == "digest"
-    assert db.session.execute(select(AuditEvent).where(
-        AuditEvent.action == "reminders.preference")).scalar() is not None
+    assert (
+        db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "reminders.preference")
+        ).scalar()
+        is not None
+    )
 
 
 def test_admin_page_is_for_admins_only(app, client):
@@ -106,20 +110,30 @@ def test_admin_of_another_region_sees_nothing_of_this_one(app, client):
 def test_admin_configures_offsets_per_region_and_bad_input_is_kept(app, client):
     admin = f.user("admin", "wbo", email="beheer@example.org")
     f.login(client, admin)
-    response = f.post(client, "/meldingen/beheer/regels/tariff_indexation",
-                      {"offsets": "8w, 3x", "active": "y"})
+    response = f.post(
+        client, "/meldingen/beheer/regels/tariff_indexation", {"offsets": "8w, 3x", "active": "y"}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Ongeldige termijn" in html and 'value="8w, 3x"' in html
     assert db.session.execute(select(ReminderRule)).scalar() is None
-    f.post(client, "/meldingen/beheer/regels/tariff_indexation",
-           {"offsets": "8w,4w,1w", "active": "y"})
+    f.post(
+        client, "/meldingen/beheer/regels/tariff_indexation", {"offsets": "8w,4w,1w", "active": "y"}
+    )
     row = db.session.execute(select(ReminderRule)).scalar_one()
     assert (row.region_id, row.offsets, row.active) == (admin.region_id, "8w,4w,1w", True)
-    assert db.session.execute(select(AuditEvent).where(
-        AuditEvent.action == "reminders.rule_configured")).scalar() is not None
-    assert f.post(client, "/meldingen/beheer/regels/bestaat-niet",
-                  {"offsets": "1d", "active": "y"}).status_code == 422
+    assert (
+        db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "reminders.rule_configured")
+        ).scalar()
+        is not None
+    )
+    assert (
+        f.post(
+            client, "/meldingen/beheer/regels/bestaat-niet", {"offsets": "1d", "active": "y"}
+        ).status_code
+        == 422
+    )
 
 
 def test_dashboard_cards_for_unread_and_for_failed_mail(app, client, no_smtp):

@@ -23,8 +23,9 @@ def _login(page, live_server, user):
 
 def test_municipality_logs_signal_and_supervisor_triages_it_to_investigation(live_server, page):
     provider = f.provider("kompas", "Stichting Kompas Jeugdhulp")
-    municipality = f.user("municipality", "wbo", email="breda@example.org",
-                          municipality_name="Breda")
+    municipality = f.user(
+        "municipality", "wbo", email="breda@example.org", municipality_name="Breda"
+    )
     supervisor = f.user("supervisor", "wbo", email="toezicht@example.org")
 
     _login(page, live_server, municipality)
@@ -34,7 +35,8 @@ def test_municipality_logs_signal_and_supervisor_triages_it_to_investigation(liv
     page.get_by_label("Categorie").select_option("quality")
     page.get_by_label("Urgentie").select_option("high")
     page.get_by_label("Beschrijving").fill(
-        "Ouders melden dat de behandeling al zes weken niet doorgaat zonder bericht.")
+        "Ouders melden dat de behandeling al zes weken niet doorgaat zonder bericht."
+    )
     page.get_by_role("button", name="Signaal vastleggen").click()
     page.get_by_text("vastgelegd").wait_for()
     assert page.locator("#signal-state").inner_text() == "Ontvangen (werkvoorraad)"

@@ -18,17 +18,38 @@ def test_deadlines_with_responsible_supervisor(w):
     waiting = signal(w.breda, received=today)
     ops.assign(waiting, actor=w.supervisor, assignee=w.supervisor2)
     investigated = signal(w.breda)
-    ops.triage(investigated, actor=w.supervisor, decision="investigate", motivation="Zelf.",
-               investigation_due_on=today + timedelta(days=20))
+    ops.triage(
+        investigated,
+        actor=w.supervisor,
+        decision="investigate",
+        motivation="Zelf.",
+        investigation_due_on=today + timedelta(days=20),
+    )
     handed = signal(w.breda)
-    ops.triage(handed, actor=w.supervisor2, decision="hand_over", motivation="IGJ.",
-               other_party="IGJ", follow_up_on=today + timedelta(days=10))
+    ops.triage(
+        handed,
+        actor=w.supervisor2,
+        decision="hand_over",
+        motivation="IGJ.",
+        other_party="IGJ",
+        follow_up_on=today + timedelta(days=10),
+    )
     measured = signal(w.breda)
-    ops.triage(measured, actor=w.supervisor, decision="investigate", motivation="Zelf.",
-               investigation_due_on=today + timedelta(days=5))
-    measure = ops.impose_measure(measured, actor=w.supervisor, kind="improvement_plan",
-                                 description="Plan.", due_on=today + timedelta(days=15),
-                                 follow_up_on=today + timedelta(days=25))
+    ops.triage(
+        measured,
+        actor=w.supervisor,
+        decision="investigate",
+        motivation="Zelf.",
+        investigation_due_on=today + timedelta(days=5),
+    )
+    measure = ops.impose_measure(
+        measured,
+        actor=w.supervisor,
+        kind="improvement_plan",
+        description="Plan.",
+        due_on=today + timedelta(days=15),
+        follow_up_on=today + timedelta(days=25),
+    )
     closed = signal(w.breda)
     ops.triage(closed, actor=w.supervisor, decision="no_action", motivation="Niets.")
     signal(w.other_supervisor)  # another region
@@ -45,11 +66,15 @@ def test_deadlines_with_responsible_supervisor(w):
     assert [r["due_on"] for r in rows] == sorted(r["due_on"] for r in rows)
     assert next(r for r in rows if r["kind"] == "measure")["measure_id"] == measure.id
     # the window is respected; a completed measure drops out
-    assert {r["kind"] for r in signal_deadlines(today + timedelta(days=11),
-                                                today + timedelta(days=16))} == {"measure"}
+    assert {
+        r["kind"] for r in signal_deadlines(today + timedelta(days=11), today + timedelta(days=16))
+    } == {"measure"}
     ops.complete_measure(measure, actor=w.supervisor, result="Gedaan.")
-    assert not [r for r in signal_deadlines(today, today + timedelta(days=30))
-                if r["kind"].startswith("measure")]
+    assert not [
+        r
+        for r in signal_deadlines(today, today + timedelta(days=30))
+        if r["kind"].startswith("measure")
+    ]
     # all regions without a filter
     assert len({r["region_id"] for r in signal_deadlines(date(2000, 1, 1), date(2100, 1, 1))}) == 2
 
@@ -63,8 +88,13 @@ def test_contract_panel_shows_open_signals_and_heightened_badge_to_staff(w):
     html = "".join(str(p) for p in panels_for("contract", contract, w.manager))
     assert "Open signalen over dit contract: 1; over de aanbieder: 2." in html
     assert "supervision-contract-title" in html and "verhoogd toezicht" not in html
-    ops.start_heightened(w.kompas, actor=w.supervisor, reason="Kwaliteit.",
-                         start_on=today_local(), review_on=today_local() + timedelta(days=90))
+    ops.start_heightened(
+        w.kompas,
+        actor=w.supervisor,
+        reason="Kwaliteit.",
+        start_on=today_local(),
+        review_on=today_local() + timedelta(days=90),
+    )
     html = "".join(str(p) for p in panels_for("contract", contract, w.supervisor))
     assert "Aanbieder onder verhoogd toezicht" in html
     # not for municipalities, providers or another region
@@ -76,10 +106,20 @@ def test_contract_panel_shows_open_signals_and_heightened_badge_to_staff(w):
 
 def test_provider_page_panel_and_provider_view(client, w):
     s = signal(w.breda)
-    ops.triage(s, actor=w.supervisor, decision="investigate", motivation="Zelf.",
-               investigation_due_on=today_local() + timedelta(days=9))
-    ops.impose_measure(s, actor=w.supervisor, kind="client_stop", description="Stop.",
-                       due_on=today_local() + timedelta(days=9))
+    ops.triage(
+        s,
+        actor=w.supervisor,
+        decision="investigate",
+        motivation="Zelf.",
+        investigation_due_on=today_local() + timedelta(days=9),
+    )
+    ops.impose_measure(
+        s,
+        actor=w.supervisor,
+        kind="client_stop",
+        description="Stop.",
+        due_on=today_local() + timedelta(days=9),
+    )
     f.login(client, w.manager)
     html = client.get(f"/organisaties/aanbieders/{w.kompas.id}").get_data(as_text=True)
     assert "1 open signalen, 1 in totaal." in html

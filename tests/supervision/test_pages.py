@@ -16,9 +16,16 @@ PDF = b"%PDF-1.4\n% test\n"
 
 
 def _form(w, **kw):
-    data = {"provider_id": w.kompas.id, "contract_id": 0, "municipality_id": 0,
-            "source": "internal", "received_on": today_local().isoformat(),
-            "category": "compliance", "urgency": "normal", "description": TEXT}
+    data = {
+        "provider_id": w.kompas.id,
+        "contract_id": 0,
+        "municipality_id": 0,
+        "source": "internal",
+        "received_on": today_local().isoformat(),
+        "category": "compliance",
+        "urgency": "normal",
+        "description": TEXT,
+    }
     data.update(kw)
     return data
 
@@ -30,10 +37,18 @@ def test_contract_manager_logs_a_signal_with_contract_and_attachment(client, w):
     assert "WBO-OH-2025-020" in html
     from io import BytesIO
 
-    response = f.post(client, "/signalen/nieuw", _form(
-        w, contract_id=contract.id, reporter_confidential="y",
-        reporter_name="Anonieme collega", attachments=(BytesIO(PDF), "verslag.pdf")),
-        content_type="multipart/form-data")
+    response = f.post(
+        client,
+        "/signalen/nieuw",
+        _form(
+            w,
+            contract_id=contract.id,
+            reporter_confidential="y",
+            reporter_name="Anonieme collega",
+            attachments=(BytesIO(PDF), "verslag.pdf"),
+        ),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     s = db.session.execute(select(Signal)).scalar_one()
     assert s.contract_id == contract.id and s.reporter_confidential
@@ -55,13 +70,17 @@ def test_contract_of_another_provider_is_refused_and_input_kept(client, w):
 def test_municipality_always_logs_for_its_own_municipality(client, w):
     f.login(client, w.breda)
     oosterhout_id = w.oosterhout.municipality_id
-    response = f.post(client, "/signalen/nieuw", _form(w, municipality_id=oosterhout_id,
-                                                       source="municipality"))
+    response = f.post(
+        client, "/signalen/nieuw", _form(w, municipality_id=oosterhout_id, source="municipality")
+    )
     assert response.status_code == 200
     assert "eigen gemeente" in response.get_data(as_text=True)
     assert db.session.execute(select(Signal.id)).first() is None
-    response = f.post(client, "/signalen/nieuw", _form(
-        w, municipality_id=w.breda.municipality_id, source="municipality"))
+    response = f.post(
+        client,
+        "/signalen/nieuw",
+        _form(w, municipality_id=w.breda.municipality_id, source="municipality"),
+    )
     assert response.status_code == 302
     s = db.session.execute(select(Signal)).scalar_one()
     assert s.municipality_id == s.logged_by_municipality_id == w.breda.municipality_id
@@ -73,36 +92,85 @@ def test_supervisor_works_a_signal_through_the_page(client, w):
     html = client.get(f"/signalen/{s.id}").get_data(as_text=True)
     assert "Triage vastleggen" in html and "Heropenen" not in html
     # a refused triage keeps the user's text and shows the field error
-    response = f.post(client, f"/signalen/{s.id}/triage", {
-        "triage-decision": "investigate", "triage-motivation": "Ernstig; eigen onderzoek."})
+    response = f.post(
+        client,
+        f"/signalen/{s.id}/triage",
+        {"triage-decision": "investigate", "triage-motivation": "Ernstig; eigen onderzoek."},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Ernstig; eigen onderzoek." in html
     assert "uiterste datum van het onderzoek" in html
     assert db.session.get(Signal, s.id).state == "received"
     due = (today_local() + timedelta(days=40)).isoformat()
-    assert f.post(client, f"/signalen/{s.id}/triage", {
-        "triage-decision": "investigate", "triage-motivation": "Ernstig; eigen onderzoek.",
-        "triage-investigation_due_on": due}).status_code == 302
-    assert f.post(client, f"/signalen/{s.id}/aantekening", {
-        "note-kind": "finding", "note-text": "Gesprek met de bestuurder gevoerd."}
-    ).status_code == 302
-    assert f.post(client, f"/signalen/{s.id}/maatregel", {
-        "measure-kind": "financial_correction", "measure-description": "Terugvorderen.",
-        "measure-due_on": due, "measure-amount": "1.250,00"}).status_code == 422
-    assert f.post(client, f"/signalen/{s.id}/maatregel", {
-        "measure-kind": "financial_correction", "measure-description": "Terugvorderen.",
-        "measure-due_on": due, "measure-amount": "1250,00"}).status_code == 302
+    assert (
+        f.post(
+            client,
+            f"/signalen/{s.id}/triage",
+            {
+                "triage-decision": "investigate",
+                "triage-motivation": "Ernstig; eigen onderzoek.",
+                "triage-investigation_due_on": due,
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        f.post(
+            client,
+            f"/signalen/{s.id}/aantekening",
+            {"note-kind": "finding", "note-text": "Gesprek met de bestuurder gevoerd."},
+        ).status_code
+        == 302
+    )
+    assert (
+        f.post(
+            client,
+            f"/signalen/{s.id}/maatregel",
+            {
+                "measure-kind": "financial_correction",
+                "measure-description": "Terugvorderen.",
+                "measure-due_on": due,
+                "measure-amount": "1.250,00",
+            },
+        ).status_code
+        == 422
+    )
+    assert (
+        f.post(
+            client,
+            f"/signalen/{s.id}/maatregel",
+            {
+                "measure-kind": "financial_correction",
+                "measure-description": "Terugvorderen.",
+                "measure-due_on": due,
+                "measure-amount": "1250,00",
+            },
+        ).status_code
+        == 302
+    )
     row = db.session.get(Signal, s.id)
     assert row.state == "measures" and str(row.measures[0].amount) == "1250.00"
     measure_id = row.measures[0].id
     response = f.post(client, f"/signalen/{s.id}/afsluiten", {"close-outcome": "Klaar."})
     assert response.status_code == 422 and "maatregelen open" in response.get_data(as_text=True)
-    assert f.post(client, f"/signalen/{s.id}/maatregel/{measure_id}/afgerond", {
-        "done-result": "Bedrag ontvangen."}).status_code == 302
-    assert f.post(client, f"/signalen/{s.id}/afsluiten",
-                  {"close-outcome": "Klaar."}).status_code == 302
-    assert f.post(client, f"/signalen/{s.id}/heropenen",
-                  {"reopen-reason": "Nieuw signaal."}).status_code == 302
+    assert (
+        f.post(
+            client,
+            f"/signalen/{s.id}/maatregel/{measure_id}/afgerond",
+            {"done-result": "Bedrag ontvangen."},
+        ).status_code
+        == 302
+    )
+    assert (
+        f.post(client, f"/signalen/{s.id}/afsluiten", {"close-outcome": "Klaar."}).status_code
+        == 302
+    )
+    assert (
+        f.post(
+            client, f"/signalen/{s.id}/heropenen", {"reopen-reason": "Nieuw signaal."}
+        ).status_code
+        == 302
+    )
     html = client.get(f"/signalen/{s.id}").get_data(as_text=True)
     assert "Gesprek met de bestuurder gevoerd." in html and "Historie" in html
     assert db.session.get(Signal, s.id).state == "received"
@@ -111,19 +179,39 @@ def test_supervisor_works_a_signal_through_the_page(client, w):
 def test_merge_and_follow_up_through_the_page(client, w):
     first, dup = signal(w.breda), signal(w.oosterhout)
     f.login(client, w.supervisor)
-    response = f.post(client, f"/signalen/{dup.id}/samenvoegen",
-                      {"merge-into": "WBO-S0000-9999", "merge-reason": "Dubbel."})
+    response = f.post(
+        client,
+        f"/signalen/{dup.id}/samenvoegen",
+        {"merge-into": "WBO-S0000-9999", "merge-reason": "Dubbel."},
+    )
     assert response.status_code == 422
-    assert f.post(client, f"/signalen/{dup.id}/samenvoegen", {
-        "merge-into": first.reference.lower(), "merge-reason": "Dubbel."}).status_code == 302
+    assert (
+        f.post(
+            client,
+            f"/signalen/{dup.id}/samenvoegen",
+            {"merge-into": first.reference.lower(), "merge-reason": "Dubbel."},
+        ).status_code
+        == 302
+    )
     assert db.session.get(Signal, dup.id).merged_into_id == first.id
     html = client.get(f"/signalen/{first.id}").get_data(as_text=True)
     assert dup.reference in html
-    ops.triage(first, actor=w.supervisor, decision="monitor", motivation="Volgen.",
-               follow_up_on=today_local() + timedelta(days=5))
+    ops.triage(
+        first,
+        actor=w.supervisor,
+        decision="monitor",
+        motivation="Volgen.",
+        follow_up_on=today_local() + timedelta(days=5),
+    )
     new_day = today_local() + timedelta(days=50)
-    assert f.post(client, f"/signalen/{first.id}/opvolging", {
-        "fu-follow_up_on": new_day.isoformat(), "fu-note": "Na de zomer."}).status_code == 302
+    assert (
+        f.post(
+            client,
+            f"/signalen/{first.id}/opvolging",
+            {"fu-follow_up_on": new_day.isoformat(), "fu-note": "Na de zomer."},
+        ).status_code
+        == 302
+    )
     assert db.session.get(Signal, first.id).follow_up_on == new_day
 
 

@@ -20,14 +20,27 @@ NOTE = "Bevinding: roosters ontbreken voor de nachtdiensten"
 
 @pytest.fixture
 def investigated(w):
-    s = signal(w.breda, reporter_name="Jan Melder", reporter_contact="06-12345678",
-               reporter_confidential=True)
-    ops.triage(s, actor=w.supervisor, decision="investigate", motivation="Eigen onderzoek.",
-               investigation_due_on=today_local() + timedelta(days=30))
+    s = signal(
+        w.breda,
+        reporter_name="Jan Melder",
+        reporter_contact="06-12345678",
+        reporter_confidential=True,
+    )
+    ops.triage(
+        s,
+        actor=w.supervisor,
+        decision="investigate",
+        motivation="Eigen onderzoek.",
+        investigation_due_on=today_local() + timedelta(days=30),
+    )
     ops.add_note(s, actor=w.supervisor, kind="finding", text=NOTE)
-    ops.impose_measure(s, actor=w.supervisor, kind="client_stop",
-                       description="Tijdelijke cliëntenstop",
-                       due_on=today_local() + timedelta(days=9))
+    ops.impose_measure(
+        s,
+        actor=w.supervisor,
+        kind="client_stop",
+        description="Tijdelijke cliëntenstop",
+        due_on=today_local() + timedelta(days=9),
+    )
     return s
 
 
@@ -42,8 +55,9 @@ def test_municipality_sees_its_signal_and_state_but_not_the_investigation(client
     assert NOTE not in html and "Tijdelijke cliëntenstop" not in html
     assert "Eigen onderzoek." not in html  # triage motivation
     assert "Jan Melder" not in html  # confidential reporter
-    api = client.get(f"/api/v1/signals/{investigated.id}",
-                     headers=f.bearer(f.api_token(w.breda))).get_json()
+    api = client.get(
+        f"/api/v1/signals/{investigated.id}", headers=f.bearer(f.api_token(w.breda))
+    ).get_json()
     assert api["state"] == "measures"
     assert "triage_decision" not in api and "outcome" not in api and api["reporter"] is None
 
@@ -61,15 +75,17 @@ def test_municipality_sees_only_signals_its_municipality_logged(client, w, inves
 
 
 def test_confidential_reporter_hidden_from_contract_manager_and_admin_shown_to_supervisor(
-        client, w, investigated):
+    client, w, investigated
+):
     for user in (w.manager, w.admin):
         f.login(client, user)
         html = client.get(f"/signalen/{investigated.id}").get_data(as_text=True)
         assert NOTE in html  # region staff see the investigation ...
         assert "Jan Melder" not in html and "06-12345678" not in html  # ... not the reporter
         assert "Vertrouwelijk" in html
-        api = client.get(f"/api/v1/signals/{investigated.id}",
-                         headers=f.bearer(f.api_token(user))).get_json()
+        api = client.get(
+            f"/api/v1/signals/{investigated.id}", headers=f.bearer(f.api_token(user))
+        ).get_json()
         assert api["reporter"] is None
         client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
     f.login(client, w.supervisor)
@@ -89,15 +105,23 @@ def test_another_region_sees_nothing(client, w, investigated):
     f.login(client, w.other_supervisor)
     assert client.get(f"/signalen/{investigated.id}").status_code == 404
     assert investigated.reference not in client.get("/signalen/").get_data(as_text=True)
-    assert client.get(f"/signalen/aanbieder/{w.kompas.id}").get_data(as_text=True).count(
-        investigated.reference) == 0
+    assert (
+        client.get(f"/signalen/aanbieder/{w.kompas.id}")
+        .get_data(as_text=True)
+        .count(investigated.reference)
+        == 0
+    )
     token = f.api_token(w.other_manager)
     assert client.get("/api/v1/signals", headers=f.bearer(token)).get_json()["items"] == []
-    assert client.get(f"/api/v1/signals/{investigated.id}",
-                      headers=f.bearer(token)).status_code == 404
+    assert (
+        client.get(f"/api/v1/signals/{investigated.id}", headers=f.bearer(token)).status_code == 404
+    )
     # and cannot act on it
-    response = f.post(client, f"/signalen/{investigated.id}/aantekening",
-                      {"note-kind": "note", "note-text": "Van buiten de regio."})
+    response = f.post(
+        client,
+        f"/signalen/{investigated.id}/aantekening",
+        {"note-kind": "note", "note-text": "Van buiten de regio."},
+    )
     assert response.status_code == 404
 
 
@@ -114,14 +138,18 @@ def test_providers_and_procurement_see_no_signals(client, w, investigated, role)
 def test_municipality_and_contract_manager_cannot_work_signals(client, w, investigated):
     for user in (w.breda, w.manager):
         f.login(client, user)
-        response = f.post(client, f"/signalen/{investigated.id}/aantekening",
-                          {"note-kind": "note", "note-text": "Mag niet."})
+        response = f.post(
+            client,
+            f"/signalen/{investigated.id}/aantekening",
+            {"note-kind": "note", "note-text": "Mag niet."},
+        )
         assert response.status_code == 403
         client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
     assert len(db.session.get(Signal, investigated.id).notes) == 1
 
 
 # -- BSN --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("number", ["111222333", "123456782", "999999990"])
 def test_valid_bsn_numbers_pass_the_eleven_test(number):
@@ -166,10 +194,20 @@ def test_intake_form_warns_rejects_bsn_and_keeps_the_input(client, w):
     html = client.get("/signalen/nieuw").get_data(as_text=True)
     assert "geen BSN" in html  # the warning next to the description
     text = "Cliënt 111222333 wordt niet behandeld volgens de moeder."
-    response = f.post(client, "/signalen/nieuw", {
-        "provider_id": w.kompas.id, "contract_id": 0, "municipality_id": w.breda.municipality_id,
-        "source": "municipality", "received_on": today_local().isoformat(),
-        "category": "quality", "urgency": "high", "description": text})
+    response = f.post(
+        client,
+        "/signalen/nieuw",
+        {
+            "provider_id": w.kompas.id,
+            "contract_id": 0,
+            "municipality_id": w.breda.municipality_id,
+            "source": "municipality",
+            "received_on": today_local().isoformat(),
+            "category": "quality",
+            "urgency": "high",
+            "description": text,
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "op een BSN lijkt" in html
     assert text in html  # nothing the user typed is lost

@@ -19,14 +19,26 @@ from tests.supervision.helpers import signal
 def _bulk_signals(w, n):
     region_id = w.supervisor.region_id
     start = date(2024, 1, 1)
-    rows = [{"reference": f"WBO-S-BULK-{i:05d}", "region_id": region_id,
-             "provider_id": (w.kompas.id, w.linde.id)[i % 2], "source": "municipality",
-             "received_on": start + timedelta(days=i % 700), "category": "quality",
-             "urgency": "normal", "description": "Bulk", "state": "received",
-             "triage_due_on": start + timedelta(days=i % 700 + 7),
-             "assigned_to_id": (w.supervisor.id, w.supervisor2.id, None)[i % 3],
-             "reporter_confidential": False, "reopen_count": 0, "channel": "ui",
-             "created_at": utcnow()} for i in range(n)]
+    rows = [
+        {
+            "reference": f"WBO-S-BULK-{i:05d}",
+            "region_id": region_id,
+            "provider_id": (w.kompas.id, w.linde.id)[i % 2],
+            "source": "municipality",
+            "received_on": start + timedelta(days=i % 700),
+            "category": "quality",
+            "urgency": "normal",
+            "description": "Bulk",
+            "state": "received",
+            "triage_due_on": start + timedelta(days=i % 700 + 7),
+            "assigned_to_id": (w.supervisor.id, w.supervisor2.id, None)[i % 3],
+            "reporter_confidential": False,
+            "reopen_count": 0,
+            "channel": "ui",
+            "created_at": utcnow(),
+        }
+        for i in range(n)
+    ]
     db.session.execute(insert(Signal), rows)
     db.session.commit()
 
@@ -38,11 +50,18 @@ def _queries(client, count_queries, path):
     return len(statements)
 
 
-@pytest.mark.parametrize("path", ["/signalen/", "/signalen/?view=mine",
-                                  "/signalen/?overdue=1&provider={kompas}",
-                                  "/api/v1/signals"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/signalen/",
+        "/signalen/?view=mine",
+        "/signalen/?overdue=1&provider={kompas}",
+        "/api/v1/signals",
+    ],
+)
 def test_work_queue_runs_the_same_bounded_number_of_queries_for_10_and_5000(
-        client, w, count_queries, path):
+    client, w, count_queries, path
+):
     path = path.format(kompas=w.kompas.id)
     f.login(client, w.supervisor)
     headers = f.bearer(f.api_token(w.supervisor))
@@ -73,12 +92,16 @@ def test_oldest_first_and_only_open_signals(client, w):
 
 def test_filters_state_category_urgency_provider_overdue_and_mine(client, w):
     today = today_local()
-    late = signal(w.breda, received=today - timedelta(days=30), category="safety",
-                  urgency="urgent")
+    late = signal(w.breda, received=today - timedelta(days=30), category="safety", urgency="urgent")
     fresh = signal(w.breda, w.linde, received=today, category="quality")
     watched = signal(w.manager, received=today - timedelta(days=1), category="quality")
-    ops.triage(watched, actor=w.supervisor2, decision="monitor", motivation="Volgen.",
-               follow_up_on=today + timedelta(days=10))
+    ops.triage(
+        watched,
+        actor=w.supervisor2,
+        decision="monitor",
+        motivation="Volgen.",
+        follow_up_on=today + timedelta(days=10),
+    )
     f.login(client, w.supervisor)
 
     def refs(query):
@@ -104,14 +127,17 @@ def test_bulk_assignment_all_or_nothing(client, w):
     a, b = signal(w.breda), signal(w.breda)
     foreign = signal(w.other_supervisor)
     f.login(client, w.supervisor)
-    response = f.post(client, "/signalen/toewijzen", {
-        "assignee": w.supervisor2.id, "signal_ids": [a.id, b.id]})
+    response = f.post(
+        client, "/signalen/toewijzen", {"assignee": w.supervisor2.id, "signal_ids": [a.id, b.id]}
+    )
     assert response.status_code == 302
-    assert {db.session.get(Signal, i).assigned_to_id for i in (a.id, b.id)} == {
-        w.supervisor2.id}
+    assert {db.session.get(Signal, i).assigned_to_id for i in (a.id, b.id)} == {w.supervisor2.id}
     # one signal outside the region: nothing is reassigned
-    response = f.post(client, "/signalen/toewijzen", {
-        "assignee": w.supervisor.id, "signal_ids": [a.id, foreign.id]})
+    response = f.post(
+        client,
+        "/signalen/toewijzen",
+        {"assignee": w.supervisor.id, "signal_ids": [a.id, foreign.id]},
+    )
     assert response.status_code == 302
     assert "niet zichtbaar" in client.get("/signalen/").get_data(as_text=True)
     assert db.session.get(Signal, a.id).assigned_to_id == w.supervisor2.id
@@ -121,15 +147,23 @@ def test_bulk_assignment_all_or_nothing(client, w):
     # a contract manager may not assign
     client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
     f.login(client, w.manager)
-    assert f.post(client, "/signalen/toewijzen", {
-        "assignee": w.supervisor.id, "signal_ids": [a.id]}).status_code == 403
+    assert (
+        f.post(
+            client, "/signalen/toewijzen", {"assignee": w.supervisor.id, "signal_ids": [a.id]}
+        ).status_code
+        == 403
+    )
 
 
 def test_reassignment_through_the_signal_page(client, w):
     s = signal(w.breda)
     f.login(client, w.supervisor)
-    assert f.post(client, f"/signalen/{s.id}/toewijzen",
-                  {"assign-assignee": w.supervisor2.id}).status_code == 302
+    assert (
+        f.post(
+            client, f"/signalen/{s.id}/toewijzen", {"assign-assignee": w.supervisor2.id}
+        ).status_code
+        == 302
+    )
     assert db.session.get(Signal, s.id).assigned_to_id == w.supervisor2.id
     response = f.post(client, f"/signalen/{s.id}/toewijzen", {"assign-assignee": w.manager.id})
     assert response.status_code == 422

@@ -20,14 +20,19 @@ DIALOGUE_END = local_deadline(date(2026, 6, 1), time(17, 0))
 BID = local_deadline(date(2026, 7, 1), time(12, 0))
 
 SLT_LOTS = [
-    (1, "SLT's Altena, Drimmelen-Geertruidenberg en Oosterhout",
-     "Altena, Drimmelen, Geertruidenberg, Oosterhout"),
+    (
+        1,
+        "SLT's Altena, Drimmelen-Geertruidenberg en Oosterhout",
+        "Altena, Drimmelen, Geertruidenberg, Oosterhout",
+    ),
     (2, "SLT's Breda Noordwest en Noordoost", "Breda Noordwest, Breda Noordoost"),
     (3, "SLT's Breda Zuidwest en Zuidoost", "Breda Zuidwest, Breda Zuidoost"),
 ]
-SLT_CRITERIA = [("Plan van aanpak Stevig Lokaal Team", 40),
-                ("Samenwerking en lokale verankering", 30),
-                ("Implementatie en continuiteit", 30)]
+SLT_CRITERIA = [
+    ("Plan van aanpak Stevig Lokaal Team", 40),
+    ("Samenwerking en lokale verankering", 30),
+    ("Implementatie en continuiteit", 30),
+]
 
 
 def pdf(name: str = "document.pdf", data: bytes = PDF) -> FileStorage:
@@ -37,8 +42,9 @@ def pdf(name: str = "document.pdf", data: bytes = PDF) -> FileStorage:
 def officer():
     from procure.auth.models import User
 
-    existing = db.session.execute(db.select(User).filter_by(
-        email="inkoper.wbo@example.org")).scalar()
+    existing = db.session.execute(
+        db.select(User).filter_by(email="inkoper.wbo@example.org")
+    ).scalar()
     return existing or f.user("procurement", email="inkoper.wbo@example.org")
 
 
@@ -50,18 +56,35 @@ def provider_user(code: str):
     return existing or f.user("provider", provider_code=code, email=email)
 
 
-def slt_tender(actor, *, registration=REGISTRATION, dialogue_end=DIALOGUE_END, bid=BID,
-               reference="WBO-SLT-2027"):
+def slt_tender(
+    actor,
+    *,
+    registration=REGISTRATION,
+    dialogue_end=DIALOGUE_END,
+    bid=BID,
+    reference="WBO-SLT-2027",
+):
     """Seed 003 chapter 5: 3 lots, Breda lots to different parties, one partner per lot,
     5 years + 2 x 1 year, task-oriented lumpsum."""
     region = f.region("wbo")
     tender = ops.create_tender(
-        region=region, actor=actor, reference=reference,
-        title="Stevig Lokaal Team (SLT) Regio WBO Jeugd", procedure="sas_dialogue",
-        variant="task", contract_start=date(2027, 1, 1), duration_months=60,
-        extension_count=2, extension_months=12, max_partners=3, one_partner_per_lot=True,
-        registration_deadline=registration, dialogue_end=dialogue_end, bid_deadline=bid,
-        estimated_value="42000000.00")
+        region=region,
+        actor=actor,
+        reference=reference,
+        title="Stevig Lokaal Team (SLT) Regio WBO Jeugd",
+        procedure="sas_dialogue",
+        variant="task",
+        contract_start=date(2027, 1, 1),
+        duration_months=60,
+        extension_count=2,
+        extension_months=12,
+        max_partners=3,
+        one_partner_per_lot=True,
+        registration_deadline=registration,
+        dialogue_end=dialogue_end,
+        bid_deadline=bid,
+        estimated_value="42000000.00",
+    )
     for number, name, areas in SLT_LOTS:
         ops.add_lot(tender, actor=actor, number=number, name=name, areas=areas, max_partners=1)
     ops.add_lot_rule(tender, actor=actor, lot_numbers=[2, 3])
@@ -79,17 +102,24 @@ def to_dialogue(tender, actor, registrations: dict):
     with time_machine.travel(T0, tick=False):
         ops.publish(tender, actor=actor)
         for code, (numbers, _sel) in registrations.items():
-            ops.register(tender, actor=provider_user(code), lot_ids=lot_ids(tender, *numbers),
-                         document=pdf(), no_exclusion_grounds=True,
-                         suitability_answer="Referenties: drie jaar wijkteam.")
+            ops.register(
+                tender,
+                actor=provider_user(code),
+                lot_ids=lot_ids(tender, *numbers),
+                document=pdf(),
+                no_exclusion_grounds=True,
+                suitability_answer="Referenties: drie jaar wijkteam.",
+            )
     with time_machine.travel(REGISTRATION, tick=False):
         ops.start_selection(tender, actor=actor)
         for reg in ops.registrations(tender):
             selected = registrations[reg.provider.short_code][1]
-            ops.assess_registration(reg, actor=actor,
-                                    status="selected" if selected else "rejected",
-                                    reason="" if selected else "Voldoet niet aan de "
-                                    "geschiktheidseisen.")
+            ops.assess_registration(
+                reg,
+                actor=actor,
+                status="selected" if selected else "rejected",
+                reason="" if selected else "Voldoet niet aan de geschiktheidseisen.",
+            )
         ops.decide_selection(tender, actor=actor, motivation="Selectie volgens de eisen.")
         ops.record_go(tender, actor=actor, go=True, motivation="Voldoende geschikte partijen.")
         ops.start_dialogue(tender, actor=actor)
@@ -106,9 +136,13 @@ def to_award(tender, actor):
 
 def bid(tender, code, lot_number, moment=None):
     with time_machine.travel(moment or DIALOGUE_END, tick=False):
-        return ops.submit_bid(tender, actor=provider_user(code),
-                              lot_id=tender.lot(lot_number).id, plan=pdf("plan.pdf"),
-                              accepts_agreements=True)
+        return ops.submit_bid(
+            tender,
+            actor=provider_user(code),
+            lot_id=tender.lot(lot_number).id,
+            plan=pdf("plan.pdf"),
+            accepts_agreements=True,
+        )
 
 
 def score_all(tender, actor, scores: dict):

@@ -26,11 +26,16 @@ def test_provider_registers_and_officer_sees_it(live_server, page, tmp_path):
     actor = officer()
     today = today_local()
     tender = ops.create_tender(
-        region=f.region("wbo"), actor=actor, reference="WBO-SLT-2027",
-        title="Stevig Lokaal Team", variant="task", contract_start=date(today.year + 1, 1, 1),
+        region=f.region("wbo"),
+        actor=actor,
+        reference="WBO-SLT-2027",
+        title="Stevig Lokaal Team",
+        variant="task",
+        contract_start=date(today.year + 1, 1, 1),
         registration_deadline=local_deadline(today + timedelta(days=10)),
         dialogue_end=local_deadline(today + timedelta(days=40)),
-        bid_deadline=local_deadline(today + timedelta(days=70)))
+        bid_deadline=local_deadline(today + timedelta(days=70)),
+    )
     for number, name, areas in SLT_LOTS:
         ops.add_lot(tender, actor=actor, number=number, name=name, areas=areas)
     for name, weight in SLT_CRITERIA:

@@ -34,8 +34,14 @@ def test_dst_deadlines_are_stored_as_the_right_utc_instant():
 
 
 def _register(tender, code):
-    return ops.register(tender, actor=provider_user(code), lot_ids=lot_ids(tender, 1, 2),
-                        document=pdf(), no_exclusion_grounds=True, suitability_answer="ja")
+    return ops.register(
+        tender,
+        actor=provider_user(code),
+        lot_ids=lot_ids(tender, 1, 2),
+        document=pdf(),
+        no_exclusion_grounds=True,
+        suitability_answer="ja",
+    )
 
 
 def test_registration_deadline_to_the_second_on_the_spring_dst_day(app):
@@ -52,8 +58,10 @@ def test_registration_deadline_to_the_second_on_the_spring_dst_day(app):
             _register(tender, "linde")
         assert "verstreken" in str(info.value.message)
     # one second before the deadline the selection phase cannot start yet
-    with time_machine.travel(utc(2026, 3, 29, 9, 59, 59), tick=False), \
-            pytest.raises(InvalidTransition):
+    with (
+        time_machine.travel(utc(2026, 3, 29, 9, 59, 59), tick=False),
+        pytest.raises(InvalidTransition),
+    ):
         ops.start_selection(tender, actor=actor)
     providers = db.session.execute(select(Registration.provider_id)).scalars().all()
     assert providers == [provider_user("kompas").provider_id]
@@ -69,9 +77,16 @@ def test_late_registration_is_refused_on_the_portal_page(app, client):
         f.login(client, linde)
         page = client.get(f"/aanbestedingen/{tender.id}/portaal").get_data(as_text=True)
         assert "Aanmelden is niet (meer) mogelijk" in page
-        response = f.post(client, f"/aanbestedingen/{tender.id}/portaal/aanmelden", {
-            "lots": [tender.lot(1).id], "no_exclusion_grounds": "y",
-            "suitability_answer": "ja", "document": (BytesIO(PDF), "a.pdf")})
+        response = f.post(
+            client,
+            f"/aanbestedingen/{tender.id}/portaal/aanmelden",
+            {
+                "lots": [tender.lot(1).id],
+                "no_exclusion_grounds": "y",
+                "suitability_answer": "ja",
+                "document": (BytesIO(PDF), "a.pdf"),
+            },
+        )
         assert response.status_code == 422
         assert "aanmeldingstermijn is verstreken" in response.get_data(as_text=True)
     assert db.session.execute(select(Registration)).first() is None
@@ -101,8 +116,13 @@ def test_bid_deadline_to_the_second_on_the_autumn_dst_day(app):
     _to_award_phase(actor, tender)
 
     def submit(lot):
-        return ops.submit_bid(tender, actor=kompas, lot_id=tender.lot(lot).id,
-                              plan=pdf("plan.pdf"), accepts_agreements=True)
+        return ops.submit_bid(
+            tender,
+            actor=kompas,
+            lot_id=tender.lot(lot).id,
+            plan=pdf("plan.pdf"),
+            accepts_agreements=True,
+        )
 
     # 10:59:59 UTC is 11:59:59 CET: still in time (a naive CEST offset would refuse it)
     with time_machine.travel(utc(2026, 10, 25, 10, 59, 59), tick=False):
@@ -120,13 +140,27 @@ def test_deadline_typed_in_the_form_is_amsterdam_time(app, client):
     f.login(client, officer())
     with time_machine.travel(T0, tick=False):
         f.login(client, officer())
-        base = {"title": "Dagbesteding", "procedure": "sas_dialogue", "task_area_id": "0",
-                "variant": "task", "duration_months": "24", "extension_count": "2",
-                "extension_months": "12", "score_scale_max": "10", "standstill_days": "20",
-                "contract_start": "2027-01-01"}
-        response = f.post(client, "/aanbestedingen/nieuw", {
-            **base, "registration_deadline": "2026-10-25T12:00",
-            "bid_deadline": "2026-03-29T12:00"})
+        base = {
+            "title": "Dagbesteding",
+            "procedure": "sas_dialogue",
+            "task_area_id": "0",
+            "variant": "task",
+            "duration_months": "24",
+            "extension_count": "2",
+            "extension_months": "12",
+            "score_scale_max": "10",
+            "standstill_days": "20",
+            "contract_start": "2027-01-01",
+        }
+        response = f.post(
+            client,
+            "/aanbestedingen/nieuw",
+            {
+                **base,
+                "registration_deadline": "2026-10-25T12:00",
+                "bid_deadline": "2026-03-29T12:00",
+            },
+        )
         assert response.status_code == 302
         tender = db.session.execute(select(Tender)).scalar_one()
         assert tender.registration_deadline == utc(2026, 10, 25, 11, 0)
@@ -134,8 +168,11 @@ def test_deadline_typed_in_the_form_is_amsterdam_time(app, client):
         page = client.get(f"/aanbestedingen/{tender.id}").get_data(as_text=True)
         assert "25-10-2026 12:00" in page and "29-03-2026 12:00" in page
         # 02:30 on 29 March does not exist in the Netherlands
-        response = f.post(client, "/aanbestedingen/nieuw", {
-            **base, "title": "Ander", "registration_deadline": "2026-03-29T02:30"})
+        response = f.post(
+            client,
+            "/aanbestedingen/nieuw",
+            {**base, "title": "Ander", "registration_deadline": "2026-03-29T02:30"},
+        )
         assert response.status_code == 200
         assert "bestaat niet" in response.get_data(as_text=True)
         assert "Ander" in response.get_data(as_text=True)  # input kept
@@ -150,8 +187,11 @@ def test_deadline_query_for_reminders(app):
         ops.publish(tender, actor=actor)
     rows = tender_deadlines(utc(2026, 1, 1), utc(2027, 1, 1))
     assert [(r.kind, r.moment) for r in rows] == [
-        ("registration", SPRING), ("go_no_go_selection", SPRING),
-        ("dialogue_end", DIALOGUE), ("bid_deadline", AUTUMN)]
+        ("registration", SPRING),
+        ("go_no_go_selection", SPRING),
+        ("dialogue_end", DIALOGUE),
+        ("bid_deadline", AUTUMN),
+    ]
     assert {r.officer_id for r in rows} == {actor.id}
     assert tender_deadlines(utc(2026, 4, 1), utc(2026, 9, 1)) == []
     assert len({r.key for r in rows}) == 4

@@ -34,8 +34,11 @@ def test_score_on_the_boundaries_is_accepted(app):
 
 def test_weighted_total_is_exact():
     # 8/10*40 + 6/10*30 + 7/10*30 = 32 + 18 + 21 = 71
-    total = sas.weighted_total({1: Decimal(8), 2: Decimal(6), 3: Decimal(7)},
-                               {1: Decimal(40), 2: Decimal(30), 3: Decimal(30)}, 10)
+    total = sas.weighted_total(
+        {1: Decimal(8), 2: Decimal(6), 3: Decimal(7)},
+        {1: Decimal(40), 2: Decimal(30), 3: Decimal(30)},
+        10,
+    )
     assert total == Decimal("71.00")
     # thirds round half up to the cent: 1/3 * 100 = 33.33
     assert sas.weighted_total({1: Decimal(1)}, {1: Decimal(100)}, 3) == Decimal("33.33")
@@ -50,10 +53,18 @@ def test_price_score_is_relative_to_the_lowest_price():
 
 
 def test_ties_share_a_rank_and_are_reported():
-    ranked = sas.rank([Ranked(1, 11, Decimal("71.00")), Ranked(2, 12, Decimal("71.00")),
-                       Ranked(3, 13, Decimal("65.50"))])
+    ranked = sas.rank(
+        [
+            Ranked(1, 11, Decimal("71.00")),
+            Ranked(2, 12, Decimal("71.00")),
+            Ranked(3, 13, Decimal("65.50")),
+        ]
+    )
     assert [(r.provider_id, r.rank, r.tied) for r in ranked] == [
-        (11, 1, True), (12, 1, True), (13, 3, False)]
+        (11, 1, True),
+        (12, 1, True),
+        (13, 3, False),
+    ]
 
 
 def test_breda_rule_gives_the_officer_the_legal_options():
@@ -70,15 +81,20 @@ def test_breda_rule_gives_the_officer_the_legal_options():
 
 
 def test_a_tie_at_the_top_gives_both_options():
-    rankings = {5: sas.rank([Ranked(1, 1, Decimal("70")), Ranked(2, 2, Decimal("70")),
-                             Ranked(3, 3, Decimal("60"))])}
+    rankings = {
+        5: sas.rank(
+            [Ranked(1, 1, Decimal("70")), Ranked(2, 2, Decimal("70")), Ranked(3, 3, Decimal("60"))]
+        )
+    }
     winners = sorted(o.winners[5] for o in sas.legal_options(rankings, []))
     assert winners == [(1,), (2,)]
 
 
 def test_lot_left_unawarded_only_when_its_only_bidder_wins_the_other_lot():
-    rankings = {20: sas.rank([Ranked(1, 1, Decimal("80"))]),
-                30: sas.rank([Ranked(2, 1, Decimal("90"))])}
+    rankings = {
+        20: sas.rank([Ranked(1, 1, Decimal("80"))]),
+        30: sas.rank([Ranked(2, 1, Decimal("90"))]),
+    }
     options = {o.key() for o in sas.legal_options(rankings, [{20, 30}])}
     assert options == {"20:1,30:0", "20:0,30:1"}
     assert [o.winners for o in sas.legal_options({20: []}, [])] == [{20: ()}]
@@ -86,8 +102,14 @@ def test_lot_left_unawarded_only_when_its_only_bidder_wins_the_other_lot():
 
 def test_lot_with_several_partners_takes_the_best_and_reports_a_boundary_tie():
     # seed 003: specialist ambulant treatment may have up to 20 partners; here 2 on a lot
-    entries = sas.rank([Ranked(1, 1, Decimal("90")), Ranked(2, 2, Decimal("80")),
-                        Ranked(3, 3, Decimal("80")), Ranked(4, 4, Decimal("60"))])
+    entries = sas.rank(
+        [
+            Ranked(1, 1, Decimal("90")),
+            Ranked(2, 2, Decimal("80")),
+            Ranked(3, 3, Decimal("80")),
+            Ranked(4, 4, Decimal("60")),
+        ]
+    )
     options = sorted(o.winners[7] for o in sas.legal_options({7: entries}, [], {7: 2}))
     assert options == [(1, 2), (1, 3)]
     three = [o.winners[7] for o in sas.legal_options({7: entries}, [], {7: 3})]

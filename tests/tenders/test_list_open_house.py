@@ -9,10 +9,22 @@ from tests.tenders.builders import officer
 
 def test_open_house_is_listed_and_linked(app, client):
     region = f.region("wbo")
-    house = Tender(reference="WBO-OH-2027", title="Open house jeugdhulp", region_id=region.id,
-                   procedure="open_house", status="published", variant="effort")
-    sas = Tender(reference="WBO-SLT-2027", title="SLT", region_id=region.id,
-                 procedure="sas_dialogue", status="concept", variant="task")
+    house = Tender(
+        reference="WBO-OH-2027",
+        title="Open house jeugdhulp",
+        region_id=region.id,
+        procedure="open_house",
+        status="published",
+        variant="effort",
+    )
+    sas = Tender(
+        reference="WBO-SLT-2027",
+        title="SLT",
+        region_id=region.id,
+        procedure="sas_dialogue",
+        status="concept",
+        variant="task",
+    )
     db.session.add_all([house, sas])
     db.session.commit()
     actor = officer()
@@ -25,10 +37,14 @@ def test_open_house_is_listed_and_linked(app, client):
     assert f'href="/aanbestedingen/{sas.id}"' in html
     assert "open voor aanvragen" in html  # the open house's own status label
     assert client.get(f"/aanbestedingen/{house.id}").status_code == 404  # not an SAS page
-    data = client.get("/api/v1/tenders?per_page=10", headers=f.bearer(f.api_token(actor))
-                      ).get_json()
+    data = client.get(
+        "/api/v1/tenders?per_page=10", headers=f.bearer(f.api_token(actor))
+    ).get_json()
     assert sorted((t["reference"], t["procedure"]) for t in data["items"]) == [
-        ("WBO-OH-2027", "open_house"), ("WBO-SLT-2027", "sas_dialogue")]
-    data = client.get("/api/v1/tenders?procedure=open_house",
-                      headers=f.bearer(f.api_token(actor))).get_json()
+        ("WBO-OH-2027", "open_house"),
+        ("WBO-SLT-2027", "sas_dialogue"),
+    ]
+    data = client.get(
+        "/api/v1/tenders?procedure=open_house", headers=f.bearer(f.api_token(actor))
+    ).get_json()
     assert [t["reference"] for t in data["items"]] == ["WBO-OH-2027"]

@@ -12,8 +12,16 @@ from tests import factories as f
 from tests.tenders.builders import officer, provider_user
 from tests.tenders.test_transitions import build
 
-STATES = ["concept", "published", "selection", "dialogue", "award", "standstill", "awarded",
-          "cancelled"]
+STATES = [
+    "concept",
+    "published",
+    "selection",
+    "dialogue",
+    "award",
+    "standstill",
+    "awarded",
+    "cancelled",
+]
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -23,8 +31,14 @@ def test_pages_render_in_every_phase(app, state):
         staff = app.test_client()
         f.login(staff, officer())
         base = f"/aanbestedingen/{tender.id}"
-        for path in (base, f"{base}/selectie", f"{base}/dialoog", f"{base}/gunning",
-                     f"{base}/bewerken", "/aanbestedingen/"):
+        for path in (
+            base,
+            f"{base}/selectie",
+            f"{base}/dialoog",
+            f"{base}/gunning",
+            f"{base}/bewerken",
+            "/aanbestedingen/",
+        ):
             response = staff.get(path)
             assert response.status_code == 200, (path, response.status_code)
             html = response.get_data(as_text=True)
@@ -45,23 +59,31 @@ def test_api_tender_detail(app, client):
     tender, moment = build("standstill")
     with time_machine.travel(moment, tick=False):
         token = f.api_token(officer())
-        data = client.get(f"/api/v1/tenders/{tender.reference}", headers=f.bearer(token)
-                          ).get_json()
+        data = client.get(f"/api/v1/tenders/{tender.reference}", headers=f.bearer(token)).get_json()
     assert data["procedure"] == "sas_dialogue" and data["status"] == "standstill"
     assert [lot["number"] for lot in data["lots"]] == [1, 2, 3]
     assert data["lot_rules"] == [{"kind": "different_parties", "lots": [2, 3]}]
     assert data["deadlines"]["standstill_end"].startswith("2026-07-21T22:00:00")
     assert data["duration_months"] == 60 and data["extension_count"] == 2
     assert [p["status"] for p in data["phases"]][:5] == [
-        "concept", "published", "selection", "dialogue", "award"]
+        "concept",
+        "published",
+        "selection",
+        "dialogue",
+        "award",
+    ]
     missing = client.get("/api/v1/tenders/BESTAAT-NIET", headers=f.bearer(token))
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
 
 
 def test_openapi_document_lists_tender_paths(app, client):
     doc = client.get("/api/v1/openapi.json").get_json()
-    for path in ("/tenders", "/tenders/{reference}", "/tenders/{reference}/registrations",
-                 "/tenders/{reference}/bids"):
+    for path in (
+        "/tenders",
+        "/tenders/{reference}",
+        "/tenders/{reference}/registrations",
+        "/tenders/{reference}/bids",
+    ):
         assert path in doc["paths"]
     from openapi_spec_validator import validate
 
@@ -74,18 +96,31 @@ def test_officer_moves_a_deadline_after_publication_but_not_the_lots(app, client
         f.login(client, officer())
         page = client.get(f"/aanbestedingen/{tender.id}/bewerken").get_data(as_text=True)
         assert 'value="2026-07-01T12:00"' in page  # shown in Amsterdam time
-        form = {"title": tender.title, "task_area_id": "0", "variant": "task",
-                "estimated_value": "42000000.00", "contract_start": "2027-01-01",
-                "duration_months": "60", "extension_count": "2", "extension_months": "12",
-                "max_partners": "3", "one_partner_per_lot": "y", "score_scale_max": "10",
-                "registration_deadline": "2026-03-02T12:00", "dialogue_end": "2026-06-01T17:00",
-                "bid_deadline": "2026-07-08T12:00", "standstill_days": "20", "description": ""}
+        form = {
+            "title": tender.title,
+            "task_area_id": "0",
+            "variant": "task",
+            "estimated_value": "42000000.00",
+            "contract_start": "2027-01-01",
+            "duration_months": "60",
+            "extension_count": "2",
+            "extension_months": "12",
+            "max_partners": "3",
+            "one_partner_per_lot": "y",
+            "score_scale_max": "10",
+            "registration_deadline": "2026-03-02T12:00",
+            "dialogue_end": "2026-06-01T17:00",
+            "bid_deadline": "2026-07-08T12:00",
+            "standstill_days": "20",
+            "description": "",
+        }
         response = f.post(client, f"/aanbestedingen/{tender.id}/bewerken", form)
         assert response.status_code == 302
         db.session.expire_all()
         assert to_local(db.session.get(Tender, tender.id).bid_deadline).day == 8
-        response = f.post(client, f"/aanbestedingen/{tender.id}/bewerken",
-                          {**form, "duration_months": "48"})
+        response = f.post(
+            client, f"/aanbestedingen/{tender.id}/bewerken", {**form, "duration_months": "48"}
+        )
         assert response.status_code == 200
         assert "alleen deadlines" in response.get_data(as_text=True)
         assert db.session.get(Tender, tender.id).duration_months == 60

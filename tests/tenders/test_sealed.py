@@ -31,30 +31,46 @@ def priced_tender():
     actor = officer()
     with time_machine.travel(T0, tick=False):
         tender = ops.create_tender(
-            region=f.region("wbo"), actor=actor, reference="WBO-DB-2027",
-            title="Dagbesteding en dagbehandeling", procedure="sas_dialogue", variant="effort",
-            contract_start=date(2027, 1, 1), duration_months=24, extension_count=2,
-            registration_deadline=REGISTRATION, dialogue_end=DIALOGUE_END, bid_deadline=BID)
+            region=f.region("wbo"),
+            actor=actor,
+            reference="WBO-DB-2027",
+            title="Dagbesteding en dagbehandeling",
+            procedure="sas_dialogue",
+            variant="effort",
+            contract_start=date(2027, 1, 1),
+            duration_months=24,
+            extension_count=2,
+            registration_deadline=REGISTRATION,
+            dialogue_end=DIALOGUE_END,
+            bid_deadline=BID,
+        )
         ops.add_lot(tender, actor=actor, number=1, name="Dagbestedingsactiviteiten")
-        ops.add_lot(tender, actor=actor, number=2,
-                    name="Dagverblijf en dagcentra (waaronder MKD en ODC)")
+        ops.add_lot(
+            tender, actor=actor, number=2, name="Dagverblijf en dagcentra (waaronder MKD en ODC)"
+        )
         ops.add_criterion(tender, actor=actor, name="Kwaliteit plan", weight=60)
         ops.add_criterion(tender, actor=actor, name="Prijs", weight=40, is_price=True)
     to_dialogue(tender, actor, {"kompas": ([1, 2], True), "linde": ([1], True)})
     to_award(tender, actor)
     with time_machine.travel(DIALOGUE_END, tick=False):
         for code, price in (("kompas", SECRET_PRICE), ("linde", "999000.00")):
-            ops.submit_bid(tender, actor=provider_user(code), lot_id=lot_ids(tender, 1)[0],
-                           plan=pdf(f"geheim-plan-{code}.pdf"), price=price,
-                           accepts_agreements=True)
+            ops.submit_bid(
+                tender,
+                actor=provider_user(code),
+                lot_id=lot_ids(tender, 1)[0],
+                plan=pdf(f"geheim-plan-{code}.pdf"),
+                price=price,
+                accepts_agreements=True,
+            )
     return tender
 
 
 BEFORE = BID - timedelta(seconds=1)
 
 
-@pytest.mark.parametrize("role", ["procurement", "admin", "contract_manager", "supervisor",
-                                  "municipality"])
+@pytest.mark.parametrize(
+    "role", ["procurement", "admin", "contract_manager", "supervisor", "municipality"]
+)
 def test_region_users_cannot_open_a_bid_before_the_deadline(app, client, role):
     tender = priced_tender()
     user = f.user(role, municipality_name="Breda") if role == "municipality" else f.user(role)
@@ -72,11 +88,12 @@ def test_region_users_cannot_open_a_bid_before_the_deadline(app, client, role):
             assert "2 inschrijvingen ontvangen" in html
         assert SECRET_PRICE not in html and "1.234.567" not in html
         assert "geheim-plan" not in html and "/plan" not in html
-        assert client.get(f"/aanbestedingen/{tender.id}/inschrijvingen/{bid.id}/plan"
-                          ).status_code == 403
+        assert (
+            client.get(f"/aanbestedingen/{tender.id}/inschrijvingen/{bid.id}/plan").status_code
+            == 403
+        )
         token = f.api_token(user)
-        response = client.get(f"/api/v1/tenders/{tender.reference}/bids",
-                              headers=f.bearer(token))
+        response = client.get(f"/api/v1/tenders/{tender.reference}/bids", headers=f.bearer(token))
         assert response.status_code == 403
         assert response.get_json()["error"]["code"] == "forbidden"
         assert SECRET_PRICE not in response.get_data(as_text=True)
@@ -94,8 +111,9 @@ def test_the_bidder_sees_its_own_bid_and_nobody_elses(app, client):
         assert other.status_code == 404
         portal = client.get(f"/aanbestedingen/{tender.id}/portaal").get_data(as_text=True)
         assert "geheim-plan-kompas.pdf" in portal and "geheim-plan-linde" not in portal
-        data = client.get(f"/api/v1/tenders/{tender.reference}/bids",
-                          headers=f.bearer(f.api_token(kompas))).get_json()
+        data = client.get(
+            f"/api/v1/tenders/{tender.reference}/bids", headers=f.bearer(f.api_token(kompas))
+        ).get_json()
         assert [(b["provider"], b["price"]) for b in data["items"]] == [("kompas", SECRET_PRICE)]
         with pytest.raises(NotAllowed):
             ops.open_bid(bids["linde"], kompas)
@@ -110,10 +128,13 @@ def test_officers_open_the_bids_from_the_deadline_on(app, client):
         f.login(client, inkoper)
         html = client.get(f"/aanbestedingen/{tender.id}/gunning").get_data(as_text=True)
         assert "1.234.567,89" in html or "1,234,567.89" in html
-        assert client.get(f"/aanbestedingen/{tender.id}/inschrijvingen/{bid.id}/plan"
-                          ).status_code == 200
-        data = client.get(f"/api/v1/tenders/{tender.reference}/bids",
-                          headers=f.bearer(f.api_token(inkoper))).get_json()
+        assert (
+            client.get(f"/aanbestedingen/{tender.id}/inschrijvingen/{bid.id}/plan").status_code
+            == 200
+        )
+        data = client.get(
+            f"/api/v1/tenders/{tender.reference}/bids", headers=f.bearer(f.api_token(inkoper))
+        ).get_json()
         assert sorted(b["price"] for b in data["items"]) == ["1234567.89", "999000.00"]
         # a municipality still has no business with bid content
         gemeente = f.user("municipality", municipality_name="Breda")
@@ -121,8 +142,10 @@ def test_officers_open_the_bids_from_the_deadline_on(app, client):
             ops.open_bid(bid, gemeente)
         client = app.test_client()
         f.login(client, gemeente)
-        assert client.get(f"/aanbestedingen/{tender.id}/inschrijvingen/{bid.id}/plan"
-                          ).status_code == 403
+        assert (
+            client.get(f"/aanbestedingen/{tender.id}/inschrijvingen/{bid.id}/plan").status_code
+            == 403
+        )
 
 
 def test_scoring_before_the_deadline_is_refused(app):
@@ -138,11 +161,16 @@ def test_price_score_is_computed_and_bids_ranked(app):
     actor = officer()
     with time_machine.travel(BID, tick=False):
         for b in ops.tender_bids(tender):
-            ops.score_bid(b, actor=actor, criterion_id=tender.criteria[0].id,
-                          score=8 if b.provider.short_code == "kompas" else 6)
+            ops.score_bid(
+                b,
+                actor=actor,
+                criterion_id=tender.criteria[0].id,
+                score=8 if b.provider.short_code == "kompas" else 6,
+            )
         ranked = ops.lot_results(tender)["lots"][tender.lot(1).id]
     # kompas: 8/10*60 + (999000/1234567.89*10)/10*40 = 48 + 32.3680... = 80.37 (only the
     # total is rounded); linde: 6/10*60 + 40 = 76.00
     assert [(r.provider_id, str(r.total), r.rank) for r in ranked] == [
         (provider_user("kompas").provider_id, "80.37", 1),
-        (provider_user("linde").provider_id, "76.00", 2)]
+        (provider_user("linde").provider_id, "76.00", 2),
+    ]

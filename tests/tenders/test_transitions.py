@@ -30,8 +30,14 @@ from tests.tenders.builders import (
 )
 
 REGS = {"kompas": ([1, 2, 3], True), "linde": ([2, 3], True), "gezinsplein": ([1], True)}
-SCORES = {("kompas", 1): [7, 7, 7], ("gezinsplein", 1): [8, 8, 7], ("kompas", 2): [9, 8, 8],
-          ("linde", 2): [8, 7, 7], ("kompas", 3): [8, 8, 8], ("linde", 3): [8, 7, 8]}
+SCORES = {
+    ("kompas", 1): [7, 7, 7],
+    ("gezinsplein", 1): [8, 8, 7],
+    ("kompas", 2): [9, 8, 8],
+    ("linde", 2): [8, 7, 7],
+    ("kompas", 3): [8, 8, 8],
+    ("linde", 3): [8, 7, 8],
+}
 AFTER_STANDSTILL = datetime(2026, 8, 1, 9, 0, tzinfo=AMSTERDAM)
 
 
@@ -45,16 +51,28 @@ def build(state: str):
     if state in ("published", "cancelled"):
         with time_machine.travel(T0, tick=False):
             ops.publish(tender, actor=actor)
-            ops.register(tender, actor=provider_user("kompas"), lot_ids=lot_ids(tender, 1),
-                         document=pdf(), no_exclusion_grounds=True, suitability_answer="ja")
+            ops.register(
+                tender,
+                actor=provider_user("kompas"),
+                lot_ids=lot_ids(tender, 1),
+                document=pdf(),
+                no_exclusion_grounds=True,
+                suitability_answer="ja",
+            )
             if state == "cancelled":
                 ops.cancel(tender, actor=actor, reason="Budget vervallen.")
         return tender, T0
     if state == "selection":
         with time_machine.travel(T0, tick=False):
             ops.publish(tender, actor=actor)
-            ops.register(tender, actor=provider_user("kompas"), lot_ids=lot_ids(tender, 1),
-                         document=pdf(), no_exclusion_grounds=True, suitability_answer="ja")
+            ops.register(
+                tender,
+                actor=provider_user("kompas"),
+                lot_ids=lot_ids(tender, 1),
+                document=pdf(),
+                no_exclusion_grounds=True,
+                suitability_answer="ja",
+            )
         with time_machine.travel(REGISTRATION, tick=False):
             ops.start_selection(tender, actor=actor)
         return tender, REGISTRATION
@@ -70,9 +88,16 @@ def build(state: str):
     score_all(tender, actor, SCORES)
     pid = {c: provider_user(c).provider_id for c in REGS}
     with time_machine.travel(BID, tick=False):
-        ops.record_provisional_award(tender, actor=actor, motivation="Rangorde.", winners={
-            tender.lot(1).id: pid["gezinsplein"], tender.lot(2).id: pid["linde"],
-            tender.lot(3).id: pid["kompas"]})
+        ops.record_provisional_award(
+            tender,
+            actor=actor,
+            motivation="Rangorde.",
+            winners={
+                tender.lot(1).id: pid["gezinsplein"],
+                tender.lot(2).id: pid["linde"],
+                tender.lot(3).id: pid["kompas"],
+            },
+        )
     if state == "standstill":
         return tender, BID
     with time_machine.travel(AFTER_STANDSTILL, tick=False):
@@ -91,22 +116,28 @@ def operations(tender):
         "start_dialogue": lambda: ops.start_dialogue(tender, actor=actor),
         "add_agreement": lambda: ops.add_agreement(tender, actor=actor, text="afspraak"),
         "start_award": lambda: ops.start_award(tender, actor=actor),
-        "submit_bid": lambda: ops.submit_bid(tender, actor=kompas,
-                                             lot_id=tender.lot(2).id, plan=pdf(),
-                                             accepts_agreements=True),
+        "submit_bid": lambda: ops.submit_bid(
+            tender, actor=kompas, lot_id=tender.lot(2).id, plan=pdf(), accepts_agreements=True
+        ),
         "provisional_award": lambda: ops.record_provisional_award(
-            tender, actor=actor, winners={}, motivation="m"),
+            tender, actor=actor, winners={}, motivation="m"
+        ),
         "finalize_award": lambda: ops.finalize_award(tender, actor=actor),
         "mark_contracted": lambda: ops.mark_contracted(tender, actor=actor),
         "revise_award": lambda: ops.revise_award(tender, actor=actor, motivation="m"),
         "cancel": lambda: ops.cancel(tender, actor=actor, reason="reden"),
         "add_lot": lambda: ops.add_lot(tender, actor=actor, number=9, name="Extra"),
-        "register": lambda: ops.register(tender, actor=baken,
-                                         lot_ids=lot_ids(tender, 1), document=pdf(),
-                                         no_exclusion_grounds=True, suitability_answer="ja"),
+        "register": lambda: ops.register(
+            tender,
+            actor=baken,
+            lot_ids=lot_ids(tender, 1),
+            document=pdf(),
+            no_exclusion_grounds=True,
+            suitability_answer="ja",
+        ),
         "record_objection": lambda: ops.record_objection(
-            tender, actor=actor, provider_id=linde.provider_id,
-            description="bezwaar"),
+            tender, actor=actor, provider_id=linde.provider_id, description="bezwaar"
+        ),
     }
 
 
@@ -191,8 +222,11 @@ def test_cancel_needs_a_reason_and_is_recorded(app):
 
 def test_municipality_and_provider_cannot_run_officer_operations(app):
     tender, _moment = build("concept")
-    for user in (f.user("municipality", municipality_name="Breda"),
-                 f.user("contract_manager"), provider_user("kompas")):
+    for user in (
+        f.user("municipality", municipality_name="Breda"),
+        f.user("contract_manager"),
+        provider_user("kompas"),
+    ):
         before = snapshot()
         with pytest.raises(OperationError):
             ops.publish(tender, actor=user)

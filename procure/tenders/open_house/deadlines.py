@@ -43,60 +43,118 @@ class Deadline:
 
 def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -> list[Deadline]:
     result: list[Deadline] = []
-    open_count = (select(func.count(Application.id))
-                  .where(Application.entry_moment_id == EntryMoment.id,
-                         Application.status.in_(OPEN_APPLICATION_STATUSES))
-                  .correlate(EntryMoment).scalar_subquery())
-    base = (select(EntryMoment, Tender, open_count)
-            .join(Tender, Tender.id == EntryMoment.tender_id)
-            .where(Tender.procedure == "open_house", Tender.status == "published"))
+    open_count = (
+        select(func.count(Application.id))
+        .where(
+            Application.entry_moment_id == EntryMoment.id,
+            Application.status.in_(OPEN_APPLICATION_STATUSES),
+        )
+        .correlate(EntryMoment)
+        .scalar_subquery()
+    )
+    base = (
+        select(EntryMoment, Tender, open_count)
+        .join(Tender, Tender.id == EntryMoment.tender_id)
+        .where(Tender.procedure == "open_house", Tender.status == "published")
+    )
     if region_id is not None:
         base = base.where(EntryMoment.region_id == region_id)
     start_day, end_day = start.astimezone(AMSTERDAM).date(), end.astimezone(AMSTERDAM).date()
-    rows = db.session.execute(base.where(
-        ((EntryMoment.application_deadline >= start) & (EntryMoment.application_deadline < end))
-        | ((EntryMoment.assessment_deadline >= start) & (EntryMoment.assessment_deadline < end))
-        | and_(EntryMoment.entry_date >= start_day, EntryMoment.entry_date <= end_day))
-        .order_by(EntryMoment.entry_date)).all()
+    rows = db.session.execute(
+        base.where(
+            ((EntryMoment.application_deadline >= start) & (EntryMoment.application_deadline < end))
+            | ((EntryMoment.assessment_deadline >= start) & (EntryMoment.assessment_deadline < end))
+            | and_(EntryMoment.entry_date >= start_day, EntryMoment.entry_date <= end_day)
+        ).order_by(EntryMoment.entry_date)
+    ).all()
     for moment, tender, count in rows:
-        common = dict(region_id=tender.region_id, tender_id=tender.id,
-                      tender_reference=tender.reference, tender_title=tender.title,
-                      officer_id=tender.officer_id, entry_date=moment.entry_date,
-                      entry_moment_id=moment.id, open_applications=count or 0)
+        common = dict(
+            region_id=tender.region_id,
+            tender_id=tender.id,
+            tender_reference=tender.reference,
+            tender_title=tender.title,
+            officer_id=tender.officer_id,
+            entry_date=moment.entry_date,
+            entry_moment_id=moment.id,
+            open_applications=count or 0,
+        )
         if start <= moment.application_deadline < end:
-            result.append(Deadline(key=f"open_house:moment:{moment.id}:application",
-                                   kind="application_deadline",
-                                   moment=moment.application_deadline, **common))
+            result.append(
+                Deadline(
+                    key=f"open_house:moment:{moment.id}:application",
+                    kind="application_deadline",
+                    moment=moment.application_deadline,
+                    **common,
+                )
+            )
         if start <= moment.assessment_deadline < end:
-            result.append(Deadline(key=f"open_house:moment:{moment.id}:assessment",
-                                   kind="assessment_deadline",
-                                   moment=moment.assessment_deadline, **common))
+            result.append(
+                Deadline(
+                    key=f"open_house:moment:{moment.id}:assessment",
+                    kind="assessment_deadline",
+                    moment=moment.assessment_deadline,
+                    **common,
+                )
+            )
         entry_at = datetime.combine(moment.entry_date, time(0, 0), tzinfo=AMSTERDAM)
         if start <= entry_at < end:
-            result.append(Deadline(key=f"open_house:moment:{moment.id}:entry",
-                                   kind="entry_moment", moment=entry_at, **common))
-    apps = (select(Application, Tender).join(Tender, Tender.id == Application.tender_id)
-            .where(Application.status.in_(OPEN_APPLICATION_STATUSES)))
+            result.append(
+                Deadline(
+                    key=f"open_house:moment:{moment.id}:entry",
+                    kind="entry_moment",
+                    moment=entry_at,
+                    **common,
+                )
+            )
+    apps = (
+        select(Application, Tender)
+        .join(Tender, Tender.id == Application.tender_id)
+        .where(Application.status.in_(OPEN_APPLICATION_STATUSES))
+    )
     if region_id is not None:
         apps = apps.where(Application.region_id == region_id)
-    app_rows = db.session.execute(apps.where(
-        ((Application.status == "more_info") & (Application.response_deadline >= start)
-         & (Application.response_deadline < end))
-        | ((Application.status == "submitted") & Application.entry_moment_id.is_(None)
-           & (Application.assessment_deadline >= start)
-           & (Application.assessment_deadline < end)))).all()
+    app_rows = db.session.execute(
+        apps.where(
+            (
+                (Application.status == "more_info")
+                & (Application.response_deadline >= start)
+                & (Application.response_deadline < end)
+            )
+            | (
+                (Application.status == "submitted")
+                & Application.entry_moment_id.is_(None)
+                & (Application.assessment_deadline >= start)
+                & (Application.assessment_deadline < end)
+            )
+        )
+    ).all()
     for application, tender in app_rows:
-        common = dict(region_id=tender.region_id, tender_id=tender.id,
-                      tender_reference=tender.reference, tender_title=tender.title,
-                      officer_id=tender.officer_id, application_id=application.id,
-                      provider_id=application.provider_id)
+        common = dict(
+            region_id=tender.region_id,
+            tender_id=tender.id,
+            tender_reference=tender.reference,
+            tender_title=tender.title,
+            officer_id=tender.officer_id,
+            application_id=application.id,
+            provider_id=application.provider_id,
+        )
         if application.status == "more_info":
-            result.append(Deadline(
-                key=f"open_house:application:{application.id}:response:"
+            result.append(
+                Deadline(
+                    key=f"open_house:application:{application.id}:response:"
                     f"{application.response_deadline.isoformat()}",
-                kind="response_deadline", moment=application.response_deadline, **common))
+                    kind="response_deadline",
+                    moment=application.response_deadline,
+                    **common,
+                )
+            )
         else:
-            result.append(Deadline(key=f"open_house:application:{application.id}:assessment",
-                                   kind="continuous_assessment",
-                                   moment=application.assessment_deadline, **common))
+            result.append(
+                Deadline(
+                    key=f"open_house:application:{application.id}:assessment",
+                    kind="continuous_assessment",
+                    moment=application.assessment_deadline,
+                    **common,
+                )
+            )
     return sorted(result, key=lambda d: d.moment)

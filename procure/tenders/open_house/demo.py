@@ -22,8 +22,10 @@ from procure.tenders.models import Tender
 from procure.tenders.open_house import operations as ops
 
 REFERENCE = "WBO-OH-WMB-2027"
-PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
-       b"% Demo: kwaliteitskeurmerk wonen met begeleiding\ntrailer << >>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+    b"% Demo: kwaliteitskeurmerk wonen met begeleiding\ntrailer << >>\n%%EOF\n"
+)
 
 CONDITIONS = (
     "Regio WBO Jeugd besteedt wonen met begeleiding aan via een open house: een "
@@ -32,26 +34,46 @@ CONDITIONS = (
     "overeenkomst. Er is geen maximum aantal contractpartners: er is op dit moment een tekort "
     "aan partijen om de vraag op te vangen. De opdracht is niet in percelen verdeeld; "
     "aanbieders melden zich aan per categorie. Uitvoering inspanningsgericht: een vaste prijs "
-    "per eenheid (PDC-tarief) maal het aantal geleverde eenheden.")
+    "per eenheid (PDC-tarief) maal het aantal geleverde eenheden."
+)
 
 REQUIREMENTS = [
-    ("Ingeschreven in het handelsregister van de KvK en in het bezit van een AGB-code.",
-     False),
-    ("Geldig kwaliteitskeurmerk (HKZ, ISO 9001 of gelijkwaardig) dat wonen met begeleiding "
-     "omvat.", True),
-    ("Verklaring Omtrent het Gedrag (VOG) voor alle medewerkers en gezinshuisouders die met "
-     "jeugdigen werken, niet ouder dan drie jaar.", False),
-    ("Inzet van SKJ- of BIG-geregistreerde professionals volgens de norm voor verantwoorde "
-     "werktoedeling.", False),
-    ("Bereid tot samenwerking met het Stevig Lokaal Team (consultatie) en deelname aan de "
-     "plaatsingscoördinatie vanaf 1 januari 2027.", False),
+    ("Ingeschreven in het handelsregister van de KvK en in het bezit van een AGB-code.", False),
+    (
+        "Geldig kwaliteitskeurmerk (HKZ, ISO 9001 of gelijkwaardig) dat wonen met begeleiding "
+        "omvat.",
+        True,
+    ),
+    (
+        "Verklaring Omtrent het Gedrag (VOG) voor alle medewerkers en gezinshuisouders die met "
+        "jeugdigen werken, niet ouder dan drie jaar.",
+        False,
+    ),
+    (
+        "Inzet van SKJ- of BIG-geregistreerde professionals volgens de norm voor verantwoorde "
+        "werktoedeling.",
+        False,
+    ),
+    (
+        "Bereid tot samenwerking met het Stevig Lokaal Team (consultatie) en deelname aan de "
+        "plaatsingscoördinatie vanaf 1 januari 2027.",
+        False,
+    ),
 ]
 
 CATEGORIES = [
-    ("PZ", "Pleegzorg", "Opvang en opvoeding in een pleeggezin, regulier en intensief.",
-     ["44A06", "44A07"]),
-    ("GH", "Gezinshuiszorg", "Wonen in een gezinshuis met een professionele "
-                             "gezinshuisouder.", ["44A08"]),
+    (
+        "PZ",
+        "Pleegzorg",
+        "Opvang en opvoeding in een pleeggezin, regulier en intensief.",
+        ["44A06", "44A07"],
+    ),
+    (
+        "GH",
+        "Gezinshuiszorg",
+        "Wonen in een gezinshuis met een professionele gezinshuisouder.",
+        ["44A08"],
+    ),
 ]
 
 # provider short code, categories, municipalities served
@@ -78,33 +100,60 @@ def _user(email: str):
 
 def load() -> None:
     region = db.session.execute(select(Region).where(Region.short_code == "wbo")).scalar()
-    if region is None or db.session.execute(
-            select(Tender.id).where(Tender.reference == REFERENCE)).first():
+    if (
+        region is None
+        or db.session.execute(select(Tender.id).where(Tender.reference == REFERENCE)).first()
+    ):
         return
-    products = {p.code: p for p in db.session.execute(
-        select(Product).where(Product.region_id == region.id,
-                              Product.code.in_([c for *_, codes in CATEGORIES for c in codes]))
-        .order_by(Product.version)).scalars()}  # the latest version wins
+    products = {
+        p.code: p
+        for p in db.session.execute(
+            select(Product)
+            .where(
+                Product.region_id == region.id,
+                Product.code.in_([c for *_, codes in CATEGORIES for c in codes]),
+            )
+            .order_by(Product.version)
+        ).scalars()
+    }  # the latest version wins
     if any(code not in products for *_, codes in CATEGORIES for code in codes):
         return  # the catalogue demo did not load the seed PDC: nothing to build on
-    area = db.session.execute(select(TaskArea).where(
-        TaskArea.region_id == region.id, TaskArea.name == "Wonen met begeleiding")).scalar()
+    area = db.session.execute(
+        select(TaskArea).where(
+            TaskArea.region_id == region.id, TaskArea.name == "Wonen met begeleiding"
+        )
+    ).scalar()
     officer = _user("procurement.wbo@example.org")
     tender = ops.create_open_house(
-        region=region, reference=REFERENCE, title="Wonen met begeleiding (open house)",
+        region=region,
+        reference=REFERENCE,
+        title="Wonen met begeleiding (open house)",
         contract_start=date(2027, 1, 1),
-        duration_months=60, extension_count=2, extension_months=12, variant="effort",
-        task_area_id=area.id if area else None, entry_regime="moments",
-        entry_months="1,4,7,10", application_weeks=8, assessment_weeks=2,
+        duration_months=60,
+        extension_count=2,
+        extension_months=12,
+        variant="effort",
+        task_area_id=area.id if area else None,
+        entry_regime="moments",
+        entry_months="1,4,7,10",
+        application_weeks=8,
+        assessment_weeks=2,
         admission_conditions=CONDITIONS,
         description="Seed 003, hoofdstuk 9: pleegzorg, gezinshuiszorg, kamertraining, "
-                    "kleinschalige woonvormen en leefgroepen.",
-        officer_id=officer.id if officer else None, actor=officer)
+        "kleinschalige woonvormen en leefgroepen.",
+        officer_id=officer.id if officer else None,
+        actor=officer,
+    )
     categories = {}
     for code, name, description, codes in CATEGORIES:
         categories[code] = ops.add_category(
-            tender, code=code, name=name, description=description,
-            product_ids=[products[c].id for c in codes], actor=officer)
+            tender,
+            code=code,
+            name=name,
+            description=description,
+            product_ids=[products[c].id for c in codes],
+            actor=officer,
+        )
     for text, needs_document in REQUIREMENTS:
         ops.add_requirement(tender, text=text, requires_document=needs_document, actor=officer)
     ops.publish(tender, actor=officer)
@@ -114,37 +163,64 @@ def load() -> None:
     current = next((m for m in moments if m.assessment_deadline > now), None)
     if current is None:
         return
-    requirements = db.session.execute(
-        select(ops.Requirement).where(ops.Requirement.tender_id == tender.id)
-        .order_by(ops.Requirement.number)).scalars().all()
-    municipalities = {m.name: m.id for m in db.session.execute(
-        select(Municipality).where(Municipality.region_id == region.id)).scalars()}
+    requirements = (
+        db.session.execute(
+            select(ops.Requirement)
+            .where(ops.Requirement.tender_id == tender.id)
+            .order_by(ops.Requirement.number)
+        )
+        .scalars()
+        .all()
+    )
+    municipalities = {
+        m.name: m.id
+        for m in db.session.execute(
+            select(Municipality).where(Municipality.region_id == region.id)
+        ).scalars()
+    }
 
     def submit(short, cats, places, at, moment_id=None):
-        provider = db.session.execute(select(Provider).where(
-            Provider.short_code == short)).scalar_one()
+        provider = db.session.execute(
+            select(Provider).where(Provider.short_code == short)
+        ).scalar_one()
         user = _user(f"provider.{short}@example.org")
-        answers = {r.id: f"Zie bijlage; {provider.name}." for r in requirements
-                   if not r.requires_document}
-        files = {r.id: _DemoFile("kwaliteitskeurmerk.pdf") for r in requirements
-                 if r.requires_document}
+        answers = {
+            r.id: f"Zie bijlage; {provider.name}." for r in requirements if not r.requires_document
+        }
+        files = {
+            r.id: _DemoFile("kwaliteitskeurmerk.pdf") for r in requirements if r.requires_document
+        }
         return ops.submit_application(
-            tender, provider=provider, user=user,
+            tender,
+            provider=provider,
+            user=user,
             category_ids=[categories[c].id for c in cats],
             municipality_ids=[municipalities[p] for p in places],
             motivation="Wij willen bijdragen aan een dekkend aanbod in de regio.",
-            answers=answers, files=files, moment_id=moment_id, now=at)
+            answers=answers,
+            files=files,
+            moment_id=moment_id,
+            now=at,
+        )
 
     in_time = min(now - timedelta(days=20), current.application_deadline - timedelta(days=14))
     for i, (short, cats, places) in enumerate(ADMITTED):
-        application = submit(short, cats, places, in_time + timedelta(hours=i),
-                             moment_id=current.id)
-        ops.score(application, {a.requirement_id: ("meets", "") for a in application.answers},
-                  actor=officer, now=now - timedelta(days=2))
-        ops.decide(application, decisions={c.category_id: "admitted"
-                                           for c in application.categories},
-                   reason="Voldoet aan alle minimale eisen.", actor=officer,
-                   now=now - timedelta(days=1))
+        application = submit(
+            short, cats, places, in_time + timedelta(hours=i), moment_id=current.id
+        )
+        ops.score(
+            application,
+            {a.requirement_id: ("meets", "") for a in application.answers},
+            actor=officer,
+            now=now - timedelta(days=2),
+        )
+        ops.decide(
+            application,
+            decisions={c.category_id: "admitted" for c in application.categories},
+            reason="Voldoet aan alle minimale eisen.",
+            actor=officer,
+            now=now - timedelta(days=1),
+        )
     waiting_at = min(now - timedelta(days=10), current.application_deadline - timedelta(days=1))
     submit(*WAITING, waiting_at, moment_id=current.id)
     late_at = max(now, current.application_deadline + timedelta(hours=1))

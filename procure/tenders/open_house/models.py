@@ -35,16 +35,20 @@ ADMISSION_STATUSES = ("active", "ended")
 category_products = Table(
     "open_house_category_products",
     db.metadata,
-    Column("category_id", ForeignKey("open_house_categories.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "category_id", ForeignKey("open_house_categories.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("product_id", ForeignKey("products.id"), primary_key=True),
 )
 
 application_municipalities = Table(
     "open_house_application_municipalities",
     db.metadata,
-    Column("application_id", ForeignKey("open_house_applications.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "application_id",
+        ForeignKey("open_house_applications.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     Column("municipality_id", ForeignKey("municipalities.id"), primary_key=True),
 )
 
@@ -94,8 +98,9 @@ class Category(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
 
     tender: Mapped[Tender] = relationship()
-    products: Mapped[list[Product]] = relationship(secondary=category_products,
-                                                   order_by=Product.code)
+    products: Mapped[list[Product]] = relationship(
+        secondary=category_products, order_by=Product.code
+    )
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -139,8 +144,11 @@ class Application(db.Model):
     __tablename__ = "open_house_applications"
     __table_args__ = (UniqueConstraint("provider_id", "idempotency_key"),)
     # Region staff of the region and the applying provider; municipalities read admissions.
-    __scope__ = Scope(region="region_id", provider="provider_id",
-                      roles=(ADMIN, PROCUREMENT, CONTRACT_MANAGER, SUPERVISOR, PROVIDER))
+    __scope__ = Scope(
+        region="region_id",
+        provider="provider_id",
+        roles=(ADMIN, PROCUREMENT, CONTRACT_MANAGER, SUPERVISOR, PROVIDER),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
@@ -150,7 +158,8 @@ class Application(db.Model):
     # The moment it is assessed for (None with continuous entry) and, if it came in after
     # a deadline, the moment the provider had in mind.
     entry_moment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("open_house_entry_moments.id"), index=True)
+        ForeignKey("open_house_entry_moments.id"), index=True
+    )
     queued_from_id: Mapped[int | None] = mapped_column(ForeignKey("open_house_entry_moments.id"))
     status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
     motivation: Mapped[str] = mapped_column(Text, default="")
@@ -173,12 +182,16 @@ class Application(db.Model):
     queued_from: Mapped[EntryMoment | None] = relationship(foreign_keys=[queued_from_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     categories: Mapped[list["ApplicationCategory"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan",
-        order_by="ApplicationCategory.id")
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="ApplicationCategory.id",
+    )
     answers: Mapped[list["Answer"]] = relationship(
-        back_populates="application", cascade="all, delete-orphan", order_by="Answer.id")
+        back_populates="application", cascade="all, delete-orphan", order_by="Answer.id"
+    )
     municipalities: Mapped[list[Municipality]] = relationship(
-        secondary=application_municipalities, order_by=Municipality.name)
+        secondary=application_municipalities, order_by=Municipality.name
+    )
 
     @property
     def effective_deadline(self) -> datetime | None:
@@ -193,13 +206,15 @@ class ApplicationCategory(db.Model):
     __tablename__ = "open_house_application_categories"
     __table_args__ = (
         UniqueConstraint("application_id", "category_id"),
-        UniqueConstraint("provider_id", "category_id", "open_flag",
-                         name="uq_open_house_one_open_application"),
+        UniqueConstraint(
+            "provider_id", "category_id", "open_flag", name="uq_open_house_one_open_application"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
-        ForeignKey("open_house_applications.id", ondelete="CASCADE"), index=True)
+        ForeignKey("open_house_applications.id", ondelete="CASCADE"), index=True
+    )
     category_id: Mapped[int] = mapped_column(ForeignKey("open_house_categories.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     decision: Mapped[str] = mapped_column(String(10), default="pending")
@@ -217,7 +232,8 @@ class Answer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
-        ForeignKey("open_house_applications.id", ondelete="CASCADE"), index=True)
+        ForeignKey("open_house_applications.id", ondelete="CASCADE"), index=True
+    )
     requirement_id: Mapped[int] = mapped_column(ForeignKey("open_house_requirements.id"))
     text: Mapped[str] = mapped_column(Text, default="")
     file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
@@ -236,8 +252,11 @@ class Admission(db.Model):
     """A provider admitted to a category, from an entry moment until it leaves."""
 
     __tablename__ = "open_house_admissions"
-    __table_args__ = (UniqueConstraint("provider_id", "category_id", "active_flag",
-                                       name="uq_open_house_one_active_admission"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "provider_id", "category_id", "active_flag", name="uq_open_house_one_active_admission"
+        ),
+    )
     __scope__ = Scope(region="region_id", provider="provider_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,8 +12,7 @@ OPEN_HOUSE = StateMachine(
         "published": {"closed"},
         "closed": set(),
     },
-    {"concept": _l("concept"), "published": _l("open voor aanvragen"),
-     "closed": _l("gesloten")},
+    {"concept": _l("concept"), "published": _l("open voor aanvragen"), "closed": _l("gesloten")},
 )
 
 OPEN_APPLICATION_STATUSES = ("submitted", "more_info")
@@ -27,11 +26,13 @@ APPLICATION = StateMachine(
         "rejected": set(),
         "withdrawn": set(),
     },
-    {"submitted": _l("ingediend, wacht op beoordeling"),
-     "more_info": _l("aanvulling gevraagd"),
-     "admitted": _l("toegelaten"),
-     "rejected": _l("afgewezen"),
-     "withdrawn": _l("ingetrokken")},
+    {
+        "submitted": _l("ingediend, wacht op beoordeling"),
+        "more_info": _l("aanvulling gevraagd"),
+        "admitted": _l("toegelaten"),
+        "rejected": _l("afgewezen"),
+        "withdrawn": _l("ingetrokken"),
+    },
 )
 
 ADMISSION = StateMachine(
@@ -40,9 +41,17 @@ ADMISSION = StateMachine(
     {"active": _l("toegelaten"), "ended": _l("beëindigd")},
 )
 
-SCORE_LABELS = {"meets": _l("voldoet"), "not_met": _l("voldoet niet"),
-                "more_info": _l("meer informatie nodig")}
-REGIME_LABELS = {"continuous": _l("doorlopend toetreden"),
-                 "moments": _l("vaste toetredingsmomenten")}
-DECISION_LABELS = {"pending": _l("nog te beslissen"), "admitted": _l("toegelaten"),
-                   "rejected": _l("afgewezen")}
+SCORE_LABELS = {
+    "meets": _l("voldoet"),
+    "not_met": _l("voldoet niet"),
+    "more_info": _l("meer informatie nodig"),
+}
+REGIME_LABELS = {
+    "continuous": _l("doorlopend toetreden"),
+    "moments": _l("vaste toetredingsmomenten"),
+}
+DECISION_LABELS = {
+    "pending": _l("nog te beslissen"),
+    "admitted": _l("toegelaten"),
+    "rejected": _l("afgewezen"),
+}

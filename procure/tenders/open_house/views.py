@@ -59,9 +59,16 @@ READERS = (*STAFF, MUNICIPALITY, PROVIDER)
 
 @bp.context_processor
 def _labels():
-    return {"APPLICATION": APPLICATION, "ADMISSION": ADMISSION, "OPEN_HOUSE": OPEN_HOUSE,
-            "SCORE_LABELS": SCORE_LABELS, "DECISION_LABELS": DECISION_LABELS,
-            "REGIME_LABELS": REGIME_LABELS, "ASSESSORS": ASSESSORS, "SETUP": SETUP}
+    return {
+        "APPLICATION": APPLICATION,
+        "ADMISSION": ADMISSION,
+        "OPEN_HOUSE": OPEN_HOUSE,
+        "SCORE_LABELS": SCORE_LABELS,
+        "DECISION_LABELS": DECISION_LABELS,
+        "REGIME_LABELS": REGIME_LABELS,
+        "ASSESSORS": ASSESSORS,
+        "SETUP": SETUP,
+    }
 
 
 def _tender_or_404(tender_id: int) -> Tender:
@@ -79,6 +86,7 @@ def _application_or_404(application_id: int) -> Application:
 
 # -- open houses --------------------------------------------------------------------------
 
+
 @bp.get("/")
 @role_required(*READERS)
 def index():
@@ -87,18 +95,28 @@ def index():
         stmt = stmt.where(Tender.status != "concept")
     q = request.args.get("q", "").strip()
     if q:
-        stmt = stmt.where(Tender.title.ilike(like_pattern(q), escape="\\")
-                          | Tender.reference.ilike(like_pattern(q), escape="\\"))
+        stmt = stmt.where(
+            Tender.title.ilike(like_pattern(q), escape="\\")
+            | Tender.reference.ilike(like_pattern(q), escape="\\")
+        )
     status = request.args.get("status", "")
     if status in OPEN_HOUSE.transitions:
         stmt = stmt.where(Tender.status == status)
     stmt = stmt.options(joinedload(Tender.region))
-    stmt, sort, direction = apply_sort(stmt, {"reference": Tender.reference,
-                                              "title": Tender.title,
-                                              "start": Tender.contract_start}, "reference")
+    stmt, sort, direction = apply_sort(
+        stmt,
+        {"reference": Tender.reference, "title": Tender.title, "start": Tender.contract_start},
+        "reference",
+    )
     page = paginate(stmt, *page_args())
-    return render_template("tenders/open_house/index.html", page=page, q=q, status=status,
-                           sort=sort, direction=direction)
+    return render_template(
+        "tenders/open_house/index.html",
+        page=page,
+        q=q,
+        status=status,
+        sort=sort,
+        direction=direction,
+    )
 
 
 def _task_area_choices(form):
@@ -116,20 +134,26 @@ def create():
             abort(403)
         try:
             tender = ops.create_open_house(
-                region=current_user.region, reference=form.reference.data,
-                title=form.title.data, contract_start=form.contract_start.data,
+                region=current_user.region,
+                reference=form.reference.data,
+                title=form.title.data,
+                contract_start=form.contract_start.data,
                 duration_months=form.duration_months.data,
                 extension_count=form.extension_count.data or 0,
                 extension_months=form.extension_months.data or 0,
-                variant=form.variant.data, task_area_id=form.task_area_id.data or None,
-                entry_regime=form.entry_regime.data, entry_months=form.entry_months.data,
+                variant=form.variant.data,
+                task_area_id=form.task_area_id.data or None,
+                entry_regime=form.entry_regime.data,
+                entry_months=form.entry_months.data,
                 application_weeks=form.application_weeks.data,
                 assessment_weeks=form.assessment_weeks.data or 0,
                 continuous_assessment_weeks=form.continuous_assessment_weeks.data,
                 response_days=form.response_days.data,
                 admission_conditions=form.admission_conditions.data,
-                description=form.description.data, officer_id=current_user.id,
-                actor=current_user)
+                description=form.description.data,
+                officer_id=current_user.id,
+                actor=current_user,
+            )
         except OperationError as exc:
             flash_error(exc)
         else:
@@ -153,8 +177,9 @@ def edit(tender_id):
     form.reference.data = tender.reference
     _task_area_choices(form)
     if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in ops.TENDER_FIELDS
-                  + ops.SETTINGS_FIELDS}
+        values = {
+            name: getattr(form, name).data for name in ops.TENDER_FIELDS + ops.SETTINGS_FIELDS
+        }
         values["task_area_id"] = values["task_area_id"] or None
         values["description"] = values["description"] or ""
         values["admission_conditions"] = values["admission_conditions"] or ""
@@ -176,7 +201,8 @@ def _moment_overview(tender: Tender):
         rows = db.session.execute(
             select(Application.entry_moment_id, Application.status, func.count())
             .where(Application.tender_id == tender.id)
-            .group_by(Application.entry_moment_id, Application.status))
+            .group_by(Application.entry_moment_id, Application.status)
+        )
         for moment_id, status, n in rows:
             counts[moment_id][status] += n
     return moments, counts
@@ -186,39 +212,81 @@ def _moment_overview(tender: Tender):
 @role_required(*READERS)
 def detail(tender_id):
     tender = _tender_or_404(tender_id)
-    settings = db.session.execute(select(OpenHouseSettings).where(
-        OpenHouseSettings.tender_id == tender.id)).scalar_one()
-    categories = db.session.execute(
-        select(Category).where(Category.tender_id == tender.id)
-        .options(selectinload(Category.products).selectinload(Product.tariffs))
-        .order_by(Category.code)).scalars().all()
-    requirements = db.session.execute(select(Requirement).where(
-        Requirement.tender_id == tender.id).order_by(Requirement.number)).scalars().all()
+    settings = db.session.execute(
+        select(OpenHouseSettings).where(OpenHouseSettings.tender_id == tender.id)
+    ).scalar_one()
+    categories = (
+        db.session.execute(
+            select(Category)
+            .where(Category.tender_id == tender.id)
+            .options(selectinload(Category.products).selectinload(Product.tariffs))
+            .order_by(Category.code)
+        )
+        .scalars()
+        .all()
+    )
+    requirements = (
+        db.session.execute(
+            select(Requirement)
+            .where(Requirement.tender_id == tender.id)
+            .order_by(Requirement.number)
+        )
+        .scalars()
+        .all()
+    )
     moments, counts = _moment_overview(tender)
-    admitted = dict(db.session.execute(
-        scoped(select(Admission.category_id, func.count()), Admission)
-        .where(Admission.tender_id == tender.id, Admission.status == "active")
-        .group_by(Admission.category_id)).all())
+    admitted = dict(
+        db.session.execute(
+            scoped(select(Admission.category_id, func.count()), Admission)
+            .where(Admission.tender_id == tender.id, Admission.status == "active")
+            .group_by(Admission.category_id)
+        ).all()
+    )
     own_applications, notices = [], []
     if current_user.role == PROVIDER:
-        own_applications = db.session.execute(
-            scoped(select(Application), Application).where(Application.tender_id == tender.id)
-            .options(selectinload(Application.categories).joinedload(
-                ApplicationCategory.category), joinedload(Application.entry_moment))
-            .order_by(Application.submitted_at.desc())).scalars().all()
-        notices = db.session.execute(
-            scoped(select(Notice), Notice).join(Application,
-                                                Application.id == Notice.application_id)
-            .where(Application.tender_id == tender.id)
-            .order_by(Notice.created_at.desc()).limit(10)).scalars().all()
+        own_applications = (
+            db.session.execute(
+                scoped(select(Application), Application)
+                .where(Application.tender_id == tender.id)
+                .options(
+                    selectinload(Application.categories).joinedload(ApplicationCategory.category),
+                    joinedload(Application.entry_moment),
+                )
+                .order_by(Application.submitted_at.desc())
+            )
+            .scalars()
+            .all()
+        )
+        notices = (
+            db.session.execute(
+                scoped(select(Notice), Notice)
+                .join(Application, Application.id == Notice.application_id)
+                .where(Application.tender_id == tender.id)
+                .order_by(Notice.created_at.desc())
+                .limit(10)
+            )
+            .scalars()
+            .all()
+        )
     next_moment = ops.next_open_moment(tender, now_local())
     return render_template(
-        "tenders/open_house/detail.html", tender=tender, settings=settings,
-        categories=categories, requirements=requirements, moments=moments, counts=counts,
-        admitted=admitted, own_applications=own_applications, notices=notices,
-        next_moment=next_moment, term_end=ops.term_end(tender),
-        requirement_form=forms.RequirementForm(), moment_form=forms.MomentForm(),
-        confirm=forms.ConfirmForm(), now=now_local())
+        "tenders/open_house/detail.html",
+        tender=tender,
+        settings=settings,
+        categories=categories,
+        requirements=requirements,
+        moments=moments,
+        counts=counts,
+        admitted=admitted,
+        own_applications=own_applications,
+        notices=notices,
+        next_moment=next_moment,
+        term_end=ops.term_end(tender),
+        requirement_form=forms.RequirementForm(),
+        moment_form=forms.MomentForm(),
+        confirm=forms.ConfirmForm(),
+        now=now_local(),
+    )
 
 
 @bp.route("/<int:tender_id>/categorieen/nieuw", methods=["GET", "POST"])
@@ -226,17 +294,23 @@ def detail(tender_id):
 def add_category(tender_id):
     tender = _tender_or_404(tender_id)
     form = forms.CategoryForm()
-    stmt = scoped(select(Product), Product).where(Product.region_id == tender.region_id,
-                                                  Product.status != "vervallen")
+    stmt = scoped(select(Product), Product).where(
+        Product.region_id == tender.region_id, Product.status != "vervallen"
+    )
     if hasattr(Product, "is_current"):  # the catalogue marks the current version of a card
         stmt = stmt.where(Product.is_current.is_(True))
     products = db.session.execute(stmt.order_by(Product.code, Product.version)).scalars().all()
     form.product_ids.choices = [(p.id, f"{p.code} {p.name} (v{p.version})") for p in products]
     if form.validate_on_submit():
         try:
-            ops.add_category(tender, code=form.code.data, name=form.name.data,
-                             description=form.description.data,
-                             product_ids=form.product_ids.data, actor=current_user)
+            ops.add_category(
+                tender,
+                code=form.code.data,
+                name=form.name.data,
+                description=form.description.data,
+                product_ids=form.product_ids.data,
+                actor=current_user,
+            )
         except OperationError as exc:
             flash_error(exc)
         else:
@@ -254,9 +328,12 @@ def add_requirement(tender_id):
         flash(_("Beschrijf de eis."), "error")
     else:
         try:
-            ops.add_requirement(tender, text=form.text.data,
-                                requires_document=form.requires_document.data,
-                                actor=current_user)
+            ops.add_requirement(
+                tender,
+                text=form.text.data,
+                requires_document=form.requires_document.data,
+                actor=current_user,
+            )
             flash(_("Eis toegevoegd."), "success")
         except OperationError as exc:
             flash_error(exc)
@@ -287,8 +364,7 @@ def publish(tender_id):
         abort(400)
     try:
         ops.publish(tender, actor=current_user)
-        flash(_("De open house is gepubliceerd: aanbieders kunnen aanvragen indienen."),
-              "success")
+        flash(_("De open house is gepubliceerd: aanbieders kunnen aanvragen indienen."), "success")
     except OperationError as exc:
         flash_error(exc)
     return redirect(url_for("open_house.detail", tender_id=tender.id))
@@ -310,10 +386,14 @@ def close(tender_id):
 
 # -- applications -------------------------------------------------------------------------
 
+
 def _answers_from_request(requirement_ids):
     answers = {rid: request.form.get(f"answer_{rid}", "") for rid in requirement_ids}
-    files = {rid: request.files.get(f"file_{rid}") for rid in requirement_ids
-             if request.files.get(f"file_{rid}") and request.files[f"file_{rid}"].filename}
+    files = {
+        rid: request.files.get(f"file_{rid}")
+        for rid in requirement_ids
+        if request.files.get(f"file_{rid}") and request.files[f"file_{rid}"].filename
+    }
     return answers, files
 
 
@@ -321,43 +401,74 @@ def _answers_from_request(requirement_ids):
 @role_required(PROVIDER)
 def apply(tender_id):
     tender = _tender_or_404(tender_id)
-    categories = db.session.execute(select(Category).where(Category.tender_id == tender.id)
-                                    .order_by(Category.code)).scalars().all()
-    requirements = db.session.execute(select(Requirement).where(
-        Requirement.tender_id == tender.id).order_by(Requirement.number)).scalars().all()
-    municipalities = db.session.execute(select(Municipality).where(
-        Municipality.region_id == tender.region_id).order_by(Municipality.name)).scalars().all()
+    categories = (
+        db.session.execute(
+            select(Category).where(Category.tender_id == tender.id).order_by(Category.code)
+        )
+        .scalars()
+        .all()
+    )
+    requirements = (
+        db.session.execute(
+            select(Requirement)
+            .where(Requirement.tender_id == tender.id)
+            .order_by(Requirement.number)
+        )
+        .scalars()
+        .all()
+    )
+    municipalities = (
+        db.session.execute(
+            select(Municipality)
+            .where(Municipality.region_id == tender.region_id)
+            .order_by(Municipality.name)
+        )
+        .scalars()
+        .all()
+    )
     moments = [m for m in ops.moments(tender) if m.entry_date > now_local().date()]
     form = forms.ApplicationForm()
     form.moment_id.choices = [(0, _("eerstvolgende toetredingsmoment"))] + [
-        (m.id, m.entry_date.strftime("%d-%m-%Y")) for m in moments]
+        (m.id, m.entry_date.strftime("%d-%m-%Y")) for m in moments
+    ]
     answers, chosen = {}, {"categories": set(), "municipalities": set()}
     if request.method == "POST":
         answers, files = _answers_from_request([r.id for r in requirements])
-        chosen = {"categories": set(_int_list("category_ids")),
-                  "municipalities": set(_int_list("municipality_ids"))}
+        chosen = {
+            "categories": set(_int_list("category_ids")),
+            "municipalities": set(_int_list("municipality_ids")),
+        }
         if form.validate_on_submit():
             try:
                 application = ops.submit_application(
-                    tender, provider=current_user.provider, user=current_user,
+                    tender,
+                    provider=current_user.provider,
+                    user=current_user,
                     category_ids=sorted(chosen["categories"]),
                     municipality_ids=sorted(chosen["municipalities"]),
-                    motivation=form.motivation.data, answers=answers, files=files,
-                    moment_id=form.moment_id.data or None)
+                    motivation=form.motivation.data,
+                    answers=answers,
+                    files=files,
+                    moment_id=form.moment_id.data or None,
+                )
             except OperationError as exc:
                 flash_error(exc)
             else:
                 message = ops.queue_message(application)
                 if message:
                     flash(message, "warning")
-                flash(_("Uw aanvraag %(ref)s is ingediend.", ref=application.reference),
-                      "success")
-                return redirect(url_for("open_house.application",
-                                        application_id=application.id))
-    return render_template("tenders/open_house/apply.html", tender=tender, form=form,
-                           categories=categories, municipalities=municipalities,
-                           requirements=requirements, answers=answers, chosen=chosen), \
-        (422 if request.method == "POST" else 200)
+                flash(_("Uw aanvraag %(ref)s is ingediend.", ref=application.reference), "success")
+                return redirect(url_for("open_house.application", application_id=application.id))
+    return render_template(
+        "tenders/open_house/apply.html",
+        tender=tender,
+        form=form,
+        categories=categories,
+        municipalities=municipalities,
+        requirements=requirements,
+        answers=answers,
+        chosen=chosen,
+    ), (422 if request.method == "POST" else 200)
 
 
 def _int_list(name: str) -> list[int]:
@@ -376,11 +487,14 @@ def applications(tender_id):
     tender = _tender_or_404(tender_id)
     stmt = scoped(select(Application), Application).where(Application.tender_id == tender.id)
     stmt = stmt.join(Provider, Provider.id == Application.provider_id).outerjoin(
-        EntryMoment, EntryMoment.id == Application.entry_moment_id)
+        EntryMoment, EntryMoment.id == Application.entry_moment_id
+    )
     q = request.args.get("q", "").strip()
     if q:
-        stmt = stmt.where(Provider.name.ilike(like_pattern(q), escape="\\")
-                          | Application.reference.ilike(like_pattern(q), escape="\\"))
+        stmt = stmt.where(
+            Provider.name.ilike(like_pattern(q), escape="\\")
+            | Application.reference.ilike(like_pattern(q), escape="\\")
+        )
     status = request.args.get("status", "")
     if status in APPLICATION.transitions:
         stmt = stmt.where(Application.status == status)
@@ -389,44 +503,93 @@ def applications(tender_id):
         stmt = stmt.where(Application.entry_moment_id == moment_id)
     category_id = request.args.get("category", 0, type=int)
     if category_id:
-        stmt = stmt.where(Application.id.in_(select(ApplicationCategory.application_id).where(
-            ApplicationCategory.category_id == category_id)))
+        stmt = stmt.where(
+            Application.id.in_(
+                select(ApplicationCategory.application_id).where(
+                    ApplicationCategory.category_id == category_id
+                )
+            )
+        )
     stmt = stmt.options(
-        joinedload(Application.provider), joinedload(Application.entry_moment),
-        selectinload(Application.categories).joinedload(ApplicationCategory.category))
-    stmt, sort, direction = apply_sort(stmt, {
-        "submitted": Application.submitted_at, "reference": Application.reference,
-        "provider": Provider.name, "status": Application.status,
-        "moment": EntryMoment.entry_date}, "submitted")
+        joinedload(Application.provider),
+        joinedload(Application.entry_moment),
+        selectinload(Application.categories).joinedload(ApplicationCategory.category),
+    )
+    stmt, sort, direction = apply_sort(
+        stmt,
+        {
+            "submitted": Application.submitted_at,
+            "reference": Application.reference,
+            "provider": Provider.name,
+            "status": Application.status,
+            "moment": EntryMoment.entry_date,
+        },
+        "submitted",
+    )
     page = paginate(stmt, *page_args())
-    categories = db.session.execute(select(Category).where(Category.tender_id == tender.id)
-                                    .order_by(Category.code)).scalars().all()
-    return render_template("tenders/open_house/applications.html", tender=tender, page=page,
-                           q=q, status=status, moment_id=moment_id, category_id=category_id,
-                           sort=sort, direction=direction, moments=ops.moments(tender),
-                           categories=categories)
+    categories = (
+        db.session.execute(
+            select(Category).where(Category.tender_id == tender.id).order_by(Category.code)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "tenders/open_house/applications.html",
+        tender=tender,
+        page=page,
+        q=q,
+        status=status,
+        moment_id=moment_id,
+        category_id=category_id,
+        sort=sort,
+        direction=direction,
+        moments=ops.moments(tender),
+        categories=categories,
+    )
 
 
 @bp.get("/aanvragen/<int:application_id>")
 @role_required(*STAFF, PROVIDER)
 def application(application_id):
     app_row = _application_or_404(application_id)
-    answers = db.session.execute(
-        select(Answer).where(Answer.application_id == app_row.id)
-        .options(joinedload(Answer.requirement), joinedload(Answer.file),
-                 joinedload(Answer.scored_by))
-        .join(Requirement, Requirement.id == Answer.requirement_id)
-        .order_by(Requirement.number)).scalars().all()
-    admissions = db.session.execute(
-        select(Admission).where(Admission.application_id == app_row.id)
-        .options(joinedload(Admission.category))).scalars().all()
+    answers = (
+        db.session.execute(
+            select(Answer)
+            .where(Answer.application_id == app_row.id)
+            .options(
+                joinedload(Answer.requirement),
+                joinedload(Answer.file),
+                joinedload(Answer.scored_by),
+            )
+            .join(Requirement, Requirement.id == Answer.requirement_id)
+            .order_by(Requirement.number)
+        )
+        .scalars()
+        .all()
+    )
+    admissions = (
+        db.session.execute(
+            select(Admission)
+            .where(Admission.application_id == app_row.id)
+            .options(joinedload(Admission.category))
+        )
+        .scalars()
+        .all()
+    )
     info_form = forms.InfoRequestForm()
     info_form.response_days.data = info_form.response_days.data or 14
-    return render_template("tenders/open_house/application.html", application=app_row,
-                           answers=answers, admissions=admissions, info_form=info_form,
-                           response_form=forms.ResponseForm(),
-                           decision_form=forms.DecisionForm(), confirm=forms.ConfirmForm(),
-                           queue_message=ops.queue_message(app_row))
+    return render_template(
+        "tenders/open_house/application.html",
+        application=app_row,
+        answers=answers,
+        admissions=admissions,
+        info_form=info_form,
+        response_form=forms.ResponseForm(),
+        decision_form=forms.DecisionForm(),
+        confirm=forms.ConfirmForm(),
+        queue_message=ops.queue_message(app_row),
+    )
 
 
 @bp.get("/aanvragen/<int:application_id>/bestanden/<int:answer_id>")
@@ -445,9 +608,13 @@ def assess(application_id):
     app_row = _application_or_404(application_id)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
-    scores = {a.requirement_id: (request.form.get(f"score_{a.requirement_id}") or None,
-                                 request.form.get(f"remark_{a.requirement_id}", ""))
-              for a in app_row.answers}
+    scores = {
+        a.requirement_id: (
+            request.form.get(f"score_{a.requirement_id}") or None,
+            request.form.get(f"remark_{a.requirement_id}", ""),
+        )
+        for a in app_row.answers
+    }
     try:
         ops.score(app_row, scores, actor=current_user)
         flash(_("Beoordeling opgeslagen."), "success")
@@ -465,8 +632,12 @@ def request_info(application_id):
         flash(_("Beschrijf welke informatie ontbreekt en geef een reactietermijn."), "error")
     else:
         try:
-            ops.request_more_info(app_row, note=form.note.data,
-                                  response_days=form.response_days.data, actor=current_user)
+            ops.request_more_info(
+                app_row,
+                note=form.note.data,
+                response_days=form.response_days.data,
+                actor=current_user,
+            )
             flash(_("De aanvraag is teruggelegd bij de aanbieder."), "success")
         except OperationError as exc:
             flash_error(exc)
@@ -483,10 +654,13 @@ def respond(application_id):
     else:
         answers, files = _answers_from_request([a.requirement_id for a in app_row.answers])
         try:
-            ops.respond_to_info_request(app_row, user=current_user,
-                                        response=form.response.data,
-                                        answers={k: v for k, v in answers.items() if v},
-                                        files=files)
+            ops.respond_to_info_request(
+                app_row,
+                user=current_user,
+                response=form.response.data,
+                answers={k: v for k, v in answers.items() if v},
+                files=files,
+            )
             flash(_("Uw aanvulling is verstuurd."), "success")
         except OperationError as exc:
             flash_error(exc)
@@ -500,8 +674,10 @@ def decide(application_id):
     form = forms.DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    decisions = {link.category_id: request.form.get(f"decision_{link.category_id}", "")
-                 for link in app_row.categories}
+    decisions = {
+        link.category_id: request.form.get(f"decision_{link.category_id}", "")
+        for link in app_row.categories
+    }
     try:
         ops.decide(app_row, decisions=decisions, reason=form.reason.data, actor=current_user)
         flash(_("Besluit vastgelegd en de aanbieder is geïnformeerd."), "success")
@@ -526,36 +702,69 @@ def withdraw(application_id):
 
 # -- admissions ---------------------------------------------------------------------------
 
+
 @bp.get("/<int:tender_id>/toegelaten")
 @role_required(*READERS)
 def admissions(tender_id):
     """Admitted providers per category with the municipalities they serve."""
     tender = _tender_or_404(tender_id)
-    categories = db.session.execute(select(Category).where(Category.tender_id == tender.id)
-                                    .order_by(Category.code)).scalars().all()
+    categories = (
+        db.session.execute(
+            select(Category).where(Category.tender_id == tender.id).order_by(Category.code)
+        )
+        .scalars()
+        .all()
+    )
     show_ended = request.args.get("beeindigd") == "1"
     stmt = scoped(select(Admission), Admission).where(Admission.tender_id == tender.id)
-    all_rows = db.session.execute(stmt.options(
-        joinedload(Admission.provider), joinedload(Admission.category),
-        joinedload(Admission.application).selectinload(Application.municipalities))
-        .join(Provider, Provider.id == Admission.provider_id)
-        .order_by(Provider.name)).unique().scalars().all()
+    all_rows = (
+        db.session.execute(
+            stmt.options(
+                joinedload(Admission.provider),
+                joinedload(Admission.category),
+                joinedload(Admission.application).selectinload(Application.municipalities),
+            )
+            .join(Provider, Provider.id == Admission.provider_id)
+            .order_by(Provider.name)
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
     rows = [a for a in all_rows if show_ended or a.status == "active"]
     by_category = defaultdict(list)
     for admission in rows:
         by_category[admission.category_id].append(admission)
-    region_municipalities = db.session.execute(select(Municipality).where(
-        Municipality.region_id == tender.region_id).order_by(Municipality.name)).scalars().all()
+    region_municipalities = (
+        db.session.execute(
+            select(Municipality)
+            .where(Municipality.region_id == tender.region_id)
+            .order_by(Municipality.name)
+        )
+        .scalars()
+        .all()
+    )
     coverage = {}
     for category in categories:
-        served = {m.id for a in by_category[category.id] if a.status == "active"
-                  for m in a.application.municipalities}
+        served = {
+            m.id
+            for a in by_category[category.id]
+            if a.status == "active"
+            for m in a.application.municipalities
+        }
         coverage[category.id] = {
             "served": [m for m in region_municipalities if m.id in served],
-            "gaps": [m for m in region_municipalities if m.id not in served]}
-    return render_template("tenders/open_house/admissions.html", tender=tender,
-                           categories=categories, by_category=by_category, coverage=coverage,
-                           show_ended=show_ended, changes=_changes_per_moment(tender, all_rows))
+            "gaps": [m for m in region_municipalities if m.id not in served],
+        }
+    return render_template(
+        "tenders/open_house/admissions.html",
+        tender=tender,
+        categories=categories,
+        by_category=by_category,
+        coverage=coverage,
+        show_ended=show_ended,
+        changes=_changes_per_moment(tender, all_rows),
+    )
 
 
 def _changes_per_moment(tender, admissions):
@@ -571,11 +780,15 @@ def _changes_per_moment(tender, admissions):
     previous = None
     for day in moments:
         joined = [a for a in admissions if a.start_date == day]
-        left = [a for a in admissions if a.end_date is not None and a.end_date < day
-                and (previous is None or a.end_date >= previous)]
+        left = [
+            a
+            for a in admissions
+            if a.end_date is not None
+            and a.end_date < day
+            and (previous is None or a.end_date >= previous)
+        ]
         if joined or left:
-            result.append({"day": day, "joined": joined, "left": left,
-                           "upcoming": day > today})
+            result.append({"day": day, "joined": joined, "left": left, "upcoming": day > today})
         previous = day
     return list(reversed(result))
 
@@ -587,18 +800,25 @@ def end_admission(admission_id):
     form = forms.EndAdmissionForm()
     if form.validate_on_submit():
         try:
-            ops.end_admission(admission, user=current_user, reason=form.reason.data,
-                              end_date=form.end_date.data)
+            ops.end_admission(
+                admission, user=current_user, reason=form.reason.data, end_date=form.end_date.data
+            )
         except OperationError as exc:
             flash_error(exc)
         else:
             flash(_("De toelating is beëindigd."), "success")
-            remaining = db.session.execute(select(func.count(Admission.id)).where(
-                Admission.contract_id == admission.contract_id,
-                Admission.status == "active")).scalar_one()
+            remaining = db.session.execute(
+                select(func.count(Admission.id)).where(
+                    Admission.contract_id == admission.contract_id, Admission.status == "active"
+                )
+            ).scalar_one()
             if admission.contract_id and not remaining:
-                flash(_("Er zijn geen actieve toelatingen meer onder dit contract; beëindig of "
-                        "zeg het contract op via de contractpagina."), "warning")
+                flash(
+                    _(
+                        "Er zijn geen actieve toelatingen meer onder dit contract; beëindig of "
+                        "zeg het contract op via de contractpagina."
+                    ),
+                    "warning",
+                )
             return redirect(url_for("open_house.admissions", tender_id=admission.tender_id))
-    return render_template("tenders/open_house/end_admission.html", admission=admission,
-                           form=form)
+    return render_template("tenders/open_house/end_admission.html", admission=admission, form=form)

@@ -29,32 +29,63 @@ def build_open_house(*, regime: str = "moments", publish: bool = True, officer=N
     db.session.flush()
     products = {}
     for code, name, unit, price in PRODUCTS:
-        product = Product(region_id=region.id, code=code, name=name, task_area_id=area.id,
-                          variant="effort", unit=unit, status="vastgesteld",
-                          valid_from=date(2027, 1, 1))
+        product = Product(
+            region_id=region.id,
+            code=code,
+            name=name,
+            task_area_id=area.id,
+            variant="effort",
+            unit=unit,
+            status="vastgesteld",
+            valid_from=date(2027, 1, 1),
+        )
         db.session.add(product)
         db.session.flush()
         db.session.add(Tariff(product_id=product.id, year=2027, price=price))
         products[code] = product
     db.session.commit()
     tender = ops.create_open_house(
-        region=region, reference="WBO-OH-2027", title="Wonen met begeleiding",
-        contract_start=date(2027, 1, 1), duration_months=60, extension_count=2,
-        extension_months=12, variant="effort", task_area_id=area.id, entry_regime=regime,
-        entry_months="1,4,7,10", officer_id=officer.id if officer else None)
-    gezinshuis = ops.add_category(tender, code="GH", name="Gezinshuiszorg",
-                                  product_ids=[products["44A06"].id])
-    wonen = ops.add_category(tender, code="KW", name="Kleinschalig wonen en kamertraining",
-                             product_ids=[products["44A07"].id, products["44A08"].id,
-                                          products["45A46"].id])
-    req1 = ops.add_requirement(tender, text="Ingeschreven in het Landelijk Register "
-                                            "Kinderopvang / KvK en AGB-code aanwezig.")
-    req2 = ops.add_requirement(tender, text="Kwaliteitskeurmerk (HKZ of gelijkwaardig).",
-                               requires_document=True)
+        region=region,
+        reference="WBO-OH-2027",
+        title="Wonen met begeleiding",
+        contract_start=date(2027, 1, 1),
+        duration_months=60,
+        extension_count=2,
+        extension_months=12,
+        variant="effort",
+        task_area_id=area.id,
+        entry_regime=regime,
+        entry_months="1,4,7,10",
+        officer_id=officer.id if officer else None,
+    )
+    gezinshuis = ops.add_category(
+        tender, code="GH", name="Gezinshuiszorg", product_ids=[products["44A06"].id]
+    )
+    wonen = ops.add_category(
+        tender,
+        code="KW",
+        name="Kleinschalig wonen en kamertraining",
+        product_ids=[products["44A07"].id, products["44A08"].id, products["45A46"].id],
+    )
+    req1 = ops.add_requirement(
+        tender,
+        text="Ingeschreven in het Landelijk Register Kinderopvang / KvK en AGB-code aanwezig.",
+    )
+    req2 = ops.add_requirement(
+        tender, text="Kwaliteitskeurmerk (HKZ of gelijkwaardig).", requires_document=True
+    )
     if publish:
         ops.publish(tender)
-    return SimpleNamespace(region=region, area=area, products=products, tender=tender,
-                           gezinshuis=gezinshuis, wonen=wonen, req1=req1, req2=req2)
+    return SimpleNamespace(
+        region=region,
+        area=area,
+        products=products,
+        tender=tender,
+        gezinshuis=gezinshuis,
+        wonen=wonen,
+        req1=req1,
+        req2=req2,
+    )
 
 
 class Upload:
@@ -75,9 +106,16 @@ def apply(oh, provider, user=None, categories=None, now=None, **kwargs):
     answers, files = answers_for(oh)
     municipality_ids = kwargs.pop("municipality_ids", None) or [f.municipality("Breda").id]
     return ops.submit_application(
-        oh.tender, provider=provider, user=user,
+        oh.tender,
+        provider=provider,
+        user=user,
         category_ids=[c.id for c in (categories or [oh.gezinshuis])],
-        municipality_ids=municipality_ids, answers=answers, files=files, now=now, **kwargs)
+        municipality_ids=municipality_ids,
+        answers=answers,
+        files=files,
+        now=now,
+        **kwargs,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -17,11 +17,15 @@ NOW = datetime(2026, 11, 1, 9, tzinfo=UTC)
 
 
 def _admit(oh, application, officer):
-    ops.score(application, {a.requirement_id: ("meets", "") for a in application.answers},
-              actor=officer)
-    ops.decide(application, decisions={c.category_id: "admitted"
-                                       for c in application.categories},
-               actor=officer, now=NOW)
+    ops.score(
+        application, {a.requirement_id: ("meets", "") for a in application.answers}, actor=officer
+    )
+    ops.decide(
+        application,
+        decisions={c.category_id: "admitted" for c in application.categories},
+        actor=officer,
+        now=NOW,
+    )
 
 
 def test_provider_sees_only_its_own_applications(client, oh):
@@ -35,15 +39,20 @@ def test_provider_sees_only_its_own_applications(client, oh):
     assert client.get(f"/open-house/aanvragen/{mine.id}").status_code == 200
     assert client.get(f"/open-house/aanvragen/{theirs.id}").status_code == 404
     answer = theirs.answers[1]
-    assert client.get(f"/open-house/aanvragen/{theirs.id}/bestanden/{answer.id}"
-                      ).status_code == 404
+    assert client.get(f"/open-house/aanvragen/{theirs.id}/bestanden/{answer.id}").status_code == 404
     own_answer = next(a for a in mine.answers if a.file_id)
     download = client.get(f"/open-house/aanvragen/{mine.id}/bestanden/{own_answer.id}")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     # Cannot withdraw someone else's application, nor decide on its own.
     assert f.post(client, f"/open-house/aanvragen/{theirs.id}/intrekken").status_code == 404
-    assert f.post(client, f"/open-house/aanvragen/{mine.id}/besluit",
-                  {f"decision_{oh.gezinshuis.id}": "admitted"}).status_code == 403
+    assert (
+        f.post(
+            client,
+            f"/open-house/aanvragen/{mine.id}/besluit",
+            {f"decision_{oh.gezinshuis.id}": "admitted"},
+        ).status_code
+        == 403
+    )
     db.session.expire_all()
     assert db.session.get(Application, theirs.id).status == "submitted"
 
@@ -52,14 +61,16 @@ def test_provider_api_lists_only_its_own_applications(client, oh):
     apply(oh, f.provider("kompas"), now=NOW)
     apply(oh, f.provider("linde"), now=NOW)
     token = f.api_token(f.user("provider", provider_code="kompas"))
-    response = client.get(f"/api/v1/open-houses/{oh.tender.reference}/applications",
-                          headers=f.bearer(token))
+    response = client.get(
+        f"/api/v1/open-houses/{oh.tender.reference}/applications", headers=f.bearer(token)
+    )
     assert response.status_code == 200
     items = response.get_json()["items"]
     assert [i["provider"] for i in items] == ["kompas"]
     assert items[0]["entry_date"] == "2027-01-01"
-    assert items[0]["categories"] == [{"code": "GH", "name": "Gezinshuiszorg",
-                                       "decision": "pending"}]
+    assert items[0]["categories"] == [
+        {"code": "GH", "name": "Gezinshuiszorg", "decision": "pending"}
+    ]
 
 
 def test_municipality_reads_admitted_providers_but_changes_nothing(client, oh):
@@ -79,10 +90,22 @@ def test_municipality_reads_admitted_providers_but_changes_nothing(client, oh):
     # No applications, no assessment, no ending of admissions, no set-up.
     assert client.get(f"/open-house/{oh.tender.id}/aanvragen-overzicht").status_code == 403
     assert client.get(f"/open-house/aanvragen/{pending.id}").status_code == 403
-    assert f.post(client, f"/open-house/aanvragen/{pending.id}/besluit",
-                  {f"decision_{oh.gezinshuis.id}": "admitted"}).status_code == 403
-    assert f.post(client, f"/open-house/toelatingen/{admission.id}/beeindigen",
-                  {"reason": "x", "end_date": "2027-06-30"}).status_code == 403
+    assert (
+        f.post(
+            client,
+            f"/open-house/aanvragen/{pending.id}/besluit",
+            {f"decision_{oh.gezinshuis.id}": "admitted"},
+        ).status_code
+        == 403
+    )
+    assert (
+        f.post(
+            client,
+            f"/open-house/toelatingen/{admission.id}/beeindigen",
+            {"reason": "x", "end_date": "2027-06-30"},
+        ).status_code
+        == 403
+    )
     assert f.post(client, f"/open-house/{oh.tender.id}/eisen", {"text": "x"}).status_code == 403
     assert f.post(client, f"/open-house/{oh.tender.id}/sluiten").status_code == 403
     db.session.expire_all()
@@ -90,13 +113,18 @@ def test_municipality_reads_admitted_providers_but_changes_nothing(client, oh):
     assert db.session.get(Application, pending.id).status == "submitted"
     # API: admissions readable, applications refused.
     token = f.api_token(municipality)
-    admissions = client.get(f"/api/v1/open-houses/{oh.tender.reference}/admissions",
-                            headers=f.bearer(token))
+    admissions = client.get(
+        f"/api/v1/open-houses/{oh.tender.reference}/admissions", headers=f.bearer(token)
+    )
     assert admissions.status_code == 200
     gh = admissions.get_json()["items"][0]
     assert gh["category"] == "GH" and gh["providers"][0]["municipalities"] == ["Breda"]
-    assert client.get(f"/api/v1/open-houses/{oh.tender.reference}/applications",
-                      headers=f.bearer(token)).status_code == 403
+    assert (
+        client.get(
+            f"/api/v1/open-houses/{oh.tender.reference}/applications", headers=f.bearer(token)
+        ).status_code
+        == 403
+    )
 
 
 def test_other_region_sees_nothing(client, oh):
@@ -106,8 +134,12 @@ def test_other_region_sees_nothing(client, oh):
     assert client.get(f"/open-house/{oh.tender.id}").status_code == 404
     assert client.get(f"/open-house/{oh.tender.id}/toegelaten").status_code == 404
     token = f.api_token(staff)
-    assert client.get(f"/api/v1/open-houses/{oh.tender.reference}",
-                      headers=f.bearer(token)).status_code == 404
+    assert (
+        client.get(
+            f"/api/v1/open-houses/{oh.tender.reference}", headers=f.bearer(token)
+        ).status_code
+        == 404
+    )
 
 
 def test_concept_open_house_is_hidden_from_providers(client, app):
@@ -128,11 +160,16 @@ def test_api_open_house_and_categories(client, oh):
     assert body["entry_months"] == [1, 4, 7, 10] and len(body["entry_moments"]) == 20
     assert body["entry_moments"][0]["application_deadline"].startswith("2026-11-06T11:00")
     assert [c["code"] for c in body["categories"]] == ["GH", "KW"]
-    cats = client.get(f"/api/v1/open-houses/{oh.tender.reference}/categories",
-                      headers=f.bearer(token)).get_json()["items"]
-    assert cats[0]["products"][0] == {"code": "44A06", "version": 1, "name": "Gezinshuis",
-                                      "unit": "etmaal",
-                                      "tariffs": [{"year": 2027, "price": "187.45"}]}
+    cats = client.get(
+        f"/api/v1/open-houses/{oh.tender.reference}/categories", headers=f.bearer(token)
+    ).get_json()["items"]
+    assert cats[0]["products"][0] == {
+        "code": "44A06",
+        "version": 1,
+        "name": "Gezinshuis",
+        "unit": "etmaal",
+        "tariffs": [{"year": 2027, "price": "187.45"}],
+    }
     listing = client.get("/api/v1/open-houses", headers=f.bearer(token)).get_json()
     assert [i["reference"] for i in listing["items"]] == ["WBO-OH-2027"]
     assert client.get("/api/v1/open-houses/NOPE", headers=f.bearer(token)).status_code == 404
@@ -143,12 +180,18 @@ def test_provider_applies_and_assessor_admits_through_the_pages(client, oh):
     provider_user = f.user("provider", provider_code="kompas")
     f.login(client, provider_user)
     breda, altena = f.municipality("Breda").id, f.municipality("Altena").id
-    response = f.post(client, f"/open-house/{oh.tender.id}/aanvragen", {
-        "category_ids": [str(oh.gezinshuis.id)],
-        "municipality_ids": [str(breda), str(altena)], "moment_id": "0",
-        f"answer_{oh.req1.id}": "KvK 41098765",
-        f"file_{oh.req2.id}": (io.BytesIO(PDF), "hkz.pdf"),
-    }, content_type="multipart/form-data")
+    response = f.post(
+        client,
+        f"/open-house/{oh.tender.id}/aanvragen",
+        {
+            "category_ids": [str(oh.gezinshuis.id)],
+            "municipality_ids": [str(breda), str(altena)],
+            "moment_id": "0",
+            f"answer_{oh.req1.id}": "KvK 41098765",
+            f"file_{oh.req2.id}": (io.BytesIO(PDF), "hkz.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     application = db.session.execute(select(Application)).scalar_one()
     assert {m.name for m in application.municipalities} == {"Breda", "Altena"}
@@ -156,10 +199,15 @@ def test_provider_applies_and_assessor_admits_through_the_pages(client, oh):
     officer = f.user("procurement")
     f.login(client, officer)
     scores = {f"score_{a.requirement_id}": "meets" for a in application.answers}
-    assert f.post(client, f"/open-house/aanvragen/{application.id}/beoordeling",
-                  scores).status_code == 302
-    response = f.post(client, f"/open-house/aanvragen/{application.id}/besluit",
-                      {f"decision_{oh.gezinshuis.id}": "admitted", "reason": ""})
+    assert (
+        f.post(client, f"/open-house/aanvragen/{application.id}/beoordeling", scores).status_code
+        == 302
+    )
+    response = f.post(
+        client,
+        f"/open-house/aanvragen/{application.id}/besluit",
+        {f"decision_{oh.gezinshuis.id}": "admitted", "reason": ""},
+    )
     assert response.status_code == 302
     page = client.get(f"/open-house/aanvragen/{application.id}").get_data(as_text=True)
     assert "Besluit vastgelegd" in page
@@ -173,12 +221,26 @@ def test_provider_applies_and_assessor_admits_through_the_pages(client, oh):
 def test_setup_through_the_pages(client, app):
     f.region("wbo")
     f.login(client, f.user("procurement"))
-    response = f.post(client, "/open-house/nieuw", {
-        "reference": "WBO-OH-TEST", "title": "Wonen met begeleiding", "task_area_id": "0",
-        "variant": "effort", "contract_start": "2027-01-01", "duration_months": "60",
-        "extension_count": "2", "extension_months": "12", "entry_regime": "moments",
-        "entry_months": "1,7", "application_weeks": "8", "assessment_weeks": "2",
-        "continuous_assessment_weeks": "6", "response_days": "14"})
+    response = f.post(
+        client,
+        "/open-house/nieuw",
+        {
+            "reference": "WBO-OH-TEST",
+            "title": "Wonen met begeleiding",
+            "task_area_id": "0",
+            "variant": "effort",
+            "contract_start": "2027-01-01",
+            "duration_months": "60",
+            "extension_count": "2",
+            "extension_months": "12",
+            "entry_regime": "moments",
+            "entry_months": "1,7",
+            "application_weeks": "8",
+            "assessment_weeks": "2",
+            "continuous_assessment_weeks": "6",
+            "response_days": "14",
+        },
+    )
     assert response.status_code == 302
     from procure.tenders.models import Tender
 
@@ -186,12 +248,26 @@ def test_setup_through_the_pages(client, app):
     assert tender.procedure == "open_house"
     assert [m.entry_date.month for m in ops.moments(tender)][:2] == [1, 7]
     # Bad months: a Dutch message, input kept.
-    response = f.post(client, "/open-house/nieuw", {
-        "reference": "WBO-OH-2", "title": "Test", "task_area_id": "0", "variant": "effort",
-        "contract_start": "2027-01-01", "duration_months": "60", "extension_count": "0",
-        "extension_months": "12", "entry_regime": "moments", "entry_months": "13",
-        "application_weeks": "8", "assessment_weeks": "2",
-        "continuous_assessment_weeks": "6", "response_days": "14"})
+    response = f.post(
+        client,
+        "/open-house/nieuw",
+        {
+            "reference": "WBO-OH-2",
+            "title": "Test",
+            "task_area_id": "0",
+            "variant": "effort",
+            "contract_start": "2027-01-01",
+            "duration_months": "60",
+            "extension_count": "0",
+            "extension_months": "12",
+            "entry_regime": "moments",
+            "entry_months": "13",
+            "application_weeks": "8",
+            "assessment_weeks": "2",
+            "continuous_assessment_weeks": "6",
+            "response_days": "14",
+        },
+    )
     html = response.get_data(as_text=True)
     assert "1 t/m 12" in html and "WBO-OH-2" in html
     page = client.get(f"/open-house/{tender.id}")
@@ -233,8 +309,7 @@ def test_lists_run_a_bounded_number_of_queries(client, oh, count_queries):
 
     def measure():
         with count_queries() as statements:
-            assert client.get(f"/open-house/{oh.tender.id}/aanvragen-overzicht"
-                              ).status_code == 200
+            assert client.get(f"/open-house/{oh.tender.id}/aanvragen-overzicht").status_code == 200
             assert client.get(f"/open-house/{oh.tender.id}/toegelaten").status_code == 200
             assert client.get(f"/open-house/{oh.tender.id}").status_code == 200
         return len(statements)
@@ -244,9 +319,13 @@ def test_lists_run_a_bounded_number_of_queries(client, oh, count_queries):
         _admit(oh, application, officer)
     few = measure()
     for code in ("p3", "p4", "p5", "p6", "p7", "p8"):
-        application = apply(oh, f.provider(code), categories=[oh.gezinshuis, oh.wonen],
-                            now=NOW, municipality_ids=[f.municipality("Breda").id,
-                                                       f.municipality("Altena").id])
+        application = apply(
+            oh,
+            f.provider(code),
+            categories=[oh.gezinshuis, oh.wonen],
+            now=NOW,
+            municipality_ids=[f.municipality("Breda").id, f.municipality("Altena").id],
+        )
         _admit(oh, application, officer)
     assert measure() == few
 
@@ -258,10 +337,10 @@ def test_changes_per_entry_moment_show_who_joined_and_who_left(client, oh):
     _admit(oh, stayer, officer)
     leaver = apply(oh, f.provider("linde", "De Linde Jeugd en Gezin"), now=NOW)
     _admit(oh, leaver, officer)
-    admission = db.session.execute(select(Admission).where(
-        Admission.application_id == leaver.id)).scalar_one()
-    ops.end_admission(admission, user=officer, reason="Faillissement.",
-                      end_date=date(2027, 3, 31))
+    admission = db.session.execute(
+        select(Admission).where(Admission.application_id == leaver.id)
+    ).scalar_one()
+    ops.end_admission(admission, user=officer, reason="Faillissement.", end_date=date(2027, 3, 31))
     f.login(client, f.user("municipality", municipality_name="Breda"))
     html = client.get(f"/open-house/{oh.tender.id}/toegelaten").get_data(as_text=True)
     section = html.split("Wijzigingen per toetredingsmoment")[1].split("</table>")[0]
@@ -281,23 +360,37 @@ def test_setup_can_be_changed_until_publication(client, app):
     f.login(client, f.user("procurement"))
     form = client.get(f"/open-house/{oh.tender.id}/bewerken").get_data(as_text=True)
     assert 'value="1,4,7,10"' in form and "WBO-OH-2027" in form
-    data = {"reference": "ignored", "title": "Wonen met begeleiding 2027",
-            "task_area_id": str(oh.area.id), "variant": "effort",
-            "contract_start": "2027-01-01", "duration_months": "60", "extension_count": "2",
-            "extension_months": "12", "entry_regime": "moments", "entry_months": "1,7",
-            "application_weeks": "10", "assessment_weeks": "3",
-            "continuous_assessment_weeks": "6", "response_days": "14",
-            "admission_conditions": "Geen maximum aantal contractpartners."}
+    data = {
+        "reference": "ignored",
+        "title": "Wonen met begeleiding 2027",
+        "task_area_id": str(oh.area.id),
+        "variant": "effort",
+        "contract_start": "2027-01-01",
+        "duration_months": "60",
+        "extension_count": "2",
+        "extension_months": "12",
+        "entry_regime": "moments",
+        "entry_months": "1,7",
+        "application_weeks": "10",
+        "assessment_weeks": "3",
+        "continuous_assessment_weeks": "6",
+        "response_days": "14",
+        "admission_conditions": "Geen maximum aantal contractpartners.",
+    }
     assert f.post(client, f"/open-house/{oh.tender.id}/bewerken", data).status_code == 302
     db.session.expire_all()
     moments = ops.moments(oh.tender)
-    assert [m.entry_date for m in moments[:3]] == [date(2027, 1, 1), date(2027, 7, 1),
-                                                   date(2028, 1, 1)]
+    assert [m.entry_date for m in moments[:3]] == [
+        date(2027, 1, 1),
+        date(2027, 7, 1),
+        date(2028, 1, 1),
+    ]
     # 10 weeks before 1 January 2027 is 23 October 2026, 12:00 CEST.
     assert moments[0].application_deadline == datetime(2026, 10, 23, 10, tzinfo=UTC)
     assert oh.tender.reference == "WBO-OH-2027" and oh.tender.title.endswith("2027")
-    event = db.session.execute(select(AuditEvent).where(
-        AuditEvent.action == "open_house.updated")).scalar_one()
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "open_house.updated")
+    ).scalar_one()
     assert event.old_values["entry_months"] == "1,4,7,10"
     assert event.new_values["entry_months"] == "1,7"
     ops.publish(oh.tender)
@@ -314,10 +407,15 @@ def test_region_ends_an_admission_through_the_page(client, oh):
     path = f"/open-house/toelatingen/{admission.id}/beeindigen"
     refused = f.post(client, path, {"reason": "", "end_date": "2027-06-30"})
     assert refused.status_code == 200 and "Geef de reden" in refused.get_data(as_text=True)
-    assert f.post(client, path, {"reason": "Kwaliteitseisen niet meer nageleefd.",
-                                 "end_date": "2027-06-30"}).status_code == 302
-    page = client.get(f"/open-house/{oh.tender.id}/toegelaten?beeindigd=1"
-                      ).get_data(as_text=True)
+    assert (
+        f.post(
+            client,
+            path,
+            {"reason": "Kwaliteitseisen niet meer nageleefd.", "end_date": "2027-06-30"},
+        ).status_code
+        == 302
+    )
+    page = client.get(f"/open-house/{oh.tender.id}/toegelaten?beeindigd=1").get_data(as_text=True)
     assert "geen actieve toelatingen meer onder dit contract" in page
     assert "Kwaliteitseisen niet meer nageleefd." in page
     db.session.expire_all()

@@ -17,14 +17,13 @@ AMS = ZoneInfo("Europe/Amsterdam")
 
 def test_default_deadlines_are_wall_clock_amsterdam_in_winter_and_summer():
     # 1 January 2027: 8 weeks before is Friday 6 November 2026, 12:00 CET = 11:00 UTC.
-    assert schedule.application_deadline(date(2027, 1, 1)) == datetime(2026, 11, 6, 11,
-                                                                       tzinfo=UTC)
+    assert schedule.application_deadline(date(2027, 1, 1)) == datetime(2026, 11, 6, 11, tzinfo=UTC)
     # 1 July 2027: 6 May 2027, 12:00 CEST = 10:00 UTC.
-    assert schedule.application_deadline(date(2027, 7, 1)) == datetime(2027, 5, 6, 10,
-                                                                       tzinfo=UTC)
+    assert schedule.application_deadline(date(2027, 7, 1)) == datetime(2027, 5, 6, 10, tzinfo=UTC)
     # Assessment: 2 weeks before, 17:00 local.
     assert schedule.assessment_deadline(date(2027, 4, 1)).astimezone(AMS) == datetime(
-        2027, 3, 18, 17, tzinfo=AMS)
+        2027, 3, 18, 17, tzinfo=AMS
+    )
 
 
 def test_deadline_on_the_dst_change_day_keeps_the_wall_clock_time():
@@ -74,16 +73,24 @@ def test_no_later_moment_left_is_refused_with_a_clear_message(app):
     last = ops.moments(oh.tender)[-1]
     assert last.entry_date == date(2031, 10, 1)
     with pytest.raises(ops.ValidationFailed, match="geen later toetredingsmoment"):
-        apply(oh, f.provider("kompas"), moment_id=last.id,
-              now=last.application_deadline + timedelta(seconds=1))
+        apply(
+            oh,
+            f.provider("kompas"),
+            moment_id=last.id,
+            now=last.application_deadline + timedelta(seconds=1),
+        )
 
 
 def test_schedule_covers_the_whole_term_four_times_a_year(app):
     oh = build_open_house()
     moments = ops.moments(oh.tender)
     assert len(moments) == 20  # five years, four moments a year
-    assert [m.entry_date for m in moments[:4]] == [date(2027, 1, 1), date(2027, 4, 1),
-                                                   date(2027, 7, 1), date(2027, 10, 1)]
+    assert [m.entry_date for m in moments[:4]] == [
+        date(2027, 1, 1),
+        date(2027, 4, 1),
+        date(2027, 7, 1),
+        date(2027, 10, 1),
+    ]
     assert ops.generate_entry_moments(oh.tender) == []  # idempotent
 
 
@@ -99,16 +106,22 @@ def test_continuous_entry_deadline_and_contract_start(app):
     for answer in application.answers:
         answer.score = "meets"
     # Decided on 30 April 23:30 local (21:30 UTC): the contract starts on 1 May, not 1 April.
-    ops.decide(application, decisions={oh.gezinshuis.id: "admitted"}, actor=officer,
-               now=datetime(2027, 4, 30, 23, 30, tzinfo=AMS))
+    ops.decide(
+        application,
+        decisions={oh.gezinshuis.id: "admitted"},
+        actor=officer,
+        now=datetime(2027, 4, 30, 23, 30, tzinfo=AMS),
+    )
     assert application.status == "admitted"
     from procure.contracts.models import Contract
     from procure.extensions import db
+
     contract = db.session.query(Contract).one()
     assert contract.start_date == date(2027, 5, 1)
     # Before the contract start of the open house, the contract starts on that date.
-    assert schedule.continuous_start(datetime(2026, 11, 3, tzinfo=UTC),
-                                     date(2027, 1, 1)) == date(2027, 1, 1)
+    assert schedule.continuous_start(datetime(2026, 11, 3, tzinfo=UTC), date(2027, 1, 1)) == date(
+        2027, 1, 1
+    )
 
 
 def test_response_deadline_is_end_of_day_amsterdam():
@@ -124,12 +137,20 @@ def test_reminder_query_lists_deadlines_with_the_officer(app):
     apply(oh, f.provider("kompas"), now=datetime(2026, 11, 1, tzinfo=UTC))
     found = deadlines(datetime(2026, 11, 1, tzinfo=UTC), datetime(2027, 1, 2, tzinfo=UTC))
     kinds = [(d.kind, d.entry_date) for d in found]
-    assert kinds == [("application_deadline", date(2027, 1, 1)),
-                     ("assessment_deadline", date(2027, 1, 1)),
-                     ("entry_moment", date(2027, 1, 1))]
+    assert kinds == [
+        ("application_deadline", date(2027, 1, 1)),
+        ("assessment_deadline", date(2027, 1, 1)),
+        ("entry_moment", date(2027, 1, 1)),
+    ]
     assert all(d.officer_id == officer.id for d in found)
     assert found[1].open_applications == 1
     assert len({d.key for d in found}) == 3
     # Other regions are filtered out.
-    assert deadlines(datetime(2026, 11, 1, tzinfo=UTC), datetime(2027, 1, 2, tzinfo=UTC),
-                     region_id=oh.region.id + 99) == []
+    assert (
+        deadlines(
+            datetime(2026, 11, 1, tzinfo=UTC),
+            datetime(2027, 1, 2, tzinfo=UTC),
+            region_id=oh.region.id + 99,
+        )
+        == []
+    )

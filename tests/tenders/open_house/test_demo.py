@@ -26,25 +26,32 @@ def _load():
 
 def test_demo_open_house(app):
     _load()
-    tender = db.session.execute(select(Tender).where(Tender.reference == REFERENCE)
-                                ).scalar_one()
+    tender = db.session.execute(select(Tender).where(Tender.reference == REFERENCE)).scalar_one()
     assert tender.procedure == "open_house" and tender.status == "published"
     assert tender.duration_months == 60 and tender.extension_count == 2
-    categories = db.session.execute(select(Category).where(Category.tender_id == tender.id)
-                                    ).scalars().all()
+    categories = (
+        db.session.execute(select(Category).where(Category.tender_id == tender.id)).scalars().all()
+    )
     assert {c.code: sorted(p.code for p in c.products) for c in categories} == {
-        "PZ": ["44A06", "44A07"], "GH": ["44A08"]}
+        "PZ": ["44A06", "44A07"],
+        "GH": ["44A08"],
+    }
     moments = ops.moments(tender)
     assert [m.entry_date.month for m in moments[:4]] == [1, 4, 7, 10]
-    statuses = sorted(db.session.execute(select(Application.status).where(
-        Application.tender_id == tender.id)).scalars())
+    statuses = sorted(
+        db.session.execute(
+            select(Application.status).where(Application.tender_id == tender.id)
+        ).scalars()
+    )
     assert statuses == ["admitted", "admitted", "admitted", "submitted", "submitted"]
-    queued = db.session.execute(select(Application).where(
-        Application.queued_from_id.is_not(None))).scalar_one()
+    queued = db.session.execute(
+        select(Application).where(Application.queued_from_id.is_not(None))
+    ).scalar_one()
     assert queued.entry_moment.entry_date > queued.queued_from.entry_date
     assert db.session.execute(select(func.count(Admission.id))).scalar_one() == 4
-    contracts = db.session.execute(select(Contract).where(Contract.origin == "open_house")
-                                   ).scalars().all()
+    contracts = (
+        db.session.execute(select(Contract).where(Contract.origin == "open_house")).scalars().all()
+    )
     assert len(contracts) == 3
     counts = db.session.execute(select(func.count(Application.id))).scalar_one()
     _load()
