@@ -74,6 +74,8 @@ def serialize_contract(c: Contract, *, detail: bool = False) -> dict:
                 "unit_price": _money(c.custom_unit_price),
                 "units": str(c.custom_units),
                 "total": _money(c.custom_total),
+                "reason": c.custom_reason,
+                "reason_text": c.custom_reason_text,
             }
     return data
 

@@ -55,7 +55,7 @@ EFFORT = [
     ("WBO-SAB-2026-02", "baken", Decimal("450000.00"), {"54002": 6000, "45A46": 150}),
     ("WBO-SAB-2026-03", "kinderkracht", Decimal("300000.00"), {"54002": 8450}),
 ]
-CUSTOM = [  # (municipality, provider, product code, price, units, justification)
+CUSTOM = [  # (municipality, provider, product code, price, units, justification, reason)
     (
         "Helmond",
         "zonnehoek",
@@ -64,6 +64,7 @@ CUSTOM = [  # (municipality, provider, product code, price, units, justification
         "120",
         "Zeer specifieke zorgvraag: zorgboerderij met agrarische dagbesteding, geen passend "
         "gecontracteerd aanbod.",
+        "specific_need",
     ),
     (
         "Veldhoven",
@@ -72,6 +73,7 @@ CUSTOM = [  # (municipality, provider, product code, price, units, justification
         "79.00",
         "60",
         "Wachttijd bij de gecontracteerde aanbieders langer dan 8 weken.",
+        "waiting_time",
     ),
     (
         "Deurne",
@@ -80,6 +82,7 @@ CUSTOM = [  # (municipality, provider, product code, price, units, justification
         "2.20",
         "4800",
         "Plaatsing buiten de regio: behandeling bij de woonplek van het pleeggezin.",
+        "out_of_region",
     ),
     (
         "Gemert-Bakel",
@@ -88,6 +91,7 @@ CUSTOM = [  # (municipality, provider, product code, price, units, justification
         "81.27",
         "40",
         "Continuïteit van zorg na verhuizing uit een andere regio.",
+        "other",
     ),
 ]
 
@@ -291,7 +295,7 @@ def _custom_contracts():
     e10 = _one(Region, short_code="e10")
     if e10 is None:
         return
-    for name, provider_code, product_code, price, units, why in CUSTOM:
+    for name, provider_code, product_code, price, units, why, reason in CUSTOM:
         municipality = _one(Municipality, name=name)
         user = (
             _one(User, municipality_id=municipality.id, role="municipality")
@@ -322,6 +326,8 @@ def _custom_contracts():
             start_date=date(2026, 2, 1),
             end_date=date(2026, 12, 31),
             justification=why,
+            reason=reason,
+            reason_text="Continuïteit van zorg na verhuizing" if reason == "other" else "",
         )
 
 

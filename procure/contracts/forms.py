@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from procure.contracts.models import (
     ASSESSMENT_KINDS,
     ASSESSMENT_OUTCOMES,
+    CUSTOM_REASONS,
     MANAGEMENT_LEVELS,
     TERMINATION_REASONS,
 )
@@ -48,6 +49,12 @@ REASON_LABELS = {
     "insufficient_effort": _l("Onvoldoende inspanning"),
     "breach": _l("Tekortkoming (wanprestatie)"),
     "other": _l("Anders"),
+}
+CUSTOM_REASON_LABELS = {
+    "out_of_region": _l("Plaatsing buiten de regio"),
+    "specific_need": _l("Zeer specifieke zorgvraag"),
+    "waiting_time": _l("Wachttijd bij gecontracteerde aanbieders"),
+    "other": _l("Anders (toelichting)"),
 }
 LEVEL_LABELS = {"regular": _l("Regulier"), "intensive": _l("Intensief")}
 KIND_LABELS = {"entry": _l("Bij toetreding"), "yearly": _l("Jaarlijks")}
@@ -136,6 +143,10 @@ class CustomContractForm(FlaskForm):
     start_date = DateField(_l("Ingangsdatum"), validators=[InputRequired(REQUIRED)])
     end_date = DateField(_l("Einddatum"), validators=[InputRequired(REQUIRED)])
     justification = TextAreaField(_l("Motivering"), validators=[DataRequired(REQUIRED)])
+    custom_reason = SelectField(
+        _l("Reden voor maatwerk"), choices=[(x, CUSTOM_REASON_LABELS[x]) for x in CUSTOM_REASONS]
+    )
+    custom_reason_text = StringField(_l("Toelichting bij 'anders'"), validators=[Optional()])
 
 
 class LevelForm(FlaskForm):

@@ -16,6 +16,10 @@ from procure.organisations.models import Municipality, Provider, Region
 CONTRACT_STATUSES = ("concept", "active", "extended", "ended", "terminated")
 ORIGINS = ("lot_award", "open_house", "custom")
 OPTION_STATUSES = ("open", "exercised", "declined", "lapsed")
+# Why a municipality needed a custom contract (seeds 000 and 001 monitor these): placement
+# outside the region, a very specific need, waiting times at contracted providers, or
+# another reason explained in text. Contracts from before the codes existed carry None.
+CUSTOM_REASONS = ("out_of_region", "specific_need", "waiting_time", "other")
 TERMINATION_REASONS = ("bankruptcy", "mutual", "insufficient_effort", "breach", "other")
 MANAGEMENT_LEVELS = ("regular", "intensive")
 ASSESSMENT_KINDS = ("entry", "yearly")
@@ -80,6 +84,8 @@ class Contract(db.Model):
     custom_units: Mapped[Decimal | None] = mapped_column(UNITS)
     custom_total: Mapped[Decimal | None] = mapped_column(Money)
     justification: Mapped[str | None] = mapped_column(Text)
+    custom_reason: Mapped[str | None] = mapped_column(String(20), index=True)
+    custom_reason_text: Mapped[str | None] = mapped_column(Text)
     # Denormalised total of the yearly contract values, kept by the operations.
     contract_value: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
 

@@ -19,6 +19,7 @@ from procure.auth.roles import MUNICIPALITY
 from procure.contracts.models import (
     ASSESSMENT_KINDS,
     ASSESSMENT_OUTCOMES,
+    CUSTOM_REASONS,
     MANAGEMENT_LEVELS,
     ORIGINS,
     TERMINATION_REASONS,
@@ -1081,6 +1082,15 @@ def import_realisation_csv(
 # -- custom contracts --------------------------------------------------------------------------
 
 
+def _custom_reason(reason, text) -> tuple[str, str | None]:
+    if reason not in CUSTOM_REASONS:
+        raise ValidationFailed(_l("Kies de reden voor maatwerk."), field="custom_reason")
+    text = (text or "").strip()
+    if reason == "other" and not text:
+        raise ValidationFailed(_l("Licht de reden 'anders' toe."), field="custom_reason_text")
+    return reason, text or None
+
+
 @operation
 def create_custom_contract(
     *,
@@ -1092,9 +1102,12 @@ def create_custom_contract(
     start_date: date,
     end_date: date,
     justification: str,
+    reason: str,
+    reason_text: str = "",
     municipality_id: int | None = None,
 ) -> Contract:
-    """A municipality's maatwerkovereenkomst with a non-contracted provider."""
+    """A municipality's maatwerkovereenkomst with a non-contracted provider, with the reason
+    code the custom-contract monitor counts (and a text when the reason is "other")."""
     from procure.catalogue.models import MaatwerkCode
 
     municipality_id = user.municipality_id if user.role == MUNICIPALITY else municipality_id
@@ -1110,6 +1123,7 @@ def create_custom_contract(
     justification = _require_text(
         justification, "justification", _l("Motiveer waarom maatwerk nodig is.")
     )
+    reason, reason_text = _custom_reason(reason, reason_text)
     price = to_money(_dec(unit_price, "unit_price", _l("Vul een geldige prijs in.")))
     units = _dec(units, "units", _l("Vul een geldig aantal eenheden in."))
     if price <= 0 or units <= 0:
@@ -1147,6 +1161,7 @@ def create_custom_contract(
     contract.custom_unit_price, contract.custom_units = price, units
     contract.custom_total = contract.contract_value = total
     contract.justification = justification
+    contract.custom_reason, contract.custom_reason_text = reason, reason_text
     record(
         "contract.custom",
         contract,
@@ -1157,6 +1172,8 @@ def create_custom_contract(
             "units": units,
             "total": total,
             "justification": justification,
+            "reason": reason,
+            "reason_text": reason_text,
         },
     )
     _transition(contract, "active", user)

@@ -57,6 +57,7 @@ LABELS = {
     "origin": forms.ORIGIN_LABELS,
     "option": forms.OPTION_LABELS,
     "reason": forms.REASON_LABELS,
+    "custom_reason": forms.CUSTOM_REASON_LABELS,
     "level": forms.LEVEL_LABELS,
     "kind": forms.KIND_LABELS,
     "outcome": forms.OUTCOME_LABELS,
@@ -789,10 +790,12 @@ def custom_new():
                 start_date=form.start_date.data,
                 end_date=form.end_date.data,
                 justification=form.justification.data,
+                reason=form.custom_reason.data,
+                reason_text=form.custom_reason_text.data,
                 municipality_id=form.municipality_id.data,
             )
         except OperationError as exc:
-            flash_error(exc)
+            flash_error(exc, form)
             return render_template("contracts/custom_new.html", form=form), exc.status_code
         flash(str(_l("Maatwerkovereenkomst vastgelegd.")), "success")
         return redirect(url_for("contracts.detail", contract_id=contract.id))

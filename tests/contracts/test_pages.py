@@ -27,6 +27,7 @@ def _custom_setup():
         start_date=date(2026, 2, 1),
         end_date=date(2026, 12, 31),
         justification="Zeer specifieke zorgvraag, geen passend gecontracteerd aanbod",
+        reason="specific_need",
     )
     return region, code, provider, breda, oosterhout, contract
 
@@ -45,6 +46,7 @@ def test_municipality_creates_custom_contract_via_form(client):
         "start_date": "2026-02-01",
         "end_date": "2026-12-31",
         "justification": "",
+        "custom_reason": "waiting_time",
     }
     response = f.post(client, "/contracten/maatwerk/nieuw", data)
     assert response.status_code == 422  # justification missing, input kept
@@ -59,6 +61,7 @@ def test_municipality_creates_custom_contract_via_form(client):
     contract = db.session.execute(select(Contract)).scalar_one()
     assert contract.origin == "custom" and contract.municipality_id == breda.municipality_id
     assert contract.custom_total == Decimal("4496.00") and contract.status == "active"
+    assert contract.custom_reason == "waiting_time"
 
 
 def test_custom_contract_invisible_to_other_municipalities_page_export_api(client):
@@ -419,3 +422,35 @@ def test_absurd_filter_values_do_not_break_the_list_or_export(client):
     assert client.get("/contracten/?ending_months=99999999999999").status_code == 200
     assert client.get("/contracten/?provider_id=99999999999999999999").status_code == 200
     assert client.get("/contracten/realisatie.csv?year=99999").status_code == 400
+
+
+def test_custom_contract_reason_other_needs_text_and_is_shown(client):
+    region = f.region("wbo")
+    code = maatwerk_code(region)
+    provider = f.provider("zonnehoek", "Zorgboerderij De Zonnehoek")
+    f.login(client, f.user("municipality", municipality_name="Breda"))
+    data = {
+        "provider_id": provider.id,
+        "maatwerk_code_id": code.id,
+        "unit_price": "84.50",
+        "units": "10",
+        "start_date": "2026-02-01",
+        "end_date": "2026-12-31",
+        "justification": "Na verhuizing uit een andere regio",
+        "custom_reason": "other",
+        "custom_reason_text": "",
+    }
+    response = f.post(client, "/contracten/maatwerk/nieuw", data)
+    assert response.status_code == 422
+    assert "Licht de reden" in response.get_data(as_text=True)
+    assert db.session.execute(select(func.count(Contract.id))).scalar_one() == 0
+    data["custom_reason_text"] = "Continuïteit van zorg na verhuizing"
+    response = f.post(client, "/contracten/maatwerk/nieuw", data)
+    assert response.status_code == 302
+    contract = db.session.execute(select(Contract)).scalar_one()
+    assert (contract.custom_reason, contract.custom_reason_text) == (
+        "other",
+        "Continuïteit van zorg na verhuizing",
+    )
+    page = client.get(f"/contracten/{contract.id}").get_data(as_text=True)
+    assert "Anders (toelichting): Continuïteit van zorg na verhuizing" in page
