@@ -1,5 +1,5 @@
 """Signals API: intake for a municipality's own case system (with an Idempotency-Key),
-lists and counts scoped exactly as the pages are (access.py)."""
+lists and counts scoped exactly as the pages are (policy.py)."""
 
 from datetime import date
 
@@ -18,8 +18,8 @@ from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
-from procure.supervision import access
 from procure.supervision import operations as ops
+from procure.supervision import policy
 from procure.supervision.models import (
     CATEGORIES,
     MERGED,
@@ -49,9 +49,9 @@ def signal_json(signal: Signal, user=None) -> dict:
         "description": signal.description,
         "state": signal.state,
         "state_label": SIGNAL_MACHINE.label(signal.state),
-        "reporter": access.reporter_view(signal, user),
+        "reporter": policy.reporter_view(signal, user),
     }
-    if access.can_see_investigation(user):
+    if policy.can_see_investigation(user):
         data.update(
             {
                 "triage_due_on": _iso(signal.triage_due_on),
@@ -105,7 +105,7 @@ def _resolve(model, value, *columns, base=None):
 
 @bp.post("/signals")
 def signals_create():
-    if not access.can_log():
+    if not policy.can_log():
         raise NotAllowed(_l("U kunt geen signalen melden."))
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
@@ -174,9 +174,9 @@ def signals_create():
 
 @bp.get("/signals")
 def signals_list():
-    if current_user.role not in (*access.STAFF_ROLES, "municipality"):
+    if current_user.role not in (*policy.STAFF_ROLES, "municipality"):
         abort(403)
-    stmt = access.visible_signals(select(Signal)).options(*_options())
+    stmt = policy.visible_signals(select(Signal)).options(*_options())
     state = request.args.get("state")
     if state:
         stmt = stmt.where(Signal.state == state)
@@ -196,19 +196,19 @@ def signals_list():
 
 @bp.get("/signals/<int:signal_id>")
 def signals_get(signal_id):
-    return signal_json(access.get_signal_or_404(signal_id, options=_options()))
+    return signal_json(policy.get_signal_or_404(signal_id, options=_options()))
 
 
 @bp.get("/signals/counts")
 def signals_counts():
     """Counts per state, category, provider and month received, over the signals the user
     may see (optionally received in ?year=)."""
-    if current_user.role not in (*access.STAFF_ROLES, "municipality"):
+    if current_user.role not in (*policy.STAFF_ROLES, "municipality"):
         abort(403)
     year = request.args.get("year", type=int)
 
     def grouped(*columns):
-        stmt = access.visible_signals(select(*columns, func.count(Signal.id))).where(
+        stmt = policy.visible_signals(select(*columns, func.count(Signal.id))).where(
             Signal.state != MERGED
         )
         if year:
@@ -216,7 +216,7 @@ def signals_counts():
         return db.session.execute(stmt.group_by(*columns).order_by(*columns)).all()
 
     stmt = (
-        access.visible_signals(select(Provider.short_code, func.count(Signal.id)))
+        policy.visible_signals(select(Provider.short_code, func.count(Signal.id)))
         .join(Provider, Provider.id == Signal.provider_id)
         .where(Signal.state != MERGED)
     )

@@ -17,7 +17,7 @@ from procure.core.listing import paginate
 from procure.extensions import db
 from procure.tenders import operations as ops
 from procure.tenders.models import PROCEDURES, Bid, Registration, Tender
-from procure.tenders.states import TENDER_STATES
+from procure.tenders.policy import STATUS_LABELS
 
 
 def _iso(moment):
@@ -59,7 +59,7 @@ def tender_json(t: Tender) -> dict:
                 "standstill_end": _iso(t.standstill_ends_at),
             },
             "phases": [
-                {"status": s, "label": TENDER_STATES.label(s)}
+                {"status": s, "label": str(STATUS_LABELS[s])}
                 for s in (
                     "concept",
                     "published",
