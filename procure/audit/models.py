@@ -15,7 +15,10 @@ class AuditLogIsAppendOnly(RuntimeError):
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     __scope__ = Scope(region="region_id", roles=("admin",))
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_events_object", "object_type", "object_id"),
+        Index("ix_audit_events_region_newest", "region_id", "id"),  # the log: newest first
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -4,6 +4,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from procure.auth.roles import ROLE_LABELS
+from procure.core.pickers import PickerField
 
 
 class LoginForm(FlaskForm):
@@ -28,7 +29,7 @@ class UserCreateForm(FlaskForm):
     )
     role = SelectField(_l("Rol"), choices=_role_choices)
     municipality_id = SelectField(_l("Gemeente"), coerce=int, validators=[Optional()])
-    provider_id = SelectField(_l("Aanbieder"), coerce=int, validators=[Optional()])
+    provider_id = PickerField(_l("Aanbieder"), [Optional()], kind="provider_all", empty="—")
     password = PasswordField(
         _l("Wachtwoord"),
         validators=[
@@ -41,7 +42,7 @@ class UserCreateForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = SelectField(_l("Rol"), choices=_role_choices)
     municipality_id = SelectField(_l("Gemeente"), coerce=int, validators=[Optional()])
-    provider_id = SelectField(_l("Aanbieder"), coerce=int, validators=[Optional()])
+    provider_id = PickerField(_l("Aanbieder"), [Optional()], kind="provider_all", empty="—")
 
 
 class PasswordResetForm(FlaskForm):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from procure.auth.roles import MUNICIPALITY, PROVIDER, REGION_STAFF, ROLE_LABELS
+from procure.core.labels import resolved
 from procure.core.scope import Scope
 from procure.core.types import UTCDateTime, utcnow
 from procure.extensions import db
@@ -63,7 +64,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return str(ROLE_LABELS.get(self.role, self.role))
+        return resolved(ROLE_LABELS).get(self.role, self.role)
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

@@ -17,9 +17,10 @@ from procure.auth.permissions import role_required, scoped, users_condition
 from procure.auth.roles import ADMIN, ROLE_LABELS
 from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.pickers import searching
 from procure.core.urls import safe_next
 from procure.extensions import db
-from procure.organisations.models import Municipality, Provider
+from procure.organisations.models import Municipality
 
 bp = Blueprint("auth", __name__)
 
@@ -122,8 +123,7 @@ def _fill_affiliation_choices(form):
         scoped(select(Municipality), Municipality).order_by(Municipality.name)
     ).scalars()
     form.municipality_id.choices = [(0, "—")] + [(m.id, m.name) for m in municipalities]
-    providers = db.session.execute(select(Provider).order_by(Provider.name)).scalars()
-    form.provider_id.choices = [(0, "—")] + [(p.id, p.name) for p in providers]
+    form.provider_id.configure()
 
 
 @bp.get("/beheer/gebruikers")
@@ -159,7 +159,7 @@ def users():
 def user_create():
     form = UserCreateForm()
     _fill_affiliation_choices(form)
-    if form.validate_on_submit():
+    if not searching() and form.validate_on_submit():
         try:
             user = ops.create_user(
                 email=form.email.data,
@@ -193,7 +193,7 @@ def user_edit(user_id):
     role_form = RoleForm(prefix="role", obj=user)
     _fill_affiliation_choices(role_form)
     password_form = PasswordResetForm(prefix="pw")
-    if "role-role" in request.form and role_form.validate_on_submit():
+    if "role-role" in request.form and not searching() and role_form.validate_on_submit():
         try:
             ops.change_role(
                 user,

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from procure.core.labels import resolved
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.extensions import db
@@ -104,11 +105,11 @@ class Product(db.Model):
 
     @property
     def variant_label(self) -> str:
-        return str(VARIANT_LABELS.get(self.variant, self.variant))
+        return resolved(VARIANT_LABELS).get(self.variant, self.variant)
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
+        return resolved(STATUS_LABELS).get(self.status, self.status)
 
     @property
     def has_unit_price(self) -> bool:
@@ -188,7 +189,7 @@ class CodeTranslation(db.Model):
 
     @property
     def variant_label(self) -> str:
-        return str(VARIANT_LABELS.get(self.new_variant, self.new_variant))
+        return resolved(VARIANT_LABELS).get(self.new_variant, self.new_variant)
 
 
 class MaatwerkCode(db.Model):

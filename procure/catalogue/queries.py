@@ -124,6 +124,19 @@ def product_query(filters: Filters, user, *, with_tariffs: bool = True) -> Selec
     return stmt
 
 
+def year_tariffs(product_ids: list[int], year: int) -> dict:
+    """The tariff of `year` of each product on a list page (one query, only that year)."""
+    from procure.catalogue.models import Tariff
+    from procure.extensions import db
+
+    if not product_ids:
+        return {}
+    rows = db.session.execute(
+        select(Tariff).where(Tariff.product_id.in_(product_ids), Tariff.year == year)
+    ).scalars()
+    return {t.product_id: t for t in rows}
+
+
 def task_area_choices(user) -> list[TaskArea]:
     from procure.extensions import db
 

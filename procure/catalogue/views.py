@@ -42,8 +42,10 @@ from procure.catalogue.queries import (
     product_query,
     task_area_choices,
     visible,
+    year_tariffs,
 )
 from procure.core.errors import OperationError
+from procure.core.labels import resolved, url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import today_local
 from procure.extensions import db
@@ -73,8 +75,8 @@ def _list_context(filters: Filters) -> dict:
     return {
         "filters": filters,
         "task_areas": areas,
-        "variant_labels": VARIANT_LABELS,
-        "status_labels": STATUS_LABELS,
+        "variant_labels": resolved(VARIANT_LABELS),
+        "status_labels": resolved(STATUS_LABELS),
         "regions": regions,
         "region_names": {r.id: r.short_code.upper() for r in regions},
         "show_status_filter": not fixed_only(current_user),
@@ -87,11 +89,19 @@ def _list_context(filters: Filters) -> dict:
 @role_required(*READER_ROLES)
 def index():
     filters = _filters_or_flash()
-    stmt, sort, direction = apply_sort(product_query(filters, current_user), SORTS, "code")
+    query = product_query(filters, current_user, with_tariffs=False)
+    stmt, sort, direction = apply_sort(query, SORTS, "code")
     stmt = stmt.order_by(Product.code, Product.version)
     page = paginate(stmt, *page_args())
+    context = _list_context(filters)
     return render_template(
-        "catalogue/index.html", page=page, sort=sort, direction=direction, **_list_context(filters)
+        "catalogue/index.html",
+        page=page,
+        sort=sort,
+        direction=direction,
+        tariffs=year_tariffs([p.id for p in page.items], context["this_year"]),
+        product_url=url_pattern("catalogue.product", "product_id"),
+        **context,
     )
 
 

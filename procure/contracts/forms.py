@@ -19,6 +19,7 @@ from procure.contracts.models import (
     MANAGEMENT_LEVELS,
     TERMINATION_REASONS,
 )
+from procure.core.pickers import PickerField
 
 VARIANT_LABELS = {
     "task": _l("Taakgericht (lumpsum)"),
@@ -123,7 +124,12 @@ class OptionForm(FlaskForm):
 
 
 class ProductForm(FlaskForm):
-    product_id = SelectField(_l("Product"), coerce=int)
+    product_id = PickerField(
+        _l("Product"),
+        [DataRequired(_l("Kies een product."))],
+        kind="contract_product",
+        empty=_l("— kies een product —"),
+    )
 
 
 class PriceForm(FlaskForm):
@@ -134,7 +140,11 @@ class PriceForm(FlaskForm):
 
 class CustomContractForm(FlaskForm):
     municipality_id = SelectField(_l("Gemeente"), coerce=int, validators=[Optional()])
-    provider_id = SelectField(_l("Aanbieder (niet gecontracteerd)"), coerce=int)
+    provider_id = PickerField(
+        _l("Aanbieder (niet gecontracteerd)"),
+        [DataRequired(_l("Kies een aanbieder."))],
+        kind="provider_uncontracted",
+    )
     maatwerk_code_id = SelectField(_l("Maatwerkcode"), coerce=int)
     unit_price = DecimalField(
         _l("Prijs per eenheid (euro)"), places=2, validators=[InputRequired(REQUIRED)]
@@ -183,7 +193,9 @@ class ThresholdForm(FlaskForm):
 
 class ContractForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED)])
-    provider_id = SelectField(_l("Aanbieder (opdrachtnemer)"), coerce=int)
+    provider_id = PickerField(
+        _l("Aanbieder (opdrachtnemer)"), [DataRequired(_l("Kies een aanbieder."))], kind="provider"
+    )
     origin = SelectField(
         _l("Herkomst"),
         choices=[("lot_award", _l("Gunning perceel")), ("open_house", _l("Toelating open house"))],

@@ -4,7 +4,16 @@ documents and reminders issues rely on the columns marked INTERFACE, so keep the
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    type_coerce,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.auth.roles import REGION_STAFF
@@ -43,6 +52,13 @@ UNITS = Numeric(14, 2)
 
 class Contract(db.Model):
     __tablename__ = "contracts"
+    # The list's filter (scope) + sort: a region's contracts by reference or end date, a
+    # provider's by reference (checked with EXPLAIN in benchmarks/pages.py).
+    __table_args__ = (
+        Index("ix_contracts_region_reference", "region_id", "reference"),
+        Index("ix_contracts_region_end", "region_id", "end_date"),
+        Index("ix_contracts_provider_reference", "provider_id", "reference"),
+    )
     # Region staff see the region's contracts; a municipality sees region-wide contracts and
     # its own custom contracts; a provider sees its own.
     __scope__ = Scope(region="region_id", municipality="municipality_id", provider="provider_id")

@@ -79,6 +79,7 @@ def contract_filters(args) -> dict:
         "status": args.get("status") or "",
         "origin": args.get("origin") or "",
         "provider_id": _int("provider_id"),
+        "provider_q": (args.get("provider_q") or "").strip()[:100],
         "task_area_id": _int("task_area_id"),
         "ending_months": _int("ending_months", maximum=600),
     }
@@ -97,6 +98,13 @@ def contracts_stmt(filters: dict, user=None, today: date | None = None):
             Contract.reference.ilike(pattern, escape="\\")
             | Contract.title.ilike(pattern, escape="\\")
         )
+    if filters.get("provider_q"):
+        pattern = like_pattern(filters["provider_q"])
+        stmt = stmt.where(
+            Contract.provider_id.in_(
+                select(Provider.id).where(Provider.name.ilike(pattern, escape="\\"))
+            )
+        )
     for key in ("variant", "status", "origin", "provider_id", "task_area_id"):
         if filters.get(key):
             stmt = stmt.where(getattr(Contract, key) == filters[key])
@@ -110,24 +118,38 @@ def contracts_stmt(filters: dict, user=None, today: date | None = None):
     return stmt
 
 
-def filter_choices(user=None):
-    """Providers and task areas that occur in the user's contracts (two queries)."""
-    seen = visible(select(Contract.provider_id), user).distinct().subquery()
-    providers = db.session.execute(
-        select(Provider.id, Provider.name)
-        .where(Provider.id.in_(select(seen)))
-        .order_by(Provider.name)
+def task_area_choices(user=None):
+    """The task areas of the user's region(s), for the list filter: read from the small
+    task-area table, not searched for among the contracts (which grow)."""
+    return db.session.execute(
+        scoped(select(TaskArea.id, TaskArea.name), TaskArea, user).order_by(
+            TaskArea.name, TaskArea.id
+        )
     ).all()
-    areas = db.session.execute(
-        select(TaskArea.id, TaskArea.name)
-        .where(TaskArea.id.in_(visible(select(Contract.task_area_id), user).distinct()))
-        .order_by(TaskArea.name)
-    ).all()
-    return providers, areas
+
+
+def provider_name(provider_id: int) -> str | None:
+    return db.session.execute(select(Provider.name).where(Provider.id == provider_id)).scalar()
 
 
 def with_years(stmt):
     return stmt.options(selectinload(Contract.years))
+
+
+def with_year(stmt, year: int):
+    """Each contract with only the contract year a list shows (None when it has none)."""
+    return stmt.add_columns(ContractYear).outerjoin(
+        ContractYear, (ContractYear.contract_id == Contract.id) & (ContractYear.year == year)
+    )
+
+
+def year_utilisation(contract: Contract, year: "ContractYear | None") -> tuple:
+    """(percentage, level) of one contract year for a list row."""
+    from procure.contracts.operations import level_for
+
+    if year is None or contract.is_lumpsum:
+        return None, "none"
+    return year.utilisation_pct, level_for(year.realised, year.value, contract)
 
 
 def portfolio(user=None, today: date | None = None) -> dict:

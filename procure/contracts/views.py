@@ -25,6 +25,7 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT, REGION_STAFF
 from procure.contracts import forms
 from procure.contracts import operations as ops
+from procure.contracts import pickers as _pickers  # noqa: F401 (registers the sources)
 from procure.contracts import queries as q
 from procure.contracts.charts import budget_chart, utilisation_bar
 from procure.contracts.models import (
@@ -41,7 +42,9 @@ from procure.contracts.models import (
 )
 from procure.contracts.policy import LIVE, MANAGERS
 from procure.core.errors import OperationError
+from procure.core.labels import resolved, url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
+from procure.core.pickers import searching
 from procure.core.timeutil import today_local
 from procure.core.uploads import store_upload
 from procure.core.views import flash_error
@@ -76,21 +79,26 @@ def _labels():
 @login_required
 def index():
     filters = q.contract_filters(request.args)
-    stmt = q.with_years(q.contracts_stmt(filters))
-    stmt, sort, direction = apply_sort(stmt, q.SORTS, "reference")
-    page = paginate(stmt, *page_args())
-    providers, areas = q.filter_choices()
     year = today_local().year
+    stmt = q.with_year(q.contracts_stmt(filters), year)
+    stmt, sort, direction = apply_sort(stmt, q.SORTS, "reference")
+    page = paginate(stmt, *page_args(), scalars=False)
+    areas = q.task_area_choices()
+    provider_name = q.provider_name(filters["provider_id"]) if filters["provider_id"] else None
+    without_provider = {k: v for k, v in request.args.items() if k not in ("provider_id", "page")}
     return render_template(
         "contracts/index.html",
         page=page,
+        rows=[(c, q.year_utilisation(c, y)) for c, y in page.items],
         filters=filters,
         sort=sort,
         direction=direction,
-        providers=providers,
+        provider_name=provider_name,
+        clear_provider_url=url_for("contracts.index", **without_provider),
         areas=areas,
         year=year,
-        utilisation=ops.utilisation,
+        labels={"variant": resolved(LABELS["variant"]), "status": resolved(LABELS["status"])},
+        detail_url=url_pattern("contracts.detail", "contract_id"),
         can_manage=current_user.role in MANAGERS,
     )
 
@@ -130,19 +138,14 @@ def new():
     if current_user.region_id is None:
         abort(403)
     form = forms.ContractForm()
-    form.provider_id.choices = [
-        (p.id, p.name)
-        for p in db.session.execute(
-            select(Provider).where(Provider.active.is_(True)).order_by(Provider.name)
-        ).scalars()
-    ]
+    form.provider_id.configure()
     form.task_area_id.choices = [(0, "—")] + [
         (a.id, a.name)
         for a in db.session.execute(
             scoped(select(TaskArea), TaskArea).order_by(TaskArea.name)
         ).scalars()
     ]
-    if form.validate_on_submit():
+    if not searching() and form.validate_on_submit():
         try:
             months = [
                 int(x)
@@ -245,7 +248,13 @@ def realisation_export_all():
 @bp.get("/portfolio")
 @login_required
 def portfolio():
-    return render_template("contracts/portfolio.html", data=q.portfolio(), year=today_local().year)
+    return render_template(
+        "contracts/portfolio.html",
+        data=q.portfolio(),
+        year=today_local().year,
+        detail_url=url_pattern("contracts.detail", "contract_id"),
+        status_labels=resolved(LABELS["status"]),
+    )
 
 
 # -- one contract ---------------------------------------------------------------------------
@@ -348,22 +357,11 @@ def _render_detail(contract: Contract, **form_overrides):
 
 
 def _detail_forms(contract):
-    from procure.catalogue.models import Product
-
     realisation = forms.RealisationForm(prefix="r")
     realisation.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
     product_form = forms.ProductForm(prefix="p")
     if current_user.role in MANAGERS and not contract.is_lumpsum:
-        taken = {cp.product_id for cp in contract.products}
-        product_form.product_id.choices = [
-            (p.id, f"{p.code} v{p.version} {p.name}")
-            for p in db.session.execute(
-                select(Product)
-                .where(Product.region_id == contract.region_id, Product.variant == contract.variant)
-                .order_by(Product.code, Product.version)
-            ).scalars()
-            if p.id not in taken
-        ]
+        product_form.product_id.configure(contract=contract.id)
     price_form = forms.PriceForm(prefix="pr")
     price_form.contracted_product_id.choices = [
         (cp.id, str(cp.product)) for cp in contract.products
@@ -607,14 +605,19 @@ def payment(contract_id, payment_id):
 @role_required(*MANAGERS)
 def product_add(contract_id):
     contract = _managed_contract(contract_id)
-    product_id = request.form.get("p-product_id", type=int)
-    if not product_id:
-        abort(400)
+    form = forms.ProductForm(prefix="p")
+    form.product_id.configure(contract=contract.id)
+    if searching():
+        return _render_detail(contract, product_form=form)
+    if not form.validate_on_submit():
+        return _form_invalid(contract, "product_form", form)
     return _run(
         contract,
-        lambda: ops.add_contract_product(contract, product_id=product_id),
+        lambda: ops.add_contract_product(contract, product_id=form.product_id.data),
         _l("Product gecontracteerd."),
         "#producten",
+        "product_form",
+        form,
     )
 
 
@@ -743,19 +746,7 @@ def _custom_form():
     from procure.catalogue.models import MaatwerkCode
 
     form = forms.CustomContractForm()
-    contracted = select(Contract.provider_id).where(
-        Contract.region_id == current_user.region_id,
-        Contract.origin != "custom",
-        Contract.status.in_(LIVE),
-    )
-    form.provider_id.choices = [
-        (p.id, p.name)
-        for p in db.session.execute(
-            select(Provider)
-            .where(Provider.active.is_(True), Provider.id.not_in(contracted))
-            .order_by(Provider.name)
-        ).scalars()
-    ]
+    form.provider_id.configure()
     form.maatwerk_code_id.choices = [
         (m.id, str(m))
         for m in db.session.execute(
@@ -779,7 +770,7 @@ def _custom_form():
 @role_required(MUNICIPALITY, *MANAGERS)
 def custom_new():
     form = _custom_form()
-    if form.validate_on_submit():
+    if not searching() and form.validate_on_submit():
         try:
             contract = ops.create_custom_contract(
                 user=current_user,

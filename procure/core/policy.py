@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from procure.core.errors import InvalidTransition
+from procure.core.labels import resolved
 
 # A guard returns None when the transition may go ahead, else the (Dutch) reason it may not.
 Guard = Callable[[Any], Any]
@@ -97,7 +98,7 @@ class StateMachine:
         return current
 
     def label(self, state: str) -> str:
-        return str(self.labels.get(state, state))
+        return resolved(self.labels).get(state, state)
 
     def check_sql(self) -> str:
         """The SQL condition of the CHECK constraint that keeps the column within the machine."""

@@ -1,6 +1,7 @@
 """What every domain's views do with an operation: run it, report the outcome, go back."""
 
-from flask import flash, redirect
+from flask import Blueprint, abort, flash, jsonify, redirect, request
+from flask_login import login_required
 
 from procure.core.errors import OperationError
 
@@ -25,3 +26,22 @@ def run_action(fn, success, target: str):
     else:
         flash(str(success), "success")
     return redirect(target)
+
+
+# -- picker search (progressive enhancement of PickerField) ----------------------------------
+
+bp = Blueprint("pickers", __name__, url_prefix="/kiezen")
+
+
+@bp.get("/<kind>")
+@login_required
+def picker_search(kind):
+    """JSON matches for a picker while the user types: {"items": [{id, label}], "more"}."""
+    from procure.core import pickers
+
+    found = pickers.SOURCES.get(kind)
+    if found is None:
+        abort(404)
+    context = {name: request.args.get(name, type=int) for name in found.params}
+    items, more = pickers.matches(kind, request.args.get("q", ""), **context)
+    return jsonify(items=[{"id": i, "label": label} for i, label in items], more=more)

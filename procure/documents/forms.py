@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from procure.core.pickers import PickerField
 from procure.documents.clauses import OPTIONAL_ARTICLES, OPTIONAL_LABELS
 
 
@@ -68,8 +69,8 @@ class ClauseForm(FlaskForm):
 
 
 class CustomFormatForm(FlaskForm):
-    provider_id = SelectField(
-        _l("Aanbieder"), coerce=int, validators=[InputRequired(_l("Kies een aanbieder."))]
+    provider_id = PickerField(
+        _l("Aanbieder"), [DataRequired(_l("Kies een aanbieder."))], kind="provider"
     )
     code_id = SelectField(
         _l("Maatwerkcode"), coerce=int, validators=[InputRequired(_l("Kies een maatwerkcode."))]

@@ -40,7 +40,10 @@ class GeneratedDocument(db.Model):
 
     __tablename__ = "generated_documents"
     __scope__ = Scope(region="region_id", municipality="municipality_id", provider="provider_id")
-    __table_args__ = (Index("ix_generated_documents_record", "record_type", "record_id"),)
+    __table_args__ = (
+        Index("ix_generated_documents_record", "record_type", "record_id"),
+        Index("ix_generated_documents_region_generated", "region_id", "generated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)

@@ -25,6 +25,7 @@ from procure.auth.permissions import role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
 from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.pickers import searching
 from procure.documents import operations as ops
 from procure.documents.clauses import BY_KEY, STANDARD
 from procure.documents.contexts import CustomFormat, choices_for, custom_format_spec
@@ -301,15 +302,12 @@ def _format_form(region) -> CustomFormatForm:
     from procure.catalogue.models import MaatwerkCode
 
     form = CustomFormatForm()
-    providers = db.session.execute(
-        select(Provider.id, Provider.name).where(Provider.active.is_(True)).order_by(Provider.name)
-    ).all()
+    form.provider_id.configure()
     codes = db.session.execute(
         select(MaatwerkCode.id, MaatwerkCode.code, MaatwerkCode.name)
         .where(MaatwerkCode.region_id == region.id, MaatwerkCode.active.is_(True))
         .order_by(MaatwerkCode.code)
     ).all()
-    form.provider_id.choices = [(p.id, p.name) for p in providers]
     form.code_id.choices = [(c.id, f"{c.code} {c.name}") for c in codes]
     return form
 
@@ -333,7 +331,7 @@ def custom_format():
 
     region = _user_region()
     form = _format_form(region)
-    if form.validate_on_submit():
+    if not searching() and form.validate_on_submit():
         provider = db.session.get(Provider, form.provider_id.data)
         code = db.session.get(MaatwerkCode, form.code_id.data)
         if provider is None or code is None or code.region_id != region.id:

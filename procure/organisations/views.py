@@ -18,6 +18,7 @@ from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations import operations as ops
+from procure.organisations import pickers as _pickers  # noqa: F401 (registers the sources)
 from procure.organisations.forms import MunicipalityForm, ProviderForm, RegionForm
 from procure.organisations.models import ConsortiumMember, Provider, Region
 from procure.organisations.policy import PROVIDER_REGISTRARS, REGION_ADMINS

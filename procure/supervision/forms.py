@@ -11,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from procure.core.pickers import PickerField
 from procure.supervision.models import (
     CATEGORIES,
     DECISIONS,
@@ -35,14 +36,18 @@ DESCRIPTION_HINT = _l(
 class SignalForm(FlaskForm):
     # The operation checks these (a contract of the chosen provider in the region, the
     # user's own municipality) with Dutch messages; no generic "not a valid choice" here.
-    provider_id = SelectField(
+    provider_id = PickerField(
         _l("Aanbieder"),
-        coerce=int,
-        validate_choice=False,
-        validators=[DataRequired(_l("Kies een aanbieder."))],
+        [DataRequired(_l("Kies een aanbieder."))],
+        kind="provider",
+        empty=_l("— kies een aanbieder —"),
     )
-    contract_id = SelectField(
-        _l("Contract (optioneel)"), coerce=int, validate_choice=False, validators=[Optional()]
+    contract_id = PickerField(
+        _l("Contract (optioneel)"),
+        [Optional()],
+        kind="contract",
+        empty=_l("— geen contract —"),
+        narrowing=("provider",),
     )
     municipality_id = SelectField(
         _l("Gemeente"), coerce=int, validate_choice=False, validators=[Optional()]

@@ -18,6 +18,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
+from procure.core.labels import resolved
 from procure.core.policy import StateMachine
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
@@ -183,19 +184,19 @@ class Signal(db.Model):
 
     @property
     def category_label(self) -> str:
-        return str(CATEGORIES.get(self.category, self.category))
+        return resolved(CATEGORIES).get(self.category, self.category)
 
     @property
     def urgency_label(self) -> str:
-        return str(URGENCIES.get(self.urgency, self.urgency))
+        return resolved(URGENCIES).get(self.urgency, self.urgency)
 
     @property
     def source_label(self) -> str:
-        return str(SOURCES.get(self.source, self.source))
+        return resolved(SOURCES).get(self.source, self.source)
 
     @property
     def decision_label(self) -> str:
-        return str(DECISIONS.get(self.triage_decision, self.triage_decision or ""))
+        return resolved(DECISIONS).get(self.triage_decision, self.triage_decision or "")
 
     @property
     def is_open(self) -> bool:
@@ -259,7 +260,7 @@ class SignalNote(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(NOTE_KINDS.get(self.kind, self.kind))
+        return resolved(NOTE_KINDS).get(self.kind, self.kind)
 
 
 class SignalAttachment(db.Model):
@@ -305,11 +306,11 @@ class Measure(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(MEASURE_KINDS.get(self.kind, self.kind))
+        return resolved(MEASURE_KINDS).get(self.kind, self.kind)
 
     @property
     def status_label(self) -> str:
-        return str(MEASURE_STATUSES.get(self.status, self.status))
+        return resolved(MEASURE_STATUSES).get(self.status, self.status)
 
 
 class HeightenedSupervision(db.Model):

@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from procure.core.listing import Page, paginate
+from procure.core.listing import Page, like_pattern, paginate
+from procure.organisations.models import Provider
 from procure.supervision.models import (
     CATEGORIES,
     INVESTIGATING,
@@ -50,6 +51,7 @@ class QueueFilters:
     category: str = ""
     urgency: str = ""
     provider_id: int | None = None
+    provider_q: str = ""  # part of the provider's name
     overdue: bool = False
     assignee: str = ""  # "", "none" (unassigned) or a user id
     errors: list = field(default_factory=list)
@@ -62,6 +64,7 @@ class QueueFilters:
         f.category = args.get("category", "") if args.get("category", "") in CATEGORIES else ""
         f.urgency = args.get("urgency", "") if args.get("urgency", "") in URGENCIES else ""
         f.provider_id = args.get("provider", type=int) or None
+        f.provider_q = (args.get("provider_q") or "").strip()[:100]
         f.overdue = args.get("overdue") in ("1", "on", "true")
         assignee = args.get("assignee", "")
         f.assignee = assignee if assignee == "none" or assignee.isdigit() else ""
@@ -80,6 +83,13 @@ def queue_statement(user, filters: QueueFilters, today: date):
         stmt = stmt.where(Signal.urgency == filters.urgency)
     if filters.provider_id:
         stmt = stmt.where(Signal.provider_id == filters.provider_id)
+    if filters.provider_q:
+        pattern = like_pattern(filters.provider_q)
+        stmt = stmt.where(
+            Signal.provider_id.in_(
+                select(Provider.id).where(Provider.name.ilike(pattern, escape="\\"))
+            )
+        )
     if filters.overdue:
         stmt = stmt.where(overdue_condition(today))
     if filters.assignee == "none":

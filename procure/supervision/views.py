@@ -17,7 +17,9 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
 from procure.contracts.models import Contract
 from procure.core.errors import OperationError
+from procure.core.labels import url_pattern
 from procure.core.listing import page_args
+from procure.core.pickers import searching
 from procure.core.timeutil import today_local
 from procure.core.urls import safe_next
 from procure.core.views import flash_error
@@ -96,14 +98,12 @@ def index():
         filters.view = "team"
     today = today_local()
     page = work_queue(current_user, filters, today, *page_args())
-    providers = db.session.execute(
-        policy.visible_signals(
-            select(Provider.id, Provider.name).join(Signal, Signal.provider_id == Provider.id)
-        )
-        .where(Signal.state.in_(OPEN_STATES))
-        .group_by(Provider.id, Provider.name)
-        .order_by(Provider.name)
-    ).all()
+    provider_name = None
+    if filters.provider_id:
+        provider_name = db.session.execute(
+            select(Provider.name).where(Provider.id == filters.provider_id)
+        ).scalar()
+    without_provider = {k: v for k, v in request.args.items() if k not in ("provider", "page")}
     bulk = None
     supervisors = []
     if policy.can_work() and current_user.region_id:
@@ -115,7 +115,9 @@ def index():
         page=page,
         filters=filters,
         today=today,
-        providers=providers,
+        provider_name=provider_name,
+        signal_url=url_pattern("supervision.show", "signal_id"),
+        clear_provider_url=url_for("supervision.index", **without_provider),
         states={s: STATE_LABELS[s] for s in OPEN_STATES},
         categories=CATEGORIES,
         urgencies=URGENCIES,
@@ -150,23 +152,8 @@ def bulk_assign():
 
 
 def _fill_signal_choices(form: SignalForm):
-    providers = db.session.execute(
-        select(Provider).where(Provider.active.is_(True)).order_by(Provider.name)
-    ).scalars()
-    form.provider_id.choices = [(0, _("— kies een aanbieder —"))] + [
-        (p.id, p.name) for p in providers
-    ]
-    selected = form.provider_id.data or request.args.get("provider_id", type=int)
-    stmt = (
-        scoped(select(Contract), Contract)
-        .options(joinedload(Contract.provider))
-        .order_by(Contract.reference)
-    )
-    if selected:
-        stmt = stmt.where(Contract.provider_id == selected)
-    form.contract_id.choices = [(0, _("— geen contract —"))] + [
-        (c.id, f"{c.reference} · {c.provider.name}") for c in db.session.execute(stmt).scalars()
-    ]
+    form.provider_id.configure(selected=request.args.get("provider_id", type=int))
+    form.contract_id.configure(provider=form.provider_id.data or None)
     municipalities = db.session.execute(
         scoped(select(Municipality), Municipality).order_by(Municipality.name)
     ).scalars()
@@ -191,7 +178,7 @@ def create():
         if current_user.role == MUNICIPALITY:
             form.source.data = "municipality"
     _fill_signal_choices(form)
-    if form.validate_on_submit():
+    if not searching() and form.validate_on_submit():
         try:
             signal = ops.log_signal(
                 actor=current_user,

@@ -16,9 +16,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from procure.core.labels import resolved
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
@@ -80,6 +81,7 @@ SCORE = Numeric(6, 2)
 
 class Tender(db.Model):
     __tablename__ = "tenders"
+    __table_args__ = (Index("ix_tenders_region_created", "region_id", "created_at"),)
     # Providers see published tenders through their own portal queries, not this scope.
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
@@ -151,11 +153,11 @@ class Tender(db.Model):
 
     @property
     def procedure_label(self) -> str:
-        return str(PROCEDURE_LABELS.get(self.procedure, self.procedure))
+        return resolved(PROCEDURE_LABELS).get(self.procedure, self.procedure)
 
     @property
     def variant_label(self) -> str:
-        return str(VARIANT_LABELS.get(self.variant, self.variant))
+        return resolved(VARIANT_LABELS).get(self.variant, self.variant)
 
     @property
     def status_label(self) -> str:
@@ -302,7 +304,7 @@ class Registration(db.Model):
 
     @property
     def status_label(self) -> str:
-        return str(REGISTRATION_LABELS.get(self.status, self.status))
+        return resolved(REGISTRATION_LABELS).get(self.status, self.status)
 
     @property
     def lot_numbers(self) -> list[int]:
@@ -329,7 +331,7 @@ class Decision(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(DECISION_LABELS.get(self.kind, self.kind))
+        return resolved(DECISION_LABELS).get(self.kind, self.kind)
 
 
 class DialogueSession(db.Model):
@@ -453,7 +455,7 @@ class Objection(db.Model):
 
     @property
     def status_label(self) -> str:
-        return str(OBJECTION_LABELS.get(self.status, self.status))
+        return resolved(OBJECTION_LABELS).get(self.status, self.status)
 
 
 class ConsultationQuestion(db.Model):

@@ -15,6 +15,7 @@ from procure.auth.roles import (
 )
 from procure.catalogue.models import Product, TaskArea
 from procure.core.errors import OperationError
+from procure.core.labels import url_pattern
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.timeutil import now_local
 from procure.core.views import flash_error
@@ -106,6 +107,7 @@ def index():
     return render_template(
         "tenders/open_house/index.html",
         page=page,
+        detail_url=url_pattern("open_house.detail", "tender_id"),
         q=q,
         status=status,
         sort=sort,
