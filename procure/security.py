@@ -74,4 +74,7 @@ def init_app(app) -> None:
     babel.init_app(
         app, locale_selector=_select_locale, default_translation_directories=translations
     )
+    from procure.core.labels import install_template_gettext
+
+    install_template_gettext(app)
     app.after_request(_security_headers)

@@ -39,3 +39,37 @@ class UrlPattern:
 
 def url_pattern(endpoint: str, argument: str, **values) -> UrlPattern:
     return UrlPattern(endpoint, argument, **values)
+
+
+# -- template gettext --------------------------------------------------------------------------
+
+_translated: dict[tuple[str, str], str] = {}
+
+
+def install_template_gettext(app) -> None:
+    """`_()` in templates through a per-process cache of (locale, message) -> text.
+
+    Flask-Babel looks the catalogue up through the request context on every call, which
+    costs more than the rest of a table row; a message's translation in a locale never
+    changes while the process runs. The locale comes from the template context (put there
+    once per render); macros imported without context fall back to get_locale()."""
+    from flask_babel import get_translations
+    from jinja2 import pass_context
+
+    @app.context_processor
+    def _locale():
+        return {"_template_locale": str(get_locale())}
+
+    @pass_context
+    def gettext(context, message):
+        locale = context.get("_template_locale") or str(get_locale())
+        key = (locale, message)
+        found = _translated.get(key)
+        if found is None:
+            found = _translated[key] = get_translations().ugettext(message)
+        return found
+
+    def ngettext(singular, plural, n):
+        return get_translations().ungettext(singular, plural, n)
+
+    app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.core.errors import OperationError
+from procure.core.labels import url_pattern
 from procure.core.listing import page_args, paginate
 from procure.core.types import utcnow
 from procure.extensions import db
@@ -39,9 +40,17 @@ def index():
     stmt = select(Notification).where(Notification.user_id == current_user.id)
     if status == "unread":
         stmt = stmt.where(Notification.read_at.is_(None))
-    stmt = stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+    stmt = stmt.order_by(Notification.created_at.desc(), Notification.id.desc()).options(
+        joinedload(Notification.reminder)  # the "late" badge
+    )
     page = paginate(stmt, *page_args())
-    return render_template("reminders/index.html", page=page, status=status, form=ConfirmForm())
+    return render_template(
+        "reminders/index.html",
+        page=page,
+        status=status,
+        form=ConfirmForm(),
+        mark_read_url=url_pattern("reminders.mark_read", "notification_id", status=status),
+    )
 
 
 @bp.post("/<int:notification_id>/gelezen")
