@@ -86,6 +86,9 @@ class Contract(db.Model):
 
     # Life cycle
     notice_months: Mapped[int] = mapped_column(default=3)
+    # end_date - notice_months, kept on every flush (procure.contracts.derived): the
+    # reminder sweep finds the notice deadlines of a window with one indexed range.
+    notice_deadline: Mapped[date | None] = mapped_column(index=True)
     termination_reason: Mapped[str | None] = mapped_column(String(30))
     termination_note: Mapped[str | None] = mapped_column(Text)
     notice_given_on: Mapped[date | None] = mapped_column()
@@ -162,6 +165,11 @@ class ContractYear(db.Model):
     guaranteed_pct: Mapped[Decimal | None] = mapped_column(PERCENT)
     clients_min: Mapped[int | None] = mapped_column()
     clients_max: Mapped[int | None] = mapped_column()
+    # When the realisation passed the contract's warning and alert thresholds (the
+    # created_at of the record that did), kept on every flush (procure.contracts.derived)
+    # so the reminder sweep reads the passes of a window through an index.
+    warn_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    alert_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     contract: Mapped[Contract] = relationship(back_populates="years")
 
@@ -376,3 +384,6 @@ class FinancialAssessment(db.Model):
     outcome: Mapped[str] = mapped_column(String(12))
     notes: Mapped[str] = mapped_column(Text, default="")
     assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+from procure.contracts import derived  # noqa: E402, F401 (keeps the derived columns)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask import current_app
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
 from procure.auth.models import User
@@ -561,53 +561,42 @@ def contract_ends(start, end, user=None):
     "Laatste dag om op te zeggen zodat het contract op de einddatum eindigt.",
 )
 def contract_notice_deadlines(start, end, user=None):
-    from dateutil.relativedelta import relativedelta
-
     models = _domain("procure.contracts.models")
     if models is None:
         return []
     Contract = models.Contract
     first, last = _window_days(start, end)
-    periods = cached(
-        ("notice_periods",),
-        lambda: db.session.execute(select(Contract.notice_months).distinct()).scalars().all(),
-    )
+    # notice_deadline (end date - notice period) is kept by the contracts domain: one
+    # indexed range, whatever the number of contracts or distinct notice periods
+    stmt = select(
+        *_contract_columns(Contract),
+        Contract.notice_given_on,
+        Contract.notice_months,
+        Contract.notice_deadline,
+    ).where(Contract.notice_deadline >= first, Contract.notice_deadline <= last)
     managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
     result = []
-    for months in sorted(periods):
-        # notice deadline = end date - notice period: a range on the indexed end date
-        stmt = select(
-            *_contract_columns(Contract), Contract.notice_given_on, Contract.notice_months
-        ).where(
-            Contract.notice_months == months,  # not indexed: the date range leads
-            Contract.end_date >= first + relativedelta(months=months),
-            Contract.end_date <= last + relativedelta(months=months, days=3),
-        )
-        for row in db.session.execute(_user_filter(stmt, Contract, user)):
-            if (
-                row.status not in LIVE_CONTRACTS
-                or row.notice_given_on is not None
-                or row.notice_months != months
-            ):
-                continue
-            deadline_day = row.end_date - relativedelta(months=months)
-            due = day_moment(deadline_day)
-            if in_window(due, start, end):
-                result.append(
-                    Deadline(
-                        subject_type="contract",
-                        subject_id=row.id,
-                        due_at=due,
-                        region_id=row.region_id,
-                        municipality_id=row.municipality_id,
-                        recipients=_contract_recipients(row, managers, municipalities),
-                        title=f"Uiterste opzegdatum contract {_contract_label(row)}: "
-                        f"{deadline_day.strftime('%d-%m-%Y')}",
-                        url=path_for("contracts.detail", contract_id=row.id),
-                        description=f"Opzegtermijn {months} maanden; einddatum "
-                        f"{row.end_date.strftime('%d-%m-%Y')}.",
-                    )
+    for row in db.session.execute(_user_filter(stmt, Contract, user)):
+        if row.status not in LIVE_CONTRACTS or row.notice_given_on is not None:
+            continue
+        deadline_day = row.notice_deadline
+        due = day_moment(deadline_day)
+        if in_window(due, start, end):
+            result.append(
+                Deadline(
+                    subject_type="contract",
+                    subject_id=row.id,
+                    due_at=due,
+                    region_id=row.region_id,
+                    municipality_id=row.municipality_id,
+                    recipients=_contract_recipients(row, managers, municipalities),
+                    title=f"Uiterste opzegdatum contract {_contract_label(row)}: "
+                    f"{deadline_day.strftime('%d-%m-%Y')}",
+                    url=path_for("contracts.detail", contract_id=row.id),
+                    description=f"Opzegtermijn {row.notice_months} maanden; einddatum "
+                    f"{row.end_date.strftime('%d-%m-%Y')}.",
                 )
+            )
     return result
 
 
@@ -672,81 +661,39 @@ def _ceiling_source(level: str):
 
 
 def _ceiling_events(models, start, end, user):
-    Contract, Year, Realisation = models.Contract, models.ContractYear, models.Realisation
-    years = {start.astimezone(AMSTERDAM).year - 1, end.astimezone(AMSTERDAM).year}
-    years |= set(range(min(years), max(years) + 1))
-    realised = type_coerce(Year.realised, BigInteger)  # integer cents: a bare column * 100
-    value = type_coerce(Year.value, BigInteger)  # would bind the 100 as Money (10000 cents)
-    lowest = cached(
-        ("lowest_warn_pct",),
-        lambda: db.session.execute(select(func.min(Contract.warn_pct))).scalar(),
-    )
-    if lowest is None:
-        return []
-    # first the contract years above the lowest threshold of any contract (no join needed),
-    # then each against its own contract's threshold
-    candidates = select(Year.id).where(
-        Year.year.in_(sorted(years)), Year.value > 0, realised * 100 >= value * lowest
-    )
-    stmt = (
-        select(
-            Year.id.label("year_id"),
-            Year.year,
-            Year.value,
-            Year.realised,
-            Contract.warn_pct,
-            Contract.alert_pct,
-            *_contract_columns(Contract),
-        )
-        .join(Contract, Contract.id == Year.contract_id)
-        .where(
-            Year.id.in_(candidates),
-            Contract.variant != "task",
-            Contract.status.in_(LIVE_CONTRACTS),
-            realised * 100 >= value * Contract.warn_pct,
-        )
-    )
-    rows = db.session.execute(_user_filter(stmt, Contract, user)).all()
-    if not rows:
-        return []
-    # the realisation records of those contract years, in the order they were entered
-    by_year = defaultdict(list)
-    contract_ids = sorted({r.id for r in rows})
-    for chunk_start in range(0, len(contract_ids), 500):
-        chunk = contract_ids[chunk_start : chunk_start + 500]
-        for rec in db.session.execute(
-            select(
-                Realisation.contract_id,
-                Realisation.period,
-                Realisation.amount,
-                Realisation.created_at,
-            )
-            .where(Realisation.contract_id.in_(chunk))
-            .order_by(Realisation.created_at, Realisation.id)
-        ):
-            by_year[(rec.contract_id, rec.period.year)].append(rec)
+    """The passes of a threshold in the window: the moments are kept on the contract year
+    by the contracts domain (ContractYear.warn_reached_at / alert_reached_at), so this is
+    one indexed range per level, not a scan of the years and their records."""
+    Contract, Year = models.Contract, models.ContractYear
     managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
     events = []
-    for row in rows:
-        for level, pct in (("warn", row.warn_pct), ("alert", row.alert_pct)):
-            threshold = row.value * pct / 100
-            if row.realised < threshold:
+    for level, column in (("warn", Year.warn_reached_at), ("alert", Year.alert_reached_at)):
+        stmt = (
+            select(
+                Year.id.label("year_id"),
+                Year.year,
+                Year.value,
+                Year.realised,
+                column.label("reached_at"),
+                Contract.variant,
+                Contract.warn_pct,
+                Contract.alert_pct,
+                *_contract_columns(Contract),
+            )
+            .join(Contract, Contract.id == Year.contract_id)
+            .where(column >= start, column < end)
+        )
+        for row in db.session.execute(_user_filter(stmt, Contract, user)):
+            if row.variant == "task" or row.status not in LIVE_CONTRACTS:
                 continue
-            total, passed_at = 0, None
-            for rec in by_year.get((row.id, row.year), []):
-                total += rec.amount
-                if total >= threshold:
-                    passed_at = rec.created_at
-                    break
-            if passed_at is None:
-                continue  # passed through a lowered ceiling, not a realisation: no moment
+            pct = row.warn_pct if level == "warn" else row.alert_pct
             events.append(
                 (
                     level,
                     Deadline(
                         subject_type="contract_year",
                         subject_id=row.year_id,
-                        due_at=passed_at,
+                        due_at=row.reached_at,
                         region_id=row.region_id,
                         municipality_id=row.municipality_id,
                         recipients=_contract_recipients(row, managers, municipalities),
