@@ -3,7 +3,7 @@ and the columns the reminder sweep reads through indexes (a contract's notice de
 moments a contract year passed its thresholds), filled for the existing rows.
 
 Revision ID: i15_pages_at_scale
-Revises: 0002_domains
+Revises: i18_custom_reasons
 """
 
 from datetime import date
@@ -14,7 +14,7 @@ from alembic import op
 from dateutil.relativedelta import relativedelta
 
 revision = "i15_pages_at_scale"
-down_revision = "0002_domains"
+down_revision = "i18_custom_reasons"
 branch_labels = None
 depends_on = None
 
