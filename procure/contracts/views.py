@@ -80,9 +80,9 @@ def _labels():
 def index():
     filters = q.contract_filters(request.args)
     year = today_local().year
-    stmt = q.with_year(q.contracts_stmt(filters), year)
-    stmt, sort, direction = apply_sort(stmt, q.SORTS, "reference")
-    page = paginate(stmt, *page_args(), scalars=False)
+    base = q.contracts_stmt(filters)
+    stmt, sort, direction = apply_sort(q.with_year(base, year), q.SORTS, "reference")
+    page = paginate(stmt, *page_args(), scalars=False, counted=base)
     areas = q.task_area_choices()
     provider_name = q.provider_name(filters["provider_id"]) if filters["provider_id"] else None
     without_provider = {k: v for k, v in request.args.items() if k not in ("provider_id", "page")}

@@ -48,10 +48,15 @@ def page_args(default_per_page: int | None = None, max_per_page: int | None = No
     return min(max(page, 1), MAX_PAGE), min(max(per_page, 1), maximum)
 
 
-def paginate(stmt: Select, page: int, per_page: int, *, scalars: bool = True) -> Page:
-    """Two queries whatever the size: one count, one page of rows."""
+def paginate(
+    stmt: Select, page: int, per_page: int, *, scalars: bool = True, counted: Select | None = None
+) -> Page:
+    """Two queries whatever the size: one count, one page of rows. `counted` is the same
+    selection without what only the shown rows need (joins for display), when given."""
     total = db.session.execute(
-        select(func.count()).select_from(stmt.order_by(None).subquery())
+        select(func.count()).select_from(
+            (counted if counted is not None else stmt).order_by(None).subquery()
+        )
     ).scalar_one()
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     items = list(rows.scalars().unique() if scalars else rows.all())
