@@ -465,6 +465,7 @@ def clause_edit(key: str):
         .scalars()
         .all()
     )
+    refused = request.method == "POST" and bool(form.errors)
     return render_template(
         "documents/pages/clause_edit.html",
         form=form,
@@ -475,4 +476,4 @@ def clause_edit(key: str):
         preview=preview,
         fields=ALLOWED_FIELDS,
         can_edit=current_user.role in CLAUSE_EDITORS,
-    )
+    ), (422 if refused else 200)
