@@ -3,8 +3,6 @@ issue; create_concept_contract() is the INTERFACE the tender and open-house issu
 
 Arithmetic is exact: every amount is a Decimal rounded half up to the cent (to_money)."""
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -39,6 +37,7 @@ from procure.contracts.models import (
     cents,
     euros,
 )
+from procure.core.csvfiles import ErrorList, read_rows
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.core.states import StateMachine
@@ -147,15 +146,6 @@ def _actor_id(actor=None):
 
 def _add_months(day: date, months: int) -> date:
     return day + relativedelta(months=months)
-
-
-def _s(message) -> str:
-    """A lazy Dutch message as text, also outside a request (scheduler, CLI, tests)."""
-    try:
-        return str(message)
-    except RuntimeError:
-        template = message._args[0] if getattr(message, "_args", None) else str(message)
-        return template % message._kwargs if getattr(message, "_kwargs", None) else template
 
 
 def _require_text(value, field, message) -> str:
@@ -845,6 +835,9 @@ def _find_product(contract: Contract, product) -> ContractedProduct:
     )
 
 
+MAX_UNITS = Decimal(1_000_000)  # units in one month: far above any real realisation
+
+
 def _prepare_realisation(contract, product, period, units):
     if contract.is_lumpsum:
         raise ValidationFailed(
@@ -862,6 +855,11 @@ def _prepare_realisation(contract, product, period, units):
             field="period",
         )
     units = _dec(units, "units", _l("Vul een geldig aantal eenheden in."))
+    if units >= MAX_UNITS:
+        raise ValidationFailed(
+            _l("Het aantal eenheden is onwaarschijnlijk hoog (maximaal %(n)s).", n="999.999"),
+            field="units",
+        )
     if units <= 0 or units != units.quantize(Decimal("0.01")):
         raise ValidationFailed(
             _l("Het aantal eenheden moet positief zijn (hoogstens twee decimalen)."), field="units"
@@ -1023,39 +1021,30 @@ def import_realisation_csv(
     actor=None,
 ) -> list[Realisation]:
     """Import realisation rows (periode;productcode;eenheden). All or nothing: any error
-    refuses the whole file, with every error listed by line."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    sample = text[:1000]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if not all(c in header for c in CSV_COLUMNS):
-        raise ValidationFailed(
-            _l("Het bestand mist kolommen: verwacht %(c)s.", c=";".join(CSV_COLUMNS))
-        )
-    errors, prepared = [], []
+    refuses the whole file, with the errors listed by line (up to a bound)."""
+    errors, prepared = ErrorList(), []
     running = {}
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+    for row in read_rows(data, CSV_COLUMNS):
+        if errors.full:
+            break
+        if row.problem:
+            errors.add(row.line, row.problem)
+            continue
         try:
             cp, period, units, price, amount, year = _prepare_realisation(
-                contract, row["productcode"], row["periode"], row["eenheden"]
+                contract, row.values["productcode"], row.values["periode"], row.values["eenheden"]
             )
         except ValidationFailed as exc:
-            errors.append(_s(_l("Regel %(n)d: %(m)s", n=line, m=str(exc.message))))
+            errors.add(row.line, exc.message)
             continue
         running[year.year] = running.get(year.year, year.realised) + amount
         if running[year.year] > year.value and not override:
-            errors.append(
-                _s(_l("Regel %(n)d: brengt %(y)d boven het budgetplafond.", n=line, y=year.year))
-            )
+            errors.add(row.line, _l("brengt %(y)d boven het budgetplafond.", y=year.year))
         prepared.append((cp, period, units, price, amount, year))
     if not prepared and not errors:
-        errors.append(_s(_l("Het bestand bevat geen regels.")))
+        raise ValidationFailed(_l("Het bestand bevat geen regels."), field="file")
     if errors:
-        raise ValidationFailed(
-            _l("Niets geïmporteerd: %(n)d fout(en) in het bestand.", n=len(errors)), errors=errors
-        )
+        errors.refuse()
     actor = _actor(actor)
     records = [
         _book(

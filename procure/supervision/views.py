@@ -220,7 +220,10 @@ def create():
                 "success",
             )
             return redirect(url_for("supervision.show", signal_id=signal.id))
-    return render_template("supervision/new.html", form=form, description_hint=DESCRIPTION_HINT)
+    status = 422 if request.method == "POST" else 200  # a POST that got here was refused
+    return render_template(
+        "supervision/new.html", form=form, description_hint=DESCRIPTION_HINT
+    ), status
 
 
 # -- the signal page ----------------------------------------------------------------------
