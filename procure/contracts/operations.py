@@ -40,6 +40,7 @@ from procure.contracts.models import (
 from procure.core.csvfiles import ErrorList, read_rows
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
+from procure.core.references import next_reference as numbered
 from procure.core.states import StateMachine
 from procure.core.types import to_money
 from procure.extensions import db
@@ -156,12 +157,7 @@ def _require_text(value, field, message) -> str:
 
 
 def next_reference(region_code: str, year: int) -> str:
-    prefix = f"{region_code.upper()}-C{year}-"
-    last = db.session.execute(
-        select(func.max(Contract.reference)).where(Contract.reference.like(f"{prefix}%"))
-    ).scalar()
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    return numbered(f"{region_code.upper()}-C{year}-", Contract.reference)
 
 
 # -- life cycle -----------------------------------------------------------------------------

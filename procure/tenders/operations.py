@@ -17,6 +17,7 @@ from procure.audit import record
 from procure.auth.roles import ADMIN, PROCUREMENT, PROVIDER, REGION_STAFF
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
+from procure.core.references import next_reference as numbered
 from procure.core.timeutil import end_of_day, to_local
 from procure.core.types import to_money, utcnow
 from procure.core.uploads import store_upload
@@ -158,11 +159,7 @@ def _flush_unique(message) -> None:
 
 
 def next_reference(region_code: str, year: int) -> str:
-    prefix = f"{region_code.upper()}-A{year}-"
-    count = db.session.execute(
-        select(func.count(Tender.id)).where(Tender.reference.like(f"{prefix}%"))
-    ).scalar_one()
-    return f"{prefix}{count + 1:03d}"
+    return numbered(f"{region_code.upper()}-A{year}-", Tender.reference, width=3)
 
 
 # -- set-up ------------------------------------------------------------------------------

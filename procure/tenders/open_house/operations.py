@@ -19,6 +19,7 @@ from procure.catalogue.models import Product, Tariff, TaskArea
 from procure.contracts.models import Contract
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
+from procure.core.references import next_reference
 from procure.core.timeutil import to_local
 from procure.core.types import utcnow
 from procure.core.uploads import KINDS, store_bytes
@@ -656,10 +657,7 @@ def _read_uploads(files: dict, requirements: dict) -> dict:
 
 
 def _next_application_reference(tender: Tender) -> str:
-    count = db.session.execute(
-        select(func.count(Application.id)).where(Application.tender_id == tender.id)
-    ).scalar_one()
-    return f"{tender.reference}-A{count + 1:03d}"
+    return next_reference(f"{tender.reference}-A", Application.reference, width=3)
 
 
 def open_application_categories(provider_id: int, category_ids) -> list[ApplicationCategory]:
