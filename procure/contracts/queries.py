@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import scoped
-from procure.auth.roles import PROCUREMENT, SUPERVISOR
+from procure.auth.roles import ADMIN, PROCUREMENT, SUPERVISOR
 from procure.catalogue.models import MaatwerkCode, TaskArea
 from procure.contracts.models import Contract, ContractYear, Realisation, cents, euros
 from procure.core.listing import like_pattern
@@ -20,8 +20,9 @@ from procure.organisations.models import Municipality, Provider
 
 LIVE = ("active", "extended")
 # Custom contracts (maatwerk) are for the municipality that made them and the region's
-# contract managers (SPEC section 2): other region staff do not see them here.
-CUSTOM_HIDDEN_FOR = (PROCUREMENT, SUPERVISOR)
+# contract managers (SPEC section 2): other region staff, administrators included, do not
+# see them here.
+CUSTOM_HIDDEN_FOR = (ADMIN, PROCUREMENT, SUPERVISOR)
 
 
 def visible(stmt, user=None):

@@ -16,6 +16,7 @@ from procure.auth.models import User
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
 from procure.contracts.models import Contract
+from procure.contracts.queries import visible as visible_contracts
 from procure.core.errors import OperationError
 from procure.core.listing import page_args
 from procure.core.timeutil import today_local
@@ -63,8 +64,9 @@ from procure.supervision.queue import QueueFilters, overdue_condition, work_queu
 
 bp = Blueprint("supervision", __name__, url_prefix="/signalen")
 
-VIEW_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)
-STAFF = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)
+VIEW_ROLES = (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)  # signal content
+STAFF = (SUPERVISOR, CONTRACT_MANAGER)
+REPORT_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)  # counts and reports
 
 
 def _supervisors(region_id):
@@ -158,7 +160,7 @@ def _fill_signal_choices(form: SignalForm):
     ]
     selected = form.provider_id.data or request.args.get("provider_id", type=int)
     stmt = (
-        scoped(select(Contract), Contract)
+        visible_contracts(select(Contract))
         .options(joinedload(Contract.provider))
         .order_by(Contract.reference)
     )
@@ -547,7 +549,7 @@ def provider(provider_id):
     )
     contracts = (
         db.session.execute(
-            scoped(select(Contract), Contract)
+            visible_contracts(select(Contract))
             .where(Contract.provider_id == row.id)
             .order_by(Contract.reference)
         )
@@ -632,7 +634,7 @@ def _year() -> int:
 
 
 @bp.get("/rapportage")
-@role_required(*STAFF)
+@role_required(*REPORT_ROLES)
 def report():
     region_id = _report_region()
     year = _year()
@@ -662,7 +664,7 @@ def report():
 
 
 @bp.get("/rapportage/export.xlsx")
-@role_required(*STAFF)
+@role_required(*REPORT_ROLES)
 def export():
     region_id = _report_region()
     year = _year()

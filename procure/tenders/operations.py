@@ -818,9 +818,25 @@ def bids_are_open(tender: Tender) -> bool:
     )
 
 
+# Who reads bids once they are opened (SPEC section 2): the tender's procurement officers,
+# who also assess them. Not contract managers or supervisors, and not administrators (they
+# get counts, not content).
+BID_READERS = (PROCUREMENT,)
+
+
+def can_read_bids(user, tender: Tender) -> bool:
+    """Whether `user` may read the bids of `tender` once they are open."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.role in BID_READERS
+        and user.region_id == tender.region_id
+    )
+
+
 def open_bid(bid: Bid, user) -> Bid:
     """The ONE way to read a bid's content (plan, price). Before the bid deadline only the
-    bidding provider itself may; region users are refused whatever their role."""
+    bidding provider itself may; after it, the tender's procurement officers."""
     if user is None or not user.is_authenticated:
         raise NotAllowed(_l("Geen toegang."))
     if user.role == PROVIDER:
@@ -829,6 +845,8 @@ def open_bid(bid: Bid, user) -> Bid:
         return bid
     if user.role not in REGION_STAFF:
         raise NotAllowed(_l("Alleen medewerkers van de regio kunnen inschrijvingen openen."))
+    if user.role not in BID_READERS:
+        raise NotAllowed(_l("Alleen de inkopers van de aanbesteding lezen de inschrijvingen."))
     if user.region_id is not None and user.region_id != bid.region_id:
         raise NotAllowed(_l("Geen toegang."))
     if not bids_are_open(bid.tender):
