@@ -118,6 +118,7 @@ def test_custom_contracts_created_at_once_by_municipalities(app, floor_read_toge
         "start_date": "2026-02-01",
         "end_date": "2026-12-31",
         "justification": "Wachttijd bij gecontracteerde aanbieders te lang",
+        "custom_reason": "waiting_time",
     }
     calls = [
         lambda c=c: f.post(c, "/contracten/maatwerk/nieuw", data).status_code

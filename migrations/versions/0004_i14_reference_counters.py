@@ -1,14 +1,14 @@
 """reference counters: race-free reference numbers (issue 14)
 
 Revision ID: i14_reference_counters
-Revises: 0002_domains
+Revises: i18_custom_reasons
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i14_reference_counters"
-down_revision = "0002_domains"
+down_revision = "i18_custom_reasons"
 branch_labels = None
 depends_on = None
 
