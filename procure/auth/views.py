@@ -175,6 +175,7 @@ def user_create():
             )
         except OperationError as exc:
             flash_error(exc, form)
+            return render_template("auth/user_form.html", form=form), exc.status_code
         else:
             flash(_("Gebruiker %(email)s aangemaakt.", email=user.email), "success")
             return redirect(url_for("auth.users"))

