@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from procure.auth import operations as auth_ops
 from procure.auth.models import User
+from procure.auth.passwords import PUBLIC_DEMO_PASSWORD
 from procure.extensions import db
 from procure.organisations.models import ConsortiumMember, Municipality, Provider, Region
 
-DEMO_PASSWORD = "jeugdhulp-demo-2026"  # noqa: S105 (public demo log-in, see README)
+DEMO_PASSWORD = PUBLIC_DEMO_PASSWORD  # the public demo log-in, see README
 
 REGIONS = [
     {
@@ -108,7 +109,14 @@ def _get_or_create(model, lookup: dict, **values):
 def _ensure_user(email, name, role, **affiliation) -> None:
     if db.session.execute(select(User.id).where(User.email == email)).first():
         return
-    auth_ops.create_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **affiliation)
+    auth_ops.create_user(
+        email=email,
+        name=name,
+        role=role,
+        password=DEMO_PASSWORD,
+        trusted_password=True,
+        **affiliation,
+    )
 
 
 def load_organisations() -> None:

@@ -32,6 +32,15 @@ class AuditEvent(db.Model):
     new_values: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(2000))
 
+    @property
+    def content_hidden(self) -> bool:
+        """Administrators read the audit log, but not what signals, bids and custom
+        contracts say (SPEC section 2): for those only who did what, and when."""
+        return self.action.startswith(CONFIDENTIAL_ACTIONS)
+
+
+CONFIDENTIAL_ACTIONS = ("signal.", "measure.", "tender.bid", "contract.custom")
+
 
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session, flush_context, instances):

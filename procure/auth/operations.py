@@ -6,25 +6,16 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from procure.audit import record
+from procure.auth import passwords
 from procure.auth.models import ApiToken, LoginAttempt, User
 from procure.auth.roles import MUNICIPALITY, PROVIDER, REGION_STAFF, ROLES
 from procure.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import utcnow
 from procure.extensions import db
-
-MIN_PASSWORD_LENGTH = 10
-
-
-def _check_password_strength(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            _l("Het wachtwoord moet minstens %(n)d tekens lang zijn.", n=MIN_PASSWORD_LENGTH),
-            field="password",
-        )
 
 
 def _normalise_email(email: str) -> str:
@@ -102,11 +93,15 @@ def create_user(
     municipality_id=None,
     provider_id=None,
     actor=None,
+    trusted_password: bool = False,
 ) -> User:
+    """A new account. `trusted_password` is for the demo loader only, whose users share
+    the published demo password on purpose."""
     email = _normalise_email(email)
     if not (name or "").strip():
         raise ValidationFailed(_l("Vul een naam in."), field="name")
-    _check_password_strength(password)
+    if not trusted_password:
+        passwords.check_strength(password, email=email, name=name)
     if municipality_id and not region_id:
         from procure.organisations.models import Municipality
 
@@ -167,12 +162,28 @@ def set_active(user: User, active: bool, *, actor=None) -> User:
 
 @operation
 def reset_password(user: User, password: str, *, actor=None) -> User:
+    """A new password ends every session and revokes every API token of the user: whoever
+    knew the old password may have made one."""
     _check_authority(actor, target=user)
-    _check_password_strength(password)
+    passwords.check_strength(password, email=user.email, name=user.name)
     user.set_password(password)
     user.session_version += 1
-    record("user.password_reset", user, actor=actor)
+    revoked = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    record("user.password_reset", user, new={"api_tokens_revoked": revoked}, actor=actor)
     return user
+
+
+@operation
+def logout(user: User) -> None:
+    """End the user's sessions on the server: the session version in every cookie issued
+    so far no longer matches, so a copied cookie stops working too."""
+    user.session_version += 1
+    record("user.logged_out", user, actor=user)
 
 
 @operation
@@ -205,7 +216,9 @@ def authenticate(email: str, password: str, ip_address: str) -> User | None:
     """Check credentials and log the attempt; None for a wrong or inactive account."""
     email = (email or "").strip().lower()
     user = db.session.execute(select(User).where(User.email == email)).scalar()
-    ok = bool(user and user.active and user.check_password(password or ""))
+    if user is None:
+        passwords.spend_hash_time(password)
+    ok = bool(user and user.check_password(password or "") and user.active)
     db.session.add(LoginAttempt(email=email, ip_address=ip_address or "-", success=ok))
     if ok:
         record("user.logged_in", user, actor=user)

@@ -19,6 +19,7 @@ from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.pickers import searching
 from procure.core.urls import safe_next
+from procure.core.views import flash_error
 from procure.extensions import db
 from procure.organisations.models import Municipality
 
@@ -61,6 +62,7 @@ def login():
 @bp.post("/uitloggen")
 @login_required
 def logout():
+    ops.logout(current_user._get_current_object())
     logout_user()
     flash(_("U bent uitgelogd."), "success")
     return redirect(url_for("auth.login"))
@@ -172,11 +174,13 @@ def user_create():
                 actor=current_user,
             )
         except OperationError as exc:
-            flash(str(exc.message), "error")
+            flash_error(exc, form)
+            return render_template("auth/user_form.html", form=form), exc.status_code
         else:
             flash(_("Gebruiker %(email)s aangemaakt.", email=user.email), "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form)
+    status = 422 if request.method == "POST" else 200  # a POST that got here was refused
+    return render_template("auth/user_form.html", form=form), status
 
 
 def _user_or_404(user_id) -> User:
@@ -209,17 +213,24 @@ def user_edit(user_id):
     elif "pw-password" in request.form and password_form.validate_on_submit():
         try:
             ops.reset_password(user, password_form.password.data, actor=current_user)
-            flash(_("Wachtwoord opnieuw ingesteld."), "success")
+            flash(
+                _(
+                    "Wachtwoord opnieuw ingesteld; de API-tokens van deze gebruiker zijn "
+                    "ingetrokken."
+                ),
+                "success",
+            )
             return redirect(url_for("auth.user_edit", user_id=user.id))
         except OperationError as exc:
-            flash(str(exc.message), "error")
+            flash_error(exc, password_form)
+    status = 422 if request.method == "POST" else 200  # a POST that got here was refused
     return render_template(
         "auth/user_edit.html",
         user=user,
         role_form=role_form,
         password_form=password_form,
         confirm=ConfirmForm(),
-    )
+    ), status
 
 
 @bp.post("/beheer/gebruikers/<int:user_id>/actief")

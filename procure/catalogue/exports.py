@@ -1,12 +1,7 @@
-"""The catalogue as CSV and Excel (openpyxl): the cards the user sees, with their tariffs."""
-
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
+"""The catalogue as CSV and Excel: the cards the user sees, with their tariffs."""
 
 from procure.catalogue.models import Product
+from procure.core.spreadsheets import MONEY_FORMAT, Sheet, csv_bytes, xlsx_bytes
 
 HEADER = [
     "Productcode",
@@ -20,12 +15,6 @@ HEADER = [
     "Geldig vanaf",
     "Geldig tot",
 ]
-
-
-def _safe(value) -> str:
-    """Neutralise spreadsheet formulas in free text (CSV/formula injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _years(products: list[Product]) -> list[int]:
@@ -48,64 +37,26 @@ def _row(product: Product, years: list[int]) -> list:
     ] + [prices.get(y) for y in years]
 
 
+def _header(years: list[int]) -> list[str]:
+    return HEADER + [f"Tarief {y}" for y in years]
+
+
 def to_csv(products: list[Product]) -> bytes:
     years = _years(products)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(HEADER + [f"Tarief {y}" for y in years])
-    for product in products:
-        row = _row(product, years)
-        writer.writerow(
-            [
-                (
-                    f"{v:.2f}".replace(".", ",")
-                    if i >= len(HEADER) and v is not None
-                    else v.strftime("%d-%m-%Y")
-                    if hasattr(v, "strftime")
-                    else ""
-                    if v is None
-                    else _safe(v)
-                    if isinstance(v, str)
-                    else v
-                )
-                for i, v in enumerate(row)
-            ]
-        )
-    # BOM so that Excel opens the UTF-8 file with the right accents.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(_header(years), (_row(p, years) for p in products))
 
 
 def to_xlsx(products: list[Product]) -> bytes:
     years = _years(products)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Productkaarten"
-    sheet.append(HEADER + [f"Tarief {y}" for y in years])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for product in products:
-        row = _row(product, years)
-        sheet.append([_safe(v) if isinstance(v, str) else v for v in row])
-        r = sheet.max_row
-        for col in (9, 10):
-            sheet.cell(r, col).number_format = "DD-MM-YYYY"
-        for offset in range(len(years)):
-            sheet.cell(r, len(HEADER) + 1 + offset).number_format = "€ #,##0.00"
-    sheet.freeze_panes = "A2"
-    texts = book.create_sheet("Omschrijvingen")
-    texts.append(["Productcode", "Versie", "Omschrijving", "Criteria", "Doelgroep"])
-    for cell in texts[1]:
-        cell.font = Font(bold=True)
-    for product in products:
-        texts.append(
-            [
-                product.code,
-                product.version,
-                _safe(product.description),
-                _safe(product.criteria),
-                _safe(product.target_group),
-            ]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    cards = Sheet(
+        "Productkaarten",
+        _header(years),
+        (_row(p, years) for p in products),
+        formats={len(HEADER) + i: MONEY_FORMAT for i in range(len(years))},
+    )
+    texts = Sheet(
+        "Omschrijvingen",
+        ["Productcode", "Versie", "Omschrijving", "Criteria", "Doelgroep"],
+        ([p.code, p.version, p.description, p.criteria, p.target_group] for p in products),
+    )
+    return xlsx_bytes(cards, texts)

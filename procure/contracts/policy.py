@@ -9,8 +9,9 @@ from procure.core.policy import StateMachine
 MANAGERS = (ADMIN, CONTRACT_MANAGER)
 CUSTOM_RECORDERS = (MUNICIPALITY, *MANAGERS)
 # Custom contracts (maatwerk) are for the municipality that made them and the region's
-# contract managers (SPEC section 2): other region staff do not see them.
-CUSTOM_HIDDEN_FOR = (PROCUREMENT, SUPERVISOR)
+# contract managers (SPEC section 2): other region staff, administrators included, do not
+# see them.
+CUSTOM_HIDDEN_FOR = (ADMIN, PROCUREMENT, SUPERVISOR)
 
 CONTRACT_FLOW = StateMachine(
     _l("contract"),

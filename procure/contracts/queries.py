@@ -1,7 +1,5 @@
 """Read-side queries shared by the pages, the exports and the API (all scoped)."""
 
-import csv
-import io
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -15,6 +13,7 @@ from procure.catalogue.models import MaatwerkCode, TaskArea
 from procure.contracts.models import Contract, ContractYear, Realisation, cents, euros
 from procure.contracts.policy import CUSTOM_HIDDEN_FOR, LIVE
 from procure.core.listing import like_pattern
+from procure.core.spreadsheets import MONEY_FORMAT, Sheet, csv_bytes, xlsx_bytes
 from procure.core.timeutil import today_local
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
@@ -290,6 +289,7 @@ CONTRACT_HEADER = [
     "einddatum",
     "contractwaarde",
 ]
+CONTRACT_MONEY = (CONTRACT_HEADER.index("contractwaarde"),)
 REALISATION_HEADER = [
     "periode",
     "productcode",
@@ -299,6 +299,7 @@ REALISATION_HEADER = [
     "overschrijding",
     "bron",
 ]
+REALISATION_MONEY = (REALISATION_HEADER.index("eenheidsprijs"), REALISATION_HEADER.index("bedrag"))
 
 
 def contract_row(c: Contract) -> list:
@@ -311,8 +312,8 @@ def contract_row(c: Contract) -> list:
         c.variant,
         c.task_area.name if c.task_area else "",
         c.status,
-        c.start_date.isoformat(),
-        c.end_date.isoformat(),
+        c.start_date,
+        c.end_date,
         c.contract_value,
     ]
 
@@ -329,24 +330,10 @@ def realisation_row(r: Realisation, codes: dict) -> list:
     ]
 
 
-def to_csv(header: list, rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    if header is not None:
-        writer.writerow(header)
-    for row in rows:
-        writer.writerow([str(v).replace(".", ",") if hasattr(v, "quantize") else v for v in row])
-    return out.getvalue()
+def to_csv(header: list | None, rows) -> bytes:
+    return csv_bytes(header, rows)
 
 
-def to_xlsx(title: str, header: list, rows) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
-    ws.append(header)
-    for row in rows:
-        ws.append(list(row))  # Decimals stay exact numbers in the sheet
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def to_xlsx(title: str, header: list, rows, *, money: tuple[int, ...] = ()) -> bytes:
+    """One worksheet; the columns in `money` get the euro number format."""
+    return xlsx_bytes(Sheet(title, header, rows, formats=dict.fromkeys(money, MONEY_FORMAT)))

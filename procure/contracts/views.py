@@ -45,6 +45,7 @@ from procure.core.errors import OperationError
 from procure.core.labels import resolved, url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.pickers import searching
+from procure.core.spreadsheets import csv_text
 from procure.core.timeutil import today_local
 from procure.core.uploads import store_upload
 from procure.core.views import flash_error
@@ -124,7 +125,7 @@ def export_csv():
 @login_required
 def export_xlsx():
     return Response(
-        q.to_xlsx("Contracten", q.CONTRACT_HEADER, _export_rows()),
+        q.to_xlsx("Contracten", q.CONTRACT_HEADER, _export_rows(), money=q.CONTRACT_MONEY),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=contracten.xlsx"},
     )
@@ -229,14 +230,14 @@ def realisation_export_all():
     # Written to a spooled temporary file (memory, then disk): bounded memory for a
     # million rows, and no database work left for after the request.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b")  # noqa: SIM115 (send_file closes it)
-    out.write(q.to_csv(["contract", *q.REALISATION_HEADER], []).encode())
+    out.write(q.to_csv(["contract", *q.REALISATION_HEADER], []))
     batch = []
     for row in rows():
         batch.append(row)
         if len(batch) >= 2000:
-            out.write(q.to_csv(None, batch).encode())
+            out.write(csv_text(None, batch).encode())
             batch = []
-    out.write(q.to_csv(None, batch).encode())
+    out.write(csv_text(None, batch).encode())
     out.seek(0)
     name = f"realisatie-{year}.csv" if year else "realisatie.csv"
     return send_file(out, mimetype="text/csv", as_attachment=True, download_name=name)
@@ -711,7 +712,12 @@ def realisation_csv(contract_id):
 def realisation_xlsx(contract_id):
     contract = _contract_or_404(contract_id)
     return Response(
-        q.to_xlsx("Realisatie", q.REALISATION_HEADER, _realisation_rows(contract)),
+        q.to_xlsx(
+            "Realisatie",
+            q.REALISATION_HEADER,
+            _realisation_rows(contract),
+            money=q.REALISATION_MONEY,
+        ),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={
             "Content-Disposition": f"attachment; filename=realisatie-{contract.reference}.xlsx"

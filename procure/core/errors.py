@@ -8,7 +8,10 @@ class OperationError(Exception):
     code = "invalid"
 
     def __init__(self, message, *, field: str | None = None, errors: list | None = None):
-        super().__init__(str(message))
+        # Not str(message): rendering a lazy text reads the user's locale, which may need
+        # the database, and the session may be unusable right now (a failed flush that
+        # the unit of work is about to roll back).
+        super().__init__(message)
         self.message = message
         self.field = field
         self.errors = errors or []

@@ -3,7 +3,9 @@
 store_upload() refuses a file whose extension or leading bytes do not match an allowed
 kind, or that exceeds the limit, and writes nothing in that case. The StoredFile row is
 added to the current session (the caller's operation commits it with the record it
-belongs to). Access checks are the caller's job: serve files only through a view that
+belongs to). A file written for a transaction that is rolled back afterwards (a later
+refusal in the same operation) is removed again, unless a committed row uses the same
+content. Access checks are the caller's job: serve files only through a view that
 checks the record's scope.
 """
 
@@ -14,8 +16,8 @@ from pathlib import Path
 
 from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.utils import secure_filename
 
 from procure.core.errors import ValidationFailed
@@ -129,7 +131,7 @@ def store_bytes(
         )
     digest = hashlib.sha256(data).hexdigest()
     stored = StoredFile(
-        original_name=secure_filename(filename) or f"bestand{kind.extensions[0]}",
+        original_name=_stored_name(filename, kind),
         content_type=kind.content_type,
         size=len(data),
         sha256=digest,
@@ -139,5 +141,49 @@ def store_bytes(
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         target.write_bytes(data)
+        db.session.info.setdefault(NEW_FILES, []).append(target)
     db.session.add(stored)
     return stored
+
+
+MAX_NAME = 255  # StoredFile.original_name; PostgreSQL refuses longer, SQLite would not
+
+
+def _stored_name(filename: str, kind: FileKind) -> str:
+    name = secure_filename(filename) or f"bestand{kind.extensions[0]}"
+    if len(name) > MAX_NAME:
+        suffix = Path(name).suffix  # one of kind.extensions: short
+        name = name[: MAX_NAME - len(suffix)] + suffix
+    return name
+
+
+# -- files of rolled-back transactions -----------------------------------------------------
+
+NEW_FILES = "procure.uploads.new_files"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_new_files(session) -> None:
+    session.info.pop(NEW_FILES, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _remove_new_files(session, previous_transaction) -> None:
+    """The outermost transaction was rolled back: the files it wrote belong to no row.
+    (Savepoints keep theirs: the outer transaction may still commit rows using them.)"""
+    if previous_transaction.parent is not None:
+        return
+    paths = session.info.pop(NEW_FILES, None)
+    if not paths:
+        return
+    digests = [path.name for path in paths]
+    # A separate connection: the session's own transaction has just ended.
+    with session.get_bind().connect() as connection:
+        in_use = set(
+            connection.execute(
+                select(StoredFile.sha256).where(StoredFile.sha256.in_(digests))
+            ).scalars()
+        )
+    for path in paths:
+        if path.name not in in_use:
+            path.unlink(missing_ok=True)

@@ -461,6 +461,7 @@ def clause_edit(key: str):
         .scalars()
         .all()
     )
+    refused = request.method == "POST" and bool(form.errors)
     return render_template(
         "documents/pages/clause_edit.html",
         form=form,
@@ -471,4 +472,4 @@ def clause_edit(key: str):
         preview=preview,
         fields=ALLOWED_FIELDS,
         can_edit=current_user.role in CLAUSE_EDITORS,
-    )
+    ), (422 if refused else 200)

@@ -520,29 +520,13 @@ def deliver_outbox(now: datetime, stats: SweepStats | None = None, limit: int = 
         .scalars()
         .all()
     )
-    if not due_ids:
-        return stats
-    token = uuid.uuid4().hex
-    db.session.execute(
-        update(EmailDelivery)
-        .where(EmailDelivery.id.in_(due_ids), EmailDelivery.status == "pending")
-        .values(status="sending", claimed_at=now, claim_token=token)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    claimed = (
-        db.session.execute(
-            select(EmailDelivery)
-            .where(EmailDelivery.claim_token == token, EmailDelivery.status == "sending")
-            .order_by(EmailDelivery.id)
-        )
-        .scalars()
-        .all()
-    )
     conn = None
     connect_error = None
     try:
-        for delivery in claimed:
+        for delivery_id in due_ids:
+            delivery = _claim(delivery_id)
+            if delivery is None:
+                continue  # another sender took it meanwhile
             if conn is None and connect_error is None:
                 try:
                     conn = mail.connect()
@@ -572,6 +556,27 @@ def deliver_outbox(now: datetime, stats: SweepStats | None = None, limit: int = 
     finally:
         _close(conn)
     return stats
+
+
+def _claim(delivery_id: int) -> EmailDelivery | None:
+    """Claim one e-mail just before sending it, stamped with the real time: however long
+    the whole batch takes, a message counts as stale only when its own send outlasts the
+    lease (claiming the batch up front let a second sweep resend the waiting ones)."""
+    token = uuid.uuid4().hex
+    claimed = db.session.execute(
+        update(EmailDelivery)
+        .where(EmailDelivery.id == delivery_id, EmailDelivery.status == "pending")
+        .values(status="sending", claimed_at=utcnow(), claim_token=token)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return None
+    return db.session.execute(
+        select(EmailDelivery).where(
+            EmailDelivery.id == delivery_id, EmailDelivery.claim_token == token
+        )
+    ).scalar_one_or_none()
 
 
 def _failed(delivery: EmailDelivery, now: datetime, error: str) -> None:

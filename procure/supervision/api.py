@@ -203,12 +203,12 @@ def signals_get(signal_id):
 def signals_counts():
     """Counts per state, category, provider and month received, over the signals the user
     may see (optionally received in ?year=)."""
-    if current_user.role not in (*policy.STAFF_ROLES, "municipality"):
+    if current_user.role not in (*policy.COUNT_ROLES, "municipality"):
         abort(403)
     year = request.args.get("year", type=int)
 
     def grouped(*columns):
-        stmt = policy.visible_signals(select(*columns, func.count(Signal.id))).where(
+        stmt = policy.countable_signals(select(*columns, func.count(Signal.id))).where(
             Signal.state != MERGED
         )
         if year:

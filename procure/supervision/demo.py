@@ -66,7 +66,12 @@ def _user(email: str, name: str | None = None, region: Region | None = None) -> 
     user = db.session.execute(select(User).where(User.email == email)).scalar()
     if user is None and name and region is not None:
         user = auth_ops.create_user(
-            email=email, name=name, role="supervisor", password=DEMO_PASSWORD, region_id=region.id
+            email=email,
+            name=name,
+            role="supervisor",
+            password=DEMO_PASSWORD,
+            region_id=region.id,
+            trusted_password=True,
         )
     return user
 

@@ -25,7 +25,10 @@ from procure.core.types import Money, UTCDateTime, utcnow
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider, Region
 
-SIGNAL_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)
+# SPEC section 2: signals are for the region's supervisors and contract managers (and a
+# municipality sees the signals it logged); administrators get counts, not content.
+SIGNAL_ROLES = (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)
+CONTENT_ROLES = (SUPERVISOR, CONTRACT_MANAGER)
 STAFF_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)
 
 # -- vocabularies -------------------------------------------------------------------------
@@ -228,7 +231,7 @@ class SignalTransition(db.Model):
     throughput figures and the open-signals chart are computed from."""
 
     __tablename__ = "signal_transitions"
-    __scope__ = Scope(region="region_id", roles=STAFF_ROLES)
+    __scope__ = Scope(region="region_id", roles=CONTENT_ROLES)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id"), index=True)
@@ -283,7 +286,7 @@ class Measure(db.Model):
 
     __tablename__ = "signal_measures"
     # Measures are part of the investigation: region staff only, never a municipality.
-    __scope__ = Scope(region="region_id", roles=STAFF_ROLES)
+    __scope__ = Scope(region="region_id", roles=CONTENT_ROLES)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     signal_id: Mapped[int] = mapped_column(ForeignKey("signals.id"), index=True)

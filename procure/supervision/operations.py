@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from procure.audit import record
 from procure.auth.models import User
@@ -19,6 +19,7 @@ from procure.auth.roles import MUNICIPALITY, SUPERVISOR
 from procure.contracts.models import Contract
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
+from procure.core.references import next_reference
 from procure.core.timeutil import to_local
 from procure.core.types import to_money, utcnow
 from procure.core.uploads import store_upload
@@ -130,12 +131,7 @@ def _transition(signal: Signal, target: str, *, actor, at: datetime, note: str |
 
 
 def _next_reference(region, year: int) -> str:
-    prefix = f"{region.short_code.upper()}-S{year}-"
-    last = db.session.execute(
-        select(func.max(Signal.reference)).where(Signal.reference.like(f"{prefix}%"))
-    ).scalar()
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    return next_reference(f"{region.short_code.upper()}-S{year}-", Signal.reference)
 
 
 # -- intake --------------------------------------------------------------------------------

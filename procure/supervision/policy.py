@@ -1,11 +1,13 @@
 """The finer privacy rules for signals, in one place (the coarse rules are the declarative
 Scope on the models: region, and which roles see signals at all).
 
-- Supervisors, contract managers and the admin of the region see every signal of the region.
+- Supervisors and contract managers of the region see every signal of the region.
+- The region's admin (and a global admin) get counts only: no list, page, attachment or
+  API answer with a signal's content (SPEC section 2).
 - A municipality user sees only the signals its municipality logged, with their state,
   never the investigation (triage motivation, notes, findings, measures, assignee).
-- A confidential reporter is shown to supervisors only (not to contract managers, the
-  admin or the municipality).
+- A confidential reporter is shown to supervisors only (not to contract managers or the
+  municipality).
 - Only supervisors triage, investigate, impose measures and (re)assign; supervisors,
   contract managers and municipality users log signals.
 """
@@ -21,7 +23,8 @@ from procure.supervision.models import HeightenedSupervision, Signal
 
 LOG_ROLES = (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)
 WORK_ROLES = (SUPERVISOR,)
-STAFF_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)
+STAFF_ROLES = (SUPERVISOR, CONTRACT_MANAGER)  # see signals and their investigation
+COUNT_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)  # see counts and reports
 
 
 def _user(user):
@@ -35,6 +38,20 @@ def visible_signals(stmt: Select | None = None, user=None) -> Select:
     if user.is_authenticated and user.role == MUNICIPALITY:
         stmt = stmt.where(Signal.logged_by_municipality_id == user.municipality_id)
     return stmt
+
+
+def countable_signals(stmt: Select, user=None) -> Select:
+    """`stmt` limited to the signals `user` may count: what they may see, and for an
+    administrator every signal of the region (for counts, never for content)."""
+    user = _user(user)
+    if user.is_authenticated and user.role == ADMIN:
+        return stmt if user.region_id is None else stmt.where(Signal.region_id == user.region_id)
+    return visible_signals(stmt, user)
+
+
+def can_count(user=None) -> bool:
+    user = _user(user)
+    return user.is_authenticated and user.role in COUNT_ROLES
 
 
 def get_signal_or_404(signal_id: int, user=None, options=()) -> Signal:

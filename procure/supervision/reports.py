@@ -19,7 +19,6 @@ counted anywhere):
   The five parts add up to the number of new signals.
 """
 
-import io
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from statistics import median
 from markupsafe import Markup, escape
 from sqlalchemy import extract, func, select
 
+from procure.core.spreadsheets import Sheet, xlsx_bytes
 from procure.core.timeutil import AMSTERDAM, end_of_day, today_local
 from procure.extensions import db
 from procure.organisations.models import Provider
@@ -311,86 +311,69 @@ def open_chart_svg(series: list[tuple[date, int]], title: str) -> Markup:
 # -- Excel ---------------------------------------------------------------------------------
 
 
-def excel_export(region_id: int, year: int, signal_rows: list, *, show_reporter: bool) -> bytes:
-    """A workbook: the signal list (as the requesting user may see it), counts and the
-    year overview."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+SIGNAL_HEADER = [
+    "Kenmerk",
+    "Ontvangen",
+    "Aanbieder",
+    "Contract",
+    "Gemeente",
+    "Bron",
+    "Categorie",
+    "Urgentie",
+    "Status",
+    "Toegewezen aan",
+    "Triage uiterlijk",
+    "Besluit",
+    "Andere partij",
+    "Afgehandeld op",
+]
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Signalen"
-    header = [
-        "Kenmerk",
-        "Ontvangen",
-        "Aanbieder",
-        "Contract",
-        "Gemeente",
-        "Bron",
-        "Categorie",
-        "Urgentie",
-        "Status",
-        "Toegewezen aan",
-        "Triage uiterlijk",
-        "Besluit",
-        "Andere partij",
-        "Afgehandeld op",
+
+def _signal_row(s, show_reporter: bool) -> list:
+    row = [
+        s.reference,
+        s.received_on,
+        s.provider.name,
+        s.contract.reference if s.contract else "",
+        s.municipality.name if s.municipality else "",
+        s.source_label,
+        s.category_label,
+        s.urgency_label,
+        s.state_label,
+        s.assigned_to.name if s.assigned_to else "",
+        s.triage_due_on,
+        s.decision_label,
+        s.other_party or "",
+        s.closed_on,
     ]
     if show_reporter:
-        header.append("Melder")
-    ws.append(header)
-    for s in signal_rows:
-        row = [
-            s.reference,
-            s.received_on,
-            s.provider.name,
-            s.contract.reference if s.contract else "",
-            s.municipality.name if s.municipality else "",
-            s.source_label,
-            s.category_label,
-            s.urgency_label,
-            s.state_label,
-            s.assigned_to.name if s.assigned_to else "",
-            s.triage_due_on,
-            s.decision_label,
-            s.other_party or "",
-            s.closed_on,
-        ]
-        if show_reporter:
-            row.append(s.reporter_name or "")
-        ws.append(row)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for col in ("B", "K", "N"):
-        for cell in ws[col][1:]:
-            cell.number_format = "DD-MM-YYYY"
+        row.append(s.reporter_name or "")
+    return row
 
+
+def _count_rows(region_id: int, year: int):
     data = counts(region_id, year)
-    ws2 = wb.create_sheet("Aantallen")
-    ws2.append([f"Signalen ontvangen in {year}"])
-    ws2.append(["Status", "Aantal"])
-    for item in data["state"]:
-        ws2.append([str(item["label"]), item["count"]])
-    ws2.append([])
-    ws2.append(["Categorie", "Aantal"])
-    for item in data["category"]:
-        ws2.append([item["label"], item["count"]])
-    ws2.append([])
-    ws2.append(["Aanbieder", "Aantal"])
-    for item in data["provider"]:
-        ws2.append([item["name"], item["count"]])
-    ws2.append([])
-    ws2.append(["Maand", "Aantal"])
-    for item in data["month"]:
-        ws2.append([item["month"], item["count"]])
+    yield [f"Signalen ontvangen in {year}"]
+    for title, key, label in (
+        ("Status", "state", "label"),
+        ("Categorie", "category", "label"),
+        ("Aanbieder", "provider", "name"),
+        ("Maand", "month", "month"),
+    ):
+        if title != "Status":
+            yield []
+        yield [title, "Aantal"]
+        for item in data[key]:
+            yield [item[label], item["count"]]
     flow = throughput(region_id, year)
-    ws2.append([])
-    ws2.append(["Mediaan dagen tot triage", flow["median_days_to_triage"]])
-    ws2.append(["Mediaan dagen tot afhandeling", flow["median_days_to_close"]])
+    yield []
+    yield ["Mediaan dagen tot triage", flow["median_days_to_triage"]]
+    yield ["Mediaan dagen tot afhandeling", flow["median_days_to_close"]]
 
+
+def _overview_rows(region_id: int, year: int) -> list:
     ov = year_overview(region_id, year)
-    ws3 = wb.create_sheet("Jaaroverzicht")
-    for label, value in [
+    return [
         (f"Signalen op de signalenlijst ({year})", ov.on_list),
         (f"Nieuwe signalen in {year}", ov.new),
         ("Daarvan afgehandeld", ov.closed),
@@ -399,11 +382,19 @@ def excel_export(region_id: int, year: int, signal_rows: list, *, show_reporter:
         ("In onderzoek (zelf)", ov.investigating),
         ("In onderzoek bij een andere partij", ov.other_party),
         ("Op de werkvoorraad", ov.work_queue),
-    ]:
-        ws3.append([label, value])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    ]
+
+
+def excel_export(region_id: int, year: int, signal_rows: list, *, show_reporter: bool) -> bytes:
+    """A workbook: the signal list (as the requesting user may see it), counts and the
+    year overview. Names typed by others pass through the shared spreadsheet helper
+    (no formulas, no control characters)."""
+    header = SIGNAL_HEADER + (["Melder"] if show_reporter else [])
+    return xlsx_bytes(
+        Sheet("Signalen", header, (_signal_row(s, show_reporter) for s in signal_rows)),
+        Sheet("Aantallen", None, _count_rows(region_id, year)),
+        Sheet("Jaaroverzicht", None, _overview_rows(region_id, year)),
+    )
 
 
 def default_year() -> int:

@@ -16,6 +16,7 @@ from procure.auth.models import User
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
 from procure.contracts.models import Contract
+from procure.contracts.queries import visible as visible_contracts
 from procure.core.errors import OperationError
 from procure.core.labels import url_pattern
 from procure.core.listing import page_args
@@ -65,8 +66,9 @@ from procure.supervision.queue import QueueFilters, overdue_condition, work_queu
 
 bp = Blueprint("supervision", __name__, url_prefix="/signalen")
 
-VIEW_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)
-STAFF = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)
+VIEW_ROLES = (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)  # signal content
+STAFF = (SUPERVISOR, CONTRACT_MANAGER)
+REPORT_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)  # counts and reports
 
 
 def _supervisors(region_id):
@@ -207,7 +209,10 @@ def create():
                 "success",
             )
             return redirect(url_for("supervision.show", signal_id=signal.id))
-    return render_template("supervision/new.html", form=form, description_hint=DESCRIPTION_HINT)
+    status = 422 if request.method == "POST" else 200  # a POST that got here was refused
+    return render_template(
+        "supervision/new.html", form=form, description_hint=DESCRIPTION_HINT
+    ), status
 
 
 # -- the signal page ----------------------------------------------------------------------
@@ -531,7 +536,7 @@ def provider(provider_id):
     )
     contracts = (
         db.session.execute(
-            scoped(select(Contract), Contract)
+            visible_contracts(select(Contract))
             .where(Contract.provider_id == row.id)
             .order_by(Contract.reference)
         )
@@ -616,7 +621,7 @@ def _year() -> int:
 
 
 @bp.get("/rapportage")
-@role_required(*STAFF)
+@role_required(*REPORT_ROLES)
 def report():
     region_id = _report_region()
     year = _year()
@@ -646,7 +651,7 @@ def report():
 
 
 @bp.get("/rapportage/export.xlsx")
-@role_required(*STAFF)
+@role_required(*REPORT_ROLES)
 def export():
     region_id = _report_region()
     year = _year()

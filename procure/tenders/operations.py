@@ -14,9 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from procure.audit import record
-from procure.auth.roles import PROVIDER, REGION_STAFF
+from procure.auth.roles import PROCUREMENT, PROVIDER, REGION_STAFF
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
+from procure.core.references import next_reference as numbered
 from procure.core.timeutil import end_of_day, to_local
 from procure.core.types import to_money, utcnow
 from procure.core.uploads import store_upload
@@ -148,11 +149,7 @@ def _flush_unique(message) -> None:
 
 
 def next_reference(region_code: str, year: int) -> str:
-    prefix = f"{region_code.upper()}-A{year}-"
-    count = db.session.execute(
-        select(func.count(Tender.id)).where(Tender.reference.like(f"{prefix}%"))
-    ).scalar_one()
-    return f"{prefix}{count + 1:03d}"
+    return numbered(f"{region_code.upper()}-A{year}-", Tender.reference, width=3)
 
 
 # -- set-up ------------------------------------------------------------------------------
@@ -813,9 +810,25 @@ def bids_are_open(tender: Tender) -> bool:
     )
 
 
+# Who reads bids once they are opened (SPEC section 2): the tender's procurement officers,
+# who also assess them. Not contract managers or supervisors, and not administrators (they
+# get counts, not content).
+BID_READERS = (PROCUREMENT,)
+
+
+def can_read_bids(user, tender: Tender) -> bool:
+    """Whether `user` may read the bids of `tender` once they are open."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.role in BID_READERS
+        and user.region_id == tender.region_id
+    )
+
+
 def open_bid(bid: Bid, user) -> Bid:
     """The ONE way to read a bid's content (plan, price). Before the bid deadline only the
-    bidding provider itself may; region users are refused whatever their role."""
+    bidding provider itself may; after it, the tender's procurement officers."""
     if user is None or not user.is_authenticated:
         raise NotAllowed(_l("Geen toegang."))
     if user.role == PROVIDER:
@@ -824,6 +837,8 @@ def open_bid(bid: Bid, user) -> Bid:
         return bid
     if user.role not in REGION_STAFF:
         raise NotAllowed(_l("Alleen medewerkers van de regio kunnen inschrijvingen openen."))
+    if user.role not in BID_READERS:
+        raise NotAllowed(_l("Alleen de inkopers van de aanbesteding lezen de inschrijvingen."))
     if user.region_id is not None and user.region_id != bid.region_id:
         raise NotAllowed(_l("Geen toegang."))
     if not bids_are_open(bid.tender):

@@ -627,7 +627,8 @@ def award(tender_id):
     bids = ops.tender_bids(tender)
     bid_count = len(bids)
     results = options = None
-    if sealed:
+    can_read_bids = ops.can_read_bids(current_user, tender)
+    if sealed or not can_read_bids:
         bids = []  # nothing of a sealed bid reaches the template, only the count
     else:
         bids = [ops.open_bid(b, current_user) for b in bids]
@@ -671,6 +672,7 @@ def award(tender_id):
         "tenders/award.html",
         tender=tender,
         sealed=sealed,
+        can_read_bids=can_read_bids,
         bids=bids,
         bid_count=bid_count,
         results=results,

@@ -374,7 +374,7 @@ def test_region_wide_realisation_export_is_scoped_and_exact(client):
     f.login(client, f.user("contract_manager"))
     text = client.get("/contracten/realisatie.csv?year=2026").get_data(as_text=True)
     lines = text.strip().splitlines()
-    assert lines[0].startswith("contract;periode;productcode")
+    assert lines[0].lstrip("\ufeff").startswith("contract;periode;productcode")
     assert lines[1:] == [f"{e.reference};2026-03;45A53;12,50;98,50;1231,25;;ui"]
     f.post(client, "/uitloggen")
     f.login(client, f.user("contract_manager", "e10", email="cm.e10@example.org"))

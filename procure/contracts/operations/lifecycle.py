@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from procure.audit import record
 from procure.contracts.models import (
@@ -18,6 +18,7 @@ from procure.contracts.operations.common import actor_id_of, add_months, require
 from procure.contracts.policy import CONTRACT_FLOW, LIVE
 from procure.core.errors import InvalidTransition, ValidationFailed
 from procure.core.operations import operation
+from procure.core.references import next_reference as numbered
 from procure.extensions import db
 
 VARIANTS = ("effort", "output", "task")
@@ -27,12 +28,7 @@ DEFAULT_DECISION_MONTHS = 6
 
 
 def next_reference(region_code: str, year: int) -> str:
-    prefix = f"{region_code.upper()}-C{year}-"
-    last = db.session.execute(
-        select(func.max(Contract.reference)).where(Contract.reference.like(f"{prefix}%"))
-    ).scalar()
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    return numbered(f"{region_code.upper()}-C{year}-", Contract.reference)
 
 
 @operation

@@ -1,8 +1,6 @@
 """Realisation: booking units delivered per product and period, by hand or from a CSV,
 and the utilisation they give against the year budget."""
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal
 
@@ -18,12 +16,12 @@ from procure.contracts.models import (
 )
 from procure.contracts.operations.common import (
     actor_id_of,
-    as_text,
     current_actor,
     parse_decimal,
     require_text,
 )
 from procure.contracts.policy import LIVE
+from procure.core.csvfiles import ErrorList, read_rows
 from procure.core.errors import Conflict, InvalidTransition, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import to_money
@@ -75,6 +73,9 @@ def _find_product(contract: Contract, product) -> ContractedProduct:
     )
 
 
+MAX_UNITS = Decimal(1_000_000)  # units in one month: far above any real realisation
+
+
 def _prepare_realisation(contract, product, period, units):
     if contract.is_lumpsum:
         raise ValidationFailed(
@@ -92,6 +93,11 @@ def _prepare_realisation(contract, product, period, units):
             field="period",
         )
     units = parse_decimal(units, "units", _l("Vul een geldig aantal eenheden in."))
+    if units >= MAX_UNITS:
+        raise ValidationFailed(
+            _l("Het aantal eenheden is onwaarschijnlijk hoog (maximaal %(n)s).", n="999.999"),
+            field="units",
+        )
     if units <= 0 or units != units.quantize(Decimal("0.01")):
         raise ValidationFailed(
             _l("Het aantal eenheden moet positief zijn (hoogstens twee decimalen)."), field="units"
@@ -253,41 +259,30 @@ def import_realisation_csv(
     actor=None,
 ) -> list[Realisation]:
     """Import realisation rows (periode;productcode;eenheden). All or nothing: any error
-    refuses the whole file, with every error listed by line."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    sample = text[:1000]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if not all(c in header for c in CSV_COLUMNS):
-        raise ValidationFailed(
-            _l("Het bestand mist kolommen: verwacht %(c)s.", c=";".join(CSV_COLUMNS))
-        )
-    errors, prepared = [], []
+    refuses the whole file, with the errors listed by line (up to a bound)."""
+    errors, prepared = ErrorList(), []
     running = {}
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+    for row in read_rows(data, CSV_COLUMNS):
+        if errors.full:
+            break
+        if row.problem:
+            errors.add(row.line, row.problem)
+            continue
         try:
             cp, period, units, price, amount, year = _prepare_realisation(
-                contract, row["productcode"], row["periode"], row["eenheden"]
+                contract, row.values["productcode"], row.values["periode"], row.values["eenheden"]
             )
         except ValidationFailed as exc:
-            errors.append(as_text(_l("Regel %(n)d: %(m)s", n=line, m=str(exc.message))))
+            errors.add(row.line, exc.message)
             continue
         running[year.year] = running.get(year.year, year.realised) + amount
         if running[year.year] > year.value and not override:
-            errors.append(
-                as_text(
-                    _l("Regel %(n)d: brengt %(y)d boven het budgetplafond.", n=line, y=year.year)
-                )
-            )
+            errors.add(row.line, _l("brengt %(y)d boven het budgetplafond.", y=year.year))
         prepared.append((cp, period, units, price, amount, year))
     if not prepared and not errors:
-        errors.append(as_text(_l("Het bestand bevat geen regels.")))
+        raise ValidationFailed(_l("Het bestand bevat geen regels."), field="file")
     if errors:
-        raise ValidationFailed(
-            _l("Niets geïmporteerd: %(n)d fout(en) in het bestand.", n=len(errors)), errors=errors
-        )
+        errors.refuse()
     actor = current_actor(actor)
     records = [
         _book(

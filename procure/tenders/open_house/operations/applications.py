@@ -4,13 +4,14 @@ and withdrawing."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from procure.audit import record
 from procure.auth.roles import PROVIDER
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
+from procure.core.references import next_reference
 from procure.core.timeutil import to_local
 from procure.core.types import utcnow
 from procure.core.uploads import store_bytes
@@ -103,10 +104,7 @@ def queue_message(application: Application) -> str | None:
 
 
 def _next_application_reference(tender: Tender) -> str:
-    count = db.session.execute(
-        select(func.count(Application.id)).where(Application.tender_id == tender.id)
-    ).scalar_one()
-    return f"{tender.reference}-A{count + 1:03d}"
+    return next_reference(f"{tender.reference}-A", Application.reference, width=3)
 
 
 def open_application_categories(provider_id: int, category_ids) -> list[ApplicationCategory]:
