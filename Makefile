@@ -7,7 +7,7 @@ PORT ?= 5000
 PYTEST_ARGS ?= -n 2
 FLASK := $(BIN)/flask --app procure
 
-.PHONY: run test test-sqlite test-postgres install install-test translations lint migrate-check clean
+.PHONY: run serve scheduler worker test system-deps install translations lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,15 @@ translations: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
+	FLASK_RUN_PORT=$(PORT) $(FLASK) run --debug --host 127.0.0.1
+
+# Debian packages the suite needs (Chromium, fonts, Pango): installed when root, else
+# one line saying what to run.
+system-deps:
+	@sh scripts/system-deps
 
 # The whole suite on SQLite, then again on PostgreSQL when PROCURE_TEST_DATABASE_URL is set.
-test: install
+test: system-deps install
 	env -u PROCURE_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$PROCURE_TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$PROCURE_TEST_DATABASE_URL"; \

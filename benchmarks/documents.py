@@ -210,7 +210,8 @@ def long_contract(app, long_id: int, repeat: int) -> None:
         from procure.contracts.models import Contract
         from procure.documents import operations as ops
         from procure.documents.contexts import contract_spec
-        from procure.documents.engine import STATIC_ROOT, RestrictedFetcher, _print_css
+        from procure.documents.engine import STATIC_ROOT
+        from procure.documents.pdf import RestrictedFetcher, print_css
 
         contract = db.session.get(Contract, long_id)
         ops.render_spec(contract_spec(contract))  # warm-up (fonts, CSS, templates)
@@ -225,7 +226,7 @@ def long_contract(app, long_id: int, repeat: int) -> None:
         weasy_best, weasy_median, _pdf = best_of(
             lambda: weasyprint.HTML(
                 string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=RestrictedFetcher()
-            ).write_pdf(stylesheets=[_print_css()]),
+            ).write_pdf(stylesheets=[print_css()]),
             repeat,
         )
 

@@ -3,9 +3,6 @@
 import csv
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from procure.catalogue.models import Product
 
 HEADER = [
@@ -76,6 +73,9 @@ def to_csv(products: list[Product]) -> bytes:
 
 
 def to_xlsx(products: list[Product]) -> bytes:
+    from openpyxl import Workbook  # loaded on first export, not at start-up
+    from openpyxl.styles import Font
+
     years = _years(products)
     book = Workbook()
     sheet = book.active
