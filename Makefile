@@ -27,6 +27,18 @@ run: install
 	$(FLASK) demo
 	FLASK_RUN_PORT=$(PORT) $(FLASK) run --debug --host 127.0.0.1
 
+# Production server: gunicorn with gunicorn.conf.py (PROCURE_BIND, WEB_CONCURRENCY, ...);
+# run `make scheduler` and `make worker` next to it (README, Production).
+serve: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py procure.wsgi:app
+
+scheduler: install
+	$(FLASK) scheduler
+
+worker: install
+	$(FLASK) jobs worker
+
 # Debian packages the suite needs (Chromium, fonts, Pango): installed when root, else
 # one line saying what to run.
 system-deps:
@@ -41,8 +53,8 @@ test: system-deps install
 	fi
 
 lint: install
-	$(BIN)/ruff check procure tests benchmarks
-	$(BIN)/ruff format --check procure tests benchmarks
+	$(BIN)/ruff check procure tests benchmarks gunicorn.conf.py
+	$(BIN)/ruff format --check procure tests benchmarks gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -25,6 +25,7 @@ DOMAINS = (
     "supervision",
     "reminders",
     "documents",
+    "system",
 )
 
 __all__ = ["ConfigError", "create_app"]

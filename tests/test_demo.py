@@ -64,6 +64,6 @@ def test_demo_hashes_the_shared_password_once(app):
     hashes = db.session.execute(select(func.count(func.distinct(User.password_hash)))).scalar()
     users = db.session.execute(select(func.count(User.id))).scalar()
     assert users > 40 and hashes == 1
-    assert not db.session.execute(select(User.password_hash)).scalar().startswith(
-        "pbkdf2:sha256:1$"
+    assert (
+        not db.session.execute(select(User.password_hash)).scalar().startswith("pbkdf2:sha256:1$")
     )

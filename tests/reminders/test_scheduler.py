@@ -73,9 +73,7 @@ def test_dev_server_starts_a_background_scheduler_only_when_configured(
     app, database_url, tmp_path, monkeypatch
 ):
     starts = []
-    monkeypatch.setattr(
-        BackgroundScheduler, "start", lambda self, *a, **k: starts.append(self)
-    )
+    monkeypatch.setattr(BackgroundScheduler, "start", lambda self, *a, **k: starts.append(self))
     monkeypatch.setattr(sched, "_dev_scheduler", None)
     config = make_test_config(database_url, tmp_path)
     config.update(TESTING=False, PROCURE_ENV="development")

@@ -53,9 +53,7 @@ def test_procure_env_production_switches_on_secure_cookies(environment):
         client = app.test_client()
         response = f.login(client, user)
         assert response.status_code == 302
-        cookie = next(
-            c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")
-        )
+        cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
         assert "Secure" in cookie and "HttpOnly" in cookie
         db.session.remove()
         db.drop_all()
