@@ -25,6 +25,7 @@ DOMAINS = (
     "supervision",
     "reminders",
     "documents",
+    "jobs",
     "system",
 )
 
