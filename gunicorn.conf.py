@@ -65,6 +65,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 def post_fork(server, worker):
     """Each worker opens its own database connections (never share them across fork)."""
+    import sys
+
+    if "procure.wsgi" not in sys.modules:  # another app served with this config
+        return
     from procure.extensions import db
     from procure.wsgi import app
 
