@@ -13,32 +13,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, or_, select
 
 from procure.auth.permissions import scoped
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER, PROCUREMENT
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.documents import operations as doc_ops
+from procure.documents.policy import (
+    can_generate_award_batch,
+    can_generate_region_contracts,
+    can_generate_year_letters,
+)
 from procure.documents.registry import REGISTRY
 from procure.extensions import db
 from procure.jobs import operations as job_ops
 from procure.jobs.kinds import JobKind, register
-
-BATCH_ROLES = (ADMIN, PROCUREMENT, CONTRACT_MANAGER)
-LETTER_ROLES = (ADMIN, PROCUREMENT)
-
-
-# -- who may start which batch ---------------------------------------------------------------
-
-
-def can_generate_award_batch(user, tender) -> bool:
-    return REGISTRY["tender"].can_generate(tender, user)
-
-
-def can_generate_region_contracts(user) -> bool:
-    return user.is_authenticated and user.role in BATCH_ROLES and user.region_id is not None
-
-
-def can_generate_year_letters(user) -> bool:
-    return user.is_authenticated and user.role in LETTER_ROLES and user.region_id is not None
-
 
 # -- the items -----------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """i13: background jobs (jobs, job_errors)
 
 Revision ID: i13_jobs
-Revises: 0002_domains
+Revises: i18_custom_reasons
 Create Date: 2026-12-01 09:58:17.252416
 
 """
@@ -13,7 +13,7 @@ import procure.core.types
 
 # revision identifiers, used by Alembic.
 revision = 'i13_jobs'
-down_revision = '0002_domains'
+down_revision = 'i18_custom_reasons'
 branch_labels = None
 depends_on = None
 
