@@ -14,15 +14,16 @@ import logging
 import threading
 from pathlib import Path
 
-from huey import RedisHuey, SqliteHuey
-from huey.consumer import Consumer
-
 log = logging.getLogger(__name__)
 TASK_NAME = "procure.run_job"
 _embedded_lock = threading.Lock()
 
 
 def build_huey(app):
+    # Huey (and redis-py) load here, not when the app starts: web processes that never
+    # queue a job do not pay for them.
+    from huey import RedisHuey, SqliteHuey
+
     config = app.config
     name = config["JOBS_QUEUE_NAME"]
     if config["JOBS_REDIS_URL"]:
@@ -54,16 +55,16 @@ def enqueue(app, job_id: int) -> None:
     huey_for(app).procure_run_job(job_id)
 
 
-class ThreadConsumer(Consumer):
-    """A Huey consumer that can run outside the main thread (no signal handlers): the
-    worker inside the development server, and the tests."""
+def start_consumer(app, workers: int | None = None):
+    """A Huey consumer in threads of this process, without signal handlers (those need the
+    main thread): the worker inside the development server, and the tests."""
+    from huey.consumer import Consumer
 
-    def _set_signal_handlers(self):
-        pass
-
-
-def start_consumer(app, workers: int | None = None) -> ThreadConsumer:
     from procure.jobs.runner import recover_interrupted
+
+    class ThreadConsumer(Consumer):
+        def _set_signal_handlers(self):
+            pass
 
     with app.app_context():
         recover_interrupted()
