@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -65,8 +66,12 @@ def gunicorn(app, database_url, tmp_path):
             time.sleep(0.3)
         yield port, tmp_path / "gunicorn.log"
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a very loaded machine: do not leave it behind
+            process.kill()
+            process.wait()
         log.close()
 
 
