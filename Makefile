@@ -7,7 +7,7 @@ PORT ?= 5000
 PYTEST_ARGS ?= -n 2
 FLASK := $(BIN)/flask --app procure
 
-.PHONY: run test test-sqlite test-postgres install install-test translations lint migrate-check clean
+.PHONY: run serve scheduler worker test system-deps install translations lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,27 @@ translations: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
+	FLASK_RUN_PORT=$(PORT) $(FLASK) run --debug --host 127.0.0.1
+
+# Production server: gunicorn with gunicorn.conf.py (PROCURE_BIND, WEB_CONCURRENCY, ...);
+# run `make scheduler` and `make worker` next to it (README, Production).
+serve: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py procure.wsgi:app
+
+scheduler: install
+	$(FLASK) scheduler
+
+worker: install
+	$(FLASK) jobs worker
+
+# Debian packages the suite needs (Chromium, fonts, Pango): installed when root, else
+# one line saying what to run.
+system-deps:
+	@sh scripts/system-deps
 
 # The whole suite on SQLite, then again on PostgreSQL when PROCURE_TEST_DATABASE_URL is set.
-test: install
+test: system-deps install
 	env -u PROCURE_TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$PROCURE_TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$PROCURE_TEST_DATABASE_URL"; \
@@ -36,8 +53,8 @@ test: install
 	fi
 
 lint: install
-	$(BIN)/ruff check procure tests benchmarks
-	$(BIN)/ruff format --check procure tests benchmarks
+	$(BIN)/ruff check procure tests benchmarks gunicorn.conf.py
+	$(BIN)/ruff format --check procure tests benchmarks gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -154,11 +154,12 @@ def _init_worker(database_url: str, folder: str) -> None:
 def _weasyprint_alone(html: str) -> bytes:
     import weasyprint
 
-    from procure.documents.engine import STATIC_ROOT, RestrictedFetcher, _print_css
+    from procure.documents.engine import STATIC_ROOT
+    from procure.documents.pdf import RestrictedFetcher, print_css
 
     return weasyprint.HTML(
         string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=RestrictedFetcher()
-    ).write_pdf(stylesheets=[_print_css()])
+    ).write_pdf(stylesheets=[print_css()])
 
 
 def _generate_and_weasy(contract_id: int) -> tuple:

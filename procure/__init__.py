@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from procure.config import ConfigError, Defaults, finish_config
+from procure.config import ConfigError, Defaults, finish_config, load_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +25,8 @@ DOMAINS = (
     "supervision",
     "reminders",
     "documents",
+    "jobs",
+    "system",
 )
 
 __all__ = ["ConfigError", "create_app"]
@@ -50,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("PROCURE")
+    load_environment(app)
     if config:
         app.config.update(config)
     finish_config(app)

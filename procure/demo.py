@@ -7,8 +7,11 @@ function; they run after the organisations, in DOMAINS order.
 
 import importlib
 import importlib.util
+from contextlib import contextmanager
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
+from werkzeug.security import check_password_hash
 
 from procure.auth import operations as auth_ops
 from procure.auth.models import User
@@ -17,6 +20,9 @@ from procure.extensions import db
 from procure.organisations.models import ConsortiumMember, Municipality, Provider, Region
 
 DEMO_PASSWORD = PUBLIC_DEMO_PASSWORD  # the public demo log-in, see README
+# While loading, demo users get a one-round placeholder hash; at the end they all receive
+# one real hash of the shared password (a real hash per user made up half of `flask demo`).
+_PLACEHOLDER_METHOD = "pbkdf2:sha256:1"
 
 REGIONS = [
     {
@@ -181,8 +187,41 @@ def load_users() -> None:
         )
 
 
+@contextmanager
+def _demo_password_hashed_once():
+    config = current_app.config
+    missing = object()
+    method = config.get("PASSWORD_HASH_METHOD", missing)
+    config["PASSWORD_HASH_METHOD"] = _PLACEHOLDER_METHOD
+    try:
+        yield
+    finally:
+        if method is missing:
+            config.pop("PASSWORD_HASH_METHOD")
+        else:
+            config["PASSWORD_HASH_METHOD"] = method
+    placeholders = db.session.execute(
+        select(User.id, User.password_hash).where(
+            User.password_hash.startswith(_PLACEHOLDER_METHOD + "$")
+        )
+    ).all()
+    ids = [id_ for id_, hashed in placeholders if check_password_hash(hashed, DEMO_PASSWORD)]
+    if ids:
+        shared = User()
+        shared.set_password(DEMO_PASSWORD)
+        db.session.execute(
+            update(User).where(User.id.in_(ids)).values(password_hash=shared.password_hash)
+        )
+        db.session.commit()
+
+
 def load_all() -> list[str]:
     """Load everything; returns the names of the domain steps that ran."""
+    with _demo_password_hashed_once():
+        return _load_all()
+
+
+def _load_all() -> list[str]:
     from procure import DOMAINS
 
     load_organisations()

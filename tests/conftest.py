@@ -65,6 +65,7 @@ def make_test_config(database_url, tmp_path) -> dict:
         "SERVER_NAME": None,
         "MAIL_HOST": "127.0.0.1",
         "MAIL_PORT": 1,
+        "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite3"),
     }
 
 

@@ -52,3 +52,18 @@ def test_demo_user_can_log_in_with_printed_password(app, client):
 
     response = login(client, "procurement.wbo@example.org", demo.DEMO_PASSWORD)
     assert response.status_code == 302
+
+
+def test_demo_hashes_the_shared_password_once(app):
+    from sqlalchemy import func, select
+
+    from procure.auth.models import User
+    from procure.extensions import db
+
+    app.test_cli_runner().invoke(args=["demo"])
+    hashes = db.session.execute(select(func.count(func.distinct(User.password_hash)))).scalar()
+    users = db.session.execute(select(func.count(User.id))).scalar()
+    assert users > 40 and hashes == 1
+    assert (
+        not db.session.execute(select(User.password_hash)).scalar().startswith("pbkdf2:sha256:1$")
+    )

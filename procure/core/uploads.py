@@ -10,6 +10,7 @@ checks the record's scope.
 """
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -139,7 +140,9 @@ def store_bytes(
     )
     target = stored.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists():
+    if target.exists():
+        os.utime(target)  # fresh again: the upload clean-up spares it until this commits
+    else:
         target.write_bytes(data)
         db.session.info.setdefault(NEW_FILES, []).append(target)
     db.session.add(stored)

@@ -1,6 +1,9 @@
-"""Redirect targets taken from the request."""
+"""Redirect targets taken from the request, and the app's public address."""
 
+import os
 from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, request
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -14,3 +17,22 @@ def safe_next(target: str | None, default: str) -> str:
     ):
         return target
     return default
+
+
+def base_url() -> str:
+    """The address links that leave the app start with (e-mail, calendar feed).
+
+    PROCURE_BASE_URL when set (production); otherwise the address this request came in on,
+    or, outside a request (the scheduler), the port the development server was started on.
+    """
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return str(configured).rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return f"http://127.0.0.1:{os.environ.get('FLASK_RUN_PORT') or 5000}"
+
+
+def absolute_url(path: str) -> str:
+    """`path` on this site as a full URL (see base_url)."""
+    return base_url() + "/" + (path or "").lstrip("/")

@@ -2,28 +2,23 @@
 
 Document templates live in templates/documents/ and are trusted code; texts that users
 edit (the clause library) are rendered separately in the sandbox (procure.documents.sandbox)
-and passed in as plain strings. WeasyPrint only reaches files under procure/static through
-RestrictedFetcher: no network, no other file on the machine.
+and passed in as plain strings. WeasyPrint (procure.documents.pdf,
+loaded on first use) only reaches files under procure/static: no network, no other file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import mimetypes
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
-from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-import weasyprint
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateError
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from procure.core.errors import ValidationFailed
 from procure.core.timeutil import AMSTERDAM
@@ -35,45 +30,6 @@ log = logging.getLogger(__name__)
 
 class DocumentError(ValidationFailed):
     """A document could not be produced; the message is Dutch and safe to show."""
-
-
-class RefusedResource(ValueError):
-    pass
-
-
-class RestrictedFetcher(URLFetcher):
-    """WeasyPrint URL fetcher: data: URLs and files below procure/static, nothing else."""
-
-    def __init__(self):
-        super().__init__(
-            timeout=1,
-            allowed_protocols=("file", "data"),
-            allow_redirects=False,
-            fail_on_errors=False,
-        )
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file":
-            parts = urlsplit(url)
-            if parts.netloc not in ("", "localhost"):
-                return self._refuse(url)
-            path = Path(unquote(parts.path)).resolve()
-            if not path.is_relative_to(STATIC_ROOT) or not path.is_file():
-                return self._refuse(url)
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(
-                url, path.read_bytes(), headers={"Content-Type": content_type}
-            )
-        return self._refuse(url)
-
-    def _refuse(self, url):
-        self.refused.append(url)
-        log.warning("document renderer refused resource %s", url)
-        raise RefusedResource(f"Bron geweigerd: {url}")
 
 
 @dataclass
@@ -119,11 +75,6 @@ def css_string(value) -> str:
     return f'"{text}"'
 
 
-@lru_cache(maxsize=1)
-def _print_css() -> weasyprint.CSS:
-    return weasyprint.CSS(filename=str(PRINT_CSS), url_fetcher=RestrictedFetcher())
-
-
 def render_html(template: str, context: dict, meta: DocumentMeta, *, for_screen=False) -> str:
     """The document's HTML. Template errors become a DocumentError with a Dutch message."""
     try:
@@ -140,18 +91,10 @@ def render_html(template: str, context: dict, meta: DocumentMeta, *, for_screen=
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int, list[str], float]:
-    """WeasyPrint with the restricted fetcher and the shared print stylesheet."""
-    fetcher = RestrictedFetcher()
-    started = time.perf_counter()
-    try:
-        document = weasyprint.HTML(
-            string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=[_print_css()])
-        pdf = document.write_pdf()
-    except Exception as exc:  # WeasyPrint raises many kinds; the user gets one Dutch message
-        current_app.logger.exception("WeasyPrint failed")
-        raise DocumentError(_l("Het document kon niet naar PDF worden omgezet.")) from exc
-    return pdf, len(document.pages), fetcher.refused, time.perf_counter() - started
+    """WeasyPrint (imported here, not at start-up: it costs about a second to load)."""
+    from procure.documents import pdf
+
+    return pdf.html_to_pdf(html)
 
 
 def render_pdf(template: str, context: dict, meta: DocumentMeta) -> Rendered:

@@ -27,6 +27,12 @@ class GenerateForm(FlaskForm):
     kind = HiddenField()
 
 
+class BatchForm(FlaskForm):
+    """Start a document batch; the year is optional for contracts, required for letters."""
+
+    year = IntegerField(_l("Jaar"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+
+
 class SignedUploadForm(FlaskForm):
     file = FileField(_l("Ondertekende PDF"))
 

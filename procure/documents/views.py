@@ -23,13 +23,15 @@ from sqlalchemy.orm import selectinload
 
 from procure.auth.permissions import role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
-from procure.core.errors import OperationError
+from procure.core.errors import OperationError, ValidationFailed
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.pickers import searching
+from procure.documents import batches
 from procure.documents import operations as ops
 from procure.documents.clauses import BY_KEY, STANDARD
 from procure.documents.contexts import CustomFormat, choices_for, custom_format_spec
 from procure.documents.forms import (
+    BatchForm,
     ChoicesForm,
     ClauseForm,
     CustomFormatForm,
@@ -117,6 +119,9 @@ def index():
         direction=direction,
         can_format=current_user.role in FORMAT_USERS,
         can_clauses=current_user.role in CLAUSE_READERS,
+        can_batch_contracts=batches.can_generate_region_contracts(current_user),
+        can_batch_letters=batches.can_generate_year_letters(current_user),
+        batch_form=BatchForm(),
     )
 
 
@@ -210,6 +215,8 @@ def record(record_type: str, record_id: int):
         kinds=rt.kinds_for(obj, current_user),
         history=_history(record_type, record_id),
         can_generate=can_generate,
+        can_batch=record_type == "tender" and batches.can_generate_award_batch(current_user, obj),
+        batch_form=BatchForm(),
         generate_form=GenerateForm(),
         upload_form=SignedUploadForm(),
         choices_form=choices_form,
@@ -238,6 +245,62 @@ def generate(record_type: str, record_id: int):
             db.session.rollback()
             flash(str(exc.message), "error")
     return redirect(url_for(".record", record_type=record_type, record_id=record_id))
+
+
+def _start_batch(start, back: str):
+    """Queue a document batch and show its progress page (or the refusal, going back)."""
+    from procure.core.views import flash_error
+
+    form = BatchForm()
+    if not form.validate_on_submit():
+        for message in form.year.errors or [_("Het formulier is verlopen; probeer opnieuw.")]:
+            flash(str(message), "error")
+        return redirect(back)
+    try:
+        job = start(form.year.data)
+    except OperationError as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return redirect(back)
+    flash(_("De taak staat in de wachtrij (%(n)s documenten).", n=job.total), "success")
+    return redirect(url_for("jobs.detail", job_id=job.id))
+
+
+@bp.post("/tender/<int:record_id>/alles-genereren")
+@login_required
+def generate_award_batch(record_id: int):
+    _rt, tender = _record_or_404("tender", record_id)
+    if not batches.can_generate_award_batch(current_user, tender):
+        abort(403)
+    return _start_batch(
+        lambda _year: batches.start_award_batch(tender, current_user),
+        url_for(".record", record_type="tender", record_id=record_id),
+    )
+
+
+@bp.post("/regio/overeenkomsten-genereren")
+@login_required
+def generate_region_contracts():
+    if not batches.can_generate_region_contracts(current_user):
+        abort(403)
+    return _start_batch(
+        lambda year: batches.start_region_contracts_batch(current_user, year),
+        url_for(".index"),
+    )
+
+
+@bp.post("/regio/brieven-genereren")
+@login_required
+def generate_year_letters():
+    if not batches.can_generate_year_letters(current_user):
+        abort(403)
+
+    def start(year):
+        if not year:
+            raise ValidationFailed(_("Kies het jaar van de brieven."), field="year")
+        return batches.start_year_letters_batch(current_user, year)
+
+    return _start_batch(start, url_for(".index"))
 
 
 @bp.get("/<record_type>/<int:record_id>/voorbeeld")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import icalendar
 
 from procure.core.timeutil import AMSTERDAM
-from procure.reminders.mail import absolute_url
+from procure.core.urls import absolute_url
 
 
 def feed_calendar(user, deadlines, now: datetime) -> bytes:

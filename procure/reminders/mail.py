@@ -7,15 +7,9 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
+from procure.core.urls import absolute_url
 from procure.main import format_moment
 from procure.reminders.rules import describe_offset
-
-
-def absolute_url(path: str) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    if not path:
-        return base + "/"
-    return base + (path if path.startswith("/") else "/" + path)
 
 
 def reminder_subject(reminder) -> str:

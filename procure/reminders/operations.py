@@ -204,3 +204,11 @@ def requeue_email(actor, delivery: EmailDelivery) -> EmailDelivery:
     delivery.attempts = 0
     delivery.next_attempt_at = utcnow()
     return delivery
+
+
+@operation
+def notify(user, title: str, body: str = "", url: str = "") -> Notification:
+    """An in-app notification (the bell) outside the reminder rules, e.g. a finished job."""
+    notification = Notification(user_id=user.id, title=title[:300], body=body, url=url[:300])
+    db.session.add(notification)
+    return notification

@@ -13,11 +13,6 @@ import logging
 import threading
 from datetime import datetime
 
-from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
-
 from procure.core.timeutil import AMSTERDAM
 
 log = logging.getLogger(__name__)
@@ -56,6 +51,12 @@ def sweep_job() -> None:
 
 def build_scheduler(app, *, blocking: bool):
     """A scheduler with the sweep job in a SQLAlchemy job store on the app's database."""
+    # APScheduler is loaded here: the web processes never build a scheduler.
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
     global _app
     _app = app
     url = app.config.get("SCHEDULER_JOBSTORE_URL") or app.config["SQLALCHEMY_DATABASE_URI"]

@@ -23,6 +23,7 @@ from procure.core.errors import OperationError
 from procure.core.labels import url_pattern
 from procure.core.listing import page_args, paginate
 from procure.core.types import utcnow
+from procure.core.urls import absolute_url
 from procure.extensions import db
 from procure.reminders import operations as ops
 from procure.reminders.forms import ConfirmForm, PreferenceForm, RuleForm
@@ -113,7 +114,6 @@ def feed_create():
         abort(400)
     _token, raw = ops.create_feed_token(current_user)
     url = url_for("reminders.feed", secret=raw, _external=False)
-    base = current_app.config["BASE_URL"].rstrip("/")
     flash(
         _(
             "Uw nieuwe agenda-adres staat hieronder. Bewaar het nu: het wordt maar één keer "
@@ -123,7 +123,7 @@ def feed_create():
     )
     form = PreferenceForm()
     form.mode.data = ops.preference_of(current_user)
-    return _settings_page(form, new_feed_url=base + url)
+    return _settings_page(form, new_feed_url=absolute_url(url))
 
 
 @bp.post("/agenda/intrekken")

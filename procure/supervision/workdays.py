@@ -5,7 +5,6 @@ Ascension Day, Whit Monday, Christmas)."""
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
 from flask import current_app
 
 DEFAULT_TRIAGE_WORKING_DAYS = 5
@@ -13,6 +12,8 @@ DEFAULT_TRIAGE_WORKING_DAYS = 5
 
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[date]:
+    import holidays  # loaded at first use: its country tables take ~0.1 s to import
+
     return frozenset(holidays.country_holidays("NL", years=year).keys())
 
 

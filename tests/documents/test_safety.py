@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from procure.documents import operations as ops
-from procure.documents.engine import STATIC_ROOT, RestrictedFetcher, html_to_pdf
+from procure.documents.engine import STATIC_ROOT, html_to_pdf
 from procure.documents.models import ClauseVersion, GeneratedDocument
+from procure.documents.pdf import RestrictedFetcher
 from procure.documents.sandbox import ClauseError, check_clause, render_clause
 from procure.extensions import db
 from tests import factories as f

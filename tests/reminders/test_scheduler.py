@@ -1,6 +1,8 @@
 """APScheduler integration: the job in the persistent SQLAlchemy job store, the CLI, and
 the optional start inside the development server."""
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import create_engine, func, select, text
 
 from procure import create_app
@@ -60,7 +62,7 @@ def test_cli_sweep_once_and_scheduler_start(app, monkeypatch):
         started.append((type(self).__name__, self.get_jobs()))
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sched.BlockingScheduler, "start", fake_start)
+    monkeypatch.setattr(BlockingScheduler, "start", fake_start)
     result = runner.invoke(args=["scheduler"])
     assert result.exit_code == 0, result.output
     assert "Planner gestart" in result.output and "Planner gestopt" in result.output
@@ -71,9 +73,7 @@ def test_dev_server_starts_a_background_scheduler_only_when_configured(
     app, database_url, tmp_path, monkeypatch
 ):
     starts = []
-    monkeypatch.setattr(
-        sched.BackgroundScheduler, "start", lambda self, *a, **k: starts.append(self)
-    )
+    monkeypatch.setattr(BackgroundScheduler, "start", lambda self, *a, **k: starts.append(self))
     monkeypatch.setattr(sched, "_dev_scheduler", None)
     config = make_test_config(database_url, tmp_path)
     config.update(TESTING=False, PROCURE_ENV="development")

@@ -1,0 +1,10 @@
+"""A bare Flask "hello" app: the ceiling benchmarks/http.py compares procure with."""
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def hello():
+    return "hello"
