@@ -31,6 +31,8 @@ class Defaults:
 
     API_DEFAULT_PER_PAGE = 25
     API_MAX_PER_PAGE = 100
+    API_MAX_JSON_BYTES = 1024 * 1024
+    API_MAX_JSON_DEPTH = 20
     LIST_PER_PAGE = 25
 
     MAIL_HOST = "localhost"
