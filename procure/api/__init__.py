@@ -16,6 +16,10 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ApiParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
 
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="procure API")

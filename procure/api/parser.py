@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.datastructures import CombinedMultiDict
 
 from procure.api.fields import flatten_errors
 from procure.core.errors import ValidationFailed
@@ -67,6 +69,16 @@ def load_json_body(raw: bytes):
 
 class ApiParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 422
+    # "multipart": form fields and files of one multipart/form-data body, read by one
+    # schema (a PDF upload with its metadata is one request body in OpenAPI too).
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "multipart": EXCLUDE,
+    }
+
+    def load_multipart(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
 
     def _raw_load_json(self, req):
         if not is_json_request(req):

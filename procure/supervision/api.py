@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from procure.api import bp
-from procure.api.idempotency import request_key
+from procure.api.idempotency import idempotent, request_key
 from procure.api.schemas import page_numbers, page_of
+from procure.auth.models import User
 from procure.contracts.models import Contract
 from procure.contracts.queries import visible as visible_contracts
 from procure.core.errors import NotAllowed, ValidationFailed
@@ -19,13 +20,26 @@ from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.supervision import access
 from procure.supervision import operations as ops
-from procure.supervision.models import MERGED, Signal
+from procure.supervision.models import MERGED, Measure, Signal
 from procure.supervision.schemas import (
+    AssignInput,
+    CloseInput,
     CountsQuery,
     CountsSchema,
+    FollowUpInput,
+    HandOverInput,
+    InvestigationInput,
+    MeasureCompletionInput,
+    MeasureInput,
+    MeasureSchema,
+    MergeInput,
+    NoteInput,
+    NoteSchema,
+    ReasonInput,
     SignalInput,
     SignalQuery,
     SignalSchema,
+    TriageInput,
 )
 
 
@@ -188,3 +202,98 @@ def signals_counts(args):
         "provider": {p: n for p, n in by_provider},
         "month": {f"{int(a):04d}-{int(b):02d}": n for a, b, n in grouped(y, m)},
     }
+
+
+# -- the life cycle: the same operations as the work queue's pages ------------------------
+
+
+def _signal(signal_id: int) -> Signal:
+    return access.get_signal_or_404(signal_id, options=_options())
+
+
+def _step(operation_name: str, summary: str, input_schema, *, arg_map=None):
+    """Register POST /signals/<id>/<step>: one life-cycle operation on one signal."""
+
+    def view(body, signal_id):
+        signal = _signal(signal_id)
+        getattr(ops, operation_name)(signal, actor=current_user, **(arg_map or dict)(body))
+        return _signal(signal_id)
+
+    view.__name__ = f"signal_{operation_name}"
+    view.__doc__ = summary
+    path = operation_name.replace("_", "-")
+    decorated = bp.response(200, SignalSchema)(view)
+    decorated = bp.arguments(input_schema)(decorated)
+    decorated = idempotent(decorated)
+    bp.post(f"/signals/<int:signal_id>/{path}")(decorated)
+
+
+_step("triage", "Triage: geen actie, monitoren, zelf onderzoeken of overdragen", TriageInput)
+_step("start_investigation", "Het onderzoek starten (na monitoren)", InvestigationInput)
+_step("hand_over", "Overdragen aan een andere partij met opvolgdatum", HandOverInput)
+_step("set_follow_up", "De opvolgdatum verplaatsen", FollowUpInput)
+_step("close", "Afsluiten met uitkomst (alle maatregelen afgerond of vervallen)", CloseInput)
+_step("reopen", "Een afgesloten signaal heropenen", ReasonInput)
+_step(
+    "merge",
+    "Samenvoegen met een ander signaal",
+    MergeInput,
+    arg_map=lambda body: {"into": _signal(body["into"]), "reason": body["reason"]},
+)
+
+
+@bp.post("/signals/<int:signal_id>/notes")
+@idempotent
+@bp.arguments(NoteInput)
+@bp.response(201, NoteSchema)
+def signal_note(body, signal_id):
+    """Een aantekening of bevinding toevoegen"""
+    return ops.add_note(_signal(signal_id), actor=current_user, **body)
+
+
+@bp.post("/signals/<int:signal_id>/assignment")
+@idempotent
+@bp.arguments(AssignInput)
+@bp.response(200, SignalSchema)
+def signal_assign(body, signal_id):
+    """Toewijzen aan een collega van de regio (null: terug naar het team)"""
+    assignee = db.session.get(User, body["assignee"]) if body["assignee"] else None
+    if body["assignee"] and assignee is None:
+        raise ValidationFailed(_l("Onbekende collega."), field="assignee")
+    ops.assign(_signal(signal_id), actor=current_user, assignee=assignee)
+    return _signal(signal_id)
+
+
+@bp.post("/signals/<int:signal_id>/measures")
+@idempotent
+@bp.arguments(MeasureInput)
+@bp.response(201, MeasureSchema)
+def signal_measure(body, signal_id):
+    """Een maatregel opleggen (verbeterplan, cliëntenstop, financiële correctie, advies)"""
+    return ops.impose_measure(_signal(signal_id), actor=current_user, **body)
+
+
+def _measure(signal_id: int, measure_id: int) -> Measure:
+    signal = _signal(signal_id)
+    measure = db.session.get(Measure, measure_id)
+    if measure is None or measure.signal_id != signal.id:
+        abort(404)
+    return measure
+
+
+@bp.post("/signals/<int:signal_id>/measures/<int:measure_id>/completion")
+@idempotent
+@bp.arguments(MeasureCompletionInput)
+@bp.response(200, MeasureSchema)
+def measure_complete(body, signal_id, measure_id):
+    """Een maatregel afronden met resultaat"""
+    return ops.complete_measure(_measure(signal_id, measure_id), actor=current_user, **body)
+
+
+@bp.post("/signals/<int:signal_id>/measures/<int:measure_id>/drop")
+@idempotent
+@bp.arguments(ReasonInput)
+@bp.response(200, MeasureSchema)
+def measure_drop(body, signal_id, measure_id):
+    """Een maatregel met reden laten vervallen"""
+    return ops.drop_measure(_measure(signal_id, measure_id), actor=current_user, **body)

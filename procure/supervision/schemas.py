@@ -7,8 +7,11 @@ from procure.api.fields import (
     Boolean,
     Choice,
     Date,
+    DecimalText,
     DutchSchema,
+    Integer,
     Line,
+    Money,
     Nested,
     QueryInt,
     Ref,
@@ -17,7 +20,17 @@ from procure.api.fields import (
 )
 from procure.api.schemas import PageArgs
 from procure.supervision import access
-from procure.supervision.models import CATEGORIES, SIGNAL_MACHINE, SOURCES, STATE_LABELS, URGENCIES
+from procure.supervision.models import (
+    CATEGORIES,
+    DECISIONS,
+    MEASURE_KINDS,
+    MEASURE_STATUSES,
+    NOTE_KINDS,
+    SIGNAL_MACHINE,
+    SOURCES,
+    STATE_LABELS,
+    URGENCIES,
+)
 
 INVESTIGATION_FIELDS = (
     "triage_due_on",
@@ -128,3 +141,82 @@ class CountsSchema(DutchSchema):
 
 
 __all__ = ["CountsQuery", "CountsSchema", "Nested", "SignalInput", "SignalQuery", "SignalSchema"]
+
+
+# -- the life cycle (supervisors and contract managers) -----------------------------------
+
+
+class TriageInput(DutchSchema):
+    decision = Choice(list(DECISIONS), required=True)
+    motivation = Text(required=True, max_length=10_000)
+    investigation_due_on = Date(load_default=None)
+    other_party = Line(max_length=200, load_default=None)
+    follow_up_on = Date(load_default=None)
+
+
+class InvestigationInput(DutchSchema):
+    due_on = Date(required=True)
+    motivation = Text(required=True, max_length=10_000)
+
+
+class HandOverInput(DutchSchema):
+    other_party = Line(required=True, max_length=200)
+    follow_up_on = Date(required=True)
+    motivation = Text(required=True, max_length=10_000)
+
+
+class FollowUpInput(DutchSchema):
+    follow_up_on = Date(required=True)
+    note = Text(required=True, max_length=10_000)
+
+
+class NoteInput(DutchSchema):
+    text = Text(required=True, max_length=20_000)
+    kind = Choice(list(NOTE_KINDS), load_default="note")
+
+
+class NoteSchema(DutchSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    text = fields.String()
+
+
+class MeasureInput(DutchSchema):
+    kind = Choice(list(MEASURE_KINDS), required=True)
+    description = Text(required=True, max_length=10_000)
+    due_on = Date(required=True)
+    follow_up_on = Date(load_default=None)
+    amount = Money(load_default=None, metadata={"description": "Alleen bij financiële correctie"})
+
+
+class MeasureSchema(DutchSchema):
+    id = fields.Integer()
+    signal_id = fields.Integer()
+    kind = fields.String(metadata={"enum": list(MEASURE_KINDS)})
+    description = fields.String()
+    amount = DecimalText(allow_none=True)
+    imposed_on = fields.Date()
+    due_on = fields.Date()
+    follow_up_on = fields.Date(allow_none=True)
+    status = fields.String(metadata={"enum": list(MEASURE_STATUSES)})
+
+
+class MeasureCompletionInput(DutchSchema):
+    result = Text(required=True, max_length=10_000)
+
+
+class ReasonInput(DutchSchema):
+    reason = Text(required=True, max_length=10_000)
+
+
+class CloseInput(DutchSchema):
+    outcome = Text(required=True, max_length=10_000)
+
+
+class MergeInput(DutchSchema):
+    into = Integer(required=True, minimum=1, metadata={"description": "id van het signaal"})
+    reason = Text(required=True, max_length=10_000)
+
+
+class AssignInput(DutchSchema):
+    assignee = Integer(required=True, minimum=1, allow_none=True)

@@ -9,20 +9,41 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from procure.api import bp
+from procure.api.idempotency import idempotent
 from procure.api.schemas import list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
-from procure.core.errors import NotAllowed
+from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
+from procure.core.operations import unit_of_work
 from procure.extensions import db
+from procure.organisations.models import Provider, Region
 from procure.tenders import operations as ops
-from procure.tenders.models import Bid, Registration, Tender
+from procure.tenders.models import Bid, Objection, Registration, Tender
 from procure.tenders.schemas import (
+    AgreementInput,
+    AgreementSchema,
+    AssessmentInput,
+    BidForm,
     BidSchema,
+    DecisionSchema,
+    GoInput,
+    LotAwardSchema,
+    MotivationInput,
+    ObjectionInput,
+    ObjectionResolutionInput,
+    ObjectionSchema,
+    ProvisionalAwardInput,
+    RegistrationForm,
     RegistrationSchema,
+    ScoresInput,
+    SessionForm,
+    SessionSchema,
+    TenderInput,
     TenderQuery,
     TenderSchema,
     TenderSummarySchema,
+    TransitionInput,
 )
 
 
@@ -104,3 +125,259 @@ def tender_bids(reference):
     if current_user.role != PROVIDER and not ops.bids_are_open(t):
         raise NotAllowed(_l("Inschrijvingen zijn verzegeld tot de inschrijvingsdeadline."))
     return {"items": rows}
+
+
+# -- writes: the same operations as the pages (roles and phases are checked there) -------
+
+
+def _lot_id(tender: Tender, number: int) -> int:
+    lot = tender.lot(number)
+    if lot is None:
+        raise ValidationFailed(_l("Onbekend perceel %(n)s.", n=number), field="lot")
+    return lot.id
+
+
+def _provider_id(short_code: str) -> int:
+    provider_id = db.session.execute(
+        select(Provider.id).where(Provider.short_code == short_code)
+    ).scalar()
+    if provider_id is None:
+        raise ValidationFailed(_l("Onbekende aanbieder."), field="provider")
+    return provider_id
+
+
+def _own_region(tender: Tender) -> Tender:
+    """Region staff act on their own region's tenders only (others: not found)."""
+    if current_user.role == PROVIDER or current_user.region_id != tender.region_id:
+        raise NotAllowed(_l("Alleen inkoop van de regio kan dit."))
+    return tender
+
+
+@bp.post("/tenders")
+@idempotent
+@bp.arguments(TenderInput)
+@bp.response(201, TenderSchema)
+def tender_create(body):
+    """Een aanbesteding aanmaken met percelen, perceelregels en gunningscriteria (inkoop)"""
+    if current_user.region_id is None:
+        raise NotAllowed(_l("Alleen inkoop van een regio maakt aanbestedingen."))
+    region = db.session.get(Region, current_user.region_id)
+    lots, criteria, rules = body.pop("lots"), body.pop("criteria"), body.pop("lot_rules")
+    values = {k: v for k, v in body.items() if v is not None}  # unset: the model's default
+    with unit_of_work():
+        tender = ops.create_tender(region=region, actor=current_user, **values)
+        for lot in lots:
+            ops.add_lot(tender, actor=current_user, **lot)
+        for criterion in criteria:
+            ops.add_criterion(tender, actor=current_user, **criterion)
+        for numbers in rules:
+            ops.add_lot_rule(tender, actor=current_user, lot_numbers=numbers)
+    return _tender(tender.reference)
+
+
+_TRANSITIONS = {
+    "published": ops.publish,
+    "selection": ops.start_selection,
+    "dialogue": ops.start_dialogue,
+    "award": ops.start_award,
+    "contracted": ops.mark_contracted,
+}
+
+
+@bp.post("/tenders/<reference>/transitions")
+@idempotent
+@bp.arguments(TransitionInput)
+@bp.response(200, TenderSchema)
+def tender_transition(body, reference):
+    """Naar de volgende fase (publiceren, selectie, dialoog, gunning, gecontracteerd) of
+    intrekken met reden"""
+    tender = _own_region(_tender(reference))
+    if body["to"] == "cancelled":
+        ops.cancel(tender, actor=current_user, reason=body["reason"])
+    else:
+        _TRANSITIONS[body["to"]](tender, actor=current_user)
+    return _tender(reference)
+
+
+@bp.post("/tenders/<reference>/go-decisions")
+@idempotent
+@bp.arguments(GoInput)
+@bp.response(201, DecisionSchema)
+def tender_go(body, reference):
+    """Go/no-go-besluit van de huidige fase vastleggen"""
+    tender = _own_region(_tender(reference))
+    return ops.record_go(tender, actor=current_user, **body)
+
+
+@bp.post("/tenders/<reference>/registrations")
+@idempotent
+@bp.arguments(RegistrationForm, location="multipart")
+@bp.response(201, RegistrationSchema)
+def tender_register(form, reference):
+    """Aanmelden voor percelen met het aanmeldingsdocument (PDF) (aanbieder)"""
+    tender = _tender(reference)
+    return ops.register(
+        tender,
+        actor=current_user,
+        lot_ids=[_lot_id(tender, n) for n in form["lots"]],
+        document=form["document"],
+        no_exclusion_grounds=form["no_exclusion_grounds"],
+        suitability_answer=form["suitability_answer"],
+    )
+
+
+@bp.post("/tenders/<reference>/registrations/<int:registration_id>/assessment")
+@idempotent
+@bp.arguments(AssessmentInput)
+@bp.response(200, RegistrationSchema)
+def registration_assess(body, reference, registration_id):
+    """Een aanmelding beoordelen: ontvankelijk, geselecteerd of afgewezen (inkoop)"""
+    tender = _own_region(_tender(reference))
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.tender_id != tender.id:
+        abort(404)
+    return ops.assess_registration(registration, actor=current_user, **body)
+
+
+@bp.post("/tenders/<reference>/selection")
+@idempotent
+@bp.arguments(MotivationInput)
+@bp.response(201, DecisionSchema)
+def tender_selection(body, reference):
+    """De definitieve selectiebeslissing vastleggen (inkoop)"""
+    tender = _own_region(_tender(reference))
+    return ops.decide_selection(tender, actor=current_user, motivation=body["motivation"])
+
+
+@bp.post("/tenders/<reference>/sessions")
+@idempotent
+@bp.arguments(SessionForm, location="multipart")
+@bp.response(201, SessionSchema)
+def tender_session(form, reference):
+    """Een dialoogsessie vastleggen, met verslag (inkoop)"""
+    tender = _own_region(_tender(reference))
+    return ops.add_session(
+        tender,
+        actor=current_user,
+        held_on=form["held_on"],
+        topic=form["topic"],
+        participants=form["participants"],
+        lot_ids=[_lot_id(tender, n) for n in form["lots"]],
+        minutes=form.get("minutes"),
+    )
+
+
+@bp.post("/tenders/<reference>/agreements")
+@idempotent
+@bp.arguments(AgreementInput)
+@bp.response(201, AgreementSchema)
+def tender_agreement(body, reference):
+    """Een afspraak uit de dialoog vastleggen (inkoop)"""
+    tender = _own_region(_tender(reference))
+    return ops.add_agreement(tender, actor=current_user, text=body["text"])
+
+
+@bp.post("/tenders/<reference>/bids")
+@idempotent
+@bp.arguments(BidForm, location="multipart")
+@bp.response(201, BidSchema)
+def tender_bid(form, reference):
+    """Inschrijven of de inschrijving vervangen tot de deadline (aanbieder); verzegeld voor
+    de regio tot de inschrijvingsdeadline"""
+    tender = _tender(reference)
+    return ops.submit_bid(
+        tender,
+        actor=current_user,
+        lot_id=_lot_id(tender, form["lot"]),
+        plan=form["plan"],
+        price=form["price"],
+        accepts_agreements=form["accepts_agreements"],
+    )
+
+
+def _bid(tender: Tender, bid_id: int) -> Bid:
+    bid = db.session.get(Bid, bid_id)
+    if bid is None or bid.tender_id != tender.id:
+        abort(404)
+    return bid
+
+
+@bp.post("/tenders/<reference>/bids/<int:bid_id>/scores")
+@idempotent
+@bp.arguments(ScoresInput)
+@bp.response(200, BidSchema)
+def bid_scores(body, reference, bid_id):
+    """Scores per criterium vastleggen (inkoop, na de inschrijvingsdeadline)"""
+    tender = _own_region(_tender(reference))
+    bid = _bid(tender, bid_id)
+    with unit_of_work():
+        for row in body["scores"]:
+            ops.score_bid(bid, actor=current_user, **row)
+    return bid
+
+
+@bp.post("/tenders/<reference>/award/provisional")
+@idempotent
+@bp.arguments(ProvisionalAwardInput)
+@bp.response(201, list_of(LotAwardSchema))
+def award_provisional(body, reference):
+    """De voorlopige gunningsbeslissing; de standstilltermijn begint (inkoop)"""
+    tender = _own_region(_tender(reference))
+    winners = {
+        _lot_id(tender, w["lot"]): tuple(_provider_id(p) for p in w["providers"])
+        for w in body["winners"]
+    }
+    awards = ops.record_provisional_award(
+        tender, actor=current_user, winners=winners, motivation=body["motivation"]
+    )
+    return {"items": awards}
+
+
+@bp.post("/tenders/<reference>/objections")
+@idempotent
+@bp.arguments(ObjectionInput)
+@bp.response(201, ObjectionSchema)
+def objection_create(body, reference):
+    """Een bezwaar tijdens de standstill vastleggen (inkoop)"""
+    tender = _own_region(_tender(reference))
+    return ops.record_objection(
+        tender,
+        actor=current_user,
+        provider_id=_provider_id(body["provider"]),
+        description=body["description"],
+        lot_id=_lot_id(tender, body["lot"]) if body["lot"] else None,
+    )
+
+
+@bp.post("/tenders/<reference>/objections/<int:objection_id>/resolution")
+@idempotent
+@bp.arguments(ObjectionResolutionInput)
+@bp.response(200, ObjectionSchema)
+def objection_resolve(body, reference, objection_id):
+    """Een bezwaar afhandelen: ingetrokken, afgewezen of gegrond (inkoop)"""
+    tender = _own_region(_tender(reference))
+    objection = db.session.get(Objection, objection_id)
+    if objection is None or objection.tender_id != tender.id:
+        abort(404)
+    return ops.resolve_objection(objection, actor=current_user, **body)
+
+
+@bp.post("/tenders/<reference>/award/revision")
+@idempotent
+@bp.arguments(MotivationInput)
+@bp.response(200, TenderSchema)
+def award_revise(body, reference):
+    """De voorlopige gunning herzien na een gegrond bezwaar (inkoop)"""
+    tender = _own_region(_tender(reference))
+    ops.revise_award(tender, actor=current_user, motivation=body["motivation"])
+    return _tender(reference)
+
+
+@bp.post("/tenders/<reference>/award/definitive")
+@idempotent
+@bp.arguments(MotivationInput)
+@bp.response(201, list_of(LotAwardSchema))
+def award_definitive(body, reference):
+    """Definitief gunnen na de standstill; de overeenkomsten komen in concept klaar"""
+    tender = _own_region(_tender(reference))
+    return {"items": ops.finalize_award(tender, actor=current_user, motivation=body["motivation"])}
