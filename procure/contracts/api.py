@@ -8,22 +8,36 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from procure.api import bp
-from procure.api.idempotency import request_key
-from procure.api.schemas import page_numbers, page_of
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER
+from procure.api.idempotency import idempotent, request_key
+from procure.api.schemas import list_of, page_numbers, page_of
+from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY
+from procure.catalogue.models import MaatwerkCode
 from procure.contracts import operations as ops
 from procure.contracts import queries as q
-from procure.contracts.models import Contract, Realisation
+from procure.contracts.models import Contract, Payment, Realisation
 from procure.contracts.schemas import (
+    BudgetInput,
     ContractDetailSchema,
     ContractQuery,
     ContractSchema,
+    CustomContractInput,
+    OptionDecisionInput,
+    OptionInput,
+    PaymentInput,
+    PaymentSchema,
+    RealisationBatchInput,
+    RealisationCsvForm,
     RealisationInput,
     RealisationSchema,
+    TerminateInput,
+    TransitionInput,
 )
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
+from procure.core.operations import unit_of_work
+from procure.core.timeutil import today_local
 from procure.extensions import db
+from procure.organisations.models import Municipality, Provider
 
 
 @bp.get("/contracts")
@@ -91,3 +105,174 @@ def realisation_create(body, reference):
         created = False
     rec = db.session.execute(select(Realisation).where(Realisation.id == rec.id)).scalar_one()
     return rec, 201 if created else 200
+
+
+def _contract(reference: str) -> Contract:
+    return q.get_visible_or_404(reference, column=Contract.reference, full=True)
+
+
+def _reread():
+    """Write pending changes and read rows back as stored (scale of amounts as in the
+    database), also inside an outer unit of work that has not committed yet."""
+    db.session.flush()
+    db.session.expire_all()
+
+
+def _detail(reference: str):
+    _reread()
+    return _contract(reference)
+
+
+@bp.post("/contracts/<reference>/transitions")
+@idempotent
+@bp.arguments(TransitionInput)
+@bp.response(200, ContractDetailSchema)
+def contract_transition(body, reference):
+    """Activeren (na ondertekening) of beëindigen op de einddatum"""
+    contract = _managed_contract(reference)
+    if body["to"] == "active":
+        ops.activate_contract(contract, actor=current_user)
+    else:
+        ops.end_contract(contract, today=today_local(), actor=current_user)
+    return _detail(reference)
+
+
+@bp.post("/contracts/<reference>/options")
+@idempotent
+@bp.arguments(OptionInput)
+@bp.response(201, ContractDetailSchema)
+def contract_option_add(body, reference):
+    """Een verlengingsoptie toevoegen"""
+    ops.add_extension_option(_managed_contract(reference), actor=current_user, **body)
+    return _detail(reference)
+
+
+@bp.post("/contracts/<reference>/options/<int:sequence>/decision")
+@idempotent
+@bp.arguments(OptionDecisionInput)
+@bp.response(200, ContractDetailSchema)
+def contract_option_decide(body, reference, sequence):
+    """Een optie lichten of laten vervallen (vóór de beslisdatum)"""
+    contract = _managed_contract(reference)
+    option = next((o for o in contract.options if o.sequence == sequence), None)
+    if option is None:
+        abort(404)
+    decide = ops.exercise_option if body["decision"] == "exercise" else ops.decline_option
+    decide(option, today=today_local(), actor=current_user)
+    return _detail(reference)
+
+
+@bp.post("/contracts/<reference>/termination")
+@idempotent
+@bp.arguments(TerminateInput)
+@bp.response(200, ContractDetailSchema)
+def contract_terminate(body, reference):
+    """Tussentijds opzeggen met reden en opzegtermijn"""
+    ops.terminate_contract(_managed_contract(reference), actor=current_user, **body)
+    return _detail(reference)
+
+
+@bp.post("/contracts/<reference>/budgets")
+@idempotent
+@bp.arguments(BudgetInput)
+@bp.response(200, ContractDetailSchema)
+def contract_budget(body, reference):
+    """Het budget(plafond) van een jaar vastleggen met besluit en reden"""
+    contract = _managed_contract(reference)
+    body["decided_on"] = body["decided_on"] or today_local()
+    ops.set_year_budget(contract, actor=current_user, **body)
+    return _detail(reference)
+
+
+@bp.post("/contracts/<reference>/payments/<int:payment_id>")
+@idempotent
+@bp.arguments(PaymentInput)
+@bp.response(200, PaymentSchema)
+def contract_payment(body, reference, payment_id):
+    """Een (lumpsum)betaling als betaald registreren"""
+    contract = _managed_contract(reference)
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.contract_id != contract.id:
+        abort(404)
+    return ops.register_payment(payment, actor=current_user, **body)
+
+
+@bp.post("/contracts/<reference>/realisations/batch")
+@idempotent
+@bp.arguments(RealisationBatchInput)
+@bp.response(201, list_of(RealisationSchema))
+def realisation_batch(body, reference):
+    """Meerdere regels realisatie in één keer: alles of niets"""
+    contract = _managed_contract(reference)
+    with unit_of_work():
+        records = [
+            ops.record_realisation(
+                contract,
+                product=line["product_code"],
+                period=line["period"],
+                units=line["units"],
+                override=line["override"],
+                override_reason=line["override_reason"],
+                source="api",
+            )[0]
+            for line in body["lines"]
+        ]
+        _reread()
+    return {"items": records}
+
+
+@bp.post("/contracts/<reference>/realisations/csv")
+@idempotent
+@bp.arguments(RealisationCsvForm, location="multipart")
+@bp.response(201, list_of(RealisationSchema))
+def realisation_csv(form, reference):
+    """Realisatie uit een CSV-bestand (zoals de import op de contractpagina)"""
+    contract = _managed_contract(reference)
+    records = ops.import_realisation_csv(
+        contract,
+        form["file"].read(),
+        override=form["override"],
+        override_reason=form["override_reason"],
+        actor=current_user,
+    )
+    _reread()
+    return {"items": records}
+
+
+@bp.post("/contracts/custom")
+@idempotent
+@bp.arguments(CustomContractInput)
+@bp.response(201, ContractDetailSchema)
+def custom_contract_create(body):
+    """Een maatwerkovereenkomst vastleggen (gemeente of contractmanager)"""
+    if current_user.role not in (MUNICIPALITY, ADMIN, CONTRACT_MANAGER):
+        raise NotAllowed(_l("Alleen gemeenten en contractmanagers leggen maatwerk vast."))
+    provider_id = db.session.execute(
+        select(Provider.id).where(Provider.short_code == body["provider"])
+    ).scalar()
+    code_id = db.session.execute(
+        select(MaatwerkCode.id).where(
+            MaatwerkCode.code == body["maatwerk_code"],
+            MaatwerkCode.region_id == current_user.region_id,
+        )
+    ).scalar()
+    municipality_id = None
+    if body["municipality"]:
+        municipality_id = db.session.execute(
+            select(Municipality.id).where(Municipality.name == body["municipality"])
+        ).scalar()
+    for value, field in ((provider_id, "provider"), (code_id, "maatwerk_code")):
+        if value is None:
+            raise ValidationFailed(_l("Onbekende waarde."), field=field)
+    contract = ops.create_custom_contract(
+        user=current_user,
+        provider_id=provider_id,
+        maatwerk_code_id=code_id,
+        unit_price=body["unit_price"],
+        units=body["units"],
+        start_date=body["start_date"],
+        end_date=body["end_date"],
+        justification=body["justification"],
+        municipality_id=municipality_id,
+    )
+    return _detail(contract.reference)

@@ -1,13 +1,20 @@
 """API schemas of contracts: contracts with budgets and utilisation, realisation."""
 
+from flask_smorest.fields import Upload
 from marshmallow import fields
 
 from procure.api.fields import (
     Boolean,
     Choice,
+    Date,
     DecimalText,
     DutchSchema,
+    Integer,
     Line,
+    List,
+    Money,
+    Nested,
+    QueryBool,
     QueryInt,
     Ref,
     Text,
@@ -16,7 +23,12 @@ from procure.api.fields import (
 from procure.api.schemas import PageArgs
 from procure.catalogue.models import VARIANTS
 from procure.contracts import operations as ops
-from procure.contracts.models import CONTRACT_STATUSES, OPTION_STATUSES, ORIGINS
+from procure.contracts.models import (
+    CONTRACT_STATUSES,
+    OPTION_STATUSES,
+    ORIGINS,
+    TERMINATION_REASONS,
+)
 
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
@@ -107,3 +119,80 @@ class RealisationSchema(DutchSchema):
     amount = DecimalText()
     override = fields.Boolean()
     idempotency_key = fields.String(allow_none=True)
+
+
+# -- writes (contract managers of the region; custom contracts also municipalities) -------
+
+
+class TransitionInput(DutchSchema):
+    to = Choice(("active", "ended"), required=True)
+
+
+class OptionInput(DutchSchema):
+    months = Integer(required=True, minimum=1, maximum=120)
+    decision_deadline = Date(load_default=None)
+
+
+class OptionDecisionInput(DutchSchema):
+    decision = Choice(("exercise", "decline"), required=True)
+
+
+class TerminateInput(DutchSchema):
+    reason = Choice(TERMINATION_REASONS, required=True)
+    note = Text(required=True, max_length=10_000)
+    notice_given_on = Date(required=True)
+    effective_on = Date(required=True)
+
+
+class BudgetInput(DutchSchema):
+    year = Integer(required=True, minimum=2000, maximum=2100)
+    budget = Money(required=True)
+    indexation_pct = DecimalText(load_default="0", minimum=-100, maximum=100, places=3)
+    efficiency_pct = DecimalText(load_default="0", minimum=-100, maximum=100, places=3)
+    reserve = Money(load_default="0")
+    decided_on = Date(load_default=None)
+    reason = Text(load_default="", max_length=5000)
+    decision_reference = Line(load_default="", max_length=100)
+    guaranteed_pct = DecimalText(load_default=None, minimum=0, maximum=100, places=3)
+    clients_min = Integer(load_default=None, maximum=1_000_000)
+    clients_max = Integer(load_default=None, maximum=1_000_000)
+
+
+class PaymentInput(DutchSchema):
+    paid_on = Date(required=True)
+    amount = Money(load_default=None)
+    reference = Line(load_default="", max_length=100)
+
+
+class PaymentSchema(DutchSchema):
+    id = fields.Integer()
+    year = fields.Integer()
+    month = fields.Integer()
+    amount_due = DecimalText()
+    amount_paid = DecimalText(allow_none=True)
+    paid_on = fields.Date(allow_none=True)
+    payment_reference = fields.String(allow_none=True)
+
+
+class RealisationBatchInput(DutchSchema):
+    lines = List(Nested(RealisationInput), required=True, max_items=500)
+
+
+class RealisationCsvForm(DutchSchema):
+    file = Upload(
+        required=True,
+        metadata={"description": "CSV met kolommen periode;productcode;eenheden (UTF-8)"},
+    )
+    override = QueryBool(load_default=False)
+    override_reason = Text(load_default=None, max_length=2000)
+
+
+class CustomContractInput(DutchSchema):
+    provider = Line(required=True, max_length=40, metadata={"description": "korte code"})
+    maatwerk_code = Line(required=True, max_length=20)
+    unit_price = Money(required=True)
+    units = DecimalText(required=True, minimum=0, places=2)
+    start_date = Date(required=True)
+    end_date = Date(required=True)
+    justification = Text(required=True, max_length=10_000)
+    municipality = Line(load_default=None, max_length=100, metadata={"description": "naam"})
