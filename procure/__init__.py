@@ -25,6 +25,7 @@ DOMAINS = (
     "supervision",
     "reminders",
     "documents",
+    "ocds",
 )
 
 __all__ = ["ConfigError", "create_app"]

@@ -64,6 +64,9 @@ def init_app(app) -> Api:
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(bp)
+    from procure.api.docs import bp as docs_bp
+
+    app.register_blueprint(docs_bp)
     app.extensions["procure_api"] = api
     return api
 

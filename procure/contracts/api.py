@@ -20,6 +20,7 @@ from procure.contracts.schemas import (
     ContractDetailSchema,
     ContractQuery,
     ContractSchema,
+    ContractTransitionInput,
     CustomContractInput,
     OptionDecisionInput,
     OptionInput,
@@ -30,7 +31,6 @@ from procure.contracts.schemas import (
     RealisationInput,
     RealisationSchema,
     TerminateInput,
-    TransitionInput,
 )
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
@@ -125,7 +125,7 @@ def _detail(reference: str):
 
 @bp.post("/contracts/<reference>/transitions")
 @idempotent
-@bp.arguments(TransitionInput)
+@bp.arguments(ContractTransitionInput)
 @bp.response(200, ContractDetailSchema)
 def contract_transition(body, reference):
     """Activeren (na ondertekening) of beëindigen op de einddatum"""

@@ -124,7 +124,7 @@ class RealisationSchema(DutchSchema):
 # -- writes (contract managers of the region; custom contracts also municipalities) -------
 
 
-class TransitionInput(DutchSchema):
+class ContractTransitionInput(DutchSchema):
     to = Choice(("active", "ended"), required=True)
 
 

@@ -115,3 +115,16 @@ def test_municipality_token_sees_only_its_region(client):
     raw = f.api_token(f.user("municipality", "wbo", municipality_name="Breda"))
     body = client.get("/api/v1/regions", headers=f.bearer(raw)).get_json()
     assert [r["short_code"] for r in body["items"]] == ["wbo"]
+
+
+def test_profile_links_the_api_documentation_served_from_vendored_files(client):
+    f.login(client, f.user("procurement"))
+    profile = client.get("/profiel").get_data(as_text=True)
+    assert 'data-testid="api-docs-link"' in profile and "/api/docs" in profile
+    page = client.get("/api/docs")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "/api/v1/openapi.json" in html
+    assert "http" not in html.split("<body>")[0].replace("http-equiv", "")  # no CDN
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    bundle = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and b"SwaggerUIBundle" in bundle.data[:200_000]

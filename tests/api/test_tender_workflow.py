@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from procure.contracts.models import Contract
 from procure.extensions import db
+from procure.ocds.validation import package_errors
+from procure.organisations.models import Provider
 from procure.tenders.models import Bid, Registration, Tender
 from tests import factories as f
 from tests.tenders.builders import BID, PDF, REGISTRATION, T0, officer, provider_user
@@ -106,6 +108,12 @@ def test_open_sas_tender_from_creation_to_contract_over_the_api(app, client):
         assert sealed.status_code == 403
         own = client.get(f"/api/v1{base}/bids", headers=f.bearer(kompas))
         assert [b["id"] for b in own.get_json()["items"]] == [bid["id"]]
+        # open contracting data before the deadline: the tender, nothing of the bids
+        package = _ocds(client)
+        (release,) = package["releases"]
+        assert release["tag"] == ["tender"] and "numberOfTenderers" not in release["tender"]
+        assert release["tender"]["lots"][0]["title"] == "Jeugd-GGZ Breda en Oosterhout"
+        assert "plan.pdf" not in str(package) and "kompas" not in str(package).lower()
 
     with time_machine.travel(BID + timedelta(hours=1), tick=False):
         opened = _ok(client.get(f"/api/v1{base}/bids", headers=f.bearer(staff)))
@@ -119,6 +127,18 @@ def test_open_sas_tender_from_creation_to_contract_over_the_api(app, client):
         }
         provisional = _ok(_post(client, staff, f"{base}/award/provisional", "t-9", json=award), 201)
         assert provisional["items"][0]["status"] == "provisional"
+        tender_release, award_release = _ocds(client)["releases"]
+        assert tender_release["tender"]["numberOfTenderers"] == 1
+        assert award_release["awards"][0]["status"] == "pending"
+        kvk = db.session.execute(
+            select(Provider.kvk_number).filter_by(short_code="kompas")
+        ).scalar()
+        supplier = next(p for p in award_release["parties"] if "supplier" in p["roles"])
+        assert supplier["identifier"] == {
+            "scheme": "NL-KVK",
+            "id": kvk,
+            "legalName": supplier["name"],
+        }
 
     with time_machine.travel(BID + timedelta(days=30), tick=False):
         final = _post(client, staff, f"{base}/award/definitive", "t-10", json={})
@@ -126,6 +146,20 @@ def test_open_sas_tender_from_creation_to_contract_over_the_api(app, client):
         contract = db.session.execute(select(Contract)).scalar_one()
         assert contract.status == "concept" and contract.provider.short_code == "kompas"
         assert db.session.execute(select(Bid.version)).scalar_one() == 1
+        releases = _ocds(client)["releases"]
+        assert [r["tag"] for r in releases] == [["tender"], ["award"], ["contract"]]
+        assert releases[2]["contracts"][0]["id"] == contract.reference
+
+
+def _ocds(client):
+    """The public OCDS endpoint (no token), validated against the release-package schema."""
+    response = client.get("/api/v1/ocds/releases?region=wbo")
+    assert response.status_code == 200, response.get_json()
+    package = response.get_json()
+    meta = package.pop("meta")
+    assert meta["total"] == 1
+    assert package_errors(package) == []
+    return package
 
 
 def test_tender_writes_are_refused_for_other_roles_and_regions(app, client):
