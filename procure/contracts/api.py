@@ -273,6 +273,8 @@ def custom_contract_create(body):
         start_date=body["start_date"],
         end_date=body["end_date"],
         justification=body["justification"],
+        reason=body["reason"],
+        reason_text=body["reason_text"],
         municipality_id=municipality_id,
     )
     return _detail(contract.reference)

@@ -25,6 +25,7 @@ from procure.catalogue.models import VARIANTS
 from procure.contracts import operations as ops
 from procure.contracts.models import (
     CONTRACT_STATUSES,
+    CUSTOM_REASONS,
     OPTION_STATUSES,
     ORIGINS,
     TERMINATION_REASONS,
@@ -64,6 +65,8 @@ class CustomTermsSchema(DutchSchema):
     unit_price = DecimalText(attribute="custom_unit_price", allow_none=True)
     units = DecimalText(attribute="custom_units", allow_none=True)
     total = DecimalText(attribute="custom_total", allow_none=True)
+    reason = fields.String(attribute="custom_reason", allow_none=True)
+    reason_text = fields.String(attribute="custom_reason_text", allow_none=True)
 
 
 class ContractSchema(DutchSchema):
@@ -195,4 +198,6 @@ class CustomContractInput(DutchSchema):
     start_date = Date(required=True)
     end_date = Date(required=True)
     justification = Text(required=True, max_length=10_000)
+    reason = Choice(CUSTOM_REASONS, required=True, metadata={"description": "Reden voor maatwerk"})
+    reason_text = Text(load_default="", max_length=2000, metadata={"description": "Bij 'other'"})
     municipality = Line(load_default=None, max_length=100, metadata={"description": "naam"})

@@ -99,9 +99,11 @@ def test_municipality_creates_a_custom_contract_over_the_api(client):
         "start_date": "2026-02-01",
         "end_date": "2026-12-31",
         "justification": "Wachttijd bij gecontracteerde aanbieders te lang",
+        "reason": "waiting_time",
     }
     first = _ok(_post(client, token, "/contracts/custom", "m-1", json=body), 201)
     assert first["custom"]["total"] == "4496.00" and first["municipality"] == "Breda"
+    assert first["custom"]["reason"] == "waiting_time"
     again = _post(client, token, "/contracts/custom", "m-1", json=body)
     assert again.status_code == 201 and again.get_json()["reference"] == first["reference"]
     assert _count(Contract) == 1

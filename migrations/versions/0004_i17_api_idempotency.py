@@ -1,7 +1,7 @@
 """API: stored answers for Idempotency-Key retries of writes.
 
 Revision ID: i17_api_idempotency
-Revises: 0002_domains
+Revises: i18_custom_reasons
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import procure.core.types
 
 revision = "i17_api_idempotency"
-down_revision = "0002_domains"
+down_revision = "i18_custom_reasons"
 branch_labels = None
 depends_on = None
 
