@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from procure.auth.permissions import Scope
+from procure.core.scope import Scope
 from procure.core.types import UTCDateTime, utcnow
 from procure.extensions import db
 

@@ -7,8 +7,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from procure.auth.permissions import Scope
 from procure.auth.roles import MUNICIPALITY, PROVIDER, REGION_STAFF, ROLE_LABELS
+from procure.core.scope import Scope
 from procure.core.types import UTCDateTime, utcnow
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider, Region

@@ -7,32 +7,14 @@ provider. A record outside the scope answers 404, so its existence is not disclo
 """
 
 import functools
-from dataclasses import dataclass
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, false, or_, select
 
 from procure.auth.roles import ADMIN, MUNICIPALITY, PROVIDER, REGION_STAFF
+from procure.core.scope import Scope
 from procure.extensions import db
-
-
-@dataclass(frozen=True)
-class Scope:
-    """How a model is scoped. Attribute names refer to columns of the model.
-
-    region: the owning region. municipality: a municipality column; a municipality user
-    sees rows of its own municipality and rows without one (region-wide records).
-    provider: the owning provider; a provider user sees only its own rows, unless
-    providers_see_all_in_region is set (e.g. fixed catalogue cards).
-    roles: when given, only these roles see anything at all.
-    """
-
-    region: str | None = None
-    municipality: str | None = None
-    provider: str | None = None
-    roles: tuple[str, ...] | None = None
-    providers_see_all: bool = False
 
 
 def role_required(*roles: str):

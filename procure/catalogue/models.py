@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from procure.auth.permissions import Scope
+from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.extensions import db
 

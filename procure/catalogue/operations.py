@@ -21,9 +21,9 @@ from procure.catalogue.models import (
     Tariff,
     TaskArea,
 )
+from procure.catalogue.policy import PRODUCT_STATES
 from procure.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from procure.core.operations import operation
-from procure.core.states import StateMachine
 from procure.core.timeutil import today_local
 from procure.core.types import CENT, utcnow
 from procure.extensions import db
@@ -32,12 +32,6 @@ CODE_RE = re.compile(r"^\d{2}[0-9A-Z]{3}$")
 ENTRY_MONTHS = (1, 4, 7, 10)  # entry moments: 1 January, 1 April, 1 July, 1 October
 CARD_FIELDS = ("name", "description", "task_area_id", "variant", "unit", "criteria", "target_group")
 MAATWERK_PREFIX = "MW"
-
-PRODUCT_STATES = StateMachine(
-    "productkaart",
-    {"concept": {"vastgesteld", "vervallen"}, "vastgesteld": {"vervallen"}},
-    {"concept": _l("concept"), "vastgesteld": _l("vastgesteld"), "vervallen": _l("vervallen")},
-)
 
 
 # -- pure helpers ------------------------------------------------------------------------

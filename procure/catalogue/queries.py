@@ -9,34 +9,11 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from procure.auth.permissions import scoped
-from procure.auth.roles import ADMIN, MUNICIPALITY, PROCUREMENT, PROVIDER
 from procure.catalogue.models import PRODUCT_STATUSES, VARIANTS, Product, TaskArea
+from procure.catalogue.policy import fixed_only
 from procure.core.errors import ValidationFailed
 from procure.core.listing import like_pattern
 from procure.organisations.models import Region
-
-EDITOR_ROLES = (ADMIN, PROCUREMENT)
-READER_ROLES = (
-    "admin",
-    "procurement",
-    "contract_manager",
-    "supervisor",
-    "municipality",
-    "provider",
-)
-
-
-def fixed_only(user) -> bool:
-    """Municipality and provider users see fixed (vastgesteld) cards only."""
-    return user.role in (MUNICIPALITY, PROVIDER)
-
-
-def can_edit(user) -> bool:
-    return user.is_authenticated and user.role in EDITOR_ROLES and user.region_id is not None
-
-
-def sees_all_regions(user) -> bool:
-    return user.role == PROVIDER or (user.role == ADMIN and user.region_id is None)
 
 
 def visible(stmt: Select, user) -> Select:

@@ -28,16 +28,18 @@ from procure.catalogue.models import (
     MaatwerkCode,
     Product,
 )
-from procure.catalogue.queries import (
+from procure.catalogue.policy import (
     EDITOR_ROLES,
     READER_ROLES,
-    SORTS,
-    Filters,
     can_edit,
     fixed_only,
+    sees_all_regions,
+)
+from procure.catalogue.queries import (
+    SORTS,
+    Filters,
     parse_filters,
     product_query,
-    sees_all_regions,
     task_area_choices,
     visible,
 )

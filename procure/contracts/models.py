@@ -7,8 +7,8 @@ from decimal import ROUND_FLOOR, Decimal
 from sqlalchemy import BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from procure.auth.permissions import Scope
 from procure.auth.roles import REGION_STAFF
+from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider, Region

@@ -11,18 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import scoped
-from procure.auth.roles import PROCUREMENT, SUPERVISOR
 from procure.catalogue.models import MaatwerkCode, TaskArea
 from procure.contracts.models import Contract, ContractYear, Realisation, cents, euros
+from procure.contracts.policy import CUSTOM_HIDDEN_FOR, LIVE
 from procure.core.listing import like_pattern
 from procure.core.timeutil import today_local
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
-
-LIVE = ("active", "extended")
-# Custom contracts (maatwerk) are for the municipality that made them and the region's
-# contract managers (SPEC section 2): other region staff do not see them here.
-CUSTOM_HIDDEN_FOR = (PROCUREMENT, SUPERVISOR)
 
 
 def visible(stmt, user=None):

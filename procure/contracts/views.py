@@ -39,6 +39,7 @@ from procure.contracts.models import (
     ProviderManagement,
     ReserveDrawdown,
 )
+from procure.contracts.policy import LIVE, MANAGERS
 from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import today_local
@@ -50,7 +51,6 @@ from procure.organisations.models import Municipality, Provider
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracten")
 
-MANAGE = (ADMIN, CONTRACT_MANAGER)
 LABELS = {
     "variant": forms.VARIANT_LABELS,
     "status": forms.STATUS_LABELS,
@@ -91,7 +91,7 @@ def index():
         areas=areas,
         year=year,
         utilisation=ops.utilisation,
-        can_manage=current_user.role in MANAGE,
+        can_manage=current_user.role in MANAGERS,
     )
 
 
@@ -320,13 +320,13 @@ def _render_detail(contract: Contract, **form_overrides):
         db.session.execute(
             select(User)
             .where(
-                User.region_id == contract.region_id, User.role.in_(MANAGE), User.active.is_(True)
+                User.region_id == contract.region_id, User.role.in_(MANAGERS), User.active.is_(True)
             )
             .order_by(User.name)
         )
         .scalars()
         .all()
-        if current_user.role in MANAGE
+        if current_user.role in MANAGERS
         else []
     )
     return render_template(
@@ -340,7 +340,7 @@ def _render_detail(contract: Contract, **form_overrides):
         payments=payments,
         decisions=decisions,
         draws=draws,
-        can_manage=current_user.role in MANAGE and current_user.region_id == contract.region_id,
+        can_manage=current_user.role in MANAGERS and current_user.region_id == contract.region_id,
         today=today_local(),
         managers=managers,
         **forms_,
@@ -353,7 +353,7 @@ def _detail_forms(contract):
     realisation = forms.RealisationForm(prefix="r")
     realisation.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
     product_form = forms.ProductForm(prefix="p")
-    if current_user.role in MANAGE and not contract.is_lumpsum:
+    if current_user.role in MANAGERS and not contract.is_lumpsum:
         taken = {cp.product_id for cp in contract.products}
         product_form.product_id.choices = [
             (p.id, f"{p.code} v{p.version} {p.name}")
@@ -411,7 +411,7 @@ def _form_invalid(contract, form_key, form):
 
 
 @bp.post("/<int:contract_id>/status/<target>")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def transition(contract_id, target):
     contract = _managed_contract(contract_id)
     if target == "active":
@@ -426,7 +426,7 @@ def transition(contract_id, target):
 
 
 @bp.post("/<int:contract_id>/opties/<int:option_id>/<decision>")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def option_decision(contract_id, option_id, decision):
     contract = _managed_contract(contract_id)
     option = db.session.get(ExtensionOption, option_id)
@@ -446,7 +446,7 @@ def option_decision(contract_id, option_id, decision):
 
 
 @bp.post("/<int:contract_id>/opties")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def option_add(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.OptionForm(prefix="o")
@@ -465,7 +465,7 @@ def option_add(contract_id):
 
 
 @bp.post("/<int:contract_id>/opzeggen")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def terminate(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.TerminateForm(prefix="t")
@@ -488,7 +488,7 @@ def terminate(contract_id):
 
 
 @bp.post("/<int:contract_id>/manager")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def manager(contract_id):
     contract = _managed_contract(contract_id)
     manager_id = request.form.get("manager_id", type=int)
@@ -496,7 +496,7 @@ def manager(contract_id):
         manager_id
         and not db.session.execute(
             select(User.id).where(
-                User.id == manager_id, User.region_id == contract.region_id, User.role.in_(MANAGE)
+                User.id == manager_id, User.region_id == contract.region_id, User.role.in_(MANAGERS)
             )
         ).first()
     ):
@@ -509,7 +509,7 @@ def manager(contract_id):
 
 
 @bp.post("/<int:contract_id>/budget")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def budget(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.BudgetForm(prefix="b")
@@ -539,7 +539,7 @@ def budget(contract_id):
 
 
 @bp.post("/<int:contract_id>/grenzen")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def thresholds(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.ThresholdForm(prefix="th")
@@ -558,7 +558,7 @@ def thresholds(contract_id):
 
 
 @bp.post("/<int:contract_id>/ventiel")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def reserve(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.ReserveForm(prefix="v")
@@ -581,7 +581,7 @@ def reserve(contract_id):
 
 
 @bp.post("/<int:contract_id>/betalingen/<int:payment_id>")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def payment(contract_id, payment_id):
     contract = _managed_contract(contract_id)
     row = db.session.get(Payment, payment_id)
@@ -604,7 +604,7 @@ def payment(contract_id, payment_id):
 
 
 @bp.post("/<int:contract_id>/producten")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def product_add(contract_id):
     contract = _managed_contract(contract_id)
     product_id = request.form.get("p-product_id", type=int)
@@ -619,7 +619,7 @@ def product_add(contract_id):
 
 
 @bp.post("/<int:contract_id>/prijzen")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def price(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.PriceForm(prefix="pr")
@@ -638,7 +638,7 @@ def price(contract_id):
 
 
 @bp.post("/<int:contract_id>/realisatie")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def realisation(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.RealisationForm(prefix="r")
@@ -663,7 +663,7 @@ def realisation(contract_id):
 
 
 @bp.post("/<int:contract_id>/realisatie/import")
-@role_required(*MANAGE)
+@role_required(*MANAGERS)
 def realisation_import(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.ImportForm(prefix="i")
@@ -746,7 +746,7 @@ def _custom_form():
     contracted = select(Contract.provider_id).where(
         Contract.region_id == current_user.region_id,
         Contract.origin != "custom",
-        Contract.status.in_(ops.LIVE),
+        Contract.status.in_(LIVE),
     )
     form.provider_id.choices = [
         (p.id, p.name)
@@ -776,7 +776,7 @@ def _custom_form():
 
 
 @bp.route("/maatwerk/nieuw", methods=["GET", "POST"])
-@role_required(MUNICIPALITY, *MANAGE)
+@role_required(MUNICIPALITY, *MANAGERS)
 def custom_new():
     form = _custom_form()
     if form.validate_on_submit():
@@ -813,7 +813,7 @@ def management():
             select(Provider.id, Provider.name).join(Contract, Contract.provider_id == Provider.id),
             Contract,
         )
-        .where(Contract.status.in_(ops.LIVE))
+        .where(Contract.status.in_(LIVE))
         .distinct()
         .order_by(Provider.name)
     ).all()
@@ -841,7 +841,7 @@ def management_provider(provider_id):
     level_form = forms.LevelForm(prefix="l", obj=level)
     meeting_form = forms.MeetingForm(prefix="m")
     assessment_form = forms.AssessmentForm(prefix="a")
-    can_edit = current_user.role in MANAGE
+    can_edit = current_user.role in MANAGERS
     if request.method == "POST":
         if not can_edit:
             abort(403)
@@ -975,7 +975,7 @@ def _contract_cards(user):
     ceilings = q.count_ceilings(user, today.year)
     ending = db.session.execute(
         q.visible(select(db.func.count(Contract.id)), user).where(
-            Contract.status.in_(ops.LIVE),
+            Contract.status.in_(LIVE),
             Contract.end_date >= today,
             Contract.end_date <= today + relativedelta(months=12),
         )

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from procure.auth.permissions import Scope
+from procure.core.scope import Scope
 from procure.core.types import UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
 from procure.extensions import db

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from flask import url_for
 
 from procure.auth.permissions import get_scoped_or_404
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT, REGION_STAFF
-
-STAFF_WRITERS = (ADMIN, PROCUREMENT, CONTRACT_MANAGER)
+from procure.auth.roles import ADMIN, MUNICIPALITY, PROCUREMENT, REGION_STAFF
+from procure.documents.policy import STAFF_WRITERS
 
 
 @dataclass

@@ -37,6 +37,7 @@ from procure.documents.forms import (
 )
 from procure.documents.library import current_clauses
 from procure.documents.models import KINDS, LETTER_KINDS, ClauseVersion, GeneratedDocument
+from procure.documents.policy import CLAUSE_EDITORS, CLAUSE_READERS, FORMAT_USERS
 from procure.documents.registry import REGISTRY
 from procure.documents.sandbox import ALLOWED_FIELDS
 from procure.extensions import db
@@ -44,9 +45,6 @@ from procure.organisations.models import Municipality, Provider, Region
 
 bp = Blueprint("documents", __name__, url_prefix="/documenten")
 
-CLAUSE_EDITORS = (ADMIN, PROCUREMENT)
-CLAUSE_READERS = (ADMIN, PROCUREMENT, CONTRACT_MANAGER)
-FORMAT_USERS = (MUNICIPALITY, ADMIN, PROCUREMENT, CONTRACT_MANAGER)
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

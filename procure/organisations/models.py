@@ -1,7 +1,7 @@
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from procure.auth.permissions import Scope
+from procure.core.scope import Scope
 from procure.extensions import db
 
 

@@ -12,7 +12,7 @@ from procure.auth.permissions import (
     scoped,
     users_condition,
 )
-from procure.auth.roles import ADMIN, PROCUREMENT
+from procure.auth.roles import ADMIN
 from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.extensions import db
@@ -20,6 +20,7 @@ from procure.main.dashboard import dashboard_card
 from procure.organisations import operations as ops
 from procure.organisations.forms import MunicipalityForm, ProviderForm, RegionForm
 from procure.organisations.models import ConsortiumMember, Provider, Region
+from procure.organisations.policy import PROVIDER_REGISTRARS, REGION_ADMINS
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisaties")
 
@@ -77,7 +78,7 @@ def provider(provider_id):
 
 
 @bp.route("/regio/beheer", methods=["GET", "POST"])
-@role_required(ADMIN)
+@role_required(*REGION_ADMINS)
 def region_admin():
     if current_user.region_id is None:
         abort(404)
@@ -111,7 +112,7 @@ def region_admin():
 
 
 @bp.route("/aanbieders/nieuw", methods=["GET", "POST"])
-@role_required(ADMIN, PROCUREMENT)
+@role_required(*PROVIDER_REGISTRARS)
 def provider_create():
     form = ProviderForm()
     if form.validate_on_submit():

@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.auth.models import HashedSecret, User
-from procure.auth.permissions import Scope
+from procure.core.scope import Scope
 from procure.core.types import UTCDateTime, utcnow
 from procure.extensions import db
 

@@ -690,7 +690,7 @@ def _ceiling_events(models, start, end, user):
     )
     stmt = (
         select(
-            Year.id,
+            Year.id.label("year_id"),
             Year.year,
             Year.value,
             Year.realised,
@@ -745,7 +745,7 @@ def _ceiling_events(models, start, end, user):
                     level,
                     Deadline(
                         subject_type="contract_year",
-                        subject_id=row[0],
+                        subject_id=row.year_id,
                         due_at=passed_at,
                         region_id=row.region_id,
                         municipality_id=row.municipality_id,

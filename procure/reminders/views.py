@@ -26,6 +26,7 @@ from procure.extensions import db
 from procure.reminders import operations as ops
 from procure.reminders.forms import ConfirmForm, PreferenceForm, RuleForm
 from procure.reminders.models import EmailDelivery, Notification, Reminder, SweepRun
+from procure.reminders.policy import RULE_MANAGERS
 from procure.reminders.rules import all_rules, describe_offset
 
 bp = Blueprint("reminders", __name__, url_prefix="/meldingen")
@@ -157,7 +158,7 @@ def feed(secret):
 
 
 @bp.get("/beheer")
-@role_required("admin")
+@role_required(*RULE_MANAGERS)
 def admin():
     return _admin_page()
 
@@ -231,7 +232,7 @@ def _admin_page(typed: dict | None = None, status: int = 200):
 
 
 @bp.post("/beheer/sweep")
-@role_required("admin")
+@role_required(*RULE_MANAGERS)
 def admin_sweep():
     from procure.reminders.sweep import run_sweep
 
@@ -257,7 +258,7 @@ def admin_sweep():
 
 
 @bp.post("/beheer/email/<int:delivery_id>/opnieuw")
-@role_required("admin")
+@role_required(*RULE_MANAGERS)
 def admin_requeue(delivery_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -272,7 +273,7 @@ def admin_requeue(delivery_id):
 
 
 @bp.post("/beheer/regels/<rule_key>")
-@role_required("admin")
+@role_required(*RULE_MANAGERS)
 def admin_rule(rule_key):
     form = RuleForm()
     if not form.validate_on_submit():

@@ -1,5 +1,5 @@
 """Signals API: intake for a municipality's own case system (with an Idempotency-Key),
-lists and counts scoped exactly as the pages are (access.py)."""
+lists and counts scoped exactly as the pages are (policy.py)."""
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
@@ -18,8 +18,8 @@ from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
-from procure.supervision import access
 from procure.supervision import operations as ops
+from procure.supervision import policy
 from procure.supervision.models import MERGED, Measure, Signal
 from procure.supervision.schemas import (
     AssignInput,
@@ -80,7 +80,7 @@ def _resolve(model, value, *columns, base=None):
 @bp.alt_response(200, schema=SignalSchema, description="Herhaald verzoek: het eerdere signaal")
 def signals_create(payload):
     """Een signaal melden (gemeente, contractmanager, toezichthouder)"""
-    if not access.can_log():
+    if not policy.can_log():
         raise NotAllowed(_l("U kunt geen signalen melden."))
     key = request_key()
     replay = ops.find_replayed(current_user, key) if key else None
@@ -138,9 +138,9 @@ def signals_create(payload):
 @bp.response(200, page_of(SignalSchema))
 def signals_list(args):
     """Signalen, beperkt zoals op de pagina's (gemeente: eigen meldingen)"""
-    if current_user.role not in (*access.STAFF_ROLES, "municipality"):
+    if current_user.role not in (*policy.STAFF_ROLES, "municipality"):
         abort(403)
-    stmt = access.visible_signals(select(Signal)).options(*_options())
+    stmt = policy.visible_signals(select(Signal)).options(*_options())
     for arg, column in (
         ("state", Signal.state),
         ("category", Signal.category),
@@ -162,7 +162,7 @@ def signals_list(args):
 @bp.response(200, SignalSchema)
 def signals_get(signal_id):
     """Eén signaal"""
-    return access.get_signal_or_404(signal_id, options=_options())
+    return policy.get_signal_or_404(signal_id, options=_options())
 
 
 @bp.get("/signals/counts")
@@ -172,12 +172,12 @@ def signals_counts(args):
     """Aantallen signalen per status, categorie, aanbieder en maand
 
     Over de signalen die de gebruiker mag zien (optioneel ontvangen in ?year=)."""
-    if current_user.role not in (*access.STAFF_ROLES, "municipality"):
+    if current_user.role not in (*policy.STAFF_ROLES, "municipality"):
         abort(403)
     year = args.get("year")
 
     def grouped(*columns):
-        stmt = access.visible_signals(select(*columns, func.count(Signal.id))).where(
+        stmt = policy.visible_signals(select(*columns, func.count(Signal.id))).where(
             Signal.state != MERGED
         )
         if year:
@@ -185,7 +185,7 @@ def signals_counts(args):
         return db.session.execute(stmt.group_by(*columns).order_by(*columns)).all()
 
     stmt = (
-        access.visible_signals(select(Provider.short_code, func.count(Signal.id)))
+        policy.visible_signals(select(Provider.short_code, func.count(Signal.id)))
         .join(Provider, Provider.id == Signal.provider_id)
         .where(Signal.state != MERGED)
     )
@@ -208,7 +208,7 @@ def signals_counts(args):
 
 
 def _signal(signal_id: int) -> Signal:
-    return access.get_signal_or_404(signal_id, options=_options())
+    return policy.get_signal_or_404(signal_id, options=_options())
 
 
 def _step(operation_name: str, summary: str, input_schema, *, arg_map=None):

@@ -7,7 +7,7 @@ Who sees what:
   officers see nothing, another region sees nothing);
 - the finer rules (a municipality user sees only the signals its municipality logged and
   not the investigation; a confidential reporter is shown to supervisors only) live in
-  procure/supervision/access.py, the one place for them.
+  procure/supervision/policy.py, the one place for them.
 """
 
 from datetime import date, datetime
@@ -17,9 +17,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from procure.auth.permissions import Scope
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
-from procure.core.states import StateMachine
+from procure.core.policy import StateMachine
+from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider, Region
@@ -96,6 +96,8 @@ SIGNAL_MACHINE = StateMachine(
         MERGED: set(),
     },
     STATE_LABELS,
+    audit_action="signal.state",
+    column="state",
 )
 OPEN_STATES = (RECEIVED, TRIAGED, INVESTIGATING, OTHER_PARTY, MEASURES)
 FINAL_STATES = (CLOSED, MERGED)

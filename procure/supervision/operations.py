@@ -24,7 +24,7 @@ from procure.core.types import to_money, utcnow
 from procure.core.uploads import store_upload
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
-from procure.supervision import access
+from procure.supervision import policy
 from procure.supervision.models import (
     CATEGORIES,
     CLOSED,
@@ -99,7 +99,7 @@ def _text(value, field: str, *, required: bool = True, label=None, max_len: int 
 
 
 def _require_worker(actor) -> None:
-    if actor is None or not access.can_work(actor):
+    if actor is None or not policy.can_work(actor):
         raise NotAllowed(_l("Alleen toezichthouders kunnen signalen behandelen."))
 
 
@@ -115,9 +115,7 @@ def _require_date(value, field: str, label) -> date:
 
 
 def _transition(signal: Signal, target: str, *, actor, at: datetime, note: str | None = None):
-    SIGNAL_MACHINE.check(signal.state, target)
-    old = signal.state
-    signal.state = target
+    old = SIGNAL_MACHINE.apply(signal, target, actor, audit_note=note)
     db.session.add(
         SignalTransition(
             signal=signal,
@@ -128,9 +126,6 @@ def _transition(signal: Signal, target: str, *, actor, at: datetime, note: str |
             actor_id=actor.id if actor else None,
             note=note,
         )
-    )
-    record(
-        "signal.state", signal, old={"state": old}, new={"state": target}, actor=actor, note=note
     )
 
 
@@ -178,7 +173,7 @@ def log_signal(
 ) -> Signal:
     """Log a signal. With an idempotency key, a retry by the same user returns the signal
     created the first time instead of a duplicate."""
-    if actor is None or not access.can_log(actor):
+    if actor is None or not policy.can_log(actor):
         raise NotAllowed(_l("U kunt geen signalen melden."))
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()
@@ -761,7 +756,7 @@ def bulk_assign(signal_ids: Iterable[int], *, actor, assignee: User | None) -> i
     if not ids:
         raise ValidationFailed(_l("Selecteer minstens één signaal."), field="signal_ids")
     signals = (
-        db.session.execute(access.visible_signals(select(Signal).where(Signal.id.in_(ids)), actor))
+        db.session.execute(policy.visible_signals(select(Signal).where(Signal.id.in_(ids)), actor))
         .scalars()
         .all()
     )

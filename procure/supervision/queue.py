@@ -11,7 +11,6 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.core.listing import Page, paginate
-from procure.supervision.access import visible_signals
 from procure.supervision.models import (
     CATEGORIES,
     INVESTIGATING,
@@ -24,6 +23,7 @@ from procure.supervision.models import (
     Measure,
     Signal,
 )
+from procure.supervision.policy import visible_signals
 
 
 def overdue_condition(today: date):

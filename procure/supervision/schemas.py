@@ -19,7 +19,7 @@ from procure.api.fields import (
     derived,
 )
 from procure.api.schemas import PageArgs
-from procure.supervision import access
+from procure.supervision import policy
 from procure.supervision.models import (
     CATEGORIES,
     DECISIONS,
@@ -76,7 +76,7 @@ class SignalSchema(DutchSchema):
             allow_none=True,
             metadata={"description": "null als de melder vertrouwelijk is voor u"},
         ),
-        lambda s: access.reporter_view(s, current_user),
+        lambda s: policy.reporter_view(s, current_user),
     )
     triage_due_on = fields.Date(allow_none=True)
     triage_decision = fields.String(allow_none=True)
@@ -91,7 +91,7 @@ class SignalSchema(DutchSchema):
     @post_dump
     def _hide_investigation(self, data, **kwargs):
         """Investigation details only for supervision staff (absent for the others)."""
-        if not access.can_see_investigation(current_user):
+        if not policy.can_see_investigation(current_user):
             for name in INVESTIGATION_FIELDS:
                 data.pop(name, None)
         return data

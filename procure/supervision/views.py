@@ -1,6 +1,6 @@
 """Signals: work queue, intake, the signal page with its actions, the provider view,
 heightened supervision and reporting. Thin: every change goes through operations.py, every
-lookup through access.py."""
+lookup through policy.py."""
 
 from datetime import date
 
@@ -25,8 +25,8 @@ from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panel
 from procure.organisations.models import Municipality, Provider
-from procure.supervision import access, reports
 from procure.supervision import operations as ops
+from procure.supervision import policy, reports
 from procure.supervision.forms import (
     DESCRIPTION_HINT,
     AssignForm,
@@ -92,12 +92,12 @@ def _assignee_choices(region_id):
 @role_required(*VIEW_ROLES)
 def index():
     filters = QueueFilters.from_args(request.args)
-    if not access.can_work():
+    if not policy.can_work():
         filters.view = "team"
     today = today_local()
     page = work_queue(current_user, filters, today, *page_args())
     providers = db.session.execute(
-        access.visible_signals(
+        policy.visible_signals(
             select(Provider.id, Provider.name).join(Signal, Signal.provider_id == Provider.id)
         )
         .where(Signal.state.in_(OPEN_STATES))
@@ -106,7 +106,7 @@ def index():
     ).all()
     bulk = None
     supervisors = []
-    if access.can_work() and current_user.region_id:
+    if policy.can_work() and current_user.region_id:
         bulk = BulkAssignForm()
         bulk.assignee.choices = _assignee_choices(current_user.region_id)
         supervisors = _supervisors(current_user.region_id)
@@ -121,9 +121,9 @@ def index():
         urgencies=URGENCIES,
         bulk=bulk,
         supervisors=supervisors,
-        can_work=access.can_work(),
-        can_log=access.can_log(),
-        see_investigation=access.can_see_investigation(),
+        can_work=policy.can_work(),
+        can_log=policy.can_log(),
+        see_investigation=policy.can_see_investigation(),
     )
 
 
@@ -227,7 +227,7 @@ def create():
 
 
 def _load(signal_id) -> Signal:
-    return access.get_signal_or_404(
+    return policy.get_signal_or_404(
         signal_id,
         options=(
             joinedload(Signal.provider),
@@ -265,7 +265,7 @@ def _forms(signal: Signal) -> dict:
 
 def _render(signal: Signal, forms: dict | None = None, status: int = 200):
     forms = forms or _forms(signal)
-    see_investigation = access.can_see_investigation()
+    see_investigation = policy.can_see_investigation()
     notes = transitions = []
     if see_investigation:
         notes = (
@@ -289,12 +289,12 @@ def _render(signal: Signal, forms: dict | None = None, status: int = 200):
             .all()
         )
     duplicates = db.session.execute(
-        access.visible_signals(select(Signal.id, Signal.reference)).where(
+        policy.visible_signals(select(Signal.id, Signal.reference)).where(
             Signal.merged_into_id == signal.id
         )
     ).all()
     heightened = None
-    if access.can_see_heightened():
+    if policy.can_see_heightened():
         heightened = ops.active_heightened(signal.region_id, signal.provider_id)
     return render_template(
         "supervision/signal.html",
@@ -304,9 +304,9 @@ def _render(signal: Signal, forms: dict | None = None, status: int = 200):
         transitions=transitions,
         duplicates=duplicates,
         heightened=heightened,
-        reporter=access.reporter_view(signal),
+        reporter=policy.reporter_view(signal),
         see_investigation=see_investigation,
-        can_work=access.can_work() and current_user.region_id == signal.region_id,
+        can_work=policy.can_work() and current_user.region_id == signal.region_id,
         targets=SIGNAL_MACHINE.targets(signal.state),
         today=today_local(),
         state_label=SIGNAL_MACHINE.label,
@@ -460,7 +460,7 @@ def close(signal_id):
 def merge(signal_id):
     def run(signal, form):
         into = db.session.execute(
-            access.visible_signals(select(Signal)).where(
+            policy.visible_signals(select(Signal)).where(
                 Signal.reference == form.into.data.strip().upper()
             )
         ).scalar()
@@ -511,7 +511,7 @@ def provider(provider_id):
     row = get_scoped_or_404(Provider, provider_id)
     signals = (
         db.session.execute(
-            access.visible_signals(select(Signal))
+            policy.visible_signals(select(Signal))
             .where(Signal.provider_id == row.id)
             .options(joinedload(Signal.contract), joinedload(Signal.assigned_to))
             .order_by(Signal.received_on.desc(), Signal.id.desc())
@@ -525,7 +525,7 @@ def provider(provider_id):
             .join(Signal, Signal.id == Measure.signal_id)
             .where(
                 Measure.provider_id == row.id,
-                Signal.id.in_(access.visible_signals(select(Signal.id)).scalar_subquery()),
+                Signal.id.in_(policy.visible_signals(select(Signal.id)).scalar_subquery()),
             )
             .options(joinedload(Measure.signal))
             .order_by(Measure.imposed_on.desc())
@@ -535,7 +535,7 @@ def provider(provider_id):
     )
     periods = (
         db.session.execute(
-            access.visible_heightened()
+            policy.visible_heightened()
             .where(HeightenedSupervision.provider_id == row.id)
             .order_by(HeightenedSupervision.start_on.desc())
         )
@@ -567,7 +567,7 @@ def provider(provider_id):
         contracts=contracts,
         start_form=start_form,
         end_form=end_form,
-        can_work=access.can_work(),
+        can_work=policy.can_work(),
         today=today_local(),
     )
 
@@ -638,7 +638,7 @@ def report():
     series = reports.open_over_time(region_id, reports.month_ends(last))
     heightened = (
         db.session.execute(
-            access.visible_heightened()
+            policy.visible_heightened()
             .where(HeightenedSupervision.ended_on.is_(None))
             .options(joinedload(HeightenedSupervision.provider))
             .order_by(HeightenedSupervision.start_on)
@@ -665,7 +665,7 @@ def export():
     year = _year()
     rows = (
         db.session.execute(
-            access.visible_signals(select(Signal))
+            policy.visible_signals(select(Signal))
             .where(Signal.received_on >= date(year, 1, 1), Signal.received_on <= date(year, 12, 31))
             .options(
                 joinedload(Signal.provider),
@@ -701,15 +701,15 @@ def _fragment(template: str, **context) -> Markup:
 
 @panel("provider")
 def _provider_panel(provider, user):
-    if not access.can_see_heightened(user) or user.region_id is None:
+    if not policy.can_see_heightened(user) or user.region_id is None:
         return None
     open_count = db.session.execute(
-        access.visible_signals(select(func.count(Signal.id)), user).where(
+        policy.visible_signals(select(func.count(Signal.id)), user).where(
             Signal.provider_id == provider.id, Signal.state.in_(OPEN_STATES)
         )
     ).scalar_one()
     total = db.session.execute(
-        access.visible_signals(select(func.count(Signal.id)), user).where(
+        policy.visible_signals(select(func.count(Signal.id)), user).where(
             Signal.provider_id == provider.id
         )
     ).scalar_one()
@@ -730,7 +730,7 @@ def _contract_panel(contract, user):
     ):
         return None
     open_on_contract, open_on_provider = db.session.execute(
-        access.visible_signals(
+        policy.visible_signals(
             select(
                 func.count(Signal.id).filter(Signal.contract_id == contract.id),
                 func.count(Signal.id),
@@ -751,7 +751,7 @@ def _contract_panel(contract, user):
 def _signal_cards(user):
     if user.role not in (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY) or user.region_id is None:
         return []
-    base = access.visible_signals(select(func.count(Signal.id)), user).where(
+    base = policy.visible_signals(select(func.count(Signal.id)), user).where(
         Signal.state.in_(OPEN_STATES)
     )
     open_count = db.session.execute(base).scalar_one()

@@ -6,7 +6,7 @@ The SAS dialogue procedure (selection, dialogue, award) is modelled by the table
 Tender and Lot: award criteria, lot rules, registrations, decisions (go/no-go, selection,
 provisional and definitive award), dialogue sessions, agreements, bids, scores, lot awards,
 objections and market-consultation questions. State changes happen only in
-procure.tenders.operations; the phase machine is procure.tenders.states.
+procure.tenders.operations; the phase machines are in procure.tenders.policy.
 
 Registrations and bids carry the region (denormalised from the tender) so that scoping is
 one column compare; providers see only their own rows (Scope.provider).
@@ -19,11 +19,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from procure.auth.permissions import Scope
+from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
 from procure.extensions import db
 from procure.organisations.models import Provider, Region
+from procure.tenders.policy import machine_for
 
 PROCEDURES = ("open_house", "sas_dialogue", "sas_open")
 PROCEDURE_LABELS = {
@@ -158,15 +159,7 @@ class Tender(db.Model):
 
     @property
     def status_label(self) -> str:
-        from procure.tenders.states import TENDER_STATES
-
-        if self.procedure == "open_house":
-            try:
-                from procure.tenders.open_house.states import OPEN_HOUSE
-            except ImportError:  # the open-house package is built in parallel
-                return self.status
-            return OPEN_HOUSE.label(self.status)
-        return TENDER_STATES.label(self.status)
+        return machine_for(self).label(self.status)
 
     @property
     def weights_total(self) -> Decimal:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from procure.audit import record
-from procure.auth.roles import ADMIN, PROCUREMENT, PROVIDER, REGION_STAFF
+from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.core.timeutil import end_of_day, to_local
@@ -38,9 +38,8 @@ from procure.tenders.models import (
     Score,
     Tender,
 )
-from procure.tenders.states import OPEN_STATES, TENDER_STATES
+from procure.tenders.policy import OFFICERS, OPEN_STATES, machine_for
 
-OFFICER_ROLES = (PROCUREMENT, ADMIN)
 VARIANTS = ("task", "effort", "output")
 
 
@@ -66,7 +65,7 @@ def clock(moment: datetime):
 
 
 def _require_officer(actor, tender: Tender | None = None) -> None:
-    if actor is None or actor.role not in OFFICER_ROLES:
+    if actor is None or actor.role not in OFFICERS:
         raise NotAllowed(_l("Alleen een inkoper van de regio mag de aanbesteding wijzigen."))
     if tender is not None and actor.region_id is not None and actor.region_id != tender.region_id:
         raise NotAllowed(_l("Deze aanbesteding hoort niet bij uw regio."))
@@ -87,15 +86,6 @@ def _require_status(tender: Tender, *statuses: str) -> None:
 def _require_sas(tender: Tender) -> None:
     if not tender.is_sas:
         raise ValidationFailed(_l("Dit hoort bij de SAS-procedure, niet bij het open house."))
-
-
-def _transition(tender: Tender, target: str, actor, **extra) -> None:
-    TENDER_STATES.check(tender.status, target)
-    old = tender.status
-    tender.status = target
-    record(
-        "tender.status", tender, actor=actor, old={"status": old}, new={"status": target, **extra}
-    )
 
 
 def _decide(tender: Tender, phase: str, kind: str, motivation: str, actor) -> Decision:
@@ -454,7 +444,7 @@ def add_lot_rule(tender: Tender, *, actor, lot_numbers: list[int]) -> LotRule:
 def publish(tender: Tender, *, actor) -> Tender:
     _require_officer(actor, tender)
     _require_sas(tender)
-    TENDER_STATES.check(tender.status, "published")
+    machine_for(tender).check(tender.status, "published")
     problems = []
     if not tender.lots:
         problems.append(_l("Voeg ten minste één perceel toe."))
@@ -478,7 +468,7 @@ def publish(tender: Tender, *, actor) -> Tender:
     if problems:
         raise ValidationFailed(problems[0], errors=[str(p) for p in problems])
     tender.published_at = _now()
-    _transition(tender, "published", actor)
+    machine_for(tender).apply(tender, "published", actor)
     return tender
 
 
@@ -540,12 +530,12 @@ def register(
 @operation
 def start_selection(tender: Tender, *, actor) -> Tender:
     _require_officer(actor, tender)
-    TENDER_STATES.check(tender.status, "selection")
+    machine_for(tender).check(tender.status, "selection")
     if not _deadline_passed(tender.registration_deadline):
         raise InvalidTransition(
             _l("De aanmeldingstermijn loopt nog; de selectiefase begint na de deadline.")
         )
-    _transition(tender, "selection", actor)
+    machine_for(tender).apply(tender, "selection", actor)
     return tender
 
 
@@ -628,11 +618,11 @@ def start_dialogue(tender: Tender, *, actor) -> Tender:
     _require_officer(actor, tender)
     if not tender.has_dialogue:
         raise InvalidTransition(_l("Deze procedure heeft geen dialoogfase."))
-    TENDER_STATES.check(tender.status, "dialogue")
+    machine_for(tender).check(tender.status, "dialogue")
     if not latest_decision(tender, "selection", ("selection",)):
         raise InvalidTransition(_l("Leg eerst de definitieve selectie vast."))
     _require_go(tender, "selection")
-    _transition(tender, "dialogue", actor)
+    machine_for(tender).apply(tender, "dialogue", actor)
     return tender
 
 
@@ -712,12 +702,12 @@ def add_agreement(tender: Tender, *, actor, text: str) -> Agreement:
 def start_award(tender: Tender, *, actor) -> Tender:
     """Close the dialogue (freezing the agreement set) or, for sas_open, the selection."""
     _require_officer(actor, tender)
-    TENDER_STATES.check(tender.status, "award")
     if tender.status == "standstill":
         raise InvalidTransition(_l("Gebruik 'gunningsbeslissing herzien'."))
+    if tender.status == "selection" and tender.has_dialogue:
+        raise InvalidTransition(_l("Deze procedure gaat eerst door de dialoogfase."))
+    machine_for(tender).check(tender.status, "award")
     if tender.status == "selection":
-        if tender.has_dialogue:
-            raise InvalidTransition(_l("Deze procedure gaat eerst door de dialoogfase."))
         if not latest_decision(tender, "selection", ("selection",)):
             raise InvalidTransition(_l("Leg eerst de definitieve selectie vast."))
         _require_go(tender, "selection")
@@ -730,7 +720,9 @@ def start_award(tender: Tender, *, actor) -> Tender:
         raise InvalidTransition(
             _l("De inschrijvingsdeadline is al verstreken; verplaats die eerst.")
         )
-    _transition(tender, "award", actor, agreements=[a.text for a in tender.agreements] or None)
+    machine_for(tender).apply(
+        tender, "award", actor, agreements=[a.text for a in tender.agreements] or None
+    )
     return tender
 
 
@@ -948,7 +940,7 @@ def record_provisional_award(
     """winners: lot id -> provider id, a tuple of provider ids, or None (not awarded)."""
     """The provisional award decision; starts the standstill period."""
     _require_officer(actor, tender)
-    TENDER_STATES.check(tender.status, "standstill")
+    machine_for(tender).check(tender.status, "standstill")
     if not bids_are_open(tender):
         raise InvalidTransition(_l("De inschrijvingsdeadline is nog niet verstreken."))
     results = lot_results(tender)
@@ -987,7 +979,7 @@ def record_provisional_award(
     day = to_local(decision.decided_at).date()
     tender.provisional_award_at = decision.decided_at
     tender.standstill_ends_at = end_of_day(sas.add_days(day, tender.standstill_days))
-    _transition(
+    machine_for(tender).apply(
         tender,
         "standstill",
         actor,
@@ -1058,7 +1050,7 @@ def open_objections(tender: Tender) -> int:
 def revise_award(tender: Tender, *, actor, motivation: str) -> Tender:
     """Withdraw the provisional decision (e.g. an upheld objection): back to the award phase."""
     _require_officer(actor, tender)
-    TENDER_STATES.check(tender.status, "award")
+    machine_for(tender).check(tender.status, "award")
     _require_status(tender, "standstill")
     _decide(tender, "award", "revise_award", motivation, actor)
     for award in db.session.execute(
@@ -1067,7 +1059,7 @@ def revise_award(tender: Tender, *, actor, motivation: str) -> Tender:
         db.session.delete(award)
     tender.standstill_ends_at = None
     tender.provisional_award_at = None
-    _transition(tender, "award", actor)
+    machine_for(tender).apply(tender, "award", actor)
     return tender
 
 
@@ -1078,7 +1070,7 @@ def finalize_award(tender: Tender, *, actor, motivation: str = "") -> list[LotAw
     from procure.contracts.operations import create_concept_contract
 
     _require_officer(actor, tender)
-    TENDER_STATES.check(tender.status, "awarded")
+    machine_for(tender).check(tender.status, "awarded")
     if not _deadline_passed(tender.standstill_ends_at):
         from procure.tenders import format_end_moment
 
@@ -1122,7 +1114,7 @@ def finalize_award(tender: Tender, *, actor, motivation: str = "") -> list[LotAw
         award.status = "definitive"
         award.contract_id = contract.id
     tender.awarded_at = _now()
-    _transition(tender, "awarded", actor, contracts=[a.contract_id for a in awards])
+    machine_for(tender).apply(tender, "awarded", actor, contracts=[a.contract_id for a in awards])
     return awards
 
 
@@ -1131,7 +1123,7 @@ def mark_contracted(tender: Tender, *, actor) -> Tender:
     from procure.contracts.models import Contract
 
     _require_officer(actor, tender)
-    TENDER_STATES.check(tender.status, "contracted")
+    machine_for(tender).check(tender.status, "contracted")
     concept = db.session.execute(
         select(func.count(Contract.id)).where(
             Contract.tender_id == tender.id, Contract.status == "concept"
@@ -1139,14 +1131,14 @@ def mark_contracted(tender: Tender, *, actor) -> Tender:
     ).scalar_one()
     if concept:
         raise InvalidTransition(_l("Nog niet elke overeenkomst is getekend en actief."))
-    _transition(tender, "contracted", actor)
+    machine_for(tender).apply(tender, "contracted", actor)
     return tender
 
 
 @operation
 def cancel(tender: Tender, *, actor, reason: str) -> Tender:
     _require_officer(actor, tender)
-    TENDER_STATES.check(tender.status, "cancelled")
+    machine_for(tender).check(tender.status, "cancelled")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_l("Geef de reden van intrekking."), field="reason")
@@ -1154,7 +1146,7 @@ def cancel(tender: Tender, *, actor, reason: str) -> Tender:
     _decide(tender, phase, "cancel", reason, actor)
     tender.cancel_reason = reason
     tender.status_before_cancel = phase
-    _transition(tender, "cancelled", actor, reason=reason)
+    machine_for(tender).apply(tender, "cancelled", actor, reason=reason)
     return tender
 
 

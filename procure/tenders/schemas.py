@@ -25,7 +25,7 @@ from procure.api.fields import (
 from procure.api.schemas import PageArgs
 from procure.catalogue.models import VARIANTS
 from procure.tenders.models import PROCEDURES
-from procure.tenders.states import PHASE_ORDER, TENDER_STATES
+from procure.tenders.policy import PHASE_ORDER, STATUS_LABELS
 
 
 class TenderSummarySchema(DutchSchema):
@@ -74,7 +74,7 @@ class CriterionSchema(DutchSchema):
 
 def _phases(tender):
     return [
-        {"status": s, "label": str(TENDER_STATES.label(s))}
+        {"status": s, "label": str(STATUS_LABELS[s])}
         for s in PHASE_ORDER
         if tender.has_dialogue or s != "dialogue"
     ]

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.auth.roles import ADMIN, MUNICIPALITY, PROCUREMENT, PROVIDER, REGION_STAFF
+from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
 from procure.core.errors import NotAllowed, OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
@@ -44,12 +44,9 @@ from procure.tenders.models import (
     Registration,
     Tender,
 )
-from procure.tenders.states import PHASE_ORDER, TENDER_STATES
+from procure.tenders.policy import OFFICERS, PHASE_ORDER, READERS, STATUS_LABELS, is_officer
 
 bp = Blueprint("tenders", __name__, url_prefix="/aanbestedingen")
-
-OFFICERS = (PROCUREMENT, ADMIN)
-READERS = (*REGION_STAFF, MUNICIPALITY)
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -108,7 +105,7 @@ def timeline(tender: Tender) -> dict:
                 "x": i * width,
                 "w": width - 6,
                 "cx": i * width + (width - 6) / 2,
-                "label": TENDER_STATES.label(phase),
+                "label": str(STATUS_LABELS[phase]),
                 "state": state,
                 "deadline": format_end_moment(moment) if moment else "",
             }
@@ -143,7 +140,7 @@ def index():
     task_area = request.args.get("task_area", "")
     procedure = request.args.get("procedure", "")
     q = request.args.get("q", "").strip()
-    statuses = {**TENDER_STATES.labels, "closed": _l("Gesloten (open house)")}
+    statuses = {**STATUS_LABELS, "closed": _l("Gesloten (open house)")}
     if status in statuses:
         stmt = stmt.where(Tender.status == status)
     if procedure in PROCEDURE_LABELS:
@@ -296,12 +293,12 @@ def detail(tender_id):
         questions=questions,
         panels=panels_for("tender", tender, current_user),
         is_officer=_is_officer(tender),
-        phase_labels=TENDER_STATES.labels,
+        phase_labels=STATUS_LABELS,
     )
 
 
 def _is_officer(tender: Tender) -> bool:
-    return current_user.role in OFFICERS and (current_user.region_id in (None, tender.region_id))
+    return is_officer(current_user, tender)
 
 
 @bp.post("/<int:tender_id>/percelen")

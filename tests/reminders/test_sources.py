@@ -266,49 +266,67 @@ def test_custom_contract_reminds_the_owning_municipality_not_another(app):
     assert altena.id not in got
 
 
-def test_budget_ceiling_80_and_100_percent_fire_once_when_passed(app):
+def _effort_contract_year(manager, reference="WBO-2026-001", years=(2026,)):
+    """An effort contract with a budget of 1000 euro per year; returns (contract, product
+    row, the ContractYear of the last year)."""
     from procure.catalogue.models import Product
-    from procure.contracts.models import ContractedProduct, ContractYear, Realisation
+    from procure.contracts.models import ContractedProduct, ContractYear
 
-    manager = f.user("contract_manager", "wbo", email="cm@example.org")
-    contract = _contract(manager)
+    contract = _contract(manager, reference=reference)
     contract.variant = "effort"
-    product = Product(
-        region_id=manager.region_id,
-        code="45A53",
-        name="Specialistische GGZ",
-        variant="effort",
-        unit="uur",
-        status="vastgesteld",
-        valid_from=date(2025, 1, 1),
-    )
-    db.session.add(product)
-    db.session.flush()
+    product = db.session.execute(select(Product).where(Product.code == "45A53")).scalar()
+    if product is None:
+        product = Product(
+            region_id=manager.region_id,
+            code="45A53",
+            name="Specialistische GGZ",
+            variant="effort",
+            unit="uur",
+            status="vastgesteld",
+            valid_from=date(2025, 1, 1),
+        )
+        db.session.add(product)
+        db.session.flush()
     cp = ContractedProduct(contract_id=contract.id, product_id=product.id)
-    year = ContractYear(
-        contract_id=contract.id,
-        year=2026,
-        budget=Decimal("1000.00"),
-        value=Decimal("1000.00"),
-        realised=Decimal("0.00"),
+    rows = [
+        ContractYear(
+            contract_id=contract.id,
+            year=y,
+            budget=Decimal("1000.00"),
+            value=Decimal("1000.00"),
+            realised=Decimal("0.00"),
+        )
+        for y in years
+    ]
+    db.session.add_all([cp, *rows])
+    db.session.commit()
+    return contract, cp, rows[-1]
+
+
+def _realise(contract, cp, year, amount, at):
+    from procure.contracts.models import Realisation
+
+    db.session.add(
+        Realisation(
+            contract_id=contract.id,
+            contract_product_id=cp.id,
+            period=date(year.year, at.month, 1),
+            units=Decimal("1"),
+            unit_price=Decimal(amount),
+            amount=Decimal(amount),
+            created_at=at,
+        )
     )
-    db.session.add_all([cp, year])
+    year.realised += Decimal(amount)
     db.session.commit()
 
+
+def test_budget_ceiling_80_and_100_percent_fire_once_when_passed(app):
+    manager = f.user("contract_manager", "wbo", email="cm@example.org")
+    contract, cp, year = _effort_contract_year(manager)
+
     def realise(amount, at):
-        db.session.add(
-            Realisation(
-                contract_id=contract.id,
-                contract_product_id=cp.id,
-                period=date(2026, at.month, 1),
-                units=Decimal("1"),
-                unit_price=Decimal(amount),
-                amount=Decimal(amount),
-                created_at=at,
-            )
-        )
-        year.realised += Decimal(amount)
-        db.session.commit()
+        _realise(contract, cp, year, amount, at)
 
     realise("500.00", local(2026, 3, 10, 10, 0))
     sweep_at(local(2026, 3, 10, 10, 15))
@@ -324,6 +342,30 @@ def test_budget_ceiling_80_and_100_percent_fire_once_when_passed(app):
     assert len(reminders("budget_ceiling_warn")) == 1
     [alert] = reminders("budget_ceiling_alert")
     assert alert.recipient_id == manager.id and "100 %" in alert.title
+
+
+def test_budget_ceiling_sums_and_links_the_contract_of_the_year(app):
+    """A contract year's id differs from its contract's id (another contract has years
+    too): the reminder still sums this contract's realisation and links to it."""
+    from procure.contracts.models import ContractYear
+
+    manager = f.user("contract_manager", "wbo", email="cm@example.org")
+    _effort_contract_year(manager, reference="WBO-2026-001", years=(2024, 2025, 2026))
+    contract, cp, _ = _effort_contract_year(manager, reference="WBO-2026-002", years=(2025, 2026))
+    # of two years at most one can share the contract's id (PostgreSQL keeps its sequences
+    # across tests, so the ids are not known in advance)
+    year = next(
+        y
+        for y in db.session.execute(
+            select(ContractYear).where(ContractYear.contract_id == contract.id)
+        ).scalars()
+        if y.id != contract.id
+    )
+    _realise(contract, cp, year, "850.00", local(year.year, 4, 14, 11, 0))
+    sweep_at(local(year.year, 4, 14, 11, 15))
+    [warn] = reminders("budget_ceiling_warn")
+    assert warn.subject_type == "contract_year" and warn.subject_id == year.id
+    assert warn.url.endswith(f"/contracten/{contract.id}") and "WBO-2026-002" in warn.title
 
 
 def test_next_contract_management_meeting(app):

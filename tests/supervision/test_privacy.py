@@ -8,8 +8,8 @@ from sqlalchemy import select
 from procure.core.errors import ValidationFailed
 from procure.core.timeutil import today_local
 from procure.extensions import db
-from procure.supervision import access
 from procure.supervision import operations as ops
+from procure.supervision import policy
 from procure.supervision.models import Signal
 from procure.supervision.privacy import find_bsn, passes_bsn_eleven_test
 from tests import factories as f
@@ -45,7 +45,7 @@ def investigated(w):
 
 
 def _visible_ids(user):
-    return set(db.session.execute(access.visible_signals(select(Signal.id), user)).scalars())
+    return set(db.session.execute(policy.visible_signals(select(Signal.id), user)).scalars())
 
 
 def test_municipality_sees_its_signal_and_state_but_not_the_investigation(client, w, investigated):
@@ -95,8 +95,8 @@ def test_confidential_reporter_hidden_from_contract_manager_and_admin_shown_to_s
 
 def test_non_confidential_reporter_is_visible_to_contract_manager(w):
     s = signal(w.breda, reporter_name="Open Melder")
-    assert access.reporter_view(s, w.manager)["name"] == "Open Melder"
-    assert access.reporter_view(s, w.breda)["name"] == "Open Melder"
+    assert policy.reporter_view(s, w.manager)["name"] == "Open Melder"
+    assert policy.reporter_view(s, w.breda)["name"] == "Open Melder"
 
 
 def test_another_region_sees_nothing(client, w, investigated):

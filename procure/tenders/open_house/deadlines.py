@@ -21,7 +21,7 @@ from procure.core.timeutil import AMSTERDAM
 from procure.extensions import db
 from procure.tenders.models import Tender
 from procure.tenders.open_house.models import Application, EntryMoment
-from procure.tenders.open_house.states import OPEN_APPLICATION_STATUSES
+from procure.tenders.open_house.policy import OPEN_APPLICATION_STATUSES
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from procure.extensions import db
 from procure.organisations.models import Municipality, Provider, Region
 from procure.tenders.models import Tender
 from procure.tenders.open_house import operations as ops
+from procure.tenders.open_house.models import Requirement
 
 REFERENCE = "WBO-OH-WMB-2027"
 PDF = (
@@ -165,9 +166,9 @@ def load() -> None:
         return
     requirements = (
         db.session.execute(
-            select(ops.Requirement)
-            .where(ops.Requirement.tender_id == tender.id)
-            .order_by(ops.Requirement.number)
+            select(Requirement)
+            .where(Requirement.tender_id == tender.id)
+            .order_by(Requirement.number)
         )
         .scalars()
         .all()

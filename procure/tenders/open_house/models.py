@@ -18,9 +18,9 @@ from decimal import Decimal
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from procure.auth.permissions import Scope
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, PROCUREMENT, PROVIDER, SUPERVISOR
 from procure.catalogue.models import Product
+from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
 from procure.extensions import db

@@ -11,12 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import (
-    ADMIN,
-    CONTRACT_MANAGER,
-    MUNICIPALITY,
-    PROCUREMENT,
     PROVIDER,
-    SUPERVISOR,
 )
 from procure.catalogue.models import Product, TaskArea
 from procure.core.errors import OperationError
@@ -40,21 +35,20 @@ from procure.tenders.open_house.models import (
     OpenHouseSettings,
     Requirement,
 )
-from procure.tenders.open_house.states import (
+from procure.tenders.open_house.policy import (
     ADMISSION,
     APPLICATION,
+    ASSESSORS,
     DECISION_LABELS,
-    OPEN_HOUSE,
+    READERS,
     REGIME_LABELS,
     SCORE_LABELS,
+    SETUP,
+    STAFF,
 )
+from procure.tenders.policy import OPEN_HOUSE
 
 bp = Blueprint("open_house", __name__, url_prefix="/open-house")
-
-SETUP = (ADMIN, PROCUREMENT)
-ASSESSORS = (ADMIN, PROCUREMENT, CONTRACT_MANAGER)
-STAFF = (ADMIN, PROCUREMENT, CONTRACT_MANAGER, SUPERVISOR)
-READERS = (*STAFF, MUNICIPALITY, PROVIDER)
 
 
 @bp.context_processor

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from procure.core.errors import ValidationFailed
 from procure.tenders.open_house import operations as ops
 from procure.tenders.open_house import schedule
 from procure.tenders.open_house.deadlines import deadlines
@@ -72,7 +73,7 @@ def test_no_later_moment_left_is_refused_with_a_clear_message(app):
     oh = build_open_house()
     last = ops.moments(oh.tender)[-1]
     assert last.entry_date == date(2031, 10, 1)
-    with pytest.raises(ops.ValidationFailed, match="geen later toetredingsmoment"):
+    with pytest.raises(ValidationFailed, match="geen later toetredingsmoment"):
         apply(
             oh,
             f.provider("kompas"),

@@ -1,19 +1,23 @@
-"""Life cycles of the open house, its applications and admissions: checked here, never in views."""
+"""Life cycles of open-house applications and admissions, checked here, never in views.
+The open-house tender's own machine is procure.tenders.policy.OPEN_HOUSE."""
 
 from flask_babel import lazy_gettext as _l
 
-from procure.core.states import StateMachine
-
-# The open-house tender itself (Tender.status for procedure == "open_house").
-OPEN_HOUSE = StateMachine(
-    "open house",
-    {
-        "concept": {"published"},
-        "published": {"closed"},
-        "closed": set(),
-    },
-    {"concept": _l("concept"), "published": _l("open voor aanvragen"), "closed": _l("gesloten")},
+from procure.auth.roles import (
+    ADMIN,
+    CONTRACT_MANAGER,
+    MUNICIPALITY,
+    PROCUREMENT,
+    PROVIDER,
+    SUPERVISOR,
 )
+from procure.core.policy import StateMachine
+
+# Officers set an open house up; contract managers also assess applications.
+SETUP = (ADMIN, PROCUREMENT)
+ASSESSORS = (ADMIN, PROCUREMENT, CONTRACT_MANAGER)
+STAFF = (ADMIN, PROCUREMENT, CONTRACT_MANAGER, SUPERVISOR)
+READERS = (*STAFF, MUNICIPALITY, PROVIDER)
 
 OPEN_APPLICATION_STATUSES = ("submitted", "more_info")
 

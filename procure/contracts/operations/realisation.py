@@ -1,0 +1,311 @@
+"""Realisation: booking units delivered per product and period, by hand or from a CSV,
+and the utilisation they give against the year budget."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from procure.audit import record
+from procure.contracts.models import (
+    Contract,
+    ContractedProduct,
+    ContractYear,
+    Realisation,
+)
+from procure.contracts.operations.common import (
+    actor_id_of,
+    as_text,
+    current_actor,
+    parse_decimal,
+    require_text,
+)
+from procure.contracts.policy import LIVE
+from procure.core.errors import Conflict, InvalidTransition, ValidationFailed
+from procure.core.operations import operation
+from procure.core.types import to_money
+from procure.extensions import db
+
+
+def level_for(realised: Decimal, value: Decimal, contract: Contract) -> str:
+    """ok / warn / alert against the contract's thresholds, on the exact amounts."""
+    if not value:
+        return "none"
+    if realised * 100 >= value * contract.alert_pct:
+        return "alert"
+    if realised * 100 >= value * contract.warn_pct:
+        return "warn"
+    return "ok"
+
+
+def utilisation(contract: Contract) -> list[dict]:
+    """Per contract year: value (ceiling or lumpsum), realised, percentage and level."""
+    rows = []
+    for y in contract.years:
+        pct = None if contract.is_lumpsum else y.utilisation_pct
+        level = "none" if contract.is_lumpsum else level_for(y.realised, y.value, contract)
+        rows.append(
+            {"year": y.year, "value": y.value, "realised": y.realised, "pct": pct, "level": level}
+        )
+    return rows
+
+
+def _parse_period(value) -> date:
+    if isinstance(value, date):
+        return value.replace(day=1)
+    text = str(value or "").strip()
+    try:
+        year, month = text[:7].split("-")
+        return date(int(year), int(month), 1)
+    except (ValueError, TypeError):
+        raise ValidationFailed(
+            _l("Periode '%(p)s' is ongeldig (gebruik JJJJ-MM).", p=text), field="period"
+        ) from None
+
+
+def _find_product(contract: Contract, product) -> ContractedProduct:
+    for cp in contract.products:
+        if cp.id == product or (isinstance(product, str) and cp.product.code == product.strip()):
+            return cp
+    raise ValidationFailed(
+        _l("Product '%(p)s' is niet gecontracteerd op dit contract.", p=product), field="product"
+    )
+
+
+def _prepare_realisation(contract, product, period, units):
+    if contract.is_lumpsum:
+        raise ValidationFailed(
+            _l(
+                "Een taakgericht contract kent geen realisatie per "
+                "product: er worden geen cliëntgegevens vastgelegd."
+            )
+        )
+    if contract.status not in LIVE:
+        raise InvalidTransition(_l("Realisatie kan alleen op een lopend contract."))
+    period = _parse_period(period)
+    if not (contract.start_date.replace(day=1) <= period <= contract.end_date):
+        raise ValidationFailed(
+            _l("De periode %(p)s valt buiten de looptijd.", p=period.strftime("%Y-%m")),
+            field="period",
+        )
+    units = parse_decimal(units, "units", _l("Vul een geldig aantal eenheden in."))
+    if units <= 0 or units != units.quantize(Decimal("0.01")):
+        raise ValidationFailed(
+            _l("Het aantal eenheden moet positief zijn (hoogstens twee decimalen)."), field="units"
+        )
+    cp = _find_product(contract, product)
+    price = cp.price_for(period.year)
+    if price is None:
+        raise ValidationFailed(
+            _l(
+                "Voor %(c)s is geen prijs voor %(y)d afgesproken.", c=cp.product.code, y=period.year
+            ),
+            field="product",
+        )
+    year = contract.year(period.year)
+    if year is None or not year.value:
+        raise ValidationFailed(
+            _l("Voor %(y)d is geen budgetplafond vastgesteld.", y=period.year), field="period"
+        )
+    return cp, period, units, price, to_money(units * price), year
+
+
+def _book(
+    contract,
+    cp,
+    period,
+    units,
+    price,
+    amount,
+    year,
+    *,
+    override,
+    override_reason,
+    source,
+    idempotency_key,
+    actor,
+):
+    new_total = year.realised + amount
+    over = new_total > year.value
+    if over and not override:
+        raise Conflict(
+            _l(
+                "Deze realisatie brengt %(y)d boven het budgetplafond (%(total)s van "
+                "%(ceiling)s). Alleen met een expliciete, gemotiveerde overschrijding.",
+                y=period.year,
+                total=f"€ {new_total}",
+                ceiling=f"€ {year.value}",
+            ),
+            field="override",
+        )
+    if over:
+        override_reason = require_text(
+            override_reason, "override_reason", _l("Motiveer de overschrijding van het plafond.")
+        )
+    rec = Realisation(
+        contract_id=contract.id,
+        contract_product_id=cp.id,
+        period=period,
+        units=units,
+        unit_price=price,
+        amount=amount,
+        override=over,
+        override_reason=override_reason if over else None,
+        source=source,
+        idempotency_key=idempotency_key,
+        created_by_id=actor_id_of(actor),
+    )
+    db.session.add(rec)
+    year.realised = new_total
+    if over:
+        record(
+            "contract.ceiling_override",
+            contract,
+            actor=actor,
+            new={
+                "year": period.year,
+                "amount": amount,
+                "realised": new_total,
+                "ceiling": year.value,
+                "reason": override_reason,
+            },
+        )
+    return rec
+
+
+@operation
+def record_realisation(
+    contract: Contract,
+    *,
+    product,
+    period,
+    units,
+    override: bool = False,
+    override_reason: str | None = None,
+    source: str = "ui",
+    idempotency_key: str | None = None,
+    actor=None,
+) -> tuple[Realisation, bool]:
+    """Book realised units; returns (record, created). With an idempotency key a retry by
+    the same user returns the first record instead of booking it twice."""
+    actor = current_actor(actor)
+    if idempotency_key:
+        existing = db.session.execute(
+            select(Realisation).where(
+                Realisation.created_by_id == actor_id_of(actor),
+                Realisation.idempotency_key == idempotency_key,
+            )
+        ).scalar()
+        if existing is not None:
+            if existing.contract_id != contract.id:
+                raise Conflict(
+                    _l("Deze idempotentiesleutel is al voor een ander contract gebruikt.")
+                )
+            return existing, False
+    cp, period, units, price, amount, year = _prepare_realisation(contract, product, period, units)
+    # Lock the year row so two concurrent bookings cannot both pass the ceiling check.
+    db.session.execute(select(ContractYear.id).where(ContractYear.id == year.id).with_for_update())
+    db.session.refresh(year)
+    rec = _book(
+        contract,
+        cp,
+        period,
+        units,
+        price,
+        amount,
+        year,
+        override=override,
+        override_reason=override_reason,
+        source=source,
+        idempotency_key=idempotency_key,
+        actor=actor,
+    )
+    db.session.flush()
+    record(
+        "contract.realisation",
+        contract,
+        actor=actor,
+        new={
+            "period": period,
+            "product": cp.product.code,
+            "units": units,
+            "unit_price": price,
+            "amount": amount,
+            "source": source,
+        },
+    )
+    return rec, True
+
+
+CSV_COLUMNS = ("periode", "productcode", "eenheden")
+
+
+@operation
+def import_realisation_csv(
+    contract: Contract,
+    data: bytes | str,
+    *,
+    override: bool = False,
+    override_reason: str | None = None,
+    actor=None,
+) -> list[Realisation]:
+    """Import realisation rows (periode;productcode;eenheden). All or nothing: any error
+    refuses the whole file, with every error listed by line."""
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    sample = text[:1000]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if not all(c in header for c in CSV_COLUMNS):
+        raise ValidationFailed(
+            _l("Het bestand mist kolommen: verwacht %(c)s.", c=";".join(CSV_COLUMNS))
+        )
+    errors, prepared = [], []
+    running = {}
+    for line, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        try:
+            cp, period, units, price, amount, year = _prepare_realisation(
+                contract, row["productcode"], row["periode"], row["eenheden"]
+            )
+        except ValidationFailed as exc:
+            errors.append(as_text(_l("Regel %(n)d: %(m)s", n=line, m=str(exc.message))))
+            continue
+        running[year.year] = running.get(year.year, year.realised) + amount
+        if running[year.year] > year.value and not override:
+            errors.append(
+                as_text(
+                    _l("Regel %(n)d: brengt %(y)d boven het budgetplafond.", n=line, y=year.year)
+                )
+            )
+        prepared.append((cp, period, units, price, amount, year))
+    if not prepared and not errors:
+        errors.append(as_text(_l("Het bestand bevat geen regels.")))
+    if errors:
+        raise ValidationFailed(
+            _l("Niets geïmporteerd: %(n)d fout(en) in het bestand.", n=len(errors)), errors=errors
+        )
+    actor = current_actor(actor)
+    records = [
+        _book(
+            contract,
+            *item,
+            override=override,
+            override_reason=override_reason,
+            source="csv",
+            idempotency_key=None,
+            actor=actor,
+        )
+        for item in prepared
+    ]
+    db.session.flush()
+    record(
+        "contract.realisation_import",
+        contract,
+        actor=actor,
+        new={"rows": len(records), "amount": sum((r.amount for r in records), Decimal("0.00"))},
+    )
+    return records

@@ -1,0 +1,208 @@
+"""Admission and leaving: admitted providers get concept contracts with the admitted
+products; an admission can end."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from procure.audit import record
+from procure.auth.roles import PROVIDER
+from procure.catalogue.models import Product, Tariff
+from procure.contracts.models import Contract
+from procure.core.errors import Conflict, NotAllowed, ValidationFailed
+from procure.core.operations import operation
+from procure.extensions import db
+from procure.tenders.open_house.models import (
+    Admission,
+    Application,
+    Category,
+    ContractProduct,
+)
+from procure.tenders.open_house.operations.common import (
+    PROCEDURE,
+    as_text,
+    day_label,
+    notify,
+    term_end,
+)
+from procure.tenders.open_house.policy import ADMISSION
+
+ENDED_CONTRACT_STATUSES = ("ended", "terminated")
+
+
+def _tariff_for(product: Product, year: int) -> Tariff | None:
+    candidates = [t for t in product.tariffs if t.year <= year]
+    return max(candidates, key=lambda t: t.year) if candidates else None
+
+
+def admit(application: Application, categories: list[Category], start: date, actor):
+    from procure.contracts.operations import create_concept_contract
+
+    tender = application.tender
+    end = term_end(tender)
+    if start > end:
+        raise ValidationFailed(_l("Het toetredingsmoment ligt na het einde van de looptijd."))
+    contract = db.session.execute(
+        select(Contract)
+        .where(
+            Contract.tender_id == tender.id,
+            Contract.provider_id == application.provider_id,
+            Contract.origin == PROCEDURE,
+            Contract.status.not_in(ENDED_CONTRACT_STATUSES),
+        )
+        .order_by(Contract.id)
+        .limit(1)
+    ).scalar()
+    if contract is None:
+        contract = create_concept_contract(
+            region=tender.region,
+            provider_id=application.provider_id,
+            origin=PROCEDURE,
+            variant=tender.variant,
+            start_date=start,
+            end_date=end,
+            tender_id=tender.id,
+            task_area_id=tender.task_area_id,
+            title=f"{tender.title} — {application.provider.name}",
+            extension_months=(tender.extension_months,) * tender.extension_count
+            if tender.extension_months
+            else (),
+            actor=actor,
+        )
+        extended = False
+    else:
+        extended = True
+    covered = set(
+        db.session.execute(
+            select(ContractProduct.product_id).where(ContractProduct.contract_id == contract.id)
+        ).scalars()
+    )
+    added = []
+    for category in categories:
+        admission = Admission(
+            tender_id=tender.id,
+            region_id=tender.region_id,
+            provider_id=application.provider_id,
+            category_id=category.id,
+            application_id=application.id,
+            contract_id=contract.id,
+            start_date=start,
+            status="active",
+            active_flag=True,
+        )
+        db.session.add(admission)
+        for product in category.products:
+            if product.id in covered:
+                continue
+            tariff = _tariff_for(product, start.year)
+            _contract_product(contract, product, tariff, start, end, actor)
+            db.session.add(
+                ContractProduct(
+                    contract_id=contract.id,
+                    region_id=tender.region_id,
+                    provider_id=application.provider_id,
+                    category_id=category.id,
+                    product_id=product.id,
+                    tariff_year=tariff.year if tariff else None,
+                    price=tariff.price if tariff else None,
+                    effective_from=start,
+                )
+            )
+            covered.add(product.id)
+            added.append(product.code)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_l("De aanbieder is al toegelaten tot deze categorie.")) from exc
+    record(
+        "open_house.contract_extended" if extended else "open_house.contract_created",
+        contract,
+        actor=actor,
+        new={
+            "application": application.reference,
+            "start_date": start,
+            "categories": [c.code for c in categories],
+            "products": added,
+        },
+    )
+    return contract
+
+
+def _contract_product(contract, product, tariff, start: date, end: date, actor) -> None:
+    """Contract the product in the contracts domain too, at the PDC tariffs of the contract
+    years (the latest tariff up to the start year for the first year)."""
+    from procure.contracts import operations as contract_ops
+
+    if tender_variant_is_lumpsum(contract) or not hasattr(contract_ops, "add_contract_product"):
+        return
+    prices = {t.year: t.price for t in product.tariffs if start.year <= t.year <= end.year}
+    if tariff is not None and start.year not in prices:
+        prices[start.year] = tariff.price
+    contract_ops.add_contract_product(contract, product_id=product.id, prices=prices, actor=actor)
+
+
+def tender_variant_is_lumpsum(contract) -> bool:
+    return contract.variant == "task"
+
+
+@operation
+def end_admission(admission: Admission, *, user, reason: str, end_date: date) -> Admission:
+    """A provider withdraws from a category, or the region ends the admission."""
+    by_provider = user.role == PROVIDER
+    if by_provider and user.provider_id != admission.provider_id:
+        raise NotAllowed(_l("Dit is niet uw toelating."))
+    ADMISSION.check(admission.status, "ended")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_l("Geef de reden van de beëindiging."), field="reason")
+    if end_date is None or end_date < admission.start_date:
+        raise ValidationFailed(
+            _l(
+                "De einddatum kan niet vóór de ingangsdatum (%(day)s) liggen.",
+                day=day_label(admission.start_date),
+            ),
+            field="end_date",
+        )
+    admission.status = "ended"
+    admission.active_flag = None
+    admission.end_date = end_date
+    admission.ended_reason = reason
+    admission.ended_by_id = user.id
+    admission.ended_kind = "withdrawn" if by_provider else "terminated"
+    if admission.contract_id:
+        for row in db.session.execute(
+            select(ContractProduct).where(
+                ContractProduct.contract_id == admission.contract_id,
+                ContractProduct.category_id == admission.category_id,
+            )
+        ).scalars():
+            row.effective_to = end_date
+    record(
+        "open_house.admission_ended",
+        admission,
+        actor=user,
+        old={"status": "active", "end_date": None},
+        new={
+            "status": "ended",
+            "end_date": end_date,
+            "reason": reason,
+            "kind": admission.ended_kind,
+            "category": admission.category.code,
+        },
+    )
+    if not by_provider:
+        notify(
+            admission.application,
+            "admission_ended",
+            as_text(
+                _l(
+                    "De regio beëindigt uw toelating tot %(cat)s per %(day)s. Reden: %(reason)s",
+                    cat=admission.category.name,
+                    day=day_label(end_date),
+                    reason=reason,
+                )
+            ),
+        )
+    return admission
