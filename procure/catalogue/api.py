@@ -7,16 +7,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from procure.api import bp
-from procure.api.schemas import page_numbers, page_of
+from procure.api.idempotency import idempotent
+from procure.api.schemas import list_of, page_numbers, page_of
+from procure.catalogue import operations as ops
 from procure.catalogue.models import Product
+from procure.catalogue.policy import can_edit
 from procure.catalogue.queries import SORTS, parse_filters, product_query, visible
 from procure.catalogue.schemas import (
+    IndexationInput,
+    IndexationLineSchema,
+    IndexationQuery,
+    IndexationRunSchema,
     ProductDetailQuery,
     ProductDetailSchema,
+    ProductInput,
     ProductQuery,
     ProductSchema,
+    TariffInput,
 )
-from procure.core.errors import ValidationFailed
+from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import apply_sort, paginate
 from procure.extensions import db
 from procure.organisations.models import Region
@@ -62,3 +71,56 @@ def product_detail(args, code):
     current = next((p for p in versions if p.is_current), versions[-1])
     current.versions = versions
     return current
+
+
+def _editor_region() -> int:
+    if not can_edit(current_user):
+        raise NotAllowed(_l("Alleen inkoop van een regio beheert productkaarten."))
+    return current_user.region_id
+
+
+@bp.post("/products")
+@idempotent
+@bp.arguments(ProductInput)
+@bp.response(201, ProductDetailSchema)
+def product_create(body):
+    """Een productkaart aanmaken (concept)"""
+    product = ops.create_product(_editor_region(), **body)
+    product.versions = [product]
+    return product
+
+
+@bp.post("/products/<code>/tariffs")
+@idempotent
+@bp.arguments(TariffInput)
+@bp.response(200, ProductSchema)
+def product_tariff(body, code):
+    """Het tarief van een jaar vastleggen op de huidige versie"""
+    region_id = _editor_region()
+    product = ops.current_version(region_id, code.strip().upper())
+    if product is None:
+        abort(404)
+    ops.set_tariff(product, body["year"], body["price"])
+    return product
+
+
+@bp.get("/products/indexation")
+@bp.arguments(IndexationQuery, location="query")
+@bp.response(200, list_of(IndexationLineSchema))
+def indexation_preview(args):
+    """Voorbeeld van de indexatie: wat een indexatie zou schrijven, zonder te schrijven"""
+    return {
+        "items": ops.indexation_preview(_editor_region(), args["from_year"], args["percentage"])
+    }
+
+
+@bp.post("/products/indexation")
+@idempotent
+@bp.arguments(IndexationInput)
+@bp.response(201, IndexationRunSchema)
+def indexation_apply(body):
+    """De indexatie uitvoeren: tarieven van het volgende jaar (één keer per jaar)"""
+    region_id = _editor_region()
+    return ops.apply_indexation(
+        region_id, body["from_year"], body["percentage"], actor=current_user
+    )

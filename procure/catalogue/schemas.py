@@ -2,7 +2,18 @@
 
 from marshmallow import fields
 
-from procure.api.fields import Choice, Date, DutchSchema, Line, Money
+from procure.api.fields import (
+    Choice,
+    Date,
+    DecimalText,
+    DutchSchema,
+    Integer,
+    Line,
+    Money,
+    QueryInt,
+    Ref,
+    Text,
+)
 from procure.api.schemas import PageArgs
 from procure.catalogue.models import PRODUCT_STATUSES, VARIANTS
 from procure.catalogue.queries import SORTS
@@ -63,3 +74,50 @@ class ProductQuery(PageArgs):
 
 class ProductDetailQuery(DutchSchema):
     region = Line(max_length=20, metadata={"description": "Korte code van de regio"})
+
+
+# -- writes (procurement of the region) ---------------------------------------------------
+
+
+class ProductInput(DutchSchema):
+    code = Line(required=True, max_length=10)
+    name = Line(required=True, max_length=200)
+    variant = Choice(VARIANTS, required=True)
+    valid_from = Date(required=True)
+    valid_to = Date(load_default=None)
+    unit = Line(load_default=None, max_length=20)
+    description = Text(load_default="", max_length=20_000)
+    criteria = Text(load_default="", max_length=20_000)
+    target_group = Text(load_default="", max_length=20_000)
+    price = Money(load_default=None, metadata={"description": "Tarief in het beginjaar"})
+
+
+class TariffInput(DutchSchema):
+    year = Integer(required=True, minimum=2000, maximum=2100)
+    price = Money(required=True)
+
+
+class IndexationQuery(DutchSchema):
+    from_year = QueryInt(required=True, minimum=2000, maximum=2100)
+    percentage = DecimalText(required=True, minimum=-50, maximum=50, places=3)
+
+
+class IndexationInput(DutchSchema):
+    from_year = Integer(required=True, minimum=2000, maximum=2100)
+    percentage = DecimalText(required=True, minimum=-50, maximum=50, places=3)
+
+
+class IndexationLineSchema(DutchSchema):
+    code = Ref("product.code")
+    name = Ref("product.name")
+    old_price = DecimalText()
+    new_price = DecimalText(allow_none=True)
+    skipped = fields.String()
+
+
+class IndexationRunSchema(DutchSchema):
+    id = fields.Integer()
+    from_year = fields.Integer()
+    to_year = fields.Integer()
+    percentage = fields.String()
+    tariff_count = fields.Integer()
