@@ -27,6 +27,7 @@ DOMAINS = (
     "documents",
     "jobs",
     "system",
+    "ocds",
 )
 
 __all__ = ["ConfigError", "create_app"]
@@ -41,6 +42,7 @@ def _optional_module(name: str):
 def import_models() -> None:
     for domain in DOMAINS:
         _optional_module(f"procure.{domain}.models")
+    _optional_module("procure.api.models")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -74,7 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
 
     import_models()
-    from procure.api import bp as api_bp
+    from procure import api
 
     for domain in DOMAINS:
         package = f"procure.{domain}"
@@ -88,7 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
         hook = getattr(_optional_module(package), "init_app", None)
         if hook is not None:
             hook(app)
-    app.register_blueprint(api_bp)
+    api.init_app(app)
 
     from procure import cli, errors
 

@@ -44,6 +44,10 @@ class Defaults:
 
     API_DEFAULT_PER_PAGE = 25
     API_MAX_PER_PAGE = 100
+    API_MAX_JSON_BYTES = 1024 * 1024
+    API_MAX_JSON_DEPTH = 20
+    OCDS_OCID_PREFIX = "ocds-procure"  # replace by the region's registered OCID prefix
+    OCDS_PUBLISHER = "procure"
     LIST_PER_PAGE = 25
 
     MAIL_HOST = "localhost"

@@ -1,11 +1,74 @@
-"""JSON API under /api/v1: bearer tokens, JSON errors, pagination, OpenAPI description.
+"""JSON API under /api/v1: bearer tokens, one JSON input layer, schemas per domain, the
+OpenAPI document generated from those same schemas (flask-smorest on marshmallow).
 
-Domain packages add their endpoints in their own api.py with `from procure.api import bp`
-and describe them with `openapi.add_path(...)`.
+Domain packages add endpoints in their own api.py with `from procure.api import bp`,
+declare request and response schemas in their schemas.py and use them through
+`@bp.arguments(...)` and `@bp.response(...)`; every write is wrapped in `@idempotent`.
 """
 
-from flask import Blueprint
+import flask_smorest
+from apispec import BasePlugin
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from procure.api.parser import ApiParser
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = ApiParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
+
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1", description="procure API")
+
+
+class IdempotencyKeyPlugin(BasePlugin):
+    """Documents the Idempotency-Key header on every write operation."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            if method not in WRITE_METHODS:
+                continue
+            required = bool(operation.pop("x-idempotency-required", False))
+            operation.setdefault("parameters", []).append(
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": required,
+                    "schema": {"type": "string", "maxLength": 100, "pattern": r"^[ -~]+$"},
+                    "description": "Dezelfde sleutel van dezelfde gebruiker voert het "
+                    "verzoek één keer uit; een herhaling krijgt hetzelfde antwoord.",
+                }
+            )
+
+
+class Api(flask_smorest.Api):
+    def _register_error_handlers(self):
+        """procure.errors renders every error, API or page, in its own shape."""
+
+    def _register_doc_blueprint(self):
+        """The document is served by procure.api.views (at /api/v1/openapi.json)."""
+
+
+def init_app(app) -> Api:
+    from procure.api.schemas import ErrorSchema
+
+    app.config.setdefault("API_TITLE", "procure API")
+    app.config.setdefault("API_VERSION", "1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    api = Api(spec_kwargs={"extra_plugins": [IdempotencyKeyPlugin()]})
+    api.ERROR_SCHEMA = ErrorSchema
+    api.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(bp)
+    from procure.api.docs import bp as docs_bp
+
+    app.register_blueprint(docs_bp)
+    app.extensions["procure_api"] = api
+    return api
+
 
 from procure.api import views  # noqa: E402,F401

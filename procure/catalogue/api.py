@@ -1,211 +1,126 @@
-"""JSON read API: GET /api/v1/products and /api/v1/products/<code>."""
+"""Catalogue API: product cards (PDC) with their tariffs and versions."""
 
-from flask import abort, jsonify, request
+from flask import abort, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from procure.api import bp, openapi
-from procure.api.views import api_page_args, page_response
+from procure.api import bp
+from procure.api.idempotency import idempotent
+from procure.api.schemas import list_of, page_numbers, page_of
+from procure.catalogue import operations as ops
 from procure.catalogue.models import Product
+from procure.catalogue.policy import can_edit
 from procure.catalogue.queries import SORTS, parse_filters, product_query, visible
+from procure.catalogue.schemas import (
+    IndexationInput,
+    IndexationLineSchema,
+    IndexationQuery,
+    IndexationRunSchema,
+    ProductDetailQuery,
+    ProductDetailSchema,
+    ProductInput,
+    ProductQuery,
+    ProductSchema,
+    TariffInput,
+)
+from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import apply_sort, paginate
 from procure.extensions import db
 from procure.organisations.models import Region
 
 
-def _product_json(p: Product, *, detail: bool = False) -> dict:
-    data = {
-        "id": p.id,
-        "code": p.code,
-        "category": p.category,
-        "version": p.version,
-        "name": p.name,
-        "task_area": (
-            {"code": p.task_area.code, "name": p.task_area.name} if p.task_area else None
-        ),
-        "variant": p.variant,
-        "unit": p.unit,
-        "status": p.status,
-        "valid_from": p.valid_from.isoformat(),
-        "valid_to": p.valid_to.isoformat() if p.valid_to else None,
-        "is_current": p.is_current,
-        "tariffs": [
-            {"year": t.year, "price": f"{t.price:.2f}", "indexation_applied": t.indexation_applied}
-            for t in p.tariffs
-        ],
-    }
-    if detail:
-        data.update(
-            description=p.description or "",
-            criteria=p.criteria or "",
-            target_group=p.target_group or "",
-        )
-    return data
+class Ambiguous(ValidationFailed):
+    status_code = 400
+    code = "ambiguous"
 
 
 @bp.get("/products")
-def products_list():
+@bp.arguments(ProductQuery, location="query")
+@bp.response(200, page_of(ProductSchema))
+def products_list(args):
+    """Productkaarten (PDC) met filters, gepagineerd
+
+    Gemeente- en aanbiedergebruikers zien alleen vastgestelde kaarten."""
     filters = parse_filters(request.args)
     stmt, _sort, _direction = apply_sort(product_query(filters, current_user), SORTS, "code")
     stmt = stmt.order_by(Product.code, Product.version)
-    return page_response(paginate(stmt, *api_page_args()), _product_json)
+    return paginate(stmt, *page_numbers(args))
 
 
 @bp.get("/products/<code>")
-def product_detail(code):
+@bp.arguments(ProductDetailQuery, location="query")
+@bp.response(200, ProductDetailSchema)
+def product_detail(args, code):
+    """Eén productkaart (huidige versie) met tarieven en versies"""
     code = code.strip().upper()
     stmt = visible(select(Product).where(Product.code == code), current_user).options(
         selectinload(Product.tariffs), selectinload(Product.task_area)
     )
-    region_code = request.args.get("region")
-    if region_code:
+    if args.get("region"):
         stmt = stmt.where(
             Product.region_id
-            == select(Region.id).where(Region.short_code == region_code).scalar_subquery()
+            == select(Region.id).where(Region.short_code == args["region"]).scalar_subquery()
         )
     versions = db.session.execute(stmt.order_by(Product.region_id, Product.version)).scalars().all()
     if not versions:
         abort(404)
-    regions = {p.region_id for p in versions}
-    if len(regions) > 1:
-        from procure.api.errors import json_error
-
-        return json_error(
-            400, "Deze productcode bestaat in meer regio's: geef ?region= mee.", code="ambiguous"
-        )
+    if len({p.region_id for p in versions}) > 1:
+        raise Ambiguous(_l("Deze productcode bestaat in meer regio's: geef ?region= mee."))
     current = next((p for p in versions if p.is_current), versions[-1])
-    body = _product_json(current, detail=True)
-    body["versions"] = [
-        {
-            "id": p.id,
-            "version": p.version,
-            "status": p.status,
-            "valid_from": p.valid_from.isoformat(),
-            "valid_to": p.valid_to.isoformat() if p.valid_to else None,
-        }
-        for p in versions
-    ]
-    return jsonify(body)
+    current.versions = versions
+    return current
 
 
-_FILTER_PARAMS = [
-    {
-        "name": "q",
-        "in": "query",
-        "description": "Zoeken in code, naam en tekst",
-        "schema": {"type": "string"},
-    },
-    {
-        "name": "task_area",
-        "in": "query",
-        "description": "Code van het taakgebied",
-        "schema": {"type": "string"},
-    },
-    {
-        "name": "variant",
-        "in": "query",
-        "schema": {"type": "string", "enum": ["effort", "output", "task"]},
-    },
-    {
-        "name": "status",
-        "in": "query",
-        "schema": {"type": "string", "enum": ["concept", "vastgesteld", "vervallen"]},
-    },
-    {
-        "name": "valid_on",
-        "in": "query",
-        "description": "Geldig op datum (JJJJ-MM-DD)",
-        "schema": {"type": "string", "format": "date"},
-    },
-    {
-        "name": "region",
-        "in": "query",
-        "description": "Korte code van de regio",
-        "schema": {"type": "string"},
-    },
-    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
-    {"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
-]
-_TARIFF = {
-    "type": "object",
-    "properties": {
-        "year": {"type": "integer"},
-        "price": {"type": "string", "description": "euro, 2 decimalen"},
-        "indexation_applied": {"type": "boolean"},
-    },
-}
-_PRODUCT_PROPS = {
-    "id": {"type": "integer"},
-    "code": {"type": "string"},
-    "category": {"type": "string"},
-    "version": {"type": "integer"},
-    "name": {"type": "string"},
-    "task_area": {
-        "type": "object",
-        "nullable": True,
-        "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
-    },
-    "variant": {"type": "string", "enum": ["effort", "output", "task"]},
-    "unit": {"type": "string", "nullable": True},
-    "status": {"type": "string", "enum": ["concept", "vastgesteld", "vervallen"]},
-    "valid_from": {"type": "string", "format": "date"},
-    "valid_to": {"type": "string", "format": "date", "nullable": True},
-    "is_current": {"type": "boolean"},
-    "tariffs": {"type": "array", "items": _TARIFF},
-}
-openapi.add_schema("Product", {"type": "object", "properties": _PRODUCT_PROPS})
-openapi.add_schema(
-    "ProductDetail",
-    {
-        "type": "object",
-        "properties": {
-            **_PRODUCT_PROPS,
-            "description": {"type": "string"},
-            "criteria": {"type": "string"},
-            "target_group": {"type": "string"},
-            "versions": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "version": {"type": "integer"},
-                        "status": {"type": "string"},
-                        "valid_from": {"type": "string", "format": "date"},
-                        "valid_to": {"type": "string", "format": "date", "nullable": True},
-                    },
-                },
-            },
-        },
-    },
-)
-_ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-openapi.add_path(
-    "/products",
-    "get",
-    {
-        "summary": "Productkaarten (PDC) met filters, gepagineerd",
-        "description": "Gemeente- en aanbiedergebruikers zien alleen vastgestelde kaarten.",
-        "parameters": _FILTER_PARAMS + openapi.PAGE_PARAMETERS,
-        "responses": {
-            **openapi.list_response("Product", "Een pagina productkaarten"),
-            "422": {"description": "Ongeldig filter", **_ERR},
-        },
-    },
-)
-openapi.add_path(
-    "/products/{code}",
-    "get",
-    {
-        "summary": "Eén productkaart (huidige versie) met tarieven en versies",
-        "parameters": [
-            {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
-            {"name": "region", "in": "query", "schema": {"type": "string"}},
-        ],
-        "responses": {
-            **openapi.object_response("ProductDetail", "De productkaart"),
-            "400": {"description": "Code bestaat in meer regio's", **_ERR},
-        },
-    },
-)
+def _editor_region() -> int:
+    if not can_edit(current_user):
+        raise NotAllowed(_l("Alleen inkoop van een regio beheert productkaarten."))
+    return current_user.region_id
+
+
+@bp.post("/products")
+@idempotent
+@bp.arguments(ProductInput)
+@bp.response(201, ProductDetailSchema)
+def product_create(body):
+    """Een productkaart aanmaken (concept)"""
+    product = ops.create_product(_editor_region(), **body)
+    product.versions = [product]
+    return product
+
+
+@bp.post("/products/<code>/tariffs")
+@idempotent
+@bp.arguments(TariffInput)
+@bp.response(200, ProductSchema)
+def product_tariff(body, code):
+    """Het tarief van een jaar vastleggen op de huidige versie"""
+    region_id = _editor_region()
+    product = ops.current_version(region_id, code.strip().upper())
+    if product is None:
+        abort(404)
+    ops.set_tariff(product, body["year"], body["price"])
+    return product
+
+
+@bp.get("/products/indexation")
+@bp.arguments(IndexationQuery, location="query")
+@bp.response(200, list_of(IndexationLineSchema))
+def indexation_preview(args):
+    """Voorbeeld van de indexatie: wat een indexatie zou schrijven, zonder te schrijven"""
+    return {
+        "items": ops.indexation_preview(_editor_region(), args["from_year"], args["percentage"])
+    }
+
+
+@bp.post("/products/indexation")
+@idempotent
+@bp.arguments(IndexationInput)
+@bp.response(201, IndexationRunSchema)
+def indexation_apply(body):
+    """De indexatie uitvoeren: tarieven van het volgende jaar (één keer per jaar)"""
+    region_id = _editor_region()
+    return ops.apply_indexation(
+        region_id, body["from_year"], body["percentage"], actor=current_user
+    )

@@ -1,141 +1,94 @@
-"""JSON API for contracts: scoped reads with budgets and utilisation, and the realisation
-write endpoint for the region's financial system (idempotent by key)."""
+"""Contracts API: scoped reads with budgets and utilisation, and the writes of the
+contract pages through the same operations."""
 
-from decimal import Decimal
-
-from flask import abort, jsonify, request
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from procure.api import bp, openapi
-from procure.api.views import api_page_args, page_response
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER
+from procure.api import bp
+from procure.api.idempotency import idempotent, request_key
+from procure.api.schemas import list_of, page_numbers, page_of
+from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY
+from procure.catalogue.models import MaatwerkCode
 from procure.contracts import operations as ops
 from procure.contracts import queries as q
-from procure.contracts.models import Contract, Realisation
+from procure.contracts.models import Contract, Payment, Realisation
+from procure.contracts.schemas import (
+    BudgetInput,
+    ContractDetailSchema,
+    ContractQuery,
+    ContractSchema,
+    ContractTransitionInput,
+    CustomContractInput,
+    OptionDecisionInput,
+    OptionInput,
+    PaymentInput,
+    PaymentSchema,
+    RealisationBatchInput,
+    RealisationCsvForm,
+    RealisationInput,
+    RealisationSchema,
+    TerminateInput,
+)
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
+from procure.core.operations import unit_of_work
+from procure.core.timeutil import today_local
 from procure.extensions import db
-
-
-def _money(value) -> str | None:
-    return None if value is None else str(value)
-
-
-def serialize_contract(c: Contract, *, detail: bool = False) -> dict:
-    data = {
-        "reference": c.reference,
-        "title": c.title,
-        "status": c.status,
-        "origin": c.origin,
-        "variant": c.variant,
-        "provider": c.provider.name,
-        "provider_kvk": c.provider.kvk_number,
-        "municipality": c.municipality.name if c.municipality else None,
-        "task_area": c.task_area.name if c.task_area else None,
-        "start_date": c.start_date.isoformat(),
-        "end_date": c.end_date.isoformat(),
-        "contract_value": _money(c.contract_value),
-        "years": [
-            {
-                "year": r["year"],
-                "budget": _money(r["value"]),
-                "realised": _money(r["realised"]),
-                "utilisation_pct": None if r["pct"] is None else str(r["pct"]),
-                "level": r["level"],
-            }
-            for r in ops.utilisation(c)
-        ],
-    }
-    if detail:
-        data["extension_options"] = [
-            {
-                "sequence": o.sequence,
-                "months": o.months,
-                "decision_deadline": o.decision_deadline.isoformat(),
-                "status": o.status,
-            }
-            for o in c.options
-        ]
-        data["products"] = [
-            {
-                "code": cp.product.code,
-                "name": cp.product.name,
-                "unit": cp.product.unit,
-                "prices": {str(p.year): _money(p.price) for p in cp.prices},
-            }
-            for cp in c.products
-        ]
-        if c.is_custom:
-            data["custom"] = {
-                "maatwerk_code": c.maatwerk_code.code if c.maatwerk_code else None,
-                "unit_price": _money(c.custom_unit_price),
-                "units": str(c.custom_units),
-                "total": _money(c.custom_total),
-                "reason": c.custom_reason,
-                "reason_text": c.custom_reason_text,
-            }
-    return data
+from procure.organisations.models import Municipality, Provider
 
 
 @bp.get("/contracts")
-def contracts_list():
-    filters = q.contract_filters(request.args)
+@bp.arguments(ContractQuery, location="query")
+@bp.response(200, page_of(ContractSchema))
+def contracts_list(args):
+    """Contracten binnen het bereik van het token, met budgetten en benutting"""
+    filters = {"q": "", "variant": "", "status": "", "origin": "", **args}
     stmt = q.with_years(q.contracts_stmt(filters)).order_by(Contract.reference)
-    return page_response(paginate(stmt, *api_page_args()), serialize_contract)
+    return paginate(stmt, *page_numbers(args))
 
 
 @bp.get("/contracts/<reference>")
+@bp.response(200, ContractDetailSchema)
 def contract_get(reference):
-    contract = q.get_visible_or_404(reference, column=Contract.reference, full=True)
-    return jsonify(serialize_contract(contract, detail=True))
+    """Eén contract met producten, prijzen, jaren en verlengingsopties"""
+    return q.get_visible_or_404(reference, column=Contract.reference, full=True)
 
 
-def _serialize_realisation(r, contract) -> dict:
-    return {
-        "id": r.id,
-        "contract": contract.reference,
-        "product_code": r.contract_product.product.code,
-        "period": r.period.strftime("%Y-%m"),
-        "units": str(r.units),
-        "unit_price": _money(r.unit_price),
-        "amount": _money(r.amount),
-        "override": r.override,
-        "idempotency_key": r.idempotency_key,
-    }
-
-
-@bp.post("/contracts/<reference>/realisations")
-def realisation_create(reference):
+def _managed_contract(reference: str) -> Contract:
+    """A contract of the token's own region, for a contract manager (or admin)."""
     if current_user.role not in (ADMIN, CONTRACT_MANAGER):
-        raise NotAllowed(_l("Alleen contractmanagers leggen realisatie vast."))
+        raise NotAllowed(_l("Alleen contractmanagers leggen dit vast."))
     contract = q.get_visible_or_404(reference, column=Contract.reference)
     if contract.region_id != current_user.region_id:
         abort(404)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        abort(415 if not request.is_json else 400)
-    key = (request.headers.get("Idempotency-Key") or body.get("idempotency_key") or "").strip()
-    if not key or len(key) > 100:
+    return contract
+
+
+@bp.post("/contracts/<reference>/realisations")
+@bp.arguments(RealisationInput)
+@bp.response(201, RealisationSchema, description="Vastgelegd")
+@bp.alt_response(200, schema=RealisationSchema, description="Eerder vastgelegd (zelfde sleutel)")
+@bp.doc(**{"x-idempotency-required": True})
+def realisation_create(body, reference):
+    """Realisatie vastleggen (idempotent: dezelfde sleutel telt één keer)"""
+    contract = _managed_contract(reference)
+    key = request_key() or body.get("idempotency_key")
+    if not key:
         raise ValidationFailed(
             _l("Geef een Idempotency-Key (header of veld idempotency_key, hoogstens 100 tekens)."),
             field="idempotency_key",
         )
-    units = body.get("units")
-    if isinstance(units, float):
-        units = Decimal(str(units))
-    if units is None or isinstance(units, bool):
-        raise ValidationFailed(_l("Geef het aantal eenheden (units)."), field="units")
     try:
         rec, created = ops.record_realisation(
             contract,
-            product=str(body.get("product_code") or ""),
-            period=body.get("period"),
-            units=units,
-            override=bool(body.get("override")),
-            override_reason=body.get("override_reason"),
+            product=body["product_code"],
+            period=body["period"],
+            units=body["units"],
+            override=body["override"],
+            override_reason=body["override_reason"],
             source="api",
             idempotency_key=key,
         )
@@ -151,149 +104,177 @@ def realisation_create(reference):
             raise
         created = False
     rec = db.session.execute(select(Realisation).where(Realisation.id == rec.id)).scalar_one()
-    response = jsonify(_serialize_realisation(rec, contract))
-    response.status_code = 201 if created else 200
-    return response
+    return rec, 201 if created else 200
 
 
-_YEAR = {
-    "type": "object",
-    "properties": {
-        "year": {"type": "integer"},
-        "budget": {"type": "string", "nullable": True},
-        "realised": {"type": "string", "nullable": True},
-        "utilisation_pct": {"type": "string", "nullable": True},
-        "level": {"type": "string", "enum": ["none", "ok", "warn", "alert"]},
-    },
-}
-openapi.add_schema(
-    "Contract",
-    {
-        "type": "object",
-        "properties": {
-            "reference": {"type": "string"},
-            "title": {"type": "string"},
-            "status": {
-                "type": "string",
-                "enum": ["concept", "active", "extended", "ended", "terminated"],
-            },
-            "origin": {"type": "string"},
-            "variant": {"type": "string"},
-            "provider": {"type": "string"},
-            "provider_kvk": {"type": "string"},
-            "municipality": {"type": "string", "nullable": True},
-            "task_area": {"type": "string", "nullable": True},
-            "start_date": {"type": "string", "format": "date"},
-            "end_date": {"type": "string", "format": "date"},
-            "contract_value": {"type": "string", "description": "euro, exact decimal"},
-            "years": {"type": "array", "items": _YEAR},
-            "extension_options": {"type": "array", "items": {"type": "object"}},
-            "products": {"type": "array", "items": {"type": "object"}},
-            "custom": {"type": "object"},
-        },
-    },
-)
-openapi.add_schema(
-    "Realisation",
-    {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "contract": {"type": "string"},
-            "product_code": {"type": "string"},
-            "period": {"type": "string", "example": "2026-03"},
-            "units": {"type": "string"},
-            "unit_price": {"type": "string"},
-            "amount": {"type": "string"},
-            "override": {"type": "boolean"},
-            "idempotency_key": {"type": "string", "nullable": True},
-        },
-    },
-)
-openapi.add_schema(
-    "RealisationInput",
-    {
-        "type": "object",
-        "required": ["product_code", "period", "units"],
-        "properties": {
-            "product_code": {"type": "string", "example": "45A53"},
-            "period": {"type": "string", "example": "2026-03"},
-            "units": {"type": "string", "example": "12.5"},
-            "override": {"type": "boolean"},
-            "override_reason": {"type": "string"},
-            "idempotency_key": {"type": "string"},
-        },
-    },
-)
+def _contract(reference: str) -> Contract:
+    return q.get_visible_or_404(reference, column=Contract.reference, full=True)
 
-_FILTERS = [
-    {"name": n, "in": "query", "schema": {"type": t}}
-    for n, t in (
-        ("q", "string"),
-        ("variant", "string"),
-        ("status", "string"),
-        ("origin", "string"),
-        ("provider_id", "integer"),
-        ("task_area_id", "integer"),
-        ("ending_months", "integer"),
+
+def _reread():
+    """Write pending changes and read rows back as stored (scale of amounts as in the
+    database), also inside an outer unit of work that has not committed yet."""
+    db.session.flush()
+    db.session.expire_all()
+
+
+def _detail(reference: str):
+    _reread()
+    return _contract(reference)
+
+
+@bp.post("/contracts/<reference>/transitions")
+@idempotent
+@bp.arguments(ContractTransitionInput)
+@bp.response(200, ContractDetailSchema)
+def contract_transition(body, reference):
+    """Activeren (na ondertekening) of beëindigen op de einddatum"""
+    contract = _managed_contract(reference)
+    if body["to"] == "active":
+        ops.activate_contract(contract, actor=current_user)
+    else:
+        ops.end_contract(contract, today=today_local(), actor=current_user)
+    return _detail(reference)
+
+
+@bp.post("/contracts/<reference>/options")
+@idempotent
+@bp.arguments(OptionInput)
+@bp.response(201, ContractDetailSchema)
+def contract_option_add(body, reference):
+    """Een verlengingsoptie toevoegen"""
+    ops.add_extension_option(_managed_contract(reference), actor=current_user, **body)
+    return _detail(reference)
+
+
+@bp.post("/contracts/<reference>/options/<int:sequence>/decision")
+@idempotent
+@bp.arguments(OptionDecisionInput)
+@bp.response(200, ContractDetailSchema)
+def contract_option_decide(body, reference, sequence):
+    """Een optie lichten of laten vervallen (vóór de beslisdatum)"""
+    contract = _managed_contract(reference)
+    option = next((o for o in contract.options if o.sequence == sequence), None)
+    if option is None:
+        abort(404)
+    decide = ops.exercise_option if body["decision"] == "exercise" else ops.decline_option
+    decide(option, today=today_local(), actor=current_user)
+    return _detail(reference)
+
+
+@bp.post("/contracts/<reference>/termination")
+@idempotent
+@bp.arguments(TerminateInput)
+@bp.response(200, ContractDetailSchema)
+def contract_terminate(body, reference):
+    """Tussentijds opzeggen met reden en opzegtermijn"""
+    ops.terminate_contract(_managed_contract(reference), actor=current_user, **body)
+    return _detail(reference)
+
+
+@bp.post("/contracts/<reference>/budgets")
+@idempotent
+@bp.arguments(BudgetInput)
+@bp.response(200, ContractDetailSchema)
+def contract_budget(body, reference):
+    """Het budget(plafond) van een jaar vastleggen met besluit en reden"""
+    contract = _managed_contract(reference)
+    body["decided_on"] = body["decided_on"] or today_local()
+    ops.set_year_budget(contract, actor=current_user, **body)
+    return _detail(reference)
+
+
+@bp.post("/contracts/<reference>/payments/<int:payment_id>")
+@idempotent
+@bp.arguments(PaymentInput)
+@bp.response(200, PaymentSchema)
+def contract_payment(body, reference, payment_id):
+    """Een (lumpsum)betaling als betaald registreren"""
+    contract = _managed_contract(reference)
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.contract_id != contract.id:
+        abort(404)
+    return ops.register_payment(payment, actor=current_user, **body)
+
+
+@bp.post("/contracts/<reference>/realisations/batch")
+@idempotent
+@bp.arguments(RealisationBatchInput)
+@bp.response(201, list_of(RealisationSchema))
+def realisation_batch(body, reference):
+    """Meerdere regels realisatie in één keer: alles of niets"""
+    contract = _managed_contract(reference)
+    with unit_of_work():
+        records = [
+            ops.record_realisation(
+                contract,
+                product=line["product_code"],
+                period=line["period"],
+                units=line["units"],
+                override=line["override"],
+                override_reason=line["override_reason"],
+                source="api",
+            )[0]
+            for line in body["lines"]
+        ]
+        _reread()
+    return {"items": records}
+
+
+@bp.post("/contracts/<reference>/realisations/csv")
+@idempotent
+@bp.arguments(RealisationCsvForm, location="multipart")
+@bp.response(201, list_of(RealisationSchema))
+def realisation_csv(form, reference):
+    """Realisatie uit een CSV-bestand (zoals de import op de contractpagina)"""
+    contract = _managed_contract(reference)
+    records = ops.import_realisation_csv(
+        contract,
+        form["file"].read(),
+        override=form["override"],
+        override_reason=form["override_reason"],
+        actor=current_user,
     )
-]
-_ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-_REF = [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}]
-openapi.add_path(
-    "/contracts",
-    "get",
-    {
-        "summary": "Contracten binnen het bereik van het token, met budgetten en benutting",
-        "parameters": openapi.PAGE_PARAMETERS + _FILTERS,
-        "responses": openapi.list_response("Contract", "Een pagina contracten"),
-    },
-)
-openapi.add_path(
-    "/contracts/{reference}",
-    "get",
-    {
-        "summary": "Eén contract",
-        "parameters": _REF,
-        "responses": openapi.object_response("Contract", "Het contract"),
-    },
-)
-openapi.add_path(
-    "/contracts/{reference}/realisations",
-    "post",
-    {
-        "summary": "Realisatie vastleggen (idempotent: dezelfde sleutel telt één keer)",
-        "parameters": [
-            *_REF,
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 100},
-            },
-        ],
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/RealisationInput"}}
-            },
-        },
-        "responses": {
-            "201": {
-                "description": "Vastgelegd",
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Realisation"}}
-                },
-            },
-            "200": {
-                "description": "Eerder vastgelegd met dezelfde sleutel",
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Realisation"}}
-                },
-            },
-            "403": {"description": "Geen contractmanager", **_ERR},
-            "409": {"description": "Boven het plafond zonder overschrijding", **_ERR},
-            "422": {"description": "Ongeldige gegevens", **_ERR},
-        },
-    },
-)
+    _reread()
+    return {"items": records}
+
+
+@bp.post("/contracts/custom")
+@idempotent
+@bp.arguments(CustomContractInput)
+@bp.response(201, ContractDetailSchema)
+def custom_contract_create(body):
+    """Een maatwerkovereenkomst vastleggen (gemeente of contractmanager)"""
+    if current_user.role not in (MUNICIPALITY, ADMIN, CONTRACT_MANAGER):
+        raise NotAllowed(_l("Alleen gemeenten en contractmanagers leggen maatwerk vast."))
+    provider_id = db.session.execute(
+        select(Provider.id).where(Provider.short_code == body["provider"])
+    ).scalar()
+    code_id = db.session.execute(
+        select(MaatwerkCode.id).where(
+            MaatwerkCode.code == body["maatwerk_code"],
+            MaatwerkCode.region_id == current_user.region_id,
+        )
+    ).scalar()
+    municipality_id = None
+    if body["municipality"]:
+        municipality_id = db.session.execute(
+            select(Municipality.id).where(Municipality.name == body["municipality"])
+        ).scalar()
+    for value, field in ((provider_id, "provider"), (code_id, "maatwerk_code")):
+        if value is None:
+            raise ValidationFailed(_l("Onbekende waarde."), field=field)
+    contract = ops.create_custom_contract(
+        user=current_user,
+        provider_id=provider_id,
+        maatwerk_code_id=code_id,
+        unit_price=body["unit_price"],
+        units=body["units"],
+        start_date=body["start_date"],
+        end_date=body["end_date"],
+        justification=body["justification"],
+        reason=body["reason"],
+        reason_text=body["reason_text"],
+        municipality_id=municipality_id,
+    )
+    return _detail(contract.reference)

@@ -29,6 +29,10 @@ class Page:
     def has_next(self) -> bool:
         return self.page < self.pages
 
+    @property
+    def meta(self) -> dict:
+        return self.as_meta()
+
     def as_meta(self) -> dict:
         return {
             "page": self.page,

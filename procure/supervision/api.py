@@ -1,17 +1,17 @@
 """Signals API: intake for a municipality's own case system (with an Idempotency-Key),
 lists and counts scoped exactly as the pages are (policy.py)."""
 
-from datetime import date
-
-from flask import abort, jsonify, request
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import extract, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from procure.api import bp, openapi
-from procure.api.views import api_page_args, page_response
+from procure.api import bp
+from procure.api.idempotency import idempotent, request_key
+from procure.api.schemas import page_numbers, page_of
+from procure.auth.models import User
 from procure.contracts.models import Contract
 from procure.contracts.queries import visible as visible_contracts
 from procure.core.errors import NotAllowed, ValidationFailed
@@ -20,56 +20,27 @@ from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.supervision import operations as ops
 from procure.supervision import policy
-from procure.supervision.models import (
-    CATEGORIES,
-    MERGED,
-    SIGNAL_MACHINE,
-    SOURCES,
-    STATE_LABELS,
-    URGENCIES,
-    Signal,
+from procure.supervision.models import MERGED, Measure, Signal
+from procure.supervision.schemas import (
+    AssignInput,
+    CloseInput,
+    CountsQuery,
+    CountsSchema,
+    FollowUpInput,
+    HandOverInput,
+    InvestigationInput,
+    MeasureCompletionInput,
+    MeasureInput,
+    MeasureSchema,
+    MergeInput,
+    NoteInput,
+    NoteSchema,
+    ReasonInput,
+    SignalInput,
+    SignalQuery,
+    SignalSchema,
+    TriageInput,
 )
-
-
-def signal_json(signal: Signal, user=None) -> dict:
-    data = {
-        "id": signal.id,
-        "reference": signal.reference,
-        "received_on": signal.received_on.isoformat(),
-        "provider": {
-            "id": signal.provider_id,
-            "short_code": signal.provider.short_code,
-            "name": signal.provider.name,
-        },
-        "contract": signal.contract.reference if signal.contract else None,
-        "municipality": signal.municipality.name if signal.municipality else None,
-        "source": signal.source,
-        "category": signal.category,
-        "urgency": signal.urgency,
-        "description": signal.description,
-        "state": signal.state,
-        "state_label": SIGNAL_MACHINE.label(signal.state),
-        "reporter": policy.reporter_view(signal, user),
-    }
-    if policy.can_see_investigation(user):
-        data.update(
-            {
-                "triage_due_on": _iso(signal.triage_due_on),
-                "triage_decision": signal.triage_decision,
-                "investigation_due_on": _iso(signal.investigation_due_on),
-                "other_party": signal.other_party,
-                "follow_up_on": _iso(signal.follow_up_on),
-                "assigned_to": signal.assigned_to.name if signal.assigned_to else None,
-                "closed_on": _iso(signal.closed_on),
-                "outcome": signal.outcome,
-                "merged_into": signal.merged_into.reference if signal.merged_into else None,
-            }
-        )
-    return data
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def _options():
@@ -104,18 +75,17 @@ def _resolve(model, value, *columns, base=None):
 
 
 @bp.post("/signals")
-def signals_create():
+@bp.arguments(SignalInput)
+@bp.response(201, SignalSchema, description="Signaal vastgelegd")
+@bp.alt_response(200, schema=SignalSchema, description="Herhaald verzoek: het eerdere signaal")
+def signals_create(payload):
+    """Een signaal melden (gemeente, contractmanager, toezichthouder)"""
     if not policy.can_log():
         raise NotAllowed(_l("U kunt geen signalen melden."))
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        abort(415 if not request.is_json else 400)
-    key = request.headers.get("Idempotency-Key")
-    replay = ops.find_replayed(current_user, key.strip()) if key else None
+    key = request_key()
+    replay = ops.find_replayed(current_user, key) if key else None
     if replay is not None:
-        response = jsonify(signal_json(replay))
-        response.headers["Idempotent-Replayed"] = "true"
-        return response, 200
+        return replay, 200, {"Idempotent-Replayed": "true"}
     errors = []
     provider = _resolve(Provider, payload.get("provider"), Provider.id, Provider.short_code)
     if not provider:
@@ -134,15 +104,6 @@ def signals_create():
     )
     if municipality is False:
         errors.append({"field": "municipality", "message": str(_l("Onbekende gemeente."))})
-    received_on = None
-    try:
-        received_on = date.fromisoformat(str(payload.get("received_on", "")))
-    except ValueError:
-        errors.append(
-            {"field": "received_on", "message": str(_l("Geef received_on als datum (JJJJ-MM-DD)."))}
-        )
-    if not isinstance(payload.get("description"), str):
-        errors.append({"field": "description", "message": str(_l("Beschrijving ontbreekt."))})
     if errors:
         raise ValidationFailed(errors[0]["message"], field=errors[0]["field"], errors=errors)
     try:
@@ -151,61 +112,69 @@ def signals_create():
             provider_id=provider.id,
             contract_id=contract.id if contract else None,
             municipality_id=municipality.id if municipality else None,
-            source=payload.get("source", "municipality"),
-            received_on=received_on,
-            category=payload.get("category"),
-            urgency=payload.get("urgency", "normal"),
-            description=payload.get("description"),
+            source=payload["source"],
+            received_on=payload["received_on"],
+            category=payload["category"],
+            urgency=payload["urgency"],
+            description=payload["description"],
             reporter_name=payload.get("reporter_name"),
             reporter_contact=payload.get("reporter_contact"),
-            reporter_confidential=bool(payload.get("reporter_confidential", False)),
+            reporter_confidential=payload["reporter_confidential"],
             idempotency_key=key,
             channel="api",
         )
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its signal.
         db.session.rollback()
-        replay = ops.find_replayed(current_user, key.strip()) if key else None
+        replay = ops.find_replayed(current_user, key) if key else None
         if replay is None:
             raise
-        return jsonify(signal_json(replay)), 200
-    return jsonify(signal_json(signal)), 201
+        return replay, 200, {"Idempotent-Replayed": "true"}
+    return signal, 201
 
 
 @bp.get("/signals")
-def signals_list():
-    if current_user.role not in (*policy.STAFF_ROLES, "municipality"):
+@bp.arguments(SignalQuery, location="query")
+@bp.response(200, page_of(SignalSchema))
+def signals_list(args):
+    """Signalen, beperkt zoals op de pagina's (gemeente: eigen meldingen)"""
+    if current_user.role not in (*policy.COUNT_ROLES, "municipality"):
         abort(403)
     stmt = policy.visible_signals(select(Signal)).options(*_options())
-    state = request.args.get("state")
-    if state:
-        stmt = stmt.where(Signal.state == state)
-    for arg, column in (("category", Signal.category), ("urgency", Signal.urgency)):
-        if request.args.get(arg):
-            stmt = stmt.where(column == request.args[arg])
-    if request.args.get("provider"):
+    for arg, column in (
+        ("state", Signal.state),
+        ("category", Signal.category),
+        ("urgency", Signal.urgency),
+    ):
+        if args.get(arg):
+            stmt = stmt.where(column == args[arg])
+    if args.get("provider"):
         stmt = stmt.join(Provider, Provider.id == Signal.provider_id).where(
-            Provider.short_code == request.args["provider"]
+            Provider.short_code == args["provider"]
         )
-    year = request.args.get("year", type=int)
-    if year:
-        stmt = stmt.where(extract("year", Signal.received_on) == year)
+    if args.get("year"):
+        stmt = stmt.where(extract("year", Signal.received_on) == args["year"])
     stmt = stmt.order_by(Signal.received_on.desc(), Signal.id.desc())
-    return page_response(paginate(stmt, *api_page_args()), signal_json)
+    return paginate(stmt, *page_numbers(args))
 
 
 @bp.get("/signals/<int:signal_id>")
+@bp.response(200, SignalSchema)
 def signals_get(signal_id):
-    return signal_json(policy.get_signal_or_404(signal_id, options=_options()))
+    """Eén signaal"""
+    return policy.get_signal_or_404(signal_id, options=_options())
 
 
 @bp.get("/signals/counts")
-def signals_counts():
-    """Counts per state, category, provider and month received, over the signals the user
-    may see (optionally received in ?year=)."""
+@bp.arguments(CountsQuery, location="query")
+@bp.response(200, CountsSchema)
+def signals_counts(args):
+    """Aantallen signalen per status, categorie, aanbieder en maand
+
+    Over de signalen die de gebruiker mag zien (optioneel ontvangen in ?year=)."""
     if current_user.role not in (*policy.COUNT_ROLES, "municipality"):
         abort(403)
-    year = request.args.get("year", type=int)
+    year = args.get("year")
 
     def grouped(*columns):
         stmt = policy.countable_signals(select(*columns, func.count(Signal.id))).where(
@@ -235,178 +204,96 @@ def signals_counts():
     }
 
 
-# -- OpenAPI ------------------------------------------------------------------------------------
+# -- the life cycle: the same operations as the work queue's pages ------------------------
 
-_date = {"type": "string", "format": "date"}
-_date_null = {"type": "string", "format": "date", "nullable": True}
-openapi.add_schema(
-    "Signal",
-    {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "reference": {"type": "string"},
-            "received_on": _date,
-            "provider": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "short_code": {"type": "string"},
-                    "name": {"type": "string"},
-                },
-            },
-            "contract": {"type": "string", "nullable": True},
-            "municipality": {"type": "string", "nullable": True},
-            "source": {"type": "string", "enum": list(SOURCES)},
-            "category": {"type": "string", "enum": list(CATEGORIES)},
-            "urgency": {"type": "string", "enum": list(URGENCIES)},
-            "description": {"type": "string"},
-            "state": {"type": "string", "enum": list(STATE_LABELS)},
-            "state_label": {"type": "string"},
-            "reporter": {
-                "type": "object",
-                "nullable": True,
-                "description": "Leeg (null) als de melder vertrouwelijk is en u geen "
-                "toezichthouder bent.",
-            },
-            "triage_due_on": _date_null,
-            "triage_decision": {"type": "string", "nullable": True},
-            "investigation_due_on": _date_null,
-            "other_party": {"type": "string", "nullable": True},
-            "follow_up_on": _date_null,
-            "assigned_to": {"type": "string", "nullable": True},
-            "closed_on": _date_null,
-            "outcome": {"type": "string", "nullable": True},
-            "merged_into": {"type": "string", "nullable": True},
-        },
-    },
+
+def _signal(signal_id: int) -> Signal:
+    return policy.get_signal_or_404(signal_id, options=_options())
+
+
+def _step(operation_name: str, summary: str, input_schema, *, arg_map=None):
+    """Register POST /signals/<id>/<step>: one life-cycle operation on one signal."""
+
+    def view(body, signal_id):
+        signal = _signal(signal_id)
+        getattr(ops, operation_name)(signal, actor=current_user, **(arg_map or dict)(body))
+        return _signal(signal_id)
+
+    view.__name__ = f"signal_{operation_name}"
+    view.__doc__ = summary
+    path = operation_name.replace("_", "-")
+    decorated = bp.response(200, SignalSchema)(view)
+    decorated = bp.arguments(input_schema)(decorated)
+    decorated = idempotent(decorated)
+    bp.post(f"/signals/<int:signal_id>/{path}")(decorated)
+
+
+_step("triage", "Triage: geen actie, monitoren, zelf onderzoeken of overdragen", TriageInput)
+_step("start_investigation", "Het onderzoek starten (na monitoren)", InvestigationInput)
+_step("hand_over", "Overdragen aan een andere partij met opvolgdatum", HandOverInput)
+_step("set_follow_up", "De opvolgdatum verplaatsen", FollowUpInput)
+_step("close", "Afsluiten met uitkomst (alle maatregelen afgerond of vervallen)", CloseInput)
+_step("reopen", "Een afgesloten signaal heropenen", ReasonInput)
+_step(
+    "merge",
+    "Samenvoegen met een ander signaal",
+    MergeInput,
+    arg_map=lambda body: {"into": _signal(body["into"]), "reason": body["reason"]},
 )
-openapi.add_schema(
-    "SignalInput",
-    {
-        "type": "object",
-        "required": ["provider", "received_on", "category", "description"],
-        "properties": {
-            "provider": {"type": "string", "description": "id of korte code van de aanbieder"},
-            "contract": {
-                "type": "string",
-                "description": "id of kenmerk; alleen een contract van deze aanbieder in uw regio",
-            },
-            "municipality": {"type": "string", "description": "CBS-code of naam"},
-            "source": {"type": "string", "enum": list(SOURCES), "default": "municipality"},
-            "received_on": _date,
-            "category": {"type": "string", "enum": list(CATEGORIES)},
-            "urgency": {"type": "string", "enum": list(URGENCIES), "default": "normal"},
-            "description": {
-                "type": "string",
-                "description": "Zonder namen van cliënten of BSN; een "
-                "tekst met een BSN wordt geweigerd.",
-            },
-            "reporter_name": {"type": "string"},
-            "reporter_contact": {"type": "string"},
-            "reporter_confidential": {"type": "boolean", "default": False},
-        },
-    },
-)
-_error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-openapi.add_path(
-    "/signals",
-    "post",
-    {
-        "summary": "Een signaal melden (gemeente, contractmanager, toezichthouder)",
-        "parameters": [
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "schema": {"type": "string", "maxLength": 100},
-                "description": "Dezelfde sleutel van dezelfde gebruiker geeft het eerste "
-                "signaal terug in plaats van een dubbel signaal.",
-            }
-        ],
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/SignalInput"}}
-            },
-        },
-        "responses": {
-            "201": {
-                "description": "Signaal vastgelegd",
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Signal"}}
-                },
-            },
-            "200": {
-                "description": "Herhaald verzoek: het eerder vastgelegde signaal",
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Signal"}}
-                },
-            },
-            "403": {"description": "Rol mag geen signalen melden", **_error},
-            "422": {"description": "Ongeldige gegevens", **_error},
-        },
-    },
-)
-openapi.add_path(
-    "/signals",
-    "get",
-    {
-        "summary": "Signalen, beperkt zoals op de pagina's (gemeente: eigen meldingen)",
-        "parameters": [
-            *openapi.PAGE_PARAMETERS,
-            *(
-                {"name": n, "in": "query", "schema": {"type": t}}
-                for n, t in (
-                    ("state", "string"),
-                    ("category", "string"),
-                    ("urgency", "string"),
-                    ("provider", "string"),
-                    ("year", "integer"),
-                )
-            ),
-        ],
-        "responses": openapi.list_response("Signal", "Pagina met signalen"),
-    },
-)
-openapi.add_path(
-    "/signals/{signal_id}",
-    "get",
-    {
-        "summary": "Eén signaal",
-        "parameters": [
-            {"name": "signal_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-        ],
-        "responses": openapi.object_response("Signal", "Het signaal"),
-    },
-)
-openapi.add_path(
-    "/signals/counts",
-    "get",
-    {
-        "summary": "Aantallen signalen per status, categorie, aanbieder en maand",
-        "parameters": [{"name": "year", "in": "query", "schema": {"type": "integer"}}],
-        "responses": {
-            "200": {
-                "description": "Aantallen",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "year": {"type": "integer", "nullable": True},
-                                **{
-                                    k: {
-                                        "type": "object",
-                                        "additionalProperties": {"type": "integer"},
-                                    }
-                                    for k in ("state", "category", "provider", "month")
-                                },
-                            },
-                        }
-                    }
-                },
-            }
-        },
-    },
-)
+
+
+@bp.post("/signals/<int:signal_id>/notes")
+@idempotent
+@bp.arguments(NoteInput)
+@bp.response(201, NoteSchema)
+def signal_note(body, signal_id):
+    """Een aantekening of bevinding toevoegen"""
+    return ops.add_note(_signal(signal_id), actor=current_user, **body)
+
+
+@bp.post("/signals/<int:signal_id>/assignment")
+@idempotent
+@bp.arguments(AssignInput)
+@bp.response(200, SignalSchema)
+def signal_assign(body, signal_id):
+    """Toewijzen aan een collega van de regio (null: terug naar het team)"""
+    assignee = db.session.get(User, body["assignee"]) if body["assignee"] else None
+    if body["assignee"] and assignee is None:
+        raise ValidationFailed(_l("Onbekende collega."), field="assignee")
+    ops.assign(_signal(signal_id), actor=current_user, assignee=assignee)
+    return _signal(signal_id)
+
+
+@bp.post("/signals/<int:signal_id>/measures")
+@idempotent
+@bp.arguments(MeasureInput)
+@bp.response(201, MeasureSchema)
+def signal_measure(body, signal_id):
+    """Een maatregel opleggen (verbeterplan, cliëntenstop, financiële correctie, advies)"""
+    return ops.impose_measure(_signal(signal_id), actor=current_user, **body)
+
+
+def _measure(signal_id: int, measure_id: int) -> Measure:
+    signal = _signal(signal_id)
+    measure = db.session.get(Measure, measure_id)
+    if measure is None or measure.signal_id != signal.id:
+        abort(404)
+    return measure
+
+
+@bp.post("/signals/<int:signal_id>/measures/<int:measure_id>/completion")
+@idempotent
+@bp.arguments(MeasureCompletionInput)
+@bp.response(200, MeasureSchema)
+def measure_complete(body, signal_id, measure_id):
+    """Een maatregel afronden met resultaat"""
+    return ops.complete_measure(_measure(signal_id, measure_id), actor=current_user, **body)
+
+
+@bp.post("/signals/<int:signal_id>/measures/<int:measure_id>/drop")
+@idempotent
+@bp.arguments(ReasonInput)
+@bp.response(200, MeasureSchema)
+def measure_drop(body, signal_id, measure_id):
+    """Een maatregel met reden laten vervallen"""
+    return ops.drop_measure(_measure(signal_id, measure_id), actor=current_user, **body)

@@ -2,94 +2,49 @@
 and its registrations and bids (a provider: its own; region staff: registrations, and bids
 only after the bid deadline, through operations.open_bid)."""
 
-from flask import abort, request
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from procure.api import bp, openapi
-from procure.api.views import api_page_args, page_response
+from procure.api import bp
+from procure.api.idempotency import idempotent
+from procure.api.schemas import list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
-from procure.core.errors import NotAllowed
+from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
+from procure.core.operations import unit_of_work
 from procure.extensions import db
+from procure.organisations.models import Provider, Region
 from procure.tenders import operations as ops
-from procure.tenders.models import PROCEDURES, Bid, Registration, Tender
-from procure.tenders.policy import STATUS_LABELS
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else None
-
-
-def tender_summary(t: Tender) -> dict:
-    return {
-        "id": t.id,
-        "reference": t.reference,
-        "title": t.title,
-        "procedure": t.procedure,
-        "status": t.status,
-        "region": t.region.short_code,
-        "variant": t.variant,
-        "registration_deadline": _iso(t.registration_deadline),
-        "bid_deadline": _iso(t.bid_deadline),
-    }
-
-
-def tender_json(t: Tender) -> dict:
-    data = tender_summary(t)
-    data.update(
-        {
-            "status_label": t.status_label,
-            "task_areas": [a.code for a in t.task_areas],
-            "estimated_value": str(t.estimated_value) if t.estimated_value is not None else None,
-            "contract_start": t.contract_start.isoformat() if t.contract_start else None,
-            "duration_months": t.duration_months,
-            "extension_count": t.extension_count,
-            "extension_months": t.extension_months,
-            "max_partners": t.max_partners,
-            "one_partner_per_lot": t.one_partner_per_lot,
-            "standstill_days": t.standstill_days,
-            "deadlines": {
-                "registration": _iso(t.registration_deadline),
-                "dialogue_end": _iso(t.dialogue_end),
-                "bid": _iso(t.bid_deadline),
-                "standstill_end": _iso(t.standstill_ends_at),
-            },
-            "phases": [
-                {"status": s, "label": str(STATUS_LABELS[s])}
-                for s in (
-                    "concept",
-                    "published",
-                    "selection",
-                    "dialogue",
-                    "award",
-                    "standstill",
-                    "awarded",
-                    "contracted",
-                )
-                if t.has_dialogue or s != "dialogue"
-            ],
-            "lots": [
-                {
-                    "id": lot.id,
-                    "number": lot.number,
-                    "name": lot.name,
-                    "areas": lot.areas,
-                    "max_partners": lot.max_partners,
-                }
-                for lot in t.lots
-            ],
-            "lot_rules": [{"kind": r.kind, "lots": r.lot_numbers} for r in t.lot_rules],
-            "criteria": [
-                {"name": c.name, "weight": str(c.weight), "is_price": c.is_price}
-                for c in t.criteria
-            ],
-        }
-    )
-    return data
+from procure.tenders.models import Bid, Objection, Registration, Tender
+from procure.tenders.schemas import (
+    AgreementInput,
+    AgreementSchema,
+    AssessmentInput,
+    BidForm,
+    BidSchema,
+    DecisionSchema,
+    GoInput,
+    LotAwardSchema,
+    MotivationInput,
+    ObjectionInput,
+    ObjectionResolutionInput,
+    ObjectionSchema,
+    ProvisionalAwardInput,
+    RegistrationForm,
+    RegistrationSchema,
+    ScoresInput,
+    SessionForm,
+    SessionSchema,
+    TenderInput,
+    TenderQuery,
+    TenderSchema,
+    TenderSummarySchema,
+    TransitionInput,
+)
 
 
 def _visible(stmt):
@@ -111,24 +66,30 @@ def _tender(reference: str) -> Tender:
 
 
 @bp.get("/tenders")
-def tenders():
+@bp.arguments(TenderQuery, location="query")
+@bp.response(200, page_of(TenderSummarySchema))
+def tenders(args):
+    """Aanbestedingen (alle procedures, binnen de eigen regio; aanbieders zien
+    gepubliceerde aanbestedingen)"""
     stmt = _visible(select(Tender)).options(selectinload(Tender.region)).order_by(Tender.id)
-    procedure = request.args.get("procedure")
-    if procedure in PROCEDURES:
-        stmt = stmt.where(Tender.procedure == procedure)
-    status = request.args.get("status")
-    if status:
-        stmt = stmt.where(Tender.status == status)
-    return page_response(paginate(stmt, *api_page_args()), tender_summary)
+    if args.get("procedure"):
+        stmt = stmt.where(Tender.procedure == args["procedure"])
+    if args.get("status"):
+        stmt = stmt.where(Tender.status == args["status"])
+    return paginate(stmt, *page_numbers(args))
 
 
 @bp.get("/tenders/<reference>")
+@bp.response(200, TenderSchema)
 def tender(reference):
-    return tender_json(_tender(reference))
+    """Eén aanbesteding met percelen, fasen en deadlines"""
+    return _tender(reference)
 
 
 @bp.get("/tenders/<reference>/registrations")
+@bp.response(200, list_of(RegistrationSchema))
 def tender_registrations(reference):
+    """Aanmeldingen (een aanbieder ziet alleen de eigen aanmelding)"""
     t = _tender(reference)
     if current_user.role not in (*REGION_STAFF, PROVIDER):
         abort(403)
@@ -138,23 +99,14 @@ def tender_registrations(reference):
             Registration.id
         )
     ).scalars()
-    return {
-        "items": [
-            {
-                "id": r.id,
-                "provider": r.provider.short_code,
-                "status": r.status,
-                "lots": r.lot_numbers,
-                "submitted_at": _iso(r.submitted_at),
-                "assessment_reason": r.assessment_reason,
-            }
-            for r in rows
-        ]
-    }
+    return {"items": list(rows)}
 
 
 @bp.get("/tenders/<reference>/bids")
+@bp.response(200, list_of(BidSchema))
 def tender_bids(reference):
+    """Inschrijvingen: voor de aanbieder de eigen, voor de regio pas na de
+    inschrijvingsdeadline (daarvoor 403)"""
     t = _tender(reference)
     if current_user.role not in (*REGION_STAFF, PROVIDER):
         abort(403)
@@ -168,107 +120,264 @@ def tender_bids(reference):
         .scalars()
         .all()
     )
-    items = []
     for bid in rows:
         ops.open_bid(bid, current_user)  # raises NotAllowed (403) while sealed
-        items.append(
-            {
-                "id": bid.id,
-                "lot": bid.lot.number,
-                "provider": bid.provider.short_code,
-                "price": str(bid.price) if bid.price is not None else None,
-                "plan": bid.plan.original_name,
-                "version": bid.version,
-                "accepts_agreements": bid.accepts_agreements,
-                "submitted_at": _iso(bid.submitted_at),
-            }
-        )
     if current_user.role != PROVIDER and not ops.bids_are_open(t):
         raise NotAllowed(_l("Inschrijvingen zijn verzegeld tot de inschrijvingsdeadline."))
-    return {"items": items}
+    return {"items": rows}
 
 
-REF = [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}]
-openapi.add_schema(
-    "TenderSummary",
-    {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "reference": {"type": "string"},
-            "title": {"type": "string"},
-            "procedure": {"type": "string", "enum": list(PROCEDURES)},
-            "status": {"type": "string"},
-            "region": {"type": "string"},
-            "variant": {"type": "string"},
-            "registration_deadline": {"type": "string", "format": "date-time", "nullable": True},
-            "bid_deadline": {"type": "string", "format": "date-time", "nullable": True},
-        },
-    },
-)
-openapi.add_schema(
-    "Tender",
-    {
-        "allOf": [
-            {"$ref": "#/components/schemas/TenderSummary"},
-            {
-                "type": "object",
-                "properties": {
-                    "deadlines": {"type": "object"},
-                    "phases": {"type": "array", "items": {"type": "object"}},
-                    "lots": {"type": "array", "items": {"type": "object"}},
-                    "lot_rules": {"type": "array", "items": {"type": "object"}},
-                    "criteria": {"type": "array", "items": {"type": "object"}},
-                },
-            },
-        ]
-    },
-)
-openapi.add_path(
-    "/tenders",
-    "get",
-    {
-        "summary": "Aanbestedingen (alle procedures, binnen de eigen regio; aanbieders zien "
-        "gepubliceerde aanbestedingen)",
-        "parameters": [
-            *openapi.PAGE_PARAMETERS,
-            {"name": "procedure", "in": "query", "schema": {"type": "string"}},
-            {"name": "status", "in": "query", "schema": {"type": "string"}},
-        ],
-        "responses": openapi.list_response("TenderSummary", "Pagina met aanbestedingen"),
-    },
-)
-openapi.add_path(
-    "/tenders/{reference}",
-    "get",
-    {
-        "summary": "Eén aanbesteding met percelen, fasen en deadlines",
-        "parameters": REF,
-        "responses": openapi.object_response("Tender", "De aanbesteding"),
-    },
-)
-openapi.add_path(
-    "/tenders/{reference}/registrations",
-    "get",
-    {
-        "summary": "Aanmeldingen (een aanbieder ziet alleen de eigen aanmelding)",
-        "parameters": REF,
-        "responses": {"200": {"description": "Aanmeldingen"}},
-    },
-)
-openapi.add_path(
-    "/tenders/{reference}/bids",
-    "get",
-    {
-        "summary": "Inschrijvingen: voor de aanbieder de eigen, voor de regio pas na de "
-        "inschrijvingsdeadline (daarvoor 403)",
-        "parameters": REF,
-        "responses": {
-            "200": {"description": "Inschrijvingen"},
-            "403": {
-                "description": "Verzegeld tot de deadline",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-            },
-        },
-    },
-)
+# -- writes: the same operations as the pages (roles and phases are checked there) -------
+
+
+def _lot_id(tender: Tender, number: int) -> int:
+    lot = tender.lot(number)
+    if lot is None:
+        raise ValidationFailed(_l("Onbekend perceel %(n)s.", n=number), field="lot")
+    return lot.id
+
+
+def _provider_id(short_code: str) -> int:
+    provider_id = db.session.execute(
+        select(Provider.id).where(Provider.short_code == short_code)
+    ).scalar()
+    if provider_id is None:
+        raise ValidationFailed(_l("Onbekende aanbieder."), field="provider")
+    return provider_id
+
+
+def _own_region(tender: Tender) -> Tender:
+    """Region staff act on their own region's tenders only (others: not found)."""
+    if current_user.role == PROVIDER or current_user.region_id != tender.region_id:
+        raise NotAllowed(_l("Alleen inkoop van de regio kan dit."))
+    return tender
+
+
+@bp.post("/tenders")
+@idempotent
+@bp.arguments(TenderInput)
+@bp.response(201, TenderSchema)
+def tender_create(body):
+    """Een aanbesteding aanmaken met percelen, perceelregels en gunningscriteria (inkoop)"""
+    if current_user.region_id is None:
+        raise NotAllowed(_l("Alleen inkoop van een regio maakt aanbestedingen."))
+    region = db.session.get(Region, current_user.region_id)
+    lots, criteria, rules = body.pop("lots"), body.pop("criteria"), body.pop("lot_rules")
+    values = {k: v for k, v in body.items() if v is not None}  # unset: the model's default
+    with unit_of_work():
+        tender = ops.create_tender(region=region, actor=current_user, **values)
+        for lot in lots:
+            ops.add_lot(tender, actor=current_user, **lot)
+        for criterion in criteria:
+            ops.add_criterion(tender, actor=current_user, **criterion)
+        for numbers in rules:
+            ops.add_lot_rule(tender, actor=current_user, lot_numbers=numbers)
+    return _tender(tender.reference)
+
+
+_TRANSITIONS = {
+    "published": ops.publish,
+    "selection": ops.start_selection,
+    "dialogue": ops.start_dialogue,
+    "award": ops.start_award,
+    "contracted": ops.mark_contracted,
+}
+
+
+@bp.post("/tenders/<reference>/transitions")
+@idempotent
+@bp.arguments(TransitionInput)
+@bp.response(200, TenderSchema)
+def tender_transition(body, reference):
+    """Naar de volgende fase (publiceren, selectie, dialoog, gunning, gecontracteerd) of
+    intrekken met reden"""
+    tender = _own_region(_tender(reference))
+    if body["to"] == "cancelled":
+        ops.cancel(tender, actor=current_user, reason=body["reason"])
+    else:
+        _TRANSITIONS[body["to"]](tender, actor=current_user)
+    return _tender(reference)
+
+
+@bp.post("/tenders/<reference>/go-decisions")
+@idempotent
+@bp.arguments(GoInput)
+@bp.response(201, DecisionSchema)
+def tender_go(body, reference):
+    """Go/no-go-besluit van de huidige fase vastleggen"""
+    tender = _own_region(_tender(reference))
+    return ops.record_go(tender, actor=current_user, **body)
+
+
+@bp.post("/tenders/<reference>/registrations")
+@idempotent
+@bp.arguments(RegistrationForm, location="multipart")
+@bp.response(201, RegistrationSchema)
+def tender_register(form, reference):
+    """Aanmelden voor percelen met het aanmeldingsdocument (PDF) (aanbieder)"""
+    tender = _tender(reference)
+    return ops.register(
+        tender,
+        actor=current_user,
+        lot_ids=[_lot_id(tender, n) for n in form["lots"]],
+        document=form["document"],
+        no_exclusion_grounds=form["no_exclusion_grounds"],
+        suitability_answer=form["suitability_answer"],
+    )
+
+
+@bp.post("/tenders/<reference>/registrations/<int:registration_id>/assessment")
+@idempotent
+@bp.arguments(AssessmentInput)
+@bp.response(200, RegistrationSchema)
+def registration_assess(body, reference, registration_id):
+    """Een aanmelding beoordelen: ontvankelijk, geselecteerd of afgewezen (inkoop)"""
+    tender = _own_region(_tender(reference))
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.tender_id != tender.id:
+        abort(404)
+    return ops.assess_registration(registration, actor=current_user, **body)
+
+
+@bp.post("/tenders/<reference>/selection")
+@idempotent
+@bp.arguments(MotivationInput)
+@bp.response(201, DecisionSchema)
+def tender_selection(body, reference):
+    """De definitieve selectiebeslissing vastleggen (inkoop)"""
+    tender = _own_region(_tender(reference))
+    return ops.decide_selection(tender, actor=current_user, motivation=body["motivation"])
+
+
+@bp.post("/tenders/<reference>/sessions")
+@idempotent
+@bp.arguments(SessionForm, location="multipart")
+@bp.response(201, SessionSchema)
+def tender_session(form, reference):
+    """Een dialoogsessie vastleggen, met verslag (inkoop)"""
+    tender = _own_region(_tender(reference))
+    return ops.add_session(
+        tender,
+        actor=current_user,
+        held_on=form["held_on"],
+        topic=form["topic"],
+        participants=form["participants"],
+        lot_ids=[_lot_id(tender, n) for n in form["lots"]],
+        minutes=form.get("minutes"),
+    )
+
+
+@bp.post("/tenders/<reference>/agreements")
+@idempotent
+@bp.arguments(AgreementInput)
+@bp.response(201, AgreementSchema)
+def tender_agreement(body, reference):
+    """Een afspraak uit de dialoog vastleggen (inkoop)"""
+    tender = _own_region(_tender(reference))
+    return ops.add_agreement(tender, actor=current_user, text=body["text"])
+
+
+@bp.post("/tenders/<reference>/bids")
+@idempotent
+@bp.arguments(BidForm, location="multipart")
+@bp.response(201, BidSchema)
+def tender_bid(form, reference):
+    """Inschrijven of de inschrijving vervangen tot de deadline (aanbieder); verzegeld voor
+    de regio tot de inschrijvingsdeadline"""
+    tender = _tender(reference)
+    return ops.submit_bid(
+        tender,
+        actor=current_user,
+        lot_id=_lot_id(tender, form["lot"]),
+        plan=form["plan"],
+        price=form["price"],
+        accepts_agreements=form["accepts_agreements"],
+    )
+
+
+def _bid(tender: Tender, bid_id: int) -> Bid:
+    bid = db.session.get(Bid, bid_id)
+    if bid is None or bid.tender_id != tender.id:
+        abort(404)
+    return bid
+
+
+@bp.post("/tenders/<reference>/bids/<int:bid_id>/scores")
+@idempotent
+@bp.arguments(ScoresInput)
+@bp.response(200, BidSchema)
+def bid_scores(body, reference, bid_id):
+    """Scores per criterium vastleggen (inkoop, na de inschrijvingsdeadline)"""
+    tender = _own_region(_tender(reference))
+    bid = _bid(tender, bid_id)
+    with unit_of_work():
+        for row in body["scores"]:
+            ops.score_bid(bid, actor=current_user, **row)
+    return bid
+
+
+@bp.post("/tenders/<reference>/award/provisional")
+@idempotent
+@bp.arguments(ProvisionalAwardInput)
+@bp.response(201, list_of(LotAwardSchema))
+def award_provisional(body, reference):
+    """De voorlopige gunningsbeslissing; de standstilltermijn begint (inkoop)"""
+    tender = _own_region(_tender(reference))
+    winners = {
+        _lot_id(tender, w["lot"]): tuple(_provider_id(p) for p in w["providers"])
+        for w in body["winners"]
+    }
+    awards = ops.record_provisional_award(
+        tender, actor=current_user, winners=winners, motivation=body["motivation"]
+    )
+    return {"items": awards}
+
+
+@bp.post("/tenders/<reference>/objections")
+@idempotent
+@bp.arguments(ObjectionInput)
+@bp.response(201, ObjectionSchema)
+def objection_create(body, reference):
+    """Een bezwaar tijdens de standstill vastleggen (inkoop)"""
+    tender = _own_region(_tender(reference))
+    return ops.record_objection(
+        tender,
+        actor=current_user,
+        provider_id=_provider_id(body["provider"]),
+        description=body["description"],
+        lot_id=_lot_id(tender, body["lot"]) if body["lot"] else None,
+    )
+
+
+@bp.post("/tenders/<reference>/objections/<int:objection_id>/resolution")
+@idempotent
+@bp.arguments(ObjectionResolutionInput)
+@bp.response(200, ObjectionSchema)
+def objection_resolve(body, reference, objection_id):
+    """Een bezwaar afhandelen: ingetrokken, afgewezen of gegrond (inkoop)"""
+    tender = _own_region(_tender(reference))
+    objection = db.session.get(Objection, objection_id)
+    if objection is None or objection.tender_id != tender.id:
+        abort(404)
+    return ops.resolve_objection(objection, actor=current_user, **body)
+
+
+@bp.post("/tenders/<reference>/award/revision")
+@idempotent
+@bp.arguments(MotivationInput)
+@bp.response(200, TenderSchema)
+def award_revise(body, reference):
+    """De voorlopige gunning herzien na een gegrond bezwaar (inkoop)"""
+    tender = _own_region(_tender(reference))
+    ops.revise_award(tender, actor=current_user, motivation=body["motivation"])
+    return _tender(reference)
+
+
+@bp.post("/tenders/<reference>/award/definitive")
+@idempotent
+@bp.arguments(MotivationInput)
+@bp.response(201, list_of(LotAwardSchema))
+def award_definitive(body, reference):
+    """Definitief gunnen na de standstill; de overeenkomsten komen in concept klaar"""
+    tender = _own_region(_tender(reference))
+    return {"items": ops.finalize_award(tender, actor=current_user, motivation=body["motivation"])}

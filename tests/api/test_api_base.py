@@ -94,8 +94,10 @@ def test_list_pagination_convention_and_per_page_maximum(client):
     body = client.get("/api/v1/providers?per_page=3&page=2", headers=f.bearer(raw)).get_json()
     assert body["meta"] == {"page": 2, "per_page": 3, "total": 7, "pages": 3}
     assert [p["name"] for p in body["items"]] == ["Aanbieder 03", "Aanbieder 04", "Aanbieder 05"]
-    body = client.get("/api/v1/providers?per_page=5000", headers=f.bearer(raw)).get_json()
-    assert body["meta"]["per_page"] == 100
+    # the schema says per_page is at most 100: more is refused, not silently clamped
+    response = client.get("/api/v1/providers?per_page=5000", headers=f.bearer(raw))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["field"] == "per_page"
 
 
 def test_provider_token_sees_only_its_own_provider(client):
@@ -113,3 +115,16 @@ def test_municipality_token_sees_only_its_region(client):
     raw = f.api_token(f.user("municipality", "wbo", municipality_name="Breda"))
     body = client.get("/api/v1/regions", headers=f.bearer(raw)).get_json()
     assert [r["short_code"] for r in body["items"]] == ["wbo"]
+
+
+def test_profile_links_the_api_documentation_served_from_vendored_files(client):
+    f.login(client, f.user("procurement"))
+    profile = client.get("/profiel").get_data(as_text=True)
+    assert 'data-testid="api-docs-link"' in profile and "/api/docs" in profile
+    page = client.get("/api/docs")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "/api/v1/openapi.json" in html
+    assert "http" not in html.split("<body>")[0].replace("http-equiv", "")  # no CDN
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    bundle = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and b"SwaggerUIBundle" in bundle.data[:200_000]

@@ -3,13 +3,13 @@
 
 from collections import defaultdict
 
-from flask import abort, jsonify, request
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from procure.api import bp, openapi
-from procure.api.views import api_page_args, page_response
+from procure.api import bp
+from procure.api.schemas import PageArgs, list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
 from procure.auth.roles import MUNICIPALITY, PROVIDER
 from procure.catalogue.models import Product
@@ -24,6 +24,14 @@ from procure.tenders.open_house.models import (
     Category,
     OpenHouseSettings,
     Requirement,
+)
+from procure.tenders.open_house.schemas import (
+    AdmissionGroupSchema,
+    ApplicationQuery,
+    ApplicationSchema,
+    CategorySchema,
+    OpenHouseDetailSchema,
+    OpenHouseSchema,
 )
 
 
@@ -47,43 +55,6 @@ def _open_house_or_404(reference: str) -> Tender:
     return tender
 
 
-def _summary(t: Tender) -> dict:
-    return {
-        "id": t.id,
-        "reference": t.reference,
-        "title": t.title,
-        "procedure": t.procedure,
-        "status": t.status,
-        "variant": t.variant,
-        "contract_start": _iso(t.contract_start),
-        "duration_months": t.duration_months,
-        "extension_count": t.extension_count,
-        "extension_months": t.extension_months,
-    }
-
-
-def _category_json(c: Category, admitted: int | None = None) -> dict:
-    data = {
-        "id": c.id,
-        "code": c.code,
-        "name": c.name,
-        "description": c.description,
-        "products": [
-            {
-                "code": p.code,
-                "version": p.version,
-                "name": p.name,
-                "unit": p.unit,
-                "tariffs": [{"year": t.year, "price": f"{t.price:.2f}"} for t in p.tariffs],
-            }
-            for p in c.products
-        ],
-    }
-    if admitted is not None:
-        data["admitted_providers"] = admitted
-    return data
-
-
 def _categories(tender: Tender) -> list[Category]:
     return (
         db.session.execute(
@@ -98,13 +69,18 @@ def _categories(tender: Tender) -> list[Category]:
 
 
 @bp.get("/open-houses")
-def open_houses_list():
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_of(OpenHouseSchema))
+def open_houses_list(args):
+    """Open houses (toelatingsprocedures) die de gebruiker mag zien"""
     stmt = _visible_open_houses().order_by(Tender.reference)
-    return page_response(paginate(stmt, *api_page_args()), _summary)
+    return paginate(stmt, *page_numbers(args))
 
 
 @bp.get("/open-houses/<reference>")
+@bp.response(200, OpenHouseDetailSchema)
 def open_house_detail(reference):
+    """Eén open house met categorieën, eisen en toetredingsmomenten"""
     tender = _open_house_or_404(reference)
     settings = db.session.execute(
         select(OpenHouseSettings).where(OpenHouseSettings.tender_id == tender.id)
@@ -118,10 +94,10 @@ def open_house_detail(reference):
         .scalars()
         .all()
     )
-    body = _summary(tender)
+    body = OpenHouseSchema().dump(tender)
     body.update(
         region=tender.region.short_code,
-        term_end=_iso(ops.term_end(tender)),
+        term_end=ops.term_end(tender),
         max_partners=None,
         description=tender.description,
         entry_regime=settings.entry_regime,
@@ -129,25 +105,19 @@ def open_house_detail(reference):
         application_weeks=settings.application_weeks,
         assessment_weeks=settings.assessment_weeks,
         admission_conditions=settings.admission_conditions,
-        categories=[_category_json(c) for c in _categories(tender)],
-        requirements=[
-            {"number": r.number, "text": r.text, "requires_document": r.requires_document}
-            for r in requirements
-        ],
-        entry_moments=[
-            {
-                "entry_date": _iso(m.entry_date),
-                "application_deadline": _iso(m.application_deadline),
-                "assessment_deadline": _iso(m.assessment_deadline),
-            }
-            for m in ops.moments(tender)
-        ],
+        categories=_categories(tender),
+        requirements=requirements,
+        entry_moments=ops.moments(tender),
     )
-    return jsonify(body)
+    # contract_start was dumped to text above; give the schema the date again.
+    body["contract_start"] = tender.contract_start
+    return body
 
 
 @bp.get("/open-houses/<reference>/categories")
+@bp.response(200, list_of(CategorySchema))
 def open_house_categories(reference):
+    """Categorieën met producten en het aantal toegelaten aanbieders"""
     tender = _open_house_or_404(reference)
     counts = dict(
         db.session.execute(
@@ -156,40 +126,23 @@ def open_house_categories(reference):
             .group_by(Admission.category_id)
         ).all()
     )
-    return jsonify({"items": [_category_json(c, counts.get(c.id, 0)) for c in _categories(tender)]})
-
-
-def _application_json(a: Application) -> dict:
-    return {
-        "id": a.id,
-        "reference": a.reference,
-        "provider": a.provider.short_code,
-        "status": a.status,
-        "submitted_at": _iso(a.submitted_at),
-        "entry_date": _iso(a.entry_moment.entry_date) if a.entry_moment else None,
-        "queued_from": _iso(a.queued_from.entry_date) if a.queued_from else None,
-        "assessment_deadline": _iso(a.effective_deadline),
-        "response_deadline": _iso(a.response_deadline) if a.status == "more_info" else None,
-        "info_request": a.info_request or None,
-        "decided_at": _iso(a.decided_at),
-        "decision_reason": a.decision_reason or None,
-        "categories": [
-            {"code": link.category.code, "name": link.category.name, "decision": link.decision}
-            for link in a.categories
-        ],
-        "municipalities": [m.name for m in a.municipalities],
-    }
+    categories = _categories(tender)
+    for category in categories:
+        category.admitted_providers = counts.get(category.id, 0)
+    return {"items": categories}
 
 
 @bp.get("/open-houses/<reference>/applications")
-def open_house_applications(reference):
+@bp.arguments(ApplicationQuery, location="query")
+@bp.response(200, page_of(ApplicationSchema))
+def open_house_applications(args, reference):
+    """Aanmeldingen (aanbieder: de eigen; gemeenten: geen toegang)"""
     if current_user.role == MUNICIPALITY:
         abort(403)
     tender = _open_house_or_404(reference)
     stmt = scoped(select(Application), Application).where(Application.tender_id == tender.id)
-    status = request.args.get("status")
-    if status:
-        stmt = stmt.where(Application.status == status)
+    if args.get("status"):
+        stmt = stmt.where(Application.status == args["status"])
     stmt = stmt.options(
         joinedload(Application.provider),
         joinedload(Application.entry_moment),
@@ -197,11 +150,13 @@ def open_house_applications(reference):
         selectinload(Application.municipalities),
         selectinload(Application.categories).joinedload(ApplicationCategory.category),
     ).order_by(Application.submitted_at, Application.id)
-    return page_response(paginate(stmt, *api_page_args()), _application_json)
+    return paginate(stmt, *page_numbers(args))
 
 
 @bp.get("/open-houses/<reference>/admissions")
+@bp.response(200, list_of(AdmissionGroupSchema))
 def open_house_admissions(reference):
+    """Toegelaten aanbieders per categorie"""
     tender = _open_house_or_404(reference)
     rows = (
         db.session.execute(
@@ -223,268 +178,13 @@ def open_house_admissions(reference):
             {
                 "provider": adm.provider.short_code,
                 "provider_name": adm.provider.name,
-                "start_date": _iso(adm.start_date),
+                "start_date": adm.start_date,
                 "municipalities": [m.name for m in adm.application.municipalities],
             }
         )
-    return jsonify(
-        {
-            "items": [
-                {"category": c.code, "name": c.name, "providers": grouped.get(c.code, [])}
-                for c in _categories(tender)
-            ]
-        }
-    )
-
-
-_REF = [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}]
-_NULLABLE_STR = {"type": "string", "nullable": True}
-
-openapi.add_schema(
-    "OpenHouse",
-    {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "reference": {"type": "string"},
-            "title": {"type": "string"},
-            "procedure": {"type": "string", "enum": ["open_house"]},
-            "status": {"type": "string"},
-            "variant": {"type": "string"},
-            "contract_start": {"type": "string", "format": "date"},
-            "duration_months": {"type": "integer"},
-            "extension_count": {"type": "integer"},
-            "extension_months": {"type": "integer"},
-        },
-    },
-)
-openapi.add_schema(
-    "OpenHouseCategory",
-    {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "code": {"type": "string"},
-            "name": {"type": "string"},
-            "description": {"type": "string"},
-            "admitted_providers": {"type": "integer"},
-            "products": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "code": {"type": "string"},
-                        "version": {"type": "integer"},
-                        "name": {"type": "string"},
-                        "unit": _NULLABLE_STR,
-                        "tariffs": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "year": {"type": "integer"},
-                                    "price": {
-                                        "type": "string",
-                                        "description": "euro, exact decimal",
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    },
-)
-openapi.add_schema(
-    "OpenHouseDetail",
-    {
-        "allOf": [
-            {"$ref": "#/components/schemas/OpenHouse"},
-            {
-                "type": "object",
-                "properties": {
-                    "region": {"type": "string"},
-                    "term_end": {"type": "string", "format": "date"},
-                    "max_partners": {"type": "integer", "nullable": True},
-                    "description": {"type": "string"},
-                    "entry_regime": {"type": "string", "enum": ["continuous", "moments"]},
-                    "entry_months": {"type": "array", "items": {"type": "integer"}},
-                    "application_weeks": {"type": "integer"},
-                    "assessment_weeks": {"type": "integer"},
-                    "admission_conditions": {"type": "string"},
-                    "categories": {
-                        "type": "array",
-                        "items": {"$ref": "#/components/schemas/OpenHouseCategory"},
-                    },
-                    "requirements": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "number": {"type": "integer"},
-                                "text": {"type": "string"},
-                                "requires_document": {"type": "boolean"},
-                            },
-                        },
-                    },
-                    "entry_moments": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "entry_date": {"type": "string", "format": "date"},
-                                "application_deadline": {"type": "string", "format": "date-time"},
-                                "assessment_deadline": {"type": "string", "format": "date-time"},
-                            },
-                        },
-                    },
-                },
-            },
+    return {
+        "items": [
+            {"category": c.code, "name": c.name, "providers": grouped.get(c.code, [])}
+            for c in _categories(tender)
         ]
-    },
-)
-openapi.add_schema(
-    "OpenHouseApplication",
-    {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "reference": {"type": "string"},
-            "provider": {"type": "string"},
-            "status": {
-                "type": "string",
-                "enum": ["submitted", "more_info", "admitted", "rejected", "withdrawn"],
-            },
-            "submitted_at": {"type": "string", "format": "date-time"},
-            "entry_date": {"type": "string", "format": "date", "nullable": True},
-            "queued_from": {"type": "string", "format": "date", "nullable": True},
-            "assessment_deadline": {"type": "string", "format": "date-time", "nullable": True},
-            "response_deadline": {"type": "string", "format": "date-time", "nullable": True},
-            "info_request": _NULLABLE_STR,
-            "decided_at": {"type": "string", "format": "date-time", "nullable": True},
-            "decision_reason": _NULLABLE_STR,
-            "categories": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "code": {"type": "string"},
-                        "name": {"type": "string"},
-                        "decision": {"type": "string", "enum": ["pending", "admitted", "rejected"]},
-                    },
-                },
-            },
-            "municipalities": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-)
-openapi.add_schema(
-    "OpenHouseAdmissions",
-    {
-        "type": "object",
-        "properties": {
-            "items": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "category": {"type": "string"},
-                        "name": {"type": "string"},
-                        "providers": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "provider": {"type": "string"},
-                                    "provider_name": {"type": "string"},
-                                    "start_date": {"type": "string", "format": "date"},
-                                    "municipalities": {
-                                        "type": "array",
-                                        "items": {"type": "string"},
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            }
-        },
-    },
-)
-
-openapi.add_path(
-    "/open-houses",
-    "get",
-    {
-        "summary": "Open houses (toelatingsprocedures) die de gebruiker mag zien",
-        "tags": ["open house"],
-        "parameters": openapi.PAGE_PARAMETERS,
-        "responses": openapi.list_response("OpenHouse", "Open houses"),
-    },
-)
-openapi.add_path(
-    "/open-houses/{reference}",
-    "get",
-    {
-        "summary": "Eén open house met categorieën, eisen en toetredingsmomenten",
-        "tags": ["open house"],
-        "parameters": _REF,
-        "responses": openapi.object_response("OpenHouseDetail", "Open house"),
-    },
-)
-openapi.add_path(
-    "/open-houses/{reference}/categories",
-    "get",
-    {
-        "summary": "Categorieën van een open house met producten, tarieven en aantal toegelaten",
-        "tags": ["open house"],
-        "parameters": _REF,
-        "responses": {
-            "200": {
-                "description": "Categorieën",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "items": {
-                                    "type": "array",
-                                    "items": {"$ref": "#/components/schemas/OpenHouseCategory"},
-                                }
-                            },
-                        }
-                    }
-                },
-            }
-        },
-    },
-)
-openapi.add_path(
-    "/open-houses/{reference}/applications",
-    "get",
-    {
-        "summary": "Aanvragen tot toelating: een aanbieder ziet alleen de eigen aanvragen",
-        "tags": ["open house"],
-        "parameters": _REF
-        + openapi.PAGE_PARAMETERS
-        + [{"name": "status", "in": "query", "schema": {"type": "string"}}],
-        "responses": {
-            **openapi.list_response("OpenHouseApplication", "Aanvragen"),
-            "403": {
-                "description": "Gemeenten zien geen aanvragen",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-            },
-        },
-    },
-)
-openapi.add_path(
-    "/open-houses/{reference}/admissions",
-    "get",
-    {
-        "summary": "Toegelaten aanbieders per categorie met de gemeenten die zij bedienen",
-        "tags": ["open house"],
-        "parameters": _REF,
-        "responses": openapi.object_response("OpenHouseAdmissions", "Toelatingen"),
-    },
-)
+    }

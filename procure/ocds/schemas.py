@@ -1,0 +1,27 @@
+"""API schemas of the OCDS endpoint: a release package per page of processes."""
+
+from marshmallow import fields
+
+from procure.api.fields import DutchSchema, Line
+from procure.api.schemas import PageArgs, PageMetaSchema
+
+
+class ReleaseQuery(PageArgs):
+    region = Line(max_length=20, metadata={"description": "Korte code van de regio"})
+
+
+class PublisherSchema(DutchSchema):
+    name = fields.String()
+
+
+class ReleasePackageSchema(DutchSchema):
+    """An OCDS 1.1.5 release package (the releases themselves follow the OCDS schema)."""
+
+    uri = fields.String()
+    version = fields.String()
+    publishedDate = fields.String()
+    publisher = fields.Nested(PublisherSchema)
+    license = fields.String()
+    extensions = fields.List(fields.String())
+    releases = fields.List(fields.Dict(), metadata={"description": "OCDS releases"})
+    meta = fields.Nested(PageMetaSchema)

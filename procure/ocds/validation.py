@@ -1,0 +1,55 @@
+"""Validate OCDS release packages against the vendored 1.1.5 schema with the lots
+extension merged in; every reference is resolved from the files in schema/."""
+
+import json
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft4Validator, FormatChecker
+from referencing import Registry
+from referencing.jsonschema import DRAFT4
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON Merge Patch (how OCDS extensions amend the release schema)."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def _load(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+
+
+@cache
+def release_schema() -> dict:
+    return merge_patch(_load("release-schema.json"), _load("extensions/lots/release-schema.json"))
+
+
+@cache
+def package_validator() -> Draft4Validator:
+    release = release_schema()
+    package = _load("release-package-schema.json")
+    registry = Registry().with_resources(
+        [
+            (release["id"], DRAFT4.create_resource(release)),
+            (package["id"], DRAFT4.create_resource(package)),
+        ]
+    )
+    return Draft4Validator(package, registry=registry, format_checker=FormatChecker())
+
+
+def package_errors(package: dict) -> list[str]:
+    """Human-readable schema errors of a release package (empty when valid)."""
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        for error in sorted(package_validator().iter_errors(package), key=str)
+    ]

@@ -1,0 +1,65 @@
+"""Reminders API: the token owner's notifications (list, mark read) and iCal feed token."""
+
+from flask import current_app, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from procure.api import bp
+from procure.api.idempotency import idempotent
+from procure.api.schemas import page_numbers, page_of
+from procure.core.listing import paginate
+from procure.reminders import operations as ops
+from procure.reminders.models import Notification
+from procure.reminders.schemas import (
+    FeedSchema,
+    MarkedSchema,
+    NotificationQuery,
+    NotificationSchema,
+    RevokedSchema,
+)
+
+
+@bp.get("/notifications")
+@bp.arguments(NotificationQuery, location="query")
+@bp.response(200, page_of(NotificationSchema))
+def notifications(args):
+    """Mijn meldingen, nieuwste eerst"""
+    stmt = select(Notification).where(Notification.user_id == current_user.id)
+    if args["unread"]:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    stmt = stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+    return paginate(stmt, *page_numbers(args))
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@idempotent
+@bp.response(200, NotificationSchema)
+def notification_read(notification_id):
+    """Eén melding als gelezen markeren"""
+    return ops.mark_read(current_user, notification_id)
+
+
+@bp.post("/notifications/read")
+@idempotent
+@bp.response(200, MarkedSchema)
+def notifications_read_all():
+    """Alle meldingen als gelezen markeren"""
+    return {"marked": ops.mark_all_read(current_user)}
+
+
+@bp.post("/calendar-feed")
+@idempotent
+@bp.response(201, FeedSchema)
+def calendar_feed_create():
+    """Een nieuw agenda-adres (iCal); eerdere adressen werken dan niet meer"""
+    _token, raw = ops.create_feed_token(current_user)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return {"url": base + url_for("reminders.feed", secret=raw)}
+
+
+@bp.post("/calendar-feed/revocation")
+@idempotent
+@bp.response(200, RevokedSchema)
+def calendar_feed_revoke():
+    """Het agenda-adres intrekken"""
+    return {"revoked": ops.revoke_feed_tokens(current_user)}
