@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from procure.api import bp, openapi
 from procure.api.views import api_page_args, page_response
@@ -35,6 +36,8 @@ def serialize_contract(c: Contract, *, detail: bool = False) -> dict:
         "provider_kvk": c.provider.kvk_number,
         "municipality": c.municipality.name if c.municipality else None,
         "task_area": c.task_area.name if c.task_area else None,
+        "tender": {"reference": c.tender.reference, "title": c.tender.title} if c.tender else None,
+        "lot": {"number": c.lot.number, "name": c.lot.name} if c.lot else None,
         "start_date": c.start_date.isoformat(),
         "end_date": c.end_date.isoformat(),
         "contract_value": _money(c.contract_value),
@@ -65,6 +68,7 @@ def serialize_contract(c: Contract, *, detail: bool = False) -> dict:
                 "name": cp.product.name,
                 "unit": cp.product.unit,
                 "prices": {str(p.year): _money(p.price) for p in cp.prices},
+                "effective_from": (cp.effective_from or c.start_date).isoformat(),
             }
             for cp in c.products
         ]
@@ -83,7 +87,10 @@ def serialize_contract(c: Contract, *, detail: bool = False) -> dict:
 @bp.get("/contracts")
 def contracts_list():
     filters = q.contract_filters(request.args)
-    stmt = q.with_years(q.contracts_stmt(filters)).order_by(Contract.reference)
+    stmt = q.with_years(q.contracts_stmt(filters)).options(
+        selectinload(Contract.tender), selectinload(Contract.lot)
+    )
+    stmt = stmt.order_by(Contract.reference)
     return page_response(paginate(stmt, *api_page_args()), serialize_contract)
 
 
@@ -183,6 +190,17 @@ openapi.add_schema(
             "provider_kvk": {"type": "string"},
             "municipality": {"type": "string", "nullable": True},
             "task_area": {"type": "string", "nullable": True},
+            "tender": {
+                "type": "object",
+                "nullable": True,
+                "description": "the tender the contract was awarded or admitted in",
+                "properties": {"reference": {"type": "string"}, "title": {"type": "string"}},
+            },
+            "lot": {
+                "type": "object",
+                "nullable": True,
+                "properties": {"number": {"type": "integer"}, "name": {"type": "string"}},
+            },
             "start_date": {"type": "string", "format": "date"},
             "end_date": {"type": "string", "format": "date"},
             "contract_value": {"type": "string", "description": "euro, exact decimal"},

@@ -6,6 +6,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -66,6 +67,10 @@ def _parse_period(value) -> date:
         ) from None
 
 
+# More units than this in one booking is a typing error (and beyond exact arithmetic).
+MAX_UNITS = Decimal("1000000")
+
+
 def _find_product(contract: Contract, product) -> ContractedProduct:
     for cp in contract.products:
         if cp.id == product or (isinstance(product, str) and cp.product.code == product.strip()):
@@ -92,6 +97,11 @@ def _prepare_realisation(contract, product, period, units):
             field="period",
         )
     units = parse_decimal(units, "units", _l("Vul een geldig aantal eenheden in."))
+    if units > MAX_UNITS:
+        raise ValidationFailed(
+            _l("Meer dan %(max)s eenheden in één keer kan niet.", max=format_decimal(MAX_UNITS)),
+            field="units",
+        )
     if units <= 0 or units != units.quantize(Decimal("0.01")):
         raise ValidationFailed(
             _l("Het aantal eenheden moet positief zijn (hoogstens twee decimalen)."), field="units"
@@ -241,6 +251,17 @@ def record_realisation(
 
 
 CSV_COLUMNS = ("periode", "productcode", "eenheden")
+# Spreadsheets save CSV as UTF-8 or, on Dutch Windows, as Windows-1252.
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def _decode(data: bytes) -> str:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed(_l("Het bestand is geen CSV-tekst (UTF-8 of Windows-1252)."))
 
 
 @operation
@@ -254,7 +275,7 @@ def import_realisation_csv(
 ) -> list[Realisation]:
     """Import realisation rows (periode;productcode;eenheden). All or nothing: any error
     refuses the whole file, with every error listed by line."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    text = _decode(data) if isinstance(data, bytes) else data
     sample = text[:1000]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
