@@ -116,6 +116,9 @@ def test_officer_moves_a_deadline_after_publication_but_not_the_lots(app, client
             "description": "",
         }
         response = f.post(client, f"/aanbestedingen/{tender.id}/bewerken", form)
+        assert "Geef de reden" in response.get_data(as_text=True)  # a move needs a reason
+        form["change_reason"] = "Meer tijd na de nota van inlichtingen."
+        response = f.post(client, f"/aanbestedingen/{tender.id}/bewerken", form)
         assert response.status_code == 302
         db.session.expire_all()
         assert to_local(db.session.get(Tender, tender.id).bid_deadline).day == 8
