@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from procure.api import bp
 from procure.api.idempotency import idempotent, request_key
@@ -46,7 +47,10 @@ from procure.organisations.models import Municipality, Provider
 def contracts_list(args):
     """Contracten binnen het bereik van het token, met budgetten en benutting"""
     filters = {"q": "", "variant": "", "status": "", "origin": "", **args}
-    stmt = q.with_years(q.contracts_stmt(filters)).order_by(Contract.reference)
+    stmt = q.with_years(q.contracts_stmt(filters)).options(
+        selectinload(Contract.tender), selectinload(Contract.lot)
+    )
+    stmt = stmt.order_by(Contract.reference)
     return paginate(stmt, *page_numbers(args))
 
 

@@ -114,6 +114,9 @@ class Contract(db.Model):
     manager = relationship("User", foreign_keys=[manager_id])
     task_area = relationship("TaskArea")
     maatwerk_code = relationship("MaatwerkCode")
+    # where the contract came from (a lot award or an open house)
+    tender = relationship("Tender")
+    lot = relationship("Lot")
     years: Mapped[list["ContractYear"]] = relationship(
         back_populates="contract", order_by="ContractYear.year", cascade="all, delete-orphan"
     )
@@ -271,6 +274,9 @@ class ContractedProduct(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # From when the product is contracted: a later admission adds products to a running
+    # contract. None: from the contract's start.
+    effective_from: Mapped[date | None] = mapped_column()
 
     contract: Mapped[Contract] = relationship(back_populates="products")
     product = relationship("Product")

@@ -41,6 +41,8 @@ def full_contract_options():
         joinedload(Contract.region),
         joinedload(Contract.task_area),
         joinedload(Contract.municipality),
+        joinedload(Contract.tender),
+        joinedload(Contract.lot),
     )
 
 

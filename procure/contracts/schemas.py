@@ -58,6 +58,7 @@ class ContractProductSchema(DutchSchema):
         fields.Dict(keys=fields.String(), values=DecimalText()),
         lambda cp: {str(p.year): p.price for p in cp.prices},
     )
+    effective_from = derived(fields.Date(), lambda cp: cp.effective_from or cp.contract.start_date)
 
 
 class CustomTermsSchema(DutchSchema):
@@ -67,6 +68,16 @@ class CustomTermsSchema(DutchSchema):
     total = DecimalText(attribute="custom_total", allow_none=True)
     reason = fields.String(attribute="custom_reason", allow_none=True)
     reason_text = fields.String(attribute="custom_reason_text", allow_none=True)
+
+
+class OriginTenderSchema(DutchSchema):
+    reference = fields.String()
+    title = fields.String()
+
+
+class OriginLotSchema(DutchSchema):
+    number = fields.Integer()
+    name = fields.String()
 
 
 class ContractSchema(DutchSchema):
@@ -83,6 +94,12 @@ class ContractSchema(DutchSchema):
     end_date = fields.Date()
     contract_value = DecimalText(allow_none=True, metadata={"description": "euro, exact"})
     years = derived(fields.List(fields.Nested(ContractYearSchema)), ops.utilisation)
+    tender = fields.Nested(
+        OriginTenderSchema,
+        allow_none=True,
+        metadata={"description": "the tender the contract was awarded or admitted in"},
+    )
+    lot = fields.Nested(OriginLotSchema, allow_none=True)
 
 
 class ContractDetailSchema(ContractSchema):

@@ -26,3 +26,12 @@ def to_local(moment: datetime | None) -> datetime | None:
 
 def today_local() -> date:
     return now_local().date()
+
+
+def period_end(moment: datetime) -> tuple[date, str]:
+    """The last day and wall-clock time of a period ending at `moment`: a period that ends
+    at midnight ends at 24:00 of the previous day (as a standstill does)."""
+    local = to_local(moment)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return (local - timedelta(days=1)).date(), "24:00"
+    return local.date(), f"{local:%H:%M}"

@@ -4,7 +4,7 @@ and byte-for-byte reproducible."""
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from procure.core.timeutil import to_local
+from procure.core.timeutil import period_end, to_local
 
 MONTHS = (
     "januari",
@@ -81,6 +81,15 @@ def moment(value) -> str:
         return "—"
     local = to_local(value) if value.tzinfo else value
     return f"{long_date(local.date())} om {local:%H:%M} uur"
+
+
+def end_moment(value) -> str:
+    """The end of a period: 27 juni 2027 om 24:00 uur for a period ending at midnight,
+    as the tender pages show it."""
+    if value is None:
+        return "—"
+    day, clock = period_end(value)
+    return f"{long_date(day)} om {clock} uur"
 
 
 def months_between(start: date, end: date) -> int:

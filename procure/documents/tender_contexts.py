@@ -14,12 +14,14 @@ from procure.documents.contexts import DocumentSpec, _attr, party_provider, part
 from procure.documents.formatting import (
     PROCEDURE_WORDS,
     VARIANT_WORDS,
+    end_moment,
     euro,
     long_date,
     moment,
     number,
 )
 from procure.extensions import db
+from procure.tenders.operations import lot_results
 
 
 def _task_area_name(tender) -> str:
@@ -191,12 +193,8 @@ def letter_recipients(tender, kind: str) -> list[dict]:
     ]
 
 
-def _bid_scores(bid) -> dict:
-    """criterion id -> weighted average score of one bid (over assessors)."""
-    per: dict[int, list[Decimal]] = {}
-    for score in getattr(bid, "scores", None) or []:
-        per.setdefault(score.criterion_id, []).append(Decimal(score.score))
-    return {cid: sum(values) / len(values) for cid, values in per.items()}
+def _points(value) -> str:
+    return number(Decimal(value).quantize(Decimal("0.01"))) if value is not None else "—"
 
 
 def award_letter_spec(tender, *, param: int | None = None, rejection: bool = False) -> DocumentSpec:
@@ -212,52 +210,35 @@ def award_letter_spec(tender, *, param: int | None = None, rejection: bool = Fal
     awards_by_lot: dict[int, list] = {}
     for award in awards:
         awards_by_lot.setdefault(award.lot_id, []).append(award)
-    criteria = sorted(getattr(tender, "criteria", None) or [], key=lambda c: c.position)
-    bid_by_id = {b.id: b for b in bids}
+    # the totals, ranks and scores of the award page, computed once by the tender domain
+    ranked = {e.bid_id: e for entries in lot_results(tender)["lots"].values() for e in entries}
+    criteria = sorted(tender.criteria, key=lambda c: c.position)
     lots = []
     for bid in sorted(own_bids, key=lambda b: b.lot.number):
         lot_awards = awards_by_lot.get(bid.lot_id, [])
         own_award = next((a for a in lot_awards if a.provider_id == provider.id), None)
-        if rejection and own_award is not None:
+        if rejection == (own_award is not None):
             continue
-        if not rejection and own_award is None:
-            continue
-        own_scores = _bid_scores(bid)
-        best = min(lot_awards, key=lambda a: a.rank) if lot_awards else None
-        best_scores = (
-            _bid_scores(bid_by_id[best.bid_id]) if best and best.bid_id in bid_by_id else {}
-        )
-        rows = [
-            {
-                "name": c.name,
-                "weight": number(c.weight),
-                "own": number(own_scores[c.id].quantize(Decimal("0.01")))
-                if c.id in own_scores
-                else "—",
-                "best": number(best_scores[c.id].quantize(Decimal("0.01")))
-                if c.id in best_scores
-                else "—",
-            }
-            for c in criteria
-        ]
-        own_total = own_award.total if own_award else None
-        if own_total is None and own_scores and criteria:
-            own_total = sum(
-                own_scores.get(c.id, Decimal(0)) * Decimal(c.weight) / 100 for c in criteria
-            )
+        own = ranked.get(bid.id)
+        best_award = min(lot_awards, key=lambda a: a.rank) if lot_awards else None
+        best = ranked.get(best_award.bid_id) if best_award else None
         lots.append(
             {
                 "number": bid.lot.number,
                 "name": bid.lot.name,
-                "rank": own_award.rank if own_award else None,
-                "total": number(Decimal(own_total).quantize(Decimal("0.01")))
-                if own_total is not None
-                else "—",
-                "best_total": number(Decimal(best.total).quantize(Decimal("0.01")))
-                if best
-                else "—",
+                "rank": own.rank if own else None,
+                "total": _points(own.total if own else None),
+                "best_total": _points(best.total if best else None),
                 "winners": [a.provider.name for a in sorted(lot_awards, key=lambda a: a.rank)],
-                "criteria": rows,
+                "criteria": [
+                    {
+                        "name": c.name,
+                        "weight": number(c.weight),
+                        "own": _points(own.scores.get(c.id) if own else None),
+                        "best": _points(best.scores.get(c.id) if best else None),
+                    }
+                    for c in criteria
+                ],
                 "price": euro(bid.price) if bid.price is not None else None,
             }
         )
@@ -271,7 +252,7 @@ def award_letter_spec(tender, *, param: int | None = None, rejection: bool = Fal
         "tender": tender_data(tender),
         "provider": party_provider(provider),
         "lots": lots,
-        "standstill_end": moment(standstill_end) if standstill_end else None,
+        "standstill_end": end_moment(standstill_end) if standstill_end else None,
         "standstill_days": getattr(tender, "standstill_days", 20) or 20,
         "date": long_date(decided) if decided else "",
         "letter_reference": f"{tender.reference}/{'AF' if rejection else 'GU'}/{provider.id}",

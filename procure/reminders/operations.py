@@ -212,3 +212,19 @@ def notify(user, title: str, body: str = "", url: str = "") -> Notification:
     notification = Notification(user_id=user.id, title=title[:300], body=body, url=url[:300])
     db.session.add(notification)
     return notification
+
+
+def notify_provider_users(provider_ids, *, title: str, body: str = "", url: str = "") -> int:
+    """An in-app notification (the bell) to every active user of these providers, for a
+    change they must know of (e.g. a moved tender deadline). Returns how many were made."""
+    from procure.auth.models import User
+    from procure.auth.roles import PROVIDER
+
+    user_ids = db.session.execute(
+        select(User.id).where(
+            User.role == PROVIDER, User.provider_id.in_(set(provider_ids)), User.active.is_(True)
+        )
+    ).scalars()
+    rows = [Notification(user_id=uid, title=title[:300], body=body, url=url) for uid in user_ids]
+    db.session.add_all(rows)
+    return len(rows)

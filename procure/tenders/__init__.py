@@ -1,19 +1,15 @@
 """Aanbestedingen (see SPEC section 3)."""
 
-from datetime import timedelta
-
 
 def format_end_moment(value) -> str:
     """A period end at midnight is shown as 24:00 of the previous day (standstill ends at
     24:00 on its last calendar day)."""
-    from procure.core.timeutil import to_local
+    from procure.core.timeutil import period_end
 
     if not value:
         return "—"
-    local = to_local(value)
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
-        return (local - timedelta(days=1)).strftime("%d-%m-%Y") + " 24:00"
-    return local.strftime("%d-%m-%Y %H:%M")
+    day, clock = period_end(value)
+    return f"{day:%d-%m-%Y} {clock}"
 
 
 def init_app(app) -> None:

@@ -109,6 +109,11 @@ class TenderForm(FlaskForm):
         validators=[InputRequired(REQUIRED), NumberRange(min=0)],
     )
     description = TextAreaField(_l("Omschrijving"), validators=[Optional()])
+    change_reason = TextAreaField(
+        _l("Reden van de wijziging"),
+        description=_l("Verplicht als een deadline verschuift; alle aanmelders krijgen deze."),
+        validators=[Optional(), Length(max=2000)],
+    )
 
     def values(self) -> dict:
         out = {}

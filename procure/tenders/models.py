@@ -180,6 +180,11 @@ class Tender(db.Model):
 
         return add_months(self.contract_start, self.duration_months) - _ONE_DAY
 
+    @property
+    def extension_terms(self) -> tuple[int, ...]:
+        """The lengths in months of the extension options its contracts get, e.g. (12, 12)."""
+        return (self.extension_months,) * self.extension_count if self.extension_months else ()
+
     def lot(self, number: int) -> "Lot | None":
         return next((lot for lot in self.lots if lot.number == number), None)
 
@@ -382,6 +387,9 @@ class Bid(db.Model):
     price: Mapped[Decimal | None] = mapped_column(Money)
     accepts_agreements: Mapped[bool] = mapped_column(default=False)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The bid deadline published when the bid was (last) submitted: no later edit of the
+    # tender can make the bid readable before it.
+    sealed_until: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     tender: Mapped[Tender] = relationship()

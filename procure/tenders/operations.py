@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -39,7 +40,16 @@ from procure.tenders.models import (
     Score,
     Tender,
 )
-from procure.tenders.policy import OFFICERS, OPEN_STATES, machine_for
+from procure.tenders.policy import (
+    DEADLINES,
+    EDITABLE_AFTER_PUBLICATION,
+    OFFICERS,
+    OPEN_STATES,
+    deadline_move_refusal,
+    deadline_order_refusal,
+    is_published,
+    machine_for,
+)
 
 VARIANTS = ("task", "effort", "output")
 
@@ -254,6 +264,9 @@ def create_tender(
         raise NotAllowed(_l("U kunt alleen aanbestedingen van uw eigen regio aanmaken."))
     values.update(title=title, procedure=procedure, variant=variant)
     _validate_fields(values)
+    refusal = deadline_order_refusal(values)
+    if refusal:
+        raise ValidationFailed(refusal[1], field=refusal[0])
     year = (values.get("contract_start") or _now().date()).year
     reference = (reference or "").strip() or next_reference(region.short_code, year)
     if db.session.execute(select(Tender.id).where(Tender.reference == reference)).first():
@@ -281,35 +294,43 @@ def create_tender(
 
 
 @operation
-def update_tender(tender: Tender, *, actor, task_area_ids=None, **values) -> Tender:
-    """Edit the set-up. In concept everything; once published only later deadlines move."""
+def update_tender(
+    tender: Tender, *, actor, task_area_ids=None, change_reason: str = "", **values
+) -> Tender:
+    """Edit the set-up. In concept everything; once published the core terms are frozen and
+    a deadline only moves later, with a reason that every registered party is sent."""
     _require_officer(actor, tender)
     _require_sas(tender)
     _require_status(tender, *OPEN_STATES)
     _validate_fields(values)
-    if tender.status != "concept":
-        allowed = {
-            "registration_deadline",
-            "dialogue_end",
-            "bid_deadline",
-            "description",
-            "officer_id",
-        }
+    moved = []
+    if is_published(tender):
         changed = {k for k, v in values.items() if getattr(tender, k) != v}
-        if changed - allowed:
+        if changed - set(EDITABLE_AFTER_PUBLICATION):
             raise InvalidTransition(
                 _l("Na publicatie kunnen alleen deadlines en de omschrijving nog wijzigen.")
             )
-        for name in changed & {"registration_deadline", "bid_deadline"}:
-            if _deadline_passed(getattr(tender, name)):
-                raise InvalidTransition(
-                    _l("Een verstreken deadline kan niet meer wijzigen."), field=name
-                )
+        moved = [name for name in DEADLINES if name in changed]
+        for name in moved:
+            refusal = deadline_move_refusal(getattr(tender, name), values[name], _now())
+            if refusal:
+                raise InvalidTransition(refusal, field=name)
+        change_reason = (change_reason or "").strip()
+        if moved and not change_reason:
+            raise ValidationFailed(
+                _l("Geef de reden waarom de deadline verschuift; alle aanmelders krijgen die."),
+                field="change_reason",
+            )
+    refusal = deadline_order_refusal(values, tender)
+    if refusal:
+        raise ValidationFailed(refusal[1], field=refusal[0])
     from procure.audit.operations import changes
 
     old, new = changes(tender, [f for f in TENDER_FIELDS if f != "procedure"], values)
     if new:
-        record("tender.updated", tender, actor=actor, old=old, new=new)
+        record("tender.updated", tender, actor=actor, old=old, new=new, note=change_reason or None)
+    if moved:
+        _notify_registrants(tender, moved, change_reason)
     if task_area_ids is not None:
         if tender.status != "concept" and set(task_area_ids) | {tender.task_area_id} != {
             a.id for a in tender.task_areas
@@ -319,6 +340,27 @@ def update_tender(tender: Tender, *, actor, task_area_ids=None, **values) -> Ten
             )
         _set_task_areas(tender, task_area_ids, actor)
     return tender
+
+
+def _notify_registrants(tender: Tender, moved: list[str], reason: str) -> None:
+    from procure.reminders.operations import notify_provider_users
+    from procure.tenders import format_end_moment
+
+    labels = {
+        "registration_deadline": _l("aanmelden"),
+        "dialogue_end": _l("einde dialoog"),
+        "bid_deadline": _l("inschrijven"),
+    }
+    lines = [f"{labels[name]}: {format_end_moment(getattr(tender, name))}" for name in moved]
+    provider_ids = db.session.execute(
+        select(Registration.provider_id).where(Registration.tender_id == tender.id)
+    ).scalars()
+    notify_provider_users(
+        provider_ids,
+        title=str(_l("Deadline verschoven: %(ref)s", ref=tender.reference)),
+        body="\n".join([*lines, str(_l("Reden: %(reason)s", reason=reason))]),
+        url=current_app.url_map.bind("localhost").build("tenders.portal", {"tender_id": tender.id}),
+    )
 
 
 @operation
@@ -463,7 +505,7 @@ def publish(tender: Tender, *, actor) -> Tender:
     elif deadlines[0] <= _now():
         problems.append(_l("De aanmeldingsdeadline ligt in het verleden."))
     if problems:
-        raise ValidationFailed(problems[0], errors=[str(p) for p in problems])
+        raise ValidationFailed(problems[0], errors=[str(p) for p in problems[1:]])
     tender.published_at = _now()
     machine_for(tender).apply(tender, "published", actor)
     return tender
@@ -779,6 +821,7 @@ def submit_bid(
             price=price,
             accepts_agreements=bool(accepts_agreements),
             submitted_at=_now(),
+            sealed_until=tender.bid_deadline,
         )
         db.session.add(bid)
         _flush_unique(
@@ -793,6 +836,7 @@ def submit_bid(
         bid.price = price
         bid.accepts_agreements = bool(accepts_agreements)
         bid.submitted_at = _now()
+        bid.sealed_until = max(bid.sealed_until, tender.bid_deadline)
         bid.version += 1
         # The audit log notes the replacement, never the sealed content.
         record(
@@ -841,7 +885,7 @@ def open_bid(bid: Bid, user) -> Bid:
         raise NotAllowed(_l("Alleen de inkopers van de aanbesteding lezen de inschrijvingen."))
     if user.region_id is not None and user.region_id != bid.region_id:
         raise NotAllowed(_l("Geen toegang."))
-    if not bids_are_open(bid.tender):
+    if not bids_are_open(bid.tender) or not _deadline_passed(bid.sealed_until):
         raise NotAllowed(_l("Inschrijvingen zijn verzegeld tot de inschrijvingsdeadline."))
     return bid
 
@@ -897,6 +941,16 @@ def score_bid(bid: Bid, *, actor, criterion_id: int, score, note: str = "") -> S
     return row
 
 
+@operation
+def score_bid_criteria(bid: Bid, *, actor, scores: dict[int, tuple[str, str]]) -> list[Score]:
+    """Score several criteria of one bid as one operation: criterion id -> (score, note).
+    A refused criterion saves none of them."""
+    return [
+        score_bid(bid, actor=actor, criterion_id=criterion_id, score=value, note=note)
+        for criterion_id, (value, note) in scores.items()
+    ]
+
+
 def lot_results(tender: Tender) -> dict:
     """Per lot: ranked entries (weighted totals), plus whether every bid is fully scored."""
     bids = tender_bids(tender)
@@ -921,6 +975,7 @@ def lot_results(tender: Tender) -> dict:
                     bid.id,
                     bid.provider_id,
                     sas.weighted_total(scores, weights, tender.score_scale_max),
+                    scores=scores,
                 )
             )
         results[lot.id] = sas.rank(entries)
@@ -1124,6 +1179,7 @@ def finalize_award(tender: Tender, *, actor, motivation: str = "") -> list[LotAw
             tender_id=tender.id,
             lot_id=lot.id,
             task_area_id=tender.task_area_id,
+            extension_months=tender.extension_terms,
             actor=actor,
         )
         award.status = "definitive"

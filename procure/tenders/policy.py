@@ -6,6 +6,9 @@ published -> closed. An SAS tender can be cancelled (with a reason) from every o
 a provisional award revised (standstill -> award) when an objection is upheld.
 """
 
+import itertools
+from datetime import time
+
 from flask_babel import lazy_gettext as _l
 
 from procure.auth.roles import ADMIN, MUNICIPALITY, PROCUREMENT, REGION_STAFF
@@ -96,3 +99,52 @@ def is_officer(user, tender) -> bool:
         and user.role in OFFICERS
         and user.region_id in (None, tender.region_id)
     )
+
+
+# -- deadlines -----------------------------------------------------------------------------
+
+DEADLINES = ("registration_deadline", "dialogue_end", "bid_deadline")
+# What may still change after publication without a rectificatie.
+EDITABLE_AFTER_PUBLICATION = (*DEADLINES, "description", "officer_id")
+
+
+def is_published(tender) -> bool:
+    """Past concept: the published terms bind, deadlines only move later with a reason."""
+    return tender.status != "concept"
+
+
+def deadline_order_refusal(values: dict, tender=None):
+    """(field, message) when the deadlines of `values` (over those of `tender`) are out of
+    order: registration < end of dialogue < bid deadline < contract start."""
+    from procure.core.timeutil import local_deadline
+
+    def value(name):
+        return values[name] if name in values else getattr(tender, name, None)
+
+    procedure = value("procedure")
+    chain = [("registration_deadline", value("registration_deadline"))]
+    if procedure == "sas_dialogue":
+        chain.append(("dialogue_end", value("dialogue_end")))
+    chain.append(("bid_deadline", value("bid_deadline")))
+    start = value("contract_start")
+    if start is not None:
+        chain.append(("contract_start", local_deadline(start, time(0, 0))))
+    present = [(name, moment) for name, moment in chain if moment is not None]
+    for (_before, earlier), (name, later) in itertools.pairwise(present):
+        if earlier >= later:
+            return name, _l(
+                "De deadlines moeten in volgorde liggen: aanmelding, einde dialoog, "
+                "inschrijving, ingangsdatum van de overeenkomst."
+            )
+    return None
+
+
+def deadline_move_refusal(old, new, now):
+    """Why a published deadline may not move from `old` to `new` at `now` (None: it may)."""
+    if old is not None and old <= now:
+        return _l("Een verstreken deadline kan niet meer wijzigen.")
+    if new is None or (old is not None and new < old):
+        return _l("Na publicatie kan een deadline alleen naar later worden verplaatst.")
+    if new <= now:
+        return _l("Een nieuwe deadline moet in de toekomst liggen.")
+    return None

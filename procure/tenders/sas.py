@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from procure.core.errors import ValidationFailed
@@ -33,7 +34,7 @@ def check_weights(weights) -> None:
         raise ValidationFailed(
             _l(
                 "De gewichten van de gunningscriteria tellen op tot %(total)s %%, niet tot 100 %%.",
-                total=total.normalize(),
+                total=format_decimal(total),
             ),
             field="weight",
         )
@@ -77,6 +78,8 @@ class Ranked:
     total: Decimal
     rank: int = 0
     tied: bool = False
+    # criterion id -> the score the total was computed from (price scores included)
+    scores: dict[int, Decimal] = field(default_factory=dict)
 
 
 def rank(entries: list[Ranked]) -> list[Ranked]:

@@ -44,7 +44,14 @@ from procure.tenders.models import (
     Registration,
     Tender,
 )
-from procure.tenders.policy import OFFICERS, PHASE_ORDER, READERS, STATUS_LABELS, is_officer
+from procure.tenders.policy import (
+    OFFICERS,
+    PHASE_ORDER,
+    READERS,
+    STATUS_LABELS,
+    is_officer,
+    is_published,
+)
 
 bp = Blueprint("tenders", __name__, url_prefix="/aanbestedingen")
 
@@ -240,7 +247,11 @@ def edit(tender_id):
             values = form.values()
             values.pop("procedure", None)
             ops.update_tender(
-                tender, actor=current_user, task_area_ids=form.task_area_ids.data or [], **values
+                tender,
+                actor=current_user,
+                task_area_ids=form.task_area_ids.data or [],
+                change_reason=form.change_reason.data or "",
+                **values,
             )
             flash(_("Aanbesteding opgeslagen."), "success")
             return redirect(url_for("tenders.detail", tender_id=tender.id))
@@ -248,7 +259,9 @@ def edit(tender_id):
             flash(str(exc), "error")
         except OperationError as exc:
             flash(str(exc.message), "error")
-    return render_template("tenders/form.html", form=form, tender=tender)
+    return render_template(
+        "tenders/form.html", form=form, tender=tender, after_publication=is_published(tender)
+    )
 
 
 @bp.get("/<int:tender_id>")
@@ -698,18 +711,13 @@ def score(tender_id, bid_id):
     if bid.tender_id != tender.id:
         abort(404)
     target = url_for("tenders.award", tender_id=tender.id)
+    scores = {
+        c.id: (request.form[f"score-{c.id}"].strip(), request.form.get(f"note-{c.id}", ""))
+        for c in tender.criteria
+        if not c.is_price and request.form.get(f"score-{c.id}", "").strip()
+    }
     try:
-        for criterion in tender.criteria:
-            value = request.form.get(f"score-{criterion.id}", "").strip()
-            if criterion.is_price or value == "":
-                continue
-            ops.score_bid(
-                bid,
-                actor=current_user,
-                criterion_id=criterion.id,
-                score=value,
-                note=request.form.get(f"note-{criterion.id}", ""),
-            )
+        ops.score_bid_criteria(bid, actor=current_user, scores=scores)
         flash(_("Scores opgeslagen."), "success")
     except OperationError as exc:
         flash(str(exc.message), "error")

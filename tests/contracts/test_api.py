@@ -86,3 +86,13 @@ def test_openapi_document_with_contract_paths_is_valid(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     validate(spec)
     assert "/contracts/{reference}/realisations" in spec["paths"]
+
+
+def test_api_realisation_of_absurd_units_is_refused_not_a_500(client):
+    c = effort_contract()
+    token = f.api_token(f.user("contract_manager"))
+    for units in ("1e30", "1000000.01"):
+        response = _post(client, token, c.reference, {**BODY, "units": units}, key=units)
+        assert response.status_code == 422, units
+        assert response.get_json()["error"]["code"] == "validation_failed"
+    assert db.session.execute(select(func.count(Realisation.id))).scalar_one() == 0

@@ -454,3 +454,20 @@ def test_custom_contract_reason_other_needs_text_and_is_shown(client):
     )
     page = client.get(f"/contracten/{contract.id}").get_data(as_text=True)
     assert "Anders (toelichting): Continuïteit van zorg na verhuizing" in page
+
+
+def test_csv_import_of_a_windows_1252_file_books_it(client):
+    """Excel on Dutch Windows saves CSV as Windows-1252 (Latin-1): no UnicodeDecodeError."""
+    c = effort_contract()
+    f.login(client, f.user("contract_manager"))
+    import io
+
+    data = "periode;productcode;eenheden;opmerking\n2026-01;45A53;2;cliënt ’t Zand\n"
+    response = f.post(
+        client,
+        f"/contracten/{c.id}/realisatie/import",
+        {"i-file": (io.BytesIO(data.encode("cp1252")), "realisatie.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (200, 302)
+    assert db.session.execute(select(func.count(Realisation.id))).scalar_one() == 1

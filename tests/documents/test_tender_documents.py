@@ -95,7 +95,7 @@ def sas(wbo, task_area, kompas):
     plan = store_bytes(b"%PDF-1.4 plan", "plan.pdf")
     db.session.flush()
     bids = {}
-    for provider, scores in ((kompas, ("8", "7")), (linde, ("6", "9"))):
+    for provider, quality_score in ((kompas, "8"), (linde, "6")):
         bid = Bid(
             tender_id=tender.id,
             region_id=wbo.id,
@@ -103,15 +103,12 @@ def sas(wbo, task_area, kompas):
             provider_id=provider.id,
             plan_id=plan.id,
             price=Decimal("97.43"),
+            sealed_until=tender.bid_deadline,
         )
         db.session.add(bid)
         db.session.flush()
-        db.session.add_all(
-            [
-                Score(bid_id=bid.id, criterion_id=quality.id, score=Decimal(scores[0])),
-                Score(bid_id=bid.id, criterion_id=price.id, score=Decimal(scores[1])),
-            ]
-        )
+        # the price criterion is not scored by hand: equal prices both get the full scale
+        db.session.add(Score(bid_id=bid.id, criterion_id=quality.id, score=Decimal(quality_score)))
         bids[provider.short_code] = bid
     db.session.add(
         LotAward(
@@ -120,7 +117,7 @@ def sas(wbo, task_area, kompas):
             lot_id=lots[0].id,
             provider_id=kompas.id,
             bid_id=bids["kompas"].id,
-            total=Decimal("7.60"),
+            total=Decimal("88.00"),  # 8 / 10 x 60 + 10 / 10 x 40, as the award page
             rank=1,
         )
     )
@@ -154,8 +151,9 @@ def test_award_letter_to_the_winner(sas):
     tender, kompas, _linde = sas
     text = text_of(award_letter_spec(tender, param=kompas.id))
     assert "Stichting Kompas Jeugdhulp" in text and "Voorlopige gunningsbeslissing" in text
-    assert "Perceel 1: Ambulant" in text and "Uw totaalscore: 7,6" in text
-    assert "24 augustus 2026 om 00:00 uur" in text  # standstill end, Amsterdam time
+    assert "Perceel 1: Ambulant" in text and "Uw totaalscore: 88 (rangorde 1)" in text
+    # the standstill ends at midnight in Amsterdam: 24:00 of its last day, as on the page
+    assert "23 augustus 2026 om 24:00 uur" in text
     assert "3 augustus 2026" in text  # letter date from the decision
 
 
@@ -164,10 +162,12 @@ def test_rejection_letter_with_reasons_and_standstill(sas):
     text = text_of(rejection_letter_spec(tender, param=linde.id))
     assert "De Linde Jeugd en Gezin" in text and "Afwijzing inschrijving" in text
     assert "Redenen van afwijzing" in text
-    assert "Uw totaalscore: 7,2" in text and "hoogst gerangschikte inschrijver: 7,6" in text
+    # the totals of the award page (score / scale x weight), not score x weight / 100
+    assert "Uw totaalscore: 76" in text and "hoogst gerangschikte inschrijver: 88" in text
     assert "Kwaliteit van het plan 60% 6 8" in text  # own score vs awarded party
+    assert "Prijs 40% 10 10" in text
     assert "Stichting Kompas Jeugdhulp" in text
-    assert "24 augustus 2026 om 00:00 uur" in text and "kort geding" in text
+    assert "23 augustus 2026 om 24:00 uur" in text and "kort geding" in text
 
 
 def test_letters_are_offered_per_recipient_and_only_to_region_staff(sas):

@@ -7,7 +7,7 @@ from io import BytesIO
 import time_machine
 from werkzeug.datastructures import FileStorage
 
-from procure.core.timeutil import AMSTERDAM, local_deadline
+from procure.core.timeutil import AMSTERDAM, local_deadline, to_local
 from procure.extensions import db
 from procure.tenders import operations as ops
 from tests import factories as f
@@ -152,3 +152,29 @@ def score_all(tender, actor, scores: dict):
             key = (bid_row.provider.short_code, bid_row.lot.number)
             for criterion, value in zip(tender.criteria, scores[key], strict=True):
                 ops.score_bid(bid_row, actor=actor, criterion_id=criterion.id, score=value)
+
+
+def edit_tender_page(client, tender, **changes):
+    """POST the edit form as the officer's browser would, with `changes` applied."""
+    local = {
+        name: to_local(getattr(tender, name)).strftime("%Y-%m-%dT%H:%M")
+        for name in ("registration_deadline", "dialogue_end", "bid_deadline")
+    }
+    data = {
+        "title": tender.title,
+        "task_area_id": "0",
+        "variant": tender.variant,
+        "estimated_value": str(tender.estimated_value or ""),
+        "contract_start": tender.contract_start.isoformat(),
+        "duration_months": str(tender.duration_months),
+        "extension_count": str(tender.extension_count),
+        "extension_months": str(tender.extension_months),
+        "max_partners": str(tender.max_partners or ""),
+        "score_scale_max": str(tender.score_scale_max),
+        "standstill_days": str(tender.standstill_days),
+        "description": tender.description or "",
+        **({"one_partner_per_lot": "y"} if tender.one_partner_per_lot else {}),
+        **local,
+        **changes,
+    }
+    return f.post(client, f"/aanbestedingen/{tender.id}/bewerken", data, follow_redirects=True)

@@ -31,7 +31,7 @@ def test_provider_registers_and_officer_sees_it(live_server, page, tmp_path):
         reference="WBO-SLT-2027",
         title="Stevig Lokaal Team",
         variant="task",
-        contract_start=date(today.year + 1, 1, 1),
+        contract_start=date(today.year + 1, 7, 1),  # after the bid deadline, whatever today is
         registration_deadline=local_deadline(today + timedelta(days=10)),
         dialogue_end=local_deadline(today + timedelta(days=40)),
         bid_deadline=local_deadline(today + timedelta(days=70)),

@@ -157,14 +157,14 @@ def test_deadline_typed_in_the_form_is_amsterdam_time(app, client):
             "/aanbestedingen/nieuw",
             {
                 **base,
-                "registration_deadline": "2026-10-25T12:00",
-                "bid_deadline": "2026-03-29T12:00",
+                "registration_deadline": "2026-03-29T12:00",
+                "bid_deadline": "2026-10-25T12:00",
             },
         )
         assert response.status_code == 302
         tender = db.session.execute(select(Tender)).scalar_one()
-        assert tender.registration_deadline == utc(2026, 10, 25, 11, 0)
-        assert tender.bid_deadline == utc(2026, 3, 29, 10, 0)
+        assert tender.registration_deadline == utc(2026, 3, 29, 10, 0)
+        assert tender.bid_deadline == utc(2026, 10, 25, 11, 0)
         page = client.get(f"/aanbestedingen/{tender.id}").get_data(as_text=True)
         assert "25-10-2026 12:00" in page and "29-03-2026 12:00" in page
         # 02:30 on 29 March does not exist in the Netherlands
@@ -176,6 +176,18 @@ def test_deadline_typed_in_the_form_is_amsterdam_time(app, client):
         assert response.status_code == 200
         assert "bestaat niet" in response.get_data(as_text=True)
         assert "Ander" in response.get_data(as_text=True)  # input kept
+        # deadlines out of order: registration after the bid deadline
+        response = f.post(
+            client,
+            "/aanbestedingen/nieuw",
+            {
+                **base,
+                "title": "Omgekeerd",
+                "registration_deadline": "2026-10-25T12:00",
+                "bid_deadline": "2026-03-29T12:00",
+            },
+        )
+        assert "in volgorde liggen" in response.get_data(as_text=True)
     assert db.session.execute(select(Tender)).scalars().all() == [tender]
 
 

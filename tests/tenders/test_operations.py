@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from procure.contracts.models import Contract
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.uploads import StoredFile
 from procure.extensions import db
@@ -183,19 +184,16 @@ def test_setup_validation(app):
         ops.add_criterion(late, actor=actor, name="Kwaliteit", weight=100)
         with pytest.raises(ValidationFailed):
             ops.publish(late, actor=actor)
-        swapped = ops.create_tender(
-            region=f.region("wbo"),
-            actor=actor,
-            title="Volgorde",
-            contract_start=date(2027, 1, 1),
-            registration_deadline=BID,
-            dialogue_end=DIALOGUE_END,
-            bid_deadline=REGISTRATION,
-        )
-        ops.add_lot(swapped, actor=actor, number=1, name="Een")
-        ops.add_criterion(swapped, actor=actor, name="Kwaliteit", weight=100)
-        with pytest.raises(ValidationFailed) as info:
-            ops.publish(swapped, actor=actor)
+        with pytest.raises(ValidationFailed) as info:  # deadlines out of order: not even saved
+            ops.create_tender(
+                region=f.region("wbo"),
+                actor=actor,
+                title="Volgorde",
+                contract_start=date(2027, 1, 1),
+                registration_deadline=BID,
+                dialogue_end=DIALOGUE_END,
+                bid_deadline=REGISTRATION,
+            )
         assert "volgorde" in str(info.value.message)
         other = f.user("procurement", "e10")
         with pytest.raises(NotAllowed):
@@ -327,6 +325,12 @@ def test_lot_with_two_partners_is_awarded_to_the_best_two(app):
         (users["brug"].provider_id, 2, "86.00"),
     ]
     assert all(a.contract_id for a in awards)
+    for award in awards:  # the tender's 2 x 12 months of extension options are carried over
+        contract = db.session.get(Contract, award.contract_id)
+        assert [(o.sequence, o.months, o.status) for o in contract.options] == [
+            (1, 12, "open"),
+            (2, 12, "open"),
+        ]
 
 
 def test_simultaneous_duplicate_registration_is_a_conflict_not_a_crash(app, monkeypatch):

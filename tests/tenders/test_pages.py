@@ -6,10 +6,11 @@ import time_machine
 
 from procure.core.timeutil import to_local
 from procure.extensions import db
+from procure.tenders import operations as ops
 from procure.tenders.models import Tender
 from procure.tenders.policy import STATUS_LABELS
 from tests import factories as f
-from tests.tenders.builders import officer, provider_user
+from tests.tenders.builders import T0, officer, provider_user, slt_tender
 from tests.tenders.test_transitions import build
 
 STATES = [
@@ -115,6 +116,9 @@ def test_officer_moves_a_deadline_after_publication_but_not_the_lots(app, client
             "description": "",
         }
         response = f.post(client, f"/aanbestedingen/{tender.id}/bewerken", form)
+        assert "Geef de reden" in response.get_data(as_text=True)  # a move needs a reason
+        form["change_reason"] = "Meer tijd na de nota van inlichtingen."
+        response = f.post(client, f"/aanbestedingen/{tender.id}/bewerken", form)
         assert response.status_code == 302
         db.session.expire_all()
         assert to_local(db.session.get(Tender, tender.id).bid_deadline).day == 8
@@ -141,3 +145,20 @@ def test_dashboard_cards(app, client):
         assert tender_cards(officer())[0]["value"] == 1
         assert tender_cards(f.user("procurement", "svj"))[0]["value"] == 0
         assert tender_cards(f.user("municipality", municipality_name="Breda")) == []
+
+
+def test_publishing_with_weights_of_60_percent_says_60_once(app):
+    """The refusal reads "60 %" (Babel), not "6E+1 %", and once, not twice."""
+    actor = officer()
+    with time_machine.travel(T0, tick=False):
+        tender = slt_tender(actor)
+        for criterion in list(tender.criteria)[1:]:
+            ops.remove_criterion(criterion, actor=actor)
+        ops.add_criterion(tender, actor=actor, name="Lokale verankering", weight=20)
+        staff = app.test_client()
+        f.login(staff, actor)
+        page = f.post(staff, f"/aanbestedingen/{tender.id}/publiceren", follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert "E+" not in html
+    assert html.count("tellen op tot 60 %") == 1
+    assert db.session.get(Tender, tender.id).status == "concept"

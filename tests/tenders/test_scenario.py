@@ -3,7 +3,7 @@ different parties, one partner per lot, 5 years + 2 x 1 year, task-oriented lump
 providers register, three are selected, dialogue, sealed bids, EMVI scoring, a provider
 winning both Breda lots is assigned one, standstill with an objection, award, contracts."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import time_machine
@@ -13,7 +13,15 @@ from procure.audit.models import AuditEvent
 from procure.contracts.models import Contract
 from procure.core.timeutil import AMSTERDAM, end_of_day
 from procure.extensions import db
-from procure.tenders.models import Bid, Decision, LotAward, Objection, Registration, Tender
+from procure.tenders.models import (
+    Bid,
+    Decision,
+    LotAward,
+    Objection,
+    Registration,
+    Score,
+    Tender,
+)
 from tests import factories as f
 from tests.tenders.builders import (
     BID,
@@ -23,6 +31,7 @@ from tests.tenders.builders import (
     SLT_CRITERIA,
     SLT_LOTS,
     T0,
+    edit_tender_page,
     officer,
     provider_user,
 )
@@ -195,6 +204,15 @@ def test_slt_tender_end_to_end(app):
         assert response.status_code == 422
         assert "geselecteerd" in response.get_data(as_text=True)
         assert "verzegeld" in staff.get(f"{base}/gunning").get_data(as_text=True)
+        # moving the bid deadline to the past does not open the bids before the deadline
+        tender = db.session.get(Tender, tender.id)
+        past = (DIALOGUE_END - timedelta(hours=1)).astimezone(AMSTERDAM)
+        page = edit_tender_page(
+            staff, tender, bid_deadline=past.strftime("%Y-%m-%dT%H:%M"), change_reason="x"
+        )
+        assert "alleen naar later" in page.get_data(as_text=True)
+        sealed = db.session.execute(select(Bid)).scalars().first()
+        assert staff.get(f"{base}/inschrijvingen/{sealed.id}/plan").status_code == 403
 
     # 6. scoring after the deadline
     scores = {
@@ -208,6 +226,11 @@ def test_slt_tender_end_to_end(app):
     criteria = [c.id for c in db.session.get(Tender, tender.id).criteria]
     with time_machine.travel(BID, tick=False):
         staff, providers = _login_all(app, inkoper, codes)
+        # a refused third score saves none of the bid's scores (one operation)
+        first = db.session.execute(select(Bid).order_by(Bid.id)).scalars().first()
+        bad = {f"score-{criteria[0]}": 7, f"score-{criteria[1]}": 7, f"score-{criteria[2]}": 11}
+        f.post(staff, f"{base}/inschrijvingen/{first.id}/scores", bad)
+        assert db.session.execute(select(Score)).first() is None
         for bid_row in db.session.execute(select(Bid)).scalars().all():
             key = (
                 bid_row.provider.short_code,
@@ -245,6 +268,14 @@ def test_slt_tender_end_to_end(app):
         assert tender.status == "standstill"
         # 20 calendar days after 1 July 2026, ending at 24:00 (Amsterdam)
         assert tender.standstill_ends_at == end_of_day(date(2026, 7, 21))
+        # the rejection letter carries the award page's totals (84.00 -> 84) and its
+        # standstill end as the pages write it
+        letter = staff.get(
+            f"/documenten/tender/{tender.id}/voorbeeld",
+            query_string={"kind": "rejection_letter", "param": pid["kompas"]},
+        ).get_data(as_text=True)
+        assert "Uw totaalscore: 70" in letter and "Uw totaalscore: 84" in letter
+        assert "21 juli 2026 om 24:00 uur" in letter
 
     # 7. standstill: an objection pauses the award
     with time_machine.travel(datetime(2026, 7, 10, 9, 0, tzinfo=AMSTERDAM), tick=False):
@@ -294,6 +325,8 @@ def test_slt_tender_end_to_end(app):
         c.start_date == date(2027, 1, 1) and c.end_date == date(2031, 12, 31) for c in contracts
     )
     assert all(a.contract_id for a in awards.values())
+    # the tender's 2 x 1 year of extension options are carried into every contract
+    assert all([(o.months, o.status) for o in c.options] == [(12, "open")] * 2 for c in contracts)
 
     # 9. who decided what, when and why
     kinds = [d.kind for d in db.session.execute(select(Decision).order_by(Decision.id)).scalars()]

@@ -6,15 +6,21 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from sqlalchemy import select
 
 from procure.core.errors import NotAllowed
+from procure.core.timeutil import to_local
+from procure.extensions import db
+from procure.reminders.models import Notification
 from procure.tenders import operations as ops
+from procure.tenders.models import Tender
 from tests import factories as f
 from tests.tenders.builders import (
     BID,
     DIALOGUE_END,
     REGISTRATION,
     T0,
+    edit_tender_page,
     lot_ids,
     officer,
     pdf,
@@ -174,3 +180,63 @@ def test_price_score_is_computed_and_bids_ranked(app):
         (provider_user("kompas").provider_id, "80.37", 1),
         (provider_user("linde").provider_id, "76.00", 2),
     ]
+
+
+def test_moving_the_bid_deadline_earlier_cannot_open_the_bids(app, client):
+    """The reproduction of the issue: in the award phase the officer sets the bid deadline
+    to an hour ago. Refused, and the plans stay sealed until the published deadline."""
+    tender = priced_tender()
+    inkoper = officer()
+    bid = ops.tender_bids(tender)[0]
+    now = BID - timedelta(days=3)
+    with time_machine.travel(now, tick=False):
+        f.login(client, inkoper)
+        hour_ago = to_local(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        page = edit_tender_page(
+            client, tender, bid_deadline=hour_ago, change_reason="Eerder openen."
+        )
+        assert "alleen naar later" in page.get_data(as_text=True)
+        assert db.session.get(Tender, tender.id).bid_deadline == BID
+        plan = f"/aanbestedingen/{tender.id}/inschrijvingen/{bid.id}/plan"
+        assert client.get(plan).status_code == 403
+        # even a deadline changed behind the operations' back opens nothing early
+        db.session.get(Tender, tender.id).bid_deadline = now - timedelta(hours=1)
+        db.session.commit()
+        assert client.get(plan).status_code == 403
+        with pytest.raises(NotAllowed):
+            ops.open_bid(bid, inkoper)
+
+
+def test_a_later_deadline_needs_a_reason_and_every_registrant_is_told(app, client):
+    tender = priced_tender()
+    inkoper = officer()
+    later = BID + timedelta(days=7)
+    with time_machine.travel(BID - timedelta(days=3), tick=False):
+        f.login(client, inkoper)
+        new = to_local(later).strftime("%Y-%m-%dT%H:%M")
+        page = edit_tender_page(client, tender, bid_deadline=new)
+        assert "Geef de reden" in page.get_data(as_text=True)
+        assert db.session.get(Tender, tender.id).bid_deadline == BID
+        reason = "Nota van inlichtingen 2 vraagt meer tijd."
+        edit_tender_page(client, tender, bid_deadline=new, change_reason=reason)
+        assert db.session.get(Tender, tender.id).bid_deadline == later
+    notes = db.session.execute(select(Notification).order_by(Notification.user_id)).scalars()
+    told = {n.user_id: n for n in notes}
+    assert set(told) == {provider_user("kompas").id, provider_user("linde").id}
+    assert all(reason in n.body and "08-07-2026 12:00" in n.body for n in told.values())
+    # the bids stay sealed until the new deadline, also the ones submitted before the move
+    bid = ops.tender_bids(tender)[0]
+    with time_machine.travel(BID + timedelta(days=1), tick=False), pytest.raises(NotAllowed):
+        ops.open_bid(bid, inkoper)
+    with time_machine.travel(later, tick=False):
+        assert ops.open_bid(bid, inkoper) is bid
+
+
+def test_core_terms_are_frozen_after_publication(app, client):
+    tender = priced_tender()
+    with time_machine.travel(BID - timedelta(days=3), tick=False):
+        f.login(client, officer())
+        page = edit_tender_page(client, tender, title="Andere titel", duration_months="36")
+        assert "alleen deadlines en de omschrijving" in page.get_data(as_text=True)
+    tender = db.session.get(Tender, tender.id)
+    assert (tender.title, tender.duration_months) == ("Dagbesteding en dagbehandeling", 24)

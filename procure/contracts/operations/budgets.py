@@ -329,9 +329,15 @@ def draw_reserve(
 
 @operation
 def add_contract_product(
-    contract: Contract, *, product_id: int, prices: dict | None = None, actor=None
+    contract: Contract,
+    *,
+    product_id: int,
+    prices: dict | None = None,
+    effective_from: date | None = None,
+    actor=None,
 ) -> ContractedProduct:
-    """Contract a product version; unit prices per year default to the catalogue tariffs."""
+    """Contract a product version; unit prices per year default to the catalogue tariffs.
+    effective_from: when the product joins a running contract later than its start."""
     from procure.catalogue.models import Product, Tariff
 
     if contract.is_lumpsum:
@@ -344,7 +350,15 @@ def add_contract_product(
         raise ValidationFailed(_l("Onbekend product."), field="product_id")
     if any(cp.product_id == product_id for cp in contract.products):
         raise Conflict(_l("Dit product is al gecontracteerd."))
-    cp = ContractedProduct(contract=contract, product_id=product_id)
+    if effective_from is not None and not (
+        contract.start_date <= effective_from <= contract.end_date
+    ):
+        raise ValidationFailed(
+            _l("De ingangsdatum van het product valt buiten de looptijd."), field="effective_from"
+        )
+    if effective_from == contract.start_date:
+        effective_from = None
+    cp = ContractedProduct(contract=contract, product_id=product_id, effective_from=effective_from)
     db.session.add(cp)
     if prices is None:
         tariffs = db.session.execute(
@@ -362,6 +376,7 @@ def add_contract_product(
             "product_id": product_id,
             "code": product.code,
             "prices": {str(k): to_money(v) for k, v in prices.items()},
+            "effective_from": effective_from,
         },
     )
     return cp

@@ -64,6 +64,10 @@ def _parse_period(value) -> date:
         ) from None
 
 
+# More units than this in one booking is a typing error (and beyond exact arithmetic).
+MAX_UNITS = Decimal("1000000")
+
+
 def _find_product(contract: Contract, product) -> ContractedProduct:
     for cp in contract.products:
         if cp.id == product or (isinstance(product, str) and cp.product.code == product.strip()):
@@ -247,6 +251,17 @@ def record_realisation(
 
 
 CSV_COLUMNS = ("periode", "productcode", "eenheden")
+# Spreadsheets save CSV as UTF-8 or, on Dutch Windows, as Windows-1252.
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def _decode(data: bytes) -> str:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed(_l("Het bestand is geen CSV-tekst (UTF-8 of Windows-1252)."))
 
 
 @operation

@@ -19,6 +19,16 @@ ASSESSORS = (ADMIN, PROCUREMENT, CONTRACT_MANAGER)
 STAFF = (ADMIN, PROCUREMENT, CONTRACT_MANAGER, SUPERVISOR)
 READERS = (*STAFF, MUNICIPALITY, PROVIDER)
 
+
+def is_applicant(user, application) -> bool:
+    """The provider user who applied (texts addressed to "u" are for them only)."""
+    return (
+        user.is_authenticated
+        and user.role == PROVIDER
+        and user.provider_id == application.provider_id
+    )
+
+
 OPEN_APPLICATION_STATUSES = ("submitted", "more_info")
 
 APPLICATION = StateMachine(

@@ -46,6 +46,7 @@ from procure.tenders.open_house.policy import (
     SCORE_LABELS,
     SETUP,
     STAFF,
+    is_applicant,
 )
 from procure.tenders.policy import OPEN_HOUSE
 
@@ -584,7 +585,7 @@ def application(application_id):
         response_form=forms.ResponseForm(),
         decision_form=forms.DecisionForm(),
         confirm=forms.ConfirmForm(),
-        queue_message=ops.queue_message(app_row),
+        queue_message=ops.queue_message(app_row) if is_applicant(current_user, app_row) else None,
     )
 
 

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from procure.audit.models import AuditEvent
@@ -41,10 +42,16 @@ def test_two_entry_moments_full_cycle(oh):
     # A applies in time for 1 January 2027 (deadline 6 November 2026 12:00 CET).
     app_a = apply(oh, a, now=at(2026, 11, 1, 9))
     assert app_a.entry_moment_id == first.id and app_a.queued_from_id is None
-    # B applies after that deadline: queued for 1 April 2027, with a message naming both.
+    # B applies after that deadline but well before the next one: simply for 1 April 2027,
+    # not told it is late for a moment it never chose.
     app_b = apply(oh, b, now=at(2026, 11, 10, 9))
-    assert app_b.entry_moment_id == second.id and app_b.queued_from_id == first.id
-    message = ops.queue_message(app_b)
+    assert app_b.entry_moment_id == second.id and app_b.queued_from_id is None
+    assert ops.queue_message(app_b) is None
+    # B2 chose 1 January and missed it: queued for 1 April, with a message naming both.
+    b2 = f.provider("stapsteen2", "Stapsteen Ambulant")
+    app_b2 = apply(oh, b2, now=at(2026, 11, 10, 9), moment_id=first.id)
+    assert app_b2.entry_moment_id == second.id and app_b2.queued_from_id == first.id
+    message = ops.queue_message(app_b2)
     assert "1 januari 2027" in message and "1 april 2027" in message
     assert "verstreken" in message
     # C applies in time as well.
@@ -171,6 +178,22 @@ def test_two_entry_moments_full_cycle(oh):
         ("44A08", date(2027, 4, 1)),
         ("45A46", date(2027, 4, 1)),
     ]
+    # the contract itself (page and API) names the open house and when each product joined
+    manager = f.user("contract_manager")
+    client = current_app.test_client()
+    detail = client.get(
+        f"/api/v1/contracts/{contract_a.reference}", headers=f.bearer(f.api_token(manager))
+    ).get_json()
+    assert detail["tender"]["reference"] == oh.tender.reference and detail["lot"] is None
+    assert {p["code"]: p["effective_from"] for p in detail["products"]} == {
+        "44A06": "2027-01-01",
+        "44A07": "2027-04-01",
+        "44A08": "2027-04-01",
+        "45A46": "2027-04-01",
+    }
+    f.login(client, manager)
+    page = client.get(f"/contracten/{contract_a.id}").get_data(as_text=True)
+    assert oh.tender.reference in page and "vanaf 01-04-2027" in page
 
     # Decisions are audited and the providers notified in the app.
     actions = (

@@ -66,9 +66,7 @@ def admit(application: Application, categories: list[Category], start: date, act
             tender_id=tender.id,
             task_area_id=tender.task_area_id,
             title=f"{tender.title} — {application.provider.name}",
-            extension_months=(tender.extension_months,) * tender.extension_count
-            if tender.extension_months
-            else (),
+            extension_months=tender.extension_terms,
             actor=actor,
         )
         extended = False
@@ -140,7 +138,9 @@ def _contract_product(contract, product, tariff, start: date, end: date, actor) 
     prices = {t.year: t.price for t in product.tariffs if start.year <= t.year <= end.year}
     if tariff is not None and start.year not in prices:
         prices[start.year] = tariff.price
-    contract_ops.add_contract_product(contract, product_id=product.id, prices=prices, actor=actor)
+    contract_ops.add_contract_product(
+        contract, product_id=product.id, prices=prices, effective_from=start, actor=actor
+    )
 
 
 def tender_variant_is_lumpsum(contract) -> bool:

@@ -12,7 +12,6 @@ from procure.auth.roles import PROVIDER
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.core.references import next_reference
-from procure.core.timeutil import to_local
 from procure.core.types import utcnow
 from procure.core.uploads import store_bytes
 from procure.extensions import db
@@ -56,21 +55,16 @@ def plan_moment(
 ) -> tuple[EntryMoment, EntryMoment | None]:
     """(moment the application is assessed for, the missed moment it was queued from).
 
-    Without a wish, the application is for the next entry moment (the first one still in the
-    future); when that moment's deadline has passed it is queued for the first moment whose
-    deadline is still open."""
+    Without a wish, the application is for the first entry moment whose deadline is still
+    open: it missed nothing. An application for a chosen moment whose deadline has passed is
+    queued for the first moment whose deadline is still open."""
     if wanted is None:
-        today = to_local(now).date()
-        wanted = db.session.execute(
-            select(EntryMoment)
-            .where(EntryMoment.tender_id == tender.id, EntryMoment.entry_date > today)
-            .order_by(EntryMoment.entry_date)
-            .limit(1)
-        ).scalar()
-        if wanted is None:
+        target = next_open_moment(tender, now)
+        if target is None:
             raise ValidationFailed(
                 _l("Er is geen toetredingsmoment meer binnen de looptijd van deze open house.")
             )
+        return target, None
     if now <= wanted.application_deadline:
         return wanted, None
     target = next_open_moment(tender, now)
