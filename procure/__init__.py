@@ -25,6 +25,7 @@ DOMAINS = (
     "supervision",
     "reminders",
     "documents",
+    "finance",
 )
 
 __all__ = ["ConfigError", "create_app"]

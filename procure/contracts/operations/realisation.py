@@ -28,6 +28,7 @@ from procure.core.errors import Conflict, InvalidTransition, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import to_money
 from procure.extensions import db
+from procure.organisations.models import Municipality
 
 
 def level_for(realised: Decimal, value: Decimal, contract: Contract) -> str:
@@ -113,6 +114,38 @@ def _prepare_realisation(contract, product, period, units):
     return cp, period, units, price, to_money(units * price), year
 
 
+def realisation_municipality(contract: Contract, value) -> int | None:
+    """The municipality a realisation record is for: a custom contract's own; otherwise a
+    municipality of the contract's region by id, CBS code or name; None when not given
+    (recorded as unknown, never guessed)."""
+    if contract.municipality_id is not None:
+        if (
+            value not in (None, "")
+            and _municipality_id(contract, value) != contract.municipality_id
+        ):
+            raise ValidationFailed(
+                _l("Dit maatwerkcontract hoort bij een andere gemeente."), field="municipality"
+            )
+        return contract.municipality_id
+    if value in (None, ""):
+        return None
+    return _municipality_id(contract, value)
+
+
+def _municipality_id(contract: Contract, value) -> int:
+    text = str(value).strip()
+    stmt = select(Municipality.id).where(Municipality.region_id == contract.region_id)
+    condition = (Municipality.cbs_code == text) | (Municipality.name == text)
+    if isinstance(value, int):
+        condition = Municipality.id == value
+    found = db.session.execute(stmt.where(condition)).scalar()
+    if found is None:
+        raise ValidationFailed(
+            _l("Gemeente '%(m)s' hoort niet bij deze regio.", m=text), field="municipality"
+        )
+    return found
+
+
 def _book(
     contract,
     cp,
@@ -122,6 +155,7 @@ def _book(
     amount,
     year,
     *,
+    municipality_id=None,
     override,
     override_reason,
     source,
@@ -152,6 +186,7 @@ def _book(
         units=units,
         unit_price=price,
         amount=amount,
+        municipality_id=municipality_id,
         override=over,
         override_reason=override_reason if over else None,
         source=source,
@@ -183,6 +218,7 @@ def record_realisation(
     product,
     period,
     units,
+    municipality=None,
     override: bool = False,
     override_reason: str | None = None,
     source: str = "ui",
@@ -206,6 +242,7 @@ def record_realisation(
                 )
             return existing, False
     cp, period, units, price, amount, year = _prepare_realisation(contract, product, period, units)
+    municipality_id = realisation_municipality(contract, municipality)
     # Lock the year row so two concurrent bookings cannot both pass the ceiling check.
     db.session.execute(select(ContractYear.id).where(ContractYear.id == year.id).with_for_update())
     db.session.refresh(year)
@@ -217,6 +254,7 @@ def record_realisation(
         price,
         amount,
         year,
+        municipality_id=municipality_id,
         override=override,
         override_reason=override_reason,
         source=source,
@@ -234,6 +272,7 @@ def record_realisation(
             "units": units,
             "unit_price": price,
             "amount": amount,
+            "municipality_id": municipality_id,
             "source": source,
         },
     )
@@ -252,8 +291,9 @@ def import_realisation_csv(
     override_reason: str | None = None,
     actor=None,
 ) -> list[Realisation]:
-    """Import realisation rows (periode;productcode;eenheden). All or nothing: any error
-    refuses the whole file, with every error listed by line."""
+    """Import realisation rows (periode;productcode;eenheden, optionally gemeente as CBS
+    code or name). All or nothing: any error refuses the whole file, with every error
+    listed by line."""
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     sample = text[:1000]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
@@ -271,6 +311,7 @@ def import_realisation_csv(
             cp, period, units, price, amount, year = _prepare_realisation(
                 contract, row["productcode"], row["periode"], row["eenheden"]
             )
+            municipality_id = realisation_municipality(contract, row.get("gemeente"))
         except ValidationFailed as exc:
             errors.append(as_text(_l("Regel %(n)d: %(m)s", n=line, m=str(exc.message))))
             continue
@@ -281,7 +322,7 @@ def import_realisation_csv(
                     _l("Regel %(n)d: brengt %(y)d boven het budgetplafond.", n=line, y=year.year)
                 )
             )
-        prepared.append((cp, period, units, price, amount, year))
+        prepared.append(((cp, period, units, price, amount, year), municipality_id))
     if not prepared and not errors:
         errors.append(as_text(_l("Het bestand bevat geen regels.")))
     if errors:
@@ -293,13 +334,14 @@ def import_realisation_csv(
         _book(
             contract,
             *item,
+            municipality_id=municipality_id,
             override=override,
             override_reason=override_reason,
             source="csv",
             idempotency_key=None,
             actor=actor,
         )
-        for item in prepared
+        for item, municipality_id in prepared
     ]
     db.session.flush()
     record(
