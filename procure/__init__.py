@@ -28,6 +28,7 @@ DOMAINS = (
     "jobs",
     "system",
     "ocds",
+    "finance",
 )
 
 __all__ = ["ConfigError", "create_app"]

@@ -24,7 +24,9 @@ def test_demo_loads_seed_regions_and_is_idempotent(app):
     assert _counts() == first
 
     regions = {r.short_code: r for r in db.session.execute(select(Region)).scalars()}
-    assert set(regions) == {"wbo", "e10", "svj"}
+    # Noordoost-Brabant comes from the finance demo (seed 004; it names one municipality).
+    assert set(regions) == {"wbo", "e10", "svj", "nob"}
+    assert [m.name for m in regions["nob"].municipalities] == ["Vught"]
     assert [m.name for m in regions["wbo"].municipalities] == [
         "Altena",
         "Breda",

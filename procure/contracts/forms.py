@@ -84,6 +84,7 @@ class RealisationForm(FlaskForm):
     product = SelectField(_l("Product"), validators=[DataRequired(REQUIRED)])
     period = StringField(_l("Periode (JJJJ-MM)"), validators=[DataRequired(REQUIRED)])
     units = DecimalField(_l("Eenheden"), places=2, validators=[InputRequired(REQUIRED)])
+    municipality = SelectField(_l("Gemeente"), validators=[Optional()])
     override = BooleanField(_l("Plafond bewust overschrijden"))
     override_reason = TextAreaField(_l("Motivering overschrijding"), validators=[Optional()])
 

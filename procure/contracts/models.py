@@ -313,6 +313,9 @@ class Realisation(db.Model):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
     contract_product_id: Mapped[int] = mapped_column(ForeignKey("contract_products.id"), index=True)
     period: Mapped[date] = mapped_column()  # first day of the month
+    # The municipality the care was for; None on records from before it was registered
+    # (shown as "gemeente onbekend", never guessed).
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
     units: Mapped[Decimal] = mapped_column(UNITS)
     unit_price: Mapped[Decimal] = mapped_column(Money)
     amount: Mapped[Decimal] = mapped_column(Money)
@@ -324,6 +327,7 @@ class Realisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contract_product: Mapped[ContractedProduct] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
 
 
 class ProviderManagement(db.Model):

@@ -124,6 +124,11 @@ class RealisationInput(DutchSchema):
     product_code = Line(required=True, max_length=20, metadata={"example": "45A53"})
     period = Line(required=True, max_length=7, metadata={"pattern": PERIOD, "example": "2026-03"})
     units = DecimalText(required=True, metadata={"example": "12.5"})
+    municipality = Line(
+        max_length=80,
+        load_default=None,
+        metadata={"description": "CBS code or name of the municipality", "example": "0758"},
+    )
     override = Boolean(load_default=False)
     override_reason = Text(max_length=2000, load_default=None)
     idempotency_key = Line(max_length=100)
@@ -137,6 +142,7 @@ class RealisationSchema(DutchSchema):
     units = DecimalText()
     unit_price = DecimalText()
     amount = DecimalText()
+    municipality = Ref("municipality.cbs_code")
     override = fields.Boolean()
     idempotency_key = fields.String(allow_none=True)
 

@@ -360,6 +360,7 @@ def _render_detail(contract: Contract, **form_overrides):
 def _detail_forms(contract):
     realisation = forms.RealisationForm(prefix="r")
     realisation.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
+    realisation.municipality.choices = _municipality_choices(contract)
     product_form = forms.ProductForm(prefix="p")
     if current_user.role in MANAGERS and not contract.is_lumpsum:
         product_form.product_id.configure(contract=contract.id)
@@ -647,6 +648,7 @@ def realisation(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.RealisationForm(prefix="r")
     form.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
+    form.municipality.choices = _municipality_choices(contract)
     if not form.validate_on_submit():
         return _form_invalid(contract, "realisation_form", form)
     return _run(
@@ -656,6 +658,7 @@ def realisation(contract_id):
             product=form.product.data,
             period=form.period.data,
             units=form.units.data,
+            municipality=form.municipality.data or None,
             override=form.override.data,
             override_reason=form.override_reason.data,
         ),
@@ -664,6 +667,20 @@ def realisation(contract_id):
         "realisation_form",
         form,
     )
+
+
+def _municipality_choices(contract) -> list[tuple[str, str]]:
+    """Realisation is booked for a municipality (its CBS code); a custom contract's is fixed."""
+    if contract.municipality is not None:
+        return [(contract.municipality.cbs_code, contract.municipality.name)]
+    return [("", _l("Onbekend"))] + [
+        (m.cbs_code, m.name)
+        for m in db.session.execute(
+            select(Municipality)
+            .where(Municipality.region_id == contract.region_id)
+            .order_by(Municipality.name)
+        ).scalars()
+    ]
 
 
 @bp.post("/<int:contract_id>/realisatie/import")

@@ -19,6 +19,11 @@ NAV = [
         _l("Signalen"),
         ("admin", "supervisor", "contract_manager", "municipality"),
     ),
+    (
+        "finance.index",
+        _l("Financiën"),
+        ("admin", "procurement", "contract_manager", "supervisor", "municipality"),
+    ),
     ("documents.index", _l("Documenten"), None),
     ("organisations.providers", _l("Organisaties"), None),
     ("auth.users", _l("Gebruikers"), ("admin",)),

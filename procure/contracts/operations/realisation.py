@@ -26,6 +26,7 @@ from procure.core.errors import Conflict, InvalidTransition, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import to_money
 from procure.extensions import db
+from procure.organisations.models import Municipality
 
 
 def level_for(realised: Decimal, value: Decimal, contract: Contract) -> str:
@@ -123,6 +124,38 @@ def _prepare_realisation(contract, product, period, units):
     return cp, period, units, price, to_money(units * price), year
 
 
+def realisation_municipality(contract: Contract, value) -> int | None:
+    """The municipality a realisation record is for: a custom contract's own; otherwise a
+    municipality of the contract's region by id, CBS code or name; None when not given
+    (recorded as unknown, never guessed)."""
+    if contract.municipality_id is not None:
+        if (
+            value not in (None, "")
+            and _municipality_id(contract, value) != contract.municipality_id
+        ):
+            raise ValidationFailed(
+                _l("Dit maatwerkcontract hoort bij een andere gemeente."), field="municipality"
+            )
+        return contract.municipality_id
+    if value in (None, ""):
+        return None
+    return _municipality_id(contract, value)
+
+
+def _municipality_id(contract: Contract, value) -> int:
+    text = str(value).strip()
+    stmt = select(Municipality.id).where(Municipality.region_id == contract.region_id)
+    condition = (Municipality.cbs_code == text) | (Municipality.name == text)
+    if isinstance(value, int):
+        condition = Municipality.id == value
+    found = db.session.execute(stmt.where(condition)).scalar()
+    if found is None:
+        raise ValidationFailed(
+            _l("Gemeente '%(m)s' hoort niet bij deze regio.", m=text), field="municipality"
+        )
+    return found
+
+
 def _book(
     contract,
     cp,
@@ -132,6 +165,7 @@ def _book(
     amount,
     year,
     *,
+    municipality_id=None,
     override,
     override_reason,
     source,
@@ -162,6 +196,7 @@ def _book(
         units=units,
         unit_price=price,
         amount=amount,
+        municipality_id=municipality_id,
         override=over,
         override_reason=override_reason if over else None,
         source=source,
@@ -193,6 +228,7 @@ def record_realisation(
     product,
     period,
     units,
+    municipality=None,
     override: bool = False,
     override_reason: str | None = None,
     source: str = "ui",
@@ -216,6 +252,7 @@ def record_realisation(
                 )
             return existing, False
     cp, period, units, price, amount, year = _prepare_realisation(contract, product, period, units)
+    municipality_id = realisation_municipality(contract, municipality)
     # Lock the year row so two concurrent bookings cannot both pass the ceiling check.
     db.session.execute(select(ContractYear.id).where(ContractYear.id == year.id).with_for_update())
     db.session.refresh(year)
@@ -227,6 +264,7 @@ def record_realisation(
         price,
         amount,
         year,
+        municipality_id=municipality_id,
         override=override,
         override_reason=override_reason,
         source=source,
@@ -244,6 +282,7 @@ def record_realisation(
             "units": units,
             "unit_price": price,
             "amount": amount,
+            "municipality_id": municipality_id,
             "source": source,
         },
     )
@@ -273,8 +312,9 @@ def import_realisation_csv(
     override_reason: str | None = None,
     actor=None,
 ) -> list[Realisation]:
-    """Import realisation rows (periode;productcode;eenheden). All or nothing: any error
-    refuses the whole file, with the errors listed by line (up to a bound)."""
+    """Import realisation rows (periode;productcode;eenheden, optionally gemeente as CBS
+    code or name). All or nothing: any error refuses the whole file, with the errors
+    listed by line (up to a bound)."""
     errors, prepared = ErrorList(), []
     running = {}
     for row in read_rows(data, CSV_COLUMNS):
@@ -287,13 +327,14 @@ def import_realisation_csv(
             cp, period, units, price, amount, year = _prepare_realisation(
                 contract, row.values["productcode"], row.values["periode"], row.values["eenheden"]
             )
+            municipality_id = realisation_municipality(contract, row.values.get("gemeente"))
         except ValidationFailed as exc:
             errors.add(row.line, exc.message)
             continue
         running[year.year] = running.get(year.year, year.realised) + amount
         if running[year.year] > year.value and not override:
             errors.add(row.line, _l("brengt %(y)d boven het budgetplafond.", y=year.year))
-        prepared.append((cp, period, units, price, amount, year))
+        prepared.append(((cp, period, units, price, amount, year), municipality_id))
     if not prepared and not errors:
         raise ValidationFailed(_l("Het bestand bevat geen regels."), field="file")
     if errors:
@@ -303,13 +344,14 @@ def import_realisation_csv(
         _book(
             contract,
             *item,
+            municipality_id=municipality_id,
             override=override,
             override_reason=override_reason,
             source="csv",
             idempotency_key=None,
             actor=actor,
         )
-        for item in prepared
+        for item, municipality_id in prepared
     ]
     db.session.flush()
     record(

@@ -1,0 +1,312 @@
+"""JSON API for financial steering: the framework with its adjustments, realisation per
+municipality, indicators (read and write values) and waiting times. Follows the existing
+api pattern (procure.api.openapi registry); a municipality token gets its own figures only.
+"""
+
+from flask import abort, jsonify, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from procure.api import bp, openapi
+from procure.core.errors import NotAllowed, ValidationFailed
+from procure.core.timeutil import today_local
+from procure.extensions import db
+from procure.finance import operations as ops
+from procure.finance import policy
+from procure.finance import queries as q
+from procure.finance.models import Indicator
+from procure.organisations.models import Region
+
+
+def _m(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _region() -> Region:
+    if current_user.role not in policy.FINANCE_READERS:
+        raise NotAllowed(_l("Geen toegang tot de financiële gegevens."))
+    if current_user.region_id is None:
+        region = db.session.execute(
+            select(Region).filter_by(short_code=request.args.get("region", ""))
+        ).scalar()
+        if region is None:
+            abort(404)
+        return region
+    return db.session.get(Region, current_user.region_id)
+
+
+def _own() -> int | None:
+    return None if policy.sees_region(current_user) else current_user.municipality_id
+
+
+@bp.get("/finance/frameworks/<int:year>")
+def finance_framework(year):
+    region = _region()
+    framework = q.framework_for(region.id, year)
+    if framework is None:
+        abort(404)
+    table = q.framework_table(framework)
+    steering = {s.line.id: s for s in q.steering_for(framework, today_local(), _own())}
+    return jsonify(
+        {
+            "region": region.short_code,
+            "year": framework.year,
+            "status": framework.status,
+            "adopted_on": framework.adopted_on.isoformat() if framework.adopted_on else None,
+            "adoption_reference": framework.adoption_reference,
+            "stated_total": _m(framework.stated_total),
+            "total": _m(table.amount),
+            "adjusted_total": _m(table.adjusted),
+            "total_incl_incidental": _m(table.amount_incl),
+            "adjusted_total_incl_incidental": _m(table.adjusted_incl),
+            "lines": [
+                {
+                    "code": r.line.code,
+                    "name": r.line.name,
+                    "parent": r.line.parent.code if r.line.parent else None,
+                    "previous": r.line.previous_line.code if r.line.previous_line else None,
+                    "kind": r.line.kind,
+                    "incidental": r.line.incidental,
+                    "amount": _m(r.amount),
+                    "adjustments": _m(r.adjustments),
+                    "adjusted": _m(r.adjusted),
+                    "contracted": _m(steering[r.line.id].contracted),
+                    "realised": _m(steering[r.line.id].realised),
+                    "forecast": _m(steering[r.line.id].forecast),
+                    "warnings": steering[r.line.id].warnings,
+                }
+                for r in table.rows
+            ],
+        }
+    )
+
+
+@bp.get("/finance/frameworks/<int:year>/adjustments")
+def finance_adjustments(year):
+    region = _region()
+    framework = q.framework_for(region.id, year)
+    if framework is None:
+        abort(404)
+    return jsonify(
+        {
+            "items": [
+                {
+                    "line": a.line.code,
+                    "amount": _m(a.amount),
+                    "decided_on": a.decided_on.isoformat(),
+                    "decision_reference": a.decision_reference,
+                    "reason": a.reason,
+                }
+                for a in q.adjustments(framework)
+            ]
+        }
+    )
+
+
+@bp.get("/finance/municipalities/<int:year>")
+def finance_municipalities(year):
+    region = _region()
+    rows = q.municipality_overview(
+        region,
+        year,
+        policy.visible_municipality_ids(current_user, region),
+        include_unknown=policy.sees_region(current_user),
+    )
+    return jsonify(
+        {
+            "items": [
+                {
+                    "municipality": r.name,
+                    "known": r.municipality_id is not None,
+                    "share_pct": _m(r.share_pct),
+                    "young_inhabitants": r.young_inhabitants,
+                    "budget": _m(r.budget),
+                    "contracted": _m(r.contracted),
+                    "realised": _m(r.realised),
+                    "realised_per_1000_young": _m(r.realised_per_1000),
+                    "custom_contracts": r.custom_count,
+                    "custom_amount": _m(r.custom_amount),
+                }
+                for r in rows
+            ]
+        }
+    )
+
+
+def _indicator(region, code) -> Indicator:
+    indicator = db.session.execute(
+        select(Indicator).where(Indicator.region_id == region.id, Indicator.code == code)
+    ).scalar()
+    if indicator is None:
+        abort(404)
+    return indicator
+
+
+def _serialize_indicator(indicator, scope) -> dict:
+    regional, per = q.indicator_series(indicator, scope)
+    return {
+        "code": indicator.code,
+        "name": indicator.name,
+        "definition": indicator.definition,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "target_value": _m(indicator.target_value),
+        "target_period": indicator.target_period or None,
+        "values": [{"period": v.period, "value": _m(v.value)} for v in regional],
+        "per_municipality": {
+            name: {p: _m(v) for p, v in values.items()} for name, values in per.items()
+        },
+        "trend": q.trend(regional),
+    }
+
+
+@bp.get("/finance/indicators")
+def finance_indicators():
+    region = _region()
+    scope = None if policy.sees_region(current_user) else [current_user.municipality_id]
+    return jsonify({"items": [_serialize_indicator(i, scope) for i in q.indicators(region.id)]})
+
+
+@bp.post("/finance/indicators/<code>/values")
+def finance_indicator_value(code):
+    region = _region()
+    indicator = _indicator(region, code)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(415 if not request.is_json else 400)
+    value = body.get("value")
+    if isinstance(value, float | bool) or value is None:
+        raise ValidationFailed(_l("Geef de waarde als tekst of geheel getal."), field="value")
+    row = ops.record_indicator_value(
+        indicator,
+        period=body.get("period"),
+        value=str(value),
+        municipality=body.get("municipality"),
+        source="api",
+        actor=current_user,
+    )
+    response = jsonify({"period": row.period, "value": _m(row.value)})
+    response.status_code = 201
+    return response
+
+
+@bp.get("/finance/waiting-times")
+def finance_waiting_times():
+    region = _region()
+    try:
+        _label, start = ops.parse_period(request.args.get("month", ""))
+    except ValidationFailed:
+        raise ValidationFailed(_l("Geef de maand als JJJJ-MM."), field="month") from None
+    scope = None if policy.sees_region(current_user) else [current_user.municipality_id]
+    summary = q.waiting_summary(region, start.replace(day=1), scope)
+    return jsonify(
+        {
+            "month": summary.period.strftime("%Y-%m"),
+            "providers_expected": summary.providers_expected,
+            "providers_in_time": summary.providers_in_time,
+            "in_time_pct": _m(summary.in_time_pct),
+            "average_days": _m(summary.average_days),
+            "waiting": summary.waiting,
+            "items": [
+                {
+                    "provider": r.provider.short_code,
+                    "category": r.category,
+                    "average_days": _m(r.average_days),
+                    "waiting": r.waiting,
+                    "updated_on": r.updated_on.isoformat(),
+                }
+                for r in summary.rows
+            ],
+        }
+    )
+
+
+_YEAR = [{"name": "year", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_OBJ = {"type": "object"}
+for name in (
+    "FinanceFramework",
+    "FinanceAdjustments",
+    "FinanceMunicipalities",
+    "FinanceIndicators",
+    "FinanceWaitingTimes",
+):
+    openapi.add_schema(name, {**_OBJ, "description": "Bedragen als exacte decimale tekst (euro)"})
+openapi.add_path(
+    "/finance/frameworks/{year}",
+    "get",
+    {
+        "summary": "Budgettair kader van een jaar: posten, mutaties, gecontracteerd, "
+        "gerealiseerd en prognose (een gemeente: haar eigen aandeel)",
+        "parameters": _YEAR,
+        "responses": openapi.object_response("FinanceFramework", "Het kader"),
+    },
+)
+openapi.add_path(
+    "/finance/frameworks/{year}/adjustments",
+    "get",
+    {
+        "summary": "Mutaties op het kader met besluit en reden",
+        "parameters": _YEAR,
+        "responses": openapi.object_response("FinanceAdjustments", "De mutaties"),
+    },
+)
+openapi.add_path(
+    "/finance/municipalities/{year}",
+    "get",
+    {
+        "summary": "Geld per gemeente (een gemeente ziet alleen zichzelf)",
+        "parameters": _YEAR,
+        "responses": openapi.object_response("FinanceMunicipalities", "Per gemeente"),
+    },
+)
+openapi.add_path(
+    "/finance/indicators",
+    "get",
+    {
+        "summary": "Indicatoren met doel en gemeten waarden",
+        "responses": openapi.object_response("FinanceIndicators", "De indicatoren"),
+    },
+)
+openapi.add_path(
+    "/finance/indicators/{code}/values",
+    "post",
+    {
+        "summary": "Een gemeten waarde vastleggen (period, value, municipality optioneel)",
+        "parameters": [
+            {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["period", "value"],
+                        "properties": {
+                            "period": {"type": "string", "example": "2024-Q3"},
+                            "value": {"type": "string", "example": "98.73"},
+                            "municipality": {"type": "string", "nullable": True},
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "201": {"description": "Vastgelegd"},
+            "403": {"description": "Geen schrijfrechten"},
+            "422": {"description": "Ongeldige gegevens"},
+        },
+    },
+)
+openapi.add_path(
+    "/finance/waiting-times",
+    "get",
+    {
+        "summary": "Wachttijden van een maand per aanbieder en productcategorie",
+        "parameters": [
+            {"name": "month", "in": "query", "required": True, "schema": {"type": "string"}}
+        ],
+        "responses": openapi.object_response("FinanceWaitingTimes", "De wachttijden"),
+    },
+)
