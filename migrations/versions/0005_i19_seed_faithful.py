@@ -3,14 +3,14 @@ with standard meeting topics (seed 001); translation rows linked to their new ta
 the share of a partial code (seed 003)
 
 Revision ID: i19_seed_faithful
-Revises: i18_custom_reasons
+Revises: i15_pages_at_scale
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i19_seed_faithful"
-down_revision = "i18_custom_reasons"
+down_revision = "i15_pages_at_scale"
 branch_labels = None
 depends_on = None
 
