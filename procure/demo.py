@@ -1,4 +1,4 @@
-"""Demo data from the seed documents: three regions, their municipalities, a dozen providers
+"""Demo data from the seed documents: three regions, their municipalities, thirteen providers
 (fictional names) and one user per role per region. Idempotent: rerunning adds nothing twice.
 
 Domain packages add their own demo data in procure/<domain>/demo.py with a `load()`
@@ -91,6 +91,7 @@ PROVIDERS = [
     ("wegwijzer", "Wegwijzer Vervoer en Zorg", "69012345", None, "Drimmelen"),
     ("gezinsplein", "Gezinsplein Oosterhout", "74561230", "98000011", "Oosterhout"),
     ("samenwest", "Samenwerkingsverband Jeugd West-Brabant", "85432109", None, "Breda"),
+    ("stadswijk", "Stichting Stadswijk Jeugd Breda", "86754321", "98000013", "Breda"),
 ]
 CONSORTIUM = ("samenwest", "kompas", ["linde", "gezinsplein"])
 

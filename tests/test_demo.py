@@ -37,7 +37,7 @@ def test_demo_loads_seed_regions_and_is_idempotent(app):
     assert len(regions["e10"].municipalities) == 11
     assert len(regions["svj"].municipalities) == 10
     providers = db.session.execute(select(Provider)).scalars().all()
-    assert len(providers) == 12
+    assert len(providers) == 13
     assert all(p.kvk_number.isdigit() and len(p.kvk_number) == 8 for p in providers)
 
     emails = set(db.session.execute(select(User.email)).scalars())

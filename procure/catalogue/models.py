@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.core.labels import resolved
@@ -175,9 +175,15 @@ class CodeTranslation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    # Empty for a row about a whole agreement without product codes (JZ+ -> JZ+).
     old_code: Mapped[str] = mapped_column(String(5), index=True)
     old_task_area: Mapped[str] = mapped_column(String(200), default="")
+    # The seed's wording; the row links to the region's task area where there is one.
     new_task_area: Mapped[str] = mapped_column(String(200), default="")
+    new_task_area_id: Mapped[int | None] = mapped_column(ForeignKey("task_areas.id"), index=True)
+    # The share of a partial code that goes to this task area (seed 003, 2.1: 60 % of the
+    # specialist mental-health care by the SLT, 40 % in the "schil").
+    share_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     new_variant: Mapped[str] = mapped_column(String(10), default="")
     new_contract: Mapped[str] = mapped_column(String(200), default="")
     # Extensions: "54002 (gedeeltelijk)" splits over two rows; a label such as
@@ -187,9 +193,15 @@ class CodeTranslation(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     position: Mapped[int] = mapped_column(default=0)
 
+    task_area: Mapped["TaskArea | None"] = relationship()
+
     @property
     def variant_label(self) -> str:
         return resolved(VARIANT_LABELS).get(self.new_variant, self.new_variant)
+
+    @property
+    def new_task_area_code(self) -> str:
+        return self.task_area.code if self.task_area else ""
 
 
 class MaatwerkCode(db.Model):

@@ -716,16 +716,42 @@ def apply_indexation(region_id: int, from_year: int, percentage, actor=None) -> 
 
 
 @operation
+def _plain(value):
+    return str(value.normalize()) if isinstance(value, Decimal) else value
+
+
 def replace_translations(region_id: int, rows: list[dict]) -> int:
     """Replace the region's translation table with `rows` (audited as one change)."""
     errors = []
     clean = []
+    areas = {
+        a.code: a.id
+        for a in db.session.execute(select(TaskArea).where(TaskArea.region_id == region_id))
+        .scalars()
+        .all()
+    }
     for i, row in enumerate(rows, start=1):
         try:
-            code = normalise_code(row.get("old_code"))
+            # A row without code covers a whole agreement (seed 003: JZ+ -> JZ+).
+            blank = not row.get("old_code") and row.get("old_task_area")
+            code = "" if blank else normalise_code(row.get("old_code"))
         except ValidationFailed as exc:
             errors.append({"field": f"regel {i}", "message": exc.message})
             continue
+        area_code = row.get("new_task_area_code") or ""
+        if area_code and area_code not in areas:
+            errors.append(
+                {
+                    "field": f"regel {i}",
+                    "message": _l("Onbekend taakgebied '%(c)s'.", c=area_code),
+                }
+            )
+        share = row.get("share_pct")
+        share = Decimal(str(share)) if share not in (None, "") else None
+        if share is not None and not (0 < share <= 100):
+            errors.append(
+                {"field": f"regel {i}", "message": _l("Een aandeel ligt tussen 0 en 100 %.")}
+            )
         variant = row.get("new_variant") or ""
         if variant and variant not in VARIANTS:
             errors.append(
@@ -739,6 +765,8 @@ def replace_translations(region_id: int, rows: list[dict]) -> int:
                 old_code=code,
                 old_task_area=row.get("old_task_area") or "",
                 new_task_area=row.get("new_task_area") or "",
+                new_task_area_id=areas.get(area_code),
+                share_pct=share,
                 new_variant=variant,
                 new_contract=row.get("new_contract") or "",
                 partial=bool(row.get("partial")),
@@ -757,14 +785,16 @@ def replace_translations(region_id: int, rows: list[dict]) -> int:
         "old_code",
         "old_task_area",
         "new_task_area",
+        "new_task_area_id",
+        "share_pct",
         "new_variant",
         "new_contract",
         "partial",
         "label",
         "note",
     )
-    old = [{k: getattr(t, k) for k in keys} for t in existing]
-    new = [{k: r[k] for k in keys} for r in clean]
+    old = [{k: _plain(getattr(t, k)) for k in keys} for t in existing]
+    new = [{k: _plain(r[k]) for k in keys} for r in clean]
     if old == new:
         return 0
     db.session.execute(

@@ -58,12 +58,29 @@ TRANSLATION_KEYS = (
     "old_code",
     "old_task_area",
     "new_task_area",
+    "new_task_area_code",
+    "share_pct",
     "new_variant",
     "new_contract",
     "partial",
     "label",
     "note",
 )
+
+
+def _comparable(key: str, value):
+    """A translation field as the file and the database both give it: '' for empty,
+    a Decimal for the share (60 and 60.00 are the same)."""
+    if key == "share_pct":
+        return Decimal(str(value)).normalize() if value not in (None, "") else ""
+    return value if value not in (None,) else ""
+
+
+def _exportable(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value.normalize())
+    return value
+
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -344,11 +361,12 @@ def read_directory(directory: Path) -> Bundle:
             if unknown:
                 errors.append(FileError(path.name, line, unknown[0], "onbekend veld"))
             try:
-                ops.normalise_code(
-                    item.get("old_code")
-                    if isinstance(item.get("old_code"), str)
-                    else _raw_scalar(node.value[i], "old_code")
-                )
+                if item.get("old_code") or not item.get("old_task_area"):
+                    ops.normalise_code(
+                        item.get("old_code")
+                        if isinstance(item.get("old_code"), str)
+                        else _raw_scalar(node.value[i], "old_code")
+                    )
             except ValidationFailed as exc:
                 errors.append(FileError(path.name, line, "old_code", str(exc.message)))
             variant = item.get("new_variant") or ""
@@ -359,7 +377,9 @@ def read_directory(directory: Path) -> Bundle:
                     )
                 )
             row = {k: item.get(k) for k in TRANSLATION_KEYS}
-            if not isinstance(row["old_code"], str):
+            if row["old_code"] is None and item.get("old_task_area"):
+                row["old_code"] = ""
+            elif not isinstance(row["old_code"], str):
                 row["old_code"] = _raw_scalar(node.value[i], "old_code")
             translations.append(row)
     cards: dict[str, Card] = {}
@@ -513,7 +533,7 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
         if code not in bundle.cards and product.status != "vervallen":
             removed.append(CardChange(code, "removed", {"status": (product.status, "vervallen")}))
     db_translations = [
-        {k: getattr(t, k) for k in TRANSLATION_KEYS}
+        {k: _comparable(k, getattr(t, k)) for k in TRANSLATION_KEYS}
         for t in db.session.execute(
             select(CodeTranslation)
             .where(CodeTranslation.region_id == region_id)
@@ -525,7 +545,11 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
             **t,
             "old_code": str(t.get("old_code") or "").upper(),
             "partial": bool(t.get("partial")),
-            **{k: t.get(k) or "" for k in TRANSLATION_KEYS if k not in ("old_code", "partial")},
+            **{
+                k: _comparable(k, t.get(k))
+                for k in TRANSLATION_KEYS
+                if k not in ("old_code", "partial")
+            },
         }
         for t in bundle.translations
     ]
@@ -800,7 +824,7 @@ def export_directory(directory: Path, region_code: str = "wbo") -> int:
         + _dump(
             [
                 {
-                    k: getattr(t, k)
+                    k: _exportable(getattr(t, k))
                     for k in TRANSLATION_KEYS
                     if getattr(t, k) not in ("", None, False)
                 }

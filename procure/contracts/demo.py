@@ -1,18 +1,24 @@
-"""Demo contracts (after the catalogue demo), from seed 003 (Regio WBO Jeugd) and seed 001
-(Een 10 voor de Jeugd). Idempotent: skipped when the first SLT contract exists.
+"""Demo contracts (after the catalogue demo), from seed 003 (Regio WBO Jeugd), seed 001 (Een
+10 voor de Jeugd) and seed 000 (Samen voor Jeugd). Idempotent: skipped when the first
+running WBO contract exists. All dates are fixed, whatever day the demo is loaded.
 
-- SLT lots (lumpsum, EUR 43 million a year over the three geographic lots of seed 003),
-  5 years + 2 x 1 year, an efficiency discount and a reserve (ventiel) on lot 1, reduced
-  over the term, with a motivated draw-down and the first monthly payments registered;
-- residential treatment and crisis care (lumpsum, EUR 13 million a year);
-- specialist outpatient treatment (effort-based, 2 years + 2 x 1 year, budget ceiling) with
-  realisation from January to October 2026, one provider above 80 % of its ceiling;
-- a dyslexia contract ending on 31 December 2026 (bought anew from 2027);
-- custom contracts (maatwerk) of several Een 10 voor de Jeugd municipalities;
-- contract management: intensive level for two strategic partners, a meeting with actions,
-  next-meeting dates and financial assessments.
+Regio WBO Jeugd, the seed's calendar:
+- the agreements running until 31 December 2026 (the "was" column of the translation
+  table): specialist outpatient care (effort-based under a ceiling, realisation January to
+  October 2026, one provider above 80 % of its ceiling), residential and crisis care
+  (lumpsum EUR 13 million) and dyslexia care (bought anew from 2027);
+- from 1 January 2027 every contract comes from its tender (procure.tenders.demo): the
+  concept contracts of the lot awards are given their budgets and signed: SLT (EUR 43
+  million over the three lots, an efficiency discount and a reserve on lot 1), day care,
+  specialist outpatient treatment (ceilings) and residential and crisis care (EUR 13 million);
+Een 10 voor de Jeugd: the agreement running since 1 January 2022 (until 2028) with a sample
+of its providers, and custom contracts (maatwerk) of its municipalities;
+Samen voor Jeugd: contracts with one common start and end date (seed 000, ambition 1);
+contract management: intensive level for two strategic partners, a meeting with actions,
+next-meeting dates and financial assessments.
 """
 
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -21,79 +27,75 @@ from sqlalchemy import select
 from procure.auth.models import User
 from procure.catalogue.models import MaatwerkCode, Product, TaskArea
 from procure.contracts import operations as ops
-from procure.contracts.models import Contract, Payment
+from procure.contracts.models import Contract
 from procure.core.types import to_money
 from procure.extensions import db
-from procure.organisations.models import Municipality, Provider, Region
+from procure.organisations.models import Provider, Region
 
-FIRST_REFERENCE = "WBO-SLT-2026-01"
+FIRST_REFERENCE = "WBO-AMB-2024-01"
 INDEX_2027 = Decimal("3.85")
 
-SLT_LOTS = [  # (reference, title, provider, yearly lumpsum 2026)
-    (
-        "WBO-SLT-2026-01",
-        "SLT's Altena, Drimmelen-Geertruidenberg en Oosterhout (perceel 1)",
-        "kompas",
-        Decimal("15480000.00"),
-    ),
-    (
-        "WBO-SLT-2026-02",
-        "SLT's Breda Noordwest en Noordoost (perceel 2)",
-        "samenwest",
-        Decimal("13760000.00"),
-    ),
-    (
-        "WBO-SLT-2026-03",
-        "SLT's Breda Zuidwest en Breda Zuidoost (perceel 3)",
-        "linde",
-        Decimal("13760000.00"),
-    ),
+# Lumpsum per SLT lot from 2027 (together the EUR 43 million of seed 003, section 2.1).
+SLT_BUDGETS = {
+    1: Decimal("15480000.00"),
+    2: Decimal("13760000.00"),
+    3: Decimal("13760000.00"),
+}
+RESIDENTIAL_BUDGET = Decimal("13000000.00")
+DAYCARE_BUDGETS = {1: Decimal("3200000.00"), 2: Decimal("4800000.00")}
+# Yearly ceiling per provider of specialist outpatient treatment from 2027.
+OUTPATIENT_CEILINGS = {
+    "brug": Decimal("2400000.00"),
+    "baken": Decimal("1800000.00"),
+    "kinderkracht": Decimal("1200000.00"),
+}
+OUTPATIENT_CODES = ("54002", "45A46")
+# Running until 31 December 2026: (reference, provider, ceiling 2026, monthly units)
+RUNNING_OUTPATIENT = [
+    ("WBO-AMB-2024-01", "brug", Decimal("600000.00"), {"54002": 12000, "45A46": 310}),
+    ("WBO-AMB-2024-02", "baken", Decimal("450000.00"), {"54002": 6000, "45A46": 150}),
+    ("WBO-AMB-2024-03", "kinderkracht", Decimal("300000.00"), {"54002": 8450}),
 ]
-# (reference, provider, product code, yearly ceiling, monthly units per product code)
-EFFORT = [
-    ("WBO-SAB-2026-01", "brug", Decimal("600000.00"), {"54002": 12000, "45A46": 310}),
-    ("WBO-SAB-2026-02", "baken", Decimal("450000.00"), {"54002": 6000, "45A46": 150}),
-    ("WBO-SAB-2026-03", "kinderkracht", Decimal("300000.00"), {"54002": 8450}),
-]
-CUSTOM = [  # (municipality, provider, product code, price, units, justification, reason)
+# Seed 001: about 300 custom contracts (maatwerk, non-contracted care) worth about EUR 3.8
+# million in the first half of 2024, spread over the 11 municipalities in proportion to their
+# youths in care in 2024 (bijlage 1), with the seed's three reasons.
+CUSTOM_COUNT = 300
+CUSTOM_TOTAL = Decimal("3800000.00")
+YOUTHS_IN_CARE_2024 = {
+    "Asten": 407,
+    "Deurne": 644,
+    "Geldrop-Mierlo": 1238,
+    "Gemert-Bakel": 706,
+    "Helmond": 2680,
+    "Laarbeek": 500,
+    "Nuenen": 608,
+    "Someren": 373,
+    "Son en Breugel": 536,
+    "Veldhoven": 1366,
+    "Waalre": 491,
+}
+CUSTOM_REASONS = (  # (reason code, justification)
     (
-        "Helmond",
-        "zonnehoek",
-        "45A46",
-        "84.50",
-        "120",
-        "Zeer specifieke zorgvraag: zorgboerderij met agrarische dagbesteding, geen passend "
-        "gecontracteerd aanbod.",
-        "specific_need",
-    ),
-    (
-        "Veldhoven",
-        "wegwijzer",
-        "45A46",
-        "79.00",
-        "60",
-        "Wachttijd bij de gecontracteerde aanbieders langer dan 8 weken.",
-        "waiting_time",
-    ),
-    (
-        "Deurne",
-        "zonnehoek",
-        "54002",
-        "2.20",
-        "4800",
-        "Plaatsing buiten de regio: behandeling bij de woonplek van het pleeggezin.",
         "out_of_region",
+        "Jeugdige buiten de regio geplaatst (pleeggezin); op grond van het woonplaatsbeginsel "
+        "houdt de gemeente de zorgplicht, maar er is geen gecontracteerd aanbod waar de "
+        "jeugdige verblijft.",
     ),
     (
-        "Gemert-Bakel",
-        "wegwijzer",
-        "45A46",
-        "81.27",
-        "40",
-        "Continuïteit van zorg na verhuizing uit een andere regio.",
-        "other",
+        "specific_need",
+        "Zeer specifieke hulpvraag of zorgvorm die niet in de reguliere inkoopovereenkomsten "
+        "is opgenomen.",
     ),
-]
+    (
+        "waiting_time",
+        "Wachttijd bij de gecontracteerde aanbieders; niet-gecontracteerd aanbod kan direct "
+        "starten.",
+    ),
+)
+# Non-contracted in Een 10 voor de Jeugd: providers from elsewhere, where the placed youths
+# live, and small specialised practices.
+CUSTOM_PROVIDERS = ("wegwijzer", "zonnehoek", "kompas", "linde", "gezinsplein", "stadswijk")
+CUSTOM_CODES = ("45A46", "54002", "54003", "54004", "44A06", "44A07", "44A08", "54D02")
 
 
 def _one(model, **filters):
@@ -121,132 +123,133 @@ def load() -> None:
     region = _one(Region, short_code="wbo")
     if region is None or _one(Contract, reference=FIRST_REFERENCE) is not None:
         return
-    manager = _one(User, email="contract_manager.wbo@example.org")
-    actor = manager
-    providers = {p.short_code: p for p in db.session.execute(select(Provider)).scalars()}
+    from procure.tenders import demo as tender_demo
 
-    def contract(reference, title, provider, variant, area, years, options, **kw):
+    tender_demo.load()  # the 2027 contracts come from the tenders' lot awards
+    manager = _one(User, email="contract_manager.wbo@example.org")
+    providers = {p.short_code: p for p in db.session.execute(select(Provider)).scalars()}
+    _running_wbo(region, providers, manager)
+    _from_tenders(region, manager)
+    _e10_agreement(providers)
+    _svj_contracts(providers)
+    _custom_contracts()
+    _management(region, providers, manager)
+
+
+# Een 10 voor de Jeugd: one agreement since 1 January 2022 with more than 180 providers,
+# running until 2028 (seed 001); a sample over the segments: provider -> product codes.
+E10_START, E10_END = date(2022, 1, 1), date(2027, 12, 31)
+E10_SAMPLE = {
+    "horizon": ["54003"],
+    "stapsteen": ["44A06", "44A07", "44A08"],
+    "baken": ["45A53", "54001"],
+    "brug": ["54002", "45A46"],
+    "vlinder": ["41A14", "41A16"],
+    "kinderkracht": ["54D01", "54D02"],
+}
+# Samen voor Jeugd: several contracts with the same start and end date (seed 000,
+# ambition 1), here the years of the Meerjarenplan 2026-2029.
+SVJ_START, SVJ_END = date(2026, 1, 1), date(2029, 12, 31)
+SVJ_SAMPLE = {
+    "vlinder": ["41A14"],
+    "kinderkracht": ["54002", "54D02"],
+    "zonnehoek": ["41A22"],
+    "brug": ["45A46"],
+}
+
+
+def _agreements(code: str, title: str, start, end, sample, providers) -> None:
+    region = _one(Region, short_code=code)
+    if region is None:
+        return
+    manager = _one(User, email=f"contract_manager.{code}@example.org")
+    for provider_code, codes in sample.items():
         c = ops.create_concept_contract(
             region=region,
-            provider_id=providers[provider].id,
+            provider_id=providers[provider_code].id,
+            origin="open_house",
+            variant="effort",
+            start_date=start,
+            end_date=end,
+            title=title,
+            manager_id=manager.id if manager else None,
+            actor=manager,
+        )
+        for product_code in codes:
+            product = _product(region.id, product_code)
+            if product is not None:
+                ops.add_contract_product(c, product_id=product.id, actor=manager)
+        ops.activate_contract(c, actor=manager)
+
+
+def _e10_agreement(providers) -> None:
+    _agreements(
+        "e10",
+        "Overeenkomst jeugdhulp Een 10 voor de Jeugd",
+        E10_START,
+        E10_END,
+        E10_SAMPLE,
+        providers,
+    )
+
+
+def _svj_contracts(providers) -> None:
+    _agreements(
+        "svj", "Overeenkomst jeugdhulp Samen voor Jeugd", SVJ_START, SVJ_END, SVJ_SAMPLE, providers
+    )
+
+
+def _product_prices(contract, region_id: int, codes, years) -> None:
+    for code in codes:
+        product = _product(region_id, code)
+        if product is None:
+            continue
+        base = next((t.price for t in product.tariffs if t.year == 2026), None)
+        if base is None:
+            continue
+        prices = {
+            year: to_money(base * (1 + INDEX_2027 / 100)) if year >= 2027 else base
+            for year in years
+        }
+        ops.add_contract_product(contract, product_id=product.id, prices=prices)
+
+
+def _running_wbo(region, providers, manager) -> None:
+    """The agreements that end when the new ones start on 1 January 2027."""
+
+    def running(reference, title, code, variant, area):
+        return ops.create_concept_contract(
+            region=region,
+            provider_id=providers[code].id,
             origin="lot_award",
             variant=variant,
-            start_date=date(2026, 1, 1),
-            end_date=date(2025 + years, 12, 31),
+            start_date=date(2024, 1, 1),
+            end_date=date(2026, 12, 31),
             title=title,
             task_area_id=_area(region.id, area),
             reference=reference,
-            extension_months=options,
             manager_id=manager.id if manager else None,
-            actor=actor,
-            notice_months=6 if variant == "task" else 3,
+            actor=manager,
         )
-        return c
 
-    # SLT lots: lumpsum, 5 + 1 + 1 years.
-    for i, (reference, title, provider, budget) in enumerate(SLT_LOTS):
-        c = contract(reference, title, provider, "task", "slt", 5, (12, 12))
-        reserve = Decimal("500000.00") if i == 0 else Decimal("0")
-        ops.set_year_budget(
-            c,
-            year=2026,
-            budget=budget,
-            reserve=reserve,
-            decided_on=date(2025, 11, 1),
-            reason="Gunning SLT",
-            decision_reference="AB-2025-11",
-            actor=actor,
-        )
-        ops.set_year_budget(
-            c,
-            year=2027,
-            budget=budget,
-            indexation_pct=INDEX_2027,
-            efficiency_pct=Decimal("1.5"),
-            reserve=reserve * 4 / 5,
-            decided_on=date(2026, 10, 1),
-            reason="Indexatie OVA 2027 en efficiencykorting",
-            decision_reference="AB-2026-10",
-            actor=actor,
-        )
-        ops.activate_contract(c, actor=actor)
-        for payment in db.session.execute(
-            select(Payment)
-            .where(Payment.contract_id == c.id, Payment.year == 2026, Payment.month <= 10)
-            .order_by(Payment.month)
-        ).scalars():
-            ops.register_payment(
-                payment,
-                paid_on=date(2026, payment.month, 1),
-                reference=f"BET-{reference}-{payment.month:02d}",
-                actor=actor,
-            )
-        if reserve:
-            ops.draw_reserve(
-                c,
-                year=2026,
-                amount=Decimal("125000.00"),
-                drawn_on=date(2026, 6, 15),
-                motivation="Onvoorziene toename van de vraag in Oosterhout na de "
-                "sluiting van een school voor speciaal onderwijs.",
-                actor=actor,
-            )
-
-    # Residential treatment and crisis care: lumpsum EUR 13 million a year.
-    c = contract(
-        "WBO-VBC-2026-01",
-        "Behandeling met verblijf en crisiszorg",
-        "horizon",
-        "task",
-        "verblijf",
-        5,
-        (12, 12),
-    )
-    ops.set_year_budget(
-        c,
-        year=2026,
-        budget=Decimal("13000000.00"),
-        reserve=Decimal("650000"),
-        decided_on=date(2025, 11, 1),
-        reason="Gunning verblijf en crisis",
-        actor=actor,
-    )
-    ops.activate_contract(c, actor=actor)
-
-    # Specialist outpatient treatment: effort-based under a ceiling, 2 + 1 + 1 years.
-    for reference, provider, ceiling, units in EFFORT:
-        c = contract(
+    for reference, code, ceiling, units in RUNNING_OUTPATIENT:
+        c = running(
             reference,
-            "Specialistische ambulante behandeling",
-            provider,
+            "Ambulante jeugdhulp (lopende overeenkomst)",
+            code,
             "effort",
             "specialistisch",
-            2,
-            (12, 12),
         )
-        for code in units:
-            product = _product(region.id, code)
-            if product is None:
-                continue
-            base = next((t.price for t in product.tariffs if t.year == 2026), None)
-            if base is None:
-                continue
-            ops.add_contract_product(
-                c,
-                product_id=product.id,
-                prices={2026: base, 2027: to_money(base * (1 + INDEX_2027 / 100))},
-                actor=actor,
-            )
-        for year in (2026, 2027):
-            ops.set_year_budget(
-                c,
-                year=year,
-                budget=ceiling,
-                decided_on=date(2025, 11, 1),
-                reason="Budgetplafond bij gunning",
-                actor=actor,
-            )
-        ops.activate_contract(c, actor=actor)
+        _product_prices(c, region.id, units, (2024, 2025, 2026))
+        ops.set_year_budget(  # the last year, the one on the monitor
+            c,
+            year=2026,
+            budget=ceiling,
+            decided_on=date(2025, 11, 1),
+            reason="Budgetplafond 2026",
+            actor=manager,
+        )
+        ops.activate_contract(c, actor=manager)
         for month in range(1, 11):
             for code, qty in units.items():
                 if any(cp.product.code == code for cp in c.products):
@@ -256,53 +259,168 @@ def load() -> None:
                         period=date(2026, month, 1),
                         units=Decimal(qty),
                         source="api",
-                        actor=actor,
+                        actor=manager,
                         idempotency_key=f"demo-{reference}-{code}-{month}",
                     )
-
-    # Dyslexia care is bought separately from 1 January 2027: the running contract ends.
-    c = ops.create_concept_contract(
-        region=region,
-        provider_id=providers["kinderkracht"].id,
-        origin="lot_award",
-        variant="effort",
-        start_date=date(2024, 1, 1),
-        end_date=date(2026, 12, 31),
-        title="Dyslexiezorg (lopende overeenkomst tot de nieuwe inkoop)",
-        task_area_id=_area(region.id, "dyslexie"),
-        reference="WBO-DYS-2024-01",
-        manager_id=manager.id if manager else None,
-        actor=actor,
+    c = running(
+        "WBO-VBC-2024-01",
+        "Verblijf en crisiszorg (lopende overeenkomst)",
+        "horizon",
+        "task",
+        "verblijf",
+    )
+    ops.set_year_budget(
+        c,
+        year=2026,
+        budget=RESIDENTIAL_BUDGET,
+        reserve=Decimal("650000"),
+        decided_on=date(2025, 11, 1),
+        reason="Lumpsum 2026",
+        actor=manager,
+    )
+    ops.activate_contract(c, actor=manager)
+    # Dyslexia care is bought separately from 1 January 2027 (translation table).
+    c = running(
+        "WBO-DYS-2024-01",
+        "Dyslexiezorg (lopende overeenkomst tot de nieuwe inkoop)",
+        "kinderkracht",
+        "effort",
+        "dyslexie",
     )
     product = _product(region.id, "54D02")
     if product is not None:
-        ops.add_contract_product(c, product_id=product.id, actor=actor)
+        ops.add_contract_product(c, product_id=product.id, actor=manager)
     ops.set_year_budget(
         c,
         year=2026,
         budget=Decimal("240000.00"),
         decided_on=date(2025, 11, 1),
         reason="Budgetplafond 2026",
-        actor=actor,
+        actor=manager,
     )
-    ops.activate_contract(c, actor=actor)
+    ops.activate_contract(c, actor=manager)
 
-    _custom_contracts()
-    _management(region, providers, manager)
+
+def tender_contracts(reference: str) -> list[tuple[int, Contract]]:
+    """(lot number, contract) of every contract a tender's lot awards produced."""
+    from procure.tenders.models import Lot, Tender
+
+    return list(
+        db.session.execute(
+            select(Lot.number, Contract)
+            .join(Tender, Contract.tender_id == Tender.id)
+            .join(Lot, Contract.lot_id == Lot.id)
+            .where(Tender.reference == reference)
+            .order_by(Lot.number, Contract.id)
+        ).tuples()
+    )
+
+
+def _from_tenders(region, manager) -> None:
+    """Give the concept contracts of the lot awards their budgets and sign them."""
+    for number, c in tender_contracts("WBO-SLT-2027"):
+        reserve = Decimal("500000.00") if number == 1 else Decimal("0")
+        for year, index, efficiency in ((2027, 0, 0), (2028, INDEX_2027, Decimal("1.5"))):
+            ops.set_year_budget(
+                c,
+                year=year,
+                budget=SLT_BUDGETS[number],
+                indexation_pct=index,
+                efficiency_pct=efficiency,
+                reserve=reserve * (5 - (year - 2027)) / 5,
+                decided_on=date(2026, 6, 15) if year == 2027 else date(2027, 10, 1),
+                reason="Gunning SLT" if year == 2027 else "Indexatie en efficiencykorting",
+                decision_reference="AB-2026-06",
+                actor=manager,
+            )
+        _sign(c, manager)
+    for _number, c in tender_contracts("WBO-VBC-2027"):
+        ops.set_year_budget(
+            c,
+            year=2027,
+            budget=RESIDENTIAL_BUDGET,
+            reserve=Decimal("650000"),
+            decided_on=date(2026, 6, 15),
+            reason="Gunning verblijf en crisis",
+            actor=manager,
+        )
+        _sign(c, manager)
+    for number, c in tender_contracts("WBO-DB-2027"):
+        ops.set_year_budget(
+            c,
+            year=2027,
+            budget=DAYCARE_BUDGETS[number],
+            decided_on=date(2026, 6, 15),
+            reason="Gunning dagbesteding en dagbehandeling",
+            actor=manager,
+        )
+        _sign(c, manager)
+    for _number, c in tender_contracts("WBO-SAB-2027"):
+        _product_prices(c, region.id, OUTPATIENT_CODES, (2027, 2028))
+        for year in (2027, 2028):
+            ops.set_year_budget(
+                c,
+                year=year,
+                budget=OUTPATIENT_CEILINGS[c.provider.short_code],
+                decided_on=date(2026, 6, 15),
+                reason="Budgetplafond, jaarlijks bijgesteld",
+                actor=manager,
+            )
+        _sign(c, manager)
+
+
+def _sign(contract: Contract, manager) -> None:
+    if manager is not None and contract.manager_id is None:
+        ops.assign_manager(contract, manager_id=manager.id, actor=manager)
+    ops.activate_contract(contract, actor=manager)
+
+
+def custom_contract_plan(codes=CUSTOM_CODES, seed: int = 2024) -> list[dict]:
+    """The demo's custom contracts: deterministic, CUSTOM_COUNT of them, summing to about
+    CUSTOM_TOTAL, per municipality in proportion to its youths in care."""
+    rng = random.Random(seed)
+    total_youths = sum(YOUTHS_IN_CARE_2024.values())
+    names = list(YOUTHS_IN_CARE_2024)
+    counts = {n: CUSTOM_COUNT * YOUTHS_IN_CARE_2024[n] // total_youths for n in names}
+    for n in sorted(names, key=lambda n: -YOUTHS_IN_CARE_2024[n])[
+        : CUSTOM_COUNT - sum(counts.values())
+    ]:
+        counts[n] += 1
+    average = CUSTOM_TOTAL / CUSTOM_COUNT
+    plan = []
+    for name in names:
+        for _ in range(counts[name]):
+            plan.append(
+                {
+                    "municipality": name,
+                    "provider": rng.choice(CUSTOM_PROVIDERS),
+                    "code": rng.choice(codes),
+                    "amount": average * Decimal(str(round(rng.uniform(0.35, 1.65), 2))),
+                    "start": date(2024, rng.randint(1, 6), 1),
+                    "reason": rng.choices(CUSTOM_REASONS, weights=(5, 3, 2))[0],
+                }
+            )
+    return plan
 
 
 def _custom_contracts():
     e10 = _one(Region, short_code="e10")
     if e10 is None:
         return
-    for name, provider_code, product_code, price, units, why, reason in CUSTOM:
-        municipality = _one(Municipality, name=name)
-        user = (
-            _one(User, municipality_id=municipality.id, role="municipality")
-            if municipality
-            else None
-        )
-        provider = _one(Provider, short_code=provider_code)
+    users = {
+        u.municipality.name: u
+        for u in db.session.execute(
+            select(User).where(User.region_id == e10.id, User.role == "municipality")
+        ).scalars()
+    }
+    providers = {
+        p.short_code: p.id
+        for p in db.session.execute(
+            select(Provider).where(Provider.short_code.in_(CUSTOM_PROVIDERS))
+        ).scalars()
+    }
+    codes = {}
+    for product_code in CUSTOM_CODES:
         product = _product(e10.id, product_code)
         code = (
             db.session.execute(
@@ -315,44 +433,70 @@ def _custom_contracts():
             if product
             else None
         )
-        if not (user and provider and code):
+        price = (
+            next((t.price for t in product.tariffs if t.year == 2026), None) if product else None
+        )
+        if code is not None and price:
+            codes[product_code] = (code, price)
+    for item in custom_contract_plan([c for c in CUSTOM_CODES if c in codes]):
+        user = users.get(item["municipality"])
+        provider_id = providers.get(item["provider"])
+        if user is None or provider_id is None or item["code"] not in codes:
             continue
+        code, price = codes[item["code"]]
+        units = max(Decimal(1), (item["amount"] / price).quantize(Decimal(1)))
         ops.create_custom_contract(
             user=user,
-            provider_id=provider.id,
+            provider_id=provider_id,
             maatwerk_code_id=code.id,
-            unit_price=Decimal(price),
-            units=Decimal(units),
-            start_date=date(2026, 2, 1),
-            end_date=date(2026, 12, 31),
-            justification=why,
-            reason=reason,
-            reason_text="Continuïteit van zorg na verhuizing" if reason == "other" else "",
+            unit_price=price,
+            units=units,
+            start_date=item["start"],
+            end_date=date(2024, 12, 31),
+            justification=item["reason"][1],
+            reason=item["reason"][0],
         )
 
 
 def _management(region, providers, manager):
-    for code, level, reason in (
+    """Seed 001's three tiers: strategic partners under intensive supplier management,
+    proactive contract management for the next group, reactive for the rest."""
+    for code, level, risk, reason in (
         (
             "horizon",
             "intensive",
+            "high",
             "Strategische partner verblijf en crisis; grote lumpsum en continuïteitsrisico.",
         ),
-        ("kompas", "intensive", "Strategische partner SLT perceel 1 (EUR 15,5 miljoen)."),
-        ("brug", "regular", "Budgetplafond boven 80 %: productie volgen."),
+        ("kompas", "intensive", "medium", "Strategische partner SLT perceel 1 (EUR 15,5 miljoen)."),
+        ("brug", "proactive", "medium", "Budgetplafond boven 80 %: productie volgen."),
+        ("baken", "proactive", "low", "Omzet boven EUR 500.000; jaarrekening volgen."),
+        ("kinderkracht", "reactive", "low", "Kleine omzet, geen signalen."),
     ):
         ops.set_management_level(
             region_id=region.id,
             provider_id=providers[code].id,
             level=level,
+            risk=risk,
             reason=reason,
+            today=date(2026, 1, 15),
             actor=manager,
         )
+    ops.record_meeting(
+        region_id=region.id,
+        provider_id=providers["brug"].id,
+        held_on=date(2026, 3, 12),
+        attendees="Contractmanager regio, accounthouder, directeur De Brug",
+        topic_keys=["production", "finances", "annual_accounts", "cooperation"],
+        topics="Productie 2025, jaarrekening 2025, samenwerking met de toegang in Breda",
+        actor=manager,
+    )
     ops.record_meeting(
         region_id=region.id,
         provider_id=providers["horizon"].id,
         held_on=date(2026, 9, 17),
         attendees="Contractmanager regio, bestuurder en controller Horizon",
+        topic_keys=["production", "finances", "annual_accounts", "cooperation", "ambitions"],
         topics="Productie, financiën (jaarrekening 2025), samenwerking met de SLT's",
         actions=[
             {

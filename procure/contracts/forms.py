@@ -7,10 +7,12 @@ from wtforms import (
     DecimalField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from procure.contracts.models import (
     ASSESSMENT_KINDS,
@@ -19,6 +21,7 @@ from procure.contracts.models import (
     MANAGEMENT_LEVELS,
     TERMINATION_REASONS,
 )
+from procure.contracts.tiers import MEETING_TOPICS, RISK_LABELS, TIERS
 from procure.core.pickers import PickerField
 
 VARIANT_LABELS = {
@@ -57,7 +60,7 @@ CUSTOM_REASON_LABELS = {
     "waiting_time": _l("Wachttijd bij gecontracteerde aanbieders"),
     "other": _l("Anders (toelichting)"),
 }
-LEVEL_LABELS = {"regular": _l("Regulier"), "intensive": _l("Intensief")}
+LEVEL_LABELS = {key: tier.label for key, tier in TIERS.items()}
 KIND_LABELS = {"entry": _l("Bij toetreding"), "yearly": _l("Jaarlijks")}
 OUTCOME_LABELS = {"sound": _l("Gezond"), "attention": _l("Aandacht"), "risk": _l("Risico")}
 
@@ -162,6 +165,7 @@ class CustomContractForm(FlaskForm):
 
 class LevelForm(FlaskForm):
     level = SelectField(_l("Niveau"), choices=[(x, LEVEL_LABELS[x]) for x in MANAGEMENT_LEVELS])
+    risk = SelectField(_l("Contractrisico"), choices=list(RISK_LABELS.items()), default="low")
     reason = TextAreaField(_l("Reden"), validators=[DataRequired(REQUIRED)])
     next_meeting_on = DateField(_l("Volgend overleg"), validators=[Optional()])
 
@@ -169,7 +173,13 @@ class LevelForm(FlaskForm):
 class MeetingForm(FlaskForm):
     held_on = DateField(_l("Datum"), validators=[InputRequired(REQUIRED)])
     attendees = TextAreaField(_l("Aanwezigen"), validators=[DataRequired(REQUIRED)])
-    topics = TextAreaField(_l("Onderwerpen"), validators=[DataRequired(REQUIRED)])
+    topic_keys = SelectMultipleField(
+        _l("Vaste onderwerpen"),
+        choices=list(MEETING_TOPICS.items()),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    topics = TextAreaField(_l("Onderwerpen en toelichting"), validators=[Optional()])
     minutes = FileField(_l("Verslag (pdf/docx)"))
     action_description = StringField(_l("Actie"), validators=[Optional()])
     action_owner = StringField(_l("Eigenaar"), validators=[Optional()])

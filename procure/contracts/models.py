@@ -30,7 +30,8 @@ OPTION_STATUSES = ("open", "exercised", "declined", "lapsed")
 # another reason explained in text. Contracts from before the codes existed carry None.
 CUSTOM_REASONS = ("out_of_region", "specific_need", "waiting_time", "other")
 TERMINATION_REASONS = ("bankruptcy", "mutual", "insufficient_effort", "breach", "other")
-MANAGEMENT_LEVELS = ("regular", "intensive")
+# Seed 001: intensive supplier management, proactive and reactive contract management.
+MANAGEMENT_LEVELS = ("intensive", "proactive", "reactive")
 ASSESSMENT_KINDS = ("entry", "yearly")
 ASSESSMENT_OUTCOMES = ("sound", "attention", "risk")
 PERCENT = Numeric(7, 3)
@@ -331,8 +332,8 @@ class Realisation(db.Model):
 
 
 class ProviderManagement(db.Model):
-    """Contract management level of a provider within a region (seed 001: intensive
-    supplier management for strategic partners)."""
+    """The contract management tier of a provider within a region (seed 001; the norms are
+    in procure.contracts.tiers), with the risk it was chosen on."""
 
     __tablename__ = "provider_management"
     __table_args__ = (UniqueConstraint("region_id", "provider_id"),)
@@ -342,8 +343,11 @@ class ProviderManagement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
-    level: Mapped[str] = mapped_column(String(12), default="regular")
+    level: Mapped[str] = mapped_column(String(12), default="reactive")
     reason: Mapped[str] = mapped_column(Text, default="")
+    risk: Mapped[str] = mapped_column(String(8), default="low")
+    # The day the current tier was set: the norm counts from here until a first meeting.
+    level_since: Mapped[date | None] = mapped_column()
     next_meeting_on: Mapped[date | None] = mapped_column(index=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -360,6 +364,8 @@ class ManagementMeeting(db.Model):
     held_on: Mapped[date] = mapped_column()
     attendees: Mapped[str] = mapped_column(Text, default="")
     topics: Mapped[str] = mapped_column(Text, default="")
+    # Standard topics discussed (keys of procure.contracts.tiers.MEETING_TOPICS), comma-separated.
+    topic_keys: Mapped[str] = mapped_column(String(200), default="")
     minutes_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
 
     actions: Mapped[list["MeetingAction"]] = relationship(

@@ -1,6 +1,8 @@
 """Read-side queries shared by the pages, the exports and the API (all scoped)."""
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from flask import abort
@@ -339,3 +341,98 @@ def to_csv(header: list | None, rows) -> bytes:
 def to_xlsx(title: str, header: list, rows, *, money: tuple[int, ...] = ()) -> bytes:
     """One worksheet; the columns in `money` get the euro number format."""
     return xlsx_bytes(Sheet(title, header, rows, formats=dict.fromkeys(money, MONEY_FORMAT)))
+
+
+# -- contract management tiers (seed 001) ------------------------------------------------------
+
+
+@dataclass
+class ManagementRow:
+    id: int
+    region_id: int
+    provider_id: int
+    provider_name: str
+    level: str
+    risk: str
+    reason: str
+    manager_id: int | None
+    level_since: date | None
+    next_meeting_on: date | None
+    last_meeting: date | None
+    meetings_this_year: int
+    norm_due: date | None
+    turnover: Decimal = Decimal("0.00")
+
+    def behind(self, today: date) -> bool:
+        return self.norm_due is not None and self.norm_due < today
+
+
+def management_rows(
+    *, region_id: int | None = None, year: int | None = None, due_between=None
+) -> list[ManagementRow]:
+    """Every provider with a tier, with its last meeting, the meetings of `year` and the
+    day its norm falls due (two queries; no scope: callers pass the region)."""
+    from procure.contracts.models import ManagementMeeting, ProviderManagement
+    from procure.contracts.tiers import norm_due
+
+    year = year or today_local().year
+    PM, MM = ProviderManagement, ManagementMeeting
+    last = (
+        select(
+            MM.region_id,
+            MM.provider_id,
+            func.max(MM.held_on).label("last"),
+            func.count(MM.id).filter(MM.held_on >= date(year, 1, 1)).label("this_year"),
+        )
+        .where(MM.held_on < date(year + 1, 1, 1))
+        .group_by(MM.region_id, MM.provider_id)
+        .subquery()
+    )
+    stmt = (
+        select(PM, Provider.name, last.c.last, last.c.this_year)
+        .join(Provider, Provider.id == PM.provider_id)
+        .outerjoin(
+            last, (last.c.region_id == PM.region_id) & (last.c.provider_id == PM.provider_id)
+        )
+        .order_by(Provider.name)
+    )
+    if region_id is not None:
+        stmt = stmt.where(PM.region_id == region_id)
+    rows = []
+    for pm, name, last_meeting, this_year in db.session.execute(stmt):
+        due = norm_due(pm.level, last_meeting, pm.level_since)
+        if due_between is not None and (due is None or not due_between[0] <= due <= due_between[1]):
+            continue
+        rows.append(
+            ManagementRow(
+                id=pm.id,
+                region_id=pm.region_id,
+                provider_id=pm.provider_id,
+                provider_name=name,
+                level=pm.level,
+                risk=pm.risk,
+                reason=pm.reason,
+                manager_id=pm.manager_id,
+                level_since=pm.level_since,
+                next_meeting_on=pm.next_meeting_on,
+                last_meeting=last_meeting,
+                meetings_this_year=this_year or 0,
+                norm_due=due,
+            )
+        )
+    return rows
+
+
+def turnover_by_provider(region_id: int, year: int) -> dict[int, Decimal]:
+    """The yearly contract value per provider in the region (live contracts)."""
+    rows = db.session.execute(
+        select(Contract.provider_id, func.sum(ContractYear.value))
+        .join(ContractYear, ContractYear.contract_id == Contract.id)
+        .where(
+            Contract.region_id == region_id,
+            Contract.status.in_(LIVE),
+            ContractYear.year == year,
+        )
+        .group_by(Contract.provider_id)
+    )
+    return {pid: Decimal(total or 0) for pid, total in rows}

@@ -65,6 +65,7 @@ LABELS = {
     "level": forms.LEVEL_LABELS,
     "kind": forms.KIND_LABELS,
     "outcome": forms.OUTCOME_LABELS,
+    "risk": forms.RISK_LABELS,
 }
 
 
@@ -822,6 +823,10 @@ def custom_new():
 @bp.get("/beheer")
 @role_required(*REGION_STAFF)
 def management():
+    """The tier overview: counts per tier, the meetings against each tier's norm, and the
+    tier that risk and turnover point to (seed 001)."""
+    from procure.contracts.tiers import TIERS, suggest_tier
+
     rows = db.session.execute(
         scoped(
             select(Provider.id, Provider.name).join(Contract, Contract.provider_id == Provider.id),
@@ -831,13 +836,28 @@ def management():
         .distinct()
         .order_by(Provider.name)
     ).all()
-    levels = {
-        m.provider_id: m
-        for m in db.session.execute(
-            scoped(select(ProviderManagement), ProviderManagement)
-        ).scalars()
+    region_id = current_user.region_id
+    today = today_local()
+    tiered = {r.provider_id: r for r in q.management_rows(region_id=region_id, year=today.year)}
+    turnover = q.turnover_by_provider(region_id, today.year) if region_id else {}
+    counts = {key: 0 for key in TIERS}
+    for provider_id, _name in rows:
+        row = tiered.get(provider_id)
+        counts[row.level if row else "reactive"] += 1
+    suggested = {
+        pid: suggest_tier(turnover.get(pid, 0), tiered[pid].risk if pid in tiered else "low")
+        for pid, _name in rows
     }
-    return render_template("contracts/management.html", rows=rows, levels=levels)
+    return render_template(
+        "contracts/management.html",
+        rows=rows,
+        tiered=tiered,
+        counts=counts,
+        tiers=TIERS,
+        turnover=turnover,
+        suggested=suggested,
+        today=today,
+    )
 
 
 @bp.route("/beheer/<int:provider_id>", methods=["GET", "POST"])
@@ -866,6 +886,7 @@ def management_provider(provider_id):
                     region_id=region_id,
                     provider_id=provider_id,
                     level=level_form.level.data,
+                    risk=level_form.risk.data,
                     reason=level_form.reason.data,
                     next_meeting_on=level_form.next_meeting_on.data,
                 )
@@ -891,6 +912,7 @@ def management_provider(provider_id):
                     held_on=meeting_form.held_on.data,
                     attendees=meeting_form.attendees.data,
                     topics=meeting_form.topics.data,
+                    topic_keys=meeting_form.topic_keys.data or [],
                     actions=actions,
                     next_meeting_on=meeting_form.next_meeting_on.data,
                     minutes_file=minutes,

@@ -95,6 +95,7 @@ def get_rule(key: str) -> Rule | None:
 
 def _load_sources() -> None:
     # The domain sources register themselves on import.
+    from procure.contracts import reminders as _contracts  # noqa: F401
     from procure.reminders import sources  # noqa: F401
 
 

@@ -85,6 +85,7 @@ class TenderForm(FlaskForm):
         _l("Maximaal aantal contractpartners"), validators=[Optional(), NumberRange(min=1)]
     )
     one_partner_per_lot = BooleanField(_l("Eén contractpartner per perceel"))
+    without_award_criteria = BooleanField(_l("Gunnen zonder gunningscriteria"))
     score_scale_max = IntegerField(
         _l("Scoreschaal (0 tot en met)"),
         default=10,
@@ -128,6 +129,7 @@ class TenderForm(FlaskForm):
             "extension_months",
             "max_partners",
             "one_partner_per_lot",
+            "without_award_criteria",
             "score_scale_max",
             "standstill_days",
             "description",

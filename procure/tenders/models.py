@@ -107,6 +107,9 @@ class Tender(db.Model):
     # SAS procedure (this issue)
     max_partners: Mapped[int | None] = mapped_column()
     one_partner_per_lot: Mapped[bool] = mapped_column(default=False)
+    # Seed 004 (4.1): heavy care bought "zonder gunningscriteria": no ranking, every party
+    # that is selected and submits a valid bid is contracted.
+    without_award_criteria: Mapped[bool] = mapped_column(default=False)
     score_scale_max: Mapped[int] = mapped_column(default=10)
     registration_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     dialogue_end: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -162,6 +165,12 @@ class Tender(db.Model):
     @property
     def status_label(self) -> str:
         return machine_for(self).label(self.status)
+
+    @property
+    def award_basis_label(self) -> str:
+        if self.without_award_criteria:
+            return str(_l("Zonder gunningscriteria: iedere partij die aan de eisen voldoet"))
+        return str(_l("EMVI: beste prijs-kwaliteitverhouding"))
 
     @property
     def weights_total(self) -> Decimal:

@@ -176,6 +176,7 @@ TENDER_FIELDS = [
     "extension_months",
     "max_partners",
     "one_partner_per_lot",
+    "without_award_criteria",
     "score_scale_max",
     "registration_deadline",
     "dialogue_end",
@@ -324,6 +325,11 @@ def update_tender(
     refusal = deadline_order_refusal(values, tender)
     if refusal:
         raise ValidationFailed(refusal[1], field=refusal[0])
+    if values.get("without_award_criteria") and tender.criteria:
+        raise ValidationFailed(
+            _l("Verwijder eerst de gunningscriteria; zonder gunningscriteria horen er geen."),
+            field="without_award_criteria",
+        )
     from procure.audit.operations import changes
 
     old, new = changes(tender, [f for f in TENDER_FIELDS if f != "procedure"], values)
@@ -406,6 +412,10 @@ def add_criterion(
 ) -> AwardCriterion:
     _require_officer(actor, tender)
     _require_status(tender, "concept")
+    if tender.without_award_criteria:
+        raise ValidationFailed(
+            _l("Deze aanbesteding wordt gegund zonder gunningscriteria."), field="name"
+        )
     weight = _decimal(weight, "weight")
     if weight <= 0 or weight > 100:
         raise ValidationFailed(_l("Het gewicht moet tussen 0 en 100 %% liggen."), field="weight")
@@ -479,6 +489,23 @@ def add_lot_rule(tender: Tender, *, actor, lot_numbers: list[int]) -> LotRule:
 # -- phases ------------------------------------------------------------------------------
 
 
+def _criteria_less_problems(tender: Tender) -> list:
+    """Without award criteria every qualifying party is contracted (seed 004, 4.1): rules
+    that limit the number of winners contradict that."""
+    problems = []
+    if tender.criteria:
+        problems.append(_l("Zonder gunningscriteria horen er geen gunningscriteria bij."))
+    limits = [tender.max_partners, *(lot.max_partners for lot in tender.lots)]
+    if tender.lot_rules or tender.one_partner_per_lot or any(limits):
+        problems.append(
+            _l(
+                "Zonder gunningscriteria wordt iedere partij gecontracteerd die aan de eisen "
+                "voldoet; een maximum aantal partners of perceelregels passen daar niet bij."
+            )
+        )
+    return problems
+
+
 @operation
 def publish(tender: Tender, *, actor) -> Tender:
     _require_officer(actor, tender)
@@ -487,10 +514,13 @@ def publish(tender: Tender, *, actor) -> Tender:
     problems = []
     if not tender.lots:
         problems.append(_l("Voeg ten minste één perceel toe."))
-    try:
-        sas.check_weights([c.weight for c in tender.criteria])
-    except ValidationFailed as exc:
-        problems.append(exc.message)
+    if tender.without_award_criteria:
+        problems.extend(_criteria_less_problems(tender))
+    else:
+        try:
+            sas.check_weights([c.weight for c in tender.criteria])
+        except ValidationFailed as exc:
+            problems.append(exc.message)
     if tender.contract_start is None:
         problems.append(_l("Vul de ingangsdatum van de overeenkomst in."))
     deadlines = [tender.registration_deadline, tender.bid_deadline]
@@ -982,10 +1012,102 @@ def lot_results(tender: Tender) -> dict:
     return {"lots": results, "complete": complete and bool(bids), "bids": bids}
 
 
+def party_map(provider_ids) -> dict[int, int]:
+    """Provider id -> party id: a consortium and all its members are one party, also over
+    several consortia sharing a member (union-find over the membership table)."""
+    from procure.organisations.models import ConsortiumMember
+
+    ids = set(provider_ids)
+    parent = {i: i for i in ids}
+
+    def root(i):
+        while parent.setdefault(i, i) != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if ids:
+        rows = db.session.execute(
+            select(ConsortiumMember.consortium_id, ConsortiumMember.member_id)
+        ).all()
+        for consortium, member in rows:
+            a, b = root(consortium), root(member)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {i: root(i) for i in ids}
+
+
+def conflict_message(tender: Tender, conflicts: list[sas.GroupConflict]) -> str:
+    """Why a distribution breaks a "different parties" rule, naming the consortium tie."""
+    from procure.organisations.models import ConsortiumMember, Provider
+
+    c = conflicts[0]
+    lots = {lot.id: lot for lot in tender.lots}
+    names = {
+        p.id: p.name
+        for p in db.session.execute(
+            select(Provider).where(Provider.id.in_([c.provider_id, c.other_provider_id]))
+        ).scalars()
+    }
+    numbers = {"a": lots[c.lot_id].number, "b": lots[c.other_lot_id].number}
+    if c.provider_id == c.other_provider_id:
+        return str(
+            _l(
+                "Perceel %(a)s en %(b)s moeten aan verschillende partijen worden gegund; "
+                "%(name)s zou beide winnen.",
+                name=names[c.provider_id],
+                **numbers,
+            )
+        )
+    direct = db.session.execute(
+        select(ConsortiumMember.consortium_id).where(
+            ConsortiumMember.consortium_id.in_([c.provider_id, c.other_provider_id]),
+            ConsortiumMember.member_id.in_([c.provider_id, c.other_provider_id]),
+        )
+    ).scalar()
+    if direct is not None:
+        consortium = direct
+        member = c.other_provider_id if direct == c.provider_id else c.provider_id
+        why = _l(
+            "%(member)s is lid van de combinatie %(consortium)s",
+            member=names[member],
+            consortium=names[consortium],
+        )
+    else:
+        why = _l(
+            "%(a)s en %(b)s horen via een combinatie bij dezelfde partij",
+            a=names[c.provider_id],
+            b=names[c.other_provider_id],
+        )
+    return str(
+        _l(
+            "Perceel %(a)s en %(b)s moeten aan verschillende partijen worden gegund: %(why)s, "
+            "en een combinatie en haar leden gelden als dezelfde partij.",
+            why=why,
+            **numbers,
+        )
+    )
+
+
+def _rule_groups(tender: Tender) -> list[set[int]]:
+    return [{lot.id for lot in rule.lots} for rule in tender.lot_rules]
+
+
 def award_options(tender: Tender, results: dict | None = None) -> list[sas.AwardOption]:
     results = results or lot_results(tender)
-    groups = [{lot.id for lot in rule.lots} for rule in tender.lot_rules]
-    options = sas.legal_options(results["lots"], groups, lot_capacity(tender))
+    if tender.without_award_criteria:
+        # No ranking: every selected party with a bid on a lot wins that lot.
+        return [
+            sas.AwardOption(
+                {
+                    lot_id: tuple(sorted(e.provider_id for e in entries))
+                    for lot_id, entries in results["lots"].items()
+                }
+            )
+        ]
+    groups = _rule_groups(tender)
+    bidders = {e.provider_id for entries in results["lots"].values() for e in entries}
+    options = sas.legal_options(results["lots"], groups, lot_capacity(tender), party_map(bidders))
     if tender.max_partners:
         options = [
             o
@@ -1021,6 +1143,10 @@ def record_provisional_award(
         {lot.id: sas.normalise_winners(winners.get(lot.id)) for lot in tender.lots}
     )
     if chosen.key() not in {o.key() for o in options}:
+        chosen_ids = {p for provs in chosen.winners.values() for p in provs}
+        conflicts = sas.group_conflicts(chosen.winners, _rule_groups(tender), party_map(chosen_ids))
+        if conflicts:
+            raise ValidationFailed(conflict_message(tender, conflicts), field="winners")
         raise ValidationFailed(
             _l(
                 "Deze verdeling voldoet niet aan de perceelregels of de "

@@ -122,17 +122,22 @@ def legal_options(
     rankings: dict[int, list[Ranked]],
     groups: list[set[int]],
     capacity: dict[int, int] | None = None,
+    party: dict[int, int] | None = None,
 ) -> list[AwardOption]:
     """All legal assignments of up to `capacity[lot]` winners per lot (default one).
 
-    Legal: each provider wins at most one lot within every "different parties" group, and
+    Legal: each party wins at most one lot within every "different parties" group, and
     nobody is passed over without reason: a bidder left out while a lot still has room, or
-    ranked strictly better than one of the lot's winners, must win another lot of a group
-    containing that lot. Ties at the boundary therefore give several options and the
-    officer chooses. A lot is left (partly) unawarded only when it has too few bids or its
-    bidders win another lot of its group.
+    ranked strictly better than one of the lot's winners, must belong to a party that wins
+    another lot of a group containing that lot. Ties at the boundary therefore give several
+    options and the officer chooses. A lot is left (partly) unawarded only when it has too
+    few bids or its bidders' parties win another lot of its group.
+
+    `party` maps a provider to its party: a consortium and its members are one party
+    (seed 003, 5.3.3); providers missing from it are a party of their own.
     """
     capacity = capacity or {}
+    party = party or {}
     lot_ids = sorted(rankings)
     grouped = set().union(*groups) if groups else set()
     per_lot = []
@@ -147,9 +152,7 @@ def legal_options(
                 for g in group
                 if g != lot
             )
-            pool = entries[: k + others]
-            if pool:
-                pool = [e for e in entries if e.rank <= pool[-1].rank]
+            pool = _pool(entries, k + others, party)
             sets = [
                 combo
                 for size in range(min(k, len(pool)), -1, -1)
@@ -164,9 +167,9 @@ def legal_options(
             lot: tuple(sorted(e.provider_id for e in chosen))
             for lot, chosen in zip(lot_ids, combo, strict=True)
         }
-        if not _respects_groups(winners, groups):
+        if group_conflicts(winners, groups, party):
             continue
-        if not _nobody_passed_over(winners, rankings, groups, capacity):
+        if not _nobody_passed_over(winners, rankings, groups, capacity, party):
             continue
         options.append(AwardOption(winners))
     return options
@@ -182,15 +185,46 @@ def _top_sets(entries: list[Ranked], k: int) -> list[tuple]:
     return [mandatory + combo for combo in itertools.combinations(tied, k - len(mandatory))]
 
 
-def _respects_groups(winners: dict, groups: list[set[int]]) -> bool:
+def _pool(entries: list[Ranked], parties_needed: int, party: dict[int, int]) -> list[Ranked]:
+    """The best bidders until `parties_needed` different parties are in, plus ties."""
+    seen: set[int] = set()
+    pool: list[Ranked] = []
+    for entry in entries:
+        if len(seen) >= parties_needed and entry.rank > pool[-1].rank:
+            break
+        pool.append(entry)
+        seen.add(party.get(entry.provider_id, entry.provider_id))
+    return pool
+
+
+@dataclass(frozen=True)
+class GroupConflict:
+    """Two lots of one "different parties" group won by the same party."""
+
+    lot_id: int
+    provider_id: int
+    other_lot_id: int
+    other_provider_id: int
+
+
+def group_conflicts(
+    winners: dict, groups: list[set[int]], party: dict[int, int] | None = None
+) -> list[GroupConflict]:
+    party = party or {}
+    conflicts = []
     for group in groups:
-        chosen = [p for lot in group for p in winners.get(lot, ())]
-        if len(chosen) != len(set(chosen)):
-            return False
-    return True
+        seen: dict[int, tuple[int, int]] = {}
+        for lot in sorted(group):
+            for provider in winners.get(lot, ()):
+                key = party.get(provider, provider)
+                if key in seen:
+                    conflicts.append(GroupConflict(*seen[key], lot, provider))
+                else:
+                    seen[key] = (lot, provider)
+    return conflicts
 
 
-def _nobody_passed_over(winners, rankings, groups, capacity) -> bool:
+def _nobody_passed_over(winners, rankings, groups, capacity, party) -> bool:
     for lot, entries in rankings.items():
         chosen = set(winners[lot])
         full = len(chosen) >= max(1, capacity.get(lot, 1))
@@ -202,7 +236,12 @@ def _nobody_passed_over(winners, rankings, groups, capacity) -> bool:
                 continue
             excused = any(
                 lot in group
-                and any(other.provider_id in winners.get(g, ()) for g in group if g != lot)
+                and any(
+                    party.get(p, p) == party.get(other.provider_id, other.provider_id)
+                    for g in group
+                    if g != lot
+                    for p in winners.get(g, ())
+                )
                 for group in groups
             )
             if not excused:

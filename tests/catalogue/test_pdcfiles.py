@@ -190,7 +190,7 @@ def test_dry_run_diff_shows_added_changed_and_removed_and_writes_nothing(app, pd
     text = (pdc_copy / "45A46.yaml").read_text(encoding="utf-8")
     (pdc_copy / "45A46.yaml").write_text(
         text.replace(
-            "name: Specialistische ambulante begeleiding", "name: Specialistische begeleiding thuis"
+            "name: Specialistische ambulante behandeling", "name: Specialistische begeleiding thuis"
         ),
         encoding="utf-8",
     )
@@ -223,7 +223,7 @@ def test_dry_run_diff_shows_added_changed_and_removed_and_writes_nothing(app, pd
         .all()
     )
     assert [v.version for v in versions] == [1, 2]
-    assert versions[0].name == "Specialistische ambulante begeleiding"
+    assert versions[0].name == "Specialistische ambulante behandeling"
     assert versions[1].name == "Specialistische begeleiding thuis"
     assert versions[1].valid_from == ops.next_entry_moment()
     gone = db.session.execute(select(Product).where(Product.code == "44A06")).scalar_one()

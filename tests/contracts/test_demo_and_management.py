@@ -14,6 +14,7 @@ from procure.contracts.models import (
 )
 from procure.core.errors import Conflict, ValidationFailed
 from procure.extensions import db
+from procure.tenders.models import Tender
 from tests import factories as f
 from tests.contracts.helpers import effort_contract, lumpsum_contract
 
@@ -24,27 +25,61 @@ def test_demo_contracts_follow_the_seeds_and_are_idempotent(app):
     count = db.session.execute(select(func.count(Contract.id))).scalar_one()
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert db.session.execute(select(func.count(Contract.id))).scalar_one() == count
-    slt_2026 = db.session.execute(
+    slt_2027 = db.session.execute(
         select(func.sum(ContractYear.budget))
         .join(Contract)
-        .where(Contract.reference.like("WBO-SLT-%"), ContractYear.year == 2026)
+        .join(Tender, Contract.tender_id == Tender.id)
+        .where(Tender.reference == "WBO-SLT-2027", ContractYear.year == 2027)
     ).scalar()
-    assert slt_2026 == Decimal("43000000.00")
-    vbc = db.session.execute(select(Contract).filter_by(reference="WBO-VBC-2026-01")).scalar_one()
+    assert slt_2027 == Decimal("43000000.00")  # seed 003, 2.1
+    vbc = db.session.execute(select(Contract).filter_by(reference="WBO-VBC-2024-01")).scalar_one()
     assert vbc.year(2026).value == Decimal("13000000.00")
+    residential = db.session.execute(
+        select(Contract).join(Tender).where(Tender.reference == "WBO-VBC-2027")
+    ).scalar_one()
+    assert residential.year(2027).value == Decimal("13000000.00")
+    assert residential.status == "active" and residential.start_date == date(2027, 1, 1)
     effort = (
-        db.session.execute(select(Contract).where(Contract.reference.like("WBO-SAB-%")))
+        db.session.execute(select(Contract).where(Contract.reference.like("WBO-AMB-%")))
         .scalars()
         .all()
     )
     levels = [ops.utilisation(c)[0]["level"] for c in effort]
     assert levels.count("warn") + levels.count("alert") == 1
-    custom = db.session.execute(select(Contract).where(Contract.origin == "custom")).scalars()
-    assert len({c.municipality_id for c in custom}) >= 3
-    manager = db.session.execute(
-        select(Contract.manager_id).filter_by(reference="WBO-SLT-2026-01")
+    # Seed 001: about 300 custom contracts worth about EUR 3.8 million in H1 2024, in all
+    # 11 municipalities, with the seed's reasons.
+    custom = db.session.execute(select(Contract).where(Contract.origin == "custom")).scalars().all()
+    assert len(custom) == 300
+    assert Decimal("3600000") < sum(c.custom_total for c in custom) < Decimal("4000000")
+    assert len({c.municipality_id for c in custom}) == 11
+    assert {c.custom_reason for c in custom} == {"out_of_region", "specific_need", "waiting_time"}
+    assert {c.start_date.year for c in custom} == {2024} and max(
+        c.start_date for c in custom
+    ) <= date(2024, 6, 1)
+    unmanaged = db.session.execute(
+        select(func.count(Contract.id))
+        .join(Tender, Contract.tender_id == Tender.id)
+        .where(Tender.procedure != "open_house", Contract.manager_id.is_(None))
     ).scalar_one()
-    assert manager is not None
+    assert unmanaged == 0
+    # Een 10 voor de Jeugd: the agreement running since January 2022; Samen voor Jeugd:
+    # one common start and end date.
+    e10 = f.region("e10")
+    e10_dates = set(
+        db.session.execute(
+            select(Contract.start_date, Contract.end_date).where(
+                Contract.region_id == e10.id, Contract.origin == "open_house"
+            )
+        ).tuples()
+    )
+    assert e10_dates == {(date(2022, 1, 1), date(2027, 12, 31))}
+    svj = f.region("svj")
+    svj_dates = set(
+        db.session.execute(
+            select(Contract.start_date, Contract.end_date).where(Contract.region_id == svj.id)
+        ).tuples()
+    )
+    assert len(svj_dates) == 1
 
 
 def test_management_level_meeting_actions_and_assessment(app):

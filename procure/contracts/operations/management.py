@@ -17,8 +17,10 @@ from procure.contracts.models import (
     ProviderManagement,
 )
 from procure.contracts.operations.common import actor_id_of, require_text
+from procure.contracts.tiers import MEETING_TOPICS, RISKS
 from procure.core.errors import Conflict, ValidationFailed
 from procure.core.operations import operation
+from procure.core.timeutil import today_local
 from procure.extensions import db
 
 
@@ -30,7 +32,7 @@ def _management(region_id: int, provider_id: int) -> ProviderManagement:
     ).scalar()
     if row is None:
         row = ProviderManagement(
-            region_id=region_id, provider_id=provider_id, level="regular", reason=""
+            region_id=region_id, provider_id=provider_id, level="reactive", reason=""
         )
         db.session.add(row)
         db.session.flush()
@@ -44,22 +46,31 @@ def set_management_level(
     provider_id: int,
     level: str,
     reason: str,
+    risk: str | None = None,
     next_meeting_on: date | None = None,
+    today: date | None = None,
     actor=None,
 ) -> ProviderManagement:
-    """Level and reason, and the next meeting when given, in one transaction."""
+    """Tier, reason and risk, and the next meeting when given, in one transaction. The
+    meeting norm of a new tier counts from `today` (procure.contracts.tiers)."""
     if level not in MANAGEMENT_LEVELS:
         raise ValidationFailed(_l("Onbekend niveau van contractmanagement."), field="level")
+    if risk is not None and risk not in RISKS:
+        raise ValidationFailed(_l("Kies het risico: laag, midden of hoog."), field="risk")
     reason = require_text(reason, "reason", _l("Geef de reden voor dit niveau."))
     row = _management(region_id, provider_id)
-    old = {"level": row.level, "reason": row.reason}
+    old = {"level": row.level, "reason": row.reason, "risk": row.risk}
+    if row.level != level or row.level_since is None:
+        row.level_since = today or today_local()
     row.level, row.reason = level, reason
+    if risk is not None:
+        row.risk = risk
     record(
         "contract.management_level",
         row,
         actor=actor,
         old=old,
-        new={"level": level, "reason": reason, "provider_id": provider_id},
+        new={"level": level, "reason": reason, "risk": row.risk, "provider_id": provider_id},
     )
     if next_meeting_on is not None:
         set_next_meeting(
@@ -92,14 +103,22 @@ def record_meeting(
     provider_id: int,
     held_on: date,
     attendees: str,
-    topics: str,
+    topics: str = "",
+    topic_keys: list[str] = (),
     actions: list[dict] = (),
     next_meeting_on: date | None = None,
     minutes_file=None,
     actor=None,
 ) -> ManagementMeeting:
-    """actions: [{"description", "owner", "due_on"}]."""
+    """actions: [{"description", "owner", "due_on"}]; topic_keys: the standard topics of
+    procure.contracts.tiers.MEETING_TOPICS, besides the free text."""
     attendees = require_text(attendees, "attendees", _l("Wie waren er bij?"))
+    unknown = [k for k in topic_keys if k not in MEETING_TOPICS]
+    if unknown:
+        raise ValidationFailed(_l("Onbekend onderwerp."), field="topic_keys")
+    keys = [k for k in MEETING_TOPICS if k in topic_keys]
+    if not (topics or "").strip() and keys:
+        topics = ", ".join(str(MEETING_TOPICS[k]) for k in keys)
     topics = require_text(topics, "topics", _l("Welke onderwerpen zijn besproken?"))
     if minutes_file is not None and minutes_file.id is None:
         db.session.flush()
@@ -109,6 +128,7 @@ def record_meeting(
         held_on=held_on,
         attendees=attendees,
         topics=topics,
+        topic_keys=",".join(keys),
         minutes_file_id=minutes_file.id if minutes_file else None,
     )
     for action in actions:
@@ -133,6 +153,7 @@ def record_meeting(
             "provider_id": provider_id,
             "held_on": held_on,
             "topics": topics,
+            "topic_keys": keys,
             "actions": len(meeting.actions),
         },
     )
