@@ -43,6 +43,7 @@ from procure.catalogue.queries import (
     task_area_choices,
     visible,
 )
+from procure.core import formatting as fmt
 from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import today_local
@@ -456,10 +457,10 @@ def indexation():
                     )
                     flash(
                         _(
-                            "Indexatie toegepast: %(n)d tarieven voor %(y)d aangemaakt (%(p)s %%).",
+                            "Indexatie toegepast: %(n)d tarieven voor %(y)d aangemaakt (%(p)s).",
                             n=run.tariff_count,
                             y=run.to_year,
-                            p=run.percentage,
+                            p=fmt.percent(run.percentage),
                         ),
                         "success",
                     )

@@ -1,12 +1,8 @@
 """Dashboard, navigation, template helpers and the cross-domain registries."""
 
-from decimal import Decimal
-
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-
-from procure.core.timeutil import to_local
 
 # (endpoint, label, roles that see it; None = every logged-in user)
 NAV = [
@@ -36,27 +32,11 @@ def main_nav():
     ]
 
 
-def format_money(value) -> str:
-    if value is None:
-        return "—"
-    return "€ " + format_decimal(Decimal(value), format="#,##0.00")
-
-
-def format_moment(value, fmt: str = "%d-%m-%Y %H:%M") -> str:
-    return to_local(value).strftime(fmt) if value else "—"
-
-
-def format_day(value) -> str:
-    return value.strftime("%d-%m-%Y") if value else "—"
-
-
 def init_app(app) -> None:
     from procure.main.panels import panels_for
 
     app.jinja_env.globals.update(
         main_nav=main_nav,
         current_locale=lambda: str(get_locale()),
-        format_money=format_money,
         panels_for=panels_for,
     )
-    app.jinja_env.filters.update(money=format_money, moment=format_moment, day=format_day)

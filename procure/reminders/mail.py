@@ -7,7 +7,7 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
-from procure.main import format_moment
+from procure.core.formatting import moment as format_moment
 from procure.reminders.rules import describe_offset
 
 

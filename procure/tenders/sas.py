@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import lazy_gettext as _l
 
 from procure.core.errors import ValidationFailed
+from procure.core.formatting import percent
 
 HUNDRED = Decimal("100")
 TWO = Decimal("0.01")
@@ -32,8 +33,8 @@ def check_weights(weights) -> None:
     if total != HUNDRED:
         raise ValidationFailed(
             _l(
-                "De gewichten van de gunningscriteria tellen op tot %(total)s %%, niet tot 100 %%.",
-                total=total.normalize(),
+                "De gewichten van de gunningscriteria tellen op tot %(total)s, niet tot 100 %%.",
+                total=percent(total),
             ),
             field="weight",
         )

@@ -165,7 +165,7 @@ def test_rejection_letter_with_reasons_and_standstill(sas):
     assert "De Linde Jeugd en Gezin" in text and "Afwijzing inschrijving" in text
     assert "Redenen van afwijzing" in text
     assert "Uw totaalscore: 7,2" in text and "hoogst gerangschikte inschrijver: 7,6" in text
-    assert "Kwaliteit van het plan 60% 6 8" in text  # own score vs awarded party
+    assert "Kwaliteit van het plan 60 % 6 8" in text  # own score vs awarded party
     assert "Stichting Kompas Jeugdhulp" in text
     assert "24 augustus 2026 om 00:00 uur" in text and "kort geding" in text
 

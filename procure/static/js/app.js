@@ -6,3 +6,13 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Wide tables scroll inside their own box instead of widening the page (phones, long
+// schedules); the CSS styles .table-wrap. Tables already wrapped by a template are left.
+document.querySelectorAll("main table").forEach((table) => {
+  if (table.parentElement.classList.contains("table-wrap")) return;
+  const box = document.createElement("div");
+  box.className = "table-wrap";
+  table.replaceWith(box);
+  box.appendChild(table);
+});
