@@ -15,9 +15,9 @@ from procure.auth.forms import (
 from procure.auth.models import ApiToken, User
 from procure.auth.permissions import role_required, scoped, users_condition
 from procure.auth.roles import ADMIN, ROLE_LABELS
-from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.urls import safe_next
+from procure.core.views import run_action, submit
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 
@@ -106,12 +106,9 @@ def revoke_token(token_id):
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id:
         abort(404)
-    try:
-        ops.revoke_token(token)
-        flash(_("Token ingetrokken."), "success")
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    return redirect(url_for("auth.profile"))
+    return run_action(
+        lambda: ops.revoke_token(token), _("Token ingetrokken."), url_for("auth.profile")
+    )
 
 
 # -- user administration (admin only) -----------------------------------------------------
@@ -159,9 +156,9 @@ def users():
 def user_create():
     form = UserCreateForm()
     _fill_affiliation_choices(form)
-    if form.validate_on_submit():
-        try:
-            user = ops.create_user(
+    if request.method == "POST":
+        return submit(
+            lambda: ops.create_user(
                 email=form.email.data,
                 name=form.name.data,
                 role=form.role.data,
@@ -170,12 +167,12 @@ def user_create():
                 municipality_id=form.municipality_id.data or None,
                 provider_id=form.provider_id.data or None,
                 actor=current_user,
-            )
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Gebruiker %(email)s aangemaakt.", email=user.email), "success")
-            return redirect(url_for("auth.users"))
+            ),
+            form=form,
+            success=lambda user: _("Gebruiker %(email)s aangemaakt.", email=user.email),
+            target=url_for("auth.users"),
+            page=lambda: render_template("auth/user_form.html", form=form),
+        )
     return render_template("auth/user_form.html", form=form)
 
 
@@ -193,33 +190,40 @@ def user_edit(user_id):
     role_form = RoleForm(prefix="role", obj=user)
     _fill_affiliation_choices(role_form)
     password_form = PasswordResetForm(prefix="pw")
-    if "role-role" in request.form and role_form.validate_on_submit():
-        try:
-            ops.change_role(
+
+    def page():
+        return render_template(
+            "auth/user_edit.html",
+            user=user,
+            role_form=role_form,
+            password_form=password_form,
+            confirm=ConfirmForm(),
+        )
+
+    target = url_for("auth.user_edit", user_id=user.id)
+    if "role-role" in request.form:
+        return submit(
+            lambda: ops.change_role(
                 user,
                 role_form.role.data,
                 municipality_id=role_form.municipality_id.data or None,
                 provider_id=role_form.provider_id.data or None,
                 actor=current_user,
-            )
-            flash(_("Rol gewijzigd."), "success")
-            return redirect(url_for("auth.user_edit", user_id=user.id))
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-    elif "pw-password" in request.form and password_form.validate_on_submit():
-        try:
-            ops.reset_password(user, password_form.password.data, actor=current_user)
-            flash(_("Wachtwoord opnieuw ingesteld."), "success")
-            return redirect(url_for("auth.user_edit", user_id=user.id))
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-    return render_template(
-        "auth/user_edit.html",
-        user=user,
-        role_form=role_form,
-        password_form=password_form,
-        confirm=ConfirmForm(),
-    )
+            ),
+            form=role_form,
+            success=_("Rol gewijzigd."),
+            target=target,
+            page=page,
+        )
+    if "pw-password" in request.form:
+        return submit(
+            lambda: ops.reset_password(user, password_form.password.data, actor=current_user),
+            form=password_form,
+            success=_("Wachtwoord opnieuw ingesteld."),
+            target=target,
+            page=page,
+        )
+    return page()
 
 
 @bp.post("/beheer/gebruikers/<int:user_id>/actief")
@@ -229,9 +233,8 @@ def user_set_active(user_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    try:
-        ops.set_active(user, active, actor=current_user)
-        flash(_("Gebruiker geactiveerd.") if active else _("Gebruiker gedeactiveerd."), "success")
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    return redirect(url_for("auth.user_edit", user_id=user.id))
+    return run_action(
+        lambda: ops.set_active(user, active, actor=current_user),
+        _("Gebruiker geactiveerd.") if active else _("Gebruiker gedeactiveerd."),
+        url_for("auth.user_edit", user_id=user.id),
+    )

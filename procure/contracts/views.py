@@ -9,7 +9,6 @@ from flask import (
     Response,
     abort,
     flash,
-    redirect,
     render_template,
     request,
     send_file,
@@ -40,11 +39,11 @@ from procure.contracts.models import (
     ReserveDrawdown,
 )
 from procure.contracts.policy import LIVE, MANAGERS
-from procure.core.errors import OperationError
+from procure.core.errors import ValidationFailed
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import today_local
 from procure.core.uploads import store_upload
-from procure.core.views import flash_error
+from procure.core.views import submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Municipality, Provider
@@ -64,6 +63,16 @@ LABELS = {
 }
 
 
+FILTER_LABELS = {
+    "variant": _l("Variant"),
+    "status": _l("Status"),
+    "origin": _l("Herkomst"),
+    "provider_id": _l("Aanbieder"),
+    "task_area_id": _l("Taakgebied"),
+    "ending_months": _l("Loopt af binnen"),
+}
+
+
 @bp.app_context_processor
 def _labels():
     return {"contract_labels": LABELS}
@@ -76,6 +85,14 @@ def _labels():
 @login_required
 def index():
     filters = q.contract_filters(request.args)
+    for name in filters["invalid"]:
+        flash(
+            _l(
+                "Het filter '%(f)s' heeft een onbekende waarde en is niet toegepast.",
+                f=FILTER_LABELS[name],
+            ),
+            "warning",
+        )
     stmt = q.with_years(q.contracts_stmt(filters))
     stmt, sort, direction = apply_sort(stmt, q.SORTS, "reference")
     page = paginate(stmt, *page_args())
@@ -142,38 +159,37 @@ def new():
             scoped(select(TaskArea), TaskArea).order_by(TaskArea.name)
         ).scalars()
     ]
-    if form.validate_on_submit():
-        try:
-            months = [
-                int(x)
-                for x in (form.extension_months.data or "").replace(";", ",").split(",")
-                if x.strip()
-            ]
-        except ValueError:
-            form.extension_months.errors = [
-                str(_l("Geef de opties als getallen, gescheiden door komma's."))
-            ]
-        else:
-            try:
-                contract = ops.create_concept_contract(
-                    region=current_user.region,
-                    provider_id=form.provider_id.data,
-                    origin=form.origin.data,
-                    variant=form.variant.data,
-                    start_date=form.start_date.data,
-                    end_date=form.end_date.data,
-                    title=form.title.data,
-                    task_area_id=form.task_area_id.data or None,
-                    notice_months=form.notice_months.data,
-                    extension_months=months,
-                    manager_id=current_user.id if current_user.role == CONTRACT_MANAGER else None,
-                )
-            except OperationError as exc:
-                flash_error(exc)
-                return render_template("contracts/new.html", form=form), exc.status_code
-            flash(str(_l("Contract in concept aangemaakt.")), "success")
-            return redirect(url_for("contracts.detail", contract_id=contract.id))
-    return render_template("contracts/new.html", form=form), 422 if form.errors else 200
+    if request.method == "POST":
+        return submit(
+            lambda: ops.create_concept_contract(
+                region=current_user.region,
+                provider_id=form.provider_id.data,
+                origin=form.origin.data,
+                variant=form.variant.data,
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+                title=form.title.data,
+                task_area_id=form.task_area_id.data or None,
+                notice_months=form.notice_months.data,
+                extension_months=_option_months(form.extension_months),
+                manager_id=current_user.id if current_user.role == CONTRACT_MANAGER else None,
+            ),
+            form=form,
+            success=_l("Contract in concept aangemaakt."),
+            target=lambda contract: url_for("contracts.detail", contract_id=contract.id),
+            page=lambda: render_template("contracts/new.html", form=form),
+        )
+    return render_template("contracts/new.html", form=form)
+
+
+def _option_months(field) -> list[int]:
+    """'12, 12' -> [12, 12]: the lengths of the extension options, in months."""
+    try:
+        return [int(x) for x in (field.data or "").replace(";", ",").split(",") if x.strip()]
+    except ValueError:
+        raise ValidationFailed(
+            _l("Geef de opties als getallen, gescheiden door komma's."), field=field.name
+        ) from None
 
 
 @bp.get("/realisatie.csv")
@@ -373,13 +389,29 @@ def _detail_forms(contract):
         "realisation_form": realisation,
         "import_form": forms.ImportForm(prefix="i"),
         "reserve_form": forms.ReserveForm(prefix="v"),
-        "payment_form": forms.PaymentForm(prefix="pay"),
+        "payment_form": _payment_form(contract),
         "terminate_form": forms.TerminateForm(prefix="t"),
         "option_form": forms.OptionForm(prefix="o"),
         "product_form": product_form,
         "price_form": price_form,
         "threshold_form": forms.ThresholdForm(prefix="th", obj=contract),
     }
+
+
+def _payment_form(contract, formdata=None):
+    """The one payment form of the schedule: its choices are the terms still open."""
+    from procure.core.formatting import money, month
+
+    form = forms.PaymentRegisterForm(prefix="pay", formdata=formdata)
+    open_terms = db.session.execute(
+        select(Payment)
+        .where(Payment.contract_id == contract.id, Payment.paid_on.is_(None))
+        .order_by(Payment.year, Payment.month)
+    ).scalars()
+    form.payment_id.choices = [
+        (p.id, f"{month(date(p.year, p.month, 1))} · {money(p.amount_due)}") for p in open_terms
+    ]
+    return form
 
 
 def _managed_contract(contract_id) -> Contract:
@@ -389,25 +421,20 @@ def _managed_contract(contract_id) -> Contract:
     return contract
 
 
-def _back(contract, anchor=""):
-    return redirect(url_for("contracts.detail", contract_id=contract.id) + anchor)
-
-
 def _run(contract, fn, success, anchor="", form_key=None, form=None):
-    try:
-        fn()
-    except OperationError as exc:
-        flash_error(exc)
-        contract = _contract_or_404(contract.id)
-        overrides = {form_key: form} if form_key else {}
-        return _render_detail(contract, **overrides), exc.status_code
-    flash(str(success), "success")
-    return _back(contract, anchor)
+    """One contract action through the shared request helper: a refused form comes back
+    on the contract page, filled in, its fold-out open and the errors at its fields."""
 
+    def page():
+        return _render_detail(_contract_or_404(contract.id), **{form_key: form})
 
-def _form_invalid(contract, form_key, form):
-    flash(str(_l("Het formulier bevat fouten; zie de velden hieronder.")), "error")
-    return _render_detail(contract, **{form_key: form}), 422
+    return submit(
+        fn,
+        form=form,
+        success=success,
+        target=url_for("contracts.detail", contract_id=contract.id) + anchor,
+        page=page if form_key else None,
+    )
 
 
 @bp.post("/<int:contract_id>/status/<target>")
@@ -450,8 +477,6 @@ def option_decision(contract_id, option_id, decision):
 def option_add(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.OptionForm(prefix="o")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "option_form", form)
     return _run(
         contract,
         lambda: ops.add_extension_option(
@@ -469,8 +494,6 @@ def option_add(contract_id):
 def terminate(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.TerminateForm(prefix="t")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "terminate_form", form)
     return _run(
         contract,
         lambda: ops.terminate_contract(
@@ -513,8 +536,6 @@ def manager(contract_id):
 def budget(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.BudgetForm(prefix="b")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "budget_form", form)
     return _run(
         contract,
         lambda: ops.set_year_budget(
@@ -543,8 +564,6 @@ def budget(contract_id):
 def thresholds(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.ThresholdForm(prefix="th")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "threshold_form", form)
     return _run(
         contract,
         lambda: ops.set_thresholds(
@@ -562,8 +581,6 @@ def thresholds(contract_id):
 def reserve(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.ReserveForm(prefix="v")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "reserve_form", form)
     return _run(
         contract,
         lambda: ops.draw_reserve(
@@ -580,6 +597,27 @@ def reserve(contract_id):
     )
 
 
+@bp.post("/<int:contract_id>/betalingen")
+@role_required(*MANAGERS)
+def payment_register(contract_id):
+    """The schedule's single form: the term is chosen in the form, not by a form per row."""
+    contract = _managed_contract(contract_id)
+    form = _payment_form(contract, formdata=request.form)
+
+    def run():
+        row = db.session.get(Payment, form.payment_id.data)
+        if row is None or row.contract_id != contract.id:
+            raise ValidationFailed(_l("Kies een open termijn."), field="payment_id")
+        return ops.register_payment(
+            row,
+            paid_on=form.paid_on.data,
+            amount=form.amount.data,
+            reference=form.reference.data or "",
+        )
+
+    return _run(contract, run, _l("Betaling geregistreerd."), "#betalingen", "payment_form", form)
+
+
 @bp.post("/<int:contract_id>/betalingen/<int:payment_id>")
 @role_required(*MANAGERS)
 def payment(contract_id, payment_id):
@@ -588,8 +626,6 @@ def payment(contract_id, payment_id):
     if row is None or row.contract_id != contract.id:
         abort(404)
     form = forms.PaymentForm(prefix="pay")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "payment_form", form)
     return _run(
         contract,
         lambda: ops.register_payment(
@@ -600,6 +636,7 @@ def payment(contract_id, payment_id):
         ),
         _l("Betaling geregistreerd."),
         "#betalingen",
+        form=form,
     )
 
 
@@ -624,12 +661,13 @@ def price(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.PriceForm(prefix="pr")
     form.contracted_product_id.choices = [(cp.id, "") for cp in contract.products]
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "price_form", form)
-    cp = db.session.get(ContractedProduct, form.contracted_product_id.data)
     return _run(
         contract,
-        lambda: ops.set_unit_price(cp, year=form.year.data, price=form.price.data),
+        lambda: ops.set_unit_price(
+            db.session.get(ContractedProduct, form.contracted_product_id.data),
+            year=form.year.data,
+            price=form.price.data,
+        ),
         _l("Prijs vastgelegd."),
         "#producten",
         "price_form",
@@ -643,8 +681,6 @@ def realisation(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.RealisationForm(prefix="r")
     form.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "realisation_form", form)
     return _run(
         contract,
         lambda: ops.record_realisation(
@@ -667,15 +703,20 @@ def realisation(contract_id):
 def realisation_import(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.ImportForm(prefix="i")
-    if not form.validate_on_submit() or not form.file.data:
-        flash(str(_l("Kies een CSV-bestand.")), "error")
-        return _render_detail(contract, import_form=form), 422
-    data = form.file.data.read()
+
+    def run():
+        if not form.file.data:
+            raise ValidationFailed(_l("Kies een CSV-bestand."), field="file")
+        return ops.import_realisation_csv(
+            contract,
+            form.file.data.read(),
+            override=form.override.data,
+            override_reason=form.override_reason.data,
+        )
+
     return _run(
         contract,
-        lambda: ops.import_realisation_csv(
-            contract, data, override=form.override.data, override_reason=form.override_reason.data
-        ),
+        run,
         _l("Realisatie geïmporteerd."),
         "#realisatie",
         "import_form",
@@ -779,9 +820,9 @@ def _custom_form():
 @role_required(MUNICIPALITY, *MANAGERS)
 def custom_new():
     form = _custom_form()
-    if form.validate_on_submit():
-        try:
-            contract = ops.create_custom_contract(
+    if request.method == "POST":
+        return submit(
+            lambda: ops.create_custom_contract(
                 user=current_user,
                 provider_id=form.provider_id.data,
                 maatwerk_code_id=form.maatwerk_code_id.data,
@@ -793,13 +834,13 @@ def custom_new():
                 reason=form.custom_reason.data,
                 reason_text=form.custom_reason_text.data,
                 municipality_id=form.municipality_id.data,
-            )
-        except OperationError as exc:
-            flash_error(exc, form)
-            return render_template("contracts/custom_new.html", form=form), exc.status_code
-        flash(str(_l("Maatwerkovereenkomst vastgelegd.")), "success")
-        return redirect(url_for("contracts.detail", contract_id=contract.id))
-    return render_template("contracts/custom_new.html", form=form), 422 if form.errors else 200
+            ),
+            form=form,
+            success=_l("Maatwerkovereenkomst vastgelegd."),
+            target=lambda contract: url_for("contracts.detail", contract_id=contract.id),
+            page=lambda: render_template("contracts/custom_new.html", form=form),
+        )
+    return render_template("contracts/custom_new.html", form=form)
 
 
 # -- contract management --------------------------------------------------------------------
@@ -845,71 +886,86 @@ def management_provider(provider_id):
     if request.method == "POST":
         if not can_edit:
             abort(403)
-        action = request.form.get("action")
-        try:
-            if action == "level" and level_form.validate_on_submit():
-                ops.set_management_level(
-                    region_id=region_id,
-                    provider_id=provider_id,
-                    level=level_form.level.data,
-                    reason=level_form.reason.data,
-                    next_meeting_on=level_form.next_meeting_on.data,
-                )
-            elif action == "meeting" and meeting_form.validate_on_submit():
-                minutes = None
-                if meeting_form.minutes.data:
-                    minutes = store_upload(
-                        meeting_form.minutes.data,
-                        allowed=("pdf", "docx"),
-                        uploaded_by=current_user,
-                        field="minutes",
-                    )
-                actions = [
-                    {
-                        "description": meeting_form.action_description.data,
-                        "owner": meeting_form.action_owner.data,
-                        "due_on": meeting_form.action_due_on.data,
-                    }
-                ]
-                ops.record_meeting(
-                    region_id=region_id,
-                    provider_id=provider_id,
-                    held_on=meeting_form.held_on.data,
-                    attendees=meeting_form.attendees.data,
-                    topics=meeting_form.topics.data,
-                    actions=actions,
-                    next_meeting_on=meeting_form.next_meeting_on.data,
-                    minutes_file=minutes,
-                )
-            elif action == "assessment" and assessment_form.validate_on_submit():
-                ops.record_assessment(
-                    region_id=region_id,
-                    provider_id=provider_id,
-                    kind=assessment_form.kind.data,
-                    year=assessment_form.year.data,
-                    assessed_on=assessment_form.assessed_on.data,
-                    outcome=assessment_form.outcome.data,
-                    notes=assessment_form.notes.data,
-                )
-            elif action == "action_done":
-                row = db.session.get(MeetingAction, request.form.get("action_id", type=int))
-                if row is None or row.meeting.region_id != region_id:
-                    abort(404)
-                ops.complete_action(row)
-            else:
-                flash(str(_l("Het formulier bevat fouten; zie de velden hieronder.")), "error")
-                return _render_management(
-                    provider, level, level_form, meeting_form, assessment_form, can_edit
-                ), 422
-        except OperationError as exc:
-            db.session.rollback()
-            flash_error(exc)
-            return _render_management(
-                provider, level, level_form, meeting_form, assessment_form, can_edit
-            ), exc.status_code
-        flash(str(_l("Vastgelegd.")), "success")
-        return redirect(url_for("contracts.management_provider", provider_id=provider_id))
+        return _management_action(
+            provider,
+            level,
+            {"level": level_form, "meeting": meeting_form, "assessment": assessment_form},
+        )
     return _render_management(provider, level, level_form, meeting_form, assessment_form, can_edit)
+
+
+def _management_action(provider, level, forms_by_action):
+    """One of the provider-management forms (level, meeting, assessment, action done)."""
+    region_id = current_user.region_id
+    provider_id = provider.id
+    action = request.form.get("action")
+    if action == "action_done":
+        row = db.session.get(MeetingAction, request.form.get("action_id", type=int))
+        if row is None or row.meeting.region_id != region_id:
+            abort(404)
+        run, form = (lambda: ops.complete_action(row)), None
+    elif action == "level":
+        form = forms_by_action["level"]
+
+        def run():
+            return ops.set_management_level(
+                region_id=region_id,
+                provider_id=provider_id,
+                level=form.level.data,
+                reason=form.reason.data,
+                next_meeting_on=form.next_meeting_on.data,
+            )
+    elif action == "meeting":
+        form = forms_by_action["meeting"]
+
+        def run():
+            minutes = None
+            if form.minutes.data:
+                minutes = store_upload(
+                    form.minutes.data,
+                    allowed=("pdf", "docx"),
+                    uploaded_by=current_user,
+                    field="minutes",
+                )
+            actions = [
+                {
+                    "description": form.action_description.data,
+                    "owner": form.action_owner.data,
+                    "due_on": form.action_due_on.data,
+                }
+            ]
+            return ops.record_meeting(
+                region_id=region_id,
+                provider_id=provider_id,
+                held_on=form.held_on.data,
+                attendees=form.attendees.data,
+                topics=form.topics.data,
+                actions=actions,
+                next_meeting_on=form.next_meeting_on.data,
+                minutes_file=minutes,
+            )
+    elif action == "assessment":
+        form = forms_by_action["assessment"]
+
+        def run():
+            return ops.record_assessment(
+                region_id=region_id,
+                provider_id=provider_id,
+                kind=form.kind.data,
+                year=form.year.data,
+                assessed_on=form.assessed_on.data,
+                outcome=form.outcome.data,
+                notes=form.notes.data,
+            )
+    else:
+        abort(400)
+    return submit(
+        run,
+        form=form,
+        success=_l("Vastgelegd."),
+        target=url_for("contracts.management_provider", provider_id=provider_id),
+        page=lambda: _render_management(provider, level, *forms_by_action.values(), can_edit=True),
+    )
 
 
 def _render_management(provider, level, level_form, meeting_form, assessment_form, can_edit):

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 
 from procure.core.timeutil import AMSTERDAM
@@ -154,6 +155,11 @@ def month_name(number: int, locale: str | None = None) -> str:
     return babel_dates.get_month_names("wide", "stand-alone", locale=_locale(locale))[number]
 
 
+def and_list(items, locale: str | None = None) -> str:
+    """2, 3 en 4 (Dutch) / 2, 3, and 4 (English)."""
+    return babel_lists.format_list([str(i) for i in items], locale=_locale(locale))
+
+
 def count(value, locale: str | None = None) -> str:
     """An integer count with grouping: 1.234."""
     return number(value, locale, places=0) if value is not None else MISSING
@@ -183,6 +189,7 @@ FILTERS = {
     "moment": moment,
     "month": month,
     "count": count,
+    "and_list": and_list,
 }
 
 

@@ -9,6 +9,7 @@ NAV = [
     ("main.dashboard", _l("Dashboard"), None),
     ("catalogue.index", _l("Catalogus"), None),
     ("tenders.index", _l("Aanbestedingen"), None),
+    ("open_house.index", _l("Open house"), None),
     ("contracts.index", _l("Contracten"), None),
     (
         "supervision.index",

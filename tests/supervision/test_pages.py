@@ -62,7 +62,7 @@ def test_contract_of_another_provider_is_refused_and_input_kept(client, w):
     f.login(client, w.manager)
     response = f.post(client, "/signalen/nieuw", _form(w, contract_id=other.id))
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Kies een contract van deze aanbieder" in html
+    assert response.status_code == 422 and "Kies een contract van deze aanbieder" in html
     assert TEXT in html
     assert db.session.execute(select(Signal.id)).first() is None
 
@@ -73,7 +73,7 @@ def test_municipality_always_logs_for_its_own_municipality(client, w):
     response = f.post(
         client, "/signalen/nieuw", _form(w, municipality_id=oosterhout_id, source="municipality")
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "eigen gemeente" in response.get_data(as_text=True)
     assert db.session.execute(select(Signal.id)).first() is None
     response = f.post(
@@ -152,7 +152,7 @@ def test_supervisor_works_a_signal_through_the_page(client, w):
     assert row.state == "measures" and str(row.measures[0].amount) == "1250.00"
     measure_id = row.measures[0].id
     response = f.post(client, f"/signalen/{s.id}/afsluiten", {"close-outcome": "Klaar."})
-    assert response.status_code == 422 and "maatregelen open" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "nog 1 maatregel open" in response.get_data(as_text=True)
     assert (
         f.post(
             client,

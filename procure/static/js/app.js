@@ -16,3 +16,11 @@ document.querySelectorAll("main table").forEach((table) => {
   table.replaceWith(box);
   box.appendChild(table);
 });
+
+// A form that came back with errors is shown open, and the first wrong field gets the
+// focus (so a screen reader announces it and the page scrolls to it).
+document.querySelectorAll("details").forEach((fold) => {
+  if (fold.querySelector(".has-error, .error")) fold.open = true;
+});
+const firstError = document.querySelector(".has-error input, .has-error select, .has-error textarea");
+if (firstError) firstError.focus();
