@@ -153,7 +153,7 @@ def internal_codes() -> set[str]:
     global _CODES
     if _CODES is None:
         # Codes that are also plain words of the interface (Dutch or English) stay out.
-        words = {"open", "entry", "ok", "none", "other", "nl", "en"}
+        words = {"open", "entry", "ok", "none", "other", "nl", "en", "contract"}
         _CODES = {c for c in _label_keys() if len(c) > 2 and c not in words}
     return _CODES
 
@@ -161,7 +161,10 @@ def internal_codes() -> set[str]:
 ENGLISH_DECIMAL = re.compile(r"(?<![\w.,/-])\d+\.\d{1,2}(?![\d.])(?!\s*(?:uur|u)\b)")
 UNGROUPED_AMOUNT = re.compile(r"€\s?-?\d{4,}")
 EXPONENT = re.compile(r"\d[eE][+-]?\d")
-AUDIT_CODE = re.compile(r"(?<![\w@.])[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)+(?![\w@])")
+# product.created, user.logged_in, optional.spending_room: action codes and clause keys
+AUDIT_CODE = re.compile(
+    r"(?<![\w@.])[a-z]+(?:_[a-z]+)*\.(?:[a-z]+_)*[a-z]+(?:ed|_[a-z]+)(?![\w@.])"
+)
 # "artikel 2.38 en 2.39 van de Aanbestedingswet": numbering, not decimals
 LAW_REFERENCE = re.compile(
     r"\b(?:artikel(?:en)?|art\.|lid|hoofdstuk|paragraaf)\s+"
@@ -186,7 +189,7 @@ def unreadable(texts: list[str], english: bool = False) -> list[str]:
             or AUDIT_CODE.search(text)
             or CHANNEL.search(text)
             or snake
-            or text in codes
+            or (text in codes and not english)  # English labels may equal their codes
         ):
             problems.append(original)
     return problems

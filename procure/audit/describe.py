@@ -132,6 +132,11 @@ FIELDS = {
     "bid_deadline": _l("sluitingstermijn inschrijving"),
     "estimated_value": _l("geraamde waarde"),
     "locale": _l("taal"),
+    "origin": _l("herkomst"),
+    "kind": _l("soort"),
+    "source": _l("bron"),
+    "record_type": _l("soort record"),
+    "tender_selection": _l("selectie in de aanbesteding"),
 }
 
 
@@ -148,7 +153,9 @@ def _value_labels() -> dict[str, str]:
 
     labels: dict[str, str] = {}
     for info in pkgutil.walk_packages(procure.__path__, "procure."):
-        if not info.name.endswith((".models", ".forms", ".states", ".roles")):
+        if not info.name.endswith(
+            (".models", ".forms", ".states", ".policy", ".roles", ".clauses")
+        ):
             continue
         module = importlib.import_module(info.name)
         for mapping in vars(module).values():

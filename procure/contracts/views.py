@@ -426,14 +426,15 @@ def _run(contract, fn, success, anchor="", form_key=None, form=None):
     on the contract page, filled in, its fold-out open and the errors at its fields."""
 
     def page():
-        return _render_detail(_contract_or_404(contract.id), **{form_key: form})
+        overrides = {form_key: form} if form_key else {}
+        return _render_detail(_contract_or_404(contract.id), **overrides)
 
     return submit(
         fn,
         form=form,
         success=success,
         target=url_for("contracts.detail", contract_id=contract.id) + anchor,
-        page=page if form_key else None,
+        page=page,
     )
 
 

@@ -129,7 +129,7 @@ def test_clause_editor_refuses_config_and_keeps_input(client, wbo):
         client, "/documenten/clausules/optional.bibob", {"title": "Bibob", "body": body, "note": ""}
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "niet zijn toegestaan: config, request" in html
     assert "test-secret-key" not in html
     assert "{{ config.SECRET_KEY }}" in html  # the user's input is kept
