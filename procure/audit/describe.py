@@ -133,6 +133,11 @@ FIELDS = {
     "estimated_value": _l("geraamde waarde"),
     "locale": _l("taal"),
     "origin": _l("herkomst"),
+    "municipality": _l("gemeente"),
+    "municipality_id": _l("gemeente"),
+    "provider": _l("aanbieder"),
+    "contract": _l("contract"),
+    "contract_id": _l("contract"),
     "kind": _l("soort"),
     "source": _l("bron"),
     "record_type": _l("soort record"),
@@ -165,7 +170,7 @@ def _value_labels() -> dict[str, str]:
 
 
 def _is_label(value) -> bool:
-    return type(value).__name__ == "LazyString"
+    return isinstance(value, str) or type(value).__name__ == "LazyString"
 
 
 _LABELS: dict | None = None

@@ -121,7 +121,7 @@ def test_create_user_validation_messages_are_dutch(client):
             "password": "een-lang-wachtwoord",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "bestaat al een gebruiker" in response.get_data(as_text=True)
     response = f.post(
         client,
