@@ -78,6 +78,21 @@ REGIONS = [
 ]
 
 # Fictional providers with valid-format KvK (8 digits) and AGB codes.
+# A contact person per provider (fictional), so letters and contracts name someone.
+CONTACTS = (
+    "Anouk de Vries",
+    "Bram Jansen",
+    "Carla Peeters",
+    "Daan van Dijk",
+    "Eva Bakker",
+    "Fleur Visser",
+    "Gijs Smits",
+    "Hanna Mulder",
+    "Ivo de Bruijn",
+    "Julia Hendriks",
+    "Koen van den Berg",
+    "Lotte Willems",
+)
 PROVIDERS = [
     ("kompas", "Stichting Kompas Jeugdhulp", "41098765", "98000001", "Breda"),
     ("linde", "De Linde Jeugd en Gezin", "52345671", "98000002", "Oosterhout"),
@@ -137,7 +152,7 @@ def load_organisations() -> None:
         )
         for name, cbs in spec["municipalities"]:
             _get_or_create(Municipality, {"cbs_code": cbs}, name=name, region_id=region.id)
-    for short, name, kvk, agb, city in PROVIDERS:
+    for (short, name, kvk, agb, city), contact in zip(PROVIDERS, CONTACTS, strict=True):
         _get_or_create(
             Provider,
             {"short_code": short},
@@ -145,7 +160,7 @@ def load_organisations() -> None:
             kvk_number=kvk,
             agb_code=agb,
             address=f"Hoofdstraat 1, {city}",
-            contact_name="Contactpersoon",
+            contact_name=contact,
             contact_email=f"info@{short}.example.org",
             is_consortium=short == CONSORTIUM[0],
         )

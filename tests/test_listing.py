@@ -35,7 +35,7 @@ def test_operation_error_outside_a_request_has_a_dutch_message(app):
     assert str(info.value.message) == "Ongeldig e-mailadres."
 
 
-def test_flash_error_shows_every_error_and_marks_the_field(app):
+def test_a_refusal_is_shown_once_at_the_field_it_names(app):
     from flask import get_flashed_messages
     from flask_wtf import FlaskForm
     from wtforms import StringField
@@ -54,5 +54,8 @@ def test_flash_error_shows_every_error_and_marks_the_field(app):
             errors=[{"field": "name", "message": "Naam ontbreekt."}],
         )
         flash_error(exc, form)
-        assert get_flashed_messages() == ["Controleer de invoer.", "Naam ontbreekt."]
-        assert form.name.errors == ["Controleer de invoer."]
+        assert get_flashed_messages() == []  # not twice: a banner as well as the field
+        assert form.name.errors == ["Controleer de invoer.", "Naam ontbreekt."]
+    with app.test_request_context(method="POST"):
+        flash_error(ValidationFailed("Geen veld.", field="onbekend"), Form(meta={"csrf": False}))
+        assert get_flashed_messages() == ["Geen veld."]  # no field to show it at: the top

@@ -1,3 +1,9 @@
 """Append-only audit log: who changed what, when, with old and new values."""
 
 from procure.audit.operations import record  # noqa: F401
+
+
+def init_app(app) -> None:
+    from procure.audit import describe
+
+    describe.init_app(app)

@@ -15,11 +15,10 @@ from procure.auth.forms import (
 from procure.auth.models import ApiToken, User
 from procure.auth.permissions import role_required, scoped, users_condition
 from procure.auth.roles import ADMIN, ROLE_LABELS
-from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.pickers import searching
 from procure.core.urls import safe_next
-from procure.core.views import flash_error
+from procure.core.views import run_action, submit
 from procure.extensions import db
 from procure.organisations.models import Municipality
 
@@ -109,12 +108,9 @@ def revoke_token(token_id):
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id:
         abort(404)
-    try:
-        ops.revoke_token(token)
-        flash(_("Token ingetrokken."), "success")
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    return redirect(url_for("auth.profile"))
+    return run_action(
+        lambda: ops.revoke_token(token), _("Token ingetrokken."), url_for("auth.profile")
+    )
 
 
 # -- user administration (admin only) -----------------------------------------------------
@@ -161,9 +157,9 @@ def users():
 def user_create():
     form = UserCreateForm()
     _fill_affiliation_choices(form)
-    if not searching() and form.validate_on_submit():
-        try:
-            user = ops.create_user(
+    if request.method == "POST" and not searching():
+        return submit(
+            lambda: ops.create_user(
                 email=form.email.data,
                 name=form.name.data,
                 role=form.role.data,
@@ -172,15 +168,13 @@ def user_create():
                 municipality_id=form.municipality_id.data or None,
                 provider_id=form.provider_id.data or None,
                 actor=current_user,
-            )
-        except OperationError as exc:
-            flash_error(exc, form)
-            return render_template("auth/user_form.html", form=form), exc.status_code
-        else:
-            flash(_("Gebruiker %(email)s aangemaakt.", email=user.email), "success")
-            return redirect(url_for("auth.users"))
-    status = 422 if request.method == "POST" else 200  # a POST that got here was refused
-    return render_template("auth/user_form.html", form=form), status
+            ),
+            form=form,
+            success=lambda user: _("Gebruiker %(email)s aangemaakt.", email=user.email),
+            target=url_for("auth.users"),
+            page=lambda: render_template("auth/user_form.html", form=form),
+        )
+    return render_template("auth/user_form.html", form=form)
 
 
 def _user_or_404(user_id) -> User:
@@ -197,40 +191,42 @@ def user_edit(user_id):
     role_form = RoleForm(prefix="role", obj=user)
     _fill_affiliation_choices(role_form)
     password_form = PasswordResetForm(prefix="pw")
-    if "role-role" in request.form and not searching() and role_form.validate_on_submit():
-        try:
-            ops.change_role(
+
+    def page():
+        return render_template(
+            "auth/user_edit.html",
+            user=user,
+            role_form=role_form,
+            password_form=password_form,
+            confirm=ConfirmForm(),
+        )
+
+    target = url_for("auth.user_edit", user_id=user.id)
+    if "role-role" in request.form and not searching():
+        return submit(
+            lambda: ops.change_role(
                 user,
                 role_form.role.data,
                 municipality_id=role_form.municipality_id.data or None,
                 provider_id=role_form.provider_id.data or None,
                 actor=current_user,
-            )
-            flash(_("Rol gewijzigd."), "success")
-            return redirect(url_for("auth.user_edit", user_id=user.id))
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-    elif "pw-password" in request.form and password_form.validate_on_submit():
-        try:
-            ops.reset_password(user, password_form.password.data, actor=current_user)
-            flash(
-                _(
-                    "Wachtwoord opnieuw ingesteld; de API-tokens van deze gebruiker zijn "
-                    "ingetrokken."
-                ),
-                "success",
-            )
-            return redirect(url_for("auth.user_edit", user_id=user.id))
-        except OperationError as exc:
-            flash_error(exc, password_form)
-    status = 422 if request.method == "POST" else 200  # a POST that got here was refused
-    return render_template(
-        "auth/user_edit.html",
-        user=user,
-        role_form=role_form,
-        password_form=password_form,
-        confirm=ConfirmForm(),
-    ), status
+            ),
+            form=role_form,
+            success=_("Rol gewijzigd."),
+            target=target,
+            page=page,
+        )
+    if "pw-password" in request.form:
+        return submit(
+            lambda: ops.reset_password(user, password_form.password.data, actor=current_user),
+            form=password_form,
+            success=_(
+                "Wachtwoord opnieuw ingesteld; de API-tokens van deze gebruiker zijn ingetrokken."
+            ),
+            target=target,
+            page=page,
+        )
+    return page()
 
 
 @bp.post("/beheer/gebruikers/<int:user_id>/actief")
@@ -240,9 +236,8 @@ def user_set_active(user_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    try:
-        ops.set_active(user, active, actor=current_user)
-        flash(_("Gebruiker geactiveerd.") if active else _("Gebruiker gedeactiveerd."), "success")
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    return redirect(url_for("auth.user_edit", user_id=user.id))
+    return run_action(
+        lambda: ops.set_active(user, active, actor=current_user),
+        _("Gebruiker geactiveerd.") if active else _("Gebruiker gedeactiveerd."),
+        url_for("auth.user_edit", user_id=user.id),
+    )

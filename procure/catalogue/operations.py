@@ -22,6 +22,7 @@ from procure.catalogue.models import (
     TaskArea,
 )
 from procure.catalogue.policy import PRODUCT_STATES
+from procure.core import formatting as fmt
 from procure.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from procure.core.operations import operation
 from procure.core.timeutil import today_local
@@ -668,10 +669,10 @@ def apply_indexation(region_id: int, from_year: int, percentage, actor=None) -> 
     if done is not None:
         raise Conflict(
             _l(
-                "De indexatie naar %(y)s is al uitgevoerd (%(p)s %%); een tweede "
+                "De indexatie naar %(y)s is al uitgevoerd (%(p)s); een tweede "
                 "indexatie voor hetzelfde jaar is niet toegestaan.",
                 y=to_year,
-                p=done.percentage,
+                p=fmt.percent(done.percentage),
             )
         )
     lines = [

@@ -44,10 +44,12 @@ from procure.catalogue.queries import (
     visible,
     year_tariffs,
 )
-from procure.core.errors import OperationError
+from procure.core import formatting as fmt
+from procure.core.errors import OperationError, ValidationFailed
 from procure.core.labels import resolved, url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import today_local
+from procure.core.views import run_action, show_refusal, submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
@@ -163,7 +165,11 @@ def by_code(code):
 @bp.get("/<int:product_id>")
 @role_required(*READER_ROLES)
 def product(product_id):
-    product = _visible_product_or_404(product_id)
+    return _render_product(_visible_product_or_404(product_id))
+
+
+def _render_product(product, tariff_form=None, expire_form=None):
+    """The product card; a refused form comes back filled in, with its errors."""
     history = (
         db.session.execute(
             visible(
@@ -218,8 +224,8 @@ def product(product_id):
         maatwerk=maatwerk,
         events=events,
         editable=editable,
-        tariff_form=TariffForm(),
-        expire_form=ExpireForm(),
+        tariff_form=tariff_form or TariffForm(formdata=None),
+        expire_form=expire_form or ExpireForm(formdata=None),
         confirm=ConfirmForm(),
         this_year=today_local().year,
     )
@@ -240,9 +246,9 @@ def create():
     _fill_task_areas(form)
     if request.method == "GET":
         form.valid_from.data = ops.next_entry_moment()
-    if form.validate_on_submit():
-        try:
-            product = ops.create_product(
+    if request.method == "POST":
+        return submit(
+            lambda: ops.create_product(
                 current_user.region_id,
                 code=form.code.data,
                 name=form.name.data,
@@ -255,17 +261,12 @@ def create():
                 criteria=form.criteria.data or "",
                 target_group=form.target_group.data or "",
                 price=form.price.data or None,
-            )
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-            if exc.field and hasattr(form, exc.field):
-                getattr(form, exc.field).errors = [
-                    *getattr(form, exc.field).errors,
-                    str(exc.message),
-                ]
-        else:
-            flash(_("Productkaart %(code)s aangemaakt (concept).", code=product.code), "success")
-            return redirect(url_for("catalogue.product", product_id=product.id))
+            ),
+            form=form,
+            success=lambda p: _("Productkaart %(code)s aangemaakt (concept).", code=p.code),
+            target=lambda p: url_for("catalogue.product", product_id=p.id),
+            page=lambda: render_template("catalogue/form.html", form=form, product=None),
+        )
     return render_template("catalogue/form.html", form=form, product=None)
 
 
@@ -282,7 +283,7 @@ def edit(product_id):
             product.valid_from if product.status == "concept" else ops.next_entry_moment()
         )
         form.change_note.data = ""
-    if form.validate_on_submit():
+    if request.method == "POST":
         values = {
             "name": form.name.data,
             "task_area_id": form.task_area_id.data or None,
@@ -292,43 +293,45 @@ def edit(product_id):
             "criteria": form.criteria.data or "",
             "target_group": form.target_group.data or "",
         }
-        try:
-            result = ops.update_product(
+        return submit(
+            lambda: ops.update_product(
                 product,
                 values,
                 valid_from=form.valid_from.data,
                 change_note=form.change_note.data or "",
-            )
-        except OperationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            if result.id != product.id:
-                flash(
-                    _(
-                        "Nieuwe versie %(v)d van %(code)s aangemaakt, geldig vanaf %(d)s; "
-                        "de vorige versie blijft leesbaar.",
-                        v=result.version,
-                        code=result.code,
-                        d=result.valid_from.strftime("%d-%m-%Y"),
-                    ),
-                    "success",
-                )
-            else:
-                flash(_("Productkaart bijgewerkt."), "success")
-            return redirect(url_for("catalogue.product", product_id=result.id))
+            ),
+            form=form,
+            success=lambda result: _edit_outcome(product, result),
+            target=lambda result: url_for("catalogue.product", product_id=result.id),
+            page=lambda: render_template("catalogue/form.html", form=form, product=product),
+        )
     return render_template("catalogue/form.html", form=form, product=product)
 
 
-def _post_action(product_id, action, success):
+def _edit_outcome(product, result) -> str:
+    if result.id == product.id:
+        return _("Productkaart bijgewerkt.")
+    return _(
+        "Nieuwe versie %(v)d van %(code)s aangemaakt, geldig vanaf %(d)s; "
+        "de vorige versie blijft leesbaar.",
+        v=result.version,
+        code=result.code,
+        d=fmt.day(result.valid_from),
+    )
+
+
+def _post_action(product_id, action, success, form=None, form_key=None):
     product = _editable_product_or_404(product_id)
-    try:
-        action(product)
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(success, "success")
-    return redirect(url_for("catalogue.product", product_id=product.id))
+    page = None
+    if form_key is not None:
+        page = lambda: _render_product(product, **{form_key: form})  # noqa: E731
+    return submit(
+        lambda: action(product),
+        form=form,
+        success=success,
+        target=url_for("catalogue.product", product_id=product.id),
+        page=page,
+    )
 
 
 @bp.post("/<int:product_id>/vaststellen")
@@ -343,12 +346,12 @@ def fix(product_id):
 @role_required(*EDITOR_ROLES)
 def expire(product_id):
     form = ExpireForm()
-    if not form.validate_on_submit():
-        abort(400)
     return _post_action(
         product_id,
         lambda p: ops.expire_product(p, form.valid_to.data),
         _l("Productkaart vervallen verklaard."),
+        form,
+        "expire_form",
     )
 
 
@@ -356,13 +359,12 @@ def expire(product_id):
 @role_required(*EDITOR_ROLES)
 def tariff(product_id):
     form = TariffForm()
-    if not form.validate_on_submit():
-        flash(_("Vul een jaar en een bedrag in."), "error")
-        return redirect(url_for("catalogue.product", product_id=product_id))
     return _post_action(
         product_id,
         lambda p: ops.set_tariff(p, form.year.data, form.price.data),
         _l("Tarief opgeslagen."),
+        form,
+        "tariff_form",
     )
 
 
@@ -419,21 +421,16 @@ def maatwerk():
     if request.method == "POST":
         if not can_edit(current_user) or not ConfirmForm().validate_on_submit():
             abort(403)
-        try:
-            counts = ops.derive_maatwerk_codes(current_user.region_id)
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(
-                _(
-                    "Maatwerkcodes bijgewerkt: %(c)d nieuw, %(u)d bijgewerkt, %(d)d gedeactiveerd.",
-                    c=counts["created"],
-                    u=counts["updated"],
-                    d=counts["deactivated"],
-                ),
-                "success",
-            )
-        return redirect(url_for("catalogue.maatwerk"))
+        return run_action(
+            lambda: ops.derive_maatwerk_codes(current_user.region_id),
+            lambda counts: _(
+                "Maatwerkcodes bijgewerkt: %(c)d nieuw, %(u)d bijgewerkt, %(d)d gedeactiveerd.",
+                c=counts["created"],
+                u=counts["updated"],
+                d=counts["deactivated"],
+            ),
+            url_for("catalogue.maatwerk"),
+        )
     stmt = scoped(select(MaatwerkCode), MaatwerkCode).options(selectinload(MaatwerkCode.product))
     if fixed_only(current_user):
         stmt = stmt.where(MaatwerkCode.active.is_(True))
@@ -451,45 +448,50 @@ def indexation():
     form = IndexationForm()
     if request.method == "GET":
         form.from_year.data = str(today_local().year)
-    preview = None
-    if form.validate_on_submit():
-        try:
-            from_year = int(form.from_year.data)
-        except ValueError:
-            flash(_("Vul een geldig jaar in."), "error")
-            from_year = None
-        if from_year is not None:
-            try:
-                if request.form.get("apply") == "1":
-                    run = ops.apply_indexation(
-                        current_user.region_id, from_year, form.percentage.data, actor=current_user
-                    )
-                    flash(
-                        _(
-                            "Indexatie toegepast: %(n)d tarieven voor %(y)d aangemaakt (%(p)s %%).",
-                            n=run.tariff_count,
-                            y=run.to_year,
-                            p=run.percentage,
-                        ),
-                        "success",
-                    )
-                    return redirect(url_for("catalogue.indexation"))
-                preview = ops.indexation_preview(
-                    current_user.region_id, from_year, form.percentage.data
-                )
-            except OperationError as exc:
-                db.session.rollback()
-                flash(str(exc.message), "error")
-    runs = (
-        db.session.execute(
-            scoped(select(IndexationRun), IndexationRun)
-            .order_by(IndexationRun.to_year.desc())
-            .limit(20)
+    region_id = current_user.region_id
+
+    def page(preview=None):
+        runs = (
+            db.session.execute(
+                scoped(select(IndexationRun), IndexationRun)
+                .order_by(IndexationRun.to_year.desc())
+                .limit(20)
+            )
+            .scalars()
+            .all()
         )
-        .scalars()
-        .all()
-    )
-    return render_template("catalogue/indexation.html", form=form, preview=preview, runs=runs)
+        return render_template("catalogue/indexation.html", form=form, preview=preview, runs=runs)
+
+    if request.method == "POST" and request.form.get("apply") == "1":
+        return submit(
+            lambda: ops.apply_indexation(
+                region_id, _year(form.from_year), form.percentage.data, actor=current_user
+            ),
+            form=form,
+            success=lambda run: _(
+                "Indexatie toegepast: %(n)d tarieven voor %(y)d aangemaakt (%(p)s).",
+                n=run.tariff_count,
+                y=run.to_year,
+                p=fmt.percent(run.percentage),
+            ),
+            target=url_for("catalogue.indexation"),
+            page=page,
+        )
+    if not form.validate_on_submit():
+        return page(), 422 if form.errors else 200
+    try:  # a preview changes nothing: it is a read with the form's figures
+        preview = ops.indexation_preview(region_id, _year(form.from_year), form.percentage.data)
+    except OperationError as exc:
+        show_refusal(exc, form)
+        return page(), exc.status_code
+    return page(preview)
+
+
+def _year(field) -> int:
+    try:
+        return int(field.data)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_l("Vul een geldig jaar in."), field=field.name) from None
 
 
 @dashboard_card

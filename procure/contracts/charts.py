@@ -2,13 +2,45 @@
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from procure.core.formatting import money, percent
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 240, 90, 30, 16
 
 
 def _fmt(amount: Decimal) -> str:
-    return f"€ {amount:,.0f}".replace(",", ".")
+    return money(amount, cents=False)
+
+
+def _year_text(r: dict) -> str:
+    pct = r.get("pct")
+    text = _(
+        "%(year)s: %(realised)s van %(value)s",
+        year=r["year"],
+        realised=_fmt(r["realised"]),
+        value=_fmt(r["value"]),
+    )
+    return text + (f" ({percent(pct)})" if pct is not None else "")
+
+
+def _legend(contract) -> str:
+    """What the bars and the line mean, in words next to their swatches."""
+    items = [
+        ("planned", _("Lumpsum (budget)") if contract.is_lumpsum else _("Budgetplafond")),
+        ("realised", _("Betaald") if contract.is_lumpsum else _("Gerealiseerd")),
+    ]
+    if not contract.is_lumpsum:
+        items.append(("ceiling", _("Plafondlijn")))
+    return (
+        '<ul class="chart-legend">'
+        + "".join(
+            f'<li><span class="swatch swatch-{cls}" aria-hidden="true"></span>{escape(text)}</li>'
+            for cls, text in items
+        )
+        + "</ul>"
+    )
 
 
 def budget_chart(contract, rows: list[dict]) -> Markup:
@@ -25,13 +57,16 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
         return PAD_TOP + plot_h - float(amount / top) * plot_h
 
     label = (
-        "Budget en realisatie per jaar"
+        _("Budget en realisatie per jaar")
         if not contract.is_lumpsum
-        else "Lumpsum en betaald per jaar"
+        else _("Lumpsum en betaald per jaar")
     )
+    # The text alternative says what the picture shows, year by year.
+    summary = label + ": " + "; ".join(_year_text(r) for r in rows) + "."
     parts = [
+        '<figure class="chart">',
         f'<svg class="budget-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+        f'aria-label="{escape(summary)}" xmlns="http://www.w3.org/2000/svg">',
         f'<line class="axis" x1="{PAD_LEFT}" y1="{y(0):.1f}" x2="{WIDTH - 5}" y2="{y(0):.1f}"/>',
         f'<text class="tick" x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" '
         f'text-anchor="end">{escape(_fmt(top))}</text>',
@@ -40,9 +75,7 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
     for i, r in enumerate(rows):
         x0 = PAD_LEFT + i * slot + (slot - 2 * bar) / 2
         pct = r.get("pct")
-        title = f"{r['year']}: {_fmt(r['realised'])} van {_fmt(r['value'])}" + (
-            f" ({pct} %)" if pct is not None else ""
-        )
+        title = _year_text(r)
         parts.append(
             f'<g class="year level-{r["level"]}" data-year="{r["year"]}" '
             f'data-pct="{pct if pct is not None else ""}" '
@@ -66,6 +99,7 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
             f'text-anchor="middle">{r["year"]}</text></g>'
         )
     parts.append("</svg>")
+    parts.append(f"<figcaption>{_legend(contract)}</figcaption></figure>")
     return Markup("".join(parts))  # noqa: S704 (numbers and escaped text only)
 
 
@@ -77,7 +111,7 @@ def utilisation_bar(row: dict) -> Markup:
     filled = min(float(pct), 120.0) / 120 * width
     return Markup(  # noqa: S704 (numbers only)
         f'<svg class="util-bar level-{row["level"]}" viewBox="0 0 {width} 18" '
-        f'role="img" aria-label="Benutting {row["year"]}: {pct} %" '
+        f'role="img" aria-label="{escape(_("Benutting"))} {row["year"]}: {percent(pct)}" '
         f'data-testid="util-{row["year"]}" data-pct="{pct}" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<rect class="track" x="0" y="2" width="{width}" height="14"/>'

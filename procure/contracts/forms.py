@@ -111,6 +111,12 @@ class PaymentForm(FlaskForm):
     reference = StringField(_l("Betalingskenmerk"), validators=[Optional()])
 
 
+class PaymentRegisterForm(PaymentForm):
+    """One form under the schedule: which term was paid, when, how much, with what reference."""
+
+    payment_id = SelectField(_l("Termijn"), coerce=int, validators=[InputRequired(REQUIRED)])
+
+
 class TerminateForm(FlaskForm):
     reason = SelectField(_l("Reden"), choices=[(r, REASON_LABELS[r]) for r in TERMINATION_REASONS])
     note = TextAreaField(_l("Toelichting"), validators=[DataRequired(REQUIRED)])

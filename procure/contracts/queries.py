@@ -69,23 +69,47 @@ SORTS = {
 
 
 def contract_filters(args) -> dict:
-    def _int(name, maximum=2**63 - 1):
-        try:
-            value = int(args.get(name) or 0)
-        except ValueError:
-            return None
-        return value if 0 < value <= maximum else None
+    """The list's filters from the query string. Values no filter knows are dropped and
+    named in "invalid" (the page says so instead of silently showing everything)."""
+    from procure.contracts import forms
 
-    return {
-        "q": (args.get("q") or "").strip(),
-        "variant": args.get("variant") or "",
-        "status": args.get("status") or "",
-        "origin": args.get("origin") or "",
+    known = {
+        "variant": forms.VARIANT_LABELS,
+        "status": forms.STATUS_LABELS,
+        "origin": forms.ORIGIN_LABELS,
+    }
+    invalid = []
+
+    def _int(name, maximum=2**63 - 1):
+        raw = args.get(name) or ""
+        try:
+            value = int(raw or 0)
+        except ValueError:
+            value = -1
+        if raw and not 0 < value <= maximum:
+            invalid.append(name)
+            return None
+        return value or None
+
+    def _choice(name):
+        value = args.get(name) or ""
+        if value and value not in known[name]:
+            invalid.append(name)
+            return ""
+        return value
+
+    filters = {
+        "q": (args.get("q") or "").strip()[:100],
+        "variant": _choice("variant"),
+        "status": _choice("status"),
+        "origin": _choice("origin"),
         "provider_id": _int("provider_id"),
         "provider_q": (args.get("provider_q") or "").strip()[:100],
         "task_area_id": _int("task_area_id"),
         "ending_months": _int("ending_months", maximum=600),
     }
+    filters["invalid"] = invalid
+    return filters
 
 
 def contracts_stmt(filters: dict, user=None, today: date | None = None):
@@ -97,9 +121,15 @@ def contracts_stmt(filters: dict, user=None, today: date | None = None):
     )
     if filters.get("q"):
         pattern = like_pattern(filters["q"])
+        # Reference, title, or the provider by name or KvK number.
+        providers = select(Provider.id).where(
+            Provider.name.ilike(pattern, escape="\\")
+            | Provider.kvk_number.ilike(pattern, escape="\\")
+        )
         stmt = stmt.where(
             Contract.reference.ilike(pattern, escape="\\")
             | Contract.title.ilike(pattern, escape="\\")
+            | Contract.provider_id.in_(providers)
         )
     if filters.get("provider_q"):
         pattern = like_pattern(filters["provider_q"])

@@ -41,14 +41,14 @@ from procure.contracts.models import (
     ReserveDrawdown,
 )
 from procure.contracts.policy import LIVE, MANAGERS
-from procure.core.errors import OperationError
+from procure.core.errors import OperationError, ValidationFailed
 from procure.core.labels import resolved, url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.pickers import searching
 from procure.core.spreadsheets import csv_text
 from procure.core.timeutil import today_local
 from procure.core.uploads import store_upload
-from procure.core.views import flash_error
+from procure.core.views import flash_error, submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Municipality, Provider
@@ -69,6 +69,16 @@ LABELS = {
 }
 
 
+FILTER_LABELS = {
+    "variant": _l("Variant"),
+    "status": _l("Status"),
+    "origin": _l("Herkomst"),
+    "provider_id": _l("Aanbieder"),
+    "task_area_id": _l("Taakgebied"),
+    "ending_months": _l("Loopt af binnen"),
+}
+
+
 @bp.app_context_processor
 def _labels():
     return {"contract_labels": LABELS}
@@ -81,6 +91,14 @@ def _labels():
 @login_required
 def index():
     filters = q.contract_filters(request.args)
+    for name in filters["invalid"]:
+        flash(
+            _l(
+                "Het filter '%(f)s' heeft een onbekende waarde en is niet toegepast.",
+                f=FILTER_LABELS[name],
+            ),
+            "warning",
+        )
     year = today_local().year
     base = q.contracts_stmt(filters)
     stmt, sort, direction = apply_sort(q.with_year(base, year), q.SORTS, "reference")
@@ -147,38 +165,37 @@ def new():
             scoped(select(TaskArea), TaskArea).order_by(TaskArea.name)
         ).scalars()
     ]
-    if not searching() and form.validate_on_submit():
-        try:
-            months = [
-                int(x)
-                for x in (form.extension_months.data or "").replace(";", ",").split(",")
-                if x.strip()
-            ]
-        except ValueError:
-            form.extension_months.errors = [
-                str(_l("Geef de opties als getallen, gescheiden door komma's."))
-            ]
-        else:
-            try:
-                contract = ops.create_concept_contract(
-                    region=current_user.region,
-                    provider_id=form.provider_id.data,
-                    origin=form.origin.data,
-                    variant=form.variant.data,
-                    start_date=form.start_date.data,
-                    end_date=form.end_date.data,
-                    title=form.title.data,
-                    task_area_id=form.task_area_id.data or None,
-                    notice_months=form.notice_months.data,
-                    extension_months=months,
-                    manager_id=current_user.id if current_user.role == CONTRACT_MANAGER else None,
-                )
-            except OperationError as exc:
-                flash_error(exc)
-                return render_template("contracts/new.html", form=form), exc.status_code
-            flash(str(_l("Contract in concept aangemaakt.")), "success")
-            return redirect(url_for("contracts.detail", contract_id=contract.id))
-    return render_template("contracts/new.html", form=form), 422 if form.errors else 200
+    if request.method == "POST" and not searching():
+        return submit(
+            lambda: ops.create_concept_contract(
+                region=current_user.region,
+                provider_id=form.provider_id.data,
+                origin=form.origin.data,
+                variant=form.variant.data,
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+                title=form.title.data,
+                task_area_id=form.task_area_id.data or None,
+                notice_months=form.notice_months.data,
+                extension_months=_option_months(form.extension_months),
+                manager_id=current_user.id if current_user.role == CONTRACT_MANAGER else None,
+            ),
+            form=form,
+            success=_l("Contract in concept aangemaakt."),
+            target=lambda contract: url_for("contracts.detail", contract_id=contract.id),
+            page=lambda: render_template("contracts/new.html", form=form),
+        )
+    return render_template("contracts/new.html", form=form)
+
+
+def _option_months(field) -> list[int]:
+    """'12, 12' -> [12, 12]: the lengths of the extension options, in months."""
+    try:
+        return [int(x) for x in (field.data or "").replace(";", ",").split(",") if x.strip()]
+    except ValueError:
+        raise ValidationFailed(
+            _l("Geef de opties als getallen, gescheiden door komma's."), field=field.name
+        ) from None
 
 
 @bp.get("/realisatie.csv")
@@ -374,13 +391,29 @@ def _detail_forms(contract):
         "realisation_form": realisation,
         "import_form": forms.ImportForm(prefix="i"),
         "reserve_form": forms.ReserveForm(prefix="v"),
-        "payment_form": forms.PaymentForm(prefix="pay"),
+        "payment_form": _payment_form(contract),
         "terminate_form": forms.TerminateForm(prefix="t"),
         "option_form": forms.OptionForm(prefix="o"),
         "product_form": product_form,
         "price_form": price_form,
         "threshold_form": forms.ThresholdForm(prefix="th", obj=contract),
     }
+
+
+def _payment_form(contract, formdata=None):
+    """The one payment form of the schedule: its choices are the terms still open."""
+    from procure.core.formatting import money, month
+
+    form = forms.PaymentRegisterForm(prefix="pay", formdata=formdata)
+    open_terms = db.session.execute(
+        select(Payment)
+        .where(Payment.contract_id == contract.id, Payment.paid_on.is_(None))
+        .order_by(Payment.year, Payment.month)
+    ).scalars()
+    form.payment_id.choices = [
+        (p.id, f"{month(date(p.year, p.month, 1))} · {money(p.amount_due)}") for p in open_terms
+    ]
+    return form
 
 
 def _managed_contract(contract_id) -> Contract:
@@ -390,25 +423,21 @@ def _managed_contract(contract_id) -> Contract:
     return contract
 
 
-def _back(contract, anchor=""):
-    return redirect(url_for("contracts.detail", contract_id=contract.id) + anchor)
-
-
 def _run(contract, fn, success, anchor="", form_key=None, form=None):
-    try:
-        fn()
-    except OperationError as exc:
-        flash_error(exc)
-        contract = _contract_or_404(contract.id)
+    """One contract action through the shared request helper: a refused form comes back
+    on the contract page, filled in, its fold-out open and the errors at its fields."""
+
+    def page():
         overrides = {form_key: form} if form_key else {}
-        return _render_detail(contract, **overrides), exc.status_code
-    flash(str(success), "success")
-    return _back(contract, anchor)
+        return _render_detail(_contract_or_404(contract.id), **overrides)
 
-
-def _form_invalid(contract, form_key, form):
-    flash(str(_l("Het formulier bevat fouten; zie de velden hieronder.")), "error")
-    return _render_detail(contract, **{form_key: form}), 422
+    return submit(
+        fn,
+        form=form,
+        success=success,
+        target=url_for("contracts.detail", contract_id=contract.id) + anchor,
+        page=page,
+    )
 
 
 @bp.post("/<int:contract_id>/status/<target>")
@@ -451,8 +480,6 @@ def option_decision(contract_id, option_id, decision):
 def option_add(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.OptionForm(prefix="o")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "option_form", form)
     return _run(
         contract,
         lambda: ops.add_extension_option(
@@ -470,8 +497,6 @@ def option_add(contract_id):
 def terminate(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.TerminateForm(prefix="t")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "terminate_form", form)
     return _run(
         contract,
         lambda: ops.terminate_contract(
@@ -514,8 +539,6 @@ def manager(contract_id):
 def budget(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.BudgetForm(prefix="b")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "budget_form", form)
     return _run(
         contract,
         lambda: ops.set_year_budget(
@@ -544,8 +567,6 @@ def budget(contract_id):
 def thresholds(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.ThresholdForm(prefix="th")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "threshold_form", form)
     return _run(
         contract,
         lambda: ops.set_thresholds(
@@ -563,8 +584,6 @@ def thresholds(contract_id):
 def reserve(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.ReserveForm(prefix="v")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "reserve_form", form)
     return _run(
         contract,
         lambda: ops.draw_reserve(
@@ -581,6 +600,27 @@ def reserve(contract_id):
     )
 
 
+@bp.post("/<int:contract_id>/betalingen")
+@role_required(*MANAGERS)
+def payment_register(contract_id):
+    """The schedule's single form: the term is chosen in the form, not by a form per row."""
+    contract = _managed_contract(contract_id)
+    form = _payment_form(contract, formdata=request.form)
+
+    def run():
+        row = db.session.get(Payment, form.payment_id.data)
+        if row is None or row.contract_id != contract.id:
+            raise ValidationFailed(_l("Kies een open termijn."), field="payment_id")
+        return ops.register_payment(
+            row,
+            paid_on=form.paid_on.data,
+            amount=form.amount.data,
+            reference=form.reference.data or "",
+        )
+
+    return _run(contract, run, _l("Betaling geregistreerd."), "#betalingen", "payment_form", form)
+
+
 @bp.post("/<int:contract_id>/betalingen/<int:payment_id>")
 @role_required(*MANAGERS)
 def payment(contract_id, payment_id):
@@ -589,8 +629,6 @@ def payment(contract_id, payment_id):
     if row is None or row.contract_id != contract.id:
         abort(404)
     form = forms.PaymentForm(prefix="pay")
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "payment_form", form)
     return _run(
         contract,
         lambda: ops.register_payment(
@@ -601,6 +639,7 @@ def payment(contract_id, payment_id):
         ),
         _l("Betaling geregistreerd."),
         "#betalingen",
+        form=form,
     )
 
 
@@ -612,8 +651,6 @@ def product_add(contract_id):
     form.product_id.configure(contract=contract.id)
     if searching():
         return _render_detail(contract, product_form=form)
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "product_form", form)
     return _run(
         contract,
         lambda: ops.add_contract_product(contract, product_id=form.product_id.data),
@@ -630,12 +667,13 @@ def price(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.PriceForm(prefix="pr")
     form.contracted_product_id.choices = [(cp.id, "") for cp in contract.products]
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "price_form", form)
-    cp = db.session.get(ContractedProduct, form.contracted_product_id.data)
     return _run(
         contract,
-        lambda: ops.set_unit_price(cp, year=form.year.data, price=form.price.data),
+        lambda: ops.set_unit_price(
+            db.session.get(ContractedProduct, form.contracted_product_id.data),
+            year=form.year.data,
+            price=form.price.data,
+        ),
         _l("Prijs vastgelegd."),
         "#producten",
         "price_form",
@@ -650,8 +688,6 @@ def realisation(contract_id):
     form = forms.RealisationForm(prefix="r")
     form.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
     form.municipality.choices = _municipality_choices(contract)
-    if not form.validate_on_submit():
-        return _form_invalid(contract, "realisation_form", form)
     return _run(
         contract,
         lambda: ops.record_realisation(
@@ -689,15 +725,20 @@ def _municipality_choices(contract) -> list[tuple[str, str]]:
 def realisation_import(contract_id):
     contract = _managed_contract(contract_id)
     form = forms.ImportForm(prefix="i")
-    if not form.validate_on_submit() or not form.file.data:
-        flash(str(_l("Kies een CSV-bestand.")), "error")
-        return _render_detail(contract, import_form=form), 422
-    data = form.file.data.read()
+
+    def run():
+        if not form.file.data:
+            raise ValidationFailed(_l("Kies een CSV-bestand."), field="file")
+        return ops.import_realisation_csv(
+            contract,
+            form.file.data.read(),
+            override=form.override.data,
+            override_reason=form.override_reason.data,
+        )
+
     return _run(
         contract,
-        lambda: ops.import_realisation_csv(
-            contract, data, override=form.override.data, override_reason=form.override_reason.data
-        ),
+        run,
         _l("Realisatie geïmporteerd."),
         "#realisatie",
         "import_form",
@@ -794,9 +835,9 @@ def _custom_form():
 @role_required(MUNICIPALITY, *MANAGERS)
 def custom_new():
     form = _custom_form()
-    if not searching() and form.validate_on_submit():
-        try:
-            contract = ops.create_custom_contract(
+    if request.method == "POST" and not searching():
+        return submit(
+            lambda: ops.create_custom_contract(
                 user=current_user,
                 provider_id=form.provider_id.data,
                 maatwerk_code_id=form.maatwerk_code_id.data,
@@ -808,13 +849,13 @@ def custom_new():
                 reason=form.custom_reason.data,
                 reason_text=form.custom_reason_text.data,
                 municipality_id=form.municipality_id.data,
-            )
-        except OperationError as exc:
-            flash_error(exc, form)
-            return render_template("contracts/custom_new.html", form=form), exc.status_code
-        flash(str(_l("Maatwerkovereenkomst vastgelegd.")), "success")
-        return redirect(url_for("contracts.detail", contract_id=contract.id))
-    return render_template("contracts/custom_new.html", form=form), 422 if form.errors else 200
+            ),
+            form=form,
+            success=_l("Maatwerkovereenkomst vastgelegd."),
+            target=lambda contract: url_for("contracts.detail", contract_id=contract.id),
+            page=lambda: render_template("contracts/custom_new.html", form=form),
+        )
+    return render_template("contracts/custom_new.html", form=form)
 
 
 # -- contract management --------------------------------------------------------------------
@@ -946,6 +987,80 @@ def management_provider(provider_id):
         flash(str(_l("Vastgelegd.")), "success")
         return redirect(url_for("contracts.management_provider", provider_id=provider_id))
     return _render_management(provider, level, level_form, meeting_form, assessment_form, can_edit)
+
+
+def _management_action(provider, level, forms_by_action):
+    """One of the provider-management forms (level, meeting, assessment, action done)."""
+    region_id = current_user.region_id
+    provider_id = provider.id
+    action = request.form.get("action")
+    if action == "action_done":
+        row = db.session.get(MeetingAction, request.form.get("action_id", type=int))
+        if row is None or row.meeting.region_id != region_id:
+            abort(404)
+        run, form = (lambda: ops.complete_action(row)), None
+    elif action == "level":
+        form = forms_by_action["level"]
+
+        def run():
+            return ops.set_management_level(
+                region_id=region_id,
+                provider_id=provider_id,
+                level=form.level.data,
+                reason=form.reason.data,
+                next_meeting_on=form.next_meeting_on.data,
+            )
+    elif action == "meeting":
+        form = forms_by_action["meeting"]
+
+        def run():
+            minutes = None
+            if form.minutes.data:
+                minutes = store_upload(
+                    form.minutes.data,
+                    allowed=("pdf", "docx"),
+                    uploaded_by=current_user,
+                    field="minutes",
+                )
+            actions = [
+                {
+                    "description": form.action_description.data,
+                    "owner": form.action_owner.data,
+                    "due_on": form.action_due_on.data,
+                }
+            ]
+            return ops.record_meeting(
+                region_id=region_id,
+                provider_id=provider_id,
+                held_on=form.held_on.data,
+                attendees=form.attendees.data,
+                topics=form.topics.data,
+                actions=actions,
+                next_meeting_on=form.next_meeting_on.data,
+                minutes_file=minutes,
+            )
+    elif action == "assessment":
+        form = forms_by_action["assessment"]
+
+        def run():
+            return ops.record_assessment(
+                region_id=region_id,
+                provider_id=provider_id,
+                kind=form.kind.data,
+                year=form.year.data,
+                assessed_on=form.assessed_on.data,
+                outcome=form.outcome.data,
+                notes=form.notes.data,
+            )
+    else:
+        abort(400)
+    return submit(
+        run,
+        form=form,
+        success=_l("Vastgelegd."),
+        target=url_for("contracts.management_provider", provider_id=provider_id),
+        page=lambda: _render_management(provider, level, *forms_by_action.values(), can_edit=True),
+    )
 
 
 def _render_management(provider, level, level_form, meeting_form, assessment_form, can_edit):

@@ -26,6 +26,14 @@ from procure.core.types import UTCDateTime, utcnow
 from procure.extensions import db
 
 
+def size_text(limit: int | None = None) -> str:
+    """The upload limit as a reader wants it: '25 MB' (decimal comma where needed)."""
+    from procure.core.formatting import number
+
+    limit = limit or current_app.config["UPLOAD_MAX_BYTES"]
+    return f"{number(round(limit / 1_048_576, 1))} MB"
+
+
 @dataclass(frozen=True)
 class FileKind:
     extensions: tuple[str, ...]
@@ -118,7 +126,7 @@ def store_bytes(
     limit = max_bytes or current_app.config["UPLOAD_MAX_BYTES"]
     if len(data) > limit:
         raise ValidationFailed(
-            _l("Het bestand is te groot (maximaal %(mb)s MB).", mb=round(limit / 1_048_576, 1)),
+            _l("Het bestand is te groot (maximaal %(size)s).", size=size_text(limit)),
             field=field,
         )
     if not data:

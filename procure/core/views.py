@@ -1,31 +1,104 @@
-"""What every domain's views do with an operation: run it, report the outcome, go back."""
+"""The one path from a POST to an operation, shared by every domain's views.
+
+    return submit(
+        lambda: ops.set_year_budget(contract, ...),
+        form=form,                       # validated first; keeps the user's input
+        success=_l("Budget vastgelegd."),
+        target=url_for("contracts.detail", contract_id=contract.id, _anchor="budget"),
+        page=lambda: _render_detail(contract, budget_form=form),
+    )
+
+Valid input and an accepted operation: one success message, then a redirect (so a reload
+does not post twice). Invalid input or a refused operation: the page is rendered again
+(status 422, or the refusal's own 409/403/404) with the form as the user filled it in and
+each error next to the field it is about; a refusal about no particular field is shown
+once at the top. Small action buttons without a page of their own flash the refusal and
+go back to `target`.
+"""
+
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, jsonify, redirect, request
 from flask_login import login_required
 
 from procure.core.errors import OperationError
+from procure.extensions import db
 
 
-def flash_error(exc: OperationError, form=None) -> None:
-    """Show a refused operation: its Dutch message, every listed error, and the message
-    again on the form field it names (so the user sees where to correct)."""
-    flash(str(exc.message), "error")
-    for item in exc.errors:
-        flash(str(item["message"] if isinstance(item, dict) else item), "error")
-    field = getattr(form, exc.field, None) if form is not None and exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(exc.message)]
+def _message(item) -> tuple[str | None, str]:
+    if isinstance(item, dict):
+        return item.get("field"), str(item.get("message", ""))
+    return None, str(item)
+
+
+def _add_field_error(form, name: str | None, message: str) -> bool:
+    field = getattr(form, name, None) if form is not None and name else None
+    if field is None or not hasattr(field, "errors"):
+        return False
+    if not isinstance(field.errors, list):  # WTForms keeps a tuple until validation
+        field.errors = list(field.errors)
+    if message not in field.errors:
+        field.errors.append(message)
+    return True
+
+
+def show_refusal(exc: OperationError, form=None) -> None:
+    """Put a refused operation's messages where they belong: on the form field they name,
+    otherwise once at the top of the page."""
+    messages = [(exc.field, str(exc.message)), *map(_message, exc.errors)]
+    shown = set()
+    for name, text in messages:
+        if not text or text in shown:
+            continue
+        shown.add(text)
+        if not _add_field_error(form, name, text):
+            flash(text, "error")
+
+
+# Older name, kept for views not yet moved to submit().
+flash_error = show_refusal
+
+
+def submit(
+    operation: Callable,
+    *,
+    success,
+    target,
+    form=None,
+    page: Callable | None = None,
+    back: str | None = None,
+):
+    """Validate `form`, run `operation()`, flash `success` once and redirect to `target`.
+
+    `success` and `target` may be callables taking the operation's result (a new object's
+    id for the message or the next URL). `page()` renders the page again on refusal; give
+    it whenever the form has fields the user typed into. Without a page, a refusal goes
+    to `back` (default: `target`, or the referring page when `target` needs a result)."""
+    if back is None:
+        back = target if not callable(target) else (request.referrer or "/")
+    if form is not None and not form.validate_on_submit():
+        if page is not None:
+            return page(), 422
+        for name, errors in form.errors.items():
+            label = getattr(getattr(form, name, None), "label", None)
+            prefix = f"{label.text}: " if label is not None else ""
+            flash(prefix + str(errors[0]), "error")
+        return redirect(back)
+    try:
+        result = operation()
+    except OperationError as exc:
+        db.session.rollback()  # whatever a view staged before the refusal (an upload) goes
+        show_refusal(exc, form if page is not None else None)
+        if page is not None:
+            return page(), exc.status_code
+        return redirect(back)
+    flash(str(success(result) if callable(success) else success), "success")
+    return redirect(target(result) if callable(target) else target)
 
 
 def run_action(fn, success, target: str):
-    """Run an operation from a small action form, flash the outcome and redirect."""
-    try:
-        fn()
-    except OperationError as exc:
-        flash_error(exc)
-    else:
-        flash(str(success), "success")
-    return redirect(target)
+    """A small action form (a button, no fields): `submit` without a form or a page."""
+    return submit(fn, success=success, target=target)
 
 
 # -- picker search (progressive enhancement of PickerField) ----------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -59,12 +60,36 @@ def _attr(obj, *names, default=None):
     return default
 
 
+# What a document says when a record lacks a party detail: words, never a dash.
+UNKNOWN = {
+    "kvk": "(KvK-nummer nog niet vastgelegd)",
+    "agb": "",  # no AGB code: the phrase is left out (not every provider has one)
+    "address": "(adres nog niet vastgelegd)",
+    "contact": "de door opdrachtnemer aan te wijzen contactpersoon",
+}
+POSTCODE = re.compile(r"^\d{4}\s?[A-Z]{2}\s+")
+
+
+def seat(address: str | None) -> str:
+    """'Hoofdstraat 1, 4811 DJ Breda' -> 'gevestigd te Breda, Hoofdstraat 1 (4811 DJ Breda)':
+    the place of business first, as a Dutch contract names a party."""
+    if not address or not address.strip():
+        return "gevestigd op een " + UNKNOWN["address"][1:-1]
+    street, _sep, place = address.rpartition(",")
+    place = place.strip()
+    town = POSTCODE.sub("", place)
+    if not street.strip():
+        return f"gevestigd te {town}"
+    return f"gevestigd te {town}, {street.strip()}" + (f" ({place})" if town != place else "")
+
+
 def party_region(region) -> dict:
     names = [m.name for m in getattr(region, "municipalities", [])]
     return {
         "name": region.name,
-        "kvk": region.kvk_number or "—",
-        "address": region.address or "—",
+        "kvk": region.kvk_number or UNKNOWN["kvk"],
+        "address": region.address or UNKNOWN["address"],
+        "seat": seat(region.address),
         "municipalities": names,
         "municipalities_text": _join(names),
     }
@@ -80,16 +105,28 @@ def party_municipality(municipality) -> dict:
 
 def party_provider(provider) -> dict:
     if provider is None:
-        return {"name": "", "kvk": "", "agb": "", "address": "", "contact": "", "members": []}
+        return {
+            "name": "",
+            "kvk": "",
+            "agb": "",
+            "address": "",
+            "seat": "",
+            "contact": "",
+            "contact_email": "",
+            "members": [],
+        }
     members = []
     if getattr(provider, "is_consortium", False):
         members = [m.member.name for m in provider.memberships]
     return {
         "name": provider.name,
-        "kvk": provider.kvk_number or "—",
-        "agb": provider.agb_code or "—",
-        "address": provider.address or "—",
-        "contact": provider.contact_name or "—",
+        "kvk": provider.kvk_number or UNKNOWN["kvk"],
+        "agb": provider.agb_code or UNKNOWN["agb"],
+        "address": provider.address or UNKNOWN["address"],
+        "seat": seat(provider.address),
+        "contact": provider.contact_name or UNKNOWN["contact"],
+        "contact_email": provider.contact_email or "",
+        "contact_known": bool(provider.contact_name),
         "members": members,
     }
 
@@ -436,10 +473,14 @@ def custom_format_context(data: CustomFormat) -> dict:
 
 
 def custom_format_spec(data: CustomFormat, *, record_id: int = 0) -> DocumentSpec:
+    from procure.documents.custom_model import custom_contract_model
+
     context = custom_format_context(data)
+    context["model"] = custom_contract_model(context)
     municipality = data.municipality
     who = municipality.name if municipality else data.region.name
-    reference = data.reference or "maatwerk"
+    # A blank format has no reference yet: it is a field to fill in, not a made-up one.
+    reference = data.reference
     return DocumentSpec(
         kind="custom_contract",
         template="documents/custom_contract.html",
@@ -449,12 +490,12 @@ def custom_format_spec(data: CustomFormat, *, record_id: int = 0) -> DocumentSpe
         municipality_id=municipality.id if municipality else None,
         provider_id=data.provider.id if data.provider else None,
         title=f"Maatwerkovereenkomst {reference}".strip(),
-        reference=reference,
+        reference=reference or "",
         author=f"Gemeente {who}" if municipality else data.region.name,
         subject=f"Maatwerkovereenkomst jeugdhulp (uniform format {data.region.name})",
         created=data.created or data.start or date(2025, 1, 1),
         context=context,
-        filename=f"maatwerkovereenkomst-{reference}",
+        filename=f"maatwerkovereenkomst-{reference or 'format'}",
     )
 
 

@@ -1,5 +1,7 @@
 """The custom-contract format as an editable Word document (python-docx): municipalities
-edit and sign these themselves. Same data and wording as the PDF template."""
+edit and sign these themselves. Written from the same content model as the PDF
+(documents/custom_model.py): same articles, members, numbering, table and parties, on
+A4 with the PDF's running header and page-numbered footer."""
 
 from __future__ import annotations
 
@@ -7,24 +9,54 @@ import io
 from datetime import date, datetime, time
 
 from docx import Document
-from docx.shared import Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 
-BLANK = "…………………………"
+from procure.documents.custom_model import (
+    BLANK,
+    article_heading,
+    custom_contract_model,
+    member_number,
+)
 
 
-def _v(value) -> str:
-    return value if value else BLANK
+def _page_field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) so the footer counts pages as the PDF does."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
 
 
-def build_custom_docx(ctx: dict, *, created=None) -> bytes:
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Liberation Serif"
-    style.font.size = Pt(10.5)
+def _a4_with_header_and_footer(doc, header_text: str) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(22)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
+    header = section.header.paragraphs[0]
+    header.text = header_text
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("pagina ")
+    _page_field(footer, "PAGE")
+    footer.add_run(" van ")
+    _page_field(footer, "NUMPAGES")
+
+
+def _properties(doc, ctx: dict, model: dict, created) -> None:
     props = doc.core_properties
     props.title = f"Maatwerkovereenkomst {ctx.get('reference') or ''}".strip()
     props.author = ctx["client"]["name"] if ctx["client"].get("plain") else ctx["region"]["name"]
-    props.subject = f"Maatwerkovereenkomst jeugdhulp (uniform format {ctx['region']['name']})"
+    props.subject = f"Maatwerkovereenkomst jeugdhulp ({model['subtitle'].lower()})"
     props.language = "nl-NL"
     if created:
         moment = (
@@ -37,92 +69,59 @@ def build_custom_docx(ctx: dict, *, created=None) -> bytes:
         props.created = moment.replace(tzinfo=None)
         props.modified = moment.replace(tzinfo=None)
 
-    code = ctx.get("code") or {}
-    provider = ctx["provider"]
-    client = ctx["client"]
-    client_name = client["name"] if client.get("plain") else f"Gemeente {BLANK}"
 
-    doc.add_heading("Maatwerkovereenkomst jeugdhulp", level=0)
-    doc.add_paragraph(f"Uniform format {ctx['region']['name']}")
-    if ctx.get("reference"):
-        doc.add_paragraph(f"Kenmerk: {ctx['reference']}")
+def build_custom_docx(ctx: dict, *, created=None) -> bytes:
+    model = ctx.get("model") or custom_contract_model(ctx)
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Liberation Serif"
+    style.font.size = Pt(10.5)
+    _properties(doc, ctx, model, created)
+    _a4_with_header_and_footer(doc, model["header"])
+
+    doc.add_heading(model["title"], level=0)
+    doc.add_paragraph(model["subtitle"])
+    if model["meta"]:
+        meta = doc.add_table(rows=0, cols=2)
+        for label, value in model["meta"]:
+            cells = meta.add_row().cells
+            cells[0].text, cells[1].text = label, value
+    if model["note"]:
+        doc.add_paragraph(model["note"])
 
     doc.add_heading("Partijen", level=1)
-    doc.add_paragraph(
-        f"1. {client_name}, namens deze het college van burgemeester en "
-        "wethouders, hierna te noemen: de gemeente;"
-    )
-    doc.add_paragraph("en")
-    doc.add_paragraph(
-        f"2. {_v(provider.get('name'))}, ingeschreven in het Handelsregister "
-        f"onder nummer {_v(provider.get('kvk'))}, AGB-code "
-        f"{_v(provider.get('agb'))}, gevestigd te {_v(provider.get('address'))}, "
-        "hierna te noemen: de aanbieder;"
-    )
+    for i, (lead, rest) in enumerate(model["parties"]):
+        if i:
+            doc.add_paragraph("en")
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(lead).bold = True
+        paragraph.add_run(rest)
 
     doc.add_heading("Overwegingen", level=1)
-    for text in (
-        "de gemeente op grond van de Jeugdwet verantwoordelijk is voor passende jeugdhulp en "
-        f"deze in beginsel inkoopt via de regionale overeenkomsten van {ctx['region']['name']};",
-        "voor de betreffende jeugdige geen passende hulp beschikbaar is bij een gecontracteerde "
-        "aanbieder, vanwege een plaatsing buiten de regio, een zeer specifieke hulpvraag of "
-        "wachttijden;",
-        f"de gemeenten van {ctx['region']['name']} voor deze situaties een uniform format en "
-        "uniforme maatwerkcodes hanteren;",
-    ):
-        doc.add_paragraph(text, style="List Bullet")
+    for letter, text in zip("abcdefghij", model["considerations"], strict=False):
+        doc.add_paragraph(f"{letter}. {text}")
+    doc.add_paragraph(model["agreed"])
 
-    doc.add_heading("Artikel 1 Opdracht", level=1)
-    derived = (
-        f", afgeleid van productcode {code['product_code']} “{code['product_name']}”"
-        if code.get("product_code")
-        else ""
-    )
-    doc.add_paragraph(
-        f"De aanbieder levert jeugdhulp onder maatwerkcode "
-        f"{_v(code.get('code'))} ({_v(code.get('name'))}){derived}, "
-        "uitsluitend op basis van een toewijzing door de gemeente."
-    )
-
-    doc.add_heading("Artikel 2 Prijs, omvang en looptijd", level=1)
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for label, value in (
-        ("Maatwerkcode", code.get("code")),
-        ("Eenheid", code.get("unit")),
-        ("Prijs per eenheid", ctx.get("unit_price")),
-        ("Aantal eenheden", ctx.get("units")),
-        ("Totaalbedrag (maximaal)", ctx.get("total")),
-        ("Ingangsdatum", ctx.get("start")),
-        ("Einddatum", ctx.get("end")),
-    ):
-        row = table.add_row().cells
-        row[0].text = label
-        row[1].text = _v(value)
-    doc.add_paragraph(
-        "De gemeente vergoedt uitsluitend de daadwerkelijk geleverde eenheden tot "
-        "ten hoogste het totaalbedrag."
-    )
-
-    doc.add_heading("Artikel 3 Motivering", level=1)
-    doc.add_paragraph(_v(ctx.get("justification")))
-
-    doc.add_heading("Artikel 4 Voorwaarden", level=1)
-    doc.add_paragraph(
-        "Op deze overeenkomst zijn deel 3 (algemene bepalingen) van de regionale "
-        f"overeenkomst jeugdhulp van {ctx['region']['name']} en de Producten "
-        "Diensten Catalogus van overeenkomstige toepassing. Deze overeenkomst "
-        "eindigt van rechtswege op de einddatum of eerder wanneer de toewijzing "
-        "eindigt."
-    )
+    for number, article in enumerate(model["articles"], start=1):
+        doc.add_heading(article_heading(number, article), level=2)
+        if article.get("table"):
+            table = doc.add_table(rows=0, cols=2)
+            table.style = "Table Grid"
+            for label, value in article["table"]:
+                cells = table.add_row().cells
+                cells[0].text, cells[1].text = label, value
+        for index, text in enumerate(article.get("members") or [], start=1):
+            doc.add_paragraph(f"{member_number(number, index)} {text}")
+        if article.get("text"):
+            doc.add_paragraph(article["text"])
 
     doc.add_heading("Ondertekening", level=1)
-    sign = doc.add_table(rows=4, cols=2)
-    sign.cell(0, 0).text = f"De gemeente\n{client_name}"
-    sign.cell(0, 1).text = f"De aanbieder\n{_v(provider.get('name'))}"
-    for i, label in enumerate(("Naam", "Functie", "Plaats en datum"), start=1):
-        sign.cell(i, 0).text = f"{label}: {BLANK}"
-        sign.cell(i, 1).text = f"{label}: {BLANK}"
+    lines = model["signature_lines"]
+    sign = doc.add_table(rows=1 + len(lines), cols=len(model["signatures"]))
+    for column, (title, name) in enumerate(model["signatures"]):
+        sign.cell(0, column).text = f"{title}\n{name}".strip()
+        for row, label in enumerate(lines, start=1):
+            sign.cell(row, column).text = f"{label}: {BLANK}"
 
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -1,25 +1,13 @@
 """Dutch formatting for documents: independent of the UI locale, so a PDF is always Dutch
 and byte-for-byte reproducible."""
 
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
 
+from procure.core import formatting as fmt
 from procure.core.timeutil import period_end, to_local
 
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+# Documents are Dutch whatever the reader's interface language (see core.formatting).
+DOCUMENT_LOCALE = "nl"
 
 VARIANT_WORDS = {
     "effort": "inspanningsgericht",
@@ -35,50 +23,35 @@ PROCEDURE_WORDS = {
 
 def euro(value) -> str:
     """€ 1.234.567,89 (exact; None gives an em dash)."""
-    if value is None or value == "":
-        return "—"
-    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"€ {sign}{'.'.join(groups)},{cents}"
+    return fmt.money(value, DOCUMENT_LOCALE)
 
 
 def number(value) -> str:
-    if value is None:
-        return "—"
-    amount = Decimal(value).normalize()
-    text = f"{amount:f}"
-    if "." in text:
-        whole, frac = text.split(".")
-        return f"{int(whole):,}".replace(",", ".") + "," + frac
-    return f"{int(amount):,}".replace(",", ".")
+    return fmt.number(value, DOCUMENT_LOCALE)
+
+
+def percent(value) -> str:
+    return fmt.percent(value, DOCUMENT_LOCALE)
 
 
 def long_date(value) -> str:
     """1 januari 2026."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = to_local(value) if value.tzinfo else value
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return fmt.long_date(value, DOCUMENT_LOCALE)
 
 
 def short_date(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = to_local(value) if value.tzinfo else value
-    return value.strftime("%d-%m-%Y")
+    return fmt.day(value, DOCUMENT_LOCALE)
+
+
+def month_name(month: int) -> str:
+    """januari ... december."""
+    return fmt.month_name(month, DOCUMENT_LOCALE)
 
 
 def moment(value) -> str:
     """1 januari 2026 om 12:00 uur (Europe/Amsterdam)."""
     if value is None:
-        return "—"
+        return fmt.MISSING
     local = to_local(value) if value.tzinfo else value
     return f"{long_date(local.date())} om {local:%H:%M} uur"
 
@@ -101,6 +74,7 @@ def months_between(start: date, end: date) -> int:
 FILTERS = {
     "euro": euro,
     "number": number,
+    "percent": percent,
     "long_date": long_date,
     "short_date": short_date,
     "moment_nl": moment,

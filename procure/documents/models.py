@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,18 +12,18 @@ from procure.core.uploads import StoredFile
 from procure.extensions import db
 
 KINDS = {
-    "contract": "Overeenkomst",
-    "custom_contract": "Maatwerkovereenkomst",
-    "product_card": "Productkaart",
-    "catalogue": "Productencatalogus",
-    "selection_document": "Selectiedocument",
-    "dialogue_document": "Dialoogdocument",
-    "bid_document": "Inschrijfdocument",
-    "admission_document": "Toelatingsdocument",
-    "award_letter": "Gunningsbrief",
-    "rejection_letter": "Afwijzingsbrief",
-    "admission_letter": "Toelatingsbrief",
-    "admission_rejection_letter": "Afwijzing aanvraag tot toelating",
+    "contract": _l("Overeenkomst"),
+    "custom_contract": _l("Maatwerkovereenkomst"),
+    "product_card": _l("Productkaart"),
+    "catalogue": _l("Productencatalogus"),
+    "selection_document": _l("Selectiedocument"),
+    "dialogue_document": _l("Dialoogdocument"),
+    "bid_document": _l("Inschrijfdocument"),
+    "admission_document": _l("Toelatingsdocument"),
+    "award_letter": _l("Gunningsbrief"),
+    "rejection_letter": _l("Afwijzingsbrief"),
+    "admission_letter": _l("Toelatingsbrief"),
+    "admission_rejection_letter": _l("Afwijzing aanvraag tot toelating"),
 }
 
 # Letters are addressed to one provider (scores, reasons): region staff and that provider

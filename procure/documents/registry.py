@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from procure.auth.permissions import get_scoped_or_404
 from procure.auth.roles import ADMIN, MUNICIPALITY, PROCUREMENT, REGION_STAFF
@@ -82,11 +83,11 @@ def _contract_kinds(contract) -> list[Kind]:
         return [
             Kind(
                 "custom_contract",
-                "Maatwerkovereenkomst (PDF en Word)",
+                _l("Maatwerkovereenkomst (PDF en Word)"),
                 lambda c, **_: contract_spec(c),
             )
         ]
-    return [Kind("contract", "Overeenkomst", lambda c, **_: contract_spec(c))]
+    return [Kind("contract", _l("Overeenkomst"), lambda c, **_: contract_spec(c))]
 
 
 def _contract_writers(contract, user) -> bool:
@@ -109,7 +110,7 @@ def _load_contract(record_id: int):
 register(
     RecordType(
         "contract",
-        "Contract",
+        _l("Contract"),
         _contract_model,
         _contract_kinds,
         loader=_load_contract,
@@ -132,7 +133,7 @@ def _product_model():
 def _product_kinds(product) -> list[Kind]:
     from procure.documents.catalogue_contexts import product_card_spec
 
-    return [Kind("product_card", "Productkaart", lambda p, **_: product_card_spec(p))]
+    return [Kind("product_card", _l("Productkaart"), lambda p, **_: product_card_spec(p))]
 
 
 def _load_product(record_id: int):
@@ -155,7 +156,7 @@ def _load_product(record_id: int):
 register(
     RecordType(
         "product",
-        "Productkaart",
+        _l("Productkaart"),
         _product_model,
         _product_kinds,
         loader=_load_product,
@@ -175,13 +176,13 @@ def _region_model():
 def _catalogue_kinds(region) -> list[Kind]:
     from procure.documents.catalogue_contexts import catalogue_spec
 
-    return [Kind("catalogue", "Volledige productencatalogus", lambda r, **_: catalogue_spec(r))]
+    return [Kind("catalogue", _l("Volledige productencatalogus"), lambda r, **_: catalogue_spec(r))]
 
 
 register(
     RecordType(
         "catalogue",
-        "Productencatalogus",
+        _l("Productencatalogus"),
         _region_model,
         _catalogue_kinds,
         title=lambda r: f"Productencatalogus {r.name}",
@@ -213,16 +214,16 @@ def _tender_kinds(tender) -> list[Kind]:
 
     if tender.procedure == "open_house":
         return [
-            doc("admission_document", "Toelatingsdocument"),
+            doc("admission_document", _l("Toelatingsdocument")),
             *letters(
                 "admission_letter",
-                "Toelatingsbrief",
+                _l("Toelatingsbrief"),
                 tc.admission_letter_spec,
                 tc.application_recipients(tender, "admitted"),
             ),
             *letters(
                 "admission_rejection_letter",
-                "Afwijzingsbrief aanvraag",
+                _l("Afwijzingsbrief aanvraag"),
                 tc.admission_rejection_letter_spec,
                 tc.application_recipients(tender, "rejected"),
             ),
@@ -230,19 +231,19 @@ def _tender_kinds(tender) -> list[Kind]:
     kinds = []
     if tender.procedure == "sas_dialogue":
         kinds += [
-            doc("selection_document", "Selectiedocument"),
-            doc("dialogue_document", "Dialoogdocument"),
+            doc("selection_document", _l("Selectiedocument")),
+            doc("dialogue_document", _l("Dialoogdocument")),
         ]
-    kinds.append(doc("bid_document", "Inschrijfdocument"))
+    kinds.append(doc("bid_document", _l("Inschrijfdocument")))
     kinds += letters(
         "award_letter",
-        "Gunningsbrief",
+        _l("Gunningsbrief"),
         tc.award_letter_spec,
         tc.letter_recipients(tender, "award_letter"),
     )
     kinds += letters(
         "rejection_letter",
-        "Afwijzingsbrief",
+        _l("Afwijzingsbrief"),
         tc.rejection_letter_spec,
         tc.letter_recipients(tender, "rejection_letter"),
     )
@@ -271,7 +272,7 @@ def _load_tender(record_id: int):
 register(
     RecordType(
         "tender",
-        "Aanbesteding",
+        _l("Aanbesteding"),
         _tender_model,
         _tender_kinds,
         loader=_load_tender,

@@ -319,11 +319,11 @@ def open_house_data(tender) -> dict:
         .scalars()
         .all()
     )
-    from procure.documents.formatting import MONTHS
+    from procure.documents.formatting import month_name
 
     months = []
     if settings is not None and not settings.is_continuous:
-        months = [MONTHS[m - 1] for m in settings.months]
+        months = [month_name(m) for m in settings.months]
     return {
         "conditions": settings.admission_conditions if settings else "",
         "continuous": bool(settings and settings.is_continuous),

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -26,6 +27,7 @@ from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMEN
 from procure.core.errors import OperationError, ValidationFailed
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.pickers import searching
+from procure.core.views import show_refusal, submit
 from procure.documents import batches
 from procure.documents import operations as ops
 from procure.documents.clauses import BY_KEY, STANDARD
@@ -148,14 +150,12 @@ def upload_signed(doc_id: int):
     record = rt.load(doc.record_id)
     if not rt.can_generate(record, current_user):
         abort(403)
-    form = SignedUploadForm()
-    if form.validate_on_submit():
-        try:
-            ops.upload_signed(doc, request.files.get("file"), actor=current_user)
-            flash(_("De ondertekende versie is opgeslagen."), "success")
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-    return redirect(url_for(".record", record_type=doc.record_type, record_id=doc.record_id))
+    return submit(
+        lambda: ops.upload_signed(doc, request.files.get("file"), actor=current_user),
+        form=SignedUploadForm(),
+        success=_("De ondertekende versie is opgeslagen."),
+        target=url_for(".record", record_type=doc.record_type, record_id=doc.record_id),
+    )
 
 
 # -- documents page per record ---------------------------------------------------------------
@@ -235,16 +235,17 @@ def generate(record_type: str, record_id: int):
     rt, obj = _record_or_404(record_type, record_id)
     if not rt.can_generate(obj, current_user):
         abort(403)
-    form = GenerateForm()
-    if form.validate_on_submit():
-        kind = _find_kind(rt, obj, request.form.get("kind", ""))
-        try:
-            doc = ops.generate(kind.build(obj, **_param()), actor=current_user)
-            flash(_("Het document is gemaakt (%(pages)s pagina's).", pages=doc.pages), "success")
-        except OperationError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-    return redirect(url_for(".record", record_type=record_type, record_id=record_id))
+    kind = _find_kind(rt, obj, request.form.get("kind", ""))
+    return submit(
+        lambda: ops.generate(kind.build(obj, **_param()), actor=current_user),
+        form=GenerateForm(),
+        success=lambda doc: ngettext(
+            "Het document is gemaakt (%(num)d pagina).",
+            "Het document is gemaakt (%(num)d pagina's).",
+            doc.pages,
+        ),
+        target=url_for(".record", record_type=record_type, record_id=record_id),
+    )
 
 
 def _start_batch(start, back: str):
@@ -322,27 +323,21 @@ def preview(record_type: str, record_id: int):
 def choices(record_id: int):
     _rt, contract = _record_or_404("contract", record_id)
     form = ChoicesForm()
-    if form.validate_on_submit():
-        selection = {"1": True, "0": False}.get(form.tender_selection.data)
-        try:
-            ops.set_choices(
-                "contract",
-                contract.id,
-                region_id=contract.region_id,
-                optional_articles=form.optional_articles.data or [],
-                tender_selection=selection,
-                award_basis=form.award_basis.data or None,
-                notice_months=form.notice_months.data,
-                actor=current_user,
-            )
-            flash(_("De keuzes voor het document zijn opgeslagen."), "success")
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-    return redirect(url_for(".record", record_type="contract", record_id=record_id))
+    return submit(
+        lambda: ops.set_choices(
+            "contract",
+            contract.id,
+            region_id=contract.region_id,
+            optional_articles=form.optional_articles.data or [],
+            tender_selection={"1": True, "0": False}.get(form.tender_selection.data),
+            award_basis=form.award_basis.data or None,
+            notice_months=form.notice_months.data,
+            actor=current_user,
+        ),
+        form=form,
+        success=_("De keuzes voor het document zijn opgeslagen."),
+        target=url_for(".record", record_type="contract", record_id=record_id),
+    )
 
 
 # -- custom-contract format --------------------------------------------------------------------
@@ -490,30 +485,37 @@ def clause_edit(key: str):
     current = current_clauses(region.id)[key]
     form = ClauseForm(data={"title": current.title, "body": current.body})
     preview = None
+
+    def page():
+        return _clause_page(key, form, current, preview)
+
     if request.method == "POST":
         if current_user.role not in CLAUSE_EDITORS:
             abort(403)
+        if request.form.get("action") != "preview":
+            return submit(
+                lambda: ops.save_clause(
+                    region,
+                    key,
+                    title=form.title.data,
+                    body=form.body.data,
+                    note=form.note.data,
+                    actor=current_user,
+                ),
+                form=form,
+                success=lambda row: _("Versie %(v)s van de clausule is opgeslagen.", v=row.version),
+                target=url_for(".clause_edit", key=key),
+                page=page,
+            )
         if form.validate_on_submit():
-            try:
-                if request.form.get("action") == "preview":
-                    preview = ops.preview_clause(form.body.data)
-                else:
-                    row = ops.save_clause(
-                        region,
-                        key,
-                        title=form.title.data,
-                        body=form.body.data,
-                        note=form.note.data,
-                        actor=current_user,
-                    )
-                    flash(
-                        _("Versie %(v)s van de clausule is opgeslagen.", v=row.version), "success"
-                    )
-                    return redirect(url_for(".clause_edit", key=key))
+            try:  # a preview renders the text; it changes nothing
+                preview = ops.preview_clause(form.body.data)
             except OperationError as exc:
-                db.session.rollback()
-                form.body.errors = [*form.body.errors, str(exc.message)]
-                flash(str(exc.message), "error")
+                show_refusal(exc, form)
+    return page()
+
+
+def _clause_page(key, form, current, preview):
     versions = (
         db.session.execute(
             scoped(select(ClauseVersion), ClauseVersion)

@@ -1,6 +1,7 @@
 """JSON API for financial steering: the framework with its adjustments, realisation per
-municipality, indicators (read and write values) and waiting times. Follows the existing
-api pattern (procure.api.openapi registry); a municipality token gets its own figures only.
+municipality, indicators (read and write values) and waiting times. Plain routes on the
+API blueprint (not yet on the marshmallow schemas); a municipality token gets its own
+figures only.
 """
 
 from flask import abort, jsonify, request
@@ -8,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from procure.api import bp, openapi
+from procure.api import bp
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.timeutil import today_local
 from procure.extensions import db
@@ -220,93 +221,3 @@ def finance_waiting_times():
             ],
         }
     )
-
-
-_YEAR = [{"name": "year", "in": "path", "required": True, "schema": {"type": "integer"}}]
-_OBJ = {"type": "object"}
-for name in (
-    "FinanceFramework",
-    "FinanceAdjustments",
-    "FinanceMunicipalities",
-    "FinanceIndicators",
-    "FinanceWaitingTimes",
-):
-    openapi.add_schema(name, {**_OBJ, "description": "Bedragen als exacte decimale tekst (euro)"})
-openapi.add_path(
-    "/finance/frameworks/{year}",
-    "get",
-    {
-        "summary": "Budgettair kader van een jaar: posten, mutaties, gecontracteerd, "
-        "gerealiseerd en prognose (een gemeente: haar eigen aandeel)",
-        "parameters": _YEAR,
-        "responses": openapi.object_response("FinanceFramework", "Het kader"),
-    },
-)
-openapi.add_path(
-    "/finance/frameworks/{year}/adjustments",
-    "get",
-    {
-        "summary": "Mutaties op het kader met besluit en reden",
-        "parameters": _YEAR,
-        "responses": openapi.object_response("FinanceAdjustments", "De mutaties"),
-    },
-)
-openapi.add_path(
-    "/finance/municipalities/{year}",
-    "get",
-    {
-        "summary": "Geld per gemeente (een gemeente ziet alleen zichzelf)",
-        "parameters": _YEAR,
-        "responses": openapi.object_response("FinanceMunicipalities", "Per gemeente"),
-    },
-)
-openapi.add_path(
-    "/finance/indicators",
-    "get",
-    {
-        "summary": "Indicatoren met doel en gemeten waarden",
-        "responses": openapi.object_response("FinanceIndicators", "De indicatoren"),
-    },
-)
-openapi.add_path(
-    "/finance/indicators/{code}/values",
-    "post",
-    {
-        "summary": "Een gemeten waarde vastleggen (period, value, municipality optioneel)",
-        "parameters": [
-            {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-        ],
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["period", "value"],
-                        "properties": {
-                            "period": {"type": "string", "example": "2024-Q3"},
-                            "value": {"type": "string", "example": "98.73"},
-                            "municipality": {"type": "string", "nullable": True},
-                        },
-                    }
-                }
-            },
-        },
-        "responses": {
-            "201": {"description": "Vastgelegd"},
-            "403": {"description": "Geen schrijfrechten"},
-            "422": {"description": "Ongeldige gegevens"},
-        },
-    },
-)
-openapi.add_path(
-    "/finance/waiting-times",
-    "get",
-    {
-        "summary": "Wachttijden van een maand per aanbieder en productcategorie",
-        "parameters": [
-            {"name": "month", "in": "query", "required": True, "schema": {"type": "string"}}
-        ],
-        "responses": openapi.object_response("FinanceWaitingTimes", "De wachttijden"),
-    },
-)

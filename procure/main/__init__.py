@@ -1,18 +1,15 @@
 """Dashboard, navigation, template helpers and the cross-domain registries."""
 
-from decimal import Decimal
-
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-
-from procure.core.timeutil import to_local
 
 # (endpoint, label, roles that see it; None = every logged-in user)
 NAV = [
     ("main.dashboard", _l("Dashboard"), None),
     ("catalogue.index", _l("Catalogus"), None),
     ("tenders.index", _l("Aanbestedingen"), None),
+    ("open_house.index", _l("Open house"), None),
     ("contracts.index", _l("Contracten"), None),
     (
         "supervision.index",
@@ -41,27 +38,11 @@ def main_nav():
     ]
 
 
-def format_money(value) -> str:
-    if value is None:
-        return "—"
-    return "€ " + format_decimal(Decimal(value), format="#,##0.00")
-
-
-def format_moment(value, fmt: str = "%d-%m-%Y %H:%M") -> str:
-    return to_local(value).strftime(fmt) if value else "—"
-
-
-def format_day(value) -> str:
-    return value.strftime("%d-%m-%Y") if value else "—"
-
-
 def init_app(app) -> None:
     from procure.main.panels import panels_for
 
     app.jinja_env.globals.update(
         main_nav=main_nav,
         current_locale=lambda: str(get_locale()),
-        format_money=format_money,
         panels_for=panels_for,
     )
-    app.jinja_env.filters.update(money=format_money, moment=format_moment, day=format_day)

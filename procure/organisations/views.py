@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,8 +13,8 @@ from procure.auth.permissions import (
     users_condition,
 )
 from procure.auth.roles import ADMIN
-from procure.core.errors import OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.views import submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations import operations as ops
@@ -86,50 +86,60 @@ def region_admin():
     region = get_scoped_or_404(Region, current_user.region_id)
     region_form = RegionForm(prefix="region", obj=region)
     municipality_form = MunicipalityForm(prefix="mun")
-    try:
-        if "region-name" in request.form and region_form.validate_on_submit():
-            ops.update_region(
+
+    def page():
+        return render_template(
+            "organisations/region_admin.html",
+            region=region,
+            region_form=region_form,
+            municipality_form=municipality_form,
+        )
+
+    target = url_for("organisations.region_admin")
+    if "region-name" in request.form:
+        return submit(
+            lambda: ops.update_region(
                 region,
                 name=region_form.name.data,
                 kvk_number=region_form.kvk_number.data,
                 address=region_form.address.data,
-            )
-            flash(_("Regiogegevens opgeslagen."), "success")
-            return redirect(url_for("organisations.region_admin"))
-        if "mun-name" in request.form and municipality_form.validate_on_submit():
-            ops.add_municipality(
+            ),
+            form=region_form,
+            success=_("Regiogegevens opgeslagen."),
+            target=target,
+            page=page,
+        )
+    if "mun-name" in request.form:
+        return submit(
+            lambda: ops.add_municipality(
                 region, name=municipality_form.name.data, cbs_code=municipality_form.cbs_code.data
-            )
-            flash(_("Gemeente toegevoegd."), "success")
-            return redirect(url_for("organisations.region_admin"))
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    return render_template(
-        "organisations/region_admin.html",
-        region=region,
-        region_form=region_form,
-        municipality_form=municipality_form,
-    )
+            ),
+            form=municipality_form,
+            success=_("Gemeente toegevoegd."),
+            target=target,
+            page=page,
+        )
+    return page()
 
 
 @bp.route("/aanbieders/nieuw", methods=["GET", "POST"])
 @role_required(*PROVIDER_REGISTRARS)
 def provider_create():
     form = ProviderForm()
-    if form.validate_on_submit():
-        try:
-            provider = ops.create_provider(
+    if request.method == "POST":
+        return submit(
+            lambda: ops.create_provider(
                 short_code=form.short_code.data,
                 name=form.name.data,
-                kvk_number=form.kvk_number.data.strip(),
+                kvk_number=(form.kvk_number.data or "").strip(),
                 agb_code=(form.agb_code.data or "").strip() or None,
                 address=form.address.data,
-            )
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Aanbieder %(name)s toegevoegd.", name=provider.name), "success")
-            return redirect(url_for("organisations.provider", provider_id=provider.id))
+            ),
+            form=form,
+            success=lambda provider: _("Aanbieder %(name)s toegevoegd.", name=provider.name),
+            target=lambda provider: url_for("organisations.provider", provider_id=provider.id),
+            page=lambda: render_template("organisations/provider_form.html", form=form),
+        )
     return render_template("organisations/provider_form.html", form=form)
 
 

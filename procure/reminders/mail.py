@@ -7,8 +7,8 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
+from procure.core.formatting import moment as format_moment
 from procure.core.urls import absolute_url
-from procure.main import format_moment
 from procure.reminders.rules import describe_offset
 
 

@@ -2,6 +2,7 @@
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -24,7 +25,7 @@ def bell(_obj, user):
     if user is None or not user.is_authenticated:
         return None
     count = unread_count(user)
-    label = _("%(n)d ongelezen meldingen", n=count) if count != 1 else _("1 ongelezen melding")
+    label = ngettext("%(num)d ongelezen melding", "%(num)d ongelezen meldingen", count)
     badge = Markup('<span class="bell-count">{}</span>').format(count) if count else ""
     # The layout only links app.css; the bell brings its own (same-origin, CSP-safe) sheet.
     return Markup(

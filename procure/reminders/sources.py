@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
 from procure.auth.models import User
+from procure.core import formatting as fmt
 from procure.core.timeutil import AMSTERDAM, local_deadline
 from procure.extensions import db
 from procure.reminders.rules import Deadline, register
@@ -698,9 +699,10 @@ def _ceiling_events(models, start, end, user):
                         municipality_id=row.municipality_id,
                         recipients=_contract_recipients(row, managers, municipalities),
                         title=f"Budgetplafond {row.year} contract {_contract_label(row)}: "
-                        f"{pct} % bereikt",
+                        f"{fmt.percent(pct, 'nl')} bereikt",
                         url=path_for("contracts.detail", contract_id=row.id),
-                        description=f"Gerealiseerd {row.realised} van {row.value} euro.",
+                        description=f"Gerealiseerd {fmt.money(row.realised, 'nl')} van "
+                        f"{fmt.money(row.value, 'nl')}.",
                     ),
                 )
             )

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -24,6 +25,7 @@ from procure.core.labels import url_pattern
 from procure.core.listing import page_args, paginate
 from procure.core.types import utcnow
 from procure.core.urls import absolute_url
+from procure.core.views import run_action, submit
 from procure.extensions import db
 from procure.reminders import operations as ops
 from procure.reminders.forms import ConfirmForm, PreferenceForm, RuleForm
@@ -75,9 +77,15 @@ def mark_read(notification_id):
 def mark_all_read():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    count = ops.mark_all_read(current_user)
-    flash(_("%(n)d meldingen als gelezen gemarkeerd.", n=count), "success")
-    return redirect(url_for("reminders.index"))
+    return run_action(
+        lambda: ops.mark_all_read(current_user),
+        lambda count: ngettext(
+            "%(num)d melding als gelezen gemarkeerd.",
+            "%(num)d meldingen als gelezen gemarkeerd.",
+            count,
+        ),
+        url_for("reminders.index"),
+    )
 
 
 @bp.route("/instellingen", methods=["GET", "POST"])
@@ -86,15 +94,14 @@ def settings():
     form = PreferenceForm()
     if request.method == "GET":
         form.mode.data = ops.preference_of(current_user)
-    elif form.validate_on_submit():
-        try:
-            ops.set_preference(current_user, form.mode.data)
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Uw voorkeur is opgeslagen."), "success")
-            return redirect(url_for("reminders.settings"))
-    return _settings_page(form)
+        return _settings_page(form)
+    return submit(
+        lambda: ops.set_preference(current_user, form.mode.data),
+        form=form,
+        success=_("Uw voorkeur is opgeslagen."),
+        target=url_for("reminders.settings"),
+        page=lambda: _settings_page(form)[0],
+    )
 
 
 def _settings_page(form, new_feed_url: str | None = None, status: int = 200):
@@ -272,13 +279,11 @@ def admin_requeue(delivery_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     delivery = get_scoped_or_404(EmailDelivery, delivery_id)
-    try:
-        ops.requeue_email(current_user, delivery)
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("De e-mail staat weer in de wachtrij."), "success")
-    return redirect(url_for("reminders.admin"))
+    return run_action(
+        lambda: ops.requeue_email(current_user, delivery),
+        _("De e-mail staat weer in de wachtrij."),
+        url_for("reminders.admin"),
+    )
 
 
 @bp.post("/beheer/regels/<rule_key>")
@@ -294,17 +299,17 @@ def admin_rule(rule_key):
             "error",
         )
         return redirect(url_for("reminders.admin"))
-    try:
-        ops.configure_rule(
+    typed = {rule_key: (form.offsets.data or "", bool(form.active.data))}
+    return submit(
+        lambda: ops.configure_rule(
             current_user,
             current_user.region_id,
             rule_key,
             form.offsets.data or "",
             bool(form.active.data),
-        )
-    except OperationError as exc:
-        flash(str(exc.message), "error")
+        ),
+        success=_("De termijnen zijn opgeslagen."),
+        target=url_for("reminders.admin") + "#regels",
         # Show the page again with what the admin typed, nothing lost.
-        return _admin_page({rule_key: (form.offsets.data or "", bool(form.active.data))}, 422)
-    flash(_("De termijnen zijn opgeslagen."), "success")
-    return redirect(url_for("reminders.admin") + "#regels")
+        page=lambda: _admin_page(typed, 422)[0],
+    )

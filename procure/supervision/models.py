@@ -78,6 +78,9 @@ MEASURES = "measures"
 CLOSED = "closed"
 MERGED = "merged"
 
+# How a signal reached the system: typed in on the site or sent by another system.
+CHANNEL_LABELS = {"ui": _l("via de website"), "api": _l("via de API")}
+
 STATE_LABELS = {
     RECEIVED: _l("Ontvangen (werkvoorraad)"),
     TRIAGED: _l("Getrieerd"),
@@ -196,6 +199,10 @@ class Signal(db.Model):
     @property
     def source_label(self) -> str:
         return resolved(SOURCES).get(self.source, self.source)
+
+    @property
+    def channel_label(self) -> str:
+        return str(CHANNEL_LABELS.get(self.channel, self.channel))
 
     @property
     def decision_label(self) -> str:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from procure.audit import record
@@ -638,10 +639,12 @@ def close(signal: Signal, *, actor, outcome: str, at: datetime | None = None) ->
     open_measures = [m for m in signal.measures if m.status == "open"]
     if open_measures:
         raise Conflict(
-            _l(
-                "Er staan nog %(n)d maatregelen open: rond ze af of laat ze met een "
+            lazy_ngettext(
+                "Er staat nog %(num)d maatregel open: rond die af of laat die met een "
                 "reden vervallen.",
-                n=len(open_measures),
+                "Er staan nog %(num)d maatregelen open: rond ze af of laat ze met een "
+                "reden vervallen.",
+                len(open_measures),
             )
         )
     at = _moment(at)

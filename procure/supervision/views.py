@@ -4,9 +4,10 @@ lookup through policy.py."""
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -17,13 +18,13 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
 from procure.contracts.models import Contract
 from procure.contracts.queries import visible as visible_contracts
-from procure.core.errors import OperationError
+from procure.core import formatting as fmt
 from procure.core.labels import url_pattern
 from procure.core.listing import page_args
 from procure.core.pickers import searching
 from procure.core.timeutil import today_local
 from procure.core.urls import safe_next
-from procure.core.views import flash_error
+from procure.core.views import submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panel
@@ -137,17 +138,19 @@ def bulk_assign():
     form = BulkAssignForm()
     form.assignee.choices = _assignee_choices(current_user.region_id)
     ids = request.form.getlist("signal_ids", type=int)
-    if not form.validate_on_submit():
-        flash(_("Kies aan wie u de signalen toewijst."), "error")
-    else:
+
+    def run():
         assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
-        try:
-            n = ops.bulk_assign(ids, actor=current_user, assignee=assignee)
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("%(n)d signalen toegewezen.", n=n), "success")
-    return redirect(safe_next(request.form.get("next"), url_for("supervision.index")))
+        return ops.bulk_assign(ids, actor=current_user, assignee=assignee)
+
+    return submit(
+        run,
+        form=form,
+        success=lambda n: ngettext(
+            "%(num)d signaal toegewezen.", "%(num)d signalen toegewezen.", n
+        ),
+        target=safe_next(request.form.get("next"), url_for("supervision.index")),
+    )
 
 
 # -- intake -----------------------------------------------------------------------------------
@@ -180,9 +183,9 @@ def create():
         if current_user.role == MUNICIPALITY:
             form.source.data = "municipality"
     _fill_signal_choices(form)
-    if not searching() and form.validate_on_submit():
-        try:
-            signal = ops.log_signal(
+    if request.method == "POST" and not searching():
+        return submit(
+            lambda: ops.log_signal(
                 actor=current_user,
                 provider_id=form.provider_id.data or None,
                 contract_id=form.contract_id.data or None,
@@ -196,23 +199,19 @@ def create():
                 reporter_contact=form.reporter_contact.data,
                 reporter_confidential=form.reporter_confidential.data,
                 attachments=request.files.getlist("attachments"),
-            )
-        except OperationError as exc:
-            flash_error(exc, form)
-        else:
-            flash(
-                _(
-                    "Signaal %(ref)s vastgelegd. Triage uiterlijk %(day)s.",
-                    ref=signal.reference,
-                    day=signal.triage_due_on.strftime("%d-%m-%Y"),
-                ),
-                "success",
-            )
-            return redirect(url_for("supervision.show", signal_id=signal.id))
-    status = 422 if request.method == "POST" else 200  # a POST that got here was refused
-    return render_template(
-        "supervision/new.html", form=form, description_hint=DESCRIPTION_HINT
-    ), status
+            ),
+            form=form,
+            success=lambda signal: _(
+                "Signaal %(ref)s vastgelegd. Triage uiterlijk %(day)s.",
+                ref=signal.reference,
+                day=fmt.day(signal.triage_due_on),
+            ),
+            target=lambda signal: url_for("supervision.show", signal_id=signal.id),
+            page=lambda: render_template(
+                "supervision/new.html", form=form, description_hint=DESCRIPTION_HINT
+            ),
+        )
+    return render_template("supervision/new.html", form=form, description_hint=DESCRIPTION_HINT)
 
 
 # -- the signal page ----------------------------------------------------------------------
@@ -317,16 +316,13 @@ def _action(signal_id, form_key, run, success):
     signal = _load(signal_id)
     forms = _forms(signal)
     form = forms[form_key]
-    if form.validate_on_submit():
-        try:
-            run(signal, form)
-        except OperationError as exc:
-            flash_error(exc, form)
-            return _render(signal, forms, 422)
-        flash(success, "success")
-        return redirect(url_for("supervision.show", signal_id=signal.id))
-    flash(_("Het formulier bevat fouten; zie de velden hieronder."), "error")
-    return _render(signal, forms, 422)
+    return submit(
+        lambda: run(signal, form),
+        form=form,
+        success=success,
+        target=url_for("supervision.show", signal_id=signal.id),
+        page=lambda: _render(signal, forms, 422)[0],
+    )
 
 
 @bp.post("/<int:signal_id>/triage")
@@ -500,7 +496,10 @@ def attachment(signal_id, attachment_id):
 @bp.get("/aanbieder/<int:provider_id>")
 @role_required(*STAFF)
 def provider(provider_id):
-    row = get_scoped_or_404(Provider, provider_id)
+    return _provider_page(get_scoped_or_404(Provider, provider_id))
+
+
+def _provider_page(row, start_form=None, end_form=None):
     signals = (
         db.session.execute(
             policy.visible_signals(select(Signal))
@@ -544,11 +543,10 @@ def provider(provider_id):
         .all()
     )
     active = next((p for p in periods if p.ended_on is None), None)
-    start_form = HeightenedForm(prefix="hs")
-    end_form = EndHeightenedForm(prefix="end")
-    if request.method == "GET":
-        start_form.start_on.data = today_local()
-        end_form.ended_on.data = today_local()
+    if start_form is None:
+        start_form = HeightenedForm(prefix="hs", formdata=None, start_on=today_local())
+    if end_form is None:
+        end_form = EndHeightenedForm(prefix="end", formdata=None, ended_on=today_local())
     return render_template(
         "supervision/provider.html",
         provider=row,
@@ -569,22 +567,19 @@ def provider(provider_id):
 def heightened_start(provider_id):
     row = get_scoped_or_404(Provider, provider_id)
     form = HeightenedForm(prefix="hs")
-    if form.validate_on_submit():
-        try:
-            ops.start_heightened(
-                row,
-                actor=current_user,
-                reason=form.reason.data,
-                start_on=form.start_on.data,
-                review_on=form.review_on.data,
-            )
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("%(name)s staat onder verhoogd toezicht.", name=row.name), "success")
-    else:
-        flash(_("Vul reden, ingangsdatum en evaluatiedatum in."), "error")
-    return redirect(url_for("supervision.provider", provider_id=row.id))
+    return submit(
+        lambda: ops.start_heightened(
+            row,
+            actor=current_user,
+            reason=form.reason.data,
+            start_on=form.start_on.data,
+            review_on=form.review_on.data,
+        ),
+        form=form,
+        success=_("%(name)s staat onder verhoogd toezicht.", name=row.name),
+        target=url_for("supervision.provider", provider_id=row.id),
+        page=lambda: _provider_page(row, start_form=form),
+    )
 
 
 @bp.post("/verhoogd-toezicht/<int:period_id>/beeindigen")
@@ -592,18 +587,15 @@ def heightened_start(provider_id):
 def heightened_end(period_id):
     period = get_scoped_or_404(HeightenedSupervision, period_id)
     form = EndHeightenedForm(prefix="end")
-    if form.validate_on_submit():
-        try:
-            ops.end_heightened(
-                period, actor=current_user, reason=form.reason.data, ended_on=form.ended_on.data
-            )
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-        else:
-            flash(_("Verhoogd toezicht beëindigd."), "success")
-    else:
-        flash(_("Vul de reden en de einddatum in."), "error")
-    return redirect(url_for("supervision.provider", provider_id=period.provider_id))
+    return submit(
+        lambda: ops.end_heightened(
+            period, actor=current_user, reason=form.reason.data, ended_on=form.ended_on.data
+        ),
+        form=form,
+        success=_("Verhoogd toezicht beëindigd."),
+        target=url_for("supervision.provider", provider_id=period.provider_id),
+        page=lambda: _provider_page(get_scoped_or_404(Provider, period.provider_id), end_form=form),
+    )
 
 
 # -- reporting ------------------------------------------------------------------------------

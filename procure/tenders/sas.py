@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from procure.core.errors import ValidationFailed
+from procure.core.formatting import percent
 
 HUNDRED = Decimal("100")
 TWO = Decimal("0.01")
@@ -33,8 +33,8 @@ def check_weights(weights) -> None:
     if total != HUNDRED:
         raise ValidationFailed(
             _l(
-                "De gewichten van de gunningscriteria tellen op tot %(total)s %%, niet tot 100 %%.",
-                total=format_decimal(total),
+                "De gewichten van de gunningscriteria tellen op tot %(total)s, niet tot 100 %%.",
+                total=percent(total),
             ),
             field="weight",
         )

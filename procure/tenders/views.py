@@ -24,7 +24,7 @@ from procure.catalogue.models import TaskArea
 from procure.core.errors import NotAllowed, OperationError
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.timeutil import to_local
-from procure.core.views import run_action
+from procure.core.views import run_action, submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panels_for
@@ -210,22 +210,20 @@ def new():
     form = F.TenderForm()
     form.task_area_id.choices = _task_area_choices(region.id)
     form.task_area_ids.choices = _task_area_choices(region.id)[1:]
-    if form.validate_on_submit():
-        try:
-            values = form.values()
-            tender = ops.create_tender(
+    if request.method == "POST":
+        return submit(
+            lambda: ops.create_tender(
                 region=region,
                 actor=current_user,
                 reference=form.reference.data,
                 task_area_ids=form.task_area_ids.data or [],
-                **values,
-            )
-            flash(_("Aanbesteding aangemaakt. Voeg percelen en gunningscriteria toe."), "success")
-            return redirect(url_for("tenders.detail", tender_id=tender.id))
-        except ValueError as exc:
-            flash(str(exc), "error")
-        except OperationError as exc:
-            flash(str(exc.message), "error")
+                **form.values(),
+            ),
+            form=form,
+            success=_("Aanbesteding aangemaakt. Voeg percelen en gunningscriteria toe."),
+            target=lambda tender: url_for("tenders.detail", tender_id=tender.id),
+            page=lambda: render_template("tenders/form.html", form=form, tender=None),
+        )
     return render_template("tenders/form.html", form=form, tender=None)
 
 
@@ -242,23 +240,32 @@ def edit(tender_id):
             value = getattr(tender, name)
             getattr(form, name).data = to_local(value).replace(tzinfo=None) if value else None
         form.task_area_id.data = tender.task_area_id or 0
-    if form.validate_on_submit():
-        try:
+    if request.method == "POST":
+
+        def run():
             values = form.values()
             values.pop("procedure", None)
+            task_area_ids = form.task_area_ids.data or []
             ops.update_tender(
                 tender,
                 actor=current_user,
-                task_area_ids=form.task_area_ids.data or [],
+                task_area_ids=task_area_ids,
                 change_reason=form.change_reason.data or "",
                 **values,
             )
-            flash(_("Aanbesteding opgeslagen."), "success")
-            return redirect(url_for("tenders.detail", tender_id=tender.id))
-        except ValueError as exc:
-            flash(str(exc), "error")
-        except OperationError as exc:
-            flash(str(exc.message), "error")
+
+        return submit(
+            run,
+            form=form,
+            success=_("Aanbesteding opgeslagen."),
+            target=url_for("tenders.detail", tender_id=tender.id),
+            page=lambda: render_template(
+                "tenders/form.html",
+                form=form,
+                tender=tender,
+                after_publication=is_published(tender),
+            ),
+        )
     return render_template(
         "tenders/form.html", form=form, tender=tender, after_publication=is_published(tender)
     )
@@ -271,7 +278,11 @@ def detail(tender_id):
         return redirect(url_for("tenders.portal", tender_id=tender_id))
     if current_user.role not in READERS:
         abort(403)
-    tender = _tender_for_staff(tender_id)
+    return _render_detail(_tender_for_staff(tender_id))
+
+
+def _render_detail(tender: Tender, **forms):
+    """The tender page; a refused form comes back as the user filled it in."""
     decisions = (
         db.session.execute(
             select(Decision)
@@ -282,8 +293,15 @@ def detail(tender_id):
         .scalars()
         .all()
     )
-    rule_form = F.RuleForm()
+    rule_form = forms.pop("rule_form", None) or F.RuleForm(formdata=None)
     rule_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
+    blank = {
+        "lot_form": F.LotForm,
+        "criterion_form": F.CriterionForm,
+        "reason_form": F.ReasonForm,
+        "answer_form": F.AnswerForm,
+    }
+    forms = {key: forms.get(key) or make(formdata=None) for key, make in blank.items()}
     questions = (
         db.session.execute(
             select(ConsultationQuestion)
@@ -298,15 +316,12 @@ def detail(tender_id):
         tender=tender,
         timeline=timeline(tender),
         decisions=decisions,
-        lot_form=F.LotForm(),
-        criterion_form=F.CriterionForm(),
         rule_form=rule_form,
-        reason_form=F.ReasonForm(),
-        answer_form=F.AnswerForm(),
         questions=questions,
         panels=panels_for("tender", tender, current_user),
         is_officer=_is_officer(tender),
         phase_labels=STATUS_LABELS,
+        **forms,
     )
 
 
@@ -319,11 +334,7 @@ def _is_officer(tender: Tender) -> bool:
 def add_lot(tender_id):
     tender = _tender_for_staff(tender_id)
     form = F.LotForm()
-    target = url_for("tenders.detail", tender_id=tender.id)
-    if not form.validate():
-        _form_error(form)
-        return redirect(target)
-    return run_action(
+    return submit(
         lambda: ops.add_lot(
             tender,
             actor=current_user,
@@ -332,8 +343,10 @@ def add_lot(tender_id):
             areas=form.areas.data or "",
             max_partners=form.max_partners.data,
         ),
-        _("Perceel toegevoegd."),
-        target,
+        form=form,
+        success=_("Perceel toegevoegd."),
+        target=url_for("tenders.detail", tender_id=tender.id),
+        page=lambda: _render_detail(tender, lot_form=form),
     )
 
 
@@ -342,11 +355,7 @@ def add_lot(tender_id):
 def add_criterion(tender_id):
     tender = _tender_for_staff(tender_id)
     form = F.CriterionForm()
-    target = url_for("tenders.detail", tender_id=tender.id)
-    if not form.validate():
-        _form_error(form)
-        return redirect(target)
-    return run_action(
+    return submit(
         lambda: ops.add_criterion(
             tender,
             actor=current_user,
@@ -354,8 +363,10 @@ def add_criterion(tender_id):
             weight=form.weight.data,
             is_price=form.is_price.data,
         ),
-        _("Gunningscriterium toegevoegd."),
-        target,
+        form=form,
+        success=_("Gunningscriterium toegevoegd."),
+        target=url_for("tenders.detail", tender_id=tender.id),
+        page=lambda: _render_detail(tender, criterion_form=form),
     )
 
 
@@ -589,11 +600,7 @@ def add_session(tender_id):
     tender = _tender_for_staff(tender_id)
     form = F.SessionForm()
     form.lots.choices = [(lot.id, lot.name) for lot in tender.lots]
-    target = url_for("tenders.dialogue", tender_id=tender.id)
-    if not form.validate():
-        _form_error(form)
-        return redirect(target)
-    return run_action(
+    return submit(
         lambda: ops.add_session(
             tender,
             actor=current_user,
@@ -603,8 +610,9 @@ def add_session(tender_id):
             lot_ids=form.lots.data,
             minutes=request.files.get("minutes"),
         ),
-        _("Dialoogsessie vastgelegd."),
-        target,
+        form=form,
+        success=_("Dialoogsessie vastgelegd."),
+        target=url_for("tenders.dialogue", tender_id=tender.id),
     )
 
 
@@ -910,25 +918,22 @@ def register(tender_id):
     tender = _tender_for_provider(tender_id)
     form = F.RegistrationForm()
     form.lots.choices = [(lot.id, lot.name) for lot in tender.lots]
-    if form.validate_on_submit():
-        try:
-            ops.register(
-                tender,
-                actor=current_user,
-                lot_ids=form.lots.data or [],
-                document=request.files.get("document"),
-                no_exclusion_grounds=form.no_exclusion_grounds.data,
-                suitability_answer=form.suitability_answer.data or "",
-            )
-            flash(_("Uw aanmelding is ontvangen."), "success")
-            return redirect(url_for("tenders.portal", tender_id=tender.id))
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-    else:
-        _form_error(form)
-    return render_template(
-        "tenders/portal.html", **_portal_context(tender, registration_form=form)
-    ), 422
+    return submit(
+        lambda: ops.register(
+            tender,
+            actor=current_user,
+            lot_ids=form.lots.data or [],
+            document=request.files.get("document"),
+            no_exclusion_grounds=form.no_exclusion_grounds.data,
+            suitability_answer=form.suitability_answer.data or "",
+        ),
+        form=form,
+        success=_("Uw aanmelding is ontvangen."),
+        target=url_for("tenders.portal", tender_id=tender.id),
+        page=lambda: render_template(
+            "tenders/portal.html", **_portal_context(tender, registration_form=form)
+        ),
+    )
 
 
 @bp.post("/<int:tender_id>/portaal/inschrijven")
@@ -937,25 +942,22 @@ def submit_bid(tender_id):
     tender = _tender_for_provider(tender_id)
     form = F.BidForm()
     form.lot_id.choices = [(lot.id, lot.name) for lot in tender.lots]
-    if form.validate_on_submit():
-        try:
-            ops.submit_bid(
-                tender,
-                actor=current_user,
-                lot_id=form.lot_id.data,
-                plan=request.files.get("plan"),
-                price=form.price.data,
-                accepts_agreements=form.accepts_agreements.data,
-            )
-            flash(
-                _("Uw inschrijving is ontvangen. U kunt haar tot de deadline vervangen."), "success"
-            )
-            return redirect(url_for("tenders.portal", tender_id=tender.id))
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-    else:
-        _form_error(form)
-    return render_template("tenders/portal.html", **_portal_context(tender, bid_form=form)), 422
+    return submit(
+        lambda: ops.submit_bid(
+            tender,
+            actor=current_user,
+            lot_id=form.lot_id.data,
+            plan=request.files.get("plan"),
+            price=form.price.data,
+            accepts_agreements=form.accepts_agreements.data,
+        ),
+        form=form,
+        success=_("Uw inschrijving is ontvangen. U kunt haar tot de deadline vervangen."),
+        target=url_for("tenders.portal", tender_id=tender.id),
+        page=lambda: render_template(
+            "tenders/portal.html", **_portal_context(tender, bid_form=form)
+        ),
+    )
 
 
 @bp.post("/<int:tender_id>/portaal/vragen")

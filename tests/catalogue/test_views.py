@@ -21,8 +21,8 @@ def seeded(app):
     return f.region("wbo")
 
 
-def _html(response):
-    assert response.status_code == 200, response.status_code
+def _html(response, status=200):
+    assert response.status_code == status, response.status_code
     return response.get_data(as_text=True)
 
 
@@ -111,7 +111,8 @@ def test_product_page_shows_tariffs_history_and_translations(client, seeded):
     assert "Specialistische GGZ (herzien)" in html and "€ 2,13" in html
     assert "versie 1" in html and "Naam herzien" in html
     assert "Stevig Lokaal Team" in html and "gedeeltelijk" in html
-    assert "product.versioned" in html  # the change history
+    # the change history, as a sentence with the field that changed (no action codes)
+    assert "maakte een nieuwe versie van een product" in html and "product.versioned" not in html
     old = _html(client.get(f"/catalogus/{card.id}"))
     assert "eerdere versie" in old and "Specialistische GGZ-behandeling" in old
     assert "Nieuwe versie maken" not in old
@@ -132,12 +133,13 @@ def test_create_form_validates_and_keeps_input(client, seeded):
         "task_area_id": str(area.id),
         "description": "Mijn tekst blijft staan",
     }
-    html = _html(f.post(client, "/catalogus/nieuw", form))
+    html = _html(f.post(client, "/catalogus/nieuw", form), 422)
     assert "Ongeldige productcode" in html and "Mijn tekst blijft staan" in html
-    html = _html(f.post(client, "/catalogus/nieuw", {**form, "code": "45A53"}))
+    html = _html(f.post(client, "/catalogus/nieuw", {**form, "code": "45A53"}), 409)
     assert "45A53 bestaat al" in html
-    html = _html(f.post(client, "/catalogus/nieuw", {**form, "code": "45B01", "variant": "task"}))
-    assert "taakgericht product heeft geen prijs" in html
+    refused = f.post(client, "/catalogus/nieuw", {**form, "code": "45B01", "variant": "task"})
+    html = _html(refused, 422)
+    assert html.count("taakgericht product heeft geen prijs") == 1  # once, at the price
     response = f.post(client, "/catalogus/nieuw", {**form, "code": "45b01"})
     assert response.status_code == 302
     created = db.session.execute(select(Product).where(Product.code == "45B01")).scalar_one()
@@ -186,9 +188,13 @@ def test_tariff_fix_and_expire_through_the_pages(client, seeded):
     assert response.status_code == 302
     html = _html(client.get(f"/catalogus/{concept.id}"))
     assert "Tarief opgeslagen" in html and "€ 1,72" in html
-    f.post(client, f"/catalogus/{concept.id}/tarieven", {"year": "2027", "price": "1,725"})
-    html = _html(client.get(f"/catalogus/{concept.id}"))
-    assert "twee decimalen" in html and "€ 1,72" in html
+    refused = f.post(
+        client, f"/catalogus/{concept.id}/tarieven", {"year": "2028", "price": "1,725"}
+    )
+    html = _html(refused, 422)
+    # the error once, next to the price; what was typed stays in the form
+    assert refused.status_code == 422 and html.count("twee decimalen") == 1
+    assert 'value="1,725"' in html and 'value="2028"' in html and "€ 1,72" in html
     f.post(client, f"/catalogus/{concept.id}/vaststellen")
     assert db.session.get(Product, concept.id).status == "vastgesteld"
     f.post(client, f"/catalogus/{concept.id}/laten-vervallen", {"valid_to": "2027-12-31"})
@@ -217,9 +223,10 @@ def test_indexation_page_previews_then_applies_once(client, seeded):
     html = _html(
         f.post(
             client, "/catalogus/indexatie", {"from_year": "2026", "percentage": "2", "apply": "1"}
-        )
+        ),
+        409,
     )
-    assert "al uitgevoerd" in html
+    assert "al uitgevoerd" in html and "3,35 %" in html
 
 
 def test_translation_table_and_maatwerk_pages(client, seeded):

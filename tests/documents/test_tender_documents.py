@@ -164,8 +164,8 @@ def test_rejection_letter_with_reasons_and_standstill(sas):
     assert "Redenen van afwijzing" in text
     # the totals of the award page (score / scale x weight), not score x weight / 100
     assert "Uw totaalscore: 76" in text and "hoogst gerangschikte inschrijver: 88" in text
-    assert "Kwaliteit van het plan 60% 6 8" in text  # own score vs awarded party
-    assert "Prijs 40% 10 10" in text
+    assert "Kwaliteit van het plan 60 % 6 8" in text  # own score vs awarded party
+    assert "Prijs 40 % 10 10" in text
     assert "Stichting Kompas Jeugdhulp" in text
     assert "23 augustus 2026 om 24:00 uur" in text and "kort geding" in text
 

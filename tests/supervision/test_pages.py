@@ -152,7 +152,7 @@ def test_supervisor_works_a_signal_through_the_page(client, w):
     assert row.state == "measures" and str(row.measures[0].amount) == "1250.00"
     measure_id = row.measures[0].id
     response = f.post(client, f"/signalen/{s.id}/afsluiten", {"close-outcome": "Klaar."})
-    assert response.status_code == 422 and "maatregelen open" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "nog 1 maatregel open" in response.get_data(as_text=True)
     assert (
         f.post(
             client,

@@ -140,8 +140,8 @@ def load() -> None:
         application_weeks=8,
         assessment_weeks=2,
         admission_conditions=CONDITIONS,
-        description="Seed 003, hoofdstuk 9: pleegzorg, gezinshuiszorg, kamertraining, "
-        "kleinschalige woonvormen en leefgroepen.",
+        description="Toelating voor verblijf buiten het eigen gezin: pleegzorg, "
+        "gezinshuiszorg, kamertraining, kleinschalige woonvormen en leefgroepen.",
         officer_id=officer.id if officer else None,
         actor=officer,
     )

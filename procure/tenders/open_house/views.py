@@ -3,7 +3,7 @@ through procure.tenders.open_house.operations; every lookup through the scope he
 
 from collections import Counter, defaultdict
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -14,11 +14,10 @@ from procure.auth.roles import (
     PROVIDER,
 )
 from procure.catalogue.models import Product, TaskArea
-from procure.core.errors import OperationError
 from procure.core.labels import url_pattern
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.timeutil import now_local
-from procure.core.views import flash_error
+from procure.core.views import run_action, submit
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
@@ -126,11 +125,11 @@ def _task_area_choices(form):
 def create():
     form = forms.OpenHouseForm()
     _task_area_choices(form)
-    if form.validate_on_submit():
+    if request.method == "POST":
         if current_user.region is None:
             abort(403)
-        try:
-            tender = ops.create_open_house(
+        return submit(
+            lambda: ops.create_open_house(
                 region=current_user.region,
                 reference=form.reference.data,
                 title=form.title.data,
@@ -150,12 +149,12 @@ def create():
                 description=form.description.data,
                 officer_id=current_user.id,
                 actor=current_user,
-            )
-        except OperationError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Open house %(ref)s aangemaakt.", ref=tender.reference), "success")
-            return redirect(url_for("open_house.detail", tender_id=tender.id))
+            ),
+            form=form,
+            success=lambda tender: _("Open house %(ref)s aangemaakt.", ref=tender.reference),
+            target=lambda tender: url_for("open_house.detail", tender_id=tender.id),
+            page=lambda: render_template("tenders/open_house/form.html", form=form),
+        )
     return render_template("tenders/open_house/form.html", form=form)
 
 
@@ -173,20 +172,23 @@ def edit(tender_id):
         form = forms.OpenHouseForm()
     form.reference.data = tender.reference
     _task_area_choices(form)
-    if form.validate_on_submit():
-        values = {
-            name: getattr(form, name).data for name in ops.TENDER_FIELDS + ops.SETTINGS_FIELDS
-        }
-        values["task_area_id"] = values["task_area_id"] or None
-        values["description"] = values["description"] or ""
-        values["admission_conditions"] = values["admission_conditions"] or ""
-        try:
+    if request.method == "POST":
+
+        def run():
+            fields = ops.TENDER_FIELDS + ops.SETTINGS_FIELDS
+            values = {name: getattr(form, name).data for name in fields}
+            values["task_area_id"] = values["task_area_id"] or None
+            values["description"] = values["description"] or ""
+            values["admission_conditions"] = values["admission_conditions"] or ""
             ops.update_open_house(tender, actor=current_user, **values)
-        except OperationError as exc:
-            flash_error(exc)
-        else:
-            flash(_("De opzet van de open house is bijgewerkt."), "success")
-            return redirect(url_for("open_house.detail", tender_id=tender.id))
+
+        return submit(
+            run,
+            form=form,
+            success=_("De opzet van de open house is bijgewerkt."),
+            target=url_for("open_house.detail", tender_id=tender.id),
+            page=lambda: render_template("tenders/open_house/form.html", form=form, tender=tender),
+        )
     return render_template("tenders/open_house/form.html", form=form, tender=tender)
 
 
@@ -232,13 +234,24 @@ def detail(tender_id):
         .all()
     )
     moments, counts = _moment_overview(tender)
-    admitted = dict(
-        db.session.execute(
-            scoped(select(Admission.category_id, func.count()), Admission)
-            .where(Admission.tender_id == tender.id, Admission.status == "active")
-            .group_by(Admission.category_id)
-        ).all()
-    )
+    # Staff see how many providers each category admits; a provider sees its own
+    # admissions (its scope would otherwise count only itself: "0 toegelaten").
+    admitted, own_admissions = {}, {}
+    if current_user.role == PROVIDER:
+        own_admissions = {
+            a.category_id: a
+            for a in db.session.execute(
+                scoped(select(Admission), Admission).where(Admission.tender_id == tender.id)
+            ).scalars()
+        }
+    else:
+        admitted = dict(
+            db.session.execute(
+                scoped(select(Admission.category_id, func.count()), Admission)
+                .where(Admission.tender_id == tender.id, Admission.status == "active")
+                .group_by(Admission.category_id)
+            ).all()
+        )
     own_applications, notices = [], []
     if current_user.role == PROVIDER:
         own_applications = (
@@ -275,6 +288,8 @@ def detail(tender_id):
         moments=moments,
         counts=counts,
         admitted=admitted,
+        own_admissions=own_admissions,
+        sees_own_admissions=current_user.role == PROVIDER,
         own_applications=own_applications,
         notices=notices,
         next_moment=next_moment,
@@ -298,21 +313,23 @@ def add_category(tender_id):
         stmt = stmt.where(Product.is_current.is_(True))
     products = db.session.execute(stmt.order_by(Product.code, Product.version)).scalars().all()
     form.product_ids.choices = [(p.id, f"{p.code} {p.name} (v{p.version})") for p in products]
-    if form.validate_on_submit():
-        try:
-            ops.add_category(
+    if request.method == "POST":
+        return submit(
+            lambda: ops.add_category(
                 tender,
                 code=form.code.data,
                 name=form.name.data,
                 description=form.description.data,
                 product_ids=form.product_ids.data,
                 actor=current_user,
-            )
-        except OperationError as exc:
-            flash_error(exc)
-        else:
-            flash(_("Categorie toegevoegd."), "success")
-            return redirect(url_for("open_house.detail", tender_id=tender.id))
+            ),
+            form=form,
+            success=_("Categorie toegevoegd."),
+            target=url_for("open_house.detail", tender_id=tender.id),
+            page=lambda: render_template(
+                "tenders/open_house/category_form.html", tender=tender, form=form
+            ),
+        )
     return render_template("tenders/open_house/category_form.html", tender=tender, form=form)
 
 
@@ -321,20 +338,17 @@ def add_category(tender_id):
 def add_requirement(tender_id):
     tender = _tender_or_404(tender_id)
     form = forms.RequirementForm()
-    if not form.validate_on_submit():
-        flash(_("Beschrijf de eis."), "error")
-    else:
-        try:
-            ops.add_requirement(
-                tender,
-                text=form.text.data,
-                requires_document=form.requires_document.data,
-                actor=current_user,
-            )
-            flash(_("Eis toegevoegd."), "success")
-        except OperationError as exc:
-            flash_error(exc)
-    return redirect(url_for("open_house.detail", tender_id=tender.id))
+    return submit(
+        lambda: ops.add_requirement(
+            tender,
+            text=form.text.data,
+            requires_document=form.requires_document.data,
+            actor=current_user,
+        ),
+        form=form,
+        success=_("Eis toegevoegd."),
+        target=url_for("open_house.detail", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/momenten")
@@ -342,15 +356,12 @@ def add_requirement(tender_id):
 def add_moment(tender_id):
     tender = _tender_or_404(tender_id)
     form = forms.MomentForm()
-    if not form.validate_on_submit():
-        flash(_("Vul een geldige datum in."), "error")
-    else:
-        try:
-            ops.add_entry_moment(tender, form.entry_date.data, actor=current_user)
-            flash(_("Toetredingsmoment toegevoegd."), "success")
-        except OperationError as exc:
-            flash_error(exc)
-    return redirect(url_for("open_house.detail", tender_id=tender.id))
+    return submit(
+        lambda: ops.add_entry_moment(tender, form.entry_date.data, actor=current_user),
+        form=form,
+        success=_("Toetredingsmoment toegevoegd."),
+        target=url_for("open_house.detail", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/publiceren")
@@ -359,12 +370,11 @@ def publish(tender_id):
     tender = _tender_or_404(tender_id)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        ops.publish(tender, actor=current_user)
-        flash(_("De open house is gepubliceerd: aanbieders kunnen aanvragen indienen."), "success")
-    except OperationError as exc:
-        flash_error(exc)
-    return redirect(url_for("open_house.detail", tender_id=tender.id))
+    return run_action(
+        lambda: ops.publish(tender, actor=current_user),
+        _("De open house is gepubliceerd: aanbieders kunnen aanvragen indienen."),
+        url_for("open_house.detail", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/sluiten")
@@ -373,12 +383,11 @@ def close(tender_id):
     tender = _tender_or_404(tender_id)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        ops.close(tender, actor=current_user)
-        flash(_("De open house is gesloten."), "success")
-    except OperationError as exc:
-        flash_error(exc)
-    return redirect(url_for("open_house.detail", tender_id=tender.id))
+    return run_action(
+        lambda: ops.close(tender, actor=current_user),
+        _("De open house is gesloten."),
+        url_for("open_house.detail", tender_id=tender.id),
+    )
 
 
 # -- applications -------------------------------------------------------------------------
@@ -435,37 +444,46 @@ def apply(tender_id):
             "categories": set(_int_list("category_ids")),
             "municipalities": set(_int_list("municipality_ids")),
         }
-        if form.validate_on_submit():
-            try:
-                application = ops.submit_application(
-                    tender,
-                    provider=current_user.provider,
-                    user=current_user,
-                    category_ids=sorted(chosen["categories"]),
-                    municipality_ids=sorted(chosen["municipalities"]),
-                    motivation=form.motivation.data,
-                    answers=answers,
-                    files=files,
-                    moment_id=form.moment_id.data or None,
-                )
-            except OperationError as exc:
-                flash_error(exc)
-            else:
-                message = ops.queue_message(application)
-                if message:
-                    flash(message, "warning")
-                flash(_("Uw aanvraag %(ref)s is ingediend.", ref=application.reference), "success")
-                return redirect(url_for("open_house.application", application_id=application.id))
-    return render_template(
-        "tenders/open_house/apply.html",
-        tender=tender,
-        form=form,
-        categories=categories,
-        municipalities=municipalities,
-        requirements=requirements,
-        answers=answers,
-        chosen=chosen,
-    ), (422 if request.method == "POST" else 200)
+
+    def page():
+        return render_template(
+            "tenders/open_house/apply.html",
+            tender=tender,
+            form=form,
+            categories=categories,
+            municipalities=municipalities,
+            requirements=requirements,
+            answers=answers,
+            chosen=chosen,
+        )
+
+    if request.method == "POST":
+        return submit(
+            lambda: ops.submit_application(
+                tender,
+                provider=current_user.provider,
+                user=current_user,
+                category_ids=sorted(chosen["categories"]),
+                municipality_ids=sorted(chosen["municipalities"]),
+                motivation=form.motivation.data,
+                answers=answers,
+                files=files,
+                moment_id=form.moment_id.data or None,
+            ),
+            form=form,
+            success=_submitted,
+            target=lambda a: url_for("open_house.application", application_id=a.id),
+            page=page,
+        )
+    return page()
+
+
+def _submitted(application) -> str:
+    """The success message, after the queue notice when the application has to wait."""
+    message = ops.queue_message(application)
+    if message:
+        flash(message, "warning")
+    return _("Uw aanvraag %(ref)s is ingediend.", ref=application.reference)
 
 
 def _int_list(name: str) -> list[int]:
@@ -549,7 +567,11 @@ def applications(tender_id):
 @bp.get("/aanvragen/<int:application_id>")
 @role_required(*STAFF, PROVIDER)
 def application(application_id):
-    app_row = _application_or_404(application_id)
+    return _render_application(_application_or_404(application_id))
+
+
+def _render_application(app_row, info_form=None, response_form=None):
+    """The application page; a refused form comes back as the user filled it in."""
     answers = (
         db.session.execute(
             select(Answer)
@@ -574,15 +596,15 @@ def application(application_id):
         .scalars()
         .all()
     )
-    info_form = forms.InfoRequestForm()
-    info_form.response_days.data = info_form.response_days.data or 14
+    if info_form is None:
+        info_form = forms.InfoRequestForm(formdata=None, response_days=14)
     return render_template(
         "tenders/open_house/application.html",
         application=app_row,
         answers=answers,
         admissions=admissions,
         info_form=info_form,
-        response_form=forms.ResponseForm(),
+        response_form=response_form or forms.ResponseForm(formdata=None),
         decision_form=forms.DecisionForm(),
         confirm=forms.ConfirmForm(),
         queue_message=ops.queue_message(app_row) if is_applicant(current_user, app_row) else None,
@@ -612,12 +634,11 @@ def assess(application_id):
         )
         for a in app_row.answers
     }
-    try:
-        ops.score(app_row, scores, actor=current_user)
-        flash(_("Beoordeling opgeslagen."), "success")
-    except OperationError as exc:
-        flash_error(exc)
-    return redirect(url_for("open_house.application", application_id=app_row.id))
+    return run_action(
+        lambda: ops.score(app_row, scores, actor=current_user),
+        _("Beoordeling opgeslagen."),
+        url_for("open_house.application", application_id=app_row.id),
+    )
 
 
 @bp.post("/aanvragen/<int:application_id>/meer-informatie")
@@ -625,20 +646,18 @@ def assess(application_id):
 def request_info(application_id):
     app_row = _application_or_404(application_id)
     form = forms.InfoRequestForm()
-    if not form.validate_on_submit():
-        flash(_("Beschrijf welke informatie ontbreekt en geef een reactietermijn."), "error")
-    else:
-        try:
-            ops.request_more_info(
-                app_row,
-                note=form.note.data,
-                response_days=form.response_days.data,
-                actor=current_user,
-            )
-            flash(_("De aanvraag is teruggelegd bij de aanbieder."), "success")
-        except OperationError as exc:
-            flash_error(exc)
-    return redirect(url_for("open_house.application", application_id=app_row.id))
+    return submit(
+        lambda: ops.request_more_info(
+            app_row,
+            note=form.note.data,
+            response_days=form.response_days.data,
+            actor=current_user,
+        ),
+        form=form,
+        success=_("De aanvraag is teruggelegd bij de aanbieder."),
+        target=url_for("open_house.application", application_id=app_row.id),
+        page=lambda: _render_application(app_row, info_form=form),
+    )
 
 
 @bp.post("/aanvragen/<int:application_id>/aanvulling")
@@ -646,22 +665,20 @@ def request_info(application_id):
 def respond(application_id):
     app_row = _application_or_404(application_id)
     form = forms.ResponseForm()
-    if not form.validate_on_submit():
-        flash(_("Geef de gevraagde informatie."), "error")
-    else:
-        answers, files = _answers_from_request([a.requirement_id for a in app_row.answers])
-        try:
-            ops.respond_to_info_request(
-                app_row,
-                user=current_user,
-                response=form.response.data,
-                answers={k: v for k, v in answers.items() if v},
-                files=files,
-            )
-            flash(_("Uw aanvulling is verstuurd."), "success")
-        except OperationError as exc:
-            flash_error(exc)
-    return redirect(url_for("open_house.application", application_id=app_row.id))
+    answers, files = _answers_from_request([a.requirement_id for a in app_row.answers])
+    return submit(
+        lambda: ops.respond_to_info_request(
+            app_row,
+            user=current_user,
+            response=form.response.data,
+            answers={k: v for k, v in answers.items() if v},
+            files=files,
+        ),
+        form=form,
+        success=_("Uw aanvulling is verstuurd."),
+        target=url_for("open_house.application", application_id=app_row.id),
+        page=lambda: _render_application(app_row, response_form=form),
+    )
 
 
 @bp.post("/aanvragen/<int:application_id>/besluit")
@@ -675,12 +692,13 @@ def decide(application_id):
         link.category_id: request.form.get(f"decision_{link.category_id}", "")
         for link in app_row.categories
     }
-    try:
-        ops.decide(app_row, decisions=decisions, reason=form.reason.data, actor=current_user)
-        flash(_("Besluit vastgelegd en de aanbieder is geïnformeerd."), "success")
-    except OperationError as exc:
-        flash_error(exc)
-    return redirect(url_for("open_house.application", application_id=app_row.id))
+    return run_action(
+        lambda: ops.decide(
+            app_row, decisions=decisions, reason=form.reason.data, actor=current_user
+        ),
+        _("Besluit vastgelegd en de aanbieder is geïnformeerd."),
+        url_for("open_house.application", application_id=app_row.id),
+    )
 
 
 @bp.post("/aanvragen/<int:application_id>/intrekken")
@@ -689,12 +707,11 @@ def withdraw(application_id):
     app_row = _application_or_404(application_id)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        ops.withdraw_application(app_row, user=current_user)
-        flash(_("Uw aanvraag is ingetrokken."), "success")
-    except OperationError as exc:
-        flash_error(exc)
-    return redirect(url_for("open_house.application", application_id=app_row.id))
+    return run_action(
+        lambda: ops.withdraw_application(app_row, user=current_user),
+        _("Uw aanvraag is ingetrokken."),
+        url_for("open_house.application", application_id=app_row.id),
+    )
 
 
 # -- admissions ---------------------------------------------------------------------------
@@ -795,27 +812,38 @@ def _changes_per_moment(tender, admissions):
 def end_admission(admission_id):
     admission = get_scoped_or_404(Admission, admission_id)
     form = forms.EndAdmissionForm()
-    if form.validate_on_submit():
-        try:
-            ops.end_admission(
+
+    def page():
+        return render_template(
+            "tenders/open_house/end_admission.html", admission=admission, form=form
+        )
+
+    if request.method == "POST":
+        return submit(
+            lambda: ops.end_admission(
                 admission, user=current_user, reason=form.reason.data, end_date=form.end_date.data
-            )
-        except OperationError as exc:
-            flash_error(exc)
-        else:
-            flash(_("De toelating is beëindigd."), "success")
-            remaining = db.session.execute(
-                select(func.count(Admission.id)).where(
-                    Admission.contract_id == admission.contract_id, Admission.status == "active"
-                )
-            ).scalar_one()
-            if admission.contract_id and not remaining:
-                flash(
-                    _(
-                        "Er zijn geen actieve toelatingen meer onder dit contract; beëindig of "
-                        "zeg het contract op via de contractpagina."
-                    ),
-                    "warning",
-                )
-            return redirect(url_for("open_house.admissions", tender_id=admission.tender_id))
-    return render_template("tenders/open_house/end_admission.html", admission=admission, form=form)
+            ),
+            form=form,
+            success=lambda _result: _admission_ended(admission),
+            target=url_for("open_house.admissions", tender_id=admission.tender_id),
+            page=page,
+        )
+    return page()
+
+
+def _admission_ended(admission) -> str:
+    """The success message, after a warning when the contract has no admissions left."""
+    remaining = db.session.execute(
+        select(func.count(Admission.id)).where(
+            Admission.contract_id == admission.contract_id, Admission.status == "active"
+        )
+    ).scalar_one()
+    if admission.contract_id and not remaining:
+        flash(
+            _(
+                "Er zijn geen actieve toelatingen meer onder dit contract; beëindig of "
+                "zeg het contract op via de contractpagina."
+            ),
+            "warning",
+        )
+    return _("De toelating is beëindigd.")

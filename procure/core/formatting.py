@@ -1,0 +1,198 @@
+"""Numbers, amounts, percentages and dates as users read them, through Babel.
+
+One place for every page, flash message, operation message, e-mail and document. Pages
+and messages follow the active locale (`€ 375.000,00`, `40 %`, `8,5` in Dutch;
+`€375,000.00`, `40%`, `8.5` in English); documents pass ``locale="nl"`` so a PDF or DOCX
+is Dutch whatever the reader's interface language is.
+"""
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel import dates as babel_dates
+from babel import lists as babel_lists
+from babel import numbers as babel_numbers
+
+from procure.core.timeutil import AMSTERDAM
+
+DEFAULT_LOCALE = "nl"
+MISSING = "—"
+
+# Dates as this region's staff write them: 01-12-2026 (Dutch), 1 Dec 2026 (English).
+DATE_FORMATS = {"nl": "dd-MM-yyyy", "en": "d MMM yyyy"}
+LONG_DATE_FORMATS = {"nl": "d MMMM yyyy", "en": "d MMMM yyyy"}
+TIME_FORMAT = "HH:mm"
+
+
+def active_locale() -> str:
+    """The request's locale (Flask-Babel), or Dutch outside a request or app."""
+    try:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    except (RuntimeError, KeyError, AttributeError):
+        locale = None
+    return str(locale.language) if locale is not None else DEFAULT_LOCALE
+
+
+def _locale(locale: str | None) -> str:
+    return locale or active_locale()
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _plain_spaces(text: str) -> str:
+    # Babel separates with (narrow) no-break spaces; tests, e-mail and PDFs expect plain
+    # spaces, and CSS keeps amounts on one line (`white-space: nowrap` on .num).
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def money(value, locale: str | None = None, cents: bool = True) -> str:
+    """€ 375.000,00 (half up to whole cents; None gives an em dash)."""
+    amount = _decimal(value)
+    if amount is None:
+        return MISSING
+    places = Decimal("0.01") if cents else Decimal("1")
+    amount = amount.quantize(places, rounding=ROUND_HALF_UP)
+    pattern = None if cents else "¤ #,##0"
+    text = babel_numbers.format_currency(
+        amount,
+        "EUR",
+        format=pattern,
+        locale=_locale(locale),
+        currency_digits=cents,
+        format_type="standard",
+    )
+    return _plain_spaces(text)
+
+
+def number(value, locale: str | None = None, places: int | None = None) -> str:
+    """8,5 · 1.234 · 1.234,125: trailing zeros dropped unless `places` fixes them."""
+    amount = _decimal(value)
+    if amount is None:
+        return MISSING
+    if places is not None:
+        amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+    else:
+        amount = amount.normalize()  # 8.50 -> 8.5; 6E+1 stays a number, never "6E+1"
+        digits = max(0, -amount.as_tuple().exponent)
+        pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return _plain_spaces(
+        babel_numbers.format_decimal(amount, format=pattern, locale=_locale(locale))
+    )
+
+
+def percent(value, locale: str | None = None, places: int | None = None) -> str:
+    """A percentage stored as a number of percents: 40 → `40 %`, 8.50 → `8,5 %`."""
+    if _decimal(value) is None:
+        return MISSING
+    loc = _locale(locale)
+    sep = " " if loc == "nl" else ""
+    return f"{number(value, loc, places)}{sep}%"
+
+
+def _as_local(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(AMSTERDAM)
+    return value
+
+
+def day(value, locale: str | None = None) -> str:
+    """01-12-2026 (a datetime is shown as its Amsterdam calendar day)."""
+    if value is None:
+        return MISSING
+    value = _as_local(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    loc = _locale(locale)
+    return babel_dates.format_date(value, DATE_FORMATS.get(loc, "medium"), locale=loc)
+
+
+def long_date(value, locale: str | None = None) -> str:
+    """1 december 2026."""
+    if value is None:
+        return MISSING
+    value = _as_local(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    loc = _locale(locale)
+    return babel_dates.format_date(value, LONG_DATE_FORMATS.get(loc, "long"), locale=loc)
+
+
+def moment(value, locale: str | None = None, seconds: bool = False) -> str:
+    """01-12-2026 14:30 in Amsterdam time (naive datetimes are taken as Amsterdam's)."""
+    if value is None:
+        return MISSING
+    value = _as_local(value)
+    if not isinstance(value, datetime):
+        return day(value, locale)
+    clock = babel_dates.format_time(
+        value, "HH:mm:ss" if seconds else TIME_FORMAT, locale=_locale(locale)
+    )
+    return f"{day(value, locale)} {clock}"
+
+
+def month(value, locale: str | None = None) -> str:
+    """december 2026 (a realisation period)."""
+    if value is None:
+        return MISSING
+    loc = _locale(locale)
+    return babel_dates.format_date(value, "LLLL yyyy", locale=loc)
+
+
+def month_name(number: int, locale: str | None = None) -> str:
+    """januari (the month's name on its own, as in "in januari en juli")."""
+    return babel_dates.get_month_names("wide", "stand-alone", locale=_locale(locale))[number]
+
+
+def and_list(items, locale: str | None = None) -> str:
+    """2, 3 en 4 (Dutch) / 2, 3, and 4 (English)."""
+    return babel_lists.format_list([str(i) for i in items], locale=_locale(locale))
+
+
+def count(value, locale: str | None = None) -> str:
+    """An integer count with grouping: 1.234."""
+    return number(value, locale, places=0) if value is not None else MISSING
+
+
+def value(value, locale: str | None = None) -> str:
+    """Whatever a message interpolates: Decimal and float as numbers, dates as dates."""
+    if isinstance(value, bool) or value is None:
+        return str(value) if value is not None else MISSING
+    if isinstance(value, (Decimal, float)):
+        return number(value, locale)
+    if isinstance(value, int):
+        return count(value, locale)
+    if isinstance(value, datetime):
+        return moment(value, locale)
+    if isinstance(value, date):
+        return day(value, locale)
+    return str(value)
+
+
+FILTERS = {
+    "money": money,
+    "number": number,
+    "pct": percent,
+    "day": day,
+    "long_date": long_date,
+    "moment": moment,
+    "month": month,
+    "count": count,
+    "and_list": and_list,
+}
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals.update(format_money=money)
