@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from procure.auth.permissions import role_required
 from procure.auth.roles import MUNICIPALITY
@@ -144,6 +145,7 @@ def _framework_page(region, framework, status=200, **forms_in):
                 select(ContractYear, Contract)
                 .join(Contract, Contract.id == ContractYear.contract_id)
                 .where(Contract.region_id == region.id, ContractYear.year == framework.year)
+                .options(joinedload(Contract.provider))  # one query, however many providers
                 .order_by(Contract.reference)
             ).all()
         ]
