@@ -92,6 +92,7 @@ CONTACTS = (
     "Julia Hendriks",
     "Koen van den Berg",
     "Lotte Willems",
+    "Mila Kuipers",
 )
 PROVIDERS = [
     ("kompas", "Stichting Kompas Jeugdhulp", "41098765", "98000001", "Breda"),

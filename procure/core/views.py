@@ -78,7 +78,7 @@ def submit(
         back = target if not callable(target) else (request.referrer or "/")
     if form is not None and not form.validate_on_submit():
         if page is not None:
-            return page(), 422
+            return _body(page()), 422
         for name, errors in form.errors.items():
             label = getattr(getattr(form, name, None), "label", None)
             prefix = f"{label.text}: " if label is not None else ""
@@ -90,10 +90,15 @@ def submit(
         db.session.rollback()  # whatever a view staged before the refusal (an upload) goes
         show_refusal(exc, form if page is not None else None)
         if page is not None:
-            return page(), exc.status_code
+            return _body(page()), exc.status_code
         return redirect(back)
     flash(str(success(result) if callable(success) else success), "success")
     return redirect(target(result) if callable(target) else target)
+
+
+def _body(rendered):
+    """A page function may answer (body, status) for its own GET; submit sets the status."""
+    return rendered[0] if isinstance(rendered, tuple) else rendered
 
 
 def run_action(fn, success, target: str):

@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from procure.contracts.models import Contract
+from procure.core.urls import base_url
 from procure.organisations.models import Provider, Region
 from procure.tenders import operations as tender_ops
 from procure.tenders.models import Bid, LotAward, Tender
@@ -97,7 +98,7 @@ def published_tenders(region_code: str | None = None) -> Select:
 
 
 def _tender_section(tender: Tender) -> dict:
-    base = current_app.config["BASE_URL"].rstrip("/")
+    base = base_url()
     section = {
         "id": tender.reference,
         "title": tender.title,

@@ -1,6 +1,6 @@
 """Reminders API: the token owner's notifications (list, mark read) and iCal feed token."""
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -8,6 +8,7 @@ from procure.api import bp
 from procure.api.idempotency import idempotent
 from procure.api.schemas import page_numbers, page_of
 from procure.core.listing import paginate
+from procure.core.urls import absolute_url
 from procure.reminders import operations as ops
 from procure.reminders.models import Notification
 from procure.reminders.schemas import (
@@ -53,8 +54,7 @@ def notifications_read_all():
 def calendar_feed_create():
     """Een nieuw agenda-adres (iCal); eerdere adressen werken dan niet meer"""
     _token, raw = ops.create_feed_token(current_user)
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return {"url": base + url_for("reminders.feed", secret=raw)}
+    return {"url": absolute_url(url_for("reminders.feed", secret=raw))}
 
 
 @bp.post("/calendar-feed/revocation")
