@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
-from procure.core.errors import NotAllowed, OperationError
+from procure.core.errors import NotAllowed, OperationError, ValidationFailed
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.timeutil import to_local
 from procure.core.views import run_action, submit
@@ -217,7 +217,7 @@ def new():
                 actor=current_user,
                 reference=form.reference.data,
                 task_area_ids=form.task_area_ids.data or [],
-                **form.values(),
+                **_form_values(form),
             ),
             form=form,
             success=_("Aanbesteding aangemaakt. Voeg percelen en gunningscriteria toe."),
@@ -225,6 +225,15 @@ def new():
             page=lambda: render_template("tenders/form.html", form=form, tender=None),
         )
     return render_template("tenders/form.html", form=form, tender=None)
+
+
+def _form_values(form) -> dict:
+    """The tender form's values; a wall-clock time that does not exist in Amsterdam (the
+    hour skipped when summer time starts) is a refusal with its message, not a 500."""
+    try:
+        return form.values()
+    except ValueError as exc:
+        raise ValidationFailed(str(exc)) from None
 
 
 @bp.route("/<int:tender_id>/bewerken", methods=["GET", "POST"])
@@ -243,7 +252,7 @@ def edit(tender_id):
     if request.method == "POST":
 
         def run():
-            values = form.values()
+            values = _form_values(form)
             values.pop("procedure", None)
             task_area_ids = form.task_area_ids.data or []
             ops.update_tender(

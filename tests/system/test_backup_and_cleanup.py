@@ -2,6 +2,7 @@
 pg_restore on PostgreSQL) with the uploads, and `flask uploads cleanup`, which removes
 only uploads no row references."""
 
+import hashlib
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -74,10 +75,13 @@ def test_cleanup_removes_only_uploads_no_row_references(app):
     unreferenced = store_bytes(b"%PDF-1.7 los geuploade bijlage", "bijlage.pdf")
     db.session.commit()
     _document_for(referenced)
-    refused = store_bytes(b"%PDF-1.7 geweigerde opslag", "plan.pdf")
-    refused_path = refused.path
-    db.session.rollback()  # the save was refused: the file stays behind without a row
-    assert refused_path.exists()
+    # A file without a row, as a process killed between writing and committing leaves it
+    # (a refused save removes its own files on rollback).
+    content = b"%PDF-1.7 geweigerde opslag"
+    digest = hashlib.sha256(content).hexdigest()
+    refused_path = referenced.path.parent.parent / digest[:2] / digest
+    refused_path.parent.mkdir(parents=True, exist_ok=True)
+    refused_path.write_bytes(content)
     paths = {"referenced": referenced.path, "unreferenced": unreferenced.path}
     runner = app.test_cli_runner()
 

@@ -201,7 +201,7 @@ def test_slt_tender_end_to_end(app):
             f"{base}/portaal/inschrijven",
             {"lot_id": lots[1], "accepts_agreements": "y", "plan": (BytesIO(PDF), "p.pdf")},
         )
-        assert response.status_code == 422
+        assert response.status_code == 403  # not selected: the refusal's own status
         assert "geselecteerd" in response.get_data(as_text=True)
         assert "verzegeld" in staff.get(f"{base}/gunning").get_data(as_text=True)
         # moving the bid deadline to the past does not open the bids before the deadline

@@ -406,7 +406,7 @@ def test_region_ends_an_admission_through_the_page(client, oh):
     f.login(client, officer)
     path = f"/open-house/toelatingen/{admission.id}/beeindigen"
     refused = f.post(client, path, {"reason": "", "end_date": "2027-06-30"})
-    assert refused.status_code == 200 and "Geef de reden" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Geef de reden" in refused.get_data(as_text=True)
     assert (
         f.post(
             client,
