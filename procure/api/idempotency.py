@@ -26,9 +26,9 @@ def request_key() -> str | None:
     if raw is None or not raw.strip():
         return None
     key = raw.strip()
-    if len(key) > MAX_KEY or not key.isprintable():
+    if len(key) > MAX_KEY or not all(" " <= char <= "~" for char in key):
         raise ValidationFailed(
-            _l("Idempotency-Key: hoogstens 100 leesbare tekens."), field="Idempotency-Key"
+            _l("Idempotency-Key: hoogstens 100 leesbare ASCII-tekens."), field="Idempotency-Key"
         )
     return key
 

@@ -14,7 +14,8 @@ NAV = [
     (
         "supervision.index",
         _l("Signalen"),
-        ("admin", "supervisor", "contract_manager", "municipality"),
+        # administrators get counts, not signals (SPEC section 2): no menu entry
+        ("supervisor", "contract_manager", "municipality"),
     ),
     (
         "finance.index",
