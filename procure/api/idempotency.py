@@ -23,10 +23,10 @@ MAX_KEY = 100
 def request_key() -> str | None:
     """The request's key, stripped; None without one. Refuses an unusable key."""
     raw = request.headers.get(HEADER)
-    if raw is None or not raw.strip():
+    if raw is None or (raw and not raw.strip()):
         return None
     key = raw.strip()
-    if len(key) > MAX_KEY or not all(" " <= char <= "~" for char in key):
+    if not key or len(key) > MAX_KEY or not all(" " <= char <= "~" for char in key):
         raise ValidationFailed(
             _l("Idempotency-Key: hoogstens 100 leesbare ASCII-tekens."), field="Idempotency-Key"
         )

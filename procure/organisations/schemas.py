@@ -28,5 +28,5 @@ class MunicipalitySchema(DutchSchema):
 class RegionSchema(DutchSchema):
     short_code = fields.String()
     name = fields.String()
-    kvk_number = fields.String()
+    kvk_number = fields.String(allow_none=True)
     municipalities = fields.List(fields.Nested(MunicipalitySchema))

@@ -239,7 +239,7 @@ def test_slt_tender_end_to_end(app):
             data = {f"score-{c}": s for c, s in zip(criteria, scores[key], strict=True)}
             _ok(f.post(staff, f"{base}/inschrijvingen/{bid_row.id}/scores", data))
         page = staff.get(f"{base}/gunning").get_data(as_text=True)
-        assert "84,00" in page and "77,00" in page  # kompas lot 2, gezinsplein lot 1
+        assert "· 84" in page and "· 77" in page  # kompas lot 2, gezinsplein lot 1 (Dutch notation)
         pid = {p: provider_user(p).provider_id for p in bids}
 
         # Kompas wins both Breda lots on points: Kompas on both is not a legal option
