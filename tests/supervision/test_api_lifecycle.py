@@ -84,7 +84,9 @@ def test_signal_from_report_to_closing_over_the_api(client, w):
     own = _ok(client.get(f"/api/v1{path}", headers=f.bearer(f.api_token(w.breda))))
     assert own["state"] == "closed" and "triage_decision" not in own
     states = db.session.execute(
-        select(AuditEvent.new_values).where(AuditEvent.action == "signal.state")
+        select(AuditEvent.new_values)
+        .where(AuditEvent.action == "signal.state")
+        .order_by(AuditEvent.id)
     ).scalars()
     assert [n["state"] for n in states][-1] == "closed"  # every step audited
 
