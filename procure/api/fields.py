@@ -12,7 +12,8 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-INT_MAX = 2**31 - 1  # fits every integer column on both engines
+from procure.core.converters import INT_MAX
+
 DECIMAL_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,4})?$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"[\r\n\t]")

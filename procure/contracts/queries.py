@@ -14,6 +14,7 @@ from procure.auth.permissions import scoped
 from procure.catalogue.models import MaatwerkCode, TaskArea
 from procure.contracts.models import Contract, ContractYear, Realisation, cents, euros
 from procure.contracts.policy import CUSTOM_HIDDEN_FOR, LIVE
+from procure.core.converters import INT_MAX
 from procure.core.listing import like_pattern
 from procure.core.spreadsheets import MONEY_FORMAT, Sheet, csv_bytes, xlsx_bytes
 from procure.core.timeutil import today_local
@@ -80,7 +81,7 @@ def contract_filters(args) -> dict:
     }
     invalid = []
 
-    def _int(name, maximum=2**63 - 1):
+    def _int(name, maximum=INT_MAX):
         raw = args.get(name) or ""
         try:
             value = int(raw or 0)

@@ -14,6 +14,7 @@ from procure.api.schemas import page_numbers, page_of
 from procure.auth.models import User
 from procure.contracts.models import Contract
 from procure.contracts.queries import visible as visible_contracts
+from procure.core.converters import INT_MAX
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
 from procure.extensions import db
@@ -62,7 +63,7 @@ def _resolve(model, value, *columns, base=None):
     for column in columns:
         if column.type.python_type is int:
             if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-                if int(value) >= 2**63:
+                if int(value) > INT_MAX:
                     continue
                 row = db.session.execute(base.where(column == int(value))).scalar()
             else:
