@@ -1,16 +1,8 @@
 """Every page a demo role reaches shows numbers, amounts and states as a reader expects."""
 
-import pytest
-
-from procure.demo import DEMO_PASSWORD, load_all
+from procure.demo import DEMO_PASSWORD
 from tests import crawl
 from tests.factories import login, post
-
-
-@pytest.fixture
-def demo(app):
-    load_all()
-    return app
 
 
 def _walk(client):

@@ -10,9 +10,8 @@ def test_lots_extension_is_merged_into_the_release_schema():
     assert "lots" in release_schema()["definitions"]["Tender"]["properties"]
 
 
-def test_demo_export_is_a_valid_release_package(app, tmp_path):
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_demo_export_is_a_valid_release_package(demo, tmp_path):
+    runner = demo.test_cli_runner()
     target = tmp_path / "ocds.json"
     result = runner.invoke(args=["ocds", "export", str(target)])
     assert result.exit_code == 0, result.output

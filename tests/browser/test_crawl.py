@@ -15,7 +15,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from procure import PROJECT_ROOT
-from procure.demo import DEMO_PASSWORD, load_all
+from procure.demo import DEMO_PASSWORD
 from tests import crawl
 
 pytestmark = pytest.mark.browser
@@ -73,8 +73,7 @@ def _wrong_language(lines, pairs, english: bool):
 
 
 @pytest.fixture
-def demo_server(app, live_server):
-    load_all()
+def demo_server(demo, live_server):
     return live_server
 
 

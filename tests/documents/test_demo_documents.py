@@ -5,7 +5,6 @@ import re
 
 from sqlalchemy import select
 
-from procure import demo
 from procure.auth.models import User
 from procure.contracts.models import Contract
 from procure.documents import operations as ops
@@ -20,8 +19,7 @@ def _text(html: str) -> str:
     return flat(re.sub(r"<[^>]+>", " ", html))
 
 
-def test_every_document_type_renders_for_demo_data(app):
-    demo.load_all()
+def test_every_document_type_renders_for_demo_data(demo):
     officer = db.session.execute(select(User).where(User.role == "procurement")).scalars().first()
     seen = set()
     records = []

@@ -26,11 +26,9 @@ def _indicator(admin, region, **kwargs):
     return ops.create_indicator(region=region, actor=admin, **values)
 
 
-def test_demo_carries_seed_001_monitor_and_seed_000_waiting_times(app):
-    from procure import demo
+def test_demo_carries_seed_001_monitor_and_seed_000_waiting_times(demo):
     from procure.organisations.models import Region
 
-    demo.load_all()
     e10 = db.session.execute(select(Region).filter_by(short_code="e10")).scalar_one()
     in_care = db.session.execute(
         select(Indicator).filter_by(region_id=e10.id, code="jeugdigen-in-zorg")

@@ -27,13 +27,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def demo(app):
-    from procure import demo as demo_data
-
-    demo_data.load_all()
-
-
 @pytest.mark.parametrize(
     "email",
     ["admin.nob@example.org", "municipality-vught.nob@example.org", "supervisor.nob@example.org"],
