@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from procure.audit.models import AuditEvent
 from procure.auth.forms import ConfirmForm
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.catalogue import exports
+from procure.catalogue import exports, policy
 from procure.catalogue import operations as ops
 from procure.catalogue.forms import (
     ExpireForm,
@@ -55,6 +55,8 @@ from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogus")
+# Templates ask the policy: catalogue_policy.can_fix(current_user, product).
+bp.add_app_template_global(policy, "catalogue_policy")
 
 EXPORT_LIMIT = 20_000
 
@@ -201,7 +203,7 @@ def _render_product(product, tariff_form=None, expire_form=None):
         )
     ).scalar()
     events = []
-    if current_user.role in EDITOR_ROLES or current_user.role in ("contract_manager", "supervisor"):
+    if policy.sees_history(current_user):
         events = (
             db.session.execute(
                 select(AuditEvent)
@@ -215,7 +217,7 @@ def _render_product(product, tariff_form=None, expire_form=None):
             .scalars()
             .all()
         )
-    editable = can_edit(current_user) and product.region_id == current_user.region_id
+    editable = policy.can_edit_product(current_user, product)
     return render_template(
         "catalogue/product.html",
         product=product,
