@@ -107,6 +107,8 @@ SIGNAL_MACHINE = StateMachine(
     column="state",
 )
 OPEN_STATES = (RECEIVED, TRIAGED, INVESTIGATING, OTHER_PARTY, MEASURES)
+# Monitored by the region or handed to another party: the signal waits for its follow-up date.
+FOLLOW_UP_STATES = (TRIAGED, OTHER_PARTY)
 FINAL_STATES = (CLOSED, MERGED)
 
 
@@ -211,6 +213,10 @@ class Signal(db.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def awaits_follow_up(self) -> bool:
+        return self.state in FOLLOW_UP_STATES
 
     def due_on(self) -> date | None:
         """The date the current step is due: triage, investigation or follow-up."""
@@ -321,6 +327,14 @@ class Measure(db.Model):
     @property
     def status_label(self) -> str:
         return resolved(MEASURE_STATUSES).get(self.status, self.status)
+
+    @property
+    def is_open(self) -> bool:
+        """Neither completed nor dropped."""
+        return self.status == "open"
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on < today
 
 
 class HeightenedSupervision(db.Model):
