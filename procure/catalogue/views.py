@@ -282,7 +282,7 @@ def edit(product_id):
         form.task_area_id.data = product.task_area_id or 0
         form.unit.data = product.unit or ""
         form.valid_from.data = (
-            product.valid_from if product.status == "concept" else ops.next_entry_moment()
+            product.valid_from if product.status == policy.CONCEPT else ops.next_entry_moment()
         )
         form.change_note.data = ""
     if request.method == "POST":
@@ -501,7 +501,7 @@ def catalogue_cards(user):
     if not user.is_authenticated or user.role not in READER_ROLES:
         return []
     stmt = visible(select(func.count(Product.id)).where(Product.is_current.is_(True)), user)
-    fixed = db.session.execute(stmt.where(Product.status == "vastgesteld")).scalar_one()
+    fixed = db.session.execute(stmt.where(Product.status == policy.FIXED)).scalar_one()
     cards = [
         {
             "title": _l("Vastgestelde productkaarten"),
@@ -511,7 +511,7 @@ def catalogue_cards(user):
         }
     ]
     if user.role in EDITOR_ROLES:
-        concept = db.session.execute(stmt.where(Product.status == "concept")).scalar_one()
+        concept = db.session.execute(stmt.where(Product.status == policy.CONCEPT)).scalar_one()
         cards.append(
             {
                 "title": _l("Conceptkaarten"),

@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.models import User
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT, REGION_STAFF
+from procure.auth.roles import CONTRACT_MANAGER, REGION_STAFF
 from procure.contracts import forms, policy
 from procure.contracts import operations as ops
 from procure.contracts import pickers as _pickers  # noqa: F401 (registers the sources)
@@ -153,7 +153,7 @@ def export_xlsx():
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
-@role_required(ADMIN, PROCUREMENT, CONTRACT_MANAGER)
+@role_required(*policy.CREATORS)
 def new():
     from procure.catalogue.models import TaskArea
 
@@ -836,7 +836,7 @@ def _custom_form():
 
 
 @bp.route("/maatwerk/nieuw", methods=["GET", "POST"])
-@role_required(MUNICIPALITY, *MANAGERS)
+@role_required(*policy.CUSTOM_RECORDERS)
 def custom_new():
     form = _custom_form()
     if request.method == "POST" and not searching():
@@ -1124,7 +1124,7 @@ def meeting_minutes(meeting_id):
 
 @dashboard_card
 def _contract_cards(user):
-    if user.role not in (*REGION_STAFF, MUNICIPALITY):
+    if user.is_provider:  # providers follow their contracts on the portfolio page
         return []
     today = today_local()
     ceilings = q.count_ceilings(user, today.year)
