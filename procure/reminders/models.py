@@ -150,7 +150,11 @@ class EmailDelivery(db.Model):
     @property
     def has_failed(self) -> bool:
         """Failed after the last attempt (waits for an admin to requeue it)."""
-        return self.status == "failed"
+        return self.status == DELIVERY_FAILED
+
+
+# The last state of a delivery that ran out of attempts.
+DELIVERY_FAILED = "failed"
 
 
 class SchedulerLease(db.Model):

@@ -30,7 +30,13 @@ from procure.extensions import db
 from procure.reminders import operations as ops
 from procure.reminders import policy
 from procure.reminders.forms import ConfirmForm, PreferenceForm, RuleForm
-from procure.reminders.models import EmailDelivery, Notification, Reminder, SweepRun
+from procure.reminders.models import (
+    DELIVERY_FAILED,
+    EmailDelivery,
+    Notification,
+    Reminder,
+    SweepRun,
+)
 from procure.reminders.policy import RULE_MANAGERS
 from procure.reminders.rules import all_rules, describe_offset
 
@@ -201,7 +207,7 @@ def _admin_page(typed: dict | None = None, status: int = 200):
         db.session.execute(
             scoped(select(EmailDelivery), EmailDelivery)
             .options(joinedload(EmailDelivery.user))
-            .where(EmailDelivery.status == "failed")
+            .where(EmailDelivery.status == DELIVERY_FAILED)
             .order_by(EmailDelivery.created_at.desc())
             .limit(100)
         )
