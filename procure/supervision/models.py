@@ -66,6 +66,7 @@ MEASURE_KINDS = {
     "termination_advice": _l("Advies tot beëindiging"),
 }
 MEASURE_STATUSES = {"open": _l("Open"), "completed": _l("Afgerond"), "dropped": _l("Vervallen")}
+MEASURE_OPEN = "open"  # neither completed nor dropped
 NOTE_KINDS = {"note": _l("Aantekening"), "finding": _l("Bevinding")}
 
 # -- the life cycle -----------------------------------------------------------------------
@@ -330,8 +331,7 @@ class Measure(db.Model):
 
     @property
     def is_open(self) -> bool:
-        """Neither completed nor dropped."""
-        return self.status == "open"
+        return self.status == MEASURE_OPEN
 
     def is_overdue(self, today: date) -> bool:
         return self.is_open and self.due_on < today
