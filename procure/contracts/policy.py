@@ -88,6 +88,10 @@ def can_transition(user, contract, target: str) -> bool:
     return can_manage(user, contract) and CONTRACT_FLOW.allowed(contract.status, target)
 
 
+def can_activate(user, contract) -> bool:
+    return can_transition(user, contract, "active")
+
+
 def can_end(user, contract, today) -> bool:
     """Ending (as opposed to terminating) waits for the end date."""
     return can_transition(user, contract, "ended") and contract.end_date <= today
