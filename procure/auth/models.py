@@ -63,7 +63,8 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
-    def role_label(self) -> str:
+    def function_label(self) -> str:
+        """The role as a job title (Inkoper, Toezichthouder, ...) for display."""
         return resolved(ROLE_LABELS).get(self.role, self.role)
 
     def has_role(self, *roles: str) -> bool:

@@ -112,6 +112,11 @@ class Product(db.Model):
         return resolved(STATUS_LABELS).get(self.status, self.status)
 
     @property
+    def is_fixed(self) -> bool:
+        """Adopted (vastgesteld): a change makes a new version instead of editing this one."""
+        return self.status == "vastgesteld"
+
+    @property
     def has_unit_price(self) -> bool:
         return self.variant != "task"
 

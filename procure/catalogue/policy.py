@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from procure.auth.roles import ADMIN, MUNICIPALITY, PROCUREMENT, PROVIDER, ROLES
+from procure.auth.roles import ADMIN, MUNICIPALITY, PROCUREMENT, PROVIDER, REGION_STAFF, ROLES
 from procure.core.policy import StateMachine
 
 PRODUCT_STATES = StateMachine(
@@ -11,8 +11,12 @@ PRODUCT_STATES = StateMachine(
     {"concept": _l("concept"), "vastgesteld": _l("vastgesteld"), "vervallen": _l("vervallen")},
 )
 
+CONCEPT, FIXED, EXPIRED = "concept", "vastgesteld", "vervallen"
+
 EDITOR_ROLES = (ADMIN, PROCUREMENT)
 READER_ROLES = ROLES
+# Region staff read a card's change history (the audit trail).
+HISTORY_READERS = REGION_STAFF
 
 
 def fixed_only(user) -> bool:
@@ -26,3 +30,30 @@ def can_edit(user) -> bool:
 
 def sees_all_regions(user) -> bool:
     return user.role == PROVIDER or (user.role == ADMIN and user.region_id is None)
+
+
+def sees_history(user) -> bool:
+    return user.is_authenticated and user.role in HISTORY_READERS
+
+
+def can_edit_product(user, product) -> bool:
+    """Edit the cards (and tariffs) of the editor's own region."""
+    return can_edit(user) and product.region_id == user.region_id
+
+
+def can_revise(user, product) -> bool:
+    """Change the latest version of a card that has not expired: a concept in place, a fixed
+    card through a new version."""
+    return can_edit_product(user, product) and product.is_current and product.status != EXPIRED
+
+
+def can_fix(user, product) -> bool:
+    return can_revise(user, product) and PRODUCT_STATES.allowed(product.status, FIXED)
+
+
+def can_expire(user, product) -> bool:
+    return can_revise(user, product) and PRODUCT_STATES.allowed(product.status, EXPIRED)
+
+
+def can_set_tariffs(user, product) -> bool:
+    return can_edit_product(user, product) and product.status != EXPIRED

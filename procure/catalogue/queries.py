@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from procure.auth.permissions import scoped
 from procure.catalogue.models import PRODUCT_STATUSES, VARIANTS, Product, TaskArea
-from procure.catalogue.policy import fixed_only
+from procure.catalogue.policy import FIXED, fixed_only
 from procure.core.errors import ValidationFailed
 from procure.core.listing import like_pattern
 from procure.organisations.models import Region
@@ -19,7 +19,7 @@ from procure.organisations.models import Region
 def visible(stmt: Select, user) -> Select:
     stmt = scoped(stmt, Product, user)
     if fixed_only(user):
-        stmt = stmt.where(Product.status == "vastgesteld")
+        stmt = stmt.where(Product.status == FIXED)
     return stmt
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from procure.audit.models import AuditEvent
 from procure.auth.forms import ConfirmForm
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.catalogue import exports
+from procure.catalogue import exports, policy
 from procure.catalogue import operations as ops
 from procure.catalogue.forms import (
     ExpireForm,
@@ -55,6 +55,8 @@ from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogus")
+# Templates ask the policy: catalogue_policy.can_fix(current_user, product).
+bp.add_app_template_global(policy, "catalogue_policy")
 
 EXPORT_LIMIT = 20_000
 
@@ -201,7 +203,7 @@ def _render_product(product, tariff_form=None, expire_form=None):
         )
     ).scalar()
     events = []
-    if current_user.role in EDITOR_ROLES or current_user.role in ("contract_manager", "supervisor"):
+    if policy.sees_history(current_user):
         events = (
             db.session.execute(
                 select(AuditEvent)
@@ -215,7 +217,7 @@ def _render_product(product, tariff_form=None, expire_form=None):
             .scalars()
             .all()
         )
-    editable = can_edit(current_user) and product.region_id == current_user.region_id
+    editable = policy.can_edit_product(current_user, product)
     return render_template(
         "catalogue/product.html",
         product=product,
@@ -280,7 +282,7 @@ def edit(product_id):
         form.task_area_id.data = product.task_area_id or 0
         form.unit.data = product.unit or ""
         form.valid_from.data = (
-            product.valid_from if product.status == "concept" else ops.next_entry_moment()
+            product.valid_from if product.status == policy.CONCEPT else ops.next_entry_moment()
         )
         form.change_note.data = ""
     if request.method == "POST":
@@ -499,7 +501,7 @@ def catalogue_cards(user):
     if not user.is_authenticated or user.role not in READER_ROLES:
         return []
     stmt = visible(select(func.count(Product.id)).where(Product.is_current.is_(True)), user)
-    fixed = db.session.execute(stmt.where(Product.status == "vastgesteld")).scalar_one()
+    fixed = db.session.execute(stmt.where(Product.status == policy.FIXED)).scalar_one()
     cards = [
         {
             "title": _l("Vastgestelde productkaarten"),
@@ -509,7 +511,7 @@ def catalogue_cards(user):
         }
     ]
     if user.role in EDITOR_ROLES:
-        concept = db.session.execute(stmt.where(Product.status == "concept")).scalar_one()
+        concept = db.session.execute(stmt.where(Product.status == policy.CONCEPT)).scalar_one()
         cards.append(
             {
                 "title": _l("Conceptkaarten"),

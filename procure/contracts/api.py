@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 from procure.api import bp
 from procure.api.idempotency import idempotent, request_key
 from procure.api.schemas import list_of, page_numbers, page_of
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY
 from procure.catalogue.models import MaatwerkCode
 from procure.contracts import operations as ops
+from procure.contracts import policy
 from procure.contracts import queries as q
 from procure.contracts.models import Contract, Payment, Realisation
 from procure.contracts.schemas import (
@@ -63,7 +63,7 @@ def contract_get(reference):
 
 def _managed_contract(reference: str) -> Contract:
     """A contract of the token's own region, for a contract manager (or admin)."""
-    if current_user.role not in (ADMIN, CONTRACT_MANAGER):
+    if not policy.can_manage(current_user):
         raise NotAllowed(_l("Alleen contractmanagers leggen dit vast."))
     contract = q.get_visible_or_404(reference, column=Contract.reference)
     if contract.region_id != current_user.region_id:
@@ -251,7 +251,7 @@ def realisation_csv(form, reference):
 @bp.response(201, ContractDetailSchema)
 def custom_contract_create(body):
     """Een maatwerkovereenkomst vastleggen (gemeente of contractmanager)"""
-    if current_user.role not in (MUNICIPALITY, ADMIN, CONTRACT_MANAGER):
+    if not policy.can_record_custom(current_user):
         raise NotAllowed(_l("Alleen gemeenten en contractmanagers leggen maatwerk vast."))
     provider_id = db.session.execute(
         select(Provider.id).where(Provider.short_code == body["provider"])

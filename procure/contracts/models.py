@@ -129,6 +129,11 @@ class Contract(db.Model):
     )
 
     @property
+    def is_terminated(self) -> bool:
+        """Ended early by notice (opzegging), as opposed to reaching its end date."""
+        return self.status == "terminated"
+
+    @property
     def is_custom(self) -> bool:
         return self.origin == "custom"
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from procure.auth.permissions import scoped
 from procure.catalogue.models import MaatwerkCode, TaskArea
 from procure.contracts.models import Contract, ContractYear, Realisation, cents, euros
-from procure.contracts.policy import CUSTOM_HIDDEN_FOR, LIVE
+from procure.contracts.policy import CLOSED, CUSTOM_HIDDEN_FOR, LIVE
 from procure.core.converters import INT_MAX
 from procure.core.listing import like_pattern
 from procure.core.spreadsheets import MONEY_FORMAT, Sheet, csv_bytes, xlsx_bytes
@@ -199,7 +199,7 @@ def portfolio(user=None, today: date | None = None) -> dict:
         )
         .select_from(base)
         .outerjoin(TaskArea, TaskArea.id == base.c.task_area_id)
-        .where(base.c.status.in_(("concept", *LIVE)))
+        .where(base.c.status.not_in(CLOSED))
         .group_by(TaskArea.name, base.c.variant)
         .order_by(TaskArea.name, base.c.variant)
     ).all()

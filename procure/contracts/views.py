@@ -22,8 +22,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.models import User
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT, REGION_STAFF
-from procure.contracts import forms
+from procure.auth.roles import CONTRACT_MANAGER, REGION_STAFF
+from procure.contracts import forms, policy
 from procure.contracts import operations as ops
 from procure.contracts import pickers as _pickers  # noqa: F401 (registers the sources)
 from procure.contracts import queries as q
@@ -54,6 +54,8 @@ from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Municipality, Provider
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracten")
+# Templates ask the policy: contract_policy.can_terminate(current_user, contract).
+bp.add_app_template_global(policy, "contract_policy")
 
 LABELS = {
     "variant": forms.VARIANT_LABELS,
@@ -119,7 +121,7 @@ def index():
         year=year,
         labels={"variant": resolved(LABELS["variant"]), "status": resolved(LABELS["status"])},
         detail_url=url_pattern("contracts.detail", "contract_id"),
-        can_manage=current_user.role in MANAGERS,
+        can_manage=policy.can_manage(current_user),
     )
 
 
@@ -151,7 +153,7 @@ def export_xlsx():
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
-@role_required(ADMIN, PROCUREMENT, CONTRACT_MANAGER)
+@role_required(*policy.CREATORS)
 def new():
     from procure.catalogue.models import TaskArea
 
@@ -288,7 +290,9 @@ def _contract_or_404(contract_id) -> Contract:
 def detail(contract_id):
     contract = q.get_visible_or_404(contract_id, full=True)
     today = today_local()
-    if any(o.status == "open" and o.decision_deadline < today for o in contract.options):
+    if any(
+        o.status == policy.OPTION_OPEN and o.decision_deadline < today for o in contract.options
+    ):
         ops.lapse_overdue_options(today, contract_id=contract.id)  # lazily, on read
         contract = q.get_visible_or_404(contract_id, full=True)
     return _render_detail(contract)
@@ -354,7 +358,7 @@ def _render_detail(contract: Contract, **form_overrides):
         )
         .scalars()
         .all()
-        if current_user.role in MANAGERS
+        if policy.can_manage(current_user)
         else []
     )
     return render_template(
@@ -368,7 +372,7 @@ def _render_detail(contract: Contract, **form_overrides):
         payments=payments,
         decisions=decisions,
         draws=draws,
-        can_manage=current_user.role in MANAGERS and current_user.region_id == contract.region_id,
+        can_manage=policy.can_manage(current_user, contract),
         today=today_local(),
         managers=managers,
         **forms_,
@@ -380,7 +384,7 @@ def _detail_forms(contract):
     realisation.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
     realisation.municipality.choices = _municipality_choices(contract)
     product_form = forms.ProductForm(prefix="p")
-    if current_user.role in MANAGERS and not contract.is_lumpsum:
+    if policy.can_manage(current_user) and not contract.is_lumpsum:
         product_form.product_id.configure(contract=contract.id)
     price_form = forms.PriceForm(prefix="pr")
     price_form.contracted_product_id.choices = [
@@ -790,7 +794,7 @@ def realisation_xlsx(contract_id):
 @bp.get("/maatwerk")
 @login_required
 def custom_index():
-    if current_user.role not in (*REGION_STAFF, MUNICIPALITY):
+    if not policy.can_read_custom(current_user):
         abort(403)
     stmt = (
         q.visible(select(Contract))
@@ -803,7 +807,7 @@ def custom_index():
         .order_by(Contract.start_date.desc(), Contract.id)
     )
     page = paginate(stmt, *page_args())
-    totals = q.custom_totals(current_user) if current_user.role in REGION_STAFF else None
+    totals = q.custom_totals(current_user) if policy.sees_custom_totals(current_user) else None
     return render_template("contracts/custom_index.html", page=page, totals=totals)
 
 
@@ -832,7 +836,7 @@ def _custom_form():
 
 
 @bp.route("/maatwerk/nieuw", methods=["GET", "POST"])
-@role_required(MUNICIPALITY, *MANAGERS)
+@role_required(*policy.CUSTOM_RECORDERS)
 def custom_new():
     form = _custom_form()
     if request.method == "POST" and not searching():
@@ -916,7 +920,7 @@ def management_provider(provider_id):
     level_form = forms.LevelForm(prefix="l", obj=level)
     meeting_form = forms.MeetingForm(prefix="m")
     assessment_form = forms.AssessmentForm(prefix="a")
-    can_edit = current_user.role in MANAGERS
+    can_edit = policy.can_edit_management(current_user)
     if request.method == "POST":
         if not can_edit:
             abort(403)
@@ -1120,7 +1124,7 @@ def meeting_minutes(meeting_id):
 
 @dashboard_card
 def _contract_cards(user):
-    if user.role not in (*REGION_STAFF, MUNICIPALITY):
+    if user.is_provider:  # providers follow their contracts on the portfolio page
         return []
     today = today_local()
     ceilings = q.count_ceilings(user, today.year)

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
+from procure.contracts import policy as contract_policy
 from procure.contracts.models import Contract, ContractYear, Realisation, cents, euros
 from procure.extensions import db
 from procure.finance.models import (
@@ -27,7 +28,8 @@ from procure.finance.models import (
 from procure.organisations.models import Municipality, Provider
 
 ZERO = Decimal("0.00")
-LIVE = ("active", "extended", "ended", "terminated")
+# Contracts that have started (in force or closed since): realisation may exist.
+LIVE = (*contract_policy.LIVE, *contract_policy.CLOSED)
 
 
 def frameworks(region_id: int) -> list[BudgetFramework]:
@@ -670,7 +672,7 @@ def waiting_summary(region, period: date, municipality_ids: list[int] | None) ->
             select(Contract.provider_id).where(
                 Contract.region_id == region.id,
                 Contract.origin != "custom",
-                Contract.status.in_(("active", "extended")),
+                Contract.status.in_(contract_policy.LIVE),
             )
         ).scalars()
     ) | {r.provider_id for r in rows}

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from procure.contracts import policy as contract_policy
 from procure.contracts.models import Contract
 from procure.extensions import db
 from procure.finance import charts, exports
@@ -131,14 +132,14 @@ def build(region, kind, period, start, end, municipality) -> ReportData:
             contracts.where(
                 Contract.start_date >= start,
                 Contract.start_date <= end,
-                Contract.status != "concept",
+                Contract.status.in_(q.LIVE),  # started: in force or closed since
             )
         ).scalars()
     )
     data.ended = list(
         db.session.execute(
             contracts.where(
-                Contract.status.in_(("ended", "terminated")),
+                Contract.status.in_(contract_policy.CLOSED),
                 Contract.end_date >= start,
                 Contract.end_date <= end,
             )

@@ -19,11 +19,14 @@ from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations import operations as ops
 from procure.organisations import pickers as _pickers  # noqa: F401 (registers the sources)
+from procure.organisations import policy
 from procure.organisations.forms import MunicipalityForm, ProviderForm, RegionForm
 from procure.organisations.models import ConsortiumMember, Provider, Region
 from procure.organisations.policy import PROVIDER_REGISTRARS, REGION_ADMINS
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisaties")
+# Templates ask the policy: organisation_policy.can_register_provider(current_user).
+bp.add_app_template_global(policy, "organisation_policy")
 
 
 @bp.get("/regio")
@@ -145,7 +148,7 @@ def provider_create():
 
 @dashboard_card
 def _organisation_cards(user):
-    if user.role == "provider":
+    if user.is_provider:
         return []
     providers = db.session.execute(
         select(func.count(Provider.id)).where(Provider.active.is_(True))

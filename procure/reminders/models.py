@@ -143,6 +143,19 @@ class EmailDelivery(db.Model):
 
     user: Mapped[User] = relationship()
 
+    @property
+    def is_sent(self) -> bool:
+        return self.status == "sent"
+
+    @property
+    def has_failed(self) -> bool:
+        """Failed after the last attempt (waits for an admin to requeue it)."""
+        return self.status == DELIVERY_FAILED
+
+
+# The last state of a delivery that ran out of attempts.
+DELIVERY_FAILED = "failed"
+
 
 class SchedulerLease(db.Model):
     """One row per lease name; taken with an atomic conditional UPDATE so that only one

@@ -28,12 +28,21 @@ from procure.core.urls import absolute_url
 from procure.core.views import run_action, submit
 from procure.extensions import db
 from procure.reminders import operations as ops
+from procure.reminders import policy
 from procure.reminders.forms import ConfirmForm, PreferenceForm, RuleForm
-from procure.reminders.models import EmailDelivery, Notification, Reminder, SweepRun
+from procure.reminders.models import (
+    DELIVERY_FAILED,
+    EmailDelivery,
+    Notification,
+    Reminder,
+    SweepRun,
+)
 from procure.reminders.policy import RULE_MANAGERS
 from procure.reminders.rules import all_rules, describe_offset
 
 bp = Blueprint("reminders", __name__, url_prefix="/meldingen")
+# Templates ask the policy: reminder_policy.can_manage_rules(current_user).
+bp.add_app_template_global(policy, "reminder_policy")
 
 
 @bp.get("/")
@@ -198,7 +207,7 @@ def _admin_page(typed: dict | None = None, status: int = 200):
         db.session.execute(
             scoped(select(EmailDelivery), EmailDelivery)
             .options(joinedload(EmailDelivery.user))
-            .where(EmailDelivery.status == "failed")
+            .where(EmailDelivery.status == DELIVERY_FAILED)
             .order_by(EmailDelivery.created_at.desc())
             .limit(100)
         )

@@ -139,7 +139,7 @@ def signals_create(payload):
 @bp.response(200, page_of(SignalSchema))
 def signals_list(args):
     """Signalen, beperkt zoals op de pagina's (gemeente: eigen meldingen)"""
-    if current_user.role not in (*policy.COUNT_ROLES, "municipality"):
+    if not policy.can_read_api(current_user):
         abort(403)
     stmt = policy.visible_signals(select(Signal)).options(*_options())
     for arg, column in (
@@ -173,7 +173,7 @@ def signals_counts(args):
     """Aantallen signalen per status, categorie, aanbieder en maand
 
     Over de signalen die de gebruiker mag zien (optioneel ontvangen in ?year=)."""
-    if current_user.role not in (*policy.COUNT_ROLES, "municipality"):
+    if not policy.can_read_api(current_user):
         abort(403)
     year = args.get("year")
 

@@ -66,6 +66,7 @@ MEASURE_KINDS = {
     "termination_advice": _l("Advies tot beëindiging"),
 }
 MEASURE_STATUSES = {"open": _l("Open"), "completed": _l("Afgerond"), "dropped": _l("Vervallen")}
+MEASURE_OPEN = "open"  # neither completed nor dropped
 NOTE_KINDS = {"note": _l("Aantekening"), "finding": _l("Bevinding")}
 
 # -- the life cycle -----------------------------------------------------------------------
@@ -107,6 +108,8 @@ SIGNAL_MACHINE = StateMachine(
     column="state",
 )
 OPEN_STATES = (RECEIVED, TRIAGED, INVESTIGATING, OTHER_PARTY, MEASURES)
+# Monitored by the region or handed to another party: the signal waits for its follow-up date.
+FOLLOW_UP_STATES = (TRIAGED, OTHER_PARTY)
 FINAL_STATES = (CLOSED, MERGED)
 
 
@@ -211,6 +214,10 @@ class Signal(db.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def awaits_follow_up(self) -> bool:
+        return self.state in FOLLOW_UP_STATES
 
     def due_on(self) -> date | None:
         """The date the current step is due: triage, investigation or follow-up."""
@@ -321,6 +328,13 @@ class Measure(db.Model):
     @property
     def status_label(self) -> str:
         return resolved(MEASURE_STATUSES).get(self.status, self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MEASURE_OPEN
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on < today
 
 
 class HeightenedSupervision(db.Model):

@@ -19,12 +19,21 @@ from sqlalchemy import Select, select
 from procure.auth.permissions import scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
 from procure.extensions import db
-from procure.supervision.models import HeightenedSupervision, Signal
+from procure.supervision.models import (
+    MEASURES,
+    MERGED,
+    SIGNAL_MACHINE,
+    HeightenedSupervision,
+    Signal,
+)
 
 LOG_ROLES = (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)
 WORK_ROLES = (SUPERVISOR,)
 STAFF_ROLES = (SUPERVISOR, CONTRACT_MANAGER)  # see signals and their investigation
 COUNT_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)  # see counts and reports
+VIEW_ROLES = (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)  # see signal content
+# The API's signal list and counts: everyone who counts, and a municipality its own.
+API_READERS = (*COUNT_ROLES, MUNICIPALITY)
 
 
 def _user(user):
@@ -83,6 +92,22 @@ def can_work(user=None) -> bool:
     return user.is_authenticated and user.role in WORK_ROLES
 
 
+def can_impose_measure(user, signal: Signal) -> bool:
+    """Measures follow an investigation; more can be added while the signal is at that step."""
+    return can_work(user) and (
+        signal.state == MEASURES or SIGNAL_MACHINE.allowed(signal.state, MEASURES)
+    )
+
+
+def can_add_note(user, signal: Signal) -> bool:
+    """A merged signal lives on in the one it was merged into."""
+    return can_work(user) and signal.state != MERGED
+
+
+def can_set_follow_up(user, signal: Signal) -> bool:
+    return can_work(user) and signal.awaits_follow_up
+
+
 def can_see_investigation(user=None) -> bool:
     user = _user(user)
     return user.is_authenticated and user.role in STAFF_ROLES
@@ -93,8 +118,18 @@ def can_see_reporter(signal: Signal, user=None) -> bool:
     if not user.is_authenticated:
         return False
     if signal.reporter_confidential:
-        return user.role == SUPERVISOR
+        return can_see_confidential_reporters(user)
     return True
+
+
+def can_see_confidential_reporters(user=None) -> bool:
+    user = _user(user)
+    return user.is_authenticated and user.role == SUPERVISOR
+
+
+def can_read_api(user=None) -> bool:
+    user = _user(user)
+    return user.is_authenticated and user.role in API_READERS
 
 
 def can_see_heightened(user=None) -> bool:

@@ -14,12 +14,12 @@ from procure.core.listing import Page, like_pattern, paginate
 from procure.organisations.models import Provider
 from procure.supervision.models import (
     CATEGORIES,
+    FOLLOW_UP_STATES,
     INVESTIGATING,
+    MEASURE_OPEN,
     MEASURES,
     OPEN_STATES,
-    OTHER_PARTY,
     RECEIVED,
-    TRIAGED,
     URGENCIES,
     Measure,
     Signal,
@@ -32,12 +32,14 @@ def overdue_condition(today: date):
     return or_(
         and_(Signal.state == RECEIVED, Signal.triage_due_on < today),
         and_(Signal.state == INVESTIGATING, Signal.investigation_due_on < today),
-        and_(Signal.state.in_((TRIAGED, OTHER_PARTY)), Signal.follow_up_on < today),
+        and_(Signal.state.in_(FOLLOW_UP_STATES), Signal.follow_up_on < today),
         and_(
             Signal.state == MEASURES,
             exists(
                 select(Measure.id).where(
-                    Measure.signal_id == Signal.id, Measure.status == "open", Measure.due_on < today
+                    Measure.signal_id == Signal.id,
+                    Measure.status == MEASURE_OPEN,
+                    Measure.due_on < today,
                 )
             ),
         ),

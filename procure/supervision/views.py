@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.models import User
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
+from procure.auth.roles import SUPERVISOR
 from procure.contracts.models import Contract
 from procure.contracts.queries import visible as visible_contracts
 from procure.core import formatting as fmt
@@ -66,10 +66,12 @@ from procure.supervision.models import (
 from procure.supervision.queue import QueueFilters, overdue_condition, work_queue
 
 bp = Blueprint("supervision", __name__, url_prefix="/signalen")
+# Templates ask the policy: supervision_policy.can_add_note(current_user, signal).
+bp.add_app_template_global(policy, "supervision_policy")
 
-VIEW_ROLES = (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)  # signal content
-STAFF = (SUPERVISOR, CONTRACT_MANAGER)
-REPORT_ROLES = (ADMIN, SUPERVISOR, CONTRACT_MANAGER)  # counts and reports
+VIEW_ROLES = policy.VIEW_ROLES  # signal content
+STAFF = policy.STAFF_ROLES
+REPORT_ROLES = policy.COUNT_ROLES  # counts and reports
 
 
 def _supervisors(region_id):
@@ -133,7 +135,7 @@ def index():
 
 
 @bp.post("/toewijzen")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def bulk_assign():
     form = BulkAssignForm()
     form.assignee.choices = _assignee_choices(current_user.region_id)
@@ -162,7 +164,7 @@ def _fill_signal_choices(form: SignalForm):
     municipalities = db.session.execute(
         scoped(select(Municipality), Municipality).order_by(Municipality.name)
     ).scalars()
-    if current_user.role == MUNICIPALITY:
+    if current_user.is_municipality:
         form.municipality_id.choices = [
             (m.id, m.name) for m in municipalities if m.id == current_user.municipality_id
         ]
@@ -173,14 +175,14 @@ def _fill_signal_choices(form: SignalForm):
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
-@role_required(SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY)
+@role_required(*policy.LOG_ROLES)
 def create():
     form = SignalForm()
     if request.method == "GET":
         form.received_on.data = today_local()
         if request.args.get("provider_id", type=int):
             form.provider_id.data = request.args.get("provider_id", type=int)
-        if current_user.role == MUNICIPALITY:
+        if current_user.is_municipality:
             form.source.data = "municipality"
     _fill_signal_choices(form)
     if request.method == "POST" and not searching():
@@ -326,7 +328,7 @@ def _action(signal_id, form_key, run, success):
 
 
 @bp.post("/<int:signal_id>/triage")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def triage(signal_id):
     def run(signal, form):
         ops.triage(
@@ -343,7 +345,7 @@ def triage(signal_id):
 
 
 @bp.post("/<int:signal_id>/onderzoek")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def investigate(signal_id):
     def run(signal, form):
         ops.start_investigation(
@@ -354,7 +356,7 @@ def investigate(signal_id):
 
 
 @bp.post("/<int:signal_id>/overdragen")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def hand_over(signal_id):
     def run(signal, form):
         ops.hand_over(
@@ -369,7 +371,7 @@ def hand_over(signal_id):
 
 
 @bp.post("/<int:signal_id>/opvolging")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def follow_up(signal_id):
     def run(signal, form):
         ops.set_follow_up(
@@ -380,7 +382,7 @@ def follow_up(signal_id):
 
 
 @bp.post("/<int:signal_id>/aantekening")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def note(signal_id):
     def run(signal, form):
         ops.add_note(signal, actor=current_user, kind=form.kind.data, text=form.text.data)
@@ -389,7 +391,7 @@ def note(signal_id):
 
 
 @bp.post("/<int:signal_id>/maatregel")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def measure(signal_id):
     def run(signal, form):
         ops.impose_measure(
@@ -413,7 +415,7 @@ def _measure_of(signal, measure_id) -> Measure:
 
 
 @bp.post("/<int:signal_id>/maatregel/<int:measure_id>/afgerond")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def measure_done(signal_id, measure_id):
     def run(signal, form):
         ops.complete_measure(
@@ -424,7 +426,7 @@ def measure_done(signal_id, measure_id):
 
 
 @bp.post("/<int:signal_id>/maatregel/<int:measure_id>/vervallen")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def measure_drop(signal_id, measure_id):
     def run(signal, form):
         ops.drop_measure(
@@ -435,7 +437,7 @@ def measure_drop(signal_id, measure_id):
 
 
 @bp.post("/<int:signal_id>/afsluiten")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def close(signal_id):
     def run(signal, form):
         ops.close(signal, actor=current_user, outcome=form.outcome.data)
@@ -444,7 +446,7 @@ def close(signal_id):
 
 
 @bp.post("/<int:signal_id>/samenvoegen")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def merge(signal_id):
     def run(signal, form):
         into = db.session.execute(
@@ -462,7 +464,7 @@ def merge(signal_id):
 
 
 @bp.post("/<int:signal_id>/heropenen")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def reopen(signal_id):
     def run(signal, form):
         ops.reopen(signal, actor=current_user, reason=form.reason.data)
@@ -471,7 +473,7 @@ def reopen(signal_id):
 
 
 @bp.post("/<int:signal_id>/toewijzen")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def assign(signal_id):
     def run(signal, form):
         assignee = db.session.get(User, form.assignee.data) if form.assignee.data else None
@@ -563,7 +565,7 @@ def _provider_page(row, start_form=None, end_form=None):
 
 
 @bp.post("/aanbieder/<int:provider_id>/verhoogd-toezicht")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def heightened_start(provider_id):
     row = get_scoped_or_404(Provider, provider_id)
     form = HeightenedForm(prefix="hs")
@@ -583,7 +585,7 @@ def heightened_start(provider_id):
 
 
 @bp.post("/verhoogd-toezicht/<int:period_id>/beeindigen")
-@role_required(SUPERVISOR)
+@role_required(*policy.WORK_ROLES)
 def heightened_end(period_id):
     period = get_scoped_or_404(HeightenedSupervision, period_id)
     form = EndHeightenedForm(prefix="end")
@@ -663,7 +665,7 @@ def export():
         .all()
     )
     data = reports.excel_export(
-        region_id, year, rows, show_reporter=current_user.role == SUPERVISOR
+        region_id, year, rows, show_reporter=policy.can_see_confidential_reporters(current_user)
     )
     return (
         data,
@@ -708,10 +710,7 @@ def _provider_panel(provider, user):
 
 @panel("contract")
 def _contract_panel(contract, user):
-    if (
-        user.role not in (SUPERVISOR, CONTRACT_MANAGER, ADMIN)
-        or user.region_id != contract.region_id
-    ):
+    if not policy.can_count(user) or user.region_id != contract.region_id:
         return None
     open_on_contract, open_on_provider = db.session.execute(
         policy.visible_signals(
@@ -733,14 +732,14 @@ def _contract_panel(contract, user):
 
 @dashboard_card
 def _signal_cards(user):
-    if user.role not in (SUPERVISOR, CONTRACT_MANAGER, MUNICIPALITY) or user.region_id is None:
+    if not policy.can_log(user):
         return []
     base = policy.visible_signals(select(func.count(Signal.id)), user).where(
         Signal.state.in_(OPEN_STATES)
     )
     open_count = db.session.execute(base).scalar_one()
     cards = [{"title": _l("Open signalen"), "value": open_count, "endpoint": "supervision.index"}]
-    if user.role == SUPERVISOR:
+    if policy.can_work(user):
         overdue = db.session.execute(base.where(overdue_condition(today_local()))).scalar_one()
         mine = db.session.execute(base.where(Signal.assigned_to_id == user.id)).scalar_one()
         cards.append(

@@ -12,13 +12,13 @@ from procure.api import bp
 from procure.api.idempotency import idempotent
 from procure.api.schemas import list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
-from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
 from procure.core.operations import unit_of_work
 from procure.extensions import db
 from procure.organisations.models import Provider, Region
 from procure.tenders import operations as ops
+from procure.tenders import policy
 from procure.tenders.models import Bid, Objection, Registration, Tender
 from procure.tenders.schemas import (
     AgreementInput,
@@ -48,10 +48,7 @@ from procure.tenders.schemas import (
 
 
 def _visible(stmt):
-    stmt = scoped(stmt, Tender)
-    if current_user.role == PROVIDER:
-        stmt = stmt.where(Tender.status != "concept")
-    return stmt
+    return policy.visible_tenders(scoped(stmt, Tender), current_user)
 
 
 def _tender(reference: str) -> Tender:
@@ -91,7 +88,7 @@ def tender(reference):
 def tender_registrations(reference):
     """Aanmeldingen (een aanbieder ziet alleen de eigen aanmelding)"""
     t = _tender(reference)
-    if current_user.role not in (*REGION_STAFF, PROVIDER):
+    if not policy.can_read_documents(current_user):
         abort(403)
     stmt = scoped(select(Registration).where(Registration.tender_id == t.id), Registration)
     rows = db.session.execute(
@@ -108,7 +105,7 @@ def tender_bids(reference):
     """Inschrijvingen: voor de aanbieder de eigen, voor de regio pas na de
     inschrijvingsdeadline (daarvoor 403)"""
     t = _tender(reference)
-    if current_user.role not in (*REGION_STAFF, PROVIDER):
+    if not policy.can_read_documents(current_user):
         abort(403)
     stmt = scoped(select(Bid).where(Bid.tender_id == t.id), Bid)
     rows = (
@@ -122,7 +119,7 @@ def tender_bids(reference):
     )
     for bid in rows:
         ops.open_bid(bid, current_user)  # raises NotAllowed (403) while sealed
-    if current_user.role != PROVIDER and not ops.bids_are_open(t):
+    if not current_user.is_provider and not ops.bids_are_open(t):
         raise NotAllowed(_l("Inschrijvingen zijn verzegeld tot de inschrijvingsdeadline."))
     return {"items": rows}
 
@@ -148,7 +145,7 @@ def _provider_id(short_code: str) -> int:
 
 def _own_region(tender: Tender) -> Tender:
     """Region staff act on their own region's tenders only (others: not found)."""
-    if current_user.role == PROVIDER or current_user.region_id != tender.region_id:
+    if current_user.is_provider or current_user.region_id != tender.region_id:
         raise NotAllowed(_l("Alleen inkoop van de regio kan dit."))
     return tender
 

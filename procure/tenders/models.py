@@ -25,7 +25,7 @@ from procure.core.types import Money, UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
 from procure.extensions import db
 from procure.organisations.models import Provider, Region
-from procure.tenders.policy import machine_for
+from procure.tenders.policy import AWARD_DECIDED, machine_for
 
 PROCEDURES = ("open_house", "sas_dialogue", "sas_open")
 PROCEDURE_LABELS = {
@@ -153,6 +153,29 @@ class Tender(db.Model):
     @property
     def has_dialogue(self) -> bool:
         return self.procedure == "sas_dialogue"
+
+    # The phase the tender is in, for what a page shows (what may be done: tenders.policy).
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def in_selection(self) -> bool:
+        return self.status == "selection"
+
+    @property
+    def in_dialogue(self) -> bool:
+        return self.status == "dialogue"
+
+    @property
+    def in_award_phase(self) -> bool:
+        """Bids are scored and the provisional award decided (before the standstill)."""
+        return self.status == "award"
+
+    @property
+    def award_decided(self) -> bool:
+        """The provisional award is made: standstill and objections are on record."""
+        return self.status in AWARD_DECIDED
 
     @property
     def procedure_label(self) -> str:
@@ -321,6 +344,14 @@ class Registration(db.Model):
         return resolved(REGISTRATION_LABELS).get(self.status, self.status)
 
     @property
+    def is_rejected(self) -> bool:
+        return self.status == "rejected"
+
+    @property
+    def is_selected(self) -> bool:
+        return self.status == "selected"
+
+    @property
     def lot_numbers(self) -> list[int]:
         return [lot.number for lot in self.lots]
 
@@ -448,6 +479,10 @@ class LotAward(db.Model):
     provider: Mapped[Provider] = relationship()
     contract = relationship("Contract")
 
+    @property
+    def is_definitive(self) -> bool:
+        return self.status == "definitive"
+
 
 class Objection(db.Model):
     """A bezwaar against the provisional award; an open objection pauses the award."""
@@ -467,12 +502,18 @@ class Objection(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
+    tender: Mapped[Tender] = relationship()
     provider: Mapped[Provider] = relationship()
     lot: Mapped[Lot | None] = relationship()
 
     @property
     def status_label(self) -> str:
         return resolved(OBJECTION_LABELS).get(self.status, self.status)
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet withdrawn, rejected or upheld: the award waits for it."""
+        return self.status == "open"
 
 
 class ConsultationQuestion(db.Model):

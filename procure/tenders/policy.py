@@ -11,14 +11,24 @@ from datetime import time
 
 from flask_babel import lazy_gettext as _l
 
-from procure.auth.roles import ADMIN, MUNICIPALITY, PROCUREMENT, REGION_STAFF
+from procure.auth.roles import ADMIN, MUNICIPALITY, PROCUREMENT, PROVIDER, REGION_STAFF
 from procure.core.policy import StateMachine
 
 # Procurement officers run tenders; region staff and municipalities read them.
 OFFICERS = (PROCUREMENT, ADMIN)
 READERS = (*REGION_STAFF, MUNICIPALITY)
+# Registration documents and bid plans: region staff, and a provider its own (row scope).
+DOCUMENT_READERS = (*REGION_STAFF, PROVIDER)
 
 OPEN_STATES = ("concept", "published", "selection", "dialogue", "award", "standstill")
+CONCEPT = "concept"
+PUBLISHED = "published"
+# Published and not yet decided: the tenders that are running.
+RUNNING = tuple(state for state in OPEN_STATES if state != CONCEPT)
+# After publication and until the bids are in, an officer may move deadlines (later only).
+DEADLINE_PHASES = ("published", "selection", "dialogue", "award")
+# From the provisional award on: the standstill period and its objections are on record.
+AWARD_DECIDED = ("standstill", "awarded", "contracted")
 
 STATUS_LABELS = {
     "concept": _l("Concept"),
@@ -101,6 +111,97 @@ def is_officer(user, tender) -> bool:
     )
 
 
+def can_create(user) -> bool:
+    """Start a tender: an officer of a region (a global admin has none)."""
+    return user.is_authenticated and user.role in OFFICERS and user.region_id is not None
+
+
+def can_read(user) -> bool:
+    """The staff pages of a tender (providers have the portal instead)."""
+    return user.is_authenticated and user.role in READERS
+
+
+def can_read_documents(user) -> bool:
+    return user.is_authenticated and user.role in DOCUMENT_READERS
+
+
+def can_read_phases(user) -> bool:
+    """The selection, dialogue and award pages and the decisions are for region staff."""
+    return user.is_authenticated and user.role in REGION_STAFF
+
+
+def _can_move(user, tender, target: str) -> bool:
+    return is_officer(user, tender) and machine_for(tender).allowed(tender.status, target)
+
+
+def can_publish(user, tender) -> bool:
+    return _can_move(user, tender, "published")
+
+
+def can_start_selection(user, tender) -> bool:
+    return _can_move(user, tender, "selection")
+
+
+def can_cancel(user, tender) -> bool:
+    return _can_move(user, tender, "cancelled")
+
+
+def can_mark_contracted(user, tender) -> bool:
+    return _can_move(user, tender, "contracted")
+
+
+def can_edit_terms(user, tender) -> bool:
+    """Lots, criteria, lot rules and every field: only before publication."""
+    return is_officer(user, tender) and not is_published(tender)
+
+
+def can_move_deadlines(user, tender) -> bool:
+    return is_officer(user, tender) and tender.status in DEADLINE_PHASES
+
+
+def can_assess_registrations(user, tender) -> bool:
+    return is_officer(user, tender) and tender.status == "selection"
+
+
+def can_hold_dialogue(user, tender) -> bool:
+    """Record dialogue sessions."""
+    return is_officer(user, tender) and tender.status == "dialogue"
+
+
+def can_add_agreement(user, tender) -> bool:
+    """Agreements are added during the dialogue, until the set is made final."""
+    return can_hold_dialogue(user, tender) and not tender.agreements_frozen_at
+
+
+def can_score(user, tender) -> bool:
+    return is_officer(user, tender) and tender.status == "award"
+
+
+def can_handle_standstill(user, tender) -> bool:
+    """Record objections, then award definitively or revise the provisional award."""
+    return is_officer(user, tender) and tender.status == "standstill"
+
+
+def can_resolve_objection(user, objection) -> bool:
+    return is_officer(user, objection.tender) and objection.is_open
+
+
+# A provider's steps on the portal, by phase (the operations also check the deadlines).
+
+
+def accepts_registrations(tender) -> bool:
+    return tender.status == PUBLISHED
+
+
+def accepts_questions(tender) -> bool:
+    """The market consultation runs while the tender is published."""
+    return tender.status == PUBLISHED
+
+
+def accepts_bids(tender) -> bool:
+    return tender.status == "award"
+
+
 # -- deadlines -----------------------------------------------------------------------------
 
 DEADLINES = ("registration_deadline", "dialogue_end", "bid_deadline")
@@ -110,7 +211,15 @@ EDITABLE_AFTER_PUBLICATION = (*DEADLINES, "description", "officer_id")
 
 def is_published(tender) -> bool:
     """Past concept: the published terms bind, deadlines only move later with a reason."""
-    return tender.status != "concept"
+    return tender.status != CONCEPT
+
+
+def visible_tenders(stmt, user):
+    """`stmt` over tenders without the concepts when `user` is a provider (they never see
+    a tender before publication)."""
+    from procure.tenders.models import Tender  # the models import this module
+
+    return stmt.where(Tender.status != CONCEPT) if user.is_provider else stmt
 
 
 def deadline_order_refusal(values: dict, tender=None):

@@ -29,7 +29,7 @@ from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panels_for
 from procure.organisations.models import Provider, Region
-from procure.tenders import format_end_moment
+from procure.tenders import format_end_moment, policy
 from procure.tenders import forms as F
 from procure.tenders import operations as ops
 from procure.tenders.models import (
@@ -47,13 +47,14 @@ from procure.tenders.models import (
 from procure.tenders.policy import (
     OFFICERS,
     PHASE_ORDER,
-    READERS,
     STATUS_LABELS,
     is_officer,
     is_published,
 )
 
 bp = Blueprint("tenders", __name__, url_prefix="/aanbestedingen")
+# Templates ask the policy: tender_policy.can_publish(current_user, tender).
+bp.add_app_template_global(policy, "tender_policy")
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -68,7 +69,7 @@ def _tender_for_staff(tender_id: int) -> Tender:
 
 def _tender_for_provider(tender_id: int) -> Tender:
     tender = db.session.get(Tender, tender_id)
-    if tender is None or not tender.is_sas or tender.status == "concept":
+    if tender is None or not tender.is_sas or not policy.is_published(tender):
         abort(404)
     return tender
 
@@ -78,7 +79,7 @@ def _detail_url(tender: Tender) -> str:
         if "open_house.detail" in current_app.view_functions:
             return url_for("open_house.detail", tender_id=tender.id)
         return "#"
-    if current_user.role == PROVIDER:
+    if current_user.is_provider:
         return url_for("tenders.portal", tender_id=tender.id)
     return url_for("tenders.detail", tender_id=tender.id)
 
@@ -98,14 +99,14 @@ def timeline(tender: Tender) -> dict:
         "award": tender.bid_deadline,
         "standstill": tender.standstill_ends_at,
     }
-    current = tender.status_before_cancel if tender.status == "cancelled" else tender.status
+    current = tender.status_before_cancel if tender.is_cancelled else tender.status
     index = phases.index(current) if current in phases else 0
     width = 120
     segments = []
     for i, phase in enumerate(phases):
         state = "done" if i < index else ("current" if i == index else "todo")
-        if tender.status == "contracted" and phase == "contracted":
-            state = "done"
+        if phase == phases[-1] == tender.status:
+            state = "done"  # the last phase, once reached, is complete
         moment = deadline_of.get(phase)
         segments.append(
             {
@@ -120,7 +121,7 @@ def timeline(tender: Tender) -> dict:
     return {
         "segments": segments,
         "width": len(phases) * width,
-        "cancelled": tender.status == "cancelled",
+        "cancelled": tender.is_cancelled,
     }
 
 
@@ -140,8 +141,7 @@ def index():
     stmt = scoped(select(Tender), Tender).options(
         selectinload(Tender.region), selectinload(Tender.task_area), selectinload(Tender.task_areas)
     )
-    if current_user.role == PROVIDER:
-        stmt = stmt.where(Tender.status != "concept")
+    stmt = policy.visible_tenders(stmt, current_user)
     status = request.args.get("status", "")
     region = request.args.get("region", "")
     task_area = request.args.get("task_area", "")
@@ -283,9 +283,9 @@ def edit(tender_id):
 @bp.get("/<int:tender_id>")
 @login_required
 def detail(tender_id):
-    if current_user.role == PROVIDER:
+    if current_user.is_provider:
         return redirect(url_for("tenders.portal", tender_id=tender_id))
-    if current_user.role not in READERS:
+    if not policy.can_read(current_user):
         abort(403)
     return _render_detail(_tender_for_staff(tender_id))
 
@@ -483,7 +483,7 @@ def cancel(tender_id):
 @role_required(*OFFICERS)
 def go_decision(tender_id):
     tender = _tender_for_staff(tender_id)
-    endpoint = "tenders.dialogue" if tender.status == "dialogue" else "tenders.selection"
+    endpoint = "tenders.dialogue" if tender.in_dialogue else "tenders.selection"
     choice = request.form.get("go")
     if choice not in ("go", "no_go"):
         flash(_("Kies go of no-go."), "error")
@@ -574,7 +574,7 @@ def registration_document(tender_id, registration_id):
     registration = get_scoped_or_404(Registration, registration_id)
     if registration.tender_id != tender_id or registration.document is None:
         abort(404)
-    if current_user.role not in (*REGION_STAFF, PROVIDER):
+    if not policy.can_read_documents(current_user):
         abort(403)
     return registration.document.send()
 
@@ -590,7 +590,7 @@ def dialogue(tender_id):
         abort(404)
     session_form = F.SessionForm()
     session_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
-    selected = [r for r in ops.registrations(tender) if r.status == "selected"]
+    selected = [r for r in ops.registrations(tender) if r.is_selected]
     return render_template(
         "tenders/dialogue.html",
         tender=tender,
@@ -832,7 +832,7 @@ def bid_plan(tender_id, bid_id):
     bid = get_scoped_or_404(Bid, bid_id)
     if bid.tender_id != tender_id:
         abort(404)
-    if current_user.role not in (*REGION_STAFF, PROVIDER):
+    if not policy.can_read_documents(current_user):
         abort(403)
     try:
         ops.open_bid(bid, current_user)
@@ -906,9 +906,9 @@ def _portal_context(tender: Tender, registration_form=None, bid_form=None):
         questions=questions,
         awards=awards,
         timeline=timeline(tender),
-        can_register=tender.status == "published"
+        can_register=policy.accepts_registrations(tender)
         and not ops._deadline_passed(tender.registration_deadline),
-        can_bid=tender.status == "award"
+        can_bid=policy.accepts_bids(tender)
         and not ops._deadline_passed(tender.bid_deadline)
         and bool(selected),
     )
@@ -985,11 +985,11 @@ def ask(tender_id):
 @dashboard_card
 def tender_cards(user):
     """Running SAS tenders for region staff; tenders open for registration for providers."""
-    if user.role == PROVIDER:
+    if user.is_provider:
         count = db.session.execute(
             select(func.count(Tender.id)).where(
                 Tender.procedure.in_(("sas_dialogue", "sas_open")),
-                Tender.status == "published",
+                Tender.status == policy.PUBLISHED,
                 Tender.registration_deadline > ops._now(),
             )
         ).scalar_one()
@@ -1000,11 +1000,11 @@ def tender_cards(user):
                 "url": url_for("tenders.index", status="published"),
             }
         ]
-    if user.role not in REGION_STAFF:
+    if not user.is_region_staff:
         return []
     stmt = scoped(select(func.count(Tender.id)), Tender, user).where(
         Tender.procedure.in_(("sas_dialogue", "sas_open")),
-        Tender.status.in_(("published", "selection", "dialogue", "award", "standstill")),
+        Tender.status.in_(policy.RUNNING),
     )
     count = db.session.execute(stmt).scalar_one()
     return [

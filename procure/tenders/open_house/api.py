@@ -11,12 +11,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from procure.api import bp
 from procure.api.schemas import PageArgs, list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
-from procure.auth.roles import MUNICIPALITY, PROVIDER
 from procure.catalogue.models import Product
 from procure.core.listing import paginate
 from procure.extensions import db
 from procure.tenders.models import Tender
 from procure.tenders.open_house import operations as ops
+from procure.tenders.open_house import policy
 from procure.tenders.open_house.models import (
     Admission,
     Application,
@@ -33,6 +33,7 @@ from procure.tenders.open_house.schemas import (
     OpenHouseDetailSchema,
     OpenHouseSchema,
 )
+from procure.tenders.policy import visible_tenders
 
 
 def _iso(value):
@@ -41,9 +42,7 @@ def _iso(value):
 
 def _visible_open_houses():
     stmt = scoped(select(Tender).where(Tender.procedure == ops.PROCEDURE), Tender)
-    if current_user.role == PROVIDER:
-        stmt = stmt.where(Tender.status != "concept")
-    return stmt
+    return visible_tenders(stmt, current_user)
 
 
 def _open_house_or_404(reference: str) -> Tender:
@@ -122,7 +121,7 @@ def open_house_categories(reference):
     counts = dict(
         db.session.execute(
             select(Admission.category_id, func.count())
-            .where(Admission.tender_id == tender.id, Admission.status == "active")
+            .where(Admission.tender_id == tender.id, Admission.status == policy.ACTIVE)
             .group_by(Admission.category_id)
         ).all()
     )
@@ -137,7 +136,7 @@ def open_house_categories(reference):
 @bp.response(200, page_of(ApplicationSchema))
 def open_house_applications(args, reference):
     """Aanmeldingen (aanbieder: de eigen; gemeenten: geen toegang)"""
-    if current_user.role == MUNICIPALITY:
+    if not policy.can_list_applications(current_user):
         abort(403)
     tender = _open_house_or_404(reference)
     stmt = scoped(select(Application), Application).where(Application.tender_id == tender.id)
@@ -161,7 +160,7 @@ def open_house_admissions(reference):
     rows = (
         db.session.execute(
             scoped(select(Admission), Admission)
-            .where(Admission.tender_id == tender.id, Admission.status == "active")
+            .where(Admission.tender_id == tender.id, Admission.status == policy.ACTIVE)
             .options(
                 joinedload(Admission.provider),
                 joinedload(Admission.category),

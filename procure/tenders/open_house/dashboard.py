@@ -4,19 +4,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from procure.auth.permissions import scoped
-from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT, PROVIDER
 from procure.core.types import utcnow
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
+from procure.tenders.open_house import policy
 from procure.tenders.open_house.models import Admission, Application, EntryMoment
 
 
 @dashboard_card
 def open_house_cards(user):
-    if user.role in (ADMIN, PROCUREMENT, CONTRACT_MANAGER):
+    if policy.is_assessor(user):
         now = utcnow()
         stmt = scoped(select(func.count(Application.id)), Application, user).where(
-            Application.status == "submitted"
+            Application.status == policy.SUBMITTED
         )
         waiting = db.session.execute(stmt).scalar_one()
         overdue = db.session.execute(
@@ -32,10 +32,10 @@ def open_house_cards(user):
                 "level": "alert" if overdue else ("warn" if waiting else "ok"),
             }
         ]
-    if user.role == PROVIDER:
+    if user.is_provider:
         asked = db.session.execute(
             scoped(select(func.count(Application.id)), Application, user).where(
-                Application.status == "more_info"
+                Application.status == policy.MORE_INFO
             )
         ).scalar_one()
         if not asked:
@@ -48,10 +48,10 @@ def open_house_cards(user):
                 "level": "warn",
             }
         ]
-    if user.role == MUNICIPALITY:
+    if user.is_municipality:
         admitted = db.session.execute(
             scoped(select(func.count(func.distinct(Admission.provider_id))), Admission, user).where(
-                Admission.status == "active"
+                Admission.status == policy.ACTIVE
             )
         ).scalar_one()
         return [

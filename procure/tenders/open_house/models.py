@@ -194,6 +194,11 @@ class Application(db.Model):
     )
 
     @property
+    def awaits_provider(self) -> bool:
+        """More information was asked for: the provider must respond by response_deadline."""
+        return self.status == "more_info"
+
+    @property
     def effective_deadline(self) -> datetime | None:
         if self.entry_moment is not None:
             return self.entry_moment.assessment_deadline
@@ -278,6 +283,10 @@ class Admission(db.Model):
     provider: Mapped[Provider] = relationship()
     category: Mapped[Category] = relationship()
     application: Mapped[Application] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
 
 
 class ContractProduct(db.Model):

@@ -12,6 +12,7 @@ from procure.auth.roles import (
     SUPERVISOR,
 )
 from procure.core.policy import StateMachine
+from procure.tenders.policy import OPEN_HOUSE
 
 # Officers set an open house up; contract managers also assess applications.
 SETUP = (ADMIN, PROCUREMENT)
@@ -69,3 +70,83 @@ DECISION_LABELS = {
     "admitted": _l("toegelaten"),
     "rejected": _l("afgewezen"),
 }
+
+
+# -- what a user may do (views, API and templates ask these) --------------------------------
+
+# The open-house tender's states (procure.tenders.policy.OPEN_HOUSE).
+ACCEPTING = "published"
+ACTIVE = "active"  # an admission in force
+# An application waits for the assessors (submitted) or for the provider (more_info).
+SUBMITTED, MORE_INFO = "submitted", "more_info"
+# Who may list applications: staff, and a provider its own (row scope).
+APPLICATION_READERS = (*STAFF, PROVIDER)
+
+
+def can_set_up(user) -> bool:
+    """Start an open house and shape it (categories, requirements, entry moments)."""
+    return user.is_authenticated and user.role in SETUP
+
+
+def accepts_applications(tender) -> bool:
+    return tender.status == ACCEPTING
+
+
+def can_apply(user, tender) -> bool:
+    return user.is_authenticated and user.role == PROVIDER and accepts_applications(tender)
+
+
+def can_edit_terms(user, tender) -> bool:
+    """Edit, publish, add requirements: before publication (the requirements bind after)."""
+    return can_set_up(user) and OPEN_HOUSE.allowed(tender.status, ACCEPTING)
+
+
+def can_close(user, tender) -> bool:
+    return can_set_up(user) and OPEN_HOUSE.allowed(tender.status, "closed")
+
+
+def can_extend(user, tender) -> bool:
+    """Add categories and entry moments while the open house is not closed."""
+    return can_set_up(user) and bool(OPEN_HOUSE.targets(tender.status))
+
+
+def can_list_applications(user) -> bool:
+    return user.is_authenticated and user.role in APPLICATION_READERS
+
+
+def can_follow_applications(user) -> bool:
+    """Staff see the number of applications per entry moment and state."""
+    return user.is_authenticated and user.role in STAFF
+
+
+def is_assessor(user) -> bool:
+    return user.is_authenticated and user.role in ASSESSORS
+
+
+def can_assess(user, application) -> bool:
+    """Score the answers and decide, while the application waits for assessment."""
+    return is_assessor(user) and APPLICATION.allowed(application.status, "admitted")
+
+
+def can_reject_unanswered(user, application) -> bool:
+    """While the provider owes more information, an assessor can only reject (after the
+    response term)."""
+    return is_assessor(user) and application.status == MORE_INFO
+
+
+def can_withdraw(user, application) -> bool:
+    return is_applicant(user, application) and APPLICATION.allowed(application.status, "withdrawn")
+
+
+def can_respond(user, application) -> bool:
+    """Give the information the assessors asked for (back to submitted)."""
+    return is_applicant(user, application) and APPLICATION.allowed(application.status, "submitted")
+
+
+def can_end_admission(user, admission) -> bool:
+    """Officers end an admission; the provider withdraws its own."""
+    if not user.is_authenticated or not ADMISSION.allowed(admission.status, "ended"):
+        return False
+    return user.role in SETUP or (
+        user.role == PROVIDER and user.provider_id == admission.provider_id
+    )

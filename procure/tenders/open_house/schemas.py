@@ -91,7 +91,7 @@ class ApplicationSchema(DutchSchema):
     assessment_deadline = fields.DateTime(attribute="effective_deadline", allow_none=True)
     response_deadline = derived(
         fields.DateTime(allow_none=True),
-        lambda a: a.response_deadline if a.status == "more_info" else None,
+        lambda a: a.response_deadline if a.awaits_provider else None,
     )
     info_request = derived(fields.String(allow_none=True), lambda a: a.info_request or None)
     decided_at = fields.DateTime(allow_none=True)

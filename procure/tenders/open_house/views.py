@@ -13,6 +13,7 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import (
     PROVIDER,
 )
+from procure.catalogue import policy as catalogue_policy
 from procure.catalogue.models import Product, TaskArea
 from procure.core.labels import url_pattern
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
@@ -22,7 +23,7 @@ from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
 from procure.tenders.open_house import dashboard as _dashboard  # noqa: F401 (registers cards)
-from procure.tenders.open_house import forms
+from procure.tenders.open_house import forms, policy
 from procure.tenders.open_house import operations as ops
 from procure.tenders.open_house.models import (
     Admission,
@@ -47,9 +48,11 @@ from procure.tenders.open_house.policy import (
     STAFF,
     is_applicant,
 )
-from procure.tenders.policy import OPEN_HOUSE
+from procure.tenders.policy import OPEN_HOUSE, is_published, visible_tenders
 
 bp = Blueprint("open_house", __name__, url_prefix="/open-house")
+# Templates ask the policy: open_house_policy.can_assess(current_user, application).
+bp.add_app_template_global(policy, "open_house_policy")
 
 
 @bp.context_processor
@@ -61,8 +64,6 @@ def _labels():
         "SCORE_LABELS": SCORE_LABELS,
         "DECISION_LABELS": DECISION_LABELS,
         "REGIME_LABELS": REGIME_LABELS,
-        "ASSESSORS": ASSESSORS,
-        "SETUP": SETUP,
     }
 
 
@@ -70,7 +71,7 @@ def _tender_or_404(tender_id: int) -> Tender:
     tender = get_scoped_or_404(Tender, tender_id)
     if tender.procedure != ops.PROCEDURE:
         abort(404)
-    if current_user.role == PROVIDER and tender.status == "concept":
+    if current_user.is_provider and not is_published(tender):
         abort(404)
     return tender
 
@@ -86,8 +87,7 @@ def _application_or_404(application_id: int) -> Application:
 @role_required(*READERS)
 def index():
     stmt = scoped(select(Tender).where(Tender.procedure == ops.PROCEDURE), Tender)
-    if current_user.role == PROVIDER:
-        stmt = stmt.where(Tender.status != "concept")
+    stmt = visible_tenders(stmt, current_user)
     q = request.args.get("q", "").strip()
     if q:
         stmt = stmt.where(
@@ -196,7 +196,7 @@ def _moment_overview(tender: Tender):
     """Per entry moment: counts of applications by status (one grouped query)."""
     moments = ops.moments(tender)
     counts = defaultdict(Counter)
-    if current_user.role in STAFF:
+    if policy.can_follow_applications(current_user):
         rows = db.session.execute(
             select(Application.entry_moment_id, Application.status, func.count())
             .where(Application.tender_id == tender.id)
@@ -237,7 +237,7 @@ def detail(tender_id):
     # Staff see how many providers each category admits; a provider sees its own
     # admissions (its scope would otherwise count only itself: "0 toegelaten").
     admitted, own_admissions = {}, {}
-    if current_user.role == PROVIDER:
+    if current_user.is_provider:
         own_admissions = {
             a.category_id: a
             for a in db.session.execute(
@@ -248,12 +248,12 @@ def detail(tender_id):
         admitted = dict(
             db.session.execute(
                 scoped(select(Admission.category_id, func.count()), Admission)
-                .where(Admission.tender_id == tender.id, Admission.status == "active")
+                .where(Admission.tender_id == tender.id, Admission.status == policy.ACTIVE)
                 .group_by(Admission.category_id)
             ).all()
         )
     own_applications, notices = [], []
-    if current_user.role == PROVIDER:
+    if current_user.is_provider:
         own_applications = (
             db.session.execute(
                 scoped(select(Application), Application)
@@ -289,7 +289,7 @@ def detail(tender_id):
         counts=counts,
         admitted=admitted,
         own_admissions=own_admissions,
-        sees_own_admissions=current_user.role == PROVIDER,
+        sees_own_admissions=current_user.is_provider,
         own_applications=own_applications,
         notices=notices,
         next_moment=next_moment,
@@ -307,7 +307,7 @@ def add_category(tender_id):
     tender = _tender_or_404(tender_id)
     form = forms.CategoryForm()
     stmt = scoped(select(Product), Product).where(
-        Product.region_id == tender.region_id, Product.status != "vervallen"
+        Product.region_id == tender.region_id, Product.status != catalogue_policy.EXPIRED
     )
     if hasattr(Product, "is_current"):  # the catalogue marks the current version of a card
         stmt = stmt.where(Product.is_current.is_(True))
@@ -745,7 +745,7 @@ def admissions(tender_id):
         .scalars()
         .all()
     )
-    rows = [a for a in all_rows if show_ended or a.status == "active"]
+    rows = [a for a in all_rows if show_ended or a.is_active]
     by_category = defaultdict(list)
     for admission in rows:
         by_category[admission.category_id].append(admission)
@@ -763,7 +763,7 @@ def admissions(tender_id):
         served = {
             m.id
             for a in by_category[category.id]
-            if a.status == "active"
+            if a.is_active
             for m in a.application.municipalities
         }
         coverage[category.id] = {
@@ -835,7 +835,7 @@ def _admission_ended(admission) -> str:
     """The success message, after a warning when the contract has no admissions left."""
     remaining = db.session.execute(
         select(func.count(Admission.id)).where(
-            Admission.contract_id == admission.contract_id, Admission.status == "active"
+            Admission.contract_id == admission.contract_id, Admission.status == policy.ACTIVE
         )
     ).scalar_one()
     if admission.contract_id and not remaining:
