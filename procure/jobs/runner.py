@@ -37,8 +37,13 @@ def acting_as(user):
 def item_error_message(exc: Exception) -> str:
     if isinstance(exc, OperationError):
         # An import batch lists its problems line by line in `errors`: show them all.
-        details = [str(e.get("message", "")) if isinstance(e, dict) else str(e) for e in exc.errors]
-        return "; ".join([str(exc.message), *filter(None, details)])
+        details = [
+            ": ".join(str(p) for p in (e.get("field"), e.get("message")) if p)
+            if isinstance(e, dict)
+            else str(e)
+            for e in exc.errors
+        ]
+        return " ".join([str(exc.message), "; ".join(filter(None, details))]).strip()
     if isinstance(exc, HTTPException) and exc.code in (403, 404):
         return _("Niet (meer) gevonden, of u heeft er geen toegang toe.")
     return _(
