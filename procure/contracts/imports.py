@@ -54,8 +54,12 @@ def import_file(contract, data, *, override: bool, override_reason, actor):
         contract, data, override=override, override_reason=override_reason
     )
     if len(lines) <= batch_size():
-        return ops.import_realisation_csv(
-            contract, data, override=override, override_reason=override_reason, actor=actor
+        return ops.book_realisation_batch(
+            contract,
+            [line.as_item() for line in lines],
+            override=override,
+            override_reason=override_reason,
+            actor=actor,
         )
     title = _(
         "Realisatie-import %(contract)s (%(n)d regels)", contract=contract.reference, n=len(lines)

@@ -10,11 +10,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from procure import PROJECT_ROOT
 from procure.catalogue import operations as ops
-from procure.catalogue.models import Product, TaskArea
+from procure.catalogue.models import CodeTranslation, Product, TaskArea
 from procure.contracts import operations as contract_ops
 from procure.extensions import db
 from procure.jobs.models import Job
@@ -38,11 +39,11 @@ def pdc_zip(replace: dict | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client, data: bytes):
+def upload(client, data: bytes, **fields):
     return f.post(
         client,
         "/catalogus/import",
-        {"file": (io.BytesIO(data), "pdc.zip")},
+        {"file": (io.BytesIO(data), "pdc.zip"), **fields},
         content_type="multipart/form-data",
     )
 
@@ -63,7 +64,7 @@ def test_catalogue_import_job_with_progress_and_a_refused_batch(app, client, wbo
     inkoper = f.user("procurement")
     f.login(client, inkoper)
     assert "Importeren" in client.get("/catalogus/").text
-    job_id = job_id_of(upload(client, pdc_zip()))
+    job_id = job_id_of(upload(client, pdc_zip(), with_translations="y"))
     assert 'max="5" value="0"' in client.get(f"/taken/{job_id}").text
     assert current_codes(wbo) == set()
 
@@ -85,6 +86,8 @@ def test_catalogue_import_job_with_progress_and_a_refused_batch(app, client, wbo
     assert (job.status, job.total, job.done, job.failed) == ("done", 5, 4, 1)
     assert current_codes(wbo) == (set(CARDS) - set(SECOND_BATCH)) | {"44A06"}
     assert db.session.execute(select(func.count(TaskArea.id))).scalar() > 0
+    table = yaml.safe_load((PDC / "_vertaaltabel.yaml").read_text(encoding="utf-8"))
+    assert db.session.execute(select(func.count(CodeTranslation.id))).scalar() == len(table)
     page = client.get(f"/taken/{job_id}").text
     assert "4 van 5 klaar" in page and "Productkaarten 43A11 t/m 45A53" in page
     assert "44A06.yaml" in page and "nieuwe versie moet ingaan na" in page
