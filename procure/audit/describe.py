@@ -88,6 +88,7 @@ SENTENCES = {
     "open_house.contract_created": _l("maakte een contract aan vanuit een open house"),
     "contract.realisation": _l("legde realisatie vast bij een contract"),
     "contract.realisation_import": _l("importeerde realisatie bij een contract"),
+    "finance.report_generated": _l("maakte een rapportage voor raad of management"),
     "contract.payment": _l("legde een betaling vast bij een contract"),
     "contract.reserve_drawn": _l("deed een onttrekking uit het ventiel van een contract"),
     "contract.budget": _l("wijzigde het budget van een contract"),

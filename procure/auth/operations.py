@@ -3,7 +3,6 @@
 import secrets
 from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -19,6 +18,9 @@ from procure.extensions import db
 
 
 def _normalise_email(email: str) -> str:
+    # email_validator (with its DNS modules) loads on the first user change, not at start-up.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from procure.catalogue.models import UNITS, VARIANT_LABELS
@@ -72,3 +73,8 @@ class IndexationForm(FlaskForm):
         _l("Indexatiepercentage"),
         validators=[DataRequired(_l("Vul een percentage in.")), Length(max=10)],
     )
+
+
+class PdcImportForm(FlaskForm):
+    file = FileField(_l("ZIP-bestand met de productkaarten (YAML, zoals `flask pdc export`)"))
+    with_translations = BooleanField(_l("Ook de vertaaltabel uit de bestanden overnemen"))

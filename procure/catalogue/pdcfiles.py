@@ -677,11 +677,40 @@ def import_directory(
         raise ImportRefused(errors)
     if diff.empty:
         return diff
-    for area in bundle.task_areas:
-        if area["code"] in diff.task_areas:
-            ops.ensure_task_area(region.id, area["code"], area["name"], area["description"])
+    write_task_areas(region.id, bundle.task_areas, diff.task_areas)
+    _write_cards(region.id, bundle, diff)
+    expire_cards(region.id, [change.code for change in diff.removed])
+    if diff.translations_changed:
+        ops.replace_translations(region.id, bundle.translations)
+    record_import(
+        region.id,
+        str(directory),
+        added=len(diff.added),
+        changed=len(diff.changed),
+        removed=len(diff.removed),
+    )
+    return diff
+
+
+def write_task_areas(region_id: int, task_areas: list[dict], changed: list[str]) -> None:
+    for area in task_areas:
+        if area["code"] in changed:
+            ops.ensure_task_area(region_id, area["code"], area["name"], area["description"])
     db.session.flush()
-    areas, current = _db_state(region.id)
+
+
+def expire_cards(region_id: int, codes: list[str]) -> int:
+    """Let the current cards with these codes expire (they are no longer in the files)."""
+    current = _db_state(region_id)[1]
+    expiring = [current[c] for c in codes if c in current and current[c].status != "vervallen"]
+    for product in expiring:
+        ops.expire_product(product)
+    return len(expiring)
+
+
+def _write_cards(region_id: int, bundle: Bundle, diff: Diff) -> None:
+    """Write the added and changed cards of `diff` (checked against the database)."""
+    areas, current = _db_state(region_id)
     area_ids = {code: a.id for code, a in areas.items()}
     new_cards, versions = [], {}
     for change in diff.added:
@@ -692,25 +721,39 @@ def import_directory(
         new_cards.append(bundle.cards[change.code])
     db.session.flush()
     if new_cards:
-        _insert_new_cards(region.id, new_cards, versions, area_ids)
+        _insert_new_cards(region_id, new_cards, versions, area_ids)
     for change in diff.changed:
         _apply_change(bundle.cards[change.code], current[change.code], change, area_ids)
-    for change in diff.removed:
-        ops.expire_product(current[change.code])
-    if diff.translations_changed:
-        ops.replace_translations(region.id, bundle.translations)
+
+
+def record_import(region_id: int, source: str, **counts) -> None:
     record(
         "pdc.imported",
         object_type="Region",
-        object_id=region.id,
-        region_id=region.id,
-        new={
-            "added": len(diff.added),
-            "changed": len(diff.changed),
-            "removed": len(diff.removed),
-            "directory": str(directory),
-        },
+        object_id=region_id,
+        region_id=region_id,
+        new={**counts, "directory": source},
     )
+
+
+@operation
+def import_cards(region_id: int, cards: list[Card]) -> Diff:
+    """One batch of cards of a checked set (a background import), checked again against
+    the database as it is now and written all or nothing. Other cards of the region are
+    left alone: expiring the ones no longer in the files is a step of its own."""
+    translations = [
+        {k: getattr(t, k) for k in TRANSLATION_KEYS}
+        for t in db.session.execute(
+            select(CodeTranslation).where(CodeTranslation.region_id == region_id)
+        ).scalars()
+    ]
+    bundle = Bundle([], translations, {c.values["code"]: c for c in cards}, [])
+    errors: list[FileError] = []
+    diff = compute_diff(bundle, region_id, errors)
+    if errors:
+        raise ImportRefused(errors)
+    diff.removed = []
+    _write_cards(region_id, bundle, diff)
     return diff
 
 

@@ -12,10 +12,12 @@ from procure.audit.models import AuditEvent
 from procure.auth.forms import ConfirmForm
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.catalogue import exports, policy
+from procure.catalogue import imports as catalogue_imports  # registers the import job
 from procure.catalogue import operations as ops
 from procure.catalogue.forms import (
     ExpireForm,
     IndexationForm,
+    PdcImportForm,
     ProductEditForm,
     ProductForm,
     TariffForm,
@@ -439,6 +441,39 @@ def maatwerk():
     page = paginate(stmt.order_by(MaatwerkCode.code), *page_args())
     return render_template(
         "catalogue/maatwerk.html", page=page, confirm=ConfirmForm(), can_edit=can_edit(current_user)
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*EDITOR_ROLES)
+def pdc_import():
+    """Upload a ZIP of pdc files: checked here (every error listed, nothing queued), then
+    written in the background (the user goes to the job's progress page)."""
+    if not can_edit(current_user):
+        abort(403)
+    form = PdcImportForm()
+
+    def page():
+        return render_template("catalogue/import.html", form=form)
+
+    if request.method == "GET":
+        return page()
+
+    def run():
+        if not form.file.data:
+            raise ValidationFailed(_l("Kies een ZIP-bestand."), field="file")
+        return catalogue_imports.start_import(
+            form.file.data.read(), current_user, with_translations=form.with_translations.data
+        )
+
+    return submit(
+        run,
+        form=form,
+        success=_l(
+            "De bestanden zijn goedgekeurd; de catalogus wordt op de achtergrond bijgewerkt."
+        ),
+        target=lambda job: url_for("jobs.detail", job_id=job.id),
+        page=page,
     )
 
 

@@ -15,6 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from procure.auth.models import User
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import CONTRACT_MANAGER, REGION_STAFF
 from procure.contracts import forms, policy
+from procure.contracts import imports as realisation_imports  # registers the import job
 from procure.contracts import operations as ops
 from procure.contracts import pickers as _pickers  # noqa: F401 (registers the sources)
 from procure.contracts import queries as q
@@ -50,6 +52,7 @@ from procure.core.timeutil import today_local
 from procure.core.uploads import store_upload
 from procure.core.views import flash_error, submit
 from procure.extensions import db
+from procure.jobs.models import Job
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Municipality, Provider
 
@@ -727,27 +730,36 @@ def _municipality_choices(contract) -> list[tuple[str, str]]:
 @bp.post("/<int:contract_id>/realisatie/import")
 @role_required(*MANAGERS)
 def realisation_import(contract_id):
+    """The file is checked here, all errors at once; a large file is booked in the
+    background (the user goes to its progress page), a small one at once."""
     contract = _managed_contract(contract_id)
     form = forms.ImportForm(prefix="i")
 
     def run():
         if not form.file.data:
             raise ValidationFailed(_l("Kies een CSV-bestand."), field="file")
-        return ops.import_realisation_csv(
+        return realisation_imports.import_file(
             contract,
             form.file.data.read(),
             override=form.override.data,
             override_reason=form.override_reason.data,
+            actor=current_user,
         )
 
-    return _run(
-        contract,
-        run,
-        _l("Realisatie geïmporteerd."),
-        "#realisatie",
-        "import_form",
-        form,
-    )
+    def page():
+        return _render_detail(_contract_or_404(contract.id), import_form=form)
+
+    def success(result):
+        if isinstance(result, Job):
+            return _("Het bestand is goedgekeurd; de realisatie wordt op de achtergrond geboekt.")
+        return _("Realisatie geïmporteerd.")
+
+    def target(result):
+        if isinstance(result, Job):
+            return url_for("jobs.detail", job_id=result.id)
+        return url_for("contracts.detail", contract_id=contract.id) + "#realisatie"
+
+    return submit(run, form=form, success=success, target=target, page=page)
 
 
 def _realisation_rows(contract):

@@ -9,8 +9,6 @@ floor, so rows made without the counter (demo data, imports) are never numbered 
 """
 
 from sqlalchemy import String, case, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from procure.extensions import db
@@ -41,7 +39,11 @@ def _floor(prefix: str, column) -> int:
 def next_number(prefix: str, column) -> int:
     """The next number under `prefix`, reserved until the caller's transaction ends."""
     floor = _floor(prefix, column)
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # The dialect's INSERT loads on first use: SQLite processes never import PostgreSQL's.
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     db.session.execute(
         insert(ReferenceCounter)
         .values(prefix=prefix, value=floor)

@@ -301,3 +301,26 @@ class WaitingTime(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     provider: Mapped[Provider] = relationship()
+
+
+class ReportFile(db.Model):
+    """A council or management report made in the background, kept for download. The
+    same data gives the same bytes, so `sha256` identifies the figures it shows."""
+
+    __tablename__ = "finance_report_files"
+    __scope__ = Scope(region="region_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    # The municipality the report is for; None for the region's own report.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # raad / management
+    period: Mapped[str] = mapped_column(String(10))  # 2026-H1 / 2026-Q3
+    fmt: Mapped[str] = mapped_column(String(5))  # pdf / xlsx
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    municipality: Mapped[Municipality | None] = relationship()
+    file = relationship("StoredFile")

@@ -910,3 +910,53 @@ def import_waiting_csv(*, region, data, actor) -> int:
             errors=errors,
         )
     return len(rows)
+
+
+MAX_REPORT_BYTES = 40 * 1024 * 1024
+
+
+@operation
+def store_report(region, kind: str, period: str, municipality, fmt: str, *, actor):
+    """Make one council or management report (PDF or Excel) and keep it for download."""
+    from procure.core.uploads import store_bytes
+    from procure.finance import reports
+    from procure.finance.models import ReportFile
+
+    if kind not in reports.KINDS or fmt not in ("pdf", "xlsx"):
+        raise ValidationFailed(_l("Onbekende rapportage."))
+    try:
+        start, end = reports.period_bounds(kind, period)
+    except ValueError:
+        raise ValidationFailed(_l("Periode '%(p)s' is ongeldig.", p=period)) from None
+    data = reports.build(region, kind, period, start, end, municipality)
+    content = reports.report_pdf(data).pdf if fmt == "pdf" else reports.report_workbook(data)
+    name = reports.filename(region, kind, period, municipality, fmt)
+    stored = store_bytes(
+        content, name, allowed=(fmt,), max_bytes=MAX_REPORT_BYTES, uploaded_by=actor
+    )
+    db.session.flush()
+    report = ReportFile(
+        region_id=region.id,
+        municipality_id=municipality.id if municipality is not None else None,
+        kind=kind,
+        period=period,
+        fmt=fmt,
+        file_id=stored.id,
+        sha256=stored.sha256,
+        generated_by_id=actor.id if actor else None,
+    )
+    db.session.add(report)
+    db.session.flush()
+    record(
+        "finance.report_generated",
+        report,
+        actor=actor,
+        new={
+            "kind": kind,
+            "period": period,
+            "fmt": fmt,
+            "municipality_id": report.municipality_id,
+            "sha256": stored.sha256,
+        },
+    )
+    return report

@@ -64,3 +64,19 @@ def visible_municipality_ids(user, region) -> list[int]:
     if sees_region(user):
         return [m.id for m in region.municipalities]
     return [user.municipality_id] if user.municipality_id else []
+
+
+def report_targets(user, region) -> list:
+    """Whose reports the user may have made: region staff the region's own (None) and every
+    municipality's; a municipality user only its own municipality's."""
+    if sees_region(user):
+        return [None, *region.municipalities]
+    return [m for m in region.municipalities if m.id == user.municipality_id]
+
+
+def can_read_report(user, report) -> bool:
+    if user.role not in FINANCE_READERS or report.region_id != user.region_id:
+        return False
+    return sees_region(user) or (
+        report.municipality_id is not None and report.municipality_id == user.municipality_id
+    )

@@ -23,6 +23,7 @@ from procure.finance.models import (
     IndicatorValue,
     LineAssignment,
     ReleaseDecision,
+    ReportFile,
     WaitingTime,
 )
 from procure.organisations.models import Municipality, Provider
@@ -685,3 +686,15 @@ def waiting_summary(region, period: date, municipality_ids: list[int] | None) ->
     else:
         average = None
     return WaitingSummary(period, len(expected), len(in_time), average, total_waiting, rows)
+
+
+def report_files(user, region, limit: int = 40) -> list:
+    """The reports made in the background that the user may download, newest first: the
+    region's staff all of the region's, a municipality only its own."""
+    from procure.finance import policy
+
+    stmt = select(ReportFile).where(ReportFile.region_id == region.id)
+    if not policy.sees_region(user):
+        stmt = stmt.where(ReportFile.municipality_id == user.municipality_id)
+    stmt = stmt.options(selectinload(ReportFile.municipality), selectinload(ReportFile.file))
+    return list(db.session.execute(stmt.order_by(ReportFile.id.desc()).limit(limit)).scalars())

@@ -12,17 +12,18 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from procure.auth.forms import ConfirmForm
 from procure.auth.permissions import role_required
 from procure.auth.roles import MUNICIPALITY
 from procure.contracts.models import Contract, ContractYear
 from procure.core.errors import OperationError
 from procure.core.timeutil import today_local
-from procure.core.views import flash_error
+from procure.core.views import flash_error, submit
 from procure.extensions import db
-from procure.finance import charts, exports, forms, policy, reports
+from procure.finance import charts, exports, forms, policy, report_jobs, reports
 from procure.finance import operations as ops
 from procure.finance import queries as q
-from procure.finance.models import BudgetLine, Indicator
+from procure.finance.models import BudgetLine, Indicator, ReportFile
 from procure.organisations.models import Municipality, Provider, Region
 
 bp = Blueprint("finance", __name__, url_prefix="/financien")
@@ -748,7 +749,32 @@ def report_index():
         region=region,
         periods=reports.recent_periods(today_local()),
         municipalities=region.municipalities if policy.sees_region(current_user) else [],
+        made=q.report_files(current_user, region),
+        batch_form=ConfirmForm(),
     )
+
+
+@bp.post("/rapportages/<kind>/<period>/maken")
+@role_required(*READERS)
+def report_batch(kind, period):
+    """Every report of the period the user may have, made in the background."""
+    region = _region()
+    return submit(
+        lambda: report_jobs.start_report_batch(current_user, region, kind, period),
+        form=ConfirmForm(),
+        success=_l("De rapportages worden op de achtergrond gemaakt."),
+        target=lambda job: url_for("jobs.detail", job_id=job.id),
+        back=url_for("finance.report_index"),
+    )
+
+
+@bp.get("/rapportages/bestanden/<int:report_id>")
+@role_required(*READERS)
+def report_file(report_id):
+    made = db.session.get(ReportFile, report_id)
+    if made is None or not policy.can_read_report(current_user, made):
+        abort(404)
+    return made.file.send()
 
 
 @bp.get("/rapportages/<kind>/<period>.<fmt>")

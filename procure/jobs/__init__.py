@@ -15,6 +15,9 @@ DEFAULTS = {
     # Run a worker thread inside `flask run` (development); production runs `flask jobs
     # worker` as its own process.
     "JOBS_EMBEDDED_WORKER": None,  # default: on in development, off otherwise
+    # Lines per item of an import job; a file that fits in one item is imported at once.
+    "JOBS_IMPORT_BATCH_ROWS": 500,
+    "JOBS_IMPORT_BATCH_CARDS": 50,  # product cards per item of a catalogue import job
 }
 
 

@@ -36,7 +36,14 @@ def acting_as(user):
 
 def item_error_message(exc: Exception) -> str:
     if isinstance(exc, OperationError):
-        return str(exc.message)
+        # An import batch lists its problems line by line in `errors`: show them all.
+        details = [
+            ": ".join(str(p) for p in (e.get("field"), e.get("message")) if p)
+            if isinstance(e, dict)
+            else str(e)
+            for e in exc.errors
+        ]
+        return " ".join([str(exc.message), "; ".join(filter(None, details))]).strip()
     if isinstance(exc, HTTPException) and exc.code in (403, 404):
         return _("Niet (meer) gevonden, of u heeft er geen toegang toe.")
     return _(
@@ -54,10 +61,11 @@ def run(job_id: int) -> None:
         ops.fail(job, f"unknown job kind {job.kind!r}")
         return
     ops.start(job)
+    items = list(job.items)  # fixed at queueing; read once, not after every commit
     with acting_as(job.user):
         while job.position < job.total:
             position = job.position
-            item = job.items[position]
+            item = items[position]
             try:
                 kind.run_item(item, job.user)
             except Exception as exc:

@@ -5,10 +5,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-from jsonschema import Draft4Validator, FormatChecker
-from referencing import Registry
-from referencing.jsonschema import DRAFT4
-
 SCHEMA_DIR = Path(__file__).parent / "schema"
 
 
@@ -35,7 +31,12 @@ def release_schema() -> dict:
 
 
 @cache
-def package_validator() -> Draft4Validator:
+def package_validator():
+    # jsonschema loads here, not when the app starts (the CLI module imports this one).
+    from jsonschema import Draft4Validator, FormatChecker
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT4
+
     release = release_schema()
     package = _load("release-package-schema.json")
     registry = Registry().with_resources(

@@ -37,6 +37,9 @@ from procure.contracts.operations.management import (
 )
 from procure.contracts.operations.realisation import (
     CSV_COLUMNS,
+    CsvLine,
+    book_realisation_batch,
+    check_realisation_csv,
     import_realisation_csv,
     level_for,
     record_realisation,
@@ -47,10 +50,13 @@ __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_DECISION_MONTHS",
     "VARIANTS",
+    "CsvLine",
     "activate_contract",
     "add_contract_product",
     "add_extension_option",
     "assign_manager",
+    "book_realisation_batch",
+    "check_realisation_csv",
     "complete_action",
     "create_concept_contract",
     "create_custom_contract",

@@ -1,6 +1,7 @@
 """Realisation: booking units delivered per product and period, by hand or from a CSV,
 and the utilisation they give against the year budget."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -303,40 +304,90 @@ def _decode(data: bytes) -> str:
     raise ValidationFailed(_l("Het bestand is geen CSV-tekst (UTF-8 of Windows-1252)."))
 
 
-@operation
-def import_realisation_csv(
-    contract: Contract,
-    data: bytes | str,
-    *,
-    override: bool = False,
-    override_reason: str | None = None,
-    actor=None,
-) -> list[Realisation]:
-    """Import realisation rows (periode;productcode;eenheden, optionally gemeente as CBS
-    code or name). All or nothing: any error refuses the whole file, with the errors
-    listed by line (up to a bound)."""
-    errors, prepared = ErrorList(), []
-    running = {}
+@dataclass(frozen=True)
+class CsvLine:
+    """One checked line of a realisation file, as text: what a background batch books."""
+
+    line: int
+    period: str
+    product: str
+    units: str
+    municipality: str = ""
+
+    def as_item(self) -> list:
+        return [self.line, self.period, self.product, self.units, self.municipality]
+
+
+def _prepare_lines(contract, lines, errors: ErrorList, *, override, override_reason):
+    """Check lines against the contract as it is now: errors go to `errors`, the booking
+    of each good line is returned. The ceiling is checked on the running total."""
+    prepared, running = [], {}
+    for row in lines:
+        if errors.full:
+            break
+        try:
+            item = _prepare_realisation(contract, row.product, row.period, row.units)
+            municipality_id = realisation_municipality(contract, row.municipality or None)
+        except ValidationFailed as exc:
+            errors.add(row.line, exc.message)
+            continue
+        year, amount = item[5], item[4]
+        running[year.year] = running.get(year.year, year.realised) + amount
+        if running[year.year] > year.value:
+            if not override:
+                errors.add(row.line, _l("brengt %(y)d boven het budgetplafond.", y=year.year))
+            elif not (override_reason or "").strip():
+                errors.add(row.line, _l("Motiveer de overschrijding van het plafond."))
+        prepared.append((item, municipality_id))
+    return prepared
+
+
+def check_realisation_csv(
+    contract: Contract, data: bytes | str, *, override: bool = False, override_reason=None
+) -> list[CsvLine]:
+    """Read and check a realisation file (periode;productcode;eenheden, optionally gemeente
+    as CBS code or name) without writing anything. Any error refuses the whole file, with
+    the errors listed by line (up to a bound); returns the checked lines."""
+    errors, lines = ErrorList(), []
     for row in read_rows(data, CSV_COLUMNS):
         if errors.full:
             break
         if row.problem:
             errors.add(row.line, row.problem)
             continue
-        try:
-            cp, period, units, price, amount, year = _prepare_realisation(
-                contract, row.values["productcode"], row.values["periode"], row.values["eenheden"]
+        values = row.values
+        lines.append(
+            CsvLine(
+                row.line,
+                values["periode"],
+                values["productcode"],
+                values["eenheden"],
+                values.get("gemeente", ""),
             )
-            municipality_id = realisation_municipality(contract, row.values.get("gemeente"))
-        except ValidationFailed as exc:
-            errors.add(row.line, exc.message)
-            continue
-        running[year.year] = running.get(year.year, year.realised) + amount
-        if running[year.year] > year.value and not override:
-            errors.add(row.line, _l("brengt %(y)d boven het budgetplafond.", y=year.year))
-        prepared.append(((cp, period, units, price, amount, year), municipality_id))
+        )
+    prepared = _prepare_lines(
+        contract, lines, errors, override=override, override_reason=override_reason
+    )
     if not prepared and not errors:
         raise ValidationFailed(_l("Het bestand bevat geen regels."), field="file")
+    if errors:
+        errors.refuse()
+    return lines
+
+
+def _book_lines(contract, lines, *, override, override_reason, actor) -> list[Realisation]:
+    """Check `lines` again (the contract may have changed since the file was checked) and
+    book them all, or raise with every error and book none."""
+    # Lock the contract's years: a concurrent booking cannot slip past the ceiling check.
+    db.session.execute(
+        select(ContractYear.id).where(ContractYear.contract_id == contract.id).with_for_update()
+    )
+    for year in contract.years:
+        db.session.refresh(year)
+    errors = ErrorList()
+    prepared = _prepare_lines(
+        contract, lines, errors, override=override, override_reason=override_reason
+    )
     if errors:
         errors.refuse()
     actor = current_actor(actor)
@@ -358,6 +409,45 @@ def import_realisation_csv(
         "contract.realisation_import",
         contract,
         actor=actor,
-        new={"rows": len(records), "amount": sum((r.amount for r in records), Decimal("0.00"))},
+        new={
+            "rows": len(records),
+            "lines": [lines[0].line, lines[-1].line] if lines else [],
+            "amount": sum((r.amount for r in records), Decimal("0.00")),
+        },
     )
     return records
+
+
+@operation
+def import_realisation_csv(
+    contract: Contract,
+    data: bytes | str,
+    *,
+    override: bool = False,
+    override_reason: str | None = None,
+    actor=None,
+) -> list[Realisation]:
+    """Import a realisation file in one transaction, all or nothing."""
+    lines = check_realisation_csv(
+        contract, data, override=override, override_reason=override_reason
+    )
+    return _book_lines(
+        contract, lines, override=override, override_reason=override_reason, actor=actor
+    )
+
+
+@operation
+def book_realisation_batch(
+    contract: Contract,
+    items: list[list],
+    *,
+    override: bool = False,
+    override_reason: str | None = None,
+    actor=None,
+) -> list[Realisation]:
+    """One batch of a checked file (CsvLine.as_item() rows), all or nothing: what a
+    background import job books per item."""
+    lines = [CsvLine(int(i[0]), *map(str, i[1:5])) for i in items]
+    return _book_lines(
+        contract, lines, override=override, override_reason=override_reason, actor=actor
+    )
