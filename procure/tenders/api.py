@@ -20,6 +20,7 @@ from procure.extensions import db
 from procure.organisations.models import Provider, Region
 from procure.tenders import operations as ops
 from procure.tenders.models import Bid, Objection, Registration, Tender
+from procure.tenders.policy import OFFICERS
 from procure.tenders.schemas import (
     AgreementInput,
     AgreementSchema,
@@ -147,8 +148,9 @@ def _provider_id(short_code: str) -> int:
 
 
 def _own_region(tender: Tender) -> Tender:
-    """Region staff act on their own region's tenders only (others: not found)."""
-    if current_user.role == PROVIDER or current_user.region_id != tender.region_id:
+    """The tender pages' officers (procurement, admin) act on their own region's tenders
+    only; checked before any input is looked up, so others learn nothing from a 422."""
+    if current_user.role not in OFFICERS or current_user.region_id != tender.region_id:
         raise NotAllowed(_l("Alleen inkoop van de regio kan dit."))
     return tender
 
