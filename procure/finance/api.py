@@ -53,7 +53,7 @@ def _own() -> int | None:
     return None if policy.sees_region(current_user) else current_user.municipality_id
 
 
-@bp.get("/finance/frameworks/<int:year>")
+@bp.get("/finance/frameworks/<int(min=1900, max=2200):year>")
 @bp.arguments(FinanceQuery, location="query")
 @bp.response(200, FrameworkSchema)
 def finance_framework(args, year):
@@ -97,7 +97,7 @@ def finance_framework(args, year):
     }
 
 
-@bp.get("/finance/frameworks/<int:year>/adjustments")
+@bp.get("/finance/frameworks/<int(min=1900, max=2200):year>/adjustments")
 @bp.arguments(FinanceQuery, location="query")
 @bp.response(200, list_of(AdjustmentSchema))
 def finance_adjustments(args, year):
@@ -120,7 +120,7 @@ def finance_adjustments(args, year):
     }
 
 
-@bp.get("/finance/municipalities/<int:year>")
+@bp.get("/finance/municipalities/<int(min=1900, max=2200):year>")
 @bp.arguments(FinanceQuery, location="query")
 @bp.response(200, list_of(MunicipalityFiguresSchema))
 def finance_municipalities(args, year):
