@@ -38,8 +38,22 @@ def _fingerprint() -> str:
     for part in (request.method, request.path, request.query_string):
         digest.update(part if isinstance(part, bytes) else part.encode())
         digest.update(b"\0")
-    digest.update(request.get_data(cache=True))
+    if request.mimetype == "multipart/form-data":
+        _multipart_fingerprint(digest)
+    else:
+        digest.update(request.get_data(cache=True))
     return digest.hexdigest()
+
+
+def _multipart_fingerprint(digest) -> None:
+    """Fields and file contents, not the raw body: every client picks a new boundary, so
+    the same upload repeated differs byte for byte."""
+    for name, value in request.form.items(multi=True):
+        digest.update(f"{name}={value}".encode() + b"\0")
+    for name, storage in request.files.items(multi=True):
+        digest.update(f"{name}:{storage.filename}:".encode())
+        digest.update(hashlib.sha256(storage.stream.read()).digest())
+        storage.stream.seek(0)
 
 
 def _stored(key: str) -> IdempotentRequest | None:

@@ -1,4 +1,5 @@
-"""Catalogue API: product cards (PDC) with their tariffs and versions."""
+"""Catalogue API: product cards (PDC) with their tariffs and versions, the translation
+table; writes through the operations of the catalogue pages (procurement of the region)."""
 
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
@@ -9,9 +10,10 @@ from sqlalchemy.orm import selectinload
 from procure.api import bp
 from procure.api.idempotency import idempotent
 from procure.api.schemas import list_of, page_numbers, page_of
+from procure.auth.permissions import scoped
 from procure.catalogue import operations as ops
-from procure.catalogue.models import Product
-from procure.catalogue.policy import can_edit
+from procure.catalogue.models import CodeTranslation, Product, TaskArea
+from procure.catalogue.policy import can_edit, sees_all_regions
 from procure.catalogue.queries import SORTS, parse_filters, product_query, visible
 from procure.catalogue.schemas import (
     IndexationInput,
@@ -20,10 +22,15 @@ from procure.catalogue.schemas import (
     IndexationRunSchema,
     ProductDetailQuery,
     ProductDetailSchema,
+    ProductEditInput,
+    ProductEditSchema,
     ProductInput,
     ProductQuery,
     ProductSchema,
     TariffInput,
+    TranslationQuery,
+    TranslationTableInput,
+    TranslationTableSchema,
 )
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import apply_sort, paginate
@@ -124,3 +131,86 @@ def indexation_apply(body):
     return ops.apply_indexation(
         region_id, body["from_year"], body["percentage"], actor=current_user
     )
+
+
+def _versions(product: Product) -> list[Product]:
+    return list(
+        db.session.execute(
+            select(Product)
+            .where(Product.region_id == product.region_id, Product.code == product.code)
+            .order_by(Product.version)
+        ).scalars()
+    )
+
+
+def _task_area_id(region_id: int, code: str | None) -> int | None:
+    if not code:
+        return None
+    area_id = db.session.execute(
+        select(TaskArea.id).where(TaskArea.region_id == region_id, TaskArea.code == code)
+    ).scalar()
+    if area_id is None:
+        raise ValidationFailed(_l("Onbekend taakgebied."), field="task_area")
+    return area_id
+
+
+@bp.patch("/products/<code>")
+@idempotent
+@bp.arguments(ProductEditInput)
+@bp.response(200, ProductEditSchema)
+def product_edit(body, code):
+    """Een productkaart wijzigen: een concept ter plekke, een vastgestelde kaart als nieuwe
+    versie vanaf valid_from (standaard het volgende toetredingsmoment)"""
+    region_id = _editor_region()
+    product = ops.current_version(region_id, code.strip().upper())
+    if product is None:
+        abort(404)
+    valid_from, change_note = body.pop("valid_from"), body.pop("change_note")
+    if "task_area" in body:
+        body["task_area_id"] = _task_area_id(region_id, body.pop("task_area"))
+    result = ops.update_product(product, body, valid_from=valid_from, change_note=change_note)
+    result.versions = _versions(result)
+    result.new_version = result.id != product.id
+    return result
+
+
+def _translation_region() -> Region:
+    """The token's region; a user who sees every region names one with ?region=."""
+    code = request.args.get("region", "")
+    if code or sees_all_regions(current_user):
+        region = db.session.execute(select(Region).where(Region.short_code == code)).scalar()
+    else:
+        region = db.session.get(Region, current_user.region_id)
+    if region is None:
+        abort(404)
+    return region
+
+
+def _translation_table(region: Region, changed: bool = False) -> dict:
+    rows = db.session.execute(
+        scoped(select(CodeTranslation), CodeTranslation)
+        .where(CodeTranslation.region_id == region.id)
+        .options(selectinload(CodeTranslation.task_area))
+        .order_by(CodeTranslation.position)
+    ).scalars()
+    return {"region": region.short_code, "changed": changed, "items": list(rows)}
+
+
+@bp.get("/products/translations")
+@bp.arguments(TranslationQuery, location="query")
+@bp.response(200, TranslationTableSchema)
+def translations_get(args):
+    """De vertaaltabel van oude productcodes naar taakgebied, variant en contract"""
+    return _translation_table(_translation_region())
+
+
+@bp.put("/products/translations")
+@idempotent
+@bp.arguments(TranslationTableInput)
+@bp.response(200, TranslationTableSchema)
+def translations_put(body):
+    """De vertaaltabel van de eigen regio vervangen (alles of niets, elke fout genoemd)"""
+    region = db.session.get(Region, _editor_region())
+    before = _translation_table(region)["items"]
+    count = ops.replace_translations(region.id, body["rows"])
+    return _translation_table(region, changed=bool(count) or (not body["rows"] and bool(before)))

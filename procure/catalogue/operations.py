@@ -716,11 +716,11 @@ def apply_indexation(region_id: int, from_year: int, percentage, actor=None) -> 
 # -- translation table -------------------------------------------------------------------
 
 
-@operation
 def _plain(value):
     return str(value.normalize()) if isinstance(value, Decimal) else value
 
 
+@operation
 def replace_translations(region_id: int, rows: list[dict]) -> int:
     """Replace the region's translation table with `rows` (audited as one change)."""
     errors = []

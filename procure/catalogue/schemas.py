@@ -3,16 +3,20 @@
 from marshmallow import fields
 
 from procure.api.fields import (
+    Boolean,
     Choice,
     Date,
     DecimalText,
     DutchSchema,
     Integer,
     Line,
+    List,
     Money,
+    Nested,
     QueryInt,
     Ref,
     Text,
+    derived,
 )
 from procure.api.schemas import PageArgs
 from procure.catalogue.models import PRODUCT_STATUSES, VARIANTS
@@ -121,3 +125,61 @@ class IndexationRunSchema(DutchSchema):
     to_year = fields.Integer()
     percentage = fields.String()
     tariff_count = fields.Integer()
+
+
+class ProductEditInput(DutchSchema):
+    """The fields to change; a fixed card gets a new version from `valid_from` (default:
+    the next entry moment), a concept card changes in place."""
+
+    name = Line(max_length=200)
+    variant = Choice(VARIANTS)
+    unit = Line(max_length=20, allow_none=True)
+    task_area = Line(max_length=20, allow_none=True, metadata={"description": "Code"})
+    description = Text(max_length=20_000)
+    criteria = Text(max_length=20_000)
+    target_group = Text(max_length=20_000)
+    valid_from = Date(load_default=None)
+    change_note = Text(load_default="", max_length=2000)
+
+
+class ProductEditSchema(ProductDetailSchema):
+    new_version = fields.Boolean(
+        metadata={"description": "Een nieuwe versie (de kaart was vastgesteld)"}
+    )
+
+
+class TranslationRowSchema(DutchSchema):
+    """One row of the translation table (vertaaltabel, seed 003)."""
+
+    old_code = Line(
+        max_length=10, load_default="", metadata={"description": "Leeg: een hele overeenkomst"}
+    )
+    old_task_area = Line(max_length=200, load_default="")
+    new_task_area = Line(max_length=200, load_default="")
+    new_task_area_code = Line(max_length=20, load_default="")
+    share_pct = DecimalText(minimum=0, maximum=100, places=2, load_default=None, allow_none=True)
+    new_variant = Line(max_length=10, load_default="", metadata={"enum": ["", *VARIANTS]})
+    new_contract = Line(max_length=200, load_default="")
+    partial = Boolean(load_default=False)
+    label = Line(max_length=200, load_default="")
+    note = Line(max_length=500, load_default="")
+
+
+class TranslationSchema(TranslationRowSchema):
+    new_task_area_code = derived(
+        fields.String(), lambda t: t.task_area.code if t.task_area is not None else ""
+    )
+
+
+class TranslationQuery(DutchSchema):
+    region = Line(max_length=20, metadata={"description": "Korte code van de regio"})
+
+
+class TranslationTableInput(DutchSchema):
+    rows = List(Nested(TranslationRowSchema), required=True, max_items=2000)
+
+
+class TranslationTableSchema(DutchSchema):
+    region = fields.String()
+    changed = fields.Boolean()
+    items = fields.List(fields.Nested(TranslationSchema))

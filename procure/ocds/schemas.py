@@ -1,4 +1,4 @@
-"""API schemas of the OCDS endpoint: a release package per page of processes."""
+"""API schemas of the OCDS endpoints: a release or record package per page of processes."""
 
 from marshmallow import fields
 
@@ -24,4 +24,19 @@ class ReleasePackageSchema(DutchSchema):
     license = fields.String()
     extensions = fields.List(fields.String())
     releases = fields.List(fields.Dict(), metadata={"description": "OCDS releases"})
+    meta = fields.Nested(PageMetaSchema)
+
+
+class RecordPackageSchema(DutchSchema):
+    """An OCDS 1.1.5 record package: per process its releases and the compiled release."""
+
+    uri = fields.String()
+    version = fields.String()
+    publishedDate = fields.String()
+    publisher = fields.Nested(PublisherSchema)
+    license = fields.String()
+    extensions = fields.List(fields.String())
+    records = fields.List(
+        fields.Dict(), metadata={"description": "OCDS records (ocid, releases, compiledRelease)"}
+    )
     meta = fields.Nested(PageMetaSchema)

@@ -5,7 +5,8 @@ with SCHEDULER_IN_DEV_SERVER the development server starts a BackgroundScheduler
 first request. Several processes may run a scheduler on the same database: the job store
 keeps the job definition, and the database lease in run_sweep() lets only one of them
 sweep at a time. The job runs once at start-up (catch-up after downtime), then every
-REMINDERS_SWEEP_MINUTES; missed runs are coalesced into one.
+REMINDERS_SWEEP_MINUTES; missed runs are coalesced into one. A second job removes expired
+API idempotency records every hour (procure.system.cleanup).
 """
 
 import atexit
@@ -18,6 +19,8 @@ from procure.core.timeutil import AMSTERDAM
 log = logging.getLogger(__name__)
 
 JOB_ID = "procure-reminders-sweep"
+CLEANUP_JOB_ID = "procure-api-idempotency-cleanup"
+CLEANUP_MINUTES = 60
 JOB_TABLE = "apscheduler_jobs"
 
 _app = None  # the Flask app the job runs in; set when a scheduler is built
@@ -25,13 +28,27 @@ _dev_lock = threading.Lock()
 _dev_scheduler = None
 
 
-def sweep_job() -> None:
-    """The job (stored by reference in the job store): one sweep in an app context."""
-    app = _app
-    if app is None:  # a job store shared with a process that did not build the scheduler
+def _job_app():
+    if _app is None:  # a job store shared with a process that did not build the scheduler
         from procure import create_app
 
-        app = create_app()
+        return create_app()
+    return _app
+
+
+def cleanup_job() -> None:
+    """The hourly clean-up job: expired Idempotency-Key answers of the API."""
+    from procure.system.cleanup import clean_idempotent_requests
+
+    with _job_app().app_context():
+        removed = clean_idempotent_requests()
+        if removed:
+            log.info("api: %s expired idempotency records removed", removed)
+
+
+def sweep_job() -> None:
+    """The job (stored by reference in the job store): one sweep in an app context."""
+    app = _job_app()
     from procure.reminders.sweep import run_sweep
 
     with app.app_context():
@@ -73,6 +90,15 @@ def build_scheduler(app, *, blocking: bool):
         id=JOB_ID,
         name="Herinneringen: sweep",
         minutes=int(app.config["REMINDERS_SWEEP_MINUTES"]),
+        next_run_time=datetime.now(AMSTERDAM),
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        cleanup_job,
+        "interval",
+        id=CLEANUP_JOB_ID,
+        name="API: verlopen Idempotency-Key-antwoorden opruimen",
+        minutes=CLEANUP_MINUTES,
         next_run_time=datetime.now(AMSTERDAM),
         replace_existing=True,
     )

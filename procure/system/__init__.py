@@ -1,5 +1,6 @@
 """Running procure for real: request ids and JSON logs, reverse-proxy headers, health
-checks for load balancers, backups and the clean-up of unreferenced uploads."""
+checks for load balancers, backups, the clean-up of unreferenced uploads and of expired
+API idempotency records."""
 
 DEFAULTS = {
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
@@ -14,6 +15,9 @@ DEFAULTS = {
     "READY_SCHEDULER_MAX_AGE_MINUTES": None,
     "BACKUP_FOLDER": None,  # defaults to instance/backups
     "UPLOAD_CLEANUP_GRACE_MINUTES": 60,  # younger files may belong to a running request
+    # How long an API write's stored answer serves Idempotency-Key retries; older ones are
+    # removed by `flask api cleanup` and the scheduler's hourly clean-up job.
+    "API_IDEMPOTENCY_HOURS": 24,
 }
 
 

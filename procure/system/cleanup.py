@@ -1,7 +1,12 @@
-"""Uploads no row references: StoredFile rows that no foreign key points at, and files in
+"""Clean-up of what nothing needs any more.
+
+Uploads no row references: StoredFile rows that no foreign key points at, and files in
 the upload folder without a StoredFile row (a refused save writes the file before its
 transaction rolls back). Both are left alone while younger than the grace period, since
-they may belong to a request that has not committed yet."""
+they may belong to a request that has not committed yet.
+
+Idempotency records of API writes older than API_IDEMPOTENCY_HOURS: a retry after that
+runs as a new request (clients retry within minutes, not days)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, select, union
+from sqlalchemy import delete, func, select, union
 
 from procure.audit import record
 from procure.core.operations import operation
@@ -87,3 +92,23 @@ def clean_uploads(*, dry_run: bool = False, grace: timedelta | None = None) -> C
         if not dry_run:
             os.unlink(path)
     return result
+
+
+@operation
+def clean_idempotent_requests(*, dry_run: bool = False, max_age: timedelta | None = None) -> int:
+    """Remove stored answers of API writes older than `max_age` (default the configured
+    API_IDEMPOTENCY_HOURS); returns how many there were."""
+    from procure.api.models import IdempotentRequest
+
+    if max_age is None:
+        max_age = timedelta(hours=int(current_app.config["API_IDEMPOTENCY_HOURS"]))
+    expired = IdempotentRequest.created_at < utcnow() - max_age
+    count = db.session.execute(select(func.count(IdempotentRequest.id)).where(expired)).scalar_one()
+    if count and not dry_run:
+        db.session.execute(delete(IdempotentRequest).where(expired))
+        record(
+            "api.idempotency_cleaned",
+            object_type="api_idempotent_request",
+            note=f"{count} Idempotency-Key-antwoorden ouder dan {max_age} verwijderd",
+        )
+    return count

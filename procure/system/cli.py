@@ -1,4 +1,4 @@
-"""``flask backup``, ``flask restore`` and ``flask uploads cleanup``."""
+"""``flask backup``, ``flask restore``, ``flask uploads cleanup`` and ``flask api cleanup``."""
 
 from pathlib import Path
 
@@ -61,6 +61,24 @@ def uploads_cleanup(dry_run):
     )
 
 
+@click.group("api")
+def api_group():
+    """The JSON API."""
+
+
+@api_group.command("cleanup")
+@click.option("--dry-run", is_flag=True, help="Alleen tonen wat weg zou gaan.")
+@with_appcontext
+def api_cleanup(dry_run):
+    """Remove Idempotency-Key answers older than API_IDEMPOTENCY_HOURS (the scheduler does
+    this every hour too)."""
+    from procure.system.cleanup import clean_idempotent_requests
+
+    count = clean_idempotent_requests(dry_run=dry_run)
+    verb = "Zou verwijderen" if dry_run else "Verwijderd"
+    click.echo(f"{verb}: {count} opgeslagen antwoorden op API-schrijfacties.")
+
+
 def init_app(app) -> None:
-    for command in (backup_command, restore_command, uploads_group):
+    for command in (backup_command, restore_command, uploads_group, api_group):
         app.cli.add_command(command)

@@ -144,8 +144,9 @@ def _provider_id(short_code: str) -> int:
 
 
 def _own_region(tender: Tender) -> Tender:
-    """Region staff act on their own region's tenders only (others: not found)."""
-    if current_user.is_provider or current_user.region_id != tender.region_id:
+    """The tender pages' officers (procurement, admin) act on their own region's tenders
+    only; checked before any input is looked up, so others learn nothing from a 422."""
+    if current_user.region_id != tender.region_id or not policy.is_officer(current_user, tender):
         raise NotAllowed(_l("Alleen inkoop van de regio kan dit."))
     return tender
 

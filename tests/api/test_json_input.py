@@ -158,3 +158,18 @@ def test_dutch_messages_name_the_field(client, breda):
     error = response.get_json()["error"]
     assert error["message"].startswith("category: ")
     assert "toegestane waarden" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/finance/municipalities/0",
+        "/api/v1/finance/frameworks/0",
+        "/api/v1/finance/frameworks/99999/adjustments",
+    ],
+)
+def test_a_year_outside_the_calendar_is_not_found(client, path):
+    """Seed of the schemathesis run: year 0 in the path answered 500 (date(0, 1, 1))."""
+    token = f.api_token(f.user("admin"))
+    response = client.get(path, headers=f.bearer(token))
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"

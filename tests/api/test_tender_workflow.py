@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from procure.contracts.models import Contract
 from procure.extensions import db
-from procure.ocds.validation import package_errors
+from procure.ocds.validation import package_errors, record_package_errors
 from procure.organisations.models import Provider
 from procure.tenders.models import Bid, Registration, Tender
 from tests import factories as f
@@ -114,6 +114,9 @@ def test_open_sas_tender_from_creation_to_contract_over_the_api(app, client):
         assert release["tag"] == ["tender"] and "numberOfTenderers" not in release["tender"]
         assert release["tender"]["lots"][0]["title"] == "Jeugd-GGZ Breda en Oosterhout"
         assert "plan.pdf" not in str(package) and "kompas" not in str(package).lower()
+        compiled = _compiled(client)
+        assert "numberOfTenderers" not in compiled["tender"] and "awards" not in compiled
+        assert "kompas" not in str(compiled).lower()
 
     with time_machine.travel(BID + timedelta(hours=1), tick=False):
         opened = _ok(client.get(f"/api/v1{base}/bids", headers=f.bearer(staff)))
@@ -130,6 +133,10 @@ def test_open_sas_tender_from_creation_to_contract_over_the_api(app, client):
         tender_release, award_release = _ocds(client)["releases"]
         assert tender_release["tender"]["numberOfTenderers"] == 1
         assert award_release["awards"][0]["status"] == "pending"
+        compiled = _compiled(client)
+        assert compiled["tender"]["numberOfTenderers"] == 1
+        assert compiled["tender"]["title"] == TENDER["title"]  # kept from the tender release
+        assert [a["status"] for a in compiled["awards"]] == ["pending"]
         kvk = db.session.execute(
             select(Provider.kvk_number).filter_by(short_code="kompas")
         ).scalar()
@@ -149,6 +156,16 @@ def test_open_sas_tender_from_creation_to_contract_over_the_api(app, client):
         releases = _ocds(client)["releases"]
         assert [r["tag"] for r in releases] == [["tender"], ["award"], ["contract"]]
         assert releases[2]["contracts"][0]["id"] == contract.reference
+        compiled = _compiled(client)
+        assert [a["status"] for a in compiled["awards"]] == ["active"]
+        assert [c["id"] for c in compiled["contracts"]] == [contract.reference]
+        assert compiled["tag"] == ["compiled"] and compiled["date"] == releases[2]["date"]
+        roles = {p["name"]: p["roles"] for p in compiled["parties"]}
+        assert sorted(roles.values()) == [["buyer", "procuringEntity"], ["supplier"]]
+        one = client.get(f"/api/v1/ocds/records/{compiled['ocid']}")
+        assert one.status_code == 200 and record_package_errors(one.get_json()) == []
+        assert one.get_json()["records"][0]["compiledRelease"] == compiled
+        assert client.get("/api/v1/ocds/records/ocds-procure-ONBEKEND").status_code == 404
 
 
 def _ocds(client):
@@ -160,6 +177,19 @@ def _ocds(client):
     assert meta["total"] == 1
     assert package_errors(package) == []
     return package
+
+
+def _compiled(client):
+    """The public record of the one process, validated against the record-package schema:
+    its embedded releases and its compiled release."""
+    response = client.get("/api/v1/ocds/records?region=wbo")
+    assert response.status_code == 200, response.get_json()
+    package = response.get_json()
+    assert package.pop("meta")["total"] == 1
+    assert record_package_errors(package) == []
+    (record,) = package["records"]
+    assert record["releases"] == _ocds(client)["releases"]
+    return record["compiledRelease"]
 
 
 def test_tender_writes_are_refused_for_other_roles_and_regions(app, client):

@@ -1,19 +1,26 @@
-"""JSON read API for open houses: /api/v1/open-houses[/<reference>[/categories|/applications|
-/admissions]]. Open houses also appear in GET /api/v1/tenders (procedure "open_house")."""
+"""JSON API for open houses: /api/v1/open-houses[/<reference>[/categories|/applications|
+/admissions]] to read, and the writes of the open-house pages (applications, scores,
+requests for more information and the answers, decisions, ending admissions) through the
+same operations and roles. Open houses also appear in GET /api/v1/tenders (procedure
+"open_house")."""
 
 from collections import defaultdict
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.api import bp
+from procure.api.idempotency import idempotent
 from procure.api.schemas import PageArgs, list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
 from procure.catalogue.models import Product
+from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.listing import paginate
 from procure.extensions import db
+from procure.organisations.models import Municipality
 from procure.tenders.models import Tender
 from procure.tenders.open_house import operations as ops
 from procure.tenders.open_house import policy
@@ -22,16 +29,25 @@ from procure.tenders.open_house.models import (
     Application,
     ApplicationCategory,
     Category,
+    EntryMoment,
     OpenHouseSettings,
     Requirement,
 )
+from procure.tenders.open_house.policy import ASSESSORS, SETUP
 from procure.tenders.open_house.schemas import (
     AdmissionGroupSchema,
+    AdmissionSchema,
+    ApplicationForm,
     ApplicationQuery,
     ApplicationSchema,
     CategorySchema,
+    DecisionInput,
+    EndAdmissionInput,
+    InfoRequestInput,
+    InfoResponseForm,
     OpenHouseDetailSchema,
     OpenHouseSchema,
+    RequirementScoresInput,
 )
 from procure.tenders.policy import visible_tenders
 
@@ -175,6 +191,7 @@ def open_house_admissions(reference):
     for adm in rows:
         grouped[adm.category.code].append(
             {
+                "id": adm.id,
                 "provider": adm.provider.short_code,
                 "provider_name": adm.provider.name,
                 "start_date": adm.start_date,
@@ -187,3 +204,225 @@ def open_house_admissions(reference):
             for c in _categories(tender)
         ]
     }
+
+
+# -- writes: the operations and roles of the open-house pages ----------------------------
+
+
+def _require(roles, message) -> None:
+    """The page's role check (403 for every other role)."""
+    if current_user.role not in roles:
+        raise NotAllowed(message)
+
+
+def _application(tender: Tender, application_id: int) -> Application:
+    application = db.session.execute(
+        scoped(select(Application), Application).where(
+            Application.id == application_id, Application.tender_id == tender.id
+        )
+    ).scalar()
+    if application is None:
+        abort(404)
+    return application
+
+
+def _by_code(model, tender: Tender, codes, column, field: str, message) -> list[int]:
+    """Ids of `model` rows of this open house named by `codes` (refused when unknown)."""
+    wanted = set(codes)
+    found = dict(
+        db.session.execute(
+            select(column, model.id).where(model.tender_id == tender.id, column.in_(wanted))
+        ).all()
+    )
+    if len(found) != len(wanted):
+        raise ValidationFailed(message, field=field)
+    return [found[code] for code in codes]
+
+
+def _municipality_ids(tender: Tender, names) -> list[int]:
+    found = dict(
+        db.session.execute(
+            select(Municipality.name, Municipality.id).where(
+                Municipality.region_id == tender.region_id, Municipality.name.in_(set(names))
+            )
+        ).all()
+    )
+    if len(found) != len(set(names)):
+        raise ValidationFailed(_l("Kies gemeenten uit deze regio."), field="municipalities")
+    return [found[name] for name in names]
+
+
+def _paired(numbers, values, field: str, requirement_ids: dict[int, int]) -> dict:
+    """{requirement id: value} from two lists that pair up by position."""
+    if len(numbers) != len(values) or len(set(numbers)) != len(numbers):
+        raise ValidationFailed(
+            _l("Geef bij elk antwoord of document één eisnummer, elk nummer één keer."),
+            field=field,
+        )
+    unknown = [n for n in numbers if n not in requirement_ids]
+    if unknown:
+        raise ValidationFailed(
+            _l("Onbekende eis %(n)s.", n=", ".join(str(n) for n in unknown)), field=field
+        )
+    return {requirement_ids[n]: v for n, v in zip(numbers, values, strict=True)}
+
+
+def _answers(form: dict, requirement_ids: dict[int, int]) -> tuple[dict, dict]:
+    answers = _paired(form["requirement"], form["answer"], "requirement", requirement_ids)
+    files = _paired(
+        form["document_requirement"], form["document"], "document_requirement", requirement_ids
+    )
+    return answers, files
+
+
+def _requirement_ids(tender: Tender) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(Requirement.number, Requirement.id).where(Requirement.tender_id == tender.id)
+        ).all()
+    )
+
+
+@bp.post("/open-houses/<reference>/applications")
+@idempotent
+@bp.arguments(ApplicationForm, location="multipart")
+@bp.response(201, ApplicationSchema)
+def open_house_apply(form, reference):
+    """Een aanvraag tot toelating indienen, met antwoorden en documenten per eis (aanbieder)"""
+    _require((PROVIDER,), _l("Alleen aanbieders dienen een aanvraag in."))
+    tender = _open_house_or_404(reference)
+    category_ids = _by_code(
+        Category,
+        tender,
+        form["categories"],
+        Category.code,
+        "categories",
+        _l("Deze categorie bestaat niet in deze open house."),
+    )
+    moment_id = None
+    if form["entry_date"] is not None:
+        moment_id = _by_code(
+            EntryMoment,
+            tender,
+            [form["entry_date"]],
+            EntryMoment.entry_date,
+            "entry_date",
+            _l("Onbekend toetredingsmoment."),
+        )[0]
+    answers, files = _answers(form, _requirement_ids(tender))
+    return ops.submit_application(
+        tender,
+        provider=current_user.provider,
+        user=current_user,
+        category_ids=category_ids,
+        municipality_ids=_municipality_ids(tender, form["municipalities"]),
+        motivation=form["motivation"],
+        answers=answers,
+        files=files,
+        moment_id=moment_id,
+    )
+
+
+@bp.post("/open-houses/<reference>/applications/<int:application_id>/withdrawal")
+@idempotent
+@bp.response(200, ApplicationSchema)
+def open_house_withdraw(reference, application_id):
+    """De eigen aanvraag intrekken (aanbieder)"""
+    _require((PROVIDER,), _l("Alleen de aanvrager trekt een aanvraag in."))
+    application = _application(_open_house_or_404(reference), application_id)
+    return ops.withdraw_application(application, user=current_user)
+
+
+_ASSESSORS_ONLY = _l("Alleen de beoordelaars van de regio beoordelen aanvragen.")
+
+
+@bp.post("/open-houses/<reference>/applications/<int:application_id>/scores")
+@idempotent
+@bp.arguments(RequirementScoresInput)
+@bp.response(200, ApplicationSchema)
+def open_house_score(body, reference, application_id):
+    """Per eis de beoordeling en toelichting vastleggen (beoordelaars)"""
+    _require(ASSESSORS, _ASSESSORS_ONLY)
+    tender = _open_house_or_404(reference)
+    application = _application(tender, application_id)
+    ids = _requirement_ids(tender)
+    numbers = [row["requirement"] for row in body["scores"]]
+    scores = _paired(numbers, [(r["score"], r["remark"]) for r in body["scores"]], "scores", ids)
+    return ops.score(application, scores, actor=current_user)
+
+
+@bp.post("/open-houses/<reference>/applications/<int:application_id>/info-requests")
+@idempotent
+@bp.arguments(InfoRequestInput)
+@bp.response(200, ApplicationSchema)
+def open_house_request_info(body, reference, application_id):
+    """Meer informatie vragen; de aanvraag gaat terug naar de aanbieder (beoordelaars)"""
+    _require(ASSESSORS, _ASSESSORS_ONLY)
+    application = _application(_open_house_or_404(reference), application_id)
+    return ops.request_more_info(
+        application, note=body["note"], response_days=body["response_days"], actor=current_user
+    )
+
+
+@bp.post("/open-houses/<reference>/applications/<int:application_id>/info-responses")
+@idempotent
+@bp.arguments(InfoResponseForm, location="multipart")
+@bp.response(200, ApplicationSchema)
+def open_house_respond(form, reference, application_id):
+    """De gevraagde informatie aanvullen, met gewijzigde antwoorden en documenten
+    (aanbieder)"""
+    _require((PROVIDER,), _l("Alleen de aanvrager vult een aanvraag aan."))
+    tender = _open_house_or_404(reference)
+    application = _application(tender, application_id)
+    answers, files = _answers(form, _requirement_ids(tender))
+    return ops.respond_to_info_request(
+        application,
+        user=current_user,
+        response=form["response"],
+        answers={k: v for k, v in answers.items() if v},
+        files=files,
+    )
+
+
+@bp.post("/open-houses/<reference>/applications/<int:application_id>/decision")
+@idempotent
+@bp.arguments(DecisionInput)
+@bp.response(200, ApplicationSchema)
+def open_house_decide(body, reference, application_id):
+    """Besluiten per categorie: toelaten (met contract) of afwijzen (beoordelaars)"""
+    _require(ASSESSORS, _ASSESSORS_ONLY)
+    tender = _open_house_or_404(reference)
+    application = _application(tender, application_id)
+    codes = [row["category"] for row in body["decisions"]]
+    if len(set(codes)) != len(codes):
+        raise ValidationFailed(_l("Elke categorie één keer."), field="decisions")
+    ids = _by_code(
+        Category,
+        tender,
+        codes,
+        Category.code,
+        "decisions",
+        _l("Deze categorie bestaat niet in deze open house."),
+    )
+    decisions = {i: row["decision"] for i, row in zip(ids, body["decisions"], strict=True)}
+    return ops.decide(application, decisions=decisions, reason=body["reason"], actor=current_user)
+
+
+@bp.post("/open-houses/<reference>/admissions/<int:admission_id>/ending")
+@idempotent
+@bp.arguments(EndAdmissionInput)
+@bp.response(200, AdmissionSchema)
+def open_house_end_admission(body, reference, admission_id):
+    """Een toelating beëindigen: de aanbieder trekt zich terug, of de regio beëindigt"""
+    _require((*SETUP, PROVIDER), _l("Alleen inkoop of de toegelaten aanbieder kan dit."))
+    tender = _open_house_or_404(reference)
+    admission = db.session.execute(
+        scoped(select(Admission), Admission).where(
+            Admission.id == admission_id, Admission.tender_id == tender.id
+        )
+    ).scalar()
+    if admission is None:
+        abort(404)
+    return ops.end_admission(
+        admission, user=current_user, reason=body["reason"], end_date=body["end_date"]
+    )

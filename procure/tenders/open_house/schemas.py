@@ -1,9 +1,24 @@
 """API schemas of open houses (admission procedures)."""
 
+from flask_smorest.fields import Upload
 from marshmallow import fields
 
-from procure.api.fields import DecimalText, DutchSchema, Line, Ref, derived
+from procure.api.fields import (
+    Choice,
+    Date,
+    DecimalText,
+    DutchSchema,
+    Integer,
+    Line,
+    List,
+    Nested,
+    QueryInt,
+    Ref,
+    Text,
+    derived,
+)
 from procure.api.schemas import PageArgs
+from procure.tenders.open_house.models import SCORES
 
 APPLICATION_STATUSES = ("submitted", "more_info", "admitted", "rejected", "withdrawn")
 
@@ -107,6 +122,7 @@ class ApplicationQuery(PageArgs):
 
 
 class AdmittedProviderSchema(DutchSchema):
+    id = fields.Integer(metadata={"description": "De toelating (om haar te beëindigen)"})
     provider = fields.String()
     provider_name = fields.String()
     start_date = fields.Date()
@@ -117,3 +133,108 @@ class AdmissionGroupSchema(DutchSchema):
     category = fields.String()
     name = fields.String()
     providers = fields.List(fields.Nested(AdmittedProviderSchema))
+
+
+# -- writes: the same operations as the open-house pages ---------------------------------
+
+_MAX_REQUIREMENTS = 50
+
+
+class _AnswersForm(DutchSchema):
+    """Answers in multipart/form-data: `requirement` and `answer` pair up by position (a
+    text answer per requirement number), as do `document_requirement` and `document`."""
+
+    requirement = fields.List(
+        QueryInt(minimum=1, maximum=999),
+        load_default=list,
+        metadata={"description": "Eisnummer bij elk antwoord", "maxItems": _MAX_REQUIREMENTS},
+    )
+    answer = fields.List(
+        Text(max_length=20_000), load_default=list, metadata={"maxItems": _MAX_REQUIREMENTS}
+    )
+    document_requirement = fields.List(
+        QueryInt(minimum=1, maximum=999),
+        load_default=list,
+        metadata={"description": "Eisnummer bij elk document", "maxItems": _MAX_REQUIREMENTS},
+    )
+    document = fields.List(
+        Upload(),
+        load_default=list,
+        metadata={"description": "PDF, DOCX of XLSX", "maxItems": _MAX_REQUIREMENTS},
+    )
+
+
+class ApplicationForm(_AnswersForm):
+    """An application (aanbieder) for one or more categories and the municipalities it
+    serves, with an answer or document per requirement."""
+
+    categories = fields.List(
+        Line(max_length=20), required=True, metadata={"description": "Categoriecodes"}
+    )
+    municipalities = fields.List(
+        Line(max_length=100), required=True, metadata={"description": "Namen van gemeenten"}
+    )
+    motivation = Text(load_default="", max_length=20_000)
+    entry_date = Date(
+        load_default=None,
+        metadata={"description": "Gewenst toetredingsmoment; leeg: het eerstvolgende"},
+    )
+
+
+class InfoResponseForm(_AnswersForm):
+    """The provider's answer to a request for more information, with changed answers and
+    new documents."""
+
+    response = Text(required=True, max_length=20_000)
+
+
+class RequirementScoreInput(DutchSchema):
+    requirement = Integer(required=True, minimum=1, maximum=999)
+    score = Choice(SCORES, load_default=None, allow_none=True)
+    remark = Text(load_default="", max_length=5000)
+
+
+class RequirementScoresInput(DutchSchema):
+    scores = List(Nested(RequirementScoreInput), required=True, max_items=_MAX_REQUIREMENTS)
+
+
+class InfoRequestInput(DutchSchema):
+    note = Text(required=True, max_length=10_000)
+    response_days = Integer(
+        minimum=1, maximum=90, load_default=None, metadata={"description": "Standaard: de opzet"}
+    )
+
+
+class CategoryDecisionInput(DutchSchema):
+    category = Line(required=True, max_length=20, metadata={"description": "Categoriecode"})
+    decision = Choice(("admitted", "rejected"), required=True)
+
+
+class DecisionInput(DutchSchema):
+    decisions = List(Nested(CategoryDecisionInput), required=True, max_items=50)
+    reason = Text(load_default="", max_length=10_000)
+
+
+class EndAdmissionInput(DutchSchema):
+    end_date = Date(required=True)
+    reason = Text(required=True, max_length=10_000)
+
+
+def _contract_reference(admission) -> str | None:
+    from procure.contracts.models import Contract
+    from procure.extensions import db
+
+    contract = db.session.get(Contract, admission.contract_id) if admission.contract_id else None
+    return contract.reference if contract else None
+
+
+class AdmissionSchema(DutchSchema):
+    id = fields.Integer()
+    provider = Ref("provider.short_code")
+    category = Ref("category.code")
+    contract = derived(fields.String(allow_none=True), _contract_reference)
+    start_date = fields.Date()
+    end_date = fields.Date(allow_none=True)
+    status = fields.String(metadata={"enum": ["active", "ended"]})
+    ended_kind = fields.String(allow_none=True, metadata={"enum": ["withdrawn", "terminated"]})
+    ended_reason = derived(fields.String(allow_none=True), lambda a: a.ended_reason or None)
