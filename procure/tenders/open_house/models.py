@@ -15,7 +15,7 @@ collide in a unique constraint (SQLite and PostgreSQL alike).
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, PROCUREMENT, PROVIDER, SUPERVISOR
@@ -50,6 +50,20 @@ application_municipalities = Table(
         primary_key=True,
     ),
     Column("municipality_id", ForeignKey("municipalities.id"), primary_key=True),
+)
+
+
+# The products applied for within a category: a subset of the category's products, or (for
+# an admitted provider) the products it wants added to its contract.
+application_category_products = Table(
+    "open_house_application_category_products",
+    db.metadata,
+    Column(
+        "application_category_id",
+        ForeignKey("open_house_application_categories.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("product_id", ForeignKey("products.id"), primary_key=True),
 )
 
 
@@ -219,9 +233,15 @@ class ApplicationCategory(db.Model):
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     decision: Mapped[str] = mapped_column(String(10), default="pending")
     open_flag: Mapped[bool | None] = mapped_column(default=True)
+    # True when the provider is already admitted to the category and applies for more of
+    # its products: a positive decision extends the existing contract (seed 001).
+    additional: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     application: Mapped[Application] = relationship(back_populates="categories")
     category: Mapped[Category] = relationship()
+    products: Mapped[list[Product]] = relationship(
+        secondary=application_category_products, order_by=Product.code
+    )
 
 
 class Answer(db.Model):
@@ -278,6 +298,7 @@ class Admission(db.Model):
     provider: Mapped[Provider] = relationship()
     category: Mapped[Category] = relationship()
     application: Mapped[Application] = relationship()
+    contract = relationship("Contract")
 
 
 class ContractProduct(db.Model):

@@ -29,6 +29,27 @@ def is_applicant(user, application) -> bool:
     )
 
 
+def can_extend_admission(admission, start) -> bool:
+    """Additional products join an admission that is active on the entry moment and whose
+    contract still runs then."""
+    if admission is None or admission.status != "active" or admission.contract is None:
+        return False
+    contract = admission.contract
+    return contract.status not in ("ended", "terminated") and start <= contract.end_date
+
+
+def can_apply_for_products(user, admission) -> bool:
+    """The admitted provider may ask for more products of its category while the open
+    house takes applications and the category has products it does not have yet."""
+    return (
+        user.is_authenticated
+        and user.role == PROVIDER
+        and user.provider_id == admission.provider_id
+        and admission.status == "active"
+        and admission.tender.status == "published"
+    )
+
+
 OPEN_APPLICATION_STATUSES = ("submitted", "more_info")
 
 APPLICATION = StateMachine(

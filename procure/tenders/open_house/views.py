@@ -45,6 +45,7 @@ from procure.tenders.open_house.policy import (
     SCORE_LABELS,
     SETUP,
     STAFF,
+    can_apply_for_products,
     is_applicant,
 )
 from procure.tenders.policy import OPEN_HOUSE
@@ -63,6 +64,7 @@ def _labels():
         "REGIME_LABELS": REGIME_LABELS,
         "ASSESSORS": ASSESSORS,
         "SETUP": SETUP,
+        "can_apply_for_products": can_apply_for_products,
     }
 
 
@@ -437,12 +439,25 @@ def apply(tender_id):
     form.moment_id.choices = [(0, _("eerstvolgende toetredingsmoment"))] + [
         (m.id, m.entry_date.strftime("%d-%m-%Y")) for m in moments
     ]
-    answers, chosen = {}, {"categories": set(), "municipalities": set()}
+    covered = {
+        c.id: products
+        for c in categories
+        for admission, products in [ops.admitted_products(current_user.provider_id, c.id)]
+        if admission is not None
+    }
+    preset = request.args.get("categorie", type=int)
+    answers = {}
+    chosen = {
+        "categories": {preset} if preset else set(),
+        "municipalities": set(),
+        "products": set(),
+    }
     if request.method == "POST":
         answers, files = _answers_from_request([r.id for r in requirements])
         chosen = {
             "categories": set(_int_list("category_ids")),
             "municipalities": set(_int_list("municipality_ids")),
+            "products": set(_int_list("product_ids")),
         }
 
     def page():
@@ -455,6 +470,7 @@ def apply(tender_id):
             requirements=requirements,
             answers=answers,
             chosen=chosen,
+            covered=covered,
         )
 
     if request.method == "POST":
@@ -469,6 +485,7 @@ def apply(tender_id):
                 answers=answers,
                 files=files,
                 moment_id=form.moment_id.data or None,
+                product_ids=sorted(chosen["products"]),
             ),
             form=form,
             success=_submitted,

@@ -10,6 +10,7 @@ from procure.tenders.open_house.operations.admission import (
     tender_variant_is_lumpsum,
 )
 from procure.tenders.open_house.operations.applications import (
+    admitted_products,
     next_open_moment,
     open_application_categories,
     plan_moment,
@@ -64,6 +65,7 @@ __all__ = [
     "add_entry_moment",
     "add_requirement",
     "admit",
+    "admitted_products",
     "as_text",
     "close",
     "create_open_house",
