@@ -52,6 +52,11 @@ from procure.tenders.open_house.operations.setup import (
     publish,
     update_open_house,
 )
+from procure.tenders.open_house.operations.updates import (
+    add_recipient,
+    remove_recipient,
+    send_moment_update,
+)
 
 __all__ = [
     "ENDED_CONTRACT_STATUSES",
@@ -63,6 +68,7 @@ __all__ = [
     "VARIANTS",
     "add_category",
     "add_entry_moment",
+    "add_recipient",
     "add_requirement",
     "admit",
     "admitted_products",
@@ -84,9 +90,11 @@ __all__ = [
     "publish",
     "queue_message",
     "read_uploads",
+    "remove_recipient",
     "request_more_info",
     "respond_to_info_request",
     "score",
+    "send_moment_update",
     "settings_for",
     "submit_application",
     "tender_variant_is_lumpsum",
