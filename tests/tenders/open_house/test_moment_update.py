@@ -159,3 +159,49 @@ def test_a_refusing_mail_server_records_nothing_and_the_update_can_be_retried(oh
     with pytest.raises(ValidationFailed, match="mailserver"):
         ops.send_moment_update(january, actor=officer, now=at(2026, 12, 20))
     assert db.session.execute(select(MomentUpdate)).first() is None
+
+
+def test_the_officer_is_reminded_on_the_entry_date_while_the_update_is_unsent(oh):
+    import time_machine
+
+    from procure.reminders.models import Reminder
+    from procure.reminders.sweep import run_sweep
+    from tests.reminders.conftest import local
+
+    officer = f.user("procurement")
+    oh.tender.officer_id = officer.id
+    db.session.commit()
+    register(oh, officer)
+    april = ops.moments(oh.tender)[1]
+
+    def update_reminders():
+        return (
+            db.session.execute(
+                select(Reminder).where(Reminder.rule_key == "open_house_moment_update")
+            )
+            .scalars()
+            .all()
+        )
+
+    with time_machine.travel(local(2027, 1, 1, 8, 59), tick=False):
+        run_sweep(send=False)
+    assert update_reminders() == []
+    with time_machine.travel(local(2027, 1, 1, 9, 0), tick=False):
+        run_sweep(send=False)
+    [reminder] = update_reminders()
+    assert reminder.recipient_id == officer.id
+    assert reminder.url == f"/open-house/{oh.tender.id}/toegelaten"
+    assert "01-01-2027" in reminder.title
+    # Sent before its entry date: no reminder for 1 April.
+    db.session.add(
+        MomentUpdate(
+            region_id=april.region_id,
+            tender_id=april.tender_id,
+            entry_moment_id=april.id,
+            sent_at=at(2027, 3, 20),
+        )
+    )
+    db.session.commit()
+    with time_machine.travel(local(2027, 4, 1, 9, 0), tick=False):
+        run_sweep(send=False)
+    assert len(update_reminders()) == 1
