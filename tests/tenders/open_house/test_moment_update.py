@@ -14,7 +14,7 @@ from sqlalchemy import select
 from procure.core.errors import InvalidTransition, ValidationFailed
 from procure.extensions import db
 from procure.tenders.open_house import operations as ops
-from procure.tenders.open_house.models import Admission, MomentUpdate
+from procure.tenders.open_house.models import Admission, MomentUpdate, UpdateRecipient
 from tests import factories as f
 from tests.reminders.conftest import no_smtp, smtp_server  # noqa: F401 (fixtures)
 from tests.tenders.open_house.conftest import apply
@@ -205,3 +205,55 @@ def test_the_officer_is_reminded_on_the_entry_date_while_the_update_is_unsent(oh
     with time_machine.travel(local(2027, 4, 1, 9, 0), tick=False):
         run_sweep(send=False)
     assert len(update_reminders()) == 1
+
+
+def test_recipient_register_pages_roles_and_refusals(client, app, oh):
+    officer = f.user("procurement", "wbo")
+    breda = f.municipality("Breda")
+    f.login(client, officer)
+    assert client.get("/open-house/ontvangers").status_code == 200
+    # A wrong address comes back with the input kept and the message at the field.
+    refused = f.post(
+        client,
+        "/open-house/ontvangers",
+        {
+            "kind": "access_team",
+            "name": "Toegangsteam Breda",
+            "email": "geen-adres",
+            "municipality_id": breda.id,
+        },
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "Vul een geldig e-mailadres in." in html and 'value="Toegangsteam Breda"' in html
+    # An access team needs a municipality of the region.
+    refused = f.post(
+        client,
+        "/open-house/ontvangers",
+        {"kind": "access_team", "name": "Team", "email": "team@example.org", "municipality_id": 0},
+    )
+    assert refused.status_code == 422 and "hoort bij een gemeente" in refused.get_data(True)
+    added = f.post(
+        client,
+        "/open-house/ontvangers",
+        {
+            "kind": "access_team",
+            "name": "Toegangsteam Breda",
+            "email": "Toegang@Breda.example.org",
+            "municipality_id": breda.id,
+        },
+    )
+    assert added.status_code == 302
+    recipient = db.session.execute(select(UpdateRecipient)).scalar_one()
+    assert recipient.email == "toegang@breda.example.org" and recipient.municipality_id == breda.id
+    # Another region's staff does not see it; a provider cannot open the register.
+    other = app.test_client()
+    f.login(other, f.user("procurement", "e10"))
+    assert "toegang@breda.example.org" not in other.get("/open-house/ontvangers").get_data(True)
+    assert f.post(other, f"/open-house/ontvangers/{recipient.id}/verwijderen").status_code == 404
+    provider = app.test_client()
+    f.login(provider, f.user("provider", provider_code="kompas"))
+    assert provider.get("/open-house/ontvangers").status_code == 403
+    assert f.post(client, f"/open-house/ontvangers/{recipient.id}/verwijderen").status_code == 302
+    db.session.refresh(recipient)
+    assert recipient.active is False
