@@ -97,6 +97,10 @@ DECISION_LABELS = {
 UPDATE_SENDERS = ASSESSORS
 
 
+def can_view_recipients(user) -> bool:
+    return user.is_authenticated and user.role in STAFF
+
+
 def can_manage_recipients(user) -> bool:
     return user.is_authenticated and user.role in UPDATE_SENDERS
 

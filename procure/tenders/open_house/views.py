@@ -50,6 +50,7 @@ from procure.tenders.open_house.policy import (
     can_apply_for_products,
     can_manage_recipients,
     can_send_update,
+    can_view_recipients,
     is_applicant,
 )
 from procure.tenders.policy import OPEN_HOUSE
@@ -70,6 +71,7 @@ def _labels():
         "SETUP": SETUP,
         "can_apply_for_products": can_apply_for_products,
         "can_manage_recipients": can_manage_recipients,
+        "can_view_recipients": can_view_recipients,
     }
 
 
