@@ -332,6 +332,8 @@ OPEN_HOUSE_TITLES = {
     "entry_moment": "Toetredingsmoment open house {ref}: {entry}",
     "continuous_assessment": "Besluit op aanvraag open house {ref} (doorlopende toetreding)",
     "response_deadline": "Aanvulling op uw aanvraag open house {ref} uiterlijk",
+    "moment_update": "Update toetredingsmoment {entry} van open house {ref} versturen aan "
+    "de toegangsteams en gecertificeerde instellingen",
 }
 
 
@@ -357,6 +359,10 @@ def _open_house_source(kinds: tuple[str, ...]):
                 recipients = _owner_or(item.officer_id, officers, item.region_id)
                 subject_type, subject_id = "application", item.application_id
                 url = path_for("open_house.application", application_id=item.application_id)
+            elif item.kind == "moment_update":
+                recipients = _owner_or(item.officer_id, officers, item.region_id)
+                subject_type, subject_id = "moment_update", item.entry_moment_id
+                url = path_for("open_house.admissions", tender_id=item.tender_id)
             else:
                 recipients = _owner_or(item.officer_id, officers, item.region_id)
                 subject_type, subject_id = "entry_moment", item.entry_moment_id
@@ -407,6 +413,13 @@ register(
     "1w",
     "Contracten van toegelaten aanbieders gaan in.",
 )(_open_house_source(("entry_moment",)))
+register(
+    "open_house_moment_update",
+    "Open house: update na het toetredingsmoment",
+    "0",
+    "Wie is toegetreden en wie is vertrokken, naar de toegangsteams en de gecertificeerde "
+    "instellingen (zolang de update niet is verstuurd).",
+)(_open_house_source(("moment_update",)))
 register(
     "open_house_response_deadline",
     "Open house: termijn aanvulling (aanbieder)",

@@ -7,7 +7,9 @@
   `open_applications` tells how many still wait;
 - "entry_moment": contracts of admitted providers start (a date, at 00:00 Amsterdam);
 - "response_deadline": a provider must answer a request for more information;
-- "continuous_assessment": with continuous entry, the decision on one application is due.
+- "continuous_assessment": with continuous entry, the decision on one application is due;
+- "moment_update": on the entry date (09:00) the update to the access teams and certified
+  institutions is due, while it has not been sent.
 Each item has a stable `key` for idempotent reminders, the tender and the responsible
 officer (Tender.officer_id), and the provider for provider-facing deadlines.
 """
@@ -20,7 +22,7 @@ from sqlalchemy import and_, func, select
 from procure.core.timeutil import AMSTERDAM
 from procure.extensions import db
 from procure.tenders.models import Tender
-from procure.tenders.open_house.models import Application, EntryMoment
+from procure.tenders.open_house.models import Application, EntryMoment, MomentUpdate
 from procure.tenders.open_house.policy import OPEN_APPLICATION_STATUSES
 
 
@@ -52,8 +54,14 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
         .correlate(EntryMoment)
         .scalar_subquery()
     )
+    sent = (
+        select(MomentUpdate.id)
+        .where(MomentUpdate.entry_moment_id == EntryMoment.id)
+        .correlate(EntryMoment)
+        .exists()
+    )
     base = (
-        select(EntryMoment, Tender, open_count)
+        select(EntryMoment, Tender, open_count, sent)
         .join(Tender, Tender.id == EntryMoment.tender_id)
         .where(Tender.procedure == "open_house", Tender.status == "published")
     )
@@ -67,7 +75,7 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
             | and_(EntryMoment.entry_date >= start_day, EntryMoment.entry_date <= end_day)
         ).order_by(EntryMoment.entry_date)
     ).all()
-    for moment, tender, count in rows:
+    for moment, tender, count, already_sent in rows:
         common = dict(
             region_id=tender.region_id,
             tender_id=tender.id,
@@ -103,6 +111,16 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
                     key=f"open_house:moment:{moment.id}:entry",
                     kind="entry_moment",
                     moment=entry_at,
+                    **common,
+                )
+            )
+        update_at = datetime.combine(moment.entry_date, time(9, 0), tzinfo=AMSTERDAM)
+        if start <= update_at < end and not already_sent:
+            result.append(
+                Deadline(
+                    key=f"open_house:moment:{moment.id}:update",
+                    kind="moment_update",
+                    moment=update_at,
                     **common,
                 )
             )

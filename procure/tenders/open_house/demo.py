@@ -6,21 +6,24 @@ lots), four entry moments a year. Providers (fictional, from the organisation de
 admitted for the first entry moment still to come, one application waiting for assessment,
 and one that came in after the deadline and is queued for the next moment. Idempotent.
 
-Dates are placed relative to today so that the demo always shows a moment in assessment.
+Every date is fixed to the seed's calendar (contracts from 1 January 2027, the first entry
+moment), so `flask demo` tells the same story whatever day it runs. Every region also gets
+its register of recipients of the update after each entry moment (seed 001): the access
+team of each municipality and the certified institutions. The seeds name no certified
+institution, so the demo names it by its role only; all addresses are example.org.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from procure.auth.models import User
 from procure.catalogue.models import Product, TaskArea
-from procure.core.types import utcnow
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider, Region
 from procure.tenders.models import Tender
 from procure.tenders.open_house import operations as ops
-from procure.tenders.open_house.models import Requirement
+from procure.tenders.open_house.models import Requirement, UpdateRecipient
 
 REFERENCE = "WBO-OH-WMB-2027"
 PDF = (
@@ -77,12 +80,22 @@ CATEGORIES = [
     ),
 ]
 
-# provider short code, categories, municipalities served
+# provider short code, categories, municipalities served (and, for De Linde, only one of
+# the two products of its category: it can ask for the other one later)
 ADMITTED = [
     ("stapsteen", ["PZ", "GH"], ["Breda", "Oosterhout", "Geertruidenberg"]),
     ("linde", ["PZ"], ["Oosterhout", "Drimmelen"]),
     ("gezinsplein", ["GH"], ["Oosterhout", "Breda"]),
 ]
+PRODUCT_SUBSETS = {"linde": ["44A06"]}
+
+# The calendar of the first entry moment (1 January 2027; applications close 6 November
+# 2026): in UTC.
+APPLIED = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+SCORED = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+DECIDED = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+WAITING_APPLIED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+LATE_APPLIED = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 WAITING = ("zonnehoek", ["GH"], ["Altena", "Drimmelen"])
 QUEUED = ("kompas", ["PZ"], ["Breda"])
 
@@ -100,6 +113,11 @@ def _user(email: str):
 
 
 def load() -> None:
+    load_recipients()
+    _load_open_house()
+
+
+def _load_open_house() -> None:
     region = db.session.execute(select(Region).where(Region.short_code == "wbo")).scalar()
     if (
         region is None
@@ -159,11 +177,7 @@ def load() -> None:
         ops.add_requirement(tender, text=text, requires_document=needs_document, actor=officer)
     ops.publish(tender, actor=officer)
 
-    now = utcnow()
-    moments = ops.moments(tender)
-    current = next((m for m in moments if m.assessment_deadline > now), None)
-    if current is None:
-        return
+    current = ops.moments(tender)[0]
     requirements = (
         db.session.execute(
             select(Requirement)
@@ -180,7 +194,7 @@ def load() -> None:
         ).scalars()
     }
 
-    def submit(short, cats, places, at, moment_id=None):
+    def submit(short, cats, places, at, moment_id=None, product_codes=()):
         provider = db.session.execute(
             select(Provider).where(Provider.short_code == short)
         ).scalar_one()
@@ -201,28 +215,57 @@ def load() -> None:
             answers=answers,
             files=files,
             moment_id=moment_id,
+            product_ids=[products[c].id for c in product_codes],
             now=at,
         )
 
-    in_time = min(now - timedelta(days=20), current.application_deadline - timedelta(days=14))
     for i, (short, cats, places) in enumerate(ADMITTED):
         application = submit(
-            short, cats, places, in_time + timedelta(hours=i), moment_id=current.id
+            short,
+            cats,
+            places,
+            APPLIED + timedelta(hours=i),
+            moment_id=current.id,
+            product_codes=PRODUCT_SUBSETS.get(short, ()),
         )
         ops.score(
             application,
             {a.requirement_id: ("meets", "") for a in application.answers},
             actor=officer,
-            now=now - timedelta(days=2),
+            now=SCORED,
         )
         ops.decide(
             application,
             decisions={c.category_id: "admitted" for c in application.categories},
             reason="Voldoet aan alle minimale eisen.",
             actor=officer,
-            now=now - timedelta(days=1),
+            now=DECIDED,
         )
-    waiting_at = min(now - timedelta(days=10), current.application_deadline - timedelta(days=1))
-    submit(*WAITING, waiting_at, moment_id=current.id)
-    late_at = max(now, current.application_deadline + timedelta(hours=1))
-    submit(*QUEUED, late_at, moment_id=current.id)
+    submit(*WAITING, WAITING_APPLIED, moment_id=current.id)
+    submit(*QUEUED, LATE_APPLIED, moment_id=current.id)
+
+
+def load_recipients() -> None:
+    """The register of update recipients of every demo region (idempotent)."""
+    for region in db.session.execute(select(Region).order_by(Region.id)).scalars():
+        if db.session.execute(
+            select(UpdateRecipient.id).where(UpdateRecipient.region_id == region.id)
+        ).first():
+            continue
+        officer = _user(f"procurement.{region.short_code}@example.org")
+        for municipality in region.municipalities:
+            ops.add_recipient(
+                region,
+                kind="access_team",
+                name=f"Toegangsteam {municipality.name}",
+                email=f"toegang.{municipality.slug}@example.org",
+                municipality_id=municipality.id,
+                actor=officer,
+            )
+        ops.add_recipient(
+            region,
+            kind="certified_institution",
+            name="Gecertificeerde instelling (jeugdbescherming en jeugdreclassering)",
+            email=f"gi.{region.short_code}@example.org",
+            actor=officer,
+        )

@@ -135,3 +135,21 @@ class EndAdmissionForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A POST button with a CSRF token."""
+
+
+class RecipientForm(FlaskForm):
+    kind = SelectField(
+        _l("Soort"),
+        choices=[
+            ("access_team", _l("Toegangsteam van een gemeente")),
+            ("certified_institution", _l("Gecertificeerde instelling")),
+        ],
+    )
+    name = StringField(
+        _l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)]
+    )
+    email = StringField(
+        _l("E-mailadres"),
+        validators=[DataRequired(_l("Vul een geldig e-mailadres in.")), Length(max=254)],
+    )
+    municipality_id = SelectField(_l("Gemeente (toegangsteam)"), coerce=int)

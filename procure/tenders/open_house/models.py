@@ -15,7 +15,7 @@ collide in a unique constraint (SQLite and PostgreSQL alike).
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, PROCUREMENT, PROVIDER, SUPERVISOR
@@ -50,6 +50,20 @@ application_municipalities = Table(
         primary_key=True,
     ),
     Column("municipality_id", ForeignKey("municipalities.id"), primary_key=True),
+)
+
+
+# The products applied for within a category: a subset of the category's products, or (for
+# an admitted provider) the products it wants added to its contract.
+application_category_products = Table(
+    "open_house_application_category_products",
+    db.metadata,
+    Column(
+        "application_category_id",
+        ForeignKey("open_house_application_categories.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("product_id", ForeignKey("products.id"), primary_key=True),
 )
 
 
@@ -224,9 +238,15 @@ class ApplicationCategory(db.Model):
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     decision: Mapped[str] = mapped_column(String(10), default="pending")
     open_flag: Mapped[bool | None] = mapped_column(default=True)
+    # True when the provider is already admitted to the category and applies for more of
+    # its products: a positive decision extends the existing contract (seed 001).
+    additional: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     application: Mapped[Application] = relationship(back_populates="categories")
     category: Mapped[Category] = relationship()
+    products: Mapped[list[Product]] = relationship(
+        secondary=application_category_products, order_by=Product.code
+    )
 
 
 class Answer(db.Model):
@@ -283,6 +303,7 @@ class Admission(db.Model):
     provider: Mapped[Provider] = relationship()
     category: Mapped[Category] = relationship()
     application: Mapped[Application] = relationship()
+    contract = relationship("Contract")
 
     @property
     def is_active(self) -> bool:
@@ -330,3 +351,51 @@ class Notice(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+RECIPIENT_KINDS = ("access_team", "certified_institution")
+UPDATE_STATUSES = ("sent",)
+
+
+class UpdateRecipient(db.Model):
+    """Who receives the update after each entry moment (seed 001): the access team of a
+    municipality, or a certified institution (GI) working in the region."""
+
+    __tablename__ = "open_house_update_recipients"
+    __table_args__ = (UniqueConstraint("region_id", "email"),)
+    __scope__ = Scope(region="region_id", roles=(ADMIN, PROCUREMENT, CONTRACT_MANAGER, SUPERVISOR))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    # Access teams work for one municipality; certified institutions for the region.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+    municipality: Mapped[Municipality | None] = relationship()
+
+
+class MomentUpdate(db.Model):
+    """The update of one entry moment, recorded once it went out (never sent twice)."""
+
+    __tablename__ = "open_house_moment_updates"
+    __table_args__ = (UniqueConstraint("entry_moment_id"),)
+    __scope__ = Scope(region="region_id", roles=(ADMIN, PROCUREMENT, CONTRACT_MANAGER, SUPERVISOR))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    entry_moment_id: Mapped[int] = mapped_column(ForeignKey("open_house_entry_moments.id"))
+    status: Mapped[str] = mapped_column(String(10), default="sent")
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None when the scheduled job sent it.
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recipients: Mapped[str] = mapped_column(Text, default="")
+    joined_count: Mapped[int] = mapped_column(default=0)
+    left_count: Mapped[int] = mapped_column(default=0)
+    extended_count: Mapped[int] = mapped_column(default=0)
+
+    entry_moment: Mapped[EntryMoment] = relationship()
+    sent_by = relationship("User", foreign_keys=[sent_by_id])

@@ -30,6 +30,27 @@ def is_applicant(user, application) -> bool:
     )
 
 
+def can_extend_admission(admission, start) -> bool:
+    """Additional products join an admission that is active on the entry moment and whose
+    contract still runs then."""
+    if admission is None or admission.status != "active" or admission.contract is None:
+        return False
+    contract = admission.contract
+    return contract.status not in ("ended", "terminated") and start <= contract.end_date
+
+
+def can_apply_for_products(user, admission) -> bool:
+    """The admitted provider may ask for more products of its category while the open
+    house takes applications and the category has products it does not have yet."""
+    return (
+        user.is_authenticated
+        and user.role == PROVIDER
+        and user.provider_id == admission.provider_id
+        and admission.status == "active"
+        and admission.tender.status == "published"
+    )
+
+
 OPEN_APPLICATION_STATUSES = ("submitted", "more_info")
 
 APPLICATION = StateMachine(
@@ -149,4 +170,54 @@ def can_end_admission(user, admission) -> bool:
         return False
     return user.role in SETUP or (
         user.role == PROVIDER and user.provider_id == admission.provider_id
+    )
+
+
+# -- the update after an entry moment ----------------------------------------------------------
+
+UPDATE_SENDERS = ASSESSORS
+
+
+def can_view_recipients(user) -> bool:
+    return user.is_authenticated and user.role in STAFF
+
+
+def can_manage_recipients(user) -> bool:
+    return user.is_authenticated and user.role in UPDATE_SENDERS
+
+
+def update_refusal(moment, *, now, open_count: int, already_sent: bool, recipients: int):
+    """Why the update of `moment` cannot go out now (a Dutch message), or None.
+
+    It goes out once, after the application deadline, when every application for the
+    moment has been decided, and only to a register that has someone in it."""
+    if already_sent:
+        return _l("De update van dit toetredingsmoment is al verstuurd.")
+    if now < moment.application_deadline:
+        return _l("De aanvraagtermijn van dit toetredingsmoment loopt nog.")
+    if open_count:
+        return _l(
+            "Er wachten nog %(n)d aanvragen voor dit toetredingsmoment op een besluit.",
+            n=open_count,
+        )
+    if not recipients:
+        return _l("Er staan geen ontvangers in het register van de regio.")
+    return None
+
+
+def can_send_update(user, moment, now=None) -> bool:
+    from procure.core.types import utcnow
+    from procure.tenders.open_house import updates
+
+    if not (user.is_authenticated and user.role in UPDATE_SENDERS):
+        return False
+    return (
+        update_refusal(
+            moment,
+            now=now or utcnow(),
+            open_count=updates.open_applications(moment),
+            already_sent=updates.sent_update(moment) is not None,
+            recipients=len(updates.active_recipients(moment.region_id)),
+        )
+        is None
     )

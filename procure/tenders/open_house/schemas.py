@@ -89,6 +89,10 @@ class ApplicationCategorySchema(DutchSchema):
     code = Ref("category.code")
     name = Ref("category.name")
     decision = fields.String(metadata={"enum": ["pending", "admitted", "rejected"]})
+    additional = fields.Boolean(
+        metadata={"description": "Aanvullende producten bij een bestaande toelating"}
+    )
+    products = derived(fields.List(fields.String()), lambda link: [p.code for p in link.products])
 
 
 def _iso_day(moment):

@@ -23,7 +23,7 @@ from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
 from procure.tenders.open_house import dashboard as _dashboard  # noqa: F401 (registers cards)
-from procure.tenders.open_house import forms, policy
+from procure.tenders.open_house import forms, policy, updates
 from procure.tenders.open_house import operations as ops
 from procure.tenders.open_house.models import (
     Admission,
@@ -35,6 +35,7 @@ from procure.tenders.open_house.models import (
     Notice,
     OpenHouseSettings,
     Requirement,
+    UpdateRecipient,
 )
 from procure.tenders.open_house.policy import (
     ADMISSION,
@@ -46,6 +47,11 @@ from procure.tenders.open_house.policy import (
     SCORE_LABELS,
     SETUP,
     STAFF,
+    UPDATE_SENDERS,
+    can_apply_for_products,
+    can_manage_recipients,
+    can_send_update,
+    can_view_recipients,
     is_applicant,
 )
 from procure.tenders.policy import OPEN_HOUSE, is_published, visible_tenders
@@ -64,6 +70,9 @@ def _labels():
         "SCORE_LABELS": SCORE_LABELS,
         "DECISION_LABELS": DECISION_LABELS,
         "REGIME_LABELS": REGIME_LABELS,
+        "can_apply_for_products": can_apply_for_products,
+        "can_manage_recipients": can_manage_recipients,
+        "can_view_recipients": can_view_recipients,
     }
 
 
@@ -437,12 +446,25 @@ def apply(tender_id):
     form.moment_id.choices = [(0, _("eerstvolgende toetredingsmoment"))] + [
         (m.id, m.entry_date.strftime("%d-%m-%Y")) for m in moments
     ]
-    answers, chosen = {}, {"categories": set(), "municipalities": set()}
+    covered = {
+        c.id: products
+        for c in categories
+        for admission, products in [ops.admitted_products(current_user.provider_id, c.id)]
+        if admission is not None
+    }
+    preset = request.args.get("categorie", type=int)
+    answers = {}
+    chosen = {
+        "categories": {preset} if preset else set(),
+        "municipalities": set(),
+        "products": set(),
+    }
     if request.method == "POST":
         answers, files = _answers_from_request([r.id for r in requirements])
         chosen = {
             "categories": set(_int_list("category_ids")),
             "municipalities": set(_int_list("municipality_ids")),
+            "products": set(_int_list("product_ids")),
         }
 
     def page():
@@ -455,6 +477,7 @@ def apply(tender_id):
             requirements=requirements,
             answers=answers,
             chosen=chosen,
+            covered=covered,
         )
 
     if request.method == "POST":
@@ -469,6 +492,7 @@ def apply(tender_id):
                 answers=answers,
                 files=files,
                 moment_id=form.moment_id.data or None,
+                product_ids=sorted(chosen["products"]),
             ),
             form=form,
             success=_submitted,
@@ -777,34 +801,113 @@ def admissions(tender_id):
         by_category=by_category,
         coverage=coverage,
         show_ended=show_ended,
-        changes=_changes_per_moment(tender, all_rows),
+        changes=_changes_per_moment(tender),
+        confirm=forms.ConfirmForm(),
     )
 
 
-def _changes_per_moment(tender, admissions):
-    """Who joined and who left per entry moment (the update access teams get, seed 001):
-    joined = admissions starting on the moment; left = admissions ending since the previous
-    moment, up to the day before this one."""
+def _changes_per_moment(tender):
+    """Who joined, added products and left per entry moment up to the next one (the update
+    access teams and certified institutions get, seed 001), with whether it was sent."""
     today = now_local().date()
-    moments = [m.entry_date for m in ops.moments(tender) if m.entry_date <= today] or []
-    upcoming = next((m.entry_date for m in ops.moments(tender) if m.entry_date > today), None)
-    if upcoming:
-        moments.append(upcoming)
+    moments = ops.moments(tender)
+    shown = [m for m in moments if m.entry_date <= today]
+    shown += [m for m in moments if m.entry_date > today][:1]
     result = []
-    previous = None
-    for day in moments:
-        joined = [a for a in admissions if a.start_date == day]
-        left = [
-            a
-            for a in admissions
-            if a.end_date is not None
-            and a.end_date < day
-            and (previous is None or a.end_date >= previous)
-        ]
-        if joined or left:
-            result.append({"day": day, "joined": joined, "left": left, "upcoming": day > today})
-        previous = day
+    for moment in shown:
+        changes = updates.moment_changes(moment)
+        sent = updates.sent_update(moment)
+        if changes.empty and sent is None:
+            continue
+        result.append(
+            {
+                "moment": moment,
+                "day": moment.entry_date,
+                "joined": changes.joined,
+                "extended": changes.extended,
+                "left": changes.left,
+                "upcoming": moment.entry_date > today,
+                "sent": sent,
+                "can_send": can_send_update(current_user, moment),
+            }
+        )
     return list(reversed(result))
+
+
+@bp.post("/momenten/<int:moment_id>/update-versturen")
+@role_required(*UPDATE_SENDERS)
+def send_update(moment_id):
+    moment = get_scoped_or_404(EntryMoment, moment_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    return run_action(
+        lambda: ops.send_moment_update(moment, actor=current_user),
+        lambda sent: _(
+            "De update is verstuurd aan %(n)d ontvangers.", n=len(sent.recipients.split(", "))
+        ),
+        url_for("open_house.admissions", tender_id=moment.tender_id),
+    )
+
+
+@bp.route("/ontvangers", methods=["GET", "POST"])
+@role_required(*STAFF)
+def recipients():
+    """The register of who receives the update after each entry moment."""
+    region = current_user.region
+    if region is None:
+        abort(403)
+    form = forms.RecipientForm()
+    places = (
+        db.session.execute(
+            select(Municipality)
+            .where(Municipality.region_id == region.id)
+            .order_by(Municipality.name)
+        )
+        .scalars()
+        .all()
+    )
+    form.municipality_id.choices = [(0, "—")] + [(m.id, m.name) for m in places]
+
+    def page():
+        return render_template(
+            "tenders/open_house/recipients.html",
+            form=form,
+            recipients=updates.active_recipients(region.id),
+            can_manage=can_manage_recipients(current_user),
+            confirm=forms.ConfirmForm(),
+        )
+
+    if request.method == "POST":
+        if not can_manage_recipients(current_user):
+            abort(403)
+        return submit(
+            lambda: ops.add_recipient(
+                region,
+                kind=form.kind.data,
+                name=form.name.data,
+                email=form.email.data,
+                municipality_id=form.municipality_id.data or None,
+                actor=current_user,
+            ),
+            form=form,
+            success=lambda r: _("%(name)s staat in het register.", name=r.name),
+            target=url_for("open_house.recipients"),
+            page=page,
+        )
+    return page()
+
+
+@bp.post("/ontvangers/<int:recipient_id>/verwijderen")
+@role_required(*UPDATE_SENDERS)
+def remove_recipient(recipient_id):
+    recipient = get_scoped_or_404(UpdateRecipient, recipient_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    return run_action(
+        lambda: ops.remove_recipient(recipient, actor=current_user),
+        _("De ontvanger is uit het register gehaald."),
+        url_for("open_house.recipients"),
+    )
 
 
 @bp.route("/toelatingen/<int:admission_id>/beeindigen", methods=["GET", "POST"])

@@ -69,7 +69,13 @@ def test_provider_api_lists_only_its_own_applications(client, oh):
     assert [i["provider"] for i in items] == ["kompas"]
     assert items[0]["entry_date"] == "2027-01-01"
     assert items[0]["categories"] == [
-        {"code": "GH", "name": "Gezinshuiszorg", "decision": "pending"}
+        {
+            "code": "GH",
+            "name": "Gezinshuiszorg",
+            "decision": "pending",
+            "additional": False,
+            "products": ["44A06"],
+        }
     ]
 
 

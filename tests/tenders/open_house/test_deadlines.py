@@ -142,10 +142,11 @@ def test_reminder_query_lists_deadlines_with_the_officer(app):
         ("application_deadline", date(2027, 1, 1)),
         ("assessment_deadline", date(2027, 1, 1)),
         ("entry_moment", date(2027, 1, 1)),
+        ("moment_update", date(2027, 1, 1)),  # 09:00 on the entry date, while unsent
     ]
     assert all(d.officer_id == officer.id for d in found)
     assert found[1].open_applications == 1
-    assert len({d.key for d in found}) == 3
+    assert len({d.key for d in found}) == 4
     # Other regions are filtered out.
     assert (
         deadlines(

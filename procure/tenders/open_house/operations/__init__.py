@@ -10,6 +10,7 @@ from procure.tenders.open_house.operations.admission import (
     tender_variant_is_lumpsum,
 )
 from procure.tenders.open_house.operations.applications import (
+    admitted_products,
     next_open_moment,
     open_application_categories,
     plan_moment,
@@ -51,6 +52,11 @@ from procure.tenders.open_house.operations.setup import (
     publish,
     update_open_house,
 )
+from procure.tenders.open_house.operations.updates import (
+    add_recipient,
+    remove_recipient,
+    send_moment_update,
+)
 
 __all__ = [
     "ENDED_CONTRACT_STATUSES",
@@ -62,8 +68,10 @@ __all__ = [
     "VARIANTS",
     "add_category",
     "add_entry_moment",
+    "add_recipient",
     "add_requirement",
     "admit",
+    "admitted_products",
     "as_text",
     "close",
     "create_open_house",
@@ -82,9 +90,11 @@ __all__ = [
     "publish",
     "queue_message",
     "read_uploads",
+    "remove_recipient",
     "request_more_info",
     "respond_to_info_request",
     "score",
+    "send_moment_update",
     "settings_for",
     "submit_application",
     "tender_variant_is_lumpsum",

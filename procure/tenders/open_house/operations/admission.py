@@ -11,13 +11,13 @@ from procure.audit import record
 from procure.auth.roles import PROVIDER
 from procure.catalogue.models import Product, Tariff
 from procure.contracts.models import Contract
-from procure.core.errors import Conflict, NotAllowed, ValidationFailed
+from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.extensions import db
 from procure.tenders.open_house.models import (
     Admission,
     Application,
-    Category,
+    ApplicationCategory,
     ContractProduct,
 )
 from procure.tenders.open_house.operations.common import (
@@ -27,7 +27,7 @@ from procure.tenders.open_house.operations.common import (
     notify,
     term_end,
 )
-from procure.tenders.open_house.policy import ADMISSION
+from procure.tenders.open_house.policy import ADMISSION, can_extend_admission
 
 ENDED_CONTRACT_STATUSES = ("ended", "terminated")
 
@@ -37,61 +37,40 @@ def _tariff_for(product: Product, year: int) -> Tariff | None:
     return max(candidates, key=lambda t: t.year) if candidates else None
 
 
-def admit(application: Application, categories: list[Category], start: date, actor):
-    from procure.contracts.operations import create_concept_contract
-
+def admit(application: Application, links: list[ApplicationCategory], start: date, actor):
+    """Admit the application's positively decided categories from `start`: a first
+    admission creates (or joins) the provider's contract under the tender; a request for
+    additional products extends the contract of the existing admission with them."""
     tender = application.tender
     end = term_end(tender)
     if start > end:
         raise ValidationFailed(_l("Het toetredingsmoment ligt na het einde van de looptijd."))
-    contract = db.session.execute(
-        select(Contract)
-        .where(
-            Contract.tender_id == tender.id,
-            Contract.provider_id == application.provider_id,
-            Contract.origin == PROCEDURE,
-            Contract.status.not_in(ENDED_CONTRACT_STATUSES),
-        )
-        .order_by(Contract.id)
-        .limit(1)
-    ).scalar()
-    if contract is None:
-        contract = create_concept_contract(
-            region=tender.region,
-            provider_id=application.provider_id,
-            origin=PROCEDURE,
-            variant=tender.variant,
-            start_date=start,
-            end_date=end,
-            tender_id=tender.id,
-            task_area_id=tender.task_area_id,
-            title=f"{tender.title} — {application.provider.name}",
-            extension_months=tender.extension_terms,
-            actor=actor,
-        )
-        extended = False
-    else:
-        extended = True
+    contract, extended = _contract_for(application, links, start, end, actor)
     covered = set(
         db.session.execute(
-            select(ContractProduct.product_id).where(ContractProduct.contract_id == contract.id)
+            select(ContractProduct.product_id).where(
+                ContractProduct.contract_id == contract.id,
+                ContractProduct.effective_to.is_(None),
+            )
         ).scalars()
     )
     added = []
-    for category in categories:
-        admission = Admission(
-            tender_id=tender.id,
-            region_id=tender.region_id,
-            provider_id=application.provider_id,
-            category_id=category.id,
-            application_id=application.id,
-            contract_id=contract.id,
-            start_date=start,
-            status="active",
-            active_flag=True,
-        )
-        db.session.add(admission)
-        for product in category.products:
+    for link in links:
+        if not link.additional:
+            db.session.add(
+                Admission(
+                    tender_id=tender.id,
+                    region_id=tender.region_id,
+                    provider_id=application.provider_id,
+                    category_id=link.category_id,
+                    application_id=application.id,
+                    contract_id=contract.id,
+                    start_date=start,
+                    status="active",
+                    active_flag=True,
+                )
+            )
+        for product in link.products or link.category.products:
             if product.id in covered:
                 continue
             tariff = _tariff_for(product, start.year)
@@ -101,7 +80,7 @@ def admit(application: Application, categories: list[Category], start: date, act
                     contract_id=contract.id,
                     region_id=tender.region_id,
                     provider_id=application.provider_id,
-                    category_id=category.id,
+                    category_id=link.category_id,
                     product_id=product.id,
                     tariff_year=tariff.year if tariff else None,
                     price=tariff.price if tariff else None,
@@ -121,11 +100,66 @@ def admit(application: Application, categories: list[Category], start: date, act
         new={
             "application": application.reference,
             "start_date": start,
-            "categories": [c.code for c in categories],
+            "categories": [link.category.code for link in links],
+            "additional_products": [link.category.code for link in links if link.additional],
             "products": added,
         },
     )
     return contract
+
+
+def _contract_for(application, links, start: date, end: date, actor) -> tuple[Contract, bool]:
+    """The contract the admission goes under: the existing admission's contract for
+    additional products, else the provider's running contract under the tender, else new."""
+    from procure.contracts.operations import create_concept_contract
+
+    tender = application.tender
+    for link in links:
+        if not link.additional:
+            continue
+        admission = db.session.execute(
+            select(Admission).where(
+                Admission.provider_id == application.provider_id,
+                Admission.category_id == link.category_id,
+                Admission.active_flag.is_(True),
+            )
+        ).scalar()
+        if not can_extend_admission(admission, start):
+            raise InvalidTransition(
+                _l(
+                    "De toelating tot %(cat)s loopt niet meer; aanvullende producten kunnen "
+                    "niet worden toegevoegd.",
+                    cat=link.category.name,
+                )
+            )
+        return admission.contract, True
+    contract = db.session.execute(
+        select(Contract)
+        .where(
+            Contract.tender_id == tender.id,
+            Contract.provider_id == application.provider_id,
+            Contract.origin == PROCEDURE,
+            Contract.status.not_in(ENDED_CONTRACT_STATUSES),
+        )
+        .order_by(Contract.id)
+        .limit(1)
+    ).scalar()
+    if contract is not None:
+        return contract, True
+    contract = create_concept_contract(
+        region=tender.region,
+        provider_id=application.provider_id,
+        origin=PROCEDURE,
+        variant=tender.variant,
+        start_date=start,
+        end_date=end,
+        tender_id=tender.id,
+        task_area_id=tender.task_area_id,
+        title=f"{tender.title} — {application.provider.name}",
+        extension_months=tender.extension_terms,
+        actor=actor,
+    )
+    return contract, False
 
 
 def _contract_product(contract, product, tariff, start: date, end: date, actor) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from procure.audit import record
 from procure.auth.roles import PROVIDER
+from procure.catalogue.models import Product
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.core.references import next_reference
@@ -24,6 +25,7 @@ from procure.tenders.open_house.models import (
     Application,
     ApplicationCategory,
     Category,
+    ContractProduct,
     EntryMoment,
     Requirement,
 )
@@ -125,10 +127,13 @@ def submit_application(
     answers: dict[int, str] | None = None,
     files: dict | None = None,
     moment_id: int | None = None,
+    product_ids: list[int] | None = None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
 ) -> Application:
-    """A provider applies for admission to one or more categories."""
+    """A provider applies for admission to one or more categories, or for more products of
+    a category it is already admitted to. `product_ids` narrows the products asked for
+    within the chosen categories; a category none of them belongs to is asked in full."""
     now = now or utcnow()
     ensure_open_house(tender)
     if user is not None and user.role == PROVIDER and user.provider_id != provider.id:
@@ -168,22 +173,7 @@ def submit_application(
             ),
             field="category_ids",
         )
-    admitted = (
-        db.session.execute(
-            select(Admission.category_id).where(
-                Admission.provider_id == provider.id,
-                Admission.category_id.in_(ids),
-                Admission.active_flag.is_(True),
-            )
-        )
-        .scalars()
-        .first()
-    )
-    if admitted is not None:
-        raise Conflict(
-            _l("U bent al toegelaten tot de categorie %(cat)s.", cat=categories[admitted].name),
-            field="category_ids",
-        )
+    wanted_products = _products_applied_for(provider, categories, product_ids)
     municipalities = []
     if municipality_ids:
         municipalities = list(
@@ -259,9 +249,15 @@ def submit_application(
     )
     db.session.add(application)
     for cat_id in ids:
+        products, additional = wanted_products[cat_id]
         application.categories.append(
             ApplicationCategory(
-                category_id=cat_id, provider_id=provider.id, decision="pending", open_flag=True
+                category_id=cat_id,
+                provider_id=provider.id,
+                decision="pending",
+                open_flag=True,
+                additional=additional,
+                products=products,
             )
         )
     for req_id in requirements:
@@ -286,6 +282,8 @@ def submit_application(
             "reference": application.reference,
             "provider_id": provider.id,
             "categories": [categories[i].code for i in ids],
+            "products": {categories[i].code: [p.code for p in wanted_products[i][0]] for i in ids},
+            "additional_products": [categories[i].code for i in ids if wanted_products[i][1]],
             "entry_date": moment.entry_date if moment else None,
             "queued_from": queued_from.entry_date if queued_from else None,
             "municipalities": [m.name for m in municipalities],
@@ -296,6 +294,64 @@ def submit_application(
     )
     notify(application, "submitted", message)
     return application
+
+
+def admitted_products(provider_id: int, category_id: int) -> tuple[Admission | None, set[int]]:
+    """The provider's active admission to the category and the products it already covers."""
+    admission = db.session.execute(
+        select(Admission).where(
+            Admission.provider_id == provider_id,
+            Admission.category_id == category_id,
+            Admission.active_flag.is_(True),
+        )
+    ).scalar()
+    if admission is None or admission.contract_id is None:
+        return admission, set()
+    covered = db.session.execute(
+        select(ContractProduct.product_id).where(
+            ContractProduct.contract_id == admission.contract_id,
+            ContractProduct.category_id == category_id,
+            ContractProduct.effective_to.is_(None),
+        )
+    ).scalars()
+    return admission, set(covered)
+
+
+def _products_applied_for(
+    provider: Provider, categories: dict[int, Category], product_ids
+) -> dict[int, tuple[list[Product], bool]]:
+    """Per category: the products asked for and whether they extend an admission."""
+    chosen = set(product_ids or [])
+    known = {p.id: p for c in categories.values() for p in c.products}
+    if chosen - set(known):
+        raise ValidationFailed(
+            _l("Een gekozen product hoort niet bij de gekozen categorieën."), field="product_ids"
+        )
+    result = {}
+    for cat_id, category in categories.items():
+        admission, covered = admitted_products(provider.id, cat_id)
+        picked = [p for p in category.products if p.id in chosen]
+        already = [p.code for p in picked if p.id in covered]
+        if already:
+            raise Conflict(
+                _l(
+                    "U bent al toegelaten tot %(codes)s in de categorie %(cat)s.",
+                    codes=", ".join(already),
+                    cat=category.name,
+                ),
+                field="product_ids",
+            )
+        wanted = [p for p in (picked or category.products) if p.id not in covered]
+        if not wanted:
+            raise Conflict(
+                _l(
+                    "U bent al toegelaten tot alle producten van de categorie %(cat)s.",
+                    cat=category.name,
+                ),
+                field="product_ids",
+            )
+        result[cat_id] = (wanted, admission is not None)
+    return result
 
 
 @operation

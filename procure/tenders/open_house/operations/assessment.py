@@ -238,14 +238,14 @@ def decide(
         links[cat_id].open_flag = None
     db.session.flush()
     contract, start = None, None
-    admitted_categories = [links[c].category for c, v in decisions.items() if v == "admitted"]
-    if admitted_categories:
+    admitted_links = [links[c] for c, v in decisions.items() if v == "admitted"]
+    if admitted_links:
         start = (
             application.entry_moment.entry_date
             if application.entry_moment is not None
             else schedule.continuous_start(now, application.tender.contract_start)
         )
-        contract = admit(application, admitted_categories, start, actor)
+        contract = admit(application, admitted_links, start, actor)
     record(
         "open_house.application_decided",
         application,
@@ -259,18 +259,7 @@ def decide(
         },
     )
     if any_admitted:
-        names = ", ".join(c.name for c in admitted_categories)
-        message = _l(
-            "Uw aanvraag %(ref)s is toegewezen: u bent toegelaten tot %(cats)s met "
-            "ingang van %(day)s.",
-            ref=application.reference,
-            cats=names,
-            day=day_label(start),
-        )
-        message = as_text(message)
-        if reason:
-            message = f"{message} {reason}"
-        notify(application, "admitted", message)
+        notify(application, "admitted", _admitted_message(application, admitted_links, start))
     else:
         notify(
             application,
@@ -284,3 +273,33 @@ def decide(
             ),
         )
     return application
+
+
+def _admitted_message(application, links, start) -> str:
+    new = [link.category.name for link in links if not link.additional]
+    extra = [p.code for link in links if link.additional for p in link.products]
+    parts = [as_text(_l("Uw aanvraag %(ref)s is toegewezen:", ref=application.reference))]
+    if new:
+        parts.append(
+            as_text(
+                _l(
+                    "u bent toegelaten tot %(cats)s met ingang van %(day)s.",
+                    cats=", ".join(new),
+                    day=day_label(start),
+                )
+            )
+        )
+    if extra:
+        parts.append(
+            as_text(
+                _l(
+                    "de producten %(codes)s zijn met ingang van %(day)s aan uw contract "
+                    "toegevoegd.",
+                    codes=", ".join(extra),
+                    day=day_label(start),
+                )
+            )
+        )
+    if application.decision_reason:
+        parts.append(application.decision_reason)
+    return " ".join(parts)
