@@ -10,6 +10,7 @@ NAV = [
     ("catalogue.index", _l("Catalogus"), None),
     ("tenders.index", _l("Aanbestedingen"), None),
     ("open_house.index", _l("Open house"), None),
+    ("consultations.index", _l("Marktconsultaties"), None),
     ("contracts.index", _l("Contracten"), None),
     (
         "supervision.index",
@@ -20,6 +21,11 @@ NAV = [
     (
         "finance.index",
         _l("Financiën"),
+        ("admin", "procurement", "contract_manager", "supervisor", "municipality"),
+    ),
+    (
+        "missing_care.index",
+        _l("Ontbrekend aanbod"),
         ("admin", "procurement", "contract_manager", "supervisor", "municipality"),
     ),
     ("documents.index", _l("Documenten"), None),
