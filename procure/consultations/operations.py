@@ -11,9 +11,9 @@ from procure.consultations import policy
 from procure.consultations.models import (
     PLANNED_PROCEDURES,
     MarketAnswer,
+    MarketConsultation,
     MarketDocument,
     MarketQuestion,
-    MarketConsultation,
 )
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.operations import operation

@@ -10,8 +10,8 @@ from sqlalchemy.orm import selectinload
 from procure.auth.roles import MUNICIPALITY, PROVIDER, REGION_STAFF
 from procure.consultations.models import (
     MarketAnswer,
-    MarketQuestion,
     MarketConsultation,
+    MarketQuestion,
 )
 from procure.extensions import db
 

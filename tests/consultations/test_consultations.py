@@ -173,9 +173,12 @@ def test_answers_refused_after_the_closing_date(app):
         ops.add_question(consultation, text="Vraag", actor=officer)
         ops.move(consultation, "open", actor=officer)
     provider = f.user("provider", provider_code="kompas")
-    with time_machine.travel(datetime(2024, 8, 1, 9, 0, tzinfo=AMSTERDAM), tick=False):
-        with pytest.raises(NotAllowed, match="gesloten"):
-            ops.answer(consultation.questions[0], body="Te laat", actor=provider)
+    august = datetime(2024, 8, 1, 9, 0, tzinfo=AMSTERDAM)
+    with (
+        time_machine.travel(august, tick=False),
+        pytest.raises(NotAllowed, match="gesloten"),
+    ):
+        ops.answer(consultation.questions[0], body="Te laat", actor=provider)
 
 
 # -- missing care (seed 001) ----------------------------------------------------------------
