@@ -1,7 +1,7 @@
 """Market consultation operations: the only place that changes consultations. Each runs
 in one transaction, checks the policy and writes the audit log."""
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -17,7 +17,7 @@ from procure.consultations.models import (
 )
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.operations import operation
-from procure.core.timeutil import today_local
+from procure.core.timeutil import to_local
 from procure.core.types import utcnow
 from procure.core.uploads import store_upload
 from procure.extensions import db
@@ -65,7 +65,9 @@ def create_consultation(
     closes_on: date,
     description: str = "",
     task_area_id: int | None = None,
+    at: datetime | None = None,
 ) -> MarketConsultation:
+    """A draft consultation; `at` is the moment it is made (now unless the demo says)."""
     _require_editor(actor)
     if actor.region_id != region.id:
         raise NotAllowed(_l("U kunt alleen marktconsultaties van uw eigen regio aanmaken."))
@@ -76,7 +78,7 @@ def create_consultation(
     if not isinstance(closes_on, date):
         raise ValidationFailed(_l("Geef een datum."), field="closes_on")
     consultation = MarketConsultation(
-        reference=next_reference(region.short_code, today_local().year),
+        reference=next_reference(region.short_code, to_local(at or utcnow()).year),
         region_id=region.id,
         title=title,
         segment=segment,
@@ -86,6 +88,7 @@ def create_consultation(
         closes_on=closes_on,
         status="draft",
         created_by_id=actor.id,
+        created_at=at or utcnow(),
     )
     db.session.add(consultation)
     db.session.flush()
@@ -143,21 +146,32 @@ def add_document(
 
 
 @operation
-def move(consultation: MarketConsultation, target: str, *, actor) -> MarketConsultation:
-    """Open the consultation to the market, or close it."""
+def move(
+    consultation: MarketConsultation, target: str, *, actor, at: datetime | None = None
+) -> MarketConsultation:
+    """Open the consultation to the market, or close it, at `at` (now by default)."""
     _require_editor(actor, consultation)
-    policy.CONSULTATION_FLOW.apply(consultation, target, actor)
+    moment = at or utcnow()
+    previous = consultation.opened_at
     if target == "open":
-        consultation.opened_at = utcnow()
-    elif target == "closed":
-        consultation.closed_at = utcnow()
+        consultation.opened_at = moment  # the guard checks the closing date against it
+    try:
+        policy.CONSULTATION_FLOW.apply(consultation, target, actor)
+    except Exception:
+        consultation.opened_at = previous
+        raise
+    if target == "closed":
+        consultation.closed_at = moment
     return consultation
 
 
 @operation
-def answer(question: MarketQuestion, *, body: str, actor) -> MarketAnswer:
+def answer(
+    question: MarketQuestion, *, body: str, actor, at: datetime | None = None
+) -> MarketAnswer:
     """A provider's answer; a second answer to the same question replaces the first."""
-    refusal = policy.answer_refusal(actor, question.consultation)
+    moment = at or utcnow()
+    refusal = policy.answer_refusal(actor, question.consultation, to_local(moment).date())
     if refusal:
         raise NotAllowed(refusal)
     body = _text(body, "body", _l("Geef uw antwoord."), 10_000)
@@ -173,7 +187,7 @@ def answer(question: MarketQuestion, *, body: str, actor) -> MarketAnswer:
         db.session.add(existing)
     existing.body = body
     existing.answered_by_id = actor.id
-    existing.answered_at = utcnow()
+    existing.answered_at = moment
     db.session.flush()
     record(
         "consultation.answered",

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from procure.auth.roles import ADMIN, PROCUREMENT, PROVIDER, REGION_STAFF
 from procure.core.policy import StateMachine
-from procure.core.timeutil import today_local
+from procure.core.timeutil import to_local, today_local
 
 # Procurement officers (and the admin) run consultations, as they run tenders.
 EDITORS = (ADMIN, PROCUREMENT)
@@ -17,7 +17,9 @@ def _has_questions(consultation):
 
 
 def _closes_in_future(consultation):
-    if consultation.closes_on < today_local():
+    # Checked against the moment of opening (set by the operation just before).
+    opened = to_local(consultation.opened_at).date() if consultation.opened_at else today_local()
+    if consultation.closes_on < opened:
         return _l("De sluitingsdatum is al voorbij; kies een latere datum.")
     return None
 
@@ -62,10 +64,10 @@ def can_move(user, consultation, target: str) -> bool:
     return is_editor(user, consultation) and CONSULTATION_FLOW.can(consultation, target)
 
 
-def answer_refusal(user, consultation):
+def answer_refusal(user, consultation, today=None):
     if not user.is_authenticated or user.role != PROVIDER or user.provider_id is None:
         return _l("Alleen aanbieders beantwoorden de vragen van een marktconsultatie.")
-    if consultation.status != "open" or consultation.closes_on < today_local():
+    if consultation.status != "open" or consultation.closes_on < (today or today_local()):
         return _l("De marktconsultatie is gesloten voor antwoorden.")
     return None
 

@@ -1,12 +1,16 @@
 """Missing-care operations: report, withdraw, and feed a theme of a period into a market
 consultation. Each runs in one transaction and writes the audit log."""
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from procure.audit import record
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.operations import operation
+from procure.core.timeutil import to_local
+from procure.core.types import utcnow
 from procure.extensions import db
 from procure.missing_care import policy
 from procure.missing_care.models import HALVES, THEMES, MissingCareEntry
@@ -15,11 +19,21 @@ from procure.organisations.models import Municipality
 
 @operation
 def record_entry(
-    *, actor, year: int, half: int, theme: str, description: str, youngsters: int | None = None
+    *,
+    actor,
+    year: int,
+    half: int,
+    theme: str,
+    description: str,
+    youngsters: int | None = None,
+    at: datetime | None = None,
 ) -> MissingCareEntry:
+    """A municipality's report; `at` is the moment of reporting (now by default), which
+    decides the half-years still open for it."""
+    moment = at or utcnow()
     if half not in HALVES:
         raise ValidationFailed(_l("Kies het eerste of tweede halfjaar."), field="period")
-    refusal = policy.entry_refusal(actor, year, half)
+    refusal = policy.entry_refusal(actor, year, half, to_local(moment).date())
     if refusal:
         raise (
             ValidationFailed(refusal, field="period")
@@ -45,6 +59,7 @@ def record_entry(
         description=description,
         youngsters=youngsters,
         entered_by_id=actor.id,
+        entered_at=moment,
     )
     db.session.add(entry)
     db.session.flush()

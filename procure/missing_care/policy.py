@@ -23,10 +23,10 @@ def open_periods(today=None) -> list[tuple[int, int]]:
     return [now, previous_period(now)]
 
 
-def entry_refusal(user, year: int, half: int):
+def entry_refusal(user, year: int, half: int, today=None):
     if not user.is_authenticated or user.role != MUNICIPALITY or user.municipality_id is None:
         return _l("Alleen gemeenten (de toegang) melden ontbrekend zorgaanbod.")
-    if (year, half) not in open_periods():
+    if (year, half) not in open_periods(today):
         return _l("Meld ontbrekend aanbod voor het lopende of het vorige halfjaar.")
     return None
 
