@@ -10,9 +10,9 @@ from procure.consultations.models import MarketConsultation
 from procure.contracts.changes.models import ContractAddendum, Subcontractor
 from procure.contracts.models import Contract
 from procure.core.timeutil import AMSTERDAM
+from procure.demo import DEMO_PASSWORD
 from procure.extensions import db
 from procure.missing_care.models import MissingCareEntry
-from procure.demo import DEMO_PASSWORD
 from procure.organisations.models import Region
 from tests import factories as f
 
