@@ -140,7 +140,7 @@ def add_document(
         "consultation.document_added",
         consultation,
         actor=actor,
-        new={"title": title, "file": stored.original_name, "sha256": stored.sha256},
+        new={"title": title, "file": stored.original_name},
     )
     return document
 
