@@ -1,12 +1,13 @@
 """Missing-care pages: a municipality reports and sees its own reports; region staff see
 the overview per half-year, and procurement feeds a theme into a market consultation."""
 
-from flask import Blueprint, abort, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from procure.consultations.models import MarketConsultation
+from procure.core.spreadsheets import csv_bytes
 from procure.core.views import submit
 from procure.extensions import db
 from procure.missing_care import forms, policy, queries
@@ -56,6 +57,34 @@ def _page():
 @login_required
 def index():
     return _page()
+
+
+@bp.get("/overzicht-<int:year>-h<int:half>.csv")
+@login_required
+def overview_csv(year, half):
+    """The half-year's overview for the purchasing round: one row per report."""
+    if not policy.can_view_overview(current_user):
+        abort(403)
+    header = [_l("Periode"), _l("Gemeente"), _l("Thema"), _l("Jeugdigen"), _l("Toelichting")]
+    header.append(_l("Marktconsultatie"))
+    rows = [
+        [
+            e.period_label,
+            e.municipality.name,
+            e.theme_label,
+            e.youngsters,
+            e.description,
+            e.consultation.reference if e.consultation else "",
+        ]
+        for e in queries.entries(current_user, year, half)
+    ]
+    return Response(
+        csv_bytes([str(h) for h in header], rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename=ontbrekend-aanbod-{year}-h{half}.csv"
+        },
+    )
 
 
 @bp.post("/")

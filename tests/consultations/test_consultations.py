@@ -226,6 +226,7 @@ def test_municipality_reports_missing_care_for_an_open_half_year(client, july):
     f.post(client, "/uitloggen")
     f.login(client, f.user("provider", provider_code="kompas"))
     assert client.get("/ontbrekend-aanbod/").status_code == 403
+    assert client.get("/ontbrekend-aanbod/overzicht-2024-h1.csv").status_code == 403
     f.post(client, "/uitloggen")
     f.login(client, f.user("contract_manager", "wbo"))
     assert "thuiszitten" not in client.get("/ontbrekend-aanbod/").get_data(as_text=True)
@@ -264,6 +265,8 @@ def test_journey_missing_care_to_consultation_to_the_tender_that_follows(client,
     f.login(client, officer)
     overview = client.get("/ontbrekend-aanbod/?periode=2024-H1").get_data(as_text=True)
     assert "Helmond, Veldhoven" in overview or "Veldhoven, Helmond" in overview
+    export = client.get("/ontbrekend-aanbod/overzicht-2024-h1.csv").get_data(as_text=True)
+    assert export.count("Gezinshuizen") == 2 and "jeugdigen uit Veldhoven" in export
     assert (
         f.post(
             client,

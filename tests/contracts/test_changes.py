@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from procure.audit.models import AuditEvent
+from procure.contracts import operations as contract_ops
 from procure.contracts.changes import operations as ops
 from procure.contracts.changes.models import ContractAddendum, Subcontractor
 from procure.contracts.models import Contract
@@ -328,3 +329,33 @@ def test_subcontractor_api_add_list_remove(client):
     assert gone.status_code == 200
     listed = client.get(base, headers=f.bearer(token)).get_json()["items"]
     assert [s["name"] for s in listed] == ["Stichting De Brug"]
+
+
+def test_subcontractors_of_a_custom_contract_follow_its_visibility(client):
+    from tests.contracts.helpers import maatwerk_code
+
+    region = f.region("wbo")
+    breda = f.user("municipality", municipality_name="Breda")
+    custom = contract_ops.create_custom_contract(
+        user=breda,
+        provider_id=f.provider("zonnehoek", "Zorgboerderij De Zonnehoek").id,
+        maatwerk_code_id=maatwerk_code(region).id,
+        unit_price="112.40",
+        units="40",
+        start_date=date(2026, 2, 1),
+        end_date=date(2026, 12, 31),
+        justification="Geen passend gecontracteerd aanbod",
+        reason="specific_need",
+    )
+    provider = f.user("provider", provider_code="zonnehoek")
+    ops.add_subcontractor(custom, name="Boerderij Onder", kvk_number="86666666", actor=provider)
+    for user, sees in (
+        (breda, True),
+        (f.user("municipality", municipality_name="Oosterhout", email="o@example.org"), False),
+        (f.user("procurement"), False),  # custom contracts are not for other region staff
+        (f.user("contract_manager"), True),
+    ):
+        f.post(client, "/uitloggen")
+        f.login(client, user)
+        listing = client.get("/contracten/onderaannemers").get_data(as_text=True)
+        assert ("Boerderij Onder" in listing) is sees, user.email

@@ -1,7 +1,7 @@
 """Pages of contract change: forms on the contract page (a panel) that post here, and the
 register of subcontractors over every contract the user may see."""
 
-from flask import Blueprint, g, render_template, url_for
+from flask import Blueprint, abort, g, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -138,9 +138,9 @@ def subcontractor_add(contract_id):
 @login_required
 def subcontractor_remove(contract_id, sub_id):
     contract = q.get_visible_or_404(contract_id)
-    sub = db.get_or_404(Subcontractor, sub_id)
-    if sub.contract_id != contract.id:
-        return "", 404
+    sub = db.session.get(Subcontractor, sub_id)
+    if sub is None or sub.contract_id != contract.id:
+        abort(404)
     return submit(
         lambda: ops.remove_subcontractor(sub, actor=current_user),
         success=_l("Onderaannemer uit het register gehaald."),
