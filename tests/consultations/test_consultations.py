@@ -150,6 +150,12 @@ def test_consultation_visibility_and_roles(client, july):
     listing = client.get("/marktconsultaties/").get_data(as_text=True)
     assert other.reference in listing and draft.reference not in listing
     assert client.get(f"/marktconsultaties/{draft.id}").status_code == 404
+    token = f.bearer(f.api_token(provider))
+    listed = client.get("/api/v1/consultations", headers=token).get_json()["items"]
+    assert [c["reference"] for c in listed] == [other.reference]
+    assert client.get(f"/api/v1/consultations/{draft.reference}", headers=token).status_code == 404
+    detail = client.get(f"/api/v1/consultations/{other.reference}", headers=token).get_json()
+    assert detail["questions"] == [{"number": 1, "text": "Vraag"}] and detail["status"] == "open"
     f.post(client, "/uitloggen")
     breda = f.user("municipality")  # region WBO
     f.login(client, breda)
@@ -335,6 +341,10 @@ def test_journey_missing_care_to_consultation_to_the_tender_that_follows(client,
     )
     assert done.status_code == 302
     assert db.session.get(MarketConsultation, consultation.id).tender_id == tender.id
+    api = client.get(
+        f"/api/v1/consultations/{consultation.reference}", headers=f.bearer(f.api_token(officer))
+    ).get_json()
+    assert api["tender"] == tender.reference and api["outcome"].startswith("Drie aanbieders")
     tender_page = client.get(f"/aanbestedingen/{tender.id}").get_data(as_text=True)
     assert consultation.reference in tender_page and "Drie aanbieders" in tender_page
     # The municipality that reported sees its report taken up.
