@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from procure.audit import record
 from procure.contracts.changes import policy
@@ -73,6 +74,7 @@ def addenda_of(contract_id: int) -> list[ContractAddendum]:
         db.session.execute(
             select(ContractAddendum)
             .where(ContractAddendum.contract_id == contract_id)
+            .options(selectinload(ContractAddendum.document))
             .order_by(ContractAddendum.number)
         ).scalars()
     )

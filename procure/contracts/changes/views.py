@@ -22,11 +22,12 @@ from procure.main.panels import panel
 bp = Blueprint("contract_changes", __name__, url_prefix="/contracten")
 
 
-def _forms(contract) -> dict:
+def _forms(contract, may_add_subcontractor: bool) -> dict:
     """The panel's forms: the refused one as the user filled it in, the others fresh."""
     given = getattr(g, "contract_change_forms", {})
     sub = given.get("subcontractor_form") or forms.SubcontractorForm(prefix="sub")
-    sub.provider_id.configure()
+    if may_add_subcontractor:
+        sub.provider_id.configure()  # searches the register: only for those who add
     return {
         "transition_form": given.get("transition_form")
         or forms.TransitionForm(
@@ -42,17 +43,17 @@ def _forms(contract) -> dict:
 def _changes_panel(contract, user):
     if not user.is_authenticated:
         return None
-    addenda = ops.addenda_of(contract.id)
+    may_manage = policy.can_manage_subcontractors(user, contract)
     return Markup(  # noqa: S704 (an autoescaped template)
         render_template(
             "contracts/changes/panel.html",
             contract=contract,
-            addenda=addenda,
+            addenda=ops.addenda_of(contract.id),
             subcontractors=ops.subcontractors_of(contract.id),
             can_set_transition=policy.can_set_transition(user, contract),
             can_add_addendum=policy.can_add_addendum(user, contract),
-            can_manage_subcontractors=policy.can_manage_subcontractors(user, contract),
-            **_forms(contract),
+            can_manage_subcontractors=may_manage,
+            **_forms(contract, may_manage),
         )
     )
 
