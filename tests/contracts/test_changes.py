@@ -359,3 +359,30 @@ def test_subcontractors_of_a_custom_contract_follow_its_visibility(client):
         f.login(client, user)
         listing = client.get("/contracten/onderaannemers").get_data(as_text=True)
         assert ("Boerderij Onder" in listing) is sees, user.email
+
+
+def test_register_page_runs_a_bounded_number_of_queries(client, count_queries):
+    manager = f.user("contract_manager")
+    contracts = [
+        lumpsum_contract(provider=f.provider(code), title=f"SLT {code}")
+        for code in ("kompas", "brug", "linde")
+    ]
+    f.login(client, manager)
+
+    added = []
+
+    def queries_with(count):
+        for _ in range(count):
+            i = len(added)
+            added.append(i)
+            contract = contracts[i % len(contracts)]
+            ops.add_subcontractor(
+                contract, name=f"Praktijk {i}", kvk_number=f"{70000000 + i}", actor=manager
+            )
+        with count_queries() as statements:
+            assert client.get("/contracten/onderaannemers").status_code == 200
+        return len(statements)
+
+    few = queries_with(2)
+    many = queries_with(12)
+    assert many == few
