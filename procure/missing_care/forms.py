@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, TextAreaField
@@ -7,7 +8,10 @@ from procure.missing_care.models import THEMES
 
 
 def period_choices(periods) -> list[tuple[str, str]]:
-    return [(f"{year}-H{half}", f"{year}, {half}e halfjaar") for year, half in periods]
+    return [
+        (f"{year}-H{half}", _("%(year)d, halfjaar %(half)d", year=year, half=half))
+        for year, half in periods
+    ]
 
 
 def parse_period(value: str | None) -> tuple[int, int] | None:
