@@ -29,6 +29,9 @@ DOMAINS = (
     "system",
     "ocds",
     "finance",
+    "contracts.changes",
+    "consultations",
+    "missing_care",
 )
 
 __all__ = ["ConfigError", "create_app"]

@@ -93,6 +93,10 @@ class Contract(db.Model):
     termination_reason: Mapped[str | None] = mapped_column(String(30))
     termination_note: Mapped[str | None] = mapped_column(Text)
     notice_given_on: Mapped[date | None] = mapped_column()
+    # Transition period (seed 003, 10.4): clients in care when the contract ends continue
+    # with this provider until this date (procure.contracts.changes sets it).
+    transition_until: Mapped[date | None] = mapped_column()
+    transition_note: Mapped[str | None] = mapped_column(Text)
     # Utilisation thresholds (percent of the yearly ceiling)
     warn_pct: Mapped[int] = mapped_column(default=80)
     alert_pct: Mapped[int] = mapped_column(default=100)

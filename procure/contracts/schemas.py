@@ -100,6 +100,14 @@ class ContractSchema(DutchSchema):
         metadata={"description": "the tender the contract was awarded or admitted in"},
     )
     lot = fields.Nested(OriginLotSchema, allow_none=True)
+    transition_until = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "clients in care at the contract's end stay with the provider "
+            "until this date (transition period)"
+        },
+    )
+    transition_note = fields.String(allow_none=True)
 
 
 class ContractDetailSchema(ContractSchema):

@@ -296,6 +296,22 @@ def _lot(contract):
     return db.session.get(Lot, contract.lot_id)
 
 
+def _addenda(contract) -> list[dict]:
+    """The addenda agreed so far: each one makes a new version of the document."""
+    from procure.contracts.changes.operations import addenda_of
+
+    return [
+        {
+            "number": a.number,
+            "agreed_on": long_date(a.agreed_on),
+            "effective_on": long_date(a.effective_on),
+            "subject": a.subject,
+            "body": a.body,
+        }
+        for a in addenda_of(contract.id)
+    ]
+
+
 def contract_spec(contract) -> DocumentSpec:
     if contract.origin == "custom":
         return custom_contract_spec(contract)
@@ -378,6 +394,7 @@ def contract_spec(contract) -> DocumentSpec:
         "products": _products(contract),
         "years": _years(contract),
         "options": _options(contract),
+        "addenda": _addenda(contract),
     }
     return DocumentSpec(
         kind="contract",

@@ -13,6 +13,7 @@ def _nav():
     from the domains' policies, imported here because the policies import the models."""
     from procure.auth.roles import ADMIN
     from procure.finance.policy import FINANCE_READERS
+    from procure.missing_care.policy import READERS as MISSING_CARE_READERS
     from procure.supervision.policy import VIEW_ROLES as SIGNAL_READERS
 
     return (
@@ -20,10 +21,12 @@ def _nav():
         ("catalogue.index", _l("Catalogus"), None),
         ("tenders.index", _l("Aanbestedingen"), None),
         ("open_house.index", _l("Open house"), None),
+        ("consultations.index", _l("Marktconsultaties"), None),
         ("contracts.index", _l("Contracten"), None),
         # administrators get counts, not signals (SPEC section 2): no menu entry
         ("supervision.index", _l("Signalen"), SIGNAL_READERS),
         ("finance.index", _l("Financiën"), FINANCE_READERS),
+        ("missing_care.index", _l("Ontbrekend aanbod"), MISSING_CARE_READERS),
         ("documents.index", _l("Documenten"), None),
         ("organisations.providers", _l("Organisaties"), None),
         ("auth.users", _l("Gebruikers"), (ADMIN,)),

@@ -33,7 +33,6 @@ from procure.tenders.open_house.models import (
     OpenHouseSettings,
     Requirement,
 )
-from procure.tenders.open_house.policy import ASSESSORS, SETUP
 from procure.tenders.open_house.schemas import (
     AdmissionGroupSchema,
     AdmissionSchema,
@@ -209,9 +208,9 @@ def open_house_admissions(reference):
 # -- writes: the operations and roles of the open-house pages ----------------------------
 
 
-def _require(roles, message) -> None:
-    """The page's role check (403 for every other role)."""
-    if current_user.role not in roles:
+def _require(allowed: bool, message) -> None:
+    """The page's role check, asked of the policy (403 for every other role)."""
+    if not allowed:
         raise NotAllowed(message)
 
 
@@ -289,7 +288,7 @@ def _requirement_ids(tender: Tender) -> dict[int, int]:
 @bp.response(201, ApplicationSchema)
 def open_house_apply(form, reference):
     """Een aanvraag tot toelating indienen, met antwoorden en documenten per eis (aanbieder)"""
-    _require((PROVIDER,), _l("Alleen aanbieders dienen een aanvraag in."))
+    _require(current_user.is_provider, _l("Alleen aanbieders dienen een aanvraag in."))
     tender = _open_house_or_404(reference)
     category_ids = _by_code(
         Category,
@@ -328,7 +327,7 @@ def open_house_apply(form, reference):
 @bp.response(200, ApplicationSchema)
 def open_house_withdraw(reference, application_id):
     """De eigen aanvraag intrekken (aanbieder)"""
-    _require((PROVIDER,), _l("Alleen de aanvrager trekt een aanvraag in."))
+    _require(current_user.is_provider, _l("Alleen de aanvrager trekt een aanvraag in."))
     application = _application(_open_house_or_404(reference), application_id)
     return ops.withdraw_application(application, user=current_user)
 
@@ -342,7 +341,7 @@ _ASSESSORS_ONLY = _l("Alleen de beoordelaars van de regio beoordelen aanvragen."
 @bp.response(200, ApplicationSchema)
 def open_house_score(body, reference, application_id):
     """Per eis de beoordeling en toelichting vastleggen (beoordelaars)"""
-    _require(ASSESSORS, _ASSESSORS_ONLY)
+    _require(policy.is_assessor(current_user), _ASSESSORS_ONLY)
     tender = _open_house_or_404(reference)
     application = _application(tender, application_id)
     ids = _requirement_ids(tender)
@@ -357,7 +356,7 @@ def open_house_score(body, reference, application_id):
 @bp.response(200, ApplicationSchema)
 def open_house_request_info(body, reference, application_id):
     """Meer informatie vragen; de aanvraag gaat terug naar de aanbieder (beoordelaars)"""
-    _require(ASSESSORS, _ASSESSORS_ONLY)
+    _require(policy.is_assessor(current_user), _ASSESSORS_ONLY)
     application = _application(_open_house_or_404(reference), application_id)
     return ops.request_more_info(
         application, note=body["note"], response_days=body["response_days"], actor=current_user
@@ -371,7 +370,7 @@ def open_house_request_info(body, reference, application_id):
 def open_house_respond(form, reference, application_id):
     """De gevraagde informatie aanvullen, met gewijzigde antwoorden en documenten
     (aanbieder)"""
-    _require((PROVIDER,), _l("Alleen de aanvrager vult een aanvraag aan."))
+    _require(current_user.is_provider, _l("Alleen de aanvrager vult een aanvraag aan."))
     tender = _open_house_or_404(reference)
     application = _application(tender, application_id)
     answers, files = _answers(form, _requirement_ids(tender))
@@ -390,7 +389,7 @@ def open_house_respond(form, reference, application_id):
 @bp.response(200, ApplicationSchema)
 def open_house_decide(body, reference, application_id):
     """Besluiten per categorie: toelaten (met contract) of afwijzen (beoordelaars)"""
-    _require(ASSESSORS, _ASSESSORS_ONLY)
+    _require(policy.is_assessor(current_user), _ASSESSORS_ONLY)
     tender = _open_house_or_404(reference)
     application = _application(tender, application_id)
     codes = [row["category"] for row in body["decisions"]]
@@ -414,7 +413,10 @@ def open_house_decide(body, reference, application_id):
 @bp.response(200, AdmissionSchema)
 def open_house_end_admission(body, reference, admission_id):
     """Een toelating beëindigen: de aanbieder trekt zich terug, of de regio beëindigt"""
-    _require((*SETUP, PROVIDER), _l("Alleen inkoop of de toegelaten aanbieder kan dit."))
+    _require(
+        policy.can_set_up(current_user) or current_user.is_provider,
+        _l("Alleen inkoop of de toegelaten aanbieder kan dit."),
+    )
     tender = _open_house_or_404(reference)
     admission = db.session.execute(
         scoped(select(Admission), Admission).where(

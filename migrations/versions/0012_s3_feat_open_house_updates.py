@@ -3,7 +3,7 @@ asked for per category); the register of recipients of the update after each ent
 and the record of each update sent (seed 001)
 
 Revision ID: s3_feat_open_house_updates
-Revises: i19_seed_faithful
+Revises: s3_jobs_report_files
 """
 
 from alembic import op
@@ -14,7 +14,7 @@ import procure.core.types  # noqa: F401 (UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = "s3_feat_open_house_updates"
-down_revision = "i19_seed_faithful"
+down_revision = "s3_jobs_report_files"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,185 @@
+"""Pages of contract change: forms on the contract page (a panel) that post here, and the
+register of subcontractors over every contract the user may see."""
+
+from flask import Blueprint, abort, g, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from procure.contracts import queries as q
+from procure.contracts.changes import forms, policy
+from procure.contracts.changes import operations as ops
+from procure.contracts.changes.models import Subcontractor
+from procure.contracts.models import Contract
+from procure.contracts.policy import LIVE
+from procure.core.listing import page_args, paginate
+from procure.core.views import submit
+from procure.extensions import db
+from procure.main.panels import panel
+
+bp = Blueprint("contract_changes", __name__, url_prefix="/contracten")
+
+
+def _forms(contract, may_add_subcontractor: bool) -> dict:
+    """The panel's forms: the refused one as the user filled it in, the others fresh."""
+    given = getattr(g, "contract_change_forms", {})
+    sub = given.get("subcontractor_form") or forms.SubcontractorForm(prefix="sub")
+    if may_add_subcontractor:
+        sub.provider_id.configure()  # searches the register: only for those who add
+    return {
+        "transition_form": given.get("transition_form")
+        or forms.TransitionForm(
+            prefix="tr",
+            data={"until": contract.transition_until, "note": contract.transition_note},
+        ),
+        "addendum_form": given.get("addendum_form") or forms.AddendumForm(prefix="ad"),
+        "subcontractor_form": sub,
+    }
+
+
+@panel("contract")
+def _changes_panel(contract, user):
+    if not user.is_authenticated:
+        return None
+    may_manage = policy.can_manage_subcontractors(user, contract)
+    return Markup(  # noqa: S704 (an autoescaped template)
+        render_template(
+            "contracts/changes/panel.html",
+            contract=contract,
+            addenda=ops.addenda_of(contract.id),
+            subcontractors=ops.subcontractors_of(contract.id),
+            can_set_transition=policy.can_set_transition(user, contract),
+            can_add_addendum=policy.can_add_addendum(user, contract),
+            can_manage_subcontractors=may_manage,
+            **_forms(contract, may_manage),
+        )
+    )
+
+
+def _run(contract, fn, success, anchor, form_key, form):
+    from procure.contracts.views import _render_detail
+
+    def page():
+        g.contract_change_forms = {form_key: form}
+        return _render_detail(q.get_visible_or_404(contract.id, full=True))
+
+    return submit(
+        fn,
+        form=form,
+        success=success,
+        target=url_for("contracts.detail", contract_id=contract.id) + anchor,
+        page=page,
+    )
+
+
+@bp.post("/<int:contract_id>/overgangstermijn")
+@login_required
+def transition(contract_id):
+    contract = q.get_visible_or_404(contract_id)
+    form = forms.TransitionForm(prefix="tr")
+    return _run(
+        contract,
+        lambda: ops.set_transition(
+            contract, until=form.until.data, note=form.note.data or "", actor=current_user
+        ),
+        _l("Overgangstermijn vastgelegd."),
+        "#overgangstermijn",
+        "transition_form",
+        form,
+    )
+
+
+@bp.post("/<int:contract_id>/addenda")
+@login_required
+def addendum(contract_id):
+    contract = q.get_visible_or_404(contract_id)
+    form = forms.AddendumForm(prefix="ad")
+    return _run(
+        contract,
+        lambda: ops.add_addendum(
+            contract,
+            agreed_on=form.agreed_on.data,
+            subject=form.subject.data,
+            body=form.body.data,
+            effective_on=form.effective_on.data,
+            actor=current_user,
+        ),
+        lambda a: _l("Addendum %(n)d vastgelegd; nieuwe versie van de overeenkomst.", n=a.number),
+        "#addenda",
+        "addendum_form",
+        form,
+    )
+
+
+@bp.post("/<int:contract_id>/onderaannemers")
+@login_required
+def subcontractor_add(contract_id):
+    contract = q.get_visible_or_404(contract_id)
+    form = forms.SubcontractorForm(prefix="sub")
+    return _run(
+        contract,
+        lambda: ops.add_subcontractor(
+            contract,
+            provider_id=form.provider_id.data or None,
+            name=form.name.data or "",
+            kvk_number=form.kvk_number.data or "",
+            work=form.work.data or "",
+            actor=current_user,
+        ),
+        lambda s: _l("%(name)s toegevoegd aan het register.", name=s.name),
+        "#onderaannemers",
+        "subcontractor_form",
+        form,
+    )
+
+
+@bp.post("/<int:contract_id>/onderaannemers/<int:sub_id>/verwijderen")
+@login_required
+def subcontractor_remove(contract_id, sub_id):
+    contract = q.get_visible_or_404(contract_id)
+    sub = db.session.get(Subcontractor, sub_id)
+    if sub is None or sub.contract_id != contract.id:
+        abort(404)
+    return submit(
+        lambda: ops.remove_subcontractor(sub, actor=current_user),
+        success=_l("Onderaannemer uit het register gehaald."),
+        target=url_for("contracts.detail", contract_id=contract.id) + "#onderaannemers",
+    )
+
+
+def visible_subcontractors(user=None):
+    """Subcontractors of the contracts the user may see (the contract's scope rules)."""
+    stmt = (
+        select(Subcontractor)
+        .join(Contract, Contract.id == Subcontractor.contract_id)
+        .where(Subcontractor.removed_at.is_(None))
+    )
+    return q.visible(stmt, user)
+
+
+@bp.get("/onderaannemers")
+@login_required
+def register():
+    stmt = visible_subcontractors().options(
+        joinedload(Subcontractor.contract).joinedload(Contract.provider)
+    )
+    rows = paginate(stmt.order_by(Contract.reference, Subcontractor.name), *page_args(50))
+    return render_template(
+        "contracts/changes/register.html", rows=rows, contracted=_contracted(rows.items)
+    )
+
+
+def _contracted(subs) -> set[tuple[int, int]]:
+    """(region, provider) pairs among `subs` with a live contract of their own, in one
+    query: the register shows which subcontractors are not contracted by the region."""
+    ids = {s.provider_id for s in subs if s.provider_id}
+    if not ids:
+        return set()
+    rows = db.session.execute(
+        select(Contract.region_id, Contract.provider_id)
+        .where(Contract.provider_id.in_(ids), Contract.status.in_(LIVE))
+        .distinct()
+    )
+    return {(region_id, provider_id) for region_id, provider_id in rows}

@@ -1,0 +1,1 @@
+"""The twice-yearly survey of care the access teams cannot find (seed 001)."""
