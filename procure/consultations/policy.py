@@ -24,6 +24,11 @@ def _closes_in_future(consultation):
     return None
 
 
+# A draft is the region's own; what is published (open or closed) is for the market to see.
+PUBLISHED = ("open", "closed")
+# A consultation that can still take in what municipalities report.
+UNCLOSED = ("draft", "open")
+
 CONSULTATION_FLOW = StateMachine(
     _l("marktconsultatie"),
     {"draft": {"open"}, "open": {"closed"}},

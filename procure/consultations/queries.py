@@ -8,6 +8,7 @@ from sqlalchemy import false, select
 from sqlalchemy.orm import selectinload
 
 from procure.auth.roles import MUNICIPALITY, PROVIDER, REGION_STAFF
+from procure.consultations import policy
 from procure.consultations.models import (
     MarketAnswer,
     MarketConsultation,
@@ -21,7 +22,7 @@ def visible(stmt=None, user=None):
     stmt = select(MarketConsultation) if stmt is None else stmt
     if not user.is_authenticated:
         return stmt.where(false())
-    published = MarketConsultation.status != "draft"
+    published = MarketConsultation.status.in_(policy.PUBLISHED)
     if user.role == PROVIDER:
         return stmt.where(published)
     if user.role == MUNICIPALITY:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from procure.consultations import policy as consultation_policy
 from procure.consultations.models import MarketConsultation
 from procure.core.spreadsheets import csv_bytes
 from procure.core.views import submit
@@ -28,7 +29,10 @@ def _feed_form(region_id, periods):
     form.period.choices = forms.period_choices(periods)
     consultations = db.session.execute(
         select(MarketConsultation.id, MarketConsultation.reference, MarketConsultation.title)
-        .where(MarketConsultation.region_id == region_id, MarketConsultation.status != "closed")
+        .where(
+            MarketConsultation.region_id == region_id,
+            MarketConsultation.status.in_(consultation_policy.UNCLOSED),
+        )
         .order_by(MarketConsultation.reference)
     ).all()
     form.consultation_id.choices = [(c.id, f"{c.reference} {c.title}") for c in consultations]

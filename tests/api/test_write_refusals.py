@@ -70,6 +70,11 @@ WRITERS = {
     "POST /contracts/{reference}/realisations/batch": CONTRACTING,
     "POST /contracts/{reference}/realisations/csv": CONTRACTING,
     "POST /contracts/custom": {*CONTRACTING, MUNICIPALITY},
+    "PUT /contracts/{reference}/transition": CONTRACTING,
+    "POST /contracts/{reference}/addenda": CONTRACTING,
+    # the contract's own provider keeps its register, as region's contract managers do
+    "POST /contracts/{reference}/subcontractors": {*CONTRACTING, PROVIDER},
+    "DELETE /contracts/{reference}/subcontractors/{sub_id}": {*CONTRACTING, PROVIDER},
     "POST /tenders": TENDERING,
     "POST /tenders/{reference}/registrations": {PROVIDER, ANY_PROVIDER},
     "POST /tenders/{reference}/bids": {PROVIDER, ANY_PROVIDER},
@@ -210,6 +215,13 @@ def _path_values(path: str) -> tuple[dict, int | None, int | None]:
             return {"reference": row.tender.reference, "admission_id": row.id}, *_owner(row)
         row = _first(select(Application).order_by(Application.id))
         return {"reference": row.tender.reference, "application_id": row.id}, *_owner(row)
+    if path.startswith("/contracts/{reference}/subcontractors"):
+        from procure.contracts.changes.models import Subcontractor
+
+        row = _first(select(Subcontractor).where(Subcontractor.removed_at.is_(None)))
+        contract = db.session.get(Contract, row.contract_id)
+        values = {"reference": contract.reference, "sub_id": row.id}
+        return values, contract.region_id, contract.provider_id
     if path.startswith("/contracts/{reference}"):
         if "{payment_id}" in path:
             payment = _first(select(Payment).order_by(Payment.id))

@@ -11,7 +11,7 @@ from procure.contracts import operations as contract_ops
 from procure.contracts.changes import operations as ops
 from procure.contracts.changes.models import ContractAddendum, Subcontractor
 from procure.contracts.models import Contract
-from procure.core.errors import NotAllowed, ValidationFailed
+from procure.core.errors import InvalidTransition, NotAllowed, ValidationFailed
 from procure.documents.models import GeneratedDocument
 from procure.extensions import db
 from tests import factories as f
@@ -68,7 +68,7 @@ def test_transition_period_set_on_the_contract_page_and_shown_in_page_and_api(cl
 def test_transition_period_policy_roles_states_and_regions(app):
     contract = lumpsum_contract(status="concept")
     manager = f.user("contract_manager")
-    with pytest.raises(NotAllowed, match="loopt of is afgelopen"):
+    with pytest.raises(InvalidTransition, match="loopt of is afgelopen"):
         ops.set_transition(contract, until=date(2031, 6, 30), note="x", actor=manager)
     contract = lumpsum_contract(provider=f.provider("brug"))
     for other in (
@@ -180,7 +180,7 @@ def test_addendum_policy_and_api(client):
         "body": "Tekst",
         "effective_on": date(2026, 4, 1),
     }
-    with pytest.raises(NotAllowed, match="actief of verlengd"):
+    with pytest.raises(InvalidTransition, match="actief of verlengd"):
         ops.add_addendum(concept, actor=manager, **args)
     with pytest.raises(NotAllowed):
         ops.add_addendum(contract, actor=f.user("procurement"), **args)

@@ -13,7 +13,7 @@ from procure.contracts.changes import policy
 from procure.contracts.changes.models import ContractAddendum, Subcontractor
 from procure.contracts.models import Contract
 from procure.contracts.operations.common import actor_id_of, current_actor, require_text
-from procure.core.errors import Conflict, NotAllowed, ValidationFailed
+from procure.core.errors import Conflict, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import utcnow
 from procure.extensions import db
@@ -23,7 +23,7 @@ from procure.organisations.operations import KVK_RE
 
 def _allow(refusal) -> None:
     if refusal is not None:
-        raise NotAllowed(refusal)
+        raise refusal
 
 
 def _require_date(value, field: str) -> date:

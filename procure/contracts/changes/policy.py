@@ -1,11 +1,13 @@
 """Who may change a contract's transition period, addenda and subcontractors, and in which
-contract states. Each `*_refusal` returns the Dutch reason an action is refused (None when
-allowed); the `can_*` functions are what templates ask."""
+contract states. Each `*_refusal` returns the error that refuses an action (NotAllowed for
+the wrong user, InvalidTransition for the wrong contract state; None when allowed); the
+`can_*` functions are what templates ask."""
 
 from flask_babel import lazy_gettext as _l
 
 from procure.auth.roles import PROVIDER
 from procure.contracts.policy import LIVE, MANAGERS
+from procure.core.errors import InvalidTransition, NotAllowed
 
 # Care runs on while a contract is in force or after it has ended: a transition period is
 # set for a live contract (ahead of its end) or for one that has just ended.
@@ -27,19 +29,25 @@ def _region_manager(user, contract) -> bool:
 
 def transition_refusal(user, contract):
     if not _region_manager(user, contract):
-        return _l("Alleen contractmanagers van de regio leggen een overgangstermijn vast.")
+        return NotAllowed(
+            _l("Alleen contractmanagers van de regio leggen een overgangstermijn vast.")
+        )
     if contract.status not in TRANSITION_STATES:
-        return _l("Een overgangstermijn geldt alleen voor een contract dat loopt of is afgelopen.")
+        return InvalidTransition(
+            _l("Een overgangstermijn geldt alleen voor een contract dat loopt of is afgelopen.")
+        )
     return None
 
 
 def addendum_refusal(user, contract):
     if not _region_manager(user, contract):
-        return _l("Alleen contractmanagers van de regio leggen een addendum vast.")
+        return NotAllowed(_l("Alleen contractmanagers van de regio leggen een addendum vast."))
     if contract.is_custom:
-        return _l("Een maatwerkovereenkomst kent geen addenda; sluit een nieuwe overeenkomst.")
+        return InvalidTransition(
+            _l("Een maatwerkovereenkomst kent geen addenda; sluit een nieuwe overeenkomst.")
+        )
     if contract.status not in ADDENDUM_STATES:
-        return _l("Een addendum kan alleen op een actief of verlengd contract.")
+        return InvalidTransition(_l("Een addendum kan alleen op een actief of verlengd contract."))
     return None
 
 
@@ -51,11 +59,14 @@ def subcontractor_refusal(user, contract):
         and user.provider_id == contract.provider_id
     )
     if not (own_provider or _region_manager(user, contract)):
-        return _l(
-            "Alleen de opdrachtnemer en de contractmanagers van de regio beheren de onderaannemers."
+        return NotAllowed(
+            _l(
+                "Alleen de opdrachtnemer en de contractmanagers van de regio beheren de "
+                "onderaannemers."
+            )
         )
     if contract.status not in SUBCONTRACTOR_STATES:
-        return _l("Het register van een afgelopen contract is gesloten.")
+        return InvalidTransition(_l("Het register van een afgelopen contract is gesloten."))
     return None
 
 
