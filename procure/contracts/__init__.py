@@ -1,1 +1,5 @@
 """Contracten (see SPEC section 3)."""
+
+
+def init_app(app) -> None:
+    from procure.contracts import reminders  # noqa: F401  (registers the reminder sources)

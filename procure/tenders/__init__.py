@@ -14,4 +14,6 @@ def format_end_moment(value) -> str:
 
 
 def init_app(app) -> None:
+    from procure.tenders import reminders  # noqa: F401  (registers the reminder sources)
+
     app.jinja_env.filters["end_moment"] = format_end_moment
