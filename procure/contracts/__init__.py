@@ -2,4 +2,5 @@
 
 
 def init_app(app) -> None:
-    from procure.contracts import reminders  # noqa: F401  (registers the reminder sources)
+    # what this domain gives the others: its reminder sources and its documents
+    from procure.contracts import documents, reminders  # noqa: F401
