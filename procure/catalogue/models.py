@@ -1,5 +1,5 @@
-"""Catalogue (PDC) models. Owned by the catalogue issue; other domains rely on the
-columns marked INTERFACE below, so keep them (add freely)."""
+"""Catalogue (PDC) models: task areas, product cards with their versions and tariffs, and
+the custom-contract (maatwerk) codes."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -48,7 +48,6 @@ class TaskArea(db.Model):
     __table_args__ = (UniqueConstraint("region_id", "code"),)
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
-    # INTERFACE: id, region_id, code, name
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     code: Mapped[str] = mapped_column(String(40))
@@ -71,8 +70,6 @@ class Product(db.Model):
     )
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
-    # INTERFACE: id, region_id, code, name, task_area_id, variant, unit, status, version,
-    # valid_from, valid_to, tariffs
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     code: Mapped[str] = mapped_column(String(5), index=True)
@@ -150,7 +147,6 @@ class Tariff(db.Model):
     __tablename__ = "tariffs"
     __table_args__ = (UniqueConstraint("product_id", "year"),)
 
-    # INTERFACE: product_id, year, price (Decimal euro, exact)
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     year: Mapped[int] = mapped_column()
@@ -211,7 +207,6 @@ class MaatwerkCode(db.Model):
     __table_args__ = (UniqueConstraint("region_id", "code"),)
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
-    # INTERFACE: id, region_id, code, name, product_id, unit
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     code: Mapped[str] = mapped_column(String(10))

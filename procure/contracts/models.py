@@ -1,5 +1,5 @@
-"""Contract models. Owned by the contracts issue; the tender, open-house, supervision,
-documents and reminders issues rely on the columns marked INTERFACE, so keep them."""
+"""Contract models: contracts with their years, extension options, contracted products and
+prices, realisation, payments, and the contract management of providers."""
 
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
@@ -64,9 +64,6 @@ class Contract(db.Model):
     # its own custom contracts; a provider sees its own.
     __scope__ = Scope(region="region_id", municipality="municipality_id", provider="provider_id")
 
-    # INTERFACE: id, reference, region_id, municipality_id (custom contracts only),
-    # provider_id, origin, tender_id, lot_id, task_area_id, variant, start_date, end_date,
-    # status, manager_id
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300), default="")
@@ -253,7 +250,6 @@ class ExtensionOption(db.Model):
     __tablename__ = "contract_extension_options"
     __table_args__ = (UniqueConstraint("contract_id", "sequence"),)
 
-    # INTERFACE (reminders): contract_id, months, decision_deadline, status
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
     sequence: Mapped[int] = mapped_column()
@@ -278,6 +274,10 @@ class ContractedProduct(db.Model):
     # From when the product is contracted: a later admission adds products to a running
     # contract. None: from the contract's start.
     effective_from: Mapped[date | None] = mapped_column()
+    # Until when: an open-house admission that ends takes its products off the contract.
+    effective_to: Mapped[date | None] = mapped_column()
+    # The open-house category whose admission brought the product onto the contract.
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("open_house_categories.id"))
 
     contract: Mapped[Contract] = relationship(back_populates="products")
     product = relationship("Product")
@@ -339,7 +339,6 @@ class ProviderManagement(db.Model):
     __table_args__ = (UniqueConstraint("region_id", "provider_id"),)
     __scope__ = Scope(region="region_id", roles=REGION_STAFF)
 
-    # INTERFACE (reminders): region_id, provider_id, next_meeting_on
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)

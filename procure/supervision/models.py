@@ -111,11 +111,7 @@ FINAL_STATES = (CLOSED, MERGED)
 
 
 class Signal(db.Model):
-    """A signal (signaal) about a provider.
-
-    INTERFACE (reminders, other domains): id, reference, region_id, provider_id, contract_id,
-    state, triage_due_on, investigation_due_on, follow_up_on, assigned_to_id.
-    """
+    """A signal (signaal) about a provider."""
 
     __tablename__ = "signals"
     __scope__ = Scope(region="region_id", roles=SIGNAL_ROLES)
@@ -285,11 +281,7 @@ class SignalAttachment(db.Model):
 
 
 class Measure(db.Model):
-    """A measure imposed on the provider because of a signal.
-
-    INTERFACE (reminders): id, signal_id, region_id, provider_id, status, due_on,
-    follow_up_on.
-    """
+    """A measure imposed on the provider because of a signal."""
 
     __tablename__ = "signal_measures"
     # Measures are part of the investigation: region staff only, never a municipality.

@@ -1,6 +1,4 @@
 """Tender models shared by the SAS procedure and the open house (procure.tenders.open_house).
-Owned by the SAS tender issue; the open-house, contracts, documents and reminders issues
-rely on the columns marked INTERFACE, so keep them.
 
 The SAS dialogue procedure (selection, dialogue, award) is modelled by the tables below the
 Tender and Lot: award criteria, lot rules, registrations, decisions (go/no-go, selection,
@@ -85,9 +83,6 @@ class Tender(db.Model):
     # Providers see published tenders through their own portal queries, not this scope.
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
-    # INTERFACE: id, reference, title, region_id, procedure, status, variant,
-    # contract_start, duration_months, extension_count, extension_months, officer_id,
-    # task_area_id
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -205,7 +200,6 @@ class Lot(db.Model):
     __tablename__ = "lots"
     __table_args__ = (UniqueConstraint("tender_id", "number"),)
 
-    # INTERFACE: id, tender_id, number, name
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
     number: Mapped[int] = mapped_column()

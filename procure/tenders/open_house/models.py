@@ -13,7 +13,6 @@ collide in a unique constraint (SQLite and PostgreSQL alike).
 """
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, PROCUREMENT, PROVIDER, SUPERVISOR
 from procure.catalogue.models import Product
 from procure.core.scope import Scope
-from procure.core.types import Money, UTCDateTime, utcnow
+from procure.core.types import UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
@@ -278,30 +277,6 @@ class Admission(db.Model):
     provider: Mapped[Provider] = relationship()
     category: Mapped[Category] = relationship()
     application: Mapped[Application] = relationship()
-
-
-class ContractProduct(db.Model):
-    """Which products (and at which PDC tariff) an open-house contract covers, per category.
-
-    Kept here until the contracts domain has its own place for contracted products."""
-
-    __tablename__ = "open_house_contract_products"
-    __table_args__ = (UniqueConstraint("contract_id", "product_id"),)
-    __scope__ = Scope(region="region_id", provider="provider_id")
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
-    category_id: Mapped[int] = mapped_column(ForeignKey("open_house_categories.id"))
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
-    tariff_year: Mapped[int | None] = mapped_column()
-    price: Mapped[Decimal | None] = mapped_column(Money)
-    effective_from: Mapped[date] = mapped_column()
-    effective_to: Mapped[date | None] = mapped_column()
-
-    product: Mapped[Product] = relationship()
-    category: Mapped[Category] = relationship()
 
 
 class Notice(db.Model):

@@ -10,16 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from procure.audit import record
 from procure.auth.roles import PROVIDER
 from procure.catalogue.models import Product, Tariff
-from procure.contracts.models import Contract
+from procure.contracts import operations as contract_ops
+from procure.contracts.models import Contract, ContractedProduct
 from procure.core.errors import Conflict, NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.extensions import db
-from procure.tenders.open_house.models import (
-    Admission,
-    Application,
-    Category,
-    ContractProduct,
-)
+from procure.tenders.open_house.models import Admission, Application, Category
 from procure.tenders.open_house.operations.common import (
     PROCEDURE,
     as_text,
@@ -38,8 +34,6 @@ def _tariff_for(product: Product, year: int) -> Tariff | None:
 
 
 def admit(application: Application, categories: list[Category], start: date, actor):
-    from procure.contracts.operations import create_concept_contract
-
     tender = application.tender
     end = term_end(tender)
     if start > end:
@@ -56,7 +50,7 @@ def admit(application: Application, categories: list[Category], start: date, act
         .limit(1)
     ).scalar()
     if contract is None:
-        contract = create_concept_contract(
+        contract = contract_ops.create_concept_contract(
             region=tender.region,
             provider_id=application.provider_id,
             origin=PROCEDURE,
@@ -72,11 +66,7 @@ def admit(application: Application, categories: list[Category], start: date, act
         extended = False
     else:
         extended = True
-    covered = set(
-        db.session.execute(
-            select(ContractProduct.product_id).where(ContractProduct.contract_id == contract.id)
-        ).scalars()
-    )
+    covered = {line.product_id for line in contract.products}
     added = []
     for category in categories:
         admission = Admission(
@@ -94,20 +84,7 @@ def admit(application: Application, categories: list[Category], start: date, act
         for product in category.products:
             if product.id in covered:
                 continue
-            tariff = _tariff_for(product, start.year)
-            _contract_product(contract, product, tariff, start, end, actor)
-            db.session.add(
-                ContractProduct(
-                    contract_id=contract.id,
-                    region_id=tender.region_id,
-                    provider_id=application.provider_id,
-                    category_id=category.id,
-                    product_id=product.id,
-                    tariff_year=tariff.year if tariff else None,
-                    price=tariff.price if tariff else None,
-                    effective_from=start,
-                )
-            )
+            _contract_product(contract, product, category, start, end, actor)
             covered.add(product.id)
             added.append(product.code)
     try:
@@ -128,19 +105,20 @@ def admit(application: Application, categories: list[Category], start: date, act
     return contract
 
 
-def _contract_product(contract, product, tariff, start: date, end: date, actor) -> None:
-    """Contract the product in the contracts domain too, at the PDC tariffs of the contract
-    years (the latest tariff up to the start year for the first year)."""
-    from procure.contracts import operations as contract_ops
-
-    if tender_variant_is_lumpsum(contract) or not hasattr(contract_ops, "add_contract_product"):
+def _contract_product(contract, product, category, start: date, end: date, actor) -> None:
+    """Contract the product in the contracts domain, at the PDC tariffs of the contract
+    years (the latest tariff up to the start year for the first year); a task-oriented
+    contract has no products with unit prices."""
+    if tender_variant_is_lumpsum(contract):
         return
+    tariff = _tariff_for(product, start.year)
     prices = {t.year: t.price for t in product.tariffs if start.year <= t.year <= end.year}
     if tariff is not None and start.year not in prices:
         prices[start.year] = tariff.price
-    contract_ops.add_contract_product(
+    line = contract_ops.add_contract_product(
         contract, product_id=product.id, prices=prices, effective_from=start, actor=actor
     )
+    line.category_id = category.id
 
 
 def tender_variant_is_lumpsum(contract) -> bool:
@@ -173,9 +151,9 @@ def end_admission(admission: Admission, *, user, reason: str, end_date: date) ->
     admission.ended_kind = "withdrawn" if by_provider else "terminated"
     if admission.contract_id:
         for row in db.session.execute(
-            select(ContractProduct).where(
-                ContractProduct.contract_id == admission.contract_id,
-                ContractProduct.category_id == admission.category_id,
+            select(ContractedProduct).where(
+                ContractedProduct.contract_id == admission.contract_id,
+                ContractedProduct.category_id == admission.category_id,
             )
         ).scalars():
             row.effective_to = end_date
