@@ -1,6 +1,7 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
 import os
+import re
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -9,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, Table, create_engine, inspect, text
+from sqlalchemy import CheckConstraint, MetaData, Table, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from procure import create_app
@@ -76,7 +77,7 @@ def _insert(conn, table: str, **values) -> int:
         elif python_type is date:
             values[column.name] = date(2026, 1, 1)
         elif python_type is Decimal:
-            values[column.name] = "0"
+            values[column.name] = 0
         else:
             values[column.name] = FILLERS[python_type]
     return conn.execute(reflected.insert().values(**values).returning(reflected.c.id)).scalar_one()
@@ -170,7 +171,7 @@ def test_open_house_contract_products_merge_into_contract_products(empty_databas
                     category_id=category,
                     product_id=product,
                     tariff_year=2027,
-                    price="187.45",
+                    price=18745,  # cents, as Money stores it
                     effective_from=start,
                     effective_to=end,
                 )
@@ -196,7 +197,33 @@ def test_open_house_contract_products_merge_into_contract_products(empty_databas
         (effort, products[1], "2027-04-01", None, category),
     ]
     # every line without prices gets the tariff the open house recorded for it
-    assert sorted((i, y, Decimal(str(p))) for i, y, p in prices) == [
-        (line[0], 2027, Decimal("187.45")) for line in lines
-    ]
+    assert sorted(prices) == [(line[0], 2027, 18745) for line in lines]
     assert kept == lines[0][0]
+
+
+def _states(condition: str) -> tuple[str, list[str]]:
+    """(column, sorted states) of `column IN ('a', 'b')`, however the engine renders it
+    (PostgreSQL stores it as `column = ANY (ARRAY['a'::text, ...])`)."""
+    column = re.match(r"\W*(\w+)", condition).group(1)
+    return column, sorted(re.findall(r"'([^']*)'", condition))
+
+
+def test_status_checks_of_the_migrations_are_those_of_the_machines(empty_database_url, tmp_path):
+    """Every status column's CHECK constraint (generated from its state machine in the
+    model) is in the migrated database with the same states."""
+    app = create_app(make_test_config(empty_database_url, tmp_path))
+    with app.app_context():
+        upgrade()
+        inspector = inspect(db.engine)
+        declared, stored = {}, {}
+        for table in db.metadata.sorted_tables:
+            for check in table.constraints:
+                if isinstance(check, CheckConstraint) and check.name.endswith("_known"):
+                    declared[check.name] = _states(str(check.sqltext))
+                    stored.update(
+                        (c["name"], _states(c["sqltext"]))
+                        for c in inspector.get_check_constraints(table.name)
+                    )
+        db.engine.dispose()
+    assert len(declared) >= 12
+    assert {name: stored.get(name) for name in declared} == declared

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from procure.catalogue.policy import PRODUCT_STATES
 from procure.core.labels import resolved
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
@@ -67,6 +68,7 @@ class Product(db.Model):
     __table_args__ = (
         UniqueConstraint("region_id", "code", "version"),
         Index("ix_products_region_current", "region_id", "is_current", "code"),
+        PRODUCT_STATES.constraint(),
     )
     __scope__ = Scope(region="region_id", providers_see_all=True)
 

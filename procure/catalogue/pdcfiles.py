@@ -696,7 +696,7 @@ def import_directory(
     for change in diff.changed:
         _apply_change(bundle.cards[change.code], current[change.code], change, area_ids)
     for change in diff.removed:
-        ops.expire_product(current[change.code])
+        ops.expire_product(current[change.code], actor=None)  # the import itself
     if diff.translations_changed:
         ops.replace_translations(region.id, bundle.translations)
     record(
@@ -756,7 +756,7 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
         elif current.get(year) != card.tariffs[year]:
             ops.set_tariff(target, year, card.tariffs[year])
     if target.status == "concept" and v["status"] == "vastgesteld":
-        ops.fix_product(target)
+        ops.fix_product(target, actor=None)  # the import itself
 
 
 # -- exporting ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.auth.roles import REGION_STAFF
+from procure.contracts.policy import CONTRACT_FLOW, EXTENSION_OPTION
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.extensions import db
@@ -59,6 +60,7 @@ class Contract(db.Model):
         Index("ix_contracts_region_reference", "region_id", "reference"),
         Index("ix_contracts_region_end", "region_id", "end_date"),
         Index("ix_contracts_provider_reference", "provider_id", "reference"),
+        CONTRACT_FLOW.constraint(),
     )
     # Region staff see the region's contracts; a municipality sees region-wide contracts and
     # its own custom contracts; a provider sees its own.
@@ -248,7 +250,7 @@ class Payment(db.Model):
 
 class ExtensionOption(db.Model):
     __tablename__ = "contract_extension_options"
-    __table_args__ = (UniqueConstraint("contract_id", "sequence"),)
+    __table_args__ = (UniqueConstraint("contract_id", "sequence"), EXTENSION_OPTION.constraint())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)

@@ -32,6 +32,19 @@ CONTRACT_FLOW = StateMachine(
 # The states in which a contract is in force.
 LIVE = ("active", "extended")
 
+# An extension option is open until it is exercised or declined, or its decision date
+# passes (lapsed; the later options of the contract lapse with it).
+EXTENSION_OPTION = StateMachine(
+    _l("verlengingsoptie"),
+    {"open": {"exercised", "declined", "lapsed"}},
+    {
+        "open": _l("open"),
+        "exercised": _l("gelicht"),
+        "declined": _l("afgewezen"),
+        "lapsed": _l("vervallen"),
+    },
+)
+
 
 def can_manage(user, contract=None) -> bool:
     """Manage contracts (of `contract`'s region when given)."""

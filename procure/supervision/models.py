@@ -106,6 +106,12 @@ SIGNAL_MACHINE = StateMachine(
     audit_action="signal.state",
     column="state",
 )
+# A measure is open until the follow-up check finds it carried out, or it is dropped.
+MEASURE_MACHINE = StateMachine(
+    _l("maatregel"),
+    {"open": {"completed", "dropped"}},
+    {"open": _l("open"), "completed": _l("uitgevoerd"), "dropped": _l("vervallen")},
+)
 OPEN_STATES = (RECEIVED, TRIAGED, INVESTIGATING, OTHER_PARTY, MEASURES)
 FINAL_STATES = (CLOSED, MERGED)
 
@@ -118,6 +124,7 @@ class Signal(db.Model):
     __table_args__ = (
         UniqueConstraint("logged_by_id", "idempotency_key"),
         Index("ix_signals_region_state_received", "region_id", "state", "received_on"),
+        SIGNAL_MACHINE.constraint(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -284,6 +291,7 @@ class Measure(db.Model):
     """A measure imposed on the provider because of a signal."""
 
     __tablename__ = "signal_measures"
+    __table_args__ = (MEASURE_MACHINE.constraint(),)
     # Measures are part of the investigation: region staff only, never a municipality.
     __scope__ = Scope(region="region_id", roles=CONTENT_ROLES)
 

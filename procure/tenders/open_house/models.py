@@ -25,6 +25,7 @@ from procure.core.uploads import StoredFile
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
+from procure.tenders.open_house.policy import ADMISSION, APPLICATION
 
 ENTRY_REGIMES = ("continuous", "moments")
 SCORES = ("meets", "not_met", "more_info")
@@ -141,7 +142,7 @@ class Application(db.Model):
     """An aanvraag tot toelating by one provider for one or more categories."""
 
     __tablename__ = "open_house_applications"
-    __table_args__ = (UniqueConstraint("provider_id", "idempotency_key"),)
+    __table_args__ = (UniqueConstraint("provider_id", "idempotency_key"), APPLICATION.constraint())
     # Region staff of the region and the applying provider; municipalities read admissions.
     __scope__ = Scope(
         region="region_id",
@@ -255,6 +256,7 @@ class Admission(db.Model):
         UniqueConstraint(
             "provider_id", "category_id", "active_flag", name="uq_open_house_one_active_admission"
         ),
+        ADMISSION.constraint(),
     )
     __scope__ = Scope(region="region_id", provider="provider_id")
 

@@ -143,7 +143,7 @@ def end_admission(admission: Admission, *, user, reason: str, end_date: date) ->
             ),
             field="end_date",
         )
-    admission.status = "ended"
+    ADMISSION.apply(admission, "ended", user)
     admission.active_flag = None
     admission.end_date = end_date
     admission.ended_reason = reason

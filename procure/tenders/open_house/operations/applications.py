@@ -303,8 +303,7 @@ def withdraw_application(application: Application, *, user) -> Application:
     if user.role == PROVIDER and user.provider_id != application.provider_id:
         raise NotAllowed(_l("Dit is niet uw aanvraag."))
     APPLICATION.check(application.status, "withdrawn")
-    old = application.status
-    application.status = "withdrawn"
+    old = APPLICATION.apply(application, "withdrawn", user)
     for link in application.categories:
         link.open_flag = None
     record(
