@@ -114,28 +114,17 @@ def _products(contract) -> list[dict]:
 
 
 def _years(contract) -> list[dict]:
-    rows = []
-    for y in contract.years:
-        rows.append(
-            {
-                "year": y.year,
-                "budget": euro(y.value),
-                "reserve": euro(y.reserve) if y.reserve else "—",
-            }
-        )
-    return rows
+    return [
+        {"year": y.year, "budget": euro(y.value), "reserve": euro(y.reserve) if y.reserve else "—"}
+        for y in contract.years
+    ]
 
 
 def _options(contract) -> list[dict]:
-    rows = []
-    for opt in contract.options:
-        rows.append(
-            {
-                "sequence": opt.sequence,
-                "months": opt.months,
-                "deadline": long_date(opt.decision_deadline),
-            }
-        )
+    rows = [
+        {"sequence": o.sequence, "months": o.months, "deadline": long_date(o.decision_deadline)}
+        for o in contract.options
+    ]
     if not rows and contract.tender is not None:
         tender = contract.tender
         for i in range(tender.extension_count or 0):

@@ -75,6 +75,35 @@ def _contract_label(row) -> str:
     return f"{row.reference} {row.title}".strip()
 
 
+def _contract_days(start, end, user, stmt, day_of, keep, describe) -> list[Deadline]:
+    """The deadlines of live contracts on a calendar day (09:00), from one query on an
+    indexed date range; `keep(row)` adds conditions checked on the few rows it returns (so
+    the planner cannot prefer an unselective status index), `describe(row)` gives the
+    subject, title and description."""
+    managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
+    result = []
+    for row in db.session.execute(_user_filter(stmt, user)):
+        if row.status not in LIVE_CONTRACTS or not keep(row):
+            continue
+        due = day_moment(day_of(row))
+        if in_window(due, start, end):
+            subject_type, subject_id, title, description = describe(row)
+            result.append(
+                Deadline(
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    due_at=due,
+                    region_id=row.region_id,
+                    municipality_id=row.municipality_id,
+                    recipients=_contract_recipients(row, managers, municipalities),
+                    title=title,
+                    url=path_for("contracts.detail", contract_id=row.id),
+                    description=description,
+                )
+            )
+    return result
+
+
 @register(
     "contract_extension_decision",
     "Contract: besluit over verlenging",
@@ -82,9 +111,6 @@ def _contract_label(row) -> str:
     "Uiterlijke datum om een verlengingsoptie te lichten of af te wijzen.",
 )
 def contract_extension_decisions(start, end, user=None):
-    first, last = window_days(start, end)
-    # Only the date range in SQL (indexed); the status conditions are checked on the few
-    # rows it returns, so the planner cannot prefer the (unselective) status index.
     stmt = (
         select(
             *CONTRACT_COLUMNS,
@@ -95,56 +121,42 @@ def contract_extension_decisions(start, end, user=None):
             ExtensionOption.decision_deadline,
         )
         .join(Contract, Contract.id == ExtensionOption.contract_id)
-        .where(ExtensionOption.decision_deadline.between(first, last))
+        .where(ExtensionOption.decision_deadline.between(*window_days(start, end)))
     )
-    managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
-    result = []
-    for row in db.session.execute(_user_filter(stmt, user)):
-        if row.option_status != "open" or row.status not in LIVE_CONTRACTS:
-            continue
-        due = day_moment(row.decision_deadline)
-        if in_window(due, start, end):
-            result.append(
-                Deadline(
-                    subject_type="extension_option",
-                    subject_id=row.option_id,
-                    due_at=due,
-                    region_id=row.region_id,
-                    municipality_id=row.municipality_id,
-                    recipients=_contract_recipients(row, managers, municipalities),
-                    title=f"Besluit verlengingsoptie {row.sequence} ({row.months} maanden) "
-                    f"contract {_contract_label(row)}",
-                    url=path_for("contracts.detail", contract_id=row.id),
-                    description="Na deze datum vervalt de optie.",
-                )
-            )
-    return result
+    return _contract_days(
+        start,
+        end,
+        user,
+        stmt,
+        lambda row: row.decision_deadline,
+        lambda row: row.option_status == "open",
+        lambda row: (
+            "extension_option",
+            row.option_id,
+            f"Besluit verlengingsoptie {row.sequence} ({row.months} maanden) "
+            f"contract {_contract_label(row)}",
+            "Na deze datum vervalt de optie.",
+        ),
+    )
 
 
 @register("contract_end", "Contract: einddatum", "6m,3m,1m", "Einde van een lopend contract.")
 def contract_ends(start, end, user=None):
-    first, last = window_days(start, end)
-    stmt = select(*CONTRACT_COLUMNS).where(Contract.end_date >= first, Contract.end_date <= last)
-    managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
-    result = []
-    for row in db.session.execute(_user_filter(stmt, user)):
-        if row.status not in LIVE_CONTRACTS:
-            continue
-        due = day_moment(row.end_date)
-        if in_window(due, start, end):
-            result.append(
-                Deadline(
-                    subject_type="contract",
-                    subject_id=row.id,
-                    due_at=due,
-                    region_id=row.region_id,
-                    municipality_id=row.municipality_id,
-                    recipients=_contract_recipients(row, managers, municipalities),
-                    title=f"Contract {_contract_label(row)} eindigt op {short_day(row.end_date)}",
-                    url=path_for("contracts.detail", contract_id=row.id),
-                )
-            )
-    return result
+    stmt = select(*CONTRACT_COLUMNS).where(Contract.end_date.between(*window_days(start, end)))
+    return _contract_days(
+        start,
+        end,
+        user,
+        stmt,
+        lambda row: row.end_date,
+        lambda row: True,
+        lambda row: (
+            "contract",
+            row.id,
+            f"Contract {_contract_label(row)} eindigt op {short_day(row.end_date)}",
+            "",
+        ),
+    )
 
 
 @register(
@@ -154,7 +166,6 @@ def contract_ends(start, end, user=None):
     "Laatste dag om op te zeggen zodat het contract op de einddatum eindigt.",
 )
 def contract_notice_deadlines(start, end, user=None):
-    first, last = window_days(start, end)
     # notice_deadline (end date - notice period) is kept by the contracts domain: one
     # indexed range, whatever the number of contracts or distinct notice periods
     stmt = select(
@@ -162,31 +173,22 @@ def contract_notice_deadlines(start, end, user=None):
         Contract.notice_given_on,
         Contract.notice_months,
         Contract.notice_deadline,
-    ).where(Contract.notice_deadline >= first, Contract.notice_deadline <= last)
-    managers, municipalities = Fallback("contract_manager", user), MunicipalityUsers(user)
-    result = []
-    for row in db.session.execute(_user_filter(stmt, user)):
-        if row.status not in LIVE_CONTRACTS or row.notice_given_on is not None:
-            continue
-        deadline_day = row.notice_deadline
-        due = day_moment(deadline_day)
-        if in_window(due, start, end):
-            result.append(
-                Deadline(
-                    subject_type="contract",
-                    subject_id=row.id,
-                    due_at=due,
-                    region_id=row.region_id,
-                    municipality_id=row.municipality_id,
-                    recipients=_contract_recipients(row, managers, municipalities),
-                    title=f"Uiterste opzegdatum contract {_contract_label(row)}: "
-                    f"{short_day(deadline_day)}",
-                    url=path_for("contracts.detail", contract_id=row.id),
-                    description=f"Opzegtermijn {row.notice_months} maanden; einddatum "
-                    f"{short_day(row.end_date)}.",
-                )
-            )
-    return result
+    ).where(Contract.notice_deadline.between(*window_days(start, end)))
+    return _contract_days(
+        start,
+        end,
+        user,
+        stmt,
+        lambda row: row.notice_deadline,
+        lambda row: row.notice_given_on is None,
+        lambda row: (
+            "contract",
+            row.id,
+            f"Uiterste opzegdatum contract {_contract_label(row)}: "
+            f"{short_day(row.notice_deadline)}",
+            f"Opzegtermijn {row.notice_months} maanden; einddatum {short_day(row.end_date)}.",
+        ),
+    )
 
 
 @register(

@@ -237,20 +237,30 @@ def award_letter_spec(tender, *, param: int | None = None, rejection: bool = Fal
         "date": long_date(decided) if decided else "",
         "letter_reference": f"{tender.reference}/{'AF' if rejection else 'GU'}/{provider.id}",
     }
+    return letter_spec(
+        tender,
+        kind,
+        context,
+        provider_id=provider.id,
+        title=f"{label} {tender.reference} – {provider.name}",
+        subject=f"{label} in de aanbesteding {tender.title}",
+        created=decided,
+        filename=f"{kind}-{tender.reference}-{provider.short_code}",
+    )
+
+
+def letter_spec(tender, kind: str, context: dict, **spec) -> DocumentSpec:
+    """A letter about a tender to one provider, from its template documents/<kind>.html."""
     return DocumentSpec(
         kind=kind,
         template=f"documents/{kind}.html",
         record_type="tender",
         record_id=tender.id,
-        region_id=region.id,
-        provider_id=provider.id,
-        title=f"{label} {tender.reference} – {provider.name}",
+        region_id=tender.region.id,
         reference=context["letter_reference"],
-        author=region.name,
-        subject=f"{label} in de aanbesteding {tender.title}",
-        created=decided,
+        author=tender.region.name,
         context=context,
-        filename=f"{kind}-{tender.reference}-{provider.short_code}",
+        **spec,
     )
 
 

@@ -10,7 +10,7 @@ from procure.contracts.models import Contract
 from procure.documents.contexts import DocumentSpec, party_provider, party_region
 from procure.documents.formatting import long_date, moment, month_name
 from procure.extensions import db
-from procure.tenders.documents import tender_data
+from procure.tenders.documents import letter_spec, tender_data
 from procure.tenders.open_house.models import (
     Admission,
     Application,
@@ -140,19 +140,14 @@ def admission_letter_spec(
         "date": long_date(application.decided_at) if application.decided_at else "",
         "letter_reference": f"{application.reference}/{'AF' if rejection else 'TO'}",
     }
-    return DocumentSpec(
-        kind=kind,
-        template=f"documents/{kind}.html",
-        record_type="tender",
-        record_id=tender.id,
-        region_id=region.id,
+    return letter_spec(
+        tender,
+        kind,
+        context,
         provider_id=application.provider_id,
         title=f"{label} {application.reference} – {application.provider.name}",
-        reference=context["letter_reference"],
-        author=region.name,
         subject=f"{label} open house {tender.title}",
         created=application.decided_at or application.submitted_at,
-        context=context,
         filename=f"{kind}-{application.reference}",
     )
 
