@@ -225,5 +225,5 @@ def test_status_checks_of_the_migrations_are_those_of_the_machines(empty_databas
                         for c in inspector.get_check_constraints(table.name)
                     )
         db.engine.dispose()
-    assert len(declared) >= 12
+    assert len(declared) >= 14
     assert {name: stored.get(name) for name in declared} == declared

@@ -27,6 +27,10 @@ from procure.core.timeutil import AMSTERDAM
 from procure.extensions import db
 from procure.finance.models import BudgetFramework
 from procure.finance.policy import FRAMEWORK_MACHINE
+from procure.jobs.models import Job
+from procure.jobs.policy import JOB_MACHINE
+from procure.reminders.models import EmailDelivery
+from procure.reminders.policy import EMAIL_DELIVERY
 from procure.supervision import operations as supervision_ops
 from procure.supervision.models import MEASURE_MACHINE, SIGNAL_MACHINE, Measure, Signal
 from procure.tenders import operations as tender_ops
@@ -62,6 +66,8 @@ COLUMNS = [
     (SIGNAL_MACHINE, Signal, "state"),
     (MEASURE_MACHINE, Measure, "status"),
     (FRAMEWORK_MACHINE, BudgetFramework, "status"),
+    (JOB_MACHINE, Job, "status"),
+    (EMAIL_DELIVERY, EmailDelivery, "status"),
 ]
 ALL_MACHINES = [machine for machine, _model, _column in COLUMNS] + list(MACHINES.values())
 

@@ -15,6 +15,16 @@ depends_on = None
 # (table, constraint name without the ck_<table>_ prefix, condition)
 CHECKS = [
     (
+        "jobs",
+        "status_known",
+        "status IN ('queued', 'running', 'done', 'failed')",
+    ),
+    (
+        "email_deliveries",
+        "status_known",
+        "status IN ('pending', 'sending', 'failed', 'sent')",
+    ),
+    (
         "products",
         "status_known",
         "status IN ('concept', 'vastgesteld', 'vervallen')",
