@@ -209,21 +209,39 @@ def contract_meetings(start, end, user=None):
     )
     if user is not None:
         stmt = stmt.where(PM.region_id == user.region_id)
+    return _management_days(
+        start,
+        end,
+        user,
+        db.session.execute(stmt),
+        "provider_management",
+        lambda row: row.next_meeting_on,
+        lambda row: (
+            f"Contractmanagementgesprek met {row.name} op {short_day(row.next_meeting_on)}",
+            "",
+        ),
+    )
+
+
+def _management_days(start, end, user, rows, subject_type, day_of, describe) -> list[Deadline]:
+    """Contract management deadlines of providers on a calendar day (09:00), to the
+    provider's contract manager (else the region's): `describe(row)` -> title, text."""
     managers = Fallback("contract_manager", user)
     result = []
-    for row in db.session.execute(stmt):
-        due = day_moment(row.next_meeting_on)
+    for row in rows:
+        due = day_moment(day_of(row))
         if in_window(due, start, end):
+            title, description = describe(row)
             result.append(
                 Deadline(
-                    subject_type="provider_management",
+                    subject_type=subject_type,
                     subject_id=row.id,
                     due_at=due,
                     region_id=row.region_id,
                     recipients=owner_or(row.manager_id, managers, row.region_id),
-                    title=f"Contractmanagementgesprek met {row.name} op "
-                    f"{short_day(row.next_meeting_on)}",
+                    title=title,
                     url=path_for("contracts.management_provider", provider_id=row.provider_id),
+                    description=description,
                 )
             )
     return result
@@ -320,26 +338,18 @@ TIER_TEXT = {
     "gesprek gehad (3 tot 4 of 2 tot 3 keer per jaar).",
 )
 def behind_norm(start: datetime, end: datetime, user=None):
-    first, last = window_days(start, end)
     region_id = user.region_id if user is not None else None
-    managers = Fallback("contract_manager", user)
-    result = []
-    for row in management_rows(region_id=region_id, due_between=(first, last)):
-        due = day_moment(row.norm_due)
-        if not in_window(due, start, end):
-            continue
-        last_seen = short_day(row.last_meeting) if row.last_meeting else "nog geen"
-        result.append(
-            Deadline(
-                subject_type="provider_management_norm",
-                subject_id=row.id,
-                due_at=due,
-                region_id=row.region_id,
-                recipients=owner_or(row.manager_id, managers, row.region_id),
-                title=f"{row.provider_name} raakt achter op de norm voor "
-                f"{TIER_TEXT[row.level]}: gesprek uiterlijk {short_day(row.norm_due)}",
-                url=path_for("contracts.management_provider", provider_id=row.provider_id),
-                description=f"Laatste gesprek: {last_seen}.",
-            )
-        )
-    return result
+    rows = management_rows(region_id=region_id, due_between=window_days(start, end))
+    return _management_days(
+        start,
+        end,
+        user,
+        rows,
+        "provider_management_norm",
+        lambda row: row.norm_due,
+        lambda row: (
+            f"{row.provider_name} raakt achter op de norm voor {TIER_TEXT[row.level]}: "
+            f"gesprek uiterlijk {short_day(row.norm_due)}",
+            f"Laatste gesprek: {short_day(row.last_meeting) if row.last_meeting else 'nog geen'}.",
+        ),
+    )
