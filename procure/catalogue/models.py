@@ -1,5 +1,5 @@
-"""Catalogue (PDC) models. Owned by the catalogue issue; other domains rely on the
-columns marked INTERFACE below, so keep them (add freely)."""
+"""Catalogue (PDC) models: task areas, product cards with their versions and tariffs, and
+the custom-contract (maatwerk) codes."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from procure.catalogue.policy import PRODUCT_STATES
 from procure.core.labels import resolved
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
@@ -48,7 +49,6 @@ class TaskArea(db.Model):
     __table_args__ = (UniqueConstraint("region_id", "code"),)
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
-    # INTERFACE: id, region_id, code, name
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     code: Mapped[str] = mapped_column(String(40))
@@ -68,11 +68,10 @@ class Product(db.Model):
     __table_args__ = (
         UniqueConstraint("region_id", "code", "version"),
         Index("ix_products_region_current", "region_id", "is_current", "code"),
+        PRODUCT_STATES.constraint(),
     )
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
-    # INTERFACE: id, region_id, code, name, task_area_id, variant, unit, status, version,
-    # valid_from, valid_to, tariffs
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     code: Mapped[str] = mapped_column(String(5), index=True)
@@ -155,7 +154,6 @@ class Tariff(db.Model):
     __tablename__ = "tariffs"
     __table_args__ = (UniqueConstraint("product_id", "year"),)
 
-    # INTERFACE: product_id, year, price (Decimal euro, exact)
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     year: Mapped[int] = mapped_column()
@@ -216,7 +214,6 @@ class MaatwerkCode(db.Model):
     __table_args__ = (UniqueConstraint("region_id", "code"),)
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
-    # INTERFACE: id, region_id, code, name, product_id, unit
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     code: Mapped[str] = mapped_column(String(10))

@@ -505,7 +505,7 @@ def update_product(
 
 
 @operation
-def fix_product(product: Product) -> Product:
+def fix_product(product: Product, *, actor) -> Product:
     """Vaststellen: concept -> vastgesteld."""
     PRODUCT_STATES.check(product.status, "vastgesteld")
     if product.variant != "task" and not product.tariffs:
@@ -516,23 +516,35 @@ def fix_product(product: Product) -> Product:
             ),
             field="tariffs",
         )
-    product.status = "vastgesteld"
+    PRODUCT_STATES.apply(product, "vastgesteld", actor)
     product.fixed_at = utcnow()
-    record("product.fixed", product, old={"status": "concept"}, new={"status": "vastgesteld"})
+    record(
+        "product.fixed",
+        product,
+        actor=actor,
+        old={"status": "concept"},
+        new={"status": "vastgesteld"},
+    )
     return product
 
 
 @operation
-def expire_product(product: Product, valid_to: date | None = None) -> Product:
+def expire_product(product: Product, valid_to: date | None = None, *, actor) -> Product:
     """Laten vervallen: the card stops at valid_to (default today)."""
     PRODUCT_STATES.check(product.status, "vervallen")
     end = valid_to or today_local()
     if end < product.valid_from:
         end = product.valid_from
     old = {"status": product.status, "valid_to": product.valid_to}
-    product.status = "vervallen"
+    PRODUCT_STATES.apply(product, "vervallen", actor)
     product.valid_to = end
-    record("product.expired", product, old=old, new={"status": "vervallen", "valid_to": end})
+    record(
+        "product.expired",
+        product,
+        actor=actor,
+        old=old,
+        new={"status": "vervallen", "valid_to": end},
+    )
     return product
 
 

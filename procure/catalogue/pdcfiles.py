@@ -704,7 +704,7 @@ def expire_cards(region_id: int, codes: list[str]) -> int:
     current = _db_state(region_id)[1]
     expiring = [current[c] for c in codes if c in current and current[c].status != "vervallen"]
     for product in expiring:
-        ops.expire_product(product)
+        ops.expire_product(product, actor=None)  # the import itself
     return len(expiring)
 
 
@@ -799,7 +799,7 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
         elif current.get(year) != card.tariffs[year]:
             ops.set_tariff(target, year, card.tariffs[year])
     if target.status == "concept" and v["status"] == "vastgesteld":
-        ops.fix_product(target)
+        ops.fix_product(target, actor=None)  # the import itself
 
 
 # -- exporting ----------------------------------------------------------------------------

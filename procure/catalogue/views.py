@@ -343,7 +343,11 @@ def _post_action(product_id, action, success, form=None, form_key=None):
 def fix(product_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    return _post_action(product_id, ops.fix_product, _l("Productkaart vastgesteld."))
+    return _post_action(
+        product_id,
+        lambda p: ops.fix_product(p, actor=current_user),
+        _l("Productkaart vastgesteld."),
+    )
 
 
 @bp.post("/<int:product_id>/laten-vervallen")
@@ -352,7 +356,7 @@ def expire(product_id):
     form = ExpireForm()
     return _post_action(
         product_id,
-        lambda p: ops.expire_product(p, form.valid_to.data),
+        lambda p: ops.expire_product(p, form.valid_to.data, actor=current_user),
         _l("Productkaart vervallen verklaard."),
         form,
         "expire_form",

@@ -1,5 +1,5 @@
-"""Contract models. Owned by the contracts issue; the tender, open-house, supervision,
-documents and reminders issues rely on the columns marked INTERFACE, so keep them."""
+"""Contract models: contracts with their years, extension options, contracted products and
+prices, realisation, payments, and the contract management of providers."""
 
 from datetime import date, datetime
 from decimal import ROUND_FLOOR, Decimal
@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.auth.roles import REGION_STAFF
+from procure.contracts.policy import CONTRACT_FLOW, EXTENSION_OPTION
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.extensions import db
@@ -59,14 +60,12 @@ class Contract(db.Model):
         Index("ix_contracts_region_reference", "region_id", "reference"),
         Index("ix_contracts_region_end", "region_id", "end_date"),
         Index("ix_contracts_provider_reference", "provider_id", "reference"),
+        CONTRACT_FLOW.constraint(),
     )
     # Region staff see the region's contracts; a municipality sees region-wide contracts and
     # its own custom contracts; a provider sees its own.
     __scope__ = Scope(region="region_id", municipality="municipality_id", provider="provider_id")
 
-    # INTERFACE: id, reference, region_id, municipality_id (custom contracts only),
-    # provider_id, origin, tender_id, lot_id, task_area_id, variant, start_date, end_date,
-    # status, manager_id
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300), default="")
@@ -260,9 +259,8 @@ class Payment(db.Model):
 
 class ExtensionOption(db.Model):
     __tablename__ = "contract_extension_options"
-    __table_args__ = (UniqueConstraint("contract_id", "sequence"),)
+    __table_args__ = (UniqueConstraint("contract_id", "sequence"), EXTENSION_OPTION.constraint())
 
-    # INTERFACE (reminders): contract_id, months, decision_deadline, status
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
     sequence: Mapped[int] = mapped_column()
@@ -287,9 +285,14 @@ class ContractedProduct(db.Model):
     # From when the product is contracted: a later admission adds products to a running
     # contract. None: from the contract's start.
     effective_from: Mapped[date | None] = mapped_column()
+    # Until when: an open-house admission that ends takes its products off the contract.
+    effective_to: Mapped[date | None] = mapped_column()
+    # The open-house category whose admission brought the product onto the contract.
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("open_house_categories.id"))
 
     contract: Mapped[Contract] = relationship(back_populates="products")
     product = relationship("Product")
+    category = relationship("Category")
     prices: Mapped[list["ContractPrice"]] = relationship(
         back_populates="contract_product",
         order_by="ContractPrice.year",
@@ -348,7 +351,6 @@ class ProviderManagement(db.Model):
     __table_args__ = (UniqueConstraint("region_id", "provider_id"),)
     __scope__ = Scope(region="region_id", roles=REGION_STAFF)
 
-    # INTERFACE (reminders): region_id, provider_id, next_meeting_on
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)

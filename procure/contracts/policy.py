@@ -49,6 +49,19 @@ OPTION_OPEN = "open"
 # The states a contract never leaves again (ended, terminated).
 CLOSED = tuple(state for state in CONTRACT_FLOW.states if not CONTRACT_FLOW.targets(state))
 
+# An extension option is open until it is exercised or declined, or its decision date
+# passes (lapsed; the later options of the contract lapse with it).
+EXTENSION_OPTION = StateMachine(
+    _l("verlengingsoptie"),
+    {"open": {"exercised", "declined", "lapsed"}},
+    {
+        "open": _l("open"),
+        "exercised": _l("gelicht"),
+        "declined": _l("afgewezen"),
+        "lapsed": _l("vervallen"),
+    },
+)
+
 
 def can_manage(user, contract=None) -> bool:
     """Manage contracts (of `contract`'s region when given)."""

@@ -7,7 +7,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import scoped
@@ -467,3 +467,19 @@ def turnover_by_provider(region_id: int, year: int) -> dict[int, Decimal]:
         .group_by(Contract.provider_id)
     )
     return {pid: Decimal(total or 0) for pid, total in rows}
+
+
+def visible_contracts(user, *, tender_id: int | None = None, running_in: int | None = None):
+    """The contracts `user` may see, by id: of one tender, or of the user's region (those
+    running in a year when given). For document batches."""
+    stmt = visible(select(Contract), user)
+    if tender_id is not None:
+        stmt = stmt.where(Contract.tender_id == tender_id)
+    else:
+        stmt = stmt.where(Contract.region_id == user.region_id)
+        if running_in:
+            stmt = stmt.where(
+                Contract.start_date <= date(running_in, 12, 31),
+                or_(Contract.end_date.is_(None), Contract.end_date >= date(running_in, 1, 1)),
+            )
+    return db.session.execute(stmt.order_by(Contract.id)).scalars().all()

@@ -476,7 +476,7 @@ def option_decision(contract_id, option_id, decision):
     fn = ops.exercise_option if decision == "lichten" else ops.decline_option
     return _run(
         contract,
-        lambda: fn(option, today=today_local()),
+        lambda: fn(option, today=today_local(), actor=current_user),
         _l("Besluit over de optie vastgelegd."),
         "#opties",
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint
 
 from procure.core.errors import InvalidTransition
 from procure.core.labels import resolved
@@ -102,5 +103,18 @@ class StateMachine:
 
     def check_sql(self) -> str:
         """The SQL condition of the CHECK constraint that keeps the column within the machine."""
-        quoted = ", ".join(f"'{state}'" for state in self.states)
-        return f"{self.column} IN ({quoted})"
+        return states_sql(self.column, self.states)
+
+    def constraint(self) -> CheckConstraint:
+        """The CHECK constraint for the model's __table_args__ (and its migration)."""
+        return states_check(self.column, self.states)
+
+
+def states_sql(column: str, states) -> str:
+    quoted = ", ".join(f"'{state}'" for state in states)
+    return f"{column} IN ({quoted})"
+
+
+def states_check(column: str, states) -> CheckConstraint:
+    """A CHECK constraint named ck_<table>_<column>_known: the column holds a known state."""
+    return CheckConstraint(states_sql(column, states), name=f"{column}_known")

@@ -5,14 +5,10 @@ started the batch: the same scope checks and rules as the "Genereren" button."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, or_, select
 
-from procure.auth.permissions import scoped
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.documents import operations as doc_ops
 from procure.documents.policy import (
@@ -21,7 +17,6 @@ from procure.documents.policy import (
     can_generate_year_letters,
 )
 from procure.documents.registry import REGISTRY
-from procure.extensions import db
 from procure.jobs import operations as job_ops
 from procure.jobs.kinds import JobKind, register
 
@@ -50,51 +45,29 @@ def _items_for(record_type: str, obj, user, *, only=None) -> list[dict]:
     return items
 
 
-def _visible_contracts(user, *conditions):
-    from procure.contracts.models import Contract
-    from procure.contracts.queries import visible
-
-    stmt = visible(select(Contract), user).where(*conditions).order_by(Contract.id)
-    return db.session.execute(stmt).scalars().all()
-
-
 def award_items(tender, user) -> list[dict]:
-    from procure.contracts.models import Contract
+    from procure.contracts.queries import visible_contracts
 
     items = _items_for("tender", tender, user)
-    for contract in _visible_contracts(user, Contract.tender_id == tender.id):
+    for contract in visible_contracts(user, tender_id=tender.id):
         items += _items_for("contract", contract, user)
     return items
 
 
 def region_contract_items(user, year: int | None = None) -> list[dict]:
-    from procure.contracts.models import Contract
+    from procure.contracts.queries import visible_contracts
 
-    conditions = [Contract.region_id == user.region_id]
-    if year:
-        conditions += [
-            Contract.start_date <= date(year, 12, 31),
-            or_(Contract.end_date.is_(None), Contract.end_date >= date(year, 1, 1)),
-        ]
     items = []
-    for contract in _visible_contracts(user, *conditions):
+    for contract in visible_contracts(user, running_in=year):
         items += _items_for("contract", contract, user)
     return items
 
 
 def year_letter_items(user, year: int) -> list[dict]:
-    from procure.tenders.models import Tender
+    from procure.tenders.queries import tenders_of_year
 
-    moment = extract("year", Tender.awarded_at)
-    created = extract("year", Tender.created_at)
-    stmt = (
-        scoped(select(Tender), Tender, user)
-        .where(Tender.region_id == user.region_id)
-        .where(or_(moment == year, (Tender.awarded_at.is_(None)) & (created == year)))
-        .order_by(Tender.id)
-    )
     items = []
-    for tender in db.session.execute(stmt).scalars():
+    for tender in tenders_of_year(user, year):
         items += _items_for("tender", tender, user, only=lambda kind: kind.endswith("_letter"))
     return items
 

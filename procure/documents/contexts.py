@@ -1,6 +1,7 @@
-"""Context builders: one function per document type, turning a record into plain data
-(strings, numbers, lists, dicts) for its template. Other domains' models are read
-defensively (getattr with fallbacks) so they can grow without touching this package."""
+"""What every document context shares: the DocumentSpec a domain's builder returns (plain
+data for its template), the parties as a document names them, the document choices, and
+the uniform custom-contract format (filled from a contract by procure.contracts.documents,
+or blank). The builders themselves live in the domains (procure/<domain>/documents.py)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from procure.documents.clauses import OPTIONAL_ARTICLES, OPTIONAL_LABELS
 from procure.documents.formatting import (
-    PROCEDURE_WORDS,
-    VARIANT_WORDS,
     euro,
     long_date,
     number,
-    short_date,
 )
-from procure.documents.library import ClauseRenderer
 from procure.documents.models import DocumentChoices
 from procure.extensions import db
 
@@ -52,14 +47,6 @@ class DocumentSpec:
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def _attr(obj, *names, default=None):
-    for name in names:
-        value = getattr(obj, name, None)
-        if value not in (None, "", []):
-            return value
-    return default
-
-
 # What a document says when a record lacks a party detail: words, never a dash.
 UNKNOWN = {
     "kvk": "(KvK-nummer nog niet vastgelegd)",
@@ -84,7 +71,7 @@ def seat(address: str | None) -> str:
 
 
 def party_region(region) -> dict:
-    names = [m.name for m in getattr(region, "municipalities", [])]
+    names = [m.name for m in region.municipalities]
     return {
         "name": region.name,
         "kvk": region.kvk_number or UNKNOWN["kvk"],
@@ -116,7 +103,7 @@ def party_provider(provider) -> dict:
             "members": [],
         }
     members = []
-    if getattr(provider, "is_consortium", False):
+    if provider.is_consortium:
         members = [m.member.name for m in provider.memberships]
     return {
         "name": provider.name,
@@ -148,278 +135,6 @@ def choices_for(record_type: str, record_id: int) -> DocumentChoices | None:
 # -- contract ----------------------------------------------------------------------------
 
 
-def procedure_type(contract) -> str:
-    return {"lot_award": "tender", "open_house": "admission"}.get(contract.origin, "custom")
-
-
-def tender_choices(contract, tender, choices) -> tuple[bool, str]:
-    """(selection phase held?, "emvi" / "no_emvi") from the choices, else the tender."""
-    selection = (
-        choices.tender_selection
-        if choices and choices.tender_selection is not None
-        else (tender is None or tender.procedure == "sas_dialogue")
-    )
-    basis = choices.award_basis if choices and choices.award_basis else None
-    if basis is None and tender is not None:
-        explicit = _attr(tender, "award_basis")
-        if explicit in ("emvi", "no_emvi"):
-            basis = explicit
-        elif hasattr(tender, "criteria"):  # named criteria with weights = EMVI
-            basis = "emvi" if tender.criteria else "no_emvi"
-    return selection, basis or "emvi"
-
-
-def _clause_fields(contract, tender, notice_months) -> dict:
-    region = contract.region
-    task_area = getattr(contract, "task_area", None)
-    municipality = contract.municipality
-    if tender is not None:
-        tender_text = f"{tender.reference} “{tender.title}”"
-    else:
-        # A contract from an earlier tender that is not in the app: name the procedure.
-        tender_text = (
-            "de toelatingsprocedure jeugdhulp"
-            if contract.origin == "open_house"
-            else f"de aanbesteding {task_area.name}"
-            if task_area
-            else "de aanbesteding"
-        )
-    return {
-        "regio": region.name,
-        "aanbieder": contract.provider.name,
-        "gemeente": municipality.name if municipality else region.name,
-        "contractnummer": contract.reference,
-        "ingangsdatum": short_date(contract.start_date),
-        "einddatum": short_date(contract.end_date),
-        "uitvoeringsvariant": VARIANT_WORDS.get(contract.variant, contract.variant),
-        "taakgebied": task_area.name if task_area else "jeugdhulp",
-        "aanbesteding": tender_text,
-        "opzegtermijn": str(notice_months),
-    }
-
-
-def _contracted_lines(contract) -> list:
-    """The contract's product lines in three queries (no N+1 on products, tariffs, prices)."""
-    rel = getattr(type(contract), "products", None)
-    if rel is None:
-        return []
-    line_model = rel.property.mapper.class_
-    options = []
-    if hasattr(line_model, "product"):
-        from procure.catalogue.models import Product
-
-        options.append(selectinload(line_model.product).selectinload(Product.tariffs))
-    if hasattr(line_model, "prices"):
-        options.append(selectinload(line_model.prices))
-    return list(
-        db.session.execute(
-            select(line_model).where(line_model.contract_id == contract.id).options(*options)
-        ).scalars()
-    )
-
-
-def _products(contract) -> list[dict]:
-    rows = []
-    year = contract.start_date.year
-    for line in _contracted_lines(contract):
-        product = getattr(line, "product", None)
-        if product is None:
-            continue
-        price = line.price_for(year) if hasattr(line, "price_for") else None
-        if price is None:
-            tariff = next((t for t in product.tariffs if t.year == year), None)
-            price = tariff.price if tariff else None
-        rows.append(
-            {
-                "code": product.code,
-                "name": product.name,
-                "unit": product.unit or "—",
-                "price": euro(price) if price is not None else "—",
-            }
-        )
-    rows.sort(key=lambda r: r["code"])
-    return rows
-
-
-def _years(contract) -> list[dict]:
-    rows = []
-    for y in getattr(contract, "years", None) or []:
-        amount = _attr(y, "value", "budget", default=Decimal("0"))
-        rows.append(
-            {
-                "year": y.year,
-                "budget": euro(amount),
-                "reserve": euro(getattr(y, "reserve", None))
-                if getattr(y, "reserve", None)
-                else "—",
-            }
-        )
-    return rows
-
-
-def _options(contract) -> list[dict]:
-    rows = []
-    for opt in getattr(contract, "options", None) or []:
-        rows.append(
-            {
-                "sequence": opt.sequence,
-                "months": opt.months,
-                "deadline": long_date(opt.decision_deadline),
-            }
-        )
-    if not rows and contract.tender_id:
-        tender = _tender(contract)
-        for i in range(getattr(tender, "extension_count", 0) or 0):
-            rows.append(
-                {
-                    "sequence": i + 1,
-                    "months": tender.extension_months,
-                    "deadline": "uiterlijk zes maanden voor het einde van de looptijd",
-                }
-            )
-    return rows
-
-
-def _tender(contract):
-    if not contract.tender_id:
-        return None
-    from procure.tenders.models import Tender
-
-    return db.session.get(Tender, contract.tender_id)
-
-
-def _lot(contract):
-    if not contract.lot_id:
-        return None
-    from procure.tenders.models import Lot
-
-    return db.session.get(Lot, contract.lot_id)
-
-
-def _addenda(contract) -> list[dict]:
-    """The addenda agreed so far: each one makes a new version of the document."""
-    from procure.contracts.changes.operations import addenda_of
-
-    return [
-        {
-            "number": a.number,
-            "agreed_on": long_date(a.agreed_on),
-            "effective_on": long_date(a.effective_on),
-            "subject": a.subject,
-            "body": a.body,
-        }
-        for a in addenda_of(contract.id)
-    ]
-
-
-def contract_spec(contract) -> DocumentSpec:
-    if contract.origin == "custom":
-        return custom_contract_spec(contract)
-    region = contract.region
-    tender = _tender(contract)
-    lot = _lot(contract)
-    choices = choices_for("contract", contract.id)
-    notice = (
-        choices.notice_months
-        if choices and choices.notice_months
-        else getattr(contract, "notice_months", None) or 3
-    )
-    fields = _clause_fields(contract, tender, notice)
-    clause = ClauseRenderer(region.id, fields)
-    procedure = procedure_type(contract)
-    selection, basis = tender_choices(contract, tender, choices)
-
-    considerations = []
-    if procedure == "tender":
-        considerations.append(clause("consideration.procedure.tender"))
-        if selection:
-            considerations.append(clause("consideration.tender.selection"))
-        considerations.append(clause(f"consideration.tender.{basis}"))
-    else:
-        considerations.append(clause("consideration.procedure.admission"))
-    if f"consideration.variant.{contract.variant}" in clause.clauses:
-        considerations.append(clause(f"consideration.variant.{contract.variant}"))
-
-    chosen = set(choices.optional_articles if choices else [])
-    optional = []
-    for key in OPTIONAL_ARTICLES:
-        if key in chosen:
-            entry = clause(key)
-            entry["applicable"] = True
-        else:
-            entry = {
-                "key": key,
-                "title": clause.clauses[key].title,
-                "html": "",
-                "applicable": False,
-            }
-        entry["label"] = OPTIONAL_LABELS[key]
-        optional.append(entry)
-
-    task_area = getattr(contract, "task_area", None)
-    value = next(
-        (v for v in (getattr(contract, "contract_value", None), contract.estimated_value) if v),
-        None,
-    )
-    context = {
-        "contract": {
-            "reference": contract.reference,
-            "title": contract.title or "Overeenkomst jeugdhulp",
-            "start": long_date(contract.start_date),
-            "end": long_date(contract.end_date),
-            "start_short": short_date(contract.start_date),
-            "variant": contract.variant,
-            "variant_words": VARIANT_WORDS.get(contract.variant, contract.variant),
-            "task_area": task_area.name if task_area else "jeugdhulp",
-            "value": euro(value) if value else None,
-            "notice_months": notice,
-            "notes": contract.notes or "",
-            "status": contract.status,
-        },
-        "procedure": procedure,
-        "selection": selection,
-        "award_basis": basis,
-        "tender": {
-            "reference": tender.reference,
-            "title": tender.title,
-            "procedure": PROCEDURE_WORDS.get(tender.procedure, tender.procedure),
-        }
-        if tender
-        else None,
-        "lot": {"number": lot.number, "name": lot.name} if lot else None,
-        "client": party_region(region),
-        "provider": party_provider(contract.provider),
-        "considerations": considerations,
-        "optional_articles": optional,
-        "products": _products(contract),
-        "years": _years(contract),
-        "options": _options(contract),
-        "addenda": _addenda(contract),
-    }
-    return DocumentSpec(
-        kind="contract",
-        template="documents/contract.html",
-        record_type="contract",
-        record_id=contract.id,
-        region_id=region.id,
-        municipality_id=contract.municipality_id,
-        provider_id=contract.provider_id,
-        title=f"Overeenkomst {contract.reference}",
-        reference=contract.reference,
-        author=region.name,
-        subject=f"Overeenkomst jeugdhulp tussen {region.name} en {contract.provider.name}",
-        created=_record_moment(contract, contract.start_date),
-        context=context,
-        clause_versions=clause.used,
-        filename=f"overeenkomst-{contract.reference}",
-    )
-
-
-def _record_moment(record, fallback):
-    """The fixed creation date in the PDF metadata: from the record, never 'now'."""
-    return _attr(record, "created_at", default=None) or fallback
-
-
 # -- custom contract (maatwerkovereenkomst) ------------------------------------------------
 
 
@@ -438,22 +153,6 @@ class CustomFormat:
     justification: str = ""
     reference: str = ""
     created: date | datetime | None = None
-
-
-def custom_format_from_contract(contract) -> CustomFormat:
-    return CustomFormat(
-        region=contract.region,
-        municipality=contract.municipality,
-        provider=contract.provider,
-        code=getattr(contract, "maatwerk_code", None),
-        unit_price=getattr(contract, "custom_unit_price", None),
-        units=getattr(contract, "custom_units", None),
-        start=contract.start_date,
-        end=contract.end_date,
-        justification=getattr(contract, "justification", None) or "",
-        reference=contract.reference,
-        created=_record_moment(contract, contract.start_date),
-    )
 
 
 def custom_format_context(data: CustomFormat) -> dict:
@@ -514,7 +213,3 @@ def custom_format_spec(data: CustomFormat, *, record_id: int = 0) -> DocumentSpe
         context=context,
         filename=f"maatwerkovereenkomst-{reference or 'format'}",
     )
-
-
-def custom_contract_spec(contract) -> DocumentSpec:
-    return custom_format_spec(custom_format_from_contract(contract), record_id=contract.id)

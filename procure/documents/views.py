@@ -444,7 +444,7 @@ def custom_blank(output: str):
 @role_required(*FORMAT_USERS)
 def custom_contract_file(contract_id: int, output: str):
     """An existing custom contract as a pre-filled format (scope: own municipality only)."""
-    from procure.documents.contexts import custom_contract_spec
+    from procure.contracts.documents import custom_contract_spec
 
     if output not in ("pdf", "docx"):
         abort(404)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from procure.core.policy import states_check
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.extensions import db
@@ -35,7 +36,11 @@ class BudgetFramework(db.Model):
     """One region's framework for one year; drafted, then adopted by the regional board."""
 
     __tablename__ = "finance_frameworks"
-    __table_args__ = (UniqueConstraint("region_id", "year"),)
+    # the states of procure.finance.policy.FRAMEWORK_MACHINE (which imports these names)
+    __table_args__ = (
+        UniqueConstraint("region_id", "year"),
+        states_check("status", (DRAFTED, ADOPTED)),
+    )
     __scope__ = Scope(region="region_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,20 +2,15 @@
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.core.types import UTCDateTime, utcnow
 from procure.extensions import db
+from procure.jobs.policy import JOB_MACHINE
 
-STATUSES = ("queued", "running", "done", "failed")
-STATUS_LABELS = {
-    "queued": _l("in de wachtrij"),
-    "running": _l("bezig"),
-    "done": _l("klaar"),
-    "failed": _l("mislukt"),
-}
+STATUSES = JOB_MACHINE.states
+STATUS_LABELS = JOB_MACHINE.labels
 
 
 class Job(db.Model):
@@ -23,6 +18,7 @@ class Job(db.Model):
     resumed after a crash continues at `position` instead of starting over."""
 
     __tablename__ = "jobs"
+    __table_args__ = (JOB_MACHINE.constraint(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)

@@ -13,6 +13,7 @@ from procure.core.operations import operation
 from procure.core.types import utcnow
 from procure.extensions import db
 from procure.jobs.models import Job, JobError
+from procure.jobs.policy import JOB_MACHINE
 
 MAX_ITEMS = 20_000
 
@@ -62,7 +63,7 @@ def submit(kind: str, title: str, items: list[dict], *, actor, region_id=None) -
 
 @operation
 def start(job: Job) -> None:
-    job.status = "running"
+    JOB_MACHINE.apply(job, "running", None)  # the worker's doing
     job.started_at = job.started_at or utcnow()
     job.heartbeat_at = utcnow()
 
@@ -86,7 +87,7 @@ def item_failed(job: Job, position: int, item: str, message: str) -> None:
 def finish(job: Job, kind) -> None:
     from procure.reminders.operations import notify
 
-    job.status = "done"
+    JOB_MACHINE.apply(job, "done", None)
     job.finished_at = utcnow()
     if kind.result_url is not None:
         job.result_url = kind.result_url(job) or ""
@@ -111,12 +112,12 @@ def finish(job: Job, kind) -> None:
 
 @operation
 def fail(job: Job, error: str) -> None:
-    job.status = "failed"
+    JOB_MACHINE.apply(job, "failed", None)
     job.error = error[:2000]
     job.finished_at = utcnow()
 
 
 @operation
 def requeue(job: Job) -> None:
-    job.status = "queued"
+    JOB_MACHINE.apply(job, "queued", None)
     job.heartbeat_at = utcnow()

@@ -15,6 +15,7 @@ from procure.auth.models import HashedSecret, User
 from procure.core.scope import Scope
 from procure.core.types import UTCDateTime, utcnow
 from procure.extensions import db
+from procure.reminders.policy import EMAIL_DELIVERY
 
 DELIVERY_MODES = ("immediate", "digest")
 EMAIL_STATUSES = ("pending", "sending", "sent", "failed")
@@ -117,6 +118,7 @@ class EmailDelivery(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "digest_day", name="uq_email_deliveries_digest"),
         Index("ix_email_deliveries_status_next", "status", "next_attempt_at"),
+        EMAIL_DELIVERY.constraint(),
     )
     __scope__ = Scope(region="region_id", roles=("admin",))
 

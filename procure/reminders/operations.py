@@ -20,6 +20,7 @@ from procure.reminders.models import (
     NotificationPreference,
     ReminderRule,
 )
+from procure.reminders.policy import EMAIL_DELIVERY
 from procure.reminders.rules import get_rule, parse_offsets
 
 
@@ -200,7 +201,7 @@ def requeue_email(actor, delivery: EmailDelivery) -> EmailDelivery:
         new={"status": "pending", "attempts": 0},
         actor=actor,
     )
-    delivery.status = "pending"
+    EMAIL_DELIVERY.apply(delivery, "pending", actor)
     delivery.attempts = 0
     delivery.next_attempt_at = utcnow()
     return delivery

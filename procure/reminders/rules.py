@@ -9,8 +9,8 @@ to that user's records (the iCalendar feed); the registry filters recipients any
 Each rule has default offsets ("9m,6m,3m": months, weeks, days in Amsterdam wall-clock
 time, or hours of real time); a region can override them with a ReminderRule row.
 
-Sources for the other domains are registered in procure.reminders.sources; a source whose
-domain has no usable model is simply not registered.
+Each domain registers the sources of its own deadlines in `procure/<domain>/reminders.py`
+(imported by the domain's init_app, like the page panels); this registry only runs them.
 """
 
 import re
@@ -84,19 +84,11 @@ def unregister(key: str) -> None:
 
 
 def all_rules() -> list[Rule]:
-    _load_sources()
     return list(_registry.values())
 
 
 def get_rule(key: str) -> Rule | None:
-    _load_sources()
     return _registry.get(key)
-
-
-def _load_sources() -> None:
-    # The domain sources register themselves on import.
-    from procure.contracts import reminders as _contracts  # noqa: F401
-    from procure.reminders import sources  # noqa: F401
 
 
 # -- offsets ---------------------------------------------------------------------------------

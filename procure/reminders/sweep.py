@@ -43,6 +43,7 @@ from procure.reminders.models import (
     ReminderRule,
     SweepRun,
 )
+from procure.reminders.policy import EMAIL_DELIVERY
 from procure.reminders.rules import Deadline, Rule, all_rules, due_window, remind_moment
 from procure.reminders.sources import source_cache
 
@@ -547,7 +548,7 @@ def deliver_outbox(now: datetime, stats: SweepStats | None = None, limit: int = 
                         _close(conn)
                         conn = None
                 else:
-                    delivery.status = "sent"
+                    EMAIL_DELIVERY.apply(delivery, "sent", None)
                     delivery.sent_at = now
                     delivery.attempts += 1
                     delivery.claimed_at = delivery.claim_token = None
@@ -585,7 +586,7 @@ def _failed(delivery: EmailDelivery, now: datetime, error: str) -> None:
     delivery.last_error = error[:2000]
     delivery.claimed_at = delivery.claim_token = None
     if delivery.attempts >= cfg["REMINDERS_MAX_ATTEMPTS"]:
-        delivery.status = "failed"
+        EMAIL_DELIVERY.apply(delivery, "failed", None)
         log.warning(
             "reminders: e-mail %s to %s failed for good: %s",
             delivery.id,
@@ -594,7 +595,7 @@ def _failed(delivery: EmailDelivery, now: datetime, error: str) -> None:
         )
         return
     delay = timedelta(minutes=cfg["REMINDERS_RETRY_BASE_MINUTES"] * 2 ** (delivery.attempts - 1))
-    delivery.status = "pending"
+    EMAIL_DELIVERY.apply(delivery, "pending", None)
     delivery.next_attempt_at = now + delay
 
 

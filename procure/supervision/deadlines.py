@@ -1,4 +1,5 @@
-"""Deadlines of supervision for the reminders issue (read-only, bounded queries).
+"""Deadlines of supervision, the source of its reminders (procure.supervision.reminders);
+read-only, bounded queries.
 
 signal_deadlines(start, end, region_ids=None) returns, for open signals and open measures,
 every due date in [start, end] (dates, inclusive) with the responsible user: the assigned

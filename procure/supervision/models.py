@@ -107,6 +107,12 @@ SIGNAL_MACHINE = StateMachine(
     audit_action="signal.state",
     column="state",
 )
+# A measure is open until the follow-up check finds it carried out, or it is dropped.
+MEASURE_MACHINE = StateMachine(
+    _l("maatregel"),
+    {"open": {"completed", "dropped"}},
+    {"open": _l("open"), "completed": _l("uitgevoerd"), "dropped": _l("vervallen")},
+)
 OPEN_STATES = (RECEIVED, TRIAGED, INVESTIGATING, OTHER_PARTY, MEASURES)
 # Monitored by the region or handed to another party: the signal waits for its follow-up date.
 FOLLOW_UP_STATES = (TRIAGED, OTHER_PARTY)
@@ -114,17 +120,14 @@ FINAL_STATES = (CLOSED, MERGED)
 
 
 class Signal(db.Model):
-    """A signal (signaal) about a provider.
-
-    INTERFACE (reminders, other domains): id, reference, region_id, provider_id, contract_id,
-    state, triage_due_on, investigation_due_on, follow_up_on, assigned_to_id.
-    """
+    """A signal (signaal) about a provider."""
 
     __tablename__ = "signals"
     __scope__ = Scope(region="region_id", roles=SIGNAL_ROLES)
     __table_args__ = (
         UniqueConstraint("logged_by_id", "idempotency_key"),
         Index("ix_signals_region_state_received", "region_id", "state", "received_on"),
+        SIGNAL_MACHINE.constraint(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -292,13 +295,10 @@ class SignalAttachment(db.Model):
 
 
 class Measure(db.Model):
-    """A measure imposed on the provider because of a signal.
-
-    INTERFACE (reminders): id, signal_id, region_id, provider_id, status, due_on,
-    follow_up_on.
-    """
+    """A measure imposed on the provider because of a signal."""
 
     __tablename__ = "signal_measures"
+    __table_args__ = (MEASURE_MACHINE.constraint(),)
     # Measures are part of the investigation: region staff only, never a municipality.
     __scope__ = Scope(region="region_id", roles=CONTENT_ROLES)
 

@@ -33,6 +33,7 @@ from procure.supervision.models import (
     DECISIONS,
     INVESTIGATING,
     MEASURE_KINDS,
+    MEASURE_MACHINE,
     MEASURES,
     MERGED,
     NOTE_KINDS,
@@ -595,7 +596,7 @@ def complete_measure(
     """The follow-up check found the measure carried out."""
     _open_measure(measure, actor)
     result = _text(result, "result", label=_l("Beschrijf de uitkomst van de controle."))
-    measure.status = "completed"
+    MEASURE_MACHINE.apply(measure, "completed", actor)
     measure.result = result
     measure.completed_on = _day(_moment(at))
     record(
@@ -613,7 +614,7 @@ def drop_measure(measure: Measure, *, actor, reason: str) -> Measure:
     """Drop a measure explicitly, with a reason."""
     _open_measure(measure, actor)
     reason = _text(reason, "reason", label=_l("Geef de reden waarom de maatregel vervalt."))
-    measure.status = "dropped"
+    MEASURE_MACHINE.apply(measure, "dropped", actor)
     measure.drop_reason = reason
     record(
         "measure.dropped",

@@ -14,4 +14,7 @@ def format_end_moment(value) -> str:
 
 
 def init_app(app) -> None:
+    # what this domain gives the others: its reminder sources and its documents
+    from procure.tenders import documents, reminders  # noqa: F401
+
     app.jinja_env.filters["end_moment"] = format_end_moment

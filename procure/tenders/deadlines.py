@@ -1,4 +1,5 @@
-"""Tender deadlines for the reminders issue: one bounded query, no state changes.
+"""Tender deadlines, the source of the tender reminders (procure.tenders.reminders): one
+bounded query, no state changes.
 
 tender_deadlines(start, end) lists every SAS deadline falling in [start, end) with the
 responsible officer: registration deadline, end of dialogue, bid deadline (= opening

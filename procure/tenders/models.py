@@ -1,6 +1,4 @@
 """Tender models shared by the SAS procedure and the open house (procure.tenders.open_house).
-Owned by the SAS tender issue; the open-house, contracts, documents and reminders issues
-rely on the columns marked INTERFACE, so keep them.
 
 The SAS dialogue procedure (selection, dialogue, award) is modelled by the tables below the
 Tender and Lot: award criteria, lot rules, registrations, decisions (go/no-go, selection,
@@ -20,12 +18,20 @@ from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.core.labels import resolved
+from procure.core.policy import states_check
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
 from procure.extensions import db
 from procure.organisations.models import Provider, Region
-from procure.tenders.policy import AWARD_DECIDED, machine_for
+from procure.tenders.policy import (
+    AWARD_DECIDED,
+    LOT_AWARD,
+    OBJECTION,
+    REGISTRATION,
+    TENDER_STATES,
+    machine_for,
+)
 
 PROCEDURES = ("open_house", "sas_dialogue", "sas_open")
 PROCEDURE_LABELS = {
@@ -38,13 +44,8 @@ VARIANT_LABELS = {
     "effort": _l("Inspanningsgericht"),
     "output": _l("Outputgericht"),
 }
-REGISTRATION_STATUSES = ("submitted", "admissible", "selected", "rejected")
-REGISTRATION_LABELS = {
-    "submitted": _l("Ingediend"),
-    "admissible": _l("Ontvankelijk"),
-    "selected": _l("Geselecteerd"),
-    "rejected": _l("Afgewezen"),
-}
+REGISTRATION_STATUSES = REGISTRATION.states
+REGISTRATION_LABELS = REGISTRATION.labels
 DECISION_KINDS = (
     "go",
     "no_go",
@@ -65,13 +66,8 @@ DECISION_LABELS = {
     "revise_award": _l("Herziening gunningsbeslissing"),
     "contracted": _l("Gecontracteerd"),
 }
-OBJECTION_STATUSES = ("open", "withdrawn", "rejected", "upheld")
-OBJECTION_LABELS = {
-    "open": _l("Open"),
-    "withdrawn": _l("Ingetrokken"),
-    "rejected": _l("Ongegrond"),
-    "upheld": _l("Gegrond"),
-}
+OBJECTION_STATUSES = OBJECTION.states
+OBJECTION_LABELS = OBJECTION.labels
 RULE_KINDS = ("different_parties",)
 
 _ONE_DAY = timedelta(days=1)
@@ -81,13 +77,13 @@ SCORE = Numeric(6, 2)
 
 class Tender(db.Model):
     __tablename__ = "tenders"
-    __table_args__ = (Index("ix_tenders_region_created", "region_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_tenders_region_created", "region_id", "created_at"),
+        states_check("status", TENDER_STATES),
+    )
     # Providers see published tenders through their own portal queries, not this scope.
     __scope__ = Scope(region="region_id", providers_see_all=True)
 
-    # INTERFACE: id, reference, title, region_id, procedure, status, variant,
-    # contract_start, duration_months, extension_count, extension_months, officer_id,
-    # task_area_id
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -228,7 +224,6 @@ class Lot(db.Model):
     __tablename__ = "lots"
     __table_args__ = (UniqueConstraint("tender_id", "number"),)
 
-    # INTERFACE: id, tender_id, number, name
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
     number: Mapped[int] = mapped_column()
@@ -316,7 +311,7 @@ class Registration(db.Model):
     """An aanmelding: a provider's request to take part, for one or more lots."""
 
     __tablename__ = "tender_registrations"
-    __table_args__ = (UniqueConstraint("tender_id", "provider_id"),)
+    __table_args__ = (UniqueConstraint("tender_id", "provider_id"), REGISTRATION.constraint())
     __scope__ = Scope(region="region_id", provider="provider_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -459,7 +454,7 @@ class LotAward(db.Model):
     """The (provisional, then definitive) award of one lot to one provider."""
 
     __tablename__ = "tender_lot_awards"
-    __table_args__ = (UniqueConstraint("lot_id", "provider_id"),)
+    __table_args__ = (UniqueConstraint("lot_id", "provider_id"), LOT_AWARD.constraint())
     __scope__ = Scope(region="region_id", provider="provider_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -488,6 +483,7 @@ class Objection(db.Model):
     """A bezwaar against the provisional award; an open objection pauses the award."""
 
     __tablename__ = "tender_objections"
+    __table_args__ = (OBJECTION.constraint(),)
     __scope__ = Scope(region="region_id", provider="provider_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,8 +43,11 @@ from procure.tenders.models import (
 from procure.tenders.policy import (
     DEADLINES,
     EDITABLE_AFTER_PUBLICATION,
+    LOT_AWARD,
+    OBJECTION,
     OFFICERS,
     OPEN_STATES,
+    REGISTRATION,
     deadline_move_refusal,
     deadline_order_refusal,
     is_published,
@@ -623,7 +626,7 @@ def assess_registration(
     if status == "rejected" and not reason:
         raise ValidationFailed(_l("Geef de reden van afwijzing."), field="reason")
     old = {"status": registration.status, "reason": registration.assessment_reason}
-    registration.status = status
+    REGISTRATION.apply(registration, status, actor)
     registration.assessment_reason = reason or None
     registration.assessed_by_id = actor.id
     registration.assessed_at = _now()
@@ -1222,7 +1225,8 @@ def resolve_objection(objection: Objection, *, actor, status: str, resolution: s
         raise ValidationFailed(_l("Kies een afhandeling."), field="status")
     if not (resolution or "").strip():
         raise ValidationFailed(_l("Motiveer de afhandeling."), field="resolution")
-    objection.status, objection.resolution = status, resolution.strip()
+    OBJECTION.apply(objection, status, actor)
+    objection.resolution = resolution.strip()
     objection.resolved_at, objection.resolved_by_id = _now(), actor.id
     record(
         "tender.objection_resolved",
@@ -1308,7 +1312,7 @@ def finalize_award(tender: Tender, *, actor, motivation: str = "") -> list[LotAw
             extension_months=tender.extension_terms,
             actor=actor,
         )
-        award.status = "definitive"
+        LOT_AWARD.apply(award, "definitive", actor)
         award.contract_id = contract.id
     tender.awarded_at = _now()
     machine_for(tender).apply(tender, "awarded", actor, contracts=[a.contract_id for a in awards])

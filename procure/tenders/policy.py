@@ -83,10 +83,49 @@ OPEN_HOUSE = StateMachine(
 )
 
 MACHINES = {"sas_dialogue": SAS_DIALOGUE, "sas_open": SAS_OPEN, "open_house": OPEN_HOUSE}
+# Every state a tender's status column may hold, whatever its procedure.
+TENDER_STATES = tuple(dict.fromkeys(s for m in MACHINES.values() for s in m.states))
 
 
 def machine_for(tender) -> StateMachine:
     return MACHINES[tender.procedure]
+
+
+# A registration is assessed, and may be reassessed, until the final selection is recorded.
+_ASSESSMENTS = {"admissible", "selected", "rejected"}
+REGISTRATION = StateMachine(
+    "aanmelding",
+    {
+        "submitted": _ASSESSMENTS,
+        "admissible": _ASSESSMENTS,
+        "selected": _ASSESSMENTS,
+        "rejected": _ASSESSMENTS,
+    },
+    {
+        "submitted": _l("Ingediend"),
+        "admissible": _l("Ontvankelijk"),
+        "selected": _l("Geselecteerd"),
+        "rejected": _l("Afgewezen"),
+    },
+)
+
+# A lot award is provisional until the definitive award creates its contract.
+LOT_AWARD = StateMachine(
+    "perceelgunning",
+    {"provisional": {"definitive"}, "definitive": set()},
+    {"provisional": _l("Voorlopig"), "definitive": _l("Definitief")},
+)
+
+OBJECTION = StateMachine(
+    "bezwaar",
+    {"open": {"withdrawn", "rejected", "upheld"}},
+    {
+        "open": _l("Open"),
+        "withdrawn": _l("Ingetrokken"),
+        "rejected": _l("Ongegrond"),
+        "upheld": _l("Gegrond"),
+    },
+)
 
 
 # The order of the phases on the timeline.

@@ -42,6 +42,6 @@ def product(
         **kwargs,
     )
     if status == "vastgesteld":
-        ops.fix_product(p)
+        ops.fix_product(p, actor=None)
     db.session.commit()
     return p

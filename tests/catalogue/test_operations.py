@@ -59,7 +59,7 @@ def test_duplicate_code_in_same_region_and_period_is_refused(app):
 
 def test_code_can_return_after_the_earlier_card_expired(app):
     old = product("43A11", variant="task")
-    ops.expire_product(old, date(2026, 6, 30))
+    ops.expire_product(old, date(2026, 6, 30), actor=None)
     region = f.region("wbo")
     with pytest.raises(Conflict):  # overlaps the expired period
         ops.create_product(
@@ -217,14 +217,14 @@ def test_editing_a_fixed_card_creates_a_version_and_keeps_the_old_one(app):
 
 def test_state_machine_for_cards(app):
     p = product("45A46", unit="uur", price="81.27", status="concept")
-    ops.expire_product(p)  # a concept may be withdrawn ...
+    ops.expire_product(p, actor=None)  # a concept may be withdrawn ...
     with pytest.raises(InvalidTransition):
-        ops.fix_product(p)  # ... but an expired card is never fixed again
+        ops.fix_product(p, actor=None)  # ... but an expired card is never fixed again
     assert db.session.get(Product, p.id).status == "vervallen"
     p2 = product("54004", price="2.26", status="vastgesteld")
     with pytest.raises(InvalidTransition):
-        ops.fix_product(p2)
-    ops.expire_product(p2, date(2026, 12, 31))
+        ops.fix_product(p2, actor=None)
+    ops.expire_product(p2, date(2026, 12, 31), actor=None)
     with pytest.raises(InvalidTransition):
         ops.update_product(p2, {"name": "x"})
 
@@ -233,7 +233,7 @@ def test_fixing_an_effort_card_needs_a_tariff(app):
     p = product("45A46", unit="uur", price="81.27", status="concept")
     ops.remove_tariff(p, 2026)
     with pytest.raises(ValidationFailed):
-        ops.fix_product(p)
+        ops.fix_product(p, actor=None)
     assert db.session.get(Product, p.id).status == "concept"
 
 

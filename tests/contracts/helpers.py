@@ -108,3 +108,21 @@ def effort_contract(
     if status == "active":
         ops.activate_contract(contract)
     return contract
+
+
+def due(rule_key: str, first=date(2000, 1, 1), last=date(2100, 1, 1)) -> list:
+    """The deadlines a reminder rule of the contracts domain finds between two days."""
+    from procure.core.timeutil import local_deadline
+    from procure.reminders.rules import get_rule
+
+    return list(get_rule(rule_key).source(local_deadline(first), local_deadline(last)))
+
+
+def contract_ids(deadlines) -> list[int]:
+    """The contracts the deadlines link to (the rule's subject may be a year or an option)."""
+    return [int(d.url.rstrip("/").rsplit("/", 1)[1]) for d in deadlines]
+
+
+def contract_days(deadlines) -> list[tuple[int, date]]:
+    """(contract id, Amsterdam day) of each deadline."""
+    return [(i, d.due_at.date()) for i, d in zip(contract_ids(deadlines), deadlines, strict=True)]

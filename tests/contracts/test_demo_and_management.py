@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from procure.contracts import deadlines
 from procure.contracts import operations as ops
 from procure.contracts.models import (
     Contract,
@@ -16,7 +15,13 @@ from procure.core.errors import Conflict, ValidationFailed
 from procure.extensions import db
 from procure.tenders.models import Tender
 from tests import factories as f
-from tests.contracts.helpers import effort_contract, lumpsum_contract
+from tests.contracts.helpers import (
+    contract_days,
+    contract_ids,
+    due,
+    effort_contract,
+    lumpsum_contract,
+)
 
 
 def test_demo_contracts_follow_the_seeds_and_are_idempotent(app):
@@ -118,10 +123,11 @@ def test_management_level_meeting_actions_and_assessment(app):
     )
     row = db.session.execute(select(ProviderManagement)).scalar_one()
     assert row.level == "intensive" and row.next_meeting_on == date(2026, 12, 1)
-    assert [m["provider_id"] for m in deadlines.next_meetings(date(2026, 12, 31))] == [provider.id]
-    assert len(deadlines.open_meeting_actions(date(2026, 10, 1))) == 1
+    meetings = due("contract_meeting", last=date(2026, 12, 31))
+    assert [m.url for m in meetings] == [f"/contracten/beheer/{provider.id}"]
+    assert due("contract_meeting", last=date(2026, 11, 30)) == []
     ops.complete_action(meeting.actions[0])
-    assert deadlines.open_meeting_actions(date(2026, 10, 1)) == []
+    assert meeting.actions[0].done
     ops.record_assessment(
         region_id=region.id,
         provider_id=provider.id,
@@ -168,26 +174,22 @@ def test_management_pages_are_region_staff_only(client):
     assert row.level == "intensive" and row.region_id == region.id
 
 
-def test_deadline_queries_for_reminders(app):
+def test_deadline_sources_for_reminders(app):
     c = lumpsum_contract(notice_months=6)
     e = effort_contract(ceiling="1000.00")
     ops.record_realisation(e, product="45A53", period="2026-02", units="9")
-    assert sorted(
-        d["contract_id"] for d in deadlines.extension_decisions(date(2030, 6, 30))
-    ) == sorted([c.id, e.id, e.id])
-    decisions = deadlines.extension_decisions(date(2027, 6, 30))
-    assert [(d["contract_id"], d["decision_deadline"]) for d in decisions] == [
-        (e.id, date(2027, 6, 30))
-    ]
-    assert [d["id"] for d in deadlines.contract_ends(date(2027, 12, 31))] == [e.id]
-    notice = deadlines.notice_deadlines(date(2030, 6, 30))
-    assert {(d["id"], d["notice_deadline"]) for d in notice} == {
+    decisions = due("contract_extension_decision", last=date(2030, 6, 30))
+    assert sorted(contract_ids(decisions)) == sorted([c.id, e.id, e.id])
+    decisions = due("contract_extension_decision", last=date(2027, 6, 30))
+    assert contract_days(decisions) == [(e.id, date(2027, 6, 30))]
+    assert contract_ids(due("contract_end", last=date(2027, 12, 31))) == [e.id]
+    notice = due("contract_notice", last=date(2030, 6, 30))
+    assert set(contract_days(notice)) == {
         (e.id, date(2027, 9, 30)),
         (c.id, date(2030, 6, 30)),
     }
-    assert [(x["contract_id"], x["level"]) for x in deadlines.ceiling_crossings()] == [
-        (e.id, "warn")
-    ]
+    assert contract_ids(due("budget_ceiling_warn")) == [e.id]
+    assert due("budget_ceiling_alert") == []
 
 
 def test_cli_lapses_options_and_imports_realisation(app, tmp_path):

@@ -19,7 +19,7 @@ def test_notice_deadline_follows_the_end_date_and_the_notice_period(app):
     contract = effort_contract(notice_months=3)
     assert contract.notice_deadline == date(2027, 9, 30)  # 31-12-2027 minus 3 months
     option = contract.options[0]
-    ops.exercise_option(option, today=date(2027, 1, 15))
+    ops.exercise_option(option, today=date(2027, 1, 15), actor=None)
     db.session.refresh(contract)
     assert contract.end_date == date(2028, 12, 31)
     assert contract.notice_deadline == date(2028, 9, 30)

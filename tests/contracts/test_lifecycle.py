@@ -25,10 +25,10 @@ def test_life_cycle_concept_active_extended_ended_is_audited(app):
         (12, date(2031, 6, 30)),
     ]
     ops.activate_contract(c)
-    ops.exercise_option(c.options[0], today=date(2030, 3, 1))
+    ops.exercise_option(c.options[0], today=date(2030, 3, 1), actor=None)
     c = _reload(c)
     assert c.status == "extended" and c.end_date == date(2031, 12, 31)
-    ops.exercise_option(c.options[1], today=date(2031, 6, 1))
+    ops.exercise_option(c.options[1], today=date(2031, 6, 1), actor=None)
     c = _reload(c)
     assert c.end_date == date(2032, 12, 31)
     ops.end_contract(c, today=date(2033, 1, 1))
@@ -46,7 +46,9 @@ def test_life_cycle_concept_active_extended_ended_is_audited(app):
 def test_forbidden_transitions_are_refused_and_change_nothing(app):
     c = lumpsum_contract(status="concept")
     with pytest.raises(InvalidTransition):
-        ops.exercise_option(c.options[0], today=date(2026, 3, 1))  # concept cannot extend
+        ops.exercise_option(
+            c.options[0], today=date(2026, 3, 1), actor=None
+        )  # concept cannot extend
     c = _reload(c)
     assert c.status == "concept" and c.options[0].status == "open"
     ops.activate_contract(c)
@@ -72,30 +74,30 @@ def test_forbidden_transitions_are_refused_and_change_nothing(app):
 def test_second_option_needs_the_first_exercised(app):
     c = lumpsum_contract()
     with pytest.raises(InvalidTransition):
-        ops.exercise_option(c.options[1], today=date(2027, 1, 1))
+        ops.exercise_option(c.options[1], today=date(2027, 1, 1), actor=None)
     assert _reload(c).end_date == date(2030, 12, 31)
 
 
 def test_extension_after_deadline_refused_and_lapsed_option_cannot_be_revived(app):
     c = lumpsum_contract()
     with pytest.raises(InvalidTransition, match="verstreken"):
-        ops.exercise_option(c.options[0], today=date(2030, 7, 1))
+        ops.exercise_option(c.options[0], today=date(2030, 7, 1), actor=None)
     c = _reload(c)
     assert c.end_date == date(2030, 12, 31) and c.status == "active"
     assert ops.lapse_overdue_options(date(2030, 7, 1)) == 2  # the later one lapses with it
     c = _reload(c)
     assert [o.status for o in c.options] == ["lapsed", "lapsed"]
     with pytest.raises(InvalidTransition):
-        ops.exercise_option(c.options[0], today=date(2030, 6, 1))  # even "back in time"
+        ops.exercise_option(c.options[0], today=date(2030, 6, 1), actor=None)  # even "back in time"
     with pytest.raises(InvalidTransition):
-        ops.decline_option(c.options[0], today=date(2030, 6, 1))
+        ops.decline_option(c.options[0], today=date(2030, 6, 1), actor=None)
     assert [o.status for o in _reload(c).options] == ["lapsed", "lapsed"]
     assert ops.lapse_overdue_options(date(2030, 7, 2)) == 0
 
 
 def test_declining_makes_later_options_lapse(app):
     c = lumpsum_contract()
-    ops.decline_option(c.options[0], today=date(2029, 1, 1))
+    ops.decline_option(c.options[0], today=date(2029, 1, 1), actor=None)
     assert [o.status for o in _reload(c).options] == ["declined", "lapsed"]
 
 

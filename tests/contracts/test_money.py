@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 from procure.audit.models import AuditEvent
 from procure.contracts import operations as ops
-from procure.contracts.deadlines import ceiling_crossings
 from procure.contracts.models import (
     BudgetDecision,
     Contract,
@@ -17,7 +16,7 @@ from procure.contracts.models import (
 from procure.core.errors import Conflict, ValidationFailed
 from procure.extensions import db
 from tests import factories as f
-from tests.contracts.helpers import effort_contract, lumpsum_contract, product
+from tests.contracts.helpers import contract_ids, due, effort_contract, lumpsum_contract, product
 
 D = Decimal
 
@@ -154,17 +153,18 @@ def test_ceiling_warnings_at_80_and_100_percent(app):
     c = effort_contract(ceiling="1000.00")  # 98.50 per hour
     ops.record_realisation(c, product="45A53", period="2026-02", units="8")  # 788.00
     assert ops.utilisation(_reload(c))[0]["level"] == "ok"
-    assert ceiling_crossings() == []
+    assert due("budget_ceiling_warn") == []
     ops.record_realisation(_reload(c), product="45A53", period="2026-03", units="0.2")  # 807.70
     row = ops.utilisation(_reload(c))[0]
     assert row["level"] == "warn" and row["pct"] == D("80.7")  # shown rounded down
-    assert [(x["contract_id"], x["level"]) for x in ceiling_crossings()] == [(c.id, "warn")]
+    assert contract_ids(due("budget_ceiling_warn")) == [c.id]
+    assert due("budget_ceiling_alert") == []
     ops.record_realisation(_reload(c), product="45A53", period="2026-04", units="1.95")
     row = ops.utilisation(_reload(c))[0]  # 807.70 + 192.08 = 999.78
     assert row["level"] == "warn"
     ops.set_year_budget(_reload(c), year=2026, budget="999.78", reason="Plafond verlaagd")
     assert ops.utilisation(_reload(c))[0]["level"] == "alert"
-    assert ceiling_crossings()[0]["level"] == "alert"
+    assert contract_ids(due("budget_ceiling_alert")) == [c.id]
 
 
 def test_over_ceiling_refused_without_override_and_audited_with_it(app):
@@ -287,7 +287,8 @@ def test_thresholds_are_configurable_per_contract(app):
         ops.set_thresholds(_reload(c), warn_pct=90, alert_pct=90)
     ops.set_thresholds(_reload(c), warn_pct=60, alert_pct=95)
     assert ops.utilisation(_reload(c))[0]["level"] == "warn"
-    assert [x["level"] for x in ceiling_crossings()] == ["warn"]
+    assert contract_ids(due("budget_ceiling_warn")) == [c.id]
+    assert due("budget_ceiling_alert") == []
 
 
 def test_lumpsum_guaranteed_and_reserved_split_with_client_bandwidth(app):

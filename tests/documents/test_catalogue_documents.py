@@ -3,9 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
+from procure.catalogue.documents import catalogue_spec, product_card_spec
 from procure.catalogue.models import Product, Tariff
 from procure.documents import operations as ops
-from procure.documents.catalogue_contexts import catalogue_spec, product_card_spec
 from procure.extensions import db
 from tests.documents.conftest import flat, pdf_text
 

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from procure.audit.models import AuditEvent
-from procure.documents.contexts import contract_spec
+from procure.contracts.documents import contract_spec
 from procure.documents.models import ClauseVersion
 from procure.extensions import db
 from tests import factories as f

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from procure.audit.models import AuditEvent
+from procure.contracts.documents import contract_spec
 from procure.documents import operations as ops
-from procure.documents.contexts import contract_spec
 from procure.documents.models import GeneratedDocument
 from procure.extensions import db
 from procure.tenders.models import Tender

@@ -5,8 +5,8 @@ import re
 
 from pypdf import PdfReader
 
+from procure.contracts.documents import contract_spec
 from procure.documents import operations as ops
-from procure.documents.contexts import contract_spec
 from procure.documents.models import ClauseVersion
 from procure.extensions import db
 from tests import factories as f

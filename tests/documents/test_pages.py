@@ -129,8 +129,8 @@ def test_roles_that_may_not_generate(client, contract):
 
 
 def test_library_lists_what_the_user_may_download(client, wbo, kompas, maatwerk_code, quick_render):
+    from procure.contracts.documents import contract_spec
     from procure.documents import operations as ops
-    from procure.documents.contexts import contract_spec
 
     breda, altena = f.municipality("Breda"), f.municipality("Altena")
     region_wide = make_contract(wbo, kompas, reference="WBO-C2026-0007")
@@ -162,8 +162,8 @@ def test_library_lists_what_the_user_may_download(client, wbo, kompas, maatwerk_
 
 
 def test_library_query_count_is_bounded(client, contract, count_queries, quick_render):
+    from procure.contracts.documents import contract_spec
     from procure.documents import operations as ops
-    from procure.documents.contexts import contract_spec
 
     user = f.user("procurement")
     spec = contract_spec(contract)

@@ -10,14 +10,12 @@ import pytest
 from procure.core.uploads import store_bytes
 from procure.documents import operations as ops
 from procure.documents.registry import REGISTRY
-from procure.documents.tender_contexts import (
-    admission_letter_spec,
-    admission_rejection_letter_spec,
+from procure.extensions import db
+from procure.tenders.documents import (
     award_letter_spec,
     rejection_letter_spec,
     tender_document_spec,
 )
-from procure.extensions import db
 from procure.tenders.models import (
     Agreement,
     AwardCriterion,
@@ -28,6 +26,10 @@ from procure.tenders.models import (
     Registration,
     Score,
     Tender,
+)
+from procure.tenders.open_house.documents import (
+    admission_letter_spec,
+    admission_rejection_letter_spec,
 )
 from tests import factories as f
 from tests.documents.conftest import flat, pdf_text

@@ -15,7 +15,7 @@ from procure.contracts.models import (
     ExtensionOption,
 )
 from procure.contracts.operations.common import actor_id_of, add_months, require_text
-from procure.contracts.policy import CONTRACT_FLOW, LIVE
+from procure.contracts.policy import CONTRACT_FLOW, EXTENSION_OPTION, LIVE
 from procure.core.errors import InvalidTransition, ValidationFailed
 from procure.core.operations import operation
 from procure.core.references import next_reference as numbered
@@ -144,8 +144,8 @@ def activate_contract(contract: Contract, *, actor=None) -> Contract:
     return contract
 
 
-def _lapse(option: ExtensionOption, today: date, actor=None, reason="deadline"):
-    option.status = "lapsed"
+def _lapse(option: ExtensionOption, today: date, actor, reason="deadline"):
+    EXTENSION_OPTION.apply(option, "lapsed", actor)
     option.decided_on = today
     record(
         "contract.option_lapsed",
@@ -173,7 +173,9 @@ def lapse_overdue_options(today: date, *, contract_id: int | None = None) -> int
             continue
         for later in option.contract.options:
             if later.sequence >= option.sequence and later.status == "open":
-                _lapse(later, today, reason="deadline" if later is option else "earlier_lapsed")
+                # the scheduler's doing: no user acts
+                reason = "deadline" if later is option else "earlier_lapsed"
+                _lapse(later, today, None, reason=reason)
                 count += 1
     return count
 
@@ -197,13 +199,13 @@ def _check_option(option: ExtensionOption, today: date):
 
 
 @operation
-def exercise_option(option: ExtensionOption, *, today: date, actor=None) -> Contract:
+def exercise_option(option: ExtensionOption, *, today: date, actor) -> Contract:
     _check_option(option, today)
     contract = option.contract
     CONTRACT_FLOW.check(contract.status, "extended")
     old_end = contract.end_date
     contract.end_date = add_months(old_end, option.months)
-    option.status = "exercised"
+    EXTENSION_OPTION.apply(option, "exercised", actor)
     option.decided_on = today
     option.decided_by_id = actor_id_of(actor)
     CONTRACT_FLOW.apply(
@@ -220,9 +222,9 @@ def exercise_option(option: ExtensionOption, *, today: date, actor=None) -> Cont
 
 
 @operation
-def decline_option(option: ExtensionOption, *, today: date, actor=None) -> ExtensionOption:
+def decline_option(option: ExtensionOption, *, today: date, actor) -> ExtensionOption:
     _check_option(option, today)
-    option.status = "declined"
+    EXTENSION_OPTION.apply(option, "declined", actor)
     option.decided_on = today
     option.decided_by_id = actor_id_of(actor)
     record(

@@ -13,7 +13,6 @@ collide in a unique constraint (SQLite and PostgreSQL alike).
 """
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,11 +20,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, PROCUREMENT, PROVIDER, SUPERVISOR
 from procure.catalogue.models import Product
 from procure.core.scope import Scope
-from procure.core.types import Money, UTCDateTime, utcnow
+from procure.core.types import UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
+from procure.tenders.open_house.policy import ADMISSION, APPLICATION
 
 ENTRY_REGIMES = ("continuous", "moments")
 SCORES = ("meets", "not_met", "more_info")
@@ -156,7 +156,7 @@ class Application(db.Model):
     """An aanvraag tot toelating by one provider for one or more categories."""
 
     __tablename__ = "open_house_applications"
-    __table_args__ = (UniqueConstraint("provider_id", "idempotency_key"),)
+    __table_args__ = (UniqueConstraint("provider_id", "idempotency_key"), APPLICATION.constraint())
     # Region staff of the region and the applying provider; municipalities read admissions.
     __scope__ = Scope(
         region="region_id",
@@ -281,6 +281,7 @@ class Admission(db.Model):
         UniqueConstraint(
             "provider_id", "category_id", "active_flag", name="uq_open_house_one_active_admission"
         ),
+        ADMISSION.constraint(),
     )
     __scope__ = Scope(region="region_id", provider="provider_id")
 
@@ -308,30 +309,6 @@ class Admission(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status == "active"
-
-
-class ContractProduct(db.Model):
-    """Which products (and at which PDC tariff) an open-house contract covers, per category.
-
-    Kept here until the contracts domain has its own place for contracted products."""
-
-    __tablename__ = "open_house_contract_products"
-    __table_args__ = (UniqueConstraint("contract_id", "product_id"),)
-    __scope__ = Scope(region="region_id", provider="provider_id")
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
-    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
-    category_id: Mapped[int] = mapped_column(ForeignKey("open_house_categories.id"))
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
-    tariff_year: Mapped[int | None] = mapped_column()
-    price: Mapped[Decimal | None] = mapped_column(Money)
-    effective_from: Mapped[date] = mapped_column()
-    effective_to: Mapped[date | None] = mapped_column()
-
-    product: Mapped[Product] = relationship()
-    category: Mapped[Category] = relationship()
 
 
 class Notice(db.Model):

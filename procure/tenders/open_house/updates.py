@@ -11,13 +11,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from procure.contracts.models import Contract, ContractedProduct
 from procure.core.formatting import day
 from procure.core.spreadsheets import Sheet, xlsx_bytes
 from procure.extensions import db
 from procure.tenders.open_house.models import (
     Admission,
     Application,
-    ContractProduct,
     EntryMoment,
     MomentUpdate,
     UpdateRecipient,
@@ -29,7 +29,7 @@ from procure.tenders.open_house.policy import OPEN_APPLICATION_STATUSES
 class MomentChanges:
     moment: EntryMoment
     joined: list[Admission] = field(default_factory=list)
-    extended: list[ContractProduct] = field(default_factory=list)
+    extended: list[ContractedProduct] = field(default_factory=list)
     left: list[Admission] = field(default_factory=list)
 
     @property
@@ -75,13 +75,15 @@ def moment_changes(moment: EntryMoment) -> MomentChanges:
     extended = [
         row
         for row in db.session.execute(
-            select(ContractProduct)
+            select(ContractedProduct)
+            .join(Contract, Contract.id == ContractedProduct.contract_id)
             .where(
-                ContractProduct.region_id == moment.region_id,
-                ContractProduct.effective_from == moment.entry_date,
+                Contract.region_id == moment.region_id,
+                ContractedProduct.effective_from == moment.entry_date,
+                ContractedProduct.category_id.is_not(None),
             )
-            .options(joinedload(ContractProduct.product), joinedload(ContractProduct.category))
-            .order_by(ContractProduct.id)
+            .options(joinedload(ContractedProduct.product), joinedload(ContractedProduct.category))
+            .order_by(ContractedProduct.id)
         ).scalars()
         if (row.contract_id, row.category_id) in started_before
         and row.category.tender_id == moment.tender_id

@@ -318,8 +318,7 @@ def add_category(tender_id):
     stmt = scoped(select(Product), Product).where(
         Product.region_id == tender.region_id, Product.status != catalogue_policy.EXPIRED
     )
-    if hasattr(Product, "is_current"):  # the catalogue marks the current version of a card
-        stmt = stmt.where(Product.is_current.is_(True))
+    stmt = stmt.where(Product.is_current.is_(True))  # the current version of each card
     products = db.session.execute(stmt.order_by(Product.code, Product.version)).scalars().all()
     form.product_ids.choices = [(p.id, f"{p.code} {p.name} (v{p.version})") for p in products]
     if request.method == "POST":

@@ -75,7 +75,7 @@ def build_open_house(*, regime: str = "moments", publish: bool = True, officer=N
         tender, text="Kwaliteitskeurmerk (HKZ of gelijkwaardig).", requires_document=True
     )
     if publish:
-        ops.publish(tender)
+        ops.publish(tender, actor=officer)
     return SimpleNamespace(
         region=region,
         area=area,

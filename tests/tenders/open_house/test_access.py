@@ -399,7 +399,7 @@ def test_setup_can_be_changed_until_publication(client, app):
     ).scalar_one()
     assert event.old_values["entry_months"] == "1,4,7,10"
     assert event.new_values["entry_months"] == "1,7"
-    ops.publish(oh.tender)
+    ops.publish(oh.tender, actor=None)
     response = f.post(client, f"/open-house/{oh.tender.id}/bewerken", data)
     assert "ligt vast" in response.get_data(as_text=True)
 

@@ -8,11 +8,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from procure.audit.models import AuditEvent
-from procure.contracts.models import Contract
+from procure.contracts.models import Contract, ContractedProduct
 from procure.core.errors import InvalidTransition, ValidationFailed
 from procure.extensions import db
 from procure.tenders.open_house import operations as ops
-from procure.tenders.open_house.models import Admission, ContractProduct, Notice
+from procure.tenders.open_house.models import Admission, Notice
 from tests import factories as f
 from tests.tenders.open_house.conftest import Upload, apply
 
@@ -71,20 +71,11 @@ def test_two_entry_moments_full_cycle(oh):
     assert contract_a.start_date == date(2027, 1, 1)
     assert contract_a.end_date == date(2031, 12, 31)
     assert contract_a.variant == "effort" and contract_a.status == "concept"
-    covered = (
-        db.session.execute(
-            select(ContractProduct).where(ContractProduct.contract_id == contract_a.id)
-        )
-        .scalars()
-        .all()
-    )
-    assert [(p.product.code, p.price, p.tariff_year) for p in covered] == [
-        ("44A06", Decimal("187.45"), 2027)
-    ]
-    # The contracts domain has the product with its unit price and the extension options.
-    assert [(cp.product.code, cp.price_for(2027)) for cp in contract_a.products] == [
-        ("44A06", Decimal("187.45"))
-    ]
+    # The contracts domain has the product with its unit price, the category that brought
+    # it, and the extension options.
+    assert [
+        (cp.product.code, cp.price_for(2027), cp.category_id) for cp in contract_a.products
+    ] == [("44A06", Decimal("187.45"), oh.gezinshuis.id)]
     assert [o.months for o in contract_a.options] == [12, 12]
 
     # C: more information, answered, then rejected with a reason.
@@ -158,9 +149,9 @@ def test_two_entry_moments_full_cycle(oh):
     ).scalars().all() == [contract_a]
     rows = (
         db.session.execute(
-            select(ContractProduct)
-            .where(ContractProduct.contract_id == contract_a.id)
-            .order_by(ContractProduct.id)
+            select(ContractedProduct)
+            .where(ContractedProduct.contract_id == contract_a.id)
+            .order_by(ContractedProduct.id)
         )
         .scalars()
         .all()
@@ -173,7 +164,7 @@ def test_two_entry_moments_full_cycle(oh):
         "45A46",
     ]
     assert [(r.product.code, r.effective_from) for r in rows] == [
-        ("44A06", date(2027, 1, 1)),
+        ("44A06", None),  # from the contract's start
         ("44A07", date(2027, 4, 1)),
         ("44A08", date(2027, 4, 1)),
         ("45A46", date(2027, 4, 1)),
@@ -278,7 +269,7 @@ def test_leaving_ends_one_admission_without_touching_others(oh):
     assert admitted[0].status == "ended" and admitted[0].ended_kind == "withdrawn"
     assert admitted[1].status == "active"
     row = db.session.execute(
-        select(ContractProduct).where(ContractProduct.contract_id == admitted[0].contract_id)
+        select(ContractedProduct).where(ContractedProduct.contract_id == admitted[0].contract_id)
     ).scalar_one()
     assert row.effective_to == date(2027, 6, 30)
     # The region ends the other admission with a reason and date; the provider is notified.

@@ -10,16 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from procure.audit import record
 from procure.auth.roles import PROVIDER
 from procure.catalogue.models import Product, Tariff
-from procure.contracts.models import Contract
+from procure.contracts import operations as contract_ops
+from procure.contracts.models import Contract, ContractedProduct
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.extensions import db
-from procure.tenders.open_house.models import (
-    Admission,
-    Application,
-    ApplicationCategory,
-    ContractProduct,
-)
+from procure.tenders.open_house.models import Admission, Application, ApplicationCategory
 from procure.tenders.open_house.operations.common import (
     PROCEDURE,
     as_text,
@@ -46,14 +42,7 @@ def admit(application: Application, links: list[ApplicationCategory], start: dat
     if start > end:
         raise ValidationFailed(_l("Het toetredingsmoment ligt na het einde van de looptijd."))
     contract, extended = _contract_for(application, links, start, end, actor)
-    covered = set(
-        db.session.execute(
-            select(ContractProduct.product_id).where(
-                ContractProduct.contract_id == contract.id,
-                ContractProduct.effective_to.is_(None),
-            )
-        ).scalars()
-    )
+    covered = {line.product_id for line in contract.products if line.effective_to is None}
     added = []
     for link in links:
         if not link.additional:
@@ -73,20 +62,7 @@ def admit(application: Application, links: list[ApplicationCategory], start: dat
         for product in link.products or link.category.products:
             if product.id in covered:
                 continue
-            tariff = _tariff_for(product, start.year)
-            _contract_product(contract, product, tariff, start, end, actor)
-            db.session.add(
-                ContractProduct(
-                    contract_id=contract.id,
-                    region_id=tender.region_id,
-                    provider_id=application.provider_id,
-                    category_id=link.category_id,
-                    product_id=product.id,
-                    tariff_year=tariff.year if tariff else None,
-                    price=tariff.price if tariff else None,
-                    effective_from=start,
-                )
-            )
+            _contract_product(contract, product, link.category_id, start, end, actor)
             covered.add(product.id)
             added.append(product.code)
     try:
@@ -111,8 +87,6 @@ def admit(application: Application, links: list[ApplicationCategory], start: dat
 def _contract_for(application, links, start: date, end: date, actor) -> tuple[Contract, bool]:
     """The contract the admission goes under: the existing admission's contract for
     additional products, else the provider's running contract under the tender, else new."""
-    from procure.contracts.operations import create_concept_contract
-
     tender = application.tender
     for link in links:
         if not link.additional:
@@ -146,7 +120,7 @@ def _contract_for(application, links, start: date, end: date, actor) -> tuple[Co
     ).scalar()
     if contract is not None:
         return contract, True
-    contract = create_concept_contract(
+    contract = contract_ops.create_concept_contract(
         region=tender.region,
         provider_id=application.provider_id,
         origin=PROCEDURE,
@@ -162,19 +136,21 @@ def _contract_for(application, links, start: date, end: date, actor) -> tuple[Co
     return contract, False
 
 
-def _contract_product(contract, product, tariff, start: date, end: date, actor) -> None:
-    """Contract the product in the contracts domain too, at the PDC tariffs of the contract
-    years (the latest tariff up to the start year for the first year)."""
-    from procure.contracts import operations as contract_ops
-
-    if tender_variant_is_lumpsum(contract) or not hasattr(contract_ops, "add_contract_product"):
+def _contract_product(contract, product, category_id, start: date, end: date, actor) -> None:
+    """Contract the product in the contracts domain, at the PDC tariffs of the contract
+    years (the latest tariff up to the start year for the first year); a task-oriented
+    contract has no products with unit prices. The first admission's products count from
+    the contract's start; products added later from their entry moment."""
+    if tender_variant_is_lumpsum(contract):
         return
+    tariff = _tariff_for(product, start.year)
     prices = {t.year: t.price for t in product.tariffs if start.year <= t.year <= end.year}
     if tariff is not None and start.year not in prices:
         prices[start.year] = tariff.price
-    contract_ops.add_contract_product(
+    line = contract_ops.add_contract_product(
         contract, product_id=product.id, prices=prices, effective_from=start, actor=actor
     )
+    line.category_id = category_id
 
 
 def tender_variant_is_lumpsum(contract) -> bool:
@@ -199,7 +175,7 @@ def end_admission(admission: Admission, *, user, reason: str, end_date: date) ->
             ),
             field="end_date",
         )
-    admission.status = "ended"
+    ADMISSION.apply(admission, "ended", user)
     admission.active_flag = None
     admission.end_date = end_date
     admission.ended_reason = reason
@@ -207,9 +183,9 @@ def end_admission(admission: Admission, *, user, reason: str, end_date: date) ->
     admission.ended_kind = "withdrawn" if by_provider else "terminated"
     if admission.contract_id:
         for row in db.session.execute(
-            select(ContractProduct).where(
-                ContractProduct.contract_id == admission.contract_id,
-                ContractProduct.category_id == admission.category_id,
+            select(ContractedProduct).where(
+                ContractedProduct.contract_id == admission.contract_id,
+                ContractedProduct.category_id == admission.category_id,
             )
         ).scalars():
             row.effective_to = end_date

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from procure.audit import record
 from procure.auth.roles import PROVIDER
 from procure.catalogue.models import Product
+from procure.contracts.models import ContractedProduct
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.core.references import next_reference
@@ -25,7 +26,6 @@ from procure.tenders.open_house.models import (
     Application,
     ApplicationCategory,
     Category,
-    ContractProduct,
     EntryMoment,
     Requirement,
 )
@@ -308,10 +308,10 @@ def admitted_products(provider_id: int, category_id: int) -> tuple[Admission | N
     if admission is None or admission.contract_id is None:
         return admission, set()
     covered = db.session.execute(
-        select(ContractProduct.product_id).where(
-            ContractProduct.contract_id == admission.contract_id,
-            ContractProduct.category_id == category_id,
-            ContractProduct.effective_to.is_(None),
+        select(ContractedProduct.product_id).where(
+            ContractedProduct.contract_id == admission.contract_id,
+            ContractedProduct.category_id == category_id,
+            ContractedProduct.effective_to.is_(None),
         )
     ).scalars()
     return admission, set(covered)
@@ -359,8 +359,7 @@ def withdraw_application(application: Application, *, user) -> Application:
     if user.role == PROVIDER and user.provider_id != application.provider_id:
         raise NotAllowed(_l("Dit is niet uw aanvraag."))
     APPLICATION.check(application.status, "withdrawn")
-    old = application.status
-    application.status = "withdrawn"
+    old = APPLICATION.apply(application, "withdrawn", user)
     for link in application.categories:
         link.open_flag = None
     record(

@@ -94,7 +94,7 @@ def request_more_info(
         raise ValidationFailed(
             _l("De reactietermijn moet tussen 1 en 90 dagen liggen."), field="response_days"
         )
-    application.status = "more_info"
+    APPLICATION.apply(application, "more_info", actor)
     application.info_request = note
     application.info_requested_at = now
     application.response_deadline = schedule.response_deadline(now, days)
@@ -166,7 +166,7 @@ def respond_to_info_request(
         if answer.score == "more_info":
             answer.score = None
     application.info_response = response
-    application.status = "submitted"
+    APPLICATION.apply(application, "submitted", user)
     record(
         "open_house.more_info_answered",
         application,
@@ -229,8 +229,7 @@ def decide(
                     numbers=", ".join(str(n) for n in unscored),
                 )
             )
-    old = application.status
-    application.status = target
+    old = APPLICATION.apply(application, target, actor)
     application.decided_at, application.decided_by_id = now, actor.id
     application.decision_reason = reason
     for cat_id, value in decisions.items():

@@ -446,7 +446,7 @@ def add_requirement(
 
 
 @operation
-def publish(tender: Tender, *, actor=None) -> Tender:
+def publish(tender: Tender, *, actor) -> Tender:
     ensure_open_house(tender)
     OPEN_HOUSE.check(tender.status, "published")
     settings = settings_for(tender)
@@ -463,8 +463,7 @@ def publish(tender: Tender, *, actor=None) -> Tender:
         raise ValidationFailed(_l("Voeg eerst de minimale eisen toe."))
     if not settings.is_continuous and not has(EntryMoment):
         raise ValidationFailed(_l("Er zijn nog geen toetredingsmomenten."))
-    old = tender.status
-    tender.status = "published"
+    old = OPEN_HOUSE.apply(tender, "published", actor)
     record(
         "open_house.published",
         tender,
@@ -476,10 +475,9 @@ def publish(tender: Tender, *, actor=None) -> Tender:
 
 
 @operation
-def close(tender: Tender, *, actor=None) -> Tender:
+def close(tender: Tender, *, actor) -> Tender:
     ensure_open_house(tender)
     OPEN_HOUSE.check(tender.status, "closed")
-    old = tender.status
-    tender.status = "closed"
+    old = OPEN_HOUSE.apply(tender, "closed", actor)
     record("open_house.closed", tender, actor=actor, old={"status": old}, new={"status": "closed"})
     return tender

@@ -1,19 +1,26 @@
-"""Context builders for the product card and the whole catalogue (PDC)."""
+"""The documents of the catalogue: a product card and the whole catalogue (PDC), registered
+with procure.documents.registry from procure.catalogue.init_app."""
 
-from __future__ import annotations
-
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from procure.documents.contexts import DocumentSpec, _attr
+from procure.catalogue.models import Product
+from procure.catalogue.policy import EDITOR_ROLES
+from procure.catalogue.queries import visible
+from procure.documents.contexts import DocumentSpec
 from procure.documents.formatting import VARIANT_WORDS, euro, long_date
+from procure.documents.registry import Kind, RecordType, register, url_or_none
 from procure.extensions import db
+from procure.organisations.models import Region
 
 STATUS_WORDS = {"concept": "concept", "vastgesteld": "vastgesteld", "vervallen": "vervallen"}
 
 
 def product_data(product) -> dict:
-    task_area = getattr(product, "task_area", None)
+    task_area = product.task_area
     return {
         "code": product.code,
         "name": product.name,
@@ -26,17 +33,14 @@ def product_data(product) -> dict:
         "status": STATUS_WORDS.get(product.status, product.status),
         "valid_from": long_date(product.valid_from),
         "valid_to": long_date(product.valid_to) if product.valid_to else "onbepaald",
-        "criteria": _attr(product, "criteria", default=""),
-        "target_group": _attr(product, "target_group", default=""),
+        "criteria": product.criteria or "",
+        "target_group": product.target_group or "",
         "tariffs": [{"year": t.year, "price": euro(t.price)} for t in product.tariffs],
     }
 
 
 def product_card_spec(product) -> DocumentSpec:
-    region = product.region if hasattr(product, "region") else None
-    from procure.organisations.models import Region
-
-    region = region or db.session.get(Region, product.region_id)
+    region = db.session.get(Region, product.region_id)
     data = product_data(product)
     return DocumentSpec(
         kind="product_card",
@@ -48,15 +52,13 @@ def product_card_spec(product) -> DocumentSpec:
         reference=f"{product.code} v{product.version}",
         author=region.name,
         subject=f"Productkaart uit de Producten Diensten Catalogus van {region.name}",
-        created=_attr(product, "fixed_at", "created_at", default=product.valid_from),
+        created=product.fixed_at or product.created_at or product.valid_from,
         context={"region": {"name": region.name}, "product": data},
         filename=f"productkaart-{product.code}-v{product.version}",
     )
 
 
 def catalogue_products(region_id: int) -> list:
-    from procure.catalogue.models import Product
-
     # The published catalogue holds fixed cards only: never drafts, never expired cards.
     stmt = (
         select(Product)
@@ -64,8 +66,7 @@ def catalogue_products(region_id: int) -> list:
         .options(selectinload(Product.tariffs), selectinload(Product.task_area))
         .order_by(Product.code, Product.version)
     )
-    if hasattr(Product, "is_current"):
-        stmt = stmt.where(Product.is_current.is_(True))
+    stmt = stmt.where(Product.is_current.is_(True))
     rows = db.session.execute(stmt).scalars().all()
     latest = {}
     for row in rows:  # newest version per code
@@ -104,3 +105,46 @@ def catalogue_spec(region) -> DocumentSpec:
         },
         filename=f"pdc-{region.short_code}",
     )
+
+
+# -- the record types ----------------------------------------------------------------------
+
+
+def _load_product(record_id: int):
+    product = db.session.execute(
+        visible(select(Product).where(Product.id == record_id), current_user)
+    ).scalar()
+    if product is None:
+        abort(404)
+    return product
+
+
+register(
+    RecordType(
+        "product",
+        _l("Productkaart"),
+        lambda: Product,
+        lambda product: [
+            Kind("product_card", _l("Productkaart"), lambda p, **_: product_card_spec(p))
+        ],
+        loader=_load_product,
+        title=lambda p: f"{p.code} {p.name} (versie {p.version})",
+        back=lambda p: (
+            url_or_none("catalogue.product", product_id=p.id) or url_or_none("catalogue.index")
+        ),
+        writers=lambda p, u: u.role in EDITOR_ROLES,
+    )
+)
+register(
+    RecordType(
+        "catalogue",
+        _l("Productencatalogus"),
+        lambda: Region,
+        lambda region: [
+            Kind("catalogue", _l("Volledige productencatalogus"), lambda r, **_: catalogue_spec(r))
+        ],
+        title=lambda r: f"Productencatalogus {r.name}",
+        back=lambda r: url_or_none("catalogue.index"),
+        writers=lambda r, u: u.role in EDITOR_ROLES,
+    )
+)
