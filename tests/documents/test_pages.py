@@ -156,7 +156,7 @@ def test_library_lists_what_the_user_may_download(client, wbo, kompas, maatwerk_
     html = client.get("/documenten/").get_data(as_text=True)
     assert "WBO-C2026-0007" in html and "WBO-M2026-0010" in html
     assert "WBO-M2026-0011" not in html
-    assert "Maatwerkovereenkomst (format)" in html
+    assert 'href="/contracten/maatwerk"' in html  # the one route to custom contracts
     filtered = client.get("/documenten/?kind=custom_contract&q=0010").get_data(as_text=True)
     assert "WBO-M2026-0010" in filtered and "WBO-C2026-0007" not in filtered
 
