@@ -32,3 +32,8 @@ def can_generate_year_letters(user) -> bool:
 def can_use_format(user) -> bool:
     """Download the custom-contract format (blank, or filled in from a custom contract)."""
     return user.is_authenticated and user.role in FORMAT_USERS
+
+
+def can_see_fingerprints(user) -> bool:
+    """Hashes and template versions are for administrators checking a document's origin."""
+    return user.is_authenticated and user.role == ADMIN

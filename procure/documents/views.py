@@ -44,6 +44,7 @@ from procure.documents.policy import (
     CLAUSE_EDITORS,
     CLAUSE_READERS,
     FORMAT_USERS,
+    can_see_fingerprints,
     can_use_format,
 )
 from procure.documents.registry import REGISTRY
@@ -224,6 +225,7 @@ def record(record_type: str, record_id: int):
         kinds=rt.kinds_for(obj, current_user),
         history=_history(record_type, record_id),
         can_generate=can_generate,
+        show_fingerprints=can_see_fingerprints(current_user),
         can_batch=record_type == "tender" and batches.can_generate_award_batch(current_user, obj),
         batch_form=BatchForm(),
         generate_form=GenerateForm(),

@@ -42,7 +42,7 @@ def test_record_page_generate_history_download_and_signed_upload(client, contrac
     assert response.status_code == 302
     doc = db.session.execute(select(GeneratedDocument)).scalar_one()
     html = client.get(f"/documenten/contract/{contract.id}").get_data(as_text=True)
-    assert doc.sha256[:16] in html and doc.title in html
+    assert doc.title in html and doc.sha256[:16] not in html  # hashes: administrators only
     download = client.get(f"/documenten/bestand/{doc.id}/pdf")
     assert download.status_code == 200 and download.data.startswith(b"%PDF-")
 
@@ -200,3 +200,24 @@ def test_pages_for_product_catalogue_and_clause_library_render(client, product):
     assert client.get("/documenten/onbekend/1").status_code == 404
     other = f.region("e10")
     assert client.get(f"/documenten/catalogue/{other.id}").status_code == 404
+
+
+def test_hashes_and_template_versions_only_in_a_fold_out_for_administrators(
+    app, client, contract, quick_render
+):
+    from procure.documents import operations as ops
+    from procure.documents.contexts import contract_spec
+
+    doc = ops.generate(contract_spec(contract))
+    f.login(client, f.user("contract_manager"))
+    page = client.get(f"/documenten/contract/{contract.id}").get_data(as_text=True)
+    assert doc.title in page
+    assert (
+        "SHA-256" not in page and doc.sha256[:16] not in page and doc.template_version not in page
+    )
+
+    admin = app.test_client()
+    f.login(admin, f.user("admin", email="beheer@example.org"))
+    page = admin.get(f"/documenten/contract/{contract.id}").get_data(as_text=True)
+    fold_out = page.split('<details class="fingerprints">', 1)[1].split("</details>", 1)[0]
+    assert doc.sha256 in fold_out and doc.template_version in fold_out
