@@ -94,6 +94,24 @@ CONTACTS = (
     "Lotte Willems",
     "Mila Kuipers",
 )
+# Where each demo provider is established (street, postcode and place, as a contract names
+# a party); invented like the providers themselves, in the places the seeds name.
+ADDRESSES = {
+    "kompas": "Ginnekenweg 12, 4818 JD Breda",
+    "linde": "Arendshof 5, 4901 KE Oosterhout",
+    "baken": "Kerkstraat 20, 5701 PM Helmond",
+    "vlinder": "Kastanjelaan 40, 5616 LZ Eindhoven",
+    "horizon": "Ringbaan-Oost 102, 5013 CD Tilburg",
+    "stapsteen": "Stationsstraat 8, 5751 HB Deurne",
+    "brug": "Meiveld 15, 5501 KB Veldhoven",
+    "kinderkracht": "De Dijk 4, 5683 CP Best",
+    "zonnehoek": "Hof 6, 5571 CA Bergeijk",
+    "wegwijzer": "Havenkade 2, 4924 AA Drimmelen",
+    "gezinsplein": "Markt 10, 4901 EP Oosterhout",
+    "samenwest": "Stationsplein 1, 4811 BB Breda",
+    "stadswijk": "Haagweg 45, 4814 GA Breda",
+}
+
 PROVIDERS = [
     ("kompas", "Stichting Kompas Jeugdhulp", "41098765", "98000001", "Breda"),
     ("linde", "De Linde Jeugd en Gezin", "52345671", "98000002", "Oosterhout"),
@@ -160,7 +178,7 @@ def load_organisations() -> None:
             name=name,
             kvk_number=kvk,
             agb_code=agb,
-            address=f"Hoofdstraat 1, {city}",
+            address=ADDRESSES.get(short, city),
             contact_name=contact,
             contact_email=f"info@{short}.example.org",
             is_consortium=short == CONSORTIUM[0],

@@ -1,19 +1,22 @@
 """The catalogue as CSV and Excel: the cards the user sees, with their tariffs."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from procure.catalogue.models import Product
 from procure.core.spreadsheets import MONEY_FORMAT, Sheet, csv_bytes, xlsx_bytes
 
 HEADER = [
-    "Productcode",
-    "Categorie",
-    "Naam",
-    "Taakgebied",
-    "Uitvoeringsvariant",
-    "Eenheid",
-    "Status",
-    "Versie",
-    "Geldig vanaf",
-    "Geldig tot",
+    _l("Productcode"),
+    _l("Categorie"),
+    _l("Naam"),
+    _l("Taakgebied"),
+    _l("Uitvoeringsvariant"),
+    _l("Eenheid"),
+    _l("Status"),
+    _l("Versie"),
+    _l("Geldig vanaf"),
+    _l("Geldig tot"),
 ]
 
 
@@ -38,7 +41,7 @@ def _row(product: Product, years: list[int]) -> list:
 
 
 def _header(years: list[int]) -> list[str]:
-    return HEADER + [f"Tarief {y}" for y in years]
+    return HEADER + [_("Tarief %(year)s", year=y) for y in years]
 
 
 def to_csv(products: list[Product]) -> bytes:
@@ -49,14 +52,14 @@ def to_csv(products: list[Product]) -> bytes:
 def to_xlsx(products: list[Product]) -> bytes:
     years = _years(products)
     cards = Sheet(
-        "Productkaarten",
+        _("Productkaarten"),
         _header(years),
         (_row(p, years) for p in products),
         formats={len(HEADER) + i: MONEY_FORMAT for i in range(len(years))},
     )
     texts = Sheet(
-        "Omschrijvingen",
-        ["Productcode", "Versie", "Omschrijving", "Criteria", "Doelgroep"],
+        _("Omschrijvingen"),
+        [_("Productcode"), _("Versie"), _("Omschrijving"), _("Criteria"), _("Doelgroep")],
         ([p.code, p.version, p.description, p.criteria, p.target_group] for p in products),
     )
     return xlsx_bytes(cards, texts)

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,8 +17,16 @@ from procure.catalogue.models import MaatwerkCode, TaskArea
 from procure.contracts.models import Contract, ContractYear, Realisation, cents, euros
 from procure.contracts.policy import CLOSED, CUSTOM_HIDDEN_FOR, LIVE
 from procure.core.converters import INT_MAX
+from procure.core.labels import resolved
 from procure.core.listing import like_pattern
-from procure.core.spreadsheets import MONEY_FORMAT, Sheet, csv_bytes, xlsx_bytes
+from procure.core.spreadsheets import (
+    MONEY_FORMAT,
+    MONTH_FORMAT,
+    Sheet,
+    csv_bytes,
+    month,
+    xlsx_bytes,
+)
 from procure.core.timeutil import today_local
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
@@ -311,49 +321,86 @@ def realisations_stmt(contract: Contract):
 
 # -- exports ---------------------------------------------------------------------------------
 
-CONTRACT_HEADER = [
-    "referentie",
-    "titel",
-    "aanbieder",
-    "opdrachtgever",
-    "herkomst",
-    "variant",
-    "taakgebied",
-    "status",
-    "ingangsdatum",
-    "einddatum",
-    "contractwaarde",
-]
+# Column keys (the CSV header, read back by imports and scripts) and their labels (the
+# Excel header, in the user's language).
+CONTRACT_COLUMNS = {
+    "referentie": _l("Referentie"),
+    "titel": _l("Titel"),
+    "aanbieder": _l("Aanbieder"),
+    "opdrachtgever": _l("Opdrachtgever"),
+    "herkomst": _l("Herkomst"),
+    "variant": _l("Uitvoeringsvariant"),
+    "taakgebied": _l("Taakgebied"),
+    "status": _l("Status"),
+    "ingangsdatum": _l("Ingangsdatum"),
+    "einddatum": _l("Einddatum"),
+    "contractwaarde": _l("Contractwaarde"),
+}
+CONTRACT_HEADER = list(CONTRACT_COLUMNS)
+CONTRACT_LABELS = list(CONTRACT_COLUMNS.values())
 CONTRACT_MONEY = (CONTRACT_HEADER.index("contractwaarde"),)
-REALISATION_HEADER = [
-    "periode",
-    "productcode",
-    "eenheden",
-    "eenheidsprijs",
-    "bedrag",
-    "overschrijding",
-    "bron",
-]
+REALISATION_COLUMNS = {
+    "periode": _l("Periode"),
+    "productcode": _l("Productcode"),
+    "eenheden": _l("Eenheden"),
+    "eenheidsprijs": _l("Eenheidsprijs"),
+    "bedrag": _l("Bedrag"),
+    "overschrijding": _l("Overschrijding"),
+    "bron": _l("Bron"),
+}
+REALISATION_HEADER = list(REALISATION_COLUMNS)
+REALISATION_LABELS = list(REALISATION_COLUMNS.values())
 REALISATION_MONEY = (REALISATION_HEADER.index("eenheidsprijs"), REALISATION_HEADER.index("bedrag"))
+SOURCE_LABELS = {"ui": _l("via de website"), "api": _l("via de API"), "csv": _l("CSV-import")}
 
 
-def contract_row(c: Contract) -> list:
+def _code_labels() -> dict[str, dict]:
+    from procure.contracts.forms import ORIGIN_LABELS, STATUS_LABELS, VARIANT_LABELS
+
+    return {
+        "origin": resolved(ORIGIN_LABELS),
+        "variant": resolved(VARIANT_LABELS),
+        "status": resolved(STATUS_LABELS),
+        "source": resolved(SOURCE_LABELS),
+    }
+
+
+def contract_row(c: Contract, *, labelled: bool = False) -> list:
+    """One contract as an export row: stored codes for CSV, labels for Excel."""
+    labels = _code_labels() if labelled else {}
+
+    def shown(kind: str, code):
+        return labels[kind].get(code, code) if labelled else code
+
     return [
         c.reference,
         c.title,
         c.provider.name,
         c.municipality.name if c.municipality else c.region.short_code.upper(),
-        c.origin,
-        c.variant,
+        shown("origin", c.origin),
+        shown("variant", c.variant),
         c.task_area.name if c.task_area else "",
-        c.status,
+        shown("status", c.status),
         c.start_date,
         c.end_date,
         c.contract_value,
     ]
 
 
-def realisation_row(r: Realisation, codes: dict) -> list:
+def realisation_row(r: Realisation, codes: dict, *, labelled: bool = False) -> list:
+    """One realisation: the month as text and the source code for CSV; a real month
+    (MONTH_FORMAT) and labels for Excel."""
+    if labelled:
+        sources = _code_labels()["source"]
+        return [
+            month(r.period),
+            codes.get(r.contract_product_id, ""),
+            r.units,
+            r.unit_price,
+            r.amount,
+            _("ja") if r.override else "",
+            sources.get(r.source, r.source),
+        ]
     return [
         r.period.strftime("%Y-%m"),
         codes.get(r.contract_product_id, ""),
@@ -369,9 +416,12 @@ def to_csv(header: list | None, rows) -> bytes:
     return csv_bytes(header, rows)
 
 
-def to_xlsx(title: str, header: list, rows, *, money: tuple[int, ...] = ()) -> bytes:
-    """One worksheet; the columns in `money` get the euro number format."""
-    return xlsx_bytes(Sheet(title, header, rows, formats=dict.fromkeys(money, MONEY_FORMAT)))
+def to_xlsx(
+    title: str, header: list, rows, *, money: tuple[int, ...] = (), months: tuple[int, ...] = ()
+) -> bytes:
+    """One worksheet; the columns in `money` get the euro format, `months` MM-YYYY."""
+    formats = {**dict.fromkeys(money, MONEY_FORMAT), **dict.fromkeys(months, MONTH_FORMAT)}
+    return xlsx_bytes(Sheet(title, header, rows, formats=formats))
 
 
 # -- contract management tiers (seed 001) ------------------------------------------------------

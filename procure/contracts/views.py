@@ -128,11 +128,11 @@ def index():
     )
 
 
-def _export_rows():
+def _export_rows(*, labelled: bool = False):
     filters = q.contract_filters(request.args)
     stmt, _s, _d = apply_sort(q.contracts_stmt(filters), q.SORTS, "reference")
     for c in db.session.execute(stmt.execution_options(yield_per=500)).scalars():
-        yield q.contract_row(c)
+        yield q.contract_row(c, labelled=labelled)
 
 
 @bp.get("/export.csv")
@@ -149,7 +149,12 @@ def export_csv():
 @login_required
 def export_xlsx():
     return Response(
-        q.to_xlsx("Contracten", q.CONTRACT_HEADER, _export_rows(), money=q.CONTRACT_MONEY),
+        q.to_xlsx(
+            str(_l("Contracten")),
+            q.CONTRACT_LABELS,
+            _export_rows(labelled=True),
+            money=q.CONTRACT_MONEY,
+        ),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=contracten.xlsx"},
     )
@@ -762,11 +767,11 @@ def realisation_import(contract_id):
     return submit(run, form=form, success=success, target=target, page=page)
 
 
-def _realisation_rows(contract):
+def _realisation_rows(contract, *, labelled: bool = False):
     codes = {cp.id: cp.product.code for cp in contract.products}
     stmt = q.realisations_stmt(contract).execution_options(yield_per=1000)
     for r in db.session.execute(stmt).scalars():
-        yield q.realisation_row(r, codes)
+        yield q.realisation_row(r, codes, labelled=labelled)
 
 
 @bp.get("/<int:contract_id>/realisatie.csv")
@@ -788,10 +793,11 @@ def realisation_xlsx(contract_id):
     contract = _contract_or_404(contract_id)
     return Response(
         q.to_xlsx(
-            "Realisatie",
-            q.REALISATION_HEADER,
-            _realisation_rows(contract),
+            str(_l("Realisatie")),
+            q.REALISATION_LABELS,
+            _realisation_rows(contract, labelled=True),
             money=q.REALISATION_MONEY,
+            months=(0,),
         ),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={

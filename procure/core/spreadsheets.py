@@ -29,9 +29,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 DATE_FORMAT = "DD-MM-YYYY"
+MONTH_FORMAT = "MM-YYYY"
 DATETIME_FORMAT = "DD-MM-YYYY HH:MM"
 DECIMAL_FORMAT = "#,##0.00"
+INTEGER_FORMAT = "#,##0"
+PERCENT_FORMAT = '0.00" %"'  # a percentage stored as 40.00, not 0.40
 MONEY_FORMAT = "€ #,##0.00"
+# Reproducible workbooks carry this moment instead of the time they were written.
+FIXED_MOMENT = datetime(2000, 1, 1)
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 MAX_SHEET_TITLE = 31  # Excel's limit
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
@@ -99,13 +105,33 @@ class Sheet:
     freeze_header: bool = True
 
 
+def month(value: date | None) -> date | None:
+    """A month as a real date (its first day), shown as MM-YYYY with MONTH_FORMAT."""
+    return date(value.year, value.month, 1) if value else None
+
+
+def period_value(text: str | None):
+    """A stored period as a cell: "2024" a year (number), "2024-03" a month (date),
+    anything else ("2024-Q3") as the text it is."""
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}", text):
+        return int(text)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return date(int(text[:4]), int(text[5:]), 1)
+    return text
+
+
 def _sheet_title(title: str) -> str:
     return SHEET_TITLE_FORBIDDEN.sub("-", safe_text(title).lstrip("'"))[:MAX_SHEET_TITLE]
 
 
 def _format_for(value, column: int, formats: Mapping[int, str]) -> str | None:
-    if column in formats and isinstance(value, int | float | Decimal | date):
-        return formats[column]
+    chosen = formats.get(column)
+    # a date format only for dates, a number format only for numbers
+    typed = isinstance(value, int | float | Decimal | date)
+    if chosen is not None and typed and ("YY" in chosen) == isinstance(value, date):
+        return chosen
     if isinstance(value, datetime):
         return DATETIME_FORMAT
     if isinstance(value, date):
@@ -115,9 +141,26 @@ def _format_for(value, column: int, formats: Mapping[int, str]) -> str | None:
     return None
 
 
-def xlsx_bytes(*sheets: Sheet) -> bytes:
+def _column_widths(ws, sheet: Sheet) -> None:
+    """Columns as wide as their longest value, when the rows are known in advance (a
+    streamed export keeps the default width)."""
+    from openpyxl.utils import get_column_letter
+
+    if not isinstance(sheet.rows, list | tuple):
+        return
+    widths: dict[int, int] = {}
+    for row in [sheet.header or [], *sheet.rows]:
+        for column, value in enumerate(row):
+            if value is not None:
+                widths[column] = max(widths.get(column, 0), len(str(value)))
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column + 1)].width = min(max(width + 2, 10), 60)
+
+
+def xlsx_bytes(*sheets: Sheet, title: str | None = None, reproducible: bool = False) -> bytes:
     """A workbook with one worksheet per Sheet, written row by row (write-only mode:
-    memory stays bounded for a long export)."""
+    memory stays bounded for a long export). `reproducible`: the same data gives the same
+    bytes (fixed document properties and zip timestamps)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -126,6 +169,7 @@ def xlsx_bytes(*sheets: Sheet) -> bytes:
     bold = Font(bold=True)
     for sheet in sheets:
         ws = book.create_sheet(_sheet_title(sheet.title))
+        _column_widths(ws, sheet)
         if sheet.header is not None:
             if sheet.freeze_header:
                 ws.freeze_panes = "A2"
@@ -149,6 +193,31 @@ def xlsx_bytes(*sheets: Sheet) -> bytes:
             ws.append(cells)
     if not sheets:
         book.create_sheet("Leeg")
+    if title is not None:
+        book.properties.title = title
+    if reproducible:
+        book.properties.creator = "procure"
+        book.properties.created = book.properties.modified = FIXED_MOMENT
     out = io.BytesIO()
     book.save(out)
+    return _normalised_zip(out.getvalue()) if reproducible else out.getvalue()
+
+
+def _normalised_zip(data: bytes) -> bytes:
+    """The workbook's zip with fixed member timestamps and save time."""
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into dcterms:modified; pin it.
+                content = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            dst.writestr(info, content)
     return out.getvalue()

@@ -61,7 +61,7 @@ def seat(address: str | None) -> str:
     """'Hoofdstraat 1, 4811 DJ Breda' -> 'gevestigd te Breda, Hoofdstraat 1 (4811 DJ Breda)':
     the place of business first, as a Dutch contract names a party."""
     if not address or not address.strip():
-        return "gevestigd op een " + UNKNOWN["address"][1:-1]
+        return "gevestigd op een nog niet vastgelegd adres"
     street, _sep, place = address.rpartition(",")
     place = place.strip()
     town = POSTCODE.sub("", place)

@@ -31,7 +31,7 @@ def custom_contract_model(ctx: dict) -> dict:
     provider_seat = provider.get("seat") or f"gevestigd te {BLANK}"
     meta = [
         ("Kenmerk", ctx.get("reference") or ""),
-        ("Gemeente", client["name"] if client.get("plain") else ""),
+        ("Gemeente", client.get("plain") or ""),
         ("Aanbieder", provider.get("name") or ""),
         ("Maatwerkcode", f"{code['code']} {code['name']}" if code else ""),
     ]

@@ -2,8 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -11,10 +9,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from procure.core.pickers import PickerField
 from procure.documents.clauses import OPTIONAL_ARTICLES, OPTIONAL_LABELS
 
 
@@ -72,38 +69,3 @@ class ClauseForm(FlaskForm):
         _l("Tekst"), validators=[DataRequired(_l("De tekst is leeg.")), Length(max=20000)]
     )
     note = StringField(_l("Toelichting bij deze wijziging"), validators=[Length(max=500)])
-
-
-class CustomFormatForm(FlaskForm):
-    provider_id = PickerField(
-        _l("Aanbieder"), [DataRequired(_l("Kies een aanbieder."))], kind="provider"
-    )
-    code_id = SelectField(
-        _l("Maatwerkcode"), coerce=int, validators=[InputRequired(_l("Kies een maatwerkcode."))]
-    )
-    unit_price = DecimalField(
-        _l("Prijs per eenheid (€)"),
-        places=2,
-        validators=[
-            InputRequired(_l("Vul de prijs per eenheid in.")),
-            NumberRange(min=0, message=_l("De prijs kan niet negatief zijn.")),
-        ],
-    )
-    units = DecimalField(
-        _l("Aantal eenheden"),
-        places=2,
-        validators=[
-            InputRequired(_l("Vul het aantal eenheden in.")),
-            NumberRange(min=0, message=_l("Het aantal kan niet negatief zijn.")),
-        ],
-    )
-    start = DateField(_l("Ingangsdatum"), validators=[InputRequired(_l("Vul de ingangsdatum in."))])
-    end = DateField(_l("Einddatum"), validators=[InputRequired(_l("Vul de einddatum in."))])
-    justification = TextAreaField(_l("Motivering"), validators=[Length(max=4000)])
-    output = SelectField(_l("Bestand"), choices=[("pdf", "PDF"), ("docx", "Word (DOCX)")])
-
-    def validate_end(self, field):
-        from wtforms.validators import ValidationError
-
-        if self.start.data and field.data and field.data <= self.start.data:
-            raise ValidationError(_l("De einddatum moet na de ingangsdatum liggen."))

@@ -27,3 +27,13 @@ def can_generate_region_contracts(user) -> bool:
 
 def can_generate_year_letters(user) -> bool:
     return user.is_authenticated and user.role in LETTER_ROLES and user.region_id is not None
+
+
+def can_use_format(user) -> bool:
+    """Download the custom-contract format (blank, or filled in from a custom contract)."""
+    return user.is_authenticated and user.role in FORMAT_USERS
+
+
+def can_see_fingerprints(user) -> bool:
+    """Hashes and template versions are for administrators checking a document's origin."""
+    return user.is_authenticated and user.role == ADMIN

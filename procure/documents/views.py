@@ -26,7 +26,6 @@ from procure.auth.permissions import role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
 from procure.core.errors import OperationError, ValidationFailed
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
-from procure.core.pickers import searching
 from procure.core.views import show_refusal, submit
 from procure.documents import batches
 from procure.documents import operations as ops
@@ -36,22 +35,33 @@ from procure.documents.forms import (
     BatchForm,
     ChoicesForm,
     ClauseForm,
-    CustomFormatForm,
     GenerateForm,
     SignedUploadForm,
 )
 from procure.documents.library import current_clauses
 from procure.documents.models import KINDS, LETTER_KINDS, ClauseVersion, GeneratedDocument
-from procure.documents.policy import CLAUSE_EDITORS, CLAUSE_READERS, FORMAT_USERS
+from procure.documents.policy import (
+    CLAUSE_EDITORS,
+    CLAUSE_READERS,
+    FORMAT_USERS,
+    can_see_fingerprints,
+    can_use_format,
+)
 from procure.documents.registry import REGISTRY
 from procure.documents.sandbox import ALLOWED_FIELDS
 from procure.extensions import db
-from procure.organisations.models import Municipality, Provider, Region
+from procure.organisations.models import Municipality, Region
 
 bp = Blueprint("documents", __name__, url_prefix="/documenten")
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.app_context_processor
+def _format_policy():
+    # the contract pages offer the custom-contract format next to the contract
+    return {"can_use_format": can_use_format}
 
 
 # -- library ---------------------------------------------------------------------------------
@@ -119,7 +129,7 @@ def index():
         },
         sort=sort,
         direction=direction,
-        can_format=current_user.role in FORMAT_USERS,
+        can_format=can_use_format(current_user),
         can_clauses=current_user.role in CLAUSE_READERS,
         can_batch_contracts=batches.can_generate_region_contracts(current_user),
         can_batch_letters=batches.can_generate_year_letters(current_user),
@@ -215,6 +225,7 @@ def record(record_type: str, record_id: int):
         kinds=rt.kinds_for(obj, current_user),
         history=_history(record_type, record_id),
         can_generate=can_generate,
+        show_fingerprints=can_see_fingerprints(current_user),
         can_batch=record_type == "tender" and batches.can_generate_award_batch(current_user, obj),
         batch_form=BatchForm(),
         generate_form=GenerateForm(),
@@ -356,20 +367,6 @@ def _user_municipality() -> Municipality | None:
     return None
 
 
-def _format_form(region) -> CustomFormatForm:
-    from procure.catalogue.models import MaatwerkCode
-
-    form = CustomFormatForm()
-    form.provider_id.configure()
-    codes = db.session.execute(
-        select(MaatwerkCode.id, MaatwerkCode.code, MaatwerkCode.name)
-        .where(MaatwerkCode.region_id == region.id, MaatwerkCode.active.is_(True))
-        .order_by(MaatwerkCode.code)
-    ).all()
-    form.code_id.choices = [(c.id, f"{c.code} {c.name}") for c in codes]
-    return form
-
-
 def _send(data: bytes, filename: str, mimetype: str):
     return send_file(
         io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename
@@ -385,48 +382,10 @@ def _format_response(spec, output: str):
 @bp.route("/maatwerkformat", methods=["GET", "POST"])
 @role_required(*FORMAT_USERS)
 def custom_format():
-    from procure.catalogue.models import MaatwerkCode
-
-    region = _user_region()
-    form = _format_form(region)
-    if not searching() and form.validate_on_submit():
-        provider = db.session.get(Provider, form.provider_id.data)
-        code = db.session.get(MaatwerkCode, form.code_id.data)
-        if provider is None or code is None or code.region_id != region.id:
-            abort(404)
-        data = CustomFormat(
-            region=region,
-            municipality=_user_municipality(),
-            provider=provider,
-            code=code,
-            unit_price=form.unit_price.data,
-            units=form.units.data,
-            start=form.start.data,
-            end=form.end.data,
-            justification=form.justification.data or "",
-            created=form.start.data,
-        )
-        try:
-            return _format_response(custom_format_spec(data), form.output.data)
-        except OperationError as exc:
-            flash(str(exc.message), "error")
-    return render_template(
-        "documents/pages/custom_format.html",
-        form=form,
-        region=region,
-        custom_contracts=_own_custom_contracts(),
-    )
-
-
-def _own_custom_contracts() -> list:
-    from procure.contracts.models import Contract
-    from procure.contracts.queries import visible
-
-    stmt = visible(select(Contract)).where(Contract.origin == "custom")
-    if current_user.role == MUNICIPALITY:
-        stmt = stmt.where(Contract.municipality_id == current_user.municipality_id)
-    stmt = stmt.options(selectinload(Contract.provider)).order_by(Contract.start_date.desc())
-    return list(db.session.execute(stmt.limit(50)).scalars())
+    """The one route to custom contracts is the contracts domain's list (with the blank
+    format and a new custom contract): a format filled in here would be a contract that
+    exists in no register, with a provider list of its own."""
+    return redirect(url_for("contracts.custom_index"), code=301 if request.method == "GET" else 303)
 
 
 @bp.get("/maatwerkformat/leeg.<output>")

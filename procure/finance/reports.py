@@ -20,6 +20,14 @@ from sqlalchemy.orm import selectinload
 
 from procure.contracts import policy as contract_policy
 from procure.contracts.models import Contract
+from procure.core.labels import resolved
+from procure.core.spreadsheets import (
+    INTEGER_FORMAT,
+    MONEY_FORMAT,
+    MONTH_FORMAT,
+    PERCENT_FORMAT,
+    period_value,
+)
 from procure.extensions import db
 from procure.finance import charts, exports
 from procure.finance import queries as q
@@ -189,13 +197,53 @@ def _steering_rows(rows):
     ]
 
 
-STEERING_HEADER = ["Post", "Kader", "Gecontracteerd", "Gerealiseerd", "Prognose", "Signalen"]
+def _steering_header() -> list:
+    return [
+        _("Post"),
+        _("Kader"),
+        _("Gecontracteerd"),
+        _("Gerealiseerd"),
+        _("Prognose"),
+        _("Signalen"),
+    ]
+
+
+STEERING_MONEY = dict.fromkeys((1, 2, 3, 4), MONEY_FORMAT)
+
+
+def _yes_no(value) -> str:
+    return {True: _("ja"), False: _("nee")}.get(value, "")
+
+
+def _custom_rows(rows, labels: dict | None = None) -> list:
+    """(key, count, amount) rows of the custom-contract monitor; reason codes as labels."""
+    unknown = _("onbekend")
+    return [[(labels or {}).get(k, k) if k else unknown, c, a] for k, c, a in rows]
+
+
+def _portfolio_rows(change: str, contracts) -> list:
+    from procure.contracts.forms import STATUS_LABELS
+
+    status = resolved(STATUS_LABELS)
+    return [
+        [
+            change,
+            c.reference,
+            c.provider.name,
+            c.start_date,
+            c.end_date,
+            status.get(c.status, c.status),
+        ]
+        for c in contracts
+    ]
 
 
 def report_workbook(data: ReportData) -> bytes:
+    from procure.supervision.reports import OVERVIEW_LABELS
+
     totals = data.totals()
     total_row = [
-        "Totaal",
+        _("Totaal"),
         totals["framework"],
         totals["contracted"],
         totals["realised"],
@@ -205,47 +253,47 @@ def report_workbook(data: ReportData) -> bytes:
     steering = [*_steering_rows(data.steering), total_row]
     custom = data.custom
     sheets = [
-        ("Kader", STEERING_HEADER, steering),
+        (_("Kader"), _steering_header(), steering, STEERING_MONEY),
         (
-            "Maatwerk",
-            ["Kwartaal", "Aantal", "Bedrag"],
+            _("Maatwerk"),
+            [_("Kwartaal"), _("Aantal"), _("Bedrag")],
             [list(r) for r in custom.by_quarter]
-            + [["Basisjaar", custom.baseline_count, None], ["Doel", custom.target_count, None]],
+            + [
+                [_("Basisjaar"), custom.baseline_count, None],
+                [_("Doel"), custom.target_count, None],
+            ],
+            {2: MONEY_FORMAT},
         ),
         (
-            "Indicatoren",
-            ["Code", "Indicator", "Periode", "Waarde", "Doel", "Op koers"],
+            _("Indicatoren"),
+            [_("Code"), _("Indicator"), _("Periode"), _("Waarde"), _("Doel"), _("Op koers")],
             [
                 [
                     i["indicator"].code,
                     i["indicator"].name,
-                    i["last"].period if i["last"] else None,
+                    period_value(i["last"].period) if i["last"] else None,
                     i["last"].value if i["last"] else None,
                     i["indicator"].target_value,
-                    {True: "ja", False: "nee", None: ""}[i["on_track"]],
+                    _yes_no(i["on_track"]),
                 ]
                 for i in data.indicators
             ],
+            {2: MONTH_FORMAT},
         ),
         (
-            "Portefeuille",
-            ["Wijziging", "Contract", "Aanbieder", "Ingang", "Einde", "Status"],
-            [
-                ["gestart", c.reference, c.provider.name, c.start_date, c.end_date, c.status]
-                for c in data.started
-            ]
-            + [
-                ["beëindigd", c.reference, c.provider.name, c.start_date, c.end_date, c.status]
-                for c in data.ended
-            ],
+            _("Portefeuille"),
+            [_("Wijziging"), _("Contract"), _("Aanbieder"), _("Ingang"), _("Einde"), _("Status")],
+            _portfolio_rows(_("gestart"), data.started)
+            + _portfolio_rows(_("beëindigd"), data.ended),
         ),
     ]
     if data.signals is not None:
+        labels = resolved(OVERVIEW_LABELS)
         sheets.append(
             (
-                "Signalen",
-                ["Onderdeel", "Aantal"],
-                [[k, v] for k, v in data.signals.as_dict().items()],
+                _("Signalen"),
+                [_("Onderdeel"), _("Aantal")],
+                [[labels.get(k, k), v] for k, v in data.signals.as_dict().items()],
             )
         )
     return exports.workbook(sheets, title=data.title)
@@ -257,19 +305,27 @@ def framework_workbook(region, framework, steering) -> bytes:
         [
             "  " * r.depth + r.line.name,
             r.line.code,
-            "PM" if r.is_pm else r.amount,
+            _("PM (pro memorie)") if r.is_pm else r.amount,
             r.adjustments,
             r.adjusted,
             r.line.previous_line.name if r.line.previous_line else "",
-            "ja" if r.line.incidental else "",
+            _("ja") if r.line.incidental else "",
         ]
         for r in table.rows
     ]
     rows.append(
-        ["Totaal (excl. incidenteel)", "", table.amount, table.adjustments, table.adjusted, "", ""]
+        [
+            _("Totaal (excl. incidenteel)"),
+            "",
+            table.amount,
+            table.adjustments,
+            table.adjusted,
+            "",
+            "",
+        ]
     )
     rows.append(
-        ["Totaal (incl. incidenteel)", "", table.amount_incl, None, table.adjusted_incl, "", ""]
+        [_("Totaal (incl. incidenteel)"), "", table.amount_incl, None, table.adjusted_incl, "", ""]
     )
     adjustments = [
         [a.line.name, a.amount, a.decided_on, a.decision_reference, a.reason]
@@ -278,22 +334,28 @@ def framework_workbook(region, framework, steering) -> bytes:
     return exports.workbook(
         [
             (
-                f"Kader {framework.year}",
+                _("Kader %(year)s", year=framework.year),
                 [
-                    "Post",
-                    "Code",
-                    "Kader",
-                    "Mutaties",
-                    "Bijgesteld kader",
-                    "Vervolg van",
-                    "Incidenteel",
+                    _("Post"),
+                    _("Code"),
+                    _("Kader"),
+                    _("Mutaties"),
+                    _("Bijgesteld kader"),
+                    _("Vervolg van"),
+                    _("Incidenteel"),
                 ],
                 rows,
+                dict.fromkeys((2, 3, 4), MONEY_FORMAT),
             ),
-            ("Mutaties", ["Post", "Bedrag", "Datum besluit", "Kenmerk", "Reden"], adjustments),
-            ("Sturing", STEERING_HEADER, _steering_rows(steering)),
+            (
+                _("Mutaties"),
+                [_("Post"), _("Bedrag"), _("Datum besluit"), _("Kenmerk"), _("Reden")],
+                adjustments,
+                {1: MONEY_FORMAT},
+            ),
+            (_("Sturing"), _steering_header(), _steering_rows(steering), STEERING_MONEY),
         ],
-        title=f"Budgettair kader {framework.year} {region.name}",
+        title=_("Budgettair kader %(year)s %(region)s", year=framework.year, region=region.name),
     )
 
 
@@ -301,17 +363,17 @@ def municipality_workbook(region, year, rows) -> bytes:
     return exports.workbook(
         [
             (
-                f"Gemeenten {year}",
+                _("Gemeenten %(year)s", year=year),
                 [
-                    "Gemeente",
-                    "Aandeel %",
-                    "Jeugdige inwoners",
-                    "Budget",
-                    "Gecontracteerd",
-                    "Gerealiseerd",
-                    "Per 1.000 jeugdige inwoners",
-                    "Maatwerk (aantal)",
-                    "Maatwerk (bedrag)",
+                    _("Gemeente"),
+                    _("Aandeel (%)"),
+                    _("Jeugdige inwoners"),
+                    _("Budget"),
+                    _("Gecontracteerd"),
+                    _("Gerealiseerd"),
+                    _("Per 1.000 jeugdige inwoners"),
+                    _("Maatwerk (aantal)"),
+                    _("Maatwerk (bedrag)"),
                 ],
                 [
                     [
@@ -327,25 +389,37 @@ def municipality_workbook(region, year, rows) -> bytes:
                     ]
                     for r in rows
                 ],
+                {
+                    1: PERCENT_FORMAT,
+                    2: INTEGER_FORMAT,
+                    **dict.fromkeys((3, 4, 5, 6, 8), MONEY_FORMAT),
+                },
             )
         ],
-        title=f"Geld per gemeente {year} {region.name}",
+        title=_("Geld per gemeente %(year)s %(region)s", year=year, region=region.name),
     )
 
 
 def custom_workbook(monitor, year) -> bytes:
-    def sheet(name, rows):
-        return (name, [name, "Aantal", "Bedrag"], [[k or "onbekend", c, a] for k, c, a in rows])
+    from procure.contracts.forms import CUSTOM_REASON_LABELS
+
+    def sheet(name, rows, labels=None):
+        return (
+            name,
+            [name, _("Aantal"), _("Bedrag")],
+            _custom_rows(rows, labels),
+            {2: MONEY_FORMAT},
+        )
 
     return exports.workbook(
         [
-            sheet("Kwartaal", monitor.by_quarter),
-            sheet("Gemeente", monitor.by_municipality),
-            sheet("Maatwerkcode", monitor.by_code),
-            sheet("Aanbieder", monitor.by_provider),
-            sheet("Reden", monitor.by_reason),
+            sheet(_("Kwartaal"), monitor.by_quarter),
+            sheet(_("Gemeente"), monitor.by_municipality),
+            sheet(_("Maatwerkcode"), monitor.by_code),
+            sheet(_("Aanbieder"), monitor.by_provider),
+            sheet(_("Reden"), monitor.by_reason, resolved(CUSTOM_REASON_LABELS)),
         ],
-        title=f"Maatwerkmonitor {year}",
+        title=_("Maatwerkmonitor %(year)s", year=year),
     )
 
 
@@ -354,13 +428,14 @@ def indicator_workbook(indicator, regional, per_municipality) -> bytes:
     return exports.workbook(
         [
             (
-                "Regio",
-                ["Periode", "Waarde", "Doel"],
-                [[v.period, v.value, indicator.target_value] for v in regional],
+                _("Regio"),
+                [_("Periode"), _("Waarde"), _("Doel")],
+                [[period_value(v.period), v.value, indicator.target_value] for v in regional],
+                {0: MONTH_FORMAT},
             ),
             (
-                "Per gemeente",
-                ["Gemeente", *periods],
+                _("Per gemeente"),
+                [_("Gemeente"), *periods],
                 [
                     [name, *[values.get(p) for p in periods]]
                     for name, values in per_municipality.items()
@@ -372,30 +447,34 @@ def indicator_workbook(indicator, regional, per_municipality) -> bytes:
 
 
 def waiting_workbook(summary) -> bytes:
+    from procure.organisations.models import Municipality
+
+    names = dict(db.session.execute(select(Municipality.id, Municipality.name)).all())
     return exports.workbook(
         [
             (
-                f"Wachttijden {summary.period:%Y-%m}",
+                _("Wachttijden %(month)s", month=f"{summary.period:%m-%Y}"),
                 [
-                    "Aanbieder",
-                    "Productcategorie",
-                    "Gemeente",
-                    "Gemiddelde wachttijd (dagen)",
-                    "Wachtenden",
-                    "Bijgewerkt op",
+                    _("Aanbieder"),
+                    _("Productcategorie"),
+                    _("Gemeente"),
+                    _("Gemiddelde wachttijd (dagen)"),
+                    _("Wachtenden"),
+                    _("Bijgewerkt op"),
                 ],
                 [
                     [
                         r.provider.name,
                         r.category,
-                        r.municipality_id or "",
+                        names.get(r.municipality_id) or _("hele regio"),
                         r.average_days,
                         r.waiting,
                         r.updated_on,
                     ]
                     for r in summary.rows
                 ],
+                {3: "0.0"},
             )
         ],
-        title="Wachttijden",
+        title=_("Wachttijden"),
     )

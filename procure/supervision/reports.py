@@ -25,10 +25,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from statistics import median
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import extract, func, select
 
-from procure.core.spreadsheets import Sheet, xlsx_bytes
+from procure.core.spreadsheets import MONTH_FORMAT, Sheet, period_value, xlsx_bytes
 from procure.core.timeutil import AMSTERDAM, end_of_day, today_local
 from procure.extensions import db
 from procure.organisations.models import Provider
@@ -265,7 +267,7 @@ def month_ends(last: date, months: int = 12) -> list[date]:
     (the current month ends today)."""
     result = []
     year, month = last.year, last.month
-    for _ in range(months):
+    for _month in range(months):
         nxt = date(year + (month == 12), month % 12 + 1, 1)
         result.append(min(nxt - timedelta(days=1), last))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
@@ -312,20 +314,20 @@ def open_chart_svg(series: list[tuple[date, int]], title: str) -> Markup:
 
 
 SIGNAL_HEADER = [
-    "Kenmerk",
-    "Ontvangen",
-    "Aanbieder",
-    "Contract",
-    "Gemeente",
-    "Bron",
-    "Categorie",
-    "Urgentie",
-    "Status",
-    "Toegewezen aan",
-    "Triage uiterlijk",
-    "Besluit",
-    "Andere partij",
-    "Afgehandeld op",
+    _l("Kenmerk"),
+    _l("Ontvangen"),
+    _l("Aanbieder"),
+    _l("Contract"),
+    _l("Gemeente"),
+    _l("Bron"),
+    _l("Categorie"),
+    _l("Urgentie"),
+    _l("Status"),
+    _l("Toegewezen aan"),
+    _l("Triage uiterlijk"),
+    _l("Besluit"),
+    _l("Andere partij"),
+    _l("Afgehandeld op"),
 ]
 
 
@@ -353,35 +355,52 @@ def _signal_row(s, show_reporter: bool) -> list:
 
 def _count_rows(region_id: int, year: int):
     data = counts(region_id, year)
-    yield [f"Signalen ontvangen in {year}"]
+    yield [_("Signalen ontvangen in %(year)s", year=year)]
     for title, key, label in (
-        ("Status", "state", "label"),
-        ("Categorie", "category", "label"),
-        ("Aanbieder", "provider", "name"),
-        ("Maand", "month", "month"),
+        (_("Status"), "state", "label"),
+        (_("Categorie"), "category", "label"),
+        (_("Aanbieder"), "provider", "name"),
+        (_("Maand"), "month", "month"),
     ):
-        if title != "Status":
+        if key != "state":
             yield []
-        yield [title, "Aantal"]
+        yield [title, _("Aantal")]
         for item in data[key]:
-            yield [item[label], item["count"]]
+            value = period_value(item[label]) if key == "month" else item[label]
+            yield [value, item["count"]]
     flow = throughput(region_id, year)
     yield []
-    yield ["Mediaan dagen tot triage", flow["median_days_to_triage"]]
-    yield ["Mediaan dagen tot afhandeling", flow["median_days_to_close"]]
+    yield [_("Mediaan dagen tot triage"), flow["median_days_to_triage"]]
+    yield [_("Mediaan dagen tot afhandeling"), flow["median_days_to_close"]]
+
+
+OVERVIEW_LABELS = {
+    "year": _l("Jaar"),
+    "on_list": _l("Signalen op de signalenlijst"),
+    "new": _l("Nieuwe signalen"),
+    "closed": _l("Daarvan afgehandeld"),
+    "heightened_providers": _l("Aanbieders onder verhoogd toezicht"),
+    "heightened_signals": _l("Signalen over aanbieders onder verhoogd toezicht"),
+    "investigating": _l("In onderzoek (zelf)"),
+    "other_party": _l("In onderzoek bij een andere partij"),
+    "work_queue": _l("Op de werkvoorraad"),
+    "providers_under_heightened_at_year_end": _l(
+        "Aanbieders onder verhoogd toezicht aan het eind van het jaar"
+    ),
+}
 
 
 def _overview_rows(region_id: int, year: int) -> list:
     ov = year_overview(region_id, year)
     return [
-        (f"Signalen op de signalenlijst ({year})", ov.on_list),
-        (f"Nieuwe signalen in {year}", ov.new),
-        ("Daarvan afgehandeld", ov.closed),
-        ("Aanbieders onder verhoogd toezicht", ov.heightened_providers),
-        ("Signalen over aanbieders onder verhoogd toezicht", ov.heightened_signals),
-        ("In onderzoek (zelf)", ov.investigating),
-        ("In onderzoek bij een andere partij", ov.other_party),
-        ("Op de werkvoorraad", ov.work_queue),
+        (_("Signalen op de signalenlijst (%(year)s)", year=year), ov.on_list),
+        (_("Nieuwe signalen in %(year)s", year=year), ov.new),
+        (_("Daarvan afgehandeld"), ov.closed),
+        (_("Aanbieders onder verhoogd toezicht"), ov.heightened_providers),
+        (_("Signalen over aanbieders onder verhoogd toezicht"), ov.heightened_signals),
+        (_("In onderzoek (zelf)"), ov.investigating),
+        (_("In onderzoek bij een andere partij"), ov.other_party),
+        (_("Op de werkvoorraad"), ov.work_queue),
     ]
 
 
@@ -389,11 +408,11 @@ def excel_export(region_id: int, year: int, signal_rows: list, *, show_reporter:
     """A workbook: the signal list (as the requesting user may see it), counts and the
     year overview. Names typed by others pass through the shared spreadsheet helper
     (no formulas, no control characters)."""
-    header = SIGNAL_HEADER + (["Melder"] if show_reporter else [])
+    header = [*SIGNAL_HEADER, *([_l("Melder")] if show_reporter else [])]
     return xlsx_bytes(
-        Sheet("Signalen", header, (_signal_row(s, show_reporter) for s in signal_rows)),
-        Sheet("Aantallen", None, _count_rows(region_id, year)),
-        Sheet("Jaaroverzicht", None, _overview_rows(region_id, year)),
+        Sheet(_("Signalen"), header, (_signal_row(s, show_reporter) for s in signal_rows)),
+        Sheet(_("Aantallen"), None, _count_rows(region_id, year), formats={0: MONTH_FORMAT}),
+        Sheet(_("Jaaroverzicht"), None, _overview_rows(region_id, year)),
     )
 
 

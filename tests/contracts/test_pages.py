@@ -210,7 +210,7 @@ def test_list_filters_and_export(client):
 
     ws = load_workbook(BytesIO(xlsx.data)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert len(rows) == 2 and rows[1][5] == "task"
+    assert len(rows) == 2 and rows[1][5] == "Taakgericht (lumpsum)"  # a label, not the code
     assert client.get("/contracten/portfolio").status_code == 200
     assert client.get("/contracten/beheer").status_code == 200
 

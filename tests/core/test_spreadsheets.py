@@ -83,3 +83,30 @@ def test_supervision_export_survives_a_control_character_typed_in_the_intake_for
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.data))["Signalen"].iter_rows(values_only=True))
     assert rows[0][-1] == "Melder" and rows[1][-1] == "Mel\ufffdder"
+
+
+def test_column_formats_follow_the_type_and_reproducible_workbooks_repeat_their_bytes():
+    rows = [
+        [sheets.period_value("2026-03"), Decimal("1234.50"), sheets.period_value("2024")],
+        [sheets.period_value("2024-Q3"), 12, None],
+    ]
+
+    def build():
+        return sheets.xlsx_bytes(
+            sheets.Sheet(
+                "Blad",
+                ["Maand", "Bedrag", "Jaar"],
+                rows,
+                formats={0: sheets.MONTH_FORMAT, 1: sheets.MONEY_FORMAT, 2: sheets.MONTH_FORMAT},
+            ),
+            title="Proef",
+            reproducible=True,
+        )
+
+    assert build() == build()
+    book = load_workbook(io.BytesIO(build()))
+    first, second = book.active.iter_rows(min_row=2, max_row=3)
+    assert first[0].value == datetime(2026, 3, 1) and first[0].number_format == "MM-YYYY"
+    assert first[1].number_format == sheets.MONEY_FORMAT
+    assert first[2].value == 2024 and first[2].number_format == "General"  # a year, no date
+    assert second[0].value == "2024-Q3" and book.properties.title == "Proef"

@@ -5,7 +5,10 @@ import io
 from decimal import Decimal
 
 from docx import Document
+from sqlalchemy import select
 
+from procure.contracts.models import Contract
+from procure.extensions import db
 from tests import factories as f
 from tests.documents.conftest import flat, make_contract, pdf_text
 
@@ -19,76 +22,68 @@ def docx_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
-def _form(kompas, maatwerk_code, output):
-    return {
-        "provider_id": kompas.id,
-        "code_id": maatwerk_code.id,
-        "unit_price": "97,43",
-        "units": "120",
-        "start": "2026-02-01",
-        "end": "2026-07-31",
-        "justification": "Plaatsing buiten de regio wegens specifieke hulpvraag.",
-        "output": output,
-    }
+CUSTOM_FORM = {
+    "unit_price": "97.43",  # what a browser submits from <input type=number>
+    "units": "120",
+    "start_date": "2026-02-01",
+    "end_date": "2026-07-31",
+    "justification": "Plaatsing buiten de regio wegens specifieke hulpvraag.",
+    "custom_reason": "specific_need",
+}
 
 
-def _fix_decimal(data):
-    data = dict(data)
-    data["unit_price"] = "97.43"
-    return data
+def create_custom_contract(client, provider, code) -> Contract:
+    """A custom contract made through the page a municipality uses (with CSRF)."""
+    form = client.get("/contracten/maatwerk/nieuw")
+    assert form.status_code == 200
+    response = f.post(
+        client,
+        "/contracten/maatwerk/nieuw",
+        {**CUSTOM_FORM, "provider_id": provider.id, "maatwerk_code_id": code.id},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    contract = db.session.execute(
+        select(Contract).where(Contract.origin == "custom").order_by(Contract.id.desc())
+    ).scalar()
+    assert response.headers["Location"].endswith(f"/contracten/{contract.id}")
+    return contract
 
 
-def test_municipality_downloads_prefilled_docx(client, kompas, maatwerk_code):
+def test_journey_municipality_creates_a_custom_contract_and_downloads_its_format(
+    client, kompas, maatwerk_code
+):
     f.login(client, f.user("municipality", municipality_name="Breda"))
-    response = f.post(
-        client, "/documenten/maatwerkformat", _fix_decimal(_form(kompas, maatwerk_code, "docx"))
-    )
-    assert response.status_code == 200
-    assert response.mimetype.endswith("wordprocessingml.document")
-    text = docx_text(response.data)
-    assert "Gemeente Breda" in text
-    assert "Stichting Kompas Jeugdhulp" in text and "98000001" in text
-    assert "M45A53" in text and "45A53" in text
-    assert "€ 97,43" in text and "120" in text and "€ 11.691,60" in text
-    assert "1 februari 2026" in text and "31 juli 2026" in text
-    assert "Plaatsing buiten de regio" in text
-    assert Document(io.BytesIO(response.data)).core_properties.language == "nl-NL"
+    contract = create_custom_contract(client, kompas, maatwerk_code)
+    detail = client.get(f"/contracten/{contract.id}").get_data(as_text=True)
+    pdf_url = f"/documenten/maatwerkformat/contract/{contract.id}.pdf"
+    docx_url = f"/documenten/maatwerkformat/contract/{contract.id}.docx"
+    assert pdf_url in detail and docx_url in detail  # offered next to the contract
+
+    pdf = client.get(pdf_url)
+    docx = client.get(docx_url)
+    assert pdf.mimetype == "application/pdf"
+    assert docx.mimetype.endswith("wordprocessingml.document")
+    assert Document(io.BytesIO(docx.data)).core_properties.language == "nl-NL"
+    for text in (flat(pdf_text(pdf.data)), flat(docx_text(docx.data))):
+        assert contract.reference in text  # the reference the register gave it
+        assert "Gemeente Breda" in text and "Stichting Kompas Jeugdhulp" in text
+        assert "M45A53" in text and "productcode 45A53" in text
+        assert "€ 97,43" in text and "€ 11.691,60" in text  # 120 x 97,43 in Dutch notation
+        assert "1 februari 2026" in text and "31 juli 2026" in text
+        assert "Plaatsing buiten de regio" in text
+        filled_in = text.split("Ondertekening")[0]  # the signature lines stay to be filled
+        assert "…………" not in filled_in and "Gemeente Gemeente" not in filled_in
 
 
-def test_municipality_downloads_prefilled_pdf(client, kompas, maatwerk_code):
-    f.login(client, f.user("municipality", municipality_name="Oosterhout"))
-    response = f.post(
-        client, "/documenten/maatwerkformat", _fix_decimal(_form(kompas, maatwerk_code, "pdf"))
-    )
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = flat(pdf_text(response.data))
-    assert "Gemeente Oosterhout" in text and "Stichting Kompas Jeugdhulp" in text
-    assert "€ 11.691,60" in text and "1 februari 2026" in text
-    assert "Uniform format Regio WBO Jeugd" in text
-
-
-def test_invalid_input_keeps_form_and_gives_dutch_messages(client, kompas, maatwerk_code):
-    f.login(client, f.user("municipality"))
-    data = _fix_decimal(_form(kompas, maatwerk_code, "pdf"))
-    data.update(end="2026-01-01", units="-3")
-    response = f.post(client, "/documenten/maatwerkformat", data)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and response.mimetype == "text/html"
-    assert "De einddatum moet na de ingangsdatum liggen." in html
-    assert "Het aantal kan niet negatief zijn." in html
-    assert "Plaatsing buiten de regio" in html  # input kept
-
-
-def test_code_of_another_region_is_refused(client, kompas, maatwerk_code):
-    f.region("e10")
-    f.login(client, f.user("municipality", "e10", municipality_name="Helmond"))
-    response = f.post(
-        client, "/documenten/maatwerkformat", _fix_decimal(_form(kompas, maatwerk_code, "pdf"))
-    )
-    assert response.mimetype == "text/html"  # not a choice for this region: form error
-    assert "Not a valid choice" in response.get_data(
-        as_text=True
-    ) or "geldige keuze" in response.get_data(as_text=True)
+def test_the_second_format_route_leads_to_the_custom_contracts(client, wbo):
+    """One route to custom contracts: the old format page sends users to the list."""
+    f.login(client, f.user("municipality", municipality_name="Breda"))
+    response = client.get("/documenten/maatwerkformat")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/contracten/maatwerk")
+    page = client.get("/contracten/maatwerk").get_data(as_text=True)
+    assert "/contracten/maatwerk/nieuw" in page and "/documenten/maatwerkformat/leeg.docx" in page
+    assert f.post(client, "/documenten/maatwerkformat", {}).status_code == 303
 
 
 def test_blank_format_pdf_and_docx(client, wbo):

@@ -42,7 +42,7 @@ def test_record_page_generate_history_download_and_signed_upload(client, contrac
     assert response.status_code == 302
     doc = db.session.execute(select(GeneratedDocument)).scalar_one()
     html = client.get(f"/documenten/contract/{contract.id}").get_data(as_text=True)
-    assert doc.sha256[:16] in html and doc.title in html
+    assert doc.title in html and doc.sha256[:16] not in html  # hashes: administrators only
     download = client.get(f"/documenten/bestand/{doc.id}/pdf")
     assert download.status_code == 200 and download.data.startswith(b"%PDF-")
 
@@ -156,7 +156,7 @@ def test_library_lists_what_the_user_may_download(client, wbo, kompas, maatwerk_
     html = client.get("/documenten/").get_data(as_text=True)
     assert "WBO-C2026-0007" in html and "WBO-M2026-0010" in html
     assert "WBO-M2026-0011" not in html
-    assert "Maatwerkovereenkomst (format)" in html
+    assert 'href="/contracten/maatwerk"' in html  # the one route to custom contracts
     filtered = client.get("/documenten/?kind=custom_contract&q=0010").get_data(as_text=True)
     assert "WBO-M2026-0010" in filtered and "WBO-C2026-0007" not in filtered
 
@@ -200,3 +200,24 @@ def test_pages_for_product_catalogue_and_clause_library_render(client, product):
     assert client.get("/documenten/onbekend/1").status_code == 404
     other = f.region("e10")
     assert client.get(f"/documenten/catalogue/{other.id}").status_code == 404
+
+
+def test_hashes_and_template_versions_only_in_a_fold_out_for_administrators(
+    app, client, contract, quick_render
+):
+    from procure.documents import operations as ops
+    from procure.documents.contexts import contract_spec
+
+    doc = ops.generate(contract_spec(contract))
+    f.login(client, f.user("contract_manager"))
+    page = client.get(f"/documenten/contract/{contract.id}").get_data(as_text=True)
+    assert doc.title in page
+    assert (
+        "SHA-256" not in page and doc.sha256[:16] not in page and doc.template_version not in page
+    )
+
+    admin = app.test_client()
+    f.login(admin, f.user("admin", email="beheer@example.org"))
+    page = admin.get(f"/documenten/contract/{contract.id}").get_data(as_text=True)
+    fold_out = page.split('<details class="fingerprints">', 1)[1].split("</details>", 1)[0]
+    assert doc.sha256 in fold_out and doc.template_version in fold_out
