@@ -71,7 +71,7 @@ def test_editing_a_fixed_card_over_the_api_makes_a_new_version(client):
     assert concept.status_code == 200, concept.get_json()
     assert concept.get_json()["new_version"] is False
     assert concept.get_json()["name"] == "Specialistische GGZ"
-    ops.fix_product(db.session.execute(select(Product)).scalar_one())
+    ops.fix_product(db.session.execute(select(Product)).scalar_one(), actor=user)
     edit = {"unit": "dagdeel", "valid_from": "2026-07-01", "change_note": "Eenheid herzien"}
     versioned = _patch(client, token, "45A53", "e-2", edit)
     assert versioned.status_code == 200, versioned.get_json()

@@ -206,7 +206,7 @@ def test_hashes_and_template_versions_only_in_a_fold_out_for_administrators(
     app, client, contract, quick_render
 ):
     from procure.documents import operations as ops
-    from procure.documents.contexts import contract_spec
+    from procure.contracts.documents import contract_spec
 
     doc = ops.generate(contract_spec(contract))
     f.login(client, f.user("contract_manager"))

@@ -91,7 +91,7 @@ def add_addendum(
     actor=None,
 ) -> ContractAddendum:
     """Record an addendum and generate the contract document's next version with it."""
-    from procure.documents.contexts import contract_spec
+    from procure.contracts.documents import contract_spec
     from procure.documents.operations import generate
 
     actor = current_actor(actor)
