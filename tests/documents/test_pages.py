@@ -205,8 +205,8 @@ def test_pages_for_product_catalogue_and_clause_library_render(client, product):
 def test_hashes_and_template_versions_only_in_a_fold_out_for_administrators(
     app, client, contract, quick_render
 ):
-    from procure.documents import operations as ops
     from procure.contracts.documents import contract_spec
+    from procure.documents import operations as ops
 
     doc = ops.generate(contract_spec(contract))
     f.login(client, f.user("contract_manager"))
