@@ -4,6 +4,7 @@ from procure import demo
 from procure.auth.models import User
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider, Region
+from tests.factories import login
 
 
 def _counts():
@@ -13,11 +14,20 @@ def _counts():
     )
 
 
-def test_demo_loads_seed_regions_and_is_idempotent(app):
+def test_demo_loads_seed_regions_is_idempotent_and_logs_in_with_one_hash(app, client):
+    """One `flask demo` run (loading the demo is slow): the regions of the seeds, the
+    shared password printed and hashed once for all users, a second run changes nothing."""
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert demo.DEMO_PASSWORD in result.output
+    hashes = db.session.execute(select(func.count(func.distinct(User.password_hash)))).scalar()
+    assert _counts()[3] > 40 and hashes == 1
+    assert (
+        not db.session.execute(select(User.password_hash)).scalar().startswith("pbkdf2:sha256:1$")
+    )
+    response = login(client, "procurement.wbo@example.org", demo.DEMO_PASSWORD)
+    assert response.status_code == 302
     first = _counts()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
@@ -46,26 +56,3 @@ def test_demo_loads_seed_regions_and_is_idempotent(app):
             assert f"{role}.{code}@example.org" in emails
     assert "municipality-breda.wbo@example.org" in emails
     assert "provider.kompas@example.org" in emails
-
-
-def test_demo_user_can_log_in_with_printed_password(app, client):
-    app.test_cli_runner().invoke(args=["demo"])
-    from tests.factories import login
-
-    response = login(client, "procurement.wbo@example.org", demo.DEMO_PASSWORD)
-    assert response.status_code == 302
-
-
-def test_demo_hashes_the_shared_password_once(app):
-    from sqlalchemy import func, select
-
-    from procure.auth.models import User
-    from procure.extensions import db
-
-    app.test_cli_runner().invoke(args=["demo"])
-    hashes = db.session.execute(select(func.count(func.distinct(User.password_hash)))).scalar()
-    users = db.session.execute(select(func.count(User.id))).scalar()
-    assert users > 40 and hashes == 1
-    assert (
-        not db.session.execute(select(User.password_hash)).scalar().startswith("pbkdf2:sha256:1$")
-    )

@@ -6,6 +6,8 @@ declare request and response schemas in their schemas.py and use them through
 `@bp.arguments(...)` and `@bp.response(...)`; every write is wrapped in `@idempotent`.
 """
 
+import threading
+
 import flask_smorest
 from apispec import BasePlugin
 
@@ -46,6 +48,31 @@ class IdempotencyKeyPlugin(BasePlugin):
 
 
 class Api(flask_smorest.Api):
+    """flask-smorest's Api, describing the views in the OpenAPI document only when the
+    document is first asked for: that costs more than the rest of create_app()."""
+
+    def init_app(self, app, *, spec_kwargs=None):
+        self._undocumented = []
+        self._documenting = threading.Lock()
+        super().init_app(app, spec_kwargs=spec_kwargs)
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
+
+    def document(self):
+        """The apispec document with every registered view described."""
+        with self._documenting:
+            while self._undocumented:
+                blp, name, parameters = self._undocumented.pop(0)
+                blp.register_views_in_doc(
+                    self, self._app, self.spec, name=name, parameters=parameters
+                )
+                self.spec.tag({"name": name, "description": blp.description})
+        return self.spec
+
     def _register_error_handlers(self):
         """procure.errors renders every error, API or page, in its own shape."""
 

@@ -45,7 +45,7 @@ def me():
 
 def openapi_document() -> dict:
     """The OpenAPI document, paths relative to the server URL /api/v1."""
-    spec = current_app.extensions["procure_api"].spec.to_dict()
+    spec = current_app.extensions["procure_api"].document().to_dict()
     prefix = bp.url_prefix
     spec["paths"] = {
         path.removeprefix(prefix): ops

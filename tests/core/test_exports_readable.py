@@ -8,13 +8,12 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from procure.contracts.models import Contract, Realisation
 from procure.core.timeutil import today_local
-from procure.demo import DEMO_PASSWORD, load_all
+from procure.demo import DEMO_PASSWORD
 from procure.extensions import db
 from procure.finance import reports
 from procure.finance.models import BudgetFramework, Indicator, WaitingTime
@@ -125,12 +124,6 @@ def problems_in(book) -> list[str]:
                 elif isinstance(value, datetime | date) and "Y" not in cell.number_format.upper():
                     found.append(f"{where} date without a date format {cell.number_format!r}")
     return found
-
-
-@pytest.fixture
-def demo(app):
-    load_all()
-    return app
 
 
 def test_every_excel_export_holds_numbers_dates_labels_and_headers(demo):

@@ -8,7 +8,6 @@ import re
 
 from sqlalchemy import select
 
-from procure import demo
 from procure.contracts.models import Contract
 from procure.core.timeutil import today_local
 from procure.documents import operations as ops
@@ -59,8 +58,7 @@ def _read_back(spec) -> list[tuple[str, str]]:
     return texts
 
 
-def test_no_document_kind_of_the_demo_holds_a_placeholder(app):
-    demo.load_all()
+def test_no_document_kind_of_the_demo_holds_a_placeholder(demo):
     found, kinds = [], set()
     for label, spec in demo_specs():
         lumpsum = spec.kind == "contract" and spec.context["contract"]["variant"] == "task"
@@ -79,10 +77,9 @@ def test_no_document_kind_of_the_demo_holds_a_placeholder(app):
     assert not found, "\n".join(found)
 
 
-def test_a_provider_without_details_is_named_in_words(app):
+def test_a_provider_without_details_is_named_in_words(demo):
     """A record that lacks a contact person, address, AGB code and KvK number: the contract
     and the custom contract say so in words chosen for it."""
-    demo.load_all()
     for origin in ("lot_award", "custom"):
         contract = db.session.execute(
             select(Contract).where(Contract.origin == origin).order_by(Contract.id)

@@ -8,7 +8,6 @@ a Word version is compared without touching this test."""
 import difflib
 import re
 
-from procure import demo
 from procure.documents import operations as ops
 from procure.documents.custom_model import BLANK
 from tests.documents.demo_kinds import demo_specs
@@ -22,8 +21,7 @@ def _difference(word: str, pdf: str) -> str:
     return " ".join(list(diff)[:60])
 
 
-def test_every_document_offered_as_word_equals_its_pdf(app):
-    demo.load_all()
+def test_every_document_offered_as_word_equals_its_pdf(demo):
     compared = []
     for label, spec in demo_specs():
         docx = ops.docx_for(spec)
