@@ -21,7 +21,7 @@ from procure.catalogue.models import (
     Tariff,
     TaskArea,
 )
-from procure.catalogue.policy import PRODUCT_STATES
+from procure.catalogue.policy import CONCEPT, EXPIRED, FIXED, PRODUCT_STATES
 from procure.core import formatting as fmt
 from procure.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from procure.core.operations import operation
@@ -173,7 +173,7 @@ def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -
         add("valid_to", _l("Vul een geldige einddatum in."))
     elif isinstance(valid_from, date) and valid_to is not None and valid_to < valid_from:
         add("valid_to", _l("De einddatum ligt voor de ingangsdatum."))
-    status = values.get("status", "concept")
+    status = values.get("status", CONCEPT)
     if status not in PRODUCT_STATUSES:
         add("status", _l("Onbekende status '%(s)s'.", s=status))
     task_area_id = values.get("task_area_id")
@@ -310,7 +310,7 @@ def create_product(
     valid_to: date | None = None,
     price=None,
     tariffs: dict | None = None,
-    status: str = "concept",
+    status: str = CONCEPT,
     change_note: str = "",
 ) -> Product:
     """A new product card (version 1, or the next version after an expired card)."""
@@ -335,7 +335,7 @@ def create_product(
     )
     _raise_first(card_errors(values, region_id, require_tariff=True))
     code = values["code"]
-    if status == "vervallen":
+    if status == EXPIRED:
         raise ValidationFailed(
             _l("Een nieuwe productkaart kan niet vervallen zijn."), field="status"
         )
@@ -343,7 +343,7 @@ def create_product(
     if other is not None:
         raise _duplicate_error(code, other)
     previous = current_version(region_id, code)
-    if previous is not None and previous.status != "vervallen":
+    if previous is not None and previous.status != EXPIRED:
         raise _duplicate_error(code, previous)
     version = (
         db.session.execute(
@@ -371,7 +371,7 @@ def create_product(
         target_group=values["target_group"],
         is_current=True,
         change_note=change_note or "",
-        fixed_at=utcnow() if status == "vastgesteld" else None,
+        fixed_at=utcnow() if status == FIXED else None,
     )
     db.session.add(product)
     for year, amount in sorted(tariffs.items()):
@@ -392,7 +392,7 @@ def update_product(
     """Edit a card. A concept card changes in place; a fixed card gets a new version that
     starts at `valid_from` (default: the next entry moment) while the old version stays
     readable and unchanged apart from its end date. Returns the (new) current row."""
-    if product.status == "vervallen":
+    if product.status == EXPIRED:
         raise InvalidTransition(_l("Een vervallen productkaart kan niet meer worden gewijzigd."))
     if not product.is_current:
         raise Conflict(
@@ -403,7 +403,7 @@ def update_product(
         )
     values = _clean({k: v for k, v in values.items() if k in CARD_FIELDS})
     merged = {**snapshot(product), **values, "tariffs": {t.year: t.price for t in product.tariffs}}
-    if product.status == "concept":
+    if product.status == CONCEPT:
         merged["valid_from"] = valid_from or product.valid_from
     _raise_first(card_errors(merged, product.region_id))
     changed = {k: v for k, v in values.items() if getattr(product, k) != v}
@@ -415,7 +415,7 @@ def update_product(
             field="variant",
         )
 
-    if product.status == "concept":
+    if product.status == CONCEPT:
         if valid_from and valid_from != product.valid_from:
             other = _overlapping(
                 product.region_id,
@@ -467,7 +467,7 @@ def update_product(
         region_id=product.region_id,
         code=product.code,
         version=product.version + 1,
-        status="vastgesteld",
+        status=FIXED,
         valid_from=start,
         valid_to=product.valid_to,
         is_current=True,
@@ -507,7 +507,7 @@ def update_product(
 @operation
 def fix_product(product: Product, *, actor) -> Product:
     """Vaststellen: concept -> vastgesteld."""
-    PRODUCT_STATES.check(product.status, "vastgesteld")
+    PRODUCT_STATES.check(product.status, FIXED)
     if product.variant != "task" and not product.tariffs:
         raise ValidationFailed(
             _l(
@@ -516,14 +516,14 @@ def fix_product(product: Product, *, actor) -> Product:
             ),
             field="tariffs",
         )
-    PRODUCT_STATES.apply(product, "vastgesteld", actor)
+    PRODUCT_STATES.apply(product, FIXED, actor)
     product.fixed_at = utcnow()
     record(
         "product.fixed",
         product,
         actor=actor,
-        old={"status": "concept"},
-        new={"status": "vastgesteld"},
+        old={"status": CONCEPT},
+        new={"status": FIXED},
     )
     return product
 
@@ -531,19 +531,19 @@ def fix_product(product: Product, *, actor) -> Product:
 @operation
 def expire_product(product: Product, valid_to: date | None = None, *, actor) -> Product:
     """Laten vervallen: the card stops at valid_to (default today)."""
-    PRODUCT_STATES.check(product.status, "vervallen")
+    PRODUCT_STATES.check(product.status, EXPIRED)
     end = valid_to or today_local()
     if end < product.valid_from:
         end = product.valid_from
     old = {"status": product.status, "valid_to": product.valid_to}
-    PRODUCT_STATES.apply(product, "vervallen", actor)
+    PRODUCT_STATES.apply(product, EXPIRED, actor)
     product.valid_to = end
     record(
         "product.expired",
         product,
         actor=actor,
         old=old,
-        new={"status": "vervallen", "valid_to": end},
+        new={"status": EXPIRED, "valid_to": end},
     )
     return product
 
@@ -557,7 +557,7 @@ def set_tariff(product: Product, year, price) -> Tariff:
         raise ValidationFailed(
             _l("Een taakgericht product heeft geen prijs per eenheid."), field="price"
         )
-    if product.status == "vervallen":
+    if product.status == EXPIRED:
         raise InvalidTransition(_l("Een vervallen productkaart krijgt geen tarieven meer."))
     try:
         year = int(year)
@@ -624,7 +624,7 @@ def _indexation_candidates(region_id: int, from_year: int):
         .where(
             Product.region_id == region_id,
             Product.is_current.is_(True),
-            Product.status != "vervallen",
+            Product.status != EXPIRED,
             Product.variant != "task",
             Tariff.year == from_year,
         )
@@ -859,7 +859,7 @@ def derive_maatwerk_codes(region_id: int) -> dict:
         # so its custom code is priced per hour.
         unit = product.unit or "uur"
         name = f"Maatwerk {product.name}"[:200]
-        if product.status == "vastgesteld":
+        if product.status == FIXED:
             if existing is None:
                 row = MaatwerkCode(
                     region_id=region_id,
@@ -898,7 +898,7 @@ def derive_maatwerk_codes(region_id: int) -> dict:
                     new={"product_id": product.id, "name": name, "unit": unit, "active": True},
                 )
                 counts["updated"] += 1
-        elif product.status == "vervallen" and existing is not None and existing.active:
+        elif product.status == EXPIRED and existing is not None and existing.active:
             existing.active = False
             record(
                 "maatwerk_code.deactivated", existing, old={"active": True}, new={"active": False}

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from procure.audit import record
 from procure.catalogue import operations as ops
 from procure.catalogue.models import CodeTranslation, Product, Tariff, TaskArea
+from procure.catalogue.policy import CONCEPT, EXPIRED, FIXED
 from procure.core.errors import ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import utcnow
@@ -294,7 +295,7 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
         "task_area": str(data["task_area"]).strip() if data.get("task_area") else None,
         "variant": data.get("variant"),
         "unit": data.get("unit") or None,
-        "status": data.get("status") or "concept",
+        "status": data.get("status") or CONCEPT,
         "valid_from": _as_date(data.get("valid_from"), "valid_from", add),
         "valid_to": _as_date(data.get("valid_to"), "valid_to", add),
         "description": str(data.get("description") or "").strip(),
@@ -311,7 +312,7 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
         if any(e.field == name for e in errors[before:]):
             continue
         add(name, problem["message"])
-    if values["status"] == "vervallen":
+    if values["status"] == EXPIRED:
         add(
             "status",
             "een bestand beschrijft een geldende kaart (concept of vastgesteld); "
@@ -460,7 +461,7 @@ def _compare(card: Card, product: Product) -> CardChange:
         if db_tariffs.get(year) != card.tariffs.get(year):
             change.tariffs[year] = (db_tariffs.get(year), card.tariffs.get(year))
     content = set(change.fields) - {"status", "valid_from", "valid_to"}
-    change.new_version = product.status == "vastgesteld" and bool(content)
+    change.new_version = product.status == FIXED and bool(content)
     return change
 
 
@@ -485,7 +486,7 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
         if v["task_area"] and v["task_area"] not in known_areas:
             add("task_area", f"onbekend taakgebied '{v['task_area']}' (zie {TASK_AREAS_FILE})")
         product = current.get(code)
-        if product is None or product.status == "vervallen":
+        if product is None or product.status == EXPIRED:
             if (
                 product is not None
                 and v["valid_from"]
@@ -510,7 +511,7 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
         if not change.fields and not change.tariffs:
             unchanged += 1
             continue
-        if product.status == "vastgesteld" and v["status"] == "concept":
+        if product.status == FIXED and v["status"] == CONCEPT:
             add("status", "een vastgestelde kaart kan niet terug naar concept")
         if change.new_version and v["valid_from"] and v["valid_from"] < product.valid_from:
             add(
@@ -518,11 +519,7 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
                 f"een nieuwe versie moet ingaan na {product.valid_from:%d-%m-%Y} "
                 "(de ingangsdatum van de huidige versie)",
             )
-        if (
-            product.status == "vastgesteld"
-            and not change.new_version
-            and "valid_from" in change.fields
-        ):
+        if product.status == FIXED and not change.new_version and "valid_from" in change.fields:
             add(
                 "valid_from",
                 "de ingangsdatum van een vastgestelde kaart verandert alleen "
@@ -530,8 +527,8 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
             )
         changed.append(change)
     for code, product in sorted(current.items()):
-        if code not in bundle.cards and product.status != "vervallen":
-            removed.append(CardChange(code, "removed", {"status": (product.status, "vervallen")}))
+        if code not in bundle.cards and product.status != EXPIRED:
+            removed.append(CardChange(code, "removed", {"status": (product.status, EXPIRED)}))
     db_translations = [
         {k: _comparable(k, getattr(t, k)) for k in TRANSLATION_KEYS}
         for t in db.session.execute(
@@ -607,7 +604,7 @@ def _insert_new_cards(region_id: int, cards: list[Card], versions: dict, area_id
                 "target_group": v["target_group"],
                 "is_current": True,
                 "change_note": "",
-                "fixed_at": now if v["status"] == "vastgesteld" else None,
+                "fixed_at": now if v["status"] == FIXED else None,
                 "created_at": now,
             }
         )
@@ -702,7 +699,7 @@ def write_task_areas(region_id: int, task_areas: list[dict], changed: list[str])
 def expire_cards(region_id: int, codes: list[str]) -> int:
     """Let the current cards with these codes expire (they are no longer in the files)."""
     current = _db_state(region_id)[1]
-    expiring = [current[c] for c in codes if c in current and current[c].status != "vervallen"]
+    expiring = [current[c] for c in codes if c in current and current[c].status != EXPIRED]
     for product in expiring:
         ops.expire_product(product, actor=None)  # the import itself
     return len(expiring)
@@ -772,7 +769,7 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
     if change.new_version:
         start = v["valid_from"] if v["valid_from"] > product.valid_from else None
         target = ops.update_product(product, values, valid_from=start, change_note="pdc import")
-    elif product.status == "concept":
+    elif product.status == CONCEPT:
         content = {k: val for k, val in values.items() if getattr(product, k) != val}
         if values["variant"] == "task":
             # Tariffs go first: a task-oriented product has no unit price.
@@ -782,7 +779,7 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
             ops.update_product(
                 product, content, valid_from=v["valid_from"], change_note="pdc import"
             )
-    if target.valid_to != v["valid_to"] and target.status != "vervallen":
+    if target.valid_to != v["valid_to"] and target.status != EXPIRED:
         old = target.valid_to
         target.valid_to = v["valid_to"]
         record(
@@ -798,7 +795,7 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
             ops.remove_tariff(target, year)
         elif current.get(year) != card.tariffs[year]:
             ops.set_tariff(target, year, card.tariffs[year])
-    if target.status == "concept" and v["status"] == "vastgesteld":
+    if target.status == CONCEPT and v["status"] == FIXED:
         ops.fix_product(target, actor=None)  # the import itself
 
 
@@ -878,7 +875,7 @@ def export_directory(directory: Path, region_code: str = "wbo") -> int:
     )
     written = set()
     for code, product in sorted(current.items()):
-        if product.status == "vervallen":
+        if product.status == EXPIRED:
             continue
         name = f"{code}.yaml"
         (directory / name).write_text(_dump(card_document(product)), encoding="utf-8")
