@@ -23,6 +23,7 @@ DOCUMENT_READERS = (*REGION_STAFF, PROVIDER)
 OPEN_STATES = ("concept", "published", "selection", "dialogue", "award", "standstill")
 CONCEPT = "concept"
 PUBLISHED = "published"
+SELECTION, AWARD, STANDSTILL = "selection", "award", "standstill"
 # Published and not yet decided: the tenders that are running.
 RUNNING = tuple(state for state in OPEN_STATES if state != CONCEPT)
 # After publication and until the bids are in, an officer may move deadlines (later only).
@@ -109,7 +110,14 @@ REGISTRATION = StateMachine(
     },
 )
 
+SELECTED = "selected"
+# Registrations the officer has still to select or reject (the final selection waits).
+UNDECIDED_REGISTRATIONS = ("submitted", "admissible")
+# What an assessment may make of a registration.
+ASSESSMENTS = tuple(sorted(_ASSESSMENTS))
+
 # A lot award is provisional until the definitive award creates its contract.
+DEFINITIVE = "definitive"
 LOT_AWARD = StateMachine(
     "perceelgunning",
     {"provisional": {"definitive"}, "definitive": set()},
@@ -126,6 +134,10 @@ OBJECTION = StateMachine(
         "upheld": _l("Gegrond"),
     },
 )
+OBJECTION_OPEN = "open"
+# How an open objection may be resolved.
+OBJECTION_OUTCOMES = tuple(sorted(OBJECTION.targets(OBJECTION_OPEN)))
+REJECTED = "rejected"  # a registration or objection turned down
 
 
 # The order of the phases on the timeline.
@@ -238,7 +250,7 @@ def accepts_questions(tender) -> bool:
 
 
 def accepts_bids(tender) -> bool:
-    return tender.status == "award"
+    return tender.status == AWARD
 
 
 # -- deadlines -----------------------------------------------------------------------------

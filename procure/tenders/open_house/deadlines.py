@@ -23,7 +23,12 @@ from procure.core.timeutil import AMSTERDAM
 from procure.extensions import db
 from procure.tenders.models import Tender
 from procure.tenders.open_house.models import Application, EntryMoment, MomentUpdate
-from procure.tenders.open_house.policy import OPEN_APPLICATION_STATUSES
+from procure.tenders.open_house.policy import (
+    ACCEPTING,
+    MORE_INFO,
+    OPEN_APPLICATION_STATUSES,
+    SUBMITTED,
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
     base = (
         select(EntryMoment, Tender, open_count, sent)
         .join(Tender, Tender.id == EntryMoment.tender_id)
-        .where(Tender.procedure == "open_house", Tender.status == "published")
+        .where(Tender.procedure == "open_house", Tender.status == ACCEPTING)
     )
     if region_id is not None:
         base = base.where(EntryMoment.region_id == region_id)
@@ -134,12 +139,12 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
     app_rows = db.session.execute(
         apps.where(
             (
-                (Application.status == "more_info")
+                (Application.status == MORE_INFO)
                 & (Application.response_deadline >= start)
                 & (Application.response_deadline < end)
             )
             | (
-                (Application.status == "submitted")
+                (Application.status == SUBMITTED)
                 & Application.entry_moment_id.is_(None)
                 & (Application.assessment_deadline >= start)
                 & (Application.assessment_deadline < end)
@@ -156,7 +161,7 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
             application_id=application.id,
             provider_id=application.provider_id,
         )
-        if application.status == "more_info":
+        if application.status == MORE_INFO:
             result.append(
                 Deadline(
                     key=f"open_house:application:{application.id}:response:"

@@ -39,7 +39,7 @@ from procure.tenders.open_house.operations.common import (
     read_uploads,
     settings_for,
 )
-from procure.tenders.open_house.policy import APPLICATION
+from procure.tenders.open_house.policy import APPLICATION, accepts_applications
 
 
 def next_open_moment(tender: Tender, now: datetime) -> EntryMoment | None:
@@ -147,7 +147,7 @@ def submit_application(
         ).scalar()
         if earlier is not None:
             return earlier
-    if tender.status != "published":
+    if not accepts_applications(tender):
         raise InvalidTransition(_l("Deze open house staat niet open voor aanvragen."))
     if not provider.active:
         raise NotAllowed(_l("Deze aanbieder is niet actief."))

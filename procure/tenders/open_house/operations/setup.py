@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from procure.audit import record
 from procure.audit.operations import changes
 from procure.catalogue.models import Product, TaskArea
+from procure.catalogue.policy import EXPIRED
 from procure.core.errors import Conflict, InvalidTransition, ValidationFailed
 from procure.core.operations import operation
 from procure.extensions import db
@@ -33,7 +34,8 @@ from procure.tenders.open_house.operations.common import (
     settings_for,
     term_end,
 )
-from procure.tenders.policy import OPEN_HOUSE
+from procure.tenders.open_house.policy import CLOSED
+from procure.tenders.policy import OPEN_HOUSE, is_published
 
 
 @operation
@@ -183,7 +185,7 @@ def update_open_house(tender: Tender, *, actor=None, **values) -> Tender:
     After publication the set-up is fixed (applications rely on it); only extra entry moments
     can be added."""
     ensure_open_house(tender)
-    if tender.status != "concept":
+    if is_published(tender):
         raise InvalidTransition(_l("De opzet ligt vast zodra de open house is gepubliceerd."))
     settings = settings_for(tender)
     unknown = set(values) - set(TENDER_FIELDS) - set(SETTINGS_FIELDS)
@@ -364,7 +366,7 @@ def add_category(
     code, name = (code or "").strip(), (name or "").strip()
     if not code or not name:
         raise ValidationFailed(_l("Vul een code en een naam voor de categorie in."), field="code")
-    if tender.status == "closed":
+    if tender.status == CLOSED:
         raise InvalidTransition(_l("De open house is gesloten."))
     if db.session.execute(
         select(Category.id).where(Category.tender_id == tender.id, Category.code == code)
@@ -378,7 +380,7 @@ def add_category(
         raise ValidationFailed(
             _l("Een gekozen product bestaat niet in de PDC van deze regio."), field="product_ids"
         )
-    if any(p.status == "vervallen" for p in products):
+    if any(p.status == EXPIRED for p in products):
         raise ValidationFailed(
             _l("Een vervallen product kan niet in een categorie."), field="product_ids"
         )
@@ -414,7 +416,7 @@ def add_requirement(
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_l("Beschrijf de eis."), field="text")
-    if tender.status != "concept":
+    if is_published(tender):
         raise InvalidTransition(
             _l(
                 "Eisen staan vast zodra de open house is gepubliceerd; lopende aanvragen "
