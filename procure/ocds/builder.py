@@ -18,6 +18,8 @@ from procure.organisations.models import Provider, Region
 from procure.tenders import operations as tender_ops
 from procure.tenders.models import Bid, LotAward, Tender
 from procure.tenders.open_house.models import Admission
+from procure.tenders.open_house.policy import ACTIVE as ADMISSION_ACTIVE
+from procure.tenders.policy import DEFINITIVE
 
 PUBLISHED = (
     "published",
@@ -161,7 +163,7 @@ def _awards(tender: Tender) -> tuple[list[dict], list]:
             awards.append(
                 {
                     "id": f"{tender.reference}-A{row.id}",
-                    "status": "active" if row.status == "active" else "cancelled",
+                    "status": "active" if row.status == ADMISSION_ACTIVE else "cancelled",
                     "date": _iso(row.start_date),
                     "suppliers": [{"id": f"NL-KVK-{provider.kvk_number}", "name": provider.name}],
                 }
@@ -174,7 +176,7 @@ def _awards(tender: Tender) -> tuple[list[dict], list]:
         awards.append(
             {
                 "id": f"{tender.reference}-A{row.id}",
-                "status": "active" if row.status == "definitive" else "pending",
+                "status": "active" if row.status == DEFINITIVE else "pending",
                 "date": _iso(row.decided_at),
                 "relatedLots": [str(row.lot.number)],
                 "suppliers": [{"id": f"NL-KVK-{provider.kvk_number}", "name": provider.name}],

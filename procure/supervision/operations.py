@@ -34,6 +34,7 @@ from procure.supervision.models import (
     INVESTIGATING,
     MEASURE_KINDS,
     MEASURE_MACHINE,
+    MEASURE_OPEN,
     MEASURES,
     MERGED,
     NOTE_KINDS,
@@ -585,7 +586,7 @@ def impose_measure(
 def _open_measure(measure: Measure, actor) -> None:
     _require_worker(actor)
     _require_same_region(actor, measure.signal)
-    if measure.status != "open":
+    if measure.status != MEASURE_OPEN:
         raise InvalidTransition(_l("Deze maatregel is al afgerond of vervallen."))
 
 
@@ -637,7 +638,7 @@ def close(signal: Signal, *, actor, outcome: str, at: datetime | None = None) ->
     _require_same_region(actor, signal)
     SIGNAL_MACHINE.check(signal.state, CLOSED)
     outcome = _text(outcome, "outcome", label=_l("Beschrijf de uitkomst."))
-    open_measures = [m for m in signal.measures if m.status == "open"]
+    open_measures = [m for m in signal.measures if m.status == MEASURE_OPEN]
     if open_measures:
         raise Conflict(
             lazy_ngettext(
