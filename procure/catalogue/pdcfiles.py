@@ -321,68 +321,77 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     return Card(path.name, values, tariffs, lines)
 
 
+def _list_items(path: Path, errors: list, expected: str):
+    """(line, item, node) for each entry of a YAML list file; nothing when it is absent."""
+    if not path.exists():
+        return
+    data, node = _load_yaml(path, errors)
+    if data is not None and not isinstance(data, list):
+        errors.append(FileError(path.name, 1, None, expected))
+    for i, item in enumerate(data if isinstance(data, list) else []):
+        yield node.value[i].start_mark.line + 1, item, node.value[i]
+
+
+def _read_task_areas(path: Path, errors: list) -> list[dict]:
+    task_areas = []
+    for line, item, _node in _list_items(path, errors, "een lijst met taakgebieden verwacht"):
+        if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
+            errors.append(
+                FileError(path.name, line, None, "een taakgebied heeft een code en een naam")
+            )
+            continue
+        task_areas.append(
+            {
+                "code": str(item["code"]).strip(),
+                "name": str(item["name"]).strip(),
+                "description": str(item.get("description") or "").strip(),
+            }
+        )
+    return task_areas
+
+
+def _read_translations(path: Path, errors: list) -> list[dict]:
+    translations = []
+    for line, item, node in _list_items(path, errors, "een lijst met vertalingen verwacht"):
+        if not isinstance(item, dict):
+            errors.append(FileError(path.name, line, None, "een vertaling is een mapping"))
+            continue
+        unknown = [k for k in item if k not in TRANSLATION_KEYS]
+        if unknown:
+            errors.append(FileError(path.name, line, unknown[0], "onbekend veld"))
+        try:
+            if item.get("old_code") or not item.get("old_task_area"):
+                ops.normalise_code(
+                    item.get("old_code")
+                    if isinstance(item.get("old_code"), str)
+                    else _raw_scalar(node, "old_code")
+                )
+        except ValidationFailed as exc:
+            errors.append(FileError(path.name, line, "old_code", str(exc.message)))
+        variant = item.get("new_variant") or ""
+        if variant and variant not in ("effort", "output", "task"):
+            errors.append(
+                FileError(
+                    path.name, line, "new_variant", f"onbekende uitvoeringsvariant '{variant}'"
+                )
+            )
+        row = {k: item.get(k) for k in TRANSLATION_KEYS}
+        if row["old_code"] is None and item.get("old_task_area"):
+            row["old_code"] = ""
+        elif not isinstance(row["old_code"], str):
+            row["old_code"] = _raw_scalar(node, "old_code")
+        translations.append(row)
+    return translations
+
+
 def read_directory(directory: Path) -> Bundle:
     errors: list[FileError] = []
     directory = Path(directory)
     if not directory.is_dir():
         errors.append(FileError(str(directory), None, None, "map bestaat niet"))
         return Bundle([], [], {}, errors)
-    task_areas: list[dict] = []
-    path = directory / TASK_AREAS_FILE
-    if path.exists():
-        data, node = _load_yaml(path, errors)
-        if data is not None and not isinstance(data, list):
-            errors.append(FileError(path.name, 1, None, "een lijst met taakgebieden verwacht"))
-        for i, item in enumerate(data or [] if isinstance(data, list) else []):
-            line = node.value[i].start_mark.line + 1
-            if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
-                errors.append(
-                    FileError(path.name, line, None, "een taakgebied heeft een code en een naam")
-                )
-                continue
-            task_areas.append(
-                {
-                    "code": str(item["code"]).strip(),
-                    "name": str(item["name"]).strip(),
-                    "description": str(item.get("description") or "").strip(),
-                }
-            )
-    translations: list[dict] = []
-    path = directory / TRANSLATIONS_FILE
-    if path.exists():
-        data, node = _load_yaml(path, errors)
-        if data is not None and not isinstance(data, list):
-            errors.append(FileError(path.name, 1, None, "een lijst met vertalingen verwacht"))
-        for i, item in enumerate(data or [] if isinstance(data, list) else []):
-            line = node.value[i].start_mark.line + 1
-            if not isinstance(item, dict):
-                errors.append(FileError(path.name, line, None, "een vertaling is een mapping"))
-                continue
-            unknown = [k for k in item if k not in TRANSLATION_KEYS]
-            if unknown:
-                errors.append(FileError(path.name, line, unknown[0], "onbekend veld"))
-            try:
-                if item.get("old_code") or not item.get("old_task_area"):
-                    ops.normalise_code(
-                        item.get("old_code")
-                        if isinstance(item.get("old_code"), str)
-                        else _raw_scalar(node.value[i], "old_code")
-                    )
-            except ValidationFailed as exc:
-                errors.append(FileError(path.name, line, "old_code", str(exc.message)))
-            variant = item.get("new_variant") or ""
-            if variant and variant not in ("effort", "output", "task"):
-                errors.append(
-                    FileError(
-                        path.name, line, "new_variant", f"onbekende uitvoeringsvariant '{variant}'"
-                    )
-                )
-            row = {k: item.get(k) for k in TRANSLATION_KEYS}
-            if row["old_code"] is None and item.get("old_task_area"):
-                row["old_code"] = ""
-            elif not isinstance(row["old_code"], str):
-                row["old_code"] = _raw_scalar(node.value[i], "old_code")
-            translations.append(row)
+    task_areas = _read_task_areas(directory / TASK_AREAS_FILE, errors)
+    translations = _read_translations(directory / TRANSLATIONS_FILE, errors)
     cards: dict[str, Card] = {}
     for path in sorted(directory.glob("*.yaml")):
         if path.name.startswith("_"):

@@ -188,6 +188,16 @@ def lapse_overdue_options(today: date, *, contract_id: int | None = None) -> int
     return count
 
 
+def _record_end_date(contract: Contract, old_end: date, actor) -> None:
+    record(
+        "contract.end_date",
+        contract,
+        actor=actor,
+        old={"end_date": old_end},
+        new={"end_date": contract.end_date},
+    )
+
+
 def _check_option(option: ExtensionOption, today: date):
     contract = option.contract
     if option.status != OPTION_OPEN:
@@ -219,13 +229,7 @@ def exercise_option(option: ExtensionOption, *, today: date, actor) -> Contract:
     CONTRACT_FLOW.apply(
         contract, "extended", actor, option=option.sequence, end_date=contract.end_date
     )
-    record(
-        "contract.end_date",
-        contract,
-        actor=actor,
-        old={"end_date": old_end},
-        new={"end_date": contract.end_date},
-    )
+    _record_end_date(contract, old_end, actor)
     return contract
 
 
@@ -309,13 +313,7 @@ def terminate_contract(
     CONTRACT_FLOW.apply(
         contract, "terminated", actor, reason=reason, note=note, notice_given_on=notice_given_on
     )
-    record(
-        "contract.end_date",
-        contract,
-        actor=actor,
-        old={"end_date": old_end},
-        new={"end_date": contract.end_date},
-    )
+    _record_end_date(contract, old_end, actor)
     return contract
 
 

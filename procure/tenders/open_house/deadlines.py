@@ -48,6 +48,17 @@ class Deadline:
     open_applications: int = 0
 
 
+def _tender_fields(tender) -> dict:
+    """What every open-house deadline says of its tender."""
+    return {
+        "region_id": tender.region_id,
+        "tender_id": tender.id,
+        "tender_reference": tender.reference,
+        "tender_title": tender.title,
+        "officer_id": tender.officer_id,
+    }
+
+
 def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -> list[Deadline]:
     result: list[Deadline] = []
     open_count = (
@@ -82,11 +93,7 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
     ).all()
     for moment, tender, count, already_sent in rows:
         common = dict(
-            region_id=tender.region_id,
-            tender_id=tender.id,
-            tender_reference=tender.reference,
-            tender_title=tender.title,
-            officer_id=tender.officer_id,
+            **_tender_fields(tender),
             entry_date=moment.entry_date,
             entry_moment_id=moment.id,
             open_applications=count or 0,
@@ -153,11 +160,7 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
     ).all()
     for application, tender in app_rows:
         common = dict(
-            region_id=tender.region_id,
-            tender_id=tender.id,
-            tender_reference=tender.reference,
-            tender_title=tender.title,
-            officer_id=tender.officer_id,
+            **_tender_fields(tender),
             application_id=application.id,
             provider_id=application.provider_id,
         )
