@@ -1,6 +1,7 @@
 """Catalogue operations: the only place that changes product cards, tariffs, translations and
 custom-care codes. Every change is validated first and written to the audit log."""
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -119,24 +120,22 @@ def indexed_price(price: Decimal, pct: Decimal) -> Decimal:
     )
 
 
-def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -> list[dict]:
-    """Every problem with a card's fields, as [{field, message}] (nothing raised)."""
-    errors = []
-
-    def add(field, message):
-        errors.append({"field": field, "message": message})
-
+def _name_errors(values: dict):
     try:
         normalise_code(values.get("code"))
     except ValidationFailed as exc:
-        add("code", exc.message)
+        yield "code", exc.message
     if not str(values.get("name") or "").strip():
-        add("name", _l("Vul een naam in."))
+        yield "name", _l("Vul een naam in.")
     elif len(str(values["name"]).strip()) > 200:
-        add("name", _l("De naam is te lang (maximaal 200 tekens)."))
+        yield "name", _l("De naam is te lang (maximaal 200 tekens).")
+
+
+def _variant_errors(values: dict, require_tariff: bool):
+    """The variant, its unit and whether it has (or must not have) unit prices."""
     variant = values.get("variant")
     if variant not in VARIANTS:
-        add(
+        yield (
             "variant",
             _l(
                 "Kies een uitvoeringsvariant: inspanningsgericht (effort), "
@@ -145,16 +144,16 @@ def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -
         )
     unit = values.get("unit") or None
     if unit is not None and unit not in UNITS:
-        add(
+        yield (
             "unit",
             _l("Onbekende eenheid '%(u)s'; kies uit: %(units)s.", u=unit, units=", ".join(UNITS)),
         )
     tariffs = values.get("tariffs") or {}
     if variant in ("effort", "output"):
         if unit is None:
-            add("unit", _l("Een inspannings- of outputgericht product heeft een eenheid."))
+            yield "unit", _l("Een inspannings- of outputgericht product heeft een eenheid.")
         if require_tariff and not tariffs:
-            add(
+            yield (
                 "tariffs",
                 _l(
                     "Een inspannings- of outputgericht product heeft een "
@@ -162,34 +161,51 @@ def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -
                 ),
             )
     if variant == "task" and tariffs:
-        add(
+        yield (
             "tariffs",
             _l("Een taakgericht product heeft geen prijs per eenheid: laat het tarief leeg."),
         )
+
+
+def _period_errors(values: dict):
     valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
     if not isinstance(valid_from, date):
-        add("valid_from", _l("Vul een geldige ingangsdatum in."))
+        yield "valid_from", _l("Vul een geldige ingangsdatum in.")
     if valid_to is not None and not isinstance(valid_to, date):
-        add("valid_to", _l("Vul een geldige einddatum in."))
+        yield "valid_to", _l("Vul een geldige einddatum in.")
     elif isinstance(valid_from, date) and valid_to is not None and valid_to < valid_from:
-        add("valid_to", _l("De einddatum ligt voor de ingangsdatum."))
+        yield "valid_to", _l("De einddatum ligt voor de ingangsdatum.")
     status = values.get("status", CONCEPT)
     if status not in PRODUCT_STATUSES:
-        add("status", _l("Onbekende status '%(s)s'.", s=status))
+        yield "status", _l("Onbekende status '%(s)s'.", s=status)
+
+
+def _reference_errors(values: dict, region_id: int):
+    """The task area (of the region) and the tariffs' years and prices."""
     task_area_id = values.get("task_area_id")
     if task_area_id is not None:
         area = db.session.get(TaskArea, task_area_id)
         if area is None or area.region_id != region_id:
-            add("task_area_id", _l("Onbekend taakgebied."))
-    for year, price in tariffs.items():
+            yield "task_area_id", _l("Onbekend taakgebied.")
+    for year, price in (values.get("tariffs") or {}).items():
         if not isinstance(year, int) or not 2000 <= year <= 2100:
-            add("tariffs", _l("Ongeldig tariefjaar '%(y)s'.", y=year))
+            yield "tariffs", _l("Ongeldig tariefjaar '%(y)s'.", y=year)
             continue
         try:
             parse_price(price, field="tariffs")
         except ValidationFailed as exc:
-            add("tariffs", _l("Tarief %(y)s: %(m)s", y=year, m=str(exc.message)))
-    return errors
+            yield "tariffs", _l("Tarief %(y)s: %(m)s", y=year, m=str(exc.message))
+
+
+def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -> list[dict]:
+    """Every problem with a card's fields, as [{field, message}] (nothing raised)."""
+    found = itertools.chain(
+        _name_errors(values),
+        _variant_errors(values, require_tariff),
+        _period_errors(values),
+        _reference_errors(values, region_id),
+    )
+    return [{"field": field, "message": message} for field, message in found]
 
 
 def _raise_first(errors: list[dict]) -> None:
