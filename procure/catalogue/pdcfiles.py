@@ -247,6 +247,23 @@ def _as_date(value, name, add):
         return None
 
 
+def _card_tariffs(raw_tariffs, add) -> dict:
+    """{year: price} of a card file's tariffs; what is not a year or a price goes to `add`."""
+    if not isinstance(raw_tariffs, dict):
+        add("tariffs", 'tarieven zijn een mapping jaar: "prijs"')
+        return {}
+    tariffs = {}
+    for year, price in raw_tariffs.items():
+        if not isinstance(year, int):
+            add(f"tariffs.{year}", f"'{year}' is geen jaar")
+            continue
+        try:
+            tariffs[year] = ops.parse_price(price)
+        except ValidationFailed as exc:
+            add(f"tariffs.{year}", exc.message)
+    return tariffs
+
+
 def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     data, node = _load_yaml(path, errors)
     if data is None and node is None:
@@ -276,19 +293,7 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     code = str(raw_code or data.get("code") or "").strip().upper()
     if code and path.stem.upper() != code:
         add("code", f"de bestandsnaam moet {code}.yaml zijn")
-    tariffs = {}
-    raw_tariffs = data.get("tariffs") or {}
-    if not isinstance(raw_tariffs, dict):
-        add("tariffs", 'tarieven zijn een mapping jaar: "prijs"')
-        raw_tariffs = {}
-    for year, price in raw_tariffs.items():
-        if not isinstance(year, int):
-            add(f"tariffs.{year}", f"'{year}' is geen jaar")
-            continue
-        try:
-            tariffs[year] = ops.parse_price(price)
-        except ValidationFailed as exc:
-            add(f"tariffs.{year}", exc.message)
+    tariffs = _card_tariffs(data.get("tariffs") or {}, add)
     values = {
         "code": code,
         "name": str(data.get("name") or "").strip(),
