@@ -19,20 +19,8 @@ from procure.tenders import operations as tender_ops
 from procure.tenders.models import Bid, LotAward, Tender
 from procure.tenders.open_house.models import Admission
 from procure.tenders.open_house.policy import ACTIVE as ADMISSION_ACTIVE
-from procure.tenders.policy import DEFINITIVE
+from procure.tenders.policy import DEFINITIVE, PUBLIC_STATES
 
-PUBLISHED = (
-    "published",
-    "selection",
-    "dialogue",
-    "award",
-    "standstill",
-    "awarded",
-    "contracted",
-    "cancelled",
-    "open",
-    "closed",
-)
 TENDER_STATUS = {
     "cancelled": "cancelled",
     "awarded": "complete",
@@ -88,7 +76,7 @@ def _party(org, role: str) -> dict:
 def published_tenders(region_code: str | None = None) -> Select:
     stmt = (
         select(Tender)
-        .where(Tender.status.in_(PUBLISHED))
+        .where(Tender.status.in_(PUBLIC_STATES))
         .options(selectinload(Tender.region), selectinload(Tender.lots))
         .order_by(Tender.id)
     )

@@ -86,6 +86,8 @@ OPEN_HOUSE = StateMachine(
 MACHINES = {"sas_dialogue": SAS_DIALOGUE, "sas_open": SAS_OPEN, "open_house": OPEN_HOUSE}
 # Every state a tender's status column may hold, whatever its procedure.
 TENDER_STATES = tuple(dict.fromkeys(s for m in MACHINES.values() for s in m.states))
+# What the public (OCDS) sees: every tender past its concept.
+PUBLIC_STATES = tuple(state for state in TENDER_STATES if state != CONCEPT)
 
 
 def machine_for(tender) -> StateMachine:
