@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from procure.audit import record
 from procure.auth import passwords
 from procure.auth.models import ApiToken, LoginAttempt, User
-from procure.auth.roles import MUNICIPALITY, PROVIDER, REGION_STAFF, ROLES
+from procure.auth.roles import ADMIN, MUNICIPALITY, PROVIDER, REGION_STAFF, ROLES
 from procure.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import utcnow
@@ -42,12 +42,12 @@ def _check_affiliation(role, region_id, municipality_id, provider_id) -> None:
         raise ValidationFailed(
             _l("Een gemeente-gebruiker hoort bij een gemeente."), field="municipality_id"
         )
-    if role in REGION_STAFF and role != "admin" and not region_id:
+    if role in REGION_STAFF and role != ADMIN and not region_id:
         raise ValidationFailed(_l("Kies de regio van deze gebruiker."), field="region_id")
 
 
 def _is_global_admin(actor) -> bool:
-    return actor.role == "admin" and actor.region_id is None
+    return actor.role == ADMIN and actor.region_id is None
 
 
 def _check_authority(actor, *, target: User | None = None, role: str | None = None) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from procure.catalogue.models import Product
-from procure.catalogue.policy import EDITOR_ROLES
+from procure.catalogue.policy import EDITOR_ROLES, FIXED
 from procure.catalogue.queries import visible
 from procure.documents.contexts import DocumentSpec
 from procure.documents.formatting import VARIANT_WORDS, euro, long_date
@@ -62,7 +62,7 @@ def catalogue_products(region_id: int) -> list:
     # The published catalogue holds fixed cards only: never drafts, never expired cards.
     stmt = (
         select(Product)
-        .where(Product.region_id == region_id, Product.status == "vastgesteld")
+        .where(Product.region_id == region_id, Product.status == FIXED)
         .options(selectinload(Product.tariffs), selectinload(Product.task_area))
         .order_by(Product.code, Product.version)
     )

@@ -1,6 +1,7 @@
 """Catalogue operations: the only place that changes product cards, tariffs, translations and
 custom-care codes. Every change is validated first and written to the audit log."""
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,7 +22,7 @@ from procure.catalogue.models import (
     Tariff,
     TaskArea,
 )
-from procure.catalogue.policy import PRODUCT_STATES
+from procure.catalogue.policy import CONCEPT, EXPIRED, FIXED, PRODUCT_STATES
 from procure.core import formatting as fmt
 from procure.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from procure.core.operations import operation
@@ -119,24 +120,22 @@ def indexed_price(price: Decimal, pct: Decimal) -> Decimal:
     )
 
 
-def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -> list[dict]:
-    """Every problem with a card's fields, as [{field, message}] (nothing raised)."""
-    errors = []
-
-    def add(field, message):
-        errors.append({"field": field, "message": message})
-
+def _name_errors(values: dict):
     try:
         normalise_code(values.get("code"))
     except ValidationFailed as exc:
-        add("code", exc.message)
+        yield "code", exc.message
     if not str(values.get("name") or "").strip():
-        add("name", _l("Vul een naam in."))
+        yield "name", _l("Vul een naam in.")
     elif len(str(values["name"]).strip()) > 200:
-        add("name", _l("De naam is te lang (maximaal 200 tekens)."))
+        yield "name", _l("De naam is te lang (maximaal 200 tekens).")
+
+
+def _variant_errors(values: dict, require_tariff: bool):
+    """The variant, its unit and whether it has (or must not have) unit prices."""
     variant = values.get("variant")
     if variant not in VARIANTS:
-        add(
+        yield (
             "variant",
             _l(
                 "Kies een uitvoeringsvariant: inspanningsgericht (effort), "
@@ -145,16 +144,16 @@ def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -
         )
     unit = values.get("unit") or None
     if unit is not None and unit not in UNITS:
-        add(
+        yield (
             "unit",
             _l("Onbekende eenheid '%(u)s'; kies uit: %(units)s.", u=unit, units=", ".join(UNITS)),
         )
     tariffs = values.get("tariffs") or {}
     if variant in ("effort", "output"):
         if unit is None:
-            add("unit", _l("Een inspannings- of outputgericht product heeft een eenheid."))
+            yield "unit", _l("Een inspannings- of outputgericht product heeft een eenheid.")
         if require_tariff and not tariffs:
-            add(
+            yield (
                 "tariffs",
                 _l(
                     "Een inspannings- of outputgericht product heeft een "
@@ -162,34 +161,51 @@ def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -
                 ),
             )
     if variant == "task" and tariffs:
-        add(
+        yield (
             "tariffs",
             _l("Een taakgericht product heeft geen prijs per eenheid: laat het tarief leeg."),
         )
+
+
+def _period_errors(values: dict):
     valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
     if not isinstance(valid_from, date):
-        add("valid_from", _l("Vul een geldige ingangsdatum in."))
+        yield "valid_from", _l("Vul een geldige ingangsdatum in.")
     if valid_to is not None and not isinstance(valid_to, date):
-        add("valid_to", _l("Vul een geldige einddatum in."))
+        yield "valid_to", _l("Vul een geldige einddatum in.")
     elif isinstance(valid_from, date) and valid_to is not None and valid_to < valid_from:
-        add("valid_to", _l("De einddatum ligt voor de ingangsdatum."))
-    status = values.get("status", "concept")
+        yield "valid_to", _l("De einddatum ligt voor de ingangsdatum.")
+    status = values.get("status", CONCEPT)
     if status not in PRODUCT_STATUSES:
-        add("status", _l("Onbekende status '%(s)s'.", s=status))
+        yield "status", _l("Onbekende status '%(s)s'.", s=status)
+
+
+def _reference_errors(values: dict, region_id: int):
+    """The task area (of the region) and the tariffs' years and prices."""
     task_area_id = values.get("task_area_id")
     if task_area_id is not None:
         area = db.session.get(TaskArea, task_area_id)
         if area is None or area.region_id != region_id:
-            add("task_area_id", _l("Onbekend taakgebied."))
-    for year, price in tariffs.items():
+            yield "task_area_id", _l("Onbekend taakgebied.")
+    for year, price in (values.get("tariffs") or {}).items():
         if not isinstance(year, int) or not 2000 <= year <= 2100:
-            add("tariffs", _l("Ongeldig tariefjaar '%(y)s'.", y=year))
+            yield "tariffs", _l("Ongeldig tariefjaar '%(y)s'.", y=year)
             continue
         try:
             parse_price(price, field="tariffs")
         except ValidationFailed as exc:
-            add("tariffs", _l("Tarief %(y)s: %(m)s", y=year, m=str(exc.message)))
-    return errors
+            yield "tariffs", _l("Tarief %(y)s: %(m)s", y=year, m=str(exc.message))
+
+
+def card_errors(values: dict, region_id: int, *, require_tariff: bool = False) -> list[dict]:
+    """Every problem with a card's fields, as [{field, message}] (nothing raised)."""
+    found = itertools.chain(
+        _name_errors(values),
+        _variant_errors(values, require_tariff),
+        _period_errors(values),
+        _reference_errors(values, region_id),
+    )
+    return [{"field": field, "message": message} for field, message in found]
 
 
 def _raise_first(errors: list[dict]) -> None:
@@ -310,7 +326,7 @@ def create_product(
     valid_to: date | None = None,
     price=None,
     tariffs: dict | None = None,
-    status: str = "concept",
+    status: str = CONCEPT,
     change_note: str = "",
 ) -> Product:
     """A new product card (version 1, or the next version after an expired card)."""
@@ -335,7 +351,7 @@ def create_product(
     )
     _raise_first(card_errors(values, region_id, require_tariff=True))
     code = values["code"]
-    if status == "vervallen":
+    if status == EXPIRED:
         raise ValidationFailed(
             _l("Een nieuwe productkaart kan niet vervallen zijn."), field="status"
         )
@@ -343,7 +359,7 @@ def create_product(
     if other is not None:
         raise _duplicate_error(code, other)
     previous = current_version(region_id, code)
-    if previous is not None and previous.status != "vervallen":
+    if previous is not None and previous.status != EXPIRED:
         raise _duplicate_error(code, previous)
     version = (
         db.session.execute(
@@ -371,7 +387,7 @@ def create_product(
         target_group=values["target_group"],
         is_current=True,
         change_note=change_note or "",
-        fixed_at=utcnow() if status == "vastgesteld" else None,
+        fixed_at=utcnow() if status == FIXED else None,
     )
     db.session.add(product)
     for year, amount in sorted(tariffs.items()):
@@ -392,7 +408,7 @@ def update_product(
     """Edit a card. A concept card changes in place; a fixed card gets a new version that
     starts at `valid_from` (default: the next entry moment) while the old version stays
     readable and unchanged apart from its end date. Returns the (new) current row."""
-    if product.status == "vervallen":
+    if product.status == EXPIRED:
         raise InvalidTransition(_l("Een vervallen productkaart kan niet meer worden gewijzigd."))
     if not product.is_current:
         raise Conflict(
@@ -403,7 +419,7 @@ def update_product(
         )
     values = _clean({k: v for k, v in values.items() if k in CARD_FIELDS})
     merged = {**snapshot(product), **values, "tariffs": {t.year: t.price for t in product.tariffs}}
-    if product.status == "concept":
+    if product.status == CONCEPT:
         merged["valid_from"] = valid_from or product.valid_from
     _raise_first(card_errors(merged, product.region_id))
     changed = {k: v for k, v in values.items() if getattr(product, k) != v}
@@ -415,7 +431,7 @@ def update_product(
             field="variant",
         )
 
-    if product.status == "concept":
+    if product.status == CONCEPT:
         if valid_from and valid_from != product.valid_from:
             other = _overlapping(
                 product.region_id,
@@ -467,7 +483,7 @@ def update_product(
         region_id=product.region_id,
         code=product.code,
         version=product.version + 1,
-        status="vastgesteld",
+        status=FIXED,
         valid_from=start,
         valid_to=product.valid_to,
         is_current=True,
@@ -507,7 +523,7 @@ def update_product(
 @operation
 def fix_product(product: Product, *, actor) -> Product:
     """Vaststellen: concept -> vastgesteld."""
-    PRODUCT_STATES.check(product.status, "vastgesteld")
+    PRODUCT_STATES.check(product.status, FIXED)
     if product.variant != "task" and not product.tariffs:
         raise ValidationFailed(
             _l(
@@ -516,14 +532,14 @@ def fix_product(product: Product, *, actor) -> Product:
             ),
             field="tariffs",
         )
-    PRODUCT_STATES.apply(product, "vastgesteld", actor)
+    PRODUCT_STATES.apply(product, FIXED, actor)
     product.fixed_at = utcnow()
     record(
         "product.fixed",
         product,
         actor=actor,
-        old={"status": "concept"},
-        new={"status": "vastgesteld"},
+        old={"status": CONCEPT},
+        new={"status": FIXED},
     )
     return product
 
@@ -531,19 +547,19 @@ def fix_product(product: Product, *, actor) -> Product:
 @operation
 def expire_product(product: Product, valid_to: date | None = None, *, actor) -> Product:
     """Laten vervallen: the card stops at valid_to (default today)."""
-    PRODUCT_STATES.check(product.status, "vervallen")
+    PRODUCT_STATES.check(product.status, EXPIRED)
     end = valid_to or today_local()
     if end < product.valid_from:
         end = product.valid_from
     old = {"status": product.status, "valid_to": product.valid_to}
-    PRODUCT_STATES.apply(product, "vervallen", actor)
+    PRODUCT_STATES.apply(product, EXPIRED, actor)
     product.valid_to = end
     record(
         "product.expired",
         product,
         actor=actor,
         old=old,
-        new={"status": "vervallen", "valid_to": end},
+        new={"status": EXPIRED, "valid_to": end},
     )
     return product
 
@@ -557,7 +573,7 @@ def set_tariff(product: Product, year, price) -> Tariff:
         raise ValidationFailed(
             _l("Een taakgericht product heeft geen prijs per eenheid."), field="price"
         )
-    if product.status == "vervallen":
+    if product.status == EXPIRED:
         raise InvalidTransition(_l("Een vervallen productkaart krijgt geen tarieven meer."))
     try:
         year = int(year)
@@ -624,7 +640,7 @@ def _indexation_candidates(region_id: int, from_year: int):
         .where(
             Product.region_id == region_id,
             Product.is_current.is_(True),
-            Product.status != "vervallen",
+            Product.status != EXPIRED,
             Product.variant != "task",
             Tariff.year == from_year,
         )
@@ -859,7 +875,7 @@ def derive_maatwerk_codes(region_id: int) -> dict:
         # so its custom code is priced per hour.
         unit = product.unit or "uur"
         name = f"Maatwerk {product.name}"[:200]
-        if product.status == "vastgesteld":
+        if product.status == FIXED:
             if existing is None:
                 row = MaatwerkCode(
                     region_id=region_id,
@@ -898,7 +914,7 @@ def derive_maatwerk_codes(region_id: int) -> dict:
                     new={"product_id": product.id, "name": name, "unit": unit, "active": True},
                 )
                 counts["updated"] += 1
-        elif product.status == "vervallen" and existing is not None and existing.active:
+        elif product.status == EXPIRED and existing is not None and existing.active:
             existing.active = False
             record(
                 "maatwerk_code.deactivated", existing, old={"active": True}, new={"active": False}

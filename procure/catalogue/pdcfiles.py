@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from procure.audit import record
 from procure.catalogue import operations as ops
 from procure.catalogue.models import CodeTranslation, Product, Tariff, TaskArea
+from procure.catalogue.policy import CONCEPT, EXPIRED, FIXED
 from procure.core.errors import ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import utcnow
@@ -246,6 +247,23 @@ def _as_date(value, name, add):
         return None
 
 
+def _card_tariffs(raw_tariffs, add) -> dict:
+    """{year: price} of a card file's tariffs; what is not a year or a price goes to `add`."""
+    if not isinstance(raw_tariffs, dict):
+        add("tariffs", 'tarieven zijn een mapping jaar: "prijs"')
+        return {}
+    tariffs = {}
+    for year, price in raw_tariffs.items():
+        if not isinstance(year, int):
+            add(f"tariffs.{year}", f"'{year}' is geen jaar")
+            continue
+        try:
+            tariffs[year] = ops.parse_price(price)
+        except ValidationFailed as exc:
+            add(f"tariffs.{year}", exc.message)
+    return tariffs
+
+
 def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     data, node = _load_yaml(path, errors)
     if data is None and node is None:
@@ -275,26 +293,14 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     code = str(raw_code or data.get("code") or "").strip().upper()
     if code and path.stem.upper() != code:
         add("code", f"de bestandsnaam moet {code}.yaml zijn")
-    tariffs = {}
-    raw_tariffs = data.get("tariffs") or {}
-    if not isinstance(raw_tariffs, dict):
-        add("tariffs", 'tarieven zijn een mapping jaar: "prijs"')
-        raw_tariffs = {}
-    for year, price in raw_tariffs.items():
-        if not isinstance(year, int):
-            add(f"tariffs.{year}", f"'{year}' is geen jaar")
-            continue
-        try:
-            tariffs[year] = ops.parse_price(price)
-        except ValidationFailed as exc:
-            add(f"tariffs.{year}", exc.message)
+    tariffs = _card_tariffs(data.get("tariffs") or {}, add)
     values = {
         "code": code,
         "name": str(data.get("name") or "").strip(),
         "task_area": str(data["task_area"]).strip() if data.get("task_area") else None,
         "variant": data.get("variant"),
         "unit": data.get("unit") or None,
-        "status": data.get("status") or "concept",
+        "status": data.get("status") or CONCEPT,
         "valid_from": _as_date(data.get("valid_from"), "valid_from", add),
         "valid_to": _as_date(data.get("valid_to"), "valid_to", add),
         "description": str(data.get("description") or "").strip(),
@@ -311,7 +317,7 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
         if any(e.field == name for e in errors[before:]):
             continue
         add(name, problem["message"])
-    if values["status"] == "vervallen":
+    if values["status"] == EXPIRED:
         add(
             "status",
             "een bestand beschrijft een geldende kaart (concept of vastgesteld); "
@@ -320,68 +326,77 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     return Card(path.name, values, tariffs, lines)
 
 
+def _list_items(path: Path, errors: list, expected: str):
+    """(line, item, node) for each entry of a YAML list file; nothing when it is absent."""
+    if not path.exists():
+        return
+    data, node = _load_yaml(path, errors)
+    if data is not None and not isinstance(data, list):
+        errors.append(FileError(path.name, 1, None, expected))
+    for i, item in enumerate(data if isinstance(data, list) else []):
+        yield node.value[i].start_mark.line + 1, item, node.value[i]
+
+
+def _read_task_areas(path: Path, errors: list) -> list[dict]:
+    task_areas = []
+    for line, item, _node in _list_items(path, errors, "een lijst met taakgebieden verwacht"):
+        if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
+            errors.append(
+                FileError(path.name, line, None, "een taakgebied heeft een code en een naam")
+            )
+            continue
+        task_areas.append(
+            {
+                "code": str(item["code"]).strip(),
+                "name": str(item["name"]).strip(),
+                "description": str(item.get("description") or "").strip(),
+            }
+        )
+    return task_areas
+
+
+def _read_translations(path: Path, errors: list) -> list[dict]:
+    translations = []
+    for line, item, node in _list_items(path, errors, "een lijst met vertalingen verwacht"):
+        if not isinstance(item, dict):
+            errors.append(FileError(path.name, line, None, "een vertaling is een mapping"))
+            continue
+        unknown = [k for k in item if k not in TRANSLATION_KEYS]
+        if unknown:
+            errors.append(FileError(path.name, line, unknown[0], "onbekend veld"))
+        try:
+            if item.get("old_code") or not item.get("old_task_area"):
+                ops.normalise_code(
+                    item.get("old_code")
+                    if isinstance(item.get("old_code"), str)
+                    else _raw_scalar(node, "old_code")
+                )
+        except ValidationFailed as exc:
+            errors.append(FileError(path.name, line, "old_code", str(exc.message)))
+        variant = item.get("new_variant") or ""
+        if variant and variant not in ("effort", "output", "task"):
+            errors.append(
+                FileError(
+                    path.name, line, "new_variant", f"onbekende uitvoeringsvariant '{variant}'"
+                )
+            )
+        row = {k: item.get(k) for k in TRANSLATION_KEYS}
+        if row["old_code"] is None and item.get("old_task_area"):
+            row["old_code"] = ""
+        elif not isinstance(row["old_code"], str):
+            row["old_code"] = _raw_scalar(node, "old_code")
+        translations.append(row)
+    return translations
+
+
 def read_directory(directory: Path) -> Bundle:
     errors: list[FileError] = []
     directory = Path(directory)
     if not directory.is_dir():
         errors.append(FileError(str(directory), None, None, "map bestaat niet"))
         return Bundle([], [], {}, errors)
-    task_areas: list[dict] = []
-    path = directory / TASK_AREAS_FILE
-    if path.exists():
-        data, node = _load_yaml(path, errors)
-        if data is not None and not isinstance(data, list):
-            errors.append(FileError(path.name, 1, None, "een lijst met taakgebieden verwacht"))
-        for i, item in enumerate(data or [] if isinstance(data, list) else []):
-            line = node.value[i].start_mark.line + 1
-            if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
-                errors.append(
-                    FileError(path.name, line, None, "een taakgebied heeft een code en een naam")
-                )
-                continue
-            task_areas.append(
-                {
-                    "code": str(item["code"]).strip(),
-                    "name": str(item["name"]).strip(),
-                    "description": str(item.get("description") or "").strip(),
-                }
-            )
-    translations: list[dict] = []
-    path = directory / TRANSLATIONS_FILE
-    if path.exists():
-        data, node = _load_yaml(path, errors)
-        if data is not None and not isinstance(data, list):
-            errors.append(FileError(path.name, 1, None, "een lijst met vertalingen verwacht"))
-        for i, item in enumerate(data or [] if isinstance(data, list) else []):
-            line = node.value[i].start_mark.line + 1
-            if not isinstance(item, dict):
-                errors.append(FileError(path.name, line, None, "een vertaling is een mapping"))
-                continue
-            unknown = [k for k in item if k not in TRANSLATION_KEYS]
-            if unknown:
-                errors.append(FileError(path.name, line, unknown[0], "onbekend veld"))
-            try:
-                if item.get("old_code") or not item.get("old_task_area"):
-                    ops.normalise_code(
-                        item.get("old_code")
-                        if isinstance(item.get("old_code"), str)
-                        else _raw_scalar(node.value[i], "old_code")
-                    )
-            except ValidationFailed as exc:
-                errors.append(FileError(path.name, line, "old_code", str(exc.message)))
-            variant = item.get("new_variant") or ""
-            if variant and variant not in ("effort", "output", "task"):
-                errors.append(
-                    FileError(
-                        path.name, line, "new_variant", f"onbekende uitvoeringsvariant '{variant}'"
-                    )
-                )
-            row = {k: item.get(k) for k in TRANSLATION_KEYS}
-            if row["old_code"] is None and item.get("old_task_area"):
-                row["old_code"] = ""
-            elif not isinstance(row["old_code"], str):
-                row["old_code"] = _raw_scalar(node.value[i], "old_code")
-            translations.append(row)
+    task_areas = _read_task_areas(directory / TASK_AREAS_FILE, errors)
+    translations = _read_translations(directory / TRANSLATIONS_FILE, errors)
     cards: dict[str, Card] = {}
     for path in sorted(directory.glob("*.yaml")):
         if path.name.startswith("_"):
@@ -460,7 +475,7 @@ def _compare(card: Card, product: Product) -> CardChange:
         if db_tariffs.get(year) != card.tariffs.get(year):
             change.tariffs[year] = (db_tariffs.get(year), card.tariffs.get(year))
     content = set(change.fields) - {"status", "valid_from", "valid_to"}
-    change.new_version = product.status == "vastgesteld" and bool(content)
+    change.new_version = product.status == FIXED and bool(content)
     return change
 
 
@@ -485,7 +500,7 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
         if v["task_area"] and v["task_area"] not in known_areas:
             add("task_area", f"onbekend taakgebied '{v['task_area']}' (zie {TASK_AREAS_FILE})")
         product = current.get(code)
-        if product is None or product.status == "vervallen":
+        if product is None or product.status == EXPIRED:
             if (
                 product is not None
                 and v["valid_from"]
@@ -510,7 +525,7 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
         if not change.fields and not change.tariffs:
             unchanged += 1
             continue
-        if product.status == "vastgesteld" and v["status"] == "concept":
+        if product.status == FIXED and v["status"] == CONCEPT:
             add("status", "een vastgestelde kaart kan niet terug naar concept")
         if change.new_version and v["valid_from"] and v["valid_from"] < product.valid_from:
             add(
@@ -518,11 +533,7 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
                 f"een nieuwe versie moet ingaan na {product.valid_from:%d-%m-%Y} "
                 "(de ingangsdatum van de huidige versie)",
             )
-        if (
-            product.status == "vastgesteld"
-            and not change.new_version
-            and "valid_from" in change.fields
-        ):
+        if product.status == FIXED and not change.new_version and "valid_from" in change.fields:
             add(
                 "valid_from",
                 "de ingangsdatum van een vastgestelde kaart verandert alleen "
@@ -530,8 +541,8 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
             )
         changed.append(change)
     for code, product in sorted(current.items()):
-        if code not in bundle.cards and product.status != "vervallen":
-            removed.append(CardChange(code, "removed", {"status": (product.status, "vervallen")}))
+        if code not in bundle.cards and product.status != EXPIRED:
+            removed.append(CardChange(code, "removed", {"status": (product.status, EXPIRED)}))
     db_translations = [
         {k: _comparable(k, getattr(t, k)) for k in TRANSLATION_KEYS}
         for t in db.session.execute(
@@ -607,7 +618,7 @@ def _insert_new_cards(region_id: int, cards: list[Card], versions: dict, area_id
                 "target_group": v["target_group"],
                 "is_current": True,
                 "change_note": "",
-                "fixed_at": now if v["status"] == "vastgesteld" else None,
+                "fixed_at": now if v["status"] == FIXED else None,
                 "created_at": now,
             }
         )
@@ -702,7 +713,7 @@ def write_task_areas(region_id: int, task_areas: list[dict], changed: list[str])
 def expire_cards(region_id: int, codes: list[str]) -> int:
     """Let the current cards with these codes expire (they are no longer in the files)."""
     current = _db_state(region_id)[1]
-    expiring = [current[c] for c in codes if c in current and current[c].status != "vervallen"]
+    expiring = [current[c] for c in codes if c in current and current[c].status != EXPIRED]
     for product in expiring:
         ops.expire_product(product, actor=None)  # the import itself
     return len(expiring)
@@ -772,7 +783,7 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
     if change.new_version:
         start = v["valid_from"] if v["valid_from"] > product.valid_from else None
         target = ops.update_product(product, values, valid_from=start, change_note="pdc import")
-    elif product.status == "concept":
+    elif product.status == CONCEPT:
         content = {k: val for k, val in values.items() if getattr(product, k) != val}
         if values["variant"] == "task":
             # Tariffs go first: a task-oriented product has no unit price.
@@ -782,7 +793,7 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
             ops.update_product(
                 product, content, valid_from=v["valid_from"], change_note="pdc import"
             )
-    if target.valid_to != v["valid_to"] and target.status != "vervallen":
+    if target.valid_to != v["valid_to"] and target.status != EXPIRED:
         old = target.valid_to
         target.valid_to = v["valid_to"]
         record(
@@ -798,7 +809,7 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
             ops.remove_tariff(target, year)
         elif current.get(year) != card.tariffs[year]:
             ops.set_tariff(target, year, card.tariffs[year])
-    if target.status == "concept" and v["status"] == "vastgesteld":
+    if target.status == CONCEPT and v["status"] == FIXED:
         ops.fix_product(target, actor=None)  # the import itself
 
 
@@ -878,7 +889,7 @@ def export_directory(directory: Path, region_code: str = "wbo") -> int:
     )
     written = set()
     for code, product in sorted(current.items()):
-        if product.status == "vervallen":
+        if product.status == EXPIRED:
             continue
         name = f"{code}.yaml"
         (directory / name).write_text(_dump(card_document(product)), encoding="utf-8")

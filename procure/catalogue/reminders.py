@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from procure.catalogue.models import Product, Tariff
+from procure.catalogue.policy import FIXED
 from procure.core.timeutil import AMSTERDAM, local_deadline
 from procure.extensions import db
 from procure.reminders.rules import Deadline, register
@@ -75,7 +76,7 @@ def products_without_tariff(years, region_ids) -> dict[tuple[int, int], int]:
             select(Product.region_id, func.count(Product.id))
             .where(
                 Product.region_id.in_(list(region_ids)),
-                Product.status == "vastgesteld",
+                Product.status == FIXED,
                 Product.valid_from <= date(target, 12, 31),
                 (Product.valid_to.is_(None)) | (Product.valid_to >= date(target, 1, 1)),
                 ~has_tariff,

@@ -40,7 +40,7 @@ def _require_editor(actor, consultation=None) -> None:
 
 
 def _require_draft(consultation) -> None:
-    if consultation.status != "draft":
+    if consultation.status != policy.DRAFT:
         raise NotAllowed(_l("Vragen liggen vast zodra de marktconsultatie open is."))
 
 

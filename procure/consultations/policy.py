@@ -24,6 +24,7 @@ def _closes_in_future(consultation):
     return None
 
 
+DRAFT = "draft"
 # A draft is the region's own; what is published (open or closed) is for the market to see.
 PUBLISHED = ("open", "closed")
 # A consultation that can still take in what municipalities report.

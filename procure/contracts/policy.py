@@ -42,10 +42,12 @@ CONTRACT_FLOW = StateMachine(
     },
     audit_action="contract.{target}",
 )
+CONCEPT = "concept"
 # The states in which a contract is in force.
 LIVE = ("active", "extended")
 # An extension option waits for a decision while open (then exercised, declined or lapsed).
 OPTION_OPEN = "open"
+OPTION_EXERCISED = "exercised"
 # The states a contract never leaves again (ended, terminated).
 CLOSED = tuple(state for state in CONTRACT_FLOW.states if not CONTRACT_FLOW.targets(state))
 

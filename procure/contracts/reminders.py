@@ -66,7 +66,7 @@ def _user_filter(stmt, user):
     """For the feed: only contracts the user could be reminded of (cheap pre-filter)."""
     if user is None:
         return stmt
-    if user.role == "municipality":
+    if user.is_municipality:
         return stmt.where(Contract.municipality_id == user.municipality_id)
     return stmt.where(Contract.region_id == user.region_id)
 

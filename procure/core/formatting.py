@@ -107,26 +107,25 @@ def _as_local(value):
     return value
 
 
-def day(value, locale: str | None = None) -> str:
-    """01-12-2026 (a datetime is shown as its Amsterdam calendar day)."""
+def _calendar_day(value, formats: dict, default: str, locale: str | None) -> str:
+    """`value` (a datetime as its Amsterdam calendar day) in the locale's date format."""
     if value is None:
         return MISSING
     value = _as_local(value)
     if isinstance(value, datetime):
         value = value.date()
     loc = _locale(locale)
-    return babel_dates.format_date(value, DATE_FORMATS.get(loc, "medium"), locale=loc)
+    return babel_dates.format_date(value, formats.get(loc, default), locale=loc)
+
+
+def day(value, locale: str | None = None) -> str:
+    """01-12-2026 (a datetime is shown as its Amsterdam calendar day)."""
+    return _calendar_day(value, DATE_FORMATS, "medium", locale)
 
 
 def long_date(value, locale: str | None = None) -> str:
     """1 december 2026."""
-    if value is None:
-        return MISSING
-    value = _as_local(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    loc = _locale(locale)
-    return babel_dates.format_date(value, LONG_DATE_FORMATS.get(loc, "long"), locale=loc)
+    return _calendar_day(value, LONG_DATE_FORMATS, "long", locale)
 
 
 def moment(value, locale: str | None = None, seconds: bool = False) -> str:

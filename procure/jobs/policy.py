@@ -23,6 +23,8 @@ JOB_MACHINE = StateMachine(
     },
 )
 
+RUNNING = "running"
+
 
 def can_view(user, job) -> bool:
     if not user.is_authenticated:

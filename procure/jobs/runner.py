@@ -21,6 +21,7 @@ from procure.extensions import db
 from procure.jobs import operations as ops
 from procure.jobs.kinds import KINDS
 from procure.jobs.models import Job
+from procure.jobs.policy import RUNNING
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def recover_interrupted() -> list[int]:
 
     stale = utcnow() - timedelta(seconds=int(current_app.config["JOBS_STALE_SECONDS"]))
     jobs = (
-        db.session.execute(select(Job).where(Job.status == "running", Job.heartbeat_at < stale))
+        db.session.execute(select(Job).where(Job.status == RUNNING, Job.heartbeat_at < stale))
         .scalars()
         .all()
     )

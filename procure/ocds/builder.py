@@ -18,19 +18,9 @@ from procure.organisations.models import Provider, Region
 from procure.tenders import operations as tender_ops
 from procure.tenders.models import Bid, LotAward, Tender
 from procure.tenders.open_house.models import Admission
+from procure.tenders.open_house.policy import ACTIVE as ADMISSION_ACTIVE
+from procure.tenders.policy import DEFINITIVE, PUBLIC_STATES
 
-PUBLISHED = (
-    "published",
-    "selection",
-    "dialogue",
-    "award",
-    "standstill",
-    "awarded",
-    "contracted",
-    "cancelled",
-    "open",
-    "closed",
-)
 TENDER_STATUS = {
     "cancelled": "cancelled",
     "awarded": "complete",
@@ -86,7 +76,7 @@ def _party(org, role: str) -> dict:
 def published_tenders(region_code: str | None = None) -> Select:
     stmt = (
         select(Tender)
-        .where(Tender.status.in_(PUBLISHED))
+        .where(Tender.status.in_(PUBLIC_STATES))
         .options(selectinload(Tender.region), selectinload(Tender.lots))
         .order_by(Tender.id)
     )
@@ -161,7 +151,7 @@ def _awards(tender: Tender) -> tuple[list[dict], list]:
             awards.append(
                 {
                     "id": f"{tender.reference}-A{row.id}",
-                    "status": "active" if row.status == "active" else "cancelled",
+                    "status": "active" if row.status == ADMISSION_ACTIVE else "cancelled",
                     "date": _iso(row.start_date),
                     "suppliers": [{"id": f"NL-KVK-{provider.kvk_number}", "name": provider.name}],
                 }
@@ -174,7 +164,7 @@ def _awards(tender: Tender) -> tuple[list[dict], list]:
         awards.append(
             {
                 "id": f"{tender.reference}-A{row.id}",
-                "status": "active" if row.status == "definitive" else "pending",
+                "status": "active" if row.status == DEFINITIVE else "pending",
                 "date": _iso(row.decided_at),
                 "relatedLots": [str(row.lot.number)],
                 "suppliers": [{"id": f"NL-KVK-{provider.kvk_number}", "name": provider.name}],

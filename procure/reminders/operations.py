@@ -20,7 +20,7 @@ from procure.reminders.models import (
     NotificationPreference,
     ReminderRule,
 )
-from procure.reminders.policy import EMAIL_DELIVERY
+from procure.reminders.policy import EMAIL_DELIVERY, FAILED
 from procure.reminders.rules import get_rule, parse_offsets
 
 
@@ -188,7 +188,7 @@ def configure_rule(
 @operation
 def requeue_email(actor, delivery: EmailDelivery) -> EmailDelivery:
     """Send a failed e-mail again: attempts start over (the old error stays in the log)."""
-    if delivery.status != "failed":
+    if delivery.status != FAILED:
         raise ValidationFailed(_l("Alleen mislukte e-mails kunnen opnieuw worden verstuurd."))
     record(
         "reminders.email_requeued",

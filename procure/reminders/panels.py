@@ -10,6 +10,7 @@ from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panel
 from procure.reminders.models import Notification
+from procure.reminders.policy import FAILED, can_manage_rules
 
 
 def unread_count(user) -> int:
@@ -59,13 +60,13 @@ def reminder_cards(user):
                 "level": "warn",
             }
         )
-    if user.role == "admin":
+    if can_manage_rules(user):
         from procure.auth.permissions import scoped
         from procure.reminders.models import EmailDelivery
 
         failed = db.session.execute(
             scoped(select(func.count(EmailDelivery.id)), EmailDelivery, user).where(
-                EmailDelivery.status == "failed"
+                EmailDelivery.status == FAILED
             )
         ).scalar_one()
         if failed:

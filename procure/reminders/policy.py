@@ -24,6 +24,8 @@ EMAIL_DELIVERY = StateMachine(
     },
 )
 
+PENDING, SENDING, FAILED = "pending", "sending", "failed"
+
 # Only the region's admin sets reminder rules, runs the sweep and sees its history.
 RULE_MANAGERS = (ADMIN,)
 

@@ -43,7 +43,7 @@ from procure.reminders.models import (
     ReminderRule,
     SweepRun,
 )
-from procure.reminders.policy import EMAIL_DELIVERY
+from procure.reminders.policy import EMAIL_DELIVERY, PENDING, SENDING
 from procure.reminders.rules import Deadline, Rule, all_rules, due_window, remind_moment
 from procure.reminders.sources import source_cache
 
@@ -128,12 +128,12 @@ def in_scope(user: User, deadline: Deadline) -> bool:
     """A reminder never goes to someone outside the record's scope."""
     if not user.active:
         return False
-    if user.role == "provider":  # only for deadlines of its own (e.g. its application)
+    if user.is_provider:  # only for deadlines of its own (e.g. its application)
         return deadline.provider_id is not None and user.provider_id == deadline.provider_id
     if deadline.region_id is not None and user.region_id != deadline.region_id:
         return False
     return not (
-        user.role == "municipality"
+        user.is_municipality
         and deadline.municipality_id is not None
         and user.municipality_id != deadline.municipality_id
     )
@@ -505,8 +505,8 @@ def deliver_outbox(now: datetime, stats: SweepStats | None = None, limit: int = 
     stale = now - timedelta(seconds=cfg["REMINDERS_LEASE_SECONDS"])
     reset = db.session.execute(
         update(EmailDelivery)
-        .where(EmailDelivery.status == "sending", EmailDelivery.claimed_at < stale)
-        .values(status="pending", last_error="Verzending onderbroken; opnieuw in de wachtrij.")
+        .where(EmailDelivery.status == SENDING, EmailDelivery.claimed_at < stale)
+        .values(status=PENDING, last_error="Verzending onderbroken; opnieuw in de wachtrij.")
         .execution_options(synchronize_session=False)
     )
     if reset.rowcount:
@@ -514,7 +514,7 @@ def deliver_outbox(now: datetime, stats: SweepStats | None = None, limit: int = 
     due_ids = (
         db.session.execute(
             select(EmailDelivery.id)
-            .where(EmailDelivery.status == "pending", EmailDelivery.next_attempt_at <= now)
+            .where(EmailDelivery.status == PENDING, EmailDelivery.next_attempt_at <= now)
             .order_by(EmailDelivery.next_attempt_at, EmailDelivery.id)
             .limit(limit)
         )
@@ -566,8 +566,8 @@ def _claim(delivery_id: int) -> EmailDelivery | None:
     token = uuid.uuid4().hex
     claimed = db.session.execute(
         update(EmailDelivery)
-        .where(EmailDelivery.id == delivery_id, EmailDelivery.status == "pending")
-        .values(status="sending", claimed_at=utcnow(), claim_token=token)
+        .where(EmailDelivery.id == delivery_id, EmailDelivery.status == PENDING)
+        .values(status=SENDING, claimed_at=utcnow(), claim_token=token)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()

@@ -23,6 +23,7 @@ from procure.extensions import db
 from procure.organisations.models import Provider
 from procure.supervision.models import (
     INVESTIGATING,
+    MEASURE_OPEN,
     OTHER_PARTY,
     RECEIVED,
     TRIAGED,
@@ -91,7 +92,7 @@ def signal_deadlines(start: date, end: date, region_ids=None) -> list[dict]:
         .join(Signal, Signal.id == Measure.signal_id)
         .join(Provider, Provider.id == Measure.provider_id)
         .where(
-            Measure.status == "open",
+            Measure.status == MEASURE_OPEN,
             ((Measure.due_on >= start) & (Measure.due_on <= end))
             | ((Measure.follow_up_on >= start) & (Measure.follow_up_on <= end)),
         )

@@ -34,6 +34,7 @@ from procure.supervision.models import (
     INVESTIGATING,
     MEASURE_KINDS,
     MEASURE_MACHINE,
+    MEASURE_OPEN,
     MEASURES,
     MERGED,
     NOTE_KINDS,
@@ -149,6 +150,76 @@ def find_replayed(actor, idempotency_key: str | None) -> Signal | None:
     ).scalar()
 
 
+def _idempotency_key(key: str) -> str:
+    key = key.strip()
+    if not key or len(key) > 100:
+        raise ValidationFailed(
+            _l("De idempotency-sleutel is leeg of langer dan 100 tekens."),
+            field="idempotency_key",
+        )
+    return key
+
+
+def _signal_contract(actor, contract_id, provider, errors: list):
+    """The contract a signal is about, looked up through the contract scope: a municipality
+    must not learn of another municipality's custom contract by attaching it."""
+    from procure.contracts.queries import visible as visible_contracts
+
+    contract = db.session.execute(
+        visible_contracts(select(Contract).where(Contract.id == contract_id), actor)
+    ).scalar()
+    if (
+        contract is None
+        or contract.region_id != actor.region_id
+        or provider is None
+        or contract.provider_id != provider.id
+    ):
+        errors.append(
+            {
+                "field": "contract_id",
+                "message": _l("Kies een contract van deze aanbieder in uw regio."),
+            }
+        )
+    return contract
+
+
+def _signal_municipality(actor, municipality_id, errors: list):
+    """A municipality user logs for its own municipality; staff pick one of the region."""
+    if actor.role == MUNICIPALITY:
+        if municipality_id and municipality_id != actor.municipality_id:
+            errors.append(
+                {
+                    "field": "municipality_id",
+                    "message": _l("U kunt alleen uw eigen gemeente kiezen."),
+                }
+            )
+        return actor.municipality_id
+    if municipality_id:
+        municipality = db.session.get(Municipality, municipality_id)
+        if municipality is None or municipality.region_id != actor.region_id:
+            errors.append(
+                {"field": "municipality_id", "message": _l("Kies een gemeente van uw regio.")}
+            )
+    return municipality_id
+
+
+def _signal_choice_errors(source, category, urgency, received_on, today) -> list[dict]:
+    errors = []
+    if source not in SOURCES:
+        errors.append({"field": "source", "message": _l("Kies een bron.")})
+    if category not in CATEGORIES:
+        errors.append({"field": "category", "message": _l("Kies een categorie.")})
+    if urgency not in URGENCIES:
+        errors.append({"field": "urgency", "message": _l("Kies een urgentie.")})
+    if not isinstance(received_on, date):
+        errors.append({"field": "received_on", "message": _l("Vul de datum van ontvangst in.")})
+    elif received_on > today:
+        errors.append(
+            {"field": "received_on", "message": _l("De datum van ontvangst ligt in de toekomst.")}
+        )
+    return errors
+
+
 @operation
 def log_signal(
     *,
@@ -174,12 +245,7 @@ def log_signal(
     if actor is None or not policy.can_log(actor):
         raise NotAllowed(_l("U kunt geen signalen melden."))
     if idempotency_key is not None:
-        idempotency_key = idempotency_key.strip()
-        if not idempotency_key or len(idempotency_key) > 100:
-            raise ValidationFailed(
-                _l("De idempotency-sleutel is leeg of langer dan 100 tekens."),
-                field="idempotency_key",
-            )
+        idempotency_key = _idempotency_key(idempotency_key)
         existing = find_replayed(actor, idempotency_key)
         if existing is not None:
             return existing
@@ -191,54 +257,9 @@ def log_signal(
         errors.append(
             {"field": "provider_id", "message": _l("Kies een aanbieder uit het register.")}
         )
-    contract = None
-    if contract_id:
-        from procure.contracts.queries import visible as visible_contracts
-
-        # Through the contract scope: a municipality must not learn of another
-        # municipality's custom contract by attaching it.
-        contract = db.session.execute(
-            visible_contracts(select(Contract).where(Contract.id == contract_id), actor)
-        ).scalar()
-        if (
-            contract is None
-            or contract.region_id != actor.region_id
-            or provider is None
-            or contract.provider_id != provider.id
-        ):
-            errors.append(
-                {
-                    "field": "contract_id",
-                    "message": _l("Kies een contract van deze aanbieder in uw regio."),
-                }
-            )
-    if actor.role == MUNICIPALITY:
-        if municipality_id and municipality_id != actor.municipality_id:
-            errors.append(
-                {
-                    "field": "municipality_id",
-                    "message": _l("U kunt alleen uw eigen gemeente kiezen."),
-                }
-            )
-        municipality_id = actor.municipality_id
-    elif municipality_id:
-        municipality = db.session.get(Municipality, municipality_id)
-        if municipality is None or municipality.region_id != actor.region_id:
-            errors.append(
-                {"field": "municipality_id", "message": _l("Kies een gemeente van uw regio.")}
-            )
-    if source not in SOURCES:
-        errors.append({"field": "source", "message": _l("Kies een bron.")})
-    if category not in CATEGORIES:
-        errors.append({"field": "category", "message": _l("Kies een categorie.")})
-    if urgency not in URGENCIES:
-        errors.append({"field": "urgency", "message": _l("Kies een urgentie.")})
-    if not isinstance(received_on, date):
-        errors.append({"field": "received_on", "message": _l("Vul de datum van ontvangst in.")})
-    elif received_on > _day(at):
-        errors.append(
-            {"field": "received_on", "message": _l("De datum van ontvangst ligt in de toekomst.")}
-        )
+    contract = _signal_contract(actor, contract_id, provider, errors) if contract_id else None
+    municipality_id = _signal_municipality(actor, municipality_id, errors)
+    errors.extend(_signal_choice_errors(source, category, urgency, received_on, _day(at)))
     if errors:
         first = errors[0]
         raise ValidationFailed(first["message"], field=first["field"], errors=errors)
@@ -585,7 +606,7 @@ def impose_measure(
 def _open_measure(measure: Measure, actor) -> None:
     _require_worker(actor)
     _require_same_region(actor, measure.signal)
-    if measure.status != "open":
+    if measure.status != MEASURE_OPEN:
         raise InvalidTransition(_l("Deze maatregel is al afgerond of vervallen."))
 
 
@@ -637,7 +658,7 @@ def close(signal: Signal, *, actor, outcome: str, at: datetime | None = None) ->
     _require_same_region(actor, signal)
     SIGNAL_MACHINE.check(signal.state, CLOSED)
     outcome = _text(outcome, "outcome", label=_l("Beschrijf de uitkomst."))
-    open_measures = [m for m in signal.measures if m.status == "open"]
+    open_measures = [m for m in signal.measures if m.status == MEASURE_OPEN]
     if open_measures:
         raise Conflict(
             lazy_ngettext(

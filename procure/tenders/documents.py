@@ -13,7 +13,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from procure.auth.permissions import get_scoped_or_404
-from procure.auth.roles import PROVIDER
 from procure.documents.contexts import DocumentSpec, party_provider, party_region
 from procure.documents.formatting import (
     PROCEDURE_WORDS,
@@ -29,7 +28,7 @@ from procure.extensions import db
 from procure.organisations.models import Provider
 from procure.tenders.models import Bid, LotAward, Registration, Tender
 from procure.tenders.operations import lot_results
-from procure.tenders.policy import OFFICERS
+from procure.tenders.policy import OFFICERS, SELECTED, is_published
 from procure.tenders.sas import add_months
 
 
@@ -132,7 +131,7 @@ def tender_document_spec(tender, kind: str) -> DocumentSpec:
 def _selected_counts(tender) -> list[dict]:
     rows = db.session.execute(
         select(Registration).where(
-            Registration.tender_id == tender.id, Registration.status == "selected"
+            Registration.tender_id == tender.id, Registration.status == SELECTED
         )
     ).scalars()
     counts = {lot.number: 0 for lot in tender.lots}
@@ -314,7 +313,7 @@ def _tender_back(tender):
 def _load_tender(record_id: int):
     """Providers never see a tender (or open house) that is still in concept."""
     tender = get_scoped_or_404(Tender, record_id)
-    if current_user.role == PROVIDER and tender.status == "concept":
+    if current_user.is_provider and not is_published(tender):
         abort(404)
     return tender
 

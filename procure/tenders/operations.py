@@ -41,13 +41,23 @@ from procure.tenders.models import (
     Tender,
 )
 from procure.tenders.policy import (
+    ASSESSMENTS,
     DEADLINES,
     EDITABLE_AFTER_PUBLICATION,
     LOT_AWARD,
     OBJECTION,
+    OBJECTION_OPEN,
+    OBJECTION_OUTCOMES,
     OFFICERS,
     OPEN_STATES,
     REGISTRATION,
+    REJECTED,
+    SELECTED,
+    SELECTION,
+    STANDSTILL,
+    UNDECIDED_REGISTRATIONS,
+    accepts_bids,
+    accepts_registrations,
     deadline_move_refusal,
     deadline_order_refusal,
     is_published,
@@ -341,7 +351,7 @@ def update_tender(
     if moved:
         _notify_registrants(tender, moved, change_reason)
     if task_area_ids is not None:
-        if tender.status != "concept" and set(task_area_ids) | {tender.task_area_id} != {
+        if is_published(tender) and set(task_area_ids) | {tender.task_area_id} != {
             a.id for a in tender.task_areas
         } | {tender.task_area_id}:
             raise InvalidTransition(
@@ -557,7 +567,7 @@ def register(
     """A provider's aanmelding for one or more lots, before the registration deadline."""
     _require_provider(actor, actor.provider_id if actor else -1)
     _require_sas(tender)
-    if tender.status != "published" or _deadline_passed(tender.registration_deadline):
+    if not accepts_registrations(tender) or _deadline_passed(tender.registration_deadline):
         raise InvalidTransition(_l("De aanmeldingstermijn is verstreken; aanmelden kan niet meer."))
     existing = db.session.execute(
         select(Registration.id).where(
@@ -620,10 +630,10 @@ def assess_registration(
     _require_status(tender, "selection")
     if latest_decision(tender, "selection", ("selection",)):
         raise InvalidTransition(_l("De definitieve selectie is al vastgelegd."))
-    if status not in ("admissible", "selected", "rejected"):
+    if status not in ASSESSMENTS:
         raise ValidationFailed(_l("Kies een beoordeling."), field="status")
     reason = (reason or "").strip()
-    if status == "rejected" and not reason:
+    if status == REJECTED and not reason:
         raise ValidationFailed(_l("Geef de reden van afwijzing."), field="reason")
     old = {"status": registration.status, "reason": registration.assessment_reason}
     REGISTRATION.apply(registration, status, actor)
@@ -663,11 +673,11 @@ def decide_selection(tender: Tender, *, actor, motivation: str) -> Decision:
     if latest_decision(tender, "selection", ("selection",)):
         raise InvalidTransition(_l("De definitieve selectie is al vastgelegd."))
     rows = registrations(tender)
-    if any(r.status in ("submitted", "admissible") for r in rows):
+    if any(r.status in UNDECIDED_REGISTRATIONS for r in rows):
         raise InvalidTransition(
             _l("Niet elke aanmelding is beoordeeld als geselecteerd of afgewezen.")
         )
-    selected = [r for r in rows if r.status == "selected"]
+    selected = [r for r in rows if r.status == SELECTED]
     if not selected:
         raise InvalidTransition(_l("Er is geen enkele partij geselecteerd."))
     if tender.max_partners and len(selected) > tender.max_partners * 3:
@@ -680,7 +690,7 @@ def record_go(tender: Tender, *, actor, go: bool, motivation: str) -> Decision:
     """The go/no-go moment at the end of the selection or dialogue phase."""
     _require_officer(actor, tender)
     _require_status(tender, "selection", "dialogue")
-    if tender.status == "selection" and not latest_decision(tender, "selection", ("selection",)):
+    if tender.status == SELECTION and not latest_decision(tender, "selection", ("selection",)):
         raise InvalidTransition(_l("Leg eerst de definitieve selectie vast."))
     return _decide(tender, tender.status, "go" if go else "no_go", motivation, actor)
 
@@ -774,12 +784,12 @@ def add_agreement(tender: Tender, *, actor, text: str) -> Agreement:
 def start_award(tender: Tender, *, actor) -> Tender:
     """Close the dialogue (freezing the agreement set) or, for sas_open, the selection."""
     _require_officer(actor, tender)
-    if tender.status == "standstill":
+    if tender.status == STANDSTILL:
         raise InvalidTransition(_l("Gebruik 'gunningsbeslissing herzien'."))
-    if tender.status == "selection" and tender.has_dialogue:
+    if tender.status == SELECTION and tender.has_dialogue:
         raise InvalidTransition(_l("Deze procedure gaat eerst door de dialoogfase."))
     machine_for(tender).check(tender.status, "award")
-    if tender.status == "selection":
+    if tender.status == SELECTION:
         if not latest_decision(tender, "selection", ("selection",)):
             raise InvalidTransition(_l("Leg eerst de definitieve selectie vast."))
         _require_go(tender, "selection")
@@ -807,7 +817,7 @@ def selected_lot_ids(tender: Tender, provider_id: int) -> set[int]:
         .where(
             Registration.tender_id == tender.id,
             Registration.provider_id == provider_id,
-            Registration.status == "selected",
+            Registration.status == SELECTED,
         )
         .options(selectinload(Registration.lots))
     ).scalar()
@@ -820,7 +830,7 @@ def submit_bid(
 ) -> Bid:
     """Submit or replace a bid on one lot, before the bid deadline."""
     _require_provider(actor, actor.provider_id if actor else -1)
-    if tender.status != "award" or _deadline_passed(tender.bid_deadline):
+    if not accepts_bids(tender) or _deadline_passed(tender.bid_deadline):
         raise InvalidTransition(
             _l("De inschrijvingstermijn is verstreken of nog niet geopend; inschrijven kan niet.")
         )
@@ -1219,9 +1229,9 @@ def record_objection(
 def resolve_objection(objection: Objection, *, actor, status: str, resolution: str) -> Objection:
     tender = db.session.get(Tender, objection.tender_id)
     _require_officer(actor, tender)
-    if objection.status != "open":
+    if not objection.is_open:
         raise InvalidTransition(_l("Dit bezwaar is al afgehandeld."))
-    if status not in ("withdrawn", "rejected", "upheld"):
+    if status not in OBJECTION_OUTCOMES:
         raise ValidationFailed(_l("Kies een afhandeling."), field="status")
     if not (resolution or "").strip():
         raise ValidationFailed(_l("Motiveer de afhandeling."), field="resolution")
@@ -1232,7 +1242,7 @@ def resolve_objection(objection: Objection, *, actor, status: str, resolution: s
         "tender.objection_resolved",
         objection,
         actor=actor,
-        old={"status": "open"},
+        old={"status": OBJECTION_OPEN},
         new={"status": status, "resolution": objection.resolution},
     )
     return objection
@@ -1241,7 +1251,7 @@ def resolve_objection(objection: Objection, *, actor, status: str, resolution: s
 def open_objections(tender: Tender) -> int:
     return db.session.execute(
         select(func.count(Objection.id)).where(
-            Objection.tender_id == tender.id, Objection.status == "open"
+            Objection.tender_id == tender.id, Objection.status == OBJECTION_OPEN
         )
     ).scalar_one()
 
@@ -1322,12 +1332,13 @@ def finalize_award(tender: Tender, *, actor, motivation: str = "") -> list[LotAw
 @operation
 def mark_contracted(tender: Tender, *, actor) -> Tender:
     from procure.contracts.models import Contract
+    from procure.contracts.policy import CONCEPT as CONTRACT_CONCEPT
 
     _require_officer(actor, tender)
     machine_for(tender).check(tender.status, "contracted")
     concept = db.session.execute(
         select(func.count(Contract.id)).where(
-            Contract.tender_id == tender.id, Contract.status == "concept"
+            Contract.tender_id == tender.id, Contract.status == CONTRACT_CONCEPT
         )
     ).scalar_one()
     if concept:

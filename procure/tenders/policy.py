@@ -23,6 +23,7 @@ DOCUMENT_READERS = (*REGION_STAFF, PROVIDER)
 OPEN_STATES = ("concept", "published", "selection", "dialogue", "award", "standstill")
 CONCEPT = "concept"
 PUBLISHED = "published"
+SELECTION, AWARD, STANDSTILL = "selection", "award", "standstill"
 # Published and not yet decided: the tenders that are running.
 RUNNING = tuple(state for state in OPEN_STATES if state != CONCEPT)
 # After publication and until the bids are in, an officer may move deadlines (later only).
@@ -85,6 +86,8 @@ OPEN_HOUSE = StateMachine(
 MACHINES = {"sas_dialogue": SAS_DIALOGUE, "sas_open": SAS_OPEN, "open_house": OPEN_HOUSE}
 # Every state a tender's status column may hold, whatever its procedure.
 TENDER_STATES = tuple(dict.fromkeys(s for m in MACHINES.values() for s in m.states))
+# What the public (OCDS) sees: every tender past its concept.
+PUBLIC_STATES = tuple(state for state in TENDER_STATES if state != CONCEPT)
 
 
 def machine_for(tender) -> StateMachine:
@@ -109,7 +112,14 @@ REGISTRATION = StateMachine(
     },
 )
 
+SELECTED = "selected"
+# Registrations the officer has still to select or reject (the final selection waits).
+UNDECIDED_REGISTRATIONS = ("submitted", "admissible")
+# What an assessment may make of a registration.
+ASSESSMENTS = tuple(sorted(_ASSESSMENTS))
+
 # A lot award is provisional until the definitive award creates its contract.
+DEFINITIVE = "definitive"
 LOT_AWARD = StateMachine(
     "perceelgunning",
     {"provisional": {"definitive"}, "definitive": set()},
@@ -126,6 +136,10 @@ OBJECTION = StateMachine(
         "upheld": _l("Gegrond"),
     },
 )
+OBJECTION_OPEN = "open"
+# How an open objection may be resolved.
+OBJECTION_OUTCOMES = tuple(sorted(OBJECTION.targets(OBJECTION_OPEN)))
+REJECTED = "rejected"  # a registration or objection turned down
 
 
 # The order of the phases on the timeline.
@@ -238,7 +252,7 @@ def accepts_questions(tender) -> bool:
 
 
 def accepts_bids(tender) -> bool:
-    return tender.status == "award"
+    return tender.status == AWARD
 
 
 # -- deadlines -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from procure.contracts.models import (
     euros,
 )
 from procure.contracts.operations.common import actor_id_of, parse_decimal, require_text
+from procure.contracts.policy import CLOSED
 from procure.core.errors import Conflict, InvalidTransition, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import to_money
@@ -101,7 +102,7 @@ def set_year_budget(
 ) -> ContractYear:
     """Set a year's lumpsum budget (task) or budget ceiling (effort/output). Changing an
     existing amount is a decision: it needs a reason and is recorded."""
-    if contract.status in ("ended", "terminated"):
+    if contract.status in CLOSED:
         raise InvalidTransition(_l("Een beëindigd contract krijgt geen nieuw budget."))
     if year not in _contract_years(contract):
         raise ValidationFailed(

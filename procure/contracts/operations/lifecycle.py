@@ -15,7 +15,15 @@ from procure.contracts.models import (
     ExtensionOption,
 )
 from procure.contracts.operations.common import actor_id_of, add_months, require_text
-from procure.contracts.policy import CONTRACT_FLOW, EXTENSION_OPTION, LIVE
+from procure.contracts.policy import (
+    CLOSED,
+    CONCEPT,
+    CONTRACT_FLOW,
+    EXTENSION_OPTION,
+    LIVE,
+    OPTION_EXERCISED,
+    OPTION_OPEN,
+)
 from procure.core.errors import InvalidTransition, ValidationFailed
 from procure.core.operations import operation
 from procure.core.references import next_reference as numbered
@@ -109,7 +117,7 @@ def create_concept_contract(
 def add_extension_option(
     contract: Contract, *, months: int, decision_deadline: date | None = None, actor=None
 ):
-    if contract.status not in ("concept", "active", "extended"):
+    if contract.status in CLOSED:
         raise InvalidTransition(
             _l("Aan een beëindigd contract kunnen geen opties worden toegevoegd.")
         )
@@ -117,7 +125,7 @@ def add_extension_option(
         raise ValidationFailed(_l("De lengte van een optie moet positief zijn."), field="months")
     options = list(contract.options)
     projected_end = add_months(
-        contract.end_date, sum(o.months for o in options if o.status == "open")
+        contract.end_date, sum(o.months for o in options if o.status == OPTION_OPEN)
     )
     deadline = decision_deadline or add_months(projected_end, -DEFAULT_DECISION_MONTHS)
     option = ExtensionOption(
@@ -125,7 +133,7 @@ def add_extension_option(
         sequence=len(options) + 1,
         months=months,
         decision_deadline=deadline,
-        status="open",
+        status=OPTION_OPEN,
     )
     db.session.add(option)
     db.session.flush()
@@ -151,7 +159,7 @@ def _lapse(option: ExtensionOption, today: date, actor, reason="deadline"):
         "contract.option_lapsed",
         option.contract,
         actor=actor,
-        old={"sequence": option.sequence, "status": "open"},
+        old={"sequence": option.sequence, "status": OPTION_OPEN},
         new={"sequence": option.sequence, "status": "lapsed", "reason": reason},
     )
 
@@ -161,7 +169,7 @@ def lapse_overdue_options(today: date, *, contract_id: int | None = None) -> int
     """Let open options whose decision deadline has passed lapse (and the later options of
     the same contract with them). For the scheduler; also called lazily on read."""
     stmt = select(ExtensionOption).where(
-        ExtensionOption.status == "open", ExtensionOption.decision_deadline < today
+        ExtensionOption.status == OPTION_OPEN, ExtensionOption.decision_deadline < today
     )
     if contract_id is not None:
         stmt = stmt.where(ExtensionOption.contract_id == contract_id)
@@ -169,10 +177,10 @@ def lapse_overdue_options(today: date, *, contract_id: int | None = None) -> int
     for option in db.session.execute(
         stmt.order_by(ExtensionOption.contract_id, ExtensionOption.sequence)
     ).scalars():
-        if option.status != "open":
+        if option.status != OPTION_OPEN:
             continue
         for later in option.contract.options:
-            if later.sequence >= option.sequence and later.status == "open":
+            if later.sequence >= option.sequence and later.status == OPTION_OPEN:
                 # the scheduler's doing: no user acts
                 reason = "deadline" if later is option else "earlier_lapsed"
                 _lapse(later, today, None, reason=reason)
@@ -180,9 +188,19 @@ def lapse_overdue_options(today: date, *, contract_id: int | None = None) -> int
     return count
 
 
+def _record_end_date(contract: Contract, old_end: date, actor) -> None:
+    record(
+        "contract.end_date",
+        contract,
+        actor=actor,
+        old={"end_date": old_end},
+        new={"end_date": contract.end_date},
+    )
+
+
 def _check_option(option: ExtensionOption, today: date):
     contract = option.contract
-    if option.status != "open":
+    if option.status != OPTION_OPEN:
         raise InvalidTransition(_l("Over deze optie is al besloten of zij is vervallen."))
     if today > option.decision_deadline:
         raise InvalidTransition(
@@ -192,7 +210,7 @@ def _check_option(option: ExtensionOption, today: date):
             )
         )
     earlier = [o for o in contract.options if o.sequence < option.sequence]
-    if any(o.status != "exercised" for o in earlier):
+    if any(o.status != OPTION_EXERCISED for o in earlier):
         raise InvalidTransition(_l("Eerst moet over de eerdere optie worden besloten."))
     if contract.status not in LIVE:
         raise InvalidTransition(_l("Alleen een lopend contract kan worden verlengd."))
@@ -211,13 +229,7 @@ def exercise_option(option: ExtensionOption, *, today: date, actor) -> Contract:
     CONTRACT_FLOW.apply(
         contract, "extended", actor, option=option.sequence, end_date=contract.end_date
     )
-    record(
-        "contract.end_date",
-        contract,
-        actor=actor,
-        old={"end_date": old_end},
-        new={"end_date": contract.end_date},
-    )
+    _record_end_date(contract, old_end, actor)
     return contract
 
 
@@ -234,7 +246,7 @@ def decline_option(option: ExtensionOption, *, today: date, actor) -> ExtensionO
         new={"sequence": option.sequence, "status": "declined"},
     )
     for later in option.contract.options:
-        if later.sequence > option.sequence and later.status == "open":
+        if later.sequence > option.sequence and later.status == OPTION_OPEN:
             _lapse(later, today, actor, reason="earlier_declined")
     return option
 
@@ -250,7 +262,7 @@ def end_contract(contract: Contract, *, today: date, actor=None) -> Contract:
             )
         )
     lapse_overdue_options(today, contract_id=contract.id)
-    if any(o.status == "open" for o in contract.options):
+    if any(o.status == OPTION_OPEN for o in contract.options):
         raise InvalidTransition(_l("Er staat nog een verlengingsoptie open."))
     CONTRACT_FLOW.apply(contract, "ended", actor)
     return contract
@@ -270,7 +282,7 @@ def terminate_contract(
     if reason not in TERMINATION_REASONS:
         raise ValidationFailed(_l("Kies een reden van opzegging."), field="reason")
     note = require_text(note, "note", _l("Licht de opzegging toe."))
-    if contract.status != "concept":
+    if contract.status != CONCEPT:
         earliest = add_months(notice_given_on, contract.notice_months)
         if reason != "bankruptcy" and effective_on < earliest:
             raise ValidationFailed(
@@ -296,18 +308,12 @@ def terminate_contract(
     contract.notice_given_on = notice_given_on
     contract.end_date = max(effective_on, contract.start_date)
     for option in contract.options:
-        if option.status == "open":
+        if option.status == OPTION_OPEN:
             _lapse(option, notice_given_on, actor, reason="terminated")
     CONTRACT_FLOW.apply(
         contract, "terminated", actor, reason=reason, note=note, notice_given_on=notice_given_on
     )
-    record(
-        "contract.end_date",
-        contract,
-        actor=actor,
-        old={"end_date": old_end},
-        new={"end_date": contract.end_date},
-    )
+    _record_end_date(contract, old_end, actor)
     return contract
 
 

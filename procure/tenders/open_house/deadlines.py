@@ -23,7 +23,12 @@ from procure.core.timeutil import AMSTERDAM
 from procure.extensions import db
 from procure.tenders.models import Tender
 from procure.tenders.open_house.models import Application, EntryMoment, MomentUpdate
-from procure.tenders.open_house.policy import OPEN_APPLICATION_STATUSES
+from procure.tenders.open_house.policy import (
+    ACCEPTING,
+    MORE_INFO,
+    OPEN_APPLICATION_STATUSES,
+    SUBMITTED,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,17 @@ class Deadline:
     application_id: int | None = None
     provider_id: int | None = None
     open_applications: int = 0
+
+
+def _tender_fields(tender) -> dict:
+    """What every open-house deadline says of its tender."""
+    return {
+        "region_id": tender.region_id,
+        "tender_id": tender.id,
+        "tender_reference": tender.reference,
+        "tender_title": tender.title,
+        "officer_id": tender.officer_id,
+    }
 
 
 def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -> list[Deadline]:
@@ -63,7 +79,7 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
     base = (
         select(EntryMoment, Tender, open_count, sent)
         .join(Tender, Tender.id == EntryMoment.tender_id)
-        .where(Tender.procedure == "open_house", Tender.status == "published")
+        .where(Tender.procedure == "open_house", Tender.status == ACCEPTING)
     )
     if region_id is not None:
         base = base.where(EntryMoment.region_id == region_id)
@@ -77,11 +93,7 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
     ).all()
     for moment, tender, count, already_sent in rows:
         common = dict(
-            region_id=tender.region_id,
-            tender_id=tender.id,
-            tender_reference=tender.reference,
-            tender_title=tender.title,
-            officer_id=tender.officer_id,
+            **_tender_fields(tender),
             entry_date=moment.entry_date,
             entry_moment_id=moment.id,
             open_applications=count or 0,
@@ -134,12 +146,12 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
     app_rows = db.session.execute(
         apps.where(
             (
-                (Application.status == "more_info")
+                (Application.status == MORE_INFO)
                 & (Application.response_deadline >= start)
                 & (Application.response_deadline < end)
             )
             | (
-                (Application.status == "submitted")
+                (Application.status == SUBMITTED)
                 & Application.entry_moment_id.is_(None)
                 & (Application.assessment_deadline >= start)
                 & (Application.assessment_deadline < end)
@@ -148,15 +160,11 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
     ).all()
     for application, tender in app_rows:
         common = dict(
-            region_id=tender.region_id,
-            tender_id=tender.id,
-            tender_reference=tender.reference,
-            tender_title=tender.title,
-            officer_id=tender.officer_id,
+            **_tender_fields(tender),
             application_id=application.id,
             provider_id=application.provider_id,
         )
-        if application.status == "more_info":
+        if application.status == MORE_INFO:
             result.append(
                 Deadline(
                     key=f"open_house:application:{application.id}:response:"

@@ -97,6 +97,7 @@ DECISION_LABELS = {
 
 # The open-house tender's states (procure.tenders.policy.OPEN_HOUSE).
 ACCEPTING = "published"
+CLOSED = "closed"
 ACTIVE = "active"  # an admission in force
 # An application waits for the assessors (submitted) or for the provider (more_info).
 SUBMITTED, MORE_INFO = "submitted", "more_info"
@@ -123,7 +124,7 @@ def can_edit_terms(user, tender) -> bool:
 
 
 def can_close(user, tender) -> bool:
-    return can_set_up(user) and OPEN_HOUSE.allowed(tender.status, "closed")
+    return can_set_up(user) and OPEN_HOUSE.allowed(tender.status, CLOSED)
 
 
 def can_extend(user, tender) -> bool:

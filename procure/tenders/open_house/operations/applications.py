@@ -39,7 +39,7 @@ from procure.tenders.open_house.operations.common import (
     read_uploads,
     settings_for,
 )
-from procure.tenders.open_house.policy import APPLICATION
+from procure.tenders.open_house.policy import APPLICATION, accepts_applications
 
 
 def next_open_moment(tender: Tender, now: datetime) -> EntryMoment | None:
@@ -115,6 +115,62 @@ def open_application_categories(provider_id: int, category_ids) -> list[Applicat
     )
 
 
+def _region_municipalities(tender: Tender, municipality_ids) -> list:
+    """The municipalities an application names: at least one, all of the tender's region."""
+    if not municipality_ids:
+        raise ValidationFailed(
+            _l("Kies de gemeenten waarin u de zorg levert."), field="municipality_ids"
+        )
+    municipalities = list(
+        db.session.execute(
+            select(Municipality).where(Municipality.id.in_(set(municipality_ids)))
+        ).scalars()
+    )
+    if len(municipalities) != len(set(municipality_ids)) or any(
+        m.region_id != tender.region_id for m in municipalities
+    ):
+        raise ValidationFailed(_l("Kies gemeenten uit deze regio."), field="municipality_ids")
+    return municipalities
+
+
+def _requirements(tender: Tender) -> dict:
+    return {
+        r.id: r
+        for r in db.session.execute(
+            select(Requirement)
+            .where(Requirement.tender_id == tender.id)
+            .order_by(Requirement.number)
+        ).scalars()
+    }
+
+
+def _checked_answers(requirements: dict, answers, files):
+    """(answers, uploads) by requirement id, once every requirement has its answer or the
+    document it asks for."""
+    answers = {int(k): (v or "").strip() for k, v in (answers or {}).items()}
+    files = {int(k): v for k, v in (files or {}).items()}
+    unknown = (set(answers) | set(files)) - set(requirements)
+    if unknown:
+        raise ValidationFailed(_l("Een antwoord hoort bij een onbekende eis."))
+    uploads = read_uploads(files, requirements)
+    missing = [
+        r.number
+        for r in requirements.values()
+        if (r.requires_document and r.id not in uploads)
+        or (not r.requires_document and not answers.get(r.id))
+    ]
+    if missing:
+        raise ValidationFailed(
+            _l(
+                "Beantwoord alle eisen; bij eis %(numbers)s ontbreekt een antwoord of het "
+                "gevraagde document.",
+                numbers=", ".join(str(n) for n in missing),
+            ),
+            field="answers",
+        )
+    return answers, uploads
+
+
 @operation
 def submit_application(
     tender: Tender,
@@ -147,7 +203,7 @@ def submit_application(
         ).scalar()
         if earlier is not None:
             return earlier
-    if tender.status != "published":
+    if not accepts_applications(tender):
         raise InvalidTransition(_l("Deze open house staat niet open voor aanvragen."))
     if not provider.active:
         raise NotAllowed(_l("Deze aanbieder is niet actief."))
@@ -174,50 +230,9 @@ def submit_application(
             field="category_ids",
         )
     wanted_products = _products_applied_for(provider, categories, product_ids)
-    municipalities = []
-    if municipality_ids:
-        municipalities = list(
-            db.session.execute(
-                select(Municipality).where(Municipality.id.in_(set(municipality_ids)))
-            ).scalars()
-        )
-        if len(municipalities) != len(set(municipality_ids)) or any(
-            m.region_id != tender.region_id for m in municipalities
-        ):
-            raise ValidationFailed(_l("Kies gemeenten uit deze regio."), field="municipality_ids")
-    else:
-        raise ValidationFailed(
-            _l("Kies de gemeenten waarin u de zorg levert."), field="municipality_ids"
-        )
-    requirements = {
-        r.id: r
-        for r in db.session.execute(
-            select(Requirement)
-            .where(Requirement.tender_id == tender.id)
-            .order_by(Requirement.number)
-        ).scalars()
-    }
-    answers = {int(k): (v or "").strip() for k, v in (answers or {}).items()}
-    files = {int(k): v for k, v in (files or {}).items()}
-    unknown = (set(answers) | set(files)) - set(requirements)
-    if unknown:
-        raise ValidationFailed(_l("Een antwoord hoort bij een onbekende eis."))
-    uploads = read_uploads(files, requirements)
-    missing = [
-        r.number
-        for r in requirements.values()
-        if (r.requires_document and r.id not in uploads)
-        or (not r.requires_document and not answers.get(r.id))
-    ]
-    if missing:
-        raise ValidationFailed(
-            _l(
-                "Beantwoord alle eisen; bij eis %(numbers)s ontbreekt een antwoord of het "
-                "gevraagde document.",
-                numbers=", ".join(str(n) for n in missing),
-            ),
-            field="answers",
-        )
+    municipalities = _region_municipalities(tender, municipality_ids)
+    requirements = _requirements(tender)
+    answers, uploads = _checked_answers(requirements, answers, files)
     moment, queued_from = None, None
     assessment_deadline = None
     if settings.is_continuous:

@@ -28,7 +28,7 @@ from procure.tenders.open_house.operations.common import (
     read_uploads,
     settings_for,
 )
-from procure.tenders.open_house.policy import APPLICATION
+from procure.tenders.open_house.policy import APPLICATION, MORE_INFO, SUBMITTED
 
 
 @operation
@@ -41,7 +41,7 @@ def score(
 ) -> Application:
     """Record the working group's score and remark per requirement."""
     now = now or utcnow()
-    if application.status != "submitted":
+    if application.status != SUBMITTED:
         raise InvalidTransition(_l("Alleen een ingediende aanvraag kan worden beoordeeld."))
     by_req = {a.requirement_id: a for a in application.answers}
     changed_old, changed_new = {}, {}
@@ -204,7 +204,7 @@ def decide(
         )
     any_admitted = "admitted" in decisions.values()
     target = "admitted" if any_admitted else "rejected"
-    if application.status == "more_info":
+    if application.status == MORE_INFO:
         if any_admitted:
             raise InvalidTransition(
                 _l("De aanvraag wacht op aanvullende informatie van de aanbieder.")

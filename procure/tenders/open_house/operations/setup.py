@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from procure.audit import record
 from procure.audit.operations import changes
 from procure.catalogue.models import Product, TaskArea
+from procure.catalogue.policy import EXPIRED
 from procure.core.errors import Conflict, InvalidTransition, ValidationFailed
 from procure.core.operations import operation
 from procure.extensions import db
@@ -33,7 +34,8 @@ from procure.tenders.open_house.operations.common import (
     settings_for,
     term_end,
 )
-from procure.tenders.policy import OPEN_HOUSE
+from procure.tenders.open_house.policy import CLOSED
+from procure.tenders.policy import OPEN_HOUSE, is_published
 
 
 @operation
@@ -176,30 +178,8 @@ SCHEDULE_FIELDS = {
 }
 
 
-@operation
-def update_open_house(tender: Tender, *, actor=None, **values) -> Tender:
-    """Change the set-up of a concept open house; the entry moments follow the new schedule.
-
-    After publication the set-up is fixed (applications rely on it); only extra entry moments
-    can be added."""
-    ensure_open_house(tender)
-    if tender.status != "concept":
-        raise InvalidTransition(_l("De opzet ligt vast zodra de open house is gepubliceerd."))
-    settings = settings_for(tender)
-    unknown = set(values) - set(TENDER_FIELDS) - set(SETTINGS_FIELDS)
-    if unknown:
-        raise ValidationFailed(_l("Onbekend veld."))
-    if not (values.get("title", tender.title) or "").strip():
-        raise ValidationFailed(_l("Vul een titel in."), field="title")
-    regime = values.get("entry_regime", settings.entry_regime)
-    if regime not in ENTRY_REGIMES:
-        raise ValidationFailed(_l("Onbekend toetredingsregime."), field="entry_regime")
-    if "entry_months" in values:
-        values["entry_months"] = (
-            ",".join(str(m) for m in _parse_months(values["entry_months"]))
-            if regime == "moments"
-            else settings.entry_months
-        )
+def _check_terms(tender: Tender, settings, values: dict) -> None:
+    """The variant, start, terms and task area an edit of the set-up leaves behind."""
     if values.get("variant", tender.variant) not in VARIANTS:
         raise ValidationFailed(_l("Onbekende uitvoeringsvariant."), field="variant")
     if values.get("contract_start", tender.contract_start) is None:
@@ -225,6 +205,33 @@ def update_open_house(tender: Tender, *, actor=None, **values) -> Tender:
         area = db.session.get(TaskArea, area_id)
         if area is None or area.region_id != tender.region_id:
             raise ValidationFailed(_l("Onbekend taakgebied."), field="task_area_id")
+
+
+@operation
+def update_open_house(tender: Tender, *, actor=None, **values) -> Tender:
+    """Change the set-up of a concept open house; the entry moments follow the new schedule.
+
+    After publication the set-up is fixed (applications rely on it); only extra entry moments
+    can be added."""
+    ensure_open_house(tender)
+    if is_published(tender):
+        raise InvalidTransition(_l("De opzet ligt vast zodra de open house is gepubliceerd."))
+    settings = settings_for(tender)
+    unknown = set(values) - set(TENDER_FIELDS) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationFailed(_l("Onbekend veld."))
+    if not (values.get("title", tender.title) or "").strip():
+        raise ValidationFailed(_l("Vul een titel in."), field="title")
+    regime = values.get("entry_regime", settings.entry_regime)
+    if regime not in ENTRY_REGIMES:
+        raise ValidationFailed(_l("Onbekend toetredingsregime."), field="entry_regime")
+    if "entry_months" in values:
+        values["entry_months"] = (
+            ",".join(str(m) for m in _parse_months(values["entry_months"]))
+            if regime == "moments"
+            else settings.entry_months
+        )
+    _check_terms(tender, settings, values)
     old_t, new_t = changes(tender, TENDER_FIELDS, values)
     old_s, new_s = changes(settings, SETTINGS_FIELDS, values)
     if not (new_t or new_s):
@@ -364,7 +371,7 @@ def add_category(
     code, name = (code or "").strip(), (name or "").strip()
     if not code or not name:
         raise ValidationFailed(_l("Vul een code en een naam voor de categorie in."), field="code")
-    if tender.status == "closed":
+    if tender.status == CLOSED:
         raise InvalidTransition(_l("De open house is gesloten."))
     if db.session.execute(
         select(Category.id).where(Category.tender_id == tender.id, Category.code == code)
@@ -378,7 +385,7 @@ def add_category(
         raise ValidationFailed(
             _l("Een gekozen product bestaat niet in de PDC van deze regio."), field="product_ids"
         )
-    if any(p.status == "vervallen" for p in products):
+    if any(p.status == EXPIRED for p in products):
         raise ValidationFailed(
             _l("Een vervallen product kan niet in een categorie."), field="product_ids"
         )
@@ -414,7 +421,7 @@ def add_requirement(
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_l("Beschrijf de eis."), field="text")
-    if tender.status != "concept":
+    if is_published(tender):
         raise InvalidTransition(
             _l(
                 "Eisen staan vast zodra de open house is gepubliceerd; lopende aanvragen "
