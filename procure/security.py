@@ -1,6 +1,7 @@
 """Sessions, log-in loading, locale selection, SQLite pragmas and security headers."""
 
 from flask import request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -67,7 +68,10 @@ def init_app(app) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Log in om deze pagina te bekijken."
+    # Flask-Login flashes a plain string unless told how to localise it: translated
+    # when flashed, in the locale of that request (the visitor's chosen language).
+    login_manager.login_message = _l("Log in om deze pagina te bekijken.")
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     translations = str(Path(__file__).parent / "translations")

@@ -76,5 +76,7 @@ class IndexationForm(FlaskForm):
 
 
 class PdcImportForm(FlaskForm):
-    file = FileField(_l("ZIP-bestand met de productkaarten (YAML, zoals `flask pdc export`)"))
+    file = FileField(
+        _l("ZIP-bestand met de productkaarten (YAML, zoals flask pdc export ze schrijft)")
+    )
     with_translations = BooleanField(_l("Ook de vertaaltabel uit de bestanden overnemen"))

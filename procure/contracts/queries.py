@@ -9,8 +9,8 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from procure.auth.permissions import scoped
 from procure.catalogue.models import MaatwerkCode, TaskArea
@@ -109,6 +109,12 @@ def contract_filters(args) -> dict:
             return ""
         return value
 
+    def _flag(name):
+        value = args.get(name) or ""
+        if value not in ("", "1"):
+            invalid.append(name)
+        return value == "1"
+
     filters = {
         "q": (args.get("q") or "").strip()[:100],
         "variant": _choice("variant"),
@@ -118,6 +124,7 @@ def contract_filters(args) -> dict:
         "provider_q": (args.get("provider_q") or "").strip()[:100],
         "task_area_id": _int("task_area_id"),
         "ending_months": _int("ending_months", maximum=600),
+        "ceiling_warning": _flag("ceiling_warning"),
     }
     filters["invalid"] = invalid
     return filters
@@ -159,6 +166,13 @@ def contracts_stmt(filters: dict, user=None, today: date | None = None):
             Contract.end_date >= today,
             Contract.end_date <= today + relativedelta(months=filters["ending_months"]),
         )
+    if filters.get("ceiling_warning"):
+        year = (today or today_local()).year
+        years = aliased(ContractYear)  # the list joins ContractYear for its own columns
+        over = select(years.id).where(
+            years.contract_id == Contract.id, _ceiling_over_signal(year, years)
+        )
+        stmt = stmt.where(over.exists())
     return stmt
 
 
@@ -253,18 +267,24 @@ def portfolio(user=None, today: date | None = None) -> dict:
     }
 
 
+def _ceiling_over_signal(year: int, years=ContractYear):
+    """A live budget ceiling whose realisation in `year` reached the contract's signal
+    percentage (the dashboard card, the portfolio section and the list filter)."""
+    return and_(
+        Contract.variant != "task",
+        Contract.status.in_(LIVE),
+        years.year == year,
+        cents(years.value) > 0,
+        cents(years.realised) * 100 >= cents(years.value) * Contract.warn_pct,
+    )
+
+
 def ceilings_stmt(user, year: int):
     return (
         visible(select(Contract, ContractYear), user)
         .join(ContractYear, ContractYear.contract_id == Contract.id)
         .options(joinedload(Contract.provider))
-        .where(
-            Contract.variant != "task",
-            Contract.status.in_(LIVE),
-            ContractYear.year == year,
-            cents(ContractYear.value) > 0,
-            cents(ContractYear.realised) * 100 >= cents(ContractYear.value) * Contract.warn_pct,
-        )
+        .where(_ceiling_over_signal(year))
     )
 
 
@@ -273,13 +293,7 @@ def count_ceilings(user, year: int) -> int:
         visible(select(func.count(ContractYear.id)), user)
         .select_from(Contract)
         .join(ContractYear, ContractYear.contract_id == Contract.id)
-        .where(
-            Contract.variant != "task",
-            Contract.status.in_(LIVE),
-            ContractYear.year == year,
-            cents(ContractYear.value) > 0,
-            cents(ContractYear.realised) * 100 >= cents(ContractYear.value) * Contract.warn_pct,
-        )
+        .where(_ceiling_over_signal(year))
     ).scalar_one()
 
 

@@ -81,6 +81,7 @@ FILTER_LABELS = {
     "provider_id": _l("Aanbieder"),
     "task_area_id": _l("Taakgebied"),
     "ending_months": _l("Loopt af binnen"),
+    "ceiling_warning": _l("Budgetplafond boven de signaalgrens"),
 }
 
 
@@ -1157,7 +1158,8 @@ def _contract_cards(user):
         {
             "title": _l("Budgetplafonds boven 80 %"),
             "value": ceilings,
-            "endpoint": "contracts.portfolio",
+            "endpoint": "contracts.index",
+            "args": {"ceiling_warning": 1},
             "level": "warn" if ceilings else "ok",
         },
         {

@@ -47,9 +47,10 @@ def _page():
     context = {"periods": periods, "chosen": chosen, "policy": policy}
     if policy.can_enter(current_user):
         context.update(entries=queries.entries(current_user), entry_form=_entry_form())
-    if policy.can_view_overview(current_user) and chosen:
+    if policy.can_view_overview(current_user):
+        # Without any report yet the overview still shows, empty, instead of a bare page.
         context.update(
-            overview=queries.overview(current_user, *chosen),
+            overview=queries.overview(current_user, *chosen) if chosen else [],
             feed_form=_feed_form(current_user.region_id, periods)
             if policy.can_link(current_user, current_user.region_id)
             else None,

@@ -19,3 +19,26 @@ def tenders_of_year(user, year: int) -> list[Tender]:
         .order_by(Tender.id)
     )
     return db.session.execute(stmt).scalars().all()
+
+
+# Named selections of the list filter (?status=...) that dashboard cards count and link to,
+# so that a card's number and the list behind it come from the same condition.
+SAS_PROCEDURES = ("sas_dialogue", "sas_open")
+
+
+def running_sas():
+    """SAS tenders published and not yet decided."""
+    from procure.tenders import policy
+
+    return Tender.procedure.in_(SAS_PROCEDURES) & Tender.status.in_(policy.RUNNING)
+
+
+def open_for_registration(now):
+    """SAS tenders a provider can still register for at `now`."""
+    from procure.tenders import policy
+
+    return (
+        Tender.procedure.in_(SAS_PROCEDURES)
+        & (Tender.status == policy.PUBLISHED)
+        & (Tender.registration_deadline > now)
+    )

@@ -32,6 +32,7 @@ from procure.organisations.models import Provider, Region
 from procure.tenders import format_end_moment, policy
 from procure.tenders import forms as F
 from procure.tenders import operations as ops
+from procure.tenders import queries as tender_queries
 from procure.tenders.models import (
     PROCEDURE_LABELS,
     AwardCriterion,
@@ -147,9 +148,27 @@ def index():
     task_area = request.args.get("task_area", "")
     procedure = request.args.get("procedure", "")
     q = request.args.get("q", "").strip()
-    statuses = {**STATUS_LABELS, "closed": _l("Gesloten (open house)")}
-    if status in statuses:
+    phases = {
+        "lopend": (_l("Lopende SAS-aanbestedingen"), tender_queries.running_sas),
+        "aanmelding": (
+            _l("SAS open voor aanmelding"),
+            lambda: tender_queries.open_for_registration(ops._now()),
+        ),
+    }
+    statuses = {
+        **{key: label for key, (label, _condition) in phases.items()},
+        **STATUS_LABELS,
+        "closed": _l("Gesloten (open house)"),
+    }
+    if status in phases:
+        stmt = stmt.where(phases[status][1]())
+    elif status in statuses:
         stmt = stmt.where(Tender.status == status)
+    elif status:
+        flash(
+            _("Het filter '%(f)s' heeft een onbekende waarde en is niet toegepast.", f=_("Status")),
+            "warning",
+        )
     if procedure in PROCEDURE_LABELS:
         stmt = stmt.where(Tender.procedure == procedure)
     if region:
@@ -987,26 +1006,25 @@ def tender_cards(user):
     """Running SAS tenders for region staff; tenders open for registration for providers."""
     if user.is_provider:
         count = db.session.execute(
-            select(func.count(Tender.id)).where(
-                Tender.procedure.in_(("sas_dialogue", "sas_open")),
-                Tender.status == policy.PUBLISHED,
-                Tender.registration_deadline > ops._now(),
+            policy.visible_tenders(select(func.count(Tender.id)), user).where(
+                tender_queries.open_for_registration(ops._now())
             )
         ).scalar_one()
         return [
             {
                 "title": _("Aanbestedingen open voor aanmelding"),
                 "value": count,
-                "url": url_for("tenders.index", status="published"),
+                "url": url_for("tenders.index", status="aanmelding"),
             }
         ]
     if not user.is_region_staff:
         return []
-    stmt = scoped(select(func.count(Tender.id)), Tender, user).where(
-        Tender.procedure.in_(("sas_dialogue", "sas_open")),
-        Tender.status.in_(policy.RUNNING),
-    )
+    stmt = scoped(select(func.count(Tender.id)), Tender, user).where(tender_queries.running_sas())
     count = db.session.execute(stmt).scalar_one()
     return [
-        {"title": _("Lopende SAS-aanbestedingen"), "value": count, "url": url_for("tenders.index")}
+        {
+            "title": _("Lopende SAS-aanbestedingen"),
+            "value": count,
+            "url": url_for("tenders.index", status="lopend"),
+        }
     ]

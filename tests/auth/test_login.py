@@ -150,3 +150,35 @@ def test_english_can_be_selected(client):
     assert "Log out" in html
     f.post(client, "/taal/nl", {"next": "/"})
     assert "Uitloggen" in client.get("/").get_data(as_text=True)
+
+
+def test_log_in_prompt_is_in_the_visitors_language(client, monkeypatch):
+    """Flask-Login's prompt goes through Babel: an English visitor gets what the English
+    catalogue says (a stand-in entry here, until the catalogue holds it)."""
+    from io import BytesIO
+
+    import flask_babel
+    from babel.messages import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    dutch, english = "Log in om deze pagina te bekijken.", "Please log in to view this page."
+    catalog = Catalog(locale="en")
+    catalog.add(dutch, english)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    stand_in = Translations(buffer)
+    original = flask_babel.Domain.get_translations
+
+    def with_stand_in(self):
+        found = original(self)
+        return stand_in if str(flask_babel.get_locale()) == "en" else found
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", with_stand_in)
+    page = client.get("/contracten/", follow_redirects=True).get_data(as_text=True)
+    assert dutch in page
+    token = f.csrf_token(client, "/inloggen")
+    client.post("/taal/en", data={"next": "/inloggen", "csrf_token": token})
+    page = client.get("/contracten/", follow_redirects=True).get_data(as_text=True)
+    assert english in page and dutch not in page

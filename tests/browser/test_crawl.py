@@ -27,6 +27,9 @@ WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
 # The pages a civil servant lives in; at phone width they must not scroll sideways.
 MAIN_PAGES = ("/", "/contracten/", "/signalen/", "/catalogus/", "/aanbestedingen/")
 NO_SIGNALS = ("admin", "procurement", "provider")
+# What the summary counts per role (issue 16's closing note), in this order.
+REPORTED = ("pages", "overflow", "phone", "dead", "console", "axe", "codes", "language")
+SUMMARY = PROJECT_ROOT / "test-artifacts" / "crawl-summary.txt"
 
 PAGE_FACTS = """() => ({
   overflow: document.documentElement.scrollWidth - window.innerWidth,
@@ -143,6 +146,18 @@ def _walk_role(browser, base, email, pairs, axe_source, english=False):
     return found
 
 
+def _write_summary(counts) -> None:
+    """One line per role: printed (with -s) and kept under test-artifacts/."""
+    lines = [
+        f"{role:24} " + "  ".join(f"{kind}={counts[role][kind]}" for kind in REPORTED)
+        for role in counts
+    ]
+    text = "\n".join(lines) + "\n"
+    print("\ncrawl:\n" + text)
+    SUMMARY.parent.mkdir(exist_ok=True)
+    SUMMARY.write_text(text)
+
+
 def test_every_role_walks_the_demo_in_a_real_browser(demo_server, browser):
     pairs = _catalogue()
     axe_source = AXE.read_text()
@@ -153,10 +168,8 @@ def test_every_role_walks_the_demo_in_a_real_browser(demo_server, browser):
     report["contract_manager (en)"] = _walk_role(
         browser, demo_server, crawl.DEMO_ROLES["contract_manager"], pairs, axe_source, True
     )
-    counts = {
-        role: {kind: len(items) for kind, items in found.items()} for role, found in report.items()
-    }
-    print("\ncrawl:", counts)
+    counts = {role: {kind: len(found[kind]) for kind in REPORTED} for role, found in report.items()}
+    _write_summary(counts)
     assert all(len(found["pages"]) >= 5 for found in report.values()), counts
     problems = {
         f"{role} {kind}": items

@@ -383,3 +383,12 @@ def test_feeding_a_consultation_is_for_procurement_of_the_region(app, july):
         )
     with pytest.raises(ValidationFailed):
         care_ops.record_entry(actor=helmond, year=2024, half=3, theme="genderzorg", description="x")
+
+
+def test_the_region_overview_shows_before_any_report(client):
+    """Procurement opens the page before the first report: the overview, empty, not a
+    page holding only its introduction."""
+    f.region("wbo")
+    f.login(client, f.user("procurement"))
+    page = client.get("/ontbrekend-aanbod/").get_data(as_text=True)
+    assert "Overzicht van de regio" in page and "Nog geen meldingen." in page

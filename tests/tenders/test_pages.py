@@ -162,3 +162,25 @@ def test_publishing_with_weights_of_60_percent_says_60_once(app):
     assert "E+" not in html
     assert html.count("tellen op tot 60 %") == 1
     assert db.session.get(Tender, tender.id).status == "concept"
+
+
+def test_tender_tiles_count_what_their_filtered_lists_show(app):
+    """A published SLT tender runs and is open for registration; a concept does neither."""
+    from tests.test_dashboard_tiles import _list_total, _tiles
+
+    tender, moment = build("published")
+    with time_machine.travel(T0, tick=False):
+        slt_tender(officer(), reference="WBO-SLT-2028")
+    with time_machine.travel(moment, tick=False):
+        for user, title in (
+            (officer(), "Lopende SAS-aanbestedingen"),
+            (f.user("provider", provider_code="brug"), "Aanbestedingen open voor aanmelding"),
+        ):
+            client = app.test_client()
+            f.login(client, user)
+            tiles = {t: (v, href) for t, v, href in _tiles(client.get("/").get_data(True))}
+            value, href = tiles[title]
+            html = client.get(href).get_data(as_text=True)
+            assert value == 1 and _list_total(html) == 1 and tender.reference in html
+        bogus = client.get("/aanbestedingen/?status=lopen").get_data(as_text=True)
+        assert "heeft een onbekende waarde en is niet toegepast" in bogus

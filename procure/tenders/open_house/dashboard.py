@@ -28,7 +28,8 @@ def open_house_cards(user):
             {
                 "title": _l("Open house: aanvragen te beoordelen"),
                 "value": waiting,
-                "endpoint": "open_house.index",
+                "endpoint": "open_house.applications",
+                "args": {"status": policy.SUBMITTED},
                 "level": "alert" if overdue else ("warn" if waiting else "ok"),
             }
         ]
@@ -44,7 +45,8 @@ def open_house_cards(user):
             {
                 "title": _l("Open house: aanvulling gevraagd"),
                 "value": asked,
-                "endpoint": "open_house.index",
+                "endpoint": "open_house.applications",
+                "args": {"status": policy.MORE_INFO},
                 "level": "warn",
             }
         ]
@@ -58,7 +60,7 @@ def open_house_cards(user):
             {
                 "title": _l("Open house: toegelaten aanbieders"),
                 "value": admitted,
-                "endpoint": "open_house.index",
+                "endpoint": "open_house.admitted_providers",
             }
         ]
     return []

@@ -16,7 +16,7 @@ from procure.auth.roles import (
 from procure.catalogue import policy as catalogue_policy
 from procure.catalogue.models import Product, TaskArea
 from procure.core.labels import url_pattern
-from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.listing import Page, apply_sort, like_pattern, page_args, paginate
 from procure.core.timeutil import now_local
 from procure.core.views import run_action, submit
 from procure.extensions import db
@@ -519,11 +519,16 @@ def _int_list(name: str) -> list[int]:
     return result
 
 
+@bp.get("/aanvragen-overzicht")
 @bp.get("/<int:tender_id>/aanvragen-overzicht")
 @role_required(*STAFF, PROVIDER)
-def applications(tender_id):
-    tender = _tender_or_404(tender_id)
-    stmt = scoped(select(Application), Application).where(Application.tender_id == tender.id)
+def applications(tender_id=None):
+    """The applications of one open house, or (without a tender, from the dashboard) of
+    every open house the user sees."""
+    tender = _tender_or_404(tender_id) if tender_id else None
+    stmt = scoped(select(Application), Application)
+    if tender is not None:
+        stmt = stmt.where(Application.tender_id == tender.id)
     stmt = stmt.join(Provider, Provider.id == Application.provider_id).outerjoin(
         EntryMoment, EntryMoment.id == Application.entry_moment_id
     )
@@ -565,13 +570,15 @@ def applications(tender_id):
         "submitted",
     )
     page = paginate(stmt, *page_args())
-    categories = (
-        db.session.execute(
-            select(Category).where(Category.tender_id == tender.id).order_by(Category.code)
+    categories = []
+    if tender is not None:
+        categories = (
+            db.session.execute(
+                select(Category).where(Category.tender_id == tender.id).order_by(Category.code)
+            )
+            .scalars()
+            .all()
         )
-        .scalars()
-        .all()
-    )
     return render_template(
         "tenders/open_house/applications.html",
         tender=tender,
@@ -582,9 +589,38 @@ def applications(tender_id):
         category_id=category_id,
         sort=sort,
         direction=direction,
-        moments=ops.moments(tender),
+        moments=ops.moments(tender) if tender is not None else [],
         categories=categories,
     )
+
+
+@bp.get("/toegelaten-aanbieders")
+@role_required(*READERS)
+def admitted_providers():
+    """Every provider with an admission in force in an open house the user sees, once, with
+    its categories: the list behind the dashboard card."""
+    admissions = (
+        db.session.execute(
+            scoped(select(Admission), Admission)
+            .where(Admission.status == policy.ACTIVE)
+            .join(Provider, Provider.id == Admission.provider_id)
+            .options(
+                joinedload(Admission.provider),
+                joinedload(Admission.category),
+                joinedload(Admission.tender),
+            )
+            .order_by(Provider.name, Admission.id)
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
+    by_provider = defaultdict(list)
+    for admission in admissions:
+        by_provider[admission.provider].append(admission)
+    rows = list(by_provider.items())
+    page = Page(items=rows, page=1, per_page=max(1, len(rows)), total=len(rows))
+    return render_template("tenders/open_house/admitted_providers.html", page=page)
 
 
 @bp.get("/aanvragen/<int:application_id>")
