@@ -505,11 +505,32 @@ def quarter_of(day: date) -> str:
 
 
 @dataclass
+class QuarterProgress:
+    """One quarter of the monitored year, counted from 1 January: custom contracts started
+    so far against the baseline year up to the same quarter and the target's pro-rata
+    share of the year (a quarter of the yearly maximum per quarter)."""
+
+    quarter: str
+    count: int
+    amount: Decimal
+    cumulative: int
+    baseline_cumulative: int
+    target_cumulative: int | None
+
+    @property
+    def on_track(self) -> bool | None:
+        if self.target_cumulative is None:
+            return None
+        return self.cumulative <= self.target_cumulative
+
+
+@dataclass
 class CustomMonitor:
     target: CustomContractTarget | None
     baseline_count: int
     target_count: int | None
     by_quarter: list[tuple[str, int, Decimal]]
+    progress: list[QuarterProgress]
     by_municipality: list[tuple[str, int, Decimal]]
     by_code: list[tuple[str, int, Decimal]]
     by_provider: list[tuple[str, int, Decimal]]
@@ -571,6 +592,7 @@ def custom_monitor(region, year: int, municipality_ids: list[int] | None) -> Cus
         baseline_count=baseline,
         target_count=target_count,
         by_quarter=[q for q in group(0, only_year=False) if q[0] >= f"{baseline_year}"],
+        progress=_quarter_progress(rows, year, baseline_year, baseline, target_count),
         by_municipality=group(2),
         by_code=group(3),
         by_provider=group(4),
@@ -578,6 +600,39 @@ def custom_monitor(region, year: int, municipality_ids: list[int] | None) -> Cus
         year_count=len(in_year),
         year_amount=sum((r[1] or ZERO for r in in_year), ZERO),
     )
+
+
+def _quarter_progress(rows, year, baseline_year, baseline, target_count) -> list[QuarterProgress]:
+    """rows: (start_date, custom_total, ...) of every custom contract. The baseline's
+    quarters come from its records, scaled to the stated baseline count when the region
+    states one (seed 001 names the 2023 total, not its quarters)."""
+    recorded_baseline = [r[0] for r in rows if r[0].year == baseline_year]
+    progress, cumulative = [], 0
+    for number in range(1, 5):
+        in_quarter = [r for r in rows if r[0].year == year and (r[0].month - 1) // 3 + 1 == number]
+        cumulative += len(in_quarter)
+        upto = sum(1 for day in recorded_baseline if (day.month - 1) // 3 < number)
+        if recorded_baseline and len(recorded_baseline) != baseline:
+            upto = _rounded(Decimal(upto) * baseline / len(recorded_baseline))
+        elif not recorded_baseline:
+            upto = _rounded(Decimal(baseline) * number / 4)
+        progress.append(
+            QuarterProgress(
+                quarter=f"{year}-Q{number}",
+                count=len(in_quarter),
+                amount=sum((r[1] or ZERO for r in in_quarter), ZERO),
+                cumulative=cumulative,
+                baseline_cumulative=upto,
+                target_cumulative=None
+                if target_count is None
+                else _rounded(Decimal(target_count) * number / 4),
+            )
+        )
+    return progress
+
+
+def _rounded(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 # -- indicators and waiting times ------------------------------------------------------------

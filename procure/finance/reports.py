@@ -411,8 +411,32 @@ def custom_workbook(monitor, year) -> bytes:
             {2: MONEY_FORMAT},
         )
 
+    progress = (
+        _("Voortgang"),
+        [
+            _("Kwartaal"),
+            _("Gestart"),
+            _("Bedrag"),
+            _("Tot en met dit kwartaal"),
+            _("Basisjaar tot en met dit kwartaal"),
+            _("Doel tot en met dit kwartaal"),
+        ],
+        [
+            [
+                p.quarter,
+                p.count,
+                p.amount,
+                p.cumulative,
+                p.baseline_cumulative,
+                p.target_cumulative,
+            ]
+            for p in monitor.progress
+        ],
+        {2: MONEY_FORMAT},
+    )
     return exports.workbook(
         [
+            progress,
             sheet(_("Kwartaal"), monitor.by_quarter),
             sheet(_("Gemeente"), monitor.by_municipality),
             sheet(_("Maatwerkcode"), monitor.by_code),
