@@ -148,6 +148,20 @@ def adjustments(framework: BudgetFramework) -> list[BudgetAdjustment]:
     )
 
 
+def previous_adjusted(framework: BudgetFramework) -> dict[int, Decimal | None]:
+    """line id -> the adjusted framework of the line it continues in the year before (the
+    old-to-new structure mapping), so a year is read against the one before it. A split
+    line of the old structure counts with its children."""
+    mapped = {line.id: line.previous_line_id for line in framework.lines if line.previous_line_id}
+    if not mapped:
+        return {}
+    before = framework_for(framework.region_id, framework.year - 1)
+    if before is None:
+        return {}
+    adjusted = {r.line.id: r.adjusted for r in framework_table(before).rows}
+    return {line_id: adjusted.get(previous_id) for line_id, previous_id in mapped.items()}
+
+
 def lineage(framework: BudgetFramework) -> dict[int, int]:
     """line id -> id of the oldest line it continues (follows previous_line_id)."""
     result = {}
