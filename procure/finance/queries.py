@@ -551,6 +551,8 @@ class CustomMonitor:
     by_reason: list[tuple[str | None, int, Decimal]]
     year_count: int
     year_amount: Decimal
+    # dimension ("municipality", "code", "provider", "reason") -> key -> baseline-year count
+    baseline_by: dict[str, dict] = field(default_factory=dict)
 
 
 def custom_monitor(region, year: int, municipality_ids: list[int] | None) -> CustomMonitor:
@@ -590,8 +592,18 @@ def custom_monitor(region, year: int, municipality_ids: list[int] | None) -> Cus
             )
         )
 
+    dimensions = {"municipality": 2, "code": 3, "provider": 4, "reason": 5}
+    baseline_by = {
+        name: _count_by(r[index] for r in rows if r[0].year == baseline_year)
+        for name, index in dimensions.items()
+    }
+
     def group(index: int, only_year=True):
         acc: dict = {}
+        if only_year and year != baseline_year:
+            # what the baseline year had and this year has not shows with 0
+            for key in _count_by(r[index] for r in rows if r[0].year == baseline_year):
+                acc[key] = (0, ZERO)
         for r in rows:
             if only_year and r[0].year != year:
                 continue
@@ -613,7 +625,15 @@ def custom_monitor(region, year: int, municipality_ids: list[int] | None) -> Cus
         by_reason=group(5),
         year_count=len(in_year),
         year_amount=sum((r[1] or ZERO for r in in_year), ZERO),
+        baseline_by=baseline_by,
     )
+
+
+def _count_by(keys) -> dict:
+    counts: dict = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def _quarter_progress(rows, year, baseline_year, baseline, target_count) -> list[QuarterProgress]:

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from procure.contracts import operations as contract_ops
 from procure.finance import operations as ops
@@ -75,6 +76,28 @@ def test_quarters_against_baseline_and_target(app):
         ("2026-Q4", 0, 3, 4, 3, True),
     ]
     assert str(monitor.progress[0].amount) == "2000.00"
+    # Per municipality (and code, provider, reason) beside the baseline year's count.
+    assert [(k, n) for k, n, _a in monitor.by_municipality] == [("Breda", 2), ("Oosterhout", 1)]
+    assert monitor.baseline_by["municipality"] == {"Breda": 3, "Oosterhout": 1}
+    assert monitor.baseline_by["reason"] == {"specific_need": 4}
+    # A year without any: the baseline's municipalities still show, with 0.
+    later = q.custom_monitor(region, 2027, None)
+    assert [(k, n) for k, n, _a in later.by_municipality] == [("Breda", 0), ("Oosterhout", 0)]
+
+
+def test_council_report_shows_the_quarters_up_to_its_period(client):
+    _region, _users = _custom_contracts()
+    f.login(client, f.user("admin", "wbo", email="raad@example.org"))
+    pdf = client.get("/financien/rapportages/raad/2026-H1.pdf")
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "2026-Q1" in text and "2026-Q2" in text and "2026-Q3" not in text
+    page = client.get("/financien/maatwerk?jaar=2026").get_data(as_text=True)
+    breda = page.split('id="by-municipality"')[1].split("</table>")[0]
+    assert 'data-key="baseline">3<' in breda and 'data-key="baseline">1<' in breda
+    book = load_workbook(io.BytesIO(client.get("/financien/maatwerk.xlsx?jaar=2026").data))
+    rows = list(book["Gemeente"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[3]) for r in rows] == [("Breda", 2, 3), ("Oosterhout", 1, 1)]
 
 
 def test_stated_baseline_scales_the_recorded_quarters(app):
