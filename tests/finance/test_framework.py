@@ -223,3 +223,24 @@ def test_a_year_is_read_against_the_mapped_lines_of_the_year_before(client):
     assert zin_row.split('data-key="previous">')[1].startswith("€ 96.119.554")
     new_row = page.split('data-code="zwaar-g"')[1].split("</tr>")[0]
     assert 'data-key="previous"></td>' in new_row
+
+
+def test_the_framework_status_check_is_the_machine_and_refuses_an_unknown_state(app):
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    from procure.finance.models import BudgetFramework
+    from procure.finance.policy import FRAMEWORK_MACHINE
+
+    check = next(c for c in BudgetFramework.__table__.constraints if c.name.endswith("_known"))
+    assert str(check.sqltext) == FRAMEWORK_MACHINE.check_sql()
+    framework = build_2020(nob_user("admin"))
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            update(BudgetFramework)
+            .where(BudgetFramework.id == framework.id)
+            .values(status="ingetrokken")
+        )
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(BudgetFramework, framework.id).status == "adopted"
