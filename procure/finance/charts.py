@@ -10,6 +10,24 @@ from markupsafe import Markup, escape
 
 WIDTH = 640
 LEFT = 190
+# Colours as SVG presentation attributes, not only CSS: the PDF renderer (WeasyPrint)
+# ignores a page stylesheet's fill and stroke on inline SVG, which drew every bar black.
+# The pages' CSS (finance.css) still wins in a browser.
+PAINT = {
+    "first": 'fill="#3b5b8c"',
+    "second": 'fill="#d99a00"',
+    "tick": 'fill="#333" font-size="11"',
+    "axis": 'stroke="#555"',
+    "series": 'fill="none" stroke="#3b5b8c" stroke-width="2"',
+    "point": 'fill="#3b5b8c"',
+    "target": 'stroke="#a11d1d" stroke-width="1.5" stroke-dasharray="5 4"',
+}
+LEGEND_PAINT = {"series": 'fill="#3b5b8c"', "target": 'fill="#a11d1d"'}
+
+
+def _paint(cls: str) -> str:
+    """class="<cls>" with its colours."""
+    return f'class="{cls}" {PAINT[cls]}'
 
 
 def _euro(amount) -> str:
@@ -24,8 +42,9 @@ def _legend(items: list[tuple[str, str]], y: float) -> str:
     parts, x = [], LEFT
     for cls, label in items:
         parts.append(
-            f'<rect class="legend {cls}" x="{x}" y="{y:.0f}" width="12" height="12"/>'
-            f'<text class="tick" x="{x + 16}" y="{y + 10:.0f}">{escape(label)}</text>'
+            f'<rect class="legend {cls}" {LEGEND_PAINT.get(cls, PAINT[cls])} x="{x}" '
+            f'y="{y:.0f}" width="12" height="12"/>'
+            f'<text {_paint("tick")} x="{x + 16}" y="{y + 10:.0f}">{escape(label)}</text>'
         )
         x += 24 + 8 * len(label)
     return "".join(parts)
@@ -51,11 +70,11 @@ def paired_bars(
         wa = float((a or 0) / top) * plot_w
         wb = float((b or 0) / top) * plot_w
         parts.append(
-            f'<g class="row"><text class="tick" x="{LEFT - 6}" y="{y + 16}" '
+            f'<g class="row"><text {_paint("tick")} x="{LEFT - 6}" y="{y + 16}" '
             f'text-anchor="end">{escape(name[:28])}</text>'
-            f'<rect class="first" x="{LEFT}" y="{y}" width="{wa:.1f}" height="12">'
+            f'<rect {_paint("first")} x="{LEFT}" y="{y}" width="{wa:.1f}" height="12">'
             f"<title>{escape(labels[0])}: {escape(_euro(a))}</title></rect>"
-            f'<rect class="second" x="{LEFT}" y="{y + 13}" width="{wb:.1f}" height="12">'
+            f'<rect {_paint("second")} x="{LEFT}" y="{y + 13}" width="{wb:.1f}" height="12">'
             f"<title>{escape(labels[1])}: {escape(_euro(b))}</title></rect></g>"
         )
     parts.append(_legend([("first", labels[0]), ("second", labels[1])], height - 24))
@@ -80,10 +99,10 @@ def single_bars(title: str, rows: list[tuple[str, Decimal]], label: str, css: st
         y = 8 + i * row_h
         w = float(value / top) * plot_w
         parts.append(
-            f'<g class="row"><text class="tick" x="{LEFT - 6}" y="{y + 12}" '
+            f'<g class="row"><text {_paint("tick")} x="{LEFT - 6}" y="{y + 12}" '
             f'text-anchor="end">{escape(name[:28])}</text>'
-            f'<rect class="first" x="{LEFT}" y="{y}" width="{w:.1f}" height="15"/>'
-            f'<text class="tick" x="{LEFT + w + 4:.1f}" y="{y + 12}">{escape(_number(value))}'
+            f'<rect {_paint("first")} x="{LEFT}" y="{y}" width="{w:.1f}" height="15"/>'
+            f'<text {_paint("tick")} x="{LEFT + w + 4:.1f}" y="{y + 12}">{escape(_number(value))}'
             f"</text></g>"
         )
     parts.append(_legend([("first", label)], height - 22))
@@ -116,25 +135,25 @@ def trend_line(
         f'<svg class="finance-chart trend" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
-        f'<line class="axis" x1="80" y1="{y(low):.1f}" x2="{WIDTH - 20}" y2="{y(low):.1f}"/>',
-        f'<text class="tick" x="74" y="{y(high) + 4:.1f}" text-anchor="end">'
+        f'<line {_paint("axis")} x1="80" y1="{y(low):.1f}" x2="{WIDTH - 20}" y2="{y(low):.1f}"/>',
+        f'<text {_paint("tick")} x="74" y="{y(high) + 4:.1f}" text-anchor="end">'
         f"{escape(_number(high))}</text>",
     ]
     if target is not None:
         parts.append(
-            f'<line class="target" x1="80" y1="{y(target):.1f}" x2="{WIDTH - 20}" '
+            f'<line {_paint("target")} x1="80" y1="{y(target):.1f}" x2="{WIDTH - 20}" '
             f'y2="{y(target):.1f}"/>'
         )
     parts.append(
-        '<polyline class="series" points="'
+        f'<polyline {_paint("series")} points="'
         + " ".join(f"{x:.1f},{yy:.1f}" for x, yy in coords)
         + '"/>'
     )
     for (x, yy), (period, value) in zip(coords, points, strict=True):
         parts.append(
-            f'<circle class="point" cx="{x:.1f}" cy="{yy:.1f}" r="4">'
+            f'<circle {_paint("point")} cx="{x:.1f}" cy="{yy:.1f}" r="4">'
             f"<title>{escape(period)}: {escape(_number(value))}</title></circle>"
-            f'<text class="tick" x="{x:.1f}" y="{height - bottom + 16}" '
+            f'<text {_paint("tick")} x="{x:.1f}" y="{height - bottom + 16}" '
             f'text-anchor="middle">{escape(period)}</text>'
         )
     legend = [("series", _("gemeten"))] + ([("target", _("doel"))] if target is not None else [])

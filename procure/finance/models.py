@@ -14,14 +14,13 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from procure.core.policy import states_check
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.extensions import db
+from procure.finance.policy import ADOPTED, DRAFTED, FRAMEWORK_MACHINE
 from procure.organisations.models import Municipality, Provider, Region
 
-DRAFTED, ADOPTED = "drafted", "adopted"
-FRAMEWORK_STATUSES = (DRAFTED, ADOPTED)
+FRAMEWORK_STATUSES = FRAMEWORK_MACHINE.states
 # What a line's money is for: ordinary, the guaranteed part of a lumpsum (paid as
 # advances) or the reserved part (paid only after a recorded release decision).
 LINE_KINDS = ("regular", "guaranteed", "reserved")
@@ -36,11 +35,7 @@ class BudgetFramework(db.Model):
     """One region's framework for one year; drafted, then adopted by the regional board."""
 
     __tablename__ = "finance_frameworks"
-    # the states of procure.finance.policy.FRAMEWORK_MACHINE (which imports these names)
-    __table_args__ = (
-        UniqueConstraint("region_id", "year"),
-        states_check("status", (DRAFTED, ADOPTED)),
-    )
+    __table_args__ = (UniqueConstraint("region_id", "year"), FRAMEWORK_MACHINE.constraint())
     __scope__ = Scope(region="region_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)

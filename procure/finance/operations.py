@@ -758,6 +758,17 @@ def record_indicator_value(
     return _store_value(indicator, period, value, municipality, source, actor)
 
 
+def _once(seen: dict, key: tuple, number: int) -> None:
+    """A file names each period (of an indicator, or a provider's category) once: the
+    unflushed rows of the import cannot see each other, and two would both be stored."""
+    if key in seen:
+        raise ValidationFailed(
+            _l("dezelfde periode en gemeente staan al op regel %(n)s.", n=seen[key]),
+            field="file",
+        )
+    seen[key] = number
+
+
 def _csv_rows(data: bytes | str, required: list[str]) -> list[dict]:
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     sample = text[:2048]
@@ -788,7 +799,7 @@ def import_indicator_csv(*, region, data, actor) -> int:
             select(Indicator).where(Indicator.region_id == region.id)
         ).scalars()
     }
-    errors = []
+    errors, seen = [], {}
     for number, row in enumerate(rows, start=2):
         indicator = indicators.get((row.get("indicator") or "").strip())
         if indicator is None:
@@ -804,7 +815,7 @@ def import_indicator_csv(*, region, data, actor) -> int:
             continue
         try:
             with db.session.no_autoflush:
-                _store_value(
+                value = _store_value(
                     indicator,
                     row.get("period"),
                     row.get("value"),
@@ -812,6 +823,7 @@ def import_indicator_csv(*, region, data, actor) -> int:
                     "csv",
                     actor,
                 )
+            _once(seen, (value.indicator_id, value.period, value.municipality_id), number)
         except ValidationFailed as exc:
             errors.append(str(_l("Regel %(n)s: %(message)s", n=number, message=str(exc.message))))
     if errors:
@@ -896,11 +908,13 @@ def import_waiting_csv(*, region, data, actor) -> int:
     _writer(actor)
     _same_region(actor, region.id)
     rows = _csv_rows(data, ["provider", "category", "period", "average_days", "updated_on"])
-    errors = []
+    errors, seen = [], {}
     for number, row in enumerate(rows, start=2):
         try:
             with db.session.no_autoflush:
-                _store_waiting(region, row, actor, "csv")
+                wait = _store_waiting(region, row, actor, "csv")
+            key = (wait.provider_id, wait.category, wait.period, wait.municipality_id)
+            _once(seen, key, number)
         except ValidationFailed as exc:
             errors.append(str(_l("Regel %(n)s: %(message)s", n=number, message=str(exc.message))))
     if errors:

@@ -10,7 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT, REGION_STAFF
 from procure.core.policy import StateMachine
-from procure.finance.models import ADOPTED, DRAFTED
+
+# The framework's states; procure.finance.models takes its CHECK constraint from the machine.
+DRAFTED, ADOPTED = "drafted", "adopted"
 
 
 def _has_lines(framework):

@@ -148,6 +148,20 @@ def adjustments(framework: BudgetFramework) -> list[BudgetAdjustment]:
     )
 
 
+def previous_adjusted(framework: BudgetFramework) -> dict[int, Decimal | None]:
+    """line id -> the adjusted framework of the line it continues in the year before (the
+    old-to-new structure mapping), so a year is read against the one before it. A split
+    line of the old structure counts with its children."""
+    mapped = {line.id: line.previous_line_id for line in framework.lines if line.previous_line_id}
+    if not mapped:
+        return {}
+    before = framework_for(framework.region_id, framework.year - 1)
+    if before is None:
+        return {}
+    adjusted = {r.line.id: r.adjusted for r in framework_table(before).rows}
+    return {line_id: adjusted.get(previous_id) for line_id, previous_id in mapped.items()}
+
+
 def lineage(framework: BudgetFramework) -> dict[int, int]:
     """line id -> id of the oldest line it continues (follows previous_line_id)."""
     result = {}
@@ -505,17 +519,40 @@ def quarter_of(day: date) -> str:
 
 
 @dataclass
+class QuarterProgress:
+    """One quarter of the monitored year, counted from 1 January: custom contracts started
+    so far against the baseline year up to the same quarter and the target's pro-rata
+    share of the year (a quarter of the yearly maximum per quarter)."""
+
+    quarter: str
+    count: int
+    amount: Decimal
+    cumulative: int
+    baseline_cumulative: int
+    target_cumulative: int | None
+
+    @property
+    def on_track(self) -> bool | None:
+        if self.target_cumulative is None:
+            return None
+        return self.cumulative <= self.target_cumulative
+
+
+@dataclass
 class CustomMonitor:
     target: CustomContractTarget | None
     baseline_count: int
     target_count: int | None
     by_quarter: list[tuple[str, int, Decimal]]
+    progress: list[QuarterProgress]
     by_municipality: list[tuple[str, int, Decimal]]
     by_code: list[tuple[str, int, Decimal]]
     by_provider: list[tuple[str, int, Decimal]]
     by_reason: list[tuple[str | None, int, Decimal]]
     year_count: int
     year_amount: Decimal
+    # dimension ("municipality", "code", "provider", "reason") -> key -> baseline-year count
+    baseline_by: dict[str, dict] = field(default_factory=dict)
 
 
 def custom_monitor(region, year: int, municipality_ids: list[int] | None) -> CustomMonitor:
@@ -555,8 +592,18 @@ def custom_monitor(region, year: int, municipality_ids: list[int] | None) -> Cus
             )
         )
 
+    dimensions = {"municipality": 2, "code": 3, "provider": 4, "reason": 5}
+    baseline_by = {
+        name: _count_by(r[index] for r in rows if r[0].year == baseline_year)
+        for name, index in dimensions.items()
+    }
+
     def group(index: int, only_year=True):
         acc: dict = {}
+        if only_year and year != baseline_year:
+            # what the baseline year had and this year has not shows with 0
+            for key in _count_by(r[index] for r in rows if r[0].year == baseline_year):
+                acc[key] = (0, ZERO)
         for r in rows:
             if only_year and r[0].year != year:
                 continue
@@ -571,13 +618,55 @@ def custom_monitor(region, year: int, municipality_ids: list[int] | None) -> Cus
         baseline_count=baseline,
         target_count=target_count,
         by_quarter=[q for q in group(0, only_year=False) if q[0] >= f"{baseline_year}"],
+        progress=_quarter_progress(rows, year, baseline_year, baseline, target_count),
         by_municipality=group(2),
         by_code=group(3),
         by_provider=group(4),
         by_reason=group(5),
         year_count=len(in_year),
         year_amount=sum((r[1] or ZERO for r in in_year), ZERO),
+        baseline_by=baseline_by,
     )
+
+
+def _count_by(keys) -> dict:
+    counts: dict = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _quarter_progress(rows, year, baseline_year, baseline, target_count) -> list[QuarterProgress]:
+    """rows: (start_date, custom_total, ...) of every custom contract. The baseline's
+    quarters come from its records, scaled to the stated baseline count when the region
+    states one (seed 001 names the 2023 total, not its quarters)."""
+    recorded_baseline = [r[0] for r in rows if r[0].year == baseline_year]
+    progress, cumulative = [], 0
+    for number in range(1, 5):
+        in_quarter = [r for r in rows if r[0].year == year and (r[0].month - 1) // 3 + 1 == number]
+        cumulative += len(in_quarter)
+        upto = sum(1 for day in recorded_baseline if (day.month - 1) // 3 < number)
+        if recorded_baseline and len(recorded_baseline) != baseline:
+            upto = _rounded(Decimal(upto) * baseline / len(recorded_baseline))
+        elif not recorded_baseline:
+            upto = _rounded(Decimal(baseline) * number / 4)
+        progress.append(
+            QuarterProgress(
+                quarter=f"{year}-Q{number}",
+                count=len(in_quarter),
+                amount=sum((r[1] or ZERO for r in in_quarter), ZERO),
+                cumulative=cumulative,
+                baseline_cumulative=upto,
+                target_cumulative=None
+                if target_count is None
+                else _rounded(Decimal(target_count) * number / 4),
+            )
+        )
+    return progress
+
+
+def _rounded(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_HALF_UP))
 
 
 # -- indicators and waiting times ------------------------------------------------------------

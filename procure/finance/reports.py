@@ -403,21 +403,60 @@ def municipality_workbook(region, year, rows) -> bytes:
 def custom_workbook(monitor, year) -> bytes:
     from procure.contracts.forms import CUSTOM_REASON_LABELS
 
-    def sheet(name, rows, labels=None):
+    def sheet(name, rows, labels=None, baseline=None):
+        if baseline is None:
+            return (
+                name,
+                [name, _("Aantal"), _("Bedrag")],
+                _custom_rows(rows, labels),
+                {2: MONEY_FORMAT},
+            )
+        shown = _custom_rows(rows, labels)
         return (
             name,
-            [name, _("Aantal"), _("Bedrag")],
-            _custom_rows(rows, labels),
+            [name, _("Aantal"), _("Bedrag"), _("Basisjaar")],
+            [[*row, baseline.get(key, 0)] for row, (key, _c, _a) in zip(shown, rows, strict=True)],
             {2: MONEY_FORMAT},
         )
 
+    base = monitor.baseline_by
+
+    progress = (
+        _("Voortgang"),
+        [
+            _("Kwartaal"),
+            _("Gestart"),
+            _("Bedrag"),
+            _("Tot en met dit kwartaal"),
+            _("Basisjaar tot en met dit kwartaal"),
+            _("Doel tot en met dit kwartaal"),
+        ],
+        [
+            [
+                p.quarter,
+                p.count,
+                p.amount,
+                p.cumulative,
+                p.baseline_cumulative,
+                p.target_cumulative,
+            ]
+            for p in monitor.progress
+        ],
+        {2: MONEY_FORMAT},
+    )
     return exports.workbook(
         [
+            progress,
             sheet(_("Kwartaal"), monitor.by_quarter),
-            sheet(_("Gemeente"), monitor.by_municipality),
-            sheet(_("Maatwerkcode"), monitor.by_code),
-            sheet(_("Aanbieder"), monitor.by_provider),
-            sheet(_("Reden"), monitor.by_reason, resolved(CUSTOM_REASON_LABELS)),
+            sheet(_("Gemeente"), monitor.by_municipality, baseline=base.get("municipality")),
+            sheet(_("Maatwerkcode"), monitor.by_code, baseline=base.get("code")),
+            sheet(_("Aanbieder"), monitor.by_provider, baseline=base.get("provider")),
+            sheet(
+                _("Reden"),
+                monitor.by_reason,
+                resolved(CUSTOM_REASON_LABELS),
+                baseline=base.get("reason"),
+            ),
         ],
         title=_("Maatwerkmonitor %(year)s", year=year),
     )

@@ -111,6 +111,7 @@ def _framework_page(region, framework, status=200, **forms_in):
         "region": region,
         "framework": framework,
         "table": table,
+        "previous": q.previous_adjusted(framework),
         "adjustments": q.adjustments(framework),
         "steering": steering,
         "as_of": as_of,

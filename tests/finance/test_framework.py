@@ -13,6 +13,7 @@ from procure.extensions import db
 from procure.finance import operations as ops
 from procure.finance import queries as q
 from procure.finance.models import BudgetAdjustment, BudgetLine
+from tests import factories as f
 from tests.finance.helpers import nob_user, noordoost_brabant
 
 
@@ -70,9 +71,7 @@ def test_seed_004_table_2020_to_the_euro(app):
     assert table.adjusted_incl == Decimal("133256729.00")
 
 
-def test_new_structure_2021_with_split_zin_and_mapping(app):
-    admin = nob_user("admin")
-    build_2020(admin)
+def build_2021(admin):
     region = noordoost_brabant()
     framework = ops.create_framework(
         region=region, year=2021, stated_total=131_310_909, actor=admin
@@ -98,6 +97,14 @@ def test_new_structure_2021_with_split_zin_and_mapping(app):
             kind=kind,
             actor=admin,
         )
+    return framework
+
+
+def test_new_structure_2021_with_split_zin_and_mapping(app):
+    admin = nob_user("admin")
+    build_2020(admin)
+    region = noordoost_brabant()
+    framework = build_2021(admin)
     table = q.framework_table(q.framework_for(region.id, 2021))
     by_code = {r.line.code: r for r in table.rows}
     assert by_code["zin"].amount == Decimal("97682235.00")
@@ -196,3 +203,44 @@ def test_demo_reproduces_seed_004(app):
         assert by_code["zin-zwaar-gereserveerd"].amount == Decimal("11000000.00")
         assert by_code["zin-licht"].amount == Decimal("42682235.00")
         assert table.framework.stated_total == Decimal("131310909.00")
+
+
+def test_a_year_is_read_against_the_mapped_lines_of_the_year_before(client):
+    admin = nob_user("admin")
+    lines_2020 = {line.code: line for line in build_2020(admin).lines}
+    for code, amount in [("vt", 75_000), ("zin", 783_852)]:
+        adjust(lines_2020[code], amount, admin)
+    framework = build_2021(admin)
+    previous = q.previous_adjusted(framework)
+    by_code = {line.code: line.id for line in framework.lines}
+    assert previous[by_code["zin"]] == Decimal("96119554.00")  # old ZIN -> split new ZIN
+    assert previous[by_code["vt"]] == Decimal("4800133.00")
+    assert by_code["zwaar-g"] not in previous  # new in 2021: nothing to compare with
+    f.login(client, admin)
+    page = client.get("/financien/kader/2021").get_data(as_text=True)
+    zin_row = page.split('data-code="zin"')[1].split("</tr>")[0]
+    assert "ZIN Kader" in zin_row  # "Vervolg van" the 2020 line
+    assert zin_row.split('data-key="previous">')[1].startswith("€ 96.119.554")
+    new_row = page.split('data-code="zwaar-g"')[1].split("</tr>")[0]
+    assert 'data-key="previous"></td>' in new_row
+
+
+def test_the_framework_status_check_is_the_machine_and_refuses_an_unknown_state(app):
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    from procure.finance.models import BudgetFramework
+    from procure.finance.policy import FRAMEWORK_MACHINE
+
+    check = next(c for c in BudgetFramework.__table__.constraints if c.name.endswith("_known"))
+    assert str(check.sqltext) == FRAMEWORK_MACHINE.check_sql()
+    framework = build_2020(nob_user("admin"))
+    with pytest.raises(IntegrityError):
+        db.session.execute(
+            update(BudgetFramework)
+            .where(BudgetFramework.id == framework.id)
+            .values(status="ingetrokken")
+        )
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(BudgetFramework, framework.id).status == "adopted"

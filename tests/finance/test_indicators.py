@@ -168,6 +168,7 @@ def test_waiting_times_import_and_share_of_providers_in_time(client):
     )
     page = response.get_data(as_text=True)
     assert "Niets geïmporteerd: 2 regel(s) met fouten." in page
+    assert "Regel 3:" in page and "Regel 4:" in page and "Regel 2:" not in page
     assert db.session.execute(select(func.count(WaitingTime.id))).scalar_one() == 0
     good = (
         "provider;category;period;average_days;waiting;updated_on\n"
@@ -191,3 +192,42 @@ def test_waiting_times_import_and_share_of_providers_in_time(client):
         "/api/v1/finance/waiting-times?month=2024-09", headers=f.bearer(f.api_token(admin))
     ).get_json()
     assert api["in_time_pct"] == "66.7" and api["waiting"] == 170
+
+
+def test_a_period_twice_in_one_file_is_refused_by_line_not_a_500(client):
+    admin = f.user("admin", "svj")
+    region = f.region("svj")
+    _indicator(admin, region)
+    f.provider("kompas")
+    f.login(client, admin)
+    twice = (
+        "indicator;period;value;municipality\n"
+        "wachttijd-gemiddeld;2023-Q2;54,62;\n"
+        "wachttijd-gemiddeld;2023-Q2;60,00;\n"
+    )
+    response = f.post(
+        client,
+        "/financien/indicatoren/import",
+        {"file": (io.BytesIO(twice.encode()), "waarden.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert response.status_code in (200, 422)
+    page = response.get_data(as_text=True)
+    assert "Regel 3:" in page and "Regel 2:" not in page
+    waiting_twice = (
+        "provider;category;period;average_days;waiting;updated_on\n"
+        "kompas;Ambulante hulp;2024-09;75;120;2024-09-20\n"
+        "kompas;Ambulante hulp;2024-09;80;100;2024-09-21\n"
+    )
+    response = f.post(
+        client,
+        "/financien/wachttijden/import",
+        {"file": (io.BytesIO(waiting_twice.encode()), "w.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert response.status_code in (200, 422)
+    assert "Regel 3:" in response.get_data(as_text=True)
+    assert db.session.execute(select(func.count(IndicatorValue.id))).scalar_one() == 0
+    assert db.session.execute(select(func.count(WaitingTime.id))).scalar_one() == 0

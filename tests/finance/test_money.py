@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from procure.audit.models import AuditEvent
 from procure.contracts import operations as contract_ops
 from procure.contracts.models import Realisation
 from procure.core.errors import NotAllowed, ValidationFailed
@@ -59,10 +60,12 @@ def test_reserved_part_is_paid_only_after_a_release_decision(app):
     framework = e10_framework(admin)
     reserved, guaranteed = lines(framework)["r"], lines(framework)["g"]
     ops.pay(guaranteed, amount="6666.67", paid_on=date(2026, 1, 31), reference="V-01", actor=admin)
+    events = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
     with pytest.raises(NotAllowed) as refused:
         ops.pay(reserved, amount=1000, paid_on=date(2026, 2, 28), actor=admin)
     assert "vrijgave" in str(refused.value.message)
     assert db.session.execute(select(func.count(Disbursement.id))).scalar_one() == 1
+    assert db.session.execute(select(func.count(AuditEvent.id))).scalar_one() == events
     ops.release_reserved(
         reserved,
         amount=5000,
@@ -302,3 +305,59 @@ def test_realisation_carries_the_municipality_through_api_and_csv(client):
             effort, "periode;productcode;eenheden;gemeente\n2026-03;45A53;1;Breda\n", actor=manager
         )
     assert "Breda" in refused_csv.value.errors[0]
+
+
+def test_realisation_csv_per_municipality_is_all_or_nothing_with_every_error(client):
+    region = f.region("e10")
+    effort = effort_contract(region, f.provider("brug"), ceiling="60000.00")
+    manager = f.user("contract_manager", "e10")
+    csv = (
+        "periode;productcode;eenheden;gemeente\n"
+        "2026-02;45A53;3;Veldhoven\n"
+        "2026-02;45A53;1;Breda\n"
+        "2026-13;45A53;1;Helmond\n"
+        "2026-03;45A53;1;Tilburg\n"
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        contract_ops.import_realisation_csv(effort, csv, actor=manager)
+    errors = refused.value.errors
+    assert len(errors) == 3
+    assert "3" in errors[0] and "Breda" in errors[0]
+    assert "4" in errors[1] and "5" in errors[2] and "Tilburg" in errors[2]
+    assert db.session.execute(select(func.count(Realisation.id))).scalar_one() == 0
+    # Through the contract's page the same file books nothing and lists the three lines.
+    f.login(client, manager)
+    response = f.post(
+        client,
+        f"/contracten/{effort.id}/realisatie/import",
+        {"i-file": (io.BytesIO(csv.encode()), "realisatie.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Breda" in page and "Tilburg" in page and "2026-13" in page
+    assert db.session.execute(select(func.count(Realisation.id))).scalar_one() == 0
+
+
+def test_paying_the_reserved_part_through_the_page_needs_a_release_decision(client):
+    admin = f.user("admin", "e10")
+    reserved = lines(e10_framework(admin))["r"]
+    f.login(client, admin)
+    events = db.session.execute(select(func.count(AuditEvent.id))).scalar_one()
+    payment = {"line_id": reserved.id, "amount": "1000", "paid_on": "2026-02-28"}
+    refused = f.post(client, "/financien/kader/2026/betalingen", payment)
+    assert refused.status_code in (403, 409, 422)
+    assert "vrijgave" in refused.get_data(as_text=True)
+    assert db.session.execute(select(func.count(Disbursement.id))).scalar_one() == 0
+    assert db.session.execute(select(func.count(AuditEvent.id))).scalar_one() == events
+    release = {
+        "line_id": reserved.id,
+        "amount": "1000",
+        "decided_on": "2026-03-01",
+        "decision_reference": "RBO 1-3-2026",
+        "reason": "Meer zware hulp dan geraamd",
+    }
+    assert f.post(client, "/financien/kader/2026/vrijgeven", release).status_code in (302, 303)
+    assert f.post(client, "/financien/kader/2026/betalingen", payment).status_code in (302, 303)
+    paid = db.session.execute(select(Disbursement.amount)).scalars().all()
+    assert [str(a) for a in paid] == ["1000.00"]

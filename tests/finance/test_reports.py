@@ -3,6 +3,8 @@ totals equal to the sums of the underlying records."""
 
 import hashlib
 import io
+import re
+import zlib
 from datetime import date
 from decimal import Decimal
 
@@ -82,6 +84,23 @@ def test_council_report_totals_equal_the_records_and_are_reproducible(client):
     assert pdf.headers["X-Content-SHA256"] == hashlib.sha256(pdf.data).hexdigest()
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Raadsrapportage 2026-H1" in text and "4.900,38" in text
+    # The chart's two series are drawn in their own colours (#3b5b8c framework, #d99a00
+    # realised), not both in the default black.
+    painted = _fill_colours(pdf.data)
+    assert "0.231373 0.356863 0.54902 rg" in painted
+    assert "0.85098 0.603922 0 rg" in painted
+
+
+def _fill_colours(pdf: bytes) -> set[str]:
+    """The non-stroking RGB colours set anywhere in the PDF's content streams."""
+    colours = set()
+    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            content = zlib.decompress(raw)
+        except zlib.error:
+            continue
+        colours.update(m.decode() for m in re.findall(rb"[\d.]+ [\d.]+ [\d.]+ rg", content))
+    return colours
 
 
 def test_report_periods_are_checked_and_municipality_report_is_its_own(client):
