@@ -21,15 +21,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-# benchmarks/http.py would shadow the standard library's http package (which werkzeug
-# imports) when this file is run as a script: keep this folder off the path, add the root.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [str(HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, select, text  # noqa: E402
+from sqlalchemy import event, insert, select, text
 
-from procure import create_app  # noqa: E402
-from procure.extensions import db  # noqa: E402
+from procure import create_app
+from procure.extensions import db
 
 CHUNK = 50_000
 PRICE = Decimal("2.13")

@@ -1,4 +1,4 @@
-"""A bare Flask "hello" app: the ceiling benchmarks/http.py compares procure with."""
+"""A bare Flask "hello" app: the ceiling benchmarks/serving.py compares procure with."""
 
 from flask import Flask
 

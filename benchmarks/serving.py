@@ -3,7 +3,7 @@ procure.wsgi) on SQLite and on PostgreSQL, a read mix and a read+write mix at 1,
 concurrent clients for a bounded time each, on loopback; then a bare Flask "hello" served
 the same way, as the ceiling.
 
-    .venv/bin/python benchmarks/http.py [--seconds 8] [--contracts 200] [--port 5130]
+    .venv/bin/python benchmarks/serving.py [--seconds 8] [--contracts 200] [--port 5130]
                                         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Every client logs in once (its own session, as a browser) and then loops: the read mix is
@@ -16,11 +16,8 @@ run, and the load average of the machine at the start and the end.
 import sys
 from pathlib import Path
 
-# This file shares its name with the standard library's http package: keep its own folder
-# off the import path, and put the project root on it.
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != HERE]
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
 import http.client  # noqa: E402
