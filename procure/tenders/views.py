@@ -22,14 +22,14 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
 from procure.core.errors import NotAllowed, OperationError, ValidationFailed
-from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import to_local
 from procure.core.views import run_action, submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panels_for
 from procure.organisations.models import Provider, Region
-from procure.tenders import format_end_moment, policy
+from procure.tenders import format_end_moment, policy, queries
 from procure.tenders import forms as F
 from procure.tenders import operations as ops
 from procure.tenders.models import (
@@ -138,44 +138,11 @@ def _task_area_choices(region_id: int) -> list:
 @bp.get("/")
 @login_required
 def index():
-    stmt = scoped(select(Tender), Tender).options(
-        selectinload(Tender.region), selectinload(Tender.task_area), selectinload(Tender.task_areas)
-    )
-    stmt = policy.visible_tenders(stmt, current_user)
-    status = request.args.get("status", "")
-    region = request.args.get("region", "")
-    task_area = request.args.get("task_area", "")
-    procedure = request.args.get("procedure", "")
-    q = request.args.get("q", "").strip()
-    statuses = {**STATUS_LABELS, "closed": _l("Gesloten (open house)")}
-    if status in statuses:
-        stmt = stmt.where(Tender.status == status)
-    if procedure in PROCEDURE_LABELS:
-        stmt = stmt.where(Tender.procedure == procedure)
-    if region:
-        stmt = stmt.join(Region, Region.id == Tender.region_id).where(Region.short_code == region)
-    if task_area:
-        stmt = stmt.where(
-            Tender.task_areas.any(TaskArea.code == task_area)
-            | Tender.task_area.has(TaskArea.code == task_area)
-        )
-    if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(
-            Tender.title.ilike(pattern, escape="\\") | Tender.reference.ilike(pattern, escape="\\")
-        )
+    filters = queries.tender_filters(request.args)
     stmt, sort, direction = apply_sort(
-        stmt,
-        {
-            "reference": Tender.reference,
-            "title": Tender.title,
-            "status": Tender.status,
-            "bid_deadline": Tender.bid_deadline,
-            "created": Tender.created_at,
-        },
-        "created",
+        queries.tenders_stmt(filters, current_user), queries.SORTS, queries.DEFAULT_SORT
     )
-    page = paginate(stmt.order_by(Tender.id), *page_args())
+    page = paginate(stmt, *page_args())
     regions = db.session.execute(scoped(select(Region), Region).order_by(Region.name)).scalars()
     areas = db.session.execute(
         scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct().order_by(TaskArea.name)
@@ -185,12 +152,8 @@ def index():
         page=page,
         sort=sort,
         direction=direction,
-        status=status,
-        region=region,
-        task_area=task_area,
-        procedure=procedure,
-        q=q,
-        statuses=statuses,
+        **filters,
+        statuses=queries.LIST_STATUSES,
         regions=list(regions),
         areas=areas,
         procedures=PROCEDURE_LABELS,
