@@ -79,14 +79,13 @@ def apply_sort(stmt: Select, allowed: dict, default: str, default_direction: str
 
 
 def order_by_key(stmt: Select, allowed: dict, key: str, direction: str = "asc") -> Select:
-    """`stmt` ordered by allowed[key], then by the listed entity's primary key so that
-    equal values keep one order (the same on a page and in the API, stable over pages)."""
-    column = allowed[key]
-    stmt = stmt.order_by(column.desc() if direction == "desc" else column.asc())
+    """`stmt` ordered by allowed[key], then by the listed entity's primary key in the same
+    direction, so that equal values keep one order (the same on a page and in the API,
+    and stable from one page to the next)."""
     entity = stmt.column_descriptions[0].get("entity")
-    if entity is not None:
-        stmt = stmt.order_by(*inspect(entity).primary_key)
-    return stmt
+    tiebreak = list(inspect(entity).primary_key) if entity is not None else []
+    columns = [allowed[key], *tiebreak]
+    return stmt.order_by(*(c.desc() if direction == "desc" else c.asc() for c in columns))
 
 
 def like_pattern(text: str) -> str:
