@@ -56,6 +56,7 @@ class QueueFilters:
     provider_q: str = ""  # part of the provider's name
     overdue: bool = False
     assignee: str = ""  # "", "none" (unassigned) or a user id
+    direction: str = "asc"  # by date received: oldest first, or newest ("desc")
     errors: list = field(default_factory=list)
 
     @classmethod
@@ -70,6 +71,7 @@ class QueueFilters:
         f.overdue = args.get("overdue") in ("1", "on", "true")
         assignee = args.get("assignee", "")
         f.assignee = assignee if assignee == "none" or assignee.isdigit() else ""
+        f.direction = "desc" if args.get("dir") == "desc" else "asc"
         return f
 
 
@@ -106,11 +108,12 @@ def filtered(stmt, user, filters: QueueFilters, today: date):
     return stmt
 
 
-def queue_statement(user, filters: QueueFilters, today: date, direction: str = "asc"):
-    """The open signals `user` may see, by date received (oldest first by default),
-    then in the order of logging."""
+def queue_statement(user, filters: QueueFilters, today: date):
+    """The open signals `user` may see, by date received (oldest first unless the filters
+    ask for newest), then in the order of logging."""
     stmt = visible_signals(select(Signal), user).where(Signal.state.in_(OPEN_STATES))
-    return order_by_key(filtered(stmt, user, filters, today), SORTS, DEFAULT_SORT, direction)
+    stmt = filtered(stmt, user, filters, today)
+    return order_by_key(stmt, SORTS, DEFAULT_SORT, filters.direction)
 
 
 def work_queue(user, filters: QueueFilters, today: date, page: int, per_page: int) -> Page:
