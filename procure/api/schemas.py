@@ -3,7 +3,7 @@
 from flask import current_app
 from marshmallow import fields
 
-from procure.api.fields import DutchSchema, QueryInt, Ref
+from procure.api.fields import Choice, DutchSchema, QueryInt, Ref
 from procure.auth.roles import ROLES
 
 
@@ -27,6 +27,22 @@ class PageArgs(DutchSchema):
 
     page = QueryInt(minimum=1, maximum=1_000_000, load_default=1)
     per_page = QueryInt(minimum=1, maximum=100, load_default=None)
+
+
+def sort_key(sorts: dict, default: str) -> Choice:
+    """?sort=: one of the keys its page sorts by (the domain's SORTS)."""
+    return Choice(
+        list(sorts),
+        load_default=default,
+        metadata={"description": "Sorteren op (dezelfde sleutels als de pagina)"},
+    )
+
+
+def sort_direction(default: str = "asc") -> Choice:
+    """?direction=: asc or desc."""
+    return Choice(
+        ("asc", "desc"), load_default=default, metadata={"description": "Sorteerrichting"}
+    )
 
 
 class PageMetaSchema(DutchSchema):

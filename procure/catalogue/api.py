@@ -33,7 +33,7 @@ from procure.catalogue.schemas import (
     TranslationTableSchema,
 )
 from procure.core.errors import NotAllowed, ValidationFailed
-from procure.core.listing import apply_sort, paginate
+from procure.core.listing import order_by_key, paginate
 from procure.extensions import db
 from procure.organisations.models import Region
 
@@ -51,8 +51,9 @@ def products_list(args):
 
     Gemeente- en aanbiedergebruikers zien alleen vastgestelde kaarten."""
     filters = parse_filters(request.args)
-    stmt, _sort, _direction = apply_sort(product_query(filters, current_user), SORTS, "code")
-    stmt = stmt.order_by(Product.code, Product.version)
+    stmt = order_by_key(
+        product_query(filters, current_user), SORTS, args["sort"], args["direction"]
+    )
     return paginate(stmt, *page_numbers(args))
 
 

@@ -81,6 +81,7 @@ SORTS = {
     "status": Product.status,
     "valid_from": Product.valid_from,
 }
+DEFAULT_SORT = "code"
 
 
 def product_query(filters: Filters, user, *, with_tariffs: bool = True) -> Select:

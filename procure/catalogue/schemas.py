@@ -18,9 +18,9 @@ from procure.api.fields import (
     Text,
     derived,
 )
-from procure.api.schemas import PageArgs
+from procure.api.schemas import PageArgs, sort_direction, sort_key
 from procure.catalogue.models import PRODUCT_STATUSES, VARIANTS
-from procure.catalogue.queries import SORTS
+from procure.catalogue.queries import DEFAULT_SORT, SORTS
 
 
 class TaskAreaRefSchema(DutchSchema):
@@ -72,8 +72,8 @@ class ProductQuery(PageArgs):
     status = Choice(PRODUCT_STATUSES)
     valid_on = Date(metadata={"description": "Geldig op datum"})
     region = Line(max_length=20, metadata={"description": "Korte code van de regio"})
-    sort = Choice(list(SORTS))
-    dir = Choice(("asc", "desc"))
+    sort = sort_key(SORTS, DEFAULT_SORT)
+    direction = sort_direction()
 
 
 class ProductDetailQuery(DutchSchema):

@@ -38,6 +38,7 @@ from procure.catalogue.policy import (
     sees_all_regions,
 )
 from procure.catalogue.queries import (
+    DEFAULT_SORT,
     SORTS,
     Filters,
     parse_filters,
@@ -96,8 +97,7 @@ def _list_context(filters: Filters) -> dict:
 def index():
     filters = _filters_or_flash()
     query = product_query(filters, current_user, with_tariffs=False)
-    stmt, sort, direction = apply_sort(query, SORTS, "code")
-    stmt = stmt.order_by(Product.code, Product.version)
+    stmt, sort, direction = apply_sort(query, SORTS, DEFAULT_SORT)
     page = paginate(stmt, *page_args())
     context = _list_context(filters)
     return render_template(

@@ -34,7 +34,7 @@ from procure.contracts.schemas import (
     TerminateInput,
 )
 from procure.core.errors import NotAllowed, ValidationFailed
-from procure.core.listing import paginate
+from procure.core.listing import order_by_key, paginate
 from procure.core.operations import unit_of_work
 from procure.core.timeutil import today_local
 from procure.extensions import db
@@ -46,11 +46,10 @@ from procure.organisations.models import Municipality, Provider
 @bp.response(200, page_of(ContractSchema))
 def contracts_list(args):
     """Contracten binnen het bereik van het token, met budgetten en benutting"""
-    filters = {"q": "", "variant": "", "status": "", "origin": "", **args}
-    stmt = q.with_years(q.contracts_stmt(filters)).options(
+    stmt = q.with_years(q.contracts_stmt(args)).options(
         selectinload(Contract.tender), selectinload(Contract.lot)
     )
-    stmt = stmt.order_by(Contract.reference)
+    stmt = order_by_key(stmt, q.SORTS, args["sort"], args["direction"])
     return paginate(stmt, *page_numbers(args))
 
 

@@ -77,6 +77,7 @@ SORTS = {
     "value": Contract.contract_value,
     "status": Contract.status,
 }
+DEFAULT_SORT = "reference"
 
 
 def contract_filters(args) -> dict:

@@ -20,7 +20,7 @@ from procure.api.fields import (
     Text,
     derived,
 )
-from procure.api.schemas import PageArgs
+from procure.api.schemas import PageArgs, sort_direction, sort_key
 from procure.catalogue.models import VARIANTS
 from procure.contracts import operations as ops
 from procure.contracts.models import (
@@ -30,6 +30,7 @@ from procure.contracts.models import (
     ORIGINS,
     TERMINATION_REASONS,
 )
+from procure.contracts.queries import DEFAULT_SORT, SORTS
 
 PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
@@ -124,8 +125,13 @@ class ContractQuery(PageArgs):
     status = Choice(CONTRACT_STATUSES)
     origin = Choice(ORIGINS)
     provider_id = QueryInt(minimum=1)
+    provider_q = Line(
+        max_length=100, metadata={"description": "Zoeken in de naam van de aanbieder"}
+    )
     task_area_id = QueryInt(minimum=1)
     ending_months = QueryInt(minimum=1, maximum=600)
+    sort = sort_key(SORTS, DEFAULT_SORT)
+    direction = sort_direction()
 
 
 class RealisationInput(DutchSchema):

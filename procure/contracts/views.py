@@ -107,7 +107,7 @@ def index():
         )
     year = today_local().year
     base = q.contracts_stmt(filters)
-    stmt, sort, direction = apply_sort(q.with_year(base, year), q.SORTS, "reference")
+    stmt, sort, direction = apply_sort(q.with_year(base, year), q.SORTS, q.DEFAULT_SORT)
     page = paginate(stmt, *page_args(), scalars=False, counted=base)
     areas = q.task_area_choices()
     provider_name = q.provider_name(filters["provider_id"]) if filters["provider_id"] else None
@@ -131,7 +131,7 @@ def index():
 
 def _export_rows(*, labelled: bool = False):
     filters = q.contract_filters(request.args)
-    stmt, _s, _d = apply_sort(q.contracts_stmt(filters), q.SORTS, "reference")
+    stmt, _s, _d = apply_sort(q.contracts_stmt(filters), q.SORTS, q.DEFAULT_SORT)
     for c in db.session.execute(stmt.execution_options(yield_per=500)).scalars():
         yield q.contract_row(c, labelled=labelled)
 

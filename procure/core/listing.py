@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 
 from procure.extensions import db
 
@@ -67,15 +67,25 @@ def paginate(
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def apply_sort(stmt: Select, allowed: dict, default: str) -> tuple[Select, str, str]:
+def apply_sort(stmt: Select, allowed: dict, default: str, default_direction: str = "asc"):
     """Order by a whitelisted column named in ?sort=, direction from ?dir= (asc/desc)."""
     key = request.args.get("sort", default)
     if key not in allowed:
         key = default
-    direction = "desc" if request.args.get("dir") == "desc" else "asc"
-    column = allowed[key]
-    stmt = stmt.order_by(column.desc() if direction == "desc" else column.asc())
-    return stmt, key, direction
+    direction = request.args.get("dir")
+    if direction not in ("asc", "desc"):
+        direction = default_direction
+    return order_by_key(stmt, allowed, key, direction), key, direction
+
+
+def order_by_key(stmt: Select, allowed: dict, key: str, direction: str = "asc") -> Select:
+    """`stmt` ordered by allowed[key], then by the listed entity's primary key in the same
+    direction, so that equal values keep one order (the same on a page and in the API,
+    and stable from one page to the next)."""
+    entity = stmt.column_descriptions[0].get("entity")
+    tiebreak = list(inspect(entity).primary_key) if entity is not None else []
+    columns = [allowed[key], *tiebreak]
+    return stmt.order_by(*(c.desc() if direction == "desc" else c.asc() for c in columns))
 
 
 def like_pattern(text: str) -> str:

@@ -6,8 +6,9 @@ from sqlalchemy.orm import selectinload
 from procure.api import bp
 from procure.api.schemas import list_of, page_numbers, page_of
 from procure.auth.permissions import get_scoped_or_404, scoped
-from procure.core.listing import like_pattern, paginate
+from procure.core.listing import order_by_key, paginate
 from procure.extensions import db
+from procure.organisations import queries
 from procure.organisations.models import Provider, Region
 from procure.organisations.schemas import ProviderQuery, ProviderSchema, RegionSchema
 
@@ -17,9 +18,9 @@ from procure.organisations.schemas import ProviderQuery, ProviderSchema, RegionS
 @bp.response(200, page_of(ProviderSchema))
 def providers(args):
     """Aanbieders (een aanbieder ziet alleen zichzelf)"""
-    stmt = scoped(select(Provider), Provider).order_by(Provider.name, Provider.id)
-    if args["q"]:
-        stmt = stmt.where(Provider.name.ilike(like_pattern(args["q"]), escape="\\"))
+    stmt = order_by_key(
+        queries.providers_stmt(args["q"]), queries.PROVIDER_SORTS, args["sort"], args["direction"]
+    )
     return paginate(stmt, *page_numbers(args))
 
 

@@ -3,7 +3,8 @@
 from marshmallow import fields
 
 from procure.api.fields import DutchSchema, Line
-from procure.api.schemas import PageArgs
+from procure.api.schemas import PageArgs, sort_direction, sort_key
+from procure.organisations.queries import PROVIDER_DEFAULT_SORT, PROVIDER_SORTS
 
 
 class ProviderSchema(DutchSchema):
@@ -17,7 +18,13 @@ class ProviderSchema(DutchSchema):
 
 
 class ProviderQuery(PageArgs):
-    q = Line(max_length=100, load_default="", metadata={"description": "Zoeken in de naam"})
+    q = Line(
+        max_length=100,
+        load_default="",
+        metadata={"description": "Zoeken in naam, KvK-nummer en korte code"},
+    )
+    sort = sort_key(PROVIDER_SORTS, PROVIDER_DEFAULT_SORT)
+    direction = sort_direction()
 
 
 class MunicipalitySchema(DutchSchema):

@@ -13,13 +13,13 @@ from procure.auth.permissions import (
     users_condition,
 )
 from procure.auth.roles import ADMIN
-from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.views import submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations import operations as ops
 from procure.organisations import pickers as _pickers  # noqa: F401 (registers the sources)
-from procure.organisations import policy
+from procure.organisations import policy, queries
 from procure.organisations.forms import MunicipalityForm, ProviderForm, RegionForm
 from procure.organisations.models import ConsortiumMember, Provider, Region
 from procure.organisations.policy import PROVIDER_REGISTRARS, REGION_ADMINS
@@ -47,17 +47,9 @@ def regions():
 @bp.get("/aanbieders")
 @login_required
 def providers():
-    stmt = scoped(select(Provider), Provider)
     q = request.args.get("q", "").strip()
-    if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(
-            Provider.name.ilike(pattern, escape="\\")
-            | Provider.kvk_number.ilike(pattern, escape="\\")
-            | Provider.short_code.ilike(pattern, escape="\\")
-        )
     stmt, sort, direction = apply_sort(
-        stmt, {"name": Provider.name, "kvk": Provider.kvk_number}, "name"
+        queries.providers_stmt(q), queries.PROVIDER_SORTS, queries.PROVIDER_DEFAULT_SORT
     )
     page = paginate(stmt, *page_args())
     return render_template(

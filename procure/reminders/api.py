@@ -2,15 +2,14 @@
 
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from procure.api import bp
 from procure.api.idempotency import idempotent
 from procure.api.schemas import page_numbers, page_of
-from procure.core.listing import paginate
+from procure.core.listing import order_by_key, paginate
 from procure.core.urls import absolute_url
 from procure.reminders import operations as ops
-from procure.reminders.models import Notification
+from procure.reminders import queries
 from procure.reminders.schemas import (
     FeedSchema,
     MarkedSchema,
@@ -24,11 +23,9 @@ from procure.reminders.schemas import (
 @bp.arguments(NotificationQuery, location="query")
 @bp.response(200, page_of(NotificationSchema))
 def notifications(args):
-    """Mijn meldingen, nieuwste eerst"""
-    stmt = select(Notification).where(Notification.user_id == current_user.id)
-    if args["unread"]:
-        stmt = stmt.where(Notification.read_at.is_(None))
-    stmt = stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+    """Mijn meldingen, nieuwste eerst (of oudste eerst met direction=asc)"""
+    stmt = queries.notifications_stmt(current_user, unread_only=args["unread"])
+    stmt = order_by_key(stmt, queries.NOTIFICATION_SORTS, args["sort"], args["direction"])
     return paginate(stmt, *page_numbers(args))
 
 

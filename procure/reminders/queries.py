@@ -4,6 +4,9 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
+from procure.reminders.models import Notification
 from procure.reminders.rules import Deadline, Rule, all_rules, due_window, remind_moment
 from procure.reminders.sources import source_cache
 from procure.reminders.sweep import Recipients, RuleConfig, in_scope
@@ -63,3 +66,17 @@ def user_deadlines(user, start: datetime, end: datetime) -> list[tuple[Rule, Dea
             key = (deadline.subject_type, deadline.subject_id, deadline.due_at, deadline.title)
             result.setdefault(key, (rule, deadline))
     return sorted(result.values(), key=lambda item: item[1].due_at)
+
+
+# The notification list: newest first, or oldest first on request.
+NOTIFICATION_SORTS = {"created": Notification.created_at}
+NOTIFICATION_DEFAULT_SORT = "created"
+NOTIFICATION_DEFAULT_DIRECTION = "desc"
+
+
+def notifications_stmt(user, *, unread_only: bool = False):
+    """The notifications of `user` (only those not read yet when `unread_only`)."""
+    stmt = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return stmt

@@ -3,7 +3,12 @@
 from marshmallow import fields
 
 from procure.api.fields import DutchSchema, QueryBool
-from procure.api.schemas import PageArgs
+from procure.api.schemas import PageArgs, sort_direction, sort_key
+from procure.reminders.queries import (
+    NOTIFICATION_DEFAULT_DIRECTION,
+    NOTIFICATION_DEFAULT_SORT,
+    NOTIFICATION_SORTS,
+)
 
 
 class NotificationSchema(DutchSchema):
@@ -17,6 +22,8 @@ class NotificationSchema(DutchSchema):
 
 class NotificationQuery(PageArgs):
     unread = QueryBool(load_default=False, metadata={"description": "Alleen ongelezen"})
+    sort = sort_key(NOTIFICATION_SORTS, NOTIFICATION_DEFAULT_SORT)
+    direction = sort_direction(NOTIFICATION_DEFAULT_DIRECTION)
 
 
 class MarkedSchema(DutchSchema):

@@ -22,13 +22,13 @@ from sqlalchemy.orm import joinedload
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.core.errors import OperationError
 from procure.core.labels import url_pattern
-from procure.core.listing import page_args, paginate
+from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.types import utcnow
 from procure.core.urls import absolute_url
 from procure.core.views import run_action, submit
 from procure.extensions import db
 from procure.reminders import operations as ops
-from procure.reminders import policy
+from procure.reminders import policy, queries
 from procure.reminders.forms import ConfirmForm, PreferenceForm, RuleForm
 from procure.reminders.models import (
     DELIVERY_FAILED,
@@ -49,11 +49,12 @@ bp.add_app_template_global(policy, "reminder_policy")
 @login_required
 def index():
     status = request.args.get("status", "all")
-    stmt = select(Notification).where(Notification.user_id == current_user.id)
-    if status == "unread":
-        stmt = stmt.where(Notification.read_at.is_(None))
-    stmt = stmt.order_by(Notification.created_at.desc(), Notification.id.desc()).options(
-        joinedload(Notification.reminder)  # the "late" badge
+    stmt = queries.notifications_stmt(current_user, unread_only=status == "unread")
+    stmt, _sort, _direction = apply_sort(
+        stmt.options(joinedload(Notification.reminder)),  # the "late" badge
+        queries.NOTIFICATION_SORTS,
+        queries.NOTIFICATION_DEFAULT_SORT,
+        queries.NOTIFICATION_DEFAULT_DIRECTION,
     )
     page = paginate(stmt, *page_args())
     return render_template(

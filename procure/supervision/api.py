@@ -16,12 +16,14 @@ from procure.contracts.models import Contract
 from procure.contracts.queries import visible as visible_contracts
 from procure.core.converters import INT_MAX
 from procure.core.errors import NotAllowed, ValidationFailed
-from procure.core.listing import paginate
+from procure.core.listing import order_by_key, paginate
+from procure.core.timeutil import today_local
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.supervision import operations as ops
 from procure.supervision import policy
-from procure.supervision.models import MERGED, Measure, Signal
+from procure.supervision.models import MERGED, OPEN_STATES, Measure, Signal
+from procure.supervision.queue import SORTS, QueueFilters, filtered
 from procure.supervision.schemas import (
     AssignInput,
     CloseInput,
@@ -141,21 +143,27 @@ def signals_list(args):
     """Signalen, beperkt zoals op de pagina's (gemeente: eigen meldingen)"""
     if not policy.can_read_api(current_user):
         abort(403)
+    filters = QueueFilters(
+        view=args["view"] if policy.can_work() else "team",  # as the page does
+        state=args.get("state", ""),
+        category=args.get("category", ""),
+        urgency=args.get("urgency", ""),
+        provider_id=args.get("provider_id"),
+        provider_q=args.get("provider_q", ""),
+        overdue=args["overdue"],
+        assignee=args.get("assignee", ""),
+    )
     stmt = policy.visible_signals(select(Signal)).options(*_options())
-    for arg, column in (
-        ("state", Signal.state),
-        ("category", Signal.category),
-        ("urgency", Signal.urgency),
-    ):
-        if args.get(arg):
-            stmt = stmt.where(column == args[arg])
+    if args["open"]:
+        stmt = stmt.where(Signal.state.in_(OPEN_STATES))
+    stmt = filtered(stmt, current_user, filters, today_local())
     if args.get("provider"):
         stmt = stmt.join(Provider, Provider.id == Signal.provider_id).where(
             Provider.short_code == args["provider"]
         )
     if args.get("year"):
         stmt = stmt.where(extract("year", Signal.received_on) == args["year"])
-    stmt = stmt.order_by(Signal.received_on.desc(), Signal.id.desc())
+    stmt = order_by_key(stmt, SORTS, args["sort"], args["direction"])
     return paginate(stmt, *page_numbers(args))
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from procure.core.listing import Page, like_pattern, paginate
+from procure.core.listing import Page, like_pattern, order_by_key, paginate
 from procure.organisations.models import Provider
 from procure.supervision.models import (
     CATEGORIES,
@@ -56,6 +56,7 @@ class QueueFilters:
     provider_q: str = ""  # part of the provider's name
     overdue: bool = False
     assignee: str = ""  # "", "none" (unassigned) or a user id
+    direction: str = "asc"  # by date received: oldest first, or newest ("desc")
     errors: list = field(default_factory=list)
 
     @classmethod
@@ -70,11 +71,17 @@ class QueueFilters:
         f.overdue = args.get("overdue") in ("1", "on", "true")
         assignee = args.get("assignee", "")
         f.assignee = assignee if assignee == "none" or assignee.isdigit() else ""
+        f.direction = "desc" if args.get("dir") == "desc" else "asc"
         return f
 
 
-def queue_statement(user, filters: QueueFilters, today: date):
-    stmt = visible_signals(select(Signal), user).where(Signal.state.in_(OPEN_STATES))
+# The work queue's sort keys (the page shows oldest first; the API may ask for newest).
+SORTS = {"received": Signal.received_on}
+DEFAULT_SORT = "received"
+
+
+def filtered(stmt, user, filters: QueueFilters, today: date):
+    """`stmt` over signals narrowed by the queue's filters (page and API alike)."""
     if filters.view == "mine":
         stmt = stmt.where(Signal.assigned_to_id == user.id)
     if filters.state:
@@ -98,8 +105,15 @@ def queue_statement(user, filters: QueueFilters, today: date):
         stmt = stmt.where(Signal.assigned_to_id.is_(None))
     elif filters.assignee:
         stmt = stmt.where(Signal.assigned_to_id == int(filters.assignee))
-    # oldest first: the date received, then the order of logging
-    return stmt.order_by(Signal.received_on.asc(), Signal.id.asc())
+    return stmt
+
+
+def queue_statement(user, filters: QueueFilters, today: date):
+    """The open signals `user` may see, by date received (oldest first unless the filters
+    ask for newest), then in the order of logging."""
+    stmt = visible_signals(select(Signal), user).where(Signal.state.in_(OPEN_STATES))
+    stmt = filtered(stmt, user, filters, today)
+    return order_by_key(stmt, SORTS, DEFAULT_SORT, filters.direction)
 
 
 def work_queue(user, filters: QueueFilters, today: date, page: int, per_page: int) -> Page:

@@ -1,7 +1,8 @@
 """API schemas of supervision: signals in and out."""
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from marshmallow import fields, post_dump
+from marshmallow import fields, post_dump, validate
 
 from procure.api.fields import (
     Boolean,
@@ -13,12 +14,13 @@ from procure.api.fields import (
     Line,
     Money,
     Nested,
+    QueryBool,
     QueryInt,
     Ref,
     Text,
     derived,
 )
-from procure.api.schemas import PageArgs
+from procure.api.schemas import PageArgs, sort_direction, sort_key
 from procure.supervision import policy
 from procure.supervision.models import (
     CATEGORIES,
@@ -31,6 +33,8 @@ from procure.supervision.models import (
     STATE_LABELS,
     URGENCIES,
 )
+from procure.supervision.queue import DEFAULT_SORT as QUEUE_DEFAULT_SORT
+from procure.supervision.queue import SORTS as QUEUE_SORTS
 
 INVESTIGATION_FIELDS = (
     "triage_due_on",
@@ -120,12 +124,38 @@ class SignalInput(DutchSchema):
     reporter_confidential = Boolean(load_default=False)
 
 
+ASSIGNEE = r"^(none|[1-9][0-9]{0,8})$"
+
+
 class SignalQuery(PageArgs):
+    """The work queue's filters and sort, plus what only the API offers (closed signals,
+    a year, a provider by short code)."""
+
+    open = QueryBool(
+        load_default=False,
+        metadata={"description": "Alleen open signalen (de werkvoorraad van de pagina)"},
+    )
+    view = Choice(
+        ("team", "mine"), load_default="team", metadata={"description": "mine: mij toegewezen"}
+    )
     state = Choice(list(STATE_LABELS))
     category = Choice(CATEGORIES)
     urgency = Choice(URGENCIES)
-    provider = Line(max_length=40)
+    provider = Line(max_length=40, metadata={"description": "Korte code van de aanbieder"})
+    provider_id = QueryInt(minimum=1)
+    provider_q = Line(max_length=100, metadata={"description": "Deel van de naam van de aanbieder"})
+    overdue = QueryBool(load_default=False, metadata={"description": "Alleen over de termijn"})
+    assignee = Line(
+        max_length=10,
+        validate=[validate.Regexp(ASSIGNEE, error=_l("Geef none of het id van een gebruiker."))],
+        metadata={
+            "pattern": ASSIGNEE,
+            "description": "none: niet toegewezen; of een gebruikers-id",
+        },
+    )
     year = QueryInt(minimum=1900, maximum=2200)
+    sort = sort_key(QUEUE_SORTS, QUEUE_DEFAULT_SORT)
+    direction = sort_direction("desc")
 
 
 class CountsQuery(DutchSchema):

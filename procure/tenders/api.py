@@ -13,12 +13,12 @@ from procure.api.idempotency import idempotent
 from procure.api.schemas import list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
 from procure.core.errors import NotAllowed, ValidationFailed
-from procure.core.listing import paginate
+from procure.core.listing import order_by_key, paginate
 from procure.core.operations import unit_of_work
 from procure.extensions import db
 from procure.organisations.models import Provider, Region
 from procure.tenders import operations as ops
-from procure.tenders import policy
+from procure.tenders import policy, queries
 from procure.tenders.models import Bid, Objection, Registration, Tender
 from procure.tenders.schemas import (
     AgreementInput,
@@ -68,11 +68,8 @@ def _tender(reference: str) -> Tender:
 def tenders(args):
     """Aanbestedingen (alle procedures, binnen de eigen regio; aanbieders zien
     gepubliceerde aanbestedingen)"""
-    stmt = _visible(select(Tender)).options(selectinload(Tender.region)).order_by(Tender.id)
-    if args.get("procedure"):
-        stmt = stmt.where(Tender.procedure == args["procedure"])
-    if args.get("status"):
-        stmt = stmt.where(Tender.status == args["status"])
+    stmt = queries.tenders_stmt(args, current_user)
+    stmt = order_by_key(stmt, queries.SORTS, args["sort"], args["direction"])
     return paginate(stmt, *page_numbers(args))
 
 

@@ -1,10 +1,82 @@
 """Read-only queries of the tenders for other domains."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, or_, select
+from sqlalchemy.orm import selectinload
 
 from procure.auth.permissions import scoped
+from procure.catalogue.models import TaskArea
+from procure.core.listing import like_pattern
+from procure.core.types import utcnow
 from procure.extensions import db
-from procure.tenders.models import Tender
+from procure.organisations.models import Region
+from procure.tenders.models import PROCEDURE_LABELS, Tender
+from procure.tenders.policy import STATUS_LABELS, visible_tenders
+
+# Named selections of the list filter (?status=...) that dashboard cards count and link to,
+# so that a card's number and the list behind it come from the same condition.
+SAS_PROCEDURES = ("sas_dialogue", "sas_open")
+PHASE_FILTERS = {
+    "lopend": _l("Lopende SAS-aanbestedingen"),
+    "aanmelding": _l("SAS open voor aanmelding"),
+}
+# The tender list's status filter: the named selections, the phases, and "closed" of an
+# open house.
+LIST_STATUSES = {**PHASE_FILTERS, **STATUS_LABELS, "closed": _l("Gesloten (open house)")}
+SORTS = {
+    "reference": Tender.reference,
+    "title": Tender.title,
+    "status": Tender.status,
+    "bid_deadline": Tender.bid_deadline,
+    "created": Tender.created_at,
+}
+DEFAULT_SORT = "created"
+
+
+def tender_filters(args) -> dict:
+    """The list's filters from the query string; a status or procedure no list knows is
+    dropped (the page shows every tender then, and says so: `unknown_status`)."""
+    status = args.get("status") or ""
+    procedure = args.get("procedure") or ""
+    return {
+        "status": status if status in LIST_STATUSES else "",
+        "unknown_status": bool(status) and status not in LIST_STATUSES,
+        "procedure": procedure if procedure in PROCEDURE_LABELS else "",
+        "region": (args.get("region") or "").strip(),
+        "task_area": (args.get("task_area") or "").strip(),
+        "q": (args.get("q") or "").strip(),
+    }
+
+
+def tenders_stmt(filters: dict, user):
+    """The tenders `user` may see (providers: published ones) matching `filters`."""
+    stmt = visible_tenders(scoped(select(Tender), Tender, user), user).options(
+        selectinload(Tender.region), selectinload(Tender.task_area), selectinload(Tender.task_areas)
+    )
+    status = filters.get("status")
+    if status == "lopend":
+        stmt = stmt.where(running_sas())
+    elif status == "aanmelding":
+        stmt = stmt.where(open_for_registration(utcnow()))
+    elif status:
+        stmt = stmt.where(Tender.status == status)
+    if filters.get("procedure"):
+        stmt = stmt.where(Tender.procedure == filters["procedure"])
+    if filters.get("region"):
+        stmt = stmt.join(Region, Region.id == Tender.region_id).where(
+            Region.short_code == filters["region"]
+        )
+    if task_area := filters.get("task_area"):
+        stmt = stmt.where(
+            Tender.task_areas.any(TaskArea.code == task_area)
+            | Tender.task_area.has(TaskArea.code == task_area)
+        )
+    if filters.get("q"):
+        pattern = like_pattern(filters["q"])
+        stmt = stmt.where(
+            Tender.title.ilike(pattern, escape="\\") | Tender.reference.ilike(pattern, escape="\\")
+        )
+    return stmt
 
 
 def tenders_of_year(user, year: int) -> list[Tender]:
@@ -19,11 +91,6 @@ def tenders_of_year(user, year: int) -> list[Tender]:
         .order_by(Tender.id)
     )
     return db.session.execute(stmt).scalars().all()
-
-
-# Named selections of the list filter (?status=...) that dashboard cards count and link to,
-# so that a card's number and the list behind it come from the same condition.
-SAS_PROCEDURES = ("sas_dialogue", "sas_open")
 
 
 def running_sas():

@@ -22,10 +22,11 @@ from procure.api.fields import (
     Text,
     derived,
 )
-from procure.api.schemas import PageArgs
+from procure.api.schemas import PageArgs, sort_direction, sort_key
 from procure.catalogue.models import VARIANTS
 from procure.tenders.models import PROCEDURES
 from procure.tenders.policy import PHASE_ORDER, STATUS_LABELS
+from procure.tenders.queries import DEFAULT_SORT, LIST_STATUSES, SORTS
 
 
 class TenderSummarySchema(DutchSchema):
@@ -100,7 +101,12 @@ class TenderSchema(TenderSummarySchema):
 
 class TenderQuery(PageArgs):
     procedure = Choice(PROCEDURES)
-    status = Line(max_length=20)
+    status = Choice(list(LIST_STATUSES))
+    region = Line(max_length=20, metadata={"description": "Korte code van de regio"})
+    task_area = Line(max_length=20, metadata={"description": "Code van het taakgebied"})
+    q = Line(max_length=100, metadata={"description": "Zoeken in kenmerk en titel"})
+    sort = sort_key(SORTS, DEFAULT_SORT)
+    direction = sort_direction()
 
 
 class RegistrationSchema(DutchSchema):

@@ -22,17 +22,16 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
 from procure.core.errors import NotAllowed, OperationError, ValidationFailed
-from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import to_local
 from procure.core.views import run_action, submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panels_for
 from procure.organisations.models import Provider, Region
-from procure.tenders import format_end_moment, policy
+from procure.tenders import format_end_moment, policy, queries
 from procure.tenders import forms as F
 from procure.tenders import operations as ops
-from procure.tenders import queries as tender_queries
 from procure.tenders.models import (
     PROCEDURE_LABELS,
     AwardCriterion,
@@ -139,62 +138,16 @@ def _task_area_choices(region_id: int) -> list:
 @bp.get("/")
 @login_required
 def index():
-    stmt = scoped(select(Tender), Tender).options(
-        selectinload(Tender.region), selectinload(Tender.task_area), selectinload(Tender.task_areas)
-    )
-    stmt = policy.visible_tenders(stmt, current_user)
-    status = request.args.get("status", "")
-    region = request.args.get("region", "")
-    task_area = request.args.get("task_area", "")
-    procedure = request.args.get("procedure", "")
-    q = request.args.get("q", "").strip()
-    phases = {
-        "lopend": (_l("Lopende SAS-aanbestedingen"), tender_queries.running_sas),
-        "aanmelding": (
-            _l("SAS open voor aanmelding"),
-            lambda: tender_queries.open_for_registration(ops._now()),
-        ),
-    }
-    statuses = {
-        **{key: label for key, (label, _condition) in phases.items()},
-        **STATUS_LABELS,
-        "closed": _l("Gesloten (open house)"),
-    }
-    if status in phases:
-        stmt = stmt.where(phases[status][1]())
-    elif status in statuses:
-        stmt = stmt.where(Tender.status == status)
-    elif status:
+    filters = queries.tender_filters(request.args)
+    if filters.pop("unknown_status"):
         flash(
             _("Het filter '%(f)s' heeft een onbekende waarde en is niet toegepast.", f=_("Status")),
             "warning",
         )
-    if procedure in PROCEDURE_LABELS:
-        stmt = stmt.where(Tender.procedure == procedure)
-    if region:
-        stmt = stmt.join(Region, Region.id == Tender.region_id).where(Region.short_code == region)
-    if task_area:
-        stmt = stmt.where(
-            Tender.task_areas.any(TaskArea.code == task_area)
-            | Tender.task_area.has(TaskArea.code == task_area)
-        )
-    if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(
-            Tender.title.ilike(pattern, escape="\\") | Tender.reference.ilike(pattern, escape="\\")
-        )
     stmt, sort, direction = apply_sort(
-        stmt,
-        {
-            "reference": Tender.reference,
-            "title": Tender.title,
-            "status": Tender.status,
-            "bid_deadline": Tender.bid_deadline,
-            "created": Tender.created_at,
-        },
-        "created",
+        queries.tenders_stmt(filters, current_user), queries.SORTS, queries.DEFAULT_SORT
     )
-    page = paginate(stmt.order_by(Tender.id), *page_args())
+    page = paginate(stmt, *page_args())
     regions = db.session.execute(scoped(select(Region), Region).order_by(Region.name)).scalars()
     areas = db.session.execute(
         scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct().order_by(TaskArea.name)
@@ -204,12 +157,8 @@ def index():
         page=page,
         sort=sort,
         direction=direction,
-        status=status,
-        region=region,
-        task_area=task_area,
-        procedure=procedure,
-        q=q,
-        statuses=statuses,
+        **filters,
+        statuses=queries.LIST_STATUSES,
         regions=list(regions),
         areas=areas,
         procedures=PROCEDURE_LABELS,
@@ -1007,7 +956,7 @@ def tender_cards(user):
     if user.is_provider:
         count = db.session.execute(
             policy.visible_tenders(select(func.count(Tender.id)), user).where(
-                tender_queries.open_for_registration(ops._now())
+                queries.open_for_registration(ops._now())
             )
         ).scalar_one()
         return [
@@ -1019,7 +968,7 @@ def tender_cards(user):
         ]
     if not user.is_region_staff:
         return []
-    stmt = scoped(select(func.count(Tender.id)), Tender, user).where(tender_queries.running_sas())
+    stmt = scoped(select(func.count(Tender.id)), Tender, user).where(queries.running_sas())
     count = db.session.execute(stmt).scalar_one()
     return [
         {

@@ -14,20 +14,19 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from procure.api import bp
 from procure.api.idempotency import idempotent
-from procure.api.schemas import PageArgs, list_of, page_numbers, page_of
+from procure.api.schemas import list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
 from procure.catalogue.models import Product
 from procure.core.errors import NotAllowed, ValidationFailed
-from procure.core.listing import paginate
+from procure.core.listing import order_by_key, paginate
 from procure.extensions import db
 from procure.organisations.models import Municipality
 from procure.tenders.models import Tender
 from procure.tenders.open_house import operations as ops
-from procure.tenders.open_house import policy
+from procure.tenders.open_house import policy, queries
 from procure.tenders.open_house.models import (
     Admission,
     Application,
-    ApplicationCategory,
     Category,
     EntryMoment,
     OpenHouseSettings,
@@ -45,6 +44,7 @@ from procure.tenders.open_house.schemas import (
     InfoRequestInput,
     InfoResponseForm,
     OpenHouseDetailSchema,
+    OpenHouseQuery,
     OpenHouseSchema,
     RequirementScoresInput,
 )
@@ -83,11 +83,12 @@ def _categories(tender: Tender) -> list[Category]:
 
 
 @bp.get("/open-houses")
-@bp.arguments(PageArgs, location="query")
+@bp.arguments(OpenHouseQuery, location="query")
 @bp.response(200, page_of(OpenHouseSchema))
 def open_houses_list(args):
     """Open houses (toelatingsprocedures) die de gebruiker mag zien"""
-    stmt = _visible_open_houses().order_by(Tender.reference)
+    stmt = queries.open_houses_stmt(args.get("q"), args.get("status", ""), current_user)
+    stmt = order_by_key(stmt, queries.OPEN_HOUSE_SORTS, args["sort"], args["direction"])
     return paginate(stmt, *page_numbers(args))
 
 
@@ -154,16 +155,11 @@ def open_house_applications(args, reference):
     if not policy.can_list_applications(current_user):
         abort(403)
     tender = _open_house_or_404(reference)
-    stmt = scoped(select(Application), Application).where(Application.tender_id == tender.id)
-    if args.get("status"):
-        stmt = stmt.where(Application.status == args["status"])
-    stmt = stmt.options(
-        joinedload(Application.provider),
-        joinedload(Application.entry_moment),
-        joinedload(Application.queued_from),
-        selectinload(Application.municipalities),
-        selectinload(Application.categories).joinedload(ApplicationCategory.category),
-    ).order_by(Application.submitted_at, Application.id)
+    filters = {**args, "moment_id": args.get("moment"), "category_id": args.get("category")}
+    stmt = queries.applications_stmt(tender, filters).options(
+        joinedload(Application.queued_from), selectinload(Application.municipalities)
+    )
+    stmt = order_by_key(stmt, queries.APPLICATION_SORTS, args["sort"], args["direction"])
     return paginate(stmt, *page_numbers(args))
 
 

@@ -17,8 +17,15 @@ from procure.api.fields import (
     Text,
     derived,
 )
-from procure.api.schemas import PageArgs
+from procure.api.schemas import PageArgs, sort_direction, sort_key
 from procure.tenders.open_house.models import SCORES
+from procure.tenders.open_house.queries import (
+    APPLICATION_DEFAULT_SORT,
+    APPLICATION_SORTS,
+    OPEN_HOUSE_DEFAULT_SORT,
+    OPEN_HOUSE_SORTS,
+    OPEN_HOUSE_STATUSES,
+)
 
 APPLICATION_STATUSES = ("submitted", "more_info", "admitted", "rejected", "withdrawn")
 
@@ -65,6 +72,7 @@ class RequirementSchema(DutchSchema):
 
 
 class EntryMomentSchema(DutchSchema):
+    id = fields.Integer(metadata={"description": "Voor het filter moment van de aanmeldingen"})
     entry_date = fields.Date()
     application_deadline = fields.DateTime(allow_none=True)
     assessment_deadline = fields.DateTime(allow_none=True)
@@ -121,8 +129,20 @@ class ApplicationSchema(DutchSchema):
     )
 
 
+class OpenHouseQuery(PageArgs):
+    q = Line(max_length=100, metadata={"description": "Zoeken in kenmerk en titel"})
+    status = Choice(OPEN_HOUSE_STATUSES)
+    sort = sort_key(OPEN_HOUSE_SORTS, OPEN_HOUSE_DEFAULT_SORT)
+    direction = sort_direction()
+
+
 class ApplicationQuery(PageArgs):
-    status = Line(max_length=20, metadata={"enum": list(APPLICATION_STATUSES)})
+    status = Choice(APPLICATION_STATUSES)
+    q = Line(max_length=100, metadata={"description": "Zoeken in kenmerk en naam van de aanbieder"})
+    moment = QueryInt(minimum=1, metadata={"description": "Id van het toetredingsmoment"})
+    category = QueryInt(minimum=1, metadata={"description": "Id van de categorie"})
+    sort = sort_key(APPLICATION_SORTS, APPLICATION_DEFAULT_SORT)
+    direction = sort_direction()
 
 
 class AdmittedProviderSchema(DutchSchema):

@@ -16,14 +16,14 @@ from procure.auth.roles import (
 from procure.catalogue import policy as catalogue_policy
 from procure.catalogue.models import Product, TaskArea
 from procure.core.labels import url_pattern
-from procure.core.listing import Page, apply_sort, like_pattern, page_args, paginate
+from procure.core.listing import Page, apply_sort, page_args, paginate
 from procure.core.timeutil import now_local
 from procure.core.views import run_action, submit
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
 from procure.tenders.open_house import dashboard as _dashboard  # noqa: F401 (registers cards)
-from procure.tenders.open_house import forms, policy, updates
+from procure.tenders.open_house import forms, policy, queries, updates
 from procure.tenders.open_house import operations as ops
 from procure.tenders.open_house.models import (
     Admission,
@@ -54,7 +54,7 @@ from procure.tenders.open_house.policy import (
     can_view_recipients,
     is_applicant,
 )
-from procure.tenders.policy import OPEN_HOUSE, is_published, visible_tenders
+from procure.tenders.policy import OPEN_HOUSE, is_published
 
 bp = Blueprint("open_house", __name__, url_prefix="/open-house")
 # Templates ask the policy: open_house_policy.can_assess(current_user, application).
@@ -95,22 +95,12 @@ def _application_or_404(application_id: int) -> Application:
 @bp.get("/")
 @role_required(*READERS)
 def index():
-    stmt = scoped(select(Tender).where(Tender.procedure == ops.PROCEDURE), Tender)
-    stmt = visible_tenders(stmt, current_user)
     q = request.args.get("q", "").strip()
-    if q:
-        stmt = stmt.where(
-            Tender.title.ilike(like_pattern(q), escape="\\")
-            | Tender.reference.ilike(like_pattern(q), escape="\\")
-        )
     status = request.args.get("status", "")
-    if status in OPEN_HOUSE.transitions:
-        stmt = stmt.where(Tender.status == status)
-    stmt = stmt.options(joinedload(Tender.region))
     stmt, sort, direction = apply_sort(
-        stmt,
-        {"reference": Tender.reference, "title": Tender.title, "start": Tender.contract_start},
-        "reference",
+        queries.open_houses_stmt(q, status, current_user),
+        queries.OPEN_HOUSE_SORTS,
+        queries.OPEN_HOUSE_DEFAULT_SORT,
     )
     page = paginate(stmt, *page_args())
     return render_template(
@@ -526,48 +516,11 @@ def applications(tender_id=None):
     """The applications of one open house, or (without a tender, from the dashboard) of
     every open house the user sees."""
     tender = _tender_or_404(tender_id) if tender_id else None
-    stmt = scoped(select(Application), Application)
-    if tender is not None:
-        stmt = stmt.where(Application.tender_id == tender.id)
-    stmt = stmt.join(Provider, Provider.id == Application.provider_id).outerjoin(
-        EntryMoment, EntryMoment.id == Application.entry_moment_id
-    )
-    q = request.args.get("q", "").strip()
-    if q:
-        stmt = stmt.where(
-            Provider.name.ilike(like_pattern(q), escape="\\")
-            | Application.reference.ilike(like_pattern(q), escape="\\")
-        )
-    status = request.args.get("status", "")
-    if status in APPLICATION.transitions:
-        stmt = stmt.where(Application.status == status)
-    moment_id = request.args.get("moment", 0, type=int)
-    if moment_id:
-        stmt = stmt.where(Application.entry_moment_id == moment_id)
-    category_id = request.args.get("category", 0, type=int)
-    if category_id:
-        stmt = stmt.where(
-            Application.id.in_(
-                select(ApplicationCategory.application_id).where(
-                    ApplicationCategory.category_id == category_id
-                )
-            )
-        )
-    stmt = stmt.options(
-        joinedload(Application.provider),
-        joinedload(Application.entry_moment),
-        selectinload(Application.categories).joinedload(ApplicationCategory.category),
-    )
+    filters = queries.application_filters(request.args)
     stmt, sort, direction = apply_sort(
-        stmt,
-        {
-            "submitted": Application.submitted_at,
-            "reference": Application.reference,
-            "provider": Provider.name,
-            "status": Application.status,
-            "moment": EntryMoment.entry_date,
-        },
-        "submitted",
+        queries.applications_stmt(tender, filters),
+        queries.APPLICATION_SORTS,
+        queries.APPLICATION_DEFAULT_SORT,
     )
     page = paginate(stmt, *page_args())
     categories = []
@@ -583,10 +536,7 @@ def applications(tender_id=None):
         "tenders/open_house/applications.html",
         tender=tender,
         page=page,
-        q=q,
-        status=status,
-        moment_id=moment_id,
-        category_id=category_id,
+        **filters,
         sort=sort,
         direction=direction,
         moments=ops.moments(tender) if tender is not None else [],

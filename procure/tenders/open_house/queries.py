@@ -1,0 +1,98 @@
+"""Read-side queries of open houses shared by the pages and the API."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from procure.auth.permissions import scoped
+from procure.core.listing import like_pattern
+from procure.organisations.models import Provider
+from procure.tenders.models import Tender
+from procure.tenders.open_house.models import Application, ApplicationCategory, EntryMoment
+from procure.tenders.open_house.policy import APPLICATION
+from procure.tenders.policy import OPEN_HOUSE, visible_tenders
+
+PROCEDURE = "open_house"
+OPEN_HOUSE_SORTS = {
+    "reference": Tender.reference,
+    "title": Tender.title,
+    "start": Tender.contract_start,
+}
+OPEN_HOUSE_DEFAULT_SORT = "reference"
+OPEN_HOUSE_STATUSES = tuple(OPEN_HOUSE.transitions)
+
+APPLICATION_SORTS = {
+    "submitted": Application.submitted_at,
+    "reference": Application.reference,
+    "provider": Provider.name,
+    "status": Application.status,
+    "moment": EntryMoment.entry_date,
+}
+APPLICATION_DEFAULT_SORT = "submitted"
+
+
+def open_houses_stmt(q: str, status: str, user):
+    """The open houses `user` may see (providers: published ones), searched in title and
+    reference, in `status` when it is one an open house has."""
+    stmt = scoped(select(Tender).where(Tender.procedure == PROCEDURE), Tender, user)
+    stmt = visible_tenders(stmt, user)
+    q = (q or "").strip()
+    if q:
+        pattern = like_pattern(q)
+        stmt = stmt.where(
+            Tender.title.ilike(pattern, escape="\\") | Tender.reference.ilike(pattern, escape="\\")
+        )
+    if status in OPEN_HOUSE_STATUSES:
+        stmt = stmt.where(Tender.status == status)
+    return stmt.options(joinedload(Tender.region))
+
+
+def application_filters(args) -> dict:
+    """The application list's filters from the query string (unknown values dropped)."""
+    status = args.get("status") or ""
+
+    def _id(name):
+        try:
+            return max(int(args.get(name) or 0), 0)
+        except (TypeError, ValueError):
+            return 0
+
+    return {
+        "q": (args.get("q") or "").strip(),
+        "status": status if status in APPLICATION.transitions else "",
+        "moment_id": _id("moment"),
+        "category_id": _id("category"),
+    }
+
+
+def applications_stmt(tender, filters: dict, user=None):
+    """The applications of `tender` (None: of every open house) that `user` may see,
+    matching `filters`, with what a list row shows loaded."""
+    stmt = scoped(select(Application), Application, user)
+    if tender is not None:
+        stmt = stmt.where(Application.tender_id == tender.id)
+    stmt = stmt.join(Provider, Provider.id == Application.provider_id).outerjoin(
+        EntryMoment, EntryMoment.id == Application.entry_moment_id
+    )
+    if filters.get("q"):
+        pattern = like_pattern(filters["q"])
+        stmt = stmt.where(
+            Provider.name.ilike(pattern, escape="\\")
+            | Application.reference.ilike(pattern, escape="\\")
+        )
+    if filters.get("status"):
+        stmt = stmt.where(Application.status == filters["status"])
+    if filters.get("moment_id"):
+        stmt = stmt.where(Application.entry_moment_id == filters["moment_id"])
+    if filters.get("category_id"):
+        stmt = stmt.where(
+            Application.id.in_(
+                select(ApplicationCategory.application_id).where(
+                    ApplicationCategory.category_id == filters["category_id"]
+                )
+            )
+        )
+    return stmt.options(
+        joinedload(Application.provider),
+        joinedload(Application.entry_moment),
+        selectinload(Application.categories).joinedload(ApplicationCategory.category),
+    )
