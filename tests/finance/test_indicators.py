@@ -83,7 +83,7 @@ def test_indicator_csv_import_is_all_or_nothing_and_lists_every_error(client):
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
-    assert "Niets geïmporteerd: 3 regel(s) met fouten." in page
+    assert "Niets geïmporteerd: 3 fout(en) in het bestand." in page
     assert "Regel 3:" in page and "Regel 4:" in page and "Regel 5:" in page
     assert "Regel 2:" not in page
     assert db.session.execute(select(func.count(IndicatorValue.id))).scalar_one() == 0
@@ -167,7 +167,7 @@ def test_waiting_times_import_and_share_of_providers_in_time(client):
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
-    assert "Niets geïmporteerd: 2 regel(s) met fouten." in page
+    assert "Niets geïmporteerd: 2 fout(en) in het bestand." in page
     assert db.session.execute(select(func.count(WaitingTime.id))).scalar_one() == 0
     good = (
         "provider;category;period;average_days;waiting;updated_on\n"
@@ -191,3 +191,35 @@ def test_waiting_times_import_and_share_of_providers_in_time(client):
         "/api/v1/finance/waiting-times?month=2024-09", headers=f.bearer(f.api_token(admin))
     ).get_json()
     assert api["in_time_pct"] == "66.7" and api["waiting"] == 170
+
+
+def test_imports_refuse_a_binary_file_and_read_excels_windows_1252(client):
+    """Found by the form fuzz (tests/test_form_fuzz.py): a file that is no UTF-8 was a 500."""
+    admin = f.user("admin", "svj")
+    region = f.region("svj")
+    _indicator(admin, region)
+    f.provider("kompas")
+    f.login(client, admin)
+    for url in ("/financien/indicatoren/import", "/financien/wachttijden/import"):
+        response = f.post(
+            client,
+            url,
+            {"file": (io.BytesIO(b"MZ\x90\x00\x03\x00 geen CSV"), "waarden.csv")},
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+        assert response.status_code == 200
+        assert "binaire gegevens" in response.get_data(as_text=True)
+    excel = (
+        "provider;category;period;average_days;waiting;updated_on\n"
+        "kompas;Begeleiding één;2024-09;75;120;2024-09-20\n"
+    ).encode("cp1252")
+    f.post(
+        client,
+        "/financien/wachttijden/import",
+        {"file": (io.BytesIO(excel), "w.csv")},
+        content_type="multipart/form-data",
+    )
+    stored = db.session.execute(select(WaitingTime)).scalar_one()
+    assert stored.category == "Begeleiding één"
+    assert db.session.execute(select(func.count(IndicatorValue.id))).scalar_one() == 0
