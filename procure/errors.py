@@ -3,6 +3,7 @@
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from procure.api.errors import from_http_exception, from_operation_error, json_error
@@ -79,6 +80,35 @@ def init_app(app) -> None:
             title=_("Ongeldig verzoek"),
             message=_("Een getal in het verzoek is te groot."),
         ), 400
+
+    @app.errorhandler(DataError)
+    def data_error(exc):
+        # A value the database refuses for its column (a number out of range, a text
+        # with a NUL byte on PostgreSQL): the transaction rolls back, nothing is written.
+        db.session.rollback()
+        message = _("Een waarde in het verzoek is te groot of bevat ongeldige tekens.")
+        if _wants_json():
+            return json_error(400, message)
+        return render_template(
+            "errors/error.html", code=400, title=_("Ongeldig verzoek"), message=message
+        ), 400
+
+    @app.before_request
+    def refuse_nul_in_forms():
+        # NUL is in no text a person types; PostgreSQL cannot store it. Refused before any
+        # view runs, so no form has to check for it.
+        posted = request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        )
+        if posted and any("\x00" in value for _name, value in request.form.items(multi=True)):
+            return render_template(
+                "errors/error.html",
+                code=400,
+                title=_("Ongeldig verzoek"),
+                message=_("Het formulier bevat een ongeldig teken (NUL)."),
+            ), 400
+        return None
 
     @app.errorhandler(InternalServerError)
     def server_error(exc):

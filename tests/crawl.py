@@ -56,10 +56,10 @@ def links(html: str, base: str = "") -> list[str]:
     return found
 
 
-def crawl(fetch, start: str = "/", limit: int = MAX_PAGES):
+def crawl(fetch, start: str = "/", limit: int = MAX_PAGES, per_kind: int = PER_KIND):
     """Breadth first from `start`; `fetch(url)` returns (status, html) or None to skip.
 
-    Yields (url, status, html) for at most `limit` pages, `PER_KIND` of each kind, so
+    Yields (url, status, html) for at most `limit` pages, `per_kind` of each kind, so
     menus, dashboards, lists and a sample of detail pages are all read once."""
     seen, kinds = {start}, {}
     queue = deque([start])
@@ -76,7 +76,7 @@ def crawl(fetch, start: str = "/", limit: int = MAX_PAGES):
             continue
         for href in links(html):
             kind = page_kind(href)
-            if href in seen or kinds.get(kind, 0) >= PER_KIND:
+            if href in seen or kinds.get(kind, 0) >= per_kind:
                 continue
             seen.add(href)
             kinds[kind] = kinds.get(kind, 0) + 1

@@ -82,10 +82,12 @@ def set_language(code):
 @login_required
 def profile():
     form = TokenForm()
-    new_token = None
+    new_token, status = None, 200
     if form.validate_on_submit():
         _token, new_token = ops.create_token(current_user, form.name.data)
         flash(_("Token aangemaakt. Kopieer het nu: het wordt niet opnieuw getoond."), "success")
+    elif request.method == "POST":
+        status = 422  # refused: the page again with the errors, as submit() answers
     tokens = (
         db.session.execute(
             select(ApiToken)
@@ -97,7 +99,7 @@ def profile():
     )
     return render_template(
         "auth/profile.html", form=form, tokens=tokens, new_token=new_token, confirm=ConfirmForm()
-    )
+    ), status
 
 
 @bp.post("/profiel/tokens/<int:token_id>/intrekken")

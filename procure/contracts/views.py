@@ -530,21 +530,16 @@ def terminate(contract_id):
 @role_required(*MANAGERS)
 def manager(contract_id):
     contract = _managed_contract(contract_id)
-    manager_id = request.form.get("manager_id", type=int)
-    if (
-        manager_id
-        and not db.session.execute(
-            select(User.id).where(
-                User.id == manager_id, User.region_id == contract.region_id, User.role.in_(MANAGERS)
-            )
-        ).first()
-    ):
-        abort(400)
-    return _run(
-        contract,
-        lambda: ops.assign_manager(contract, manager_id=manager_id or None),
-        _l("Contractmanager vastgelegd."),
-    )
+    chosen = (request.form.get("manager_id") or "").strip()
+
+    def assign():
+        if chosen and not (chosen.isdigit() and len(chosen) <= 9):
+            raise ValidationFailed(_l("Kies een contractmanager uit de lijst."), field="manager_id")
+        return ops.assign_manager(
+            contract, manager_id=int(chosen) if chosen else None, actor=current_user
+        )
+
+    return _run(contract, assign, _l("Contractmanager vastgelegd."))
 
 
 @bp.post("/<int:contract_id>/budget")

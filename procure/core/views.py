@@ -19,7 +19,9 @@ go back to `target`.
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, jsonify, redirect, request
+from flask.globals import request_ctx
 from flask_login import login_required
+from markupsafe import escape
 
 from procure.core.errors import OperationError
 from procure.extensions import db
@@ -78,7 +80,7 @@ def submit(
         back = target if not callable(target) else (request.referrer or "/")
     if form is not None and not form.validate_on_submit():
         if page is not None:
-            return _body(page()), 422
+            return _render_refusal(page, form, 422)
         for name, errors in form.errors.items():
             label = getattr(getattr(form, name, None), "label", None)
             prefix = f"{label.text}: " if label is not None else ""
@@ -90,10 +92,40 @@ def submit(
         db.session.rollback()  # whatever a view staged before the refusal (an upload) goes
         show_refusal(exc, form if page is not None else None)
         if page is not None:
-            return _body(page()), exc.status_code
+            return _render_refusal(page, form, exc.status_code)
         return redirect(back)
     flash(str(success(result) if callable(success) else success), "success")
     return redirect(target(result) if callable(target) else target)
+
+
+def _render_refusal(page: Callable, form, status: int):
+    """The page again, with the errors next to their fields. An error on a field the page
+    no longer shows (the object moved on since the form was loaded: a signal closed, a
+    product expired) goes at the top instead, so that no refusal passes unexplained."""
+    body = _body(page())
+    unseen = _unseen_errors(form, body)
+    if not unseen:
+        return body, status
+    if request_ctx.flashes is None:  # the page showed no messages: they wait in the session
+        for text in unseen:
+            flash(text, "error")
+    else:  # the page took the waiting messages already: show them again with these
+        request_ctx.flashes.extend(("error", text) for text in unseen)
+    return _body(page()), status
+
+
+def _unseen_errors(form, body: str) -> list[str]:
+    if form is None:
+        return []
+    unseen = []
+    for name, errors in form.errors.items():
+        field = getattr(form, name, None) if isinstance(name, str) else None  # None: form-wide
+        label = getattr(field, "label", None)
+        prefix = f"{label.text}: " if label is not None else ""
+        for error in errors if isinstance(errors, list | tuple) else ():
+            if str(escape(str(error))) not in body:
+                unseen.append(prefix + str(error))
+    return unseen
 
 
 def _body(rendered):

@@ -2,8 +2,6 @@
 times (the only place that writes them). Each operation validates first, refuses with a
 Dutch message and nothing written, and records an audit event in the same transaction."""
 
-import csv
-import io
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -12,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from procure.audit import record
+from procure.core.csvfiles import CsvRow, ErrorList, read_rows
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import to_money
@@ -769,17 +768,10 @@ def _once(seen: dict, key: tuple, number: int) -> None:
     seen[key] = number
 
 
-def _csv_rows(data: bytes | str, required: list[str]) -> list[dict]:
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValidationFailed(
-            _l("Kolommen ontbreken: %(columns)s.", columns=", ".join(missing)), field="file"
-        )
-    rows = list(reader)
+def _csv_rows(data: bytes | str, required: list[str]) -> list[CsvRow]:
+    """The file's rows through the shared reader (Excel's encodings, binary files and
+    ragged lines refused with a message), at most MAX_ROWS of them."""
+    rows = list(read_rows(data, required))
     if not rows:
         raise ValidationFailed(_l("Het bestand bevat geen regels."), field="file")
     if len(rows) > MAX_ROWS:
@@ -799,39 +791,33 @@ def import_indicator_csv(*, region, data, actor) -> int:
             select(Indicator).where(Indicator.region_id == region.id)
         ).scalars()
     }
-    errors, seen = [], {}
-    for number, row in enumerate(rows, start=2):
-        indicator = indicators.get((row.get("indicator") or "").strip())
+    errors, seen = ErrorList(), {}
+    for row in rows:
+        if errors.full:
+            break
+        if row.problem:
+            errors.add(row.line, row.problem)
+            continue
+        values = row.values
+        indicator = indicators.get(values.get("indicator") or "")
         if indicator is None:
-            errors.append(
-                str(
-                    _l(
-                        "Regel %(n)s: onbekende indicator %(code)s.",
-                        n=number,
-                        code=row.get("indicator"),
-                    )
-                )
-            )
+            errors.add(row.line, _l("onbekende indicator %(code)s.", code=values.get("indicator")))
             continue
         try:
             with db.session.no_autoflush:
                 value = _store_value(
                     indicator,
-                    row.get("period"),
-                    row.get("value"),
-                    row.get("municipality"),
+                    values.get("period"),
+                    values.get("value"),
+                    values.get("municipality"),
                     "csv",
                     actor,
                 )
-            _once(seen, (value.indicator_id, value.period, value.municipality_id), number)
+            _once(seen, (value.indicator_id, value.period, value.municipality_id), row.line)
         except ValidationFailed as exc:
-            errors.append(str(_l("Regel %(n)s: %(message)s", n=number, message=str(exc.message))))
+            errors.add(row.line, exc.message)
     if errors:
-        raise ValidationFailed(
-            _l("Niets geïmporteerd: %(n)s regel(s) met fouten.", n=len(errors)),
-            field="file",
-            errors=errors,
-        )
+        errors.refuse()
     return len(rows)
 
 
@@ -908,21 +894,22 @@ def import_waiting_csv(*, region, data, actor) -> int:
     _writer(actor)
     _same_region(actor, region.id)
     rows = _csv_rows(data, ["provider", "category", "period", "average_days", "updated_on"])
-    errors, seen = [], {}
-    for number, row in enumerate(rows, start=2):
+    errors, seen = ErrorList(), {}
+    for row in rows:
+        if errors.full:
+            break
+        if row.problem:
+            errors.add(row.line, row.problem)
+            continue
         try:
             with db.session.no_autoflush:
-                wait = _store_waiting(region, row, actor, "csv")
+                wait = _store_waiting(region, row.values, actor, "csv")
             key = (wait.provider_id, wait.category, wait.period, wait.municipality_id)
-            _once(seen, key, number)
+            _once(seen, key, row.line)
         except ValidationFailed as exc:
-            errors.append(str(_l("Regel %(n)s: %(message)s", n=number, message=str(exc.message))))
+            errors.add(row.line, exc.message)
     if errors:
-        raise ValidationFailed(
-            _l("Niets geïmporteerd: %(n)s regel(s) met fouten.", n=len(errors)),
-            field="file",
-            errors=errors,
-        )
+        errors.refuse()
     return len(rows)
 
 

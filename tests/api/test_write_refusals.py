@@ -12,10 +12,9 @@ writes nothing more.
 
 import io
 import zlib
-from collections import Counter
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from procure import create_app, demo
 from procure.api.views import openapi_document
@@ -29,6 +28,7 @@ from procure.supervision.models import Measure, Signal
 from procure.tenders.models import Bid, Registration
 from procure.tenders.open_house.models import Admission, Application
 from tests.conftest import IsolatedClient, _empty_all_tables, make_test_config
+from tests.factories import row_counts
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 WRITE_METHODS = ("post", "put", "patch", "delete")
@@ -286,14 +286,6 @@ def _tokens(region_id: int | None, provider_id: int | None) -> dict[str, str]:
     return {name: _token(user) for name, user in users.items()}
 
 
-def _row_counts() -> Counter:
-    """Rows per table (the audit log included), in one statement."""
-    tables = [t.name for t in db.metadata.sorted_tables]
-    columns = ", ".join(f'(SELECT COUNT(*) FROM "{name}") AS "{name}"' for name in tables)
-    row = db.session.execute(text(f"SELECT {columns}")).one()
-    return Counter(dict(zip(tables, row, strict=True)))
-
-
 @pytest.fixture(scope="module")
 def demo_app(database_url, _schema, tmp_path_factory):
     app = create_app(make_test_config(database_url, tmp_path_factory.mktemp("refusals")))
@@ -358,13 +350,13 @@ def test_write_is_refused_for_other_roles_and_retried_once(demo_app, name, opera
     for role, token in tokens.items():
         if role in writers:
             continue
-        before = _row_counts()
+        before = row_counts()
         key = f"refusal-{zlib.crc32(name.encode())}-{role}"
         response = _call(client, method, path, values, token, key, kwargs)
         statuses[role] = response.status_code
         assert response.status_code in (403, 404), (role, response.get_json())
         assert response.get_json()["error"]["message"]
-        changed = {t: n for t, n in (_row_counts() - before).items() if n}
+        changed = {t: n for t, n in (row_counts() - before).items() if n}
         assert changed == {}, (role, changed)
     assert 403 in statuses.values() or name in _SCOPE_ONLY, statuses
 
@@ -374,12 +366,12 @@ def test_write_is_refused_for_other_roles_and_retried_once(demo_app, name, opera
     key = f"retry-{zlib.crc32(name.encode())}"
     first = _call(client, method, path, values, tokens[writer], key, kwargs)
     assert first.status_code < 500, first.get_json()
-    after_first = _row_counts()
+    after_first = row_counts()
     again = _call(client, method, path, values, tokens[writer], key, kwargs)
     expected = RETRY_STATUS.get(name, {}).get(first.status_code, first.status_code)
     assert again.status_code == expected and again.get_json() == first.get_json()
     if 200 <= first.status_code < 300:
-        assert _row_counts() == after_first
+        assert row_counts() == after_first
         if name not in RETRY_STATUS:
             assert again.headers["Idempotent-Replayed"] == "true"
     # The other declared writers are not refused for their role (the state may be).

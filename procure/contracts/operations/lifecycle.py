@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from procure.audit import record
+from procure.auth.models import User
 from procure.contracts.models import (
     ORIGINS,
     TERMINATION_REASONS,
@@ -21,6 +22,7 @@ from procure.contracts.policy import (
     CONTRACT_FLOW,
     EXTENSION_OPTION,
     LIVE,
+    MANAGERS,
     OPTION_EXERCISED,
     OPTION_OPEN,
 )
@@ -317,8 +319,26 @@ def terminate_contract(
     return contract
 
 
+def _region_manager(region_id: int, user_id: int) -> bool:
+    found = db.session.execute(
+        select(User.id).where(
+            User.id == user_id,
+            User.region_id == region_id,
+            User.role.in_(MANAGERS),
+            User.active.is_(True),
+        )
+    ).first()
+    return found is not None
+
+
 @operation
 def assign_manager(contract: Contract, *, manager_id: int | None, actor=None) -> Contract:
+    """Make an active contract manager (or the admin) of the contract's region its
+    manager; None leaves the contract without one."""
+    if manager_id is not None and not _region_manager(contract.region_id, manager_id):
+        raise ValidationFailed(
+            _l("Kies een contractmanager van deze regio uit de lijst."), field="manager_id"
+        )
     old = contract.manager_id
     contract.manager_id = manager_id
     record(
