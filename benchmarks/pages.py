@@ -695,18 +695,22 @@ def measure(app, ids: dict, repeat: int) -> dict:
             )
             queries = count_queries(lambda c=client, p=path: c.get(p))
             raw.run(name, sql[name], params)
-            app_times, raw_times = [], []
+            app_times, raw_times, app_cpu, raw_cpu = [], [], [], []
             rounds = repeat if code == "wbo" or name.endswith(("page", "card")) else 1
             for _ in range(rounds):  # interleaved: app, raw, app, raw, ...
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 client.get(path)
                 app_times.append(time.perf_counter() - start)
-                start = time.perf_counter()
+                app_cpu.append(time.process_time() - cpu)
+                start, cpu = time.perf_counter(), time.process_time()
                 raw.run(name, sql[name], params)
                 raw_times.append(time.perf_counter() - start)
+                raw_cpu.append(time.process_time() - cpu)
             results[(name, code)] = {
                 "app": statistics.median(app_times),
                 "raw": statistics.median(raw_times),
+                "app_cpu": statistics.median(app_cpu),
+                "raw_cpu": statistics.median(raw_cpu),
                 "queries": queries,
                 "bytes": len(response.get_data()),
             }
@@ -745,7 +749,7 @@ def report(engine: str, ids: dict, figures: dict, load_seconds: float) -> bool:
     )
     print(
         f"  {'page':<28}{'app ms':>9}{'raw ms':>9}{'ratio':>8}{'queries':>9}{'KiB':>7}  "
-        f"{'E10 (1/10) app ms':>18}"
+        f"{'E10 (1/10) app ms':>18}{'CPU app ms':>11}{'CPU ratio':>10}"
     )
     ok = True
     pages = figures["pages"]
@@ -762,9 +766,14 @@ def report(engine: str, ids: dict, figures: dict, load_seconds: float) -> bool:
             f"  {name:<28}{row['app'] * 1000:9.1f}{row['raw'] * 1000:9.2f}{ratio:7.1f}x"
             f"{queries:>9}{row['bytes'] / 1024:7.0f}  "
             f"{(small['app'] * 1000 if small else float('nan')):18.1f}"
+            f"{row['app_cpu'] * 1000:11.1f}{row['app_cpu'] / max(row['raw_cpu'], 1e-6):9.1f}x"
             f"{'' if ratio <= TARGET and same else '  <-- over target'}"
         )
     print("  queries: WBO (full region) / E10 (a tenth); target: ratio <= 3x, equal queries")
+    print(
+        "  CPU: this process's CPU time (median), steadier than wall time on a loaded machine;"
+        " on PostgreSQL it leaves out the database server's time on both sides"
+    )
     print("  EXPLAIN of the list queries (raw SQL, WBO):")
     for name, lines in figures["plans"].items():
         print(f"    {name}:")

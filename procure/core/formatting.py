@@ -8,7 +8,9 @@ is Dutch whatever the reader's interface language is.
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import lists as babel_lists
 from babel import numbers as babel_numbers
@@ -39,6 +41,28 @@ def _locale(locale: str | None) -> str:
     return locale or active_locale()
 
 
+# A list page formats hundreds of values; parsing the locale and the pattern once per
+# (locale, pattern) instead of per value keeps that cost out of every row.
+@lru_cache(maxsize=16)
+def _babel_locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@lru_cache(maxsize=64)
+def _number_pattern(pattern: str) -> babel_numbers.NumberPattern:
+    return babel_numbers.parse_pattern(pattern)
+
+
+@lru_cache(maxsize=16)
+def _currency_pattern(name: str) -> babel_numbers.NumberPattern:
+    return _babel_locale(name).currency_formats["standard"]
+
+
+@lru_cache(maxsize=64)
+def _date_pattern(pattern: str) -> babel_dates.DateTimePattern:
+    return babel_dates.parse_pattern(pattern)
+
+
 def _decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -63,15 +87,9 @@ def money(value, locale: str | None = None, cents: bool = True) -> str:
         return MISSING
     places = Decimal("0.01") if cents else Decimal("1")
     amount = amount.quantize(places, rounding=ROUND_HALF_UP)
-    pattern = None if cents else "¤ #,##0"
-    text = babel_numbers.format_currency(
-        amount,
-        "EUR",
-        format=pattern,
-        locale=_locale(locale),
-        currency_digits=cents,
-        format_type="standard",
-    )
+    name = _locale(locale)
+    pattern = _currency_pattern(name) if cents else _number_pattern("¤ #,##0")
+    text = pattern.apply(amount, _babel_locale(name), currency="EUR", currency_digits=cents)
     return _plain_spaces(text)
 
 
@@ -87,9 +105,7 @@ def number(value, locale: str | None = None, places: int | None = None) -> str:
         amount = amount.normalize()  # 8.50 -> 8.5; 6E+1 stays a number, never "6E+1"
         digits = max(0, -amount.as_tuple().exponent)
         pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return _plain_spaces(
-        babel_numbers.format_decimal(amount, format=pattern, locale=_locale(locale))
-    )
+    return _plain_spaces(_number_pattern(pattern).apply(amount, _babel_locale(_locale(locale))))
 
 
 def percent(value, locale: str | None = None, places: int | None = None) -> str:
@@ -115,7 +131,10 @@ def _calendar_day(value, formats: dict, default: str, locale: str | None) -> str
     if isinstance(value, datetime):
         value = value.date()
     loc = _locale(locale)
-    return babel_dates.format_date(value, formats.get(loc, default), locale=loc)
+    pattern = formats.get(loc)
+    if pattern is None:
+        return babel_dates.format_date(value, default, locale=loc)
+    return _date_pattern(pattern).apply(value, _babel_locale(loc))
 
 
 def day(value, locale: str | None = None) -> str:
@@ -135,8 +154,8 @@ def moment(value, locale: str | None = None, seconds: bool = False) -> str:
     value = _as_local(value)
     if not isinstance(value, datetime):
         return day(value, locale)
-    clock = babel_dates.format_time(
-        value, "HH:mm:ss" if seconds else TIME_FORMAT, locale=_locale(locale)
+    clock = _date_pattern("HH:mm:ss" if seconds else TIME_FORMAT).apply(
+        value, _babel_locale(_locale(locale))
     )
     return f"{day(value, locale)} {clock}"
 

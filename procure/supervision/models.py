@@ -127,6 +127,8 @@ class Signal(db.Model):
     __table_args__ = (
         UniqueConstraint("logged_by_id", "idempotency_key"),
         Index("ix_signals_region_state_received", "region_id", "state", "received_on"),
+        # The work queue (all open states, oldest first): walked in order, no sort.
+        Index("ix_signals_region_received", "region_id", "received_on", "id"),
         SIGNAL_MACHINE.constraint(),
     )
 

@@ -79,6 +79,8 @@ class Tender(db.Model):
     __tablename__ = "tenders"
     __table_args__ = (
         Index("ix_tenders_region_created", "region_id", "created_at"),
+        # The open-house list: a region's open houses by reference.
+        Index("ix_tenders_region_procedure_reference", "region_id", "procedure", "reference"),
         states_check("status", TENDER_STATES),
     )
     # Providers see published tenders through their own portal queries, not this scope.

@@ -22,6 +22,7 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
 from procure.core.errors import NotAllowed, OperationError, ValidationFailed
+from procure.core.labels import resolved, url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import to_local
 from procure.core.views import run_action, submit
@@ -74,14 +75,22 @@ def _tender_for_provider(tender_id: int) -> Tender:
     return tender
 
 
-def _detail_url(tender: Tender) -> str:
-    if tender.procedure == "open_house":
-        if "open_house.detail" in current_app.view_functions:
-            return url_for("open_house.detail", tender_id=tender.id)
-        return "#"
-    if current_user.is_provider:
-        return url_for("tenders.portal", tender_id=tender.id)
-    return url_for("tenders.detail", tender_id=tender.id)
+def _detail_urls():
+    """tender -> its page; the routes are built once per page, not once per row."""
+    open_house = (
+        url_pattern("open_house.detail", "tender_id")
+        if "open_house.detail" in current_app.view_functions
+        else None
+    )
+    endpoint = "tenders.portal" if current_user.is_provider else "tenders.detail"
+    own = url_pattern(endpoint, "tender_id")
+
+    def detail_url(tender: Tender) -> str:
+        if tender.procedure == "open_house":
+            return open_house(tender.id) if open_house else "#"
+        return own(tender.id)
+
+    return detail_url
 
 
 def _form_error(form) -> None:
@@ -161,8 +170,9 @@ def index():
         statuses=queries.LIST_STATUSES,
         regions=list(regions),
         areas=areas,
-        procedures=PROCEDURE_LABELS,
-        detail_url=_detail_url,
+        procedures=resolved(PROCEDURE_LABELS),
+        status_labels={key: resolved(m.labels) for key, m in policy.MACHINES.items()},
+        detail_url=_detail_urls(),
     )
 
 

@@ -92,7 +92,9 @@ def test_other_region_gets_404_and_providers_do_not_see_concepts(app, client):
         assert tender.reference not in provider.get("/aanbestedingen/").get_data(as_text=True)
         ops.publish(tender, actor=actor)
         assert provider.get(f"/aanbestedingen/{tender.id}/portaal").status_code == 200
-        assert tender.reference in provider.get("/aanbestedingen/").get_data(as_text=True)
+        listed = provider.get("/aanbestedingen/").get_data(as_text=True)
+        assert tender.reference in listed
+        assert f'href="/aanbestedingen/{tender.id}/portaal"' in listed  # the provider's own page
 
 
 def test_list_filters_and_pagination(app, client):

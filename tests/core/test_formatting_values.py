@@ -1,0 +1,39 @@
+"""The cached Babel locales and patterns format exactly as Babel's own functions do."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from procure.core import formatting
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+@pytest.mark.parametrize("value", [Decimal("375000"), Decimal("-12.345"), Decimal("0.005"), 1e6])
+def test_money_matches_babel(locale, value):
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    expected = babel_numbers.format_currency(amount, "EUR", locale=locale)
+    assert formatting.money(value, locale) == formatting._plain_spaces(expected)
+    # Twice: the second call comes from the cache and must not differ.
+    assert formatting.money(value, locale) == formatting._plain_spaces(expected)
+
+
+def test_figures_in_both_locales():
+    assert formatting.money(Decimal("375000"), "nl") == "€ 375.000,00"
+    assert formatting.money(Decimal("375000.5"), "nl", cents=False) == "€ 375.001"
+    assert formatting.money(Decimal("375000"), "en") == "€375,000.00"
+    assert formatting.number(Decimal("1234.125"), "nl") == "1.234,125"
+    assert formatting.number(Decimal("8.5"), "en", places=2) == "8.50"
+    assert formatting.percent(40, "nl") == "40 %"
+    assert formatting.percent(Decimal("8.50"), "en") == "8.5%"
+    assert formatting.day(date(2026, 12, 1), "nl") == "01-12-2026"
+    assert formatting.day(date(2026, 12, 1), "en") == "1 Dec 2026"
+    # 00:30 UTC on 29 March is 01:30 in Amsterdam, before the clocks go forward.
+    moment = datetime(2026, 3, 29, 0, 30, 5, tzinfo=UTC)
+    assert formatting.moment(moment, "nl") == "29-03-2026 01:30"
+    assert formatting.moment(moment, "en", seconds=True) == "29 Mar 2026 01:30:05"
+    assert formatting.long_date(date(2026, 12, 1), "nl") == babel_dates.format_date(
+        date(2026, 12, 1), "d MMMM yyyy", locale="nl"
+    )
