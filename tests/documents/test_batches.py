@@ -6,8 +6,6 @@ mid-job is resumed where it stopped."""
 
 import os
 import re
-import time
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -20,12 +18,13 @@ from procure.documents.engine import DocumentError, Rendered
 from procure.documents.models import GeneratedDocument
 from procure.extensions import db
 from procure.jobs.models import Job
-from procure.jobs.queue import huey_for, start_consumer
+from procure.jobs.queue import huey_for
 from procure.reminders.models import Notification
 from procure.tenders.models import Tender
 from tests import factories as f
 from tests.conftest import make_test_config
 from tests.documents.conftest import make_contract
+from tests.jobhelpers import queue, run_worker, wait_until_finished  # noqa: F401 (queue: fixture)
 
 REDIS_URL = os.environ.get("PROCURE_TEST_REDIS_URL")
 FAILING = "WBO-C2026-0002"
@@ -55,42 +54,13 @@ def contracts(wbo, kompas, task_area):
     ]
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def queue(request, app):
-    """The queue backend under test; Redis with a queue name of its own (shared server)."""
-    if request.param == "redis":
-        if not REDIS_URL:
-            pytest.skip("needs PROCURE_TEST_REDIS_URL")
-        app.config.update(JOBS_REDIS_URL=REDIS_URL, JOBS_QUEUE_NAME=f"procure-test-{uuid.uuid4()}")
-    yield request.param
-    huey_for(app).storage.flush_all()
-
-
-def wait_until_finished(job_id: int, timeout: float = 60) -> Job:
-    deadline = time.monotonic() + timeout
-    while True:
-        db.session.expire_all()
-        job = db.session.get(Job, job_id)
-        if job.finished:
-            return job
-        assert time.monotonic() < deadline, f"job {job_id} at {job.position}/{job.total}"
-        time.sleep(0.1)
-
-
-def run_worker(app, job_id: int) -> Job:
-    consumer = start_consumer(app)
-    try:
-        return wait_until_finished(job_id)
-    finally:
-        consumer.stop(graceful=True)
-
-
 def start_region_batch(client, year=""):
     return f.post(client, "/documenten/regio/overeenkomsten-genereren", {"year": year})
 
 
+@pytest.mark.usefixtures("queue")
 def test_region_batch_with_progress_a_failing_item_and_a_notification(
-    app, client, contracts, renders, queue
+    app, client, contracts, renders
 ):
     manager = f.user("contract_manager", email="contractmanager@regiowbojeugd.nl")
     f.login(client, manager)
