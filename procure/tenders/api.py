@@ -140,6 +140,14 @@ def _provider_id(short_code: str) -> int:
     return provider_id
 
 
+def _of_tender(model, object_id: int, tender: Tender):
+    """A registration, bid or objection of `tender` (another tender's: not found)."""
+    row = db.session.get(model, object_id)
+    if row is None or row.tender_id != tender.id:
+        abort(404)
+    return row
+
+
 def _own_region(tender: Tender) -> Tender:
     """The tender pages' officers (procurement, admin) act on their own region's tenders
     only; checked before any input is looked up, so others learn nothing from a 422."""
@@ -228,9 +236,7 @@ def tender_register(form, reference):
 def registration_assess(body, reference, registration_id):
     """Een aanmelding beoordelen: ontvankelijk, geselecteerd of afgewezen (inkoop)"""
     tender = _own_region(_tender(reference))
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.tender_id != tender.id:
-        abort(404)
+    registration = _of_tender(Registration, registration_id, tender)
     return ops.assess_registration(registration, actor=current_user, **body)
 
 
@@ -291,9 +297,7 @@ def tender_bid(form, reference):
 
 
 def _bid(tender: Tender, bid_id: int) -> Bid:
-    bid = db.session.get(Bid, bid_id)
-    if bid is None or bid.tender_id != tender.id:
-        abort(404)
+    bid = _of_tender(Bid, bid_id, tender)
     return bid
 
 
@@ -351,9 +355,7 @@ def objection_create(body, reference):
 def objection_resolve(body, reference, objection_id):
     """Een bezwaar afhandelen: ingetrokken, afgewezen of gegrond (inkoop)"""
     tender = _own_region(_tender(reference))
-    objection = db.session.get(Objection, objection_id)
-    if objection is None or objection.tender_id != tender.id:
-        abort(404)
+    objection = _of_tender(Objection, objection_id, tender)
     return ops.resolve_objection(objection, actor=current_user, **body)
 
 
