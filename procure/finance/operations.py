@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from procure.audit import record
 from procure.core.csvfiles import CsvRow, ErrorList, read_rows
 from procure.core.errors import NotAllowed, ValidationFailed
+from procure.core.formatting import money
 from procure.core.operations import operation
 from procure.core.types import to_money
 from procure.extensions import db
@@ -415,7 +416,7 @@ def release_reserved(
     left = adjusted_amount(line) - sum((r.amount for r in _releases(line)), Decimal("0.00"))
     if value > left:
         raise ValidationFailed(
-            _l("Er is nog maar %(left)s gereserveerd.", left=f"€ {left:,.2f}"), field="amount"
+            _l("Er is nog maar %(left)s gereserveerd.", left=money(left)), field="amount"
         )
     release = ReleaseDecision(
         line=line,
@@ -468,8 +469,8 @@ def pay(line: BudgetLine, *, amount, paid_on, reference: str = "", contract=None
                 _l(
                     "Het gereserveerde deel wordt pas betaald na een vastgelegd besluit tot "
                     "vrijgave (vrijgegeven: %(released)s, al betaald: %(paid)s).",
-                    released=f"€ {ceiling:,.2f}",
-                    paid=f"€ {already:,.2f}",
+                    released=money(ceiling),
+                    paid=money(already),
                 )
             )
     elif already + value > adjusted_amount(line):

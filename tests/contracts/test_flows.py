@@ -149,6 +149,18 @@ def test_reserve_and_payment_through_pages(client):
     )
     assert response.status_code == 302
     assert _contract().year(2026).reserve_left == Decimal("600000.00")
+    response = f.post(
+        client,
+        f"/contracten/{contract.id}/ventiel",
+        {
+            "v-year": 2026,
+            "v-amount": "700000",
+            "v-drawn_on": "2026-06-01",
+            "v-motivation": "Nog meer crisisplaatsen in de zomer",
+        },
+    )
+    assert response.status_code == 422
+    assert "Het ventiel heeft nog € 600.000,00 beschikbaar." in response.get_data(as_text=True)
     from procure.contracts.models import Payment
 
     payment = db.session.execute(select(Payment).order_by(Payment.month)).scalars().first()

@@ -170,8 +170,10 @@ def test_ceiling_warnings_at_80_and_100_percent(app):
 def test_over_ceiling_refused_without_override_and_audited_with_it(app):
     c = effort_contract(ceiling="1000.00")
     ops.record_realisation(c, product="45A53", period="2026-02", units="10")  # 985.00
-    with pytest.raises(Conflict, match="budgetplafond"):
+    with pytest.raises(Conflict, match="budgetplafond") as refused:
         ops.record_realisation(_reload(c), product="45A53", period="2026-03", units="1")
+    # amounts in the message in Dutch notation, as everywhere else
+    assert "(€ 1.083,50 van € 1.000,00)" in str(refused.value.message)
     assert _reload(c).year(2026).realised == D("985.00")
     with pytest.raises(ValidationFailed):
         ops.record_realisation(

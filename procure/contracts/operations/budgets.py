@@ -24,6 +24,7 @@ from procure.contracts.models import (
 from procure.contracts.operations.common import actor_id_of, parse_decimal, require_text
 from procure.contracts.policy import CLOSED
 from procure.core.errors import Conflict, InvalidTransition, ValidationFailed
+from procure.core.formatting import money
 from procure.core.operations import operation
 from procure.core.types import to_money
 from procure.extensions import db
@@ -300,7 +301,7 @@ def draw_reserve(
         )
     if amount > row.reserve_left:
         raise ValidationFailed(
-            _l("Het ventiel heeft nog %(left)s beschikbaar.", left=f"€ {row.reserve_left}"),
+            _l("Het ventiel heeft nog %(left)s beschikbaar.", left=money(row.reserve_left)),
             field="amount",
         )
     draw = ReserveDrawdown(

@@ -24,6 +24,7 @@ from procure.contracts.operations.common import (
 from procure.contracts.policy import LIVE
 from procure.core.csvfiles import ErrorList, read_rows
 from procure.core.errors import Conflict, InvalidTransition, ValidationFailed
+from procure.core.formatting import money
 from procure.core.operations import operation
 from procure.core.types import to_money
 from procure.extensions import db
@@ -181,8 +182,8 @@ def _book(
                 "Deze realisatie brengt %(y)d boven het budgetplafond (%(total)s van "
                 "%(ceiling)s). Alleen met een expliciete, gemotiveerde overschrijding.",
                 y=period.year,
-                total=f"€ {new_total}",
-                ceiling=f"€ {year.value}",
+                total=money(new_total),
+                ceiling=money(year.value),
             ),
             field="override",
         )
