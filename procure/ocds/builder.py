@@ -2,6 +2,9 @@
 published tender, its award, its contracts), the buyer and suppliers as parties with their
 KvK numbers, values in EUR, lots through the lots extension.
 
+A rectificatie is a tenderAmendment release with the tender's amendments (every release
+shows the tender's current terms; the amendments say what changed from what).
+
 Sealed parts stay out: bids (prices, plans, who bid) are never published, and the number
 of tenderers only once the published bid deadline has passed."""
 
@@ -222,6 +225,7 @@ def releases_for(tender: Tender) -> list[dict]:
             "tender": tender_section,
         }
     ]
+    releases += _amendment_releases(tender, common, buyer, tender_section, releases[0]["id"])
     awards, suppliers = _awards(tender)
     if not awards:
         return releases
@@ -251,6 +255,37 @@ def releases_for(tender: Tender) -> list[dict]:
                 "contracts": contracts,
             }
         )
+    return releases
+
+
+def _amendment_releases(tender, common, buyer, tender_section, first_id: str) -> list[dict]:
+    """A tenderAmendment release per rectificatie, each with `tender.amendments` so far:
+    the date, the reason as rationale, the changes (old -> new) as description, and the
+    releases before and after it."""
+    releases, amendments, before = [], [], first_id
+    for rectification in tender_ops.rectifications(tender):
+        release_id = f"{ocid(tender)}-rectificatie-{rectification.number}"
+        amendments.append(
+            {
+                "id": str(rectification.number),
+                "date": _iso(rectification.published_at),
+                "rationale": rectification.reason,
+                "description": rectification.summary,
+                "amendsReleaseID": before,
+                "releaseID": release_id,
+            }
+        )
+        releases.append(
+            {
+                **common,
+                "id": release_id,
+                "date": _iso(rectification.published_at),
+                "tag": ["tenderAmendment"],
+                "parties": [buyer],
+                "tender": {**tender_section, "amendments": list(amendments)},
+            }
+        )
+        before = release_id
     return releases
 
 

@@ -34,6 +34,8 @@ from procure.tenders.schemas import (
     ObjectionResolutionInput,
     ObjectionSchema,
     ProvisionalAwardInput,
+    RectificationInput,
+    RectificationSchema,
     RegistrationForm,
     RegistrationSchema,
     ScoresInput,
@@ -378,3 +380,30 @@ def award_definitive(body, reference):
     """Definitief gunnen na de standstill; de overeenkomsten komen in concept klaar"""
     tender = _own_region(_tender(reference))
     return {"items": ops.finalize_award(tender, actor=current_user, motivation=body["motivation"])}
+
+
+@bp.get("/tenders/<reference>/rectifications")
+@bp.response(200, list_of(RectificationSchema))
+def tender_rectifications(reference):
+    """De rectificaties van een aanbesteding (openbaar voor wie de aanbesteding ziet)"""
+    return {"items": ops.rectifications(_tender(reference))}
+
+
+@bp.post("/tenders/<reference>/rectifications")
+@idempotent
+@bp.arguments(RectificationInput)
+@bp.response(201, RectificationSchema)
+def tender_rectify(body, reference):
+    """Een rectificatie publiceren: de kernvoorwaarden corrigeren met reden; alle aanmelders
+    krijgen een melding en een e-mail (inkoop, na publicatie en voor de
+    inschrijvingsdeadline; de deadline alleen later)"""
+    tender = _own_region(_tender(reference))
+    reason = body.pop("reason")
+    lots = {row.pop("number"): row for row in body.pop("lots")}
+    criteria = {row.pop("id"): row for row in body.pop("criteria")}
+    return ops.rectify_tender(
+        tender,
+        actor=current_user,
+        reason=reason,
+        changes={**body, "lots": lots, "criteria": criteria},
+    )

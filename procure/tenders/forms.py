@@ -8,6 +8,10 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -18,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from procure.core.timeutil import AMSTERDAM
+from procure.core.timeutil import AMSTERDAM, to_local
 from procure.tenders.models import PROCEDURE_LABELS, VARIANT_LABELS
 
 REQUIRED = _l("Dit veld is verplicht.")
@@ -247,3 +251,110 @@ class QuestionForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     answer = TextAreaField(_l("Antwoord"), validators=[DataRequired(REQUIRED)])
+
+
+# -- rectificatie ---------------------------------------------------------------------------
+
+
+class LotCorrectionForm(Form):
+    number = HiddenField()
+    name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    areas = StringField(_l("Gemeenten / gebieden"), validators=[Optional(), Length(max=2000)])
+    max_partners = IntegerField(_l("Max. partners"), validators=[Optional(), NumberRange(min=1)])
+
+
+class CriterionCorrectionForm(Form):
+    criterion_id = HiddenField()
+    name = StringField(_l("Criterium"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    weight = DecimalField(
+        _l("Gewicht (%)"), places=2, validators=[InputRequired(REQUIRED), NumberRange(0, 100)]
+    )
+
+
+class RectificationForm(FlaskForm):
+    """The core terms as published, to correct; only what differs becomes the rectificatie."""
+
+    title = StringField(_l("Titel"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    estimated_value = DecimalField(
+        _l("Geraamde opdrachtwaarde (EUR)"), places=2, validators=[Optional(), NumberRange(min=0)]
+    )
+    contract_start = DateField(_l("Ingangsdatum overeenkomst"), validators=[Optional()])
+    duration_months = IntegerField(
+        _l("Looptijd (maanden)"), validators=[InputRequired(REQUIRED), NumberRange(min=1)]
+    )
+    extension_count = IntegerField(
+        _l("Aantal verlengingsopties"), validators=[InputRequired(REQUIRED), NumberRange(min=0)]
+    )
+    extension_months = IntegerField(
+        _l("Maanden per verlenging"), validators=[InputRequired(REQUIRED), NumberRange(min=1)]
+    )
+    bid_deadline = DateTimeLocalField(
+        _l("Deadline inschrijving (Nederlandse tijd)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
+    lot_rows = FieldList(FormField(LotCorrectionForm), label=_l("Percelen"))
+    criterion_rows = FieldList(FormField(CriterionCorrectionForm), label=_l("Gunningscriteria"))
+    reason = TextAreaField(
+        _l("Reden van de rectificatie"),
+        description=_l("Verplicht; alle aanmelders krijgen de rectificatie met deze reden."),
+        validators=[DataRequired(REQUIRED), Length(max=5000)],
+    )
+
+    @classmethod
+    def for_tender(cls, tender, **kwargs):
+        """The form over the tender's current terms (a POST's own input takes precedence)."""
+        deadline = tender.bid_deadline
+        data = {
+            "title": tender.title,
+            "estimated_value": tender.estimated_value,
+            "contract_start": tender.contract_start,
+            "duration_months": tender.duration_months,
+            "extension_count": tender.extension_count,
+            "extension_months": tender.extension_months,
+            "bid_deadline": to_local(deadline).replace(tzinfo=None) if deadline else None,
+            "lot_rows": [
+                {
+                    "number": lot.number,
+                    "name": lot.name,
+                    "areas": lot.areas,
+                    "max_partners": lot.max_partners,
+                }
+                for lot in tender.lots
+            ],
+            "criterion_rows": [
+                {"criterion_id": c.id, "name": c.name, "weight": c.weight} for c in tender.criteria
+            ],
+        }
+        return cls(data=data, **kwargs)
+
+    def changes(self) -> dict:
+        """The corrected terms for operations.rectify_tender (unchanged ones are ignored)."""
+        out = {
+            name: getattr(self, name).data
+            for name in (
+                "title",
+                "estimated_value",
+                "contract_start",
+                "duration_months",
+                "extension_count",
+                "extension_months",
+            )
+        }
+        out["bid_deadline"] = to_aware(self.bid_deadline.data)
+        out["lots"] = {
+            row.form.number.data: {
+                "name": row.form.name.data,
+                "areas": row.form.areas.data or "",
+                "max_partners": row.form.max_partners.data,
+            }
+            for row in self.lot_rows
+        }
+        out["criteria"] = {
+            row.form.criterion_id.data: {
+                "name": row.form.name.data,
+                "weight": row.form.weight.data,
+            }
+            for row in self.criterion_rows
+        }
+        return out

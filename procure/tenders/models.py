@@ -14,7 +14,17 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.core.labels import resolved
@@ -529,3 +539,87 @@ class ConsultationQuestion(db.Model):
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# What a rectificatie may correct, with how its values read on the page (the kind).
+RECTIFIABLE_FIELDS = {
+    "title": ("text", _l("Titel")),
+    "estimated_value": ("money", _l("Geraamde opdrachtwaarde")),
+    "contract_start": ("date", _l("Ingangsdatum overeenkomst")),
+    "duration_months": ("months", _l("Looptijd")),
+    "extension_count": ("count", _l("Aantal verlengingsopties")),
+    "extension_months": ("months", _l("Maanden per verlenging")),
+    "bid_deadline": ("moment", _l("Deadline inschrijving")),
+}
+RECTIFIABLE_LOT_FIELDS = {
+    "name": ("text", _l("naam")),
+    "areas": ("text", _l("gemeenten / gebieden")),
+    "max_partners": ("count", _l("max. partners")),
+}
+RECTIFIABLE_CRITERION_FIELDS = {
+    "name": ("text", _l("naam")),
+    "weight": ("percent", _l("gewicht")),
+}
+
+
+def _shown(kind: str, value) -> str:
+    """A stored old or new value (JSON text) as the page shows it, through Babel."""
+    from procure.core import formatting
+
+    if value in (None, ""):
+        return "—"
+    if kind == "money":
+        return formatting.money(Decimal(value))
+    if kind == "percent":
+        return formatting.percent(Decimal(value))
+    if kind == "date":
+        return formatting.day(date.fromisoformat(value))
+    if kind == "moment":
+        return formatting.moment(datetime.fromisoformat(value))
+    if kind == "months":
+        return str(_l("%(m)s maanden", m=value))
+    return str(value)
+
+
+class TenderRectification(db.Model):
+    """A rectificatie: a recorded correction of a published tender's core terms (title,
+    value, term, extension options, contract start, lots, award criteria), numbered per
+    tender, with its reason; every registered party is notified. `changes` is a list of
+    {"field", "old", "new"} (plus "lot" or "criterion" for those), values as JSON text."""
+
+    __tablename__ = "tender_rectifications"
+    __table_args__ = (UniqueConstraint("tender_id", "number"),)
+    __scope__ = Scope(region="region_id", providers_see_all=True)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    number: Mapped[int] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text)
+    changes: Mapped[list] = mapped_column(JSON)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tender: Mapped[Tender] = relationship()
+    published_by = relationship("User")
+
+    def lines(self) -> list[tuple[str, str, str]]:
+        """(what, old, new) per change, in Dutch, values formatted for the reader."""
+        out = []
+        for change in self.changes:
+            name = change["field"]
+            if "lot" in change:
+                kind, label = RECTIFIABLE_LOT_FIELDS[name]
+                what = _l("Perceel %(n)s: %(what)s", n=change["lot"], what=label)
+            elif "criterion" in change:
+                kind, label = RECTIFIABLE_CRITERION_FIELDS[name]
+                what = _l("Criterium “%(c)s”: %(what)s", c=change["criterion"], what=label)
+            else:
+                kind, what = RECTIFIABLE_FIELDS[name]
+            out.append((str(what), _shown(kind, change["old"]), _shown(kind, change["new"])))
+        return out
+
+    @property
+    def summary(self) -> str:
+        """One line per change: "Geraamde opdrachtwaarde: € 1,00 → € 2,00"."""
+        return "\n".join(f"{what}: {old} → {new}" for what, old, new in self.lines())

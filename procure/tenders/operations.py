@@ -5,7 +5,7 @@ changes nothing (the @operation unit of work rolls back)."""
 import itertools
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
@@ -26,6 +26,9 @@ from procure.extensions import db
 from procure.tenders import sas
 from procure.tenders.models import (
     PROCEDURES,
+    RECTIFIABLE_CRITERION_FIELDS,
+    RECTIFIABLE_FIELDS,
+    RECTIFIABLE_LOT_FIELDS,
     Agreement,
     AwardCriterion,
     Bid,
@@ -39,6 +42,7 @@ from procure.tenders.models import (
     Registration,
     Score,
     Tender,
+    TenderRectification,
 )
 from procure.tenders.policy import (
     ASSESSMENTS,
@@ -62,6 +66,7 @@ from procure.tenders.policy import (
     deadline_order_refusal,
     is_published,
     machine_for,
+    rectification_refusal,
 )
 
 VARIANTS = ("task", "effort", "output")
@@ -380,6 +385,315 @@ def _notify_registrants(tender: Tender, moved: list[str], reason: str) -> None:
         body="\n".join([*lines, str(_l("Reden: %(reason)s", reason=reason))]),
         url=current_app.url_map.bind("localhost").build("tenders.portal", {"tender_id": tender.id}),
     )
+
+
+# -- rectificatie: a recorded correction of the published core terms ----------------------
+
+
+def _as_text(value) -> str | None:
+    """A term's value as the JSON text a rectificatie keeps (moments in UTC)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _rectified_terms(tender: Tender, changes: dict) -> tuple[dict, list[dict]]:
+    """The tender's own terms that `changes` really changes: (values, recorded changes)."""
+    unknown = set(changes) - set(RECTIFIABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _l(
+                "Een rectificatie corrigeert alleen de kernvoorwaarden, niet: %(fields)s.",
+                fields=", ".join(sorted(unknown)),
+            )
+        )
+    values = {k: v for k, v in changes.items() if v is not None}  # None: unchanged
+    if isinstance(values.get("title"), str):
+        values["title"] = values["title"].strip()
+    _validate_fields(values)
+    if values.get("estimated_value") is not None and values["estimated_value"] < 0:
+        raise ValidationFailed(_l("Vul een positief bedrag in."), field="estimated_value")
+    changed = {k: v for k, v in values.items() if getattr(tender, k) != v}
+    if "bid_deadline" in changed:
+        refusal = deadline_move_refusal(tender.bid_deadline, changed["bid_deadline"], _now())
+        if refusal:
+            raise InvalidTransition(refusal, field="bid_deadline")
+    refusal = deadline_order_refusal(changed, tender)
+    if refusal:
+        raise ValidationFailed(refusal[1], field=refusal[0])
+    recorded = [
+        {"field": name, "old": _as_text(getattr(tender, name)), "new": _as_text(changed[name])}
+        for name in RECTIFIABLE_FIELDS
+        if name in changed
+    ]
+    return changed, recorded
+
+
+def _number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _rectified_lots(tender: Tender, lots: dict) -> list[tuple[Lot, str, object, dict]]:
+    """lot number -> {name, areas, max_partners}: (lot, field, new value, recorded change)."""
+    out = []
+    for number, fields in lots.items():
+        lot = tender.lot(_number(number))
+        if lot is None:
+            raise ValidationFailed(_l("Onbekend perceel %(n)s.", n=number), field="lots")
+        unknown = set(fields) - set(RECTIFIABLE_LOT_FIELDS)
+        if unknown:
+            raise ValidationFailed(
+                _l("Van een perceel kunnen naam, gebieden en maximum wijzigen."), field="lots"
+            )
+        for name, value in fields.items():
+            if name in ("name", "areas"):
+                value = (value or "").strip()
+            if name == "name" and not value:
+                raise ValidationFailed(_l("Vul de naam van het perceel in."), field="lots")
+            if name == "max_partners" and value is not None:
+                if value < 1:
+                    raise ValidationFailed(_l("Vul een positief getal in."), field="lots")
+                if tender.without_award_criteria:
+                    raise ValidationFailed(
+                        _l(
+                            "Zonder gunningscriteria wordt iedere partij gecontracteerd die aan "
+                            "de eisen voldoet; een maximum aantal partners past daar niet bij."
+                        ),
+                        field="lots",
+                    )
+            if getattr(lot, name) != value:
+                change = {
+                    "field": name,
+                    "lot": lot.number,
+                    "old": _as_text(getattr(lot, name)),
+                    "new": _as_text(value),
+                }
+                out.append((lot, name, value, change))
+    return out
+
+
+def _rectified_criteria(tender: Tender, criteria: dict) -> list[tuple]:
+    """criterion id -> {name, weight}: (criterion, field, new value, recorded change); the
+    weights must still add up to 100 % (a tender without award criteria has none)."""
+    by_id = {c.id: c for c in tender.criteria}
+    out = []
+    weights = {c.id: c.weight for c in tender.criteria}
+    for criterion_id, fields in criteria.items():
+        criterion = by_id.get(_number(criterion_id))
+        if criterion is None:
+            raise ValidationFailed(_l("Onbekend criterium."), field="criteria")
+        if set(fields) - set(RECTIFIABLE_CRITERION_FIELDS):
+            raise ValidationFailed(
+                _l("Van een criterium kunnen naam en gewicht wijzigen."), field="criteria"
+            )
+        for name, value in fields.items():
+            if name == "name":
+                value = (value or "").strip()
+                if not value:
+                    raise ValidationFailed(
+                        _l("Vul de naam van het criterium in."), field="criteria"
+                    )
+            else:
+                value = _decimal(value, "criteria")
+                if value <= 0 or value > 100:
+                    raise ValidationFailed(
+                        _l("Het gewicht moet groter dan 0 en hoogstens 100 procent zijn."),
+                        field="criteria",
+                    )
+                weights[criterion.id] = value
+            if getattr(criterion, name) != value:
+                change = {
+                    "field": name,
+                    "criterion": criterion.name,
+                    "old": _as_text(getattr(criterion, name)),
+                    "new": _as_text(value),
+                }
+                out.append((criterion, name, value, change))
+    if out and not tender.without_award_criteria:
+        try:
+            sas.check_weights(list(weights.values()))
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, field="criteria") from None
+    return out
+
+
+@operation
+def rectify_tender(tender: Tender, *, actor, changes: dict, reason: str) -> TenderRectification:
+    """Publish a rectificatie: correct the core terms of a published tender (title, value,
+    term, extension options, contract start, bid deadline, lots' name/areas/maximum,
+    criteria's name/weight), numbered, with its reason, in the audit log, and sent to every
+    registered party in the app and by e-mail.
+
+    Only after publication and before the bid deadline (policy.rectification_refusal).
+    The bid deadline only moves later, so no bid becomes readable earlier. Once bids are
+    in, a correction of what they answer (anything but the title) must extend the bid
+    deadline in the same rectificatie: every bidder may then replace its bid on the
+    corrected terms, and all bids stay sealed until the new deadline.
+
+    `changes`: the tender's fields (absent or None: unchanged), "lots" (lot number ->
+    {name, areas, max_partners}) and "criteria" (criterion id -> {name, weight})."""
+    _require_officer(actor, tender)
+    refusal = rectification_refusal(tender, _now())
+    if refusal:
+        raise InvalidTransition(refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            _l("Geef de reden van de rectificatie; alle aanmelders krijgen die."), field="reason"
+        )
+    changes = dict(changes or {})
+    lots = _rectified_lots(tender, changes.pop("lots", None) or {})
+    criteria = _rectified_criteria(tender, changes.pop("criteria", None) or {})
+    values, recorded = _rectified_terms(tender, changes)
+    recorded += [change for *_rest, change in lots + criteria]
+    if not recorded:
+        raise ValidationFailed(
+            _l("Er is niets gewijzigd; een rectificatie corrigeert ten minste één voorwaarde.")
+        )
+    bids = db.session.execute(
+        select(func.count(Bid.id)).where(Bid.tender_id == tender.id)
+    ).scalar_one()
+    # What a bid answers: everything but the title (and the deadline itself).
+    touches_bids = any(c["field"] not in ("title", "bid_deadline") for c in recorded)
+    if bids and touches_bids and "bid_deadline" not in values:
+        raise InvalidTransition(
+            _l(
+                "Er zijn al inschrijvingen ontvangen. Verleng in deze rectificatie ook de "
+                "inschrijvingsdeadline, zodat iedere inschrijver haar inschrijving op de "
+                "gecorrigeerde voorwaarden kan vervangen."
+            ),
+            field="bid_deadline",
+        )
+    for name, value in values.items():
+        setattr(tender, name, value)
+    for obj, name, value, _change in lots + criteria:
+        setattr(obj, name, value)
+    number = (
+        db.session.execute(
+            select(func.max(TenderRectification.number)).where(
+                TenderRectification.tender_id == tender.id
+            )
+        ).scalar()
+        or 0
+    ) + 1
+    rectification = TenderRectification(
+        tender_id=tender.id,
+        region_id=tender.region_id,
+        number=number,
+        reason=reason,
+        changes=recorded,
+        published_by_id=actor.id,
+        published_at=_now(),
+    )
+    db.session.add(rectification)
+    _flush_unique(_l("Er is tegelijk een andere rectificatie gepubliceerd; probeer het opnieuw."))
+    record(
+        "tender.rectified",
+        tender,
+        actor=actor,
+        old={_change_key(c): c["old"] for c in recorded},
+        new={"number": number, **{_change_key(c): c["new"] for c in recorded}},
+        note=reason,
+    )
+    _notify_rectification(tender, rectification, bids_to_replace=bool(bids and touches_bids))
+    return rectification
+
+
+def _change_key(change: dict) -> str:
+    if "lot" in change:
+        return f"lot_{change['lot']}_{change['field']}"
+    if "criterion" in change:
+        return f"criterion_{change['criterion']}_{change['field']}"
+    return change["field"]
+
+
+def rectifications(tender: Tender) -> list[TenderRectification]:
+    """The tender's rectificaties, oldest first (public to everyone who sees the tender)."""
+    return list(
+        db.session.execute(
+            select(TenderRectification)
+            .where(TenderRectification.tender_id == tender.id)
+            .order_by(TenderRectification.number)
+        ).scalars()
+    )
+
+
+def _notify_rectification(tender: Tender, rectification, *, bids_to_replace: bool) -> None:
+    """Every active user of every registered provider: a notification (the bell) and an
+    e-mail in the outbox, which the reminder sweep sends with its retries."""
+    from procure.auth.models import User
+    from procure.core.urls import absolute_url
+    from procure.reminders.models import EmailDelivery
+    from procure.reminders.operations import notify_provider_users
+    from procure.reminders.policy import PENDING
+
+    provider_ids = set(
+        db.session.execute(
+            select(Registration.provider_id).where(Registration.tender_id == tender.id)
+        ).scalars()
+    )
+    if not provider_ids:
+        return
+    url = current_app.url_map.bind("localhost").build("tenders.portal", {"tender_id": tender.id})
+    title = str(_l("Rectificatie %(n)s: %(ref)s", n=rectification.number, ref=tender.reference))
+    lines = [rectification.summary, str(_l("Reden: %(reason)s", reason=rectification.reason))]
+    if bids_to_replace:
+        lines.append(
+            str(
+                _l(
+                    "U kunt uw inschrijving tot de nieuwe deadline vervangen; tot dan blijven "
+                    "alle inschrijvingen verzegeld."
+                )
+            )
+        )
+    notify_provider_users(provider_ids, title=title, body="\n".join(lines), url=url)
+    users = db.session.execute(
+        select(User).where(
+            User.role == PROVIDER, User.provider_id.in_(provider_ids), User.active.is_(True)
+        )
+    ).scalars()
+    now = _now()
+    for user in users:
+        body = "\n".join(
+            [
+                str(_l("Beste %(name)s,", name=user.name)),
+                "",
+                str(
+                    _l(
+                        "%(region)s heeft een rectificatie gepubliceerd bij de aanbesteding "
+                        "“%(title)s” (%(ref)s), waarvoor u zich heeft aangemeld:",
+                        region=tender.region.name,
+                        title=tender.title,
+                        ref=tender.reference,
+                    )
+                ),
+                "",
+                *lines,
+                "",
+                str(_l("Bekijken: %(url)s", url=absolute_url(url))),
+            ]
+        )
+        db.session.add(
+            EmailDelivery(
+                user_id=user.id,
+                region_id=tender.region_id,
+                kind="immediate",
+                to_address=user.email,
+                subject=title[:300],
+                body=body,
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
 
 
 @operation

@@ -28,6 +28,9 @@ SELECTION, AWARD, STANDSTILL = "selection", "award", "standstill"
 RUNNING = tuple(state for state in OPEN_STATES if state != CONCEPT)
 # After publication and until the bids are in, an officer may move deadlines (later only).
 DEADLINE_PHASES = ("published", "selection", "dialogue", "award")
+# A rectificatie (recorded correction of the core terms) is published in the same phases,
+# and only before the bid deadline: once bids may be opened the terms they answer are final.
+RECTIFICATION_PHASES = DEADLINE_PHASES
 # From the provisional award on: the standstill period and its objections are on record.
 AWARD_DECIDED = ("standstill", "awarded", "contracted")
 
@@ -210,6 +213,33 @@ def can_edit_terms(user, tender) -> bool:
 
 def can_move_deadlines(user, tender) -> bool:
     return is_officer(user, tender) and tender.status in DEADLINE_PHASES
+
+
+def can_rectify(user, tender, now=None) -> bool:
+    """Publish a rectificatie: the tender's officers, after publication and before the bid
+    deadline (and never for an open house, which has its own procedure)."""
+    return is_officer(user, tender) and rectification_refusal(tender, now) is None
+
+
+def rectification_refusal(tender, now=None):
+    """Why no rectificatie can be published on `tender` now (None: it can)."""
+    from procure.core.types import utcnow
+
+    now = now or utcnow()
+    if not tender.is_sas:
+        return _l("Een rectificatie hoort bij de SAS-procedure, niet bij het open house.")
+    if tender.status not in RECTIFICATION_PHASES:
+        return _l(
+            "Een rectificatie kan alleen na publicatie en voor de gunningsbeslissing "
+            "(nu: %(status)s).",
+            status=tender.status_label,
+        )
+    if tender.bid_deadline is not None and tender.bid_deadline <= now:
+        return _l(
+            "De inschrijvingsdeadline is verstreken; de voorwaarden kunnen niet meer "
+            "worden gerectificeerd."
+        )
+    return None
 
 
 def can_assess_registrations(user, tender) -> bool:

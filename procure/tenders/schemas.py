@@ -286,3 +286,52 @@ class DecisionSchema(DutchSchema):
     phase = fields.String()
     kind = fields.String()
     motivation = fields.String()
+
+
+# -- rectificatie --------------------------------------------------------------------------
+
+
+class LotCorrectionInput(DutchSchema):
+    number = Integer(required=True, minimum=1, maximum=99)
+    name = Line(max_length=200)
+    areas = Text(max_length=2000)
+    max_partners = Integer(minimum=1, maximum=999, allow_none=True)
+
+
+class CriterionCorrectionInput(DutchSchema):
+    id = Integer(required=True, minimum=1)
+    name = Line(max_length=200)
+    weight = DecimalText(minimum=0, maximum=100, places=2)
+
+
+class RectificationInput(DutchSchema):
+    """The corrected core terms (left out: unchanged) and the reason, which is required."""
+
+    reason = Text(required=True, max_length=5000)
+    title = Line(max_length=300, load_default=None)
+    estimated_value = Money(load_default=None)
+    contract_start = Date(load_default=None)
+    duration_months = Integer(minimum=1, maximum=240, load_default=None)
+    extension_count = Integer(minimum=0, maximum=20, load_default=None)
+    extension_months = Integer(minimum=1, maximum=120, load_default=None)
+    bid_deadline = DateTime(
+        load_default=None, metadata={"description": "Alleen later; verplicht na inschrijvingen"}
+    )
+    lots = List(Nested(LotCorrectionInput), max_items=50, load_default=list)
+    criteria = List(Nested(CriterionCorrectionInput), max_items=30, load_default=list)
+
+
+class RectificationChangeSchema(DutchSchema):
+    field = fields.String()
+    lot = fields.Integer(allow_none=True)
+    criterion = fields.String(allow_none=True)
+    old = fields.String(allow_none=True)
+    new = fields.String(allow_none=True)
+
+
+class RectificationSchema(DutchSchema):
+    number = fields.Integer()
+    reason = fields.String()
+    published_at = fields.DateTime()
+    changes = fields.List(fields.Nested(RectificationChangeSchema))
+    summary = fields.String()

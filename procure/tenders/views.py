@@ -56,6 +56,8 @@ from procure.tenders.policy import (
 bp = Blueprint("tenders", __name__, url_prefix="/aanbestedingen")
 # Templates ask the policy: tender_policy.can_publish(current_user, tender).
 bp.add_app_template_global(policy, "tender_policy")
+# The rectificaties of a tender, for the tender page and the provider portal.
+bp.add_app_template_global(ops.rectifications, "tender_rectifications")
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -455,6 +457,44 @@ def cancel(tender_id):
         _("Aanbesteding ingetrokken."),
         url_for("tenders.detail", tender_id=tender.id),
     )
+
+
+@bp.route("/<int:tender_id>/rectificatie", methods=["GET", "POST"])
+@role_required(*OFFICERS)
+def rectify(tender_id):
+    """Rectificatie publiceren: correct the published core terms, with a reason that every
+    registered party receives (the operation checks phase, deadline and weights)."""
+    tender = _tender_for_staff(tender_id)
+    if request.method == "GET" and not policy.can_rectify(current_user, tender):
+        flash(str(policy.rectification_refusal(tender) or _("Geen toegang.")), "error")
+        return redirect(url_for("tenders.detail", tender_id=tender.id))
+    form = F.RectificationForm.for_tender(tender)
+
+    def page():
+        return render_template("tenders/rectify.html", form=form, tender=tender)
+
+    if request.method == "POST":
+
+        def run():
+            try:
+                changes = form.changes()
+            except ValueError as exc:  # a wall-clock time that does not exist
+                raise ValidationFailed(str(exc), field="bid_deadline") from None
+            return ops.rectify_tender(
+                tender, actor=current_user, changes=changes, reason=form.reason.data
+            )
+
+        return submit(
+            run,
+            form=form,
+            success=lambda r: _(
+                "Rectificatie %(n)s gepubliceerd; de aanmelders zijn op de hoogte gebracht.",
+                n=r.number,
+            ),
+            target=url_for("tenders.detail", tender_id=tender.id, _anchor="rectificaties"),
+            page=page,
+        )
+    return page()
 
 
 @bp.post("/<int:tender_id>/go")

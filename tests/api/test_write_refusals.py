@@ -90,6 +90,7 @@ WRITERS = {
     "POST /tenders/{reference}/objections/{objection_id}/resolution": TENDERING,
     "POST /tenders/{reference}/award/revision": TENDERING,
     "POST /tenders/{reference}/award/definitive": TENDERING,
+    "POST /tenders/{reference}/rectifications": TENDERING,
     "POST /open-houses/{reference}/applications": {PROVIDER, ANY_PROVIDER},
     "POST /open-houses/{reference}/applications/{application_id}/withdrawal": {PROVIDER},
     "POST /open-houses/{reference}/applications/{application_id}/scores": ASSESSORS,

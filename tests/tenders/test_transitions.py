@@ -138,15 +138,20 @@ def operations(tender):
         "record_objection": lambda: ops.record_objection(
             tender, actor=actor, provider_id=linde.provider_id, description="bezwaar"
         ),
+        # a rectificatie of the value: after publication, before the bid deadline; once
+        # bids are in (the award phase here) only with a later bid deadline
+        "rectify": lambda: ops.rectify_tender(
+            tender, actor=actor, changes={"estimated_value": "43000000.00"}, reason="reden"
+        ),
     }
 
 
 # Operations that are legal in each state at its natural moment (everything else must fail).
 LEGAL = {
     "concept": {"publish", "cancel", "add_lot"},
-    "published": {"cancel", "register"},
-    "selection": {"cancel"},
-    "dialogue": {"cancel", "add_agreement", "record_go"},
+    "published": {"cancel", "register", "rectify"},
+    "selection": {"cancel", "rectify"},
+    "dialogue": {"cancel", "add_agreement", "record_go", "rectify"},
     "award": {"cancel", "submit_bid"},
     "standstill": {"cancel", "revise_award", "record_objection"},
     "awarded": set(),
