@@ -260,7 +260,9 @@ class LotCorrectionForm(Form):
     number = HiddenField()
     name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
     areas = StringField(_l("Gemeenten / gebieden"), validators=[Optional(), Length(max=2000)])
-    max_partners = IntegerField(_l("Max. partners"), validators=[Optional(), NumberRange(min=1)])
+    max_partners = IntegerField(
+        _l("Max. partners"), validators=[Optional(), NumberRange(min=1, max=999)]
+    )
 
 
 class CriterionCorrectionForm(Form):
@@ -280,13 +282,13 @@ class RectificationForm(FlaskForm):
     )
     contract_start = DateField(_l("Ingangsdatum overeenkomst"), validators=[Optional()])
     duration_months = IntegerField(
-        _l("Looptijd (maanden)"), validators=[InputRequired(REQUIRED), NumberRange(min=1)]
+        _l("Looptijd (maanden)"), validators=[InputRequired(REQUIRED), NumberRange(1, 240)]
     )
     extension_count = IntegerField(
-        _l("Aantal verlengingsopties"), validators=[InputRequired(REQUIRED), NumberRange(min=0)]
+        _l("Aantal verlengingsopties"), validators=[InputRequired(REQUIRED), NumberRange(0, 20)]
     )
     extension_months = IntegerField(
-        _l("Maanden per verlenging"), validators=[InputRequired(REQUIRED), NumberRange(min=1)]
+        _l("Maanden per verlenging"), validators=[InputRequired(REQUIRED), NumberRange(1, 120)]
     )
     bid_deadline = DateTimeLocalField(
         _l("Deadline inschrijving (Nederlandse tijd)"),
