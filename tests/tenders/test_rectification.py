@@ -423,3 +423,29 @@ def test_rectification_in_the_running_phases_before_the_bid_deadline(app, state)
         )
     assert rectification.number == 1 and tender.extension_months == 6
     assert rectification.lines() == [("Maanden per verlenging", "12 maanden", "6 maanden")]
+
+
+HOSTILE = [
+    {"estimated_value": "1e30"},
+    {"estimated_value": "NaN"},
+    {"duration_months": "99999999999999999999"},
+    {"extension_count": "-1"},
+    {"bid_deadline": "2026-13-45T99:99"},
+    {"bid_deadline": "2026-03-29T02:30"},  # does not exist in Amsterdam (summer time)
+    {"lot_rows-0-number": "abc"},
+    {"criterion_rows-0-criterion_id": "1e30"},
+    {"criterion_rows-0-weight": "-5"},
+    {"title": "x" * 400},
+]
+
+
+def test_hostile_input_on_the_page_is_refused_in_dutch(app):
+    tender = _published("kompas")
+    client = app.test_client()
+    with time_machine.travel(DAY_AFTER, tick=False):
+        f.login(client, officer())
+        for changes in HOSTILE:
+            data = {**_form(tender), **changes}
+            if "estimated_value" not in changes:
+                data["estimated_value"] = "45000000.00"  # so that something changes
+            _refused_page(client, tender, data)
