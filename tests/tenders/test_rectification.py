@@ -254,6 +254,8 @@ def test_refusals_on_the_page_keep_the_input_and_change_nothing(app):
     client = app.test_client()
     with time_machine.travel(DAY_AFTER, tick=False):
         f.login(client, officer())
+        edit = client.get(f"/aanbestedingen/{tender.id}/bewerken").get_data(as_text=True)
+        assert f"/aanbestedingen/{tender.id}/rectificatie" in edit  # where the terms change
         # no reason
         html = _refused_page(
             client, tender, _form(tender, reason="", estimated_value="45000000.00"), "verplicht"
