@@ -745,7 +745,7 @@ def add_criterion(
         )
     weight = _decimal(weight, "weight")
     if weight <= 0 or weight > 100:
-        raise ValidationFailed(_l("Het gewicht moet tussen 0 en 100 %% liggen."), field="weight")
+        raise ValidationFailed(_l("Het gewicht moet tussen 0 en 100 % liggen."), field="weight")
     if not (name or "").strip():
         raise ValidationFailed(_l("Vul de naam van het criterium in."), field="name")
     if is_price and tender.has_price:
@@ -757,7 +757,7 @@ def add_criterion(
         )
     if tender.weights_total + weight > 100:
         raise ValidationFailed(
-            _l("De gewichten zouden samen meer dan 100 %% worden."), field="weight"
+            _l("De gewichten zouden samen meer dan 100 % worden."), field="weight"
         )
     criterion = AwardCriterion(
         tender_id=tender.id,
