@@ -745,7 +745,7 @@ def add_criterion(
         )
     weight = _decimal(weight, "weight")
     if weight <= 0 or weight > 100:
-        raise ValidationFailed(_l("Het gewicht moet tussen 0 en 100 % liggen."), field="weight")
+        raise ValidationFailed(_l("Het gewicht moet liggen tussen 0 en 100 %."), field="weight")
     if not (name or "").strip():
         raise ValidationFailed(_l("Vul de naam van het criterium in."), field="name")
     if is_price and tender.has_price:
