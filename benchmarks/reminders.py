@@ -10,10 +10,17 @@ PROCURE_BENCH_DATABASE_URL is set (the tables are created in that database, whic
 empty). The sweep runs with send=False (no SMTP server here): it creates the reminders,
 notifications and outbox rows, which is the database work that scales. Prints the time and
 the number of SQL statements of each sweep, and ratios measured in the same run.
+
+The database time of a sweep is each SELECT replayed on its own right after the sweep
+(execute and fetch every row) plus the writes as timed during the sweep; with nothing due
+the replay reads exactly what the sweep read (after the 1 % sweeps it reads the reminders
+just made, so those figures are an upper bound). The nothing-due sweeps are medians of
+REPEAT runs; the plans of the slowest statements at 170,000 deadlines are printed.
 """
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +38,7 @@ from procure.extensions import db
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=AMSTERDAM)  # a Monday, summer time
 BATCH = 5000
+REPEAT = 5  # sweeps with nothing due: medians of this many
 
 
 def _batches(rows):
@@ -239,31 +247,87 @@ def make_one_percent_due() -> int:
     return moved
 
 
-def timed_sweep(label: str) -> tuple[float, int, object]:
+def _replayed(statements) -> tuple[float, list]:
+    """The database time of a sweep's statements: each SELECT run again on its own (execute
+    and fetch every row, which a cursor's execute alone leaves out on SQLite), the writes as
+    timed in the sweep. Run right after a sweep with nothing due, the replay reads the very
+    data the sweep read. Returns (seconds, [(seconds, statement, parameters), ...])."""
+    total, selects = 0.0, []
+    raw = db.engine.raw_connection()
+    try:
+        for statement, parameters, many, live in statements:
+            if many or not statement.lstrip().upper().startswith("SELECT"):
+                total += live
+                continue
+            cursor = raw.cursor()
+            t0 = time.perf_counter()
+            cursor.execute(statement, parameters)
+            cursor.fetchall()
+            spent = time.perf_counter() - t0
+            cursor.close()
+            total += spent
+            selects.append((spent, statement, parameters))
+        raw.rollback()
+    finally:
+        raw.close()
+    return total, selects
+
+
+def timed_sweep(label: str, repeat: int = 1) -> tuple[float, int, object]:
+    """`repeat` sweeps (the medians printed); the statements of the last one kept in
+    timed_sweep.selects, its database time in timed_sweep.db_time."""
     from procure.reminders.sweep import run_sweep
 
-    statements, in_db = [], [0.0]
+    times, db_times = [], []
+    statements = []
 
-    def before(*_args):
-        statements.append(time.perf_counter())
+    def before(_conn, _cursor, statement, parameters, _context, executemany):
+        statements.append([statement, parameters, executemany, time.perf_counter()])
 
     def after(*_args):
-        in_db[0] += time.perf_counter() - statements[-1]
+        statements[-1][3] = time.perf_counter() - statements[-1][3]
 
-    event.listen(db.engine, "before_cursor_execute", before)
-    event.listen(db.engine, "after_cursor_execute", after)
-    t0 = time.perf_counter()
-    run = run_sweep(send=False, now=NOW.astimezone(UTC), holder="benchmark")
-    elapsed = time.perf_counter() - t0
-    event.remove(db.engine, "before_cursor_execute", before)
-    event.remove(db.engine, "after_cursor_execute", after)
-    assert run is not None and run.error is None, run and run.error
+    for _ in range(repeat):
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", before)
+        event.listen(db.engine, "after_cursor_execute", after)
+        t0 = time.perf_counter()
+        run = run_sweep(send=False, now=NOW.astimezone(UTC), holder="benchmark")
+        times.append(time.perf_counter() - t0)
+        event.remove(db.engine, "before_cursor_execute", before)
+        event.remove(db.engine, "after_cursor_execute", after)
+        assert run is not None and run.error is None, run and run.error
+        in_db, selects = _replayed(statements)
+        db_times.append(in_db)
+    elapsed, in_db = statistics.median(times), statistics.median(db_times)
+    runs = f" (median of {repeat})" if repeat > 1 else ""
     print(
-        f"  {label:<44} {elapsed * 1000:8.1f} ms  {len(statements):5d} queries  "
-        f"{in_db[0] * 1000:7.1f} ms in the database  {run.created:6d} reminders created"
+        f"  {label + runs:<48} {elapsed * 1000:8.1f} ms  {len(statements):5d} queries  "
+        f"{in_db * 1000:7.1f} ms in the database  {run.created:6d} reminders created"
     )
-    timed_sweep.db_time = in_db[0]
+    timed_sweep.db_time, timed_sweep.selects = in_db, selects
     return elapsed, len(statements), run
+
+
+def explain_name() -> str:
+    return "EXPLAIN" if db.engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
+
+
+def print_plans(selects, count: int = 4) -> None:
+    """The query plans of the sweep's slowest SELECTs (indexed ranges, no scans)."""
+    explain = explain_name() + " "
+    raw = db.engine.raw_connection()
+    try:
+        for spent, statement, parameters in sorted(selects, key=lambda s: -s[0])[:count]:
+            print(f"    {spent * 1000:6.2f} ms  {' '.join(statement.split())[:150]}...")
+            cursor = raw.cursor()
+            cursor.execute(explain + statement, parameters)
+            for row in cursor.fetchall():
+                print(f"               {row[-1]}")
+            cursor.close()
+        raw.rollback()
+    finally:
+        raw.close()
 
 
 def main() -> None:
@@ -291,7 +355,7 @@ def main() -> None:
             analyze()
             print(f"reminders benchmark on {db.engine.dialect.name}: sweep at {NOW.isoformat()}")
             timed_sweep(f"nothing due, {total_small:,} deadlines (first)")
-            _s, q_small, _ = timed_sweep(f"nothing due, {total_small:,} deadlines")
+            _s, q_small, _ = timed_sweep(f"nothing due, {total_small:,} deadlines", REPEAT)
             db_small = timed_sweep.db_time
             total = total_small + build(
                 orgs, 1_000_000, *(big - little for big, little in zip(sizes, small, strict=True))
@@ -299,8 +363,10 @@ def main() -> None:
             analyze()
             print(f"  built in {time.perf_counter() - t0:.1f} s")
             _empty_cold, _q_empty_cold, _ = timed_sweep(f"nothing due, {total:,} deadlines (first)")
-            empty, q_empty, _ = timed_sweep(f"nothing due, {total:,} deadlines")
+            empty, q_empty, _ = timed_sweep(f"nothing due, {total:,} deadlines", REPEAT)
             db_big = timed_sweep.db_time
+            print(f"  the slowest statements of that sweep, with their plans ({explain_name()}):")
+            print_plans(timed_sweep.selects)
             moved = make_one_percent_due()
             print(f"  moved {moved} records (1 %) to a deadline that is due now")
             due, q_due, run = timed_sweep("1 % due (creates the reminders)")
