@@ -130,11 +130,13 @@ def build(orgs: dict, first: int, n_contracts: int, n_tenders: int, n_signals: i
             }
         )
     _bulk(Contract, contracts)
-    ids = db.session.execute(
-        select(Contract.id, Contract.end_date)
-        .where(Contract.reference.in_([c["reference"] for c in contracts]))
-        .order_by(Contract.id)
-    ).all()
+    references = [c["reference"] for c in contracts]
+    ids = []
+    for chunk in _batches(references):  # PostgreSQL takes at most 65,535 parameters
+        ids += db.session.execute(
+            select(Contract.id, Contract.end_date).where(Contract.reference.in_(chunk))
+        ).all()
+    ids.sort()
     _bulk(
         ExtensionOption,
         [
