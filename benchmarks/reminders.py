@@ -10,10 +10,18 @@ PROCURE_BENCH_DATABASE_URL is set (the tables are created in that database, whic
 empty). The sweep runs with send=False (no SMTP server here): it creates the reminders,
 notifications and outbox rows, which is the database work that scales. Prints the time and
 the number of SQL statements of each sweep, and ratios measured in the same run.
+
+The database time of a sweep is each SELECT replayed on its own right after the sweep
+(execute and fetch every row) plus the writes as timed during the sweep; with nothing due
+the replay reads exactly what the sweep read (after the 1 % sweeps it reads the reminders
+just made, so those figures are an upper bound). The nothing-due sweeps are medians of
+REPEAT runs; the plans of the slowest statements at 170,000 deadlines are printed.
 """
 
 import argparse
+import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +39,7 @@ from procure.extensions import db
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=AMSTERDAM)  # a Monday, summer time
 BATCH = 5000
+REPEAT = 5  # sweeps with nothing due: medians of this many
 
 
 def _batches(rows):
@@ -121,11 +130,13 @@ def build(orgs: dict, first: int, n_contracts: int, n_tenders: int, n_signals: i
             }
         )
     _bulk(Contract, contracts)
-    ids = db.session.execute(
-        select(Contract.id, Contract.end_date)
-        .where(Contract.reference.in_([c["reference"] for c in contracts]))
-        .order_by(Contract.id)
-    ).all()
+    references = [c["reference"] for c in contracts]
+    ids = []
+    for chunk in _batches(references):  # PostgreSQL takes at most 65,535 parameters
+        ids += db.session.execute(
+            select(Contract.id, Contract.end_date).where(Contract.reference.in_(chunk))
+        ).all()
+    ids.sort()
     _bulk(
         ExtensionOption,
         [
@@ -239,31 +250,124 @@ def make_one_percent_due() -> int:
     return moved
 
 
-def timed_sweep(label: str) -> tuple[float, int, object]:
+def _work(raw, cursor, statement, parameters) -> int:
+    """The database work of one SELECT, independent of the machine's load: on PostgreSQL
+    the buffers its plan touched (EXPLAIN ANALYZE, BUFFERS), on SQLite the virtual machine
+    instructions it ran (a progress handler called every 10)."""
+    if db.engine.dialect.name == "postgresql":
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters)
+        plan = cursor.fetchone()[0]
+        plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+        return plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
+    steps = [0]
+
+    def count():
+        steps[0] += 10
+        return 0
+
+    connection = raw.driver_connection
+    connection.set_progress_handler(count, 10)
+    try:
+        cursor.execute(statement, parameters)
+        cursor.fetchall()
+    finally:
+        connection.set_progress_handler(None, 10)
+    return steps[0]
+
+
+def _replayed(statements) -> tuple[float, int, list]:
+    """The database time and work of a sweep's statements: each SELECT run again on its own
+    (execute and fetch every row, which a cursor's execute alone leaves out on SQLite; its
+    time in CPU on SQLite, which runs in this process, so that a loaded machine does not
+    count), the writes as timed in the sweep. Run right after a sweep with nothing due, the
+    replay reads the very data the sweep read.
+    Returns (seconds, work, [(seconds, statement, parameters), ...])."""
+    clock = time.process_time if db.engine.dialect.name == "sqlite" else time.perf_counter
+    total, work, selects = 0.0, 0, []
+    raw = db.engine.raw_connection()
+    try:
+        for statement, parameters, many, live in statements:
+            if many or not statement.lstrip().upper().startswith("SELECT"):
+                total += live
+                continue
+            cursor = raw.cursor()
+            t0 = clock()
+            cursor.execute(statement, parameters)
+            cursor.fetchall()
+            spent = clock() - t0
+            work += _work(raw, cursor, statement, parameters)
+            cursor.close()
+            total += spent
+            selects.append((spent, statement, parameters))
+        raw.rollback()
+    finally:
+        raw.close()
+    return total, work, selects
+
+
+def timed_sweep(label: str, repeat: int = 1) -> tuple[float, int, object]:
+    """`repeat` sweeps (the medians printed); the statements of the last one kept in
+    timed_sweep.selects, its database time in timed_sweep.db_time."""
     from procure.reminders.sweep import run_sweep
 
-    statements, in_db = [], [0.0]
+    times, cpu_times, db_times = [], [], []
+    statements = []
 
-    def before(*_args):
-        statements.append(time.perf_counter())
+    def before(_conn, _cursor, statement, parameters, _context, executemany):
+        statements.append([statement, parameters, executemany, time.perf_counter()])
 
     def after(*_args):
-        in_db[0] += time.perf_counter() - statements[-1]
+        statements[-1][3] = time.perf_counter() - statements[-1][3]
 
-    event.listen(db.engine, "before_cursor_execute", before)
-    event.listen(db.engine, "after_cursor_execute", after)
-    t0 = time.perf_counter()
-    run = run_sweep(send=False, now=NOW.astimezone(UTC), holder="benchmark")
-    elapsed = time.perf_counter() - t0
-    event.remove(db.engine, "before_cursor_execute", before)
-    event.remove(db.engine, "after_cursor_execute", after)
-    assert run is not None and run.error is None, run and run.error
+    for _ in range(repeat):
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", before)
+        event.listen(db.engine, "after_cursor_execute", after)
+        t0, cpu = time.perf_counter(), time.process_time()
+        run = run_sweep(send=False, now=NOW.astimezone(UTC), holder="benchmark")
+        times.append(time.perf_counter() - t0)
+        cpu_times.append(time.process_time() - cpu)
+        event.remove(db.engine, "before_cursor_execute", before)
+        event.remove(db.engine, "after_cursor_execute", after)
+        assert run is not None and run.error is None, run and run.error
+        in_db, work, selects = _replayed(statements)
+        db_times.append(in_db)
+    elapsed, in_db = statistics.median(times), statistics.median(db_times)
+    timed_sweep.cpu = statistics.median(cpu_times)
+    runs = f" (median of {repeat})" if repeat > 1 else ""
     print(
-        f"  {label:<44} {elapsed * 1000:8.1f} ms  {len(statements):5d} queries  "
-        f"{in_db[0] * 1000:7.1f} ms in the database  {run.created:6d} reminders created"
+        f"  {label + runs:<48} {elapsed * 1000:8.1f} ms ({timed_sweep.cpu * 1000:6.1f} CPU)  "
+        f"{len(statements):3d} queries  "
+        f"{in_db * 1000:7.1f} ms in the database ({work:,} {work_unit()})  "
+        f"{run.created:5d} reminders created"
     )
-    timed_sweep.db_time = in_db[0]
+    timed_sweep.db_time, timed_sweep.selects, timed_sweep.work = in_db, selects, work
     return elapsed, len(statements), run
+
+
+def work_unit() -> str:
+    return "buffers" if db.engine.dialect.name == "postgresql" else "VM steps"
+
+
+def explain_name() -> str:
+    return "EXPLAIN" if db.engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
+
+
+def print_plans(selects, count: int = 4) -> None:
+    """The query plans of the sweep's slowest SELECTs (indexed ranges, no scans)."""
+    explain = explain_name() + " "
+    raw = db.engine.raw_connection()
+    try:
+        for spent, statement, parameters in sorted(selects, key=lambda s: -s[0])[:count]:
+            print(f"    {spent * 1000:6.2f} ms  {' '.join(statement.split())[:150]}...")
+            cursor = raw.cursor()
+            cursor.execute(explain + statement, parameters)
+            for row in cursor.fetchall():
+                print(f"               {row[-1]}")
+            cursor.close()
+        raw.rollback()
+    finally:
+        raw.close()
 
 
 def main() -> None:
@@ -291,16 +395,18 @@ def main() -> None:
             analyze()
             print(f"reminders benchmark on {db.engine.dialect.name}: sweep at {NOW.isoformat()}")
             timed_sweep(f"nothing due, {total_small:,} deadlines (first)")
-            _s, q_small, _ = timed_sweep(f"nothing due, {total_small:,} deadlines")
-            db_small = timed_sweep.db_time
+            _s, q_small, _ = timed_sweep(f"nothing due, {total_small:,} deadlines", REPEAT)
+            db_small, work_small = timed_sweep.db_time, timed_sweep.work
             total = total_small + build(
                 orgs, 1_000_000, *(big - little for big, little in zip(sizes, small, strict=True))
             )
             analyze()
             print(f"  built in {time.perf_counter() - t0:.1f} s")
             _empty_cold, _q_empty_cold, _ = timed_sweep(f"nothing due, {total:,} deadlines (first)")
-            empty, q_empty, _ = timed_sweep(f"nothing due, {total:,} deadlines")
-            db_big = timed_sweep.db_time
+            empty, q_empty, _ = timed_sweep(f"nothing due, {total:,} deadlines", REPEAT)
+            db_big, cpu_empty, work_big = timed_sweep.db_time, timed_sweep.cpu, timed_sweep.work
+            print(f"  the slowest statements of that sweep, with their plans ({explain_name()}):")
+            print_plans(timed_sweep.selects)
             moved = make_one_percent_due()
             print(f"  moved {moved} records (1 %) to a deadline that is due now")
             due, q_due, run = timed_sweep("1 % due (creates the reminders)")
@@ -322,11 +428,18 @@ def main() -> None:
             print(f"  steady state / nothing due:       {steady / empty:6.1f}x time")
             print(f"  per reminder created (1 % sweep): {due * 1000 / max(run.created, 1):.3f} ms")
             verdict = "under a second" if empty < 1 else "NOT under a second"
-            print(f"  nothing due: {empty * 1000:.0f} ms ({verdict})")
+            print(
+                f"  nothing due: {empty * 1000:.0f} ms wall ({verdict}), "
+                f"{cpu_empty * 1000:.0f} ms CPU of this process"
+            )
             print(
                 f"  database time with nothing due, {total:,} / {total_small:,} deadlines: "
                 f"{db_big * 1000:.1f} / {db_small * 1000:.1f} ms = {db_big / db_small:.2f}x "
                 f"(queries {q_empty} / {q_small}; target: flat)"
+            )
+            print(
+                f"  database work with nothing due, same sizes: {work_big:,} / {work_small:,} "
+                f"{work_unit()} = {work_big / max(work_small, 1):.2f}x (independent of load)"
             )
             db.session.remove()
             if os.environ.get("PROCURE_BENCH_DATABASE_URL"):

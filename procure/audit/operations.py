@@ -8,6 +8,7 @@ from flask import has_request_context
 from flask_login import current_user
 
 from procure.audit.models import AuditEvent
+from procure.core.types import utcnow
 from procure.extensions import db
 
 
@@ -67,6 +68,34 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_many(action: str, events: list[dict], *, actor=None, note: str | None = None) -> int:
+    """Many audit events of one action in one INSERT (an import of thousands of records):
+    each dict gives object_type, object_id, region_id and old / new as record() takes them.
+    Added to the current transaction like record()'s events."""
+    if not events:
+        return 0
+    actor = actor or _current_actor()
+    now = utcnow()
+    rows = [
+        {
+            "occurred_at": now,
+            "actor_id": actor.id if actor else None,
+            "actor_label": actor.email if actor else "systeem",
+            "region_id": e.get("region_id"),
+            "action": action,
+            "object_type": e.get("object_type") or "unknown",
+            "object_id": str(e.get("object_id")),
+            "old_values": _jsonable(e["old"]) if e.get("old") is not None else None,
+            "new_values": _jsonable(e["new"]) if e.get("new") is not None else None,
+            "note": note,
+        }
+        for e in events
+    ]
+    for start in range(0, len(rows), 1000):
+        db.session.execute(AuditEvent.__table__.insert(), rows[start : start + 1000])
+    return len(rows)
 
 
 def changes(obj, fields: list[str], values: dict) -> tuple[dict, dict]:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import yaml
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from procure.audit import record
+from procure.audit.operations import record_many
 from procure.catalogue import operations as ops
 from procure.catalogue.models import CodeTranslation, Product, Tariff, TaskArea
 from procure.catalogue.policy import CONCEPT, EXPIRED, FIXED
@@ -429,22 +430,46 @@ def region_by_code(region_code: str) -> Region:
     return region
 
 
-def _db_state(region_id: int):
+def _db_state(region_id: int, codes=None, *, tariffs: bool = True):
+    """The region's task areas by code and its current cards by code: all of them, or only
+    those with `codes` (what an import writes), with their tariffs loaded or not."""
     areas = {
         a.code: a
         for a in db.session.execute(
             select(TaskArea).where(TaskArea.region_id == region_id)
         ).scalars()
     }
-    current = {
-        p.code: p
-        for p in db.session.execute(
-            select(Product)
-            .where(Product.region_id == region_id, Product.is_current.is_(True))
-            .options(selectinload(Product.tariffs), selectinload(Product.task_area))
-        ).scalars()
-    }
+    options = [selectinload(Product.task_area)]
+    if tariffs:
+        options.append(selectinload(Product.tariffs))
+    stmt = (
+        select(Product)
+        .where(Product.region_id == region_id, Product.is_current.is_(True))
+        .options(*options)
+    )
+    if codes is None:
+        current = {p.code: p for p in db.session.execute(stmt).scalars()}
+    else:
+        codes, current = sorted(set(codes)), {}
+        for start in range(0, len(codes), 500):
+            chunk = stmt.where(Product.code.in_(codes[start : start + 500]))
+            current.update({p.code: p for p in db.session.execute(chunk).scalars()})
     return areas, current
+
+
+def _db_tariffs(region_id: int) -> dict[int, dict[int, Decimal]]:
+    """{product id: {year: price}} of the region's current cards, as plain rows (one query;
+    the comparison reads every tariff, hydrating each as an object cost more than the
+    rest of the diff)."""
+    result: dict[int, dict[int, Decimal]] = {}
+    rows = db.session.execute(
+        select(Tariff.product_id, Tariff.year, Tariff.price)
+        .join(Product, Product.id == Tariff.product_id)
+        .where(Product.region_id == region_id, Product.is_current.is_(True))
+    )
+    for product_id, year, price in rows:
+        result.setdefault(product_id, {})[year] = price
+    return result
 
 
 def _db_values(product: Product) -> dict:
@@ -462,7 +487,7 @@ def _db_values(product: Product) -> dict:
     }
 
 
-def _compare(card: Card, product: Product) -> CardChange:
+def _compare(card: Card, product: Product, db_tariffs: dict[int, Decimal]) -> CardChange:
     old = _db_values(product)
     change = CardChange(card.values["code"], "changed")
     for key in COMPARED:
@@ -470,7 +495,6 @@ def _compare(card: Card, product: Product) -> CardChange:
             change.fields[key] = (old[key], card.values[key])
     if card.values["valid_from"] != product.valid_from:
         change.fields["valid_from"] = (product.valid_from, card.values["valid_from"])
-    db_tariffs = {t.year: t.price for t in product.tariffs}
     for year in sorted(set(db_tariffs) | set(card.tariffs)):
         if db_tariffs.get(year) != card.tariffs.get(year):
             change.tariffs[year] = (db_tariffs.get(year), card.tariffs.get(year))
@@ -481,7 +505,8 @@ def _compare(card: Card, product: Product) -> CardChange:
 
 def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Diff:
     """Compare files with the database; adds rule violations that need the DB to `errors`."""
-    areas, current = _db_state(region_id)
+    areas, current = _db_state(region_id, tariffs=False)
+    tariffs = _db_tariffs(region_id)
     known_areas = set(areas) | {a["code"] for a in bundle.task_areas}
     changed_areas = [
         a["code"]
@@ -521,7 +546,7 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
                 )
             )
             continue
-        change = _compare(card, product)
+        change = _compare(card, product, tariffs.get(product.id, {}))
         if not change.fields and not change.tariffs:
             unchanged += 1
             continue
@@ -595,8 +620,8 @@ class ImportRefused(ValidationFailed):
 
 
 def _insert_new_cards(region_id: int, cards: list[Card], versions: dict, area_ids: dict):
-    """Bulk insert of new cards and their tariffs (two statements per batch, not one per
-    row), each with its audit event."""
+    """Bulk insert of new cards, their tariffs and their audit events (a statement per
+    batch, not one per row)."""
     now = utcnow()
     rows = []
     for card in cards:
@@ -622,46 +647,61 @@ def _insert_new_cards(region_id: int, cards: list[Card], versions: dict, area_id
                 "created_at": now,
             }
         )
-    ids = {}
+    # Core executemany without RETURNING, the ids read back per chunk of codes (the new
+    # versions are the region's current ones): RETURNING over thousands of rows made
+    # SQLAlchemy splice every batch's rows into all earlier ones, quadratic in the cards
     for start in range(0, len(rows), 1000):
-        result = db.session.execute(
-            insert(Product).returning(Product.id, Product.code, sort_by_parameter_order=True),
-            rows[start : start + 1000],
+        db.session.execute(Product.__table__.insert(), rows[start : start + 1000])
+    codes, ids = [row["code"] for row in rows], {}
+    for start in range(0, len(codes), 500):
+        ids.update(
+            {
+                code: ident
+                for ident, code in db.session.execute(
+                    select(Product.id, Product.code).where(
+                        Product.region_id == region_id,
+                        Product.is_current.is_(True),
+                        Product.code.in_(codes[start : start + 500]),
+                    )
+                )
+            }
         )
-        ids.update({code: ident for ident, code in result})
     tariffs = [
         {"product_id": ids[card.values["code"]], "year": year, "price": price}
         for card in cards
         for year, price in sorted(card.tariffs.items())
     ]
     for start in range(0, len(tariffs), 5000):
-        db.session.execute(insert(Tariff), tariffs[start : start + 5000])
-    for row, card in zip(rows, cards, strict=True):
-        snap = {
-            k: row[k]
-            for k in (
-                "code",
-                "version",
-                "name",
-                "description",
-                "task_area_id",
-                "variant",
-                "unit",
-                "status",
-                "valid_from",
-                "valid_to",
-                "criteria",
-                "target_group",
-            )
-        }
-        record(
-            "product.created",
-            object_type="Product",
-            object_id=ids[row["code"]],
-            region_id=region_id,
-            new={**snap, "tariffs": card.tariffs},
-            note="pdc import",
-        )
+        db.session.execute(Tariff.__table__.insert(), tariffs[start : start + 5000])
+    record_many(
+        "product.created",
+        [
+            {
+                "object_type": "Product",
+                "object_id": ids[row["code"]],
+                "region_id": region_id,
+                "new": {**{k: row[k] for k in SNAPSHOT_KEYS}, "tariffs": card.tariffs},
+            }
+            for row, card in zip(rows, cards, strict=True)
+        ],
+        note="pdc import",
+    )
+
+
+SNAPSHOT_KEYS = (
+    "code",
+    "version",
+    "name",
+    "description",
+    "task_area_id",
+    "variant",
+    "unit",
+    "status",
+    "valid_from",
+    "valid_to",
+    "criteria",
+    "target_group",
+)
 
 
 @operation
@@ -712,7 +752,9 @@ def write_task_areas(region_id: int, task_areas: list[dict], changed: list[str])
 
 def expire_cards(region_id: int, codes: list[str]) -> int:
     """Let the current cards with these codes expire (they are no longer in the files)."""
-    current = _db_state(region_id)[1]
+    if not codes:
+        return 0
+    current = _db_state(region_id, codes)[1]
     expiring = [current[c] for c in codes if c in current and current[c].status != EXPIRED]
     for product in expiring:
         ops.expire_product(product, actor=None)  # the import itself
@@ -721,7 +763,9 @@ def expire_cards(region_id: int, codes: list[str]) -> int:
 
 def _write_cards(region_id: int, bundle: Bundle, diff: Diff) -> None:
     """Write the added and changed cards of `diff` (checked against the database)."""
-    areas, current = _db_state(region_id)
+    areas, current = _db_state(
+        region_id, [c.code for c in diff.added] + [c.code for c in diff.changed]
+    )
     area_ids = {code: a.id for code, a in areas.items()}
     new_cards, versions = [], {}
     for change in diff.added:

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
+from functools import cached_property
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -63,8 +64,8 @@ class Rendered:
     seconds_total: float = 0.0
     seconds_weasy: float = 0.0
 
-    @property
-    def sha256(self) -> str:
+    @cached_property
+    def sha256(self) -> str:  # read for the record and the audit entry: hashed once
         return hashlib.sha256(self.pdf).hexdigest()
 
 

@@ -142,3 +142,60 @@ def test_contract_list_filters_on_a_provider_name_without_a_drop_down(client):
     )
     assert "Kompas contract" in chosen and "Linde contract" not in chosen
     assert f.provider("kompas").name in chosen and "Filter op aanbieder wissen" in chosen
+
+
+CSRF_TOKEN = re.compile(r"[\w-]{20,}\.[\w-]{6}\.[\w-]{20,}")  # signed with the time
+
+
+def _without_picker_options(html: str) -> str:
+    """The page with the add-product picker's options, its 'more' hint and the (timed)
+    CSRF tokens taken out: what must be the same byte for byte whatever the catalogue."""
+    html = re.sub(r'(<select id="p-product_id"[^>]*>).*?(</select>)', r"\1\2", html, flags=re.S)
+    html = re.sub(r'<small class="hint picker-more"[^>]*>', "<small picker-more>", html)
+    return CSRF_TOKEN.sub("csrf", html)
+
+
+def test_contract_page_html_and_queries_independent_of_the_catalogue(client, count_queries):
+    """10 against 1,000 product versions of the contract's region and variant (500 cards in
+    two versions, plus cards of the other variant): the same statements, the same page but
+    for the picker's at most LIMIT options."""
+    region = f.region("wbo")
+    contract = effort_contract()
+    f.login(client, f.user("contract_manager"))
+    client.get("/")  # shows the log-in message, which would count in the first page
+    path = f"/contracten/{contract.id}"
+
+    def versions(first: int, count: int, variant: str = "effort"):
+        area = task_area(region)
+        db.session.execute(
+            insert(Product),
+            [
+                {
+                    "region_id": region.id,
+                    "code": f"8{i // 2:04d}",
+                    "version": 1 + i % 2,
+                    "name": "Ambulante jeugdhulp",
+                    "task_area_id": area.id,
+                    "variant": variant,
+                    "unit": "uur",
+                    "status": "vastgesteld",
+                    "valid_from": date(2025, 1, 1) if i % 2 == 0 else date(2026, 1, 1),
+                    "is_current": i % 2 == 1,
+                }
+                for i in range(first, first + count)
+            ],
+        )
+        db.session.commit()
+
+    versions(0, 10)
+    with count_queries() as small_statements:
+        small = client.get(path).get_data(as_text=True)
+    versions(10, 990)
+    versions(2000, 1000, variant="output")  # another variant: never offered here
+    assert db.session.query(Product).count() >= 2000
+    with count_queries() as large_statements:
+        large = client.get(path).get_data(as_text=True)
+    assert len(large_statements) == len(small_statements)
+    assert _options(small) <= _options(large) <= _options(small) + LIMIT
+    assert _without_picker_options(large) == _without_picker_options(small)
+    assert len(large) - len(small) < LIMIT * 80  # at most LIMIT short option lines more

@@ -1,4 +1,4 @@
-"""Open-house deadlines for the reminders issue (one bounded query per kind).
+"""Open-house deadlines for the reminders issue (bounded, indexed queries).
 
 `deadlines(start, end)` returns every deadline with its moment in [start, end):
 - "application_deadline": the last moment to apply for an entry moment (to providers and the
@@ -17,7 +17,7 @@ officer (Tender.officer_id), and the provider for provider-facing deadlines.
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select, union
 
 from procure.core.timeutil import AMSTERDAM
 from procure.extensions import db
@@ -59,6 +59,11 @@ def _tender_fields(tender) -> dict:
     }
 
 
+def _ids(*selects) -> list[int]:
+    """The ids the indexed range selects find, in one query (a UNION of them)."""
+    return list(db.session.execute(union(*selects)).scalars())
+
+
 def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -> list[Deadline]:
     result: list[Deadline] = []
     open_count = (
@@ -84,13 +89,26 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
     if region_id is not None:
         base = base.where(EntryMoment.region_id == region_id)
     start_day, end_day = start.astimezone(AMSTERDAM).date(), end.astimezone(AMSTERDAM).date()
-    rows = db.session.execute(
-        base.where(
-            ((EntryMoment.application_deadline >= start) & (EntryMoment.application_deadline < end))
-            | ((EntryMoment.assessment_deadline >= start) & (EntryMoment.assessment_deadline < end))
-            | and_(EntryMoment.entry_date >= start_day, EntryMoment.entry_date <= end_day)
-        ).order_by(EntryMoment.entry_date)
-    ).all()
+    # the moments in the window first, one indexed range per column (an OR of the three
+    # let the planner walk every open-house tender instead): the work follows what is due
+    moment_ids = _ids(
+        select(EntryMoment.id).where(
+            EntryMoment.application_deadline >= start, EntryMoment.application_deadline < end
+        ),
+        select(EntryMoment.id).where(
+            EntryMoment.assessment_deadline >= start, EntryMoment.assessment_deadline < end
+        ),
+        select(EntryMoment.id).where(
+            EntryMoment.entry_date >= start_day, EntryMoment.entry_date <= end_day
+        ),
+    )
+    rows = (
+        db.session.execute(
+            base.where(EntryMoment.id.in_(moment_ids)).order_by(EntryMoment.entry_date)
+        ).all()
+        if moment_ids
+        else []
+    )
     for moment, tender, count, already_sent in rows:
         common = dict(
             **_tender_fields(tender),
@@ -136,28 +154,27 @@ def deadlines(start: datetime, end: datetime, *, region_id: int | None = None) -
                     **common,
                 )
             )
+    application_ids = _ids(
+        select(Application.id).where(
+            Application.response_deadline >= start,
+            Application.response_deadline < end,
+            Application.status == MORE_INFO,
+        ),
+        select(Application.id).where(
+            Application.assessment_deadline >= start,
+            Application.assessment_deadline < end,
+            Application.status == SUBMITTED,
+            Application.entry_moment_id.is_(None),
+        ),
+    )
     apps = (
         select(Application, Tender)
         .join(Tender, Tender.id == Application.tender_id)
-        .where(Application.status.in_(OPEN_APPLICATION_STATUSES))
+        .where(Application.id.in_(application_ids))
     )
     if region_id is not None:
         apps = apps.where(Application.region_id == region_id)
-    app_rows = db.session.execute(
-        apps.where(
-            (
-                (Application.status == MORE_INFO)
-                & (Application.response_deadline >= start)
-                & (Application.response_deadline < end)
-            )
-            | (
-                (Application.status == SUBMITTED)
-                & Application.entry_moment_id.is_(None)
-                & (Application.assessment_deadline >= start)
-                & (Application.assessment_deadline < end)
-            )
-        )
-    ).all()
+    app_rows = db.session.execute(apps).all() if application_ids else []
     for application, tender in app_rows:
         common = dict(
             **_tender_fields(tender),

@@ -180,7 +180,7 @@ class Application(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Continuous entry: decide by this moment; with entry moments it is the moment's deadline.
-    assessment_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assessment_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     info_request: Mapped[str] = mapped_column(Text, default="")
     info_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     response_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
