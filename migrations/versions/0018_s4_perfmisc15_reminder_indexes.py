@@ -2,13 +2,13 @@
 application, read as an indexed range (the sweep's work follows what is due)
 
 Revision ID: s4_perfmisc15_reminder_indexes
-Revises: s3b_perf_list_indexes
+Revises: s4_rect12_rectifications
 """
 
 from alembic import op
 
 revision = "s4_perfmisc15_reminder_indexes"
-down_revision = "s3b_perf_list_indexes"
+down_revision = "s4_rect12_rectifications"
 branch_labels = None
 depends_on = None
 
