@@ -14,17 +14,50 @@ does not post twice). Invalid input or a refused operation: the page is rendered
 each error next to the field it is about; a refusal about no particular field is shown
 once at the top. Small action buttons without a page of their own flash the refusal and
 go back to `target`.
+
+The operation's keywords come from the form with `values(form, "year", reason="")` and,
+for a small action form without a form class, from the posted fields with
+`posted("motivation")`. List pages go through `list_page` (sort, one page, render).
 """
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, jsonify, redirect, request
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request
 from flask.globals import request_ctx
+from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import escape
 
 from procure.core.errors import OperationError
+from procure.core.listing import apply_sort, page_args, paginate
 from procure.extensions import db
+
+
+def policy_blueprint(name: str, import_name: str, url_prefix: str, policy, global_name: str):
+    """A domain's blueprint whose templates ask its policy under `global_name`
+    (`tender_policy.can_publish(current_user, tender)`)."""
+    bp = Blueprint(name, import_name, url_prefix=url_prefix)
+    bp.add_app_template_global(policy, global_name)
+    return bp
+
+
+# -- from the request to an operation's keywords -----------------------------------------
+
+
+def values(form, *names: str, **fallbacks) -> dict:
+    """The form's data as an operation's keywords: each of `names` as entered, each of
+    `fallbacks` (name=fallback) with its fallback where the field was left empty."""
+    data = {name: getattr(form, name).data for name in names}
+    data.update({name: getattr(form, name).data or empty for name, empty in fallbacks.items()})
+    return data
+
+
+def posted(*names: str, **fallbacks) -> dict:
+    """The posted fields of a small action form (a button with a text or two, no form
+    class) as an operation's keywords; an absent field is "" (or its fallback)."""
+    data = {name: request.form.get(name, "") for name in names}
+    data.update({name: request.form.get(name) or empty for name, empty in fallbacks.items()})
+    return data
 
 
 def _message(item) -> tuple[str | None, str]:
@@ -136,6 +169,42 @@ def _body(rendered):
 def run_action(fn, success, target: str):
     """A small action form (a button, no fields): `submit` without a form or a page."""
     return submit(fn, success=success, target=target)
+
+
+# -- list pages -----------------------------------------------------------------------------
+
+
+def warn_unknown_filters(labels) -> None:
+    """One warning per filter whose value in the query string is not one of its choices."""
+    for label in labels:
+        flash(
+            _("Het filter '%(f)s' heeft een onbekende waarde en is niet toegepast.", f=label),
+            "warning",
+        )
+
+
+def list_page(
+    template: str,
+    stmt,
+    sorts: dict | None = None,
+    default_sort: str | None = None,
+    *,
+    per_page: int | None = None,
+    scalars: bool = True,
+    counted=None,
+    rows: Callable | None = None,
+    **context,
+):
+    """A list page: `stmt` ordered by the ?sort=/?dir= the user chose among `sorts`, one
+    page of it, and the template rendered with `page`, `sort`, `direction` and `context`
+    (`rows(page)` too, where the rows shown are more than the page's items)."""
+    sort = direction = None
+    if sorts is not None:
+        stmt, sort, direction = apply_sort(stmt, sorts, default_sort)
+    page = paginate(stmt, *page_args(per_page), scalars=scalars, counted=counted)
+    if rows is not None:
+        context["rows"] = rows(page)
+    return render_template(template, page=page, sort=sort, direction=direction, **context)
 
 
 # -- picker search (progressive enhancement of PickerField) ----------------------------------
