@@ -3,7 +3,6 @@ the provider portal per tender and the guarded downloads. Thin: every change goe
 procure.tenders.operations, every lookup through the scope helpers."""
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -21,11 +20,18 @@ from sqlalchemy.orm import selectinload
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
-from procure.core.errors import NotAllowed, OperationError, ValidationFailed
+from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.labels import resolved, url_pattern
-from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import to_local
-from procure.core.views import run_action, submit
+from procure.core.views import (
+    list_page,
+    policy_blueprint,
+    posted,
+    run_action,
+    submit,
+    values,
+    warn_unknown_filters,
+)
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panels_for
@@ -53,9 +59,7 @@ from procure.tenders.policy import (
     is_published,
 )
 
-bp = Blueprint("tenders", __name__, url_prefix="/aanbestedingen")
-# Templates ask the policy: tender_policy.can_publish(current_user, tender).
-bp.add_app_template_global(policy, "tender_policy")
+bp = policy_blueprint("tenders", __name__, "/aanbestedingen", policy, "tender_policy")
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -93,10 +97,12 @@ def _detail_urls():
     return detail_url
 
 
-def _form_error(form) -> None:
-    for field, errors in form.errors.items():
-        label = getattr(form, field).label.text if hasattr(form, field) else field
-        flash(f"{label}: {errors[0]}", "error")
+def _part(model, row_id: int, tender: Tender, *, scoped_lookup: bool = False):
+    """A row of the tender (criterion, registration, bid, objection, question), or 404."""
+    row = get_scoped_or_404(model, row_id) if scoped_lookup else db.session.get(model, row_id)
+    if row is None or row.tender_id != tender.id:
+        abort(404)
+    return row
 
 
 def timeline(tender: Tender) -> dict:
@@ -149,23 +155,16 @@ def _task_area_choices(region_id: int) -> list:
 def index():
     filters = queries.tender_filters(request.args)
     if filters.pop("unknown_status"):
-        flash(
-            _("Het filter '%(f)s' heeft een onbekende waarde en is niet toegepast.", f=_("Status")),
-            "warning",
-        )
-    stmt, sort, direction = apply_sort(
-        queries.tenders_stmt(filters, current_user), queries.SORTS, queries.DEFAULT_SORT
-    )
-    page = paginate(stmt, *page_args())
+        warn_unknown_filters([_("Status")])
     regions = db.session.execute(scoped(select(Region), Region).order_by(Region.name)).scalars()
     areas = db.session.execute(
         scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct().order_by(TaskArea.name)
     ).all()
-    return render_template(
+    return list_page(
         "tenders/index.html",
-        page=page,
-        sort=sort,
-        direction=direction,
+        queries.tenders_stmt(filters, current_user),
+        queries.SORTS,
+        queries.DEFAULT_SORT,
         **filters,
         statuses=queries.LIST_STATUSES,
         regions=list(regions),
@@ -323,12 +322,7 @@ def add_lot(tender_id):
     form = F.LotForm()
     return submit(
         lambda: ops.add_lot(
-            tender,
-            actor=current_user,
-            number=form.number.data,
-            name=form.name.data,
-            areas=form.areas.data or "",
-            max_partners=form.max_partners.data,
+            tender, actor=current_user, **values(form, "number", "name", "max_partners", areas="")
         ),
         form=form,
         success=_("Perceel toegevoegd."),
@@ -344,11 +338,7 @@ def add_criterion(tender_id):
     form = F.CriterionForm()
     return submit(
         lambda: ops.add_criterion(
-            tender,
-            actor=current_user,
-            name=form.name.data,
-            weight=form.weight.data,
-            is_price=form.is_price.data,
+            tender, actor=current_user, **values(form, "name", "weight", "is_price")
         ),
         form=form,
         success=_("Gunningscriterium toegevoegd."),
@@ -361,9 +351,7 @@ def add_criterion(tender_id):
 @role_required(*OFFICERS)
 def remove_criterion(tender_id, criterion_id):
     tender = _tender_for_staff(tender_id)
-    criterion = db.session.get(AwardCriterion, criterion_id)
-    if criterion is None or criterion.tender_id != tender.id:
-        abort(404)
+    criterion = _part(AwardCriterion, criterion_id, tender)
     return run_action(
         lambda: ops.remove_criterion(criterion, actor=current_user),
         _("Criterium verwijderd."),
@@ -384,76 +372,52 @@ def add_rule(tender_id):
     )
 
 
-def _simple(name: str, fn, success: str, target_endpoint: str = "tenders.detail"):
+# The buttons that take the tender and at most a text: URL -> the operation (its name is the
+# endpoint's), the posted fields it takes and the page the officer returns to.
+_ACTIONS = {
+    "publiceren": (ops.publish, (), "detail"),
+    "selectie/starten": (ops.start_selection, (), "selection"),
+    "dialoog/starten": (ops.start_dialogue, (), "dialogue"),
+    "gunning/starten": (ops.start_award, (), "award"),
+    "gecontracteerd": (ops.mark_contracted, (), "award"),
+    "intrekken": (ops.cancel, ("reason",), "detail"),
+    "selectie/besluit": (ops.decide_selection, ("motivation",), "selection"),
+    "dialoog/afspraken": (ops.add_agreement, ("text",), "dialogue"),
+    "gunning/herzien": (ops.revise_award, ("motivation",), "award"),
+    "gunning/definitief": (ops.finalize_award, ("motivation",), "award"),
+}
+_DONE = {
+    ops.publish: _l("Aanbesteding gepubliceerd; aanmelden is geopend."),
+    ops.start_selection: _l("Selectiefase gestart."),
+    ops.start_dialogue: _l("Dialoogfase gestart."),
+    ops.start_award: _l("Gunningsfase gestart; de inschrijving is geopend."),
+    ops.mark_contracted: _l("Aanbesteding afgerond: gecontracteerd."),
+    ops.cancel: _l("Aanbesteding ingetrokken."),
+    ops.decide_selection: _l("Definitieve selectie vastgelegd."),
+    ops.add_agreement: _l("Afspraak toegevoegd."),
+    ops.revise_award: _l("Voorlopige gunningsbeslissing ingetrokken."),
+    ops.finalize_award: _l("Definitief gegund; de overeenkomsten staan in concept klaar."),
+}
+
+
+def _action_view(operation, fields: tuple, page: str):
     def view(tender_id):
         tender = _tender_for_staff(tender_id)
         return run_action(
-            lambda: fn(tender), success, url_for(target_endpoint, tender_id=tender.id)
+            lambda: operation(tender, actor=current_user, **posted(*fields)),
+            _DONE[operation],
+            url_for(f"tenders.{page}", tender_id=tender.id),
         )
 
-    view.__name__ = name
+    view.__name__ = operation.__name__
     return role_required(*OFFICERS)(view)
 
 
-bp.add_url_rule(
-    "/<int:tender_id>/publiceren",
-    view_func=_simple(
-        "publish",
-        lambda t: ops.publish(t, actor=current_user),
-        _l("Aanbesteding gepubliceerd; aanmelden is geopend."),
-    ),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/<int:tender_id>/selectie/starten",
-    view_func=_simple(
-        "start_selection",
-        lambda t: ops.start_selection(t, actor=current_user),
-        _l("Selectiefase gestart."),
-        "tenders.selection",
-    ),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/<int:tender_id>/dialoog/starten",
-    view_func=_simple(
-        "start_dialogue",
-        lambda t: ops.start_dialogue(t, actor=current_user),
-        _l("Dialoogfase gestart."),
-        "tenders.dialogue",
-    ),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/<int:tender_id>/gunning/starten",
-    view_func=_simple(
-        "start_award",
-        lambda t: ops.start_award(t, actor=current_user),
-        _l("Gunningsfase gestart; de inschrijving is geopend."),
-        "tenders.award",
-    ),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/<int:tender_id>/gecontracteerd",
-    view_func=_simple(
-        "mark_contracted",
-        lambda t: ops.mark_contracted(t, actor=current_user),
-        _l("Aanbesteding afgerond: gecontracteerd."),
-        "tenders.award",
-    ),
-    methods=["POST"],
-)
-
-
-@bp.post("/<int:tender_id>/intrekken")
-@role_required(*OFFICERS)
-def cancel(tender_id):
-    tender = _tender_for_staff(tender_id)
-    return run_action(
-        lambda: ops.cancel(tender, actor=current_user, reason=request.form.get("reason", "")),
-        _("Aanbesteding ingetrokken."),
-        url_for("tenders.detail", tender_id=tender.id),
+for _rule, (_operation, _fields, _page) in _ACTIONS.items():
+    bp.add_url_rule(
+        f"/<int:tender_id>/{_rule}",
+        view_func=_action_view(_operation, _fields, _page),
+        methods=["POST"],
     )
 
 
@@ -468,10 +432,7 @@ def go_decision(tender_id):
         return redirect(url_for(endpoint, tender_id=tender.id))
     return run_action(
         lambda: ops.record_go(
-            tender,
-            actor=current_user,
-            go=choice == "go",
-            motivation=request.form.get("motivation", ""),
+            tender, actor=current_user, go=choice == "go", **posted("motivation")
         ),
         _("Besluit vastgelegd."),
         url_for(endpoint, tender_id=tender.id),
@@ -482,11 +443,9 @@ def go_decision(tender_id):
 @role_required(*OFFICERS)
 def answer(tender_id, question_id):
     tender = _tender_for_staff(tender_id)
-    row = db.session.get(ConsultationQuestion, question_id)
-    if row is None or row.tender_id != tender.id:
-        abort(404)
+    row = _part(ConsultationQuestion, question_id, tender)
     return run_action(
-        lambda: ops.answer_question(row, actor=current_user, answer=request.form.get("answer", "")),
+        lambda: ops.answer_question(row, actor=current_user, **posted("answer")),
         _("Antwoord gepubliceerd aan alle belangstellenden."),
         url_for("tenders.detail", tender_id=tender.id),
     )
@@ -518,30 +477,12 @@ def selection(tender_id):
 @role_required(*OFFICERS)
 def assess(tender_id, registration_id):
     tender = _tender_for_staff(tender_id)
-    registration = get_scoped_or_404(Registration, registration_id)
-    if registration.tender_id != tender.id:
-        abort(404)
+    registration = _part(Registration, registration_id, tender, scoped_lookup=True)
     return run_action(
         lambda: ops.assess_registration(
-            registration,
-            actor=current_user,
-            status=request.form.get("status", ""),
-            reason=request.form.get("reason", ""),
+            registration, actor=current_user, **posted("status", "reason")
         ),
         _("Beoordeling vastgelegd."),
-        url_for("tenders.selection", tender_id=tender.id),
-    )
-
-
-@bp.post("/<int:tender_id>/selectie/besluit")
-@role_required(*OFFICERS)
-def decide_selection(tender_id):
-    tender = _tender_for_staff(tender_id)
-    return run_action(
-        lambda: ops.decide_selection(
-            tender, actor=current_user, motivation=request.form.get("motivation", "")
-        ),
-        _("Definitieve selectie vastgelegd."),
         url_for("tenders.selection", tender_id=tender.id),
     )
 
@@ -591,26 +532,13 @@ def add_session(tender_id):
         lambda: ops.add_session(
             tender,
             actor=current_user,
-            held_on=form.held_on.data,
-            topic=form.topic.data,
-            participants=form.participants.data,
             lot_ids=form.lots.data,
             minutes=request.files.get("minutes"),
+            **values(form, "held_on", "topic", "participants"),
         ),
         form=form,
         success=_("Dialoogsessie vastgelegd."),
         target=url_for("tenders.dialogue", tender_id=tender.id),
-    )
-
-
-@bp.post("/<int:tender_id>/dialoog/afspraken")
-@role_required(*OFFICERS)
-def add_agreement(tender_id):
-    tender = _tender_for_staff(tender_id)
-    return run_action(
-        lambda: ops.add_agreement(tender, actor=current_user, text=request.form.get("text", "")),
-        _("Afspraak toegevoegd."),
-        url_for("tenders.dialogue", tender_id=tender.id),
     )
 
 
@@ -702,21 +630,17 @@ def award(tender_id):
 @role_required(*OFFICERS)
 def score(tender_id, bid_id):
     tender = _tender_for_staff(tender_id)
-    bid = get_scoped_or_404(Bid, bid_id)
-    if bid.tender_id != tender.id:
-        abort(404)
-    target = url_for("tenders.award", tender_id=tender.id)
+    bid = _part(Bid, bid_id, tender, scoped_lookup=True)
     scores = {
         c.id: (request.form[f"score-{c.id}"].strip(), request.form.get(f"note-{c.id}", ""))
         for c in tender.criteria
         if not c.is_price and request.form.get(f"score-{c.id}", "").strip()
     }
-    try:
-        ops.score_bid_criteria(bid, actor=current_user, scores=scores)
-        flash(_("Scores opgeslagen."), "success")
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    return redirect(target)
+    return run_action(
+        lambda: ops.score_bid_criteria(bid, actor=current_user, scores=scores),
+        _("Scores opgeslagen."),
+        url_for("tenders.award", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/gunning/voorlopig")
@@ -732,10 +656,7 @@ def provisional_award(tender_id):
             winners[int(lot)] = tuple(i for i in ids if i)
     return run_action(
         lambda: ops.record_provisional_award(
-            tender,
-            actor=current_user,
-            winners=winners,
-            motivation=request.form.get("motivation", ""),
+            tender, actor=current_user, winners=winners, **posted("motivation")
         ),
         _("Voorlopige gunningsbeslissing vastgelegd; de standstilltermijn loopt."),
         url_for("tenders.award", tender_id=tender.id),
@@ -749,10 +670,7 @@ def add_objection(tender_id):
     provider_id = request.form.get("provider_id", type=int)
     return run_action(
         lambda: ops.record_objection(
-            tender,
-            actor=current_user,
-            provider_id=provider_id,
-            description=request.form.get("description", ""),
+            tender, actor=current_user, provider_id=provider_id, **posted("description")
         ),
         _("Bezwaar vastgelegd; de definitieve gunning is opgeschort."),
         url_for("tenders.award", tender_id=tender.id),
@@ -763,43 +681,12 @@ def add_objection(tender_id):
 @role_required(*OFFICERS)
 def resolve_objection(tender_id, objection_id):
     tender = _tender_for_staff(tender_id)
-    objection = get_scoped_or_404(Objection, objection_id)
-    if objection.tender_id != tender.id:
-        abort(404)
+    objection = _part(Objection, objection_id, tender, scoped_lookup=True)
     return run_action(
         lambda: ops.resolve_objection(
-            objection,
-            actor=current_user,
-            status=request.form.get("status", ""),
-            resolution=request.form.get("resolution", ""),
+            objection, actor=current_user, **posted("status", "resolution")
         ),
         _("Bezwaar afgehandeld."),
-        url_for("tenders.award", tender_id=tender.id),
-    )
-
-
-@bp.post("/<int:tender_id>/gunning/herzien")
-@role_required(*OFFICERS)
-def revise_award(tender_id):
-    tender = _tender_for_staff(tender_id)
-    return run_action(
-        lambda: ops.revise_award(
-            tender, actor=current_user, motivation=request.form.get("motivation", "")
-        ),
-        _("Voorlopige gunningsbeslissing ingetrokken."),
-        url_for("tenders.award", tender_id=tender.id),
-    )
-
-
-@bp.post("/<int:tender_id>/gunning/definitief")
-@role_required(*OFFICERS)
-def finalize_award(tender_id):
-    tender = _tender_for_staff(tender_id)
-    return run_action(
-        lambda: ops.finalize_award(
-            tender, actor=current_user, motivation=request.form.get("motivation", "")
-        ),
-        _("Definitief gegund; de overeenkomsten staan in concept klaar."),
         url_for("tenders.award", tender_id=tender.id),
     )
 
@@ -911,8 +798,7 @@ def register(tender_id):
             actor=current_user,
             lot_ids=form.lots.data or [],
             document=request.files.get("document"),
-            no_exclusion_grounds=form.no_exclusion_grounds.data,
-            suitability_answer=form.suitability_answer.data or "",
+            **values(form, "no_exclusion_grounds", suitability_answer=""),
         ),
         form=form,
         success=_("Uw aanmelding is ontvangen."),
@@ -933,10 +819,8 @@ def submit_bid(tender_id):
         lambda: ops.submit_bid(
             tender,
             actor=current_user,
-            lot_id=form.lot_id.data,
             plan=request.files.get("plan"),
-            price=form.price.data,
-            accepts_agreements=form.accepts_agreements.data,
+            **values(form, "lot_id", "price", "accepts_agreements"),
         ),
         form=form,
         success=_("Uw inschrijving is ontvangen. U kunt haar tot de deadline vervangen."),
@@ -952,9 +836,7 @@ def submit_bid(tender_id):
 def ask(tender_id):
     tender = _tender_for_provider(tender_id)
     return run_action(
-        lambda: ops.ask_question(
-            tender, actor=current_user, question=request.form.get("question", "")
-        ),
+        lambda: ops.ask_question(tender, actor=current_user, **posted("question")),
         _("Uw vraag is ontvangen; het antwoord verschijnt voor alle belangstellenden."),
         url_for("tenders.portal", tender_id=tender.id),
     )
