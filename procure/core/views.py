@@ -44,10 +44,15 @@ def policy_blueprint(name: str, import_name: str, url_prefix: str, policy, globa
 # -- from the request to an operation's keywords -----------------------------------------
 
 
+def _names(names: tuple[str, ...]) -> list[str]:
+    return [name for group in names for name in group.split()]
+
+
 def values(form, *names: str, **fallbacks) -> dict:
-    """The form's data as an operation's keywords: each of `names` as entered, each of
-    `fallbacks` (name=fallback) with its fallback where the field was left empty."""
-    data = {name: getattr(form, name).data for name in names}
+    """The form's data as an operation's keywords: each of `names` (a name, or several
+    separated by spaces) as entered, each of `fallbacks` (name=fallback) with its fallback
+    where the field was left empty: `values(form, "year amount", reason="")`."""
+    data = {name: getattr(form, name).data for name in _names(names)}
     data.update({name: getattr(form, name).data or empty for name, empty in fallbacks.items()})
     return data
 
@@ -55,7 +60,7 @@ def values(form, *names: str, **fallbacks) -> dict:
 def posted(*names: str, **fallbacks) -> dict:
     """The posted fields of a small action form (a button with a text or two, no form
     class) as an operation's keywords; an absent field is "" (or its fallback)."""
-    data = {name: request.form.get(name, "") for name in names}
+    data = {name: request.form.get(name, "") for name in _names(names)}
     data.update({name: request.form.get(name) or empty for name, empty in fallbacks.items()})
     return data
 

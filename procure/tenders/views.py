@@ -229,15 +229,13 @@ def edit(tender_id):
     if request.method == "POST":
 
         def run():
-            values = _form_values(form)
-            values.pop("procedure", None)
-            task_area_ids = form.task_area_ids.data or []
+            fields = _form_values(form)
+            fields.pop("procedure", None)
             ops.update_tender(
                 tender,
                 actor=current_user,
-                task_area_ids=task_area_ids,
-                change_reason=form.change_reason.data or "",
-                **values,
+                **values(form, task_area_ids=[], change_reason=""),
+                **fields,
             )
 
         return submit(
@@ -322,7 +320,7 @@ def add_lot(tender_id):
     form = F.LotForm()
     return submit(
         lambda: ops.add_lot(
-            tender, actor=current_user, **values(form, "number", "name", "max_partners", areas="")
+            tender, actor=current_user, **values(form, "number name max_partners", areas="")
         ),
         form=form,
         success=_("Perceel toegevoegd."),
@@ -338,7 +336,7 @@ def add_criterion(tender_id):
     form = F.CriterionForm()
     return submit(
         lambda: ops.add_criterion(
-            tender, actor=current_user, **values(form, "name", "weight", "is_price")
+            tender, actor=current_user, **values(form, "name weight is_price")
         ),
         form=form,
         success=_("Gunningscriterium toegevoegd."),
@@ -480,7 +478,7 @@ def assess(tender_id, registration_id):
     registration = _part(Registration, registration_id, tender, scoped_lookup=True)
     return run_action(
         lambda: ops.assess_registration(
-            registration, actor=current_user, **posted("status", "reason")
+            registration, actor=current_user, **posted("status reason")
         ),
         _("Beoordeling vastgelegd."),
         url_for("tenders.selection", tender_id=tender.id),
@@ -534,7 +532,7 @@ def add_session(tender_id):
             actor=current_user,
             lot_ids=form.lots.data,
             minutes=request.files.get("minutes"),
-            **values(form, "held_on", "topic", "participants"),
+            **values(form, "held_on topic participants"),
         ),
         form=form,
         success=_("Dialoogsessie vastgelegd."),
@@ -683,9 +681,7 @@ def resolve_objection(tender_id, objection_id):
     tender = _tender_for_staff(tender_id)
     objection = _part(Objection, objection_id, tender, scoped_lookup=True)
     return run_action(
-        lambda: ops.resolve_objection(
-            objection, actor=current_user, **posted("status", "resolution")
-        ),
+        lambda: ops.resolve_objection(objection, actor=current_user, **posted("status resolution")),
         _("Bezwaar afgehandeld."),
         url_for("tenders.award", tender_id=tender.id),
     )
@@ -820,7 +816,7 @@ def submit_bid(tender_id):
             tender,
             actor=current_user,
             plan=request.files.get("plan"),
-            **values(form, "lot_id", "price", "accepts_agreements"),
+            **values(form, "lot_id price accepts_agreements"),
         ),
         form=form,
         success=_("Uw inschrijving is ontvangen. U kunt haar tot de deadline vervangen."),
