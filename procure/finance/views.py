@@ -23,7 +23,7 @@ from procure.extensions import db
 from procure.finance import charts, exports, forms, policy, report_jobs, reports
 from procure.finance import operations as ops
 from procure.finance import queries as q
-from procure.finance.models import BudgetLine, Indicator, ReportFile
+from procure.finance.models import BudgetLine, ReportFile
 from procure.organisations.models import Municipality, Provider, Region
 
 bp = Blueprint("finance", __name__, url_prefix="/financien")
@@ -505,20 +505,11 @@ def _csv_import(operation, endpoint: str, success):
     )
 
 
-def _indicator_or_404(region, code) -> Indicator:
-    indicator = db.session.execute(
-        select(Indicator).where(Indicator.region_id == region.id, Indicator.code == code)
-    ).scalar()
-    if indicator is None:
-        abort(404)
-    return indicator
-
-
 @bp.route("/indicatoren/<code>", methods=["GET", "POST"])
 @role_required(*READERS)
 def indicator(code):
     region = _region()
-    item = _indicator_or_404(region, code)
+    item = q.indicator_or_404(region, code)
     form = _writer_form(forms.ValueForm)
     if form is not None:
         form.municipality.choices = _municipality_choices(region)
@@ -563,7 +554,7 @@ def _indicator_page(region, item, form):
 @role_required(*READERS)
 def indicator_xlsx(code):
     region = _region()
-    item = _indicator_or_404(region, code)
+    item = q.indicator_or_404(region, code)
     scope = None if policy.sees_region(current_user) else _visible(region)
     regional, per_municipality = q.indicator_series(item, scope)
     return exports.xlsx_response(
