@@ -1,7 +1,7 @@
 """Catalogue pages: list, product card, forms, translation table, custom-care codes,
 indexation and exports. Thin: every change goes through catalogue.operations."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -52,14 +52,12 @@ from procure.core.errors import OperationError, ValidationFailed
 from procure.core.labels import resolved, url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import today_local
-from procure.core.views import run_action, show_refusal, submit
+from procure.core.views import policy_blueprint, run_action, show_refusal, submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
 
-bp = Blueprint("catalogue", __name__, url_prefix="/catalogus")
-# Templates ask the policy: catalogue_policy.can_fix(current_user, product).
-bp.add_app_template_global(policy, "catalogue_policy")
+bp = policy_blueprint("catalogue", __name__, "/catalogus", policy, "catalogue_policy")
 
 EXPORT_LIMIT = 20_000
 

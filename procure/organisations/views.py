@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,7 +14,7 @@ from procure.auth.permissions import (
 )
 from procure.auth.roles import ADMIN
 from procure.core.listing import apply_sort, page_args, paginate
-from procure.core.views import submit
+from procure.core.views import policy_blueprint, submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations import operations as ops
@@ -24,9 +24,7 @@ from procure.organisations.forms import MunicipalityForm, ProviderForm, RegionFo
 from procure.organisations.models import ConsortiumMember, Provider, Region
 from procure.organisations.policy import PROVIDER_REGISTRARS, REGION_ADMINS
 
-bp = Blueprint("organisations", __name__, url_prefix="/organisaties")
-# Templates ask the policy: organisation_policy.can_register_provider(current_user).
-bp.add_app_template_global(policy, "organisation_policy")
+bp = policy_blueprint("organisations", __name__, "/organisaties", policy, "organisation_policy")
 
 
 @bp.get("/regio")

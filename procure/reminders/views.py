@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -25,7 +24,7 @@ from procure.core.labels import url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.types import utcnow
 from procure.core.urls import absolute_url
-from procure.core.views import run_action, submit
+from procure.core.views import policy_blueprint, run_action, submit
 from procure.extensions import db
 from procure.reminders import operations as ops
 from procure.reminders import policy, queries
@@ -40,9 +39,7 @@ from procure.reminders.models import (
 from procure.reminders.policy import RULE_MANAGERS
 from procure.reminders.rules import all_rules, describe_offset
 
-bp = Blueprint("reminders", __name__, url_prefix="/meldingen")
-# Templates ask the policy: reminder_policy.can_manage_rules(current_user).
-bp.add_app_template_global(policy, "reminder_policy")
+bp = policy_blueprint("reminders", __name__, "/meldingen", policy, "reminder_policy")
 
 
 @bp.get("/")

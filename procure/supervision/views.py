@@ -4,7 +4,7 @@ lookup through policy.py."""
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -24,7 +24,7 @@ from procure.core.listing import page_args
 from procure.core.pickers import searching
 from procure.core.timeutil import today_local
 from procure.core.urls import safe_next
-from procure.core.views import submit
+from procure.core.views import policy_blueprint, submit
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panel
@@ -65,9 +65,7 @@ from procure.supervision.models import (
 )
 from procure.supervision.queue import QueueFilters, overdue_condition, work_queue
 
-bp = Blueprint("supervision", __name__, url_prefix="/signalen")
-# Templates ask the policy: supervision_policy.can_add_note(current_user, signal).
-bp.add_app_template_global(policy, "supervision_policy")
+bp = policy_blueprint("supervision", __name__, "/signalen", policy, "supervision_policy")
 
 VIEW_ROLES = policy.VIEW_ROLES  # signal content
 STAFF = policy.STAFF_ROLES

@@ -3,7 +3,7 @@ through procure.tenders.open_house.operations; every lookup through the scope he
 
 from collections import Counter, defaultdict
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -18,7 +18,7 @@ from procure.catalogue.models import Product, TaskArea
 from procure.core.labels import url_pattern
 from procure.core.listing import Page, apply_sort, page_args, paginate
 from procure.core.timeutil import now_local
-from procure.core.views import run_action, submit
+from procure.core.views import policy_blueprint, run_action, submit
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
@@ -56,9 +56,7 @@ from procure.tenders.open_house.policy import (
 )
 from procure.tenders.policy import OPEN_HOUSE, is_published
 
-bp = Blueprint("open_house", __name__, url_prefix="/open-house")
-# Templates ask the policy: open_house_policy.can_assess(current_user, application).
-bp.add_app_template_global(policy, "open_house_policy")
+bp = policy_blueprint("open_house", __name__, "/open-house", policy, "open_house_policy")
 
 
 @bp.context_processor
