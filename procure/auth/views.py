@@ -88,15 +88,11 @@ def profile():
         flash(_("Token aangemaakt. Kopieer het nu: het wordt niet opnieuw getoond."), "success")
     elif request.method == "POST":
         status = 422  # refused: the page again with the errors, as submit() answers
-    tokens = (
-        db.session.execute(
-            select(ApiToken)
-            .where(ApiToken.user_id == current_user.id)
-            .order_by(ApiToken.created_at.desc())
-        )
-        .scalars()
-        .all()
-    )
+    tokens = db.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == current_user.id)
+        .order_by(ApiToken.created_at.desc())
+    ).all()
     return render_template(
         "auth/profile.html", form=form, tokens=tokens, new_token=new_token, confirm=ConfirmForm()
     ), status
