@@ -172,30 +172,22 @@ def product(product_id):
 
 def _render_product(product, tariff_form=None, expire_form=None):
     """The product card; a refused form comes back filled in, with its errors."""
-    history = (
-        db.session.execute(
-            visible(
-                select(Product).where(
-                    Product.region_id == product.region_id, Product.code == product.code
-                ),
-                current_user,
-            ).order_by(Product.version.desc())
+    history = db.session.scalars(
+        visible(
+            select(Product).where(
+                Product.region_id == product.region_id, Product.code == product.code
+            ),
+            current_user,
+        ).order_by(Product.version.desc())
+    ).all()
+    translations = db.session.scalars(
+        select(CodeTranslation)
+        .where(
+            CodeTranslation.region_id == product.region_id,
+            CodeTranslation.old_code == product.code,
         )
-        .scalars()
-        .all()
-    )
-    translations = (
-        db.session.execute(
-            select(CodeTranslation)
-            .where(
-                CodeTranslation.region_id == product.region_id,
-                CodeTranslation.old_code == product.code,
-            )
-            .order_by(CodeTranslation.position)
-        )
-        .scalars()
-        .all()
-    )
+        .order_by(CodeTranslation.position)
+    ).all()
     maatwerk = db.session.execute(
         select(MaatwerkCode).where(
             MaatwerkCode.region_id == product.region_id,
@@ -204,19 +196,15 @@ def _render_product(product, tariff_form=None, expire_form=None):
     ).scalar()
     events = []
     if policy.sees_history(current_user):
-        events = (
-            db.session.execute(
-                select(AuditEvent)
-                .where(
-                    AuditEvent.object_type == "Product",
-                    AuditEvent.object_id.in_([str(p.id) for p in history]),
-                )
-                .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-                .limit(50)
+        events = db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "Product",
+                AuditEvent.object_id.in_([str(p.id) for p in history]),
             )
-            .scalars()
-            .all()
-        )
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(50)
+        ).all()
     editable = policy.can_edit_product(current_user, product)
     return render_template(
         "catalogue/product.html",
@@ -392,13 +380,9 @@ def translations():
             CodeTranslation.region_id
             == select(Region.id).where(Region.short_code == region_code).scalar_subquery()
         )
-    rows = (
-        db.session.execute(
-            stmt.order_by(CodeTranslation.region_id, CodeTranslation.position).limit(2000)
-        )
-        .scalars()
-        .all()
-    )
+    rows = db.session.scalars(
+        stmt.order_by(CodeTranslation.region_id, CodeTranslation.position).limit(2000)
+    ).all()
     cards = {}
     if rows:
         codes = {r.old_code for r in rows}
@@ -490,15 +474,11 @@ def indexation():
     region_id = current_user.region_id
 
     def page(preview=None):
-        runs = (
-            db.session.execute(
-                scoped(select(IndexationRun), IndexationRun)
-                .order_by(IndexationRun.to_year.desc())
-                .limit(20)
-            )
-            .scalars()
-            .all()
-        )
+        runs = db.session.scalars(
+            scoped(select(IndexationRun), IndexationRun)
+            .order_by(IndexationRun.to_year.desc())
+            .limit(20)
+        ).all()
         return render_template("catalogue/indexation.html", form=form, preview=preview, runs=runs)
 
     if request.method == "POST" and request.form.get("apply") == "1":
