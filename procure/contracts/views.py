@@ -297,15 +297,11 @@ def _render_detail(contract: Contract, **form_overrides):
     rows = ops.utilisation(contract)
     realisations = paginate(q.realisations_stmt(contract), *page_args(20))
     codes = {cp.id: cp.product.code for cp in contract.products}
-    payments = (
-        db.session.execute(
-            select(Payment)
-            .where(Payment.contract_id == contract.id)
-            .order_by(Payment.year, Payment.month)
-        )
-        .scalars()
-        .all()
-    )
+    payments = db.session.scalars(
+        select(Payment)
+        .where(Payment.contract_id == contract.id)
+        .order_by(Payment.year, Payment.month)
+    ).all()
     year_ids = [y.id for y in contract.years]
     decisions = (
         db.session.execute(
@@ -963,34 +959,22 @@ def _management_action(provider, level, forms_by_action):
 
 
 def _render_management(provider, level, level_form, meeting_form, assessment_form, can_edit):
-    meetings = (
-        db.session.execute(
-            scoped(select(ManagementMeeting), ManagementMeeting)
-            .where(ManagementMeeting.provider_id == provider.id)
-            .options(selectinload(ManagementMeeting.actions))
-            .order_by(ManagementMeeting.held_on.desc())
-        )
-        .scalars()
-        .all()
-    )
-    assessments = (
-        db.session.execute(
-            scoped(select(FinancialAssessment), FinancialAssessment)
-            .where(FinancialAssessment.provider_id == provider.id)
-            .order_by(FinancialAssessment.year.desc())
-        )
-        .scalars()
-        .all()
-    )
-    contracts = (
-        db.session.execute(
-            q.visible(select(Contract))
-            .where(Contract.provider_id == provider.id)
-            .order_by(Contract.reference)
-        )
-        .scalars()
-        .all()
-    )
+    meetings = db.session.scalars(
+        scoped(select(ManagementMeeting), ManagementMeeting)
+        .where(ManagementMeeting.provider_id == provider.id)
+        .options(selectinload(ManagementMeeting.actions))
+        .order_by(ManagementMeeting.held_on.desc())
+    ).all()
+    assessments = db.session.scalars(
+        scoped(select(FinancialAssessment), FinancialAssessment)
+        .where(FinancialAssessment.provider_id == provider.id)
+        .order_by(FinancialAssessment.year.desc())
+    ).all()
+    contracts = db.session.scalars(
+        q.visible(select(Contract))
+        .where(Contract.provider_id == provider.id)
+        .order_by(Contract.reference)
+    ).all()
     return render_template(
         "contracts/management_provider.html",
         provider=provider,
