@@ -475,16 +475,12 @@ def clause_edit(key: str):
 
 
 def _clause_page(key, form, current, preview):
-    versions = (
-        db.session.execute(
-            scoped(select(ClauseVersion), ClauseVersion)
-            .where(ClauseVersion.key == key)
-            .options(selectinload(ClauseVersion.created_by))
-            .order_by(ClauseVersion.version.desc())
-        )
-        .scalars()
-        .all()
-    )
+    versions = db.session.scalars(
+        scoped(select(ClauseVersion), ClauseVersion)
+        .where(ClauseVersion.key == key)
+        .options(selectinload(ClauseVersion.created_by))
+        .order_by(ClauseVersion.version.desc())
+    ).all()
     refused = request.method == "POST" and bool(form.errors)
     return render_template(
         "documents/pages/clause_edit.html",
