@@ -30,15 +30,11 @@ bp = policy_blueprint("organisations", __name__, "/organisaties", policy, "organ
 @bp.get("/regio")
 @login_required
 def regions():
-    rows = (
-        db.session.execute(
-            scoped(select(Region), Region)
-            .options(selectinload(Region.municipalities))
-            .order_by(Region.name)
-        )
-        .scalars()
-        .all()
-    )
+    rows = db.session.scalars(
+        scoped(select(Region), Region)
+        .options(selectinload(Region.municipalities))
+        .order_by(Region.name)
+    ).all()
     return render_template("organisations/regions.html", regions=rows)
 
 
@@ -59,15 +55,11 @@ def providers():
 @login_required
 def provider(provider_id):
     row = get_scoped_or_404(Provider, provider_id)
-    member_of = (
-        db.session.execute(
-            select(Provider)
-            .join(ConsortiumMember, ConsortiumMember.consortium_id == Provider.id)
-            .where(ConsortiumMember.member_id == row.id)
-        )
-        .scalars()
-        .all()
-    )
+    member_of = db.session.scalars(
+        select(Provider)
+        .join(ConsortiumMember, ConsortiumMember.consortium_id == Provider.id)
+        .where(ConsortiumMember.member_id == row.id)
+    ).all()
     return render_template("organisations/provider.html", provider=row, member_of=member_of)
 
 
