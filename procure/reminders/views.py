@@ -201,17 +201,13 @@ def _admin_page(typed: dict | None = None, status: int = 200):
         .order_by(Reminder.remind_at.desc(), Reminder.id.desc()),
         *page_args(),
     )
-    failed = (
-        db.session.execute(
-            scoped(select(EmailDelivery), EmailDelivery)
-            .options(joinedload(EmailDelivery.user))
-            .where(EmailDelivery.status == DELIVERY_FAILED)
-            .order_by(EmailDelivery.created_at.desc())
-            .limit(100)
-        )
-        .scalars()
-        .all()
-    )
+    failed = db.session.scalars(
+        scoped(select(EmailDelivery), EmailDelivery)
+        .options(joinedload(EmailDelivery.user))
+        .where(EmailDelivery.status == DELIVERY_FAILED)
+        .order_by(EmailDelivery.created_at.desc())
+        .limit(100)
+    ).all()
     counts = dict(
         db.session.execute(
             scoped(
@@ -219,13 +215,9 @@ def _admin_page(typed: dict | None = None, status: int = 200):
             ).group_by(EmailDelivery.status)
         ).all()
     )
-    recent_runs = (
-        db.session.execute(
-            select(SweepRun).order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(10)
-        )
-        .scalars()
-        .all()
-    )
+    recent_runs = db.session.scalars(
+        select(SweepRun).order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(10)
+    ).all()
     config = RuleConfig()
     typed = typed or {}
     rules = []
