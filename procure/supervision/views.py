@@ -73,15 +73,11 @@ REPORT_ROLES = policy.COUNT_ROLES  # counts and reports
 
 
 def _supervisors(region_id):
-    return (
-        db.session.execute(
-            select(User)
-            .where(User.role == SUPERVISOR, User.region_id == region_id, User.active.is_(True))
-            .order_by(User.name)
-        )
-        .scalars()
-        .all()
-    )
+    return db.session.scalars(
+        select(User)
+        .where(User.role == SUPERVISOR, User.region_id == region_id, User.active.is_(True))
+        .order_by(User.name)
+    ).all()
 
 
 def _assignee_choices(region_id):
@@ -259,26 +255,18 @@ def _render(signal: Signal, forms: dict | None = None, status: int = 200):
     see_investigation = policy.can_see_investigation()
     notes = transitions = []
     if see_investigation:
-        notes = (
-            db.session.execute(
-                select(SignalNote)
-                .where(SignalNote.signal_id == signal.id)
-                .options(joinedload(SignalNote.author))
-                .order_by(SignalNote.id)
-            )
-            .scalars()
-            .all()
-        )
-        transitions = (
-            db.session.execute(
-                select(SignalTransition)
-                .where(SignalTransition.signal_id == signal.id)
-                .options(joinedload(SignalTransition.actor))
-                .order_by(SignalTransition.id)
-            )
-            .scalars()
-            .all()
-        )
+        notes = db.session.scalars(
+            select(SignalNote)
+            .where(SignalNote.signal_id == signal.id)
+            .options(joinedload(SignalNote.author))
+            .order_by(SignalNote.id)
+        ).all()
+        transitions = db.session.scalars(
+            select(SignalTransition)
+            .where(SignalTransition.signal_id == signal.id)
+            .options(joinedload(SignalTransition.actor))
+            .order_by(SignalTransition.id)
+        ).all()
     duplicates = db.session.execute(
         policy.visible_signals(select(Signal.id, Signal.reference)).where(
             Signal.merged_into_id == signal.id
@@ -500,48 +488,32 @@ def provider(provider_id):
 
 
 def _provider_page(row, start_form=None, end_form=None):
-    signals = (
-        db.session.execute(
-            policy.visible_signals(select(Signal))
-            .where(Signal.provider_id == row.id)
-            .options(joinedload(Signal.contract), joinedload(Signal.assigned_to))
-            .order_by(Signal.received_on.desc(), Signal.id.desc())
+    signals = db.session.scalars(
+        policy.visible_signals(select(Signal))
+        .where(Signal.provider_id == row.id)
+        .options(joinedload(Signal.contract), joinedload(Signal.assigned_to))
+        .order_by(Signal.received_on.desc(), Signal.id.desc())
+    ).all()
+    measures = db.session.scalars(
+        select(Measure)
+        .join(Signal, Signal.id == Measure.signal_id)
+        .where(
+            Measure.provider_id == row.id,
+            Signal.id.in_(policy.visible_signals(select(Signal.id)).scalar_subquery()),
         )
-        .scalars()
-        .all()
-    )
-    measures = (
-        db.session.execute(
-            select(Measure)
-            .join(Signal, Signal.id == Measure.signal_id)
-            .where(
-                Measure.provider_id == row.id,
-                Signal.id.in_(policy.visible_signals(select(Signal.id)).scalar_subquery()),
-            )
-            .options(joinedload(Measure.signal))
-            .order_by(Measure.imposed_on.desc())
-        )
-        .scalars()
-        .all()
-    )
-    periods = (
-        db.session.execute(
-            policy.visible_heightened()
-            .where(HeightenedSupervision.provider_id == row.id)
-            .order_by(HeightenedSupervision.start_on.desc())
-        )
-        .scalars()
-        .all()
-    )
-    contracts = (
-        db.session.execute(
-            visible_contracts(select(Contract))
-            .where(Contract.provider_id == row.id)
-            .order_by(Contract.reference)
-        )
-        .scalars()
-        .all()
-    )
+        .options(joinedload(Measure.signal))
+        .order_by(Measure.imposed_on.desc())
+    ).all()
+    periods = db.session.scalars(
+        policy.visible_heightened()
+        .where(HeightenedSupervision.provider_id == row.id)
+        .order_by(HeightenedSupervision.start_on.desc())
+    ).all()
+    contracts = db.session.scalars(
+        visible_contracts(select(Contract))
+        .where(Contract.provider_id == row.id)
+        .order_by(Contract.reference)
+    ).all()
     active = next((p for p in periods if p.ended_on is None), None)
     if start_form is None:
         start_form = HeightenedForm(prefix="hs", formdata=None, start_on=today_local())
@@ -620,16 +592,12 @@ def report():
     today = today_local()
     last = min(date(year, 12, 31), today) if year <= today.year else date(year, 12, 31)
     series = reports.open_over_time(region_id, reports.month_ends(last))
-    heightened = (
-        db.session.execute(
-            policy.visible_heightened()
-            .where(HeightenedSupervision.ended_on.is_(None))
-            .options(joinedload(HeightenedSupervision.provider))
-            .order_by(HeightenedSupervision.start_on)
-        )
-        .scalars()
-        .all()
-    )
+    heightened = db.session.scalars(
+        policy.visible_heightened()
+        .where(HeightenedSupervision.ended_on.is_(None))
+        .options(joinedload(HeightenedSupervision.provider))
+        .order_by(HeightenedSupervision.start_on)
+    ).all()
     return render_template(
         "supervision/report.html",
         year=year,
@@ -647,21 +615,17 @@ def report():
 def export():
     region_id = _report_region()
     year = _year()
-    rows = (
-        db.session.execute(
-            policy.visible_signals(select(Signal))
-            .where(Signal.received_on >= date(year, 1, 1), Signal.received_on <= date(year, 12, 31))
-            .options(
-                joinedload(Signal.provider),
-                joinedload(Signal.contract),
-                joinedload(Signal.municipality),
-                joinedload(Signal.assigned_to),
-            )
-            .order_by(Signal.received_on, Signal.id)
+    rows = db.session.scalars(
+        policy.visible_signals(select(Signal))
+        .where(Signal.received_on >= date(year, 1, 1), Signal.received_on <= date(year, 12, 31))
+        .options(
+            joinedload(Signal.provider),
+            joinedload(Signal.contract),
+            joinedload(Signal.municipality),
+            joinedload(Signal.assigned_to),
         )
-        .scalars()
-        .all()
-    )
+        .order_by(Signal.received_on, Signal.id)
+    ).all()
     data = reports.excel_export(
         region_id, year, rows, show_reporter=policy.can_see_confidential_reporters(current_user)
     )
