@@ -224,30 +224,22 @@ def detail(tender_id):
         )
     own_applications, notices = [], []
     if current_user.is_provider:
-        own_applications = (
-            db.session.execute(
-                scoped(select(Application), Application)
-                .where(Application.tender_id == tender.id)
-                .options(
-                    selectinload(Application.categories).joinedload(ApplicationCategory.category),
-                    joinedload(Application.entry_moment),
-                )
-                .order_by(Application.submitted_at.desc())
+        own_applications = db.session.scalars(
+            scoped(select(Application), Application)
+            .where(Application.tender_id == tender.id)
+            .options(
+                selectinload(Application.categories).joinedload(ApplicationCategory.category),
+                joinedload(Application.entry_moment),
             )
-            .scalars()
-            .all()
-        )
-        notices = (
-            db.session.execute(
-                scoped(select(Notice), Notice)
-                .join(Application, Application.id == Notice.application_id)
-                .where(Application.tender_id == tender.id)
-                .order_by(Notice.created_at.desc())
-                .limit(10)
-            )
-            .scalars()
-            .all()
-        )
+            .order_by(Application.submitted_at.desc())
+        ).all()
+        notices = db.session.scalars(
+            scoped(select(Notice), Notice)
+            .join(Application, Application.id == Notice.application_id)
+            .where(Application.tender_id == tender.id)
+            .order_by(Notice.created_at.desc())
+            .limit(10)
+        ).all()
     next_moment = ops.next_open_moment(tender, now_local())
     return render_template(
         "tenders/open_house/detail.html",
@@ -505,30 +497,22 @@ def application(application_id):
 
 def _render_application(app_row, info_form=None, response_form=None):
     """The application page; a refused form comes back as the user filled it in."""
-    answers = (
-        db.session.execute(
-            select(Answer)
-            .where(Answer.application_id == app_row.id)
-            .options(
-                joinedload(Answer.requirement),
-                joinedload(Answer.file),
-                joinedload(Answer.scored_by),
-            )
-            .join(Requirement, Requirement.id == Answer.requirement_id)
-            .order_by(Requirement.number)
+    answers = db.session.scalars(
+        select(Answer)
+        .where(Answer.application_id == app_row.id)
+        .options(
+            joinedload(Answer.requirement),
+            joinedload(Answer.file),
+            joinedload(Answer.scored_by),
         )
-        .scalars()
-        .all()
-    )
-    admissions = (
-        db.session.execute(
-            select(Admission)
-            .where(Admission.application_id == app_row.id)
-            .options(joinedload(Admission.category))
-        )
-        .scalars()
-        .all()
-    )
+        .join(Requirement, Requirement.id == Answer.requirement_id)
+        .order_by(Requirement.number)
+    ).all()
+    admissions = db.session.scalars(
+        select(Admission)
+        .where(Admission.application_id == app_row.id)
+        .options(joinedload(Admission.category))
+    ).all()
     if info_form is None:
         info_form = forms.InfoRequestForm(formdata=None, response_days=14)
     return render_template(
@@ -746,15 +730,9 @@ def recipients():
     if region is None:
         abort(403)
     form = forms.RecipientForm()
-    places = (
-        db.session.execute(
-            select(Municipality)
-            .where(Municipality.region_id == region.id)
-            .order_by(Municipality.name)
-        )
-        .scalars()
-        .all()
-    )
+    places = db.session.scalars(
+        select(Municipality).where(Municipality.region_id == region.id).order_by(Municipality.name)
+    ).all()
     form.municipality_id.choices = [(0, "—"), *((m.id, m.name) for m in places)]
 
     def page():
