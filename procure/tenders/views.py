@@ -267,16 +267,12 @@ def detail(tender_id):
 
 def _render_detail(tender: Tender, **forms):
     """The tender page; a refused form comes back as the user filled it in."""
-    decisions = (
-        db.session.execute(
-            select(Decision)
-            .where(Decision.tender_id == tender.id)
-            .options(selectinload(Decision.decided_by))
-            .order_by(Decision.id)
-        )
-        .scalars()
-        .all()
-    )
+    decisions = db.session.scalars(
+        select(Decision)
+        .where(Decision.tender_id == tender.id)
+        .options(selectinload(Decision.decided_by))
+        .order_by(Decision.id)
+    ).all()
     rule_form = forms.pop("rule_form", None) or F.RuleForm(formdata=None)
     rule_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
     blank = {
@@ -286,15 +282,11 @@ def _render_detail(tender: Tender, **forms):
         "answer_form": F.AnswerForm,
     }
     forms = {key: forms.get(key) or make(formdata=None) for key, make in blank.items()}
-    questions = (
-        db.session.execute(
-            select(ConsultationQuestion)
-            .where(ConsultationQuestion.tender_id == tender.id)
-            .order_by(ConsultationQuestion.number)
-        )
-        .scalars()
-        .all()
-    )
+    questions = db.session.scalars(
+        select(ConsultationQuestion)
+        .where(ConsultationQuestion.tender_id == tender.id)
+        .order_by(ConsultationQuestion.number)
+    ).all()
     return render_template(
         "tenders/detail.html",
         tender=tender,
@@ -568,30 +560,22 @@ def award(tender_id):
         bids = [ops.open_bid(b, current_user) for b in bids]
         results = ops.lot_results(tender)
         options = ops.award_options(tender, results)
-    awards = (
-        db.session.execute(
-            select(LotAward)
-            .where(LotAward.tender_id == tender.id)
-            .options(
-                selectinload(LotAward.provider),
-                selectinload(LotAward.lot),
-                selectinload(LotAward.contract),
-            )
-            .order_by(LotAward.lot_id)
+    awards = db.session.scalars(
+        select(LotAward)
+        .where(LotAward.tender_id == tender.id)
+        .options(
+            selectinload(LotAward.provider),
+            selectinload(LotAward.lot),
+            selectinload(LotAward.contract),
         )
-        .scalars()
-        .all()
-    )
-    objections = (
-        db.session.execute(
-            select(Objection)
-            .where(Objection.tender_id == tender.id)
-            .options(selectinload(Objection.provider))
-            .order_by(Objection.id)
-        )
-        .scalars()
-        .all()
-    )
+        .order_by(LotAward.lot_id)
+    ).all()
+    objections = db.session.scalars(
+        select(Objection)
+        .where(Objection.tender_id == tender.id)
+        .options(selectinload(Objection.provider))
+        .order_by(Objection.id)
+    ).all()
     providers = {
         p.id: p
         for p in db.session.execute(
@@ -714,15 +698,11 @@ def _portal_context(tender: Tender, registration_form=None, bid_form=None):
         )
         .options(selectinload(Registration.lots))
     ).scalar()
-    bids = (
-        db.session.execute(
-            select(Bid)
-            .where(Bid.tender_id == tender.id, Bid.provider_id == current_user.provider_id)
-            .options(selectinload(Bid.lot))
-        )
-        .scalars()
-        .all()
-    )
+    bids = db.session.scalars(
+        select(Bid)
+        .where(Bid.tender_id == tender.id, Bid.provider_id == current_user.provider_id)
+        .options(selectinload(Bid.lot))
+    ).all()
     bids = [ops.open_bid(b, current_user) for b in bids]
     selected = ops.selected_lot_ids(tender, current_user.provider_id)
     if registration_form is None:
@@ -733,29 +713,19 @@ def _portal_context(tender: Tender, registration_form=None, bid_form=None):
     bid_form.lot_id.choices = [
         (lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots if lot.id in selected
     ]
-    questions = (
-        db.session.execute(
-            select(ConsultationQuestion)
-            .where(
-                ConsultationQuestion.tender_id == tender.id,
-                ConsultationQuestion.answer.is_not(None),
-            )
-            .order_by(ConsultationQuestion.number)
+    questions = db.session.scalars(
+        select(ConsultationQuestion)
+        .where(
+            ConsultationQuestion.tender_id == tender.id,
+            ConsultationQuestion.answer.is_not(None),
         )
-        .scalars()
-        .all()
-    )
-    awards = (
-        db.session.execute(
-            select(LotAward)
-            .where(
-                LotAward.tender_id == tender.id, LotAward.provider_id == current_user.provider_id
-            )
-            .options(selectinload(LotAward.lot))
-        )
-        .scalars()
-        .all()
-    )
+        .order_by(ConsultationQuestion.number)
+    ).all()
+    awards = db.session.scalars(
+        select(LotAward)
+        .where(LotAward.tender_id == tender.id, LotAward.provider_id == current_user.provider_id)
+        .options(selectinload(LotAward.lot))
+    ).all()
     return dict(
         tender=tender,
         registration=registration,
