@@ -24,7 +24,7 @@ from procure.core.listing import page_args
 from procure.core.pickers import searching
 from procure.core.timeutil import today_local
 from procure.core.urls import safe_next
-from procure.core.views import policy_blueprint, submit
+from procure.core.views import policy_blueprint, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panel
@@ -183,17 +183,9 @@ def create():
         return submit(
             lambda: ops.log_signal(
                 actor=current_user,
-                provider_id=form.provider_id.data or None,
-                contract_id=form.contract_id.data or None,
-                municipality_id=form.municipality_id.data or None,
-                source=form.source.data,
-                received_on=form.received_on.data,
-                category=form.category.data,
-                urgency=form.urgency.data,
-                description=form.description.data,
-                reporter_name=form.reporter_name.data,
-                reporter_contact=form.reporter_contact.data,
-                reporter_confidential=form.reporter_confidential.data,
+                **values(form, provider_id=None, contract_id=None, municipality_id=None),
+                **values(form, "source received_on category urgency description"),
+                **values(form, "reporter_name reporter_contact reporter_confidential"),
                 attachments=request.files.getlist("attachments"),
             ),
             form=form,
@@ -317,15 +309,8 @@ def _action(signal_id, form_key, run, success):
 @role_required(*policy.WORK_ROLES)
 def triage(signal_id):
     def run(signal, form):
-        ops.triage(
-            signal,
-            actor=current_user,
-            decision=form.decision.data,
-            motivation=form.motivation.data,
-            investigation_due_on=form.investigation_due_on.data,
-            other_party=form.other_party.data,
-            follow_up_on=form.follow_up_on.data,
-        )
+        fields = "decision motivation investigation_due_on other_party follow_up_on"
+        ops.triage(signal, actor=current_user, **values(form, fields))
 
     return _action(signal_id, "triage", run, _l("Triage vastgelegd."))
 
@@ -334,9 +319,7 @@ def triage(signal_id):
 @role_required(*policy.WORK_ROLES)
 def investigate(signal_id):
     def run(signal, form):
-        ops.start_investigation(
-            signal, actor=current_user, due_on=form.due_on.data, motivation=form.motivation.data
-        )
+        ops.start_investigation(signal, actor=current_user, **values(form, "due_on motivation"))
 
     return _action(signal_id, "investigate", run, _l("Onderzoek gestart."))
 
@@ -346,11 +329,7 @@ def investigate(signal_id):
 def hand_over(signal_id):
     def run(signal, form):
         ops.hand_over(
-            signal,
-            actor=current_user,
-            other_party=form.other_party.data,
-            follow_up_on=form.follow_up_on.data,
-            motivation=form.motivation.data,
+            signal, actor=current_user, **values(form, "other_party follow_up_on motivation")
         )
 
     return _action(signal_id, "hand_over", run, _l("Signaal overgedragen."))
@@ -360,9 +339,7 @@ def hand_over(signal_id):
 @role_required(*policy.WORK_ROLES)
 def follow_up(signal_id):
     def run(signal, form):
-        ops.set_follow_up(
-            signal, actor=current_user, follow_up_on=form.follow_up_on.data, note=form.note.data
-        )
+        ops.set_follow_up(signal, actor=current_user, **values(form, "follow_up_on note"))
 
     return _action(signal_id, "follow_up", run, _l("Opvolgdatum gewijzigd."))
 
@@ -371,7 +348,7 @@ def follow_up(signal_id):
 @role_required(*policy.WORK_ROLES)
 def note(signal_id):
     def run(signal, form):
-        ops.add_note(signal, actor=current_user, kind=form.kind.data, text=form.text.data)
+        ops.add_note(signal, actor=current_user, **values(form, "kind text"))
 
     return _action(signal_id, "note", run, _l("Aantekening toegevoegd."))
 
@@ -383,10 +360,7 @@ def measure(signal_id):
         ops.impose_measure(
             signal,
             actor=current_user,
-            kind=form.kind.data,
-            description=form.description.data,
-            due_on=form.due_on.data,
-            follow_up_on=form.follow_up_on.data,
+            **values(form, "kind description due_on follow_up_on"),
             amount=(form.amount.data or "").replace(",", ".").strip() or None,
         )
 
@@ -541,11 +515,7 @@ def heightened_start(provider_id):
     form = HeightenedForm(prefix="hs")
     return submit(
         lambda: ops.start_heightened(
-            row,
-            actor=current_user,
-            reason=form.reason.data,
-            start_on=form.start_on.data,
-            review_on=form.review_on.data,
+            row, actor=current_user, **values(form, "reason start_on review_on")
         ),
         form=form,
         success=_("%(name)s staat onder verhoogd toezicht.", name=row.name),
@@ -560,9 +530,7 @@ def heightened_end(period_id):
     period = get_scoped_or_404(HeightenedSupervision, period_id)
     form = EndHeightenedForm(prefix="end")
     return submit(
-        lambda: ops.end_heightened(
-            period, actor=current_user, reason=form.reason.data, ended_on=form.ended_on.data
-        ),
+        lambda: ops.end_heightened(period, actor=current_user, **values(form, "reason ended_on")),
         form=form,
         success=_("Verhoogd toezicht beëindigd."),
         target=url_for("supervision.provider", provider_id=period.provider_id),
