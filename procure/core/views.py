@@ -111,9 +111,11 @@ def submit(
     """Validate `form`, run `operation()`, flash `success` once and redirect to `target`.
 
     `success` and `target` may be callables taking the operation's result (a new object's
-    id for the message or the next URL). `page()` renders the page again on refusal; give
-    it whenever the form has fields the user typed into. Without a page, a refusal goes
-    to `back` (default: `target`, or the referring page when `target` needs a result)."""
+    id for the message or the next URL); `success=None` is a change that speaks for itself
+    (a notification marked read), without a message. `page()` renders the page again on
+    refusal; give it whenever the form has fields the user typed into. Without a page, a
+    refusal goes to `back` (default: `target`, or the referring page when `target` needs a
+    result)."""
     if back is None:
         back = target if not callable(target) else (request.referrer or "/")
     if form is not None and not form.validate_on_submit():
@@ -132,7 +134,8 @@ def submit(
         if page is not None:
             return _render_refusal(page, form, exc.status_code)
         return redirect(back)
-    flash(str(success(result) if callable(success) else success), "success")
+    if success is not None:
+        flash(str(success(result) if callable(success) else success), "success")
     return redirect(target(result) if callable(target) else target)
 
 
