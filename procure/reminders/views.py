@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.core.errors import OperationError
 from procure.core.labels import url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.types import utcnow
@@ -66,17 +65,15 @@ def index():
 @bp.post("/<int:notification_id>/gelezen")
 @login_required
 def mark_read(notification_id):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        note = ops.mark_read(current_user, notification_id)
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-        return redirect(url_for("reminders.index"))
-    if request.form.get("open") and note.url:
-        return redirect(note.url)
-    return redirect(url_for("reminders.index", status=request.args.get("status", "all")))
+    back = url_for("reminders.index", status=request.args.get("status", "all"))
+    return submit(
+        lambda: ops.mark_read(current_user, notification_id),
+        success=None,
+        target=lambda note: note.url if request.form.get("open") and note.url else back,
+        back=url_for("reminders.index"),
+    )
 
 
 @bp.post("/alles-gelezen")
