@@ -261,21 +261,17 @@ def generate(record_type: str, record_id: int):
 
 def _start_batch(start, back: str):
     """Queue a document batch and show its progress page (or the refusal, going back)."""
-    from procure.core.views import flash_error
-
     form = BatchForm()
     if not form.validate_on_submit():
         for message in form.year.errors or [_("Het formulier is verlopen; probeer opnieuw.")]:
             flash(str(message), "error")
         return redirect(back)
-    try:
-        job = start(form.year.data)
-    except OperationError as exc:
-        db.session.rollback()
-        flash_error(exc)
-        return redirect(back)
-    flash(_("De taak staat in de wachtrij (%(n)s documenten).", n=job.total), "success")
-    return redirect(url_for("jobs.detail", job_id=job.id))
+    return submit(
+        lambda: start(form.year.data),
+        success=lambda job: _("De taak staat in de wachtrij (%(n)s documenten).", n=job.total),
+        target=lambda job: url_for("jobs.detail", job_id=job.id),
+        back=back,
+    )
 
 
 @bp.post("/tender/<int:record_id>/alles-genereren")
