@@ -174,6 +174,25 @@ def _body(rendered):
     return rendered[0] if isinstance(rendered, tuple) else rendered
 
 
+def submit_on_page(
+    operation,
+    success,
+    anchor: str = "",
+    form_key: str | None = None,
+    form=None,
+    *,
+    url: str,
+    render: Callable,
+):
+    """`submit` for a form or button on an object's page (a fold-out, a panel): accepted,
+    back to `url` + `anchor`; refused, `render(given)` shows the page again with `given`
+    ({form_key: form}) as the user filled it in, the others fresh."""
+    given = {form_key: form} if form_key else {}
+    return submit(
+        operation, form=form, success=success, target=url + anchor, page=lambda: render(given)
+    )
+
+
 def run_action(fn, success, target: str):
     """A small action form (a button, no fields): `submit` without a form or a page."""
     return submit(fn, success=success, target=target)
