@@ -47,7 +47,14 @@ from procure.core.pickers import searching
 from procure.core.spreadsheets import csv_text
 from procure.core.timeutil import today_local
 from procure.core.uploads import store_upload
-from procure.core.views import list_page, policy_blueprint, submit, values, warn_unknown_filters
+from procure.core.views import (
+    list_page,
+    policy_blueprint,
+    submit,
+    submit_on_page,
+    values,
+    warn_unknown_filters,
+)
 from procure.extensions import db
 from procure.jobs.models import Job
 from procure.main.dashboard import dashboard_card
@@ -418,20 +425,13 @@ def _managed_contract(contract_id) -> Contract:
     return contract
 
 
-def _run(contract, fn, success, anchor="", form_key=None, form=None):
+def _run(contract, *action):
     """One contract action through the shared request helper: a refused form comes back
     on the contract page, filled in, its fold-out open and the errors at its fields."""
-
-    def page():
-        overrides = {form_key: form} if form_key else {}
-        return _render_detail(_contract_or_404(contract.id), **overrides)
-
-    return submit(
-        fn,
-        form=form,
-        success=success,
-        target=url_for("contracts.detail", contract_id=contract.id) + anchor,
-        page=page,
+    return submit_on_page(
+        *action,
+        url=url_for("contracts.detail", contract_id=contract.id),
+        render=lambda given: _render_detail(_contract_or_404(contract.id), **given),
     )
 
 
