@@ -459,7 +459,7 @@ def selection(tender_id):
         selection_decision=ops.latest_decision(tender, "selection", ("selection",)),
         go=ops.latest_decision(tender, "selection", ("go", "no_go")),
         is_officer=_is_officer(tender),
-        deadline_passed=ops._deadline_passed(tender.registration_deadline),
+        deadline_passed=ops.deadline_passed(tender.registration_deadline),
     )
 
 
@@ -603,7 +603,7 @@ def award(tender_id):
         motivation_form=F.MotivationForm(),
         is_officer=_is_officer(tender),
         open_objections=ops.open_objections(tender),
-        standstill_over=ops._deadline_passed(tender.standstill_ends_at),
+        standstill_over=ops.deadline_passed(tender.standstill_ends_at),
         lots={lot.id: lot for lot in tender.lots},
     )
 
@@ -738,9 +738,9 @@ def _portal_context(tender: Tender, registration_form=None, bid_form=None):
         awards=awards,
         timeline=timeline(tender),
         can_register=policy.accepts_registrations(tender)
-        and not ops._deadline_passed(tender.registration_deadline),
+        and not ops.deadline_passed(tender.registration_deadline),
         can_bid=policy.accepts_bids(tender)
-        and not ops._deadline_passed(tender.bid_deadline)
+        and not ops.deadline_passed(tender.bid_deadline)
         and bool(selected),
     )
 
@@ -814,7 +814,7 @@ def tender_cards(user):
     if user.is_provider:
         count = db.session.execute(
             policy.visible_tenders(select(func.count(Tender.id)), user).where(
-                queries.open_for_registration(ops._now())
+                queries.open_for_registration(ops.now())
             )
         ).scalar_one()
         return [
