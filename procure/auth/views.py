@@ -18,7 +18,7 @@ from procure.auth.roles import ADMIN, ROLE_LABELS
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.pickers import searching
 from procure.core.urls import safe_next
-from procure.core.views import run_action, submit
+from procure.core.views import run_action, submit, values
 from procure.extensions import db
 from procure.organisations.models import Municipality
 
@@ -158,13 +158,8 @@ def user_create():
     if request.method == "POST" and not searching():
         return submit(
             lambda: ops.create_user(
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-                password=form.password.data,
+                **values(form, "email name role password", municipality_id=None, provider_id=None),
                 region_id=None if form.role.data == "provider" else current_user.region_id,
-                municipality_id=form.municipality_id.data or None,
-                provider_id=form.provider_id.data or None,
                 actor=current_user,
             ),
             form=form,
