@@ -52,7 +52,7 @@ from procure.core.errors import OperationError, ValidationFailed
 from procure.core.labels import resolved, url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import today_local
-from procure.core.views import policy_blueprint, run_action, show_refusal, submit
+from procure.core.views import policy_blueprint, run_action, show_refusal, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
@@ -240,17 +240,16 @@ def create():
         return submit(
             lambda: ops.create_product(
                 current_user.region_id,
-                code=form.code.data,
-                name=form.name.data,
-                variant=form.variant.data,
-                unit=form.unit.data or None,
-                valid_from=form.valid_from.data,
-                valid_to=form.valid_to.data,
-                description=form.description.data or "",
-                task_area_id=form.task_area_id.data or None,
-                criteria=form.criteria.data or "",
-                target_group=form.target_group.data or "",
-                price=form.price.data or None,
+                **values(
+                    form,
+                    "code name variant valid_from valid_to",
+                    unit=None,
+                    description="",
+                    task_area_id=None,
+                    criteria="",
+                    target_group="",
+                    price=None,
+                ),
             ),
             form=form,
             success=lambda p: _("Productkaart %(code)s aangemaakt (concept).", code=p.code),
