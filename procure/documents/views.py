@@ -26,7 +26,7 @@ from procure.auth.permissions import role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
 from procure.core.errors import OperationError, ValidationFailed
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
-from procure.core.views import show_refusal, submit
+from procure.core.views import show_refusal, submit, values
 from procure.documents import batches
 from procure.documents import operations as ops
 from procure.documents.clauses import BY_KEY, STANDARD
@@ -335,10 +335,8 @@ def choices(record_id: int):
             "contract",
             contract.id,
             region_id=contract.region_id,
-            optional_articles=form.optional_articles.data or [],
+            **values(form, "notice_months", optional_articles=[], award_basis=None),
             tender_selection={"1": True, "0": False}.get(form.tender_selection.data),
-            award_basis=form.award_basis.data or None,
-            notice_months=form.notice_months.data,
             actor=current_user,
         ),
         form=form,
@@ -452,9 +450,7 @@ def clause_edit(key: str):
                 lambda: ops.save_clause(
                     region,
                     key,
-                    title=form.title.data,
-                    body=form.body.data,
-                    note=form.note.data,
+                    **values(form, "title body note"),
                     actor=current_user,
                 ),
                 form=form,
