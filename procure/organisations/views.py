@@ -14,7 +14,7 @@ from procure.auth.permissions import (
 )
 from procure.auth.roles import ADMIN
 from procure.core.listing import apply_sort, page_args, paginate
-from procure.core.views import policy_blueprint, submit
+from procure.core.views import policy_blueprint, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations import operations as ops
@@ -114,11 +114,9 @@ def provider_create():
     if request.method == "POST":
         return submit(
             lambda: ops.create_provider(
-                short_code=form.short_code.data,
-                name=form.name.data,
+                **values(form, "short_code name address"),
                 kvk_number=(form.kvk_number.data or "").strip(),
                 agb_code=(form.agb_code.data or "").strip() or None,
-                address=form.address.data,
             ),
             form=form,
             success=lambda provider: _("Aanbieder %(name)s toegevoegd.", name=provider.name),
