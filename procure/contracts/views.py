@@ -112,7 +112,7 @@ def index():
         q.DEFAULT_SORT,
         scalars=False,
         counted=base,
-        rows=lambda page: [(c, q.year_utilisation(c, y)) for c, y in page.items],
+        from_page=lambda page: {"rows": [(c, q.year_utilisation(c, y)) for c, y in page.items]},
         filters=filters,
         provider_name=provider_name,
         clear_provider_url=url_for("contracts.index", **without_provider),

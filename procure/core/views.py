@@ -216,21 +216,22 @@ def list_page(
     sorts: dict | None = None,
     default_sort: str | None = None,
     *,
+    default_direction: str = "asc",
     per_page: int | None = None,
     scalars: bool = True,
     counted=None,
-    rows: Callable | None = None,
+    from_page: Callable | None = None,
     **context,
 ):
     """A list page: `stmt` ordered by the ?sort=/?dir= the user chose among `sorts`, one
     page of it, and the template rendered with `page`, `sort`, `direction` and `context`
-    (`rows(page)` too, where the rows shown are more than the page's items)."""
+    (and `from_page(page)`: what the page shows besides its items, as a dict)."""
     sort = direction = None
     if sorts is not None:
-        stmt, sort, direction = apply_sort(stmt, sorts, default_sort)
+        stmt, sort, direction = apply_sort(stmt, sorts, default_sort, default_direction)
     page = paginate(stmt, *page_args(per_page), scalars=scalars, counted=counted)
-    if rows is not None:
-        context["rows"] = rows(page)
+    if from_page is not None:
+        context.update(from_page(page))
     return render_template(template, page=page, sort=sort, direction=direction, **context)
 
 
