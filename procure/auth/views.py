@@ -15,10 +15,10 @@ from procure.auth.forms import (
 from procure.auth.models import ApiToken, User
 from procure.auth.permissions import role_required, scoped, users_condition
 from procure.auth.roles import ADMIN, ROLE_LABELS
-from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.listing import like_pattern
 from procure.core.pickers import searching
 from procure.core.urls import safe_next
-from procure.core.views import run_action, submit, values
+from procure.core.views import list_page, run_action, submit, values
 from procure.extensions import db
 from procure.organisations.models import Municipality
 
@@ -135,17 +135,13 @@ def users():
     role = request.args.get("role", "")
     if role:
         stmt = stmt.where(User.role == role)
-    stmt, sort, direction = apply_sort(
-        stmt, {"email": User.email, "name": User.name, "role": User.role}, "email"
-    )
-    page = paginate(stmt, *page_args())
-    return render_template(
+    return list_page(
         "auth/users.html",
-        page=page,
+        stmt,
+        {"email": User.email, "name": User.name, "role": User.role},
+        "email",
         q=q,
         role=role,
-        sort=sort,
-        direction=direction,
         role_labels=ROLE_LABELS,
     )
 
