@@ -50,9 +50,9 @@ from procure.catalogue.queries import (
 from procure.core import formatting as fmt
 from procure.core.errors import OperationError, ValidationFailed
 from procure.core.labels import resolved, url_pattern
-from procure.core.listing import apply_sort, page_args, paginate
+from procure.core.listing import page_args, paginate
 from procure.core.timeutil import today_local
-from procure.core.views import policy_blueprint, run_action, show_refusal, submit, values
+from procure.core.views import list_page, policy_blueprint, run_action, show_refusal, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
@@ -95,15 +95,15 @@ def _list_context(filters: Filters) -> dict:
 def index():
     filters = _filters_or_flash()
     query = product_query(filters, current_user, with_tariffs=False)
-    stmt, sort, direction = apply_sort(query, SORTS, DEFAULT_SORT)
-    page = paginate(stmt, *page_args())
     context = _list_context(filters)
-    return render_template(
+    return list_page(
         "catalogue/index.html",
-        page=page,
-        sort=sort,
-        direction=direction,
-        tariffs=year_tariffs([p.id for p in page.items], context["this_year"]),
+        query,
+        SORTS,
+        DEFAULT_SORT,
+        from_page=lambda page: {
+            "tariffs": year_tariffs([p.id for p in page.items], context["this_year"])
+        },
         product_url=url_pattern("catalogue.product", "product_id"),
         **context,
     )
