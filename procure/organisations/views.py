@@ -13,8 +13,7 @@ from procure.auth.permissions import (
     users_condition,
 )
 from procure.auth.roles import ADMIN
-from procure.core.listing import apply_sort, page_args, paginate
-from procure.core.views import policy_blueprint, submit, values
+from procure.core.views import list_page, policy_blueprint, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations import operations as ops
@@ -42,12 +41,12 @@ def regions():
 @login_required
 def providers():
     q = request.args.get("q", "").strip()
-    stmt, sort, direction = apply_sort(
-        queries.providers_stmt(q), queries.PROVIDER_SORTS, queries.PROVIDER_DEFAULT_SORT
-    )
-    page = paginate(stmt, *page_args())
-    return render_template(
-        "organisations/providers.html", page=page, q=q, sort=sort, direction=direction
+    return list_page(
+        "organisations/providers.html",
+        queries.providers_stmt(q),
+        queries.PROVIDER_SORTS,
+        queries.PROVIDER_DEFAULT_SORT,
+        q=q,
     )
 
 
