@@ -20,10 +20,10 @@ from sqlalchemy.orm import joinedload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.core.labels import url_pattern
-from procure.core.listing import apply_sort, page_args, paginate
+from procure.core.listing import page_args, paginate
 from procure.core.types import utcnow
 from procure.core.urls import absolute_url
-from procure.core.views import policy_blueprint, run_action, submit
+from procure.core.views import list_page, policy_blueprint, run_action, submit
 from procure.extensions import db
 from procure.reminders import operations as ops
 from procure.reminders import policy, queries
@@ -46,16 +46,12 @@ bp = policy_blueprint("reminders", __name__, "/meldingen", policy, "reminder_pol
 def index():
     status = request.args.get("status", "all")
     stmt = queries.notifications_stmt(current_user, unread_only=status == "unread")
-    stmt, _sort, _direction = apply_sort(
+    return list_page(
+        "reminders/index.html",
         stmt.options(joinedload(Notification.reminder)),  # the "late" badge
         queries.NOTIFICATION_SORTS,
         queries.NOTIFICATION_DEFAULT_SORT,
         queries.NOTIFICATION_DEFAULT_DIRECTION,
-    )
-    page = paginate(stmt, *page_args())
-    return render_template(
-        "reminders/index.html",
-        page=page,
         status=status,
         form=ConfirmForm(),
         mark_read_url=url_pattern("reminders.mark_read", "notification_id", status=status),
