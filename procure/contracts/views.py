@@ -4,14 +4,7 @@ import tempfile
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from flask import (
-    Response,
-    abort,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Response, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
