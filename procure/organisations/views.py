@@ -6,12 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from procure.auth.models import User
-from procure.auth.permissions import (
-    get_scoped_or_404,
-    role_required,
-    scoped,
-    users_condition,
-)
+from procure.auth.permissions import get_scoped_or_404, role_required, scoped, users_condition
 from procure.auth.roles import ADMIN
 from procure.core.views import list_page, policy_blueprint, submit, values
 from procure.extensions import db
