@@ -10,9 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.auth.roles import (
-    PROVIDER,
-)
+from procure.auth.roles import PROVIDER
 from procure.catalogue import policy as catalogue_policy
 from procure.catalogue.models import Product, TaskArea
 from procure.core.labels import url_pattern
