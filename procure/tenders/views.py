@@ -2,15 +2,7 @@
 the provider portal per tender and the guarded downloads. Thin: every change goes through
 procure.tenders.operations, every lookup through the scope helpers."""
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -51,13 +43,7 @@ from procure.tenders.models import (
     Registration,
     Tender,
 )
-from procure.tenders.policy import (
-    OFFICERS,
-    PHASE_ORDER,
-    STATUS_LABELS,
-    is_officer,
-    is_published,
-)
+from procure.tenders.policy import OFFICERS, PHASE_ORDER, STATUS_LABELS, is_officer, is_published
 
 bp = policy_blueprint("tenders", __name__, "/aanbestedingen", policy, "tender_policy")
 
