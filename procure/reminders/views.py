@@ -42,7 +42,7 @@ def index():
         stmt.options(joinedload(Notification.reminder)),  # the "late" badge
         queries.NOTIFICATION_SORTS,
         queries.NOTIFICATION_DEFAULT_SORT,
-        queries.NOTIFICATION_DEFAULT_DIRECTION,
+        default_direction=queries.NOTIFICATION_DEFAULT_DIRECTION,
         status=status,
         form=ConfirmForm(),
         mark_read_url=url_pattern("reminders.mark_read", "notification_id", status=status),
