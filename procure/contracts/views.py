@@ -418,11 +418,12 @@ def _managed_contract(contract_id) -> Contract:
     return contract
 
 
-def _run(contract, *action):
+def _run(contract, *action, **keywords):
     """One contract action through the shared request helper: a refused form comes back
     on the contract page, filled in, its fold-out open and the errors at its fields."""
     return submit_on_page(
         *action,
+        **keywords,
         url=url_for("contracts.detail", contract_id=contract.id),
         render=lambda given: _render_detail(_contract_or_404(contract.id), **given),
     )
