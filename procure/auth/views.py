@@ -15,10 +15,10 @@ from procure.auth.forms import (
 from procure.auth.models import ApiToken, User
 from procure.auth.permissions import role_required, scoped, users_condition
 from procure.auth.roles import ADMIN, ROLE_LABELS
-from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.listing import like_pattern
 from procure.core.pickers import searching
 from procure.core.urls import safe_next
-from procure.core.views import run_action, submit
+from procure.core.views import list_page, run_action, submit, values
 from procure.extensions import db
 from procure.organisations.models import Municipality
 
@@ -88,15 +88,11 @@ def profile():
         flash(_("Token aangemaakt. Kopieer het nu: het wordt niet opnieuw getoond."), "success")
     elif request.method == "POST":
         status = 422  # refused: the page again with the errors, as submit() answers
-    tokens = (
-        db.session.execute(
-            select(ApiToken)
-            .where(ApiToken.user_id == current_user.id)
-            .order_by(ApiToken.created_at.desc())
-        )
-        .scalars()
-        .all()
-    )
+    tokens = db.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == current_user.id)
+        .order_by(ApiToken.created_at.desc())
+    ).all()
     return render_template(
         "auth/profile.html", form=form, tokens=tokens, new_token=new_token, confirm=ConfirmForm()
     ), status
@@ -139,17 +135,13 @@ def users():
     role = request.args.get("role", "")
     if role:
         stmt = stmt.where(User.role == role)
-    stmt, sort, direction = apply_sort(
-        stmt, {"email": User.email, "name": User.name, "role": User.role}, "email"
-    )
-    page = paginate(stmt, *page_args())
-    return render_template(
+    return list_page(
         "auth/users.html",
-        page=page,
+        stmt,
+        {"email": User.email, "name": User.name, "role": User.role},
+        "email",
         q=q,
         role=role,
-        sort=sort,
-        direction=direction,
         role_labels=ROLE_LABELS,
     )
 
@@ -162,13 +154,8 @@ def user_create():
     if request.method == "POST" and not searching():
         return submit(
             lambda: ops.create_user(
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-                password=form.password.data,
+                **values(form, "email name role password", municipality_id=None, provider_id=None),
                 region_id=None if form.role.data == "provider" else current_user.region_id,
-                municipality_id=form.municipality_id.data or None,
-                provider_id=form.provider_id.data or None,
                 actor=current_user,
             ),
             form=form,

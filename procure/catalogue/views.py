@@ -1,7 +1,7 @@
 """Catalogue pages: list, product card, forms, translation table, custom-care codes,
 indexation and exports. Thin: every change goes through catalogue.operations."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -50,16 +50,14 @@ from procure.catalogue.queries import (
 from procure.core import formatting as fmt
 from procure.core.errors import OperationError, ValidationFailed
 from procure.core.labels import resolved, url_pattern
-from procure.core.listing import apply_sort, page_args, paginate
+from procure.core.listing import page_args, paginate
 from procure.core.timeutil import today_local
-from procure.core.views import run_action, show_refusal, submit
+from procure.core.views import list_page, policy_blueprint, run_action, show_refusal, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
 
-bp = Blueprint("catalogue", __name__, url_prefix="/catalogus")
-# Templates ask the policy: catalogue_policy.can_fix(current_user, product).
-bp.add_app_template_global(policy, "catalogue_policy")
+bp = policy_blueprint("catalogue", __name__, "/catalogus", policy, "catalogue_policy")
 
 EXPORT_LIMIT = 20_000
 
@@ -97,15 +95,15 @@ def _list_context(filters: Filters) -> dict:
 def index():
     filters = _filters_or_flash()
     query = product_query(filters, current_user, with_tariffs=False)
-    stmt, sort, direction = apply_sort(query, SORTS, DEFAULT_SORT)
-    page = paginate(stmt, *page_args())
     context = _list_context(filters)
-    return render_template(
+    return list_page(
         "catalogue/index.html",
-        page=page,
-        sort=sort,
-        direction=direction,
-        tariffs=year_tariffs([p.id for p in page.items], context["this_year"]),
+        query,
+        SORTS,
+        DEFAULT_SORT,
+        from_page=lambda page: {
+            "tariffs": year_tariffs([p.id for p in page.items], context["this_year"])
+        },
         product_url=url_pattern("catalogue.product", "product_id"),
         **context,
     )
@@ -174,30 +172,22 @@ def product(product_id):
 
 def _render_product(product, tariff_form=None, expire_form=None):
     """The product card; a refused form comes back filled in, with its errors."""
-    history = (
-        db.session.execute(
-            visible(
-                select(Product).where(
-                    Product.region_id == product.region_id, Product.code == product.code
-                ),
-                current_user,
-            ).order_by(Product.version.desc())
+    history = db.session.scalars(
+        visible(
+            select(Product).where(
+                Product.region_id == product.region_id, Product.code == product.code
+            ),
+            current_user,
+        ).order_by(Product.version.desc())
+    ).all()
+    translations = db.session.scalars(
+        select(CodeTranslation)
+        .where(
+            CodeTranslation.region_id == product.region_id,
+            CodeTranslation.old_code == product.code,
         )
-        .scalars()
-        .all()
-    )
-    translations = (
-        db.session.execute(
-            select(CodeTranslation)
-            .where(
-                CodeTranslation.region_id == product.region_id,
-                CodeTranslation.old_code == product.code,
-            )
-            .order_by(CodeTranslation.position)
-        )
-        .scalars()
-        .all()
-    )
+        .order_by(CodeTranslation.position)
+    ).all()
     maatwerk = db.session.execute(
         select(MaatwerkCode).where(
             MaatwerkCode.region_id == product.region_id,
@@ -206,19 +196,15 @@ def _render_product(product, tariff_form=None, expire_form=None):
     ).scalar()
     events = []
     if policy.sees_history(current_user):
-        events = (
-            db.session.execute(
-                select(AuditEvent)
-                .where(
-                    AuditEvent.object_type == "Product",
-                    AuditEvent.object_id.in_([str(p.id) for p in history]),
-                )
-                .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-                .limit(50)
+        events = db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "Product",
+                AuditEvent.object_id.in_([str(p.id) for p in history]),
             )
-            .scalars()
-            .all()
-        )
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(50)
+        ).all()
     editable = policy.can_edit_product(current_user, product)
     return render_template(
         "catalogue/product.html",
@@ -254,17 +240,16 @@ def create():
         return submit(
             lambda: ops.create_product(
                 current_user.region_id,
-                code=form.code.data,
-                name=form.name.data,
-                variant=form.variant.data,
-                unit=form.unit.data or None,
-                valid_from=form.valid_from.data,
-                valid_to=form.valid_to.data,
-                description=form.description.data or "",
-                task_area_id=form.task_area_id.data or None,
-                criteria=form.criteria.data or "",
-                target_group=form.target_group.data or "",
-                price=form.price.data or None,
+                **values(
+                    form,
+                    "code name variant valid_from valid_to",
+                    unit=None,
+                    description="",
+                    task_area_id=None,
+                    criteria="",
+                    target_group="",
+                    price=None,
+                ),
             ),
             form=form,
             success=lambda p: _("Productkaart %(code)s aangemaakt (concept).", code=p.code),
@@ -394,13 +379,9 @@ def translations():
             CodeTranslation.region_id
             == select(Region.id).where(Region.short_code == region_code).scalar_subquery()
         )
-    rows = (
-        db.session.execute(
-            stmt.order_by(CodeTranslation.region_id, CodeTranslation.position).limit(2000)
-        )
-        .scalars()
-        .all()
-    )
+    rows = db.session.scalars(
+        stmt.order_by(CodeTranslation.region_id, CodeTranslation.position).limit(2000)
+    ).all()
     cards = {}
     if rows:
         codes = {r.old_code for r in rows}
@@ -492,15 +473,11 @@ def indexation():
     region_id = current_user.region_id
 
     def page(preview=None):
-        runs = (
-            db.session.execute(
-                scoped(select(IndexationRun), IndexationRun)
-                .order_by(IndexationRun.to_year.desc())
-                .limit(20)
-            )
-            .scalars()
-            .all()
-        )
+        runs = db.session.scalars(
+            scoped(select(IndexationRun), IndexationRun)
+            .order_by(IndexationRun.to_year.desc())
+            .limit(20)
+        ).all()
         return render_template("catalogue/indexation.html", form=form, preview=preview, runs=runs)
 
     if request.method == "POST" and request.form.get("apply") == "1":

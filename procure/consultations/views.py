@@ -10,8 +10,7 @@ from procure.catalogue.models import TaskArea
 from procure.consultations import forms, policy, queries
 from procure.consultations import operations as ops
 from procure.consultations.models import MarketConsultation
-from procure.core.listing import page_args, paginate
-from procure.core.views import submit
+from procure.core.views import list_page, submit, submit_on_page, values
 from procure.extensions import db
 from procure.main.panels import panel
 from procure.organisations.models import Region
@@ -34,10 +33,10 @@ def _labels():
 @bp.get("/")
 @login_required
 def index():
-    stmt = queries.visible().order_by(MarketConsultation.created_at.desc())
-    return render_template(
+    return list_page(
         "consultations/index.html",
-        page=paginate(stmt, *page_args(25)),
+        queries.visible().order_by(MarketConsultation.created_at.desc()),
+        per_page=25,
         can_create=policy.can_create(current_user),
     )
 
@@ -65,12 +64,9 @@ def new():
         lambda: ops.create_consultation(
             region=db.session.get(Region, current_user.region_id),
             actor=current_user,
-            title=form.title.data,
-            segment=form.segment.data,
-            planned_procedure=form.planned_procedure.data,
-            closes_on=form.closes_on.data,
-            description=form.description.data or "",
-            task_area_id=form.task_area_id.data,
+            **values(
+                form, "title segment planned_procedure closes_on", "task_area_id", description=""
+            ),
         ),
         form=form,
         success=lambda c: _l("Marktconsultatie %(ref)s aangemaakt.", ref=c.reference),
@@ -144,18 +140,15 @@ def detail(consultation_id):
     return _render(queries.get_visible_or_404(consultation_id))
 
 
-def _run(consultation, fn, success, anchor, key, form):
-    def page():
-        g.consultation_forms = {key: form} if form is not None else {}
+def _run(consultation, *action):
+    """A form on the consultation page: refused, the page again with it filled in."""
+
+    def render(given):
+        g.consultation_forms = given
         return _render(queries.get_visible_or_404(consultation.id))[0]
 
-    return submit(
-        fn,
-        form=form,
-        success=success,
-        target=url_for("consultations.detail", consultation_id=consultation.id) + anchor,
-        page=page if form is not None else None,
-    )
+    url = url_for("consultations.detail", consultation_id=consultation.id)
+    return submit_on_page(*action, url=url, render=render)
 
 
 @bp.post("/<int:consultation_id>/vragen")
@@ -246,10 +239,7 @@ def outcome(consultation_id):
     return _run(
         consultation,
         lambda: ops.record_outcome(
-            consultation,
-            outcome=form.outcome.data,
-            tender_id=form.tender_id.data,
-            actor=current_user,
+            consultation, actor=current_user, **values(form, "outcome tender_id")
         ),
         _l("Uitkomst vastgelegd."),
         "#uitkomst",

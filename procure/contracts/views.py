@@ -4,17 +4,7 @@ import tempfile
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Response, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -43,22 +33,27 @@ from procure.contracts.models import (
     ReserveDrawdown,
 )
 from procure.contracts.policy import LIVE, MANAGERS
-from procure.core.errors import OperationError, ValidationFailed
+from procure.core.errors import ValidationFailed
 from procure.core.labels import resolved, url_pattern
 from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.pickers import searching
 from procure.core.spreadsheets import csv_text
 from procure.core.timeutil import today_local
 from procure.core.uploads import store_upload
-from procure.core.views import flash_error, submit
+from procure.core.views import (
+    list_page,
+    policy_blueprint,
+    submit,
+    submit_on_page,
+    values,
+    warn_unknown_filters,
+)
 from procure.extensions import db
 from procure.jobs.models import Job
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Municipality, Provider
 
-bp = Blueprint("contracts", __name__, url_prefix="/contracten")
-# Templates ask the policy: contract_policy.can_terminate(current_user, contract).
-bp.add_app_template_global(policy, "contract_policy")
+bp = policy_blueprint("contracts", __name__, "/contracten", policy, "contract_policy")
 
 LABELS = {
     "variant": forms.VARIANT_LABELS,
@@ -97,28 +92,21 @@ def _labels():
 @login_required
 def index():
     filters = q.contract_filters(request.args)
-    for name in filters["invalid"]:
-        flash(
-            _l(
-                "Het filter '%(f)s' heeft een onbekende waarde en is niet toegepast.",
-                f=FILTER_LABELS[name],
-            ),
-            "warning",
-        )
+    warn_unknown_filters([FILTER_LABELS[name] for name in filters["invalid"]])
     year = today_local().year
     base = q.contracts_stmt(filters)
-    stmt, sort, direction = apply_sort(q.with_year(base, year), q.SORTS, q.DEFAULT_SORT)
-    page = paginate(stmt, *page_args(), scalars=False, counted=base)
     areas = q.task_area_choices()
     provider_name = q.provider_name(filters["provider_id"]) if filters["provider_id"] else None
     without_provider = {k: v for k, v in request.args.items() if k not in ("provider_id", "page")}
-    return render_template(
+    return list_page(
         "contracts/index.html",
-        page=page,
-        rows=[(c, q.year_utilisation(c, y)) for c, y in page.items],
+        q.with_year(base, year),
+        q.SORTS,
+        q.DEFAULT_SORT,
+        scalars=False,
+        counted=base,
+        from_page=lambda page: {"rows": [(c, q.year_utilisation(c, y)) for c, y in page.items]},
         filters=filters,
-        sort=sort,
-        direction=direction,
         provider_name=provider_name,
         clear_provider_url=url_for("contracts.index", **without_provider),
         areas=areas,
@@ -180,14 +168,12 @@ def new():
         return submit(
             lambda: ops.create_concept_contract(
                 region=current_user.region,
-                provider_id=form.provider_id.data,
-                origin=form.origin.data,
-                variant=form.variant.data,
-                start_date=form.start_date.data,
-                end_date=form.end_date.data,
-                title=form.title.data,
-                task_area_id=form.task_area_id.data or None,
-                notice_months=form.notice_months.data,
+                **values(
+                    form,
+                    "provider_id origin variant start_date end_date title",
+                    "notice_months",
+                    task_area_id=None,
+                ),
                 extension_months=_option_months(form.extension_months),
                 manager_id=current_user.id if current_user.role == CONTRACT_MANAGER else None,
             ),
@@ -311,15 +297,11 @@ def _render_detail(contract: Contract, **form_overrides):
     rows = ops.utilisation(contract)
     realisations = paginate(q.realisations_stmt(contract), *page_args(20))
     codes = {cp.id: cp.product.code for cp in contract.products}
-    payments = (
-        db.session.execute(
-            select(Payment)
-            .where(Payment.contract_id == contract.id)
-            .order_by(Payment.year, Payment.month)
-        )
-        .scalars()
-        .all()
-    )
+    payments = db.session.scalars(
+        select(Payment)
+        .where(Payment.contract_id == contract.id)
+        .order_by(Payment.year, Payment.month)
+    ).all()
     year_ids = [y.id for y in contract.years]
     decisions = (
         db.session.execute(
@@ -436,20 +418,14 @@ def _managed_contract(contract_id) -> Contract:
     return contract
 
 
-def _run(contract, fn, success, anchor="", form_key=None, form=None):
+def _run(contract, *action, **keywords):
     """One contract action through the shared request helper: a refused form comes back
     on the contract page, filled in, its fold-out open and the errors at its fields."""
-
-    def page():
-        overrides = {form_key: form} if form_key else {}
-        return _render_detail(_contract_or_404(contract.id), **overrides)
-
-    return submit(
-        fn,
-        form=form,
-        success=success,
-        target=url_for("contracts.detail", contract_id=contract.id) + anchor,
-        page=page,
+    return submit_on_page(
+        *action,
+        **keywords,
+        url=url_for("contracts.detail", contract_id=contract.id),
+        render=lambda given: _render_detail(_contract_or_404(contract.id), **given),
     )
 
 
@@ -495,9 +471,7 @@ def option_add(contract_id):
     form = forms.OptionForm(prefix="o")
     return _run(
         contract,
-        lambda: ops.add_extension_option(
-            contract, months=form.months.data, decision_deadline=form.decision_deadline.data
-        ),
+        lambda: ops.add_extension_option(contract, **values(form, "months decision_deadline")),
         _l("Optie toegevoegd."),
         "#opties",
         "option_form",
@@ -513,11 +487,7 @@ def terminate(contract_id):
     return _run(
         contract,
         lambda: ops.terminate_contract(
-            contract,
-            reason=form.reason.data,
-            note=form.note.data,
-            notice_given_on=form.notice_given_on.data,
-            effective_on=form.effective_on.data,
+            contract, **values(form, "reason note notice_given_on effective_on")
         ),
         _l("Contract opgezegd."),
         "",
@@ -551,17 +521,16 @@ def budget(contract_id):
         contract,
         lambda: ops.set_year_budget(
             contract,
-            year=form.year.data,
-            budget=form.budget.data,
-            indexation_pct=form.indexation_pct.data or 0,
-            efficiency_pct=form.efficiency_pct.data or 0,
-            reserve=form.reserve.data or 0,
-            decided_on=form.decided_on.data or today_local(),
-            reason=form.reason.data or "",
-            decision_reference=form.decision_reference.data or "",
-            guaranteed_pct=form.guaranteed_pct.data,
-            clients_min=form.clients_min.data,
-            clients_max=form.clients_max.data,
+            **values(
+                form,
+                "year budget guaranteed_pct clients_min clients_max",
+                indexation_pct=0,
+                efficiency_pct=0,
+                reserve=0,
+                decided_on=today_local(),
+                reason="",
+                decision_reference="",
+            ),
         ),
         _l("Budget vastgelegd."),
         "#budget",
@@ -577,9 +546,7 @@ def thresholds(contract_id):
     form = forms.ThresholdForm(prefix="th")
     return _run(
         contract,
-        lambda: ops.set_thresholds(
-            contract, warn_pct=form.warn_pct.data, alert_pct=form.alert_pct.data
-        ),
+        lambda: ops.set_thresholds(contract, **values(form, "warn_pct alert_pct")),
         _l("Grenzen vastgelegd."),
         "#budget",
         "threshold_form",
@@ -594,13 +561,7 @@ def reserve(contract_id):
     form = forms.ReserveForm(prefix="v")
     return _run(
         contract,
-        lambda: ops.draw_reserve(
-            contract,
-            year=form.year.data,
-            amount=form.amount.data,
-            motivation=form.motivation.data,
-            drawn_on=form.drawn_on.data,
-        ),
+        lambda: ops.draw_reserve(contract, **values(form, "year amount motivation drawn_on")),
         _l("Onttrekking vastgelegd."),
         "#ventiel",
         "reserve_form",
@@ -619,12 +580,7 @@ def payment_register(contract_id):
         row = db.session.get(Payment, form.payment_id.data)
         if row is None or row.contract_id != contract.id:
             raise ValidationFailed(_l("Kies een open termijn."), field="payment_id")
-        return ops.register_payment(
-            row,
-            paid_on=form.paid_on.data,
-            amount=form.amount.data,
-            reference=form.reference.data or "",
-        )
+        return ops.register_payment(row, **values(form, "paid_on amount", reference=""))
 
     return _run(contract, run, _l("Betaling geregistreerd."), "#betalingen", "payment_form", form)
 
@@ -639,12 +595,7 @@ def payment(contract_id, payment_id):
     form = forms.PaymentForm(prefix="pay")
     return _run(
         contract,
-        lambda: ops.register_payment(
-            row,
-            paid_on=form.paid_on.data,
-            amount=form.amount.data,
-            reference=form.reference.data or "",
-        ),
+        lambda: ops.register_payment(row, **values(form, "paid_on amount", reference="")),
         _l("Betaling geregistreerd."),
         "#betalingen",
         form=form,
@@ -679,8 +630,7 @@ def price(contract_id):
         contract,
         lambda: ops.set_unit_price(
             db.session.get(ContractedProduct, form.contracted_product_id.data),
-            year=form.year.data,
-            price=form.price.data,
+            **values(form, "year price"),
         ),
         _l("Prijs vastgelegd."),
         "#producten",
@@ -700,12 +650,8 @@ def realisation(contract_id):
         contract,
         lambda: ops.record_realisation(
             contract,
-            product=form.product.data,
-            period=form.period.data,
-            units=form.units.data,
+            **values(form, "product period units override override_reason"),
             municipality=form.municipality.data or None,
-            override=form.override.data,
-            override_reason=form.override_reason.data,
         ),
         _l("Realisatie vastgelegd."),
         "#realisatie",
@@ -857,16 +803,13 @@ def custom_new():
         return submit(
             lambda: ops.create_custom_contract(
                 user=current_user,
-                provider_id=form.provider_id.data,
-                maatwerk_code_id=form.maatwerk_code_id.data,
-                unit_price=form.unit_price.data,
-                units=form.units.data,
-                start_date=form.start_date.data,
-                end_date=form.end_date.data,
-                justification=form.justification.data,
+                **values(
+                    form,
+                    "provider_id maatwerk_code_id unit_price units start_date",
+                    "end_date justification municipality_id",
+                ),
                 reason=form.custom_reason.data,
                 reason_text=form.custom_reason_text.data,
-                municipality_id=form.municipality_id.data,
             ),
             form=form,
             success=_l("Maatwerkovereenkomst vastgelegd."),
@@ -938,72 +881,12 @@ def management_provider(provider_id):
     if request.method == "POST":
         if not can_edit:
             abort(403)
-        action = request.form.get("action")
-        try:
-            if action == "level" and level_form.validate_on_submit():
-                ops.set_management_level(
-                    region_id=region_id,
-                    provider_id=provider_id,
-                    level=level_form.level.data,
-                    risk=level_form.risk.data,
-                    reason=level_form.reason.data,
-                    next_meeting_on=level_form.next_meeting_on.data,
-                )
-            elif action == "meeting" and meeting_form.validate_on_submit():
-                minutes = None
-                if meeting_form.minutes.data:
-                    minutes = store_upload(
-                        meeting_form.minutes.data,
-                        allowed=("pdf", "docx"),
-                        uploaded_by=current_user,
-                        field="minutes",
-                    )
-                actions = [
-                    {
-                        "description": meeting_form.action_description.data,
-                        "owner": meeting_form.action_owner.data,
-                        "due_on": meeting_form.action_due_on.data,
-                    }
-                ]
-                ops.record_meeting(
-                    region_id=region_id,
-                    provider_id=provider_id,
-                    held_on=meeting_form.held_on.data,
-                    attendees=meeting_form.attendees.data,
-                    topics=meeting_form.topics.data,
-                    topic_keys=meeting_form.topic_keys.data or [],
-                    actions=actions,
-                    next_meeting_on=meeting_form.next_meeting_on.data,
-                    minutes_file=minutes,
-                )
-            elif action == "assessment" and assessment_form.validate_on_submit():
-                ops.record_assessment(
-                    region_id=region_id,
-                    provider_id=provider_id,
-                    kind=assessment_form.kind.data,
-                    year=assessment_form.year.data,
-                    assessed_on=assessment_form.assessed_on.data,
-                    outcome=assessment_form.outcome.data,
-                    notes=assessment_form.notes.data,
-                )
-            elif action == "action_done":
-                row = db.session.get(MeetingAction, request.form.get("action_id", type=int))
-                if row is None or row.meeting.region_id != region_id:
-                    abort(404)
-                ops.complete_action(row)
-            else:
-                flash(str(_l("Het formulier bevat fouten; zie de velden hieronder.")), "error")
-                return _render_management(
-                    provider, level, level_form, meeting_form, assessment_form, can_edit
-                ), 422
-        except OperationError as exc:
-            db.session.rollback()
-            flash_error(exc)
-            return _render_management(
-                provider, level, level_form, meeting_form, assessment_form, can_edit
-            ), exc.status_code
-        flash(str(_l("Vastgelegd.")), "success")
-        return redirect(url_for("contracts.management_provider", provider_id=provider_id))
+        forms_by_action = {
+            "level": level_form,
+            "meeting": meeting_form,
+            "assessment": assessment_form,
+        }
+        return _management_action(provider, level, forms_by_action)
     return _render_management(provider, level, level_form, meeting_form, assessment_form, can_edit)
 
 
@@ -1011,22 +894,20 @@ def _management_action(provider, level, forms_by_action):
     """One of the provider-management forms (level, meeting, assessment, action done)."""
     region_id = current_user.region_id
     provider_id = provider.id
+    where = {"region_id": region_id, "provider_id": provider_id, "actor": current_user}
     action = request.form.get("action")
     if action == "action_done":
         row = db.session.get(MeetingAction, request.form.get("action_id", type=int))
         if row is None or row.meeting.region_id != region_id:
             abort(404)
-        run, form = (lambda: ops.complete_action(row)), None
+        run, form = (lambda: ops.complete_action(row, actor=current_user)), None
     elif action == "level":
         form = forms_by_action["level"]
 
         def run():
             return ops.set_management_level(
-                region_id=region_id,
-                provider_id=provider_id,
-                level=form.level.data,
-                reason=form.reason.data,
-                next_meeting_on=form.next_meeting_on.data,
+                **where,
+                **values(form, "level risk reason next_meeting_on"),
             )
     elif action == "meeting":
         form = forms_by_action["meeting"]
@@ -1048,13 +929,9 @@ def _management_action(provider, level, forms_by_action):
                 }
             ]
             return ops.record_meeting(
-                region_id=region_id,
-                provider_id=provider_id,
-                held_on=form.held_on.data,
-                attendees=form.attendees.data,
-                topics=form.topics.data,
+                **where,
+                **values(form, "held_on attendees topics next_meeting_on", topic_keys=[]),
                 actions=actions,
-                next_meeting_on=form.next_meeting_on.data,
                 minutes_file=minutes,
             )
     elif action == "assessment":
@@ -1062,13 +939,7 @@ def _management_action(provider, level, forms_by_action):
 
         def run():
             return ops.record_assessment(
-                region_id=region_id,
-                provider_id=provider_id,
-                kind=form.kind.data,
-                year=form.year.data,
-                assessed_on=form.assessed_on.data,
-                outcome=form.outcome.data,
-                notes=form.notes.data,
+                **where, **values(form, "kind year assessed_on outcome notes")
             )
     else:
         abort(400)
@@ -1077,39 +948,27 @@ def _management_action(provider, level, forms_by_action):
         form=form,
         success=_l("Vastgelegd."),
         target=url_for("contracts.management_provider", provider_id=provider_id),
-        page=lambda: _render_management(provider, level, *forms_by_action.values(), can_edit=True),
+        page=lambda: _render_management(provider, level, *forms_by_action.values(), True),
     )
 
 
 def _render_management(provider, level, level_form, meeting_form, assessment_form, can_edit):
-    meetings = (
-        db.session.execute(
-            scoped(select(ManagementMeeting), ManagementMeeting)
-            .where(ManagementMeeting.provider_id == provider.id)
-            .options(selectinload(ManagementMeeting.actions))
-            .order_by(ManagementMeeting.held_on.desc())
-        )
-        .scalars()
-        .all()
-    )
-    assessments = (
-        db.session.execute(
-            scoped(select(FinancialAssessment), FinancialAssessment)
-            .where(FinancialAssessment.provider_id == provider.id)
-            .order_by(FinancialAssessment.year.desc())
-        )
-        .scalars()
-        .all()
-    )
-    contracts = (
-        db.session.execute(
-            q.visible(select(Contract))
-            .where(Contract.provider_id == provider.id)
-            .order_by(Contract.reference)
-        )
-        .scalars()
-        .all()
-    )
+    meetings = db.session.scalars(
+        scoped(select(ManagementMeeting), ManagementMeeting)
+        .where(ManagementMeeting.provider_id == provider.id)
+        .options(selectinload(ManagementMeeting.actions))
+        .order_by(ManagementMeeting.held_on.desc())
+    ).all()
+    assessments = db.session.scalars(
+        scoped(select(FinancialAssessment), FinancialAssessment)
+        .where(FinancialAssessment.provider_id == provider.id)
+        .order_by(FinancialAssessment.year.desc())
+    ).all()
+    contracts = db.session.scalars(
+        q.visible(select(Contract))
+        .where(Contract.provider_id == provider.id)
+        .order_by(Contract.reference)
+    ).all()
     return render_template(
         "contracts/management_provider.html",
         provider=provider,

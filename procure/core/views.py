@@ -14,17 +14,55 @@ does not post twice). Invalid input or a refused operation: the page is rendered
 each error next to the field it is about; a refusal about no particular field is shown
 once at the top. Small action buttons without a page of their own flash the refusal and
 go back to `target`.
+
+The operation's keywords come from the form with `values(form, "year", reason="")` and,
+for a small action form without a form class, from the posted fields with
+`posted("motivation")`. List pages go through `list_page` (sort, one page, render).
 """
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, jsonify, redirect, request
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request
 from flask.globals import request_ctx
+from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import escape
 
 from procure.core.errors import OperationError
+from procure.core.listing import apply_sort, page_args, paginate
 from procure.extensions import db
+
+
+def policy_blueprint(name: str, import_name: str, url_prefix: str, policy, global_name: str):
+    """A domain's blueprint whose templates ask its policy under `global_name`
+    (`tender_policy.can_publish(current_user, tender)`)."""
+    bp = Blueprint(name, import_name, url_prefix=url_prefix)
+    bp.add_app_template_global(policy, global_name)
+    return bp
+
+
+# -- from the request to an operation's keywords -----------------------------------------
+
+
+def _names(names: tuple[str, ...]) -> list[str]:
+    return [name for group in names for name in group.split()]
+
+
+def values(form, *names: str, **fallbacks) -> dict:
+    """The form's data as an operation's keywords: each of `names` (a name, or several
+    separated by spaces) as entered, each of `fallbacks` (name=fallback) with its fallback
+    where the field was left empty: `values(form, "year amount", reason="")`."""
+    data = {name: getattr(form, name).data for name in _names(names)}
+    data.update({name: getattr(form, name).data or empty for name, empty in fallbacks.items()})
+    return data
+
+
+def posted(*names: str, **fallbacks) -> dict:
+    """The posted fields of a small action form (a button with a text or two, no form
+    class) as an operation's keywords; an absent field is "" (or its fallback)."""
+    data = {name: request.form.get(name, "") for name in _names(names)}
+    data.update({name: request.form.get(name) or empty for name, empty in fallbacks.items()})
+    return data
 
 
 def _message(item) -> tuple[str | None, str]:
@@ -73,9 +111,11 @@ def submit(
     """Validate `form`, run `operation()`, flash `success` once and redirect to `target`.
 
     `success` and `target` may be callables taking the operation's result (a new object's
-    id for the message or the next URL). `page()` renders the page again on refusal; give
-    it whenever the form has fields the user typed into. Without a page, a refusal goes
-    to `back` (default: `target`, or the referring page when `target` needs a result)."""
+    id for the message or the next URL); `success=None` is a change that speaks for itself
+    (a notification marked read), without a message. `page()` renders the page again on
+    refusal; give it whenever the form has fields the user typed into. Without a page, a
+    refusal goes to `back` (default: `target`, or the referring page when `target` needs a
+    result)."""
     if back is None:
         back = target if not callable(target) else (request.referrer or "/")
     if form is not None and not form.validate_on_submit():
@@ -94,7 +134,8 @@ def submit(
         if page is not None:
             return _render_refusal(page, form, exc.status_code)
         return redirect(back)
-    flash(str(success(result) if callable(success) else success), "success")
+    if success is not None:
+        flash(str(success(result) if callable(success) else success), "success")
     return redirect(target(result) if callable(target) else target)
 
 
@@ -133,9 +174,65 @@ def _body(rendered):
     return rendered[0] if isinstance(rendered, tuple) else rendered
 
 
+def submit_on_page(
+    operation,
+    success,
+    anchor: str = "",
+    form_key: str | None = None,
+    form=None,
+    *,
+    url: str,
+    render: Callable,
+):
+    """`submit` for a form or button on an object's page (a fold-out, a panel): accepted,
+    back to `url` + `anchor`; refused, `render(given)` shows the page again with `given`
+    ({form_key: form}) as the user filled it in, the others fresh."""
+    given = {form_key: form} if form_key else {}
+    return submit(
+        operation, form=form, success=success, target=url + anchor, page=lambda: render(given)
+    )
+
+
 def run_action(fn, success, target: str):
     """A small action form (a button, no fields): `submit` without a form or a page."""
     return submit(fn, success=success, target=target)
+
+
+# -- list pages -----------------------------------------------------------------------------
+
+
+def warn_unknown_filters(labels) -> None:
+    """One warning per filter whose value in the query string is not one of its choices."""
+    for label in labels:
+        flash(
+            _("Het filter '%(f)s' heeft een onbekende waarde en is niet toegepast.", f=label),
+            "warning",
+        )
+
+
+def list_page(
+    template: str,
+    stmt,
+    sorts: dict | None = None,
+    default_sort: str | None = None,
+    *,
+    default_direction: str = "asc",
+    per_page: int | None = None,
+    scalars: bool = True,
+    counted=None,
+    from_page: Callable | None = None,
+    **context,
+):
+    """A list page: `stmt` ordered by the ?sort=/?dir= the user chose among `sorts`, one
+    page of it, and the template rendered with `page`, `sort`, `direction` and `context`
+    (and `from_page(page)`: what the page shows besides its items, as a dict)."""
+    sort = direction = None
+    if sorts is not None:
+        stmt, sort, direction = apply_sort(stmt, sorts, default_sort, default_direction)
+    page = paginate(stmt, *page_args(per_page), scalars=scalars, counted=counted)
+    if from_page is not None:
+        context.update(from_page(page))
+    return render_template(template, page=page, sort=sort, direction=direction, **context)
 
 
 # -- picker search (progressive enhancement of PickerField) ----------------------------------

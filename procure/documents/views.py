@@ -26,7 +26,7 @@ from procure.auth.permissions import role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
 from procure.core.errors import OperationError, ValidationFailed
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
-from procure.core.views import show_refusal, submit
+from procure.core.views import show_refusal, submit, values
 from procure.documents import batches
 from procure.documents import operations as ops
 from procure.documents.clauses import BY_KEY, STANDARD
@@ -261,21 +261,17 @@ def generate(record_type: str, record_id: int):
 
 def _start_batch(start, back: str):
     """Queue a document batch and show its progress page (or the refusal, going back)."""
-    from procure.core.views import flash_error
-
     form = BatchForm()
     if not form.validate_on_submit():
         for message in form.year.errors or [_("Het formulier is verlopen; probeer opnieuw.")]:
             flash(str(message), "error")
         return redirect(back)
-    try:
-        job = start(form.year.data)
-    except OperationError as exc:
-        db.session.rollback()
-        flash_error(exc)
-        return redirect(back)
-    flash(_("De taak staat in de wachtrij (%(n)s documenten).", n=job.total), "success")
-    return redirect(url_for("jobs.detail", job_id=job.id))
+    return submit(
+        lambda: start(form.year.data),
+        success=lambda job: _("De taak staat in de wachtrij (%(n)s documenten).", n=job.total),
+        target=lambda job: url_for("jobs.detail", job_id=job.id),
+        back=back,
+    )
 
 
 @bp.post("/tender/<int:record_id>/alles-genereren")
@@ -339,10 +335,8 @@ def choices(record_id: int):
             "contract",
             contract.id,
             region_id=contract.region_id,
-            optional_articles=form.optional_articles.data or [],
+            **values(form, "notice_months", optional_articles=[], award_basis=None),
             tender_selection={"1": True, "0": False}.get(form.tender_selection.data),
-            award_basis=form.award_basis.data or None,
-            notice_months=form.notice_months.data,
             actor=current_user,
         ),
         form=form,
@@ -456,9 +450,7 @@ def clause_edit(key: str):
                 lambda: ops.save_clause(
                     region,
                     key,
-                    title=form.title.data,
-                    body=form.body.data,
-                    note=form.note.data,
+                    **values(form, "title body note"),
                     actor=current_user,
                 ),
                 form=form,
@@ -475,16 +467,12 @@ def clause_edit(key: str):
 
 
 def _clause_page(key, form, current, preview):
-    versions = (
-        db.session.execute(
-            scoped(select(ClauseVersion), ClauseVersion)
-            .where(ClauseVersion.key == key)
-            .options(selectinload(ClauseVersion.created_by))
-            .order_by(ClauseVersion.version.desc())
-        )
-        .scalars()
-        .all()
-    )
+    versions = db.session.scalars(
+        scoped(select(ClauseVersion), ClauseVersion)
+        .where(ClauseVersion.key == key)
+        .options(selectinload(ClauseVersion.created_by))
+        .order_by(ClauseVersion.version.desc())
+    ).all()
     refused = request.method == "POST" and bool(form.errors)
     return render_template(
         "documents/pages/clause_edit.html",

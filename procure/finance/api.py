@@ -17,7 +17,6 @@ from procure.extensions import db
 from procure.finance import operations as ops
 from procure.finance import policy
 from procure.finance import queries as q
-from procure.finance.models import Indicator
 from procure.finance.schemas import (
     AdjustmentSchema,
     FinanceQuery,
@@ -152,15 +151,6 @@ def finance_municipalities(args, year):
     }
 
 
-def _indicator(region, code) -> Indicator:
-    indicator = db.session.execute(
-        select(Indicator).where(Indicator.region_id == region.id, Indicator.code == code)
-    ).scalar()
-    if indicator is None:
-        abort(404)
-    return indicator
-
-
 def _serialize_indicator(indicator, scope) -> dict:
     regional, per = q.indicator_series(indicator, scope)
     return {
@@ -197,7 +187,7 @@ def finance_indicators(args):
 def finance_indicator_value(args, body, code):
     """Een gemeten waarde vastleggen (vervangt een eerdere van dezelfde periode en gemeente)"""
     region = _region(args)
-    indicator = _indicator(region, code)
+    indicator = q.indicator_or_404(region, code)
     return ops.record_indicator_value(
         indicator,
         period=body["period"],

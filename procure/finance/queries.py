@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask import abort
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
@@ -678,6 +679,16 @@ def indicators(region_id: int) -> list[Indicator]:
             select(Indicator).where(Indicator.region_id == region_id).order_by(Indicator.code)
         ).scalars()
     )
+
+
+def indicator_or_404(region, code: str) -> Indicator:
+    """The region's indicator with this code (for a page and the API alike), or 404."""
+    indicator = db.session.execute(
+        select(Indicator).where(Indicator.region_id == region.id, Indicator.code == code)
+    ).scalar()
+    if indicator is None:
+        abort(404)
+    return indicator
 
 
 def indicator_series(indicator: Indicator, municipality_ids: list[int] | None):

@@ -5,7 +5,7 @@ ever gets its own figures (policy.visible_municipality_ids)."""
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,14 +16,14 @@ from procure.auth.forms import ConfirmForm
 from procure.auth.permissions import role_required
 from procure.auth.roles import MUNICIPALITY
 from procure.contracts.models import Contract, ContractYear
-from procure.core.errors import OperationError
+from procure.core.errors import OperationError, ValidationFailed
 from procure.core.timeutil import today_local
-from procure.core.views import flash_error, submit
+from procure.core.views import submit, values
 from procure.extensions import db
 from procure.finance import charts, exports, forms, policy, report_jobs, reports
 from procure.finance import operations as ops
 from procure.finance import queries as q
-from procure.finance.models import BudgetLine, Indicator, ReportFile
+from procure.finance.models import BudgetLine, ReportFile
 from procure.organisations.models import Municipality, Provider, Region
 
 bp = Blueprint("finance", __name__, url_prefix="/financien")
@@ -63,10 +63,12 @@ def _framework_or_404(region, year):
 @bp.get("/")
 @role_required(*READERS)
 def index():
-    region = _region()
+    return _index_page(_region(), forms.FrameworkForm() if policy.can_write(current_user) else None)
+
+
+def _index_page(region, form):
     frameworks = q.frameworks(region.id)
     tables = [q.framework_table(q.framework_for(region.id, f.year)) for f in frameworks]
-    form = forms.FrameworkForm() if policy.can_write(current_user) else None
     return render_template(
         "finance/index.html", region=region, tables=tables, form=form, policy=policy
     )
@@ -77,27 +79,14 @@ def index():
 def framework_create():
     region = _region()
     form = forms.FrameworkForm()
-    if form.validate_on_submit():
-        try:
-            framework = ops.create_framework(
-                region=region,
-                year=form.year.data,
-                title=form.title.data,
-                stated_total=form.stated_total.data or None,
-                actor=current_user,
-            )
-        except OperationError as exc:
-            flash_error(exc, form)
-        else:
-            flash(_("Concept-kader aangemaakt."), "success")
-            return redirect(url_for("finance.framework", year=framework.year))
-    frameworks = q.frameworks(region.id)
-    tables = [q.framework_table(q.framework_for(region.id, f.year)) for f in frameworks]
-    return (
-        render_template(
-            "finance/index.html", region=region, tables=tables, form=form, policy=policy
+    return submit(
+        lambda: ops.create_framework(
+            region=region, actor=current_user, **values(form, "year title", stated_total=None)
         ),
-        422,
+        form=form,
+        success=_l("Concept-kader aangemaakt."),
+        target=lambda framework: url_for("finance.framework", year=framework.year),
+        page=lambda: _index_page(region, form),
     )
 
 
@@ -191,18 +180,21 @@ def framework_xlsx(year):
 
 
 def _post_action(year, form_name, form, run, success):
+    """A form on the framework page: refused, the page comes back with it filled in."""
     region = _region()
     framework = _framework_or_404(region, year)
-    page_form = {form_name: form}
-    if form.validate_on_submit():
-        try:
-            run(region, framework, form)
-        except OperationError as exc:
-            flash_error(exc, form)
-            return _framework_page(region, framework, exc.status_code, **page_form)
-        flash(str(success), "success")
-        return redirect(url_for("finance.framework", year=year))
-    return _framework_page(region, framework, 422, **page_form)
+    return submit(
+        lambda: run(region, framework, form),
+        form=form,
+        success=success,
+        target=url_for("finance.framework", year=year),
+        page=lambda: _framework_page(region, framework, **{form_name: form}),
+    )
+
+
+def _decision(form) -> dict:
+    """An adjustment's or a release's amount with the decision behind it."""
+    return values(form, "amount decided_on decision_reference reason")
 
 
 def _line(framework, line_id) -> BudgetLine:
@@ -225,13 +217,8 @@ def line_add(year):
     def run(region, framework, form):
         ops.add_line(
             framework,
-            code=form.code.data,
-            name=form.name.data,
-            amount=form.amount.data or None,
-            parent_code=form.parent_code.data or None,
-            previous_code=form.previous_code.data or None,
-            kind=form.kind.data,
-            incidental=form.incidental.data,
+            **values(form, "code name kind incidental"),
+            **values(form, amount=None, parent_code=None, previous_code=None),
             actor=current_user,
         )
 
@@ -243,11 +230,7 @@ def line_add(year):
 def adopt(year):
     def run(region, framework, form):
         ops.adopt_framework(
-            framework,
-            decided_on=form.decided_on.data,
-            reference=form.reference.data,
-            stated_total=form.stated_total.data or None,
-            actor=current_user,
+            framework, actor=current_user, **values(form, "decided_on reference", stated_total=None)
         )
 
     return _post_action(
@@ -263,12 +246,7 @@ def adjustment_add(year):
 
     def run(region, framework, form):
         ops.add_adjustment(
-            _line(framework, form.line_id.data),
-            amount=form.amount.data,
-            decided_on=form.decided_on.data,
-            decision_reference=form.decision_reference.data,
-            reason=form.reason.data,
-            actor=current_user,
+            _line(framework, form.line_id.data), actor=current_user, **_decision(form)
         )
 
     return _post_action(year, "adjustment_form", form, run, _l("Mutatie vastgelegd."))
@@ -279,10 +257,7 @@ def adjustment_add(year):
 def acknowledge(year):
     def run(region, framework, form):
         ops.acknowledge_framework(
-            framework,
-            acknowledged_on=form.acknowledged_on.data,
-            decision_reference=form.decision_reference.data,
-            actor=current_user,
+            framework, actor=current_user, **values(form, "acknowledged_on decision_reference")
         )
 
     return _post_action(
@@ -322,12 +297,7 @@ def release(year):
 
     def run(region, framework, form):
         ops.release_reserved(
-            _line(framework, form.line_id.data),
-            amount=form.amount.data,
-            decided_on=form.decided_on.data,
-            decision_reference=form.decision_reference.data,
-            reason=form.reason.data,
-            actor=current_user,
+            _line(framework, form.line_id.data), actor=current_user, **_decision(form)
         )
 
     return _post_action(year, "release_form", form, run, _l("Vrijgave vastgelegd."))
@@ -342,10 +312,8 @@ def payment(year):
     def run(region, framework, form):
         ops.pay(
             _line(framework, form.line_id.data),
-            amount=form.amount.data,
-            paid_on=form.paid_on.data,
-            reference=form.reference.data,
             actor=current_user,
+            **values(form, "amount paid_on reference"),
         )
 
     return _post_action(year, "payment_form", form, run, _l("Betaling vastgelegd."))
@@ -354,44 +322,43 @@ def payment(year):
 # -- money per municipality ------------------------------------------------------------------
 
 
-def _allocation_form(region, formdata=None):
-    form = forms.AllocationForm(formdata=formdata)
-    return form
-
-
 @bp.route("/gemeenten", methods=["GET", "POST"])
 @role_required(*READERS)
 def municipalities():
     region = _region()
     year = _year()
-    visible = _visible(region)
-    form = forms.AllocationForm() if policy.can_write(current_user) else None
-    status = 200
+    form = _writer_form(forms.AllocationForm)
     if request.method == "POST":
-        if form is None:
-            abort(403)
-        if form.validate_on_submit():
-            shares = {
-                m.id: request.form.get(f"share_{m.id}", "").strip() for m in region.municipalities
-            }
-            try:
-                ops.set_allocation_key(
-                    region=region,
-                    year=year,
-                    method=form.method.data,
-                    shares=shares,
-                    decided_on=form.decided_on.data,
-                    basis=form.basis.data,
-                    actor=current_user,
-                )
-            except OperationError as exc:
-                flash_error(exc, form)
-                status = exc.status_code
-            else:
-                flash(_("Verdeelsleutel vastgelegd (nieuwe versie)."), "success")
-                return redirect(url_for("finance.municipalities", jaar=year))
-        else:
-            status = 422
+        shares = {
+            m.id: request.form.get(f"share_{m.id}", "").strip() for m in region.municipalities
+        }
+        return submit(
+            lambda: ops.set_allocation_key(
+                region=region,
+                year=year,
+                shares=shares,
+                actor=current_user,
+                **values(form, "method decided_on basis"),
+            ),
+            form=form,
+            success=_l("Verdeelsleutel vastgelegd (nieuwe versie)."),
+            target=url_for("finance.municipalities", jaar=year),
+            page=lambda: _municipalities_page(region, year, form),
+        )
+    return _municipalities_page(region, year, form)
+
+
+def _writer_form(form_class):
+    """A page's form for those who may write; a POST from anyone else is refused (403)."""
+    if policy.can_write(current_user):
+        return form_class()
+    if request.method == "POST":
+        abort(403)
+    return None
+
+
+def _municipalities_page(region, year, form):
+    visible = _visible(region)
     rows = q.municipality_overview(
         region, year, visible, include_unknown=policy.sees_region(current_user)
     )
@@ -408,20 +375,17 @@ def municipalities():
         _("euro per 1.000 jeugdige inwoners"),
         "per-1000",
     )
-    return (
-        render_template(
-            "finance/municipalities.html",
-            region=region,
-            year=year,
-            rows=rows,
-            chart=chart,
-            chart_1000=chart_1000,
-            form=form,
-            key=q.current_key(region.id, year),
-            versions=q.key_versions(region.id, year) if policy.sees_region(current_user) else [],
-            posted=request.form if request.method == "POST" else {},
-        ),
-        status,
+    return render_template(
+        "finance/municipalities.html",
+        region=region,
+        year=year,
+        rows=rows,
+        chart=chart,
+        chart_1000=chart_1000,
+        form=form,
+        key=q.current_key(region.id, year),
+        versions=q.key_versions(region.id, year) if policy.sees_region(current_user) else [],
+        posted=request.form if request.method == "POST" else {},
     )
 
 
@@ -479,33 +443,24 @@ def _municipality_choices(region):
 @role_required(*READERS)
 def indicators():
     region = _region()
-    form = forms.IndicatorForm() if policy.can_write(current_user) else None
-    csv_form = forms.CsvForm() if policy.can_write(current_user) else None
-    status = 200
+    form = _writer_form(forms.IndicatorForm)
     if request.method == "POST":
-        if form is None:
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                indicator = ops.create_indicator(
-                    region=region,
-                    code=form.code.data,
-                    name=form.name.data,
-                    unit=form.unit.data,
-                    direction=form.direction.data,
-                    definition=form.definition.data,
-                    target_value=form.target_value.data,
-                    target_period=form.target_period.data,
-                    actor=current_user,
-                )
-            except OperationError as exc:
-                flash_error(exc, form)
-                status = exc.status_code
-            else:
-                flash(_("Indicator aangemaakt."), "success")
-                return redirect(url_for("finance.indicator", code=indicator.code))
-        else:
-            status = 422
+        return submit(
+            lambda: ops.create_indicator(
+                region=region,
+                actor=current_user,
+                **values(form, "code name unit direction definition target_value target_period"),
+            ),
+            form=form,
+            success=_l("Indicator aangemaakt."),
+            target=lambda indicator: url_for("finance.indicator", code=indicator.code),
+            page=lambda: _indicators_page(region, form),
+        )
+    return _indicators_page(region, form)
+
+
+def _indicators_page(region, form):
+    csv_form = forms.CsvForm() if policy.can_write(current_user) else None
     scope = None if policy.sees_region(current_user) else _visible(region)
     items = []
     for indicator in q.indicators(region.id):
@@ -519,71 +474,59 @@ def indicators():
                 q.on_track(indicator, last.value if last else None),
             )
         )
-    return (
-        render_template(
-            "finance/indicators.html", region=region, items=items, form=form, csv_form=csv_form
-        ),
-        status,
+    return render_template(
+        "finance/indicators.html", region=region, items=items, form=form, csv_form=csv_form
     )
 
 
 @bp.post("/indicatoren/import")
 @role_required(*WRITERS)
 def indicators_import():
+    return _csv_import(
+        ops.import_indicator_csv, "finance.indicators", _l("%(n)s waarden geïmporteerd.")
+    )
+
+
+def _csv_import(operation, endpoint: str, success):
+    """An uploaded CSV booked by `operation`; refused, the messages go back to the page."""
     region = _region()
     form = forms.CsvForm()
-    if form.validate_on_submit() and form.file.data:
-        try:
-            count = ops.import_indicator_csv(
-                region=region, data=form.file.data.read(), actor=current_user
-            )
-        except OperationError as exc:
-            flash_error(exc)
-            return redirect(url_for("finance.indicators")), 303
-        flash(_("%(n)s waarden geïmporteerd.", n=count), "success")
-    else:
-        flash(_("Kies een CSV-bestand."), "error")
-    return redirect(url_for("finance.indicators"))
 
+    def run():
+        if not form.file.data:
+            raise ValidationFailed(_l("Kies een CSV-bestand."), field="file")
+        return operation(region=region, data=form.file.data.read(), actor=current_user)
 
-def _indicator_or_404(region, code) -> Indicator:
-    indicator = db.session.execute(
-        select(Indicator).where(Indicator.region_id == region.id, Indicator.code == code)
-    ).scalar()
-    if indicator is None:
-        abort(404)
-    return indicator
+    return submit(
+        run,
+        form=form,
+        success=lambda count: str(success) % {"n": count},
+        target=url_for(endpoint),
+    )
 
 
 @bp.route("/indicatoren/<code>", methods=["GET", "POST"])
 @role_required(*READERS)
 def indicator(code):
     region = _region()
-    item = _indicator_or_404(region, code)
-    form = forms.ValueForm() if policy.can_write(current_user) else None
+    item = q.indicator_or_404(region, code)
+    form = _writer_form(forms.ValueForm)
     if form is not None:
         form.municipality.choices = _municipality_choices(region)
-    status = 200
     if request.method == "POST":
-        if form is None:
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                ops.record_indicator_value(
-                    item,
-                    period=form.period.data,
-                    value=form.value.data,
-                    municipality=form.municipality.data or None,
-                    actor=current_user,
-                )
-            except OperationError as exc:
-                flash_error(exc, form)
-                status = exc.status_code
-            else:
-                flash(_("Waarde vastgelegd."), "success")
-                return redirect(url_for("finance.indicator", code=code))
-        else:
-            status = 422
+        return submit(
+            lambda: ops.record_indicator_value(
+                item, actor=current_user, **values(form, "period value", municipality=None)
+            ),
+            form=form,
+            success=_l("Waarde vastgelegd."),
+            target=url_for("finance.indicator", code=code),
+            page=lambda: _indicator_page(region, item, form),
+        )
+    return _indicator_page(region, item, form)
+
+
+def _indicator_page(region, item, form):
     scope = None if policy.sees_region(current_user) else _visible(region)
     regional, per_municipality = q.indicator_series(item, scope)
     periods = sorted({p for values in per_municipality.values() for p in values})
@@ -593,20 +536,17 @@ def indicator(code):
         item.target_value if item.unit != "count" or item.target_value else None,
         forms.UNIT_LABELS[item.unit],
     )
-    return (
-        render_template(
-            "finance/indicator.html",
-            region=region,
-            indicator=item,
-            regional=regional,
-            per_municipality=per_municipality,
-            periods=periods,
-            chart=chart,
-            trend=q.trend(regional),
-            on_track=q.on_track(item, regional[-1].value if regional else None),
-            form=form,
-        ),
-        status,
+    return render_template(
+        "finance/indicator.html",
+        region=region,
+        indicator=item,
+        regional=regional,
+        per_municipality=per_municipality,
+        periods=periods,
+        chart=chart,
+        trend=q.trend(regional),
+        on_track=q.on_track(item, regional[-1].value if regional else None),
+        form=form,
     )
 
 
@@ -614,7 +554,7 @@ def indicator(code):
 @role_required(*READERS)
 def indicator_xlsx(code):
     region = _region()
-    item = _indicator_or_404(region, code)
+    item = q.indicator_or_404(region, code)
     scope = None if policy.sees_region(current_user) else _visible(region)
     regional, per_municipality = q.indicator_series(item, scope)
     return exports.xlsx_response(
@@ -642,9 +582,7 @@ def _month() -> date:
 @role_required(*READERS)
 def waiting():
     region = _region()
-    month = _month()
-    form = forms.WaitingForm() if policy.can_write(current_user) else None
-    csv_form = forms.CsvForm() if policy.can_write(current_user) else None
+    form = _writer_form(forms.WaitingForm)
     if form is not None:
         form.provider.choices = [
             (p.short_code, p.name)
@@ -653,64 +591,40 @@ def waiting():
             ).scalars()
         ]
         form.municipality.choices = _municipality_choices(region)
-    status = 200
     if request.method == "POST":
-        if form is None:
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                ops.record_waiting_time(
-                    region=region,
-                    values={
-                        "provider": form.provider.data,
-                        "category": form.category.data,
-                        "period": form.period.data,
-                        "average_days": form.average_days.data,
-                        "waiting": form.waiting.data,
-                        "updated_on": form.updated_on.data,
-                        "municipality": form.municipality.data or None,
-                    },
-                    actor=current_user,
-                )
-            except OperationError as exc:
-                flash_error(exc, form)
-                status = exc.status_code
-            else:
-                flash(_("Wachttijd vastgelegd."), "success")
-                return redirect(url_for("finance.waiting", maand=form.period.data))
-        else:
-            status = 422
-    summary = q.waiting_summary(region, month, _custom_scope(region))
-    return (
-        render_template(
-            "finance/waiting.html",
-            region=region,
-            month=month,
-            summary=summary,
+        fields = "provider category period average_days waiting updated_on"
+        return submit(
+            lambda: ops.record_waiting_time(
+                region=region,
+                values=values(form, fields, municipality=None),
+                actor=current_user,
+            ),
             form=form,
-            csv_form=csv_form,
-        ),
-        status,
+            success=_l("Wachttijd vastgelegd."),
+            target=lambda _row: url_for("finance.waiting", maand=form.period.data),
+            page=lambda: _waiting_page(region, form),
+        )
+    return _waiting_page(region, form)
+
+
+def _waiting_page(region, form):
+    month = _month()
+    return render_template(
+        "finance/waiting.html",
+        region=region,
+        month=month,
+        summary=q.waiting_summary(region, month, _custom_scope(region)),
+        form=form,
+        csv_form=forms.CsvForm() if policy.can_write(current_user) else None,
     )
 
 
 @bp.post("/wachttijden/import")
 @role_required(*WRITERS)
 def waiting_import():
-    region = _region()
-    form = forms.CsvForm()
-    if form.validate_on_submit() and form.file.data:
-        try:
-            count = ops.import_waiting_csv(
-                region=region, data=form.file.data.read(), actor=current_user
-            )
-        except OperationError as exc:
-            flash_error(exc)
-            return redirect(url_for("finance.waiting"), 303)
-        flash(_("%(n)s wachttijden geïmporteerd.", n=count), "success")
-    else:
-        flash(_("Kies een CSV-bestand."), "error")
-    return redirect(url_for("finance.waiting"))
+    return _csv_import(
+        ops.import_waiting_csv, "finance.waiting", _l("%(n)s wachttijden geïmporteerd.")
+    )
 
 
 @bp.get("/wachttijden.xlsx")

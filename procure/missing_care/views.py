@@ -9,7 +9,7 @@ from sqlalchemy import select
 from procure.consultations import policy as consultation_policy
 from procure.consultations.models import MarketConsultation
 from procure.core.spreadsheets import csv_bytes
-from procure.core.views import submit
+from procure.core.views import submit, values
 from procure.extensions import db
 from procure.missing_care import forms, policy, queries
 from procure.missing_care import operations as ops
@@ -108,9 +108,7 @@ def report():
             actor=current_user,
             year=period[0],
             half=period[1],
-            theme=form.theme.data,
-            description=form.description.data,
-            youngsters=form.youngsters.data,
+            **values(form, "theme description youngsters"),
         ),
         form=form,
         success=_l("Melding van ontbrekend aanbod vastgelegd."),

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -6,15 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from procure.auth.models import User
-from procure.auth.permissions import (
-    get_scoped_or_404,
-    role_required,
-    scoped,
-    users_condition,
-)
+from procure.auth.permissions import get_scoped_or_404, role_required, scoped, users_condition
 from procure.auth.roles import ADMIN
-from procure.core.listing import apply_sort, page_args, paginate
-from procure.core.views import submit
+from procure.core.views import list_page, policy_blueprint, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations import operations as ops
@@ -24,23 +18,17 @@ from procure.organisations.forms import MunicipalityForm, ProviderForm, RegionFo
 from procure.organisations.models import ConsortiumMember, Provider, Region
 from procure.organisations.policy import PROVIDER_REGISTRARS, REGION_ADMINS
 
-bp = Blueprint("organisations", __name__, url_prefix="/organisaties")
-# Templates ask the policy: organisation_policy.can_register_provider(current_user).
-bp.add_app_template_global(policy, "organisation_policy")
+bp = policy_blueprint("organisations", __name__, "/organisaties", policy, "organisation_policy")
 
 
 @bp.get("/regio")
 @login_required
 def regions():
-    rows = (
-        db.session.execute(
-            scoped(select(Region), Region)
-            .options(selectinload(Region.municipalities))
-            .order_by(Region.name)
-        )
-        .scalars()
-        .all()
-    )
+    rows = db.session.scalars(
+        scoped(select(Region), Region)
+        .options(selectinload(Region.municipalities))
+        .order_by(Region.name)
+    ).all()
     return render_template("organisations/regions.html", regions=rows)
 
 
@@ -48,12 +36,12 @@ def regions():
 @login_required
 def providers():
     q = request.args.get("q", "").strip()
-    stmt, sort, direction = apply_sort(
-        queries.providers_stmt(q), queries.PROVIDER_SORTS, queries.PROVIDER_DEFAULT_SORT
-    )
-    page = paginate(stmt, *page_args())
-    return render_template(
-        "organisations/providers.html", page=page, q=q, sort=sort, direction=direction
+    return list_page(
+        "organisations/providers.html",
+        queries.providers_stmt(q),
+        queries.PROVIDER_SORTS,
+        queries.PROVIDER_DEFAULT_SORT,
+        q=q,
     )
 
 
@@ -61,15 +49,11 @@ def providers():
 @login_required
 def provider(provider_id):
     row = get_scoped_or_404(Provider, provider_id)
-    member_of = (
-        db.session.execute(
-            select(Provider)
-            .join(ConsortiumMember, ConsortiumMember.consortium_id == Provider.id)
-            .where(ConsortiumMember.member_id == row.id)
-        )
-        .scalars()
-        .all()
-    )
+    member_of = db.session.scalars(
+        select(Provider)
+        .join(ConsortiumMember, ConsortiumMember.consortium_id == Provider.id)
+        .where(ConsortiumMember.member_id == row.id)
+    ).all()
     return render_template("organisations/provider.html", provider=row, member_of=member_of)
 
 
@@ -124,11 +108,9 @@ def provider_create():
     if request.method == "POST":
         return submit(
             lambda: ops.create_provider(
-                short_code=form.short_code.data,
-                name=form.name.data,
+                **values(form, "short_code name address"),
                 kvk_number=(form.kvk_number.data or "").strip(),
                 agb_code=(form.agb_code.data or "").strip() or None,
-                address=form.address.data,
             ),
             form=form,
             success=lambda provider: _("Aanbieder %(name)s toegevoegd.", name=provider.name),

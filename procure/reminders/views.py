@@ -2,17 +2,7 @@
 
 from datetime import timedelta
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -20,12 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.core.errors import OperationError
 from procure.core.labels import url_pattern
-from procure.core.listing import apply_sort, page_args, paginate
+from procure.core.listing import page_args, paginate
 from procure.core.types import utcnow
 from procure.core.urls import absolute_url
-from procure.core.views import run_action, submit
+from procure.core.views import list_page, policy_blueprint, run_action, submit
 from procure.extensions import db
 from procure.reminders import operations as ops
 from procure.reminders import policy, queries
@@ -40,9 +29,7 @@ from procure.reminders.models import (
 from procure.reminders.policy import RULE_MANAGERS
 from procure.reminders.rules import all_rules, describe_offset
 
-bp = Blueprint("reminders", __name__, url_prefix="/meldingen")
-# Templates ask the policy: reminder_policy.can_manage_rules(current_user).
-bp.add_app_template_global(policy, "reminder_policy")
+bp = policy_blueprint("reminders", __name__, "/meldingen", policy, "reminder_policy")
 
 
 @bp.get("/")
@@ -50,16 +37,12 @@ bp.add_app_template_global(policy, "reminder_policy")
 def index():
     status = request.args.get("status", "all")
     stmt = queries.notifications_stmt(current_user, unread_only=status == "unread")
-    stmt, _sort, _direction = apply_sort(
+    return list_page(
+        "reminders/index.html",
         stmt.options(joinedload(Notification.reminder)),  # the "late" badge
         queries.NOTIFICATION_SORTS,
         queries.NOTIFICATION_DEFAULT_SORT,
-        queries.NOTIFICATION_DEFAULT_DIRECTION,
-    )
-    page = paginate(stmt, *page_args())
-    return render_template(
-        "reminders/index.html",
-        page=page,
+        default_direction=queries.NOTIFICATION_DEFAULT_DIRECTION,
         status=status,
         form=ConfirmForm(),
         mark_read_url=url_pattern("reminders.mark_read", "notification_id", status=status),
@@ -69,17 +52,15 @@ def index():
 @bp.post("/<int:notification_id>/gelezen")
 @login_required
 def mark_read(notification_id):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        note = ops.mark_read(current_user, notification_id)
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-        return redirect(url_for("reminders.index"))
-    if request.form.get("open") and note.url:
-        return redirect(note.url)
-    return redirect(url_for("reminders.index", status=request.args.get("status", "all")))
+    back = url_for("reminders.index", status=request.args.get("status", "all"))
+    return submit(
+        lambda: ops.mark_read(current_user, notification_id),
+        success=None,
+        target=lambda note: note.url if request.form.get("open") and note.url else back,
+        back=url_for("reminders.index"),
+    )
 
 
 @bp.post("/alles-gelezen")
@@ -204,17 +185,13 @@ def _admin_page(typed: dict | None = None, status: int = 200):
         .order_by(Reminder.remind_at.desc(), Reminder.id.desc()),
         *page_args(),
     )
-    failed = (
-        db.session.execute(
-            scoped(select(EmailDelivery), EmailDelivery)
-            .options(joinedload(EmailDelivery.user))
-            .where(EmailDelivery.status == DELIVERY_FAILED)
-            .order_by(EmailDelivery.created_at.desc())
-            .limit(100)
-        )
-        .scalars()
-        .all()
-    )
+    failed = db.session.scalars(
+        scoped(select(EmailDelivery), EmailDelivery)
+        .options(joinedload(EmailDelivery.user))
+        .where(EmailDelivery.status == DELIVERY_FAILED)
+        .order_by(EmailDelivery.created_at.desc())
+        .limit(100)
+    ).all()
     counts = dict(
         db.session.execute(
             scoped(
@@ -222,13 +199,9 @@ def _admin_page(typed: dict | None = None, status: int = 200):
             ).group_by(EmailDelivery.status)
         ).all()
     )
-    recent_runs = (
-        db.session.execute(
-            select(SweepRun).order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(10)
-        )
-        .scalars()
-        .all()
-    )
+    recent_runs = db.session.scalars(
+        select(SweepRun).order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(10)
+    ).all()
     config = RuleConfig()
     typed = typed or {}
     rules = []

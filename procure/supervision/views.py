@@ -4,7 +4,7 @@ lookup through policy.py."""
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -24,7 +24,7 @@ from procure.core.listing import page_args
 from procure.core.pickers import searching
 from procure.core.timeutil import today_local
 from procure.core.urls import safe_next
-from procure.core.views import submit
+from procure.core.views import policy_blueprint, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panel
@@ -65,9 +65,7 @@ from procure.supervision.models import (
 )
 from procure.supervision.queue import QueueFilters, overdue_condition, work_queue
 
-bp = Blueprint("supervision", __name__, url_prefix="/signalen")
-# Templates ask the policy: supervision_policy.can_add_note(current_user, signal).
-bp.add_app_template_global(policy, "supervision_policy")
+bp = policy_blueprint("supervision", __name__, "/signalen", policy, "supervision_policy")
 
 VIEW_ROLES = policy.VIEW_ROLES  # signal content
 STAFF = policy.STAFF_ROLES
@@ -75,15 +73,11 @@ REPORT_ROLES = policy.COUNT_ROLES  # counts and reports
 
 
 def _supervisors(region_id):
-    return (
-        db.session.execute(
-            select(User)
-            .where(User.role == SUPERVISOR, User.region_id == region_id, User.active.is_(True))
-            .order_by(User.name)
-        )
-        .scalars()
-        .all()
-    )
+    return db.session.scalars(
+        select(User)
+        .where(User.role == SUPERVISOR, User.region_id == region_id, User.active.is_(True))
+        .order_by(User.name)
+    ).all()
 
 
 def _assignee_choices(region_id):
@@ -189,17 +183,9 @@ def create():
         return submit(
             lambda: ops.log_signal(
                 actor=current_user,
-                provider_id=form.provider_id.data or None,
-                contract_id=form.contract_id.data or None,
-                municipality_id=form.municipality_id.data or None,
-                source=form.source.data,
-                received_on=form.received_on.data,
-                category=form.category.data,
-                urgency=form.urgency.data,
-                description=form.description.data,
-                reporter_name=form.reporter_name.data,
-                reporter_contact=form.reporter_contact.data,
-                reporter_confidential=form.reporter_confidential.data,
+                **values(form, provider_id=None, contract_id=None, municipality_id=None),
+                **values(form, "source received_on category urgency description"),
+                **values(form, "reporter_name reporter_contact reporter_confidential"),
                 attachments=request.files.getlist("attachments"),
             ),
             form=form,
@@ -261,26 +247,18 @@ def _render(signal: Signal, forms: dict | None = None, status: int = 200):
     see_investigation = policy.can_see_investigation()
     notes = transitions = []
     if see_investigation:
-        notes = (
-            db.session.execute(
-                select(SignalNote)
-                .where(SignalNote.signal_id == signal.id)
-                .options(joinedload(SignalNote.author))
-                .order_by(SignalNote.id)
-            )
-            .scalars()
-            .all()
-        )
-        transitions = (
-            db.session.execute(
-                select(SignalTransition)
-                .where(SignalTransition.signal_id == signal.id)
-                .options(joinedload(SignalTransition.actor))
-                .order_by(SignalTransition.id)
-            )
-            .scalars()
-            .all()
-        )
+        notes = db.session.scalars(
+            select(SignalNote)
+            .where(SignalNote.signal_id == signal.id)
+            .options(joinedload(SignalNote.author))
+            .order_by(SignalNote.id)
+        ).all()
+        transitions = db.session.scalars(
+            select(SignalTransition)
+            .where(SignalTransition.signal_id == signal.id)
+            .options(joinedload(SignalTransition.actor))
+            .order_by(SignalTransition.id)
+        ).all()
     duplicates = db.session.execute(
         policy.visible_signals(select(Signal.id, Signal.reference)).where(
             Signal.merged_into_id == signal.id
@@ -331,15 +309,8 @@ def _action(signal_id, form_key, run, success):
 @role_required(*policy.WORK_ROLES)
 def triage(signal_id):
     def run(signal, form):
-        ops.triage(
-            signal,
-            actor=current_user,
-            decision=form.decision.data,
-            motivation=form.motivation.data,
-            investigation_due_on=form.investigation_due_on.data,
-            other_party=form.other_party.data,
-            follow_up_on=form.follow_up_on.data,
-        )
+        fields = "decision motivation investigation_due_on other_party follow_up_on"
+        ops.triage(signal, actor=current_user, **values(form, fields))
 
     return _action(signal_id, "triage", run, _l("Triage vastgelegd."))
 
@@ -348,9 +319,7 @@ def triage(signal_id):
 @role_required(*policy.WORK_ROLES)
 def investigate(signal_id):
     def run(signal, form):
-        ops.start_investigation(
-            signal, actor=current_user, due_on=form.due_on.data, motivation=form.motivation.data
-        )
+        ops.start_investigation(signal, actor=current_user, **values(form, "due_on motivation"))
 
     return _action(signal_id, "investigate", run, _l("Onderzoek gestart."))
 
@@ -360,11 +329,7 @@ def investigate(signal_id):
 def hand_over(signal_id):
     def run(signal, form):
         ops.hand_over(
-            signal,
-            actor=current_user,
-            other_party=form.other_party.data,
-            follow_up_on=form.follow_up_on.data,
-            motivation=form.motivation.data,
+            signal, actor=current_user, **values(form, "other_party follow_up_on motivation")
         )
 
     return _action(signal_id, "hand_over", run, _l("Signaal overgedragen."))
@@ -374,9 +339,7 @@ def hand_over(signal_id):
 @role_required(*policy.WORK_ROLES)
 def follow_up(signal_id):
     def run(signal, form):
-        ops.set_follow_up(
-            signal, actor=current_user, follow_up_on=form.follow_up_on.data, note=form.note.data
-        )
+        ops.set_follow_up(signal, actor=current_user, **values(form, "follow_up_on note"))
 
     return _action(signal_id, "follow_up", run, _l("Opvolgdatum gewijzigd."))
 
@@ -385,7 +348,7 @@ def follow_up(signal_id):
 @role_required(*policy.WORK_ROLES)
 def note(signal_id):
     def run(signal, form):
-        ops.add_note(signal, actor=current_user, kind=form.kind.data, text=form.text.data)
+        ops.add_note(signal, actor=current_user, **values(form, "kind text"))
 
     return _action(signal_id, "note", run, _l("Aantekening toegevoegd."))
 
@@ -397,10 +360,7 @@ def measure(signal_id):
         ops.impose_measure(
             signal,
             actor=current_user,
-            kind=form.kind.data,
-            description=form.description.data,
-            due_on=form.due_on.data,
-            follow_up_on=form.follow_up_on.data,
+            **values(form, "kind description due_on follow_up_on"),
             amount=(form.amount.data or "").replace(",", ".").strip() or None,
         )
 
@@ -502,48 +462,32 @@ def provider(provider_id):
 
 
 def _provider_page(row, start_form=None, end_form=None):
-    signals = (
-        db.session.execute(
-            policy.visible_signals(select(Signal))
-            .where(Signal.provider_id == row.id)
-            .options(joinedload(Signal.contract), joinedload(Signal.assigned_to))
-            .order_by(Signal.received_on.desc(), Signal.id.desc())
+    signals = db.session.scalars(
+        policy.visible_signals(select(Signal))
+        .where(Signal.provider_id == row.id)
+        .options(joinedload(Signal.contract), joinedload(Signal.assigned_to))
+        .order_by(Signal.received_on.desc(), Signal.id.desc())
+    ).all()
+    measures = db.session.scalars(
+        select(Measure)
+        .join(Signal, Signal.id == Measure.signal_id)
+        .where(
+            Measure.provider_id == row.id,
+            Signal.id.in_(policy.visible_signals(select(Signal.id)).scalar_subquery()),
         )
-        .scalars()
-        .all()
-    )
-    measures = (
-        db.session.execute(
-            select(Measure)
-            .join(Signal, Signal.id == Measure.signal_id)
-            .where(
-                Measure.provider_id == row.id,
-                Signal.id.in_(policy.visible_signals(select(Signal.id)).scalar_subquery()),
-            )
-            .options(joinedload(Measure.signal))
-            .order_by(Measure.imposed_on.desc())
-        )
-        .scalars()
-        .all()
-    )
-    periods = (
-        db.session.execute(
-            policy.visible_heightened()
-            .where(HeightenedSupervision.provider_id == row.id)
-            .order_by(HeightenedSupervision.start_on.desc())
-        )
-        .scalars()
-        .all()
-    )
-    contracts = (
-        db.session.execute(
-            visible_contracts(select(Contract))
-            .where(Contract.provider_id == row.id)
-            .order_by(Contract.reference)
-        )
-        .scalars()
-        .all()
-    )
+        .options(joinedload(Measure.signal))
+        .order_by(Measure.imposed_on.desc())
+    ).all()
+    periods = db.session.scalars(
+        policy.visible_heightened()
+        .where(HeightenedSupervision.provider_id == row.id)
+        .order_by(HeightenedSupervision.start_on.desc())
+    ).all()
+    contracts = db.session.scalars(
+        visible_contracts(select(Contract))
+        .where(Contract.provider_id == row.id)
+        .order_by(Contract.reference)
+    ).all()
     active = next((p for p in periods if p.ended_on is None), None)
     if start_form is None:
         start_form = HeightenedForm(prefix="hs", formdata=None, start_on=today_local())
@@ -571,11 +515,7 @@ def heightened_start(provider_id):
     form = HeightenedForm(prefix="hs")
     return submit(
         lambda: ops.start_heightened(
-            row,
-            actor=current_user,
-            reason=form.reason.data,
-            start_on=form.start_on.data,
-            review_on=form.review_on.data,
+            row, actor=current_user, **values(form, "reason start_on review_on")
         ),
         form=form,
         success=_("%(name)s staat onder verhoogd toezicht.", name=row.name),
@@ -590,9 +530,7 @@ def heightened_end(period_id):
     period = get_scoped_or_404(HeightenedSupervision, period_id)
     form = EndHeightenedForm(prefix="end")
     return submit(
-        lambda: ops.end_heightened(
-            period, actor=current_user, reason=form.reason.data, ended_on=form.ended_on.data
-        ),
+        lambda: ops.end_heightened(period, actor=current_user, **values(form, "reason ended_on")),
         form=form,
         success=_("Verhoogd toezicht beëindigd."),
         target=url_for("supervision.provider", provider_id=period.provider_id),
@@ -622,16 +560,12 @@ def report():
     today = today_local()
     last = min(date(year, 12, 31), today) if year <= today.year else date(year, 12, 31)
     series = reports.open_over_time(region_id, reports.month_ends(last))
-    heightened = (
-        db.session.execute(
-            policy.visible_heightened()
-            .where(HeightenedSupervision.ended_on.is_(None))
-            .options(joinedload(HeightenedSupervision.provider))
-            .order_by(HeightenedSupervision.start_on)
-        )
-        .scalars()
-        .all()
-    )
+    heightened = db.session.scalars(
+        policy.visible_heightened()
+        .where(HeightenedSupervision.ended_on.is_(None))
+        .options(joinedload(HeightenedSupervision.provider))
+        .order_by(HeightenedSupervision.start_on)
+    ).all()
     return render_template(
         "supervision/report.html",
         year=year,
@@ -649,21 +583,17 @@ def report():
 def export():
     region_id = _report_region()
     year = _year()
-    rows = (
-        db.session.execute(
-            policy.visible_signals(select(Signal))
-            .where(Signal.received_on >= date(year, 1, 1), Signal.received_on <= date(year, 12, 31))
-            .options(
-                joinedload(Signal.provider),
-                joinedload(Signal.contract),
-                joinedload(Signal.municipality),
-                joinedload(Signal.assigned_to),
-            )
-            .order_by(Signal.received_on, Signal.id)
+    rows = db.session.scalars(
+        policy.visible_signals(select(Signal))
+        .where(Signal.received_on >= date(year, 1, 1), Signal.received_on <= date(year, 12, 31))
+        .options(
+            joinedload(Signal.provider),
+            joinedload(Signal.contract),
+            joinedload(Signal.municipality),
+            joinedload(Signal.assigned_to),
         )
-        .scalars()
-        .all()
-    )
+        .order_by(Signal.received_on, Signal.id)
+    ).all()
     data = reports.excel_export(
         region_id, year, rows, show_reporter=policy.can_see_confidential_reporters(current_user)
     )

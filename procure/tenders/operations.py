@@ -160,6 +160,11 @@ def _deadline_passed(moment: datetime | None) -> bool:
     return moment is not None and _now() >= moment
 
 
+# The tender clock for the pages: what time it is, and whether a deadline has passed.
+now = _now
+deadline_passed = _deadline_passed
+
+
 def _decimal(value, field: str) -> Decimal:
     try:
         return Decimal(str(value))

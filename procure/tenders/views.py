@@ -2,16 +2,7 @@
 the provider portal per tender and the guarded downloads. Thin: every change goes through
 procure.tenders.operations, every lookup through the scope helpers."""
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -21,11 +12,18 @@ from sqlalchemy.orm import selectinload
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
-from procure.core.errors import NotAllowed, OperationError, ValidationFailed
+from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.labels import resolved, url_pattern
-from procure.core.listing import apply_sort, page_args, paginate
 from procure.core.timeutil import to_local
-from procure.core.views import run_action, submit
+from procure.core.views import (
+    list_page,
+    policy_blueprint,
+    posted,
+    run_action,
+    submit,
+    values,
+    warn_unknown_filters,
+)
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panels_for
@@ -45,17 +43,9 @@ from procure.tenders.models import (
     Registration,
     Tender,
 )
-from procure.tenders.policy import (
-    OFFICERS,
-    PHASE_ORDER,
-    STATUS_LABELS,
-    is_officer,
-    is_published,
-)
+from procure.tenders.policy import OFFICERS, PHASE_ORDER, STATUS_LABELS, is_officer, is_published
 
-bp = Blueprint("tenders", __name__, url_prefix="/aanbestedingen")
-# Templates ask the policy: tender_policy.can_publish(current_user, tender).
-bp.add_app_template_global(policy, "tender_policy")
+bp = policy_blueprint("tenders", __name__, "/aanbestedingen", policy, "tender_policy")
 # The rectificaties of a tender, for the tender page and the provider portal.
 bp.add_app_template_global(ops.rectifications, "tender_rectifications")
 
@@ -95,10 +85,12 @@ def _detail_urls():
     return detail_url
 
 
-def _form_error(form) -> None:
-    for field, errors in form.errors.items():
-        label = getattr(form, field).label.text if hasattr(form, field) else field
-        flash(f"{label}: {errors[0]}", "error")
+def _part(model, row_id: int, tender: Tender, *, scoped_lookup: bool = False):
+    """A row of the tender (criterion, registration, bid, objection, question), or 404."""
+    row = get_scoped_or_404(model, row_id) if scoped_lookup else db.session.get(model, row_id)
+    if row is None or row.tender_id != tender.id:
+        abort(404)
+    return row
 
 
 def timeline(tender: Tender) -> dict:
@@ -151,23 +143,16 @@ def _task_area_choices(region_id: int) -> list:
 def index():
     filters = queries.tender_filters(request.args)
     if filters.pop("unknown_status"):
-        flash(
-            _("Het filter '%(f)s' heeft een onbekende waarde en is niet toegepast.", f=_("Status")),
-            "warning",
-        )
-    stmt, sort, direction = apply_sort(
-        queries.tenders_stmt(filters, current_user), queries.SORTS, queries.DEFAULT_SORT
-    )
-    page = paginate(stmt, *page_args())
+        warn_unknown_filters([_("Status")])
     regions = db.session.execute(scoped(select(Region), Region).order_by(Region.name)).scalars()
     areas = db.session.execute(
         scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct().order_by(TaskArea.name)
     ).all()
-    return render_template(
+    return list_page(
         "tenders/index.html",
-        page=page,
-        sort=sort,
-        direction=direction,
+        queries.tenders_stmt(filters, current_user),
+        queries.SORTS,
+        queries.DEFAULT_SORT,
         **filters,
         statuses=queries.LIST_STATUSES,
         regions=list(regions),
@@ -232,15 +217,13 @@ def edit(tender_id):
     if request.method == "POST":
 
         def run():
-            values = _form_values(form)
-            values.pop("procedure", None)
-            task_area_ids = form.task_area_ids.data or []
+            fields = _form_values(form)
+            fields.pop("procedure", None)
             ops.update_tender(
                 tender,
                 actor=current_user,
-                task_area_ids=task_area_ids,
-                change_reason=form.change_reason.data or "",
-                **values,
+                **values(form, task_area_ids=[], change_reason=""),
+                **fields,
             )
 
         return submit(
@@ -272,16 +255,12 @@ def detail(tender_id):
 
 def _render_detail(tender: Tender, **forms):
     """The tender page; a refused form comes back as the user filled it in."""
-    decisions = (
-        db.session.execute(
-            select(Decision)
-            .where(Decision.tender_id == tender.id)
-            .options(selectinload(Decision.decided_by))
-            .order_by(Decision.id)
-        )
-        .scalars()
-        .all()
-    )
+    decisions = db.session.scalars(
+        select(Decision)
+        .where(Decision.tender_id == tender.id)
+        .options(selectinload(Decision.decided_by))
+        .order_by(Decision.id)
+    ).all()
     rule_form = forms.pop("rule_form", None) or F.RuleForm(formdata=None)
     rule_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
     blank = {
@@ -291,15 +270,11 @@ def _render_detail(tender: Tender, **forms):
         "answer_form": F.AnswerForm,
     }
     forms = {key: forms.get(key) or make(formdata=None) for key, make in blank.items()}
-    questions = (
-        db.session.execute(
-            select(ConsultationQuestion)
-            .where(ConsultationQuestion.tender_id == tender.id)
-            .order_by(ConsultationQuestion.number)
-        )
-        .scalars()
-        .all()
-    )
+    questions = db.session.scalars(
+        select(ConsultationQuestion)
+        .where(ConsultationQuestion.tender_id == tender.id)
+        .order_by(ConsultationQuestion.number)
+    ).all()
     return render_template(
         "tenders/detail.html",
         tender=tender,
@@ -325,12 +300,7 @@ def add_lot(tender_id):
     form = F.LotForm()
     return submit(
         lambda: ops.add_lot(
-            tender,
-            actor=current_user,
-            number=form.number.data,
-            name=form.name.data,
-            areas=form.areas.data or "",
-            max_partners=form.max_partners.data,
+            tender, actor=current_user, **values(form, "number name max_partners", areas="")
         ),
         form=form,
         success=_("Perceel toegevoegd."),
@@ -346,11 +316,7 @@ def add_criterion(tender_id):
     form = F.CriterionForm()
     return submit(
         lambda: ops.add_criterion(
-            tender,
-            actor=current_user,
-            name=form.name.data,
-            weight=form.weight.data,
-            is_price=form.is_price.data,
+            tender, actor=current_user, **values(form, "name weight is_price")
         ),
         form=form,
         success=_("Gunningscriterium toegevoegd."),
@@ -363,9 +329,7 @@ def add_criterion(tender_id):
 @role_required(*OFFICERS)
 def remove_criterion(tender_id, criterion_id):
     tender = _tender_for_staff(tender_id)
-    criterion = db.session.get(AwardCriterion, criterion_id)
-    if criterion is None or criterion.tender_id != tender.id:
-        abort(404)
+    criterion = _part(AwardCriterion, criterion_id, tender)
     return run_action(
         lambda: ops.remove_criterion(criterion, actor=current_user),
         _("Criterium verwijderd."),
@@ -386,76 +350,52 @@ def add_rule(tender_id):
     )
 
 
-def _simple(name: str, fn, success: str, target_endpoint: str = "tenders.detail"):
+# The buttons that take the tender and at most a text: URL -> the operation (its name is the
+# endpoint's), the posted fields it takes and the page the officer returns to.
+_ACTIONS = {
+    "publiceren": (ops.publish, (), "detail"),
+    "selectie/starten": (ops.start_selection, (), "selection"),
+    "dialoog/starten": (ops.start_dialogue, (), "dialogue"),
+    "gunning/starten": (ops.start_award, (), "award"),
+    "gecontracteerd": (ops.mark_contracted, (), "award"),
+    "intrekken": (ops.cancel, ("reason",), "detail"),
+    "selectie/besluit": (ops.decide_selection, ("motivation",), "selection"),
+    "dialoog/afspraken": (ops.add_agreement, ("text",), "dialogue"),
+    "gunning/herzien": (ops.revise_award, ("motivation",), "award"),
+    "gunning/definitief": (ops.finalize_award, ("motivation",), "award"),
+}
+_DONE = {
+    ops.publish: _l("Aanbesteding gepubliceerd; aanmelden is geopend."),
+    ops.start_selection: _l("Selectiefase gestart."),
+    ops.start_dialogue: _l("Dialoogfase gestart."),
+    ops.start_award: _l("Gunningsfase gestart; de inschrijving is geopend."),
+    ops.mark_contracted: _l("Aanbesteding afgerond: gecontracteerd."),
+    ops.cancel: _l("Aanbesteding ingetrokken."),
+    ops.decide_selection: _l("Definitieve selectie vastgelegd."),
+    ops.add_agreement: _l("Afspraak toegevoegd."),
+    ops.revise_award: _l("Voorlopige gunningsbeslissing ingetrokken."),
+    ops.finalize_award: _l("Definitief gegund; de overeenkomsten staan in concept klaar."),
+}
+
+
+def _action_view(operation, fields: tuple, page: str):
     def view(tender_id):
         tender = _tender_for_staff(tender_id)
         return run_action(
-            lambda: fn(tender), success, url_for(target_endpoint, tender_id=tender.id)
+            lambda: operation(tender, actor=current_user, **posted(*fields)),
+            _DONE[operation],
+            url_for(f"tenders.{page}", tender_id=tender.id),
         )
 
-    view.__name__ = name
+    view.__name__ = operation.__name__
     return role_required(*OFFICERS)(view)
 
 
-bp.add_url_rule(
-    "/<int:tender_id>/publiceren",
-    view_func=_simple(
-        "publish",
-        lambda t: ops.publish(t, actor=current_user),
-        _l("Aanbesteding gepubliceerd; aanmelden is geopend."),
-    ),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/<int:tender_id>/selectie/starten",
-    view_func=_simple(
-        "start_selection",
-        lambda t: ops.start_selection(t, actor=current_user),
-        _l("Selectiefase gestart."),
-        "tenders.selection",
-    ),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/<int:tender_id>/dialoog/starten",
-    view_func=_simple(
-        "start_dialogue",
-        lambda t: ops.start_dialogue(t, actor=current_user),
-        _l("Dialoogfase gestart."),
-        "tenders.dialogue",
-    ),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/<int:tender_id>/gunning/starten",
-    view_func=_simple(
-        "start_award",
-        lambda t: ops.start_award(t, actor=current_user),
-        _l("Gunningsfase gestart; de inschrijving is geopend."),
-        "tenders.award",
-    ),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/<int:tender_id>/gecontracteerd",
-    view_func=_simple(
-        "mark_contracted",
-        lambda t: ops.mark_contracted(t, actor=current_user),
-        _l("Aanbesteding afgerond: gecontracteerd."),
-        "tenders.award",
-    ),
-    methods=["POST"],
-)
-
-
-@bp.post("/<int:tender_id>/intrekken")
-@role_required(*OFFICERS)
-def cancel(tender_id):
-    tender = _tender_for_staff(tender_id)
-    return run_action(
-        lambda: ops.cancel(tender, actor=current_user, reason=request.form.get("reason", "")),
-        _("Aanbesteding ingetrokken."),
-        url_for("tenders.detail", tender_id=tender.id),
+for _rule, (_operation, _fields, _page) in _ACTIONS.items():
+    bp.add_url_rule(
+        f"/<int:tender_id>/{_rule}",
+        view_func=_action_view(_operation, _fields, _page),
+        methods=["POST"],
     )
 
 
@@ -508,10 +448,7 @@ def go_decision(tender_id):
         return redirect(url_for(endpoint, tender_id=tender.id))
     return run_action(
         lambda: ops.record_go(
-            tender,
-            actor=current_user,
-            go=choice == "go",
-            motivation=request.form.get("motivation", ""),
+            tender, actor=current_user, go=choice == "go", **posted("motivation")
         ),
         _("Besluit vastgelegd."),
         url_for(endpoint, tender_id=tender.id),
@@ -522,11 +459,9 @@ def go_decision(tender_id):
 @role_required(*OFFICERS)
 def answer(tender_id, question_id):
     tender = _tender_for_staff(tender_id)
-    row = db.session.get(ConsultationQuestion, question_id)
-    if row is None or row.tender_id != tender.id:
-        abort(404)
+    row = _part(ConsultationQuestion, question_id, tender)
     return run_action(
-        lambda: ops.answer_question(row, actor=current_user, answer=request.form.get("answer", "")),
+        lambda: ops.answer_question(row, actor=current_user, **posted("answer")),
         _("Antwoord gepubliceerd aan alle belangstellenden."),
         url_for("tenders.detail", tender_id=tender.id),
     )
@@ -550,7 +485,7 @@ def selection(tender_id):
         selection_decision=ops.latest_decision(tender, "selection", ("selection",)),
         go=ops.latest_decision(tender, "selection", ("go", "no_go")),
         is_officer=_is_officer(tender),
-        deadline_passed=ops._deadline_passed(tender.registration_deadline),
+        deadline_passed=ops.deadline_passed(tender.registration_deadline),
     )
 
 
@@ -558,30 +493,12 @@ def selection(tender_id):
 @role_required(*OFFICERS)
 def assess(tender_id, registration_id):
     tender = _tender_for_staff(tender_id)
-    registration = get_scoped_or_404(Registration, registration_id)
-    if registration.tender_id != tender.id:
-        abort(404)
+    registration = _part(Registration, registration_id, tender, scoped_lookup=True)
     return run_action(
         lambda: ops.assess_registration(
-            registration,
-            actor=current_user,
-            status=request.form.get("status", ""),
-            reason=request.form.get("reason", ""),
+            registration, actor=current_user, **posted("status reason")
         ),
         _("Beoordeling vastgelegd."),
-        url_for("tenders.selection", tender_id=tender.id),
-    )
-
-
-@bp.post("/<int:tender_id>/selectie/besluit")
-@role_required(*OFFICERS)
-def decide_selection(tender_id):
-    tender = _tender_for_staff(tender_id)
-    return run_action(
-        lambda: ops.decide_selection(
-            tender, actor=current_user, motivation=request.form.get("motivation", "")
-        ),
-        _("Definitieve selectie vastgelegd."),
         url_for("tenders.selection", tender_id=tender.id),
     )
 
@@ -631,26 +548,13 @@ def add_session(tender_id):
         lambda: ops.add_session(
             tender,
             actor=current_user,
-            held_on=form.held_on.data,
-            topic=form.topic.data,
-            participants=form.participants.data,
             lot_ids=form.lots.data,
             minutes=request.files.get("minutes"),
+            **values(form, "held_on topic participants"),
         ),
         form=form,
         success=_("Dialoogsessie vastgelegd."),
         target=url_for("tenders.dialogue", tender_id=tender.id),
-    )
-
-
-@bp.post("/<int:tender_id>/dialoog/afspraken")
-@role_required(*OFFICERS)
-def add_agreement(tender_id):
-    tender = _tender_for_staff(tender_id)
-    return run_action(
-        lambda: ops.add_agreement(tender, actor=current_user, text=request.form.get("text", "")),
-        _("Afspraak toegevoegd."),
-        url_for("tenders.dialogue", tender_id=tender.id),
     )
 
 
@@ -682,30 +586,22 @@ def award(tender_id):
         bids = [ops.open_bid(b, current_user) for b in bids]
         results = ops.lot_results(tender)
         options = ops.award_options(tender, results)
-    awards = (
-        db.session.execute(
-            select(LotAward)
-            .where(LotAward.tender_id == tender.id)
-            .options(
-                selectinload(LotAward.provider),
-                selectinload(LotAward.lot),
-                selectinload(LotAward.contract),
-            )
-            .order_by(LotAward.lot_id)
+    awards = db.session.scalars(
+        select(LotAward)
+        .where(LotAward.tender_id == tender.id)
+        .options(
+            selectinload(LotAward.provider),
+            selectinload(LotAward.lot),
+            selectinload(LotAward.contract),
         )
-        .scalars()
-        .all()
-    )
-    objections = (
-        db.session.execute(
-            select(Objection)
-            .where(Objection.tender_id == tender.id)
-            .options(selectinload(Objection.provider))
-            .order_by(Objection.id)
-        )
-        .scalars()
-        .all()
-    )
+        .order_by(LotAward.lot_id)
+    ).all()
+    objections = db.session.scalars(
+        select(Objection)
+        .where(Objection.tender_id == tender.id)
+        .options(selectinload(Objection.provider))
+        .order_by(Objection.id)
+    ).all()
     providers = {
         p.id: p
         for p in db.session.execute(
@@ -733,7 +629,7 @@ def award(tender_id):
         motivation_form=F.MotivationForm(),
         is_officer=_is_officer(tender),
         open_objections=ops.open_objections(tender),
-        standstill_over=ops._deadline_passed(tender.standstill_ends_at),
+        standstill_over=ops.deadline_passed(tender.standstill_ends_at),
         lots={lot.id: lot for lot in tender.lots},
     )
 
@@ -742,21 +638,17 @@ def award(tender_id):
 @role_required(*OFFICERS)
 def score(tender_id, bid_id):
     tender = _tender_for_staff(tender_id)
-    bid = get_scoped_or_404(Bid, bid_id)
-    if bid.tender_id != tender.id:
-        abort(404)
-    target = url_for("tenders.award", tender_id=tender.id)
+    bid = _part(Bid, bid_id, tender, scoped_lookup=True)
     scores = {
         c.id: (request.form[f"score-{c.id}"].strip(), request.form.get(f"note-{c.id}", ""))
         for c in tender.criteria
         if not c.is_price and request.form.get(f"score-{c.id}", "").strip()
     }
-    try:
-        ops.score_bid_criteria(bid, actor=current_user, scores=scores)
-        flash(_("Scores opgeslagen."), "success")
-    except OperationError as exc:
-        flash(str(exc.message), "error")
-    return redirect(target)
+    return run_action(
+        lambda: ops.score_bid_criteria(bid, actor=current_user, scores=scores),
+        _("Scores opgeslagen."),
+        url_for("tenders.award", tender_id=tender.id),
+    )
 
 
 @bp.post("/<int:tender_id>/gunning/voorlopig")
@@ -772,10 +664,7 @@ def provisional_award(tender_id):
             winners[int(lot)] = tuple(i for i in ids if i)
     return run_action(
         lambda: ops.record_provisional_award(
-            tender,
-            actor=current_user,
-            winners=winners,
-            motivation=request.form.get("motivation", ""),
+            tender, actor=current_user, winners=winners, **posted("motivation")
         ),
         _("Voorlopige gunningsbeslissing vastgelegd; de standstilltermijn loopt."),
         url_for("tenders.award", tender_id=tender.id),
@@ -789,10 +678,7 @@ def add_objection(tender_id):
     provider_id = request.form.get("provider_id", type=int)
     return run_action(
         lambda: ops.record_objection(
-            tender,
-            actor=current_user,
-            provider_id=provider_id,
-            description=request.form.get("description", ""),
+            tender, actor=current_user, provider_id=provider_id, **posted("description")
         ),
         _("Bezwaar vastgelegd; de definitieve gunning is opgeschort."),
         url_for("tenders.award", tender_id=tender.id),
@@ -803,43 +689,10 @@ def add_objection(tender_id):
 @role_required(*OFFICERS)
 def resolve_objection(tender_id, objection_id):
     tender = _tender_for_staff(tender_id)
-    objection = get_scoped_or_404(Objection, objection_id)
-    if objection.tender_id != tender.id:
-        abort(404)
+    objection = _part(Objection, objection_id, tender, scoped_lookup=True)
     return run_action(
-        lambda: ops.resolve_objection(
-            objection,
-            actor=current_user,
-            status=request.form.get("status", ""),
-            resolution=request.form.get("resolution", ""),
-        ),
+        lambda: ops.resolve_objection(objection, actor=current_user, **posted("status resolution")),
         _("Bezwaar afgehandeld."),
-        url_for("tenders.award", tender_id=tender.id),
-    )
-
-
-@bp.post("/<int:tender_id>/gunning/herzien")
-@role_required(*OFFICERS)
-def revise_award(tender_id):
-    tender = _tender_for_staff(tender_id)
-    return run_action(
-        lambda: ops.revise_award(
-            tender, actor=current_user, motivation=request.form.get("motivation", "")
-        ),
-        _("Voorlopige gunningsbeslissing ingetrokken."),
-        url_for("tenders.award", tender_id=tender.id),
-    )
-
-
-@bp.post("/<int:tender_id>/gunning/definitief")
-@role_required(*OFFICERS)
-def finalize_award(tender_id):
-    tender = _tender_for_staff(tender_id)
-    return run_action(
-        lambda: ops.finalize_award(
-            tender, actor=current_user, motivation=request.form.get("motivation", "")
-        ),
-        _("Definitief gegund; de overeenkomsten staan in concept klaar."),
         url_for("tenders.award", tender_id=tender.id),
     )
 
@@ -871,15 +724,11 @@ def _portal_context(tender: Tender, registration_form=None, bid_form=None):
         )
         .options(selectinload(Registration.lots))
     ).scalar()
-    bids = (
-        db.session.execute(
-            select(Bid)
-            .where(Bid.tender_id == tender.id, Bid.provider_id == current_user.provider_id)
-            .options(selectinload(Bid.lot))
-        )
-        .scalars()
-        .all()
-    )
+    bids = db.session.scalars(
+        select(Bid)
+        .where(Bid.tender_id == tender.id, Bid.provider_id == current_user.provider_id)
+        .options(selectinload(Bid.lot))
+    ).all()
     bids = [ops.open_bid(b, current_user) for b in bids]
     selected = ops.selected_lot_ids(tender, current_user.provider_id)
     if registration_form is None:
@@ -890,29 +739,19 @@ def _portal_context(tender: Tender, registration_form=None, bid_form=None):
     bid_form.lot_id.choices = [
         (lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots if lot.id in selected
     ]
-    questions = (
-        db.session.execute(
-            select(ConsultationQuestion)
-            .where(
-                ConsultationQuestion.tender_id == tender.id,
-                ConsultationQuestion.answer.is_not(None),
-            )
-            .order_by(ConsultationQuestion.number)
+    questions = db.session.scalars(
+        select(ConsultationQuestion)
+        .where(
+            ConsultationQuestion.tender_id == tender.id,
+            ConsultationQuestion.answer.is_not(None),
         )
-        .scalars()
-        .all()
-    )
-    awards = (
-        db.session.execute(
-            select(LotAward)
-            .where(
-                LotAward.tender_id == tender.id, LotAward.provider_id == current_user.provider_id
-            )
-            .options(selectinload(LotAward.lot))
-        )
-        .scalars()
-        .all()
-    )
+        .order_by(ConsultationQuestion.number)
+    ).all()
+    awards = db.session.scalars(
+        select(LotAward)
+        .where(LotAward.tender_id == tender.id, LotAward.provider_id == current_user.provider_id)
+        .options(selectinload(LotAward.lot))
+    ).all()
     return dict(
         tender=tender,
         registration=registration,
@@ -925,9 +764,9 @@ def _portal_context(tender: Tender, registration_form=None, bid_form=None):
         awards=awards,
         timeline=timeline(tender),
         can_register=policy.accepts_registrations(tender)
-        and not ops._deadline_passed(tender.registration_deadline),
+        and not ops.deadline_passed(tender.registration_deadline),
         can_bid=policy.accepts_bids(tender)
-        and not ops._deadline_passed(tender.bid_deadline)
+        and not ops.deadline_passed(tender.bid_deadline)
         and bool(selected),
     )
 
@@ -951,8 +790,7 @@ def register(tender_id):
             actor=current_user,
             lot_ids=form.lots.data or [],
             document=request.files.get("document"),
-            no_exclusion_grounds=form.no_exclusion_grounds.data,
-            suitability_answer=form.suitability_answer.data or "",
+            **values(form, "no_exclusion_grounds", suitability_answer=""),
         ),
         form=form,
         success=_("Uw aanmelding is ontvangen."),
@@ -973,10 +811,8 @@ def submit_bid(tender_id):
         lambda: ops.submit_bid(
             tender,
             actor=current_user,
-            lot_id=form.lot_id.data,
             plan=request.files.get("plan"),
-            price=form.price.data,
-            accepts_agreements=form.accepts_agreements.data,
+            **values(form, "lot_id price accepts_agreements"),
         ),
         form=form,
         success=_("Uw inschrijving is ontvangen. U kunt haar tot de deadline vervangen."),
@@ -992,9 +828,7 @@ def submit_bid(tender_id):
 def ask(tender_id):
     tender = _tender_for_provider(tender_id)
     return run_action(
-        lambda: ops.ask_question(
-            tender, actor=current_user, question=request.form.get("question", "")
-        ),
+        lambda: ops.ask_question(tender, actor=current_user, **posted("question")),
         _("Uw vraag is ontvangen; het antwoord verschijnt voor alle belangstellenden."),
         url_for("tenders.portal", tender_id=tender.id),
     )
@@ -1006,7 +840,7 @@ def tender_cards(user):
     if user.is_provider:
         count = db.session.execute(
             policy.visible_tenders(select(func.count(Tender.id)), user).where(
-                queries.open_for_registration(ops._now())
+                queries.open_for_registration(ops.now())
             )
         ).scalar_one()
         return [

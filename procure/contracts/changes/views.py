@@ -15,7 +15,7 @@ from procure.contracts.changes.models import Subcontractor
 from procure.contracts.models import Contract
 from procure.contracts.policy import LIVE
 from procure.core.listing import page_args, paginate
-from procure.core.views import submit
+from procure.core.views import submit, submit_on_page, values
 from procure.extensions import db
 from procure.main.panels import panel
 
@@ -58,20 +58,16 @@ def _changes_panel(contract, user):
     )
 
 
-def _run(contract, fn, success, anchor, form_key, form):
+def _run(contract, *action):
+    """A form of the panel: refused, the contract page again with it filled in."""
     from procure.contracts.views import _render_detail
 
-    def page():
-        g.contract_change_forms = {form_key: form}
+    def render(given):
+        g.contract_change_forms = given
         return _render_detail(q.get_visible_or_404(contract.id, full=True))
 
-    return submit(
-        fn,
-        form=form,
-        success=success,
-        target=url_for("contracts.detail", contract_id=contract.id) + anchor,
-        page=page,
-    )
+    url = url_for("contracts.detail", contract_id=contract.id)
+    return submit_on_page(*action, url=url, render=render)
 
 
 @bp.post("/<int:contract_id>/overgangstermijn")
@@ -81,9 +77,7 @@ def transition(contract_id):
     form = forms.TransitionForm(prefix="tr")
     return _run(
         contract,
-        lambda: ops.set_transition(
-            contract, until=form.until.data, note=form.note.data or "", actor=current_user
-        ),
+        lambda: ops.set_transition(contract, actor=current_user, **values(form, "until", note="")),
         _l("Overgangstermijn vastgelegd."),
         "#overgangstermijn",
         "transition_form",
@@ -99,12 +93,7 @@ def addendum(contract_id):
     return _run(
         contract,
         lambda: ops.add_addendum(
-            contract,
-            agreed_on=form.agreed_on.data,
-            subject=form.subject.data,
-            body=form.body.data,
-            effective_on=form.effective_on.data,
-            actor=current_user,
+            contract, actor=current_user, **values(form, "agreed_on subject body effective_on")
         ),
         lambda a: _l("Addendum %(n)d vastgelegd; nieuwe versie van de overeenkomst.", n=a.number),
         "#addenda",
@@ -122,11 +111,8 @@ def subcontractor_add(contract_id):
         contract,
         lambda: ops.add_subcontractor(
             contract,
-            provider_id=form.provider_id.data or None,
-            name=form.name.data or "",
-            kvk_number=form.kvk_number.data or "",
-            work=form.work.data or "",
             actor=current_user,
+            **values(form, provider_id=None, name="", kvk_number="", work=""),
         ),
         lambda s: _l("%(name)s toegevoegd aan het register.", name=s.name),
         "#onderaannemers",

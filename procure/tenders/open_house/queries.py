@@ -4,10 +4,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import scoped
+from procure.catalogue.models import Product
 from procure.core.listing import like_pattern
-from procure.organisations.models import Provider
+from procure.extensions import db
+from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
-from procure.tenders.open_house.models import Application, ApplicationCategory, EntryMoment
+from procure.tenders.open_house.models import (
+    Application,
+    ApplicationCategory,
+    Category,
+    EntryMoment,
+    Requirement,
+)
 from procure.tenders.open_house.policy import APPLICATION
 from procure.tenders.policy import OPEN_HOUSE, visible_tenders
 
@@ -96,3 +104,23 @@ def applications_stmt(tender, filters: dict, user=None):
         joinedload(Application.entry_moment),
         selectinload(Application.categories).joinedload(ApplicationCategory.category),
     )
+
+
+def categories(tender, *, with_products: bool = False) -> list[Category]:
+    """The open house's categories by code (with their products and tariffs, for its page)."""
+    stmt = select(Category).where(Category.tender_id == tender.id).order_by(Category.code)
+    if with_products:
+        stmt = stmt.options(selectinload(Category.products).selectinload(Product.tariffs))
+    return list(db.session.execute(stmt).scalars())
+
+
+def requirements(tender) -> list[Requirement]:
+    """The open house's requirements in their order."""
+    stmt = select(Requirement).where(Requirement.tender_id == tender.id)
+    return list(db.session.execute(stmt.order_by(Requirement.number)).scalars())
+
+
+def region_municipalities(tender) -> list[Municipality]:
+    """The municipalities of the open house's region, by name."""
+    stmt = select(Municipality).where(Municipality.region_id == tender.region_id)
+    return list(db.session.execute(stmt.order_by(Municipality.name)).scalars())

@@ -3,22 +3,20 @@ through procure.tenders.open_house.operations; every lookup through the scope he
 
 from collections import Counter, defaultdict
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
-from procure.auth.roles import (
-    PROVIDER,
-)
+from procure.auth.roles import PROVIDER
 from procure.catalogue import policy as catalogue_policy
 from procure.catalogue.models import Product, TaskArea
 from procure.core.labels import url_pattern
-from procure.core.listing import Page, apply_sort, page_args, paginate
+from procure.core.listing import Page
 from procure.core.timeutil import now_local
-from procure.core.views import run_action, submit
+from procure.core.views import list_page, policy_blueprint, run_action, submit, values
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
@@ -30,10 +28,8 @@ from procure.tenders.open_house.models import (
     Answer,
     Application,
     ApplicationCategory,
-    Category,
     EntryMoment,
     Notice,
-    OpenHouseSettings,
     Requirement,
     UpdateRecipient,
 )
@@ -56,9 +52,7 @@ from procure.tenders.open_house.policy import (
 )
 from procure.tenders.policy import OPEN_HOUSE, is_published
 
-bp = Blueprint("open_house", __name__, url_prefix="/open-house")
-# Templates ask the policy: open_house_policy.can_assess(current_user, application).
-bp.add_app_template_global(policy, "open_house_policy")
+bp = policy_blueprint("open_house", __name__, "/open-house", policy, "open_house_policy")
 
 
 @bp.context_processor
@@ -85,6 +79,12 @@ def _tender_or_404(tender_id: int) -> Tender:
     return tender
 
 
+def _confirmed() -> None:
+    """A button that only confirms: without its token the request is refused (400)."""
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+
+
 def _application_or_404(application_id: int) -> Application:
     return get_scoped_or_404(Application, application_id)
 
@@ -97,20 +97,14 @@ def _application_or_404(application_id: int) -> Application:
 def index():
     q = request.args.get("q", "").strip()
     status = request.args.get("status", "")
-    stmt, sort, direction = apply_sort(
+    return list_page(
+        "tenders/open_house/index.html",
         queries.open_houses_stmt(q, status, current_user),
         queries.OPEN_HOUSE_SORTS,
         queries.OPEN_HOUSE_DEFAULT_SORT,
-    )
-    page = paginate(stmt, *page_args())
-    return render_template(
-        "tenders/open_house/index.html",
-        page=page,
         detail_url=url_pattern("open_house.detail", "tender_id"),
         q=q,
         status=status,
-        sort=sort,
-        direction=direction,
     )
 
 
@@ -130,22 +124,16 @@ def create():
         return submit(
             lambda: ops.create_open_house(
                 region=current_user.region,
-                reference=form.reference.data,
-                title=form.title.data,
-                contract_start=form.contract_start.data,
-                duration_months=form.duration_months.data,
-                extension_count=form.extension_count.data or 0,
-                extension_months=form.extension_months.data or 0,
-                variant=form.variant.data,
-                task_area_id=form.task_area_id.data or None,
-                entry_regime=form.entry_regime.data,
-                entry_months=form.entry_months.data,
-                application_weeks=form.application_weeks.data,
-                assessment_weeks=form.assessment_weeks.data or 0,
-                continuous_assessment_weeks=form.continuous_assessment_weeks.data,
-                response_days=form.response_days.data,
-                admission_conditions=form.admission_conditions.data,
-                description=form.description.data,
+                **values(
+                    form,
+                    "reference title contract_start duration_months variant entry_regime",
+                    "entry_months application_weeks continuous_assessment_weeks response_days",
+                    "admission_conditions description",
+                    extension_count=0,
+                    extension_months=0,
+                    task_area_id=None,
+                    assessment_weeks=0,
+                ),
                 officer_id=current_user.id,
                 actor=current_user,
             ),
@@ -210,28 +198,9 @@ def _moment_overview(tender: Tender):
 @role_required(*READERS)
 def detail(tender_id):
     tender = _tender_or_404(tender_id)
-    settings = db.session.execute(
-        select(OpenHouseSettings).where(OpenHouseSettings.tender_id == tender.id)
-    ).scalar_one()
-    categories = (
-        db.session.execute(
-            select(Category)
-            .where(Category.tender_id == tender.id)
-            .options(selectinload(Category.products).selectinload(Product.tariffs))
-            .order_by(Category.code)
-        )
-        .scalars()
-        .all()
-    )
-    requirements = (
-        db.session.execute(
-            select(Requirement)
-            .where(Requirement.tender_id == tender.id)
-            .order_by(Requirement.number)
-        )
-        .scalars()
-        .all()
-    )
+    settings = ops.settings_for(tender)
+    categories = queries.categories(tender, with_products=True)
+    requirements = queries.requirements(tender)
     moments, counts = _moment_overview(tender)
     # Staff see how many providers each category admits; a provider sees its own
     # admissions (its scope would otherwise count only itself: "0 toegelaten").
@@ -253,30 +222,22 @@ def detail(tender_id):
         )
     own_applications, notices = [], []
     if current_user.is_provider:
-        own_applications = (
-            db.session.execute(
-                scoped(select(Application), Application)
-                .where(Application.tender_id == tender.id)
-                .options(
-                    selectinload(Application.categories).joinedload(ApplicationCategory.category),
-                    joinedload(Application.entry_moment),
-                )
-                .order_by(Application.submitted_at.desc())
+        own_applications = db.session.scalars(
+            scoped(select(Application), Application)
+            .where(Application.tender_id == tender.id)
+            .options(
+                selectinload(Application.categories).joinedload(ApplicationCategory.category),
+                joinedload(Application.entry_moment),
             )
-            .scalars()
-            .all()
-        )
-        notices = (
-            db.session.execute(
-                scoped(select(Notice), Notice)
-                .join(Application, Application.id == Notice.application_id)
-                .where(Application.tender_id == tender.id)
-                .order_by(Notice.created_at.desc())
-                .limit(10)
-            )
-            .scalars()
-            .all()
-        )
+            .order_by(Application.submitted_at.desc())
+        ).all()
+        notices = db.session.scalars(
+            scoped(select(Notice), Notice)
+            .join(Application, Application.id == Notice.application_id)
+            .where(Application.tender_id == tender.id)
+            .order_by(Notice.created_at.desc())
+            .limit(10)
+        ).all()
     next_moment = ops.next_open_moment(tender, now_local())
     return render_template(
         "tenders/open_house/detail.html",
@@ -314,12 +275,7 @@ def add_category(tender_id):
     if request.method == "POST":
         return submit(
             lambda: ops.add_category(
-                tender,
-                code=form.code.data,
-                name=form.name.data,
-                description=form.description.data,
-                product_ids=form.product_ids.data,
-                actor=current_user,
+                tender, actor=current_user, **values(form, "code name description product_ids")
             ),
             form=form,
             success=_("Categorie toegevoegd."),
@@ -338,10 +294,7 @@ def add_requirement(tender_id):
     form = forms.RequirementForm()
     return submit(
         lambda: ops.add_requirement(
-            tender,
-            text=form.text.data,
-            requires_document=form.requires_document.data,
-            actor=current_user,
+            tender, actor=current_user, **values(form, "text requires_document")
         ),
         form=form,
         success=_("Eis toegevoegd."),
@@ -366,8 +319,7 @@ def add_moment(tender_id):
 @role_required(*SETUP)
 def publish(tender_id):
     tender = _tender_or_404(tender_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
+    _confirmed()
     return run_action(
         lambda: ops.publish(tender, actor=current_user),
         _("De open house is gepubliceerd: aanbieders kunnen aanvragen indienen."),
@@ -379,8 +331,7 @@ def publish(tender_id):
 @role_required(*SETUP)
 def close(tender_id):
     tender = _tender_or_404(tender_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
+    _confirmed()
     return run_action(
         lambda: ops.close(tender, actor=current_user),
         _("De open house is gesloten."),
@@ -405,31 +356,9 @@ def _answers_from_request(requirement_ids):
 @role_required(PROVIDER)
 def apply(tender_id):
     tender = _tender_or_404(tender_id)
-    categories = (
-        db.session.execute(
-            select(Category).where(Category.tender_id == tender.id).order_by(Category.code)
-        )
-        .scalars()
-        .all()
-    )
-    requirements = (
-        db.session.execute(
-            select(Requirement)
-            .where(Requirement.tender_id == tender.id)
-            .order_by(Requirement.number)
-        )
-        .scalars()
-        .all()
-    )
-    municipalities = (
-        db.session.execute(
-            select(Municipality)
-            .where(Municipality.region_id == tender.region_id)
-            .order_by(Municipality.name)
-        )
-        .scalars()
-        .all()
-    )
+    categories = queries.categories(tender)
+    requirements = queries.requirements(tender)
+    municipalities = queries.region_municipalities(tender)
     moments = [m for m in ops.moments(tender) if m.entry_date > now_local().date()]
     form = forms.ApplicationForm()
     form.moment_id.choices = [(0, _("eerstvolgende toetredingsmoment"))] + [
@@ -517,30 +446,15 @@ def applications(tender_id=None):
     every open house the user sees."""
     tender = _tender_or_404(tender_id) if tender_id else None
     filters = queries.application_filters(request.args)
-    stmt, sort, direction = apply_sort(
+    return list_page(
+        "tenders/open_house/applications.html",
         queries.applications_stmt(tender, filters),
         queries.APPLICATION_SORTS,
         queries.APPLICATION_DEFAULT_SORT,
-    )
-    page = paginate(stmt, *page_args())
-    categories = []
-    if tender is not None:
-        categories = (
-            db.session.execute(
-                select(Category).where(Category.tender_id == tender.id).order_by(Category.code)
-            )
-            .scalars()
-            .all()
-        )
-    return render_template(
-        "tenders/open_house/applications.html",
         tender=tender,
-        page=page,
         **filters,
-        sort=sort,
-        direction=direction,
         moments=ops.moments(tender) if tender is not None else [],
-        categories=categories,
+        categories=queries.categories(tender) if tender is not None else [],
     )
 
 
@@ -581,30 +495,22 @@ def application(application_id):
 
 def _render_application(app_row, info_form=None, response_form=None):
     """The application page; a refused form comes back as the user filled it in."""
-    answers = (
-        db.session.execute(
-            select(Answer)
-            .where(Answer.application_id == app_row.id)
-            .options(
-                joinedload(Answer.requirement),
-                joinedload(Answer.file),
-                joinedload(Answer.scored_by),
-            )
-            .join(Requirement, Requirement.id == Answer.requirement_id)
-            .order_by(Requirement.number)
+    answers = db.session.scalars(
+        select(Answer)
+        .where(Answer.application_id == app_row.id)
+        .options(
+            joinedload(Answer.requirement),
+            joinedload(Answer.file),
+            joinedload(Answer.scored_by),
         )
-        .scalars()
-        .all()
-    )
-    admissions = (
-        db.session.execute(
-            select(Admission)
-            .where(Admission.application_id == app_row.id)
-            .options(joinedload(Admission.category))
-        )
-        .scalars()
-        .all()
-    )
+        .join(Requirement, Requirement.id == Answer.requirement_id)
+        .order_by(Requirement.number)
+    ).all()
+    admissions = db.session.scalars(
+        select(Admission)
+        .where(Admission.application_id == app_row.id)
+        .options(joinedload(Admission.category))
+    ).all()
     if info_form is None:
         info_form = forms.InfoRequestForm(formdata=None, response_days=14)
     return render_template(
@@ -634,8 +540,7 @@ def answer_file(application_id, answer_id):
 @role_required(*ASSESSORS)
 def assess(application_id):
     app_row = _application_or_404(application_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
+    _confirmed()
     scores = {
         a.requirement_id: (
             request.form.get(f"score_{a.requirement_id}") or None,
@@ -657,10 +562,7 @@ def request_info(application_id):
     form = forms.InfoRequestForm()
     return submit(
         lambda: ops.request_more_info(
-            app_row,
-            note=form.note.data,
-            response_days=form.response_days.data,
-            actor=current_user,
+            app_row, actor=current_user, **values(form, "note response_days")
         ),
         form=form,
         success=_("De aanvraag is teruggelegd bij de aanbieder."),
@@ -714,8 +616,7 @@ def decide(application_id):
 @role_required(PROVIDER)
 def withdraw(application_id):
     app_row = _application_or_404(application_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
+    _confirmed()
     return run_action(
         lambda: ops.withdraw_application(app_row, user=current_user),
         _("Uw aanvraag is ingetrokken."),
@@ -731,13 +632,7 @@ def withdraw(application_id):
 def admissions(tender_id):
     """Admitted providers per category with the municipalities they serve."""
     tender = _tender_or_404(tender_id)
-    categories = (
-        db.session.execute(
-            select(Category).where(Category.tender_id == tender.id).order_by(Category.code)
-        )
-        .scalars()
-        .all()
-    )
+    categories = queries.categories(tender)
     show_ended = request.args.get("beeindigd") == "1"
     stmt = scoped(select(Admission), Admission).where(Admission.tender_id == tender.id)
     all_rows = (
@@ -758,15 +653,7 @@ def admissions(tender_id):
     by_category = defaultdict(list)
     for admission in rows:
         by_category[admission.category_id].append(admission)
-    region_municipalities = (
-        db.session.execute(
-            select(Municipality)
-            .where(Municipality.region_id == tender.region_id)
-            .order_by(Municipality.name)
-        )
-        .scalars()
-        .all()
-    )
+    region_municipalities = queries.region_municipalities(tender)
     coverage = {}
     for category in categories:
         served = {
@@ -823,8 +710,7 @@ def _changes_per_moment(tender):
 @role_required(*UPDATE_SENDERS)
 def send_update(moment_id):
     moment = get_scoped_or_404(EntryMoment, moment_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
+    _confirmed()
     return run_action(
         lambda: ops.send_moment_update(moment, actor=current_user),
         lambda sent: _(
@@ -842,16 +728,10 @@ def recipients():
     if region is None:
         abort(403)
     form = forms.RecipientForm()
-    places = (
-        db.session.execute(
-            select(Municipality)
-            .where(Municipality.region_id == region.id)
-            .order_by(Municipality.name)
-        )
-        .scalars()
-        .all()
-    )
-    form.municipality_id.choices = [(0, "—")] + [(m.id, m.name) for m in places]
+    places = db.session.scalars(
+        select(Municipality).where(Municipality.region_id == region.id).order_by(Municipality.name)
+    ).all()
+    form.municipality_id.choices = [(0, "—"), *((m.id, m.name) for m in places)]
 
     def page():
         return render_template(
@@ -868,11 +748,8 @@ def recipients():
         return submit(
             lambda: ops.add_recipient(
                 region,
-                kind=form.kind.data,
-                name=form.name.data,
-                email=form.email.data,
-                municipality_id=form.municipality_id.data or None,
                 actor=current_user,
+                **values(form, "kind name email", municipality_id=None),
             ),
             form=form,
             success=lambda r: _("%(name)s staat in het register.", name=r.name),
@@ -886,8 +763,7 @@ def recipients():
 @role_required(*UPDATE_SENDERS)
 def remove_recipient(recipient_id):
     recipient = get_scoped_or_404(UpdateRecipient, recipient_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
+    _confirmed()
     return run_action(
         lambda: ops.remove_recipient(recipient, actor=current_user),
         _("De ontvanger is uit het register gehaald."),
@@ -909,7 +785,7 @@ def end_admission(admission_id):
     if request.method == "POST":
         return submit(
             lambda: ops.end_admission(
-                admission, user=current_user, reason=form.reason.data, end_date=form.end_date.data
+                admission, user=current_user, **values(form, "reason end_date")
             ),
             form=form,
             success=lambda _result: _admission_ended(admission),
