@@ -9,6 +9,13 @@ EXPLAIN of the list queries.
     .venv/bin/python benchmarks/pages.py --scale 1.0          # national (see below)
     PROCURE_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python benchmarks/pages.py --scale 1.0      # on PostgreSQL (empty db)
+    .venv/bin/python benchmarks/pages.py --scale 1.0 --reuse  # generate once, then reuse
+
+--reuse keeps the data set (SQLite: a file in --data-dir; PostgreSQL: the database stays
+filled) with the ids of its sample rows, keyed by engine, database and scale, and the
+next --reuse run measures it again instead of generating it (minutes at scale 1.0); a
+data set of another scale or of a changed schema is dropped and generated afresh, and
+indexes added since (a migration) are created and analysed.
 
 National scale 1.0: 42 regions, 100,000 contracts (3 contract years each), 1,000,000
 realisation records, 50,000 signals, 20,000 tenders (a quarter open houses), 5,000
