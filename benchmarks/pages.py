@@ -9,6 +9,13 @@ EXPLAIN of the list queries.
     .venv/bin/python benchmarks/pages.py --scale 1.0          # national (see below)
     PROCURE_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python benchmarks/pages.py --scale 1.0      # on PostgreSQL (empty db)
+    .venv/bin/python benchmarks/pages.py --scale 1.0 --reuse  # generate once, then reuse
+
+--reuse keeps the data set (SQLite: a file in --data-dir; PostgreSQL: the database stays
+filled) with the ids of its sample rows, keyed by engine, database and scale, and the
+next --reuse run measures it again instead of generating it (minutes at scale 1.0); a
+data set of another scale or of a changed schema is dropped and generated afresh, and
+indexes added since (a migration) are created and analysed.
 
 National scale 1.0: 42 regions, 100,000 contracts (3 contract years each), 1,000,000
 realisation records, 50,000 signals, 20,000 tenders (a quarter open houses), 5,000
@@ -22,6 +29,8 @@ ANALYZE. Targets: list pages <= 3x raw, detail pages <= 3x raw.
 
 import argparse
 import contextvars
+import hashlib
+import json
 import os
 import re
 import statistics
@@ -34,7 +43,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jinja2 import Template
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from procure import create_app
 from procure.extensions import db
@@ -375,12 +385,7 @@ def generate(scale: float) -> dict:
         )
     )
     db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("ANALYZE"))
-    else:
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+    analyze()
 
     def sample(model, region):
         return db.session.execute(
@@ -745,7 +750,7 @@ def report(engine: str, ids: dict, figures: dict, load_seconds: float) -> bool:
         f"\npages benchmark on {engine}: {n['contracts']:,} contracts, {n['realisations']:,} "
         f"realisations, {n['signals']:,} signals, {n['tenders']:,} tenders, {n['products']:,} "
         f"cards, {n['notifications']:,} notifications, {n['audit']:,} audit events "
-        f"(generated in {load_seconds:.0f} s)"
+        + (f"(generated in {load_seconds:.0f} s)" if load_seconds == load_seconds else "(reused)")
     )
     print(
         f"  {'page':<28}{'app ms':>9}{'raw ms':>9}{'ratio':>8}{'queries':>9}{'KiB':>7}  "
@@ -782,14 +787,87 @@ def report(engine: str, ids: dict, figures: dict, load_seconds: float) -> bool:
     return ok
 
 
+def schema_fingerprint() -> str:
+    """Tables and columns of the models: a reused data set must have the same ones."""
+    shape = sorted(
+        (table.name, tuple(sorted(column.name for column in table.columns)))
+        for table in db.metadata.sorted_tables
+    )
+    return hashlib.sha256(repr(shape).encode()).hexdigest()[:16]
+
+
+def ensure_indexes() -> int:
+    """Create the models' indexes a reused data set lacks (a migration added since)."""
+    created = 0
+    for table in db.metadata.sorted_tables:
+        for index in table.indexes:
+            existing = {i["name"] for i in inspect(db.engine).get_indexes(table.name)}
+            if index.name not in existing:
+                index.create(bind=db.engine)
+                created += 1
+    return created
+
+
+def analyze() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+
+def save_ids(path: Path, ids: dict, scale: float) -> None:
+    data = dict(ids, scale=scale, schema=schema_fingerprint())
+    for key in ("contract", "tender", "signal", "product"):
+        data[key] = {str(k): v for k, v in ids[key].items()}
+    path.write_text(json.dumps(data))
+
+
+def load_ids(path: Path, scale: float) -> dict | None:
+    """The ids of a data set generated earlier at this scale, if it is still there."""
+    from procure.contracts.models import Contract
+
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    if data.pop("scale") != scale or data.pop("schema") != schema_fingerprint():
+        return None
+    for key in ("contract", "tender", "signal", "product"):
+        data[key] = {int(k): v for k, v in data[key].items()}
+    try:
+        present = db.session.get(Contract, data["contract"][data["wbo"]]) is not None
+    except SQLAlchemyError:  # no tables yet: generate afresh
+        db.session.rollback()
+        present = False
+    return data if present else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = national, 0.1 = quick")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the data set (SQLite file in --data-dir; the PostgreSQL database is left "
+        "filled) and reuse it on the next --reuse run with the same scale, engine and schema",
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=str(Path(tempfile.gettempdir()) / "procure-bench-pages"),
+        help="where --reuse keeps the SQLite data set and the ids of the generated rows",
+    )
     args = parser.parse_args()
     bench_url = os.environ.get("PROCURE_BENCH_DATABASE_URL")
+    engine = "PostgreSQL" if bench_url else "SQLite"
     with tempfile.TemporaryDirectory() as tmp:
-        url = bench_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        data_dir = Path(args.data_dir) if args.reuse else Path(tmp)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        target = hashlib.sha256((bench_url or "sqlite").encode()).hexdigest()[:8]
+        key = f"{engine.lower()}-{target}-{args.scale:g}"
+        ids_path = data_dir / f"{key}.json"
+        url = bench_url or f"sqlite:///{data_dir / f'{key}.sqlite3'}"
         app = create_app(
             {
                 "SQLALCHEMY_DATABASE_URI": url,
@@ -802,15 +880,24 @@ def main() -> None:
             }
         )
         with app.app_context():
-            db.create_all()
-            start = time.perf_counter()
-            ids = generate(args.scale)
-            load = time.perf_counter() - start
+            ids = load_ids(ids_path, args.scale) if args.reuse else None
+            if ids is None:
+                db.drop_all()  # a stale data set (other scale or schema) or an empty database
+                db.create_all()
+                start = time.perf_counter()
+                ids = generate(args.scale)
+                load = time.perf_counter() - start
+                if args.reuse:
+                    save_ids(ids_path, ids, args.scale)
+            else:
+                load = float("nan")
+                if ensure_indexes():
+                    analyze()
+                print(f"reusing the data set of {ids_path}")
             figures = measure(app, ids, args.repeat)
-            engine = "PostgreSQL" if bench_url else "SQLite"
             ok = report(engine, ids, figures, load)
             db.session.remove()
-            if bench_url:
+            if bench_url and not args.reuse:
                 db.drop_all()
             db.engine.dispose()
     print("  all targets met" if ok else "  some targets missed (marked above)")

@@ -1,9 +1,11 @@
 """Sessions, log-in loading, locale selection, SQLite pragmas and security headers."""
 
+import functools
+
 from flask import request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.engine import Engine
 
 from procure.extensions import babel, db, login_manager
@@ -25,14 +27,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
-@login_manager.user_loader
-def _load_user(session_id: str):
+@functools.cache
+def _user_by_id():
+    """The log-in's user query, built once (every request runs it)."""
     from procure.auth.models import User
 
+    return select(User).where(User.id == bindparam("user_id"))
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.execute(_user_by_id(), {"user_id": int(user_id)}).scalar()
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user

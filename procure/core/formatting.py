@@ -6,6 +6,7 @@ and messages follow the active locale (`€ 375.000,00`, `40 %`, `8,5` in Dutch;
 is Dutch whatever the reader's interface language is.
 """
 
+import copy
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -88,9 +89,37 @@ def money(value, locale: str | None = None, cents: bool = True) -> str:
     places = Decimal("0.01") if cents else Decimal("1")
     amount = amount.quantize(places, rounding=ROUND_HALF_UP)
     name = _locale(locale)
-    pattern = _currency_pattern(name) if cents else _number_pattern("¤ #,##0")
-    text = pattern.apply(amount, _babel_locale(name), currency="EUR", currency_digits=cents)
-    return _plain_spaces(text)
+    pattern = _euro_pattern(name) if cents else _number_pattern("¤ #,##0")
+    return _plain_spaces(_apply_euro(pattern, amount, name))
+
+
+CURRENCY = "EUR"
+
+
+@lru_cache(maxsize=16)
+def _euro_pattern(name: str) -> babel_numbers.NumberPattern:
+    """The locale's currency pattern with the euro's decimals (what `currency_digits`
+    makes Babel use) fixed in it."""
+    pattern = copy.copy(_currency_pattern(name))
+    digits = babel_numbers.get_currency_precision(CURRENCY)
+    pattern.frac_prec = (digits, digits)
+    return pattern
+
+
+@lru_cache(maxsize=16)
+def _euro_symbol(name: str) -> str:
+    return babel_numbers.get_currency_symbol(CURRENCY, _babel_locale(name))
+
+
+def _apply_euro(pattern: babel_numbers.NumberPattern, amount: Decimal, name: str) -> str:
+    """`pattern.apply(amount, locale, currency="EUR", currency_digits=False)`: the same
+    text, with the symbol looked up once per locale. Babel's apply looks up the currency's
+    plural display name for every amount, even when the pattern does not show it (¤¤¤),
+    which costs more than the rest of the formatting."""
+    text = pattern.apply(amount, _babel_locale(name))
+    if "¤¤¤" in text:  # the display name: leave it to Babel
+        return pattern.apply(amount, _babel_locale(name), currency=CURRENCY, currency_digits=False)
+    return text.replace("¤¤", CURRENCY).replace("¤", _euro_symbol(name))
 
 
 def number(value, locale: str | None = None, places: int | None = None) -> str:
@@ -211,6 +240,23 @@ FILTERS = {
 }
 
 
+def _in_template_locale(fn):
+    """`fn` as a template filter taking the locale from the template context (put there
+    once per render by the context processor in procure.core.labels) instead of asking
+    Flask-Babel for it at every value; an explicit locale argument still wins."""
+    from jinja2 import pass_context
+
+    @pass_context
+    def template_filter(context, value, *args, **kwargs):
+        if not args and "locale" not in kwargs:
+            kwargs["locale"] = context.get("_template_language")
+        return fn(value, *args, **kwargs)
+
+    template_filter.__name__ = template_filter.__qualname__ = fn.__name__
+    template_filter.__doc__ = fn.__doc__
+    return template_filter
+
+
 def init_app(app) -> None:
-    app.jinja_env.filters.update(FILTERS)
-    app.jinja_env.globals.update(format_money=money)
+    app.jinja_env.filters.update({name: _in_template_locale(fn) for name, fn in FILTERS.items()})
+    app.jinja_env.globals.update(format_money=_in_template_locale(money))

@@ -36,3 +36,38 @@ def base_url() -> str:
 def absolute_url(path: str) -> str:
     """`path` on this site as a full URL (see base_url)."""
     return base_url() + "/" + (path or "").lstrip("/")
+
+
+# -- url_for in templates ----------------------------------------------------------------------
+
+_built: dict[tuple, str] = {}
+_BUILT_LIMIT = 5_000
+
+
+def template_url_for(endpoint: str, **values) -> str:
+    """url_for for templates, remembering the URLs it built: the layout, the filters,
+    sort and pagination links ask for the same few dozen URLs on every page, and a
+    routing build costs more than the rest of such a link. Only relative URLs of an
+    absolute endpoint with plain values are remembered, per application root (what such
+    a URL depends on); anything else (`.index`, `_external`, `_anchor`, ...) is built."""
+    if (
+        endpoint.startswith(".")
+        or any(name.startswith("_") for name in values)
+        or not has_request_context()  # outside a request url_for builds external URLs
+    ):
+        return current_app.url_for(endpoint, **values)
+    try:
+        key = (
+            request.script_root,
+            endpoint,
+            *((name, type(value), value) for name, value in sorted(values.items())),
+        )
+        found = _built.get(key)
+    except TypeError:  # an unhashable value
+        return current_app.url_for(endpoint, **values)
+    if found is None:
+        found = current_app.url_for(endpoint, **values)
+        if len(_built) >= _BUILT_LIMIT:
+            _built.clear()
+        _built[key] = found
+    return found

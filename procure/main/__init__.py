@@ -34,14 +34,26 @@ def _nav():
     )
 
 
+_nav_links: dict[tuple, list] = {}
+
+
 def main_nav():
+    """(href, label, blueprint) of the menu entries the user sees: built once per role,
+    locale and application root (the links do not change while the process runs)."""
+    from flask import request, url_for
+
     if not current_user.is_authenticated:
         return []
-    return [
-        (endpoint, label)
-        for endpoint, label, roles in _nav()
-        if roles is None or current_user.role in roles
-    ]
+    role = current_user.role
+    key = (role, str(get_locale()), request.script_root)
+    links = _nav_links.get(key)
+    if links is None:
+        links = _nav_links[key] = [
+            (url_for(endpoint), str(label), endpoint.split(".")[0])
+            for endpoint, label, roles in _nav()
+            if roles is None or role in roles
+        ]
+    return links
 
 
 def init_app(app) -> None:

@@ -1,24 +1,25 @@
 """The notification bell in the top bar (panels_for("topbar", ...) in base.html)."""
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
+from procure.core.urls import template_url_for
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.main.panels import panel
 from procure.reminders.models import Notification
 from procure.reminders.policy import FAILED, can_manage_rules
 
+# Built once: the bell asks on every page (an index-only count on user_id, read_at).
+_UNREAD = select(func.count(Notification.id)).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
+)
+
 
 def unread_count(user) -> int:
-    return db.session.execute(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    ).scalar_one()
+    return db.session.execute(_UNREAD, {"user_id": user.id}).scalar_one()
 
 
 @panel("topbar")
@@ -37,9 +38,9 @@ def bell(_obj, user):
         'a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/></svg>'
         "{badge}</a>"
     ).format(
-        css=url_for("static", filename="css/reminders.css"),
+        css=template_url_for("static", filename="css/reminders.css"),
         cls=" has-unread" if count else "",
-        href=url_for("reminders.index"),
+        href=template_url_for("reminders.index"),
         label=label,
         badge=badge,
     )

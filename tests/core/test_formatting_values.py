@@ -37,3 +37,40 @@ def test_figures_in_both_locales():
     assert formatting.long_date(date(2026, 12, 1), "nl") == babel_dates.format_date(
         date(2026, 12, 1), "d MMMM yyyy", locale="nl"
     )
+
+
+@pytest.mark.parametrize("locale", ["nl", "en", "de"])
+@pytest.mark.parametrize("cents", [True, False])
+def test_money_fast_path_matches_babel_with_currency(locale, cents):
+    """The euro symbol is looked up once per locale; the text stays Babel's own."""
+    from babel import Locale
+
+    pattern = (
+        formatting._currency_pattern(locale) if cents else formatting._number_pattern("¤ #,##0")
+    )
+    values = [Decimal(0), Decimal("-0.004"), Decimal("-1500000"), Decimal("1234567890.125")]
+    values += [Decimal(n * 7919) / 100 - 50000 for n in range(200)]
+    for value in values:
+        amount = value.quantize(Decimal("0.01") if cents else Decimal(1), rounding="ROUND_HALF_UP")
+        expected = pattern.apply(
+            amount, Locale.parse(locale), currency="EUR", currency_digits=cents
+        )
+        assert formatting.money(value, locale, cents) == formatting._plain_spaces(expected)
+
+
+def test_template_filters_and_gettext_follow_the_request_locale(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = (
+        "{{ 1500|money }}|{{ 8.5|number }}|{{ _('Zoeken') }}|{{ _('100%%') }}|"
+        "{{ _('Pagina %(p)d van %(n)d', p=1, n=2) }}|{{ _('%(x)s', x='<b>') }}|"
+        "{{ ngettext('%(num)d resultaat', '%(num)d resultaten', 3) }}"
+    )
+    with app.test_request_context("/"):
+        with force_locale("nl"):
+            dutch = render_template_string(source)
+        with force_locale("en"):
+            english = render_template_string(source)
+    assert dutch == "€ 1.500,00|8,5|Zoeken|100%|Pagina 1 van 2|&lt;b&gt;|3 resultaten"
+    assert english.startswith("€1,500.00|8.5|Search|100%|Page 1 of 2|&lt;b&gt;|3 results")
