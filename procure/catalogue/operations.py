@@ -761,7 +761,21 @@ def _plain(value):
     return str(value.normalize()) if isinstance(value, Decimal) else value
 
 
-@operation
+# The compared columns of a code translation (the row's position aside).
+TRANSLATION_COLUMNS = (
+    "old_code",
+    "old_task_area",
+    "new_task_area",
+    "new_task_area_id",
+    "share_pct",
+    "new_variant",
+    "new_contract",
+    "partial",
+    "label",
+    "note",
+)
+
+
 def _translation_row(i: int, row: dict, areas: dict, errors: list) -> dict | None:
     """Row `i` of a translation table, checked; its problems go to `errors` (None when its
     code is unreadable)."""
@@ -807,6 +821,7 @@ def _translation_row(i: int, row: dict, areas: dict, errors: list) -> dict | Non
     )
 
 
+@operation
 def replace_translations(region_id: int, rows: list[dict]) -> int:
     """Replace the region's translation table with `rows` (audited as one change)."""
     errors = []
@@ -827,20 +842,8 @@ def replace_translations(region_id: int, rows: list[dict]) -> int:
         .where(CodeTranslation.region_id == region_id)
         .order_by(CodeTranslation.position)
     ).scalars()
-    keys = (
-        "old_code",
-        "old_task_area",
-        "new_task_area",
-        "new_task_area_id",
-        "share_pct",
-        "new_variant",
-        "new_contract",
-        "partial",
-        "label",
-        "note",
-    )
-    old = [{k: _plain(getattr(t, k)) for k in keys} for t in existing]
-    new = [{k: _plain(r[k]) for k in keys} for r in clean]
+    old = [{k: _plain(getattr(t, k)) for k in TRANSLATION_COLUMNS} for t in existing]
+    new = [{k: _plain(r[k]) for k in TRANSLATION_COLUMNS} for r in clean]
     if old == new:
         return 0
     db.session.execute(
