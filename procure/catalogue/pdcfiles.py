@@ -55,17 +55,9 @@ COMPARED = (
     "criteria",
     "target_group",
 )
-TRANSLATION_KEYS = (
-    "old_code",
-    "old_task_area",
-    "new_task_area",
-    "new_task_area_code",
-    "share_pct",
-    "new_variant",
-    "new_contract",
-    "partial",
-    "label",
-    "note",
+# The columns of the translation table file: the task area by its code.
+TRANSLATION_KEYS = tuple(
+    "new_task_area_code" if key == "new_task_area_id" else key for key in ops.TRANSLATION_COLUMNS
 )
 
 
@@ -845,20 +837,13 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
 
 
 def card_document(product: Product) -> dict:
-    doc = {
-        "code": product.code,
-        "name": product.name,
-        "task_area": product.task_area.code if product.task_area else None,
-        "variant": product.variant,
-        "unit": product.unit,
-        "status": product.status,
-        "valid_from": product.valid_from,
-    }
-    if product.valid_to:
-        doc["valid_to"] = product.valid_to
-    for key in ("description", "criteria", "target_group"):
-        if getattr(product, key):
-            doc[key] = getattr(product, key)
+    """The card file of a product: its values in file order, the optional ones (end date,
+    texts) only where set, then its tariffs."""
+    values = _db_values(product)
+    doc = {"code": product.code}
+    for key, value in values.items():
+        if key in ("name", "task_area", "variant", "unit", "status", "valid_from") or value:
+            doc[key] = value
     if product.tariffs:
         doc["tariffs"] = {t.year: f"{t.price:.2f}" for t in product.tariffs}
     return doc

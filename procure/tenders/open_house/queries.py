@@ -5,9 +5,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import scoped
 from procure.core.listing import like_pattern
+from procure.extensions import db
 from procure.organisations.models import Provider
 from procure.tenders.models import Tender
-from procure.tenders.open_house.models import Application, ApplicationCategory, EntryMoment
+from procure.tenders.open_house.models import (
+    Application,
+    ApplicationCategory,
+    EntryMoment,
+    Requirement,
+)
 from procure.tenders.open_house.policy import APPLICATION
 from procure.tenders.policy import OPEN_HOUSE, visible_tenders
 
@@ -28,6 +34,17 @@ APPLICATION_SORTS = {
     "moment": EntryMoment.entry_date,
 }
 APPLICATION_DEFAULT_SORT = "submitted"
+
+
+def requirements(tender) -> list[Requirement]:
+    """The open house's requirements in their order (by number)."""
+    return list(
+        db.session.execute(
+            select(Requirement)
+            .where(Requirement.tender_id == tender.id)
+            .order_by(Requirement.number)
+        ).scalars()
+    )
 
 
 def open_houses_stmt(q: str, status: str, user):

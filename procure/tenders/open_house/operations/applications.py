@@ -19,7 +19,7 @@ from procure.core.uploads import store_bytes
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
-from procure.tenders.open_house import schedule
+from procure.tenders.open_house import queries, schedule
 from procure.tenders.open_house.models import (
     Admission,
     Answer,
@@ -27,7 +27,6 @@ from procure.tenders.open_house.models import (
     ApplicationCategory,
     Category,
     EntryMoment,
-    Requirement,
 )
 from procure.tenders.open_house.operations.common import (
     UPLOAD_KINDS,
@@ -134,14 +133,7 @@ def _region_municipalities(tender: Tender, municipality_ids) -> list:
 
 
 def _requirements(tender: Tender) -> dict:
-    return {
-        r.id: r
-        for r in db.session.execute(
-            select(Requirement)
-            .where(Requirement.tender_id == tender.id)
-            .order_by(Requirement.number)
-        ).scalars()
-    }
+    return {r.id: r for r in queries.requirements(tender)}
 
 
 def _checked_answers(requirements: dict, answers, files):
