@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.catalogue.models import (
     PRODUCT_STATUSES,
     UNITS,
@@ -514,14 +514,13 @@ def _new_card_version(
                     year=tariff.year, price=tariff.price, indexation_run_id=tariff.indexation_run_id
                 )
             )
-    db.session.add(new)
-    db.session.flush()
-    record(
+    record_new(
+        new,
         "product.valid_to_changed",
-        product,
         old={"valid_to": old_valid_to},
         new={"valid_to": product.valid_to},
         note=str(_l("Opgevolgd door versie %(v)d", v=new.version)),
+        subject=product,
     )
     record(
         "product.versioned",
@@ -905,11 +904,9 @@ def derive_maatwerk_codes(region_id: int) -> dict:
                     unit=unit,
                     active=True,
                 )
-                db.session.add(row)
-                db.session.flush()
-                record(
-                    "maatwerk_code.created",
+                record_new(
                     row,
+                    "maatwerk_code.created",
                     new={"code": code, "product": product.code, "unit": unit},
                 )
                 counts["created"] += 1

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.core.csvfiles import CsvRow, ErrorList, read_rows
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.formatting import money
@@ -949,11 +949,9 @@ def store_report(region, kind: str, period: str, municipality, fmt: str, *, acto
         sha256=stored.sha256,
         generated_by_id=actor.id if actor else None,
     )
-    db.session.add(report)
-    db.session.flush()
-    record(
-        "finance.report_generated",
+    return record_new(
         report,
+        "finance.report_generated",
         actor=actor,
         new={
             "kind": kind,
@@ -963,4 +961,3 @@ def store_report(region, kind: str, period: str, municipality, fmt: str, *, acto
             "sha256": stored.sha256,
         },
     )
-    return report

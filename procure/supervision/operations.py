@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.auth.models import User
 from procure.auth.roles import MUNICIPALITY, SUPERVISOR
 from procure.contracts.models import Contract
@@ -584,11 +584,9 @@ def impose_measure(
         follow_up_on=follow_up_on or due_on,
         created_by_id=actor.id,
     )
-    db.session.add(measure)
-    db.session.flush()
-    record(
-        "measure.imposed",
+    record_new(
         measure,
+        "measure.imposed",
         actor=actor,
         new={
             "signal": signal.reference,
@@ -825,11 +823,9 @@ def start_heightened(
         review_on=review_on,
         started_by_id=actor.id,
     )
-    db.session.add(row)
-    db.session.flush()
-    record(
-        "provider.heightened_supervision_started",
+    return record_new(
         row,
+        "provider.heightened_supervision_started",
         actor=actor,
         new={
             "provider_id": provider.id,
@@ -838,7 +834,6 @@ def start_heightened(
             "reason": reason,
         },
     )
-    return row
 
 
 @operation
