@@ -3,7 +3,8 @@ OpenAPI document generated from those same schemas (flask-smorest on marshmallow
 
 Domain packages add endpoints in their own api.py with `from procure.api import bp`,
 declare request and response schemas in their schemas.py and use them through
-`@bp.arguments(...)` and `@bp.response(...)`; every write is wrapped in `@idempotent`.
+`@bp.arguments(...)` and `@bp.response(...)`; every write is wrapped in `@idempotent`
+(`@bp.write(...)` stacks the three for a write).
 """
 
 import threading
@@ -22,6 +23,22 @@ class Blueprint(flask_smorest.Blueprint):
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "multipart": "multipart/form-data",
     }
+
+    def write(self, rule, status, response, *, arguments=None, location="json", method="post"):
+        """An idempotent write endpoint: the same as `@bp.<method>(rule)`, `@idempotent`,
+        `@bp.arguments(arguments, location=location)` (when given) and
+        `@bp.response(status, response)` stacked in that order."""
+        from procure.api.idempotency import idempotent
+
+        route = getattr(self, method)(rule)
+
+        def decorate(view):
+            view = self.response(status, response)(view)
+            if arguments is not None:
+                view = self.arguments(arguments, location=location)(view)
+            return route(idempotent(view))
+
+        return decorate
 
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="procure API")

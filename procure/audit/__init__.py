@@ -1,6 +1,6 @@
 """Append-only audit log: who changed what, when, with old and new values."""
 
-from procure.audit.operations import record  # noqa: F401
+from procure.audit.operations import record, record_new  # noqa: F401
 
 
 def init_app(app) -> None:

@@ -98,6 +98,16 @@ def record_many(action: str, events: list[dict], *, actor=None, note: str | None
     return len(rows)
 
 
+def record_new(row, action: str, *, subject=None, **audit):
+    """Add a new row to the transaction, flush it (it gets its id) and record `action` on
+    `subject` (default: the row itself) with the other arguments of `record`. Returns the
+    row."""
+    db.session.add(row)
+    db.session.flush()
+    record(action, row if subject is None else subject, **audit)
+    return row
+
+
 def changes(obj, fields: list[str], values: dict) -> tuple[dict, dict]:
     """Apply `values` to `obj` and return (old, new) for the fields that really changed."""
     old, new = {}, {}

@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.auth import passwords
 from procure.auth.models import ApiToken, LoginAttempt, User
 from procure.auth.roles import ADMIN, MUNICIPALITY, PROVIDER, REGION_STAFF, ROLES
@@ -123,10 +123,7 @@ def create_user(
         provider_id=provider_id,
     )
     user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    record("user.created", user, new=_snapshot(user), actor=actor)
-    return user
+    return record_new(user, "user.created", new=_snapshot(user), actor=actor)
 
 
 @operation
@@ -238,11 +235,9 @@ def create_token(user: User, name: str, *, actor=None) -> tuple[ApiToken, str]:
     token = ApiToken(
         user_id=user.id, name=name[:100], token_hash=ApiToken.hash(raw), prefix=raw[:12]
     )
-    db.session.add(token)
-    db.session.flush()
-    record(
-        "api_token.created",
+    record_new(
         token,
+        "api_token.created",
         new={"name": token.name, "user_id": user.id},
         actor=actor or user,
         region_id=user.region_id,

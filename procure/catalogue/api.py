@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from procure.api import bp
-from procure.api.idempotency import idempotent
 from procure.api.schemas import list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
 from procure.catalogue import operations as ops
@@ -87,10 +86,7 @@ def _editor_region() -> int:
     return current_user.region_id
 
 
-@bp.post("/products")
-@idempotent
-@bp.arguments(ProductInput)
-@bp.response(201, ProductDetailSchema)
+@bp.write("/products", 201, ProductDetailSchema, arguments=ProductInput)
 def product_create(body):
     """Een productkaart aanmaken (concept)"""
     product = ops.create_product(_editor_region(), **body)
@@ -98,10 +94,7 @@ def product_create(body):
     return product
 
 
-@bp.post("/products/<code>/tariffs")
-@idempotent
-@bp.arguments(TariffInput)
-@bp.response(200, ProductSchema)
+@bp.write("/products/<code>/tariffs", 200, ProductSchema, arguments=TariffInput)
 def product_tariff(body, code):
     """Het tarief van een jaar vastleggen op de huidige versie"""
     region_id = _editor_region()
@@ -122,10 +115,7 @@ def indexation_preview(args):
     }
 
 
-@bp.post("/products/indexation")
-@idempotent
-@bp.arguments(IndexationInput)
-@bp.response(201, IndexationRunSchema)
+@bp.write("/products/indexation", 201, IndexationRunSchema, arguments=IndexationInput)
 def indexation_apply(body):
     """De indexatie uitvoeren: tarieven van het volgende jaar (één keer per jaar)"""
     region_id = _editor_region()
@@ -155,10 +145,7 @@ def _task_area_id(region_id: int, code: str | None) -> int | None:
     return area_id
 
 
-@bp.patch("/products/<code>")
-@idempotent
-@bp.arguments(ProductEditInput)
-@bp.response(200, ProductEditSchema)
+@bp.write("/products/<code>", 200, ProductEditSchema, arguments=ProductEditInput, method="patch")
 def product_edit(body, code):
     """Een productkaart wijzigen: een concept ter plekke, een vastgestelde kaart als nieuwe
     versie vanaf valid_from (standaard het volgende toetredingsmoment)"""
@@ -205,10 +192,13 @@ def translations_get(args):
     return _translation_table(_translation_region())
 
 
-@bp.put("/products/translations")
-@idempotent
-@bp.arguments(TranslationTableInput)
-@bp.response(200, TranslationTableSchema)
+@bp.write(
+    "/products/translations",
+    200,
+    TranslationTableSchema,
+    arguments=TranslationTableInput,
+    method="put",
+)
 def translations_put(body):
     """De vertaaltabel van de eigen regio vervangen (alles of niets, elke fout genoemd)"""
     region = db.session.get(Region, _editor_region())

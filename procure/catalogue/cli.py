@@ -1,5 +1,6 @@
 """flask --app procure pdc import|export|diff|maatwerk: the file-backed catalogue."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -19,6 +20,30 @@ REGION_OPTION = click.option(
 @click.group("pdc")
 def cli():
     """Productcatalogus (PDC) als bestanden in pdc/."""
+
+
+def _directory_command(name: str):
+    """A `flask pdc <name> DIRECTORY [--region]` command in an app context."""
+
+    def decorate(func):
+        func = with_appcontext(func)
+        func = REGION_OPTION(func)
+        func = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))(func)
+        return cli.command(name)(func)
+
+    return decorate
+
+
+@contextmanager
+def _refusal_as_click_error(passing: tuple = ()):
+    """An operation's refusal ends the command with its message (those of the types in
+    `passing` are left to the command)."""
+    try:
+        yield
+    except passing:
+        raise
+    except OperationError as exc:
+        raise click.ClickException(str(exc.message)) from None
 
 
 def _print_diff(diff) -> None:
@@ -44,55 +69,41 @@ def _print_errors(errors) -> None:
         click.echo(f"  {error}", err=True)
 
 
-@cli.command("import")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@REGION_OPTION
-@with_appcontext
+@_directory_command("import")
 def import_command(directory, region_code):
     """Import DIRECTORY into the region, all or nothing."""
     from procure.catalogue.pdcfiles import ImportRefused, import_directory
 
     try:
-        diff = import_directory(directory, region_code)
+        with _refusal_as_click_error(passing=(ImportRefused,)):
+            diff = import_directory(directory, region_code)
     except ImportRefused as exc:
         _print_errors(exc.file_errors)
         raise click.ClickException("Import geweigerd; er is niets opgeslagen.") from None
-    except OperationError as exc:
-        raise click.ClickException(str(exc.message)) from None
     _print_diff(diff)
     click.echo("Import voltooid." if not diff.empty else "Niets te importeren.")
 
 
-@cli.command("diff")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@REGION_OPTION
-@with_appcontext
+@_directory_command("diff")
 def diff_command(directory, region_code):
     """Dry run: show what an import of DIRECTORY would change (writes nothing)."""
     from procure.catalogue.pdcfiles import diff_directory
 
-    try:
+    with _refusal_as_click_error():
         diff, errors = diff_directory(directory, region_code)
-    except OperationError as exc:
-        raise click.ClickException(str(exc.message)) from None
     _print_diff(diff)
     if errors:
         _print_errors(errors)
         raise click.ClickException("De bestanden bevatten fouten; een import zou worden geweigerd.")
 
 
-@cli.command("export")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@REGION_OPTION
-@with_appcontext
+@_directory_command("export")
 def export_command(directory, region_code):
     """Write the region's catalogue to DIRECTORY (one YAML file per card)."""
     from procure.catalogue.pdcfiles import export_directory
 
-    try:
+    with _refusal_as_click_error():
         count = export_directory(directory, region_code)
-    except OperationError as exc:
-        raise click.ClickException(str(exc.message)) from None
     click.echo(f"{count} productkaarten geschreven naar {directory}.")
 
 

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.catalogue.models import (
     PRODUCT_STATUSES,
     UNITS,
@@ -432,34 +432,47 @@ def update_product(
         )
 
     if product.status == CONCEPT:
-        if valid_from and valid_from != product.valid_from:
-            other = _overlapping(
-                product.region_id,
-                product.code,
-                valid_from,
-                product.valid_to,
-                exclude_ids=[product.id],
-            )
-            if other is not None:
-                raise _duplicate_error(product.code, other)
-            changed["valid_from"] = valid_from
-        if not changed:
-            raise ValidationFailed(_l("Er is niets gewijzigd."))
-        old = {k: getattr(product, k) for k in changed}
-        for key, value in changed.items():
-            setattr(product, key, value)
-        if change_note:
-            product.change_note = change_note
-        record(
-            "product.updated",
-            product,
-            old=old,
-            new=changed,
-            note=str(change_note) if change_note else None,
-        )
-        return product
+        return _update_concept_card(product, changed, valid_from, change_note)
+    return _new_card_version(product, merged, changed, valid_from, change_note)
 
-    # A fixed card: a new version.
+
+def _update_concept_card(
+    product: Product, changed: dict, valid_from: date | None, change_note: str
+) -> Product:
+    """A concept card changes in place."""
+    if valid_from and valid_from != product.valid_from:
+        other = _overlapping(
+            product.region_id,
+            product.code,
+            valid_from,
+            product.valid_to,
+            exclude_ids=[product.id],
+        )
+        if other is not None:
+            raise _duplicate_error(product.code, other)
+        changed["valid_from"] = valid_from
+    if not changed:
+        raise ValidationFailed(_l("Er is niets gewijzigd."))
+    old = {k: getattr(product, k) for k in changed}
+    for key, value in changed.items():
+        setattr(product, key, value)
+    if change_note:
+        product.change_note = change_note
+    record(
+        "product.updated",
+        product,
+        old=old,
+        new=changed,
+        note=str(change_note) if change_note else None,
+    )
+    return product
+
+
+def _new_card_version(
+    product: Product, merged: dict, changed: dict, valid_from: date | None, change_note: str
+) -> Product:
+    """A fixed card gets a new version from `valid_from` (default: the next entry moment);
+    the old one ends the day before."""
     if not changed:
         raise ValidationFailed(_l("Er is niets gewijzigd."))
     start = valid_from or next_entry_moment()
@@ -501,14 +514,13 @@ def update_product(
                     year=tariff.year, price=tariff.price, indexation_run_id=tariff.indexation_run_id
                 )
             )
-    db.session.add(new)
-    db.session.flush()
-    record(
+    record_new(
+        new,
         "product.valid_to_changed",
-        product,
         old={"valid_to": old_valid_to},
         new={"valid_to": product.valid_to},
         note=str(_l("Opgevolgd door versie %(v)d", v=new.version)),
+        subject=product,
     )
     record(
         "product.versioned",
@@ -748,82 +760,89 @@ def _plain(value):
     return str(value.normalize()) if isinstance(value, Decimal) else value
 
 
+# The compared columns of a code translation (the row's position aside).
+TRANSLATION_COLUMNS = (
+    "old_code",
+    "old_task_area",
+    "new_task_area",
+    "new_task_area_id",
+    "share_pct",
+    "new_variant",
+    "new_contract",
+    "partial",
+    "label",
+    "note",
+)
+
+
+def _translation_row(i: int, row: dict, areas: dict, errors: list) -> dict | None:
+    """Row `i` of a translation table, checked; its problems go to `errors` (None when its
+    code is unreadable)."""
+    try:
+        # A row without code covers a whole agreement (seed 003: JZ+ -> JZ+).
+        blank = not row.get("old_code") and row.get("old_task_area")
+        code = "" if blank else normalise_code(row.get("old_code"))
+    except ValidationFailed as exc:
+        errors.append({"field": f"regel {i}", "message": exc.message})
+        return None
+    area_code = row.get("new_task_area_code") or ""
+    if area_code and area_code not in areas:
+        errors.append(
+            {
+                "field": f"regel {i}",
+                "message": _l("Onbekend taakgebied '%(c)s'.", c=area_code),
+            }
+        )
+    share = row.get("share_pct")
+    share = Decimal(str(share)) if share not in (None, "") else None
+    if share is not None and not (0 < share <= 100):
+        errors.append({"field": f"regel {i}", "message": _l("Een aandeel ligt tussen 0 en 100 %.")})
+    variant = row.get("new_variant") or ""
+    if variant and variant not in VARIANTS:
+        errors.append(
+            {
+                "field": f"regel {i}",
+                "message": _l("Onbekende uitvoeringsvariant '%(v)s'.", v=variant),
+            }
+        )
+    return dict(
+        old_code=code,
+        old_task_area=row.get("old_task_area") or "",
+        new_task_area=row.get("new_task_area") or "",
+        new_task_area_id=areas.get(area_code),
+        share_pct=share,
+        new_variant=variant,
+        new_contract=row.get("new_contract") or "",
+        partial=bool(row.get("partial")),
+        label=row.get("label") or "",
+        note=row.get("note") or "",
+        position=i,
+    )
+
+
 @operation
 def replace_translations(region_id: int, rows: list[dict]) -> int:
     """Replace the region's translation table with `rows` (audited as one change)."""
     errors = []
-    clean = []
     areas = {
         a.code: a.id
         for a in db.session.execute(select(TaskArea).where(TaskArea.region_id == region_id))
         .scalars()
         .all()
     }
-    for i, row in enumerate(rows, start=1):
-        try:
-            # A row without code covers a whole agreement (seed 003: JZ+ -> JZ+).
-            blank = not row.get("old_code") and row.get("old_task_area")
-            code = "" if blank else normalise_code(row.get("old_code"))
-        except ValidationFailed as exc:
-            errors.append({"field": f"regel {i}", "message": exc.message})
-            continue
-        area_code = row.get("new_task_area_code") or ""
-        if area_code and area_code not in areas:
-            errors.append(
-                {
-                    "field": f"regel {i}",
-                    "message": _l("Onbekend taakgebied '%(c)s'.", c=area_code),
-                }
-            )
-        share = row.get("share_pct")
-        share = Decimal(str(share)) if share not in (None, "") else None
-        if share is not None and not (0 < share <= 100):
-            errors.append(
-                {"field": f"regel {i}", "message": _l("Een aandeel ligt tussen 0 en 100 %.")}
-            )
-        variant = row.get("new_variant") or ""
-        if variant and variant not in VARIANTS:
-            errors.append(
-                {
-                    "field": f"regel {i}",
-                    "message": _l("Onbekende uitvoeringsvariant '%(v)s'.", v=variant),
-                }
-            )
-        clean.append(
-            dict(
-                old_code=code,
-                old_task_area=row.get("old_task_area") or "",
-                new_task_area=row.get("new_task_area") or "",
-                new_task_area_id=areas.get(area_code),
-                share_pct=share,
-                new_variant=variant,
-                new_contract=row.get("new_contract") or "",
-                partial=bool(row.get("partial")),
-                label=row.get("label") or "",
-                note=row.get("note") or "",
-                position=i,
-            )
-        )
+    clean = [
+        checked
+        for i, row in enumerate(rows, start=1)
+        if (checked := _translation_row(i, row, areas, errors)) is not None
+    ]
     _raise_first(errors)
     existing = db.session.execute(
         select(CodeTranslation)
         .where(CodeTranslation.region_id == region_id)
         .order_by(CodeTranslation.position)
     ).scalars()
-    keys = (
-        "old_code",
-        "old_task_area",
-        "new_task_area",
-        "new_task_area_id",
-        "share_pct",
-        "new_variant",
-        "new_contract",
-        "partial",
-        "label",
-        "note",
-    )
-    old = [{k: _plain(getattr(t, k)) for k in keys} for t in existing]
-    new = [{k: _plain(r[k]) for k in keys} for r in clean]
+    old = [{k: _plain(getattr(t, k)) for k in TRANSLATION_COLUMNS} for t in existing]
+    new = [{k: _plain(r[k]) for k in TRANSLATION_COLUMNS} for r in clean]
     if old == new:
         return 0
     db.session.execute(
@@ -885,11 +904,9 @@ def derive_maatwerk_codes(region_id: int) -> dict:
                     unit=unit,
                     active=True,
                 )
-                db.session.add(row)
-                db.session.flush()
-                record(
-                    "maatwerk_code.created",
+                record_new(
                     row,
+                    "maatwerk_code.created",
                     new={"code": code, "product": product.code, "unit": unit},
                 )
                 counts["created"] += 1

@@ -56,17 +56,9 @@ COMPARED = (
     "criteria",
     "target_group",
 )
-TRANSLATION_KEYS = (
-    "old_code",
-    "old_task_area",
-    "new_task_area",
-    "new_task_area_code",
-    "share_pct",
-    "new_variant",
-    "new_contract",
-    "partial",
-    "label",
-    "note",
+# The columns of the translation table file: the task area by its code.
+TRANSLATION_KEYS = tuple(
+    "new_task_area_code" if key == "new_task_area_id" else key for key in ops.TRANSLATION_COLUMNS
 )
 
 
@@ -265,6 +257,35 @@ def _card_tariffs(raw_tariffs, add) -> dict:
     return tariffs
 
 
+def _card_values(data: dict, code: str, add) -> dict:
+    """The values of a card file, text stripped and dates read."""
+    return {
+        "code": code,
+        "name": str(data.get("name") or "").strip(),
+        "task_area": str(data["task_area"]).strip() if data.get("task_area") else None,
+        "variant": data.get("variant"),
+        "unit": data.get("unit") or None,
+        "status": data.get("status") or CONCEPT,
+        "valid_from": _as_date(data.get("valid_from"), "valid_from", add),
+        "valid_to": _as_date(data.get("valid_to"), "valid_to", add),
+        "description": str(data.get("description") or "").strip(),
+        "criteria": str(data.get("criteria") or "").strip(),
+        "target_group": str(data.get("target_group") or "").strip(),
+    }
+
+
+def _add_card_rule_errors(values: dict, tariffs: dict, found: list[FileError], add) -> None:
+    """The catalogue's card rules, for each field that has no file error yet."""
+    check = {**values, "task_area_id": None, "tariffs": tariffs}
+    for problem in ops.card_errors(check, region_id=0, require_tariff=True):
+        name = problem["field"]
+        if name == "tariffs" and any(e.field and e.field.startswith("tariffs") for e in found):
+            continue
+        if any(e.field == name for e in found):
+            continue
+        add(name, problem["message"])
+
+
 def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     data, node = _load_yaml(path, errors)
     if data is None and node is None:
@@ -295,29 +316,8 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     if code and path.stem.upper() != code:
         add("code", f"de bestandsnaam moet {code}.yaml zijn")
     tariffs = _card_tariffs(data.get("tariffs") or {}, add)
-    values = {
-        "code": code,
-        "name": str(data.get("name") or "").strip(),
-        "task_area": str(data["task_area"]).strip() if data.get("task_area") else None,
-        "variant": data.get("variant"),
-        "unit": data.get("unit") or None,
-        "status": data.get("status") or CONCEPT,
-        "valid_from": _as_date(data.get("valid_from"), "valid_from", add),
-        "valid_to": _as_date(data.get("valid_to"), "valid_to", add),
-        "description": str(data.get("description") or "").strip(),
-        "criteria": str(data.get("criteria") or "").strip(),
-        "target_group": str(data.get("target_group") or "").strip(),
-    }
-    check = {**values, "task_area_id": None, "tariffs": tariffs}
-    for problem in ops.card_errors(check, region_id=0, require_tariff=True):
-        name = problem["field"]
-        if name == "tariffs" and any(
-            e.field and e.field.startswith("tariffs") for e in errors[before:]
-        ):
-            continue
-        if any(e.field == name for e in errors[before:]):
-            continue
-        add(name, problem["message"])
+    values = _card_values(data, code, add)
+    _add_card_rule_errors(values, tariffs, errors[before:], add)
     if values["status"] == EXPIRED:
         add(
             "status",
@@ -503,6 +503,73 @@ def _compare(card: Card, product: Product, db_tariffs: dict[int, Decimal]) -> Ca
     return change
 
 
+def _new_card_change(code: str, card: Card, product, add) -> CardChange:
+    """A card that is new (or follows an expired version): added, its dates checked."""
+    v = card.values
+    if (
+        product is not None
+        and v["valid_from"]
+        and product.valid_to
+        and v["valid_from"] <= product.valid_to
+    ):
+        add(
+            "valid_from",
+            f"overlapt met de vervallen versie {product.version} "
+            f"(geldig tot {product.valid_to:%d-%m-%Y})",
+        )
+    return CardChange(
+        code,
+        "added",
+        {k: (None, v[k]) for k in ("name",)},
+        {y: (None, p) for y, p in card.tariffs.items()},
+    )
+
+
+def _check_changed_card(card: Card, product, change: CardChange, add) -> None:
+    """The rules a change of an existing card must keep (status back to concept, the
+    start date of a new version)."""
+    v = card.values
+    if product.status == FIXED and v["status"] == CONCEPT:
+        add("status", "een vastgestelde kaart kan niet terug naar concept")
+    if change.new_version and v["valid_from"] and v["valid_from"] < product.valid_from:
+        add(
+            "valid_from",
+            f"een nieuwe versie moet ingaan na {product.valid_from:%d-%m-%Y} "
+            "(de ingangsdatum van de huidige versie)",
+        )
+    if product.status == FIXED and not change.new_version and "valid_from" in change.fields:
+        add(
+            "valid_from",
+            "de ingangsdatum van een vastgestelde kaart verandert alleen "
+            "samen met de inhoud (een nieuwe versie)",
+        )
+
+
+def _translations_differ(bundle: Bundle, region_id: int) -> bool:
+    db_translations = [
+        {k: _comparable(k, getattr(t, k)) for k in TRANSLATION_KEYS}
+        for t in db.session.execute(
+            select(CodeTranslation)
+            .where(CodeTranslation.region_id == region_id)
+            .order_by(CodeTranslation.position)
+        ).scalars()
+    ]
+    file_translations = [
+        {
+            **t,
+            "old_code": str(t.get("old_code") or "").upper(),
+            "partial": bool(t.get("partial")),
+            **{
+                k: _comparable(k, t.get(k))
+                for k in TRANSLATION_KEYS
+                if k not in ("old_code", "partial")
+            },
+        }
+        for t in bundle.translations
+    ]
+    return db_translations != file_translations
+
+
 def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Diff:
     """Compare files with the database; adds rule violations that need the DB to `errors`."""
     areas, current = _db_state(region_id, tariffs=False)
@@ -526,71 +593,24 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
             add("task_area", f"onbekend taakgebied '{v['task_area']}' (zie {TASK_AREAS_FILE})")
         product = current.get(code)
         if product is None or product.status == EXPIRED:
-            if (
-                product is not None
-                and v["valid_from"]
-                and product.valid_to
-                and v["valid_from"] <= product.valid_to
-            ):
-                add(
-                    "valid_from",
-                    f"overlapt met de vervallen versie {product.version} "
-                    f"(geldig tot {product.valid_to:%d-%m-%Y})",
-                )
-            added.append(
-                CardChange(
-                    code,
-                    "added",
-                    {k: (None, v[k]) for k in ("name",)},
-                    {y: (None, p) for y, p in card.tariffs.items()},
-                )
-            )
+            added.append(_new_card_change(code, card, product, add))
             continue
         change = _compare(card, product, tariffs.get(product.id, {}))
         if not change.fields and not change.tariffs:
             unchanged += 1
             continue
-        if product.status == FIXED and v["status"] == CONCEPT:
-            add("status", "een vastgestelde kaart kan niet terug naar concept")
-        if change.new_version and v["valid_from"] and v["valid_from"] < product.valid_from:
-            add(
-                "valid_from",
-                f"een nieuwe versie moet ingaan na {product.valid_from:%d-%m-%Y} "
-                "(de ingangsdatum van de huidige versie)",
-            )
-        if product.status == FIXED and not change.new_version and "valid_from" in change.fields:
-            add(
-                "valid_from",
-                "de ingangsdatum van een vastgestelde kaart verandert alleen "
-                "samen met de inhoud (een nieuwe versie)",
-            )
+        _check_changed_card(card, product, change, add)
         changed.append(change)
     for code, product in sorted(current.items()):
         if code not in bundle.cards and product.status != EXPIRED:
             removed.append(CardChange(code, "removed", {"status": (product.status, EXPIRED)}))
-    db_translations = [
-        {k: _comparable(k, getattr(t, k)) for k in TRANSLATION_KEYS}
-        for t in db.session.execute(
-            select(CodeTranslation)
-            .where(CodeTranslation.region_id == region_id)
-            .order_by(CodeTranslation.position)
-        ).scalars()
-    ]
-    file_translations = [
-        {
-            **t,
-            "old_code": str(t.get("old_code") or "").upper(),
-            "partial": bool(t.get("partial")),
-            **{
-                k: _comparable(k, t.get(k))
-                for k in TRANSLATION_KEYS
-                if k not in ("old_code", "partial")
-            },
-        }
-        for t in bundle.translations
-    ]
     return Diff(
-        added, changed, removed, unchanged, changed_areas, db_translations != file_translations
+        added,
+        changed,
+        removed,
+        unchanged,
+        changed_areas,
+        _translations_differ(bundle, region_id),
     )
 
 
@@ -861,20 +881,13 @@ def _apply_change(card: Card, product: Product, change: CardChange, area_ids: di
 
 
 def card_document(product: Product) -> dict:
-    doc = {
-        "code": product.code,
-        "name": product.name,
-        "task_area": product.task_area.code if product.task_area else None,
-        "variant": product.variant,
-        "unit": product.unit,
-        "status": product.status,
-        "valid_from": product.valid_from,
-    }
-    if product.valid_to:
-        doc["valid_to"] = product.valid_to
-    for key in ("description", "criteria", "target_group"):
-        if getattr(product, key):
-            doc[key] = getattr(product, key)
+    """The card file of a product: its values in file order, the optional ones (end date,
+    texts) only where set, then its tariffs."""
+    values = _db_values(product)
+    doc = {"code": product.code}
+    for key, value in values.items():
+        if key in ("name", "task_area", "variant", "unit", "status", "valid_from") or value:
+            doc[key] = value
     if product.tariffs:
         doc["tariffs"] = {t.year: f"{t.price:.2f}" for t in product.tariffs}
     return doc

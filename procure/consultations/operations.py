@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.consultations import policy
 from procure.consultations.models import (
     PLANNED_PROCEDURES,
@@ -90,15 +90,12 @@ def create_consultation(
         created_by_id=actor.id,
         created_at=at or utcnow(),
     )
-    db.session.add(consultation)
-    db.session.flush()
-    record(
-        "consultation.created",
+    return record_new(
         consultation,
+        "consultation.created",
         actor=actor,
         new={"reference": consultation.reference, "title": title, "segment": segment},
     )
-    return consultation
 
 
 @operation
@@ -108,15 +105,13 @@ def add_question(consultation: MarketConsultation, *, text: str, actor) -> Marke
     text = _text(text, "text", _l("Geef de vraag."), 4000)
     number = len(consultation.questions) + 1
     question = MarketQuestion(consultation=consultation, number=number, text=text)
-    db.session.add(question)
-    db.session.flush()
-    record(
+    return record_new(
+        question,
         "consultation.question_added",
-        consultation,
         actor=actor,
         new={"number": number, "text": text},
+        subject=consultation,
     )
-    return question
 
 
 @operation
@@ -134,15 +129,13 @@ def add_document(
     )
     db.session.flush()
     document = MarketDocument(consultation=consultation, title=title, file_id=stored.id)
-    db.session.add(document)
-    db.session.flush()
-    record(
+    return record_new(
+        document,
         "consultation.document_added",
-        consultation,
         actor=actor,
         new={"title": title, "file": stored.original_name},
+        subject=consultation,
     )
-    return document
 
 
 @operation

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from procure.api import bp
-from procure.api.idempotency import idempotent, request_key
+from procure.api.idempotency import request_key
 from procure.api.schemas import list_of, page_numbers, page_of
 from procure.catalogue.models import MaatwerkCode
 from procure.contracts import operations as ops
@@ -70,6 +70,21 @@ def _managed_contract(reference: str) -> Contract:
     return contract
 
 
+def _record(contract: Contract, line: dict, **extra):
+    """Record one realisation line of the API (source "api")."""
+    return ops.record_realisation(
+        contract,
+        product=line["product_code"],
+        period=line["period"],
+        units=line["units"],
+        municipality=line["municipality"],
+        override=line["override"],
+        override_reason=line["override_reason"],
+        source="api",
+        **extra,
+    )
+
+
 @bp.post("/contracts/<reference>/realisations")
 @bp.arguments(RealisationInput)
 @bp.response(201, RealisationSchema, description="Vastgelegd")
@@ -85,17 +100,7 @@ def realisation_create(body, reference):
             field="idempotency_key",
         )
     try:
-        rec, created = ops.record_realisation(
-            contract,
-            product=body["product_code"],
-            period=body["period"],
-            units=body["units"],
-            municipality=body["municipality"],
-            override=body["override"],
-            override_reason=body["override_reason"],
-            source="api",
-            idempotency_key=key,
-        )
+        rec, created = _record(contract, body, idempotency_key=key)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its record.
         db.session.rollback()
@@ -127,10 +132,12 @@ def _detail(reference: str):
     return _contract(reference)
 
 
-@bp.post("/contracts/<reference>/transitions")
-@idempotent
-@bp.arguments(ContractTransitionInput)
-@bp.response(200, ContractDetailSchema)
+@bp.write(
+    "/contracts/<reference>/transitions",
+    200,
+    ContractDetailSchema,
+    arguments=ContractTransitionInput,
+)
 def contract_transition(body, reference):
     """Activeren (na ondertekening) of beëindigen op de einddatum"""
     contract = _managed_contract(reference)
@@ -141,20 +148,19 @@ def contract_transition(body, reference):
     return _detail(reference)
 
 
-@bp.post("/contracts/<reference>/options")
-@idempotent
-@bp.arguments(OptionInput)
-@bp.response(201, ContractDetailSchema)
+@bp.write("/contracts/<reference>/options", 201, ContractDetailSchema, arguments=OptionInput)
 def contract_option_add(body, reference):
     """Een verlengingsoptie toevoegen"""
     ops.add_extension_option(_managed_contract(reference), actor=current_user, **body)
     return _detail(reference)
 
 
-@bp.post("/contracts/<reference>/options/<int:sequence>/decision")
-@idempotent
-@bp.arguments(OptionDecisionInput)
-@bp.response(200, ContractDetailSchema)
+@bp.write(
+    "/contracts/<reference>/options/<int:sequence>/decision",
+    200,
+    ContractDetailSchema,
+    arguments=OptionDecisionInput,
+)
 def contract_option_decide(body, reference, sequence):
     """Een optie lichten of laten vervallen (vóór de beslisdatum)"""
     contract = _managed_contract(reference)
@@ -166,20 +172,14 @@ def contract_option_decide(body, reference, sequence):
     return _detail(reference)
 
 
-@bp.post("/contracts/<reference>/termination")
-@idempotent
-@bp.arguments(TerminateInput)
-@bp.response(200, ContractDetailSchema)
+@bp.write("/contracts/<reference>/termination", 200, ContractDetailSchema, arguments=TerminateInput)
 def contract_terminate(body, reference):
     """Tussentijds opzeggen met reden en opzegtermijn"""
     ops.terminate_contract(_managed_contract(reference), actor=current_user, **body)
     return _detail(reference)
 
 
-@bp.post("/contracts/<reference>/budgets")
-@idempotent
-@bp.arguments(BudgetInput)
-@bp.response(200, ContractDetailSchema)
+@bp.write("/contracts/<reference>/budgets", 200, ContractDetailSchema, arguments=BudgetInput)
 def contract_budget(body, reference):
     """Het budget(plafond) van een jaar vastleggen met besluit en reden"""
     contract = _managed_contract(reference)
@@ -188,10 +188,9 @@ def contract_budget(body, reference):
     return _detail(reference)
 
 
-@bp.post("/contracts/<reference>/payments/<int:payment_id>")
-@idempotent
-@bp.arguments(PaymentInput)
-@bp.response(200, PaymentSchema)
+@bp.write(
+    "/contracts/<reference>/payments/<int:payment_id>", 200, PaymentSchema, arguments=PaymentInput
+)
 def contract_payment(body, reference, payment_id):
     """Een (lumpsum)betaling als betaald registreren"""
     contract = _managed_contract(reference)
@@ -201,35 +200,28 @@ def contract_payment(body, reference, payment_id):
     return ops.register_payment(payment, actor=current_user, **body)
 
 
-@bp.post("/contracts/<reference>/realisations/batch")
-@idempotent
-@bp.arguments(RealisationBatchInput)
-@bp.response(201, list_of(RealisationSchema))
+@bp.write(
+    "/contracts/<reference>/realisations/batch",
+    201,
+    list_of(RealisationSchema),
+    arguments=RealisationBatchInput,
+)
 def realisation_batch(body, reference):
     """Meerdere regels realisatie in één keer: alles of niets"""
     contract = _managed_contract(reference)
     with unit_of_work():
-        records = [
-            ops.record_realisation(
-                contract,
-                product=line["product_code"],
-                period=line["period"],
-                units=line["units"],
-                municipality=line["municipality"],
-                override=line["override"],
-                override_reason=line["override_reason"],
-                source="api",
-            )[0]
-            for line in body["lines"]
-        ]
+        records = [_record(contract, line)[0] for line in body["lines"]]
         _reread()
     return {"items": records}
 
 
-@bp.post("/contracts/<reference>/realisations/csv")
-@idempotent
-@bp.arguments(RealisationCsvForm, location="multipart")
-@bp.response(201, list_of(RealisationSchema))
+@bp.write(
+    "/contracts/<reference>/realisations/csv",
+    201,
+    list_of(RealisationSchema),
+    arguments=RealisationCsvForm,
+    location="multipart",
+)
 def realisation_csv(form, reference):
     """Realisatie uit een CSV-bestand (zoals de import op de contractpagina)"""
     contract = _managed_contract(reference)
@@ -244,10 +236,7 @@ def realisation_csv(form, reference):
     return {"items": records}
 
 
-@bp.post("/contracts/custom")
-@idempotent
-@bp.arguments(CustomContractInput)
-@bp.response(201, ContractDetailSchema)
+@bp.write("/contracts/custom", 201, ContractDetailSchema, arguments=CustomContractInput)
 def custom_contract_create(body):
     """Een maatwerkovereenkomst vastleggen (gemeente of contractmanager)"""
     if not policy.can_record_custom(current_user):

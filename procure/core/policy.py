@@ -118,3 +118,9 @@ def states_sql(column: str, states) -> str:
 def states_check(column: str, states) -> CheckConstraint:
     """A CHECK constraint named ck_<table>_<column>_known: the column holds a known state."""
     return CheckConstraint(states_sql(column, states), name=f"{column}_known")
+
+
+def in_state(*states: str, doc: str | None = None) -> property:
+    """A read-only property of a model: whether its `status` is one of `states`."""
+    wanted = frozenset(states)
+    return property(lambda self: self.status in wanted, doc=doc)

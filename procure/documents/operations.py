@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.core.errors import ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import utcnow
@@ -106,11 +106,9 @@ def generate(spec: DocumentSpec, *, actor=None) -> GeneratedDocument:
         generated_by_id=actor.id if actor else None,
         generated_at=utcnow(),
     )
-    db.session.add(doc)
-    db.session.flush()
-    record(
-        "document.generated",
+    return record_new(
         doc,
+        "document.generated",
         actor=actor,
         new={
             "kind": spec.kind,
@@ -121,7 +119,6 @@ def generate(spec: DocumentSpec, *, actor=None) -> GeneratedDocument:
             "refused_resources": rendered.refused,
         },
     )
-    return doc
 
 
 @operation
@@ -204,16 +201,13 @@ def save_clause(
         created_by_id=actor.id if actor else None,
         created_at=utcnow(),
     )
-    db.session.add(row)
-    db.session.flush()
-    record(
-        "clause.saved",
+    return record_new(
         row,
+        "clause.saved",
         actor=actor,
         old={"key": key, "title": old_title, "body": old_body},
         new={"key": key, "version": row.version, "title": title, "body": body},
     )
-    return row
 
 
 @operation

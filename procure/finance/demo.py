@@ -278,6 +278,22 @@ def _een10(region, admin) -> None:
     db.session.commit()
 
 
+# The single figures of the Samen voor Jeugd plan, 3.3: code, name, unit, direction,
+# period, value.
+SVJ_FIGURES = (
+    ("wachtenden", "Jeugdigen die wachten op jeugdhulp", "count", "down", "2024-01-30", 714),
+    ("nieuwe-trajecten", "Nieuw gestarte jeugdhulptrajecten", "count", "up", "2024-Q3", 964),
+    (
+        "wachttijd-nieuwe-trajecten",
+        "Gemiddelde wachttijd van nieuw gestarte trajecten (dagen)",
+        "days",
+        "down",
+        "2024-Q3",
+        75,
+    ),
+)
+
+
 def _samen(region, admin) -> None:
     if _one(Indicator, region_id=region.id, code="wachttijd-gemiddeld") is not None:
         return
@@ -293,36 +309,17 @@ def _samen(region, admin) -> None:
     )
     for period, days in SVJ_WAIT_SERIES:
         ops.record_indicator_value(average, period=period, value=days, actor=admin)
-    waiting = ops.create_indicator(
-        region=region,
-        code="wachtenden",
-        name="Jeugdigen die wachten op jeugdhulp",
-        unit="count",
-        direction="down",
-        source="Meerjarenplan 2026-2029 Samen voor Jeugd, 3.3",
-        actor=admin,
-    )
-    ops.record_indicator_value(waiting, period="2024-01-30", value=714, actor=admin)
-    started = ops.create_indicator(
-        region=region,
-        code="nieuwe-trajecten",
-        name="Nieuw gestarte jeugdhulptrajecten",
-        unit="count",
-        direction="up",
-        source="Meerjarenplan 2026-2029 Samen voor Jeugd, 3.3",
-        actor=admin,
-    )
-    ops.record_indicator_value(started, period="2024-Q3", value=964, actor=admin)
-    new_wait = ops.create_indicator(
-        region=region,
-        code="wachttijd-nieuwe-trajecten",
-        name="Gemiddelde wachttijd van nieuw gestarte trajecten (dagen)",
-        unit="days",
-        direction="down",
-        source="Meerjarenplan 2026-2029 Samen voor Jeugd, 3.3",
-        actor=admin,
-    )
-    ops.record_indicator_value(new_wait, period="2024-Q3", value=75, actor=admin)
+    for code, name, unit, direction, period, value in SVJ_FIGURES:
+        indicator = ops.create_indicator(
+            region=region,
+            code=code,
+            name=name,
+            unit=unit,
+            direction=direction,
+            source="Meerjarenplan 2026-2029 Samen voor Jeugd, 3.3",
+            actor=admin,
+        )
+        ops.record_indicator_value(indicator, period=period, value=value, actor=admin)
     ops.set_custom_target(
         region=region,
         baseline_year=2023,

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.core.csvfiles import CsvRow, ErrorList, read_rows
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.formatting import money
@@ -91,6 +91,40 @@ def _date(value, field: str) -> date:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise ValidationFailed(_l("Vul een geldige datum in (JJJJ-MM-DD)."), field=field) from None
+
+
+def _decision_texts(decision_reference, reason, reference_message, reason_message):
+    """(reference, reason) of a recorded decision, both required."""
+    reference = _text(decision_reference, "decision_reference", reference_message, limit=200)
+    return reference, _text(reason, "reason", reason_message)
+
+
+def _decided(decided_on, reference: str, reason: str, actor) -> dict:
+    """The columns a recorded decision (adjustment, release) shares."""
+    return {
+        "decided_on": _date(decided_on, "decided_on"),
+        "decision_reference": reference,
+        "reason": reason,
+        "created_by_id": actor.id,
+    }
+
+
+def _find_or_add(model, keys: dict, **defaults):
+    """(row, created): the row of `model` with the column values of `keys` (None matches
+    NULL), or a new one with those and `defaults`, added to the session."""
+    row = db.session.execute(
+        select(model).where(
+            *(
+                getattr(model, name).is_(None) if value is None else getattr(model, name) == value
+                for name, value in keys.items()
+            )
+        )
+    ).scalar()
+    if row is not None:
+        return row, False
+    row = model(**keys, **defaults)
+    db.session.add(row)
+    return row, True
 
 
 def _writer(actor) -> None:
@@ -274,13 +308,12 @@ def add_adjustment(
     _same_region(actor, framework.region_id)
     if not framework.is_adopted:
         raise NotAllowed(_l("Een concept-kader wijzigt u direct; mutaties volgen na vaststelling."))
-    reference = _text(
+    reference, reason = _decision_texts(
         decision_reference,
-        "decision_reference",
+        reason,
         _l("Een mutatie vraagt het kenmerk van het besluit."),
-        limit=200,
+        _l("Vul de reden van de mutatie in."),
     )
-    reason = _text(reason, "reason", _l("Vul de reden van de mutatie in."))
     if line.children:
         raise ValidationFailed(
             _l("Deze post is opgesplitst: muteer een onderliggende post."), field="line_id"
@@ -292,10 +325,7 @@ def add_adjustment(
         region_id=framework.region_id,
         line=line,
         amount=value,
-        decided_on=_date(decided_on, "decided_on"),
-        decision_reference=reference,
-        reason=reason,
-        created_by_id=actor.id,
+        **_decided(decided_on, reference, reason, actor),
     )
     db.session.add(adjustment)
     record(
@@ -403,13 +433,12 @@ def release_reserved(
     _same_region(actor, line.framework.region_id)
     if line.kind != "reserved":
         raise ValidationFailed(_l("Alleen een gereserveerde post wordt vrijgegeven."))
-    reference = _text(
+    reference, reason = _decision_texts(
         decision_reference,
-        "decision_reference",
+        reason,
         _l("Vrijgeven vraagt het kenmerk van het besluit."),
-        limit=200,
+        _l("Vul de reden van de vrijgave in."),
     )
-    reason = _text(reason, "reason", _l("Vul de reden van de vrijgave in."))
     value = _money(amount, "amount")
     if value <= 0:
         raise ValidationFailed(_l("Vul een positief bedrag in."), field="amount")
@@ -419,12 +448,7 @@ def release_reserved(
             _l("Er is nog maar %(left)s gereserveerd.", left=money(left)), field="amount"
         )
     release = ReleaseDecision(
-        line=line,
-        amount=value,
-        decided_on=_date(decided_on, "decided_on"),
-        decision_reference=reference,
-        reason=reason,
-        created_by_id=actor.id,
+        line=line, amount=value, **_decided(decided_on, reference, reason, actor)
     )
     db.session.add(release)
     record(
@@ -718,25 +742,13 @@ def _store_value(indicator, period, value, municipality, source, actor) -> Indic
     if indicator.unit == "percent" and not 0 <= number <= 100:
         raise ValidationFailed(_l("Een percentage ligt tussen 0 en 100."), field="value")
     municipality_id = _municipality(indicator.region_id, municipality)
-    row = db.session.execute(
-        select(IndicatorValue).where(
-            IndicatorValue.indicator_id == indicator.id,
-            IndicatorValue.period == label,
-            IndicatorValue.municipality_id.is_(None)
-            if municipality_id is None
-            else IndicatorValue.municipality_id == municipality_id,
-        )
-    ).scalar()
-    old = row.value if row else None
-    if row is None:
-        row = IndicatorValue(
-            region_id=indicator.region_id,
-            indicator_id=indicator.id,
-            municipality_id=municipality_id,
-            period=label,
-            period_start=start,
-        )
-        db.session.add(row)
+    row, created = _find_or_add(
+        IndicatorValue,
+        {"indicator_id": indicator.id, "period": label, "municipality_id": municipality_id},
+        region_id=indicator.region_id,
+        period_start=start,
+    )
+    old = None if created else row.value
     row.value, row.source, row.created_by_id = number, source, actor.id
     record(
         "finance.indicator_value",
@@ -850,26 +862,16 @@ def _store_waiting(region, row: dict, actor, source: str) -> WaitingTime:
         waiting = None
     updated_on = _date(row.get("updated_on"), "updated_on")
     municipality_id = _municipality(region.id, row.get("municipality"))
-    existing = db.session.execute(
-        select(WaitingTime).where(
-            WaitingTime.region_id == region.id,
-            WaitingTime.provider_id == provider.id,
-            WaitingTime.category == category,
-            WaitingTime.period == start,
-            WaitingTime.municipality_id.is_(None)
-            if municipality_id is None
-            else WaitingTime.municipality_id == municipality_id,
-        )
-    ).scalar()
-    if existing is None:
-        existing = WaitingTime(
-            region_id=region.id,
-            provider_id=provider.id,
-            category=category,
-            period=start,
-            municipality_id=municipality_id,
-        )
-        db.session.add(existing)
+    existing, _created = _find_or_add(
+        WaitingTime,
+        {
+            "region_id": region.id,
+            "provider_id": provider.id,
+            "category": category,
+            "period": start,
+            "municipality_id": municipality_id,
+        },
+    )
     existing.average_days, existing.waiting = days, waiting
     existing.updated_on, existing.created_by_id = updated_on, actor.id
     record(
@@ -947,11 +949,9 @@ def store_report(region, kind: str, period: str, municipality, fmt: str, *, acto
         sha256=stored.sha256,
         generated_by_id=actor.id if actor else None,
     )
-    db.session.add(report)
-    db.session.flush()
-    record(
-        "finance.report_generated",
+    return record_new(
         report,
+        "finance.report_generated",
         actor=actor,
         new={
             "kind": kind,
@@ -961,4 +961,3 @@ def store_report(region, kind: str, period: str, municipality, fmt: str, *, acto
             "sha256": stored.sha256,
         },
     )
-    return report

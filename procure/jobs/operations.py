@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from procure.audit import record
+from procure.audit import record_new
 from procure.core.errors import ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import utcnow
@@ -38,10 +38,7 @@ def _create(kind: str, title: str, items: list[dict], *, actor, region_id=None) 
         items=items,
         total=len(items),
     )
-    db.session.add(job)
-    db.session.flush()
-    record("job.queued", job, new={"kind": kind, "total": len(items)}, actor=actor)
-    return job
+    return record_new(job, "job.queued", new={"kind": kind, "total": len(items)}, actor=actor)
 
 
 def submit(kind: str, title: str, items: list[dict], *, actor, region_id=None) -> Job:

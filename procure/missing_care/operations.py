@@ -6,7 +6,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.core.timeutil import to_local
@@ -61,15 +61,12 @@ def record_entry(
         entered_by_id=actor.id,
         entered_at=moment,
     )
-    db.session.add(entry)
-    db.session.flush()
-    record(
-        "missing_care.reported",
+    return record_new(
         entry,
+        "missing_care.reported",
         actor=actor,
         new={"period": entry.period_label, "theme": theme, "youngsters": youngsters},
     )
-    return entry
 
 
 @operation

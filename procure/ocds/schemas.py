@@ -14,8 +14,8 @@ class PublisherSchema(DutchSchema):
     name = fields.String()
 
 
-class ReleasePackageSchema(DutchSchema):
-    """An OCDS 1.1.5 release package (the releases themselves follow the OCDS schema)."""
+class _PackageSchema(DutchSchema):
+    """What an OCDS 1.1.5 release and record package share, before their contents."""
 
     uri = fields.String()
     version = fields.String()
@@ -23,19 +23,18 @@ class ReleasePackageSchema(DutchSchema):
     publisher = fields.Nested(PublisherSchema)
     license = fields.String()
     extensions = fields.List(fields.String())
+
+
+class ReleasePackageSchema(_PackageSchema):
+    """An OCDS 1.1.5 release package (the releases themselves follow the OCDS schema)."""
+
     releases = fields.List(fields.Dict(), metadata={"description": "OCDS releases"})
     meta = fields.Nested(PageMetaSchema)
 
 
-class RecordPackageSchema(DutchSchema):
+class RecordPackageSchema(_PackageSchema):
     """An OCDS 1.1.5 record package: per process its releases and the compiled release."""
 
-    uri = fields.String()
-    version = fields.String()
-    publishedDate = fields.String()
-    publisher = fields.Nested(PublisherSchema)
-    license = fields.String()
-    extensions = fields.List(fields.String())
     records = fields.List(
         fields.Dict(), metadata={"description": "OCDS records (ocid, releases, compiledRelease)"}
     )

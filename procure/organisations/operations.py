@@ -5,7 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.audit.operations import changes
 from procure.core.errors import Conflict, ValidationFailed
 from procure.core.operations import operation
@@ -58,15 +58,12 @@ def add_municipality(region: Region, *, name: str, cbs_code: str, actor=None) ->
             _l("Er bestaat al een gemeente met CBS-code %(code)s.", code=cbs_code), field="cbs_code"
         )
     municipality = Municipality(region_id=region.id, name=name.strip(), cbs_code=cbs_code)
-    db.session.add(municipality)
-    db.session.flush()
-    record(
-        "municipality.created",
+    return record_new(
         municipality,
+        "municipality.created",
         new={"name": municipality.name, "cbs_code": cbs_code},
         actor=actor,
     )
-    return municipality
 
 
 @operation
@@ -104,12 +101,9 @@ def create_provider(
         agb_code=agb_code or None,
         address=address or None,
     )
-    db.session.add(provider)
-    db.session.flush()
-    record(
-        "provider.created",
+    return record_new(
         provider,
+        "provider.created",
         new={"name": provider.name, "kvk_number": kvk_number},
         actor=actor,
     )
-    return provider

@@ -4,7 +4,6 @@ from flask import url_for
 from flask_login import current_user
 
 from procure.api import bp
-from procure.api.idempotency import idempotent
 from procure.api.schemas import page_numbers, page_of
 from procure.core.listing import order_by_key, paginate
 from procure.core.urls import absolute_url
@@ -29,34 +28,26 @@ def notifications(args):
     return paginate(stmt, *page_numbers(args))
 
 
-@bp.post("/notifications/<int:notification_id>/read")
-@idempotent
-@bp.response(200, NotificationSchema)
+@bp.write("/notifications/<int:notification_id>/read", 200, NotificationSchema)
 def notification_read(notification_id):
     """Eén melding als gelezen markeren"""
     return ops.mark_read(current_user, notification_id)
 
 
-@bp.post("/notifications/read")
-@idempotent
-@bp.response(200, MarkedSchema)
+@bp.write("/notifications/read", 200, MarkedSchema)
 def notifications_read_all():
     """Alle meldingen als gelezen markeren"""
     return {"marked": ops.mark_all_read(current_user)}
 
 
-@bp.post("/calendar-feed")
-@idempotent
-@bp.response(201, FeedSchema)
+@bp.write("/calendar-feed", 201, FeedSchema)
 def calendar_feed_create():
     """Een nieuw agenda-adres (iCal); eerdere adressen werken dan niet meer"""
     _token, raw = ops.create_feed_token(current_user)
     return {"url": absolute_url(url_for("reminders.feed", secret=raw))}
 
 
-@bp.post("/calendar-feed/revocation")
-@idempotent
-@bp.response(200, RevokedSchema)
+@bp.write("/calendar-feed/revocation", 200, RevokedSchema)
 def calendar_feed_revoke():
     """Het agenda-adres intrekken"""
     return {"revoked": ops.revoke_feed_tokens(current_user)}

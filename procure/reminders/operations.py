@@ -7,7 +7,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.core.errors import NotFound, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import utcnow
@@ -85,11 +85,9 @@ def create_feed_token(user) -> tuple[CalendarFeedToken, str]:
     token = CalendarFeedToken(
         user_id=user.id, token_hash=CalendarFeedToken.hash(raw), prefix=raw[:8]
     )
-    db.session.add(token)
-    db.session.flush()
-    record(
-        "reminders.feed_token_created",
+    record_new(
         token,
+        "reminders.feed_token_created",
         new={"prefix": token.prefix},
         actor=user,
         region_id=user.region_id,

@@ -251,19 +251,13 @@ _step(
 )
 
 
-@bp.post("/signals/<int:signal_id>/notes")
-@idempotent
-@bp.arguments(NoteInput)
-@bp.response(201, NoteSchema)
+@bp.write("/signals/<int:signal_id>/notes", 201, NoteSchema, arguments=NoteInput)
 def signal_note(body, signal_id):
     """Een aantekening of bevinding toevoegen"""
     return ops.add_note(_signal(signal_id), actor=current_user, **body)
 
 
-@bp.post("/signals/<int:signal_id>/assignment")
-@idempotent
-@bp.arguments(AssignInput)
-@bp.response(200, SignalSchema)
+@bp.write("/signals/<int:signal_id>/assignment", 200, SignalSchema, arguments=AssignInput)
 def signal_assign(body, signal_id):
     """Toewijzen aan een collega van de regio (null: terug naar het team)"""
     assignee = db.session.get(User, body["assignee"]) if body["assignee"] else None
@@ -273,10 +267,7 @@ def signal_assign(body, signal_id):
     return _signal(signal_id)
 
 
-@bp.post("/signals/<int:signal_id>/measures")
-@idempotent
-@bp.arguments(MeasureInput)
-@bp.response(201, MeasureSchema)
+@bp.write("/signals/<int:signal_id>/measures", 201, MeasureSchema, arguments=MeasureInput)
 def signal_measure(body, signal_id):
     """Een maatregel opleggen (verbeterplan, cliëntenstop, financiële correctie, advies)"""
     return ops.impose_measure(_signal(signal_id), actor=current_user, **body)
@@ -290,19 +281,23 @@ def _measure(signal_id: int, measure_id: int) -> Measure:
     return measure
 
 
-@bp.post("/signals/<int:signal_id>/measures/<int:measure_id>/completion")
-@idempotent
-@bp.arguments(MeasureCompletionInput)
-@bp.response(200, MeasureSchema)
+@bp.write(
+    "/signals/<int:signal_id>/measures/<int:measure_id>/completion",
+    200,
+    MeasureSchema,
+    arguments=MeasureCompletionInput,
+)
 def measure_complete(body, signal_id, measure_id):
     """Een maatregel afronden met resultaat"""
     return ops.complete_measure(_measure(signal_id, measure_id), actor=current_user, **body)
 
 
-@bp.post("/signals/<int:signal_id>/measures/<int:measure_id>/drop")
-@idempotent
-@bp.arguments(ReasonInput)
-@bp.response(200, MeasureSchema)
+@bp.write(
+    "/signals/<int:signal_id>/measures/<int:measure_id>/drop",
+    200,
+    MeasureSchema,
+    arguments=ReasonInput,
+)
 def measure_drop(body, signal_id, measure_id):
     """Een maatregel met reden laten vervallen"""
     return ops.drop_measure(_measure(signal_id, measure_id), actor=current_user, **body)

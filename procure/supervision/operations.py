@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.auth.models import User
 from procure.auth.roles import MUNICIPALITY, SUPERVISOR
 from procure.contracts.models import Contract
@@ -110,6 +110,15 @@ def _require_worker(actor) -> None:
 def _require_same_region(actor, signal: Signal) -> None:
     if actor.region_id is not None and actor.region_id != signal.region_id:
         raise NotAllowed(_l("Dit signaal hoort bij een andere regio."))
+
+
+def _require_handler(actor, signal: Signal, target: str | None = None) -> None:
+    """The actor handles signals of the signal's region; with `target`: the signal may
+    move there."""
+    _require_worker(actor)
+    _require_same_region(actor, signal)
+    if target is not None:
+        SIGNAL_MACHINE.check(signal.state, target)
 
 
 def _require_date(value, field: str, label) -> date:
@@ -354,9 +363,7 @@ def triage(
     """Decide on a received signal: no action (closes it), monitor (with a follow-up date),
     investigate ourselves (with the investigation due date) or hand over to another party
     (its name and a follow-up date)."""
-    _require_worker(actor)
-    _require_same_region(actor, signal)
-    SIGNAL_MACHINE.check(signal.state, TRIAGED)
+    _require_handler(actor, signal, TRIAGED)
     at = _moment(at)
     today = _day(at)
     if decision not in DECISIONS:
@@ -424,9 +431,7 @@ def start_investigation(
     signal: Signal, *, actor, due_on: date, motivation: str, at: datetime | None = None
 ) -> Signal:
     """Investigate ourselves: after monitoring, or taking it back from another party."""
-    _require_worker(actor)
-    _require_same_region(actor, signal)
-    SIGNAL_MACHINE.check(signal.state, INVESTIGATING)
+    _require_handler(actor, signal, INVESTIGATING)
     at = _moment(at)
     _require_date(due_on, "due_on", _l("Vul de uiterste datum van het onderzoek in."))
     if due_on < _day(at):
@@ -455,9 +460,7 @@ def hand_over(
     at: datetime | None = None,
 ) -> Signal:
     """Hand the investigation over to another party (inspectorate, fraud team, ...)."""
-    _require_worker(actor)
-    _require_same_region(actor, signal)
-    SIGNAL_MACHINE.check(signal.state, OTHER_PARTY)
+    _require_handler(actor, signal, OTHER_PARTY)
     at = _moment(at)
     other_party = _text(
         other_party,
@@ -485,8 +488,7 @@ def hand_over(
 @operation
 def set_follow_up(signal: Signal, *, actor, follow_up_on: date, note: str) -> Signal:
     """Move the next check of a monitored or handed-over signal (audited date change)."""
-    _require_worker(actor)
-    _require_same_region(actor, signal)
+    _require_handler(actor, signal)
     if signal.state not in (TRIAGED, OTHER_PARTY):
         raise InvalidTransition(
             _l("Alleen een gemonitord of overgedragen signaal heeft een opvolgdatum.")
@@ -510,8 +512,7 @@ def add_note(
     signal: Signal, *, actor, text: str, kind: str = "note", at: datetime | None = None
 ) -> SignalNote:
     """Append a note or finding to the investigation log (never edited afterwards)."""
-    _require_worker(actor)
-    _require_same_region(actor, signal)
+    _require_handler(actor, signal)
     if signal.state == MERGED:
         raise InvalidTransition(_l("Een samengevoegd signaal krijgt geen aantekeningen meer."))
     if kind not in NOTE_KINDS:
@@ -542,8 +543,7 @@ def impose_measure(
     at: datetime | None = None,
 ) -> Measure:
     """Impose a measure on the provider; the signal moves to 'measures'."""
-    _require_worker(actor)
-    _require_same_region(actor, signal)
+    _require_handler(actor, signal)
     if signal.state != MEASURES:
         SIGNAL_MACHINE.check(signal.state, MEASURES)
     at = _moment(at)
@@ -584,11 +584,9 @@ def impose_measure(
         follow_up_on=follow_up_on or due_on,
         created_by_id=actor.id,
     )
-    db.session.add(measure)
-    db.session.flush()
-    record(
-        "measure.imposed",
+    record_new(
         measure,
+        "measure.imposed",
         actor=actor,
         new={
             "signal": signal.reference,
@@ -604,8 +602,7 @@ def impose_measure(
 
 
 def _open_measure(measure: Measure, actor) -> None:
-    _require_worker(actor)
-    _require_same_region(actor, measure.signal)
+    _require_handler(actor, measure.signal)
     if measure.status != MEASURE_OPEN:
         raise InvalidTransition(_l("Deze maatregel is al afgerond of vervallen."))
 
@@ -654,9 +651,7 @@ def drop_measure(measure: Measure, *, actor, reason: str) -> Measure:
 @operation
 def close(signal: Signal, *, actor, outcome: str, at: datetime | None = None) -> Signal:
     """Close with an outcome; every measure must be completed or explicitly dropped."""
-    _require_worker(actor)
-    _require_same_region(actor, signal)
-    SIGNAL_MACHINE.check(signal.state, CLOSED)
+    _require_handler(actor, signal, CLOSED)
     outcome = _text(outcome, "outcome", label=_l("Beschrijf de uitkomst."))
     open_measures = [m for m in signal.measures if m.status == MEASURE_OPEN]
     if open_measures:
@@ -681,9 +676,7 @@ def merge(
     signal: Signal, *, into: Signal, actor, reason: str, at: datetime | None = None
 ) -> Signal:
     """Merge a duplicate (same provider, same event) into another signal."""
-    _require_worker(actor)
-    _require_same_region(actor, signal)
-    SIGNAL_MACHINE.check(signal.state, MERGED)
+    _require_handler(actor, signal, MERGED)
     if into is None or into.id == signal.id:
         raise ValidationFailed(_l("Kies een ander signaal om mee samen te voegen."), field="into")
     if into.region_id != signal.region_id or into.provider_id != signal.provider_id:
@@ -708,9 +701,7 @@ def merge(
 @operation
 def reopen(signal: Signal, *, actor, reason: str, at: datetime | None = None) -> Signal:
     """Reopen a closed signal: back on the work queue with a new triage due date."""
-    _require_worker(actor)
-    _require_same_region(actor, signal)
-    SIGNAL_MACHINE.check(signal.state, RECEIVED)
+    _require_handler(actor, signal, RECEIVED)
     reason = _text(reason, "reason", label=_l("Geef de reden van het heropenen."))
     at = _moment(at)
     record(
@@ -751,8 +742,7 @@ def _check_assignee(assignee: User | None, region_id: int):
 @operation
 def assign(signal: Signal, *, actor, assignee: User | None) -> Signal:
     """Assign (or re-assign, or with None: release to the team) an open signal."""
-    _require_worker(actor)
-    _require_same_region(actor, signal)
+    _require_handler(actor, signal)
     if signal.state not in OPEN_STATES:
         raise InvalidTransition(_l("Alleen open signalen kunnen worden toegewezen."))
     _check_assignee(assignee, signal.region_id)
@@ -825,11 +815,9 @@ def start_heightened(
         review_on=review_on,
         started_by_id=actor.id,
     )
-    db.session.add(row)
-    db.session.flush()
-    record(
-        "provider.heightened_supervision_started",
+    return record_new(
         row,
+        "provider.heightened_supervision_started",
         actor=actor,
         new={
             "provider_id": provider.id,
@@ -838,7 +826,6 @@ def start_heightened(
             "reason": reason,
         },
     )
-    return row
 
 
 @operation

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from procure.api import bp
-from procure.api.idempotency import idempotent
 from procure.api.schemas import list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
 from procure.core.errors import NotAllowed, ValidationFailed
@@ -158,10 +157,7 @@ def _own_region(tender: Tender) -> Tender:
     return tender
 
 
-@bp.post("/tenders")
-@idempotent
-@bp.arguments(TenderInput)
-@bp.response(201, TenderSchema)
+@bp.write("/tenders", 201, TenderSchema, arguments=TenderInput)
 def tender_create(body):
     """Een aanbesteding aanmaken met percelen, perceelregels en gunningscriteria (inkoop)"""
     if current_user.region_id is None:
@@ -189,10 +185,7 @@ _TRANSITIONS = {
 }
 
 
-@bp.post("/tenders/<reference>/transitions")
-@idempotent
-@bp.arguments(TransitionInput)
-@bp.response(200, TenderSchema)
+@bp.write("/tenders/<reference>/transitions", 200, TenderSchema, arguments=TransitionInput)
 def tender_transition(body, reference):
     """Naar de volgende fase (publiceren, selectie, dialoog, gunning, gecontracteerd) of
     intrekken met reden"""
@@ -204,20 +197,20 @@ def tender_transition(body, reference):
     return _tender(reference)
 
 
-@bp.post("/tenders/<reference>/go-decisions")
-@idempotent
-@bp.arguments(GoInput)
-@bp.response(201, DecisionSchema)
+@bp.write("/tenders/<reference>/go-decisions", 201, DecisionSchema, arguments=GoInput)
 def tender_go(body, reference):
     """Go/no-go-besluit van de huidige fase vastleggen"""
     tender = _own_region(_tender(reference))
     return ops.record_go(tender, actor=current_user, **body)
 
 
-@bp.post("/tenders/<reference>/registrations")
-@idempotent
-@bp.arguments(RegistrationForm, location="multipart")
-@bp.response(201, RegistrationSchema)
+@bp.write(
+    "/tenders/<reference>/registrations",
+    201,
+    RegistrationSchema,
+    arguments=RegistrationForm,
+    location="multipart",
+)
 def tender_register(form, reference):
     """Aanmelden voor percelen met het aanmeldingsdocument (PDF) (aanbieder)"""
     tender = _tender(reference)
@@ -231,10 +224,12 @@ def tender_register(form, reference):
     )
 
 
-@bp.post("/tenders/<reference>/registrations/<int:registration_id>/assessment")
-@idempotent
-@bp.arguments(AssessmentInput)
-@bp.response(200, RegistrationSchema)
+@bp.write(
+    "/tenders/<reference>/registrations/<int:registration_id>/assessment",
+    200,
+    RegistrationSchema,
+    arguments=AssessmentInput,
+)
 def registration_assess(body, reference, registration_id):
     """Een aanmelding beoordelen: ontvankelijk, geselecteerd of afgewezen (inkoop)"""
     tender = _own_region(_tender(reference))
@@ -242,20 +237,16 @@ def registration_assess(body, reference, registration_id):
     return ops.assess_registration(registration, actor=current_user, **body)
 
 
-@bp.post("/tenders/<reference>/selection")
-@idempotent
-@bp.arguments(MotivationInput)
-@bp.response(201, DecisionSchema)
+@bp.write("/tenders/<reference>/selection", 201, DecisionSchema, arguments=MotivationInput)
 def tender_selection(body, reference):
     """De definitieve selectiebeslissing vastleggen (inkoop)"""
     tender = _own_region(_tender(reference))
     return ops.decide_selection(tender, actor=current_user, motivation=body["motivation"])
 
 
-@bp.post("/tenders/<reference>/sessions")
-@idempotent
-@bp.arguments(SessionForm, location="multipart")
-@bp.response(201, SessionSchema)
+@bp.write(
+    "/tenders/<reference>/sessions", 201, SessionSchema, arguments=SessionForm, location="multipart"
+)
 def tender_session(form, reference):
     """Een dialoogsessie vastleggen, met verslag (inkoop)"""
     tender = _own_region(_tender(reference))
@@ -270,20 +261,14 @@ def tender_session(form, reference):
     )
 
 
-@bp.post("/tenders/<reference>/agreements")
-@idempotent
-@bp.arguments(AgreementInput)
-@bp.response(201, AgreementSchema)
+@bp.write("/tenders/<reference>/agreements", 201, AgreementSchema, arguments=AgreementInput)
 def tender_agreement(body, reference):
     """Een afspraak uit de dialoog vastleggen (inkoop)"""
     tender = _own_region(_tender(reference))
     return ops.add_agreement(tender, actor=current_user, text=body["text"])
 
 
-@bp.post("/tenders/<reference>/bids")
-@idempotent
-@bp.arguments(BidForm, location="multipart")
-@bp.response(201, BidSchema)
+@bp.write("/tenders/<reference>/bids", 201, BidSchema, arguments=BidForm, location="multipart")
 def tender_bid(form, reference):
     """Inschrijven of de inschrijving vervangen tot de deadline (aanbieder); verzegeld voor
     de regio tot de inschrijvingsdeadline"""
@@ -303,10 +288,7 @@ def _bid(tender: Tender, bid_id: int) -> Bid:
     return bid
 
 
-@bp.post("/tenders/<reference>/bids/<int:bid_id>/scores")
-@idempotent
-@bp.arguments(ScoresInput)
-@bp.response(200, BidSchema)
+@bp.write("/tenders/<reference>/bids/<int:bid_id>/scores", 200, BidSchema, arguments=ScoresInput)
 def bid_scores(body, reference, bid_id):
     """Scores per criterium vastleggen (inkoop, na de inschrijvingsdeadline)"""
     tender = _own_region(_tender(reference))
@@ -317,10 +299,12 @@ def bid_scores(body, reference, bid_id):
     return bid
 
 
-@bp.post("/tenders/<reference>/award/provisional")
-@idempotent
-@bp.arguments(ProvisionalAwardInput)
-@bp.response(201, list_of(LotAwardSchema))
+@bp.write(
+    "/tenders/<reference>/award/provisional",
+    201,
+    list_of(LotAwardSchema),
+    arguments=ProvisionalAwardInput,
+)
 def award_provisional(body, reference):
     """De voorlopige gunningsbeslissing; de standstilltermijn begint (inkoop)"""
     tender = _own_region(_tender(reference))
@@ -334,10 +318,7 @@ def award_provisional(body, reference):
     return {"items": awards}
 
 
-@bp.post("/tenders/<reference>/objections")
-@idempotent
-@bp.arguments(ObjectionInput)
-@bp.response(201, ObjectionSchema)
+@bp.write("/tenders/<reference>/objections", 201, ObjectionSchema, arguments=ObjectionInput)
 def objection_create(body, reference):
     """Een bezwaar tijdens de standstill vastleggen (inkoop)"""
     tender = _own_region(_tender(reference))
@@ -350,10 +331,12 @@ def objection_create(body, reference):
     )
 
 
-@bp.post("/tenders/<reference>/objections/<int:objection_id>/resolution")
-@idempotent
-@bp.arguments(ObjectionResolutionInput)
-@bp.response(200, ObjectionSchema)
+@bp.write(
+    "/tenders/<reference>/objections/<int:objection_id>/resolution",
+    200,
+    ObjectionSchema,
+    arguments=ObjectionResolutionInput,
+)
 def objection_resolve(body, reference, objection_id):
     """Een bezwaar afhandelen: ingetrokken, afgewezen of gegrond (inkoop)"""
     tender = _own_region(_tender(reference))
@@ -361,10 +344,7 @@ def objection_resolve(body, reference, objection_id):
     return ops.resolve_objection(objection, actor=current_user, **body)
 
 
-@bp.post("/tenders/<reference>/award/revision")
-@idempotent
-@bp.arguments(MotivationInput)
-@bp.response(200, TenderSchema)
+@bp.write("/tenders/<reference>/award/revision", 200, TenderSchema, arguments=MotivationInput)
 def award_revise(body, reference):
     """De voorlopige gunning herzien na een gegrond bezwaar (inkoop)"""
     tender = _own_region(_tender(reference))
@@ -372,10 +352,9 @@ def award_revise(body, reference):
     return _tender(reference)
 
 
-@bp.post("/tenders/<reference>/award/definitive")
-@idempotent
-@bp.arguments(MotivationInput)
-@bp.response(201, list_of(LotAwardSchema))
+@bp.write(
+    "/tenders/<reference>/award/definitive", 201, list_of(LotAwardSchema), arguments=MotivationInput
+)
 def award_definitive(body, reference):
     """Definitief gunnen na de standstill; de overeenkomsten komen in concept klaar"""
     tender = _own_region(_tender(reference))

@@ -180,10 +180,34 @@ def _points(value) -> str:
     return number(Decimal(value).quantize(Decimal("0.01"))) if value is not None else "—"
 
 
-def award_letter_spec(tender, *, param: int | None = None, rejection: bool = False) -> DocumentSpec:
-    provider = db.session.get(Provider, param) if param else None
-    if provider is None:
-        abort(404)
+def _letter_lot(bid, lot_awards: list, ranked: dict, criteria: list) -> dict:
+    """A lot of the letter: the provider's rank, total and scores beside the best's."""
+    own = ranked.get(bid.id)
+    best_award = min(lot_awards, key=lambda a: a.rank) if lot_awards else None
+    best = ranked.get(best_award.bid_id) if best_award else None
+    return {
+        "number": bid.lot.number,
+        "name": bid.lot.name,
+        "rank": own.rank if own else None,
+        "total": _points(own.total if own else None),
+        "best_total": _points(best.total if best else None),
+        "winners": [a.provider.name for a in sorted(lot_awards, key=lambda a: a.rank)],
+        "criteria": [
+            {
+                "name": c.name,
+                "weight": number(c.weight),
+                "own": _points(own.scores.get(c.id) if own else None),
+                "best": _points(best.scores.get(c.id) if best else None),
+            }
+            for c in criteria
+        ],
+        "price": euro(bid.price) if bid.price is not None else None,
+    }
+
+
+def _letter_lots(tender, provider, rejection: bool) -> list[dict]:
+    """The lots the provider bid on that the letter is about: won ones for an award
+    letter, the others for a rejection."""
     bids, awards = _bids_and_awards(tender)
     own_bids = [b for b in bids if b.provider_id == provider.id]
     awards_by_lot: dict[int, list] = {}
@@ -198,29 +222,15 @@ def award_letter_spec(tender, *, param: int | None = None, rejection: bool = Fal
         own_award = next((a for a in lot_awards if a.provider_id == provider.id), None)
         if rejection == (own_award is not None):
             continue
-        own = ranked.get(bid.id)
-        best_award = min(lot_awards, key=lambda a: a.rank) if lot_awards else None
-        best = ranked.get(best_award.bid_id) if best_award else None
-        lots.append(
-            {
-                "number": bid.lot.number,
-                "name": bid.lot.name,
-                "rank": own.rank if own else None,
-                "total": _points(own.total if own else None),
-                "best_total": _points(best.total if best else None),
-                "winners": [a.provider.name for a in sorted(lot_awards, key=lambda a: a.rank)],
-                "criteria": [
-                    {
-                        "name": c.name,
-                        "weight": number(c.weight),
-                        "own": _points(own.scores.get(c.id) if own else None),
-                        "best": _points(best.scores.get(c.id) if best else None),
-                    }
-                    for c in criteria
-                ],
-                "price": euro(bid.price) if bid.price is not None else None,
-            }
-        )
+        lots.append(_letter_lot(bid, lot_awards, ranked, criteria))
+    return lots
+
+
+def award_letter_spec(tender, *, param: int | None = None, rejection: bool = False) -> DocumentSpec:
+    provider = db.session.get(Provider, param) if param else None
+    if provider is None:
+        abort(404)
+    lots = _letter_lots(tender, provider, rejection)
     standstill_end = _standstill_end(tender)
     decided = tender.provisional_award_at or tender.awarded_at or tender.created_at
     region = tender.region

@@ -24,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from procure.core.timeutil import AMSTERDAM, to_local
 from procure.tenders.models import PROCEDURE_LABELS, VARIANT_LABELS
+from procure.tenders.operations import TENDER_FIELDS
 
 REQUIRED = _l("Dit veld is verplicht.")
 
@@ -121,24 +122,9 @@ class TenderForm(FlaskForm):
     )
 
     def values(self) -> dict:
-        out = {}
-        for name in (
-            "title",
-            "procedure",
-            "variant",
-            "estimated_value",
-            "contract_start",
-            "duration_months",
-            "extension_count",
-            "extension_months",
-            "max_partners",
-            "one_partner_per_lot",
-            "without_award_criteria",
-            "score_scale_max",
-            "standstill_days",
-            "description",
-        ):
-            out[name] = getattr(self, name).data
+        """The form's values under the names of tenders.operations.TENDER_FIELDS (the
+        deadlines as aware datetimes)."""
+        out = {name: self[name].data for name in TENDER_FIELDS if name in self}
         out["task_area_id"] = self.task_area_id.data or None
         for name in ("registration_deadline", "dialogue_end", "bid_deadline"):
             out[name] = to_aware(getattr(self, name).data)

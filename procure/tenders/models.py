@@ -16,19 +16,18 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
-    Column,
     ForeignKey,
     Index,
     Numeric,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.core.labels import resolved
-from procure.core.policy import states_check
+from procure.core.models import link_table
+from procure.core.policy import in_state, states_check
 from procure.core.scope import Scope
 from procure.core.types import Money, UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
@@ -163,27 +162,16 @@ class Tender(db.Model):
         return self.procedure == "sas_dialogue"
 
     # The phase the tender is in, for what a page shows (what may be done: tenders.policy).
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == "cancelled"
-
-    @property
-    def in_selection(self) -> bool:
-        return self.status == "selection"
-
-    @property
-    def in_dialogue(self) -> bool:
-        return self.status == "dialogue"
-
-    @property
-    def in_award_phase(self) -> bool:
-        """Bids are scored and the provisional award decided (before the standstill)."""
-        return self.status == "award"
-
-    @property
-    def award_decided(self) -> bool:
-        """The provisional award is made: standstill and objections are on record."""
-        return self.status in AWARD_DECIDED
+    is_cancelled = in_state("cancelled")
+    in_selection = in_state("selection")
+    in_dialogue = in_state("dialogue")
+    in_award_phase = in_state(
+        "award", doc="Bids are scored and the provisional award decided (before the standstill)."
+    )
+    award_decided = in_state(
+        *AWARD_DECIDED,
+        doc="The provisional award is made: standstill and objections are on record.",
+    )
 
     @property
     def procedure_label(self) -> str:
@@ -250,40 +238,29 @@ class Lot(db.Model):
         return f"{self.number}. {self.name}"
 
 
-tender_task_areas = Table(
+tender_task_areas = link_table(
     "tender_task_areas",
-    db.metadata,
-    Column("tender_id", ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True),
-    Column("task_area_id", ForeignKey("task_areas.id", ondelete="CASCADE"), primary_key=True),
+    tender_id="tenders.id",
+    task_area_id="task_areas.id",
+    member_cascade=True,
 )
-
-lot_rule_lots = Table(
+lot_rule_lots = link_table(
     "tender_lot_rule_lots",
-    db.metadata,
-    Column("rule_id", ForeignKey("tender_lot_rules.id", ondelete="CASCADE"), primary_key=True),
-    Column("lot_id", ForeignKey("lots.id", ondelete="CASCADE"), primary_key=True),
+    rule_id="tender_lot_rules.id",
+    lot_id="lots.id",
+    member_cascade=True,
 )
-
-registration_lots = Table(
+registration_lots = link_table(
     "tender_registration_lots",
-    db.metadata,
-    Column(
-        "registration_id",
-        ForeignKey("tender_registrations.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("lot_id", ForeignKey("lots.id", ondelete="CASCADE"), primary_key=True),
+    registration_id="tender_registrations.id",
+    lot_id="lots.id",
+    member_cascade=True,
 )
-
-session_lots = Table(
+session_lots = link_table(
     "tender_session_lots",
-    db.metadata,
-    Column(
-        "session_id",
-        ForeignKey("tender_dialogue_sessions.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("lot_id", ForeignKey("lots.id", ondelete="CASCADE"), primary_key=True),
+    session_id="tender_dialogue_sessions.id",
+    lot_id="lots.id",
+    member_cascade=True,
 )
 
 
@@ -350,13 +327,8 @@ class Registration(db.Model):
     def status_label(self) -> str:
         return resolved(REGISTRATION_LABELS).get(self.status, self.status)
 
-    @property
-    def is_rejected(self) -> bool:
-        return self.status == "rejected"
-
-    @property
-    def is_selected(self) -> bool:
-        return self.status == "selected"
+    is_rejected = in_state("rejected")
+    is_selected = in_state("selected")
 
     @property
     def lot_numbers(self) -> list[int]:
@@ -486,9 +458,7 @@ class LotAward(db.Model):
     provider: Mapped[Provider] = relationship()
     contract = relationship("Contract")
 
-    @property
-    def is_definitive(self) -> bool:
-        return self.status == "definitive"
+    is_definitive = in_state("definitive")
 
 
 class Objection(db.Model):
@@ -518,10 +488,7 @@ class Objection(db.Model):
     def status_label(self) -> str:
         return resolved(OBJECTION_LABELS).get(self.status, self.status)
 
-    @property
-    def is_open(self) -> bool:
-        """Not yet withdrawn, rejected or upheld: the award waits for it."""
-        return self.status == "open"
+    is_open = in_state("open", doc="Not yet withdrawn, rejected or upheld: the award waits for it.")
 
 
 class ConsultationQuestion(db.Model):

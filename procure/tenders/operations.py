@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.auth.roles import PROCUREMENT, PROVIDER, REGION_STAFF
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
@@ -130,15 +130,13 @@ def _decide(tender: Tender, phase: str, kind: str, motivation: str, actor) -> De
         decided_by_id=actor.id if actor else None,
         decided_at=_now(),
     )
-    db.session.add(decision)
-    db.session.flush()
-    record(
+    return record_new(
+        decision,
         "tender.decision",
-        tender,
         actor=actor,
         new={"phase": phase, "kind": kind, "motivation": motivation},
+        subject=tender,
     )
-    return decision
 
 
 def latest_decision(tender: Tender, phase: str, kinds: tuple[str, ...]) -> Decision | None:
@@ -302,11 +300,9 @@ def create_tender(
         status="concept",
         **{k: v for k, v in values.items() if k in TENDER_FIELDS},
     )
-    db.session.add(tender)
-    db.session.flush()
-    record(
-        "tender.created",
+    record_new(
         tender,
+        "tender.created",
         actor=actor,
         new={
             "reference": reference,
@@ -1533,15 +1529,12 @@ def record_objection(
         description=description.strip(),
         received_at=_now(),
     )
-    db.session.add(objection)
-    db.session.flush()
-    record(
-        "tender.objection_recorded",
+    return record_new(
         objection,
+        "tender.objection_recorded",
         actor=actor,
         new={"provider_id": provider_id, "lot_id": lot_id},
     )
-    return objection
 
 
 @operation
@@ -1709,10 +1702,9 @@ def ask_question(tender: Tender, *, actor, question: str) -> ConsultationQuestio
         question=question.strip(),
         asked_at=_now(),
     )
-    db.session.add(row)
-    db.session.flush()
-    record("tender.question_asked", tender, actor=actor, new={"number": number})
-    return row
+    return record_new(
+        row, "tender.question_asked", actor=actor, new={"number": number}, subject=tender
+    )
 
 
 @operation

@@ -7,7 +7,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from procure.api import bp
-from procure.api.idempotency import idempotent
 from procure.api.schemas import list_of
 from procure.contracts import queries as q
 from procure.contracts.changes import operations as ops
@@ -30,10 +29,13 @@ def _contract(reference: str) -> Contract:
     return q.get_visible_or_404(reference, column=Contract.reference)
 
 
-@bp.put("/contracts/<reference>/transition")
-@idempotent
-@bp.arguments(TransitionPeriodInput)
-@bp.response(200, ContractDetailSchema)
+@bp.write(
+    "/contracts/<reference>/transition",
+    200,
+    ContractDetailSchema,
+    arguments=TransitionPeriodInput,
+    method="put",
+)
 def contract_transition_period(body, reference):
     """De overgangstermijn voor lopende zorg na het einde van het contract vastleggen"""
     contract = _contract(reference)
@@ -49,10 +51,7 @@ def contract_addenda(reference):
     return {"items": ops.addenda_of(_contract(reference).id)}
 
 
-@bp.post("/contracts/<reference>/addenda")
-@idempotent
-@bp.arguments(AddendumInput)
-@bp.response(201, AddendumSchema)
+@bp.write("/contracts/<reference>/addenda", 201, AddendumSchema, arguments=AddendumInput)
 def contract_addendum_create(body, reference):
     """Een addendum vastleggen; maakt een nieuwe versie van de overeenkomst"""
     return ops.add_addendum(_contract(reference), actor=current_user, **body)
@@ -65,10 +64,9 @@ def contract_subcontractors(reference):
     return {"items": ops.subcontractors_of(_contract(reference).id)}
 
 
-@bp.post("/contracts/<reference>/subcontractors")
-@idempotent
-@bp.arguments(SubcontractorInput)
-@bp.response(201, SubcontractorSchema)
+@bp.write(
+    "/contracts/<reference>/subcontractors", 201, SubcontractorSchema, arguments=SubcontractorInput
+)
 def contract_subcontractor_create(body, reference):
     """Een onderaannemer toevoegen: een aanbieder uit het register of naam met KvK-nummer"""
     contract = _contract(reference)
@@ -89,9 +87,9 @@ def contract_subcontractor_create(body, reference):
     )
 
 
-@bp.delete("/contracts/<reference>/subcontractors/<int:sub_id>")
-@idempotent
-@bp.response(200, SubcontractorSchema)
+@bp.write(
+    "/contracts/<reference>/subcontractors/<int:sub_id>", 200, SubcontractorSchema, method="delete"
+)
 def contract_subcontractor_remove(reference, sub_id):
     """Een onderaannemer uit het register halen"""
     contract = _contract(reference)

@@ -84,6 +84,76 @@ def _contract_years(contract: Contract) -> range:
     return range(contract.start_date.year, contract.end_date.year + 1)
 
 
+_YEAR_TERMS = (
+    "budget",
+    "indexation_pct",
+    "efficiency_pct",
+    "reserve",
+    "value",
+    "guaranteed_pct",
+    "clients_min",
+    "clients_max",
+)
+
+
+def _lumpsum_terms(contract: Contract, budget, indexation_pct, efficiency_pct, reserve):
+    """The parsed budget, indexation, efficiency discount and reserve of a year; the last
+    three only on a lumpsum contract."""
+    budget = to_money(parse_decimal(budget, "budget", _l("Vul een geldig bedrag in.")))
+    idx = parse_decimal(indexation_pct or 0, "indexation_pct", _l("Vul een geldig percentage in."))
+    eff = parse_decimal(efficiency_pct or 0, "efficiency_pct", _l("Vul een geldig percentage in."))
+    reserve = to_money(parse_decimal(reserve or 0, "reserve", _l("Vul een geldig bedrag in.")))
+    if budget < 0 or reserve < 0:
+        raise ValidationFailed(_l("Bedragen kunnen niet negatief zijn."), field="budget")
+    if not contract.is_lumpsum and (idx or eff or reserve):
+        raise ValidationFailed(
+            _l(
+                "Indexatie, efficiencykorting en ventiel horen bij een "
+                "taakgericht (lumpsum) contract."
+            ),
+            field="indexation_pct",
+        )
+    if not (Decimal(-20) <= idx <= Decimal(50)):
+        raise ValidationFailed(
+            _l("Indexatie moet tussen -20 en 50 procent liggen."), field="indexation_pct"
+        )
+    if not (Decimal(0) <= eff < Decimal(100)):
+        raise ValidationFailed(
+            _l("Efficiencykorting moet tussen 0 en 100 procent liggen."), field="efficiency_pct"
+        )
+    return budget, idx, eff, reserve
+
+
+def _guarantee_terms(contract: Contract, guaranteed_pct, clients_min, clients_max):
+    """The parsed guaranteed part (percentage) of a lumpsum year; the client range is
+    checked (minimum <= maximum)."""
+    if not contract.is_lumpsum and (
+        guaranteed_pct is not None or clients_min is not None or clients_max is not None
+    ):
+        raise ValidationFailed(
+            _l(
+                "Een gegarandeerd deel en een bandbreedte van cliënten "
+                "horen bij een lumpsumcontract."
+            ),
+            field="guaranteed_pct",
+        )
+    if guaranteed_pct is not None:
+        guaranteed_pct = parse_decimal(
+            guaranteed_pct, "guaranteed_pct", _l("Vul een geldig percentage in.")
+        )
+        if not (Decimal(0) < guaranteed_pct <= Decimal(100)):
+            raise ValidationFailed(
+                _l("Het gegarandeerde deel ligt tussen 0 en 100 procent."), field="guaranteed_pct"
+            )
+    if (clients_min is not None and clients_min < 0) or (
+        clients_min is not None and clients_max is not None and clients_max < clients_min
+    ):
+        raise ValidationFailed(
+            _l("De bandbreedte van cliënten is ongeldig (minimum ≤ maximum)."), field="clients_min"
+        )
+    return guaranteed_pct
+
+
 @operation
 def set_year_budget(
     contract: Contract,
@@ -109,52 +179,10 @@ def set_year_budget(
         raise ValidationFailed(
             _l("Het jaar %(y)d valt buiten de looptijd van het contract.", y=year), field="year"
         )
-    budget = to_money(parse_decimal(budget, "budget", _l("Vul een geldig bedrag in.")))
-    idx = parse_decimal(indexation_pct or 0, "indexation_pct", _l("Vul een geldig percentage in."))
-    eff = parse_decimal(efficiency_pct or 0, "efficiency_pct", _l("Vul een geldig percentage in."))
-    reserve = to_money(parse_decimal(reserve or 0, "reserve", _l("Vul een geldig bedrag in.")))
-    if budget < 0 or reserve < 0:
-        raise ValidationFailed(_l("Bedragen kunnen niet negatief zijn."), field="budget")
-    if not contract.is_lumpsum and (idx or eff or reserve):
-        raise ValidationFailed(
-            _l(
-                "Indexatie, efficiencykorting en ventiel horen bij een "
-                "taakgericht (lumpsum) contract."
-            ),
-            field="indexation_pct",
-        )
-    if not (Decimal(-20) <= idx <= Decimal(50)):
-        raise ValidationFailed(
-            _l("Indexatie moet tussen -20 en 50 procent liggen."), field="indexation_pct"
-        )
-    if not (Decimal(0) <= eff < Decimal(100)):
-        raise ValidationFailed(
-            _l("Efficiencykorting moet tussen 0 en 100 procent liggen."), field="efficiency_pct"
-        )
-    if not contract.is_lumpsum and (
-        guaranteed_pct is not None or clients_min is not None or clients_max is not None
-    ):
-        raise ValidationFailed(
-            _l(
-                "Een gegarandeerd deel en een bandbreedte van cliënten "
-                "horen bij een lumpsumcontract."
-            ),
-            field="guaranteed_pct",
-        )
-    if guaranteed_pct is not None:
-        guaranteed_pct = parse_decimal(
-            guaranteed_pct, "guaranteed_pct", _l("Vul een geldig percentage in.")
-        )
-        if not (Decimal(0) < guaranteed_pct <= Decimal(100)):
-            raise ValidationFailed(
-                _l("Het gegarandeerde deel ligt tussen 0 en 100 procent."), field="guaranteed_pct"
-            )
-    if (clients_min is not None and clients_min < 0) or (
-        clients_min is not None and clients_max is not None and clients_max < clients_min
-    ):
-        raise ValidationFailed(
-            _l("De bandbreedte van cliënten is ongeldig (minimum ≤ maximum)."), field="clients_min"
-        )
+    budget, idx, eff, reserve = _lumpsum_terms(
+        contract, budget, indexation_pct, efficiency_pct, reserve
+    )
+    guaranteed_pct = _guarantee_terms(contract, guaranteed_pct, clients_min, clients_max)
     row = contract.year(year)
     value = lumpsum_value(budget, idx, eff)[2] if contract.is_lumpsum else budget
     if row is not None and reserve < row.reserve_drawn:
@@ -174,20 +202,20 @@ def set_year_budget(
         )
         db.session.add(row)
     else:
-        old = {
-            "budget": row.budget,
-            "indexation_pct": row.indexation_pct,
-            "efficiency_pct": row.efficiency_pct,
-            "reserve": row.reserve,
-            "value": row.value,
-            "guaranteed_pct": row.guaranteed_pct,
-            "clients_min": row.clients_min,
-            "clients_max": row.clients_max,
-        }
+        old = {name: getattr(row, name) for name in _YEAR_TERMS}
     old_value = row.value if old else None
-    row.budget, row.indexation_pct, row.efficiency_pct = budget, idx, eff
-    row.reserve, row.value = reserve, value
-    row.guaranteed_pct, row.clients_min, row.clients_max = guaranteed_pct, clients_min, clients_max
+    new = {
+        "budget": budget,
+        "indexation_pct": idx,
+        "efficiency_pct": eff,
+        "reserve": reserve,
+        "value": value,
+        "guaranteed_pct": guaranteed_pct,
+        "clients_min": clients_min,
+        "clients_max": clients_max,
+    }
+    for name in _YEAR_TERMS:
+        setattr(row, name, new[name])
     db.session.flush()
     if old is None or old_value != value:
         db.session.add(

@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.auth.models import User
 from procure.contracts.models import (
     ORIGINS,
@@ -92,11 +92,9 @@ def create_concept_contract(
         estimated_value=estimated_value,
         contract_value=Decimal("0.00"),
     )
-    db.session.add(contract)
-    db.session.flush()
-    record(
-        "contract.created",
+    record_new(
         contract,
+        "contract.created",
         actor=actor,
         new={
             "reference": contract.reference,
@@ -137,15 +135,13 @@ def add_extension_option(
         decision_deadline=deadline,
         status=OPTION_OPEN,
     )
-    db.session.add(option)
-    db.session.flush()
-    record(
+    return record_new(
+        option,
         "contract.option_added",
-        contract,
         actor=actor,
         new={"sequence": option.sequence, "months": months, "decision_deadline": deadline},
+        subject=contract,
     )
-    return option
 
 
 @operation

@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.contracts.models import (
     ASSESSMENT_KINDS,
     ASSESSMENT_OUTCOMES,
@@ -143,11 +143,9 @@ def record_meeting(
                 description=action["description"], owner=action["owner"], due_on=action["due_on"]
             )
         )
-    db.session.add(meeting)
-    db.session.flush()
-    record(
-        "contract.meeting",
+    record_new(
         meeting,
+        "contract.meeting",
         actor=actor,
         new={
             "provider_id": provider_id,
@@ -218,12 +216,9 @@ def record_assessment(
         notes=notes or "",
         assessed_by_id=actor_id_of(actor),
     )
-    db.session.add(row)
-    db.session.flush()
-    record(
-        "contract.financial_assessment",
+    return record_new(
         row,
+        "contract.financial_assessment",
         actor=actor,
         new={"provider_id": provider_id, "kind": kind, "year": year, "outcome": outcome},
     )
-    return row

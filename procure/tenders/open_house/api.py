@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.api import bp
-from procure.api.idempotency import idempotent
 from procure.api.schemas import list_of, page_numbers, page_of
 from procure.auth.permissions import scoped
 from procure.catalogue.models import Product
@@ -100,15 +99,7 @@ def open_house_detail(reference):
     settings = db.session.execute(
         select(OpenHouseSettings).where(OpenHouseSettings.tender_id == tender.id)
     ).scalar_one()
-    requirements = (
-        db.session.execute(
-            select(Requirement)
-            .where(Requirement.tender_id == tender.id)
-            .order_by(Requirement.number)
-        )
-        .scalars()
-        .all()
-    )
+    requirements = queries.requirements(tender)
     body = OpenHouseSchema().dump(tender)
     body.update(
         region=tender.region.short_code,
@@ -278,10 +269,13 @@ def _requirement_ids(tender: Tender) -> dict[int, int]:
     )
 
 
-@bp.post("/open-houses/<reference>/applications")
-@idempotent
-@bp.arguments(ApplicationForm, location="multipart")
-@bp.response(201, ApplicationSchema)
+@bp.write(
+    "/open-houses/<reference>/applications",
+    201,
+    ApplicationSchema,
+    arguments=ApplicationForm,
+    location="multipart",
+)
 def open_house_apply(form, reference):
     """Een aanvraag tot toelating indienen, met antwoorden en documenten per eis (aanbieder)"""
     _require(current_user.is_provider, _l("Alleen aanbieders dienen een aanvraag in."))
@@ -318,9 +312,9 @@ def open_house_apply(form, reference):
     )
 
 
-@bp.post("/open-houses/<reference>/applications/<int:application_id>/withdrawal")
-@idempotent
-@bp.response(200, ApplicationSchema)
+@bp.write(
+    "/open-houses/<reference>/applications/<int:application_id>/withdrawal", 200, ApplicationSchema
+)
 def open_house_withdraw(reference, application_id):
     """De eigen aanvraag intrekken (aanbieder)"""
     _require(current_user.is_provider, _l("Alleen de aanvrager trekt een aanvraag in."))
@@ -331,10 +325,12 @@ def open_house_withdraw(reference, application_id):
 _ASSESSORS_ONLY = _l("Alleen de beoordelaars van de regio beoordelen aanvragen.")
 
 
-@bp.post("/open-houses/<reference>/applications/<int:application_id>/scores")
-@idempotent
-@bp.arguments(RequirementScoresInput)
-@bp.response(200, ApplicationSchema)
+@bp.write(
+    "/open-houses/<reference>/applications/<int:application_id>/scores",
+    200,
+    ApplicationSchema,
+    arguments=RequirementScoresInput,
+)
 def open_house_score(body, reference, application_id):
     """Per eis de beoordeling en toelichting vastleggen (beoordelaars)"""
     _require(policy.is_assessor(current_user), _ASSESSORS_ONLY)
@@ -346,10 +342,12 @@ def open_house_score(body, reference, application_id):
     return ops.score(application, scores, actor=current_user)
 
 
-@bp.post("/open-houses/<reference>/applications/<int:application_id>/info-requests")
-@idempotent
-@bp.arguments(InfoRequestInput)
-@bp.response(200, ApplicationSchema)
+@bp.write(
+    "/open-houses/<reference>/applications/<int:application_id>/info-requests",
+    200,
+    ApplicationSchema,
+    arguments=InfoRequestInput,
+)
 def open_house_request_info(body, reference, application_id):
     """Meer informatie vragen; de aanvraag gaat terug naar de aanbieder (beoordelaars)"""
     _require(policy.is_assessor(current_user), _ASSESSORS_ONLY)
@@ -359,10 +357,13 @@ def open_house_request_info(body, reference, application_id):
     )
 
 
-@bp.post("/open-houses/<reference>/applications/<int:application_id>/info-responses")
-@idempotent
-@bp.arguments(InfoResponseForm, location="multipart")
-@bp.response(200, ApplicationSchema)
+@bp.write(
+    "/open-houses/<reference>/applications/<int:application_id>/info-responses",
+    200,
+    ApplicationSchema,
+    arguments=InfoResponseForm,
+    location="multipart",
+)
 def open_house_respond(form, reference, application_id):
     """De gevraagde informatie aanvullen, met gewijzigde antwoorden en documenten
     (aanbieder)"""
@@ -379,10 +380,12 @@ def open_house_respond(form, reference, application_id):
     )
 
 
-@bp.post("/open-houses/<reference>/applications/<int:application_id>/decision")
-@idempotent
-@bp.arguments(DecisionInput)
-@bp.response(200, ApplicationSchema)
+@bp.write(
+    "/open-houses/<reference>/applications/<int:application_id>/decision",
+    200,
+    ApplicationSchema,
+    arguments=DecisionInput,
+)
 def open_house_decide(body, reference, application_id):
     """Besluiten per categorie: toelaten (met contract) of afwijzen (beoordelaars)"""
     _require(policy.is_assessor(current_user), _ASSESSORS_ONLY)
@@ -403,10 +406,12 @@ def open_house_decide(body, reference, application_id):
     return ops.decide(application, decisions=decisions, reason=body["reason"], actor=current_user)
 
 
-@bp.post("/open-houses/<reference>/admissions/<int:admission_id>/ending")
-@idempotent
-@bp.arguments(EndAdmissionInput)
-@bp.response(200, AdmissionSchema)
+@bp.write(
+    "/open-houses/<reference>/admissions/<int:admission_id>/ending",
+    200,
+    AdmissionSchema,
+    arguments=EndAdmissionInput,
+)
 def open_house_end_admission(body, reference, admission_id):
     """Een toelating beëindigen: de aanbieder trekt zich terug, of de regio beëindigt"""
     _require(

@@ -23,7 +23,8 @@ from procure.extensions import db
 from procure.organisations.models import Municipality, Provider, Region
 from procure.tenders.models import Tender
 from procure.tenders.open_house import operations as ops
-from procure.tenders.open_house.models import Requirement, UpdateRecipient
+from procure.tenders.open_house import queries
+from procure.tenders.open_house.models import UpdateRecipient
 
 REFERENCE = "WBO-OH-WMB-2027"
 PDF = (
@@ -178,15 +179,7 @@ def _load_open_house() -> None:
     ops.publish(tender, actor=officer)
 
     current = ops.moments(tender)[0]
-    requirements = (
-        db.session.execute(
-            select(Requirement)
-            .where(Requirement.tender_id == tender.id)
-            .order_by(Requirement.number)
-        )
-        .scalars()
-        .all()
-    )
+    requirements = queries.requirements(tender)
     municipalities = {
         m.name: m.id
         for m in db.session.execute(

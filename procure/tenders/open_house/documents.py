@@ -11,25 +11,19 @@ from procure.documents.contexts import DocumentSpec, party_provider, party_regio
 from procure.documents.formatting import long_date, moment, month_name
 from procure.extensions import db
 from procure.tenders.documents import letter_spec, tender_data
+from procure.tenders.open_house import queries
 from procure.tenders.open_house.models import (
     Admission,
     Application,
     Category,
     EntryMoment,
     OpenHouseSettings,
-    Requirement,
 )
 
 
 def open_house_data(tender) -> dict:
     settings = db.session.execute(select(OpenHouseSettings).filter_by(tender_id=tender.id)).scalar()
-    requirements = (
-        db.session.execute(
-            select(Requirement).filter_by(tender_id=tender.id).order_by(Requirement.number)
-        )
-        .scalars()
-        .all()
-    )
+    requirements = queries.requirements(tender)
     categories = (
         db.session.execute(select(Category).filter_by(tender_id=tender.id).order_by(Category.code))
         .scalars()

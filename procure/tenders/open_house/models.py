@@ -14,11 +14,12 @@ collide in a unique constraint (SQLite and PostgreSQL alike).
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, false, true
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, PROCUREMENT, PROVIDER, SUPERVISOR
 from procure.catalogue.models import Product
+from procure.core.models import link_table
 from procure.core.scope import Scope
 from procure.core.types import UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
@@ -32,38 +33,22 @@ SCORES = ("meets", "not_met", "more_info")
 CATEGORY_DECISIONS = ("pending", "admitted", "rejected")
 ADMISSION_STATUSES = ("active", "ended")
 
-category_products = Table(
+category_products = link_table(
     "open_house_category_products",
-    db.metadata,
-    Column(
-        "category_id", ForeignKey("open_house_categories.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("product_id", ForeignKey("products.id"), primary_key=True),
+    category_id="open_house_categories.id",
+    product_id="products.id",
 )
-
-application_municipalities = Table(
+application_municipalities = link_table(
     "open_house_application_municipalities",
-    db.metadata,
-    Column(
-        "application_id",
-        ForeignKey("open_house_applications.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("municipality_id", ForeignKey("municipalities.id"), primary_key=True),
+    application_id="open_house_applications.id",
+    municipality_id="municipalities.id",
 )
-
-
 # The products applied for within a category: a subset of the category's products, or (for
 # an admitted provider) the products it wants added to its contract.
-application_category_products = Table(
+application_category_products = link_table(
     "open_house_application_category_products",
-    db.metadata,
-    Column(
-        "application_category_id",
-        ForeignKey("open_house_application_categories.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("product_id", ForeignKey("products.id"), primary_key=True),
+    application_category_id="open_house_application_categories.id",
+    product_id="products.id",
 )
 
 

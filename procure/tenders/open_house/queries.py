@@ -38,6 +38,17 @@ APPLICATION_SORTS = {
 APPLICATION_DEFAULT_SORT = "submitted"
 
 
+def requirements(tender) -> list[Requirement]:
+    """The open house's requirements in their order (by number)."""
+    return list(
+        db.session.execute(
+            select(Requirement)
+            .where(Requirement.tender_id == tender.id)
+            .order_by(Requirement.number)
+        ).scalars()
+    )
+
+
 def open_houses_stmt(q: str, status: str, user):
     """The open houses `user` may see (providers: published ones), searched in title and
     reference, in `status` when it is one an open house has."""
@@ -112,12 +123,6 @@ def categories(tender, *, with_products: bool = False) -> list[Category]:
     if with_products:
         stmt = stmt.options(selectinload(Category.products).selectinload(Product.tariffs))
     return list(db.session.execute(stmt).scalars())
-
-
-def requirements(tender) -> list[Requirement]:
-    """The open house's requirements in their order."""
-    stmt = select(Requirement).where(Requirement.tender_id == tender.id)
-    return list(db.session.execute(stmt.order_by(Requirement.number)).scalars())
 
 
 def region_municipalities(tender) -> list[Municipality]:

@@ -19,7 +19,7 @@ from procure.core.uploads import store_bytes
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
-from procure.tenders.open_house import schedule
+from procure.tenders.open_house import queries, schedule
 from procure.tenders.open_house.models import (
     Admission,
     Answer,
@@ -27,7 +27,6 @@ from procure.tenders.open_house.models import (
     ApplicationCategory,
     Category,
     EntryMoment,
-    Requirement,
 )
 from procure.tenders.open_house.operations.common import (
     UPLOAD_KINDS,
@@ -134,14 +133,7 @@ def _region_municipalities(tender: Tender, municipality_ids) -> list:
 
 
 def _requirements(tender: Tender) -> dict:
-    return {
-        r.id: r
-        for r in db.session.execute(
-            select(Requirement)
-            .where(Requirement.tender_id == tender.id)
-            .order_by(Requirement.number)
-        ).scalars()
-    }
+    return {r.id: r for r in queries.requirements(tender)}
 
 
 def _checked_answers(requirements: dict, answers, files):
@@ -171,6 +163,79 @@ def _checked_answers(requirements: dict, answers, files):
     return answers, uploads
 
 
+def _earlier_submission(provider: Provider, idempotency_key: str | None) -> Application | None:
+    """The application this provider already sent with the same idempotency key."""
+    if not idempotency_key:
+        return None
+    return db.session.execute(
+        select(Application).where(
+            Application.provider_id == provider.id,
+            Application.idempotency_key == idempotency_key,
+        )
+    ).scalar()
+
+
+def _categories_applied_for(
+    tender: Tender, provider: Provider, category_ids: list[int]
+) -> tuple[list[int], dict[int, Category]]:
+    """The sorted category ids and the categories of this open house asked for; refused
+    when one is unknown or already has an open application of the provider."""
+    ids = sorted(set(category_ids or []))
+    if not ids:
+        raise ValidationFailed(_l("Kies minstens één categorie."), field="category_ids")
+    categories = {
+        c.id: c
+        for c in db.session.execute(
+            select(Category).where(Category.tender_id == tender.id, Category.id.in_(ids))
+        ).scalars()
+    }
+    if len(categories) != len(ids):
+        raise ValidationFailed(
+            _l("Deze categorie bestaat niet in deze open house."), field="category_ids"
+        )
+    for link in open_application_categories(provider.id, ids):
+        raise Conflict(
+            _l(
+                "U heeft al een openstaande aanvraag voor de categorie %(cat)s.",
+                cat=categories[link.category_id].name,
+            ),
+            field="category_ids",
+        )
+    return ids, categories
+
+
+def _entry_planning(tender: Tender, now: datetime, moment_id: int | None):
+    """(entry moment, moment queued from, assessment deadline) of an application filed
+    `now`: a continuous open house has a deadline and no moment."""
+    settings = settings_for(tender)
+    if settings.is_continuous:
+        deadline = schedule.continuous_assessment_deadline(
+            now, settings.continuous_assessment_weeks
+        )
+        return None, None, deadline
+    wanted = None
+    if moment_id:
+        wanted = db.session.get(EntryMoment, moment_id)
+        if wanted is None or wanted.tender_id != tender.id:
+            raise ValidationFailed(_l("Onbekend toetredingsmoment."), field="moment_id")
+    moment, queued_from = plan_moment(tender, now, wanted)
+    return moment, queued_from, None
+
+
+def _attach_answers(application: Application, requirements, answers: dict, uploads: dict, user):
+    """An answer per requirement, with its uploaded document stored."""
+    for req_id in requirements:
+        stored = None
+        if req_id in uploads:
+            data, filename = uploads[req_id]
+            stored = store_bytes(
+                data, filename, allowed=UPLOAD_KINDS, uploaded_by=user, field=f"file_{req_id}"
+            )
+        application.answers.append(
+            Answer(requirement_id=req_id, text=answers.get(req_id, ""), file=stored)
+        )
+
+
 @operation
 def submit_application(
     tender: Tender,
@@ -194,58 +259,19 @@ def submit_application(
     ensure_open_house(tender)
     if user is not None and user.role == PROVIDER and user.provider_id != provider.id:
         raise NotAllowed(_l("U kunt alleen namens uw eigen organisatie aanvragen."))
-    if idempotency_key:
-        earlier = db.session.execute(
-            select(Application).where(
-                Application.provider_id == provider.id,
-                Application.idempotency_key == idempotency_key,
-            )
-        ).scalar()
-        if earlier is not None:
-            return earlier
+    earlier = _earlier_submission(provider, idempotency_key)
+    if earlier is not None:
+        return earlier
     if not accepts_applications(tender):
         raise InvalidTransition(_l("Deze open house staat niet open voor aanvragen."))
     if not provider.active:
         raise NotAllowed(_l("Deze aanbieder is niet actief."))
-    settings = settings_for(tender)
-    ids = sorted(set(category_ids or []))
-    if not ids:
-        raise ValidationFailed(_l("Kies minstens één categorie."), field="category_ids")
-    categories = {
-        c.id: c
-        for c in db.session.execute(
-            select(Category).where(Category.tender_id == tender.id, Category.id.in_(ids))
-        ).scalars()
-    }
-    if len(categories) != len(ids):
-        raise ValidationFailed(
-            _l("Deze categorie bestaat niet in deze open house."), field="category_ids"
-        )
-    for link in open_application_categories(provider.id, ids):
-        raise Conflict(
-            _l(
-                "U heeft al een openstaande aanvraag voor de categorie %(cat)s.",
-                cat=categories[link.category_id].name,
-            ),
-            field="category_ids",
-        )
+    ids, categories = _categories_applied_for(tender, provider, category_ids)
     wanted_products = _products_applied_for(provider, categories, product_ids)
     municipalities = _region_municipalities(tender, municipality_ids)
     requirements = _requirements(tender)
     answers, uploads = _checked_answers(requirements, answers, files)
-    moment, queued_from = None, None
-    assessment_deadline = None
-    if settings.is_continuous:
-        assessment_deadline = schedule.continuous_assessment_deadline(
-            now, settings.continuous_assessment_weeks
-        )
-    else:
-        wanted = None
-        if moment_id:
-            wanted = db.session.get(EntryMoment, moment_id)
-            if wanted is None or wanted.tender_id != tender.id:
-                raise ValidationFailed(_l("Onbekend toetredingsmoment."), field="moment_id")
-        moment, queued_from = plan_moment(tender, now, wanted)
+    moment, queued_from, assessment_deadline = _entry_planning(tender, now, moment_id)
 
     application = Application(
         reference=_next_application_reference(tender),
@@ -275,16 +301,7 @@ def submit_application(
                 products=products,
             )
         )
-    for req_id in requirements:
-        stored = None
-        if req_id in uploads:
-            data, filename = uploads[req_id]
-            stored = store_bytes(
-                data, filename, allowed=UPLOAD_KINDS, uploaded_by=user, field=f"file_{req_id}"
-            )
-        application.answers.append(
-            Answer(requirement_id=req_id, text=answers.get(req_id, ""), file=stored)
-        )
+    _attach_answers(application, requirements, answers, uploads, user)
     try:
         db.session.flush()
     except IntegrityError as exc:  # a concurrent duplicate slipped past the check above

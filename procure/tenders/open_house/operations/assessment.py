@@ -182,28 +182,13 @@ def respond_to_info_request(
     return application
 
 
-@operation
-def decide(
-    application: Application,
-    *,
-    decisions: dict[int, str],
-    reason: str = "",
-    actor,
-    now: datetime | None = None,
-) -> Application:
-    """Admit per category or reject; admission creates or extends the provider's contract."""
-    now = now or utcnow()
-    reason = (reason or "").strip()
-    links = {link.category_id: link for link in application.categories}
-    decisions = {int(k): v for k, v in decisions.items()}
-    if set(decisions) != set(links) or any(
-        v not in CATEGORY_DECISIONS[1:] for v in decisions.values()
-    ):
-        raise ValidationFailed(
-            _l("Neem voor elke aangevraagde categorie een besluit."), field="decisions"
-        )
-    any_admitted = "admitted" in decisions.values()
-    target = "admitted" if any_admitted else "rejected"
+def _check_decision(
+    application: Application, decisions: dict, reason: str, target: str, now: datetime
+) -> None:
+    """Refuses a decision the application's state or assessment does not allow: an
+    admission while information is awaited or with a requirement not met, a rejection
+    before the provider's response term ended or without a reason."""
+    any_admitted = target == "admitted"
     if application.status == MORE_INFO:
         if any_admitted:
             raise InvalidTransition(
@@ -229,6 +214,31 @@ def decide(
                     numbers=", ".join(str(n) for n in unscored),
                 )
             )
+
+
+@operation
+def decide(
+    application: Application,
+    *,
+    decisions: dict[int, str],
+    reason: str = "",
+    actor,
+    now: datetime | None = None,
+) -> Application:
+    """Admit per category or reject; admission creates or extends the provider's contract."""
+    now = now or utcnow()
+    reason = (reason or "").strip()
+    links = {link.category_id: link for link in application.categories}
+    decisions = {int(k): v for k, v in decisions.items()}
+    if set(decisions) != set(links) or any(
+        v not in CATEGORY_DECISIONS[1:] for v in decisions.values()
+    ):
+        raise ValidationFailed(
+            _l("Neem voor elke aangevraagde categorie een besluit."), field="decisions"
+        )
+    any_admitted = "admitted" in decisions.values()
+    target = "admitted" if any_admitted else "rejected"
+    _check_decision(application, decisions, reason, target, now)
     old = APPLICATION.apply(application, target, actor)
     application.decided_at, application.decided_by_id = now, actor.id
     application.decision_reason = reason

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.audit.operations import changes
 from procure.catalogue.models import Product, TaskArea
 from procure.catalogue.policy import EXPIRED
@@ -397,11 +397,9 @@ def add_category(
         description=description or "",
         products=products,
     )
-    db.session.add(category)
-    db.session.flush()
-    record(
-        "open_house.category_added",
+    return record_new(
         category,
+        "open_house.category_added",
         actor=actor,
         new={
             "tender": tender.reference,
@@ -410,7 +408,6 @@ def add_category(
             "products": [p.code for p in products],
         },
     )
-    return category
 
 
 @operation
@@ -441,15 +438,12 @@ def add_requirement(
         text=text,
         requires_document=requires_document,
     )
-    db.session.add(requirement)
-    db.session.flush()
-    record(
-        "open_house.requirement_added",
+    return record_new(
         requirement,
+        "open_house.requirement_added",
         actor=actor,
         new={"number": number, "text": text, "requires_document": requires_document},
     )
-    return requirement
 
 
 @operation

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from procure.audit import record
+from procure.audit import record, record_new
 from procure.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from procure.core.operations import operation
 from procure.core.types import utcnow
@@ -74,11 +74,9 @@ def add_recipient(
     recipient = exists or UpdateRecipient(region_id=region.id, email=address)
     recipient.kind, recipient.name, recipient.active = kind, name, True
     recipient.municipality_id = municipality.id if municipality else None
-    db.session.add(recipient)
-    db.session.flush()
-    record(
-        "open_house.update_recipient_added",
+    return record_new(
         recipient,
+        "open_house.update_recipient_added",
         actor=actor,
         new={
             "kind": kind,
@@ -87,7 +85,6 @@ def add_recipient(
             "municipality": municipality.name if municipality else None,
         },
     )
-    return recipient
 
 
 @operation
