@@ -368,10 +368,9 @@ def tender_rectifications(reference):
     return {"items": ops.rectifications(_tender(reference))}
 
 
-@bp.post("/tenders/<reference>/rectifications")
-@idempotent
-@bp.arguments(RectificationInput)
-@bp.response(201, RectificationSchema)
+@bp.write(
+    "/tenders/<reference>/rectifications", 201, RectificationSchema, arguments=RectificationInput
+)
 def tender_rectify(body, reference):
     """Een rectificatie publiceren: de kernvoorwaarden corrigeren met reden; alle aanmelders
     krijgen een melding en een e-mail (inkoop, na publicatie en voor de
