@@ -28,6 +28,7 @@ from procure.auth.models import User
 from procure.catalogue.models import MaatwerkCode, Product, TaskArea
 from procure.contracts import operations as ops
 from procure.contracts.models import Contract
+from procure.core.operations import unit_of_work
 from procure.core.types import to_money
 from procure.extensions import db
 from procure.organisations.models import Provider, Region
@@ -196,28 +197,33 @@ def _agreements(code: str, title: str, start, end, sample, providers) -> None:
     if region is None:
         return
     manager = _one(User, email=f"contract_manager.{code}@example.org")
-    for provider_code, codes in sample.items():
-        if provider_code not in providers:
-            continue
-        products = [p for p in (_product(region.id, c) for c in codes) if p is not None]
-        segments = sorted({p.segment.code for p in products if p.segment})
-        c = ops.create_concept_contract(
-            region=region,
-            provider_id=providers[provider_code].id,
-            origin="open_house",
-            variant="effort",
-            start_date=start,
-            end_date=end,
-            title=f"{title} (segment {', '.join(segments)})" if segments else title,
-            manager_id=manager.id if manager else None,
-            actor=manager,
-        )
-        for product in products:
-            # A card that came later (FACT 2025, the new SNO products October 2025) joins
-            # the running agreement from its first day.
-            later = product.valid_from if product.valid_from > start else None
-            ops.add_contract_product(c, product_id=product.id, effective_from=later, actor=manager)
-        ops.activate_contract(c, actor=manager)
+    with unit_of_work():  # one transaction: no commit (and reload) per operation
+        for provider_code, codes in sample.items():
+            _agreement(region, providers.get(provider_code), codes, title, start, end, manager)
+
+
+def _agreement(region, provider, codes, title, start, end, manager) -> None:
+    if provider is None:
+        return
+    products = [p for p in (_product(region.id, c) for c in codes) if p is not None]
+    segments = sorted({p.segment.code for p in products if p.segment})
+    c = ops.create_concept_contract(
+        region=region,
+        provider_id=provider.id,
+        origin="open_house",
+        variant="effort",
+        start_date=start,
+        end_date=end,
+        title=f"{title} (segment {', '.join(segments)})" if segments else title,
+        manager_id=manager.id if manager else None,
+        actor=manager,
+    )
+    for product in products:
+        # A card that came later (FACT 2025, the new SNO products October 2025) joins the
+        # running agreement from its first day.
+        later = product.valid_from if product.valid_from > start else None
+        ops.add_contract_product(c, product_id=product.id, effective_from=later, actor=manager)
+    ops.activate_contract(c, actor=manager)
 
 
 def _e10_agreement(providers) -> None:
@@ -476,24 +482,29 @@ def _custom_contracts():
         )
         if code is not None and price:
             codes[product_code] = (code, price)
-    for item in custom_contract_plan([c for c in CUSTOM_CODES if c in codes]):
-        user = users.get(item["municipality"])
-        provider_id = providers.get(item["provider"])
-        if user is None or provider_id is None or item["code"] not in codes:
-            continue
-        code, price = codes[item["code"]]
-        units = max(Decimal(1), (item["amount"] / price).quantize(Decimal(1)))
-        ops.create_custom_contract(
-            user=user,
-            provider_id=provider_id,
-            maatwerk_code_id=code.id,
-            unit_price=price,
-            units=units,
-            start_date=item["start"],
-            end_date=date(2024, 12, 31),
-            justification=item["reason"][1],
-            reason=item["reason"][0],
-        )
+    with unit_of_work():  # one transaction: no commit (and reload) per custom contract
+        for item in custom_contract_plan([c for c in CUSTOM_CODES if c in codes]):
+            _custom_contract(item, users, providers, codes)
+
+
+def _custom_contract(item, users, providers, codes) -> None:
+    user = users.get(item["municipality"])
+    provider_id = providers.get(item["provider"])
+    if user is None or provider_id is None or item["code"] not in codes:
+        return
+    code, price = codes[item["code"]]
+    units = max(Decimal(1), (item["amount"] / price).quantize(Decimal(1)))
+    ops.create_custom_contract(
+        user=user,
+        provider_id=provider_id,
+        maatwerk_code_id=code.id,
+        unit_price=price,
+        units=units,
+        start_date=item["start"],
+        end_date=date(2024, 12, 31),
+        justification=item["reason"][1],
+        reason=item["reason"][0],
+    )
 
 
 def _management(region, providers, manager):

@@ -119,7 +119,7 @@ def _catalogues_and_contracts() -> dict:
     from procure.catalogue.models import Product, Segment
 
     segments = sorted(
-        (s.region.short_code, s.code, s.name, s.account_holder.email if s.account_holder else "")
+        (s.region_id, s.code, s.name, s.account_holder.email if s.account_holder else "")
         for s in db.session.execute(select(Segment)).scalars()
     )
     products = sorted(
