@@ -257,6 +257,7 @@ def load_all() -> list[str]:
 
 
 DEMO_DOMAINS = (
+    "organisations",  # the sample of Een 10 voor de Jeugd's providers, segment account holders
     "catalogue",
     "contracts",
     "tenders",

@@ -47,8 +47,12 @@ def test_demo_loads_seed_regions_is_idempotent_and_logs_in_with_one_hash(app, cl
     assert len(regions["e10"].municipalities) == 11
     assert len(regions["svj"].municipalities) == 10
     providers = db.session.execute(select(Provider)).scalars().all()
-    assert len(providers) == 13
+    # Thirteen providers of the seeds' stories and the fictional sample of Een 10 voor de
+    # Jeugd's agreement (procure.organisations.demo), in an obviously fictional KvK range.
+    sample = [p for p in providers if p.short_code.startswith("e10-")]
+    assert len(providers) == 13 + len(sample) and 25 <= len(sample) + 6 <= 40
     assert all(p.kvk_number.isdigit() and len(p.kvk_number) == 8 for p in providers)
+    assert all(p.kvk_number.startswith("902") for p in sample)
 
     emails = set(db.session.execute(select(User.email)).scalars())
     for code in ("wbo", "e10", "svj"):
@@ -56,3 +60,5 @@ def test_demo_loads_seed_regions_is_idempotent_and_logs_in_with_one_hash(app, cl
             assert f"{role}.{code}@example.org" in emails
     assert "municipality-breda.wbo@example.org" in emails
     assert "provider.kompas@example.org" in emails
+    assert "provider.e10-duinroos@example.org" in emails
+    assert "accounthouder-s1.e10@example.org" in emails

@@ -11,6 +11,8 @@ HEADER = [
     _l("Categorie"),
     _l("Naam"),
     _l("Taakgebied"),
+    _l("Segment"),
+    _l("Ouderbijdrage"),
     _l("Uitvoeringsvariant"),
     _l("Eenheid"),
     _l("Status"),
@@ -31,6 +33,8 @@ def _row(product: Product, years: list[int]) -> list:
         product.category,
         product.name,
         product.task_area.name if product.task_area else "",
+        product.segment.label if product.segment else "",
+        _("ja") if product.parental_contribution else "",
         product.variant_label,
         product.unit or "",
         product.status_label,
@@ -63,3 +67,43 @@ def to_xlsx(products: list[Product]) -> bytes:
         ([p.code, p.version, p.description, p.criteria, p.target_group] for p in products),
     )
     return xlsx_bytes(cards, texts)
+
+
+SEGMENT_HEADER = [
+    _l("Segment"),
+    _l("Naam"),
+    _l("Accounthouder"),
+    _l("Productkaarten"),
+    _l("Aanbieders"),
+    _l("Contracten"),
+    _l("Maatwerkovereenkomsten"),
+    _l("Waarde maatwerk"),
+]
+
+
+def _segment_row(row) -> list:
+    holder = row.segment.account_holder
+    return [
+        row.segment.code,
+        row.segment.name,
+        holder.name if holder else "",
+        row.products,
+        row.providers,
+        row.contracts,
+        row.custom_contracts,
+        row.custom_value,
+    ]
+
+
+def segments_to_csv(rows) -> bytes:
+    return csv_bytes([str(h) for h in SEGMENT_HEADER], (_segment_row(r) for r in rows))
+
+
+def segments_to_xlsx(rows) -> bytes:
+    sheet = Sheet(
+        _("Segmenten"),
+        [str(h) for h in SEGMENT_HEADER],
+        (_segment_row(r) for r in rows),
+        formats={len(SEGMENT_HEADER) - 1: MONEY_FORMAT},
+    )
+    return xlsx_bytes(sheet)

@@ -150,13 +150,15 @@ def card_from_item(item: dict) -> pdcfiles.Card:
 
 def items_for(region_id: int, bundle, diff) -> list[dict]:
     items = []
-    if diff.task_areas or diff.translations_changed:
+    if diff.task_areas or diff.segments or diff.translations_changed:
         items.append(
             {
                 "step": "areas",
                 "region_id": region_id,
                 "task_areas": bundle.task_areas,
                 "changed": diff.task_areas,
+                "segments": bundle.segments,
+                "changed_segments": diff.segments,
                 "translations": (
                     [{k: _jsonable(v) for k, v in t.items()} for t in bundle.translations]
                     if diff.translations_changed
@@ -215,6 +217,7 @@ def start_import(data: bytes, user, *, with_translations: bool = False):
 def _areas_and_translations(item: dict) -> None:
     region_id = item["region_id"]
     pdcfiles.write_task_areas(region_id, item["task_areas"], item["changed"])
+    pdcfiles.write_segments(region_id, item.get("segments", []), item.get("changed_segments", []))
     if item["translations"] is not None:
         ops.replace_translations(region_id, item["translations"])
 

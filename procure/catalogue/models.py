@@ -59,6 +59,33 @@ class TaskArea(db.Model):
         return self.name
 
 
+class Segment(db.Model):
+    """A segment of a region's catalogue (Een 10 voor de Jeugd, seed 001: "segment 1 -
+    verblijf", "segment 2 - wonen", ...): a group of products with an account holder, the
+    region's staff member who keeps the segment's providers and products in view together
+    with contract management. Products may belong to one segment; reports count per segment."""
+
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("region_id", "code"),)
+    __scope__ = Scope(region="region_id", providers_see_all=True)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    code: Mapped[str] = mapped_column(String(10))  # "1", "2", ... as the region numbers them
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    account_holder_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    account_holder = relationship("User")
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class Product(db.Model):
     """One version of a product card. A new version of a fixed card is a new row with the
     same code and a later valid_from; contracts point at the row (version) they used.
@@ -79,6 +106,10 @@ class Product(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     task_area_id: Mapped[int | None] = mapped_column(ForeignKey("task_areas.id"), index=True)
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"), index=True)
+    # Parents pay a contribution of their own (seed 001: the new SNO products, like regular
+    # childcare); the municipality pays the youth-care part.
+    parental_contribution: Mapped[bool] = mapped_column(default=False)
     variant: Mapped[str] = mapped_column(String(10))
     unit: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="concept", index=True)
@@ -94,6 +125,7 @@ class Product(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     task_area: Mapped[TaskArea | None] = relationship()
+    segment: Mapped[Segment | None] = relationship()
     tariffs: Mapped[list["Tariff"]] = relationship(
         back_populates="product", order_by="Tariff.year", cascade="all, delete-orphan"
     )

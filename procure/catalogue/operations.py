@@ -19,6 +19,7 @@ from procure.catalogue.models import (
     IndexationRun,
     MaatwerkCode,
     Product,
+    Segment,
     Tariff,
     TaskArea,
 )
@@ -32,7 +33,17 @@ from procure.extensions import db
 
 CODE_RE = re.compile(r"^\d{2}[0-9A-Z]{3}$")
 ENTRY_MONTHS = (1, 4, 7, 10)  # entry moments: 1 January, 1 April, 1 July, 1 October
-CARD_FIELDS = ("name", "description", "task_area_id", "variant", "unit", "criteria", "target_group")
+CARD_FIELDS = (
+    "name",
+    "description",
+    "task_area_id",
+    "segment_id",
+    "parental_contribution",
+    "variant",
+    "unit",
+    "criteria",
+    "target_group",
+)
 MAATWERK_PREFIX = "MW"
 
 
@@ -187,6 +198,11 @@ def _reference_errors(values: dict, region_id: int):
         area = db.session.get(TaskArea, task_area_id)
         if area is None or area.region_id != region_id:
             yield "task_area_id", _l("Onbekend taakgebied.")
+    segment_id = values.get("segment_id")
+    if segment_id is not None:
+        segment = db.session.get(Segment, segment_id)
+        if segment is None or segment.region_id != region_id:
+            yield "segment_id", _l("Onbekend segment.")
     for year, price in (values.get("tariffs") or {}).items():
         if not isinstance(year, int) or not 2000 <= year <= 2100:
             yield "tariffs", _l("Ongeldig tariefjaar '%(y)s'.", y=year)
@@ -248,6 +264,8 @@ def snapshot(product: Product) -> dict:
         "name": product.name,
         "description": product.description,
         "task_area_id": product.task_area_id,
+        "segment_id": product.segment_id,
+        "parental_contribution": bool(product.parental_contribution),
         "variant": product.variant,
         "unit": product.unit,
         "status": product.status,
@@ -307,6 +325,60 @@ def ensure_task_area(region_id: int, code: str, name: str, description: str = ""
     return area
 
 
+# -- segments ----------------------------------------------------------------------------
+
+
+@operation
+def ensure_segment(region_id: int, code: str, name: str, description: str = "") -> Segment:
+    """Create a segment of the region's catalogue, or bring its name and description up to
+    date (idempotent, audited)."""
+    code, name, description = (code or "").strip(), (name or "").strip(), description or ""
+    if not code or not name:
+        raise ValidationFailed(_l("Een segment heeft een code en een naam."), field="code")
+    if len(code) > 10:
+        raise ValidationFailed(_l("De code van een segment is hoogstens 10 tekens."), field="code")
+    segment = db.session.execute(
+        select(Segment).where(Segment.region_id == region_id, Segment.code == code)
+    ).scalar()
+    if segment is None:
+        segment = Segment(region_id=region_id, code=code, name=name, description=description)
+        db.session.add(segment)
+        db.session.flush()
+        record("segment.created", segment, new={"code": code, "name": name})
+    elif (segment.name, segment.description or "") != (name, description):
+        old = {"name": segment.name, "description": segment.description}
+        segment.name, segment.description = name, description
+        record("segment.updated", segment, old=old, new={"name": name, "description": description})
+    return segment
+
+
+@operation
+def set_account_holder(segment: Segment, *, user_id: int | None, actor=None) -> Segment:
+    """The region's staff member who holds the segment's account (seed 001: "accounthouders
+    van de verschillende segmenten"); None clears it."""
+    from procure.auth.models import User
+    from procure.catalogue.policy import can_hold_account
+
+    if user_id is not None and not can_hold_account(db.session.get(User, user_id), segment):
+        raise ValidationFailed(
+            _l("Een accounthouder is een actieve medewerker van de regio."),
+            field="account_holder_id",
+        )
+    if segment.account_holder_id == user_id:
+        return segment
+    old = segment.account_holder_id
+    segment.account_holder_id = user_id
+    db.session.flush()
+    record(
+        "segment.account_holder",
+        segment,
+        actor=actor,
+        old={"account_holder_id": old},
+        new={"account_holder_id": user_id},
+    )
+    return segment
+
+
 # -- product cards -----------------------------------------------------------------------
 
 
@@ -321,6 +393,8 @@ def create_product(
     unit=None,
     description="",
     task_area_id=None,
+    segment_id=None,
+    parental_contribution: bool = False,
     criteria="",
     target_group="",
     valid_to: date | None = None,
@@ -341,6 +415,7 @@ def create_product(
             "unit": unit,
             "description": description,
             "task_area_id": task_area_id,
+            "segment_id": segment_id,
             "criteria": criteria,
             "target_group": target_group,
             "valid_from": valid_from,
@@ -378,6 +453,8 @@ def create_product(
         name=values["name"],
         description=values["description"],
         task_area_id=task_area_id,
+        segment_id=segment_id,
+        parental_contribution=bool(parental_contribution),
         variant=variant,
         unit=values["unit"],
         status=status,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from procure.audit import record
 from procure.audit.operations import record_many
 from procure.catalogue import operations as ops
-from procure.catalogue.models import CodeTranslation, Product, Tariff, TaskArea
+from procure.catalogue.models import CodeTranslation, Product, Segment, Tariff, TaskArea
 from procure.catalogue.policy import CONCEPT, EXPIRED, FIXED
 from procure.core.errors import ValidationFailed
 from procure.core.operations import operation
@@ -30,10 +30,13 @@ from procure.organisations.models import Region
 
 TASK_AREAS_FILE = "_taakgebieden.yaml"
 TRANSLATIONS_FILE = "_vertaaltabel.yaml"
+SEGMENTS_FILE = "_segmenten.yaml"
 CARD_KEYS = (
     "code",
     "name",
     "task_area",
+    "segment",
+    "parental_contribution",
     "variant",
     "unit",
     "status",
@@ -48,6 +51,8 @@ REQUIRED_KEYS = ("code", "name", "variant", "valid_from")
 COMPARED = (
     "name",
     "task_area",
+    "segment",
+    "parental_contribution",
     "variant",
     "unit",
     "status",
@@ -134,6 +139,7 @@ class Bundle:
     translations: list[dict]
     cards: dict[str, Card]
     errors: list[FileError]
+    segments: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -162,6 +168,7 @@ class Diff:
     unchanged: int
     task_areas: list[str]
     translations_changed: bool
+    segments: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -170,6 +177,7 @@ class Diff:
             or self.changed
             or self.removed
             or self.task_areas
+            or self.segments
             or self.translations_changed
         )
 
@@ -263,6 +271,8 @@ def _card_values(data: dict, code: str, add) -> dict:
         "code": code,
         "name": str(data.get("name") or "").strip(),
         "task_area": str(data["task_area"]).strip() if data.get("task_area") else None,
+        "segment": str(data["segment"]).strip() if data.get("segment") not in (None, "") else None,
+        "parental_contribution": data.get("parental_contribution") is True,
         "variant": data.get("variant"),
         "unit": data.get("unit") or None,
         "status": data.get("status") or CONCEPT,
@@ -316,6 +326,8 @@ def _read_card(path: Path, errors: list[FileError]) -> Card | None:
     if code and path.stem.upper() != code:
         add("code", f"de bestandsnaam moet {code}.yaml zijn")
     tariffs = _card_tariffs(data.get("tariffs") or {}, add)
+    if data.get("parental_contribution") not in (None, True, False):
+        add("parental_contribution", "ja of nee (true/false)")
     values = _card_values(data, code, add)
     _add_card_rule_errors(values, tariffs, errors[before:], add)
     if values["status"] == EXPIRED:
@@ -354,6 +366,26 @@ def _read_task_areas(path: Path, errors: list) -> list[dict]:
             }
         )
     return task_areas
+
+
+def _read_segments(path: Path, errors: list) -> list[dict]:
+    segments = []
+    for line, item, _node in _list_items(path, errors, "een lijst met segmenten verwacht"):
+        if not isinstance(item, dict) or item.get("code") in (None, "") or not item.get("name"):
+            message = "een segment heeft een code en een naam"
+            errors.append(FileError(path.name, line, None, message))
+            continue
+        unknown = [k for k in item if k not in ("code", "name", "description")]
+        if unknown:
+            errors.append(FileError(path.name, line, str(unknown[0]), "onbekend veld"))
+        segments.append(
+            {
+                "code": str(item["code"]).strip(),
+                "name": str(item["name"]).strip(),
+                "description": str(item.get("description") or "").strip(),
+            }
+        )
+    return segments
 
 
 def _read_translations(path: Path, errors: list) -> list[dict]:
@@ -397,6 +429,7 @@ def read_directory(directory: Path) -> Bundle:
         errors.append(FileError(str(directory), None, None, "map bestaat niet"))
         return Bundle([], [], {}, errors)
     task_areas = _read_task_areas(directory / TASK_AREAS_FILE, errors)
+    segments = _read_segments(directory / SEGMENTS_FILE, errors)
     translations = _read_translations(directory / TRANSLATIONS_FILE, errors)
     cards: dict[str, Card] = {}
     for path in sorted(directory.glob("*.yaml")):
@@ -417,7 +450,7 @@ def read_directory(directory: Path) -> Bundle:
             )
             continue
         cards[card.values["code"]] = card
-    return Bundle(task_areas, translations, cards, errors)
+    return Bundle(task_areas, translations, cards, errors, segments)
 
 
 # -- comparing with the database ----------------------------------------------------------
@@ -439,7 +472,7 @@ def _db_state(region_id: int, codes=None, *, tariffs: bool = True):
             select(TaskArea).where(TaskArea.region_id == region_id)
         ).scalars()
     }
-    options = [selectinload(Product.task_area)]
+    options = [selectinload(Product.task_area), selectinload(Product.segment)]
     if tariffs:
         options.append(selectinload(Product.tariffs))
     stmt = (
@@ -472,10 +505,19 @@ def _db_tariffs(region_id: int) -> dict[int, dict[int, Decimal]]:
     return result
 
 
+def _db_segments(region_id: int) -> dict:
+    return {
+        s.code: s
+        for s in db.session.execute(select(Segment).where(Segment.region_id == region_id)).scalars()
+    }
+
+
 def _db_values(product: Product) -> dict:
     return {
         "name": product.name,
         "task_area": product.task_area.code if product.task_area else None,
+        "segment": product.segment.code if product.segment else None,
+        "parental_contribution": bool(product.parental_contribution),
         "variant": product.variant,
         "unit": product.unit,
         "status": product.status,
@@ -582,6 +624,15 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
         or (areas[a["code"]].name, areas[a["code"]].description or "")
         != (a["name"], a["description"])
     ]
+    segments = _db_segments(region_id)
+    known_segments = set(segments) | {s["code"] for s in bundle.segments}
+    changed_segments = [
+        s["code"]
+        for s in bundle.segments
+        if s["code"] not in segments
+        or (segments[s["code"]].name, segments[s["code"]].description or "")
+        != (s["name"], s["description"])
+    ]
     added, changed, removed, unchanged = [], [], [], 0
     for code, card in sorted(bundle.cards.items()):
         v = card.values
@@ -591,6 +642,8 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
 
         if v["task_area"] and v["task_area"] not in known_areas:
             add("task_area", f"onbekend taakgebied '{v['task_area']}' (zie {TASK_AREAS_FILE})")
+        if v.get("segment") and v["segment"] not in known_segments:
+            add("segment", f"onbekend segment '{v['segment']}' (zie {SEGMENTS_FILE})")
         product = current.get(code)
         if product is None or product.status == EXPIRED:
             added.append(_new_card_change(code, card, product, add))
@@ -611,6 +664,7 @@ def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Dif
         unchanged,
         changed_areas,
         _translations_differ(bundle, region_id),
+        changed_segments,
     )
 
 
@@ -639,7 +693,9 @@ class ImportRefused(ValidationFailed):
         self.file_errors = file_errors
 
 
-def _insert_new_cards(region_id: int, cards: list[Card], versions: dict, area_ids: dict):
+def _insert_new_cards(
+    region_id: int, cards: list[Card], versions: dict, area_ids: dict, segment_ids: dict
+):
     """Bulk insert of new cards, their tariffs and their audit events (a statement per
     batch, not one per row)."""
     now = utcnow()
@@ -654,6 +710,8 @@ def _insert_new_cards(region_id: int, cards: list[Card], versions: dict, area_id
                 "name": v["name"],
                 "description": v["description"],
                 "task_area_id": area_ids.get(v["task_area"]),
+                "segment_id": segment_ids.get(v.get("segment")),
+                "parental_contribution": bool(v.get("parental_contribution")),
                 "variant": v["variant"],
                 "unit": v["unit"],
                 "status": v["status"],
@@ -714,6 +772,8 @@ SNAPSHOT_KEYS = (
     "name",
     "description",
     "task_area_id",
+    "segment_id",
+    "parental_contribution",
     "variant",
     "unit",
     "status",
@@ -749,6 +809,7 @@ def import_directory(
     if diff.empty:
         return diff
     write_task_areas(region.id, bundle.task_areas, diff.task_areas)
+    write_segments(region.id, bundle.segments, diff.segments)
     _write_cards(region.id, bundle, diff)
     expire_cards(region.id, [change.code for change in diff.removed])
     if diff.translations_changed:
@@ -770,6 +831,13 @@ def write_task_areas(region_id: int, task_areas: list[dict], changed: list[str])
     db.session.flush()
 
 
+def write_segments(region_id: int, segments: list[dict], changed: list[str]) -> None:
+    for segment in segments:
+        if segment["code"] in changed:
+            ops.ensure_segment(region_id, segment["code"], segment["name"], segment["description"])
+    db.session.flush()
+
+
 def expire_cards(region_id: int, codes: list[str]) -> int:
     """Let the current cards with these codes expire (they are no longer in the files)."""
     if not codes:
@@ -787,6 +855,7 @@ def _write_cards(region_id: int, bundle: Bundle, diff: Diff) -> None:
         region_id, [c.code for c in diff.added] + [c.code for c in diff.changed]
     )
     area_ids = {code: a.id for code, a in areas.items()}
+    segment_ids = {code: s.id for code, s in _db_segments(region_id).items()}
     new_cards, versions = [], {}
     for change in diff.added:
         previous = current.get(change.code)
@@ -796,9 +865,11 @@ def _write_cards(region_id: int, bundle: Bundle, diff: Diff) -> None:
         new_cards.append(bundle.cards[change.code])
     db.session.flush()
     if new_cards:
-        _insert_new_cards(region_id, new_cards, versions, area_ids)
+        _insert_new_cards(region_id, new_cards, versions, area_ids, segment_ids)
     for change in diff.changed:
-        _apply_change(bundle.cards[change.code], current[change.code], change, area_ids)
+        _apply_change(
+            bundle.cards[change.code], current[change.code], change, area_ids, segment_ids
+        )
 
 
 def record_import(region_id: int, source: str, **counts) -> None:
@@ -832,12 +903,16 @@ def import_cards(region_id: int, cards: list[Card]) -> Diff:
     return diff
 
 
-def _apply_change(card: Card, product: Product, change: CardChange, area_ids: dict) -> None:
+def _apply_change(
+    card: Card, product: Product, change: CardChange, area_ids: dict, segment_ids: dict
+) -> None:
     v = card.values
     values = {
         "name": v["name"],
         "description": v["description"],
         "task_area_id": area_ids.get(v["task_area"]),
+        "segment_id": segment_ids.get(v.get("segment")),
+        "parental_contribution": bool(v.get("parental_contribution")),
         "variant": v["variant"],
         "unit": v["unit"],
         "criteria": v["criteria"],
@@ -921,6 +996,22 @@ def export_directory(directory: Path, region_code: str = "wbo") -> int:
         ),
         encoding="utf-8",
     )
+    segments = sorted(_db_segments(region.id).values(), key=lambda s: s.id)
+    if segments:
+        (directory / SEGMENTS_FILE).write_text(
+            "# Segmenten van de catalogus (code: verwijzing vanuit de productkaarten)\n"
+            + _dump(
+                [
+                    {
+                        "code": s.code,
+                        "name": s.name,
+                        **({"description": s.description} if s.description else {}),
+                    }
+                    for s in segments
+                ]
+            ),
+            encoding="utf-8",
+        )
     translations = (
         db.session.execute(
             select(CodeTranslation)

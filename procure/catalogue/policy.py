@@ -17,6 +17,9 @@ EDITOR_ROLES = (ADMIN, PROCUREMENT)
 READER_ROLES = ROLES
 # Region staff read a card's change history (the audit trail).
 HISTORY_READERS = REGION_STAFF
+# The segments overview with its counts per segment, and who may hold a segment's account.
+SEGMENT_READERS = REGION_STAFF
+ACCOUNT_HOLDER_ROLES = REGION_STAFF
 
 
 def fixed_only(user) -> bool:
@@ -57,3 +60,17 @@ def can_expire(user, product) -> bool:
 
 def can_set_tariffs(user, product) -> bool:
     return can_edit_product(user, product) and product.status != EXPIRED
+
+
+def can_see_segments(user) -> bool:
+    return user.is_authenticated and user.role in SEGMENT_READERS
+
+
+def can_hold_account(user, segment) -> bool:
+    """An account holder is an active staff member of the segment's region."""
+    return (
+        user is not None
+        and user.active
+        and user.role in ACCOUNT_HOLDER_ROLES
+        and user.region_id == segment.region_id
+    )

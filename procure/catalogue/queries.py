@@ -3,16 +3,18 @@ and the list query with search, filters and sorting (bounded queries, no N+1).""
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from procure.auth.permissions import scoped
-from procure.catalogue.models import PRODUCT_STATUSES, VARIANTS, Product, TaskArea
-from procure.catalogue.policy import FIXED, fixed_only
+from procure.catalogue.models import PRODUCT_STATUSES, VARIANTS, Product, Segment, TaskArea
+from procure.catalogue.policy import EXPIRED, FIXED, fixed_only
 from procure.core.errors import ValidationFailed
 from procure.core.listing import like_pattern
+from procure.core.types import to_money
 from procure.organisations.models import Region
 
 
@@ -31,6 +33,7 @@ class Filters:
     status: str = ""
     valid_on: date | None = None
     region: str = ""  # region short code (providers, cross-region admin)
+    segment: int | None = None  # segment id (from the segments overview)
 
     def as_args(self) -> dict:
         return {
@@ -42,6 +45,7 @@ class Filters:
                 "status": self.status,
                 "valid_on": self.valid_on.isoformat() if self.valid_on else "",
                 "region": self.region,
+                "segment": str(self.segment) if self.segment else "",
             }.items()
             if v
         }
@@ -62,6 +66,11 @@ def parse_filters(args) -> Filters:
         )
     if f.status and f.status not in PRODUCT_STATUSES:
         raise ValidationFailed(_l("Onbekende status '%(s)s'.", s=f.status), field="status")
+    raw_segment = (args.get("segment") or "").strip()
+    if raw_segment:
+        if not raw_segment.isdigit() or len(raw_segment) > 9:
+            raise ValidationFailed(_l("Onbekend segment '%(s)s'.", s=raw_segment), field="segment")
+        f.segment = int(raw_segment)
     raw = (args.get("valid_on") or "").strip()
     if raw:
         try:
@@ -91,7 +100,7 @@ def product_query(filters: Filters, user, *, with_tariffs: bool = True) -> Selec
         .options(contains_eager(Product.task_area))
     )
     if with_tariffs:
-        stmt = stmt.options(selectinload(Product.tariffs))
+        stmt = stmt.options(selectinload(Product.tariffs), selectinload(Product.segment))
     stmt = visible(stmt, user)
     if filters.valid_on is not None:
         day = filters.valid_on
@@ -115,6 +124,8 @@ def product_query(filters: Filters, user, *, with_tariffs: bool = True) -> Selec
         stmt = stmt.where(TaskArea.code == filters.task_area)
     if filters.variant:
         stmt = stmt.where(Product.variant == filters.variant)
+    if filters.segment:
+        stmt = stmt.where(Product.segment_id == filters.segment)
     if filters.status and not fixed_only(user):
         stmt = stmt.where(Product.status == filters.status)
     if filters.region:
@@ -163,3 +174,75 @@ def maatwerk_choices(region_id: int):
         .scalars()
         .all()
     )
+
+
+CUSTOM_ORIGIN = "custom"  # a custom contract (contracts.models.ORIGINS)
+
+
+@dataclass
+class SegmentRow:
+    """One segment with its figures: current cards, the providers and contracts in force
+    that contract one of its products, and the custom contracts on its custom-care codes."""
+
+    segment: Segment
+    products: int = 0
+    providers: int = 0
+    contracts: int = 0
+    custom_contracts: int = 0
+    custom_value: Decimal = Decimal("0.00")
+
+
+def segment_report(user) -> list[SegmentRow]:
+    """Per segment the user sees (bounded: four grouped queries, whatever the count)."""
+    from procure.catalogue.models import MaatwerkCode
+    from procure.contracts.models import Contract, ContractedProduct
+    from procure.contracts.policy import LIVE
+    from procure.extensions import db
+
+    segments = (
+        db.session.execute(
+            scoped(select(Segment), Segment, user)
+            .options(joinedload(Segment.account_holder))
+            .order_by(Segment.region_id, Segment.code)
+        )
+        .scalars()
+        .all()
+    )
+    rows = {s.id: SegmentRow(s) for s in segments}
+    if not rows:
+        return []
+    ids = list(rows)
+    for segment_id, count in db.session.execute(
+        select(Product.segment_id, func.count(Product.id))
+        .where(Product.segment_id.in_(ids), Product.is_current.is_(True), Product.status != EXPIRED)
+        .group_by(Product.segment_id)
+    ):
+        rows[segment_id].products = count
+    for segment_id, contracts, providers in db.session.execute(
+        select(
+            Product.segment_id,
+            func.count(func.distinct(Contract.id)),
+            func.count(func.distinct(Contract.provider_id)),
+        )
+        .select_from(ContractedProduct)
+        .join(Product, Product.id == ContractedProduct.product_id)
+        .join(Contract, Contract.id == ContractedProduct.contract_id)
+        .where(
+            Product.segment_id.in_(ids),
+            Contract.status.in_(LIVE),
+            Contract.origin != CUSTOM_ORIGIN,
+        )
+        .group_by(Product.segment_id)
+    ):
+        rows[segment_id].contracts, rows[segment_id].providers = contracts, providers
+    for segment_id, count, value in db.session.execute(
+        select(Product.segment_id, func.count(Contract.id), func.sum(Contract.custom_total))
+        .select_from(Contract)
+        .join(MaatwerkCode, MaatwerkCode.id == Contract.maatwerk_code_id)
+        .join(Product, Product.id == MaatwerkCode.product_id)
+        .where(Product.segment_id.in_(ids), Contract.origin == CUSTOM_ORIGIN)
+        .group_by(Product.segment_id)
+    ):
+        rows[segment_id].custom_contracts = count
+        rows[segment_id].custom_value = to_money(value or 0)
+    return list(rows.values())

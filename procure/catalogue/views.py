@@ -34,6 +34,7 @@ from procure.catalogue.policy import (
     EDITOR_ROLES,
     READER_ROLES,
     can_edit,
+    can_see_segments,
     fixed_only,
     sees_all_regions,
 )
@@ -43,6 +44,7 @@ from procure.catalogue.queries import (
     Filters,
     parse_filters,
     product_query,
+    segment_report,
     task_area_choices,
     visible,
     year_tariffs,
@@ -402,6 +404,45 @@ def translations():
         regions=regions,
         region_code=region_code,
     )
+
+
+@bp.get("/segmenten")
+@role_required(*READER_ROLES)
+def segments():
+    """The region's segments with their account holder and figures per segment."""
+    if not can_see_segments(current_user):
+        abort(403)
+    return render_template(
+        "catalogue/segments.html",
+        rows=segment_report(current_user),
+        region_names=_region_names(),
+    )
+
+
+@bp.get("/segmenten.<fmt>")
+@role_required(*READER_ROLES)
+def segments_export(fmt):
+    if fmt not in ("csv", "xlsx") or not can_see_segments(current_user):
+        abort(404 if fmt not in ("csv", "xlsx") else 403)
+    rows = segment_report(current_user)
+    data = exports.segments_to_csv(rows) if fmt == "csv" else exports.segments_to_xlsx(rows)
+    stamp = today_local().strftime("%Y%m%d")
+    mimetype = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="segmenten-{stamp}.{fmt}"'},
+    )
+
+
+def _region_names() -> dict:
+    if not sees_all_regions(current_user):
+        return {}
+    return {r.id: r.name for r in db.session.execute(select(Region)).scalars()}
 
 
 @bp.route("/maatwerkcodes", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ from procure.auth.models import User
 from procure.catalogue.models import MaatwerkCode, Product, TaskArea
 from procure.contracts import operations as ops
 from procure.contracts.models import Contract
+from procure.core.operations import unit_of_work
 from procure.core.types import to_money
 from procure.extensions import db
 from procure.organisations.models import Provider, Region
@@ -95,7 +96,9 @@ CUSTOM_REASONS = (  # (reason code, justification)
 # Non-contracted in Een 10 voor de Jeugd: providers from elsewhere, where the placed youths
 # live, and small specialised practices.
 CUSTOM_PROVIDERS = ("wegwijzer", "zonnehoek", "kompas", "linde", "gezinsplein", "stadswijk")
-CUSTOM_CODES = ("45A46", "54002", "54003", "54004", "44A06", "44A07", "44A08", "54D02")
+# E10's own cards (procure.catalogue.demo); seed 001: relatively much custom care in segment 4,
+# custom residential care counted under segment 1 or 2.
+CUSTOM_CODES = ("45A01", "45A02", "45A10", "54010", "54F01", "40A01", "44A01", "44A03", "41A08")
 
 
 def _one(model, **filters):
@@ -137,24 +140,55 @@ def load() -> None:
 
 
 # Een 10 voor de Jeugd: one agreement since 1 January 2022 with more than 180 providers,
-# running until 2028 (seed 001); a sample over the segments: provider -> product codes.
+# its segment 1 and 2 agreements running until 2028 (seed 001); the demo's sample is six
+# providers of procure.demo and the fictional providers of procure.organisations.demo, each
+# with products of the segments it works in (E10's own codes, procure.catalogue.demo).
 E10_START, E10_END = date(2022, 1, 1), date(2027, 12, 31)
-E10_SAMPLE = {
-    "horizon": ["54003"],
-    "stapsteen": ["44A06", "44A07", "44A08"],
-    "baken": ["45A53", "54001"],
-    "brug": ["54002", "45A46"],
-    "vlinder": ["41A14", "41A16"],
-    "kinderkracht": ["54D01", "54D02"],
+E10_SAMPLE = {  # provider -> product codes of its contract; segment in the comment
+    "horizon": ["40A01", "45A31"],  # 1
+    "stapsteen": ["44A05", "44A03"],  # 2
+    "baken": ["45A01", "45A02"],  # 4
+    "brug": ["54010", "54F01"],  # 4
+    "vlinder": ["41A03", "41A08"],  # 3
+    "kinderkracht": ["41A40", "45A10"],  # 3, 4
+    "e10-eikenhof": ["40A01", "45A31", "45A32"],  # 1
+    "e10-veldkamp": ["40A01", "45A33", "45A34"],  # 1
+    "e10-kempenrand": ["40A01", "45A32", "44A01", "44A03"],  # 1, 2
+    "e10-dommeldal": ["40A01", "45A31", "45A34"],  # 1
+    "e10-peelzicht": ["44A03"],  # 2
+    "e10-lindeboom": ["44A01"],  # 2
+    "e10-wilgenhoeve": ["44A03"],  # 2
+    "e10-klimop": ["44A05"],  # 2
+    "e10-uilenest": ["44A05", "44A01"],  # 2
+    "e10-speelhuis": ["41A03", "41A08"],  # 3
+    "e10-boomgaard": ["41A08"],  # 3
+    "e10-kwetternest": ["41A40", "41A41"],  # 3 (SNO)
+    "e10-zandloper": ["41A40", "41A41"],  # 3 (SNO)
+    "e10-rolstoelrit": ["42A01"],  # 3
+    "e10-mozaiek": ["41A03", "45A02"],  # 3, 4
+    "e10-kompasroos": ["45A01", "45A10"],  # 4
+    "e10-vlasakker": ["45A01", "45A02"],  # 4
+    "e10-oeverloop": ["54010", "45A10"],  # 4
+    "e10-zwaluw": ["45A02"],  # 4
+    "e10-heidebloem": ["45A01", "45A02"],  # 4
+    "e10-waterlelie": ["45A10", "54010"],  # 4
+    "e10-stroomopwaarts": ["45A01"],  # 4
+    "e10-kiezel": ["45A10"],  # 4
+    "e10-duinroos": ["54F01", "54010"],  # 4 (FACT)
+    "e10-weidegang": ["54010"],  # 4
+    "e10-dwarsdal": ["45A01", "45A02"],  # 4
+    "e10-zonnewijzer": ["45A02"],  # 4
+    "e10-toekomstpad": ["45A33", "45A10"],  # 1, 4
 }
 # Samen voor Jeugd: several contracts with the same start and end date (seed 000,
-# ambition 1), here the years of the Meerjarenplan 2026-2029.
+# ambition 1), here the years of the Meerjarenplan 2026-2029, on SvJ's own cards.
 SVJ_START, SVJ_END = date(2026, 1, 1), date(2029, 12, 31)
 SVJ_SAMPLE = {
-    "vlinder": ["41A14"],
-    "kinderkracht": ["54002", "54D02"],
-    "zonnehoek": ["41A22"],
-    "brug": ["45A46"],
+    "vlinder": ["41A12"],
+    "kinderkracht": ["45A60", "45A61"],
+    "zonnehoek": ["41A12", "45A60"],
+    "brug": ["45A61", "45A70"],
+    "horizon": ["40A10"],
 }
 
 
@@ -163,23 +197,33 @@ def _agreements(code: str, title: str, start, end, sample, providers) -> None:
     if region is None:
         return
     manager = _one(User, email=f"contract_manager.{code}@example.org")
-    for provider_code, codes in sample.items():
-        c = ops.create_concept_contract(
-            region=region,
-            provider_id=providers[provider_code].id,
-            origin="open_house",
-            variant="effort",
-            start_date=start,
-            end_date=end,
-            title=title,
-            manager_id=manager.id if manager else None,
-            actor=manager,
-        )
-        for product_code in codes:
-            product = _product(region.id, product_code)
-            if product is not None:
-                ops.add_contract_product(c, product_id=product.id, actor=manager)
-        ops.activate_contract(c, actor=manager)
+    with unit_of_work():  # one transaction: no commit (and reload) per operation
+        for provider_code, codes in sample.items():
+            _agreement(region, providers.get(provider_code), codes, title, start, end, manager)
+
+
+def _agreement(region, provider, codes, title, start, end, manager) -> None:
+    if provider is None:
+        return
+    products = [p for p in (_product(region.id, c) for c in codes) if p is not None]
+    segments = sorted({p.segment.code for p in products if p.segment})
+    c = ops.create_concept_contract(
+        region=region,
+        provider_id=provider.id,
+        origin="open_house",
+        variant="effort",
+        start_date=start,
+        end_date=end,
+        title=f"{title} (segment {', '.join(segments)})" if segments else title,
+        manager_id=manager.id if manager else None,
+        actor=manager,
+    )
+    for product in products:
+        # A card that came later (FACT 2025, the new SNO products October 2025) joins the
+        # running agreement from its first day.
+        later = product.valid_from if product.valid_from > start else None
+        ops.add_contract_product(c, product_id=product.id, effective_from=later, actor=manager)
+    ops.activate_contract(c, actor=manager)
 
 
 def _e10_agreement(providers) -> None:
@@ -438,24 +482,29 @@ def _custom_contracts():
         )
         if code is not None and price:
             codes[product_code] = (code, price)
-    for item in custom_contract_plan([c for c in CUSTOM_CODES if c in codes]):
-        user = users.get(item["municipality"])
-        provider_id = providers.get(item["provider"])
-        if user is None or provider_id is None or item["code"] not in codes:
-            continue
-        code, price = codes[item["code"]]
-        units = max(Decimal(1), (item["amount"] / price).quantize(Decimal(1)))
-        ops.create_custom_contract(
-            user=user,
-            provider_id=provider_id,
-            maatwerk_code_id=code.id,
-            unit_price=price,
-            units=units,
-            start_date=item["start"],
-            end_date=date(2024, 12, 31),
-            justification=item["reason"][1],
-            reason=item["reason"][0],
-        )
+    with unit_of_work():  # one transaction: no commit (and reload) per custom contract
+        for item in custom_contract_plan([c for c in CUSTOM_CODES if c in codes]):
+            _custom_contract(item, users, providers, codes)
+
+
+def _custom_contract(item, users, providers, codes) -> None:
+    user = users.get(item["municipality"])
+    provider_id = providers.get(item["provider"])
+    if user is None or provider_id is None or item["code"] not in codes:
+        return
+    code, price = codes[item["code"]]
+    units = max(Decimal(1), (item["amount"] / price).quantize(Decimal(1)))
+    ops.create_custom_contract(
+        user=user,
+        provider_id=provider_id,
+        maatwerk_code_id=code.id,
+        unit_price=price,
+        units=units,
+        start_date=item["start"],
+        end_date=date(2024, 12, 31),
+        justification=item["reason"][1],
+        reason=item["reason"][0],
+    )
 
 
 def _management(region, providers, manager):

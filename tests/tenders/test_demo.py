@@ -113,24 +113,72 @@ def _tender_dates() -> dict:
     }
 
 
+def _catalogues_and_contracts() -> dict:
+    """Every region's catalogue (segments, cards, tariffs) and the contracts outside the
+    tenders (E10's agreement, SvJ's aligned contracts, WBO's running ones, custom ones)."""
+    from procure.catalogue.models import Product, Segment
+
+    segments = sorted(
+        (s.region_id, s.code, s.name, s.account_holder.email if s.account_holder else "")
+        for s in db.session.execute(select(Segment)).scalars()
+    )
+    products = sorted(
+        (
+            p.region_id,
+            p.code,
+            p.version,
+            p.status,
+            p.valid_from,
+            p.valid_to,
+            p.segment.code if p.segment else None,
+            p.parental_contribution,
+            tuple((t.year, t.price) for t in p.tariffs),
+        )
+        for p in db.session.execute(select(Product)).scalars()
+    )
+    contracts = sorted(
+        (
+            c.region.short_code,
+            c.provider.short_code,
+            c.origin,
+            c.start_date,
+            c.end_date,
+            c.status,
+            c.title,
+            c.custom_total,
+            tuple(sorted((cp.product.code, cp.effective_from) for cp in c.products)),
+        )
+        for c in db.session.execute(select(Contract).where(Contract.tender_id.is_(None))).scalars()
+    )
+    return {"segments": segments, "products": products, "contracts": contracts}
+
+
 def _load_up_to_tenders() -> None:
     """The demo steps the tenders build on, then the tenders (not the whole demo: slow)."""
     from procure.catalogue import demo as catalogue_demo
     from procure.contracts import demo as contract_demo
+    from procure.organisations import demo as organisations_demo
 
     demo.load_organisations()
     demo.load_users()
-    for step in (catalogue_demo, contract_demo, tender_demo):
+    for step in (organisations_demo, catalogue_demo, contract_demo, tender_demo):
         step.load()
         db.session.commit()
 
 
 def test_the_demo_on_two_dates_gives_the_same_tenders(app):
+    """The tenders' dates, and the catalogues and contracts of all three regions."""
     seen = []
     for today in ("2026-03-01 10:00", "2027-02-15 10:00"):
         with time_machine.travel(today, tick=False):
             _load_up_to_tenders()
-        seen.append(_tender_dates())
+        seen.append((_tender_dates(), _catalogues_and_contracts()))
         db.session.remove()
         _empty_all_tables()
-    assert seen[0] == seen[1] and len(seen[0]) == 4
+    assert seen[0] == seen[1] and len(seen[0][0]) == 4
+    data = seen[0][1]
+    assert len(data["segments"]) == 4 and len(data["products"]) == 28 + 20 + 6
+    e10 = [c for c in data["contracts"] if c[0] == "e10" and c[2] == "open_house"]
+    assert len(e10) >= 25 and {c[3] for c in e10} == {date(2022, 1, 1)}
+    svj = {(c[3], c[4]) for c in data["contracts"] if c[0] == "svj"}
+    assert svj == {(date(2026, 1, 1), date(2029, 12, 31))}
