@@ -114,6 +114,9 @@ def _render_refusal(page: Callable, form, status: int):
     return _body(page()), status
 
 
+render_refusal = _render_refusal  # for views that validate their forms themselves
+
+
 def _unseen_errors(form, body: str) -> list[str]:
     if form is None:
         return []

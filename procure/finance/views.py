@@ -18,7 +18,7 @@ from procure.auth.roles import MUNICIPALITY
 from procure.contracts.models import Contract, ContractYear
 from procure.core.errors import OperationError
 from procure.core.timeutil import today_local
-from procure.core.views import flash_error, submit
+from procure.core.views import flash_error, render_refusal, submit
 from procure.extensions import db
 from procure.finance import charts, exports, forms, policy, report_jobs, reports
 from procure.finance import operations as ops
@@ -202,7 +202,9 @@ def _post_action(year, form_name, form, run, success):
             return _framework_page(region, framework, exc.status_code, **page_form)
         flash(str(success), "success")
         return redirect(url_for("finance.framework", year=year))
-    return _framework_page(region, framework, 422, **page_form)
+    # A form the page no longer shows (the framework acknowledged since) has its errors
+    # at the top.
+    return render_refusal(lambda: _framework_page(region, framework, 422, **page_form), form, 422)
 
 
 def _line(framework, line_id) -> BudgetLine:
