@@ -505,7 +505,8 @@ def _walk_role(app, role: str, state_pages: list[str]) -> tuple[FormWalk, Tally]
     print(
         f"\n{role}: {tally.forms} forms to {len(walk.endpoints)} endpoints, "
         f"{tally.submissions} submissions, {dict(tally.outcomes)}, "
-        f"{time.monotonic() - started:.1f} s"
+        f"{time.monotonic() - started:.1f} s",
+        flush=True,
     )
     return walk, tally
 
@@ -524,15 +525,13 @@ def test_every_form_of_every_role_refuses_hostile_input_cleanly(demo, app):
         reached |= walk.endpoints
         submissions += tally.submissions
         failures += [(role, *failure) for failure in tally.failures]
+        for failure in tally.failures:  # in full as they come (the assertion cuts it short)
+            print("FAILED", role, repr(failure)[:600], flush=True)
     print(
         f"reached {len(reached)} endpoints, {submissions} submissions, "
         f"{time.monotonic() - started:.1f} s"
     )
-    for failure in failures:  # in full (the assertion message is cut short), for -s
-        print("FAILED", repr(failure)[:600])
-    expected = html_post_endpoints(app)
-    missing = expected - reached - set(UNREACHABLE)
-    print("not reached:", sorted(missing))
+    print("not reached:", sorted(html_post_endpoints(app) - reached - set(UNREACHABLE)))
     assert not failures, failures
     expected = html_post_endpoints(app)
     assert set(UNREACHABLE) <= expected, "an endpoint listed as unreachable no longer exists"
