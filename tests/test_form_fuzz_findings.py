@@ -65,3 +65,17 @@ def test_a_second_acknowledgement_with_empty_fields_says_why(app, client):
     assert response.status_code == 422
     assert 'class="flash flash-error"' in response.get_data(as_text=True)
     assert f.row_counts() == before
+
+
+@pytest.mark.parametrize("weight", ["NaN", "sNaN", "Infinity", "-inf"])
+def test_a_criterion_weight_that_is_no_finite_number_is_refused(app, weight):
+    """'NaN' parsed as a Decimal and then failed the comparison with 0: a 500."""
+    from tests.tenders.builders import T0, slt_tender
+
+    with time_machine.travel(T0, tick=False):
+        tender = slt_tender(officer(), reference="WBO-NAN-2027")
+    before = f.row_counts()
+    with time_machine.travel(T0, tick=False), pytest.raises(ValidationFailed) as refused:
+        ops.add_criterion(tender, actor=officer(), name="Prijs", weight=weight)
+    assert refused.value.field == "weight"
+    assert f.row_counts() == before

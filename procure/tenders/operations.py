@@ -157,9 +157,12 @@ def _deadline_passed(moment: datetime | None) -> bool:
 
 def _decimal(value, field: str) -> Decimal:
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ValidationFailed(_l("Vul een getal in."), field=field) from None
+    if not number.is_finite():  # NaN cannot be compared: a weight of "NaN" was a 500
+        raise ValidationFailed(_l("Vul een getal in."), field=field)
+    return number
 
 
 def _flush_unique(message) -> None:
