@@ -165,9 +165,12 @@ deadline_passed = _deadline_passed
 
 def _decimal(value, field: str) -> Decimal:
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ValidationFailed(_l("Vul een getal in."), field=field) from None
+    if not number.is_finite():  # NaN cannot be compared: a weight of "NaN" was a 500
+        raise ValidationFailed(_l("Vul een getal in."), field=field)
+    return number
 
 
 def _flush_unique(message) -> None:
@@ -1519,6 +1522,14 @@ def record_objection(
 ) -> Objection:
     _require_officer(actor, tender)
     _require_status(tender, "standstill")
+    bidders = set(
+        db.session.execute(select(Bid.provider_id).where(Bid.tender_id == tender.id)).scalars()
+    )
+    if not isinstance(provider_id, int) or provider_id not in bidders:
+        # Only a party that bid objects to the award (a missing or foreign id is no 500).
+        raise ValidationFailed(_l("Kies de inschrijver die bezwaar maakt."), field="provider_id")
+    if lot_id is not None and lot_id not in {lot.id for lot in tender.lots}:
+        raise ValidationFailed(_l("Kies een perceel van deze aanbesteding."), field="lot_id")
     if not (description or "").strip():
         raise ValidationFailed(_l("Omschrijf het bezwaar."), field="description")
     objection = Objection(
