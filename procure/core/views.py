@@ -124,7 +124,7 @@ def submit(
         for name, errors in form.errors.items():
             label = getattr(getattr(form, name, None), "label", None)
             prefix = f"{label.text}: " if label is not None else ""
-            flash(prefix + str(errors[0]), "error")
+            flash(prefix + (_messages(errors) or [""])[0], "error")
         return redirect(back)
     try:
         result = operation()
@@ -163,10 +163,20 @@ def _unseen_errors(form, body: str) -> list[str]:
         field = getattr(form, name, None) if isinstance(name, str) else None  # None: form-wide
         label = getattr(field, "label", None)
         prefix = f"{label.text}: " if label is not None else ""
-        for error in errors if isinstance(errors, list | tuple) else ():
-            if str(escape(str(error))) not in body:
-                unseen.append(prefix + str(error))
+        for error in _messages(errors):
+            if str(escape(error)) not in body:
+                unseen.append(prefix + error)
     return unseen
+
+
+def _messages(errors) -> list[str]:
+    """The messages of a field's errors, those of the rows of a list of subforms too
+    (a list of {field: [message]} per row) flattened."""
+    if isinstance(errors, dict):
+        errors = list(errors.values())
+    if not isinstance(errors, list | tuple):
+        return [str(errors)]
+    return [message for error in errors for message in _messages(error)]
 
 
 def _body(rendered):

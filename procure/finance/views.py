@@ -114,46 +114,56 @@ def _framework_page(region, framework, status=200, **forms_in):
         "own_only": municipality_id is not None,
     }
     if policy.can_edit_lines(current_user, framework):
-        line_form = forms_in.get("line_form") or forms.LineForm()
-        line_form.parent_code.choices = [("", "—")] + [
-            (r.line.code, r.line.name) for r in table.rows if r.line.amount is None
-        ]
-        previous = q.framework_for(region.id, framework.year - 1)
-        line_form.previous_code.choices = [("", "—")] + (
-            [(line.code, line.name) for line in previous.lines] if previous else []
-        )
-        ctx["line_form"] = line_form
-        ctx["adopt_form"] = forms_in.get("adopt_form") or forms.AdoptForm()
+        ctx.update(_line_forms(region, framework, table, forms_in))
     if policy.can_adjust(current_user, framework):
-        adj = forms_in.get("adjustment_form") or forms.AdjustmentForm()
-        adj.line_id.choices = [(line.id, line.name) for line in leaves]
-        ctx["adjustment_form"] = adj
-        assign = forms_in.get("assign_form") or forms.AssignForm()
-        assign.line_id.choices = [(line.id, line.name) for line in leaves]
-        assign.contract_year_id.choices = [
-            (cy.id, f"{c.reference} {c.title} ({c.provider.name})")
-            for cy, c in db.session.execute(
-                select(ContractYear, Contract)
-                .join(Contract, Contract.id == ContractYear.contract_id)
-                .where(Contract.region_id == region.id, ContractYear.year == framework.year)
-                .options(joinedload(Contract.provider))  # one query, however many providers
-                .order_by(Contract.reference)
-            ).all()
-        ]
-        ctx["assign_form"] = assign
-        reserved = [line for line in leaves if line.kind == "reserved"]
-        if reserved:
-            release = forms_in.get("release_form") or forms.ReleaseForm()
-            release.line_id.choices = [(line.id, line.name) for line in reserved]
-            ctx["release_form"] = release
-        pay = forms_in.get("payment_form") or forms.PaymentForm()
-        pay.line_id.choices = [(line.id, line.name) for line in leaves]
-        ctx["payment_form"] = pay
+        ctx.update(_money_forms(region, framework, leaves, forms_in))
     if policy.can_acknowledge(current_user, framework) and not any(
         a.municipality_id == current_user.municipality_id for a in framework.acknowledgements
     ):
         ctx["ack_form"] = forms_in.get("ack_form") or forms.AcknowledgeForm()
     return render_template("finance/framework.html", **ctx), status
+
+
+def _line_forms(region, framework, table, forms_in) -> dict:
+    """The forms of a framework still being drawn up: a new line, and adoption."""
+    line_form = forms_in.get("line_form") or forms.LineForm()
+    line_form.parent_code.choices = [("", "—")] + [
+        (r.line.code, r.line.name) for r in table.rows if r.line.amount is None
+    ]
+    previous = q.framework_for(region.id, framework.year - 1)
+    line_form.previous_code.choices = [("", "—")] + (
+        [(line.code, line.name) for line in previous.lines] if previous else []
+    )
+    return {"line_form": line_form, "adopt_form": forms_in.get("adopt_form") or forms.AdoptForm()}
+
+
+def _money_forms(region, framework, leaves, forms_in) -> dict:
+    """The forms of an adopted framework: adjustments, contract assignment, the release of
+    a reserved part and payments, each offering the lines it may book on."""
+    leaf_choices = [(line.id, line.name) for line in leaves]
+    adjustment = forms_in.get("adjustment_form") or forms.AdjustmentForm()
+    adjustment.line_id.choices = leaf_choices
+    assign = forms_in.get("assign_form") or forms.AssignForm()
+    assign.line_id.choices = leaf_choices
+    assign.contract_year_id.choices = [
+        (cy.id, f"{c.reference} {c.title} ({c.provider.name})")
+        for cy, c in db.session.execute(
+            select(ContractYear, Contract)
+            .join(Contract, Contract.id == ContractYear.contract_id)
+            .where(Contract.region_id == region.id, ContractYear.year == framework.year)
+            .options(joinedload(Contract.provider))  # one query, however many providers
+            .order_by(Contract.reference)
+        ).all()
+    ]
+    pay = forms_in.get("payment_form") or forms.PaymentForm()
+    pay.line_id.choices = leaf_choices
+    found = {"adjustment_form": adjustment, "assign_form": assign, "payment_form": pay}
+    reserved = [(line.id, line.name) for line in leaves if line.kind == "reserved"]
+    if reserved:
+        release = forms_in.get("release_form") or forms.ReleaseForm()
+        release.line_id.choices = reserved
+        found["release_form"] = release
+    return found
 
 
 def _steering(region, framework, as_of, municipality_id):

@@ -242,7 +242,18 @@ class AnswerForm(FlaskForm):
 # -- rectificatie ---------------------------------------------------------------------------
 
 
-class LotCorrectionForm(Form):
+class _SubForm(Form):
+    """A row of a FieldList: plain WTForms, with Flask-WTF's translated messages (a
+    FlaskForm row would want a CSRF token of its own)."""
+
+    class Meta:
+        def get_translations(self, form):
+            from flask_wtf.i18n import translations
+
+            return translations
+
+
+class LotCorrectionForm(_SubForm):
     number = HiddenField()
     name = StringField(_l("Naam"), validators=[DataRequired(REQUIRED), Length(max=200)])
     areas = StringField(_l("Gemeenten / gebieden"), validators=[Optional(), Length(max=2000)])
@@ -251,7 +262,7 @@ class LotCorrectionForm(Form):
     )
 
 
-class CriterionCorrectionForm(Form):
+class CriterionCorrectionForm(_SubForm):
     criterion_id = HiddenField()
     name = StringField(_l("Criterium"), validators=[DataRequired(REQUIRED), Length(max=200)])
     weight = DecimalField(

@@ -77,6 +77,11 @@ def _exports() -> dict[str, tuple[str, str]]:
     finance = f"contract_manager.{indicator_region}@example.org"
     return {
         "catalogue.export": (crawl.DEMO_ROLES["procurement"], "/catalogus/export.xlsx"),
+        # Een 10 voor de Jeugd works with segments (the demo's other regions do not)
+        "catalogue.segments_export": (
+            "contract_manager.e10@example.org",
+            "/catalogus/segmenten.xlsx",
+        ),
         "contracts.export_xlsx": (crawl.DEMO_ROLES["contract_manager"], "/contracten/export.xlsx"),
         "contracts.realisation_xlsx": (
             f"contract_manager.{region_code}@example.org",
