@@ -451,8 +451,10 @@ def segment_create():
             actor=current_user,
         ),
         form=form,
-        success=lambda s: _("Segment %(label)s aangemaakt.", label=s.label),
-        target=url_for("catalogue.segments"),
+        success=lambda s: _(
+            "Segment %(label)s aangemaakt; kies hier de accounthouder.", label=s.label
+        ),
+        target=lambda s: url_for("catalogue.segment_edit", segment_id=s.id),
         page=page,
     )
 

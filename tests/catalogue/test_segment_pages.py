@@ -61,6 +61,7 @@ def test_an_editor_creates_a_segment_and_sets_its_account_holder(app, client):
     )
     assert response.status_code == 302
     segment = db.session.execute(select(Segment).where(Segment.code == "2")).scalar_one()
+    assert response.location.endswith(f"/catalogus/segmenten/{segment.id}/bewerken")
     assert (segment.region_id, segment.name, segment.description) == (
         editor.region_id,
         "wonen",
