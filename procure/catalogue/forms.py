@@ -5,10 +5,29 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional
 
 from procure.catalogue.models import UNITS, VARIANT_LABELS
+from procure.core.converters import INT_MAX
 
 
 def _variant_choices():
     return [(code, str(label)) for code, label in VARIANT_LABELS.items()]
+
+
+def optional_id(value) -> int | None:
+    """A select's id: empty or 0 is none; a value that is no id becomes -1, which the
+    operation refuses with its own Dutch message (never a 500)."""
+    if value in (None, "", "0", 0):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value <= INT_MAX else -1
+    text = str(value).strip()
+    if not text.isdigit() or not 0 < int(text) <= INT_MAX:
+        return -1
+    return int(text)
+
+
+def id_select(label):
+    """A select of ids, checked by the operation (so the refusal is its Dutch message)."""
+    return SelectField(label, coerce=optional_id, validate_choice=False, validators=[Optional()])
 
 
 def _unit_choices():
@@ -23,6 +42,8 @@ class ProductForm(FlaskForm):
         _l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)]
     )
     task_area_id = SelectField(_l("Taakgebied"), coerce=int)
+    segment_id = id_select(_l("Segment"))
+    parental_contribution = BooleanField(_l("Ouderbijdrage"))
     variant = SelectField(_l("Uitvoeringsvariant"), choices=_variant_choices)
     unit = SelectField(_l("Eenheid"), choices=_unit_choices, validators=[Optional()])
     price = StringField(
@@ -42,6 +63,8 @@ class ProductEditForm(FlaskForm):
         _l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)]
     )
     task_area_id = SelectField(_l("Taakgebied"), coerce=int)
+    segment_id = id_select(_l("Segment"))
+    parental_contribution = BooleanField(_l("Ouderbijdrage"))
     variant = SelectField(_l("Uitvoeringsvariant"), choices=_variant_choices)
     unit = SelectField(_l("Eenheid"), choices=_unit_choices, validators=[Optional()])
     valid_from = DateField(_l("Geldig vanaf"), validators=[Optional()])
@@ -80,3 +103,21 @@ class PdcImportForm(FlaskForm):
         _l("ZIP-bestand met de productkaarten (YAML, zoals flask pdc export ze schrijft)")
     )
     with_translations = BooleanField(_l("Ook de vertaaltabel uit de bestanden overnemen"))
+
+
+class SegmentForm(FlaskForm):
+    code = StringField(
+        _l("Code"), validators=[DataRequired(_l("Vul een code in.")), Length(max=10)]
+    )
+    name = StringField(
+        _l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)]
+    )
+    description = TextAreaField(_l("Omschrijving"), validators=[Optional(), Length(max=2000)])
+
+
+class SegmentEditForm(FlaskForm):
+    name = StringField(
+        _l("Naam"), validators=[DataRequired(_l("Vul een naam in.")), Length(max=200)]
+    )
+    description = TextAreaField(_l("Omschrijving"), validators=[Optional(), Length(max=2000)])
+    account_holder_id = id_select(_l("Accounthouder"))

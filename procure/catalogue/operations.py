@@ -25,6 +25,7 @@ from procure.catalogue.models import (
 )
 from procure.catalogue.policy import CONCEPT, EXPIRED, FIXED, PRODUCT_STATES
 from procure.core import formatting as fmt
+from procure.core.converters import INT_MAX
 from procure.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from procure.core.operations import operation
 from procure.core.timeutil import today_local
@@ -359,7 +360,7 @@ def set_account_holder(segment: Segment, *, user_id: int | None, actor=None) -> 
     from procure.auth.models import User
     from procure.catalogue.policy import can_hold_account
 
-    if user_id is not None and not can_hold_account(db.session.get(User, user_id), segment):
+    if user_id is not None and not can_hold_account(_user_or_none(User, user_id), segment):
         raise ValidationFailed(
             _l("Een accounthouder is een actieve medewerker van de regio."),
             field="account_holder_id",
@@ -376,6 +377,87 @@ def set_account_holder(segment: Segment, *, user_id: int | None, actor=None) -> 
         old={"account_holder_id": old},
         new={"account_holder_id": user_id},
     )
+    return segment
+
+
+def _user_or_none(model, ident):
+    """The row with this id, None for an id no integer column holds (a hostile form value)."""
+    if isinstance(ident, bool) or not isinstance(ident, int) or not 0 < ident <= INT_MAX:
+        return None
+    return db.session.get(model, ident)
+
+
+@operation
+def create_segment(region_id: int, *, code, name, description="", actor=None) -> Segment:
+    """A new segment of the region's catalogue; a code the region uses already is refused
+    (the page form; the pdc import brings segments up to date through ensure_segment)."""
+    code, name = str(code or "").strip(), str(name or "").strip()
+    description = str(description or "").strip()
+    if not code:
+        raise ValidationFailed(_l("Vul een code in."), field="code")
+    if len(code) > 10:
+        raise ValidationFailed(_l("De code van een segment is hoogstens 10 tekens."), field="code")
+    if not name:
+        raise ValidationFailed(_l("Vul een naam in."), field="name")
+    if len(name) > 200:
+        raise ValidationFailed(_l("De naam is hoogstens 200 tekens."), field="name")
+    existing = db.session.execute(
+        select(Segment.id).where(Segment.region_id == region_id, Segment.code == code)
+    ).scalar()
+    if existing is not None:
+        raise Conflict(
+            _l("Deze regio heeft al een segment met code %(code)s.", code=code), field="code"
+        )
+    segment = Segment(region_id=region_id, code=code, name=name, description=description)
+    db.session.add(segment)
+    db.session.flush()
+    record(
+        "segment.created",
+        segment,
+        actor=actor,
+        new={"code": code, "name": name, "description": description},
+    )
+    return segment
+
+
+@operation
+def update_segment(
+    segment: Segment, *, name, description="", account_holder_id=None, actor=None
+) -> Segment:
+    """Change a segment's name, description and account holder in one go: a refused account
+    holder changes nothing (checked before anything is written)."""
+    from procure.auth.models import User
+    from procure.catalogue.policy import can_hold_account
+
+    name, description = str(name or "").strip(), str(description or "").strip()
+    if not name:
+        raise ValidationFailed(_l("Vul een naam in."), field="name")
+    if len(name) > 200:
+        raise ValidationFailed(_l("De naam is hoogstens 200 tekens."), field="name")
+    holder_changes = account_holder_id != segment.account_holder_id
+    if (
+        holder_changes
+        and account_holder_id is not None
+        and not can_hold_account(_user_or_none(User, account_holder_id), segment)
+    ):
+        raise ValidationFailed(
+            _l("Een accounthouder is een actieve medewerker van de regio."),
+            field="account_holder_id",
+        )
+    changed_text = (segment.name, segment.description or "") != (name, description)
+    if not changed_text and not holder_changes:
+        raise ValidationFailed(_l("Er is niets gewijzigd."))
+    if changed_text:
+        old = {"name": segment.name, "description": segment.description}
+        segment.name, segment.description = name, description
+        record(
+            "segment.updated",
+            segment,
+            actor=actor,
+            old=old,
+            new={"name": name, "description": description},
+        )
+    set_account_holder(segment, user_id=account_holder_id, actor=actor)
     return segment
 
 

@@ -74,3 +74,15 @@ def can_hold_account(user, segment) -> bool:
         and user.role in ACCOUNT_HOLDER_ROLES
         and user.region_id == segment.region_id
     )
+
+
+def can_manage_segments(user, region_id=None) -> bool:
+    """The catalogue's editors create the segments of their own region and change their
+    name, description and account holder (`region_id`: the segment's region, when given)."""
+    if not can_edit(user):
+        return False
+    return region_id is None or region_id == user.region_id
+
+
+def can_edit_segment(user, segment) -> bool:
+    return can_manage_segments(user, segment.region_id)

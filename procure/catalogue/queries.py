@@ -159,6 +159,41 @@ def task_area_choices(user) -> list[TaskArea]:
     )
 
 
+def segment_choices(region_id: int) -> list[Segment]:
+    """The segments of one region (the product card form's select)."""
+    from procure.extensions import db
+
+    return (
+        db.session.execute(
+            select(Segment).where(Segment.region_id == region_id).order_by(Segment.code).limit(500)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def account_holder_choices(region_id: int) -> list:
+    """The region's active staff, who may hold a segment's account (bounded: one region)."""
+    from procure.auth.models import User
+    from procure.catalogue.policy import ACCOUNT_HOLDER_ROLES
+    from procure.extensions import db
+
+    return (
+        db.session.execute(
+            select(User)
+            .where(
+                User.region_id == region_id,
+                User.active.is_(True),
+                User.role.in_(ACCOUNT_HOLDER_ROLES),
+            )
+            .order_by(User.name, User.id)
+            .limit(1000)
+        )
+        .scalars()
+        .all()
+    )
+
+
 def maatwerk_choices(region_id: int):
     """The active custom-care codes of a region, for the custom-contract form (contracts)."""
     from procure.catalogue.models import MaatwerkCode

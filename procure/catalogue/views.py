@@ -20,6 +20,8 @@ from procure.catalogue.forms import (
     PdcImportForm,
     ProductEditForm,
     ProductForm,
+    SegmentEditForm,
+    SegmentForm,
     TariffForm,
 )
 from procure.catalogue.models import (
@@ -29,6 +31,7 @@ from procure.catalogue.models import (
     IndexationRun,
     MaatwerkCode,
     Product,
+    Segment,
 )
 from procure.catalogue.policy import (
     EDITOR_ROLES,
@@ -42,8 +45,10 @@ from procure.catalogue.queries import (
     DEFAULT_SORT,
     SORTS,
     Filters,
+    account_holder_choices,
     parse_filters,
     product_query,
+    segment_choices,
     segment_report,
     task_area_choices,
     visible,
@@ -223,10 +228,14 @@ def _render_product(product, tariff_form=None, expire_form=None):
     )
 
 
-def _fill_task_areas(form):
+def _fill_task_areas(form, region_id=None):
     form.task_area_id.choices = [(0, "—")] + [
         (a.id, a.name) for a in task_area_choices(current_user)
     ]
+    if region_id is not None:  # the card's region's segments (optional)
+        form.segment_id.choices = [("", "—")] + [
+            (s.id, s.label) for s in segment_choices(region_id)
+        ]
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -235,7 +244,7 @@ def create():
     if not can_edit(current_user):
         abort(403)
     form = ProductForm()
-    _fill_task_areas(form)
+    _fill_task_areas(form, current_user.region_id)
     if request.method == "GET":
         form.valid_from.data = ops.next_entry_moment()
     if request.method == "POST":
@@ -248,6 +257,8 @@ def create():
                     unit=None,
                     description="",
                     task_area_id=None,
+                    segment_id=None,
+                    parental_contribution=False,
                     criteria="",
                     target_group="",
                     price=None,
@@ -266,7 +277,7 @@ def create():
 def edit(product_id):
     product = _editable_product_or_404(product_id)
     form = ProductEditForm(obj=product)
-    _fill_task_areas(form)
+    _fill_task_areas(form, product.region_id)
     if request.method == "GET":
         form.task_area_id.data = product.task_area_id or 0
         form.unit.data = product.unit or ""
@@ -278,6 +289,8 @@ def edit(product_id):
         values = {
             "name": form.name.data,
             "task_area_id": form.task_area_id.data or None,
+            "segment_id": form.segment_id.data,
+            "parental_contribution": bool(form.parental_contribution.data),
             "variant": form.variant.data,
             "unit": form.unit.data or None,
             "description": form.description.data or "",
@@ -416,6 +429,67 @@ def segments():
         "catalogue/segments.html",
         rows=segment_report(current_user),
         region_names=_region_names(),
+    )
+
+
+@bp.route("/segmenten/nieuw", methods=["GET", "POST"])
+@role_required(*EDITOR_ROLES)
+def segment_create():
+    if not policy.can_manage_segments(current_user):
+        abort(403)
+    form = SegmentForm()
+
+    def page():
+        return render_template("catalogue/segment_form.html", form=form, segment=None)
+
+    if request.method == "GET":
+        return page()
+    return submit(
+        lambda: ops.create_segment(
+            current_user.region_id,
+            **values(form, "code name", description=""),
+            actor=current_user,
+        ),
+        form=form,
+        success=lambda s: _(
+            "Segment %(label)s aangemaakt; kies hier de accounthouder.", label=s.label
+        ),
+        target=lambda s: url_for("catalogue.segment_edit", segment_id=s.id),
+        page=page,
+    )
+
+
+@bp.route("/segmenten/<int:segment_id>/bewerken", methods=["GET", "POST"])
+@role_required(*EDITOR_ROLES)
+def segment_edit(segment_id):
+    segment = get_scoped_or_404(Segment, segment_id)
+    if not policy.can_edit_segment(current_user, segment):
+        abort(403)
+    form = SegmentEditForm(obj=segment)
+    form.account_holder_id.choices = [("", "—")] + [
+        (u.id, u.name) for u in account_holder_choices(segment.region_id)
+    ]
+    if segment.account_holder_id and all(
+        ident != segment.account_holder_id for ident, _label in form.account_holder_id.choices
+    ):  # a holder who left the region's staff stays visible until replaced
+        holder = segment.account_holder
+        form.account_holder_id.choices.append((holder.id, holder.name))
+
+    def page():
+        return render_template("catalogue/segment_form.html", form=form, segment=segment)
+
+    if request.method == "GET":
+        return page()
+    return submit(
+        lambda: ops.update_segment(
+            segment,
+            **values(form, "name account_holder_id", description=""),
+            actor=current_user,
+        ),
+        form=form,
+        success=lambda s: _("Segment %(label)s bijgewerkt.", label=s.label),
+        target=url_for("catalogue.segments"),
+        page=page,
     )
 
 
