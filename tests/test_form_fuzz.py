@@ -60,7 +60,6 @@ UNREACHABLE = {
     "auth.set_language": "switches the walk to English",
     # Kept for old links and clients, no page has a form for them:
     "documents.custom_format": "only redirects to the custom contracts (no form, no write)",
-    "contracts.payment": "the schedule's one form posts to contracts.payment_register",
     # The login form records every failed attempt (login_attempts, the rate limit) and
     # answers 200: its refusals are tested in tests/auth, not by this walk.
     "auth.login": "a refused login writes its login_attempts row by design",

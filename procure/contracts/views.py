@@ -585,23 +585,6 @@ def payment_register(contract_id):
     return _run(contract, run, _l("Betaling geregistreerd."), "#betalingen", "payment_form", form)
 
 
-@bp.post("/<int:contract_id>/betalingen/<int:payment_id>")
-@role_required(*MANAGERS)
-def payment(contract_id, payment_id):
-    contract = _managed_contract(contract_id)
-    row = db.session.get(Payment, payment_id)
-    if row is None or row.contract_id != contract.id:
-        abort(404)
-    form = forms.PaymentForm(prefix="pay")
-    return _run(
-        contract,
-        lambda: ops.register_payment(row, **values(form, "paid_on amount", reference="")),
-        _l("Betaling geregistreerd."),
-        "#betalingen",
-        form=form,
-    )
-
-
 @bp.post("/<int:contract_id>/producten")
 @role_required(*MANAGERS)
 def product_add(contract_id):

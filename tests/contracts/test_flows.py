@@ -166,8 +166,8 @@ def test_reserve_and_payment_through_pages(client):
     payment = db.session.execute(select(Payment).order_by(Payment.month)).scalars().first()
     response = f.post(
         client,
-        f"/contracten/{contract.id}/betalingen/{payment.id}",
-        {"pay-paid_on": "2026-01-03", "pay-reference": "BET-1"},
+        f"/contracten/{contract.id}/betalingen",
+        {"pay-payment_id": payment.id, "pay-paid_on": "2026-01-03", "pay-reference": "BET-1"},
     )
     assert response.status_code == 302
     db.session.expire_all()
