@@ -351,41 +351,45 @@ def _list_items(path: Path, errors: list, expected: str):
 
 
 def _read_task_areas(path: Path, errors: list) -> list[dict]:
-    task_areas = []
-    for line, item, _node in _list_items(path, errors, "een lijst met taakgebieden verwacht"):
-        if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
-            errors.append(
-                FileError(path.name, line, None, "een taakgebied heeft een code en een naam")
-            )
-            continue
-        task_areas.append(
-            {
-                "code": str(item["code"]).strip(),
-                "name": str(item["name"]).strip(),
-                "description": str(item.get("description") or "").strip(),
-            }
-        )
-    return task_areas
+    return _read_named_items(
+        path,
+        errors,
+        "een lijst met taakgebieden verwacht",
+        "een taakgebied heeft een code en een naam",
+    )
 
 
 def _read_segments(path: Path, errors: list) -> list[dict]:
-    segments = []
-    for line, item, _node in _list_items(path, errors, "een lijst met segmenten verwacht"):
+    return _read_named_items(
+        path,
+        errors,
+        "een lijst met segmenten verwacht",
+        "een segment heeft een code en een naam",
+        other_keys=True,
+    )
+
+
+def _read_named_items(
+    path: Path, errors: list, expected: str, incomplete: str, *, other_keys: bool = False
+) -> list[dict]:
+    """A file listing {code, name, description} items (task areas, segments); with
+    `other_keys`, a key besides those three is an error too."""
+    items = []
+    for line, item, _node in _list_items(path, errors, expected):
         if not isinstance(item, dict) or item.get("code") in (None, "") or not item.get("name"):
-            message = "een segment heeft een code en een naam"
-            errors.append(FileError(path.name, line, None, message))
+            errors.append(FileError(path.name, line, None, incomplete))
             continue
         unknown = [k for k in item if k not in ("code", "name", "description")]
-        if unknown:
+        if other_keys and unknown:
             errors.append(FileError(path.name, line, str(unknown[0]), "onbekend veld"))
-        segments.append(
+        items.append(
             {
                 "code": str(item["code"]).strip(),
                 "name": str(item["name"]).strip(),
                 "description": str(item.get("description") or "").strip(),
             }
         )
-    return segments
+    return items
 
 
 def _read_translations(path: Path, errors: list) -> list[dict]:
