@@ -616,27 +616,27 @@ def _translations_differ(bundle: Bundle, region_id: int) -> bool:
     return db_translations != file_translations
 
 
+def _changed_named(items: list[dict], stored: dict) -> list[str]:
+    """The codes of the file's {code, name, description} items that are new or differ
+    from the stored rows (by code)."""
+    return [
+        item["code"]
+        for item in items
+        if item["code"] not in stored
+        or (stored[item["code"]].name, stored[item["code"]].description or "")
+        != (item["name"], item["description"])
+    ]
+
+
 def compute_diff(bundle: Bundle, region_id: int, errors: list[FileError]) -> Diff:
     """Compare files with the database; adds rule violations that need the DB to `errors`."""
     areas, current = _db_state(region_id, tariffs=False)
     tariffs = _db_tariffs(region_id)
     known_areas = set(areas) | {a["code"] for a in bundle.task_areas}
-    changed_areas = [
-        a["code"]
-        for a in bundle.task_areas
-        if a["code"] not in areas
-        or (areas[a["code"]].name, areas[a["code"]].description or "")
-        != (a["name"], a["description"])
-    ]
+    changed_areas = _changed_named(bundle.task_areas, areas)
     segments = _db_segments(region_id)
     known_segments = set(segments) | {s["code"] for s in bundle.segments}
-    changed_segments = [
-        s["code"]
-        for s in bundle.segments
-        if s["code"] not in segments
-        or (segments[s["code"]].name, segments[s["code"]].description or "")
-        != (s["name"], s["description"])
-    ]
+    changed_segments = _changed_named(bundle.segments, segments)
     added, changed, removed, unchanged = [], [], [], 0
     for code, card in sorted(bundle.cards.items()):
         v = card.values
