@@ -7,20 +7,20 @@ builds the schema once, and empties every table after each test.
 
 import contextvars
 import os
-import shutil
 import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from procure import create_app
 from procure.extensions import db
+from tests.demo_snapshot import load_demo
 
 PG_URL = os.environ.get("PROCURE_TEST_DATABASE_URL")
 CHROMIUM = os.environ.get("PROCURE_CHROMIUM", "/usr/bin/chromium")
@@ -166,60 +166,11 @@ def count_queries(app):
 
 # -- the demo data ------------------------------------------------------------------------
 
-_demo_snapshots: dict[str, "DemoSnapshot"] = {}
-
-
-class DemoSnapshot:
-    """The rows and uploaded files `flask demo` produced, to put back without re-running it.
-
-    Loading the demo through the operations takes seconds; tests that only read it get the
-    same rows copied back in a few bulk inserts.
-    """
-
-    def __init__(self, upload_copy: Path):
-        self.rows = {
-            table.name: [dict(row) for row in db.session.execute(table.select()).mappings()]
-            for table in db.metadata.sorted_tables
-        }
-        self.uploads = upload_copy
-        shutil.copytree(current_app.config["UPLOAD_FOLDER"], upload_copy, dirs_exist_ok=True)
-
-    def restore(self) -> None:
-        with db.engine.begin() as conn:
-            postgres = conn.dialect.name == "postgresql"
-            # Self-references (a merged signal) are inserted in id order, not graph order.
-            conn.exec_driver_sql(
-                "SET LOCAL session_replication_role = replica"
-                if postgres
-                else "PRAGMA defer_foreign_keys = ON"
-            )
-            for table in db.metadata.sorted_tables:
-                if rows := self.rows[table.name]:
-                    conn.execute(table.insert(), rows)
-            if postgres:
-                for table in db.metadata.sorted_tables:
-                    if "id" in table.c and table.c.id.autoincrement and self.rows[table.name]:
-                        conn.exec_driver_sql(
-                            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                            f'(SELECT max(id) FROM "{table.name}"))'
-                        )
-        shutil.copytree(self.uploads, current_app.config["UPLOAD_FOLDER"], dirs_exist_ok=True)
-
 
 @pytest.fixture
 def demo(app, database_url, tmp_path_factory):
     """The app with the full demo loaded (`flask demo`), from a snapshot after the first."""
-    from procure.demo import load_all
-
-    snapshot = _demo_snapshots.get(database_url)
-    if snapshot is None:
-        Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
-        load_all()
-        db.session.remove()
-        snapshot = DemoSnapshot(tmp_path_factory.mktemp("demo-uploads"))
-        _demo_snapshots[database_url] = snapshot
-    else:
-        snapshot.restore()
+    load_demo(database_url, tmp_path_factory)
     return app
 
 

@@ -295,10 +295,12 @@ def _finance(officer, region, today) -> None:
 
 
 def _supervision(region, today) -> None:
-    """An open measure on a signal of the region, and a provider under heightened
-    supervision (the demo has both, in another region)."""
+    """An open measure on a signal of the region, a provider under heightened supervision
+    (the demo has both, in another region), and a fresh signal under investigation whose
+    page offers the hand-over (the region's other open signals are moved on by the walk's
+    own accepted posts before it reads them)."""
     from procure.supervision import operations as supervision_ops
-    from procure.supervision.models import MEASURE_KINDS, Signal
+    from procure.supervision.models import CATEGORIES, MEASURE_KINDS, SOURCES, Signal
 
     supervisor = _user("supervisor.wbo@example.org")
     signal = db.session.execute(
@@ -322,6 +324,21 @@ def _supervision(region, today) -> None:
         reason="Formuliertest.",
         start_on=today,
         review_on=today + timedelta(days=90),
+    )
+    fresh = supervision_ops.log_signal(
+        actor=supervisor,
+        provider_id=provider.id,
+        source=next(iter(SOURCES)),
+        received_on=today,
+        category=next(iter(CATEGORIES)),
+        description="Signaal van de formuliertest, over te dragen.",
+    )
+    supervision_ops.triage(
+        fresh,
+        actor=supervisor,
+        decision="investigate",
+        motivation="Formuliertest.",
+        investigation_due_on=today + timedelta(days=30),
     )
 
 

@@ -16,11 +16,12 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import select
 
-from procure import create_app, demo
+from procure import create_app
 from procure.auth import operations as auth_ops
 from procure.auth.models import User
 from procure.extensions import db
 from tests.conftest import _empty_all_tables, make_test_config
+from tests.demo_snapshot import load_demo
 
 ROLES = ("procurement", "contract_manager", "supervisor", "municipality", "provider", "admin")
 CHECKS = [
@@ -36,7 +37,7 @@ CHECKS = [
 def demo_app(database_url, _schema, tmp_path_factory):
     app = create_app(make_test_config(database_url, tmp_path_factory.mktemp("fuzz")))
     with app.app_context():
-        demo.load_all()
+        load_demo(database_url, tmp_path_factory)
         tokens = {}
         for role in ROLES:
             user = db.session.execute(

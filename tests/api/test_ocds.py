@@ -38,9 +38,8 @@ def test_invalid_package_is_not_written(app, tmp_path, monkeypatch):
     assert result.exit_code != 0 and not target.exists()
 
 
-def test_demo_export_of_records_compiles_every_process(app, tmp_path):
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_demo_export_of_records_compiles_every_process(demo, tmp_path):
+    runner = demo.test_cli_runner()
     releases_file, records_file = tmp_path / "releases.json", tmp_path / "records.json"
     assert runner.invoke(args=["ocds", "export", str(releases_file)]).exit_code == 0
     result = runner.invoke(args=["ocds", "export", "--records", str(records_file)])

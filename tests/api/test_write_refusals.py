@@ -16,7 +16,7 @@ import zlib
 import pytest
 from sqlalchemy import select
 
-from procure import create_app, demo
+from procure import create_app
 from procure.api.views import openapi_document
 from procure.auth import operations as auth_ops
 from procure.auth.models import User
@@ -28,6 +28,7 @@ from procure.supervision.models import Measure, Signal
 from procure.tenders.models import Bid, Registration
 from procure.tenders.open_house.models import Admission, Application
 from tests.conftest import IsolatedClient, _empty_all_tables, make_test_config
+from tests.demo_snapshot import load_demo
 from tests.factories import row_counts
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -292,7 +293,7 @@ def demo_app(database_url, _schema, tmp_path_factory):
     app = create_app(make_test_config(database_url, tmp_path_factory.mktemp("refusals")))
     app.test_client_class = IsolatedClient
     with app.app_context():
-        demo.load_all()
+        load_demo(database_url, tmp_path_factory)
         yield app
         db.session.remove()
         _empty_all_tables()

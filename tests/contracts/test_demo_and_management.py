@@ -24,9 +24,8 @@ from tests.contracts.helpers import (
 )
 
 
-def test_demo_contracts_follow_the_seeds_and_are_idempotent(app):
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_demo_contracts_follow_the_seeds_and_are_idempotent(demo):
+    runner = demo.test_cli_runner()
     count = db.session.execute(select(func.count(Contract.id))).scalar_one()
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert db.session.execute(select(func.count(Contract.id))).scalar_one() == count

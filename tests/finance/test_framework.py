@@ -180,11 +180,10 @@ def test_municipality_acknowledges_once_and_cannot_adjust(app):
         adjust(framework.lines[0], 1, vught)
 
 
-def test_demo_reproduces_seed_004(app):
-    from procure import demo
+def test_demo_reproduces_seed_004(demo):
+    from procure.demo import load_all
 
-    demo.load_all()
-    demo.load_all()  # idempotent
+    load_all()  # on the loaded demo: idempotent
     from procure.organisations.models import Region
 
     nob = db.session.execute(select(Region).filter_by(short_code="nob")).scalar_one()
