@@ -91,7 +91,44 @@ def build_organisations() -> dict:
                 .all()
             )
 
+    build_tiers(regions, providers)
     return {"regions": regions, "providers": providers, "users": users}
+
+
+def build_tiers(regions, providers) -> None:
+    """Every provider tiered in every region with ten meetings in the past year, its norm
+    due after the sweeps (the norm reminder reads the kept due day, not the meetings)."""
+    from procure.contracts.models import ManagementMeeting, ProviderManagement
+
+    tiers, meetings = [], []
+    for region in regions:
+        for i, provider in enumerate(providers):
+            last = date(2026, 6, 1) - timedelta(days=i % 28)
+            tiers.append(
+                {
+                    "region_id": region.id,
+                    "provider_id": provider.id,
+                    "level": ("intensive", "proactive")[i % 2],
+                    "reason": "",
+                    "risk": "low",
+                    "level_since": date(2025, 1, 1),
+                    "last_meeting_on": last,
+                    "norm_due_on": last + timedelta(days=120 + 60 * (i % 2)),
+                }
+            )
+            meetings += [
+                {
+                    "region_id": region.id,
+                    "provider_id": provider.id,
+                    "held_on": last - timedelta(days=30 * k),
+                    "attendees": "",
+                    "topics": "",
+                    "topic_keys": "",
+                }
+                for k in range(10)
+            ]
+    _bulk(ProviderManagement, tiers)
+    _bulk(ManagementMeeting, meetings)
 
 
 def build(orgs: dict, first: int, n_contracts: int, n_tenders: int, n_signals: int) -> int:

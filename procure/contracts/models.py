@@ -361,6 +361,10 @@ class ProviderManagement(db.Model):
     level_since: Mapped[date | None] = mapped_column()
     next_meeting_on: Mapped[date | None] = mapped_column(index=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Kept by the operations (a meeting recorded, the tier changed), so the reminder of the
+    # norm reads the providers due in its window by index instead of every meeting.
+    last_meeting_on: Mapped[date | None] = mapped_column()
+    norm_due_on: Mapped[date | None] = mapped_column(index=True)
 
     provider: Mapped[Provider] = relationship()
 

@@ -464,7 +464,7 @@ class ManagementRow:
 
 
 def management_rows(
-    *, region_id: int | None = None, year: int | None = None, due_between=None
+    *, region_id: int | None = None, year: int | None = None
 ) -> list[ManagementRow]:
     """Every provider with a tier, with its last meeting, the meetings of `year` and the
     day its norm falls due (two queries; no scope: callers pass the region)."""
@@ -497,8 +497,6 @@ def management_rows(
     rows = []
     for pm, name, last_meeting, this_year in db.session.execute(stmt):
         due = norm_due(pm.level, last_meeting, pm.level_since)
-        if due_between is not None and (due is None or not due_between[0] <= due <= due_between[1]):
-            continue
         rows.append(
             ManagementRow(
                 id=pm.id,
@@ -517,6 +515,31 @@ def management_rows(
             )
         )
     return rows
+
+
+def norm_due_between(first: date, last: date, *, region_id: int | None = None):
+    """The tiered providers whose next meeting falls due by the norm between two days (an
+    indexed range on the day the operations keep), with what the reminder tells."""
+    from procure.contracts.models import ProviderManagement as PM
+
+    stmt = (
+        select(
+            PM.id,
+            PM.region_id,
+            PM.provider_id,
+            PM.manager_id,
+            PM.level,
+            PM.last_meeting_on.label("last_meeting"),
+            PM.norm_due_on.label("norm_due"),
+            Provider.name.label("provider_name"),
+        )
+        .join(Provider, Provider.id == PM.provider_id)
+        .where(PM.norm_due_on.between(first, last))
+        .order_by(PM.norm_due_on, PM.id)
+    )
+    if region_id is not None:
+        stmt = stmt.where(PM.region_id == region_id)
+    return db.session.execute(stmt).all()
 
 
 def turnover_by_provider(region_id: int, year: int) -> dict[int, Decimal]:

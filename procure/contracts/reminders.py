@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from procure.auth.models import User
 from procure.contracts.models import Contract, ContractYear, ExtensionOption, ProviderManagement
-from procure.contracts.queries import management_rows
+from procure.contracts.queries import norm_due_between
 from procure.core import formatting as fmt
 from procure.extensions import db
 from procure.organisations.models import Provider
@@ -339,7 +339,7 @@ TIER_TEXT = {
 )
 def behind_norm(start: datetime, end: datetime, user=None):
     region_id = user.region_id if user is not None else None
-    rows = management_rows(region_id=region_id, due_between=window_days(start, end))
+    rows = norm_due_between(*window_days(start, end), region_id=region_id)
     return _management_days(
         start,
         end,

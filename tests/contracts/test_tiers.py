@@ -146,3 +146,64 @@ def test_unknown_topic_and_risk_are_refused(app):
     else:
         raise AssertionError("unknown topic accepted")
     assert db.session.execute(select(ManagementMeeting)).first() is None
+
+
+def test_norm_reminder_reads_the_kept_due_day_not_the_meetings(app):
+    """The operations keep the last meeting and the due day on the tier; the reminder reads
+    the providers due in its window by that indexed day and never touches the meetings."""
+    from sqlalchemy import event
+
+    region = f.region("wbo")
+    horizon, brug = f.provider("horizon"), f.provider("brug")
+    # A meeting before the tier is set counts: the new tier starts from it.
+    ops.record_meeting(
+        region_id=region.id,
+        provider_id=brug.id,
+        held_on=date(2026, 2, 1),
+        attendees="CM",
+        topics="Productie",
+    )
+    for provider, level in ((horizon, "intensive"), (brug, "proactive")):
+        ops.set_management_level(
+            region_id=region.id,
+            provider_id=provider.id,
+            level=level,
+            reason="Omzet",
+            today=date(2026, 1, 15),
+        )
+    ops.record_meeting(
+        region_id=region.id,
+        provider_id=horizon.id,
+        held_on=date(2026, 3, 1),
+        attendees="CM",
+        topics="Productie",
+    )
+    # An older meeting entered late does not move the due day back.
+    ops.record_meeting(
+        region_id=region.id,
+        provider_id=horizon.id,
+        held_on=date(2026, 2, 1),
+        attendees="CM",
+        topics="Productie",
+    )
+    db.session.commit()
+    kept = dict(
+        db.session.execute(
+            select(ProviderManagement.provider_id, ProviderManagement.norm_due_on)
+        ).all()
+    )
+    assert kept == {horizon.id: date(2026, 7, 1), brug.id: date(2026, 8, 1)}
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        rule = get_rule("contract_management_norm")
+        (due,) = rule.source(*_window(date(2026, 7, 1)))
+        assert not list(rule.source(*_window(date(2026, 7, 2))))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    assert due.title.startswith(horizon.name) and "01-03-2026" in due.description
+    assert statements and not any("contract_meetings" in s for s in statements)

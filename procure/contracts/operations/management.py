@@ -4,7 +4,7 @@ assessments."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from procure.audit import record, record_new
 from procure.contracts.models import (
@@ -17,26 +17,45 @@ from procure.contracts.models import (
     ProviderManagement,
 )
 from procure.contracts.operations.common import actor_id_of, require_text
-from procure.contracts.tiers import MEETING_TOPICS, RISKS
+from procure.contracts.tiers import MEETING_TOPICS, RISKS, norm_due
 from procure.core.errors import Conflict, ValidationFailed
 from procure.core.operations import operation
 from procure.core.timeutil import today_local
 from procure.extensions import db
 
 
-def _management(region_id: int, provider_id: int) -> ProviderManagement:
-    row = db.session.execute(
+def _existing_management(region_id: int, provider_id: int) -> ProviderManagement | None:
+    return db.session.execute(
         select(ProviderManagement).where(
             ProviderManagement.region_id == region_id, ProviderManagement.provider_id == provider_id
         )
     ).scalar()
+
+
+def _management(region_id: int, provider_id: int) -> ProviderManagement:
+    row = _existing_management(region_id, provider_id)
     if row is None:
+        last_meeting = db.session.execute(
+            select(func.max(ManagementMeeting.held_on)).where(
+                ManagementMeeting.region_id == region_id,
+                ManagementMeeting.provider_id == provider_id,
+            )
+        ).scalar()
         row = ProviderManagement(
-            region_id=region_id, provider_id=provider_id, level="reactive", reason=""
+            region_id=region_id,
+            provider_id=provider_id,
+            level="reactive",
+            reason="",
+            last_meeting_on=last_meeting,
         )
         db.session.add(row)
         db.session.flush()
     return row
+
+
+def _refresh_norm(row: ProviderManagement) -> None:
+    """The day the next meeting is due by the tier's norm, stored for the reminder."""
+    row.norm_due_on = norm_due(row.level, row.last_meeting_on, row.level_since)
 
 
 @operation
@@ -63,6 +82,7 @@ def set_management_level(
     if row.level != level or row.level_since is None:
         row.level_since = today or today_local()
     row.level, row.reason = level, reason
+    _refresh_norm(row)
     if risk is not None:
         row.risk = risk
     record(
@@ -143,6 +163,12 @@ def record_meeting(
                 description=action["description"], owner=action["owner"], due_on=action["due_on"]
             )
         )
+    management = _existing_management(region_id, provider_id)
+    if management is not None and (
+        management.last_meeting_on is None or held_on > management.last_meeting_on
+    ):
+        management.last_meeting_on = held_on
+        _refresh_norm(management)
     record_new(
         meeting,
         "contract.meeting",
