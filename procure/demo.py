@@ -258,6 +258,8 @@ def load_all() -> list[str]:
 
 DEMO_DOMAINS = (
     "organisations",  # the sample of Een 10 voor de Jeugd's providers, segment account holders
+    # adds Noordoost-Brabant (seed 004): before the steps that do something per region
+    "finance",
     "catalogue",
     "contracts",
     "tenders",
@@ -265,7 +267,6 @@ DEMO_DOMAINS = (
     "supervision",
     "reminders",
     "documents",
-    "finance",
     # these look up the tender demo's contracts and tenders by reference
     "contracts.changes",
     "consultations",
