@@ -344,6 +344,7 @@ def _render_detail(contract: Contract, **form_overrides):
         "contracts/detail.html",
         contract=contract,
         rows=rows,
+        by_year={r["year"]: r for r in rows},
         chart=budget_chart(contract, chart_rows),
         bars={r["year"]: utilisation_bar(r) for r in rows},
         realisations=realisations,
@@ -653,10 +654,10 @@ def _municipality_choices(contract) -> list[tuple[str, str]]:
     return [("", _l("Onbekend"))] + [
         (m.cbs_code, m.name)
         for m in db.session.execute(
-            select(Municipality)
+            select(Municipality.cbs_code, Municipality.name)
             .where(Municipality.region_id == contract.region_id)
             .order_by(Municipality.name)
-        ).scalars()
+        )
     ]
 
 
