@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from dateutil.relativedelta import relativedelta
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from procure.auth.permissions import scoped
@@ -41,8 +42,10 @@ def visible(stmt, user=None):
     return stmt
 
 
+@cache
 def full_contract_options():
-    """Everything the contract page and the API detail show, in a fixed number of queries."""
+    """Everything the contract page and the API detail show, in a fixed number of queries
+    (loader options are immutable: built once per process, not on every request)."""
     from procure.contracts.models import ContractedProduct
 
     return (
@@ -372,33 +375,38 @@ def custom_totals(user) -> dict:
     }
 
 
+_REALISATION_PAGE = (
+    select(
+        Realisation.period,
+        Realisation.contract_product_id,
+        Realisation.units,
+        Realisation.unit_price,
+        Realisation.amount,
+        Realisation.override,
+        Realisation.override_reason,
+        Realisation.source,
+        func.count().over().label("total"),
+    )
+    .where(Realisation.contract_id == bindparam("contract_id"))
+    .order_by(Realisation.period.desc(), Realisation.id.desc())
+)
+_REALISATION_COUNT = select(func.count(Realisation.id)).where(
+    Realisation.contract_id == bindparam("contract_id")
+)
+
+
 def realisation_page(contract: Contract, page: int, per_page: int) -> Page:
     """One page of the contract's realisation for its page: the shown columns as plain
     rows, newest first, with the total counted over the rows in the same query (a page
-    past the end counts apart)."""
+    past the end counts apart). The statements are built once per process."""
+    params = {"contract_id": contract.id}
     rows = db.session.execute(
-        select(
-            Realisation.period,
-            Realisation.contract_product_id,
-            Realisation.units,
-            Realisation.unit_price,
-            Realisation.amount,
-            Realisation.override,
-            Realisation.override_reason,
-            Realisation.source,
-            func.count().over().label("total"),
-        )
-        .where(Realisation.contract_id == contract.id)
-        .order_by(Realisation.period.desc(), Realisation.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        _REALISATION_PAGE.limit(per_page).offset((page - 1) * per_page), params
     ).all()
     if rows:
         total = rows[0].total
     elif page > 1:
-        total = db.session.execute(
-            select(func.count(Realisation.id)).where(Realisation.contract_id == contract.id)
-        ).scalar_one()
+        total = db.session.execute(_REALISATION_COUNT, params).scalar_one()
     else:
         total = 0
     return Page(items=rows, page=page, per_page=per_page, total=total)

@@ -8,7 +8,7 @@ from flask import Response, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.models import User
@@ -292,31 +292,55 @@ def detail(contract_id):
     return _render_detail(contract)
 
 
-def _year_records(model, contract: Contract, order):
+# The contract page's own reads, built once per process (the page asks them on every
+# request; only the parameters change).
+_YEAR_IDS = bindparam("year_ids", expanding=True)
+_DECISIONS = (
+    select(BudgetDecision)
+    .where(BudgetDecision.contract_year_id.in_(_YEAR_IDS))
+    .order_by(BudgetDecision.id.desc())
+)
+_DRAWS = (
+    select(ReserveDrawdown)
+    .where(ReserveDrawdown.contract_year_id.in_(_YEAR_IDS))
+    .order_by(ReserveDrawdown.drawn_on)
+)
+_PAYMENTS = (
+    select(Payment)
+    .where(Payment.contract_id == bindparam("contract_id"))
+    .order_by(Payment.year, Payment.month)
+)
+_MANAGERS = (
+    select(User.id, User.name)
+    .where(User.region_id == bindparam("region_id"), User.role.in_(MANAGERS), User.active.is_(True))
+    .order_by(User.name)
+)
+_MUNICIPALITIES = (
+    select(Municipality.cbs_code, Municipality.name)
+    .where(Municipality.region_id == bindparam("region_id"))
+    .order_by(Municipality.name)
+)
+
+
+def _year_records(stmt, contract: Contract):
     """Budget decisions or reserve draw-downs of the contract's years. Their
     `contract_year` is one of `contract.years`, already in the session: no join."""
     year_ids = [y.id for y in contract.years]
     if not year_ids:
         return []
-    return db.session.scalars(
-        select(model).where(model.contract_year_id.in_(year_ids)).order_by(order)
-    ).all()
+    return db.session.scalars(stmt, {"year_ids": year_ids}).all()
 
 
 def _render_detail(contract: Contract, **form_overrides):
     rows = ops.utilisation(contract)
     realisations = q.realisation_page(contract, *page_args(20))
     codes = {cp.id: cp.product.code for cp in contract.products}
-    decisions = _year_records(BudgetDecision, contract, BudgetDecision.id.desc())
+    decisions = _year_records(_DECISIONS, contract)
     # The payment schedule and the reserve are the lumpsum's (the page shows them only there).
     payments, draws = [], []
     if contract.is_lumpsum:
-        payments = db.session.scalars(
-            select(Payment)
-            .where(Payment.contract_id == contract.id)
-            .order_by(Payment.year, Payment.month)
-        ).all()
-        draws = _year_records(ReserveDrawdown, contract, ReserveDrawdown.drawn_on)
+        payments = db.session.scalars(_PAYMENTS, {"contract_id": contract.id}).all()
+        draws = _year_records(_DRAWS, contract)
         paid = {}
         for p in payments:
             if p.amount_paid:
@@ -330,15 +354,7 @@ def _render_detail(contract: Contract, **form_overrides):
     forms_.update(form_overrides)
     may_manage = policy.can_manage(current_user)
     managers = (
-        db.session.execute(
-            select(User.id, User.name)
-            .where(
-                User.region_id == contract.region_id, User.role.in_(MANAGERS), User.active.is_(True)
-            )
-            .order_by(User.name)
-        ).all()
-        if may_manage
-        else []
+        db.session.execute(_MANAGERS, {"region_id": contract.region_id}).all() if may_manage else []
     )
     return render_template(
         "contracts/detail.html",
@@ -653,11 +669,7 @@ def _municipality_choices(contract) -> list[tuple[str, str]]:
         return [(contract.municipality.cbs_code, contract.municipality.name)]
     return [("", _l("Onbekend"))] + [
         (m.cbs_code, m.name)
-        for m in db.session.execute(
-            select(Municipality.cbs_code, Municipality.name)
-            .where(Municipality.region_id == contract.region_id)
-            .order_by(Municipality.name)
-        )
+        for m in db.session.execute(_MUNICIPALITIES, {"region_id": contract.region_id})
     ]
 
 
