@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from dateutil.relativedelta import relativedelta
 from flask import abort
@@ -148,7 +148,13 @@ def contracts_stmt(filters: dict, user=None, today: date | None = None):
 def list_stmt(filters: dict, year: int, user=None, today: date | None = None):
     """The list page's rows: only the columns it shows, as plain rows (no ORM objects to
     build per row), with the contract year `year` (None columns when there is none)."""
-    stmt = (
+    return filtered(visible(_list_columns(year), user), filters, today)
+
+
+@lru_cache(maxsize=4)
+def _list_columns(year: int):
+    """What list_stmt selects, built once per year (statements are immutable)."""
+    return (
         select(
             Contract.id,
             Contract.reference,
@@ -173,7 +179,6 @@ def list_stmt(filters: dict, year: int, user=None, today: date | None = None):
             ContractYear, (ContractYear.contract_id == Contract.id) & (ContractYear.year == year)
         )
     )
-    return filtered(visible(stmt, user), filters, today)
 
 
 def counted_stmt(filters: dict, user=None, today: date | None = None):
@@ -252,6 +257,43 @@ def row_utilisation(row) -> tuple:
     )
 
 
+# The portfolio's two lists: the shown columns and the full count (a window over the
+# rows, before the limit), built once; the scope and the dates are added per request.
+@cache
+def _ending_columns():
+    return (
+        select(
+            Contract.id,
+            Contract.reference,
+            Contract.title,
+            Contract.end_date,
+            Contract.status,
+            Provider.name.label("provider_name"),
+            func.count().over().label("total"),
+        )
+        .select_from(Contract)
+        .outerjoin(Provider, Provider.id == Contract.provider_id)
+    )
+
+
+@cache
+def _ceiling_columns():
+    return (
+        select(
+            Contract.id,
+            Contract.reference,
+            Contract.alert_pct,
+            Provider.name.label("provider_name"),
+            ContractYear.value,
+            ContractYear.realised,
+            func.count().over().label("total"),
+        )
+        .select_from(Contract)
+        .join(ContractYear, ContractYear.contract_id == Contract.id)
+        .outerjoin(Provider, Provider.id == Contract.provider_id)
+    )
+
+
 def portfolio(user=None, today: date | None = None) -> dict:
     """Bounded: one grouped sum, one list (with its count) for ending, one for ceilings."""
     today = today or today_local()
@@ -272,23 +314,8 @@ def portfolio(user=None, today: date | None = None) -> dict:
     totals = [
         {"task_area": r[0], "variant": r[1], "count": r[2], "value": euros(r[3])} for r in totals
     ]
-    # Each list with its full count from the same query (a window over the rows, before
-    # the limit): the shown columns only, as plain rows.
     ending = db.session.execute(
-        visible(
-            select(
-                Contract.id,
-                Contract.reference,
-                Contract.title,
-                Contract.end_date,
-                Contract.status,
-                Provider.name.label("provider_name"),
-                func.count().over().label("total"),
-            )
-            .select_from(Contract)
-            .outerjoin(Provider, Provider.id == Contract.provider_id),
-            user,
-        )
+        visible(_ending_columns(), user)
         .where(
             Contract.status.in_(LIVE),
             Contract.end_date >= today,
@@ -298,23 +325,11 @@ def portfolio(user=None, today: date | None = None) -> dict:
         .limit(50)
     ).all()
     ceilings = db.session.execute(
-        visible(
-            select(
-                Contract.id,
-                Contract.reference,
-                Contract.alert_pct,
-                Provider.name.label("provider_name"),
-                ContractYear.value,
-                ContractYear.realised,
-                func.count().over().label("total"),
-            )
-            .select_from(Contract)
-            .join(ContractYear, ContractYear.contract_id == Contract.id)
-            .outerjoin(Provider, Provider.id == Contract.provider_id),
-            user,
-        )
+        visible(_ceiling_columns(), user)
         .where(_ceiling_over_signal(today.year))
-        .order_by((cents(ContractYear.realised) * 1000 / cents(ContractYear.value)).desc())
+        .order_by(
+            (cents(ContractYear.realised) * 1000 / cents(ContractYear.value)).desc(), Contract.id
+        )
         .limit(50)
     ).all()
     return {
@@ -375,24 +390,30 @@ def custom_totals(user) -> dict:
     }
 
 
-_REALISATION_PAGE = (
-    select(
-        Realisation.period,
-        Realisation.contract_product_id,
-        Realisation.units,
-        Realisation.unit_price,
-        Realisation.amount,
-        Realisation.override,
-        Realisation.override_reason,
-        Realisation.source,
-        func.count().over().label("total"),
+@cache
+def _realisation_page():
+    return (
+        select(
+            Realisation.period,
+            Realisation.contract_product_id,
+            Realisation.units,
+            Realisation.unit_price,
+            Realisation.amount,
+            Realisation.override,
+            Realisation.override_reason,
+            Realisation.source,
+            func.count().over().label("total"),
+        )
+        .where(Realisation.contract_id == bindparam("contract_id"))
+        .order_by(Realisation.period.desc(), Realisation.id.desc())
     )
-    .where(Realisation.contract_id == bindparam("contract_id"))
-    .order_by(Realisation.period.desc(), Realisation.id.desc())
-)
-_REALISATION_COUNT = select(func.count(Realisation.id)).where(
-    Realisation.contract_id == bindparam("contract_id")
-)
+
+
+@cache
+def _realisation_count():
+    return select(func.count(Realisation.id)).where(
+        Realisation.contract_id == bindparam("contract_id")
+    )
 
 
 def realisation_page(contract: Contract, page: int, per_page: int) -> Page:
@@ -401,12 +422,12 @@ def realisation_page(contract: Contract, page: int, per_page: int) -> Page:
     past the end counts apart). The statements are built once per process."""
     params = {"contract_id": contract.id}
     rows = db.session.execute(
-        _REALISATION_PAGE.limit(per_page).offset((page - 1) * per_page), params
+        _realisation_page().limit(per_page).offset((page - 1) * per_page), params
     ).all()
     if rows:
         total = rows[0].total
     elif page > 1:
-        total = db.session.execute(_REALISATION_COUNT, params).scalar_one()
+        total = db.session.execute(_realisation_count(), params).scalar_one()
     else:
         total = 0
     return Page(items=rows, page=page, per_page=per_page, total=total)

@@ -2,6 +2,7 @@
 
 import tempfile
 from datetime import date
+from functools import cache
 
 from dateutil.relativedelta import relativedelta
 from flask import Response, abort, render_template, request, send_file, url_for
@@ -292,34 +293,56 @@ def detail(contract_id):
     return _render_detail(contract)
 
 
-# The contract page's own reads, built once per process (the page asks them on every
-# request; only the parameters change).
+# The contract page's own reads, built once per process on first use (when the mappers
+# are configured): the page asks them on every request, only the parameters change.
 _YEAR_IDS = bindparam("year_ids", expanding=True)
-_DECISIONS = (
-    select(BudgetDecision)
-    .where(BudgetDecision.contract_year_id.in_(_YEAR_IDS))
-    .order_by(BudgetDecision.id.desc())
-)
-_DRAWS = (
-    select(ReserveDrawdown)
-    .where(ReserveDrawdown.contract_year_id.in_(_YEAR_IDS))
-    .order_by(ReserveDrawdown.drawn_on)
-)
-_PAYMENTS = (
-    select(Payment)
-    .where(Payment.contract_id == bindparam("contract_id"))
-    .order_by(Payment.year, Payment.month)
-)
-_MANAGERS = (
-    select(User.id, User.name)
-    .where(User.region_id == bindparam("region_id"), User.role.in_(MANAGERS), User.active.is_(True))
-    .order_by(User.name)
-)
-_MUNICIPALITIES = (
-    select(Municipality.cbs_code, Municipality.name)
-    .where(Municipality.region_id == bindparam("region_id"))
-    .order_by(Municipality.name)
-)
+
+
+@cache
+def _decisions():
+    return (
+        select(BudgetDecision)
+        .where(BudgetDecision.contract_year_id.in_(_YEAR_IDS))
+        .order_by(BudgetDecision.id.desc())
+    )
+
+
+@cache
+def _draws():
+    return (
+        select(ReserveDrawdown)
+        .where(ReserveDrawdown.contract_year_id.in_(_YEAR_IDS))
+        .order_by(ReserveDrawdown.drawn_on)
+    )
+
+
+@cache
+def _payments():
+    return (
+        select(Payment)
+        .where(Payment.contract_id == bindparam("contract_id"))
+        .order_by(Payment.year, Payment.month)
+    )
+
+
+@cache
+def _managers():
+    return (
+        select(User.id, User.name)
+        .where(
+            User.region_id == bindparam("region_id"), User.role.in_(MANAGERS), User.active.is_(True)
+        )
+        .order_by(User.name)
+    )
+
+
+@cache
+def _municipalities():
+    return (
+        select(Municipality.cbs_code, Municipality.name)
+        .where(Municipality.region_id == bindparam("region_id"))
+        .order_by(Municipality.name)
+    )
 
 
 def _year_records(stmt, contract: Contract):
@@ -335,12 +358,12 @@ def _render_detail(contract: Contract, **form_overrides):
     rows = ops.utilisation(contract)
     realisations = q.realisation_page(contract, *page_args(20))
     codes = {cp.id: cp.product.code for cp in contract.products}
-    decisions = _year_records(_DECISIONS, contract)
+    decisions = _year_records(_decisions(), contract)
     # The payment schedule and the reserve are the lumpsum's (the page shows them only there).
     payments, draws = [], []
     if contract.is_lumpsum:
-        payments = db.session.scalars(_PAYMENTS, {"contract_id": contract.id}).all()
-        draws = _year_records(_DRAWS, contract)
+        payments = db.session.scalars(_payments(), {"contract_id": contract.id}).all()
+        draws = _year_records(_draws(), contract)
         paid = {}
         for p in payments:
             if p.amount_paid:
@@ -354,7 +377,9 @@ def _render_detail(contract: Contract, **form_overrides):
     forms_.update(form_overrides)
     may_manage = policy.can_manage(current_user)
     managers = (
-        db.session.execute(_MANAGERS, {"region_id": contract.region_id}).all() if may_manage else []
+        db.session.execute(_managers(), {"region_id": contract.region_id}).all()
+        if may_manage
+        else []
     )
     return render_template(
         "contracts/detail.html",
@@ -669,7 +694,7 @@ def _municipality_choices(contract) -> list[tuple[str, str]]:
         return [(contract.municipality.cbs_code, contract.municipality.name)]
     return [("", _l("Onbekend"))] + [
         (m.cbs_code, m.name)
-        for m in db.session.execute(_MUNICIPALITIES, {"region_id": contract.region_id})
+        for m in db.session.execute(_municipalities(), {"region_id": contract.region_id})
     ]
 
 
