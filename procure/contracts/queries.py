@@ -49,7 +49,7 @@ def full_contract_options():
     from procure.contracts.models import ContractedProduct
 
     return (
-        selectinload(Contract.years),
+        joinedload(Contract.years),
         selectinload(Contract.options),
         selectinload(Contract.products).joinedload(ContractedProduct.product),
         selectinload(Contract.products).selectinload(ContractedProduct.prices),
