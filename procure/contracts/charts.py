@@ -62,7 +62,8 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
         else _("Lumpsum en betaald per jaar")
     )
     # The text alternative says what the picture shows, year by year.
-    summary = label + ": " + "; ".join(_year_text(r) for r in rows) + "."
+    titles = [_year_text(r) for r in rows]
+    summary = label + ": " + "; ".join(titles) + "."
     parts = [
         '<figure class="chart">',
         f'<svg class="budget-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -75,7 +76,7 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
     for i, r in enumerate(rows):
         x0 = PAD_LEFT + i * slot + (slot - 2 * bar) / 2
         pct = r.get("pct")
-        title = _year_text(r)
+        title = titles[i]
         parts.append(
             f'<g class="year level-{r["level"]}" data-year="{r["year"]}" '
             f'data-pct="{pct if pct is not None else ""}" '

@@ -60,6 +60,9 @@ class Contract(db.Model):
         Index("ix_contracts_region_reference", "region_id", "reference"),
         Index("ix_contracts_region_end", "region_id", "end_date"),
         Index("ix_contracts_provider_reference", "provider_id", "reference"),
+        # The list's count for roles that do not see custom contracts (origin != 'custom'):
+        # a scan of this narrow index, not of the contract rows (nationally: all of them).
+        Index("ix_contracts_region_origin", "region_id", "origin"),
         CONTRACT_FLOW.constraint(),
     )
     # Region staff see the region's contracts; a municipality sees region-wide contracts and
@@ -200,10 +203,15 @@ class ContractYear(db.Model):
 
     @property
     def utilisation_pct(self) -> Decimal | None:
-        if not self.value:
+        return self.pct_of(self.realised, self.value)
+
+    @staticmethod
+    def pct_of(realised: Decimal, value: Decimal) -> Decimal | None:
+        """Realised as a percentage of value, rounded down for display (so 99.98 % never
+        reads as 100 %); None without a value."""
+        if not value:
             return None
-        # Rounded down for display, so 99.98 % never reads as 100 %.
-        return (self.realised * 100 / self.value).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+        return (realised * 100 / value).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
 
     @property
     def reserve_left(self) -> Decimal:

@@ -8,7 +8,6 @@ from procure.catalogue.models import Product
 from procure.contracts.models import Contract, ContractedProduct
 from procure.contracts.queries import LIVE, visible
 from procure.core.pickers import pattern, source
-from procure.extensions import db
 from procure.organisations.models import Provider
 from procure.organisations.pickers import search_providers
 
@@ -38,21 +37,26 @@ def contracts(text: str, provider: int | None = None):
 def products_to_contract(text: str, contract: int | None = None):
     """Product versions of the contract's region and variant it does not have yet."""
     label = Product.code + " v" + cast(Product.version, String) + " " + Product.name
-    stmt = select(Product.id, label)
-    row = (
-        db.session.execute(
-            visible(select(Contract.region_id, Contract.variant)).where(Contract.id == contract)
-        ).first()
-        if contract
-        else None
+    if not contract:
+        return select(Product.id, label).where(false())
+    # The contract (visible to the user, of the user's region) in the same query: nothing
+    # to pick when it is not.
+    target = (
+        visible(select(Contract.region_id, Contract.variant))
+        .where(
+            Contract.id == contract,
+            Contract.region_id == getattr(current_user, "region_id", None),
+        )
+        .subquery()
     )
-    if row is None or row.region_id != current_user.region_id:
-        return stmt.where(false())
     taken = select(ContractedProduct.product_id).where(ContractedProduct.contract_id == contract)
-    stmt = stmt.where(
-        Product.region_id == row.region_id,
-        Product.variant == row.variant,
-        Product.id.not_in(taken),
+    stmt = (
+        select(Product.id, label)
+        .join(
+            target,
+            (Product.region_id == target.c.region_id) & (Product.variant == target.c.variant),
+        )
+        .where(Product.id.not_in(taken))
     )
     like = pattern(text)
     if like:

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache, lru_cache
 
 from dateutil.relativedelta import relativedelta
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from procure.auth.permissions import scoped
@@ -18,7 +19,7 @@ from procure.contracts.models import Contract, ContractYear, Realisation, cents,
 from procure.contracts.policy import CLOSED, CUSTOM_HIDDEN_FOR, LIVE
 from procure.core.converters import INT_MAX
 from procure.core.labels import resolved
-from procure.core.listing import like_pattern
+from procure.core.listing import Page, like_pattern
 from procure.core.spreadsheets import (
     MONEY_FORMAT,
     MONTH_FORMAT,
@@ -41,12 +42,14 @@ def visible(stmt, user=None):
     return stmt
 
 
+@cache
 def full_contract_options():
-    """Everything the contract page and the API detail show, in a fixed number of queries."""
+    """Everything the contract page and the API detail show, in a fixed number of queries
+    (loader options are immutable: built once per process, not on every request)."""
     from procure.contracts.models import ContractedProduct
 
     return (
-        selectinload(Contract.years),
+        joinedload(Contract.years),
         selectinload(Contract.options),
         selectinload(Contract.products).joinedload(ContractedProduct.product),
         selectinload(Contract.products).selectinload(ContractedProduct.prices),
@@ -132,12 +135,59 @@ def contract_filters(args) -> dict:
 
 
 def contracts_stmt(filters: dict, user=None, today: date | None = None):
+    """The contracts matching the list's filters, with what an export row shows."""
     stmt = visible(select(Contract), user).options(
         joinedload(Contract.provider),
         joinedload(Contract.task_area),
         joinedload(Contract.municipality),
         joinedload(Contract.region),
     )
+    return filtered(stmt, filters, today)
+
+
+def list_stmt(filters: dict, year: int, user=None, today: date | None = None):
+    """The list page's rows: only the columns it shows, as plain rows (no ORM objects to
+    build per row), with the contract year `year` (None columns when there is none)."""
+    return filtered(visible(_list_columns(year), user), filters, today)
+
+
+@lru_cache(maxsize=4)
+def _list_columns(year: int):
+    """What list_stmt selects, built once per year (statements are immutable)."""
+    return (
+        select(
+            Contract.id,
+            Contract.reference,
+            Contract.title,
+            Contract.variant,
+            Contract.status,
+            Contract.end_date,
+            Contract.contract_value,
+            Contract.warn_pct,
+            Contract.alert_pct,
+            Provider.name.label("provider_name"),
+            TaskArea.name.label("task_area_name"),
+            Municipality.name.label("municipality_name"),
+            ContractYear.value.label("year_value"),
+            ContractYear.realised.label("year_realised"),
+        )
+        .select_from(Contract)
+        .outerjoin(Provider, Provider.id == Contract.provider_id)
+        .outerjoin(TaskArea, TaskArea.id == Contract.task_area_id)
+        .outerjoin(Municipality, Municipality.id == Contract.municipality_id)
+        .outerjoin(
+            ContractYear, (ContractYear.contract_id == Contract.id) & (ContractYear.year == year)
+        )
+    )
+
+
+def counted_stmt(filters: dict, user=None, today: date | None = None):
+    """What the list counts: the filtered contracts, without the joins for display."""
+    return filtered(visible(select(Contract.id), user), filters, today)
+
+
+def filtered(stmt, filters: dict, today: date | None = None):
+    """`stmt` (a selection from contracts) narrowed by the list's filters."""
     if filters.get("q"):
         pattern = like_pattern(filters["q"])
         # Reference, title, or the provider by name or KvK number.
@@ -195,24 +245,57 @@ def with_years(stmt):
     return stmt.options(selectinload(Contract.years))
 
 
-def with_year(stmt, year: int):
-    """Each contract with only the contract year a list shows (None when it has none)."""
-    return stmt.add_columns(ContractYear).outerjoin(
-        ContractYear, (ContractYear.contract_id == Contract.id) & (ContractYear.year == year)
+def row_utilisation(row) -> tuple:
+    """(percentage, level) of the contract year in a list_stmt() row, for the list."""
+    from procure.contracts.operations import level_for
+
+    if row.year_value is None or row.variant == "task":
+        return None, "none"
+    return (
+        ContractYear.pct_of(row.year_realised, row.year_value),
+        level_for(row.year_realised, row.year_value, row),
     )
 
 
-def year_utilisation(contract: Contract, year: "ContractYear | None") -> tuple:
-    """(percentage, level) of one contract year for a list row."""
-    from procure.contracts.operations import level_for
+# The portfolio's two lists: the shown columns and the full count (a window over the
+# rows, before the limit), built once; the scope and the dates are added per request.
+@cache
+def _ending_columns():
+    return (
+        select(
+            Contract.id,
+            Contract.reference,
+            Contract.title,
+            Contract.end_date,
+            Contract.status,
+            Provider.name.label("provider_name"),
+            func.count().over().label("total"),
+        )
+        .select_from(Contract)
+        .outerjoin(Provider, Provider.id == Contract.provider_id)
+    )
 
-    if year is None or contract.is_lumpsum:
-        return None, "none"
-    return year.utilisation_pct, level_for(year.realised, year.value, contract)
+
+@cache
+def _ceiling_columns():
+    return (
+        select(
+            Contract.id,
+            Contract.reference,
+            Contract.alert_pct,
+            Provider.name.label("provider_name"),
+            ContractYear.value,
+            ContractYear.realised,
+            func.count().over().label("total"),
+        )
+        .select_from(Contract)
+        .join(ContractYear, ContractYear.contract_id == Contract.id)
+        .outerjoin(Provider, Provider.id == Contract.provider_id)
+    )
 
 
 def portfolio(user=None, today: date | None = None) -> dict:
-    """Bounded: one grouped sum, one count + list for ending, one for ceilings."""
+    """Bounded: one grouped sum, one list (with its count) for ending, one for ceilings."""
     today = today or today_local()
     base = visible(select(Contract), user).subquery()
     totals = db.session.execute(
@@ -231,39 +314,30 @@ def portfolio(user=None, today: date | None = None) -> dict:
     totals = [
         {"task_area": r[0], "variant": r[1], "count": r[2], "value": euros(r[3])} for r in totals
     ]
-    ending = (
-        db.session.execute(
-            visible(select(Contract), user)
-            .options(joinedload(Contract.provider))
-            .where(
-                Contract.status.in_(LIVE),
-                Contract.end_date >= today,
-                Contract.end_date <= today + relativedelta(months=12),
-            )
-            .order_by(Contract.end_date)
-            .limit(50)
-        )
-        .scalars()
-        .all()
-    )
-    ending_count = db.session.execute(
-        visible(select(func.count(Contract.id)), user).where(
+    ending = db.session.execute(
+        visible(_ending_columns(), user)
+        .where(
             Contract.status.in_(LIVE),
             Contract.end_date >= today,
             Contract.end_date <= today + relativedelta(months=12),
         )
-    ).scalar_one()
+        .order_by(Contract.end_date, Contract.id)
+        .limit(50)
+    ).all()
     ceilings = db.session.execute(
-        ceilings_stmt(user, today.year)
-        .order_by((cents(ContractYear.realised) * 1000 / cents(ContractYear.value)).desc())
+        visible(_ceiling_columns(), user)
+        .where(_ceiling_over_signal(today.year))
+        .order_by(
+            (cents(ContractYear.realised) * 1000 / cents(ContractYear.value)).desc(), Contract.id
+        )
         .limit(50)
     ).all()
     return {
         "totals": totals,
         "ending": ending,
-        "ending_count": ending_count,
-        "ceilings": ceilings,
-        "ceilings_count": count_ceilings(user, today.year),
+        "ending_count": ending[0].total if ending else 0,
+        "ceilings": [(c, ContractYear.pct_of(c.realised, c.value)) for c in ceilings],
+        "ceilings_count": ceilings[0].total if ceilings else 0,
         "grand_total": sum((t["value"] for t in totals), euros(0)),
     }
 
@@ -277,15 +351,6 @@ def _ceiling_over_signal(year: int, years=ContractYear):
         years.year == year,
         cents(years.value) > 0,
         cents(years.realised) * 100 >= cents(years.value) * Contract.warn_pct,
-    )
-
-
-def ceilings_stmt(user, year: int):
-    return (
-        visible(select(Contract, ContractYear), user)
-        .join(ContractYear, ContractYear.contract_id == Contract.id)
-        .options(joinedload(Contract.provider))
-        .where(_ceiling_over_signal(year))
     )
 
 
@@ -323,6 +388,49 @@ def custom_totals(user) -> dict:
         ),
         "provider": grouped(Provider.name, Provider, Provider.id == base.c.provider_id),
     }
+
+
+@cache
+def _realisation_page():
+    return (
+        select(
+            Realisation.period,
+            Realisation.contract_product_id,
+            Realisation.units,
+            Realisation.unit_price,
+            Realisation.amount,
+            Realisation.override,
+            Realisation.override_reason,
+            Realisation.source,
+            func.count().over().label("total"),
+        )
+        .where(Realisation.contract_id == bindparam("contract_id"))
+        .order_by(Realisation.period.desc(), Realisation.id.desc())
+    )
+
+
+@cache
+def _realisation_count():
+    return select(func.count(Realisation.id)).where(
+        Realisation.contract_id == bindparam("contract_id")
+    )
+
+
+def realisation_page(contract: Contract, page: int, per_page: int) -> Page:
+    """One page of the contract's realisation for its page: the shown columns as plain
+    rows, newest first, with the total counted over the rows in the same query (a page
+    past the end counts apart). The statements are built once per process."""
+    params = {"contract_id": contract.id}
+    rows = db.session.execute(
+        _realisation_page().limit(per_page).offset((page - 1) * per_page), params
+    ).all()
+    if rows:
+        total = rows[0].total
+    elif page > 1:
+        total = db.session.execute(_realisation_count(), params).scalar_one()
+    else:
+        total = 0
+    return Page(items=rows, page=page, per_page=per_page, total=total)
 
 
 def realisations_stmt(contract: Contract):

@@ -2,13 +2,14 @@
 
 import tempfile
 from datetime import date
+from functools import cache
 
 from dateutil.relativedelta import relativedelta
 from flask import Response, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.models import User
@@ -94,18 +95,17 @@ def index():
     filters = q.contract_filters(request.args)
     warn_unknown_filters([FILTER_LABELS[name] for name in filters["invalid"]])
     year = today_local().year
-    base = q.contracts_stmt(filters)
     areas = q.task_area_choices()
     provider_name = q.provider_name(filters["provider_id"]) if filters["provider_id"] else None
     without_provider = {k: v for k, v in request.args.items() if k not in ("provider_id", "page")}
     return list_page(
         "contracts/index.html",
-        q.with_year(base, year),
+        q.list_stmt(filters, year),
         q.SORTS,
         q.DEFAULT_SORT,
         scalars=False,
-        counted=base,
-        from_page=lambda page: {"rows": [(c, q.year_utilisation(c, y)) for c, y in page.items]},
+        counted=q.counted_stmt(filters),
+        from_page=lambda page: {"rows": [(c, q.row_utilisation(c)) for c in page.items]},
         filters=filters,
         provider_name=provider_name,
         clear_provider_url=url_for("contracts.index", **without_provider),
@@ -293,41 +293,77 @@ def detail(contract_id):
     return _render_detail(contract)
 
 
+# The contract page's own reads, built once per process on first use (when the mappers
+# are configured): the page asks them on every request, only the parameters change.
+_YEAR_IDS = bindparam("year_ids", expanding=True)
+
+
+@cache
+def _decisions():
+    return (
+        select(BudgetDecision)
+        .where(BudgetDecision.contract_year_id.in_(_YEAR_IDS))
+        .order_by(BudgetDecision.id.desc())
+    )
+
+
+@cache
+def _draws():
+    return (
+        select(ReserveDrawdown)
+        .where(ReserveDrawdown.contract_year_id.in_(_YEAR_IDS))
+        .order_by(ReserveDrawdown.drawn_on)
+    )
+
+
+@cache
+def _payments():
+    return (
+        select(Payment)
+        .where(Payment.contract_id == bindparam("contract_id"))
+        .order_by(Payment.year, Payment.month)
+    )
+
+
+@cache
+def _managers():
+    return (
+        select(User.id, User.name)
+        .where(
+            User.region_id == bindparam("region_id"), User.role.in_(MANAGERS), User.active.is_(True)
+        )
+        .order_by(User.name)
+    )
+
+
+@cache
+def _municipalities():
+    return (
+        select(Municipality.cbs_code, Municipality.name)
+        .where(Municipality.region_id == bindparam("region_id"))
+        .order_by(Municipality.name)
+    )
+
+
+def _year_records(stmt, contract: Contract):
+    """Budget decisions or reserve draw-downs of the contract's years. Their
+    `contract_year` is one of `contract.years`, already in the session: no join."""
+    year_ids = [y.id for y in contract.years]
+    if not year_ids:
+        return []
+    return db.session.scalars(stmt, {"year_ids": year_ids}).all()
+
+
 def _render_detail(contract: Contract, **form_overrides):
     rows = ops.utilisation(contract)
-    realisations = paginate(q.realisations_stmt(contract), *page_args(20))
+    realisations = q.realisation_page(contract, *page_args(20))
     codes = {cp.id: cp.product.code for cp in contract.products}
-    payments = db.session.scalars(
-        select(Payment)
-        .where(Payment.contract_id == contract.id)
-        .order_by(Payment.year, Payment.month)
-    ).all()
-    year_ids = [y.id for y in contract.years]
-    decisions = (
-        db.session.execute(
-            select(BudgetDecision)
-            .where(BudgetDecision.contract_year_id.in_(year_ids))
-            .options(joinedload(BudgetDecision.contract_year))
-            .order_by(BudgetDecision.id.desc())
-        )
-        .scalars()
-        .all()
-        if year_ids
-        else []
-    )
-    draws = (
-        db.session.execute(
-            select(ReserveDrawdown)
-            .where(ReserveDrawdown.contract_year_id.in_(year_ids))
-            .options(joinedload(ReserveDrawdown.contract_year))
-            .order_by(ReserveDrawdown.drawn_on)
-        )
-        .scalars()
-        .all()
-        if year_ids
-        else []
-    )
+    decisions = _year_records(_decisions(), contract)
+    # The payment schedule and the reserve are the lumpsum's (the page shows them only there).
+    payments, draws = [], []
     if contract.is_lumpsum:
+        payments = db.session.scalars(_payments(), {"contract_id": contract.id}).all()
+        draws = _year_records(_draws(), contract)
         paid = {}
         for p in payments:
             if p.amount_paid:
@@ -337,25 +373,19 @@ def _render_detail(contract: Contract, **form_overrides):
         ]
     else:
         chart_rows = rows
-    forms_ = _detail_forms(contract)
+    forms_ = _detail_forms(contract, payments)
     forms_.update(form_overrides)
+    may_manage = policy.can_manage(current_user)
     managers = (
-        db.session.execute(
-            select(User)
-            .where(
-                User.region_id == contract.region_id, User.role.in_(MANAGERS), User.active.is_(True)
-            )
-            .order_by(User.name)
-        )
-        .scalars()
-        .all()
-        if policy.can_manage(current_user)
+        db.session.execute(_managers(), {"region_id": contract.region_id}).all()
+        if may_manage
         else []
     )
     return render_template(
         "contracts/detail.html",
         contract=contract,
         rows=rows,
+        by_year={r["year"]: r for r in rows},
         chart=budget_chart(contract, chart_rows),
         bars={r["year"]: utilisation_bar(r) for r in rows},
         realisations=realisations,
@@ -363,50 +393,65 @@ def _render_detail(contract: Contract, **form_overrides):
         payments=payments,
         decisions=decisions,
         draws=draws,
-        can_manage=policy.can_manage(current_user, contract),
+        can_manage=may_manage and policy.can_manage(current_user, contract),
         today=today_local(),
         managers=managers,
         **forms_,
     )
 
 
-def _detail_forms(contract):
-    realisation = forms.RealisationForm(prefix="r")
-    realisation.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
-    realisation.municipality.choices = _municipality_choices(contract)
-    product_form = forms.ProductForm(prefix="p")
-    if policy.can_manage(current_user) and not contract.is_lumpsum:
-        product_form.product_id.configure(contract=contract.id)
-    price_form = forms.PriceForm(prefix="pr")
-    price_form.contracted_product_id.choices = [
-        (cp.id, str(cp.product)) for cp in contract.products
-    ]
-    return {
+def _detail_forms(contract, payments=()):
+    """The forms the page shows for this contract: the budget, options and notice for
+    every contract; payments and the reserve for a lumpsum; products, prices and
+    realisation for the other contracts (a custom contract has none of those)."""
+    found = {
         "budget_form": forms.BudgetForm(prefix="b"),
-        "realisation_form": realisation,
-        "import_form": forms.ImportForm(prefix="i"),
-        "reserve_form": forms.ReserveForm(prefix="v"),
-        "payment_form": _payment_form(contract),
         "terminate_form": forms.TerminateForm(prefix="t"),
         "option_form": forms.OptionForm(prefix="o"),
+        "threshold_form": forms.ThresholdForm(prefix="th", obj=contract),
+    }
+    if contract.is_lumpsum:
+        found["reserve_form"] = forms.ReserveForm(prefix="v")
+        found["payment_form"] = _payment_form(contract, payments=payments)
+    elif not contract.is_custom:
+        found.update(_effort_forms(contract))
+    return found
+
+
+def _effort_forms(contract) -> dict:
+    products = [(cp, str(cp.product)) for cp in contract.products]
+    realisation = forms.RealisationForm(prefix="r")
+    realisation.product.choices = [(cp.product.code, label) for cp, label in products]
+    realisation.municipality.choices = _municipality_choices(contract)
+    product_form = forms.ProductForm(prefix="p")
+    if policy.can_manage(current_user):
+        product_form.product_id.configure(contract=contract.id)
+    price_form = forms.PriceForm(prefix="pr")
+    price_form.contracted_product_id.choices = [(cp.id, label) for cp, label in products]
+    return {
+        "realisation_form": realisation,
+        "import_form": forms.ImportForm(prefix="i"),
         "product_form": product_form,
         "price_form": price_form,
-        "threshold_form": forms.ThresholdForm(prefix="th", obj=contract),
     }
 
 
-def _payment_form(contract, formdata=None):
-    """The one payment form of the schedule: its choices are the terms still open."""
+def _payment_form(contract, formdata=None, payments=None):
+    """The one payment form of the schedule: its choices are the terms still open (of
+    `payments`, the contract's schedule in order, when the caller has read it)."""
     from procure.core.formatting import money, month
 
     form = forms.PaymentRegisterForm(prefix="pay", formdata=formdata)
-    open_terms = db.session.execute(
-        select(Payment)
-        .where(Payment.contract_id == contract.id, Payment.paid_on.is_(None))
-        .order_by(Payment.year, Payment.month)
-    ).scalars()
+    if payments is None:
+        payments = db.session.execute(
+            select(Payment)
+            .where(Payment.contract_id == contract.id, Payment.paid_on.is_(None))
+            .order_by(Payment.year, Payment.month)
+        ).scalars()
     form.payment_id.choices = [
-        (p.id, f"{month(date(p.year, p.month, 1))} · {money(p.amount_due)}") for p in open_terms
+        (p.id, f"{month(date(p.year, p.month, 1))} · {money(p.amount_due)}")
+        for p in payments
+        if p.paid_on is None
     ]
     return form
 
@@ -649,11 +694,7 @@ def _municipality_choices(contract) -> list[tuple[str, str]]:
         return [(contract.municipality.cbs_code, contract.municipality.name)]
     return [("", _l("Onbekend"))] + [
         (m.cbs_code, m.name)
-        for m in db.session.execute(
-            select(Municipality)
-            .where(Municipality.region_id == contract.region_id)
-            .order_by(Municipality.name)
-        ).scalars()
+        for m in db.session.execute(_municipalities(), {"region_id": contract.region_id})
     ]
 
 

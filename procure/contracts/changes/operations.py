@@ -3,9 +3,10 @@ register. Each operation checks the policy, runs in one transaction and writes t
 log; an addendum also generates the next version of the contract document."""
 
 from datetime import date
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from procure.audit import record
@@ -69,15 +70,19 @@ def set_transition(contract: Contract, *, until: date | None, note: str = "", ac
 # -- addenda --------------------------------------------------------------------------------
 
 
-def addenda_of(contract_id: int) -> list[ContractAddendum]:
-    return list(
-        db.session.execute(
-            select(ContractAddendum)
-            .where(ContractAddendum.contract_id == contract_id)
-            .options(selectinload(ContractAddendum.document))
-            .order_by(ContractAddendum.number)
-        ).scalars()
+# Read on every contract page: built once, only the contract changes.
+@cache
+def _addenda():
+    return (
+        select(ContractAddendum)
+        .where(ContractAddendum.contract_id == bindparam("contract_id"))
+        .options(selectinload(ContractAddendum.document))
+        .order_by(ContractAddendum.number)
     )
+
+
+def addenda_of(contract_id: int) -> list[ContractAddendum]:
+    return list(db.session.execute(_addenda(), {"contract_id": contract_id}).scalars())
 
 
 @operation
@@ -144,14 +149,20 @@ def add_addendum(
 # -- subcontractors -------------------------------------------------------------------------
 
 
-def subcontractors_of(contract_id: int) -> list[Subcontractor]:
-    return list(
-        db.session.execute(
-            select(Subcontractor)
-            .where(Subcontractor.contract_id == contract_id, Subcontractor.removed_at.is_(None))
-            .order_by(Subcontractor.name)
-        ).scalars()
+@cache
+def _subcontractors():
+    return (
+        select(Subcontractor)
+        .where(
+            Subcontractor.contract_id == bindparam("contract_id"),
+            Subcontractor.removed_at.is_(None),
+        )
+        .order_by(Subcontractor.name)
     )
+
+
+def subcontractors_of(contract_id: int) -> list[Subcontractor]:
+    return list(db.session.execute(_subcontractors(), {"contract_id": contract_id}).scalars())
 
 
 @operation

@@ -22,38 +22,44 @@ from procure.main.panels import panel
 bp = Blueprint("contract_changes", __name__, url_prefix="/contracten")
 
 
-def _forms(contract, may_add_subcontractor: bool) -> dict:
-    """The panel's forms: the refused one as the user filled it in, the others fresh."""
+def _forms(contract, *, transition: bool, addendum: bool, subcontractor: bool) -> dict:
+    """The panel's forms the user may use: the refused one as the user filled it in, the
+    others fresh (a form the panel does not show is not built)."""
     given = getattr(g, "contract_change_forms", {})
-    sub = given.get("subcontractor_form") or forms.SubcontractorForm(prefix="sub")
-    if may_add_subcontractor:
-        sub.provider_id.configure()  # searches the register: only for those who add
-    return {
-        "transition_form": given.get("transition_form")
-        or forms.TransitionForm(
+    found = {}
+    if transition:
+        found["transition_form"] = given.get("transition_form") or forms.TransitionForm(
             prefix="tr",
             data={"until": contract.transition_until, "note": contract.transition_note},
-        ),
-        "addendum_form": given.get("addendum_form") or forms.AddendumForm(prefix="ad"),
-        "subcontractor_form": sub,
-    }
+        )
+    if addendum:
+        found["addendum_form"] = given.get("addendum_form") or forms.AddendumForm(prefix="ad")
+    if subcontractor:
+        sub = given.get("subcontractor_form") or forms.SubcontractorForm(prefix="sub")
+        sub.provider_id.configure()  # searches the register: only for those who add
+        found["subcontractor_form"] = sub
+    return found
 
 
 @panel("contract")
 def _changes_panel(contract, user):
     if not user.is_authenticated:
         return None
-    may_manage = policy.can_manage_subcontractors(user, contract)
+    may = {
+        "transition": policy.can_set_transition(user, contract),
+        "addendum": policy.can_add_addendum(user, contract),
+        "subcontractor": policy.can_manage_subcontractors(user, contract),
+    }
     return Markup(  # noqa: S704 (an autoescaped template)
         render_template(
             "contracts/changes/panel.html",
             contract=contract,
             addenda=ops.addenda_of(contract.id),
             subcontractors=ops.subcontractors_of(contract.id),
-            can_set_transition=policy.can_set_transition(user, contract),
-            can_add_addendum=policy.can_add_addendum(user, contract),
-            can_manage_subcontractors=may_manage,
-            **_forms(contract, may_manage),
+            can_set_transition=may["transition"],
+            can_add_addendum=may["addendum"],
+            can_manage_subcontractors=may["subcontractor"],
+            **_forms(contract, **may),
         )
     )
 
