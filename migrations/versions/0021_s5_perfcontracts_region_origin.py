@@ -3,13 +3,13 @@ not see custom contracts (origin != 'custom') reads this narrow index instead of
 contract row (the national administrator counts all contracts of the country)
 
 Revision ID: s5_perfcontracts_region_origin
-Revises: s4_region19_segments
+Revises: s5_norm15_management_norm_due
 """
 
 from alembic import op
 
 revision = "s5_perfcontracts_region_origin"
-down_revision = "s4_region19_segments"
+down_revision = "s5_norm15_management_norm_due"
 branch_labels = None
 depends_on = None
 
