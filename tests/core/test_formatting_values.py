@@ -74,3 +74,45 @@ def test_template_filters_and_gettext_follow_the_request_locale(app):
             english = render_template_string(source)
     assert dutch == "€ 1.500,00|8,5|Zoeken|100%|Pagina 1 van 2|&lt;b&gt;|3 resultaten"
     assert english.startswith("€1,500.00|8.5|Search|100%|Page 1 of 2|&lt;b&gt;|3 results")
+
+
+@pytest.mark.parametrize("locale", ["nl", "en", "de"])
+def test_numbers_on_the_fast_path_match_babel(locale):
+    """money, number, count and percent put the digits together themselves: the same text
+    as Babel's pattern for every sign, size and number of decimals."""
+    from babel import Locale
+
+    values = [Decimal(0), Decimal("-0"), Decimal("6E+1"), Decimal("-1E+7"), Decimal("0.1")]
+    values += [Decimal(n * 7919) / 10 ** (n % 5) - 50000 for n in range(400)]
+    values += [Decimal("123456789012345678901234.5"), Decimal("-999.9995")]
+    for value in values:
+        normal = value.normalize()
+        digits = max(0, -normal.as_tuple().exponent)
+        pattern = "#,##0" + ("." + "#" * digits if digits else "")
+        expected = babel_numbers.parse_pattern(pattern).apply(normal, Locale.parse(locale))
+        assert formatting.number(value, locale) == formatting._plain_spaces(expected), value
+        for places in (0, 1, 2, 3):
+            fixed = value.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
+            shape = "#,##0" + ("." + "0" * places if places else "")
+            expected = babel_numbers.parse_pattern(shape).apply(fixed, Locale.parse(locale))
+            assert formatting.number(value, locale, places) == formatting._plain_spaces(expected)
+    assert formatting.count(1234567, locale) == formatting._plain_spaces(
+        babel_numbers.format_decimal(1234567, "#,##0", locale=locale)
+    )
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+def test_dates_on_the_fast_path_match_babel(locale):
+    from datetime import timedelta
+
+    days = [date(2025, 1, 1) + timedelta(days=n) for n in range(800)]
+    days += [date(1, 1, 1), date(999, 3, 9), date(9999, 12, 31)]
+    for value in days:
+        for formats in (formatting.DATE_FORMATS, formatting.LONG_DATE_FORMATS):
+            expected = babel_dates.format_date(value, formats[locale], locale=locale)
+            assert formatting._calendar_day(value, formats, "medium", locale) == expected
+    for minute in range(0, 24 * 60, 7):
+        moment = datetime(2026, 3, 29, minute // 60, minute % 60, minute % 60)
+        for pattern in ("HH:mm", "HH:mm:ss"):
+            expected = babel_dates.format_time(moment, pattern, locale=locale)
+            assert formatting._FAST_PATTERNS[pattern](moment, locale) == expected
