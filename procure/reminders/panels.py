@@ -18,17 +18,36 @@ _UNREAD = select(func.count(Notification.id)).where(
 )
 
 
+# The bell on every page counts no further than it shows ("99+"): a bounded index range,
+# however many notifications a user leaves unread (the list and the dashboard count all).
+BELL_CAP = 99
+_UNREAD_UP_TO_CAP = select(func.count()).select_from(
+    select(Notification.id)
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+    .limit(BELL_CAP + 1)
+    .subquery()
+)
+
+
 def unread_count(user) -> int:
     return db.session.execute(_UNREAD, {"user_id": user.id}).scalar_one()
+
+
+def _bell_label(count: int) -> tuple[str, str]:
+    """The badge and the bell's accessible label."""
+    if count > BELL_CAP:
+        return f"{BELL_CAP}+", _("Meer dan %(num)d ongelezen meldingen", num=BELL_CAP)
+    label = ngettext("%(num)d ongelezen melding", "%(num)d ongelezen meldingen", count)
+    return str(count), label
 
 
 @panel("topbar")
 def bell(_obj, user):
     if user is None or not user.is_authenticated:
         return None
-    count = unread_count(user)
-    label = ngettext("%(num)d ongelezen melding", "%(num)d ongelezen meldingen", count)
-    badge = Markup('<span class="bell-count">{}</span>').format(count) if count else ""
+    count = db.session.execute(_UNREAD_UP_TO_CAP, {"user_id": user.id}).scalar_one()
+    shown, label = _bell_label(count)
+    badge = Markup('<span class="bell-count">{}</span>').format(shown) if count else ""
     # The layout only links app.css; the bell brings its own (same-origin, CSP-safe) sheet.
     return Markup(
         '<link rel="stylesheet" href="{css}">'

@@ -149,3 +149,29 @@ def test_dashboard_cards_for_unread_and_for_failed_mail(app, client, no_smtp):
     f.login(client, admin)
     html = client.get("/").get_data(as_text=True)
     assert "Mislukte herinneringsmails" in html
+
+
+def test_bell_counts_up_to_99_and_the_list_counts_all(app, client):
+    """The bell on every page reads at most 100 rows; the list says how many there are."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    officer = f.user("procurement", "wbo", email="inkoper@example.org")
+    rows = [
+        {
+            "user_id": officer.id,
+            "title": f"Melding {n}",
+            "body": "",
+            "url": "/",
+            "created_at": datetime(2026, 11, 1, 12, 0, tzinfo=UTC),
+        }
+        for n in range(150)
+    ]
+    db.session.execute(insert(Notification), rows)
+    db.session.commit()
+    f.login(client, officer)
+    html = client.get("/").get_data(as_text=True)
+    assert '<span class="bell-count">99+</span>' in html
+    assert 'aria-label="Meer dan 99 ongelezen meldingen"' in html
+    assert "150" in client.get("/meldingen/?status=unread").get_data(as_text=True)
