@@ -47,12 +47,14 @@ from procure.catalogue.queries import (
     Filters,
     account_holder_choices,
     parse_filters,
+    product_count_query,
     product_query,
+    product_rows_query,
     segment_choices,
     segment_report,
     task_area_choices,
+    task_area_names,
     visible,
-    year_tariffs,
 )
 from procure.core import formatting as fmt
 from procure.core.errors import OperationError, ValidationFailed
@@ -78,15 +80,14 @@ def _filters_or_flash() -> Filters:
 
 
 def _list_context(filters: Filters) -> dict:
-    areas = {}
-    for area in task_area_choices(current_user):
-        areas.setdefault(area.code, area.name)
     regions = []
     if sees_all_regions(current_user):
-        regions = db.session.execute(select(Region).order_by(Region.name)).scalars().all()
+        regions = db.session.execute(
+            select(Region.id, Region.short_code, Region.name).order_by(Region.name)
+        ).all()
     return {
         "filters": filters,
-        "task_areas": areas,
+        "task_areas": task_area_names(current_user),
         "variant_labels": resolved(VARIANT_LABELS),
         "status_labels": resolved(STATUS_LABELS),
         "regions": regions,
@@ -101,16 +102,14 @@ def _list_context(filters: Filters) -> dict:
 @role_required(*READER_ROLES)
 def index():
     filters = _filters_or_flash()
-    query = product_query(filters, current_user, with_tariffs=False)
     context = _list_context(filters)
     return list_page(
         "catalogue/index.html",
-        query,
+        product_rows_query(filters, current_user, context["this_year"]),
         SORTS,
         DEFAULT_SORT,
-        from_page=lambda page: {
-            "tariffs": year_tariffs([p.id for p in page.items], context["this_year"])
-        },
+        scalars=False,
+        counted=product_count_query(filters, current_user),
         product_url=url_pattern("catalogue.product", "product_id"),
         **context,
     )
