@@ -77,7 +77,8 @@ def _detail_urls():
     endpoint = "tenders.portal" if current_user.is_provider else "tenders.detail"
     own = url_pattern(endpoint, "tender_id")
 
-    def detail_url(tender: Tender) -> str:
+    def detail_url(tender) -> str:
+        """`tender`: a Tender or a row with its id and procedure."""
         if tender.procedure == "open_house":
             return open_house(tender.id) if open_house else "#"
         return own(tender.id)
@@ -144,18 +145,25 @@ def index():
     filters = queries.tender_filters(request.args)
     if filters.pop("unknown_status"):
         warn_unknown_filters([_("Status")])
-    regions = db.session.execute(scoped(select(Region), Region).order_by(Region.name)).scalars()
+    regions = db.session.execute(
+        scoped(select(Region.short_code, Region.name), Region).order_by(Region.name)
+    ).all()
     areas = db.session.execute(
         scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct().order_by(TaskArea.name)
     ).all()
     return list_page(
         "tenders/index.html",
-        queries.tenders_stmt(filters, current_user),
+        queries.tender_rows_stmt(filters, current_user),
         queries.SORTS,
         queries.DEFAULT_SORT,
+        scalars=False,
+        counted=queries.tender_count_stmt(filters, current_user),
+        from_page=lambda page: {
+            "task_area_names": queries.task_area_names([t.id for t in page.items])
+        },
         **filters,
-        statuses=queries.LIST_STATUSES,
-        regions=list(regions),
+        statuses=resolved(queries.LIST_STATUSES),
+        regions=regions,
         areas=areas,
         procedures=resolved(PROCEDURE_LABELS),
         status_labels={key: resolved(m.labels) for key, m in policy.MACHINES.items()},
