@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from procure.audit.models import AuditEvent
 from procure.auth.forms import ConfirmForm
@@ -137,15 +137,33 @@ def export(fmt):
     )
 
 
-def _visible_product_or_404(product_id) -> Product:
-    product = db.session.execute(
-        visible(select(Product).where(Product.id == product_id), current_user).options(
-            selectinload(Product.tariffs), selectinload(Product.task_area)
+# The card asked for, beside its versions (built once: an alias proxies every column).
+_CARD = aliased(Product)
+
+
+def _card_versions_or_404(product_id) -> tuple[Product, list[Product]]:
+    """The card `product_id` and every version of its code the user may see, newest first:
+    one query with their task areas and segments, one for their tariffs; 404 when the user
+    may not see the card."""
+    same_code = select(_CARD.region_id, _CARD.code).where(_CARD.id == product_id).subquery()
+    history = db.session.scalars(
+        visible(
+            select(Product).join(
+                same_code,
+                (Product.region_id == same_code.c.region_id) & (Product.code == same_code.c.code),
+            ),
+            current_user,
         )
-    ).scalar()
+        .options(
+            joinedload(Product.task_area),
+            selectinload(Product.tariffs),
+        )
+        .order_by(Product.version.desc())
+    ).all()
+    product = next((version for version in history if version.id == product_id), None)
     if product is None:
         abort(404)
-    return product
+    return product, history
 
 
 def _editable_product_or_404(product_id) -> Product:
@@ -173,19 +191,22 @@ def by_code(code):
 @bp.get("/<int:product_id>")
 @role_required(*READER_ROLES)
 def product(product_id):
-    return _render_product(_visible_product_or_404(product_id))
+    card, history = _card_versions_or_404(product_id)
+    return _render_product(card, history=history)
 
 
-def _render_product(product, tariff_form=None, expire_form=None):
-    """The product card; a refused form comes back filled in, with its errors."""
-    history = db.session.scalars(
-        visible(
-            select(Product).where(
-                Product.region_id == product.region_id, Product.code == product.code
-            ),
-            current_user,
-        ).order_by(Product.version.desc())
-    ).all()
+def _render_product(product, tariff_form=None, expire_form=None, history=None):
+    """The product card; a refused form comes back filled in, with its errors. `history`:
+    the versions of its code the user may see, newest first, when already loaded."""
+    if history is None:
+        history = db.session.scalars(
+            visible(
+                select(Product).where(
+                    Product.region_id == product.region_id, Product.code == product.code
+                ),
+                current_user,
+            ).order_by(Product.version.desc())
+        ).all()
     translations = db.session.scalars(
         select(CodeTranslation)
         .where(

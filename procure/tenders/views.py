@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
@@ -258,7 +258,15 @@ def detail(tender_id):
         return redirect(url_for("tenders.portal", tender_id=tender_id))
     if not policy.can_read(current_user):
         abort(403)
-    return _render_detail(_tender_for_staff(tender_id))
+    # The tender page shows the region and the main task area: loaded with the tender.
+    tender = db.session.execute(
+        scoped(select(Tender).where(Tender.id == tender_id), Tender).options(
+            joinedload(Tender.region), joinedload(Tender.task_area)
+        )
+    ).scalar()
+    if tender is None or not tender.is_sas:
+        abort(404)
+    return _render_detail(tender)
 
 
 def _render_detail(tender: Tender, **forms):
