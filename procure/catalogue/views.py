@@ -46,6 +46,7 @@ from procure.catalogue.queries import (
     SORTS,
     Filters,
     account_holder_choices,
+    light_rows,
     parse_filters,
     product_count_query,
     product_query,
@@ -110,6 +111,7 @@ def index():
         DEFAULT_SORT,
         scalars=False,
         counted=product_count_query(filters, current_user),
+        from_page=lambda page: {"rows": light_rows(page.items)},
         product_url=url_pattern("catalogue.product", "product_id"),
         **context,
     )

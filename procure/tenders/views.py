@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
+from procure.catalogue.queries import light_rows
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.labels import resolved, url_pattern
 from procure.core.timeutil import to_local
@@ -159,7 +160,8 @@ def index():
         scalars=False,
         counted=queries.tender_count_stmt(filters, current_user),
         from_page=lambda page: {
-            "task_area_names": queries.task_area_names([t.id for t in page.items])
+            "rows": light_rows(page.items),
+            "task_area_names": queries.task_area_names([t.id for t in page.items]),
         },
         **filters,
         statuses=resolved(queries.LIST_STATUSES),
