@@ -145,6 +145,14 @@ def product_rows_query(filters: Filters, user, year: int) -> Select:
     return _filtered(stmt, filters, user)
 
 
+class Labels(dict):
+    """Labels by code that give the code itself for a code they do not know: in a template
+    `labels[code]` is one lookup where `labels.get(code, code)` is a call (per row)."""
+
+    def __missing__(self, key):
+        return key
+
+
 @lru_cache(maxsize=32)
 def _row_type(fields: tuple[str, ...]):
     return namedtuple("ListRow", fields)

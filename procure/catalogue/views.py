@@ -45,6 +45,7 @@ from procure.catalogue.queries import (
     DEFAULT_SORT,
     SORTS,
     Filters,
+    Labels,
     account_holder_choices,
     light_rows,
     parse_filters,
@@ -89,8 +90,8 @@ def _list_context(filters: Filters) -> dict:
     return {
         "filters": filters,
         "task_areas": task_area_names(current_user),
-        "variant_labels": resolved(VARIANT_LABELS),
-        "status_labels": resolved(STATUS_LABELS),
+        "variant_labels": Labels(resolved(VARIANT_LABELS)),
+        "status_labels": Labels(resolved(STATUS_LABELS)),
         "regions": regions,
         "region_names": {r.id: r.short_code.upper() for r in regions},
         "show_status_filter": not fixed_only(current_user),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
-from procure.catalogue.queries import light_rows
+from procure.catalogue.queries import Labels, light_rows
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.labels import resolved, url_pattern
 from procure.core.timeutil import to_local
@@ -167,8 +167,8 @@ def index():
         statuses=resolved(queries.LIST_STATUSES),
         regions=regions,
         areas=areas,
-        procedures=resolved(PROCEDURE_LABELS),
-        status_labels={key: resolved(m.labels) for key, m in policy.MACHINES.items()},
+        procedures=Labels(resolved(PROCEDURE_LABELS)),
+        status_labels={key: Labels(resolved(m.labels)) for key, m in policy.MACHINES.items()},
         detail_url=_detail_urls(),
     )
 

@@ -13,7 +13,7 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER
 from procure.catalogue import policy as catalogue_policy
 from procure.catalogue.models import Product, TaskArea
-from procure.catalogue.queries import light_rows
+from procure.catalogue.queries import Labels, light_rows
 from procure.core.labels import resolved, url_pattern
 from procure.core.listing import Page
 from procure.core.timeutil import now_local
@@ -106,7 +106,7 @@ def index():
         scalars=False,
         from_page=lambda page: {"rows": light_rows(page.items)},
         detail_url=url_pattern("open_house.detail", "tender_id"),
-        status_labels=resolved(OPEN_HOUSE.labels),
+        status_labels=Labels(resolved(OPEN_HOUSE.labels)),
         q=q,
         status=status,
     )
