@@ -279,15 +279,16 @@ def _render_detail(tender: Tender, **forms):
         .options(selectinload(Decision.decided_by))
         .order_by(Decision.id)
     ).all()
-    rule_form = forms.pop("rule_form", None) or F.RuleForm(formdata=None)
-    rule_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
-    blank = {
-        "lot_form": F.LotForm,
-        "criterion_form": F.CriterionForm,
-        "reason_form": F.ReasonForm,
-        "answer_form": F.AnswerForm,
-    }
-    forms = {key: forms.get(key) or make(formdata=None) for key, make in blank.items()}
+    # The page shows the forms for lots, lot rules and criteria only while the terms may
+    # be edited: otherwise none is built.
+    blank = {"rule_form": F.RuleForm, "lot_form": F.LotForm, "criterion_form": F.CriterionForm}
+    if policy.can_edit_terms(current_user, tender):
+        forms = {key: forms.get(key) or make(formdata=None) for key, make in blank.items()}
+        forms["rule_form"].lots.choices = [
+            (lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots
+        ]
+    else:
+        forms = dict.fromkeys(blank)
     questions = db.session.scalars(
         select(ConsultationQuestion)
         .where(ConsultationQuestion.tender_id == tender.id)
@@ -298,11 +299,10 @@ def _render_detail(tender: Tender, **forms):
         tender=tender,
         timeline=timeline(tender),
         decisions=decisions,
-        rule_form=rule_form,
         questions=questions,
         panels=panels_for("tender", tender, current_user),
         is_officer=_is_officer(tender),
-        phase_labels=STATUS_LABELS,
+        phase_labels=resolved(STATUS_LABELS),
         **forms,
     )
 
