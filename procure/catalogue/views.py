@@ -146,8 +146,8 @@ _CARD = aliased(Product)
 
 def _card_versions_or_404(product_id) -> tuple[Product, list[Product]]:
     """The card `product_id` and every version of its code the user may see, newest first:
-    one query with their task areas and segments, one for their tariffs; 404 when the user
-    may not see the card."""
+    one query with their task areas, one for their tariffs; 404 when the user may not
+    see the card."""
     same_code = select(_CARD.region_id, _CARD.code).where(_CARD.id == product_id).subquery()
     history = db.session.scalars(
         visible(
