@@ -146,23 +146,17 @@ _CARD = aliased(Product)
 
 def _card_versions_or_404(product_id) -> tuple[Product, list[Product]]:
     """The card `product_id` and every version of its code the user may see, newest first:
-    one query with their task areas, one for their tariffs; 404 when the user may not
-    see the card."""
+    one query with their task areas and tariffs (a few per card); 404 when the user may
+    not see the card."""
     same_code = select(_CARD.region_id, _CARD.code).where(_CARD.id == product_id).subquery()
-    history = db.session.scalars(
-        visible(
-            select(Product).join(
-                same_code,
-                (Product.region_id == same_code.c.region_id) & (Product.code == same_code.c.code),
-            ),
-            current_user,
-        )
-        .options(
-            joinedload(Product.task_area),
-            selectinload(Product.tariffs),
-        )
-        .order_by(Product.version.desc())
-    ).all()
+    stmt = visible(
+        select(Product).join(
+            same_code,
+            (Product.region_id == same_code.c.region_id) & (Product.code == same_code.c.code),
+        ),
+        current_user,
+    ).options(joinedload(Product.task_area), joinedload(Product.tariffs))
+    history = db.session.scalars(stmt.order_by(Product.version.desc())).unique().all()
     product = next((version for version in history if version.id == product_id), None)
     if product is None:
         abort(404)
