@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from procure.audit.models import AuditEvent
 from procure.auth.forms import ConfirmForm
@@ -45,14 +45,18 @@ from procure.catalogue.queries import (
     DEFAULT_SORT,
     SORTS,
     Filters,
+    Labels,
     account_holder_choices,
+    light_rows,
     parse_filters,
+    product_count_query,
     product_query,
+    product_rows_query,
     segment_choices,
     segment_report,
     task_area_choices,
+    task_area_names,
     visible,
-    year_tariffs,
 )
 from procure.core import formatting as fmt
 from procure.core.errors import OperationError, ValidationFailed
@@ -78,17 +82,16 @@ def _filters_or_flash() -> Filters:
 
 
 def _list_context(filters: Filters) -> dict:
-    areas = {}
-    for area in task_area_choices(current_user):
-        areas.setdefault(area.code, area.name)
     regions = []
     if sees_all_regions(current_user):
-        regions = db.session.execute(select(Region).order_by(Region.name)).scalars().all()
+        regions = db.session.execute(
+            select(Region.id, Region.short_code, Region.name).order_by(Region.name)
+        ).all()
     return {
         "filters": filters,
-        "task_areas": areas,
-        "variant_labels": resolved(VARIANT_LABELS),
-        "status_labels": resolved(STATUS_LABELS),
+        "task_areas": task_area_names(current_user),
+        "variant_labels": Labels(resolved(VARIANT_LABELS)),
+        "status_labels": Labels(resolved(STATUS_LABELS)),
         "regions": regions,
         "region_names": {r.id: r.short_code.upper() for r in regions},
         "show_status_filter": not fixed_only(current_user),
@@ -101,16 +104,15 @@ def _list_context(filters: Filters) -> dict:
 @role_required(*READER_ROLES)
 def index():
     filters = _filters_or_flash()
-    query = product_query(filters, current_user, with_tariffs=False)
     context = _list_context(filters)
     return list_page(
         "catalogue/index.html",
-        query,
+        product_rows_query(filters, current_user, context["this_year"]),
         SORTS,
         DEFAULT_SORT,
-        from_page=lambda page: {
-            "tariffs": year_tariffs([p.id for p in page.items], context["this_year"])
-        },
+        scalars=False,
+        counted=product_count_query(filters, current_user),
+        from_page=lambda page: {"rows": light_rows(page.items)},
         product_url=url_pattern("catalogue.product", "product_id"),
         **context,
     )
@@ -138,15 +140,27 @@ def export(fmt):
     )
 
 
-def _visible_product_or_404(product_id) -> Product:
-    product = db.session.execute(
-        visible(select(Product).where(Product.id == product_id), current_user).options(
-            selectinload(Product.tariffs), selectinload(Product.task_area)
-        )
-    ).scalar()
+# The card asked for, beside its versions (built once: an alias proxies every column).
+_CARD = aliased(Product)
+
+
+def _card_versions_or_404(product_id) -> tuple[Product, list[Product]]:
+    """The card `product_id` and every version of its code the user may see, newest first:
+    one query with their task areas and tariffs (a few per card); 404 when the user may
+    not see the card."""
+    same_code = select(_CARD.region_id, _CARD.code).where(_CARD.id == product_id).subquery()
+    stmt = visible(
+        select(Product).join(
+            same_code,
+            (Product.region_id == same_code.c.region_id) & (Product.code == same_code.c.code),
+        ),
+        current_user,
+    ).options(joinedload(Product.task_area), joinedload(Product.tariffs))
+    history = db.session.scalars(stmt.order_by(Product.version.desc())).unique().all()
+    product = next((version for version in history if version.id == product_id), None)
     if product is None:
         abort(404)
-    return product
+    return product, history
 
 
 def _editable_product_or_404(product_id) -> Product:
@@ -174,19 +188,22 @@ def by_code(code):
 @bp.get("/<int:product_id>")
 @role_required(*READER_ROLES)
 def product(product_id):
-    return _render_product(_visible_product_or_404(product_id))
+    card, history = _card_versions_or_404(product_id)
+    return _render_product(card, history=history)
 
 
-def _render_product(product, tariff_form=None, expire_form=None):
-    """The product card; a refused form comes back filled in, with its errors."""
-    history = db.session.scalars(
-        visible(
-            select(Product).where(
-                Product.region_id == product.region_id, Product.code == product.code
-            ),
-            current_user,
-        ).order_by(Product.version.desc())
-    ).all()
+def _render_product(product, tariff_form=None, expire_form=None, history=None):
+    """The product card; a refused form comes back filled in, with its errors. `history`:
+    the versions of its code the user may see, newest first, when already loaded."""
+    if history is None:
+        history = db.session.scalars(
+            visible(
+                select(Product).where(
+                    Product.region_id == product.region_id, Product.code == product.code
+                ),
+                current_user,
+            ).order_by(Product.version.desc())
+        ).all()
     translations = db.session.scalars(
         select(CodeTranslation)
         .where(

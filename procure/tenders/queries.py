@@ -10,7 +10,7 @@ from procure.core.listing import like_pattern
 from procure.core.types import utcnow
 from procure.extensions import db
 from procure.organisations.models import Region
-from procure.tenders.models import PROCEDURE_LABELS, Tender
+from procure.tenders.models import PROCEDURE_LABELS, Tender, tender_task_areas
 from procure.tenders.policy import STATUS_LABELS, visible_tenders
 
 # Named selections of the list filter (?status=...) that dashboard cards count and link to,
@@ -50,9 +50,70 @@ def tender_filters(args) -> dict:
 
 def tenders_stmt(filters: dict, user):
     """The tenders `user` may see (providers: published ones) matching `filters`."""
-    stmt = visible_tenders(scoped(select(Tender), Tender, user), user).options(
+    stmt = select(Tender).options(
         selectinload(Tender.region), selectinload(Tender.task_area), selectinload(Tender.task_areas)
     )
+    if filters.get("region"):
+        stmt = stmt.join(Region, Region.id == Tender.region_id)
+    return _filtered(stmt, filters, user)
+
+
+# What the list page shows of a tender, with its region's code and its main task area.
+LIST_COLUMNS = (
+    Tender.id,
+    Tender.reference,
+    Tender.title,
+    Tender.procedure,
+    Tender.status,
+    Tender.bid_deadline,
+    Tender.task_area_id,
+)
+
+
+def tender_rows_stmt(filters: dict, user):
+    """tenders_stmt as plain rows of the list's columns (no tender hydrated), with
+    `region_code` and `task_area_name` joined in."""
+    stmt = (
+        select(
+            *LIST_COLUMNS,
+            Region.short_code.label("region_code"),
+            TaskArea.name.label("task_area_name"),
+        )
+        .join(Region, Region.id == Tender.region_id)
+        .outerjoin(TaskArea, TaskArea.id == Tender.task_area_id)
+    )
+    return _filtered(stmt, filters, user)
+
+
+def tender_count_stmt(filters: dict, user):
+    """The ids of tender_rows_stmt, for its count."""
+    stmt = select(Tender.id)
+    if filters.get("region"):
+        stmt = stmt.join(Region, Region.id == Tender.region_id)
+    return _filtered(stmt, filters, user)
+
+
+def task_area_names(tender_ids: list[int]) -> dict[int, str]:
+    """tender id -> the names of the task areas it covers, in name order, comma-separated
+    (one query for a page of tenders; a tender without any is not in it)."""
+    if not tender_ids:
+        return {}
+    rows = db.session.execute(
+        select(tender_task_areas.c.tender_id, TaskArea.name)
+        .join(TaskArea, TaskArea.id == tender_task_areas.c.task_area_id)
+        .where(tender_task_areas.c.tender_id.in_(tender_ids))
+        .order_by(TaskArea.name)
+    )
+    names: dict[int, list[str]] = {}
+    for tender_id, name in rows:
+        names.setdefault(tender_id, []).append(name)
+    return {tender_id: ", ".join(found) for tender_id, found in names.items()}
+
+
+def _filtered(stmt, filters: dict, user):
+    """`stmt` (over tenders, joined to their region when filtered on it) narrowed to what
+    `user` may see and `filters` ask for."""
+    stmt = visible_tenders(scoped(stmt, Tender, user), user)
     status = filters.get("status")
     if status == "lopend":
         stmt = stmt.where(running_sas())
@@ -63,9 +124,7 @@ def tenders_stmt(filters: dict, user):
     if filters.get("procedure"):
         stmt = stmt.where(Tender.procedure == filters["procedure"])
     if filters.get("region"):
-        stmt = stmt.join(Region, Region.id == Tender.region_id).where(
-            Region.short_code == filters["region"]
-        )
+        stmt = stmt.where(Region.short_code == filters["region"])
     if task_area := filters.get("task_area"):
         stmt = stmt.where(
             Tender.task_areas.any(TaskArea.code == task_area)

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
+from procure.catalogue.queries import Labels, light_rows
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.labels import resolved, url_pattern
 from procure.core.timeutil import to_local
@@ -77,7 +78,8 @@ def _detail_urls():
     endpoint = "tenders.portal" if current_user.is_provider else "tenders.detail"
     own = url_pattern(endpoint, "tender_id")
 
-    def detail_url(tender: Tender) -> str:
+    def detail_url(tender) -> str:
+        """`tender`: a Tender or a row with its id and procedure."""
         if tender.procedure == "open_house":
             return open_house(tender.id) if open_house else "#"
         return own(tender.id)
@@ -144,21 +146,29 @@ def index():
     filters = queries.tender_filters(request.args)
     if filters.pop("unknown_status"):
         warn_unknown_filters([_("Status")])
-    regions = db.session.execute(scoped(select(Region), Region).order_by(Region.name)).scalars()
+    regions = db.session.execute(
+        scoped(select(Region.short_code, Region.name), Region).order_by(Region.name)
+    ).all()
     areas = db.session.execute(
         scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct().order_by(TaskArea.name)
     ).all()
     return list_page(
         "tenders/index.html",
-        queries.tenders_stmt(filters, current_user),
+        queries.tender_rows_stmt(filters, current_user),
         queries.SORTS,
         queries.DEFAULT_SORT,
+        scalars=False,
+        counted=queries.tender_count_stmt(filters, current_user),
+        from_page=lambda page: {
+            "rows": light_rows(page.items),
+            "task_area_names": queries.task_area_names([t.id for t in page.items]),
+        },
         **filters,
-        statuses=queries.LIST_STATUSES,
-        regions=list(regions),
+        statuses=resolved(queries.LIST_STATUSES),
+        regions=regions,
         areas=areas,
-        procedures=resolved(PROCEDURE_LABELS),
-        status_labels={key: resolved(m.labels) for key, m in policy.MACHINES.items()},
+        procedures=Labels(resolved(PROCEDURE_LABELS)),
+        status_labels={key: Labels(resolved(m.labels)) for key, m in policy.MACHINES.items()},
         detail_url=_detail_urls(),
     )
 
@@ -250,7 +260,15 @@ def detail(tender_id):
         return redirect(url_for("tenders.portal", tender_id=tender_id))
     if not policy.can_read(current_user):
         abort(403)
-    return _render_detail(_tender_for_staff(tender_id))
+    # The tender page shows the region and the main task area: loaded with the tender.
+    tender = db.session.execute(
+        scoped(select(Tender).where(Tender.id == tender_id), Tender).options(
+            joinedload(Tender.region), joinedload(Tender.task_area)
+        )
+    ).scalar()
+    if tender is None or not tender.is_sas:
+        abort(404)
+    return _render_detail(tender)
 
 
 def _render_detail(tender: Tender, **forms):
@@ -261,15 +279,16 @@ def _render_detail(tender: Tender, **forms):
         .options(selectinload(Decision.decided_by))
         .order_by(Decision.id)
     ).all()
-    rule_form = forms.pop("rule_form", None) or F.RuleForm(formdata=None)
-    rule_form.lots.choices = [(lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots]
-    blank = {
-        "lot_form": F.LotForm,
-        "criterion_form": F.CriterionForm,
-        "reason_form": F.ReasonForm,
-        "answer_form": F.AnswerForm,
-    }
-    forms = {key: forms.get(key) or make(formdata=None) for key, make in blank.items()}
+    # The page shows the forms for lots, lot rules and criteria only while the terms may
+    # be edited: otherwise none is built.
+    blank = {"rule_form": F.RuleForm, "lot_form": F.LotForm, "criterion_form": F.CriterionForm}
+    if policy.can_edit_terms(current_user, tender):
+        forms = {key: forms.get(key) or make(formdata=None) for key, make in blank.items()}
+        forms["rule_form"].lots.choices = [
+            (lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots
+        ]
+    else:
+        forms = dict.fromkeys(blank)
     questions = db.session.scalars(
         select(ConsultationQuestion)
         .where(ConsultationQuestion.tender_id == tender.id)
@@ -280,11 +299,10 @@ def _render_detail(tender: Tender, **forms):
         tender=tender,
         timeline=timeline(tender),
         decisions=decisions,
-        rule_form=rule_form,
         questions=questions,
         panels=panels_for("tender", tender, current_user),
         is_officer=_is_officer(tender),
-        phase_labels=STATUS_LABELS,
+        phase_labels=resolved(STATUS_LABELS),
         **forms,
     )
 

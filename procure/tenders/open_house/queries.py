@@ -52,7 +52,20 @@ def requirements(tender) -> list[Requirement]:
 def open_houses_stmt(q: str, status: str, user):
     """The open houses `user` may see (providers: published ones), searched in title and
     reference, in `status` when it is one an open house has."""
-    stmt = scoped(select(Tender).where(Tender.procedure == PROCEDURE), Tender, user)
+    return _open_houses(select(Tender), q, status, user).options(joinedload(Tender.region))
+
+
+# What the list page shows of an open house.
+LIST_COLUMNS = (Tender.id, Tender.reference, Tender.title, Tender.contract_start, Tender.status)
+
+
+def open_house_rows_stmt(q: str, status: str, user):
+    """open_houses_stmt as plain rows of the list page's columns (nothing hydrated)."""
+    return _open_houses(select(*LIST_COLUMNS), q, status, user)
+
+
+def _open_houses(stmt, q: str, status: str, user):
+    stmt = scoped(stmt.where(Tender.procedure == PROCEDURE), Tender, user)
     stmt = visible_tenders(stmt, user)
     q = (q or "").strip()
     if q:
@@ -62,7 +75,7 @@ def open_houses_stmt(q: str, status: str, user):
         )
     if status in OPEN_HOUSE_STATUSES:
         stmt = stmt.where(Tender.status == status)
-    return stmt.options(joinedload(Tender.region))
+    return stmt
 
 
 def application_filters(args) -> dict:

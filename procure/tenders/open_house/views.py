@@ -13,7 +13,8 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER
 from procure.catalogue import policy as catalogue_policy
 from procure.catalogue.models import Product, TaskArea
-from procure.core.labels import url_pattern
+from procure.catalogue.queries import Labels, light_rows
+from procure.core.labels import resolved, url_pattern
 from procure.core.listing import Page
 from procure.core.timeutil import now_local
 from procure.core.views import list_page, policy_blueprint, run_action, submit, values
@@ -99,10 +100,13 @@ def index():
     status = request.args.get("status", "")
     return list_page(
         "tenders/open_house/index.html",
-        queries.open_houses_stmt(q, status, current_user),
+        queries.open_house_rows_stmt(q, status, current_user),
         queries.OPEN_HOUSE_SORTS,
         queries.OPEN_HOUSE_DEFAULT_SORT,
+        scalars=False,
+        from_page=lambda page: {"rows": light_rows(page.items)},
         detail_url=url_pattern("open_house.detail", "tender_id"),
+        status_labels=Labels(resolved(OPEN_HOUSE.labels)),
         q=q,
         status=status,
     )
