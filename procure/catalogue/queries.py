@@ -1,11 +1,9 @@
 """Read-side helpers shared by the pages, the exports and the API: who sees which cards,
 and the list query with search, filters and sorting (bounded queries, no N+1)."""
 
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
@@ -143,29 +141,6 @@ def product_rows_query(filters: Filters, user, year: int) -> Select:
         .outerjoin(Tariff, (Tariff.product_id == Product.id) & (Tariff.year == year))
     )
     return _filtered(stmt, filters, user)
-
-
-class Labels(dict):
-    """Labels by code that give the code itself for a code they do not know: in a template
-    `labels[code]` is one lookup where `labels.get(code, code)` is a call (per row)."""
-
-    def __missing__(self, key):
-        return key
-
-
-@lru_cache(maxsize=32)
-def _row_type(fields: tuple[str, ...]):
-    return namedtuple("ListRow", fields)
-
-
-def light_rows(rows) -> list:
-    """`rows` (of one select) as named tuples with the same fields: a template reads a
-    field of a named tuple about twenty times faster than one of a Row, and a list page
-    reads a dozen per row."""
-    if not rows:
-        return []
-    make = _row_type(tuple(rows[0]._fields))._make
-    return [make(row) for row in rows]
 
 
 def product_count_query(filters: Filters, user) -> Select:

@@ -45,9 +45,7 @@ from procure.catalogue.queries import (
     DEFAULT_SORT,
     SORTS,
     Filters,
-    Labels,
     account_holder_choices,
-    light_rows,
     parse_filters,
     product_count_query,
     product_query,
@@ -60,8 +58,8 @@ from procure.catalogue.queries import (
 )
 from procure.core import formatting as fmt
 from procure.core.errors import OperationError, ValidationFailed
-from procure.core.labels import resolved, url_pattern
-from procure.core.listing import page_args, paginate
+from procure.core.labels import Labels, resolved, url_pattern
+from procure.core.listing import light_rows, page_args, paginate
 from procure.core.timeutil import today_local
 from procure.core.views import list_page, policy_blueprint, run_action, show_refusal, submit, values
 from procure.extensions import db

@@ -117,3 +117,11 @@ def install_template_gettext(app) -> None:
     # The extension's wrappers (and its `_` alias, which calls `gettext` through the
     # context once more) replaced by the direct versions above.
     app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+
+
+class Labels(dict):
+    """Labels by code that give the code itself for a code they do not know: in a template
+    `labels[code]` is one lookup where `labels.get(code, code)` is a call (per row)."""
+
+    def __missing__(self, key):
+        return key

@@ -12,9 +12,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
-from procure.catalogue.queries import Labels, light_rows
 from procure.core.errors import NotAllowed, ValidationFailed
-from procure.core.labels import resolved, url_pattern
+from procure.core.labels import Labels, resolved, url_pattern
+from procure.core.listing import light_rows
 from procure.core.timeutil import to_local
 from procure.core.views import (
     list_page,

@@ -13,9 +13,8 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER
 from procure.catalogue import policy as catalogue_policy
 from procure.catalogue.models import Product, TaskArea
-from procure.catalogue.queries import Labels, light_rows
-from procure.core.labels import resolved, url_pattern
-from procure.core.listing import Page
+from procure.core.labels import Labels, resolved, url_pattern
+from procure.core.listing import Page, light_rows
 from procure.core.timeutil import now_local
 from procure.core.views import list_page, policy_blueprint, run_action, submit, values
 from procure.extensions import db
