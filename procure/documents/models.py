@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from procure.core.labels import resolved
 from procure.core.scope import Scope
 from procure.core.types import UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
@@ -77,7 +78,7 @@ class GeneratedDocument(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
+        return resolved(KINDS).get(self.kind, self.kind)
 
 
 class ClauseVersion(db.Model):
