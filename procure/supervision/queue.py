@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from procure.auth.models import User
 from procure.core.listing import Page, like_pattern, order_by_key, paginate
 from procure.organisations.models import Provider
 from procure.supervision.models import (
@@ -117,29 +116,10 @@ def queue_statement(user, filters: QueueFilters, today: date):
     return order_by_key(stmt, SORTS, DEFAULT_SORT, filters.direction)
 
 
-# What a row of the work queue shows (and what its due date is computed from): the rest of
-# the signal (its description, reporter, triage motivation, ...) is not loaded for the list.
-ROW_COLUMNS = (
-    Signal.id,
-    Signal.reference,
-    Signal.region_id,
-    Signal.provider_id,
-    Signal.received_on,
-    Signal.category,
-    Signal.urgency,
-    Signal.state,
-    Signal.assigned_to_id,
-    Signal.triage_due_on,
-    Signal.investigation_due_on,
-    Signal.follow_up_on,
-)
-
-
 def work_queue(user, filters: QueueFilters, today: date, page: int, per_page: int) -> Page:
     stmt = queue_statement(user, filters, today).options(
-        load_only(*ROW_COLUMNS),
-        joinedload(Signal.provider).load_only(Provider.name),
-        joinedload(Signal.assigned_to).load_only(User.name),
-        selectinload(Signal.measures).load_only(Measure.signal_id, Measure.status, Measure.due_on),
+        joinedload(Signal.provider),
+        joinedload(Signal.assigned_to),
+        selectinload(Signal.measures),
     )
     return paginate(stmt, page, per_page)
