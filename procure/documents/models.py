@@ -45,6 +45,9 @@ class GeneratedDocument(db.Model):
     __table_args__ = (
         Index("ix_generated_documents_record", "record_type", "record_id"),
         Index("ix_generated_documents_region_generated", "region_id", "generated_at"),
+        # the library's count (a region's documents but the kinds a role may not see) and
+        # its filter by kind, read from the index alone
+        Index("ix_generated_documents_region_kind", "region_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
