@@ -276,7 +276,7 @@ _MERGED_INTO = select(_merged.c.id).where(_merged.c.merged_into_id == bindparam(
 
 
 def _render(signal: Signal, forms: dict | None = None, status: int = 200):
-    forms = forms or _forms(signal)
+    forms = _forms(signal) if forms is None else forms
     see_investigation = policy.can_see_investigation()
     notes = transitions = []
     if see_investigation:
