@@ -2,13 +2,13 @@
 library's rows (every kind but the ones a role may not see) reads the index alone
 
 Revision ID: s5_perfsupervision_document_kind_index
-Revises: s5_norm15_management_norm_due
+Revises: s5_perfcontracts_region_origin
 """
 
 from alembic import op
 
 revision = "s5_perfsupervision_document_kind_index"
-down_revision = "s5_norm15_management_norm_due"
+down_revision = "s5_perfcontracts_region_origin"
 branch_labels = None
 depends_on = None
 
