@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -262,8 +263,24 @@ def field_label(key: str) -> str:
     return key.removesuffix("_id").replace("_", " ")
 
 
+_summaries: dict[tuple[str, str], str] = {}
+_SUMMARIES_LIMIT = 5_000  # action codes are constants of the code; a bound in case
+
+
 def summary(action: str) -> str:
-    """'maakte een product aan' for product.created."""
+    """'maakte een product aan' for product.created (worked out once per locale and action:
+    a list of audit events repeats the same few actions on every row)."""
+    key = (str(get_locale()), action)
+    found = _summaries.get(key)
+    if found is None:
+        found = _summary(action)
+        if len(_summaries) >= _SUMMARIES_LIMIT:
+            _summaries.clear()
+        _summaries[key] = found
+    return found
+
+
+def _summary(action: str) -> str:
     if action in SENTENCES:
         return str(SENTENCES[action])
     subject_code, _dot, verb_code = action.partition(".")

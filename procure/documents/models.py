@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from procure.core.labels import resolved
 from procure.core.scope import Scope
 from procure.core.types import UTCDateTime, utcnow
 from procure.core.uploads import StoredFile
@@ -44,6 +45,9 @@ class GeneratedDocument(db.Model):
     __table_args__ = (
         Index("ix_generated_documents_record", "record_type", "record_id"),
         Index("ix_generated_documents_region_generated", "region_id", "generated_at"),
+        # the library's count (a region's documents but the kinds a role may not see) and
+        # its filter by kind, read from the index alone
+        Index("ix_generated_documents_region_kind", "region_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,7 +81,7 @@ class GeneratedDocument(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
+        return resolved(KINDS).get(self.kind, self.kind)
 
 
 class ClauseVersion(db.Model):

@@ -22,9 +22,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from procure.auth.models import User
 from procure.auth.permissions import role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
 from procure.core.errors import OperationError, ValidationFailed
+from procure.core.labels import resolved, url_pattern
 from procure.core.listing import apply_sort, like_pattern, page_args, paginate
 from procure.core.views import show_refusal, submit, values
 from procure.documents import batches
@@ -87,13 +89,31 @@ def _document_or_404(doc_id: int) -> GeneratedDocument:
     return doc
 
 
+class _RecordUrls:
+    """record_url(record_type, record_id) -> the documents page of that record: one routing
+    build per record type instead of one per row."""
+
+    def __init__(self):
+        self._patterns = {}
+
+    def __call__(self, record_type: str, record_id: int) -> str:
+        pattern = self._patterns.get(record_type)
+        if pattern is None:
+            pattern = self._patterns[record_type] = url_pattern(
+                "documents.record", "record_id", record_type=record_type
+            )
+        return pattern(record_id)
+
+
 @bp.get("/")
 @login_required
 def index():
     page, per_page = page_args()
     q = request.args.get("q", "").strip()
     kind = request.args.get("kind", "")
-    stmt = visible_documents().options(selectinload(GeneratedDocument.generated_by))
+    stmt = visible_documents().options(
+        selectinload(GeneratedDocument.generated_by).load_only(User.name)
+    )
     if q:
         pattern = like_pattern(q)
         stmt = stmt.where(
@@ -117,6 +137,7 @@ def index():
         stmt = stmt.order_by(None).order_by(GeneratedDocument.generated_at.desc())
         direction = "desc"
     result = paginate(stmt, page, per_page)
+    kind_labels = resolved(KINDS)  # as text once per page, not a translation per row
     return render_template(
         "documents/pages/index.html",
         page=result,
@@ -124,8 +145,14 @@ def index():
         kind=kind,
         kinds={
             k: v
-            for k, v in KINDS.items()
+            for k, v in kind_labels.items()
             if current_user.role != MUNICIPALITY or k not in LETTER_KINDS
+        },
+        kind_labels=kind_labels,
+        record_url=_RecordUrls(),
+        download_url={
+            variant: url_pattern("documents.download", "doc_id", variant=variant)
+            for variant in ("pdf", "docx", "ondertekend")
         },
         sort=sort,
         direction=direction,

@@ -39,7 +39,8 @@ def index():
     stmt = queries.notifications_stmt(current_user, unread_only=status == "unread")
     return list_page(
         "reminders/index.html",
-        stmt.options(joinedload(Notification.reminder)),  # the "late" badge
+        # the "late" badge: of the reminder only that flag
+        stmt.options(joinedload(Notification.reminder).load_only(Reminder.late)),
         queries.NOTIFICATION_SORTS,
         queries.NOTIFICATION_DEFAULT_SORT,
         default_direction=queries.NOTIFICATION_DEFAULT_DIRECTION,

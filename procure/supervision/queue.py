@@ -120,7 +120,6 @@ def work_queue(user, filters: QueueFilters, today: date, page: int, per_page: in
     stmt = queue_statement(user, filters, today).options(
         joinedload(Signal.provider),
         joinedload(Signal.assigned_to),
-        joinedload(Signal.contract),
         selectinload(Signal.measures),
     )
     return paginate(stmt, page, per_page)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.models import User
@@ -19,7 +19,7 @@ from procure.auth.roles import SUPERVISOR
 from procure.contracts.models import Contract
 from procure.contracts.queries import visible as visible_contracts
 from procure.core import formatting as fmt
-from procure.core.labels import url_pattern
+from procure.core.labels import resolved, url_pattern
 from procure.core.listing import page_args
 from procure.core.pickers import searching
 from procure.core.timeutil import today_local
@@ -80,10 +80,12 @@ def _supervisors(region_id):
     ).all()
 
 
+def _choices_of(supervisors):
+    return [(0, _("— team (niet toegewezen) —"))] + [(u.id, u.name) for u in supervisors]
+
+
 def _assignee_choices(region_id):
-    return [(0, _("— team (niet toegewezen) —"))] + [
-        (u.id, u.name) for u in _supervisors(region_id)
-    ]
+    return _choices_of(_supervisors(region_id))
 
 
 # -- work queue / list ----------------------------------------------------------------------
@@ -105,10 +107,14 @@ def index():
     without_provider = {k: v for k, v in request.args.items() if k not in ("provider", "page")}
     bulk = None
     supervisors = []
-    if policy.can_work() and current_user.region_id:
-        bulk = BulkAssignForm()
-        bulk.assignee.choices = _assignee_choices(current_user.region_id)
+    can_work = policy.can_work()
+    if can_work and current_user.region_id:
+        # one query for the supervisors: the bulk form's choices and the assignee filter
         supervisors = _supervisors(current_user.region_id)
+        bulk = BulkAssignForm()
+        bulk.assignee.choices = _choices_of(supervisors)
+    # the labels as text once per page, not a translation lookup per row
+    states = resolved(STATE_LABELS)
     return render_template(
         "supervision/index.html",
         page=page,
@@ -117,12 +123,13 @@ def index():
         provider_name=provider_name,
         signal_url=url_pattern("supervision.show", "signal_id"),
         clear_provider_url=url_for("supervision.index", **without_provider),
-        states={s: STATE_LABELS[s] for s in OPEN_STATES},
-        categories=CATEGORIES,
-        urgencies=URGENCIES,
+        states={s: states[s] for s in OPEN_STATES},
+        state_labels=states,
+        categories=resolved(CATEGORIES),
+        urgencies=resolved(URGENCIES),
         bulk=bulk,
         supervisors=supervisors,
-        can_work=policy.can_work(),
+        can_work=can_work,
         can_log=policy.can_log(),
         see_investigation=policy.can_see_investigation(),
     )
@@ -221,29 +228,55 @@ def _load(signal_id) -> Signal:
     )
 
 
+_FORMS = {
+    "triage": (TriageForm, "triage"),
+    "investigate": (InvestigateForm, "inv"),
+    "hand_over": (HandOverForm, "ho"),
+    "follow_up": (FollowUpForm, "fu"),
+    "note": (NoteForm, "note"),
+    "measure": (MeasureForm, "measure"),
+    "done": (MeasureDoneForm, "done"),
+    "drop": (MeasureDropForm, "drop"),
+    "close": (CloseForm, "close"),
+    "merge": (MergeForm, "merge"),
+    "reopen": (ReopenForm, "reopen"),
+    "assign": (AssignForm, "assign"),
+}
+
+
+class _SignalForms(dict):
+    """The action forms of a signal page, each built when it is first asked for: the page
+    shows only those its state and the user allow, so the others are never built (nor the
+    assignee choices looked up when the page has no assign form)."""
+
+    def __init__(self, signal: Signal):
+        super().__init__()
+        self.signal = signal
+
+    def __missing__(self, key):
+        form_class, prefix = _FORMS[key]
+        form = self[key] = form_class(prefix=prefix)
+        if key == "assign":
+            form.assignee.choices = _assignee_choices(self.signal.region_id)
+            if request.method == "GET":
+                form.assignee.data = self.signal.assigned_to_id or 0
+        return form
+
+
 def _forms(signal: Signal) -> dict:
-    forms = {
-        "triage": TriageForm(prefix="triage"),
-        "investigate": InvestigateForm(prefix="inv"),
-        "hand_over": HandOverForm(prefix="ho"),
-        "follow_up": FollowUpForm(prefix="fu"),
-        "note": NoteForm(prefix="note"),
-        "measure": MeasureForm(prefix="measure"),
-        "done": MeasureDoneForm(prefix="done"),
-        "drop": MeasureDropForm(prefix="drop"),
-        "close": CloseForm(prefix="close"),
-        "merge": MergeForm(prefix="merge"),
-        "reopen": ReopenForm(prefix="reopen"),
-        "assign": AssignForm(prefix="assign"),
-    }
-    forms["assign"].assignee.choices = _assignee_choices(signal.region_id)
-    if request.method == "GET":
-        forms["assign"].assignee.data = signal.assigned_to_id or 0
-    return forms
+    return _SignalForms(signal)
+
+
+# The signals merged into a signal, looked up by the merged_into_id index on its own: with
+# the region's condition in the same WHERE, SQLite's statistics (nearly every merged_into_id
+# is NULL) make it walk all of the region's signals instead, which grows with the region.
+# Built once: an aliased select costs more to construct than the query costs to run.
+_merged = Signal.__table__.alias("merged")
+_MERGED_INTO = select(_merged.c.id).where(_merged.c.merged_into_id == bindparam("merged_into"))
 
 
 def _render(signal: Signal, forms: dict | None = None, status: int = 200):
-    forms = forms or _forms(signal)
+    forms = _forms(signal) if forms is None else forms
     see_investigation = policy.can_see_investigation()
     notes = transitions = []
     if see_investigation:
@@ -261,8 +294,9 @@ def _render(signal: Signal, forms: dict | None = None, status: int = 200):
         ).all()
     duplicates = db.session.execute(
         policy.visible_signals(select(Signal.id, Signal.reference)).where(
-            Signal.merged_into_id == signal.id
-        )
+            Signal.id.in_(_MERGED_INTO)
+        ),
+        {"merged_into": signal.id},
     ).all()
     heightened = None
     if policy.can_see_heightened():
