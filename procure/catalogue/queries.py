@@ -100,14 +100,17 @@ SORTS = {
 DEFAULT_SORT = "code"
 
 
-def product_query(filters: Filters, user, *, with_tariffs: bool = True) -> Select:
+def product_query(filters: Filters, user) -> Select:
+    """Whole cards with their task area, tariffs and segment (the API and the exports)."""
     stmt = (
         select(Product)
         .outerjoin(TaskArea, Product.task_area_id == TaskArea.id)
-        .options(contains_eager(Product.task_area))
+        .options(
+            contains_eager(Product.task_area),
+            selectinload(Product.tariffs),
+            selectinload(Product.segment),
+        )
     )
-    if with_tariffs:
-        stmt = stmt.options(selectinload(Product.tariffs), selectinload(Product.segment))
     return _filtered(stmt, filters, user)
 
 
