@@ -227,3 +227,22 @@ def test_status_checks_of_the_migrations_are_those_of_the_machines(empty_databas
         db.engine.dispose()
     assert len(declared) >= 14
     assert {name: stored.get(name) for name in declared} == declared
+
+
+def test_revision_ids_fit_alembic_version_on_postgresql():
+    """alembic_version.version_num is VARCHAR(32): PostgreSQL refuses a longer revision id
+    at upgrade (SQLite does not check), and one chain of revisions from the first."""
+    from pathlib import Path
+
+    from procure import PROJECT_ROOT
+
+    revisions, parents = {}, set()
+    for path in sorted(Path(PROJECT_ROOT, "migrations", "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        revision = re.search(r"^revision = [\"']([^\"']+)", source, re.M).group(1)
+        parent = re.search(r"^down_revision = (None|[\"'][^\"']+)", source, re.M).group(1)
+        revisions[revision] = path.name
+        parents.add(parent.strip("\"'"))
+    assert {r: f for r, f in revisions.items() if len(r) > 32} == {}
+    heads = set(revisions) - parents
+    assert len(heads) == 1, heads
