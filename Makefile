@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 # Two workers by default: each gets its own database (see tests/conftest.py).
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist worksteal
 FLASK := $(BIN)/flask --app procure
 
 .PHONY: run serve scheduler worker test system-deps install translations lint clean
