@@ -342,10 +342,11 @@ def ensure_segment(region_id: int, code: str, name: str, description: str = "") 
         select(Segment).where(Segment.region_id == region_id, Segment.code == code)
     ).scalar()
     if segment is None:
-        segment = Segment(region_id=region_id, code=code, name=name, description=description)
-        db.session.add(segment)
-        db.session.flush()
-        record("segment.created", segment, new={"code": code, "name": name})
+        segment = record_new(
+            Segment(region_id=region_id, code=code, name=name, description=description),
+            "segment.created",
+            new={"code": code, "name": name},
+        )
     elif (segment.name, segment.description or "") != (name, description):
         old = {"name": segment.name, "description": segment.description}
         segment.name, segment.description = name, description
@@ -408,16 +409,12 @@ def create_segment(region_id: int, *, code, name, description="", actor=None) ->
         raise Conflict(
             _l("Deze regio heeft al een segment met code %(code)s.", code=code), field="code"
         )
-    segment = Segment(region_id=region_id, code=code, name=name, description=description)
-    db.session.add(segment)
-    db.session.flush()
-    record(
+    return record_new(
+        Segment(region_id=region_id, code=code, name=name, description=description),
         "segment.created",
-        segment,
         actor=actor,
         new={"code": code, "name": name, "description": description},
     )
-    return segment
 
 
 @operation
