@@ -52,6 +52,11 @@ def euros(value) -> Decimal:
 UNITS = Numeric(14, 2)
 
 
+def is_lumpsum_variant(variant: str) -> bool:
+    """A task-oriented (lumpsum) contract: paid in terms, no realisation per unit."""
+    return variant == "task"
+
+
 class Contract(db.Model):
     __tablename__ = "contracts"
     # The list's filter (scope) + sort: a region's contracts by reference or end date, a
@@ -145,7 +150,7 @@ class Contract(db.Model):
 
     @property
     def is_lumpsum(self) -> bool:
-        return self.variant == "task"
+        return is_lumpsum_variant(self.variant)
 
     def year(self, year: int) -> "ContractYear | None":
         return next((y for y in self.years if y.year == year), None)

@@ -15,7 +15,14 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from procure.auth.permissions import scoped
 from procure.catalogue.models import MaatwerkCode, TaskArea
-from procure.contracts.models import Contract, ContractYear, Realisation, cents, euros
+from procure.contracts.models import (
+    Contract,
+    ContractYear,
+    Realisation,
+    cents,
+    euros,
+    is_lumpsum_variant,
+)
 from procure.contracts.policy import CLOSED, CUSTOM_HIDDEN_FOR, LIVE
 from procure.core.converters import INT_MAX
 from procure.core.labels import resolved
@@ -249,7 +256,7 @@ def row_utilisation(row) -> tuple:
     """(percentage, level) of the contract year in a list_stmt() row, for the list."""
     from procure.contracts.operations import level_for
 
-    if row.year_value is None or row.variant == "task":
+    if row.year_value is None or is_lumpsum_variant(row.variant):
         return None, "none"
     return (
         ContractYear.pct_of(row.year_realised, row.year_value),
