@@ -351,8 +351,13 @@ def portfolio(user=None, today: date | None = None) -> dict:
 
 def _ceiling_over_signal(year: int, years=ContractYear):
     """A live budget ceiling whose realisation in `year` reached the contract's signal
-    percentage (the dashboard card, the portfolio section and the list filter)."""
+    percentage (the dashboard card, the portfolio section and the list filter).
+
+    A year at or over the percentage has passed it (derived.threshold_moments), so the
+    indexed warn_reached_at narrows the candidates to the years that ever did: the work
+    grows with what is over the signal, not with the number of contract years."""
     return and_(
+        years.warn_reached_at.is_not(None),
         Contract.variant != "task",
         Contract.status.in_(LIVE),
         years.year == year,

@@ -471,3 +471,53 @@ def test_csv_import_of_a_windows_1252_file_books_it(client):
     )
     assert response.status_code in (200, 302)
     assert db.session.execute(select(func.count(Realisation.id))).scalar_one() == 1
+
+
+def test_ceilings_over_the_signal_follow_realisation_and_budget_everywhere(client):
+    """The dashboard card, the portfolio section and the list filter find a ceiling through
+    its stored warn_reached_at: it appears when realisation passes the signal percentage
+    and leaves all three when a raised budget puts it below again."""
+    today = date.today()
+    region, provider = f.region("wbo"), f.provider("brug")
+    p = product(region, prices={today.year: "100.00"})
+    contract = ops.create_concept_contract(
+        region=region,
+        provider_id=provider.id,
+        origin="lot_award",
+        variant="effort",
+        start_date=date(today.year, 1, 1),
+        end_date=date(today.year + 2, 12, 31),
+    )
+    ops.add_contract_product(contract, product_id=p.id)
+    ops.set_year_budget(contract, year=today.year, budget="1000.00")
+    ops.activate_contract(contract)
+    f.login(client, f.user("contract_manager"))
+
+    def shown() -> tuple:
+        portfolio = client.get("/contracten/portfolio").get_data(as_text=True)
+        section = portfolio.split('id="plafonds"')[1].split('id="aflopend"')[0]
+        listed = client.get("/contracten/?ceiling_warning=1").get_data(as_text=True)
+        card = _card_values(client.get("/").get_data(as_text=True))["Budgetplafonds boven 80 %"]
+        return contract.reference in section, contract.reference in listed, card
+
+    assert shown() == (False, False, 0)
+    ops.record_realisation(contract, product="45A53", period=date(today.year, 2, 1), units="7")
+    db.session.commit()
+    assert shown() == (False, False, 0)  # 70 % of the ceiling: under the 80 % signal
+    ops.record_realisation(contract, product="45A53", period=date(today.year, 3, 1), units="1.5")
+    db.session.commit()
+    year = db.session.execute(
+        select(ContractYear).where(ContractYear.contract_id == contract.id)
+    ).scalar_one()
+    assert year.warn_reached_at is not None
+    assert shown() == (True, True, 1)  # 85 %
+    ops.set_year_budget(
+        db.session.get(Contract, contract.id),
+        year=today.year,
+        budget="2000.00",
+        decided_on=today,
+        reason="Plafond verhoogd na besluit van het bestuur",
+        decision_reference="BESL-2026-14",
+    )
+    db.session.commit()
+    assert shown() == (False, False, 0)  # 42.5 % of the raised ceiling
