@@ -58,6 +58,7 @@ from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from procure import create_app
+from procure.config import Defaults
 from procure.extensions import db
 
 NATIONAL = {
@@ -77,6 +78,21 @@ THIS_YEAR = 2026
 CHUNK = 20_000
 PER_PAGE = 50
 TARGET = 3.0
+COUNT_CAP = Defaults.LIST_COUNT_CAP
+# The list pages: their count is capped like the app's (the portfolio counts its own way).
+LISTS = (
+    "catalogue",
+    "catalogue search",
+    "tenders",
+    "open houses",
+    "contracts",
+    "contracts+filters",
+    "contracts, national admin",
+    "supervision queue",
+    "reminders",
+    "documents library",
+    "audit log",
+)
 RAW_BODY = """<h1>{{ title }}</h1><p>{{ total }} resultaten</p>
 {% for name, rows in tables %}<h2>{{ name }}</h2><table>
 {% for row in rows %}<tr>{% for value in row %}<td>{{ value }}</td>{% endfor %}</tr>
@@ -450,8 +466,21 @@ def like(column: str, dialect: str) -> str:
     return f"{column} ILIKE :q" if dialect == "postgresql" else f"lower({column}) LIKE lower(:q)"
 
 
+def capped(count: str) -> str:
+    """A list's count as the app's list pages take it: no further than LIST_COUNT_CAP + 1."""
+    selection = count.removeprefix("SELECT count(*) FROM ")
+    return f"SELECT count(*) FROM (SELECT 1 FROM {selection} LIMIT {COUNT_CAP + 1}) AS capped"
+
+
 def raw_pages(dialect: str) -> dict:
     """Per page: (count SQL, rows SQL) showing the same rows as the app page."""
+    return {
+        name: (capped(sql[0]), *sql[1:]) if name in LISTS else sql
+        for name, sql in _raw_sql(dialect).items()
+    }
+
+
+def _raw_sql(dialect: str) -> dict:
     ending = "c.end_date >= :today AND c.end_date <= :until AND c.status IN ('active', 'extended')"
     contracts = (
         "SELECT c.reference, c.title, p.name, t.name, c.variant, c.status, c.end_date, "

@@ -49,6 +49,9 @@ class Defaults:
     OCDS_OCID_PREFIX = "ocds-procure"  # replace by the region's registered OCID prefix
     OCDS_PUBLISHER = "procure"
     LIST_PER_PAGE = 25
+    # A list page counts its results up to this many and then says "more than": the count
+    # stays bounded however large a region's registers grow (the API counts exactly).
+    LIST_COUNT_CAP = 10_000
 
     MAIL_HOST = "localhost"
     MAIL_PORT = 25

@@ -36,7 +36,7 @@ from procure.contracts.models import (
 from procure.contracts.policy import LIVE, MANAGERS
 from procure.core.errors import ValidationFailed
 from procure.core.labels import resolved, url_pattern
-from procure.core.listing import apply_sort, page_args, paginate
+from procure.core.listing import apply_sort, list_cap, page_args, paginate
 from procure.core.pickers import searching
 from procure.core.spreadsheets import csv_text
 from procure.core.timeutil import today_local
@@ -790,7 +790,7 @@ def custom_index():
         )
         .order_by(Contract.start_date.desc(), Contract.id)
     )
-    page = paginate(stmt, *page_args())
+    page = paginate(stmt, *page_args(), cap=list_cap())
     totals = q.custom_totals(current_user) if policy.sees_custom_totals(current_user) else None
     return render_template("contracts/custom_index.html", page=page, totals=totals)
 

@@ -18,6 +18,10 @@ class Page:
     page: int
     per_page: int
     total: int
+    # The count stopped at its cap: `total` is a lower bound, and `more` says whether rows
+    # follow this page (one row past the page was read to know).
+    capped: bool = False
+    more: bool = False
 
     @property
     def pages(self) -> int:
@@ -29,7 +33,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.more if self.capped else self.page < self.pages
 
     @property
     def meta(self) -> dict:
@@ -54,19 +58,40 @@ def page_args(default_per_page: int | None = None, max_per_page: int | None = No
     return min(max(page, 1), MAX_PAGE), min(max(per_page, 1), maximum)
 
 
+def list_cap() -> int:
+    """How far a list page counts (LIST_COUNT_CAP)."""
+    return current_app.config["LIST_COUNT_CAP"]
+
+
 def paginate(
-    stmt: Select, page: int, per_page: int, *, scalars: bool = True, counted: Select | None = None
+    stmt: Select,
+    page: int,
+    per_page: int,
+    *,
+    scalars: bool = True,
+    counted: Select | None = None,
+    cap: int | None = None,
 ) -> Page:
     """Two queries whatever the size: one count, one page of rows. `counted` is the same
-    selection without what only the shown rows need (joins for display), when given."""
-    total = db.session.execute(
-        select(func.count()).select_from(
-            (counted if counted is not None else stmt).order_by(None).subquery()
-        )
-    ).scalar_one()
-    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    selection without what only the shown rows need (joins for display), when given. With
+    a `cap` the count reads no more than cap + 1 rows (list pages: list_cap())."""
+    counting = (counted if counted is not None else stmt).order_by(None)
+    if cap is not None:
+        counting = counting.limit(cap + 1)
+    total = db.session.execute(select(func.count()).select_from(counting.subquery())).scalar_one()
+    capped = cap is not None and total > cap
+    fetch = per_page + 1 if capped else per_page
+    rows = db.session.execute(stmt.limit(fetch).offset((page - 1) * per_page))
     items = list(rows.scalars().unique() if scalars else rows.all())
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    more = len(items) > per_page
+    return Page(
+        items=items[:per_page],
+        page=page,
+        per_page=per_page,
+        total=min(total, cap) if capped else total,
+        capped=capped,
+        more=more,
+    )
 
 
 def apply_sort(stmt: Select, allowed: dict, default: str, default_direction: str = "asc"):

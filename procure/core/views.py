@@ -29,7 +29,7 @@ from flask_login import login_required
 from markupsafe import escape
 
 from procure.core.errors import OperationError
-from procure.core.listing import apply_sort, page_args, paginate
+from procure.core.listing import apply_sort, list_cap, page_args, paginate
 from procure.extensions import db
 
 
@@ -239,7 +239,7 @@ def list_page(
     sort = direction = None
     if sorts is not None:
         stmt, sort, direction = apply_sort(stmt, sorts, default_sort, default_direction)
-    page = paginate(stmt, *page_args(per_page), scalars=scalars, counted=counted)
+    page = paginate(stmt, *page_args(per_page), scalars=scalars, counted=counted, cap=list_cap())
     if from_page is not None:
         context.update(from_page(page))
     return render_template(template, page=page, sort=sort, direction=direction, **context)

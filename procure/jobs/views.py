@@ -5,7 +5,7 @@ from flask import Blueprint, abort, jsonify, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from procure.core.listing import page_args, paginate
+from procure.core.listing import list_cap, page_args, paginate
 from procure.extensions import db
 from procure.jobs.models import Job
 from procure.jobs.policy import can_view
@@ -25,7 +25,7 @@ def _job_or_404(job_id: int) -> Job:
 def index():
     page, per_page = page_args()
     stmt = select(Job).where(Job.user_id == current_user.id).order_by(Job.id.desc())
-    return render_template("jobs/index.html", page=paginate(stmt, page, per_page))
+    return render_template("jobs/index.html", page=paginate(stmt, page, per_page, cap=list_cap()))
 
 
 @bp.get("/<int:job_id>")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.core.labels import url_pattern
-from procure.core.listing import page_args, paginate
+from procure.core.listing import list_cap, page_args, paginate
 from procure.core.types import utcnow
 from procure.core.urls import absolute_url
 from procure.core.views import list_page, policy_blueprint, run_action, submit
@@ -185,6 +185,7 @@ def _admin_page(typed: dict | None = None, status: int = 200):
         .where(Reminder.remind_at <= now)
         .order_by(Reminder.remind_at.desc(), Reminder.id.desc()),
         *page_args(),
+        cap=list_cap(),
     )
     failed = db.session.scalars(
         scoped(select(EmailDelivery), EmailDelivery)

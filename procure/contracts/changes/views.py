@@ -14,7 +14,7 @@ from procure.contracts.changes import operations as ops
 from procure.contracts.changes.models import Subcontractor
 from procure.contracts.models import Contract
 from procure.contracts.policy import LIVE
-from procure.core.listing import page_args, paginate
+from procure.core.listing import list_cap, page_args, paginate
 from procure.core.views import submit, submit_on_page, values
 from procure.extensions import db
 from procure.main.panels import panel
@@ -157,7 +157,9 @@ def register():
     stmt = visible_subcontractors().options(
         joinedload(Subcontractor.contract).joinedload(Contract.provider)
     )
-    rows = paginate(stmt.order_by(Contract.reference, Subcontractor.name), *page_args(50))
+    rows = paginate(
+        stmt.order_by(Contract.reference, Subcontractor.name), *page_args(50), cap=list_cap()
+    )
     return render_template(
         "contracts/changes/register.html", rows=rows, contracted=_contracted(rows.items)
     )
