@@ -150,9 +150,11 @@ def create_app(config: dict | None = None) -> Flask:
     finish_config(app)
 
     from procure import extensions, security
+    from procure.core import widgets
     from procure.core.converters import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter
+    widgets.install()
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
