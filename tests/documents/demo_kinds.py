@@ -49,3 +49,21 @@ def demo_specs():
         for who in (None, municipality):
             label = f"blank format {region.short_code} {who.name if who else ''}".strip()
             yield label, custom_format_spec(CustomFormat(region=region, municipality=who))
+
+
+# (label) -> (PDF bytes, Word bytes or None): the demo's documents rendered once per test
+# process. Every test that reads them back gets the same demo (restored from one snapshot,
+# tests/demo_snapshot.py) and changes nothing first, so a second render would give the
+# same bytes; WeasyPrint is most of these tests' time.
+_RENDERED: dict[str, tuple[bytes, bytes | None]] = {}
+
+
+def demo_renders():
+    """(label, spec, PDF bytes, Word bytes or None) for every spec of demo_specs()."""
+    from procure.documents import operations as ops
+
+    for label, spec in demo_specs():
+        if label not in _RENDERED:
+            _RENDERED[label] = (ops.render_spec(spec).pdf, ops.docx_for(spec))
+        pdf, docx = _RENDERED[label]
+        yield label, spec, pdf, docx

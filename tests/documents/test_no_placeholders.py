@@ -15,7 +15,7 @@ from procure.documents.custom_model import BLANK
 from procure.extensions import db
 from procure.finance import reports
 from procure.organisations.models import Region
-from tests.documents.demo_kinds import demo_specs
+from tests.documents.demo_kinds import demo_renders
 from tests.documents.extract import docx_text, pdf_text
 
 # pattern -> what it means; each was once printed in a generated document
@@ -60,10 +60,11 @@ def _read_back(spec) -> list[tuple[str, str]]:
 
 def test_no_document_kind_of_the_demo_holds_a_placeholder(demo):
     found, kinds = [], set()
-    for label, spec in demo_specs():
+    for label, spec, pdf, word in demo_renders():
         lumpsum = spec.kind == "contract" and spec.context["contract"]["variant"] == "task"
         blank = spec.kind == "custom_contract" and spec.context.get("blank")
-        for output, text in _read_back(spec):
+        texts = [("pdf", pdf_text(pdf))] + ([("docx", docx_text(word))] if word else [])
+        for output, text in texts:
             found += problems(f"{label} ({output})", text, blank=blank, lumpsum=lumpsum)
         kinds.add(spec.kind)
     # the council report (finance) is generated outside the registry
