@@ -354,6 +354,32 @@ def _year_records(stmt, contract: Contract):
     return db.session.scalars(stmt, {"year_ids": year_ids}).all()
 
 
+# The contract page's fold-out forms (rarely used, most of the page's work when rendered):
+# the page shows each as a link to the page with that fold-out open (?formulier=<name>);
+# a form is built and rendered only then, or when it comes back refused. The changes
+# panel's fold-outs use the same parameter (procure.contracts.changes.views).
+FOLD_OUTS = {
+    "budget": ("budget_form",),
+    "signaalgrens": ("threshold_form",),
+    "betaling": ("payment_form",),
+    "onttrekking": ("reserve_form",),
+    "product": ("product_form", "price_form"),
+    "import": ("import_form",),
+    "optie": ("option_form",),
+    "opzeggen": ("terminate_form",),
+}
+FOLD_OF_FORM = {key: name for name, keys in FOLD_OUTS.items() for key in keys}
+
+
+def _open_folds(form_overrides) -> set:
+    """The fold-outs the page shows open: the one asked for and those of refused forms."""
+    folds = {FOLD_OF_FORM[key] for key in form_overrides if key in FOLD_OF_FORM}
+    asked = request.args.get("formulier")
+    if asked in FOLD_OUTS:
+        folds.add(asked)
+    return folds
+
+
 def _render_detail(contract: Contract, **form_overrides):
     rows = ops.utilisation(contract)
     realisations = q.realisation_page(contract, *page_args(20))
@@ -373,9 +399,11 @@ def _render_detail(contract: Contract, **form_overrides):
         ]
     else:
         chart_rows = rows
-    forms_ = _detail_forms(contract, payments)
+    folds = _open_folds(form_overrides)
+    forms_ = _detail_forms(contract, payments, folds)
     forms_.update(form_overrides)
-    may_manage = policy.can_manage(current_user)
+    user = current_user._get_current_object()
+    may_manage = policy.can_manage(user)
     managers = (
         db.session.execute(_managers(), {"region_id": contract.region_id}).all()
         if may_manage
@@ -391,49 +419,63 @@ def _render_detail(contract: Contract, **form_overrides):
         realisations=realisations,
         codes=codes,
         payments=payments,
+        open_terms=any(p.paid_on is None for p in payments),
         decisions=decisions,
         draws=draws,
-        can_manage=may_manage and policy.can_manage(current_user, contract),
+        can_manage=may_manage and policy.can_manage(user, contract),
         today=today_local(),
         managers=managers,
+        folds=folds,
+        fold_url=url_for("contracts.detail", contract_id=contract.id) + "?formulier=",
         **forms_,
     )
 
 
-def _detail_forms(contract, payments=()):
-    """The forms the page shows for this contract: the budget, options and notice for
-    every contract; payments and the reserve for a lumpsum; products, prices and
-    realisation for the other contracts (a custom contract has none of those)."""
-    found = {
-        "budget_form": forms.BudgetForm(prefix="b"),
-        "terminate_form": forms.TerminateForm(prefix="t"),
-        "option_form": forms.OptionForm(prefix="o"),
-        "threshold_form": forms.ThresholdForm(prefix="th", obj=contract),
-    }
+def _detail_forms(contract, payments=(), folds=()):
+    """The forms the page shows for this contract: of its fold-outs (the budget, options
+    and notice for every contract; payments and the reserve for a lumpsum; products and
+    prices for the other contracts) only the open ones, and the realisation form of a
+    contract with products to whom may record it (a custom contract has none)."""
+    found = {}
+    if "budget" in folds:
+        found["budget_form"] = forms.BudgetForm(prefix="b")
+    if "signaalgrens" in folds:
+        found["threshold_form"] = forms.ThresholdForm(prefix="th", obj=contract)
+    if "opzeggen" in folds:
+        found["terminate_form"] = forms.TerminateForm(prefix="t")
+    if "optie" in folds:
+        found["option_form"] = forms.OptionForm(prefix="o")
     if contract.is_lumpsum:
-        found["reserve_form"] = forms.ReserveForm(prefix="v")
-        found["payment_form"] = _payment_form(contract, payments=payments)
+        if "onttrekking" in folds:
+            found["reserve_form"] = forms.ReserveForm(prefix="v")
+        if "betaling" in folds:
+            found["payment_form"] = _payment_form(contract, payments=payments)
     elif not contract.is_custom:
-        found.update(_effort_forms(contract))
+        found.update(_effort_forms(contract, folds))
     return found
 
 
-def _effort_forms(contract) -> dict:
-    products = [(cp, str(cp.product)) for cp in contract.products]
-    realisation = forms.RealisationForm(prefix="r")
-    realisation.product.choices = [(cp.product.code, label) for cp, label in products]
-    realisation.municipality.choices = _municipality_choices(contract)
-    product_form = forms.ProductForm(prefix="p")
-    if policy.can_manage(current_user):
-        product_form.product_id.configure(contract=contract.id)
-    price_form = forms.PriceForm(prefix="pr")
-    price_form.contracted_product_id.choices = [(cp.id, label) for cp, label in products]
-    return {
-        "realisation_form": realisation,
-        "import_form": forms.ImportForm(prefix="i"),
-        "product_form": product_form,
-        "price_form": price_form,
-    }
+def _effort_forms(contract, folds=()) -> dict:
+    found = {}
+    user = current_user._get_current_object()
+    if policy.can_record_realisation(user, contract):
+        realisation = forms.RealisationForm(prefix="r")
+        realisation.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
+        realisation.municipality.choices = _municipality_choices(contract)
+        found["realisation_form"] = realisation
+        if "import" in folds:
+            found["import_form"] = forms.ImportForm(prefix="i")
+    if "product" in folds:
+        product_form = forms.ProductForm(prefix="p")
+        if policy.can_manage(user):
+            product_form.product_id.configure(contract=contract.id)
+        price_form = forms.PriceForm(prefix="pr")
+        price_form.contracted_product_id.choices = [
+            (cp.id, str(cp.product)) for cp in contract.products
+        ]
+        found["product_form"] = product_form
+        found["price_form"] = price_form
+    return found
 
 
 def _payment_form(contract, formdata=None, payments=None):

@@ -48,13 +48,17 @@ def test_contract_page_size_does_not_grow_with_the_catalogue(client):
     contract = effort_contract()
     f.login(client, f.user("contract_manager"))
     client.get("/")  # shows the log-in message, which would count in the first page
+    # The page, and the page with the add-product fold-out (and its picker) open.
+    pages = (f"/contracten/{contract.id}", f"/contracten/{contract.id}?formulier=product")
     _catalogue(region, 0, LIMIT + 5)
-    middle = client.get(f"/contracten/{contract.id}").get_data(as_text=True)
+    middle = [client.get(path).get_data(as_text=True) for path in pages]
     _catalogue(region, LIMIT + 5, 400)
-    large = client.get(f"/contracten/{contract.id}").get_data(as_text=True)
-    assert len(large) == len(middle)
-    assert _options(large) == _options(middle) < 40
-    assert "verfijn de zoekterm" in large  # the user is told there are more
+    large = [client.get(path).get_data(as_text=True) for path in pages]
+    for small_page, large_page in zip(middle, large, strict=True):
+        assert len(large_page) == len(small_page)
+        assert _options(large_page) == _options(small_page) < 40
+    assert 'id="p-product_id"' not in large[0] and 'id="p-product_id"' in large[1]
+    assert "verfijn de zoekterm" in large[1]  # the user is told there are more
 
 
 def test_add_product_without_javascript_search_then_pick(client):
@@ -163,7 +167,7 @@ def test_contract_page_html_and_queries_independent_of_the_catalogue(client, cou
     contract = effort_contract()
     f.login(client, f.user("contract_manager"))
     client.get("/")  # shows the log-in message, which would count in the first page
-    path = f"/contracten/{contract.id}"
+    paths = (f"/contracten/{contract.id}", f"/contracten/{contract.id}?formulier=product")
 
     def versions(first: int, count: int, variant: str = "effort"):
         area = task_area(region)
@@ -187,15 +191,22 @@ def test_contract_page_html_and_queries_independent_of_the_catalogue(client, cou
         )
         db.session.commit()
 
+    def pages():
+        """Each page with the statements it ran."""
+        found = []
+        for path in paths:
+            with count_queries() as statements:
+                found.append((client.get(path).get_data(as_text=True), len(statements)))
+        return found
+
     versions(0, 10)
-    with count_queries() as small_statements:
-        small = client.get(path).get_data(as_text=True)
+    smalls = pages()
     versions(10, 990)
     versions(2000, 1000, variant="output")  # another variant: never offered here
     assert db.session.query(Product).count() >= 2000
-    with count_queries() as large_statements:
-        large = client.get(path).get_data(as_text=True)
-    assert len(large_statements) == len(small_statements)
-    assert _options(small) <= _options(large) <= _options(small) + LIMIT
-    assert _without_picker_options(large) == _without_picker_options(small)
+    for (small, small_statements), (large, large_statements) in zip(smalls, pages(), strict=True):
+        assert large_statements == small_statements
+        assert _options(small) <= _options(large) <= _options(small) + LIMIT
+        assert _without_picker_options(large) == _without_picker_options(small)
+    assert 'id="p-product_id"' in smalls[1][0]  # the picker the fold-out shows
     assert len(large) - len(small) < LIMIT * 80  # at most LIMIT short option lines more

@@ -1,7 +1,7 @@
 """Pages of contract change: forms on the contract page (a panel) that post here, and the
 register of subcontractors over every contract the user may see."""
 
-from flask import Blueprint, abort, g, render_template, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -22,23 +22,43 @@ from procure.main.panels import panel
 bp = Blueprint("contract_changes", __name__, url_prefix="/contracten")
 
 
-def _forms(contract, *, transition: bool, addendum: bool, subcontractor: bool) -> dict:
-    """The panel's forms the user may use: the refused one as the user filled it in, the
-    others fresh (a form the panel does not show is not built)."""
+# The panel's fold-out forms, each a link to the contract page with it open
+# (?formulier=<name>, as the contract page's own: procure.contracts.views.FOLD_OUTS).
+FOLD_OUTS = {
+    "overgangstermijn": "transition_form",
+    "addendum": "addendum_form",
+    "onderaannemer": "subcontractor_form",
+}
+
+
+def _forms(contract, folds, *, transition: bool, addendum: bool, subcontractor: bool) -> dict:
+    """The panel's forms the user may use and the page shows open: the refused one as the
+    user filled it in, the one asked for fresh (a form the panel does not show is not
+    built)."""
     given = getattr(g, "contract_change_forms", {})
     found = {}
-    if transition:
+    if transition and "overgangstermijn" in folds:
         found["transition_form"] = given.get("transition_form") or forms.TransitionForm(
             prefix="tr",
             data={"until": contract.transition_until, "note": contract.transition_note},
         )
-    if addendum:
+    if addendum and "addendum" in folds:
         found["addendum_form"] = given.get("addendum_form") or forms.AddendumForm(prefix="ad")
-    if subcontractor:
+    if subcontractor and "onderaannemer" in folds:
         sub = given.get("subcontractor_form") or forms.SubcontractorForm(prefix="sub")
         sub.provider_id.configure()  # searches the register: only for those who add
         found["subcontractor_form"] = sub
     return found
+
+
+def _open_folds() -> set:
+    """The fold-outs open: the one asked for and that of a refused form."""
+    given = getattr(g, "contract_change_forms", {})
+    folds = {name for name, key in FOLD_OUTS.items() if key in given}
+    asked = request.args.get("formulier")
+    if asked in FOLD_OUTS:
+        folds.add(asked)
+    return folds
 
 
 @panel("contract")
@@ -50,6 +70,7 @@ def _changes_panel(contract, user):
         "addendum": policy.can_add_addendum(user, contract),
         "subcontractor": policy.can_manage_subcontractors(user, contract),
     }
+    folds = _open_folds()
     return Markup(  # noqa: S704 (an autoescaped template)
         render_template(
             "contracts/changes/panel.html",
@@ -59,7 +80,9 @@ def _changes_panel(contract, user):
             can_set_transition=may["transition"],
             can_add_addendum=may["addendum"],
             can_manage_subcontractors=may["subcontractor"],
-            **_forms(contract, **may),
+            folds=folds,
+            fold_url=url_for("contracts.detail", contract_id=contract.id) + "?formulier=",
+            **_forms(contract, folds, **may),
         )
     )
 
