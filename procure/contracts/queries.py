@@ -69,11 +69,38 @@ def full_contract_options():
     )
 
 
-def get_visible_or_404(ident, *, column=None, user=None, full: bool = False) -> Contract:
+@cache
+def page_contract_options():
+    """What the contract page shows, in two queries: the contract with its years, options
+    and the names it shows joined, and its products with their cards and prices (joined
+    in the one selectin query: a product has a price per year, a few rows)."""
+    from procure.contracts.models import ContractedProduct
+
+    products = selectinload(Contract.products)
+    return (
+        joinedload(Contract.years),
+        joinedload(Contract.options),
+        products.joinedload(ContractedProduct.product),
+        products.joinedload(ContractedProduct.prices),
+        joinedload(Contract.provider),
+        joinedload(Contract.region),
+        joinedload(Contract.task_area),
+        joinedload(Contract.municipality),
+        joinedload(Contract.tender),
+        joinedload(Contract.lot),
+        joinedload(Contract.manager),
+    )
+
+
+def get_visible_or_404(
+    ident, *, column=None, user=None, full: bool = False, options=()
+) -> Contract:
     key = column if column is not None else Contract.id
     stmt = visible(select(Contract).where(key == ident), user)
     if full:
         stmt = stmt.options(*full_contract_options())
+    if options:
+        stmt = stmt.options(*options)
     contract = db.session.execute(stmt).unique().scalar()
     if contract is None:
         abort(404)

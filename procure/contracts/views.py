@@ -283,13 +283,13 @@ def _contract_or_404(contract_id) -> Contract:
 @bp.get("/<int:contract_id>")
 @login_required
 def detail(contract_id):
-    contract = q.get_visible_or_404(contract_id, full=True)
+    contract = q.get_visible_or_404(contract_id, options=q.page_contract_options())
     today = today_local()
     if any(
         o.status == policy.OPTION_OPEN and o.decision_deadline < today for o in contract.options
     ):
         ops.lapse_overdue_options(today, contract_id=contract.id)  # lazily, on read
-        contract = q.get_visible_or_404(contract_id, full=True)
+        contract = q.get_visible_or_404(contract_id, options=q.page_contract_options())
     return _render_detail(contract)
 
 
@@ -460,7 +460,9 @@ def _effort_forms(contract, folds=()) -> dict:
     user = current_user._get_current_object()
     if policy.can_record_realisation(user, contract):
         realisation = forms.RealisationForm(prefix="r")
-        realisation.product.choices = [(cp.product.code, str(cp.product)) for cp in contract.products]
+        realisation.product.choices = [
+            (cp.product.code, str(cp.product)) for cp in contract.products
+        ]
         realisation.municipality.choices = _municipality_choices(contract)
         found["realisation_form"] = realisation
         if "import" in folds:

@@ -3,6 +3,7 @@ heightened supervision and reporting. Thin: every change goes through operations
 lookup through policy.py."""
 
 from datetime import date
+from functools import cache
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -672,25 +673,46 @@ def _provider_panel(provider, user):
     )
 
 
+@cache
+def _contract_panel_counts():
+    """The contract panel's one read: the open signals on the contract and on its provider
+    and the review date of the provider's heightened supervision in the contract's region
+    (None: not under it). Built once per process; the policy scopes it per request."""
+    heightened = (
+        select(HeightenedSupervision.review_on)
+        .where(
+            HeightenedSupervision.region_id == bindparam("region_id"),
+            HeightenedSupervision.provider_id == bindparam("provider_id"),
+            HeightenedSupervision.ended_on.is_(None),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(
+        func.count(Signal.id).filter(Signal.contract_id == bindparam("contract_id")),
+        func.count(Signal.id),
+        heightened,
+    ).where(Signal.provider_id == bindparam("provider_id"), Signal.state.in_(OPEN_STATES))
+
+
 @panel("contract")
 def _contract_panel(contract, user):
     if not policy.can_count(user) or user.region_id != contract.region_id:
         return None
-    open_on_contract, open_on_provider = db.session.execute(
-        policy.visible_signals(
-            select(
-                func.count(Signal.id).filter(Signal.contract_id == contract.id),
-                func.count(Signal.id),
-            ),
-            user,
-        ).where(Signal.provider_id == contract.provider_id, Signal.state.in_(OPEN_STATES))
+    open_on_contract, open_on_provider, review_on = db.session.execute(
+        policy.visible_signals(_contract_panel_counts(), user),
+        {
+            "contract_id": contract.id,
+            "provider_id": contract.provider_id,
+            "region_id": contract.region_id,
+        },
     ).one()
     return _fragment(
         "supervision/_contract_panel.html",
         contract=contract,
         open_on_contract=open_on_contract,
         open_on_provider=open_on_provider,
-        heightened=ops.active_heightened(contract.region_id, contract.provider_id),
+        heightened_review_on=review_on,
     )
 
 

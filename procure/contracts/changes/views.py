@@ -93,7 +93,7 @@ def _run(contract, *action):
 
     def render(given):
         g.contract_change_forms = given
-        return _render_detail(q.get_visible_or_404(contract.id, full=True))
+        return _render_detail(q.get_visible_or_404(contract.id, options=q.page_contract_options()))
 
     url = url_for("contracts.detail", contract_id=contract.id)
     return submit_on_page(*action, url=url, render=render)
