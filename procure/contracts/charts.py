@@ -2,12 +2,27 @@
 
 from decimal import Decimal
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from procure.core.formatting import money, percent
+from procure.core.labels import resolved
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 240, 90, 30, 16
+
+
+# The charts' texts, looked up once per locale (procure.core.labels.resolved).
+TEXTS = {
+    "year": _l("%(year)s: %(realised)s van %(value)s"),
+    "lumpsum": _l("Lumpsum (budget)"),
+    "ceiling": _l("Budgetplafond"),
+    "paid": _l("Betaald"),
+    "realised": _l("Gerealiseerd"),
+    "ceiling_line": _l("Plafondlijn"),
+    "effort_label": _l("Budget en realisatie per jaar"),
+    "lumpsum_label": _l("Lumpsum en betaald per jaar"),
+    "utilisation": _l("Benutting"),
+}
 
 
 def _fmt(amount: Decimal) -> str:
@@ -16,23 +31,24 @@ def _fmt(amount: Decimal) -> str:
 
 def _year_text(r: dict) -> str:
     pct = r.get("pct")
-    text = _(
-        "%(year)s: %(realised)s van %(value)s",
-        year=r["year"],
-        realised=_fmt(r["realised"]),
-        value=_fmt(r["value"]),
-    )
+    text = resolved(TEXTS)["year"] % {
+        "year": r["year"],
+        "realised": _fmt(r["realised"]),
+        "value": _fmt(r["value"]),
+    }
     return text + (f" ({percent(pct)})" if pct is not None else "")
 
 
 def _legend(contract) -> str:
     """What the bars and the line mean, in words next to their swatches."""
+    texts = resolved(TEXTS)
+    lumpsum = contract.is_lumpsum
     items = [
-        ("planned", _("Lumpsum (budget)") if contract.is_lumpsum else _("Budgetplafond")),
-        ("realised", _("Betaald") if contract.is_lumpsum else _("Gerealiseerd")),
+        ("planned", texts["lumpsum"] if lumpsum else texts["ceiling"]),
+        ("realised", texts["paid"] if lumpsum else texts["realised"]),
     ]
-    if not contract.is_lumpsum:
-        items.append(("ceiling", _("Plafondlijn")))
+    if not lumpsum:
+        items.append(("ceiling", texts["ceiling_line"]))
     return (
         '<ul class="chart-legend">'
         + "".join(
@@ -56,11 +72,7 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
     def y(amount):
         return PAD_TOP + plot_h - float(amount / top) * plot_h
 
-    label = (
-        _("Budget en realisatie per jaar")
-        if not contract.is_lumpsum
-        else _("Lumpsum en betaald per jaar")
-    )
+    label = resolved(TEXTS)["lumpsum_label" if contract.is_lumpsum else "effort_label"]
     # The text alternative says what the picture shows, year by year.
     titles = [_year_text(r) for r in rows]
     summary = label + ": " + "; ".join(titles) + "."
@@ -110,9 +122,10 @@ def utilisation_bar(row: dict) -> Markup:
     pct = Decimal("0.0") if pct is None else pct
     width = 300
     filled = min(float(pct), 120.0) / 120 * width
+    label = resolved(TEXTS)["utilisation"]
     return Markup(  # noqa: S704 (numbers only)
         f'<svg class="util-bar level-{row["level"]}" viewBox="0 0 {width} 18" '
-        f'role="img" aria-label="{escape(_("Benutting"))} {row["year"]}: {percent(pct)}" '
+        f'role="img" aria-label="{escape(label)} {row["year"]}: {percent(pct)}" '
         f'data-testid="util-{row["year"]}" data-pct="{pct}" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<rect class="track" x="0" y="2" width="{width}" height="14"/>'

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
+from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
 from flask import abort
@@ -71,17 +72,11 @@ def full_contract_options():
 
 @cache
 def page_contract_options():
-    """What the contract page shows, in two queries: the contract with its years, options
-    and the names it shows joined, and its products with their cards and prices (joined
-    in the one selectin query: a product has a price per year, a few rows)."""
-    from procure.contracts.models import ContractedProduct
-
-    products = selectinload(Contract.products)
+    """What the contract page shows of the contract, in one query: its years, options and
+    the names it shows joined (its products: `page_products`)."""
     return (
         joinedload(Contract.years),
         joinedload(Contract.options),
-        products.joinedload(ContractedProduct.product),
-        products.joinedload(ContractedProduct.prices),
         joinedload(Contract.provider),
         joinedload(Contract.region),
         joinedload(Contract.task_area),
@@ -90,6 +85,52 @@ def page_contract_options():
         joinedload(Contract.lot),
         joinedload(Contract.manager),
     )
+
+
+@cache
+def _page_products():
+    from procure.catalogue.models import Product
+    from procure.contracts.models import ContractedProduct, ContractPrice
+
+    return (
+        select(
+            ContractedProduct.id,
+            ContractedProduct.effective_from,
+            Product.code,
+            Product.name,
+            Product.version,
+            Product.unit,
+            ContractPrice.year,
+            ContractPrice.price,
+        )
+        .join(Product, Product.id == ContractedProduct.product_id)
+        .outerjoin(ContractPrice, ContractPrice.contract_product_id == ContractedProduct.id)
+        .where(ContractedProduct.contract_id == bindparam("contract_id"))
+        .order_by(ContractedProduct.id, ContractPrice.year)
+    )
+
+
+def page_products(contract: Contract) -> list[SimpleNamespace]:
+    """The contract's products as its page shows them, in one query of the shown columns:
+    id, code, name, version, unit, effective_from, label (as the card's str()) and the
+    prices per year (year, price) in order."""
+    found = {}
+    for r in db.session.execute(_page_products(), {"contract_id": contract.id}):
+        cp = found.get(r.id)
+        if cp is None:
+            cp = found[r.id] = SimpleNamespace(
+                id=r.id,
+                effective_from=r.effective_from,
+                code=r.code,
+                name=r.name,
+                version=r.version,
+                unit=r.unit,
+                label=f"{r.code} {r.name}",
+                prices=[],
+            )
+        if r.year is not None:
+            cp.prices.append(SimpleNamespace(year=r.year, price=r.price))
+    return list(found.values())
 
 
 def get_visible_or_404(

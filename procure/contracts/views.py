@@ -35,7 +35,7 @@ from procure.contracts.models import (
 )
 from procure.contracts.policy import LIVE, MANAGERS
 from procure.core.errors import ValidationFailed
-from procure.core.labels import resolved, url_pattern
+from procure.core.labels import Labels, resolved, url_pattern
 from procure.core.listing import apply_sort, list_cap, page_args, paginate
 from procure.core.pickers import searching
 from procure.core.spreadsheets import csv_text
@@ -382,8 +382,10 @@ def _open_folds(form_overrides) -> set:
 
 def _render_detail(contract: Contract, **form_overrides):
     rows = ops.utilisation(contract)
+    # Products, prices and realisation are the effort and output contracts'.
+    products = [] if contract.is_lumpsum or contract.is_custom else q.page_products(contract)
     realisations = q.realisation_page(contract, *page_args(20))
-    codes = {cp.id: cp.product.code for cp in contract.products}
+    codes = {cp.id: cp.code for cp in products}
     decisions = _year_records(_decisions(), contract)
     # The payment schedule and the reserve are the lumpsum's (the page shows them only there).
     payments, draws = [], []
@@ -400,7 +402,7 @@ def _render_detail(contract: Contract, **form_overrides):
     else:
         chart_rows = rows
     folds = _open_folds(form_overrides)
-    forms_ = _detail_forms(contract, payments, folds)
+    forms_ = _detail_forms(contract, payments, folds, products)
     forms_.update(form_overrides)
     user = current_user._get_current_object()
     may_manage = policy.can_manage(user)
@@ -418,6 +420,8 @@ def _render_detail(contract: Contract, **form_overrides):
         bars={r["year"]: utilisation_bar(r) for r in rows},
         realisations=realisations,
         codes=codes,
+        source_labels=Labels(resolved(q.SOURCE_LABELS)),
+        products=products,
         payments=payments,
         open_terms=any(p.paid_on is None for p in payments),
         decisions=decisions,
@@ -431,7 +435,7 @@ def _render_detail(contract: Contract, **form_overrides):
     )
 
 
-def _detail_forms(contract, payments=(), folds=()):
+def _detail_forms(contract, payments=(), folds=(), products=()):
     """The forms the page shows for this contract: of its fold-outs (the budget, options
     and notice for every contract; payments and the reserve for a lumpsum; products and
     prices for the other contracts) only the open ones, and the realisation form of a
@@ -451,18 +455,18 @@ def _detail_forms(contract, payments=(), folds=()):
         if "betaling" in folds:
             found["payment_form"] = _payment_form(contract, payments=payments)
     elif not contract.is_custom:
-        found.update(_effort_forms(contract, folds))
+        found.update(_effort_forms(contract, folds, products))
     return found
 
 
-def _effort_forms(contract, folds=()) -> dict:
+def _effort_forms(contract, folds=(), products=()) -> dict:
+    """The realisation form and the open product fold-out's forms; `products` as
+    procure.contracts.queries.page_products gives them."""
     found = {}
     user = current_user._get_current_object()
     if policy.can_record_realisation(user, contract):
         realisation = forms.RealisationForm(prefix="r")
-        realisation.product.choices = [
-            (cp.product.code, str(cp.product)) for cp in contract.products
-        ]
+        realisation.product.choices = [(cp.code, cp.label) for cp in products]
         realisation.municipality.choices = _municipality_choices(contract)
         found["realisation_form"] = realisation
         if "import" in folds:
@@ -472,9 +476,7 @@ def _effort_forms(contract, folds=()) -> dict:
         if policy.can_manage(user):
             product_form.product_id.configure(contract=contract.id)
         price_form = forms.PriceForm(prefix="pr")
-        price_form.contracted_product_id.choices = [
-            (cp.id, str(cp.product)) for cp in contract.products
-        ]
+        price_form.contracted_product_id.choices = [(cp.id, cp.label) for cp in products]
         found["product_form"] = product_form
         found["price_form"] = price_form
     return found
