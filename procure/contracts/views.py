@@ -2,7 +2,8 @@
 
 import tempfile
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
+from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
 from flask import Response, abort, render_template, request, send_file, url_for
@@ -34,6 +35,7 @@ from procure.contracts.models import (
     ReserveDrawdown,
 )
 from procure.contracts.policy import LIVE, MANAGERS
+from procure.core import formatting as fmt
 from procure.core.errors import ValidationFailed
 from procure.core.labels import Labels, resolved, url_pattern
 from procure.core.listing import apply_sort, list_cap, page_args, paginate
@@ -380,6 +382,37 @@ def _open_folds(form_overrides) -> set:
     return folds
 
 
+@lru_cache(maxsize=4096)
+def _shown(format_, value, locale: str) -> str:
+    """A value as the app's formatting shows it: a pure function of its arguments, so each
+    (month, price, amount) is formatted once per process and language, not per row."""
+    return format_(value, locale)
+
+
+def _shown_realisations(page, codes: dict) -> list[SimpleNamespace]:
+    """The page's realisation rows with their values as shown (the app's formatting in
+    the user's language)."""
+    locale = fmt.active_locale()
+    sources = Labels(resolved(q.SOURCE_LABELS))
+
+    def shown(format_, value):
+        return _shown(format_, value, locale)
+
+    return [
+        SimpleNamespace(
+            period=shown(fmt.month, r.period),
+            code=codes.get(r.contract_product_id, ""),
+            units=shown(fmt.number, r.units),
+            unit_price=shown(fmt.money, r.unit_price),
+            amount=shown(fmt.money, r.amount),
+            override=r.override,
+            override_reason=r.override_reason,
+            source=sources[r.source],
+        )
+        for r in page.items
+    ]
+
+
 def _render_detail(contract: Contract, **form_overrides):
     rows = ops.utilisation(contract)
     # Products, prices and realisation are the effort and output contracts'.
@@ -419,8 +452,7 @@ def _render_detail(contract: Contract, **form_overrides):
         chart=budget_chart(contract, chart_rows),
         bars={r["year"]: utilisation_bar(r) for r in rows},
         realisations=realisations,
-        codes=codes,
-        source_labels=Labels(resolved(q.SOURCE_LABELS)),
+        realisation_rows=_shown_realisations(realisations, codes),
         products=products,
         payments=payments,
         open_terms=any(p.paid_on is None for p in payments),
