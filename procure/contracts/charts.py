@@ -5,7 +5,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from procure.core.formatting import money, percent
+from procure.core.formatting import active_locale, money, percent
 from procure.core.labels import resolved
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 240, 90, 30, 16
@@ -25,23 +25,22 @@ TEXTS = {
 }
 
 
-def _fmt(amount: Decimal) -> str:
-    return money(amount, cents=False)
+def _fmt(amount: Decimal, locale: str | None = None) -> str:
+    return money(amount, locale, cents=False)
 
 
-def _year_text(r: dict) -> str:
+def _year_text(r: dict, texts: dict, locale: str) -> str:
     pct = r.get("pct")
-    text = resolved(TEXTS)["year"] % {
+    text = texts["year"] % {
         "year": r["year"],
-        "realised": _fmt(r["realised"]),
-        "value": _fmt(r["value"]),
+        "realised": _fmt(r["realised"], locale),
+        "value": _fmt(r["value"], locale),
     }
-    return text + (f" ({percent(pct)})" if pct is not None else "")
+    return text + (f" ({percent(pct, locale)})" if pct is not None else "")
 
 
-def _legend(contract) -> str:
+def _legend(contract, texts: dict) -> str:
     """What the bars and the line mean, in words next to their swatches."""
-    texts = resolved(TEXTS)
     lumpsum = contract.is_lumpsum
     items = [
         ("planned", texts["lumpsum"] if lumpsum else texts["ceiling"]),
@@ -72,9 +71,10 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
     def y(amount):
         return PAD_TOP + plot_h - float(amount / top) * plot_h
 
-    label = resolved(TEXTS)["lumpsum_label" if contract.is_lumpsum else "effort_label"]
+    texts, locale = resolved(TEXTS), active_locale()
+    label = texts["lumpsum_label" if contract.is_lumpsum else "effort_label"]
     # The text alternative says what the picture shows, year by year.
-    titles = [_year_text(r) for r in rows]
+    titles = [_year_text(r, texts, locale) for r in rows]
     summary = label + ": " + "; ".join(titles) + "."
     parts = [
         '<figure class="chart">',
@@ -82,7 +82,7 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
         f'aria-label="{escape(summary)}" xmlns="http://www.w3.org/2000/svg">',
         f'<line class="axis" x1="{PAD_LEFT}" y1="{y(0):.1f}" x2="{WIDTH - 5}" y2="{y(0):.1f}"/>',
         f'<text class="tick" x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" '
-        f'text-anchor="end">{escape(_fmt(top))}</text>',
+        f'text-anchor="end">{escape(_fmt(top, locale))}</text>',
         f'<text class="tick" x="{PAD_LEFT - 6}" y="{y(0):.1f}" text-anchor="end">€ 0</text>',
     ]
     for i, r in enumerate(rows):
@@ -112,12 +112,13 @@ def budget_chart(contract, rows: list[dict]) -> Markup:
             f'text-anchor="middle">{r["year"]}</text></g>'
         )
     parts.append("</svg>")
-    parts.append(f"<figcaption>{_legend(contract)}</figcaption></figure>")
+    parts.append(f"<figcaption>{_legend(contract, texts)}</figcaption></figure>")
     return Markup("".join(parts))  # noqa: S704 (numbers and escaped text only)
 
 
-def utilisation_bar(row: dict) -> Markup:
-    """A horizontal bar (0-120 %) with marks at 80 and 100 %."""
+def utilisation_bar(row: dict, locale: str | None = None) -> Markup:
+    """A horizontal bar (0-120 %) with marks at 80 and 100 % (in `locale`: default the
+    request's)."""
     pct = row.get("pct")
     pct = Decimal("0.0") if pct is None else pct
     width = 300
@@ -125,7 +126,7 @@ def utilisation_bar(row: dict) -> Markup:
     label = resolved(TEXTS)["utilisation"]
     return Markup(  # noqa: S704 (numbers only)
         f'<svg class="util-bar level-{row["level"]}" viewBox="0 0 {width} 18" '
-        f'role="img" aria-label="{escape(label)} {row["year"]}: {percent(pct)}" '
+        f'role="img" aria-label="{escape(label)} {row["year"]}: {percent(pct, locale)}" '
         f'data-testid="util-{row["year"]}" data-pct="{pct}" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<rect class="track" x="0" y="2" width="{width}" height="14"/>'

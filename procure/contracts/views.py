@@ -435,6 +435,7 @@ def _render_detail(contract: Contract, **form_overrides):
     else:
         chart_rows = rows
     folds = _open_folds(form_overrides)
+    locale = fmt.active_locale()
     forms_ = _detail_forms(contract, payments, folds, products)
     forms_.update(form_overrides)
     user = current_user._get_current_object()
@@ -450,7 +451,7 @@ def _render_detail(contract: Contract, **form_overrides):
         rows=rows,
         by_year={r["year"]: r for r in rows},
         chart=budget_chart(contract, chart_rows),
-        bars={r["year"]: utilisation_bar(r) for r in rows},
+        bars={r["year"]: utilisation_bar(r, locale) for r in rows},
         realisations=realisations,
         realisation_rows=_shown_realisations(realisations, codes),
         products=products,
