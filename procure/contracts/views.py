@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
 from flask import Response, abort, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -86,6 +87,19 @@ FILTER_LABELS = {
 @bp.app_context_processor
 def _labels():
     return {"contract_labels": LABELS}
+
+
+_LABELS_IN: dict[str, dict] = {}
+
+
+def _labels_as_text() -> dict:
+    """LABELS with every label as text in the request's language (once per language and
+    process): the contract page shows several, a lazy label is a lookup each time."""
+    language = str(get_locale())
+    found = _LABELS_IN.get(language)
+    if found is None:
+        found = _LABELS_IN[language] = {name: resolved(labels) for name, labels in LABELS.items()}
+    return found
 
 
 # -- list, exports -------------------------------------------------------------------------
@@ -462,6 +476,7 @@ def _render_detail(contract: Contract, **form_overrides):
         can_manage=may_manage and policy.can_manage(user, contract),
         today=today_local(),
         managers=managers,
+        contract_labels=_labels_as_text(),
         folds=folds,
         fold_url=url_for("contracts.detail", contract_id=contract.id) + "?formulier=",
         **forms_,
