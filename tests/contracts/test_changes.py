@@ -161,7 +161,13 @@ def test_each_addendum_makes_a_new_version_of_the_contract_document(client):
     history = client.get(f"/documenten/contract/{contract.id}").get_data(as_text=True)
     assert history.count(f"/documenten/bestand/{first.document_id}/pdf") >= 1
     assert f"/documenten/bestand/{second.document_id}/pdf" in history
-    assert "Toevoeging van de kernpartner" in client.get(page).get_data(as_text=True)
+    shown = client.get(page).get_data(as_text=True)
+    assert "Toevoeging van de kernpartner" in shown
+    # each addendum row links the contract version it produced, with that version's date
+    for addendum in (first, second):
+        link = f'<a href="/documenten/bestand/{addendum.document_id}/pdf">PDF van '
+        assert shown.count(link) == 1
+    assert shown.index("Ophoging lumpsum 2026") < shown.index("Toevoeging van de kernpartner")
     assert _actions(contract.id).count("contract.addendum_added") == 2
     token = f.bearer(f.api_token(manager))
     api = client.get(f"/api/v1/contracts/{contract.reference}/addenda", headers=token)

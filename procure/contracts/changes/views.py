@@ -1,17 +1,19 @@
 """Pages of contract change: forms on the contract page (a panel) that post here, and the
 register of subcontractors over every contract the user may see."""
 
+from functools import cache
+
 from flask import Blueprint, abort, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from procure.contracts import queries as q
 from procure.contracts.changes import forms, policy
 from procure.contracts.changes import operations as ops
-from procure.contracts.changes.models import Subcontractor
+from procure.contracts.changes.models import ContractAddendum, Subcontractor
 from procure.contracts.models import Contract
 from procure.contracts.policy import LIVE
 from procure.core.listing import list_cap, page_args, paginate
@@ -61,6 +63,46 @@ def _open_folds() -> set:
     return folds
 
 
+@cache
+def _addenda_shown():
+    """The panel's addenda: the shown columns and the date of the contract version each
+    produced, in one query (no row objects); built once per process."""
+    from procure.documents.models import GeneratedDocument as Doc
+
+    return (
+        select(
+            ContractAddendum.number,
+            ContractAddendum.subject,
+            ContractAddendum.agreed_on,
+            ContractAddendum.effective_on,
+            ContractAddendum.document_id,
+            Doc.generated_at.label("document_generated_at"),
+        )
+        .outerjoin(Doc, Doc.id == ContractAddendum.document_id)
+        .where(ContractAddendum.contract_id == bindparam("contract_id"))
+        .order_by(ContractAddendum.number)
+    )
+
+
+@cache
+def _subcontractors_shown():
+    """The panel's subcontractors in the register: the shown columns."""
+    return (
+        select(
+            Subcontractor.id,
+            Subcontractor.name,
+            Subcontractor.kvk_number,
+            Subcontractor.work,
+            Subcontractor.added_at,
+        )
+        .where(
+            Subcontractor.contract_id == bindparam("contract_id"),
+            Subcontractor.removed_at.is_(None),
+        )
+        .order_by(Subcontractor.name)
+    )
+
+
 @panel("contract")
 def _changes_panel(contract, user):
     if not user.is_authenticated:
@@ -75,8 +117,10 @@ def _changes_panel(contract, user):
         render_template(
             "contracts/changes/panel.html",
             contract=contract,
-            addenda=ops.addenda_of(contract.id),
-            subcontractors=ops.subcontractors_of(contract.id),
+            addenda=db.session.execute(_addenda_shown(), {"contract_id": contract.id}).all(),
+            subcontractors=db.session.execute(
+                _subcontractors_shown(), {"contract_id": contract.id}
+            ).all(),
             can_set_transition=may["transition"],
             can_add_addendum=may["addendum"],
             can_manage_subcontractors=may["subcontractor"],
