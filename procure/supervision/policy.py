@@ -12,6 +12,9 @@ Scope on the models: region, and which roles see signals at all).
   contract managers and municipality users log signals.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, select
@@ -49,32 +52,43 @@ def visible_signals(stmt: Select | None = None, user=None) -> Select:
     return stmt
 
 
-# visible_signals of the statements built once at import, per scope (see prepared_visible).
+# Statements built once and kept per scope (see prepared).
 _prepared: dict = {}
 _PREPARED_LIMIT = 1_000
 
 
-def prepared_visible(stmt: Select, user=None) -> Select:
-    """`visible_signals(stmt, user)` for a statement built once (at import, with bind
-    parameters for what varies per request), kept per statement and scope. SQLAlchemy finds
-    a new statement's compiled form by walking its whole tree, which costs several times
-    what running a page's small query costs; a kept statement is walked once. The scope
-    key is every attribute of the user that visible_signals and scope_condition read."""
+def scope_key(user=None) -> tuple:
+    """Every attribute of the user that visible_signals and scope_condition read: two users
+    with the same key see the same signals."""
     user = _user(user)
-    key = (
-        stmt,
+    return (
         user.is_authenticated,
         getattr(user, "role", None),
         getattr(user, "region_id", None),
         getattr(user, "municipality_id", None),
         getattr(user, "provider_id", None),
     )
+
+
+def prepared(key: tuple, build: Callable[[], Any]) -> Any:
+    """`build()` (statements limited by visible_signals, with bind parameters for what
+    varies per request) once per `key`, which must hold the scope_key of the user they were
+    built for. SQLAlchemy finds a new statement's compiled form by walking its whole tree,
+    which costs several times what running a page's small query costs; a kept statement is
+    walked once."""
     found = _prepared.get(key)
     if found is None:
         if len(_prepared) >= _PREPARED_LIMIT:
             _prepared.clear()
-        found = _prepared[key] = visible_signals(stmt, user)
+        found = _prepared[key] = build()
     return found
+
+
+def prepared_visible(stmt: Select, user=None) -> Select:
+    """`visible_signals(stmt, user)` for a statement built once (at import), kept per
+    statement and scope (see prepared)."""
+    user = _user(user)
+    return prepared((stmt, *scope_key(user)), lambda: visible_signals(stmt, user))
 
 
 def countable_signals(stmt: Select, user=None) -> Select:

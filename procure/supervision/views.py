@@ -134,9 +134,13 @@ def index():
         signal_url=url_pattern("supervision.show", "signal_id"),
         clear_provider_url=url_for("supervision.index", **without_provider),
         states={s: states[s] for s in OPEN_STATES},
-        state_labels=states,
-        categories=resolved(CATEGORIES),
-        urgencies=resolved(URGENCIES),
+        state_labels=Labels(states),
+        categories=Labels(resolved(CATEGORIES)),
+        urgencies=Labels(resolved(URGENCIES)),
+        # a row's texts once per page: no _() call per row
+        select_label=Markup(_("Selecteer %(ref)s")),  # noqa: S704 (a translation, as in Jinja)
+        team_label=Markup(_("team")),  # noqa: S704
+        late_label=Markup(_("te laat")),  # noqa: S704
         bulk=bulk,
         supervisors=supervisors,
         can_work=can_work,
