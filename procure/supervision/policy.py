@@ -12,13 +12,11 @@ Scope on the models: region, and which roles see signals at all).
   contract managers and municipality users log signals.
 """
 
-from collections.abc import Callable
-from typing import Any
-
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, select
 
+from procure.auth.kept import kept, scope_key
 from procure.auth.permissions import scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
 from procure.extensions import db
@@ -52,43 +50,11 @@ def visible_signals(stmt: Select | None = None, user=None) -> Select:
     return stmt
 
 
-# Statements built once and kept per scope (see prepared).
-_prepared: dict = {}
-_PREPARED_LIMIT = 1_000
-
-
-def scope_key(user=None) -> tuple:
-    """Every attribute of the user that visible_signals and scope_condition read: two users
-    with the same key see the same signals."""
-    user = _user(user)
-    return (
-        user.is_authenticated,
-        getattr(user, "role", None),
-        getattr(user, "region_id", None),
-        getattr(user, "municipality_id", None),
-        getattr(user, "provider_id", None),
-    )
-
-
-def prepared(key: tuple, build: Callable[[], Any]) -> Any:
-    """`build()` (statements limited by visible_signals, with bind parameters for what
-    varies per request) once per `key`, which must hold the scope_key of the user they were
-    built for. SQLAlchemy finds a new statement's compiled form by walking its whole tree,
-    which costs several times what running a page's small query costs; a kept statement is
-    walked once."""
-    found = _prepared.get(key)
-    if found is None:
-        if len(_prepared) >= _PREPARED_LIMIT:
-            _prepared.clear()
-        found = _prepared[key] = build()
-    return found
-
-
 def prepared_visible(stmt: Select, user=None) -> Select:
-    """`visible_signals(stmt, user)` for a statement built once (at import), kept per
-    statement and scope (see prepared)."""
+    """`visible_signals(stmt, user)` for a statement built once (at import, with bind
+    parameters for what varies per request), kept per statement and scope (auth.kept)."""
     user = _user(user)
-    return prepared((stmt, *scope_key(user)), lambda: visible_signals(stmt, user))
+    return kept((stmt, *scope_key(user)), lambda: visible_signals(stmt, user))
 
 
 def countable_signals(stmt: Select, user=None) -> Select:

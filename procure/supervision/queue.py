@@ -8,8 +8,9 @@ measures step, one for their open measures (their due date is the earliest).
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 
+from procure.auth.kept import kept, kept_page, page_statements, scope_key
 from procure.auth.models import User
 from procure.core.listing import Page, like_pattern, order_by_key
 from procure.extensions import db
@@ -27,7 +28,7 @@ from procure.supervision.models import (
     Signal,
     SignalFacts,
 )
-from procure.supervision.policy import prepared, scope_key, visible_signals
+from procure.supervision.policy import visible_signals
 
 
 def overdue_condition(today: date):
@@ -174,10 +175,10 @@ _ROWS = (
 
 
 def queue_statements(user, filters: QueueFilters, today: date) -> tuple:
-    """(rows, count, parameters): the open signals `user` may see as the list shows them, by
-    date received (oldest first unless the filters ask for newest), then in the order of
-    logging, a page at a time (parameters q_limit and q_offset), and their number. Built
-    once per scope, filters given and direction; the filters' values are parameters."""
+    """((rows, count), parameters): the open signals `user` may see as the list shows them,
+    by date received (oldest first unless the filters ask for newest), then in the order of
+    logging, a page at a time (auth.kept.page_statements), and their number. Built once per
+    scope, filters given and direction; the filters' values are parameters."""
     bind = _Binds(with_values=False)
     conditions = _conditions(user, filters, today, bind)
 
@@ -185,23 +186,16 @@ def queue_statements(user, filters: QueueFilters, today: date) -> tuple:
         rows = visible_signals(_ROWS, user).where(Signal.state.in_(OPEN_STATES)).where(*conditions)
         rows = order_by_key(rows, SORTS, DEFAULT_SORT, filters.direction)
         counted = visible_signals(select(Signal.id), user).where(Signal.state.in_(OPEN_STATES))
-        return (
-            rows.limit(bindparam("q_limit", type_=Integer)).offset(
-                bindparam("q_offset", type_=Integer)
-            ),
-            select(func.count()).select_from(counted.where(*conditions).subquery()),
-        )
+        return page_statements(rows, counted.where(*conditions))
 
     key = ("work_queue", filters.direction, *bind.shape, "|", *scope_key(user))
-    return *prepared(key, build), bind.params
+    return kept(key, build), bind.params
 
 
 def work_queue(user, filters: QueueFilters, today: date, page: int, per_page: int) -> Page:
-    rows, count, params = queue_statements(user, filters, today)
-    total = db.session.execute(count, params).scalar_one()
-    window = {"q_limit": per_page, "q_offset": (page - 1) * per_page}
-    found = db.session.execute(rows, {**params, **window}).all()
-    at_measures = [row.id for row in found if row.state == MEASURES]
+    statements, params = queue_statements(user, filters, today)
+    found = kept_page(statements, params, page, per_page)
+    at_measures = [row.id for row in found.items if row.state == MEASURES]
     open_measures: dict[int, list] = {}
     if at_measures:
         for measure in db.session.execute(
@@ -210,5 +204,5 @@ def work_queue(user, filters: QueueFilters, today: date, page: int, per_page: in
             )
         ):
             open_measures.setdefault(measure.signal_id, []).append(measure)
-    items = [QueueRow(row, open_measures.get(row.id, ()), today) for row in found]
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    found.items = [QueueRow(row, open_measures.get(row.id, ()), today) for row in found.items]
+    return found

@@ -182,8 +182,8 @@ def test_work_queue_walks_the_region_index_in_received_order_without_a_sort(app,
 
     _bulk_signals(w, 5000)
     db.session.execute(text("ANALYZE"))
-    rows, _count, params = queue_statements(w.supervisor, QueueFilters(), today_local())
-    stmt = rows.params({**params, "q_limit": 50, "q_offset": 0})  # the page's statement
+    (rows, _count), params = queue_statements(w.supervisor, QueueFilters(), today_local())
+    stmt = rows.params({**params, "page_limit": 50, "page_offset": 0})  # the page's statement
     compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
     plan = [row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
     assert any("ix_signals_region_received" in line for line in plan), plan
