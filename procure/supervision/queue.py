@@ -142,8 +142,9 @@ _ROW_FIELDS = (
     "id reference received_on provider_name category urgency state assignee_name "
     "triage_due_on investigation_due_on follow_up_on"
 )
+_ROW_NAMES = tuple(_ROW_FIELDS.split())
 _ROW_COLUMNS = (
-    *(getattr(Signal, name) for name in _ROW_FIELDS.split()[:3]),
+    *(getattr(Signal, name) for name in _ROW_NAMES[:3]),
     Provider.name.label("provider_name"),
     Signal.category,
     Signal.urgency,
@@ -161,7 +162,7 @@ class QueueRow(SignalFacts):
     are the open measures of a signal at the measures step (empty otherwise)."""
 
     def __init__(self, row, measures, today: date):
-        self.__dict__.update(row._mapping)
+        self.__dict__.update(zip(_ROW_NAMES, row, strict=True))
         self.measures = measures
         self.due = self.due_on()
         self.overdue = self.is_overdue(today)
