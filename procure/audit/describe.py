@@ -267,10 +267,11 @@ _summaries: dict[tuple[str, str], str] = {}
 _SUMMARIES_LIMIT = 5_000  # action codes are constants of the code; a bound in case
 
 
-def summary(action: str) -> str:
+def summary(action: str, locale: str | None = None) -> str:
     """'maakte een product aan' for product.created (worked out once per locale and action:
-    a list of audit events repeats the same few actions on every row)."""
-    key = (str(get_locale()), action)
+    a list of audit events repeats the same few actions on every row). `locale`: the
+    current one's name, when the caller has it already."""
+    key = (locale or str(get_locale()), action)
     found = _summaries.get(key)
     if found is None:
         found = _summary(action)
@@ -309,12 +310,12 @@ def changes(event) -> list[Change]:
     return result
 
 
-def describe(event) -> str:
+def describe(event, locale: str | None = None) -> str:
     """'Jan de Vries maakte een product aan (41A14, versie 1) op 01-12-2026 14:30.'"""
     who = event.actor_label or _("het systeem")
     if who == "systeem":
         who = _("het systeem")
-    return f"{who} {summary(event.action)}"
+    return f"{who} {summary(event.action, locale)}"
 
 
 def init_app(app) -> None:

@@ -12,7 +12,18 @@ class AuditLogIsAppendOnly(RuntimeError):
     """Raised when code tries to change or remove a recorded audit event."""
 
 
-class AuditEvent(db.Model):
+class AuditFacts:
+    """What the log says about an event, from its columns: shared by the model and the log
+    page's light rows (procure.audit.views)."""
+
+    @property
+    def content_hidden(self) -> bool:
+        """Administrators read the audit log, but not what signals, bids and custom
+        contracts say (SPEC section 2): for those only who did what, and when."""
+        return self.action.startswith(CONFIDENTIAL_ACTIONS)
+
+
+class AuditEvent(AuditFacts, db.Model):
     __tablename__ = "audit_events"
     __scope__ = Scope(region="region_id", roles=("admin",))
     __table_args__ = (
@@ -31,12 +42,6 @@ class AuditEvent(db.Model):
     old_values: Mapped[dict | None] = mapped_column(JSON)
     new_values: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(2000))
-
-    @property
-    def content_hidden(self) -> bool:
-        """Administrators read the audit log, but not what signals, bids and custom
-        contracts say (SPEC section 2): for those only who did what, and when."""
-        return self.action.startswith(CONFIDENTIAL_ACTIONS)
 
 
 CONFIDENTIAL_ACTIONS = ("signal.", "measure.", "tender.bid", "contract.custom")

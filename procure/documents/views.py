@@ -4,6 +4,7 @@ clause library. Thin: every change goes through procure.documents.operations."""
 from __future__ import annotations
 
 import io
+from collections import namedtuple
 
 from flask import (
     Blueprint,
@@ -19,15 +20,17 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from markupsafe import Markup
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
+from procure.auth.kept import kept, kept_page, page_statements, scope_key
 from procure.auth.models import User
 from procure.auth.permissions import role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
 from procure.core.errors import OperationError, ValidationFailed
-from procure.core.labels import resolved, url_pattern
-from procure.core.listing import apply_sort, like_pattern, page_args, paginate
+from procure.core.labels import Labels, resolved, url_pattern
+from procure.core.listing import like_pattern, order_by_key, page_args
 from procure.core.views import show_refusal, submit, values
 from procure.documents import batches
 from procure.documents import operations as ops
@@ -69,12 +72,13 @@ def _format_policy():
 # -- library ---------------------------------------------------------------------------------
 
 
-def visible_documents():
-    """Generated documents the current user may see: the model's scope, and no letters for
-    municipalities (a letter is for the region and the provider it is addressed to)."""
+def visible_documents(stmt=None):
+    """Generated documents the current user may see (`stmt`, default select(GeneratedDocument),
+    limited): the model's scope, and no letters for municipalities (a letter is for the
+    region and the provider it is addressed to)."""
     from procure.contracts.queries import CUSTOM_HIDDEN_FOR
 
-    stmt = scoped(select(GeneratedDocument), GeneratedDocument)
+    stmt = scoped(select(GeneratedDocument) if stmt is None else stmt, GeneratedDocument)
     if current_user.role == MUNICIPALITY:
         stmt = stmt.where(GeneratedDocument.kind.notin_(LETTER_KINDS))
     if current_user.role in CUSTOM_HIDDEN_FOR:  # as on the contract pages
@@ -105,38 +109,110 @@ class _RecordUrls:
         return pattern(record_id)
 
 
+# The library's rows: the columns the list shows, the maker's name joined in.
+_LIBRARY_ROWS = select(
+    GeneratedDocument.id,
+    GeneratedDocument.record_type,
+    GeneratedDocument.record_id,
+    GeneratedDocument.title,
+    GeneratedDocument.kind,
+    GeneratedDocument.generated_at,
+    User.name.label("generated_by_name"),
+    GeneratedDocument.docx_file_id,
+    GeneratedDocument.signed_file_id,
+).outerjoin(User, User.id == GeneratedDocument.generated_by_id)
+
+
+class _LibraryRow(
+    namedtuple("_LibraryRow", "title kind generated_at generated_by_name record pdf docx signed")
+):
+    """A document as the library lists it, with its links: its record's documents page and
+    the downloads (docx and signed None when there is none). The links are put together
+    from one URL pattern per kind of link (no routing build per row)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, rows) -> list:
+        record_url = _RecordUrls()
+        pdf, docx, signed = (
+            url_pattern("documents.download", "doc_id", variant=variant)
+            for variant in ("pdf", "docx", "ondertekend")
+        )
+        return [
+            cls(
+                row.title,
+                row.kind,
+                row.generated_at,
+                row.generated_by_name,
+                record_url(row.record_type, row.record_id),
+                pdf(row.id),
+                docx(row.id) if row.docx_file_id else None,
+                signed(row.id) if row.signed_file_id else None,
+            )
+            for row in rows
+        ]
+
+
+_LIBRARY_SORTS = {
+    "generated": GeneratedDocument.generated_at,
+    "title": GeneratedDocument.title,
+    "kind": GeneratedDocument.kind,
+}
+
+
+def _library_statements(searched: bool, kind: bool, sort: str | None, direction: str) -> tuple:
+    """The library's page and count statements for the current user: searched on title or
+    reference (parameter q_pattern), of one kind (q_kind), in the order asked for (`sort`
+    None: newest first). Kept per scope and shape (auth.kept); the values are parameters."""
+
+    def narrowed(stmt):
+        stmt = visible_documents(stmt)
+        if searched:
+            pattern = bindparam("q_pattern")
+            stmt = stmt.where(
+                or_(
+                    GeneratedDocument.title.ilike(pattern, escape="\\"),
+                    GeneratedDocument.reference.ilike(pattern, escape="\\"),
+                )
+            )
+        if kind:
+            stmt = stmt.where(GeneratedDocument.kind == bindparam("q_kind"))
+        return stmt
+
+    def build():
+        rows = narrowed(_LIBRARY_ROWS)
+        if sort is None:
+            rows = rows.order_by(GeneratedDocument.generated_at.desc())
+        else:
+            rows = order_by_key(rows, _LIBRARY_SORTS, sort, direction)
+        return page_statements(rows, narrowed(select(GeneratedDocument.id)))
+
+    key = ("documents.library", searched, kind, sort, direction, *scope_key())
+    return kept(key, build)
+
+
 @bp.get("/")
 @login_required
 def index():
     page, per_page = page_args()
     q = request.args.get("q", "").strip()
     kind = request.args.get("kind", "")
-    stmt = visible_documents().options(
-        selectinload(GeneratedDocument.generated_by).load_only(User.name)
-    )
-    if q:
-        pattern = like_pattern(q)
-        stmt = stmt.where(
-            or_(
-                GeneratedDocument.title.ilike(pattern, escape="\\"),
-                GeneratedDocument.reference.ilike(pattern, escape="\\"),
-            )
-        )
-    if kind in KINDS:
-        stmt = stmt.where(GeneratedDocument.kind == kind)
-    stmt, sort, direction = apply_sort(
-        stmt,
-        {
-            "generated": GeneratedDocument.generated_at,
-            "title": GeneratedDocument.title,
-            "kind": GeneratedDocument.kind,
-        },
-        "generated",
-    )
-    if "sort" not in request.args:
-        stmt = stmt.order_by(None).order_by(GeneratedDocument.generated_at.desc())
+    # ?sort= and ?dir= as listing.apply_sort reads them; without ?sort= newest first
+    sort = request.args.get("sort", "generated")
+    sort = sort if sort in _LIBRARY_SORTS else "generated"
+    direction = request.args.get("dir")
+    direction = direction if direction in ("asc", "desc") else "asc"
+    explicit = "sort" in request.args
+    if not explicit:
         direction = "desc"
-    result = paginate(stmt, page, per_page)
+    params = {}
+    if q:
+        params["q_pattern"] = like_pattern(q)
+    if kind in KINDS:
+        params["q_kind"] = kind
+    statements = _library_statements(bool(q), kind in KINDS, sort if explicit else None, direction)
+    result = kept_page(statements, params, page, per_page, rows=_LibraryRow.of)
     kind_labels = resolved(KINDS)  # as text once per page, not a translation per row
     return render_template(
         "documents/pages/index.html",
@@ -148,12 +224,8 @@ def index():
             for k, v in kind_labels.items()
             if current_user.role != MUNICIPALITY or k not in LETTER_KINDS
         },
-        kind_labels=kind_labels,
-        record_url=_RecordUrls(),
-        download_url={
-            variant: url_pattern("documents.download", "doc_id", variant=variant)
-            for variant in ("pdf", "docx", "ondertekend")
-        },
+        kind_labels=Labels(kind_labels),
+        signed_label=Markup(_("ondertekend")),  # noqa: S704 (once per page, as Jinja's _())
         sort=sort,
         direction=direction,
         can_format=can_use_format(current_user),

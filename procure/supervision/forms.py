@@ -11,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from procure.core.labels import resolved
 from procure.core.pickers import PickerField
 from procure.supervision.models import (
     CATEGORIES,
@@ -23,7 +24,8 @@ from procure.supervision.models import (
 
 
 def _choices(mapping):
-    return lambda: [(k, str(v)) for k, v in mapping.items()]
+    # the labels as text once per locale (core.labels.resolved), not a translation per choice
+    return lambda: list(resolved(mapping).items())
 
 
 REQUIRED_DATE = _l("Vul een geldige datum in (dd-mm-jjjj).")

@@ -119,7 +119,62 @@ FOLLOW_UP_STATES = (TRIAGED, OTHER_PARTY)
 FINAL_STATES = (CLOSED, MERGED)
 
 
-class Signal(db.Model):
+class SignalFacts:
+    """What the pages say about a signal, worked out from its columns: shared by the model
+    and the signal page's light row (procure.supervision.views.SignalPage), so both say the
+    same. `due_on` reads `self.measures` (objects or rows with `status` and `due_on`)."""
+
+    @property
+    def state_label(self) -> str:
+        return SIGNAL_MACHINE.label(self.state)
+
+    @property
+    def category_label(self) -> str:
+        return resolved(CATEGORIES).get(self.category, self.category)
+
+    @property
+    def urgency_label(self) -> str:
+        return resolved(URGENCIES).get(self.urgency, self.urgency)
+
+    @property
+    def source_label(self) -> str:
+        return resolved(SOURCES).get(self.source, self.source)
+
+    @property
+    def channel_label(self) -> str:
+        return str(CHANNEL_LABELS.get(self.channel, self.channel))
+
+    @property
+    def decision_label(self) -> str:
+        return resolved(DECISIONS).get(self.triage_decision, self.triage_decision or "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def awaits_follow_up(self) -> bool:
+        return self.state in FOLLOW_UP_STATES
+
+    def due_on(self) -> date | None:
+        """The date the current step is due: triage, investigation or follow-up."""
+        if self.state == RECEIVED:
+            return self.triage_due_on
+        if self.state == INVESTIGATING:
+            return self.investigation_due_on
+        if self.state in (TRIAGED, OTHER_PARTY):
+            return self.follow_up_on
+        if self.state == MEASURES:
+            dues = [m.due_on for m in self.measures if m.status == "open"]
+            return min(dues) if dues else None
+        return None
+
+    def is_overdue(self, today: date) -> bool:
+        due = self.due_on()
+        return due is not None and due < today
+
+
+class Signal(SignalFacts, db.Model):
     """A signal (signaal) about a provider."""
 
     __tablename__ = "signals"
@@ -192,55 +247,6 @@ class Signal(db.Model):
         back_populates="signal", order_by="SignalAttachment.id", cascade="all, delete-orphan"
     )
 
-    @property
-    def state_label(self) -> str:
-        return SIGNAL_MACHINE.label(self.state)
-
-    @property
-    def category_label(self) -> str:
-        return resolved(CATEGORIES).get(self.category, self.category)
-
-    @property
-    def urgency_label(self) -> str:
-        return resolved(URGENCIES).get(self.urgency, self.urgency)
-
-    @property
-    def source_label(self) -> str:
-        return resolved(SOURCES).get(self.source, self.source)
-
-    @property
-    def channel_label(self) -> str:
-        return str(CHANNEL_LABELS.get(self.channel, self.channel))
-
-    @property
-    def decision_label(self) -> str:
-        return resolved(DECISIONS).get(self.triage_decision, self.triage_decision or "")
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
-    @property
-    def awaits_follow_up(self) -> bool:
-        return self.state in FOLLOW_UP_STATES
-
-    def due_on(self) -> date | None:
-        """The date the current step is due: triage, investigation or follow-up."""
-        if self.state == RECEIVED:
-            return self.triage_due_on
-        if self.state == INVESTIGATING:
-            return self.investigation_due_on
-        if self.state in (TRIAGED, OTHER_PARTY):
-            return self.follow_up_on
-        if self.state == MEASURES:
-            dues = [m.due_on for m in self.measures if m.status == "open"]
-            return min(dues) if dues else None
-        return None
-
-    def is_overdue(self, today: date) -> bool:
-        due = self.due_on()
-        return due is not None and due < today
-
     def __str__(self) -> str:
         return self.reference
 
@@ -296,7 +302,27 @@ class SignalAttachment(db.Model):
     file = relationship("StoredFile")
 
 
-class Measure(db.Model):
+class MeasureFacts:
+    """What the pages say about a measure, from its columns: shared by the model and the
+    signal page's light rows (procure.supervision.views.MeasureRow)."""
+
+    @property
+    def kind_label(self) -> str:
+        return resolved(MEASURE_KINDS).get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return resolved(MEASURE_STATUSES).get(self.status, self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MEASURE_OPEN
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on < today
+
+
+class Measure(MeasureFacts, db.Model):
     """A measure imposed on the provider because of a signal."""
 
     __tablename__ = "signal_measures"
@@ -322,21 +348,6 @@ class Measure(db.Model):
 
     signal: Mapped[Signal] = relationship(back_populates="measures")
     provider: Mapped[Provider] = relationship()
-
-    @property
-    def kind_label(self) -> str:
-        return resolved(MEASURE_KINDS).get(self.kind, self.kind)
-
-    @property
-    def status_label(self) -> str:
-        return resolved(MEASURE_STATUSES).get(self.status, self.status)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == MEASURE_OPEN
-
-    def is_overdue(self, today: date) -> bool:
-        return self.is_open and self.due_on < today
 
 
 class HeightenedSupervision(db.Model):

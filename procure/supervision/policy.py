@@ -16,6 +16,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, select
 
+from procure.auth.kept import kept, scope_key
 from procure.auth.permissions import scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
 from procure.extensions import db
@@ -47,6 +48,13 @@ def visible_signals(stmt: Select | None = None, user=None) -> Select:
     if user.is_authenticated and user.role == MUNICIPALITY:
         stmt = stmt.where(Signal.logged_by_municipality_id == user.municipality_id)
     return stmt
+
+
+def prepared_visible(stmt: Select, user=None) -> Select:
+    """`visible_signals(stmt, user)` for a statement built once (at import, with bind
+    parameters for what varies per request), kept per statement and scope (auth.kept)."""
+    user = _user(user)
+    return kept((stmt, *scope_key(user)), lambda: visible_signals(stmt, user))
 
 
 def countable_signals(stmt: Select, user=None) -> Select:

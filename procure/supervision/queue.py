@@ -1,16 +1,19 @@
 """The work queue (werkvoorraad): open signals, oldest first, per supervisor or for the team.
 
-A fixed number of queries whatever the size: one count, one page of signals with provider,
-contract and assignee joined in, and one for the measures of that page.
+A fixed number of queries whatever the size: one count, one page of the columns the list
+shows (provider and assignee names joined in), and, when the page has signals at the
+measures step, one for their open measures (their due date is the earliest).
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, bindparam, exists, or_, select
 
-from procure.core.listing import Page, like_pattern, order_by_key, paginate
+from procure.auth.kept import kept, kept_page, page_statements, scope_key
+from procure.auth.models import User
+from procure.core.listing import Page, like_pattern, order_by_key
+from procure.extensions import db
 from procure.organisations.models import Provider
 from procure.supervision.models import (
     CATEGORIES,
@@ -23,6 +26,7 @@ from procure.supervision.models import (
     URGENCIES,
     Measure,
     Signal,
+    SignalFacts,
 )
 from procure.supervision.policy import visible_signals
 
@@ -80,46 +84,126 @@ SORTS = {"received": Signal.received_on}
 DEFAULT_SORT = "received"
 
 
-def filtered(stmt, user, filters: QueueFilters, today: date):
-    """`stmt` over signals narrowed by the queue's filters (page and API alike)."""
+class _Binds:
+    """The filters' bind parameters: with their values in the statement (built per
+    request), or named only with the values kept in `params` (a statement built once per
+    `shape`, the names of the filters given)."""
+
+    def __init__(self, with_values: bool):
+        self.with_values = with_values
+        self.shape: list[str] = []
+        self.params: dict = {}
+
+    def __call__(self, name: str, value=None):
+        self.shape.append(name)
+        if self.with_values:
+            return bindparam(name, value)
+        self.params[name] = value
+        return bindparam(name)
+
+
+def _conditions(user, filters: QueueFilters, today: date, bind: _Binds) -> list:
+    conditions = []
     if filters.view == "mine":
-        stmt = stmt.where(Signal.assigned_to_id == user.id)
+        conditions.append(Signal.assigned_to_id == bind("q_user", user.id))
     if filters.state:
-        stmt = stmt.where(Signal.state == filters.state)
+        conditions.append(Signal.state == bind("q_state", filters.state))
     if filters.category:
-        stmt = stmt.where(Signal.category == filters.category)
+        conditions.append(Signal.category == bind("q_category", filters.category))
     if filters.urgency:
-        stmt = stmt.where(Signal.urgency == filters.urgency)
+        conditions.append(Signal.urgency == bind("q_urgency", filters.urgency))
     if filters.provider_id:
-        stmt = stmt.where(Signal.provider_id == filters.provider_id)
+        conditions.append(Signal.provider_id == bind("q_provider", filters.provider_id))
     if filters.provider_q:
-        pattern = like_pattern(filters.provider_q)
-        stmt = stmt.where(
+        pattern = bind("q_provider_q", like_pattern(filters.provider_q))
+        conditions.append(
             Signal.provider_id.in_(
                 select(Provider.id).where(Provider.name.ilike(pattern, escape="\\"))
             )
         )
     if filters.overdue:
-        stmt = stmt.where(overdue_condition(today))
+        conditions.append(overdue_condition(bind("q_today", today)))
     if filters.assignee == "none":
-        stmt = stmt.where(Signal.assigned_to_id.is_(None))
+        bind.shape.append("unassigned")
+        conditions.append(Signal.assigned_to_id.is_(None))
     elif filters.assignee:
-        stmt = stmt.where(Signal.assigned_to_id == int(filters.assignee))
-    return stmt
+        conditions.append(Signal.assigned_to_id == bind("q_assignee", int(filters.assignee)))
+    return conditions
 
 
-def queue_statement(user, filters: QueueFilters, today: date):
-    """The open signals `user` may see, by date received (oldest first unless the filters
-    ask for newest), then in the order of logging."""
-    stmt = visible_signals(select(Signal), user).where(Signal.state.in_(OPEN_STATES))
-    stmt = filtered(stmt, user, filters, today)
-    return order_by_key(stmt, SORTS, DEFAULT_SORT, filters.direction)
+def filtered(stmt, user, filters: QueueFilters, today: date):
+    """`stmt` over signals narrowed by the queue's filters (page and API alike)."""
+    conditions = _conditions(user, filters, today, _Binds(with_values=True))
+    return stmt.where(*conditions) if conditions else stmt
+
+
+_assignee = User.__table__.alias("assignee")
+_ROW_FIELDS = (
+    "id reference received_on provider_name category urgency state assignee_name "
+    "triage_due_on investigation_due_on follow_up_on"
+)
+_ROW_NAMES = tuple(_ROW_FIELDS.split())
+_ROW_COLUMNS = (
+    *(getattr(Signal, name) for name in _ROW_NAMES[:3]),
+    Provider.name.label("provider_name"),
+    Signal.category,
+    Signal.urgency,
+    Signal.state,
+    _assignee.c.name.label("assignee_name"),
+    Signal.triage_due_on,
+    Signal.investigation_due_on,
+    Signal.follow_up_on,
+)
+
+
+class QueueRow(SignalFacts):
+    """A signal as the work queue shows it: the columns of the list, with the model's labels
+    and due date (SignalFacts) worked out once: `due` and `overdue` (on `today`). `measures`
+    are the open measures of a signal at the measures step (empty otherwise)."""
+
+    def __init__(self, row, measures, today: date):
+        self.__dict__.update(zip(_ROW_NAMES, row, strict=True))
+        self.measures = measures
+        self.due = self.due_on()
+        self.overdue = self.is_overdue(today)
+
+
+_ROWS = (
+    select(*_ROW_COLUMNS)
+    .join(Provider, Provider.id == Signal.provider_id)
+    .outerjoin(_assignee, _assignee.c.id == Signal.assigned_to_id)
+)
+
+
+def queue_statements(user, filters: QueueFilters, today: date) -> tuple:
+    """((rows, count), parameters): the open signals `user` may see as the list shows them,
+    by date received (oldest first unless the filters ask for newest), then in the order of
+    logging, a page at a time (auth.kept.page_statements), and their number. Built once per
+    scope, filters given and direction; the filters' values are parameters."""
+    bind = _Binds(with_values=False)
+    conditions = _conditions(user, filters, today, bind)
+
+    def build():
+        rows = visible_signals(_ROWS, user).where(Signal.state.in_(OPEN_STATES)).where(*conditions)
+        rows = order_by_key(rows, SORTS, DEFAULT_SORT, filters.direction)
+        counted = visible_signals(select(Signal.id), user).where(Signal.state.in_(OPEN_STATES))
+        return page_statements(rows, counted.where(*conditions))
+
+    key = ("work_queue", filters.direction, *bind.shape, "|", *scope_key(user))
+    return kept(key, build), bind.params
 
 
 def work_queue(user, filters: QueueFilters, today: date, page: int, per_page: int) -> Page:
-    stmt = queue_statement(user, filters, today).options(
-        joinedload(Signal.provider),
-        joinedload(Signal.assigned_to),
-        selectinload(Signal.measures),
-    )
-    return paginate(stmt, page, per_page)
+    statements, params = queue_statements(user, filters, today)
+    found = kept_page(statements, params, page, per_page)
+    at_measures = [row.id for row in found.items if row.state == MEASURES]
+    open_measures: dict[int, list] = {}
+    if at_measures:
+        for measure in db.session.execute(
+            select(Measure.signal_id, Measure.status, Measure.due_on).where(
+                Measure.signal_id.in_(at_measures), Measure.status == MEASURE_OPEN
+            )
+        ):
+            open_measures.setdefault(measure.signal_id, []).append(measure)
+    found.items = [QueueRow(row, open_measures.get(row.id, ()), today) for row in found.items]
+    return found

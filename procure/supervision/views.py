@@ -2,6 +2,7 @@
 heightened supervision and reporting. Thin: every change goes through operations.py, every
 lookup through policy.py."""
 
+from collections import namedtuple
 from datetime import date
 from functools import cache
 
@@ -20,10 +21,11 @@ from procure.auth.roles import SUPERVISOR
 from procure.contracts.models import Contract
 from procure.contracts.queries import visible as visible_contracts
 from procure.core import formatting as fmt
-from procure.core.labels import resolved, url_pattern
-from procure.core.listing import page_args
+from procure.core.labels import Labels, resolved, url_pattern
+from procure.core.listing import light_rows, page_args
 from procure.core.pickers import searching
 from procure.core.timeutil import today_local
+from procure.core.uploads import StoredFile
 from procure.core.urls import safe_next
 from procure.core.views import policy_blueprint, submit, values
 from procure.extensions import db
@@ -53,14 +55,17 @@ from procure.supervision.forms import (
 )
 from procure.supervision.models import (
     CATEGORIES,
+    NOTE_KINDS,
     OPEN_STATES,
     SIGNAL_MACHINE,
     STATE_LABELS,
     URGENCIES,
     HeightenedSupervision,
     Measure,
+    MeasureFacts,
     Signal,
     SignalAttachment,
+    SignalFacts,
     SignalNote,
     SignalTransition,
 )
@@ -73,12 +78,17 @@ STAFF = policy.STAFF_ROLES
 REPORT_ROLES = policy.COUNT_ROLES  # counts and reports
 
 
+# The region's active supervisors (id and name: what the choices and the filter show).
+_SUPERVISORS = (
+    select(User.id, User.name)
+    .where(User.role == SUPERVISOR, User.region_id == bindparam("region_id"))
+    .where(User.active.is_(True))
+    .order_by(User.name)
+)
+
+
 def _supervisors(region_id):
-    return db.session.scalars(
-        select(User)
-        .where(User.role == SUPERVISOR, User.region_id == region_id, User.active.is_(True))
-        .order_by(User.name)
-    ).all()
+    return db.session.execute(_SUPERVISORS, {"region_id": region_id}).all()
 
 
 def _choices_of(supervisors):
@@ -125,9 +135,13 @@ def index():
         signal_url=url_pattern("supervision.show", "signal_id"),
         clear_provider_url=url_for("supervision.index", **without_provider),
         states={s: states[s] for s in OPEN_STATES},
-        state_labels=states,
-        categories=resolved(CATEGORIES),
-        urgencies=resolved(URGENCIES),
+        state_labels=Labels(states),
+        categories=Labels(resolved(CATEGORIES)),
+        urgencies=Labels(resolved(URGENCIES)),
+        # a row's texts once per page: no _() call per row
+        select_label=Markup(_("Selecteer %(ref)s")),  # noqa: S704 (a translation, as in Jinja)
+        team_label=Markup(_("team")),  # noqa: S704
+        late_label=Markup(_("te laat")),  # noqa: S704
         bulk=bulk,
         supervisors=supervisors,
         can_work=can_work,
@@ -274,37 +288,134 @@ def _forms(signal: Signal) -> dict:
 # Built once: an aliased select costs more to construct than the query costs to run.
 _merged = Signal.__table__.alias("merged")
 _MERGED_INTO = select(_merged.c.id).where(_merged.c.merged_into_id == bindparam("merged_into"))
+_DUPLICATES = select(Signal.id, Signal.reference).where(Signal.id.in_(_MERGED_INTO))
+
+# -- what the signal page reads: columns, not ORM objects ------------------------------------
+# The page shows a signal with the names it links to and short lists; building ORM objects
+# (a signal with six joined relations, notes and history with their users) costs several
+# times the queries. The statements are built once, with the signal's id as a parameter; the
+# signal itself is still read through policy.visible_signals.
+
+_assignee = User.__table__.alias("assignee")
+_logger = User.__table__.alias("logger")
+_merged_into = Signal.__table__.alias("merged_into")
+_SIGNAL_ID = bindparam("signal_id")
+
+_SIGNAL_COLUMNS = (
+    "id reference region_id provider_id source received_on category urgency description "
+    "reporter_name reporter_contact reporter_confidential state assigned_to_id triage_due_on "
+    "triage_decision triage_motivation triaged_on investigation_due_on other_party follow_up_on "
+    "outcome closed_on merged_into_id channel"
+)
+_PAGE_SIGNAL = (
+    select(
+        *(getattr(Signal, name) for name in _SIGNAL_COLUMNS.split()),
+        Provider.name.label("provider_name"),
+        Contract.reference.label("contract_reference"),
+        Municipality.name.label("municipality_name"),
+        _assignee.c.name.label("assignee_name"),
+        _logger.c.name.label("logged_by_name"),
+        _merged_into.c.reference.label("merged_into_reference"),
+    )
+    .join(Provider, Provider.id == Signal.provider_id)
+    .outerjoin(Contract, Contract.id == Signal.contract_id)
+    .outerjoin(Municipality, Municipality.id == Signal.municipality_id)
+    .outerjoin(_assignee, _assignee.c.id == Signal.assigned_to_id)
+    .outerjoin(_logger, _logger.c.id == Signal.logged_by_id)
+    .outerjoin(_merged_into, _merged_into.c.id == Signal.merged_into_id)
+    .where(Signal.id == _SIGNAL_ID)
+)
+_MEASURE_COLUMNS = "id kind description amount due_on follow_up_on status result drop_reason"
+_PAGE_MEASURES = (
+    select(*(getattr(Measure, name) for name in _MEASURE_COLUMNS.split()))
+    .where(Measure.signal_id == _SIGNAL_ID)
+    .order_by(Measure.id)
+)
+_PAGE_ATTACHMENTS = (
+    select(SignalAttachment.id, StoredFile.original_name)
+    .join(StoredFile, StoredFile.id == SignalAttachment.file_id)
+    .where(SignalAttachment.signal_id == _SIGNAL_ID)
+    .order_by(SignalAttachment.id)
+)
+_PAGE_NOTES = (
+    select(SignalNote.kind, SignalNote.created_at, SignalNote.text, User.name.label("author_name"))
+    .outerjoin(User, User.id == SignalNote.author_id)
+    .where(SignalNote.signal_id == _SIGNAL_ID)
+    .order_by(SignalNote.id)
+)
+_PAGE_TRANSITIONS = (
+    select(
+        SignalTransition.at,
+        SignalTransition.from_state,
+        SignalTransition.to_state,
+        SignalTransition.note,
+        User.name.label("actor_name"),
+    )
+    .outerjoin(User, User.id == SignalTransition.actor_id)
+    .where(SignalTransition.signal_id == _SIGNAL_ID)
+    .order_by(SignalTransition.id)
+)
+# The provider's active period in the signal's region (as ops.active_heightened).
+_PAGE_HEIGHTENED = select(
+    HeightenedSupervision.start_on, HeightenedSupervision.review_on, HeightenedSupervision.reason
+).where(
+    HeightenedSupervision.region_id == bindparam("region_id"),
+    HeightenedSupervision.provider_id == bindparam("provider_id"),
+    HeightenedSupervision.ended_on.is_(None),
+)
 
 
-def _render(signal: Signal, forms: dict | None = None, status: int = 200):
-    forms = _forms(signal) if forms is None else forms
-    see_investigation = policy.can_see_investigation()
-    notes = transitions = []
+class MeasureRow(MeasureFacts, namedtuple("MeasureRow", _MEASURE_COLUMNS)):
+    """A measure as the signal page shows it (its labels from the model's MeasureFacts)."""
+
+    __slots__ = ()
+
+
+class SignalPage(SignalFacts):
+    """A signal as its page shows it: its columns, the names it links to (provider_name,
+    contract_reference, municipality_name, assignee_name, logged_by_name,
+    merged_into_reference: None where there is none) and its measures, with the model's
+    labels and due dates (SignalFacts). Read-only: actions load the Signal itself."""
+
+    def __init__(self, row, measures: list):
+        self.__dict__.update(row._mapping)
+        self.measures = measures
+
+
+def _page_signal(signal_id: int, see_investigation: bool) -> SignalPage:
+    """The signal the current user may see, else 404; its measures only for those who see
+    the investigation (nobody else is shown them)."""
+    params = {"signal_id": signal_id}
+    row = db.session.execute(policy.prepared_visible(_PAGE_SIGNAL), params).first()
+    if row is None:
+        abort(404)
+    measures = []
     if see_investigation:
-        notes = db.session.scalars(
-            select(SignalNote)
-            .where(SignalNote.signal_id == signal.id)
-            .options(joinedload(SignalNote.author))
-            .order_by(SignalNote.id)
+        measures = [MeasureRow._make(m) for m in db.session.execute(_PAGE_MEASURES, params)]
+    return SignalPage(row, measures)
+
+
+def _render(signal_id: int, forms: dict | None = None, status: int = 200):
+    see_investigation = policy.can_see_investigation()
+    signal = _page_signal(signal_id, see_investigation)
+    forms = _forms(signal) if forms is None else forms
+    params = {"signal_id": signal.id}
+    notes = transitions = duplicates = []
+    if see_investigation:
+        notes = light_rows(db.session.execute(_PAGE_NOTES, params).all())
+        transitions = light_rows(db.session.execute(_PAGE_TRANSITIONS, params).all())
+        duplicates = db.session.execute(
+            policy.prepared_visible(_DUPLICATES), {"merged_into": signal.id}
         ).all()
-        transitions = db.session.scalars(
-            select(SignalTransition)
-            .where(SignalTransition.signal_id == signal.id)
-            .options(joinedload(SignalTransition.actor))
-            .order_by(SignalTransition.id)
-        ).all()
-    duplicates = db.session.execute(
-        policy.visible_signals(select(Signal.id, Signal.reference)).where(
-            Signal.id.in_(_MERGED_INTO)
-        ),
-        {"merged_into": signal.id},
-    ).all()
     heightened = None
     if policy.can_see_heightened():
-        heightened = ops.active_heightened(signal.region_id, signal.provider_id)
+        heightened = db.session.execute(
+            _PAGE_HEIGHTENED, {"region_id": signal.region_id, "provider_id": signal.provider_id}
+        ).first()
     return render_template(
         "supervision/signal.html",
         signal=signal,
+        attachments=db.session.execute(_PAGE_ATTACHMENTS, params).all(),
         forms=forms,
         notes=notes,
         transitions=transitions,
@@ -316,13 +427,14 @@ def _render(signal: Signal, forms: dict | None = None, status: int = 200):
         targets=SIGNAL_MACHINE.targets(signal.state),
         today=today_local(),
         state_label=SIGNAL_MACHINE.label,
+        note_kinds=Labels(resolved(NOTE_KINDS)),
     ), status
 
 
 @bp.get("/<int:signal_id>")
 @role_required(*VIEW_ROLES)
 def show(signal_id):
-    return _render(_load(signal_id))
+    return _render(signal_id)
 
 
 def _action(signal_id, form_key, run, success):
@@ -336,7 +448,7 @@ def _action(signal_id, form_key, run, success):
         form=form,
         success=success,
         target=url_for("supervision.show", signal_id=signal.id),
-        page=lambda: _render(signal, forms, 422)[0],
+        page=lambda: _render(signal_id, forms, 422)[0],
     )
 
 

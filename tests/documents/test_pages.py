@@ -221,3 +221,58 @@ def test_hashes_and_template_versions_only_in_a_fold_out_for_administrators(
     page = admin.get(f"/documenten/contract/{contract.id}").get_data(as_text=True)
     fold_out = page.split('<details class="fingerprints">', 1)[1].split("</details>", 1)[0]
     assert doc.sha256 in fold_out and doc.template_version in fold_out
+
+
+def test_library_kept_statements_take_each_request_s_values_and_user(
+    client, wbo, kompas, maatwerk_code, quick_render
+):
+    """The library's statements are kept per scope and filters given (the values are
+    parameters): another search, kind, order or user gets its own rows."""
+    from procure.contracts.documents import contract_spec
+    from procure.documents import operations as ops
+
+    breda, altena = f.municipality("Breda"), f.municipality("Altena")
+    region_wide = make_contract(wbo, kompas, reference="WBO-C2026-0007")
+    own = make_contract(
+        wbo,
+        kompas,
+        origin="custom",
+        reference="WBO-M2026-0010",
+        municipality=breda,
+        maatwerk_code_id=maatwerk_code.id,
+    )
+    theirs = make_contract(
+        wbo,
+        kompas,
+        origin="custom",
+        reference="WBO-M2026-0011",
+        municipality=altena,
+        maatwerk_code_id=maatwerk_code.id,
+    )
+    for c in (region_wide, own, theirs):
+        ops.generate(contract_spec(c))
+    refs = ("WBO-C2026-0007", "WBO-M2026-0010", "WBO-M2026-0011")
+
+    def shown(query=""):
+        html = client.get(f"/documenten/?{query}").get_data(as_text=True)
+        return [r for r in sorted(refs, key=lambda r: html.find(r)) if r in html]
+
+    f.login(client, f.user("procurement"))  # no custom contracts for procurement
+    assert shown() == ["WBO-C2026-0007"] and shown("kind=custom_contract") == []
+    client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
+    f.login(client, f.user("contract_manager"))
+    assert set(shown()) == set(refs)
+    assert shown("q=0007") == ["WBO-C2026-0007"]
+    assert shown("q=0011") == ["WBO-M2026-0011"]
+    assert set(shown("kind=custom_contract")) == {"WBO-M2026-0010", "WBO-M2026-0011"}
+    assert shown("kind=contract") == ["WBO-C2026-0007"]
+    assert shown("sort=title&dir=asc") == list(reversed(shown("sort=title&dir=desc")))
+    assert len(shown("per_page=1")) == 1
+    client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
+    f.login(client, f.user("municipality", municipality_name="Breda"))
+    assert set(shown()) == {"WBO-C2026-0007", "WBO-M2026-0010"}
+    assert shown("q=0011") == []
+    client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
+    f.login(client, f.user("municipality", municipality_name="Altena", email="a@altena.nl"))
+    assert set(shown()) == {"WBO-C2026-0007", "WBO-M2026-0011"}
+    assert shown("q=0010") == []

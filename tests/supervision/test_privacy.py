@@ -222,3 +222,27 @@ def test_measures_and_history_are_scoped_to_region_staff(w, investigated):
         assert db.session.execute(scoped(select(model.id), model, w.manager)).first()
         for user in (w.breda, w.other_supervisor, w.provider_user, w.procurement):
             assert db.session.execute(scoped(select(model.id), model, user)).first() is None
+
+
+def test_signal_page_statements_kept_per_scope_never_serve_another_scope(client, w, investigated):
+    """The signal page reads through statements kept per statement and scope
+    (policy.prepared_visible): one user's kept statement must not answer for another."""
+    mine = signal(w.breda2)
+    visits = [
+        (w.supervisor, investigated, 200),
+        (w.other_supervisor, investigated, 404),  # another region, after the region's own
+        (w.breda, investigated, 200),
+        (w.breda, mine, 200),  # a colleague of the same municipality logged it
+        (w.oosterhout, investigated, 404),  # same region, another municipality
+        (w.supervisor, investigated, 200),
+    ]
+    for user, s, status in visits:
+        f.login(client, user)
+        response = client.get(f"/signalen/{s.id}")
+        assert response.status_code == status, (user.email, s.reference)
+        assert (s.reference in response.get_data(as_text=True)) == (status == 200)
+        client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
+    stmt = select(Signal.id)
+    for user in (w.supervisor, w.other_supervisor, w.breda, w.oosterhout, w.manager):
+        kept = db.session.execute(policy.prepared_visible(stmt, user)).scalars()
+        assert set(kept) == _visible_ids(user)

@@ -178,12 +178,48 @@ def test_work_queue_walks_the_region_index_in_received_order_without_a_sort(app,
         pytest.skip("the plan's wording is SQLite's; the benchmark prints PostgreSQL's")
     from sqlalchemy import text
 
-    from procure.supervision.queue import QueueFilters, queue_statement
+    from procure.supervision.queue import QueueFilters, queue_statements
 
     _bulk_signals(w, 5000)
     db.session.execute(text("ANALYZE"))
-    stmt = queue_statement(w.supervisor, QueueFilters(), today_local()).limit(50)
+    (rows, _count), params = queue_statements(w.supervisor, QueueFilters(), today_local())
+    stmt = rows.params({**params, "page_limit": 50, "page_offset": 0})  # the page's statement
     compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
     plan = [row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
     assert any("ix_signals_region_received" in line for line in plan), plan
     assert not any("TEMP B-TREE" in line for line in plan), plan
+
+
+def test_kept_queue_statements_take_each_request_s_values(client, w):
+    """The page's statements are built once per scope and filters given (the values are
+    parameters): the same filters with other values, or another user, get their own rows."""
+    today = today_local()
+    mine = signal(w.breda, received=today - timedelta(days=30), urgency="urgent")
+    theirs = signal(w.breda, w.linde, received=today, urgency="high")
+    ops.assign(mine, actor=w.supervisor, assignee=w.supervisor)
+    ops.assign(theirs, actor=w.supervisor, assignee=w.supervisor2)
+    both = {mine.reference, theirs.reference}
+
+    def refs(query):
+        html = client.get(f"/signalen/?{query}").get_data(as_text=True)
+        return {ref for ref in both if ref in html}
+
+    f.login(client, w.supervisor)
+    assert refs("view=mine") == {mine.reference}
+    assert refs("urgency=urgent") == {mine.reference}
+    assert refs("urgency=high") == {theirs.reference}
+    assert refs("provider_q=Kompas") == {mine.reference}
+    assert refs("provider_q=Linde") == {theirs.reference}
+    assert refs(f"provider={w.linde.id}") == {theirs.reference}
+    assert refs(f"assignee={w.supervisor.id}") == {mine.reference}
+    assert refs(f"assignee={w.supervisor2.id}") == {theirs.reference}
+    assert refs("overdue=1") == {mine.reference}
+    assert refs("per_page=1") == {mine.reference}  # oldest first
+    assert refs("per_page=1&page=2") == {theirs.reference}
+    assert refs("per_page=1&dir=desc") == {theirs.reference}
+    client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
+    f.login(client, w.supervisor2)
+    assert refs("view=mine") == {theirs.reference}
+    client.post("/uitloggen", data={"csrf_token": f.csrf_token(client, "/")})
+    f.login(client, w.other_supervisor)  # another region: the same filters, nothing
+    assert refs("") == refs("view=mine") == refs("urgency=urgent") == set()

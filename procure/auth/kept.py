@@ -1,0 +1,67 @@
+"""Statements limited to a user's scope, built once per scope and kept.
+
+SQLAlchemy finds a new statement's compiled form by walking its whole tree (the cache
+key), which on a list page costs several times what running the query costs. A statement
+built once, with bind parameters for what varies per request (an id, a filter's value, the
+page), is walked once. What a scope condition puts into a statement depends on the user's
+scope only, so such a statement is kept per scope_key.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_login import current_user
+from sqlalchemy import Integer, bindparam, func, select
+
+from procure.core.listing import Page
+from procure.extensions import db
+
+_kept: dict = {}
+_LIMIT = 1_000  # statements per shape and scope; a bound in case a key is not
+
+
+def scope_key(user=None) -> tuple:
+    """Every attribute of the user that permissions.scope_condition and the domains'
+    visible_* functions read: two users with the same key see the same rows."""
+    user = user if user is not None else current_user
+    return (
+        user.is_authenticated,
+        getattr(user, "role", None),
+        getattr(user, "region_id", None),
+        getattr(user, "municipality_id", None),
+        getattr(user, "provider_id", None),
+    )
+
+
+def kept(key: tuple, build: Callable[[], Any]) -> Any:
+    """`build()` once per `key`, which must hold everything the result depends on: the
+    scope_key of the user it was limited for and the shape of the statement (which
+    filters, which order), never a value that varies (those are bind parameters)."""
+    found = _kept.get(key)
+    if found is None:
+        if len(_kept) >= _LIMIT:
+            _kept.clear()
+        found = _kept[key] = build()
+    return found
+
+
+def page_statements(rows, counted) -> tuple:
+    """(rows a page at a time, their number) for kept statements: `rows` with LIMIT and
+    OFFSET as the parameters page_limit and page_offset, and the count of `counted` (the
+    same selection without what only the shown rows need)."""
+    return (
+        rows.limit(bindparam("page_limit", type_=Integer)).offset(
+            bindparam("page_offset", type_=Integer)
+        ),
+        select(func.count()).select_from(counted.order_by(None).subquery()),
+    )
+
+
+def kept_page(statements: tuple, params: dict, page: int, per_page: int, *, rows=list) -> Page:
+    """Run page_statements with `params`: two queries whatever the size, as listing.paginate;
+    `rows` turns the fetched rows into the page's items."""
+    rows_stmt, count_stmt = statements
+    total = db.session.execute(count_stmt, params).scalar_one()
+    window = {**params, "page_limit": per_page, "page_offset": (page - 1) * per_page}
+    items = rows(db.session.execute(rows_stmt, window).all())
+    return Page(items=items, page=page, per_page=per_page, total=total)
