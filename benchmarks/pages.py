@@ -577,20 +577,45 @@ def _raw_sql(dialect: str) -> dict:
             "SELECT occurred_at, actor_label, action, object_type, object_id, note "
             "FROM audit_events WHERE region_id = :region ORDER BY id DESC LIMIT 50",
         ),
-        "contract page": (
+        "contract page": (  # what the page shows, its panels included
             "SELECT count(*) FROM contract_realisations WHERE contract_id = :contract",
-            "SELECT c.reference, c.title, c.status, c.start_date, c.end_date, p.name, r.name "
+            "SELECT c.reference, c.title, c.status, c.variant, c.start_date, c.end_date, "
+            "c.contract_value, c.notice_months, p.name, r.name, t.name, m.name "
             "FROM contracts c JOIN providers p ON p.id = c.provider_id "
-            "JOIN regions r ON r.id = c.region_id WHERE c.id = :contract",
-            "SELECT year, value, realised FROM contract_years WHERE contract_id = :contract "
-            "ORDER BY year",
-            "SELECT p.code, p.name, p.version, cp.id FROM contract_products cp "
-            "JOIN products p ON p.id = cp.product_id WHERE cp.contract_id = :contract",
+            "JOIN regions r ON r.id = c.region_id LEFT JOIN task_areas t ON t.id = c.task_area_id "
+            "LEFT JOIN users m ON m.id = c.manager_id WHERE c.id = :contract",
+            "SELECT year, budget, value, realised, reserve FROM contract_years "
+            "WHERE contract_id = :contract ORDER BY year",
+            "SELECT sequence, months, decision_deadline, status "
+            "FROM contract_extension_options WHERE contract_id = :contract ORDER BY sequence",
+            "SELECT p.code, p.name, p.version, p.unit, cp.effective_from, pr.year, pr.price "
+            "FROM contract_products cp JOIN products p ON p.id = cp.product_id "
+            "LEFT JOIN contract_prices pr ON pr.contract_product_id = cp.id "
+            "WHERE cp.contract_id = :contract ORDER BY p.code, pr.year",
             "SELECT r.period, r.units, r.unit_price, r.amount, r.source "
             "FROM contract_realisations r WHERE r.contract_id = :contract "
             "ORDER BY r.period DESC, r.id DESC LIMIT 20",
-            "SELECT sequence, months, decision_deadline, status "
-            "FROM contract_extension_options WHERE contract_id = :contract ORDER BY sequence",
+            "SELECT d.contract_year_id, d.old_amount, d.new_amount, d.decided_on, d.reference, "
+            "d.reason FROM contract_budget_decisions d "
+            "JOIN contract_years y ON y.id = d.contract_year_id WHERE y.contract_id = :contract",
+            "SELECT cbs_code, name FROM municipalities WHERE region_id = :region ORDER BY name",
+            "SELECT id, name FROM users WHERE region_id = :region "
+            "AND role IN ('admin', 'contract_manager') AND active ORDER BY name",
+            "SELECT a.number, a.subject, a.agreed_on, a.effective_on, d.generated_at "
+            "FROM contract_addenda a LEFT JOIN generated_documents d ON d.id = a.document_id "
+            "WHERE a.contract_id = :contract ORDER BY a.number",
+            "SELECT name, kvk_number, work, added_at FROM contract_subcontractors "
+            "WHERE contract_id = :contract AND removed_at IS NULL ORDER BY name",
+            "SELECT sum(CASE WHEN s.contract_id = c.id THEN 1 ELSE 0 END), count(*) "
+            "FROM contracts c JOIN signals s ON s.provider_id = c.provider_id "
+            "AND s.region_id = c.region_id "
+            "WHERE c.id = :contract "
+            "AND s.state IN ('received', 'triaged', 'investigating', 'other_party', 'measures')",
+            "SELECT h.review_on FROM contracts c JOIN heightened_supervisions h "
+            "ON h.region_id = c.region_id AND h.provider_id = c.provider_id "
+            "WHERE c.id = :contract AND h.ended_on IS NULL LIMIT 1",
+            "SELECT id, kind, generated_at FROM generated_documents WHERE record_type = 'contract' "
+            "AND record_id = :contract ORDER BY generated_at DESC, id DESC LIMIT 1",
         ),
         "tender page": (
             "SELECT count(*) FROM lots WHERE tender_id = :tender",
