@@ -8,9 +8,9 @@ from sqlalchemy import bindparam, select
 
 from procure.audit import describe
 from procure.audit.models import AuditEvent, AuditFacts
-from procure.auth.kept import kept, kept_page, page_statements, scope_key
 from procure.auth.permissions import role_required, scoped
 from procure.auth.roles import ADMIN
+from procure.core.kept import kept, kept_page, page_statements, scope_key
 from procure.core.listing import page_args
 
 bp = Blueprint("audit", __name__, url_prefix="/beheer/audit")
@@ -40,7 +40,7 @@ class LogRow(AuditFacts, namedtuple("LogRow", _COLUMNS + " sentence changes")):
 def _log_statements(by_type: bool, by_action: bool) -> tuple:
     """The log's page and count statements for the current user, newest first, of one
     object type (parameter q_type) and one action (q_action) when given. Kept per scope
-    and shape (auth.kept); the values are parameters."""
+    and shape (core.kept); the values are parameters."""
 
     def narrowed(stmt):
         stmt = scoped(stmt, AuditEvent)

@@ -77,7 +77,7 @@ def paginate(
     a `cap` the count reads no more than cap + 1 rows (list pages: list_cap())."""
     counting = (counted if counted is not None else stmt).order_by(None)
     if cap is not None:
-        counting = _keys_only(counting).limit(cap + 1)
+        counting = keys_only(counting).limit(cap + 1)
     total = db.session.execute(select(func.count()).select_from(counting.subquery())).scalar_one()
     capped = cap is not None and total > cap
     fetch = per_page + 1 if capped else per_page
@@ -94,7 +94,7 @@ def paginate(
     )
 
 
-def _keys_only(stmt: Select) -> Select:
+def keys_only(stmt: Select) -> Select:
     """`stmt` selecting only its first entity's primary key, with the same FROM, joins and
     conditions: a capped count (a LIMIT the database cannot fold into the count) then reads
     an index instead of whole rows. Grouped and distinct selections stay as they are."""

@@ -24,11 +24,11 @@ from markupsafe import Markup
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import selectinload
 
-from procure.auth.kept import kept, kept_page, page_statements, scope_key
 from procure.auth.models import User
 from procure.auth.permissions import role_required, scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, PROCUREMENT
 from procure.core.errors import OperationError, ValidationFailed
+from procure.core.kept import kept, kept_page, page_statements, scope_key
 from procure.core.labels import Labels, resolved, url_pattern
 from procure.core.listing import like_pattern, order_by_key, page_args
 from procure.core.views import show_refusal, submit, values
@@ -164,7 +164,7 @@ _LIBRARY_SORTS = {
 def _library_statements(searched: bool, kind: bool, sort: str | None, direction: str) -> tuple:
     """The library's page and count statements for the current user: searched on title or
     reference (parameter q_pattern), of one kind (q_kind), in the order asked for (`sort`
-    None: newest first). Kept per scope and shape (auth.kept); the values are parameters."""
+    None: newest first). Kept per scope and shape (core.kept); the values are parameters."""
 
     def narrowed(stmt):
         stmt = visible_documents(stmt)

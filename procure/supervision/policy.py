@@ -16,9 +16,9 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, select
 
-from procure.auth.kept import kept, scope_key
 from procure.auth.permissions import scoped
 from procure.auth.roles import ADMIN, CONTRACT_MANAGER, MUNICIPALITY, SUPERVISOR
+from procure.core.kept import kept, scope_key
 from procure.extensions import db
 from procure.supervision.models import (
     MEASURES,
@@ -52,7 +52,7 @@ def visible_signals(stmt: Select | None = None, user=None) -> Select:
 
 def prepared_visible(stmt: Select, user=None) -> Select:
     """`visible_signals(stmt, user)` for a statement built once (at import, with bind
-    parameters for what varies per request), kept per statement and scope (auth.kept)."""
+    parameters for what varies per request), kept per statement and scope (core.kept)."""
     user = _user(user)
     return kept((stmt, *scope_key(user)), lambda: visible_signals(stmt, user))
 

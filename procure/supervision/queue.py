@@ -10,8 +10,8 @@ from datetime import date
 
 from sqlalchemy import and_, bindparam, exists, or_, select
 
-from procure.auth.kept import kept, kept_page, page_statements, scope_key
 from procure.auth.models import User
+from procure.core.kept import kept, kept_page, page_statements, scope_key
 from procure.core.listing import Page, like_pattern, order_by_key
 from procure.extensions import db
 from procure.organisations.models import Provider
@@ -178,7 +178,7 @@ _ROWS = (
 def queue_statements(user, filters: QueueFilters, today: date) -> tuple:
     """((rows, count), parameters): the open signals `user` may see as the list shows them,
     by date received (oldest first unless the filters ask for newest), then in the order of
-    logging, a page at a time (auth.kept.page_statements), and their number. Built once per
+    logging, a page at a time (core.kept.page_statements), and their number. Built once per
     scope, filters given and direction; the filters' values are parameters."""
     bind = _Binds(with_values=False)
     conditions = _conditions(user, filters, today, bind)

@@ -77,3 +77,23 @@ def test_paginate_reads_one_row_past_the_page_only_when_capped(app):
     assert (page.capped, page.has_next, len(page.items)) == (True, True, 2)
     page = paginate(stmt, 1, 2, cap=10)
     assert (page.capped, page.total, page.pages, page.has_next) == (False, 5, 3, True)
+
+
+def test_a_list_of_kept_statements_is_capped_the_same_way(app, client):
+    """The audit log pages through statements kept per scope (procure.core.kept)."""
+    _contracts()
+    f.login(client, f.user("admin"))
+    exact = client.get("/beheer/audit/?per_page=2").get_data(as_text=True)
+    events = int(re.search(r"(\d+) resultaten", exact).group(1))
+    assert events > 4
+    app.config["LIST_COUNT_CAP"] = 3
+    rows, page = 0, 1
+    while True:
+        html = client.get(f"/beheer/audit/?per_page=2&page={page}").get_data(as_text=True)
+        nav = re.search(r'<nav class="pagination".*?</nav>', html, re.S).group(0)
+        assert "meer dan 3 resultaten" in nav
+        rows += len(re.findall(r'<td class="nowrap">', html))
+        if 'rel="next"' not in nav:
+            break
+        page += 1
+    assert page == -(-events // 2) and rows == events  # every event, none twice

@@ -13,7 +13,7 @@ from typing import Any
 from flask_login import current_user
 from sqlalchemy import Integer, bindparam, func, select
 
-from procure.core.listing import Page
+from procure.core.listing import Page, keys_only, list_cap
 from procure.extensions import db
 
 _kept: dict = {}
@@ -48,20 +48,36 @@ def kept(key: tuple, build: Callable[[], Any]) -> Any:
 def page_statements(rows, counted) -> tuple:
     """(rows a page at a time, their number) for kept statements: `rows` with LIMIT and
     OFFSET as the parameters page_limit and page_offset, and the count of `counted` (the
-    same selection without what only the shown rows need)."""
+    same selection without what only the shown rows need) up to the parameter
+    count_limit, as listing.paginate counts for a list page."""
+    counting = keys_only(counted.order_by(None)).limit(bindparam("count_limit", type_=Integer))
     return (
         rows.limit(bindparam("page_limit", type_=Integer)).offset(
             bindparam("page_offset", type_=Integer)
         ),
-        select(func.count()).select_from(counted.order_by(None).subquery()),
+        select(func.count()).select_from(counting.subquery()),
     )
 
 
 def kept_page(statements: tuple, params: dict, page: int, per_page: int, *, rows=list) -> Page:
-    """Run page_statements with `params`: two queries whatever the size, as listing.paginate;
-    `rows` turns the fetched rows into the page's items."""
+    """Run page_statements with `params`: two queries whatever the size, counted no further
+    than list_cap() as listing.paginate does for a list page; `rows` turns the fetched rows
+    into the page's items."""
     rows_stmt, count_stmt = statements
-    total = db.session.execute(count_stmt, params).scalar_one()
-    window = {**params, "page_limit": per_page, "page_offset": (page - 1) * per_page}
+    cap = list_cap()
+    total = db.session.execute(count_stmt, {**params, "count_limit": cap + 1}).scalar_one()
+    capped = total > cap
+    window = {
+        **params,
+        "page_limit": per_page + 1 if capped else per_page,
+        "page_offset": (page - 1) * per_page,
+    }
     items = rows(db.session.execute(rows_stmt, window).all())
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return Page(
+        items=items[:per_page],
+        page=page,
+        per_page=per_page,
+        total=cap if capped else total,
+        capped=capped,
+        more=len(items) > per_page,
+    )
