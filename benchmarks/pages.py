@@ -623,11 +623,28 @@ def _raw_sql(dialect: str) -> dict:
             "FROM tenders t JOIN regions r ON r.id = t.region_id "
             "LEFT JOIN task_areas a ON a.id = t.task_area_id WHERE t.id = :tender",
         ),
-        "signal page": (
+        "signal page": (  # what the supervisor's page shows
             "SELECT count(*) FROM signal_notes WHERE signal_id = :signal",
             "SELECT s.reference, s.state, s.category, s.urgency, s.description, s.received_on, "
-            "p.name, c.reference FROM signals s JOIN providers p ON p.id = s.provider_id "
-            "LEFT JOIN contracts c ON c.id = s.contract_id WHERE s.id = :signal",
+            "s.source, s.reporter_name, s.triage_due_on, s.triage_decision, p.name, c.reference, "
+            "m.name, u.name FROM signals s JOIN providers p ON p.id = s.provider_id "
+            "LEFT JOIN contracts c ON c.id = s.contract_id "
+            "LEFT JOIN municipalities m ON m.id = s.municipality_id "
+            "LEFT JOIN users u ON u.id = s.assigned_to_id WHERE s.id = :signal",
+            "SELECT kind, description, amount, due_on, follow_up_on, status, result "
+            "FROM signal_measures WHERE signal_id = :signal ORDER BY id",
+            "SELECT n.kind, n.created_at, n.text, u.name FROM signal_notes n "
+            "LEFT JOIN users u ON u.id = n.author_id WHERE n.signal_id = :signal ORDER BY n.id",
+            "SELECT t.at, t.from_state, t.to_state, t.note, u.name FROM signal_transitions t "
+            "LEFT JOIN users u ON u.id = t.actor_id WHERE t.signal_id = :signal ORDER BY t.id",
+            "SELECT id, reference FROM signals WHERE merged_into_id = :signal",
+            "SELECT h.start_on, h.review_on, h.reason FROM signals s "
+            "JOIN heightened_supervisions h ON h.region_id = s.region_id "
+            "AND h.provider_id = s.provider_id WHERE s.id = :signal AND h.ended_on IS NULL",
+            "SELECT a.id, f.original_name FROM signal_attachments a "
+            "JOIN stored_files f ON f.id = a.file_id WHERE a.signal_id = :signal ORDER BY a.id",
+            "SELECT id, name FROM users WHERE role = 'supervisor' AND region_id = :region "
+            "AND active ORDER BY name",
         ),
         "product card": (
             "SELECT count(*) FROM tariffs WHERE product_id = :product",
