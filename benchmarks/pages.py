@@ -646,12 +646,23 @@ def _raw_sql(dialect: str) -> dict:
             "SELECT id, name FROM users WHERE role = 'supervisor' AND region_id = :region "
             "AND active ORDER BY name",
         ),
-        "product card": (
+        "product card": (  # the card with its translations, maatwerk code and history
             "SELECT count(*) FROM tariffs WHERE product_id = :product",
-            "SELECT p.code, p.version, p.name, p.description, p.unit, p.status, t.name "
-            "FROM products p LEFT JOIN task_areas t ON t.id = p.task_area_id "
-            "WHERE p.id = :product",
+            "SELECT p.code, p.version, p.name, p.description, p.unit, p.status, p.variant, "
+            "p.valid_from, p.criteria, p.target_group, t.name, g.name FROM products p "
+            "LEFT JOIN task_areas t ON t.id = p.task_area_id "
+            "LEFT JOIN segments g ON g.id = p.segment_id WHERE p.id = :product",
             "SELECT year, price FROM tariffs WHERE product_id = :product ORDER BY year",
+            "SELECT c.old_code, c.new_task_area, c.share_pct, c.label, c.note "
+            "FROM products p JOIN code_translations c ON c.region_id = p.region_id "
+            "AND c.old_code = p.code WHERE p.id = :product ORDER BY c.position",
+            "SELECT m.code, m.name, m.unit, m.active FROM products p JOIN maatwerk_codes m "
+            "ON m.region_id = p.region_id AND m.code = 'MW' || p.code WHERE p.id = :product",
+            "SELECT occurred_at, actor_label, action, old_values, new_values, note "
+            "FROM audit_events WHERE object_type = 'Product' AND object_id = :product_key "
+            "ORDER BY occurred_at DESC, id DESC LIMIT 50",
+            "SELECT id, kind, generated_at FROM generated_documents WHERE record_type = 'product' "
+            "AND record_id = :product ORDER BY generated_at DESC, id DESC LIMIT 1",
         ),
     }
 
@@ -816,6 +827,7 @@ def measure(app, ids: dict, repeat: int) -> dict:
                 "tender": ids["tender"][region],
                 "signal": ids["signal"][region],
                 "product": ids["product"][region],
+                "product_key": str(ids["product"][region]),
             }
             if name == "portfolio":
                 params["until"] = today + timedelta(days=365)
