@@ -11,7 +11,7 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from procure.auth.permissions import scoped
@@ -26,6 +26,7 @@ from procure.contracts.models import (
 )
 from procure.contracts.policy import CLOSED, CUSTOM_HIDDEN_FOR, LIVE
 from procure.core.converters import INT_MAX
+from procure.core.kept import kept, scope_key
 from procure.core.labels import resolved
 from procure.core.listing import Page, like_pattern
 from procure.core.spreadsheets import (
@@ -136,13 +137,18 @@ def page_products(contract: Contract) -> list[SimpleNamespace]:
 def get_visible_or_404(
     ident, *, column=None, user=None, full: bool = False, options=()
 ) -> Contract:
+    user = user if user is not None else current_user
     key = column if column is not None else Contract.id
-    stmt = visible(select(Contract).where(key == ident), user)
-    if full:
-        stmt = stmt.options(*full_contract_options())
-    if options:
-        stmt = stmt.options(*options)
-    contract = db.session.execute(stmt).unique().scalar()
+
+    def build():
+        stmt = visible(select(Contract).where(key == bindparam("ident")), user)
+        if full:
+            stmt = stmt.options(*full_contract_options())
+        return stmt.options(*options) if options else stmt
+
+    # kept per scope and shape; `options` are the callers' cached tuples of loader options
+    stmt = kept(("contracts.get", key, full, options, *scope_key(user)), build)
+    contract = db.session.execute(stmt, {"ident": ident}).unique().scalar()
     if contract is None:
         abort(404)
     return contract
@@ -486,6 +492,8 @@ def _realisation_page():
         )
         .where(Realisation.contract_id == bindparam("contract_id"))
         .order_by(Realisation.period.desc(), Realisation.id.desc())
+        .limit(bindparam("page_limit", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
     )
 
 
@@ -501,9 +509,8 @@ def realisation_page(contract: Contract, page: int, per_page: int) -> Page:
     rows, newest first, with the total counted over the rows in the same query (a page
     past the end counts apart). The statements are built once per process."""
     params = {"contract_id": contract.id}
-    rows = db.session.execute(
-        _realisation_page().limit(per_page).offset((page - 1) * per_page), params
-    ).all()
+    window = {"page_limit": per_page, "page_offset": (page - 1) * per_page}
+    rows = db.session.execute(_realisation_page(), {**params, **window}).all()
     if rows:
         total = rows[0].total
     elif page > 1:

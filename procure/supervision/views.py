@@ -812,7 +812,7 @@ def _contract_panel(contract, user):
     if not policy.can_count(user) or user.region_id != contract.region_id:
         return None
     open_on_contract, open_on_provider, review_on = db.session.execute(
-        policy.visible_signals(_contract_panel_counts(), user),
+        policy.prepared_visible(_contract_panel_counts(), user),
         {
             "contract_id": contract.id,
             "provider_id": contract.provider_id,
