@@ -1,16 +1,27 @@
 """Read-only queries of the tenders for other domains."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, or_, select
+from sqlalchemy import bindparam, extract, or_, select
 from sqlalchemy.orm import selectinload
 
+from procure.auth.models import User
 from procure.auth.permissions import scoped
 from procure.catalogue.models import TaskArea
-from procure.core.listing import like_pattern
+from procure.core.listing import light_rows, like_pattern
 from procure.core.types import utcnow
 from procure.extensions import db
 from procure.organisations.models import Region
-from procure.tenders.models import PROCEDURE_LABELS, Tender, tender_task_areas
+from procure.tenders.models import (
+    PROCEDURE_LABELS,
+    AwardCriterion,
+    ConsultationQuestion,
+    Decision,
+    Lot,
+    LotRule,
+    Tender,
+    lot_rule_lots,
+    tender_task_areas,
+)
 from procure.tenders.policy import STATUS_LABELS, visible_tenders
 
 # Named selections of the list filter (?status=...) that dashboard cards count and link to,
@@ -168,3 +179,110 @@ def open_for_registration(now):
         & (Tender.status == policy.PUBLISHED)
         & (Tender.registration_deadline > now)
     )
+
+
+# -- the tender page -------------------------------------------------------------------------
+# Its statements are built once; a page binds the tender's id. Rows are plain named tuples of
+# the columns the page shows (no ORM objects hydrated for lots, criteria, decisions).
+_TENDER_ID = bindparam("tender_id")
+
+# The tender with its region's name and its main task area's name (scoped() adds the user's
+# scope on each request).
+PAGE_TENDER = (
+    select(Tender, Region.name.label("region_name"), TaskArea.name.label("task_area_name"))
+    .join(Region, Region.id == Tender.region_id)
+    .outerjoin(TaskArea, TaskArea.id == Tender.task_area_id)
+    .where(Tender.id == _TENDER_ID)
+)
+_LOTS = (
+    select(Lot.id, Lot.number, Lot.name, Lot.max_partners, Lot.areas)
+    .where(Lot.tender_id == _TENDER_ID)
+    .order_by(Lot.number)
+)
+_CRITERIA = (
+    select(AwardCriterion.id, AwardCriterion.name, AwardCriterion.weight, AwardCriterion.is_price)
+    .where(AwardCriterion.tender_id == _TENDER_ID)
+    .order_by(AwardCriterion.position)
+)
+# A rule's lots (a rule without lots comes with a lot number None).
+_RULE_LOTS = (
+    select(LotRule.id, Lot.number)
+    .outerjoin(lot_rule_lots, lot_rule_lots.c.rule_id == LotRule.id)
+    .outerjoin(Lot, Lot.id == lot_rule_lots.c.lot_id)
+    .where(LotRule.tender_id == _TENDER_ID)
+    .order_by(LotRule.id, Lot.number)
+)
+_TASK_AREA_NAMES = (
+    select(TaskArea.name)
+    .join(tender_task_areas, tender_task_areas.c.task_area_id == TaskArea.id)
+    .where(tender_task_areas.c.tender_id == _TENDER_ID)
+    .order_by(TaskArea.name)
+)
+_QUESTIONS = (
+    select(
+        ConsultationQuestion.id,
+        ConsultationQuestion.number,
+        ConsultationQuestion.question,
+        ConsultationQuestion.answer,
+    )
+    .where(ConsultationQuestion.tender_id == _TENDER_ID)
+    .order_by(ConsultationQuestion.number)
+)
+_DECISIONS = (
+    select(
+        Decision.decided_at,
+        Decision.phase,
+        Decision.kind,
+        Decision.motivation,
+        Decision.decided_by_id,
+        User.name.label("decided_by_name"),
+    )
+    .outerjoin(User, User.id == Decision.decided_by_id)
+    .where(Decision.tender_id == _TENDER_ID)
+    .order_by(Decision.id)
+)
+
+
+def _execute(stmt, tender_id: int):
+    """`stmt` for the tender, on the session's connection: a read of plain columns needs
+    none of the ORM's work around a statement (no objects, nothing to flush on a page)."""
+    return db.session.connection().execute(stmt, {"tender_id": tender_id})
+
+
+def _rows(stmt, tender_id: int) -> list:
+    return light_rows(_execute(stmt, tender_id).all())
+
+
+def tender_lots(tender_id: int) -> list:
+    """The tender's lots by number: id, number, name, max_partners, areas."""
+    return _rows(_LOTS, tender_id)
+
+
+def tender_criteria(tender_id: int) -> list:
+    """The tender's award criteria in their order: id, name, weight, is_price."""
+    return _rows(_CRITERIA, tender_id)
+
+
+def tender_rules(tender_id: int) -> list[list[int]]:
+    """The lot numbers of each of the tender's lot rules, rules in their order."""
+    rules: dict[int, list[int]] = {}
+    for rule_id, number in _execute(_RULE_LOTS, tender_id):
+        numbers = rules.setdefault(rule_id, [])
+        if number is not None:
+            numbers.append(number)
+    return list(rules.values())
+
+
+def tender_task_area_names(tender_id: int) -> list[str]:
+    """The names of the task areas the tender covers, in name order."""
+    return list(_execute(_TASK_AREA_NAMES, tender_id).scalars())
+
+
+def tender_questions(tender_id: int) -> list:
+    """The market-consultation questions by number: id, number, question, answer."""
+    return _rows(_QUESTIONS, tender_id)
+
+
+def tender_decisions(tender_id: int) -> list:
+    """The tender's decisions in order, with the name of who decided (None: the system)."""
+    return _rows(_DECISIONS, tender_id)
