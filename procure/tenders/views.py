@@ -2,6 +2,7 @@
 the provider portal per tender and the guarded downloads. Thin: every change goes through
 procure.tenders.operations, every lookup through the scope helpers."""
 
+from collections import namedtuple
 from decimal import Decimal
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,10 +17,9 @@ from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.labels import Labels, resolved, url_pattern
-from procure.core.listing import light_rows
+from procure.core.listing import page_args
 from procure.core.timeutil import to_local
 from procure.core.views import (
-    list_page,
     policy_blueprint,
     posted,
     run_action,
@@ -68,25 +68,6 @@ def _tender_for_provider(tender_id: int) -> Tender:
     if tender is None or not tender.is_sas or not policy.is_published(tender):
         abort(404)
     return tender
-
-
-def _detail_urls():
-    """tender -> its page; the routes are built once per page, not once per row."""
-    open_house = (
-        url_pattern("open_house.detail", "tender_id")
-        if "open_house.detail" in current_app.view_functions
-        else None
-    )
-    endpoint = "tenders.portal" if current_user.is_provider else "tenders.detail"
-    own = url_pattern(endpoint, "tender_id")
-
-    def detail_url(tender) -> str:
-        """`tender`: a Tender or a row with its id and procedure."""
-        if tender.procedure == "open_house":
-            return open_house(tender.id) if open_house else "#"
-        return own(tender.id)
-
-    return detail_url
 
 
 def _part(model, row_id: int, tender: Tender, *, scoped_lookup: bool = False):
@@ -143,36 +124,76 @@ def _task_area_choices(region_id: int) -> list:
 # -- list ---------------------------------------------------------------------------------
 
 
+# What a row of the tender list shows, worked out once per row (a template's call per row
+# costs more than the row's text).
+_ListRow = namedtuple(
+    "_ListRow",
+    "url reference title procedure region task_areas status status_label bid_deadline",
+)
+
+
+def _list_rows(items, procedures: dict, status_labels: dict) -> list:
+    """`items` (rows of queries.LIST_COLUMNS with region_code and task_area_name) as the
+    list shows them."""
+    open_house = (
+        url_pattern("open_house.detail", "tender_id")
+        if "open_house.detail" in current_app.view_functions
+        else None
+    )
+    own = url_pattern(
+        "tenders.portal" if current_user.is_provider else "tenders.detail", "tender_id"
+    )
+    covered = queries.task_area_names([t[0] for t in items])
+    rows = []
+    for item in items:
+        tender_id, reference, title, procedure, status, bid_deadline, area_id, region, area = item
+        if procedure == "open_house":
+            url = open_house(tender_id) if open_house else "#"
+        else:
+            url = own(tender_id)
+        if tender_id in covered:
+            area = covered[tender_id]
+        elif not area_id:
+            area = "—"
+        rows.append(
+            _ListRow(
+                url,
+                reference,
+                title,
+                procedures[procedure],
+                region.upper(),
+                area,
+                status,
+                status_labels[procedure][status],
+                bid_deadline,
+            )
+        )
+    return rows
+
+
 @bp.get("/")
 @login_required
 def index():
+    user = current_user._get_current_object()
     filters = queries.tender_filters(request.args)
     if filters.pop("unknown_status"):
         warn_unknown_filters([_("Status")])
-    regions = db.session.execute(
-        scoped(select(Region.short_code, Region.name), Region).order_by(Region.name)
-    ).all()
-    areas = db.session.execute(
-        scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct().order_by(TaskArea.name)
-    ).all()
-    return list_page(
+    regions, areas = queries.filter_options(user)
+    sort, direction = queries.list_sort(request.args)
+    page = queries.tender_list_page(filters, user, sort, direction, *page_args())
+    procedures = Labels(resolved(PROCEDURE_LABELS))
+    status_labels = {key: Labels(resolved(m.labels)) for key, m in policy.MACHINES.items()}
+    return render_template(
         "tenders/index.html",
-        queries.tender_rows_stmt(filters, current_user),
-        queries.SORTS,
-        queries.DEFAULT_SORT,
-        scalars=False,
-        counted=queries.tender_count_stmt(filters, current_user),
-        from_page=lambda page: {
-            "rows": light_rows(page.items),
-            "task_area_names": queries.task_area_names([t.id for t in page.items]),
-        },
+        page=page,
+        sort=sort,
+        direction=direction,
+        rows=_list_rows(page.items, procedures, status_labels),
         **filters,
         statuses=resolved(queries.LIST_STATUSES),
         regions=regions,
         areas=areas,
-        procedures=Labels(resolved(PROCEDURE_LABELS)),
-        status_labels={key: Labels(resolved(m.labels)) for key, m in policy.MACHINES.items()},
-        detail_url=_detail_urls(),
+        procedures=procedures,
     )
 
 
