@@ -175,24 +175,46 @@ def filter_options(user) -> tuple[list, list]:
     return connection.execute(regions).all(), connection.execute(areas).all()
 
 
-def list_sort(args) -> tuple[str, str]:
-    """The list's ?sort= (one of SORTS) and ?dir= (asc/desc), as procure.core.listing's
+def list_sort(args, sorts: dict = SORTS, default: str = DEFAULT_SORT) -> tuple[str, str]:
+    """A list's ?sort= (one of `sorts`) and ?dir= (asc/desc), as procure.core.listing's
     apply_sort reads them."""
-    key = args.get("sort", DEFAULT_SORT)
+    key = args.get("sort", default)
     direction = args.get("dir")
     return (
-        key if key in SORTS else DEFAULT_SORT,
+        key if key in sorts else default,
         direction if direction in ("asc", "desc") else "asc",
     )
+
+
+def page_of(key: tuple, build, page: int, per_page: int, params: dict | None = None) -> Page:
+    """One page of a list with the count of all its rows (two queries, on the session's
+    connection), from the statements `build()` makes once per `key`: (ordered rows, the
+    selection to count). The page and its size are bound when they run, with `params`."""
+
+    def statements():
+        rows, counted = build()
+        return (
+            rows.limit(bindparam("limit")).offset(bindparam("offset")),
+            select(func.count()).select_from(counted.order_by(None).subquery()),
+        )
+
+    rows, count = built_once(key, statements)
+    params = params or {}
+    connection = db.session.connection()
+    total = connection.execute(count, params).scalar_one()
+    items = connection.execute(
+        rows, {"limit": per_page, "offset": (page - 1) * per_page, **params}
+    ).all()
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 _NOW = bindparam("now")
 
 
 def tender_list_page(filters: dict, user, sort: str, direction: str, page: int, per_page: int):
-    """One page of tender_rows_stmt in the given order, with the count of all its rows (two
-    queries), from statements built once per scope, filters and order; the page, its size
-    and the moment of "open for registration" are bound when they run."""
+    """One page of tender_rows_stmt in the given order with the count of all its rows, from
+    statements built once per scope, filters and order (the moment of "open for
+    registration" bound when they run)."""
     key = (
         "tender list",
         scope_key(Tender, user),
@@ -204,20 +226,10 @@ def tender_list_page(filters: dict, user, sort: str, direction: str, page: int, 
 
     def build():
         rows = order_by_key(_filtered(_ROWS, filters, user, _NOW), SORTS, sort, direction)
-        counted = tender_count_stmt(filters, user, _NOW)
-        return (
-            rows.limit(bindparam("limit")).offset(bindparam("offset")),
-            select(func.count()).select_from(counted.order_by(None).subquery()),
-        )
+        return rows, tender_count_stmt(filters, user, _NOW)
 
-    rows, count = built_once(key, build)
-    moment = {"now": utcnow()} if filters.get("status") == "aanmelding" else {}
-    connection = db.session.connection()
-    total = connection.execute(count, moment).scalar_one()
-    items = connection.execute(
-        rows, {"limit": per_page, "offset": (page - 1) * per_page, **moment}
-    ).all()
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    moment = {"now": utcnow()} if filters.get("status") == "aanmelding" else None
+    return page_of(key, build, page, per_page, moment)
 
 
 def _filtered(stmt, filters: dict, user, now=None):
