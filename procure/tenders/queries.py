@@ -1,13 +1,13 @@
 """Read-only queries of the tenders for other domains."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, extract, func, or_, select
+from sqlalchemy import bindparam, extract, or_, select
 from sqlalchemy.orm import selectinload
 
 from procure.auth.models import User
-from procure.auth.permissions import scope_condition, scoped
+from procure.auth.permissions import scoped
 from procure.catalogue.models import TaskArea
-from procure.core.listing import Page, light_rows, like_pattern, order_by_key
+from procure.core.listing import light_rows, like_pattern, order_by_key
 from procure.core.types import utcnow
 from procure.extensions import db
 from procure.organisations.models import Region
@@ -23,6 +23,7 @@ from procure.tenders.models import (
     tender_task_areas,
 )
 from procure.tenders.policy import STATUS_LABELS, visible_tenders
+from procure.tenders.statements import built_once, page_of, scope_key, sort_from
 
 # Named selections of the list filter (?status=...) that dashboard cards count and link to,
 # so that a card's number and the list behind it come from the same condition.
@@ -132,35 +133,6 @@ REGION_OPTIONS = select(Region.short_code, Region.name).order_by(Region.name)
 TASK_AREA_OPTIONS = select(TaskArea.code, TaskArea.name).distinct().order_by(TaskArea.name)
 
 
-# -- statements built once -------------------------------------------------------------------
-
-_built: dict = {}
-_BUILT_LIMIT = 512
-
-
-def built_once(key: tuple, build):
-    """What `build()` makes (statements), built once per `key` and process. SQLAlchemy
-    works a statement's cache key out once per statement object, so a page that reuses one
-    saves that as well as the building: a few hundred microseconds for a list's
-    statements. `key` must name everything the statements depend on."""
-    found = _built.get(key)
-    if found is None:
-        if len(_built) >= _BUILT_LIMIT:
-            _built.clear()
-        found = _built[key] = build()
-    return found
-
-
-def scope_key(model, user) -> tuple:
-    """What scoped(stmt, model, user) adds to a statement, as a key: the scope condition's
-    SQL and its values. Users with the same key see the same rows of `model`."""
-    condition = scope_condition(model, user)
-    if condition is None:
-        return (model.__name__, None)
-    key = condition._generate_cache_key()
-    return (model.__name__, key.key, tuple(p.effective_value for p in key.bindparams))
-
-
 def filter_options(user) -> tuple[list, list]:
     """The list's region and task area options for `user`: (code, name) by name."""
     regions = built_once(
@@ -175,40 +147,12 @@ def filter_options(user) -> tuple[list, list]:
     return connection.execute(regions).all(), connection.execute(areas).all()
 
 
-def list_sort(args, sorts: dict = SORTS, default: str = DEFAULT_SORT) -> tuple[str, str]:
-    """A list's ?sort= (one of `sorts`) and ?dir= (asc/desc), as procure.core.listing's
-    apply_sort reads them."""
-    key = args.get("sort", default)
-    direction = args.get("dir")
-    return (
-        key if key in sorts else default,
-        direction if direction in ("asc", "desc") else "asc",
-    )
-
-
-def page_of(key: tuple, build, page: int, per_page: int, params: dict | None = None) -> Page:
-    """One page of a list with the count of all its rows (two queries, on the session's
-    connection), from the statements `build()` makes once per `key`: (ordered rows, the
-    selection to count). The page and its size are bound when they run, with `params`."""
-
-    def statements():
-        rows, counted = build()
-        return (
-            rows.limit(bindparam("limit")).offset(bindparam("offset")),
-            select(func.count()).select_from(counted.order_by(None).subquery()),
-        )
-
-    rows, count = built_once(key, statements)
-    params = params or {}
-    connection = db.session.connection()
-    total = connection.execute(count, params).scalar_one()
-    items = connection.execute(
-        rows, {"limit": per_page, "offset": (page - 1) * per_page, **params}
-    ).all()
-    return Page(items=items, page=page, per_page=per_page, total=total)
-
-
 _NOW = bindparam("now")
+
+
+def list_sort(args) -> tuple[str, str]:
+    """The tender list's ?sort= and ?dir=."""
+    return sort_from(args, SORTS, DEFAULT_SORT)
 
 
 def tender_list_page(filters: dict, user, sort: str, direction: str, page: int, per_page: int):

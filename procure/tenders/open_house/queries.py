@@ -18,7 +18,7 @@ from procure.tenders.open_house.models import (
 )
 from procure.tenders.open_house.policy import APPLICATION
 from procure.tenders.policy import OPEN_HOUSE, visible_tenders
-from procure.tenders.queries import page_of, scope_key
+from procure.tenders.statements import page_of, scope_key
 
 PROCEDURE = "open_house"
 OPEN_HOUSE_SORTS = {

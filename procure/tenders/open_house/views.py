@@ -51,7 +51,7 @@ from procure.tenders.open_house.policy import (
     is_applicant,
 )
 from procure.tenders.policy import OPEN_HOUSE, is_published
-from procure.tenders.queries import list_sort
+from procure.tenders.statements import sort_from
 
 bp = policy_blueprint("open_house", __name__, "/open-house", policy, "open_house_policy")
 
@@ -99,7 +99,7 @@ def index():
     user = current_user._get_current_object()
     q = request.args.get("q", "").strip()
     status = request.args.get("status", "")
-    sort, direction = list_sort(
+    sort, direction = sort_from(
         request.args, queries.OPEN_HOUSE_SORTS, queries.OPEN_HOUSE_DEFAULT_SORT
     )
     page = queries.open_house_list_page(q, status, user, sort, direction, *page_args())
