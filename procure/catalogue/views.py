@@ -1,6 +1,8 @@
 """Catalogue pages: list, product card, forms, translation table, custom-care codes,
 indexation and exports. Thin: every change goes through catalogue.operations."""
 
+from collections import namedtuple
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,13 +45,14 @@ from procure.catalogue.policy import (
 )
 from procure.catalogue.queries import (
     DEFAULT_SORT,
+    LIST_COLUMNS,
+    REGION_OPTIONS,
     SORTS,
     Filters,
     account_holder_choices,
     parse_filters,
-    product_count_query,
+    product_list_page,
     product_query,
-    product_rows_query,
     segment_choices,
     segment_report,
     task_area_choices,
@@ -59,12 +62,13 @@ from procure.catalogue.queries import (
 from procure.core import formatting as fmt
 from procure.core.errors import OperationError, ValidationFailed
 from procure.core.labels import Labels, resolved, url_pattern
-from procure.core.listing import light_rows, page_args, paginate
+from procure.core.listing import page_args, paginate
 from procure.core.timeutil import today_local
-from procure.core.views import list_page, policy_blueprint, run_action, show_refusal, submit, values
+from procure.core.views import policy_blueprint, run_action, show_refusal, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
+from procure.tenders.statements import sort_from
 
 bp = policy_blueprint("catalogue", __name__, "/catalogus", policy, "catalogue_policy")
 
@@ -79,39 +83,45 @@ def _filters_or_flash() -> Filters:
         return Filters(q=(request.args.get("q") or "").strip()[:100])
 
 
-def _list_context(filters: Filters) -> dict:
+def _list_context(filters: Filters, user) -> dict:
     regions = []
-    if sees_all_regions(current_user):
-        regions = db.session.execute(
-            select(Region.id, Region.short_code, Region.name).order_by(Region.name)
-        ).all()
+    if sees_all_regions(user):
+        regions = db.session.connection().execute(REGION_OPTIONS).all()
     return {
         "filters": filters,
-        "task_areas": task_area_names(current_user),
+        "task_areas": task_area_names(user),
         "variant_labels": Labels(resolved(VARIANT_LABELS)),
         "status_labels": Labels(resolved(STATUS_LABELS)),
         "regions": regions,
         "region_names": {r.id: r.short_code.upper() for r in regions},
-        "show_status_filter": not fixed_only(current_user),
-        "can_edit": can_edit(current_user),
+        "show_status_filter": not fixed_only(user),
+        "can_edit": can_edit(user),
         "this_year": today_local().year,
     }
+
+
+# A row of the list: the columns of queries.LIST_COLUMNS with the task area's name and the
+# year's price, in their order, and the card's link (built once per page, not per row).
+_ListRow = namedtuple(
+    "_ListRow", [*(c.key for c in LIST_COLUMNS), "task_area_name", "price", "url"]
+)
 
 
 @bp.get("/")
 @role_required(*READER_ROLES)
 def index():
+    user = current_user._get_current_object()
     filters = _filters_or_flash()
-    context = _list_context(filters)
-    return list_page(
+    context = _list_context(filters, user)
+    sort, direction = sort_from(request.args, SORTS, DEFAULT_SORT)
+    page = product_list_page(filters, user, sort, direction, context["this_year"], *page_args())
+    product_url = url_pattern("catalogue.product", "product_id")
+    return render_template(
         "catalogue/index.html",
-        product_rows_query(filters, current_user, context["this_year"]),
-        SORTS,
-        DEFAULT_SORT,
-        scalars=False,
-        counted=product_count_query(filters, current_user),
-        from_page=lambda page: {"rows": light_rows(page.items)},
-        product_url=url_pattern("catalogue.product", "product_id"),
+        page=page,
+        sort=sort,
+        direction=direction,
+        rows=[_ListRow(*row, product_url(row[0])) for row in page.items],
         **context,
     )
 
