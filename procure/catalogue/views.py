@@ -7,7 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from procure.audit.models import AuditEvent
@@ -68,7 +68,7 @@ from procure.core.views import policy_blueprint, run_action, show_refusal, submi
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
-from procure.tenders.statements import sort_from
+from procure.tenders.statements import built_once, scope_key, sort_from
 
 bp = policy_blueprint("catalogue", __name__, "/catalogus", policy, "catalogue_policy")
 
@@ -154,17 +154,27 @@ _CARD = aliased(Product)
 
 def _card_versions_or_404(product_id) -> tuple[Product, list[Product]]:
     """The card `product_id` and every version of its code the user may see, newest first:
-    one query with their task areas and tariffs (a few per card); 404 when the user may
-    not see the card."""
-    same_code = select(_CARD.region_id, _CARD.code).where(_CARD.id == product_id).subquery()
-    stmt = visible(
-        select(Product).join(
-            same_code,
-            (Product.region_id == same_code.c.region_id) & (Product.code == same_code.c.code),
-        ),
-        current_user,
-    ).options(joinedload(Product.task_area), joinedload(Product.tariffs))
-    history = db.session.scalars(stmt.order_by(Product.version.desc())).unique().all()
+    one query with their task areas and tariffs (a few per card), built once per scope;
+    404 when the user may not see the card."""
+    user = current_user._get_current_object()
+
+    def build():
+        same_code = (
+            select(_CARD.region_id, _CARD.code)
+            .where(_CARD.id == bindparam("product_id"))
+            .subquery()
+        )
+        stmt = visible(
+            select(Product).join(
+                same_code,
+                (Product.region_id == same_code.c.region_id) & (Product.code == same_code.c.code),
+            ),
+            user,
+        ).options(joinedload(Product.task_area), joinedload(Product.tariffs))
+        return stmt.order_by(Product.version.desc())
+
+    stmt = built_once(("product card", scope_key(Product, user), fixed_only(user)), build)
+    history = db.session.scalars(stmt, {"product_id": product_id}).unique().all()
     product = next((version for version in history if version.id == product_id), None)
     if product is None:
         abort(404)
@@ -200,44 +210,57 @@ def product(product_id):
     return _render_product(card, history=history)
 
 
+# What the card shows beside its versions, built once (the card's values bound).
+_TRANSLATIONS = (
+    select(CodeTranslation)
+    .where(
+        CodeTranslation.region_id == bindparam("region_id"),
+        CodeTranslation.old_code == bindparam("code"),
+    )
+    .order_by(CodeTranslation.position)
+)
+_MAATWERK = select(MaatwerkCode).where(
+    MaatwerkCode.region_id == bindparam("region_id"), MaatwerkCode.code == bindparam("code")
+)
+_EVENTS = (
+    select(AuditEvent)
+    .where(
+        AuditEvent.object_type == "Product",
+        AuditEvent.object_id.in_(bindparam("object_ids", expanding=True)),
+    )
+    .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    .limit(50)
+)
+
+
 def _render_product(product, tariff_form=None, expire_form=None, history=None):
     """The product card; a refused form comes back filled in, with its errors. `history`:
     the versions of its code the user may see, newest first, when already loaded."""
+    user = current_user._get_current_object()
     if history is None:
         history = db.session.scalars(
             visible(
                 select(Product).where(
                     Product.region_id == product.region_id, Product.code == product.code
                 ),
-                current_user,
+                user,
             ).order_by(Product.version.desc())
         ).all()
+    region = product.region_id
     translations = db.session.scalars(
-        select(CodeTranslation)
-        .where(
-            CodeTranslation.region_id == product.region_id,
-            CodeTranslation.old_code == product.code,
-        )
-        .order_by(CodeTranslation.position)
+        _TRANSLATIONS, {"region_id": region, "code": product.code}
     ).all()
     maatwerk = db.session.execute(
-        select(MaatwerkCode).where(
-            MaatwerkCode.region_id == product.region_id,
-            MaatwerkCode.code == ops.maatwerk_code_for(product.code),
-        )
+        _MAATWERK, {"region_id": region, "code": ops.maatwerk_code_for(product.code)}
     ).scalar()
     events = []
-    if policy.sees_history(current_user):
-        events = db.session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.object_type == "Product",
-                AuditEvent.object_id.in_([str(p.id) for p in history]),
-            )
-            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-            .limit(50)
-        ).all()
-    editable = policy.can_edit_product(current_user, product)
+    if policy.sees_history(user):
+        events = db.session.scalars(_EVENTS, {"object_ids": [str(p.id) for p in history]}).all()
+    # The forms are built only when the card shows them.
+    if tariff_form is None and product.variant != "task" and policy.can_set_tariffs(user, product):
+        tariff_form = TariffForm(formdata=None)
+    if expire_form is None and policy.can_expire(user, product):
+        expire_form = ExpireForm(formdata=None)
     return render_template(
         "catalogue/product.html",
         product=product,
@@ -245,10 +268,9 @@ def _render_product(product, tariff_form=None, expire_form=None, history=None):
         translations=translations,
         maatwerk=maatwerk,
         events=events,
-        editable=editable,
-        tariff_form=tariff_form or TariffForm(formdata=None),
-        expire_form=expire_form or ExpireForm(formdata=None),
-        confirm=ConfirmForm(),
+        editable=policy.can_edit_product(user, product),
+        tariff_form=tariff_form,
+        expire_form=expire_form,
         this_year=today_local().year,
     )
 

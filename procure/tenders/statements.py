@@ -11,7 +11,7 @@ run."""
 from sqlalchemy import bindparam, func, select
 
 from procure.auth.permissions import scope_condition
-from procure.core.listing import Page
+from procure.core.listing import Page, _keys_only, list_cap
 from procure.extensions import db
 
 _built: dict = {}
@@ -53,22 +53,36 @@ def sort_from(args, sorts: dict, default: str) -> tuple[str, str]:
 
 
 def page_of(key: tuple, build, page: int, per_page: int, params: dict | None = None) -> Page:
-    """One page of a list with the count of all its rows (two queries, on the session's
-    connection), from the statements `build()` makes once per `key`: (ordered rows, the
-    selection to count). The page and its size are bound when they run, with `params`."""
+    """One page of a list with its count (two queries, on the session's connection), from
+    the statements `build()` makes once per `key`: (ordered rows, the selection to count).
+    As procure.core.listing.paginate for a list page: the count reads no more than the
+    list's cap + 1 keys, and past the cap one row more than the page says whether rows
+    follow. The page, its size and the cap are bound when the statements run, with
+    `params`."""
 
     def statements():
         rows, counted = build()
+        counting = _keys_only(counted.order_by(None)).limit(bindparam("count_limit"))
         return (
             rows.limit(bindparam("limit")).offset(bindparam("offset")),
-            select(func.count()).select_from(counted.order_by(None).subquery()),
+            select(func.count()).select_from(counting.subquery()),
         )
 
     rows, count = built_once(key, statements)
     params = params or {}
+    cap = list_cap()
     connection = db.session.connection()
-    total = connection.execute(count, params).scalar_one()
+    total = connection.execute(count, {"count_limit": cap + 1, **params}).scalar_one()
+    capped = total > cap
+    fetch = per_page + 1 if capped else per_page
     items = connection.execute(
-        rows, {"limit": per_page, "offset": (page - 1) * per_page, **params}
+        rows, {"limit": fetch, "offset": (page - 1) * per_page, **params}
     ).all()
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return Page(
+        items=items[:per_page],
+        page=page,
+        per_page=per_page,
+        total=min(total, cap) if capped else total,
+        capped=capped,
+        more=len(items) > per_page,
+    )
