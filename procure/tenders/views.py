@@ -47,6 +47,7 @@ from procure.tenders.models import (
     Tender,
 )
 from procure.tenders.policy import OFFICERS, PHASE_ORDER, STATUS_LABELS, is_officer, is_published
+from procure.tenders.statements import built_once, scope_key
 
 bp = policy_blueprint("tenders", __name__, "/aanbestedingen", policy, "tender_policy")
 # The rectificaties of a tender, for the tender page and the provider portal.
@@ -286,9 +287,10 @@ def detail(tender_id):
     if not policy.can_read(user):
         abort(403)
     # The tender page shows the region and the main task area: their names come with it.
-    found = db.session.execute(
-        scoped(queries.PAGE_TENDER, Tender, user), {"tender_id": tender_id}
-    ).first()
+    stmt = built_once(
+        ("tender page", scope_key(Tender, user)), lambda: scoped(queries.PAGE_TENDER, Tender, user)
+    )
+    found = db.session.execute(stmt, {"tender_id": tender_id}).first()
     if found is None or not found[0].is_sas:
         abort(404)
     tender, region_name, task_area_name = found
