@@ -96,3 +96,18 @@ def test_open_for_registration_is_judged_at_each_request(app, client):
             f.login(client, actor)
             html = client.get("/aanbestedingen/?status=aanmelding").get_data(as_text=True)
         assert (f">{tender.reference}</a>" in html) is listed, moment
+
+
+def test_a_refused_lot_comes_back_on_the_page_as_typed(app, client):
+    with time_machine.travel(T0, tick=False):
+        tender = slt_tender(officer())
+        f.login(client, officer())
+        refused = f.post(
+            client,
+            f"/aanbestedingen/{tender.id}/percelen",
+            {"number": 7, "name": "", "areas": "Breda-Noord", "max_partners": ""},
+        )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert 'value="Breda-Noord"' in html and 'name="number" required size="3"' in html
+    assert tender.region.name in html
