@@ -1,12 +1,12 @@
 """Read-side helpers shared by the pages, the exports and the API: who sees which cards,
 and the list query with search, filters and sorting (bounded queries, no N+1)."""
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from procure.auth.permissions import scoped
@@ -20,9 +20,10 @@ from procure.catalogue.models import (
 )
 from procure.catalogue.policy import EXPIRED, FIXED, fixed_only
 from procure.core.errors import ValidationFailed
-from procure.core.listing import like_pattern
+from procure.core.listing import like_pattern, order_by_key
 from procure.core.types import to_money
 from procure.organisations.models import Region
+from procure.tenders.statements import built_once, page_of, scope_key
 
 
 def visible(stmt: Select, user) -> Select:
@@ -131,28 +132,38 @@ LIST_COLUMNS = (
 )
 
 
-def product_rows_query(filters: Filters, user, year: int) -> Select:
+# The list's statements without the user's scope and filters, built once (the tariff's
+# year is bound when they run).
+_ROWS = (
+    select(*LIST_COLUMNS, TaskArea.name.label("task_area_name"), Tariff.price.label("price"))
+    .outerjoin(TaskArea, Product.task_area_id == TaskArea.id)
+    .outerjoin(Tariff, (Tariff.product_id == Product.id) & (Tariff.year == bindparam("year")))
+)
+_IDS = select(Product.id)
+_IDS_BY_TASK_AREA = _IDS.join(TaskArea, Product.task_area_id == TaskArea.id)
+
+
+def product_list_page(filters: Filters, user, sort: str, direction: str, year: int, page, per_page):
     """The list page's rows: the shown columns of each card with its task area's name and
-    its tariff of `year` (one per card: unique per product and year), as plain rows."""
-    stmt = (
-        select(
-            *LIST_COLUMNS,
-            TaskArea.name.label("task_area_name"),
-            Tariff.price.label("price"),
-        )
-        .outerjoin(TaskArea, Product.task_area_id == TaskArea.id)
-        .outerjoin(Tariff, (Tariff.product_id == Product.id) & (Tariff.year == year))
+    its tariff of `year` (one per card: unique per product and year), as plain rows; one
+    page in the given order with the count of all its rows (the ids only, the task area
+    joined only when it filters, so the count reads the index, not the cards), from
+    statements built once per scope, filters and order."""
+    key = (
+        "catalogue list",
+        scope_key(Product, user),
+        fixed_only(user),
+        astuple(filters),
+        sort,
+        direction,
     )
-    return _filtered(stmt, filters, user)
 
+    def build():
+        rows = order_by_key(_filtered(_ROWS, filters, user), SORTS, sort, direction)
+        ids = _IDS_BY_TASK_AREA if filters.task_area else _IDS
+        return rows, _filtered(ids, filters, user)
 
-def product_count_query(filters: Filters, user) -> Select:
-    """The same selection as product_query for counting: the ids only, the task area joined
-    only when it filters (so the count reads the index, not the cards)."""
-    stmt = select(Product.id)
-    if filters.task_area:
-        stmt = stmt.join(TaskArea, Product.task_area_id == TaskArea.id)
-    return _filtered(stmt, filters, user)
+    return page_of(key, build, page, per_page, {"year": year})
 
 
 def _filtered(stmt: Select, filters: Filters, user) -> Select:
@@ -191,14 +202,21 @@ def _filtered(stmt: Select, filters: Filters, user) -> Select:
     return stmt
 
 
+_TASK_AREA_OPTIONS = select(TaskArea.code, TaskArea.name).order_by(TaskArea.name)
+# Every region, for the users who see them all (the list's region filter).
+REGION_OPTIONS = select(Region.id, Region.short_code, Region.name).order_by(Region.name)
+
+
 def task_area_names(user) -> dict[str, str]:
     """Task-area code -> name for the list filter (a code the user sees in several regions
     once, with the first name in name order)."""
     from procure.extensions import db
 
-    rows = db.session.execute(
-        scoped(select(TaskArea.code, TaskArea.name), TaskArea, user).order_by(TaskArea.name)
+    stmt = built_once(
+        ("catalogue task areas", scope_key(TaskArea, user)),
+        lambda: scoped(_TASK_AREA_OPTIONS, TaskArea, user),
     )
+    rows = db.session.connection().execute(stmt)
     areas: dict[str, str] = {}
     for code, name in rows:
         areas.setdefault(code, name)

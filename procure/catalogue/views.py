@@ -1,11 +1,13 @@
 """Catalogue pages: list, product card, forms, translation table, custom-care codes,
 indexation and exports. Thin: every change goes through catalogue.operations."""
 
+from collections import namedtuple
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from procure.audit.models import AuditEvent
@@ -43,13 +45,14 @@ from procure.catalogue.policy import (
 )
 from procure.catalogue.queries import (
     DEFAULT_SORT,
+    LIST_COLUMNS,
+    REGION_OPTIONS,
     SORTS,
     Filters,
     account_holder_choices,
     parse_filters,
-    product_count_query,
+    product_list_page,
     product_query,
-    product_rows_query,
     segment_choices,
     segment_report,
     task_area_choices,
@@ -59,12 +62,13 @@ from procure.catalogue.queries import (
 from procure.core import formatting as fmt
 from procure.core.errors import OperationError, ValidationFailed
 from procure.core.labels import Labels, resolved, url_pattern
-from procure.core.listing import light_rows, page_args, paginate
+from procure.core.listing import page_args, paginate
 from procure.core.timeutil import today_local
-from procure.core.views import list_page, policy_blueprint, run_action, show_refusal, submit, values
+from procure.core.views import policy_blueprint, run_action, show_refusal, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
+from procure.tenders.statements import built_once, scope_key, sort_from
 
 bp = policy_blueprint("catalogue", __name__, "/catalogus", policy, "catalogue_policy")
 
@@ -79,39 +83,45 @@ def _filters_or_flash() -> Filters:
         return Filters(q=(request.args.get("q") or "").strip()[:100])
 
 
-def _list_context(filters: Filters) -> dict:
+def _list_context(filters: Filters, user) -> dict:
     regions = []
-    if sees_all_regions(current_user):
-        regions = db.session.execute(
-            select(Region.id, Region.short_code, Region.name).order_by(Region.name)
-        ).all()
+    if sees_all_regions(user):
+        regions = db.session.connection().execute(REGION_OPTIONS).all()
     return {
         "filters": filters,
-        "task_areas": task_area_names(current_user),
+        "task_areas": task_area_names(user),
         "variant_labels": Labels(resolved(VARIANT_LABELS)),
         "status_labels": Labels(resolved(STATUS_LABELS)),
         "regions": regions,
         "region_names": {r.id: r.short_code.upper() for r in regions},
-        "show_status_filter": not fixed_only(current_user),
-        "can_edit": can_edit(current_user),
+        "show_status_filter": not fixed_only(user),
+        "can_edit": can_edit(user),
         "this_year": today_local().year,
     }
+
+
+# A row of the list: the columns of queries.LIST_COLUMNS with the task area's name and the
+# year's price, in their order, and the card's link (built once per page, not per row).
+_ListRow = namedtuple(
+    "_ListRow", [*(c.key for c in LIST_COLUMNS), "task_area_name", "price", "url"]
+)
 
 
 @bp.get("/")
 @role_required(*READER_ROLES)
 def index():
+    user = current_user._get_current_object()
     filters = _filters_or_flash()
-    context = _list_context(filters)
-    return list_page(
+    context = _list_context(filters, user)
+    sort, direction = sort_from(request.args, SORTS, DEFAULT_SORT)
+    page = product_list_page(filters, user, sort, direction, context["this_year"], *page_args())
+    product_url = url_pattern("catalogue.product", "product_id")
+    return render_template(
         "catalogue/index.html",
-        product_rows_query(filters, current_user, context["this_year"]),
-        SORTS,
-        DEFAULT_SORT,
-        scalars=False,
-        counted=product_count_query(filters, current_user),
-        from_page=lambda page: {"rows": light_rows(page.items)},
-        product_url=url_pattern("catalogue.product", "product_id"),
+        page=page,
+        sort=sort,
+        direction=direction,
+        rows=[_ListRow(*row, product_url(row[0])) for row in page.items],
         **context,
     )
 
@@ -144,17 +154,27 @@ _CARD = aliased(Product)
 
 def _card_versions_or_404(product_id) -> tuple[Product, list[Product]]:
     """The card `product_id` and every version of its code the user may see, newest first:
-    one query with their task areas and tariffs (a few per card); 404 when the user may
-    not see the card."""
-    same_code = select(_CARD.region_id, _CARD.code).where(_CARD.id == product_id).subquery()
-    stmt = visible(
-        select(Product).join(
-            same_code,
-            (Product.region_id == same_code.c.region_id) & (Product.code == same_code.c.code),
-        ),
-        current_user,
-    ).options(joinedload(Product.task_area), joinedload(Product.tariffs))
-    history = db.session.scalars(stmt.order_by(Product.version.desc())).unique().all()
+    one query with their task areas and tariffs (a few per card), built once per scope;
+    404 when the user may not see the card."""
+    user = current_user._get_current_object()
+
+    def build():
+        same_code = (
+            select(_CARD.region_id, _CARD.code)
+            .where(_CARD.id == bindparam("product_id"))
+            .subquery()
+        )
+        stmt = visible(
+            select(Product).join(
+                same_code,
+                (Product.region_id == same_code.c.region_id) & (Product.code == same_code.c.code),
+            ),
+            user,
+        ).options(joinedload(Product.task_area), joinedload(Product.tariffs))
+        return stmt.order_by(Product.version.desc())
+
+    stmt = built_once(("product card", scope_key(Product, user), fixed_only(user)), build)
+    history = db.session.scalars(stmt, {"product_id": product_id}).unique().all()
     product = next((version for version in history if version.id == product_id), None)
     if product is None:
         abort(404)
@@ -190,44 +210,57 @@ def product(product_id):
     return _render_product(card, history=history)
 
 
+# What the card shows beside its versions, built once (the card's values bound).
+_TRANSLATIONS = (
+    select(CodeTranslation)
+    .where(
+        CodeTranslation.region_id == bindparam("region_id"),
+        CodeTranslation.old_code == bindparam("code"),
+    )
+    .order_by(CodeTranslation.position)
+)
+_MAATWERK = select(MaatwerkCode).where(
+    MaatwerkCode.region_id == bindparam("region_id"), MaatwerkCode.code == bindparam("code")
+)
+_EVENTS = (
+    select(AuditEvent)
+    .where(
+        AuditEvent.object_type == "Product",
+        AuditEvent.object_id.in_(bindparam("object_ids", expanding=True)),
+    )
+    .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    .limit(50)
+)
+
+
 def _render_product(product, tariff_form=None, expire_form=None, history=None):
     """The product card; a refused form comes back filled in, with its errors. `history`:
     the versions of its code the user may see, newest first, when already loaded."""
+    user = current_user._get_current_object()
     if history is None:
         history = db.session.scalars(
             visible(
                 select(Product).where(
                     Product.region_id == product.region_id, Product.code == product.code
                 ),
-                current_user,
+                user,
             ).order_by(Product.version.desc())
         ).all()
+    region = product.region_id
     translations = db.session.scalars(
-        select(CodeTranslation)
-        .where(
-            CodeTranslation.region_id == product.region_id,
-            CodeTranslation.old_code == product.code,
-        )
-        .order_by(CodeTranslation.position)
+        _TRANSLATIONS, {"region_id": region, "code": product.code}
     ).all()
     maatwerk = db.session.execute(
-        select(MaatwerkCode).where(
-            MaatwerkCode.region_id == product.region_id,
-            MaatwerkCode.code == ops.maatwerk_code_for(product.code),
-        )
+        _MAATWERK, {"region_id": region, "code": ops.maatwerk_code_for(product.code)}
     ).scalar()
     events = []
-    if policy.sees_history(current_user):
-        events = db.session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.object_type == "Product",
-                AuditEvent.object_id.in_([str(p.id) for p in history]),
-            )
-            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-            .limit(50)
-        ).all()
-    editable = policy.can_edit_product(current_user, product)
+    if policy.sees_history(user):
+        events = db.session.scalars(_EVENTS, {"object_ids": [str(p.id) for p in history]}).all()
+    # The forms are built only when the card shows them.
+    if tariff_form is None and product.variant != "task" and policy.can_set_tariffs(user, product):
+        tariff_form = TariffForm(formdata=None)
+    if expire_form is None and policy.can_expire(user, product):
+        expire_form = ExpireForm(formdata=None)
     return render_template(
         "catalogue/product.html",
         product=product,
@@ -235,10 +268,9 @@ def _render_product(product, tariff_form=None, expire_form=None, history=None):
         translations=translations,
         maatwerk=maatwerk,
         events=events,
-        editable=editable,
-        tariff_form=tariff_form or TariffForm(formdata=None),
-        expire_form=expire_form or ExpireForm(formdata=None),
-        confirm=ConfirmForm(),
+        editable=policy.can_edit_product(user, product),
+        tariff_form=tariff_form,
+        expire_form=expire_form,
         this_year=today_local().year,
     )
 

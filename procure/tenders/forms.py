@@ -357,3 +357,80 @@ class RectificationForm(FlaskForm):
             for row in self.criterion_rows
         }
         return out
+
+
+# -- blank forms, rendered once ------------------------------------------------------------
+
+_blank_html: dict[tuple, object] = {}
+
+
+class _BlankLabel:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _BlankField:
+    """A field of a BlankForm: its label's text and its HTML for given attributes."""
+
+    __slots__ = ("_form", "_name", "label")
+
+    def __init__(self, form: "BlankForm", name: str, label: str):
+        self._form, self._name, self.label = form, name, _BlankLabel(label)
+
+    def __call__(self, **attributes):
+        return self._form.render(self._name, attributes)
+
+
+class BlankForm:
+    """What a page shows of a form nobody has typed into yet, rendered once per form class,
+    locale and field attributes and reused (WTForms builds and renders a field in hundreds
+    of calls; a blank form's HTML never changes). For forms whose blank fields do not
+    depend on the request: no callable defaults, no choices set per page. In a template it
+    reads like the form: `form.hidden_tag()`, `form.name.label.text`, `form.name(size=3)`;
+    the hidden tag carries this session's CSRF token."""
+
+    def __init__(self, form_class):
+        from flask import current_app
+        from flask_babel import get_locale
+
+        self._class = form_class
+        self._key = (
+            form_class,
+            str(get_locale()),
+            bool(current_app.config.get("WTF_CSRF_ENABLED", True)),
+        )
+
+    def _cached(self, part, make):
+        key = (*self._key, part)
+        found = _blank_html.get(key)
+        if found is None:
+            found = _blank_html[key] = make(self._class(formdata=None))
+        return found
+
+    def render(self, name: str, attributes: dict):
+        return self._cached(
+            (name, tuple(sorted(attributes.items()))), lambda form: form[name](**attributes)
+        )
+
+    def __getattr__(self, name: str) -> _BlankField:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        label = self._cached((name, "label"), lambda form: str(form[name].label.text))
+        return _BlankField(self, name, label)
+
+    def hidden_tag(self):
+        """The form's hidden fields (its CSRF token) as WTForms renders them, with the token
+        of this session in place of the one of the request that rendered them first."""
+        from flask_wtf.csrf import generate_csrf
+        from markupsafe import Markup
+
+        def hidden(form):
+            token = form.csrf_token.current_token if "csrf_token" in form else None
+            return form.hidden_tag(), token
+
+        html, token = self._cached("hidden", hidden)
+        if token is None:
+            return html
+        return Markup(str(html).replace(token, generate_csrf()))  # noqa: S704 (WTForms' HTML)

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -618,15 +618,20 @@ def _change_key(change: dict) -> str:
     return change["field"]
 
 
+_RECTIFICATIONS = (
+    select(TenderRectification)
+    .where(TenderRectification.tender_id == bindparam("tender_id"))
+    .order_by(TenderRectification.number)
+)
+
+
 def rectifications(tender: Tender) -> list[TenderRectification]:
-    """The tender's rectificaties, oldest first (public to everyone who sees the tender)."""
-    return list(
-        db.session.execute(
-            select(TenderRectification)
-            .where(TenderRectification.tender_id == tender.id)
-            .order_by(TenderRectification.number)
-        ).scalars()
-    )
+    """The tender's rectificaties, oldest first (public to everyone who sees the tender).
+    A concept has none: a rectificatie corrects published terms, and a tender never goes
+    back to concept."""
+    if not is_published(tender):
+        return []
+    return list(db.session.execute(_RECTIFICATIONS, {"tender_id": tender.id}).scalars())
 
 
 def _notify_rectification(tender: Tender, rectification, *, bids_to_replace: bool) -> None:

@@ -2,22 +2,24 @@
 the provider portal per tender and the guarded downloads. Thin: every change goes through
 procure.tenders.operations, every lookup through the scope helpers."""
 
+from collections import namedtuple
+from decimal import Decimal
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.labels import Labels, resolved, url_pattern
-from procure.core.listing import light_rows
+from procure.core.listing import page_args
 from procure.core.timeutil import to_local
 from procure.core.views import (
-    list_page,
     policy_blueprint,
     posted,
     run_action,
@@ -33,11 +35,11 @@ from procure.tenders import format_end_moment, policy, queries
 from procure.tenders import forms as F
 from procure.tenders import operations as ops
 from procure.tenders.models import (
+    DECISION_LABELS,
     PROCEDURE_LABELS,
     AwardCriterion,
     Bid,
     ConsultationQuestion,
-    Decision,
     DialogueSession,
     LotAward,
     Objection,
@@ -45,6 +47,7 @@ from procure.tenders.models import (
     Tender,
 )
 from procure.tenders.policy import OFFICERS, PHASE_ORDER, STATUS_LABELS, is_officer, is_published
+from procure.tenders.statements import built_once, scope_key
 
 bp = policy_blueprint("tenders", __name__, "/aanbestedingen", policy, "tender_policy")
 # The rectificaties of a tender, for the tender page and the provider portal.
@@ -68,25 +71,6 @@ def _tender_for_provider(tender_id: int) -> Tender:
     return tender
 
 
-def _detail_urls():
-    """tender -> its page; the routes are built once per page, not once per row."""
-    open_house = (
-        url_pattern("open_house.detail", "tender_id")
-        if "open_house.detail" in current_app.view_functions
-        else None
-    )
-    endpoint = "tenders.portal" if current_user.is_provider else "tenders.detail"
-    own = url_pattern(endpoint, "tender_id")
-
-    def detail_url(tender) -> str:
-        """`tender`: a Tender or a row with its id and procedure."""
-        if tender.procedure == "open_house":
-            return open_house(tender.id) if open_house else "#"
-        return own(tender.id)
-
-    return detail_url
-
-
 def _part(model, row_id: int, tender: Tender, *, scoped_lookup: bool = False):
     """A row of the tender (criterion, registration, bid, objection, question), or 404."""
     row = get_scoped_or_404(model, row_id) if scoped_lookup else db.session.get(model, row_id)
@@ -107,6 +91,7 @@ def timeline(tender: Tender) -> dict:
     current = tender.status_before_cancel if tender.is_cancelled else tender.status
     index = phases.index(current) if current in phases else 0
     width = 120
+    labels = resolved(STATUS_LABELS)
     segments = []
     for i, phase in enumerate(phases):
         state = "done" if i < index else ("current" if i == index else "todo")
@@ -118,7 +103,7 @@ def timeline(tender: Tender) -> dict:
                 "x": i * width,
                 "w": width - 6,
                 "cx": i * width + (width - 6) / 2,
-                "label": str(STATUS_LABELS[phase]),
+                "label": labels[phase],
                 "state": state,
                 "deadline": format_end_moment(moment) if moment else "",
             }
@@ -140,36 +125,76 @@ def _task_area_choices(region_id: int) -> list:
 # -- list ---------------------------------------------------------------------------------
 
 
+# What a row of the tender list shows, worked out once per row (a template's call per row
+# costs more than the row's text).
+_ListRow = namedtuple(
+    "_ListRow",
+    "url reference title procedure region task_areas status status_label bid_deadline",
+)
+
+
+def _list_rows(items, procedures: dict, status_labels: dict) -> list:
+    """`items` (rows of queries.LIST_COLUMNS with region_code and task_area_name) as the
+    list shows them."""
+    open_house = (
+        url_pattern("open_house.detail", "tender_id")
+        if "open_house.detail" in current_app.view_functions
+        else None
+    )
+    own = url_pattern(
+        "tenders.portal" if current_user.is_provider else "tenders.detail", "tender_id"
+    )
+    covered = queries.task_area_names([t[0] for t in items])
+    rows = []
+    for item in items:
+        tender_id, reference, title, procedure, status, bid_deadline, area_id, region, area = item
+        if procedure == "open_house":
+            url = open_house(tender_id) if open_house else "#"
+        else:
+            url = own(tender_id)
+        if tender_id in covered:
+            area = covered[tender_id]
+        elif not area_id:
+            area = "—"
+        rows.append(
+            _ListRow(
+                url,
+                reference,
+                title,
+                procedures[procedure],
+                region.upper(),
+                area,
+                status,
+                status_labels[procedure][status],
+                bid_deadline,
+            )
+        )
+    return rows
+
+
 @bp.get("/")
 @login_required
 def index():
+    user = current_user._get_current_object()
     filters = queries.tender_filters(request.args)
     if filters.pop("unknown_status"):
         warn_unknown_filters([_("Status")])
-    regions = db.session.execute(
-        scoped(select(Region.short_code, Region.name), Region).order_by(Region.name)
-    ).all()
-    areas = db.session.execute(
-        scoped(select(TaskArea.code, TaskArea.name), TaskArea).distinct().order_by(TaskArea.name)
-    ).all()
-    return list_page(
+    regions, areas = queries.filter_options(user)
+    sort, direction = queries.list_sort(request.args)
+    page = queries.tender_list_page(filters, user, sort, direction, *page_args())
+    procedures = Labels(resolved(PROCEDURE_LABELS))
+    status_labels = {key: Labels(resolved(m.labels)) for key, m in policy.MACHINES.items()}
+    return render_template(
         "tenders/index.html",
-        queries.tender_rows_stmt(filters, current_user),
-        queries.SORTS,
-        queries.DEFAULT_SORT,
-        scalars=False,
-        counted=queries.tender_count_stmt(filters, current_user),
-        from_page=lambda page: {
-            "rows": light_rows(page.items),
-            "task_area_names": queries.task_area_names([t.id for t in page.items]),
-        },
+        page=page,
+        sort=sort,
+        direction=direction,
+        rows=_list_rows(page.items, procedures, status_labels),
         **filters,
         statuses=resolved(queries.LIST_STATUSES),
         regions=regions,
         areas=areas,
-        procedures=Labels(resolved(PROCEDURE_LABELS)),
-        status_labels={key: Labels(resolved(m.labels)) for key, m in policy.MACHINES.items()},
-        detail_url=_detail_urls(),
+        procedures=procedures,
     )
 
 
@@ -256,53 +281,75 @@ def edit(tender_id):
 @bp.get("/<int:tender_id>")
 @login_required
 def detail(tender_id):
-    if current_user.is_provider:
+    user = current_user._get_current_object()
+    if user.is_provider:
         return redirect(url_for("tenders.portal", tender_id=tender_id))
-    if not policy.can_read(current_user):
+    if not policy.can_read(user):
         abort(403)
-    # The tender page shows the region and the main task area: loaded with the tender.
-    tender = db.session.execute(
-        scoped(select(Tender).where(Tender.id == tender_id), Tender).options(
-            joinedload(Tender.region), joinedload(Tender.task_area)
-        )
-    ).scalar()
-    if tender is None or not tender.is_sas:
+    # The tender page shows the region and the main task area: their names come with it.
+    stmt = built_once(
+        ("tender page", scope_key(Tender, user)), lambda: scoped(queries.PAGE_TENDER, Tender, user)
+    )
+    found = db.session.execute(stmt, {"tender_id": tender_id}).first()
+    if found is None or not found[0].is_sas:
         abort(404)
-    return _render_detail(tender)
+    tender, region_name, task_area_name = found
+    return _render_detail(tender, names=(region_name, task_area_name))
 
 
-def _render_detail(tender: Tender, **forms):
-    """The tender page; a refused form comes back as the user filled it in."""
-    decisions = db.session.scalars(
-        select(Decision)
-        .where(Decision.tender_id == tender.id)
-        .options(selectinload(Decision.decided_by))
-        .order_by(Decision.id)
-    ).all()
-    # The page shows the forms for lots, lot rules and criteria only while the terms may
-    # be edited: otherwise none is built.
-    blank = {"rule_form": F.RuleForm, "lot_form": F.LotForm, "criterion_form": F.CriterionForm}
-    if policy.can_edit_terms(current_user, tender):
-        forms = {key: forms.get(key) or make(formdata=None) for key, make in blank.items()}
-        forms["rule_form"].lots.choices = [
-            (lot.id, f"{lot.number}. {lot.name}") for lot in tender.lots
-        ]
+def _render_detail(tender: Tender, names: tuple | None = None, **forms):
+    """The tender page; a refused form comes back as the user filled it in. `names`: the
+    region's and the main task area's name when the caller has them."""
+    user = current_user._get_current_object()
+    if names is None:
+        names = (tender.region.name, tender.task_area.name if tender.task_area else None)
+    region_name, task_area_name = names
+    lots = queries.tender_lots(tender.id)
+    covered = queries.tender_task_area_names(tender.id)
+    if covered:
+        task_areas = ", ".join(covered)
     else:
-        forms = dict.fromkeys(blank)
-    questions = db.session.scalars(
-        select(ConsultationQuestion)
-        .where(ConsultationQuestion.tender_id == tender.id)
-        .order_by(ConsultationQuestion.number)
-    ).all()
+        task_areas = task_area_name if tender.task_area_id is not None else "—"
+    can_edit_terms = policy.can_edit_terms(user, tender)
+    # The page shows the forms for lots and criteria only while the terms may be edited
+    # (otherwise none is built), blank ones as rendered before; the lot rule's form only
+    # when there are lots to combine.
+    if can_edit_terms:
+        forms = {
+            "lot_form": forms.get("lot_form") or F.BlankForm(F.LotForm),
+            "criterion_form": forms.get("criterion_form") or F.BlankForm(F.CriterionForm),
+            "rule_form": None,
+        }
+        if len(lots) > 1:
+            forms["rule_form"] = F.RuleForm(formdata=None)
+            forms["rule_form"].lots.choices = [
+                (lot.id, f"{lot.number}. {lot.name}") for lot in lots
+            ]
+    else:
+        forms = dict.fromkeys(("rule_form", "lot_form", "criterion_form"))
+    criteria = [] if tender.without_award_criteria else queries.tender_criteria(tender.id)
+    can_read_phases = policy.can_read_phases(user)
     return render_template(
         "tenders/detail.html",
         tender=tender,
+        user=user,
+        region_name=region_name,
+        task_areas=task_areas,
+        lots=lots,
+        # A lot rule needs lots: without any, there is none to look for.
+        rules=queries.tender_rules(tender.id) if lots else [],
+        criteria=criteria,
+        weights_total=sum((c.weight for c in criteria), Decimal("0")),
         timeline=timeline(tender),
-        decisions=decisions,
-        questions=questions,
-        panels=panels_for("tender", tender, current_user),
-        is_officer=_is_officer(tender),
+        # The page shows the decisions to region staff, the questions of an open procedure.
+        decisions=queries.tender_decisions(tender.id) if can_read_phases else [],
+        questions=queries.tender_questions(tender.id) if tender.procedure == "sas_open" else [],
+        panels=panels_for("tender", tender, user),
+        is_officer=is_officer(user, tender),
+        can_edit_terms=can_edit_terms,
+        can_read_phases=can_read_phases,
         phase_labels=resolved(STATUS_LABELS),
+        decision_labels=Labels(resolved(DECISION_LABELS)),
         **forms,
     )
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import scoped
 from procure.catalogue.models import Product
-from procure.core.listing import like_pattern
+from procure.core.listing import like_pattern, order_by_key
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
 from procure.tenders.models import Tender
@@ -18,6 +18,7 @@ from procure.tenders.open_house.models import (
 )
 from procure.tenders.open_house.policy import APPLICATION
 from procure.tenders.policy import OPEN_HOUSE, visible_tenders
+from procure.tenders.statements import page_of, scope_key
 
 PROCEDURE = "open_house"
 OPEN_HOUSE_SORTS = {
@@ -62,6 +63,20 @@ LIST_COLUMNS = (Tender.id, Tender.reference, Tender.title, Tender.contract_start
 def open_house_rows_stmt(q: str, status: str, user):
     """open_houses_stmt as plain rows of the list page's columns (nothing hydrated)."""
     return _open_houses(select(*LIST_COLUMNS), q, status, user)
+
+
+def open_house_list_page(q: str, status: str, user, sort: str, direction: str, page, per_page):
+    """One page of open_house_rows_stmt in the given order with the count of all its rows,
+    from statements built once per scope, search and order."""
+    q = (q or "").strip()
+    status = status if status in OPEN_HOUSE_STATUSES else ""
+    key = ("open house list", scope_key(Tender, user), user.is_provider, q, status, sort, direction)
+
+    def build():
+        rows = open_house_rows_stmt(q, status, user)
+        return order_by_key(rows, OPEN_HOUSE_SORTS, sort, direction), rows
+
+    return page_of(key, build, page, per_page)
 
 
 def _open_houses(stmt, q: str, status: str, user):

@@ -1,7 +1,7 @@
 """Open-house pages: set-up, applications, assessment, admissions. Thin: every change goes
 through procure.tenders.open_house.operations; every lookup through the scope helpers."""
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +14,7 @@ from procure.auth.roles import PROVIDER
 from procure.catalogue import policy as catalogue_policy
 from procure.catalogue.models import Product, TaskArea
 from procure.core.labels import Labels, resolved, url_pattern
-from procure.core.listing import Page, light_rows
+from procure.core.listing import Page, page_args
 from procure.core.timeutil import now_local
 from procure.core.views import list_page, policy_blueprint, run_action, submit, values
 from procure.extensions import db
@@ -51,6 +51,7 @@ from procure.tenders.open_house.policy import (
     is_applicant,
 )
 from procure.tenders.policy import OPEN_HOUSE, is_published
+from procure.tenders.statements import sort_from
 
 bp = policy_blueprint("open_house", __name__, "/open-house", policy, "open_house_policy")
 
@@ -95,20 +96,33 @@ def _application_or_404(application_id: int) -> Application:
 @bp.get("/")
 @role_required(*READERS)
 def index():
+    user = current_user._get_current_object()
     q = request.args.get("q", "").strip()
     status = request.args.get("status", "")
-    return list_page(
+    sort, direction = sort_from(
+        request.args, queries.OPEN_HOUSE_SORTS, queries.OPEN_HOUSE_DEFAULT_SORT
+    )
+    page = queries.open_house_list_page(q, status, user, sort, direction, *page_args())
+    detail_url = url_pattern("open_house.detail", "tender_id")
+    status_labels = Labels(resolved(OPEN_HOUSE.labels))
+    return render_template(
         "tenders/open_house/index.html",
-        queries.open_house_rows_stmt(q, status, current_user),
-        queries.OPEN_HOUSE_SORTS,
-        queries.OPEN_HOUSE_DEFAULT_SORT,
-        scalars=False,
-        from_page=lambda page: {"rows": light_rows(page.items)},
-        detail_url=url_pattern("open_house.detail", "tender_id"),
-        status_labels=Labels(resolved(OPEN_HOUSE.labels)),
+        page=page,
+        sort=sort,
+        direction=direction,
+        # What a row shows, worked out once per row (no call per row in the template).
+        rows=[
+            _ListRow(detail_url(i), reference, title, start, state, status_labels[state])
+            for i, reference, title, start, state in page.items
+        ],
+        status_labels=status_labels,
         q=q,
         status=status,
     )
+
+
+# A row of the open-house list (the columns of queries.LIST_COLUMNS, in their order).
+_ListRow = namedtuple("_ListRow", "url reference title contract_start status status_label")
 
 
 def _task_area_choices(form):
