@@ -20,10 +20,10 @@ from procure.catalogue.models import (
 )
 from procure.catalogue.policy import EXPIRED, FIXED, fixed_only
 from procure.core.errors import ValidationFailed
+from procure.core.kept import kept, page_of, scope_key
 from procure.core.listing import like_pattern, order_by_key
 from procure.core.types import to_money
 from procure.organisations.models import Region
-from procure.tenders.statements import built_once, page_of, scope_key
 
 
 def visible(stmt: Select, user) -> Select:
@@ -151,7 +151,7 @@ def product_list_page(filters: Filters, user, sort: str, direction: str, year: i
     statements built once per scope, filters and order."""
     key = (
         "catalogue list",
-        scope_key(Product, user),
+        scope_key(user),
         fixed_only(user),
         astuple(filters),
         sort,
@@ -212,8 +212,8 @@ def task_area_names(user) -> dict[str, str]:
     once, with the first name in name order)."""
     from procure.extensions import db
 
-    stmt = built_once(
-        ("catalogue task areas", scope_key(TaskArea, user)),
+    stmt = kept(
+        ("catalogue task areas", scope_key(user)),
         lambda: scoped(_TASK_AREA_OPTIONS, TaskArea, user),
     )
     rows = db.session.connection().execute(stmt)

@@ -61,14 +61,14 @@ from procure.catalogue.queries import (
 )
 from procure.core import formatting as fmt
 from procure.core.errors import OperationError, ValidationFailed
+from procure.core.kept import kept, scope_key
 from procure.core.labels import Labels, resolved, url_pattern
-from procure.core.listing import page_args, paginate
+from procure.core.listing import page_args, paginate, sort_from
 from procure.core.timeutil import today_local
 from procure.core.views import policy_blueprint, run_action, show_refusal, submit, values
 from procure.extensions import db
 from procure.main.dashboard import dashboard_card
 from procure.organisations.models import Region
-from procure.tenders.statements import built_once, scope_key, sort_from
 
 bp = policy_blueprint("catalogue", __name__, "/catalogus", policy, "catalogue_policy")
 
@@ -173,7 +173,7 @@ def _card_versions_or_404(product_id) -> tuple[Product, list[Product]]:
         ).options(joinedload(Product.task_area), joinedload(Product.tariffs))
         return stmt.order_by(Product.version.desc())
 
-    stmt = built_once(("product card", scope_key(Product, user), fixed_only(user)), build)
+    stmt = kept(("product card", scope_key(user), fixed_only(user)), build)
     history = db.session.scalars(stmt, {"product_id": product_id}).unique().all()
     product = next((version for version in history if version.id == product_id), None)
     if product is None:

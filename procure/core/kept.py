@@ -81,3 +81,10 @@ def kept_page(statements: tuple, params: dict, page: int, per_page: int, *, rows
         capped=capped,
         more=len(items) > per_page,
     )
+
+
+def page_of(key: tuple, build: Callable[[], tuple], page: int, per_page: int, params=None) -> Page:
+    """One page of a list and its count from the statements `build()` makes once per `key`:
+    (the ordered rows, the selection to count); the values that vary are `params`."""
+    statements = kept(key, lambda: page_statements(*build()))
+    return kept_page(statements, params or {}, page, per_page)

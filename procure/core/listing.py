@@ -104,14 +104,19 @@ def keys_only(stmt: Select) -> Select:
     return stmt.with_only_columns(*inspect(entity).primary_key, maintain_column_froms=True)
 
 
+def sort_from(args, allowed: dict, default: str, default_direction: str = "asc") -> tuple:
+    """(key, direction): the whitelisted column named in ?sort= and asc/desc from ?dir=."""
+    key = args.get("sort", default)
+    direction = args.get("dir")
+    return (
+        key if key in allowed else default,
+        direction if direction in ("asc", "desc") else default_direction,
+    )
+
+
 def apply_sort(stmt: Select, allowed: dict, default: str, default_direction: str = "asc"):
     """Order by a whitelisted column named in ?sort=, direction from ?dir= (asc/desc)."""
-    key = request.args.get("sort", default)
-    if key not in allowed:
-        key = default
-    direction = request.args.get("dir")
-    if direction not in ("asc", "desc"):
-        direction = default_direction
+    key, direction = sort_from(request.args, allowed, default, default_direction)
     return order_by_key(stmt, allowed, key, direction), key, direction
 
 

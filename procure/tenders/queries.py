@@ -7,7 +7,8 @@ from sqlalchemy.orm import selectinload
 from procure.auth.models import User
 from procure.auth.permissions import scoped
 from procure.catalogue.models import TaskArea
-from procure.core.listing import light_rows, like_pattern, order_by_key
+from procure.core.kept import kept, page_of, scope_key
+from procure.core.listing import light_rows, like_pattern, order_by_key, sort_from
 from procure.core.types import utcnow
 from procure.extensions import db
 from procure.organisations.models import Region
@@ -23,7 +24,6 @@ from procure.tenders.models import (
     tender_task_areas,
 )
 from procure.tenders.policy import STATUS_LABELS, visible_tenders
-from procure.tenders.statements import built_once, page_of, scope_key, sort_from
 
 # Named selections of the list filter (?status=...) that dashboard cards count and link to,
 # so that a card's number and the list behind it come from the same condition.
@@ -135,12 +135,12 @@ TASK_AREA_OPTIONS = select(TaskArea.code, TaskArea.name).distinct().order_by(Tas
 
 def filter_options(user) -> tuple[list, list]:
     """The list's region and task area options for `user`: (code, name) by name."""
-    regions = built_once(
-        ("tender regions", scope_key(Region, user)),
+    regions = kept(
+        ("tender regions", scope_key(user)),
         lambda: scoped(REGION_OPTIONS, Region, user),
     )
-    areas = built_once(
-        ("tender task areas", scope_key(TaskArea, user)),
+    areas = kept(
+        ("tender task areas", scope_key(user)),
         lambda: scoped(TASK_AREA_OPTIONS, TaskArea, user),
     )
     connection = db.session.connection()
@@ -161,7 +161,7 @@ def tender_list_page(filters: dict, user, sort: str, direction: str, page: int, 
     registration" bound when they run)."""
     key = (
         "tender list",
-        scope_key(Tender, user),
+        scope_key(user),
         user.is_provider,
         tuple(sorted(filters.items())),
         sort,

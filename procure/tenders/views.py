@@ -16,6 +16,7 @@ from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
 from procure.core.errors import NotAllowed, ValidationFailed
+from procure.core.kept import kept, scope_key
 from procure.core.labels import Labels, resolved, url_pattern
 from procure.core.listing import page_args
 from procure.core.timeutil import to_local
@@ -47,7 +48,6 @@ from procure.tenders.models import (
     Tender,
 )
 from procure.tenders.policy import OFFICERS, PHASE_ORDER, STATUS_LABELS, is_officer, is_published
-from procure.tenders.statements import built_once, scope_key
 
 bp = policy_blueprint("tenders", __name__, "/aanbestedingen", policy, "tender_policy")
 # The rectificaties of a tender, for the tender page and the provider portal.
@@ -287,9 +287,7 @@ def detail(tender_id):
     if not policy.can_read(user):
         abort(403)
     # The tender page shows the region and the main task area: their names come with it.
-    stmt = built_once(
-        ("tender page", scope_key(Tender, user)), lambda: scoped(queries.PAGE_TENDER, Tender, user)
-    )
+    stmt = kept(("tender page", scope_key(user)), lambda: scoped(queries.PAGE_TENDER, Tender, user))
     found = db.session.execute(stmt, {"tender_id": tender_id}).first()
     if found is None or not found[0].is_sas:
         abort(404)

@@ -1,6 +1,6 @@
 """The tender page and the tender list show what the tender holds, for the user who asks:
 the page's rows come from plain-column statements, the list's statements are built once per
-scope, filters and order (procure.tenders.queries.built_once)."""
+scope, filters and order (procure.core.kept)."""
 
 from datetime import timedelta
 

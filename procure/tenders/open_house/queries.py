@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from procure.auth.permissions import scoped
 from procure.catalogue.models import Product
+from procure.core.kept import page_of, scope_key
 from procure.core.listing import like_pattern, order_by_key
 from procure.extensions import db
 from procure.organisations.models import Municipality, Provider
@@ -18,7 +19,6 @@ from procure.tenders.open_house.models import (
 )
 from procure.tenders.open_house.policy import APPLICATION
 from procure.tenders.policy import OPEN_HOUSE, visible_tenders
-from procure.tenders.statements import page_of, scope_key
 
 PROCEDURE = "open_house"
 OPEN_HOUSE_SORTS = {
@@ -70,7 +70,7 @@ def open_house_list_page(q: str, status: str, user, sort: str, direction: str, p
     from statements built once per scope, search and order."""
     q = (q or "").strip()
     status = status if status in OPEN_HOUSE_STATUSES else ""
-    key = ("open house list", scope_key(Tender, user), user.is_provider, q, status, sort, direction)
+    key = ("open house list", scope_key(user), user.is_provider, q, status, sort, direction)
 
     def build():
         rows = open_house_rows_stmt(q, status, user)

@@ -14,7 +14,7 @@ from procure.auth.roles import PROVIDER
 from procure.catalogue import policy as catalogue_policy
 from procure.catalogue.models import Product, TaskArea
 from procure.core.labels import Labels, resolved, url_pattern
-from procure.core.listing import Page, page_args
+from procure.core.listing import Page, page_args, sort_from
 from procure.core.timeutil import now_local
 from procure.core.views import list_page, policy_blueprint, run_action, submit, values
 from procure.extensions import db
@@ -51,7 +51,6 @@ from procure.tenders.open_house.policy import (
     is_applicant,
 )
 from procure.tenders.policy import OPEN_HOUSE, is_published
-from procure.tenders.statements import sort_from
 
 bp = policy_blueprint("open_house", __name__, "/open-house", policy, "open_house_policy")
 
