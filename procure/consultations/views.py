@@ -4,12 +4,13 @@ from flask import Blueprint, abort, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from procure.catalogue.models import TaskArea
 from procure.consultations import forms, policy, queries
 from procure.consultations import operations as ops
 from procure.consultations.models import MarketConsultation
+from procure.core.kept import kept, scope_key
 from procure.core.views import list_page, submit, submit_on_page, values
 from procure.extensions import db
 from procure.main.panels import panel
@@ -251,10 +252,14 @@ def outcome(consultation_id):
 @panel("tender")
 def _tender_panel(tender, user):
     """On the tender page: the consultation that prepared it, with its outcome."""
-    stmt = queries.visible(
-        select(MarketConsultation).where(MarketConsultation.tender_id == tender.id), user
+    stmt = kept(
+        ("consultations of a tender", *scope_key(user)),
+        lambda: queries.visible(
+            select(MarketConsultation).where(MarketConsultation.tender_id == bindparam("tender")),
+            user,
+        ),
     )
-    found = list(db.session.execute(stmt).scalars())
+    found = list(db.session.execute(stmt, {"tender": tender.id}).scalars())
     if not found:
         return None
     return Markup(  # noqa: S704 (an autoescaped template)

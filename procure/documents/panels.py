@@ -4,51 +4,39 @@ from functools import cache
 from types import SimpleNamespace
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from procure.core import formatting as fmt
 from procure.documents.registry import REGISTRY
 from procure.main.panels import panel
 
 
-def _latest(record_type: str, record_id: int, user):
-    from sqlalchemy import select
-
-    from procure.auth.permissions import scoped
-    from procure.auth.roles import MUNICIPALITY
-    from procure.documents.models import LETTER_KINDS, GeneratedDocument
-    from procure.extensions import db
-
-    stmt = scoped(select(GeneratedDocument), GeneratedDocument, user).where(
-        GeneratedDocument.record_type == record_type,
-        GeneratedDocument.record_id == record_id,
-    )
-    if user.role == MUNICIPALITY:
-        stmt = stmt.where(GeneratedDocument.kind.notin_(LETTER_KINDS))
-    stmt = stmt.order_by(GeneratedDocument.generated_at.desc(), GeneratedDocument.id.desc())
-    return db.session.execute(stmt.limit(1)).scalar()
-
-
-def _panel(record_type: str, obj, user, heading: str, latest=None):
+def _panel(record_type: str, obj, user, heading: str):
     if obj is None or getattr(obj, "id", None) is None or not user.is_authenticated:
         return None
     rt = REGISTRY[record_type]
-    latest = (latest or _latest)(record_type, obj.id, user)
+    latest = _latest_row(record_type, obj.id, user)
     page = url_for("documents.record", record_type=record_type, record_id=obj.id)
     links = []
     if latest is not None:
         pdf = url_for("documents.download", doc_id=latest.id, variant="pdf")
         links.append(
             Markup('<a href="{}">{} (PDF, {})</a>').format(
-                pdf, latest.kind_label, f"{latest.generated_at:%d-%m-%Y}"
+                pdf, latest.kind_label, fmt.day(latest.generated_at)
             )
         )
         if latest.docx_file_id:
             docx = url_for("documents.download", doc_id=latest.id, variant="docx")
-            links.append(Markup('<a href="{}">Word</a>').format(docx))
+            links.append(Markup('<a href="{}">{}</a>').format(docx, _("Word")))
         if latest.signed_file_id:
             signed = url_for("documents.download", doc_id=latest.id, variant="ondertekend")
-            links.append(Markup('<a href="{}">ondertekend</a>').format(signed))
-    label = "Genereren, voorbeeld en historie" if rt.can_generate(obj, user) else "Alle documenten"
+            links.append(Markup('<a href="{}">{}</a>').format(signed, _("ondertekend")))
+    if rt.can_generate(obj, user):
+        label = _("Genereren, voorbeeld en historie")
+    else:
+        label = _("Alle documenten")
     links.append(Markup('<a href="{}">{}</a>').format(page, label))
     return Markup('<section class="card panel-documents"><h2>{}</h2><p>{}</p></section>').format(
         heading, Markup(" · ").join(links)
@@ -95,19 +83,19 @@ def _latest_row(record_type: str, record_id: int, user):
 
 @panel("contract")
 def contract_panel(obj, user):
-    return _panel("contract", obj, user, "Documenten", latest=_latest_row)
+    return _panel("contract", obj, user, _l("Documenten"))
 
 
 @panel("product")
 def product_panel(obj, user):
-    return _panel("product", obj, user, "Productkaart (PDF)")
+    return _panel("product", obj, user, _l("Productkaart (PDF)"))
 
 
 @panel("tender")
 def tender_panel(obj, user):
-    return _panel("tender", obj, user, "Aanbestedingsdocumenten en brieven")
+    return _panel("tender", obj, user, _l("Aanbestedingsdocumenten en brieven"))
 
 
 @panel("open_house")
 def open_house_panel(obj, user):
-    return _panel("tender", obj, user, "Toelatingsdocument en brieven")
+    return _panel("tender", obj, user, _l("Toelatingsdocument en brieven"))
