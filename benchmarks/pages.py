@@ -617,11 +617,27 @@ def _raw_sql(dialect: str) -> dict:
             "SELECT id, kind, generated_at FROM generated_documents WHERE record_type = 'contract' "
             "AND record_id = :contract ORDER BY generated_at DESC, id DESC LIMIT 1",
         ),
-        "tender page": (
+        "tender page": (  # the tender with everything its page shows
             "SELECT count(*) FROM lots WHERE tender_id = :tender",
-            "SELECT t.reference, t.title, t.procedure, t.status, t.description, r.name, a.name "
+            "SELECT t.reference, t.title, t.procedure, t.status, t.variant, t.estimated_value, "
+            "t.contract_start, t.duration_months, t.bid_deadline, t.description, r.name, a.name "
             "FROM tenders t JOIN regions r ON r.id = t.region_id "
             "LEFT JOIN task_areas a ON a.id = t.task_area_id WHERE t.id = :tender",
+            "SELECT id, number, name, max_partners, areas FROM lots WHERE tender_id = :tender "
+            "ORDER BY number",
+            "SELECT a.name FROM task_areas a JOIN tender_task_areas x ON x.task_area_id = a.id "
+            "WHERE x.tender_id = :tender ORDER BY a.name",
+            "SELECT id, name, weight, is_price FROM tender_award_criteria "
+            "WHERE tender_id = :tender ORDER BY position",
+            "SELECT d.decided_at, d.phase, d.kind, d.motivation, u.name FROM tender_decisions d "
+            "LEFT JOIN users u ON u.id = d.decided_by_id WHERE d.tender_id = :tender "
+            "ORDER BY d.id",
+            "SELECT id, number, question, answer FROM tender_questions WHERE tender_id = :tender "
+            "ORDER BY number",
+            "SELECT reference, title, status, closes_on FROM market_consultations "
+            "WHERE tender_id = :tender AND region_id = :region",
+            "SELECT id, kind, generated_at FROM generated_documents WHERE record_type = 'tender' "
+            "AND record_id = :tender ORDER BY generated_at DESC, id DESC LIMIT 1",
         ),
         "signal page": (  # what the supervisor's page shows
             "SELECT count(*) FROM signal_notes WHERE signal_id = :signal",
