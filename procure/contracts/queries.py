@@ -26,7 +26,7 @@ from procure.contracts.models import (
 )
 from procure.contracts.policy import CLOSED, CUSTOM_HIDDEN_FOR, LIVE
 from procure.core.converters import INT_MAX
-from procure.core.kept import kept, scope_key
+from procure.core.kept import kept, read, scope_key
 from procure.core.labels import resolved
 from procure.core.listing import Page, like_pattern
 from procure.core.spreadsheets import (
@@ -116,7 +116,7 @@ def page_products(contract: Contract) -> list[SimpleNamespace]:
     id, code, name, version, unit, effective_from, label (as the card's str()) and the
     prices per year (year, price) in order."""
     found = {}
-    for r in db.session.execute(_page_products(), {"contract_id": contract.id}):
+    for r in read(_page_products(), {"contract_id": contract.id}):
         cp = found.get(r.id)
         if cp is None:
             cp = found[r.id] = SimpleNamespace(
@@ -510,7 +510,7 @@ def realisation_page(contract: Contract, page: int, per_page: int) -> Page:
     past the end counts apart). The statements are built once per process."""
     params = {"contract_id": contract.id}
     window = {"page_limit": per_page, "page_offset": (page - 1) * per_page}
-    rows = db.session.execute(_realisation_page(), {**params, **window}).all()
+    rows = read(_realisation_page(), {**params, **window}).all()
     if rows:
         total = rows[0].total
     elif page > 1:

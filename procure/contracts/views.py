@@ -38,6 +38,7 @@ from procure.contracts.models import (
 from procure.contracts.policy import LIVE, MANAGERS
 from procure.core import formatting as fmt
 from procure.core.errors import ValidationFailed
+from procure.core.kept import read
 from procure.core.labels import Labels, resolved, url_pattern
 from procure.core.listing import apply_sort, list_cap, page_args, paginate
 from procure.core.pickers import searching
@@ -454,11 +455,7 @@ def _render_detail(contract: Contract, **form_overrides):
     forms_.update(form_overrides)
     user = current_user._get_current_object()
     may_manage = policy.can_manage(user)
-    managers = (
-        db.session.execute(_managers(), {"region_id": contract.region_id}).all()
-        if may_manage
-        else []
-    )
+    managers = read(_managers(), {"region_id": contract.region_id}).all() if may_manage else []
     return render_template(
         "contracts/detail.html",
         contract=contract,
@@ -787,8 +784,7 @@ def _municipality_choices(contract) -> list[tuple[str, str]]:
     if contract.municipality is not None:
         return [(contract.municipality.cbs_code, contract.municipality.name)]
     return [("", _l("Onbekend"))] + [
-        (m.cbs_code, m.name)
-        for m in db.session.execute(_municipalities(), {"region_id": contract.region_id})
+        (m.cbs_code, m.name) for m in read(_municipalities(), {"region_id": contract.region_id})
     ]
 
 

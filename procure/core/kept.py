@@ -45,6 +45,15 @@ def kept(key: tuple, build: Callable[[], Any]) -> Any:
     return found
 
 
+def read(stmt, params: dict | None = None):
+    """The result of a statement of columns, run on the session's connection after what
+    is pending has been flushed (as the session's own execute would): the same rows
+    without the ORM's loading machinery, about half the cost of a small query."""
+    session = db.session()
+    session.flush()  # a no-op when nothing is pending
+    return session.connection().execute(stmt, params or {})
+
+
 def page_statements(rows, counted) -> tuple:
     """(rows a page at a time, their number) for kept statements: `rows` with LIMIT and
     OFFSET as the parameters page_limit and page_offset, and the count of `counted` (the

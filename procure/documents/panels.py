@@ -63,10 +63,9 @@ def _latest_row(record_type: str, record_id: int, user):
     """As `_latest`, as a row of the shown columns (kind_label among them)."""
     from procure.auth.permissions import scoped
     from procure.auth.roles import MUNICIPALITY
-    from procure.core.kept import kept, scope_key
+    from procure.core.kept import kept, read, scope_key
     from procure.core.labels import resolved
     from procure.documents.models import KINDS, LETTER_KINDS, GeneratedDocument
-    from procure.extensions import db
 
     def build():
         stmt = scoped(_latest_columns(), GeneratedDocument, user)
@@ -75,7 +74,7 @@ def _latest_row(record_type: str, record_id: int, user):
         return stmt
 
     stmt = kept(("documents.latest", *scope_key(user)), build)
-    row = db.session.execute(stmt, {"record_type": record_type, "record_id": record_id}).first()
+    row = read(stmt, {"record_type": record_type, "record_id": record_id}).first()
     if row is None:
         return None
     return SimpleNamespace(**row._asdict(), kind_label=resolved(KINDS).get(row.kind, row.kind))

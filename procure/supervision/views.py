@@ -21,6 +21,7 @@ from procure.auth.roles import SUPERVISOR
 from procure.contracts.models import Contract
 from procure.contracts.queries import visible as visible_contracts
 from procure.core import formatting as fmt
+from procure.core.kept import read
 from procure.core.labels import Labels, resolved, url_pattern
 from procure.core.listing import light_rows, page_args
 from procure.core.pickers import searching
@@ -811,7 +812,7 @@ def _contract_panel_counts():
 def _contract_panel(contract, user):
     if not policy.can_count(user) or user.region_id != contract.region_id:
         return None
-    open_on_contract, open_on_provider, review_on = db.session.execute(
+    open_on_contract, open_on_provider, review_on = read(
         policy.prepared_visible(_contract_panel_counts(), user),
         {
             "contract_id": contract.id,

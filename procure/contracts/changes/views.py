@@ -16,6 +16,7 @@ from procure.contracts.changes import operations as ops
 from procure.contracts.changes.models import ContractAddendum, Subcontractor
 from procure.contracts.models import Contract
 from procure.contracts.policy import LIVE
+from procure.core.kept import read
 from procure.core.listing import list_cap, page_args, paginate
 from procure.core.views import submit, submit_on_page, values
 from procure.extensions import db
@@ -117,10 +118,8 @@ def _changes_panel(contract, user):
         render_template(
             "contracts/changes/panel.html",
             contract=contract,
-            addenda=db.session.execute(_addenda_shown(), {"contract_id": contract.id}).all(),
-            subcontractors=db.session.execute(
-                _subcontractors_shown(), {"contract_id": contract.id}
-            ).all(),
+            addenda=read(_addenda_shown(), {"contract_id": contract.id}).all(),
+            subcontractors=read(_subcontractors_shown(), {"contract_id": contract.id}).all(),
             can_set_transition=may["transition"],
             can_add_addendum=may["addendum"],
             can_manage_subcontractors=may["subcontractor"],
