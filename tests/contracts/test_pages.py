@@ -309,11 +309,11 @@ def _card_values(html):
     }
 
 
-def test_dashboard_cards_show_high_ceilings_and_contracts_ending(client):
-    today = date.today()
-    region, provider = f.region("wbo"), f.provider("brug")
+def _effort_ceiling_of_1000(region, provider, today):
+    """An active effort contract of this year and the next two, its ceiling this year
+    EUR 1,000 for a product of EUR 100 an hour."""
     p = product(region, prices={today.year: "100.00"})
-    e = ops.create_concept_contract(
+    contract = ops.create_concept_contract(
         region=region,
         provider_id=provider.id,
         origin="lot_award",
@@ -321,9 +321,16 @@ def test_dashboard_cards_show_high_ceilings_and_contracts_ending(client):
         start_date=date(today.year, 1, 1),
         end_date=date(today.year + 2, 12, 31),
     )
-    ops.add_contract_product(e, product_id=p.id)
-    ops.set_year_budget(e, year=today.year, budget="1000.00")
-    ops.activate_contract(e)
+    ops.add_contract_product(contract, product_id=p.id)
+    ops.set_year_budget(contract, year=today.year, budget="1000.00")
+    ops.activate_contract(contract)
+    return contract
+
+
+def test_dashboard_cards_show_high_ceilings_and_contracts_ending(client):
+    today = date.today()
+    region, provider = f.region("wbo"), f.provider("brug")
+    e = _effort_ceiling_of_1000(region, provider, today)
     ops.record_realisation(e, product="45A53", period=date(today.year, 1, 1), units="8.5")
     f.login(client, f.user("contract_manager"))
     values = _card_values(client.get("/").get_data(as_text=True))
@@ -478,19 +485,7 @@ def test_ceilings_over_the_signal_follow_realisation_and_budget_everywhere(clien
     its stored warn_reached_at: it appears when realisation passes the signal percentage
     and leaves all three when a raised budget puts it below again."""
     today = date.today()
-    region, provider = f.region("wbo"), f.provider("brug")
-    p = product(region, prices={today.year: "100.00"})
-    contract = ops.create_concept_contract(
-        region=region,
-        provider_id=provider.id,
-        origin="lot_award",
-        variant="effort",
-        start_date=date(today.year, 1, 1),
-        end_date=date(today.year + 2, 12, 31),
-    )
-    ops.add_contract_product(contract, product_id=p.id)
-    ops.set_year_budget(contract, year=today.year, budget="1000.00")
-    ops.activate_contract(contract)
+    contract = _effort_ceiling_of_1000(f.region("wbo"), f.provider("brug"), today)
     f.login(client, f.user("contract_manager"))
 
     def shown() -> tuple:

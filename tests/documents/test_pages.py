@@ -128,7 +128,9 @@ def test_roles_that_may_not_generate(client, contract):
     assert db.session.execute(select(GeneratedDocument)).first() is None
 
 
-def test_library_lists_what_the_user_may_download(client, wbo, kompas, maatwerk_code, quick_render):
+def _three_contract_documents(wbo, kompas, maatwerk_code) -> None:
+    """The documents of a region-wide contract (WBO-C2026-0007), a custom contract of
+    Breda (WBO-M2026-0010) and one of Altena (WBO-M2026-0011)."""
     from procure.contracts.documents import contract_spec
     from procure.documents import operations as ops
 
@@ -152,6 +154,10 @@ def test_library_lists_what_the_user_may_download(client, wbo, kompas, maatwerk_
     )
     for c in (region_wide, own, theirs):
         ops.generate(contract_spec(c))
+
+
+def test_library_lists_what_the_user_may_download(client, wbo, kompas, maatwerk_code, quick_render):
+    _three_contract_documents(wbo, kompas, maatwerk_code)
     f.login(client, f.user("municipality", municipality_name="Breda"))
     html = client.get("/documenten/").get_data(as_text=True)
     assert "WBO-C2026-0007" in html and "WBO-M2026-0010" in html
@@ -228,29 +234,8 @@ def test_library_kept_statements_take_each_request_s_values_and_user(
 ):
     """The library's statements are kept per scope and filters given (the values are
     parameters): another search, kind, order or user gets its own rows."""
-    from procure.contracts.documents import contract_spec
-    from procure.documents import operations as ops
 
-    breda, altena = f.municipality("Breda"), f.municipality("Altena")
-    region_wide = make_contract(wbo, kompas, reference="WBO-C2026-0007")
-    own = make_contract(
-        wbo,
-        kompas,
-        origin="custom",
-        reference="WBO-M2026-0010",
-        municipality=breda,
-        maatwerk_code_id=maatwerk_code.id,
-    )
-    theirs = make_contract(
-        wbo,
-        kompas,
-        origin="custom",
-        reference="WBO-M2026-0011",
-        municipality=altena,
-        maatwerk_code_id=maatwerk_code.id,
-    )
-    for c in (region_wide, own, theirs):
-        ops.generate(contract_spec(c))
+    _three_contract_documents(wbo, kompas, maatwerk_code)
     refs = ("WBO-C2026-0007", "WBO-M2026-0010", "WBO-M2026-0011")
 
     def shown(query=""):
