@@ -31,10 +31,21 @@ MAX_PAGES = 50  # per role: the menu, the dashboard and a sample of every kind o
 PER_KIND = 2  # pages of one kind (same path with other ids) worth reading
 
 
+# Query values that choose what a page shows, not which rows: each is a kind of its own.
+SHOWING = ("formulier",)  # the contract page's fold-out forms (?formulier=budget, ...)
+
+
 def page_kind(url: str) -> str:
-    """/contracten/12?tab=x -> /contracten/N?tab: pages that differ only in ids or values."""
+    """/contracten/12?tab=x -> /contracten/N?tab: pages that differ only in ids or values
+    (but /contracten/12?formulier=budget keeps its value: another form is open)."""
     parts = urlsplit(url)
-    keys = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
+    keys = sorted(
+        {
+            pair if pair.split("=")[0] in SHOWING else pair.split("=")[0]
+            for pair in parts.query.split("&")
+            if pair
+        }
+    )
     path = re.sub(r"/\d+(?=/|$)", "/N", parts.path)
     path = re.sub(r"/[A-Z]{2,5}-\d{4}-[\w-]+", "/REF", path)
     return path + ("?" + "&".join(keys) if keys else "")
@@ -76,7 +87,9 @@ def crawl(fetch, start: str = "/", limit: int = MAX_PAGES, per_kind: int = PER_K
             continue
         for href in links(html):
             kind = page_kind(href)
-            if href in seen or kinds.get(kind, 0) >= per_kind:
+            # one page of a kind that only opens a form: the next shows the same form
+            allowed = 1 if any(f"{key}=" in kind for key in SHOWING) else per_kind
+            if href in seen or kinds.get(kind, 0) >= allowed:
                 continue
             seen.add(href)
             kinds[kind] = kinds.get(kind, 0) + 1
