@@ -39,7 +39,7 @@ from procure.core.spreadsheets import (
 )
 from procure.core.timeutil import today_local
 from procure.extensions import db
-from procure.organisations.models import Municipality, Provider
+from procure.organisations.models import Municipality, Provider, Region
 
 
 def visible(stmt, user=None):
@@ -73,19 +73,92 @@ def full_contract_options():
 
 @cache
 def page_contract_options():
-    """What the contract page shows of the contract, in one query: its years, options and
-    the names it shows joined (its products: `page_products`)."""
+    """What the contract page needs of the contract as objects, in one query: its years
+    and options (the names it shows: `page_header`; its products: `page_products`)."""
+    return (joinedload(Contract.years), joinedload(Contract.options))
+
+
+@cache
+def _page_header():
+    from procure.auth.models import User
+    from procure.tenders.models import Lot, Tender
+
     return (
-        joinedload(Contract.years),
-        joinedload(Contract.options),
-        joinedload(Contract.provider),
-        joinedload(Contract.region),
-        joinedload(Contract.task_area),
-        joinedload(Contract.municipality),
-        joinedload(Contract.tender),
-        joinedload(Contract.lot),
-        joinedload(Contract.manager),
+        select(
+            Provider.name.label("provider"),
+            Region.name.label("region"),
+            TaskArea.name.label("task_area"),
+            Municipality.name.label("municipality"),
+            Municipality.cbs_code.label("municipality_code"),
+            Tender.reference.label("tender_reference"),
+            Tender.title.label("tender_title"),
+            Lot.number.label("lot_number"),
+            Lot.name.label("lot_name"),
+            User.name.label("manager"),
+        )
+        .select_from(Contract)
+        .join(Provider, Provider.id == Contract.provider_id)
+        .join(Region, Region.id == Contract.region_id)
+        .outerjoin(TaskArea, TaskArea.id == Contract.task_area_id)
+        .outerjoin(Municipality, Municipality.id == Contract.municipality_id)
+        .outerjoin(Tender, Tender.id == Contract.tender_id)
+        .outerjoin(Lot, Lot.id == Contract.lot_id)
+        .outerjoin(User, User.id == Contract.manager_id)
+        .where(Contract.id == bindparam("contract_id"))
     )
+
+
+def page_header(contract: Contract):
+    """The names the contract page shows of its parties, task area, tender, lot and
+    manager, as one row of columns (None where the contract has none): joined ORM
+    objects would cost the page more than all its other reads."""
+    return read(_page_header(), {"contract_id": contract.id}).one()
+
+
+@cache
+def _year_decisions():
+    from procure.contracts.models import BudgetDecision
+
+    return (
+        select(
+            ContractYear.year,
+            BudgetDecision.decided_on,
+            BudgetDecision.old_amount,
+            BudgetDecision.new_amount,
+            BudgetDecision.reference,
+            BudgetDecision.reason,
+        )
+        .join(ContractYear, ContractYear.id == BudgetDecision.contract_year_id)
+        .where(ContractYear.contract_id == bindparam("contract_id"))
+        .order_by(BudgetDecision.id.desc())
+    )
+
+
+@cache
+def _year_drawdowns():
+    from procure.contracts.models import ReserveDrawdown
+
+    return (
+        select(
+            ContractYear.year,
+            ReserveDrawdown.drawn_on,
+            ReserveDrawdown.amount,
+            ReserveDrawdown.motivation,
+        )
+        .join(ContractYear, ContractYear.id == ReserveDrawdown.contract_year_id)
+        .where(ContractYear.contract_id == bindparam("contract_id"))
+        .order_by(ReserveDrawdown.drawn_on, ReserveDrawdown.id)
+    )
+
+
+def budget_decisions(contract: Contract) -> list:
+    """The contract's budget decisions as its page shows them (year first), newest first."""
+    return read(_year_decisions(), {"contract_id": contract.id}).all()
+
+
+def reserve_drawdowns(contract: Contract) -> list:
+    """The draw-downs of a lumpsum's reserve as its page shows them, oldest first."""
+    return read(_year_drawdowns(), {"contract_id": contract.id}).all()
 
 
 @cache

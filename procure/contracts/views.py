@@ -24,7 +24,6 @@ from procure.contracts import pickers as _pickers  # noqa: F401 (registers the s
 from procure.contracts import queries as q
 from procure.contracts.charts import budget_chart, utilisation_bar
 from procure.contracts.models import (
-    BudgetDecision,
     Contract,
     ContractedProduct,
     ExtensionOption,
@@ -33,10 +32,10 @@ from procure.contracts.models import (
     MeetingAction,
     Payment,
     ProviderManagement,
-    ReserveDrawdown,
 )
 from procure.contracts.policy import LIVE, MANAGERS
 from procure.core import formatting as fmt
+from procure.core.blank import BlankForm, blank_fields
 from procure.core.errors import ValidationFailed
 from procure.core.kept import read
 from procure.core.labels import Labels, resolved, url_pattern
@@ -312,25 +311,6 @@ def detail(contract_id):
 
 # The contract page's own reads, built once per process on first use (when the mappers
 # are configured): the page asks them on every request, only the parameters change.
-_YEAR_IDS = bindparam("year_ids", expanding=True)
-
-
-@cache
-def _decisions():
-    return (
-        select(BudgetDecision)
-        .where(BudgetDecision.contract_year_id.in_(_YEAR_IDS))
-        .order_by(BudgetDecision.id.desc())
-    )
-
-
-@cache
-def _draws():
-    return (
-        select(ReserveDrawdown)
-        .where(ReserveDrawdown.contract_year_id.in_(_YEAR_IDS))
-        .order_by(ReserveDrawdown.drawn_on)
-    )
 
 
 @cache
@@ -360,15 +340,6 @@ def _municipalities():
         .where(Municipality.region_id == bindparam("region_id"))
         .order_by(Municipality.name)
     )
-
-
-def _year_records(stmt, contract: Contract):
-    """Budget decisions or reserve draw-downs of the contract's years. Their
-    `contract_year` is one of `contract.years`, already in the session: no join."""
-    year_ids = [y.id for y in contract.years]
-    if not year_ids:
-        return []
-    return db.session.scalars(stmt, {"year_ids": year_ids}).all()
 
 
 # The contract page's fold-out forms (rarely used, most of the page's work when rendered):
@@ -434,12 +405,12 @@ def _render_detail(contract: Contract, **form_overrides):
     products = [] if contract.is_lumpsum or contract.is_custom else q.page_products(contract)
     realisations = q.realisation_page(contract, *page_args(20))
     codes = {cp.id: cp.code for cp in products}
-    decisions = _year_records(_decisions(), contract)
+    header = q.page_header(contract)
     # The payment schedule and the reserve are the lumpsum's (the page shows them only there).
     payments, draws = [], []
     if contract.is_lumpsum:
         payments = db.session.scalars(_payments(), {"contract_id": contract.id}).all()
-        draws = _year_records(_draws(), contract)
+        draws = q.reserve_drawdowns(contract)
         paid = {}
         for p in payments:
             if p.amount_paid:
@@ -451,14 +422,17 @@ def _render_detail(contract: Contract, **form_overrides):
         chart_rows = rows
     folds = _open_folds(form_overrides)
     locale = fmt.active_locale()
-    forms_ = _detail_forms(contract, payments, folds, products)
+    forms_ = _detail_forms(contract, payments, folds, products, header)
     forms_.update(form_overrides)
+    if "realisation_form" in form_overrides:
+        forms_["realisation_fields"] = None  # refused: rendered with the input and errors
     user = current_user._get_current_object()
     may_manage = policy.can_manage(user)
     managers = read(_managers(), {"region_id": contract.region_id}).all() if may_manage else []
     return render_template(
         "contracts/detail.html",
         contract=contract,
+        header=header,
         rows=rows,
         by_year={r["year"]: r for r in rows},
         chart=budget_chart(contract, chart_rows),
@@ -468,7 +442,7 @@ def _render_detail(contract: Contract, **form_overrides):
         products=products,
         payments=payments,
         open_terms=any(p.paid_on is None for p in payments),
-        decisions=decisions,
+        decisions=q.budget_decisions(contract),
         draws=draws,
         can_manage=may_manage and policy.can_manage(user, contract),
         today=today_local(),
@@ -480,7 +454,7 @@ def _render_detail(contract: Contract, **form_overrides):
     )
 
 
-def _detail_forms(contract, payments=(), folds=(), products=()):
+def _detail_forms(contract, payments=(), folds=(), products=(), header=None):
     """The forms the page shows for this contract: of its fold-outs (the budget, options
     and notice for every contract; payments and the reserve for a lumpsum; products and
     prices for the other contracts) only the open ones, and the realisation form of a
@@ -500,20 +474,27 @@ def _detail_forms(contract, payments=(), folds=(), products=()):
         if "betaling" in folds:
             found["payment_form"] = _payment_form(contract, payments=payments)
     elif not contract.is_custom:
-        found.update(_effort_forms(contract, folds, products))
+        found.update(_effort_forms(contract, folds, products, header))
     return found
 
 
-def _effort_forms(contract, folds=(), products=()) -> dict:
-    """The realisation form and the open product fold-out's forms; `products` as
-    procure.contracts.queries.page_products gives them."""
+def _effort_forms(contract, folds=(), products=(), header=None) -> dict:
+    """The realisation form and the open product fold-out's forms; `products` and
+    `header` as procure.contracts.queries.page_products and page_header give them."""
     found = {}
     user = current_user._get_current_object()
     if policy.can_record_realisation(user, contract):
-        realisation = forms.RealisationForm(prefix="r")
-        realisation.product.choices = [(cp.code, cp.label) for cp in products]
-        realisation.municipality.choices = _municipality_choices(contract)
-        found["realisation_form"] = realisation
+        # blank: the fields' HTML rendered once per language and choices
+        found["realisation_form"] = BlankForm(forms.RealisationForm, prefix="r")
+        found["realisation_fields"] = blank_fields(
+            "contracts/_realisation_fields.html",
+            forms.RealisationForm,
+            prefix="r",
+            choices={
+                "product": [(cp.code, cp.label) for cp in products],
+                "municipality": _municipality_choices(contract, header),
+            },
+        )
         if "import" in folds:
             found["import_form"] = forms.ImportForm(prefix="i")
     if "product" in folds:
@@ -779,9 +760,12 @@ def realisation(contract_id):
     )
 
 
-def _municipality_choices(contract) -> list[tuple[str, str]]:
-    """Realisation is booked for a municipality (its CBS code); a custom contract's is fixed."""
-    if contract.municipality is not None:
+def _municipality_choices(contract, header=None) -> list[tuple[str, str]]:
+    """Realisation is booked for a municipality (its CBS code); a custom contract's is fixed.
+    `header`: the page's names of the contract (procure.contracts.queries.page_header)."""
+    if header is not None and header.municipality_code is not None:
+        return [(header.municipality_code, header.municipality)]
+    if header is None and contract.municipality is not None:
         return [(contract.municipality.cbs_code, contract.municipality.name)]
     return [("", _l("Onbekend"))] + [
         (m.cbs_code, m.name) for m in read(_municipalities(), {"region_id": contract.region_id})

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from procure.auth.permissions import get_scoped_or_404, role_required, scoped
 from procure.auth.roles import PROVIDER, REGION_STAFF
 from procure.catalogue.models import TaskArea
+from procure.core.blank import BlankForm
 from procure.core.errors import NotAllowed, ValidationFailed
 from procure.core.kept import kept, scope_key
 from procure.core.labels import Labels, resolved, url_pattern
@@ -314,8 +315,8 @@ def _render_detail(tender: Tender, names: tuple | None = None, **forms):
     # when there are lots to combine.
     if can_edit_terms:
         forms = {
-            "lot_form": forms.get("lot_form") or F.BlankForm(F.LotForm),
-            "criterion_form": forms.get("criterion_form") or F.BlankForm(F.CriterionForm),
+            "lot_form": forms.get("lot_form") or BlankForm(F.LotForm),
+            "criterion_form": forms.get("criterion_form") or BlankForm(F.CriterionForm),
             "rule_form": None,
         }
         if len(lots) > 1:

@@ -3,6 +3,7 @@ different parties, one partner per lot, 5 years + 2 x 1 year, task-oriented lump
 providers register, three are selected, dialogue, sealed bids, EMVI scoring, a provider
 winning both Breda lots is assigned one, standstill with an objection, award, contracts."""
 
+import html
 from datetime import date, datetime, timedelta
 from io import BytesIO
 
@@ -327,6 +328,12 @@ def test_slt_tender_end_to_end(app):
     assert all(a.contract_id for a in awards.values())
     # the tender's 2 x 1 year of extension options are carried into every contract
     assert all([(o.months, o.status) for o in c.options] == [(12, "open")] * 2 for c in contracts)
+    # each contract's page names what it came from: the tender, its lot and the provider
+    staff = _client(app, inkoper)
+    for contract, (number, lot_name, _areas) in zip(contracts, SLT_LOTS, strict=True):
+        page = html.unescape(staff.get(f"/contracten/{contract.id}").get_data(as_text=True))
+        assert f"WBO-SLT-2027 Stevig Lokaal Team (SLT) · perceel {number} {lot_name}" in page
+        assert f"<dd>{contract.provider.name}</dd>" in page
 
     # 9. who decided what, when and why
     kinds = [d.kind for d in db.session.execute(select(Decision).order_by(Decision.id)).scalars()]
