@@ -18,6 +18,7 @@ and a layout comes within 3x of it on a detail page (0.1 ms), so it cannot be th
     PROCURE_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python benchmarks/pages.py --scale 1.0      # on PostgreSQL (empty db)
     .venv/bin/python benchmarks/pages.py --scale 1.0 --reuse  # generate once, then reuse
+    .venv/bin/python benchmarks/pages.py --reuse --only page  # the pages whose name has "page"
 
 --reuse keeps the data set (SQLite: a file in --data-dir; PostgreSQL: the database stays
 filled) with the ids of its sample rows, keyed by engine, database and scale, and the

@@ -20,7 +20,10 @@ from sqlalchemy.engine import make_url
 
 from procure import create_app
 from procure.extensions import db
+from tests import url_builders
 from tests.demo_snapshot import load_demo
+
+url_builders.install()  # an app per test: its URL rules' code compiled once per process
 
 PG_URL = os.environ.get("PROCURE_TEST_DATABASE_URL")
 CHROMIUM = os.environ.get("PROCURE_CHROMIUM", "/usr/bin/chromium")

@@ -311,8 +311,6 @@ def detail(contract_id):
 
 # The contract page's own reads, built once per process on first use (when the mappers
 # are configured): the page asks them on every request, only the parameters change.
-
-
 @cache
 def _payments():
     return (
