@@ -26,9 +26,9 @@ from procure.contracts.models import (
 )
 from procure.contracts.policy import CLOSED, CUSTOM_HIDDEN_FOR, LIVE
 from procure.core.converters import INT_MAX
-from procure.core.kept import kept, read, scope_key
+from procure.core.kept import kept, page_of, read, scope_key
 from procure.core.labels import resolved
-from procure.core.listing import Page, like_pattern
+from procure.core.listing import Page, like_pattern, order_by_key
 from procure.core.spreadsheets import (
     MONEY_FORMAT,
     MONTH_FORMAT,
@@ -384,11 +384,36 @@ def filtered(stmt, filters: dict, today: date | None = None):
 def task_area_choices(user=None):
     """The task areas of the user's region(s), for the list filter: read from the small
     task-area table, not searched for among the contracts (which grow)."""
-    return db.session.execute(
-        scoped(select(TaskArea.id, TaskArea.name), TaskArea, user).order_by(
+    user = user if user is not None else current_user
+    stmt = kept(
+        ("contracts.task areas", *scope_key(user)),
+        lambda: scoped(select(TaskArea.id, TaskArea.name), TaskArea, user).order_by(
             TaskArea.name, TaskArea.id
-        )
-    ).all()
+        ),
+    )
+    return read(stmt).all()
+
+
+def contract_list_page(filters: dict, year: int, user, sort: str, direction: str, page, per_page):
+    """One page of list_stmt in the given order and the capped count of counted_stmt, from
+    statements built once per scope, filters, year and order (kept: procure.core.kept)."""
+    today = today_local()
+    by_date = bool(filters.get("ending_months") or filters.get("ceiling_warning"))
+    key = (
+        "contracts.list",
+        *scope_key(user),
+        tuple(sorted((name, value) for name, value in filters.items() if name != "invalid")),
+        year,
+        today if by_date else None,  # the filters that count from today
+        sort,
+        direction,
+    )
+
+    def build():
+        rows = order_by_key(list_stmt(filters, year, user, today), SORTS, sort, direction)
+        return rows, counted_stmt(filters, user, today)
+
+    return page_of(key, build, page, per_page)
 
 
 def provider_name(provider_id: int) -> str | None:

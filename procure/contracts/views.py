@@ -39,13 +39,12 @@ from procure.core.blank import BlankForm, blank_fields
 from procure.core.errors import ValidationFailed
 from procure.core.kept import read
 from procure.core.labels import Labels, resolved, url_pattern
-from procure.core.listing import apply_sort, list_cap, page_args, paginate
+from procure.core.listing import apply_sort, list_cap, page_args, paginate, sort_from
 from procure.core.pickers import searching
 from procure.core.spreadsheets import csv_text
 from procure.core.timeutil import today_local
 from procure.core.uploads import store_upload
 from procure.core.views import (
-    list_page,
     policy_blueprint,
     submit,
     submit_on_page,
@@ -108,20 +107,21 @@ def _labels_as_text() -> dict:
 @bp.get("/")
 @login_required
 def index():
+    user = current_user._get_current_object()
     filters = q.contract_filters(request.args)
     warn_unknown_filters([FILTER_LABELS[name] for name in filters["invalid"]])
     year = today_local().year
-    areas = q.task_area_choices()
+    areas = q.task_area_choices(user)
     provider_name = q.provider_name(filters["provider_id"]) if filters["provider_id"] else None
     without_provider = {k: v for k, v in request.args.items() if k not in ("provider_id", "page")}
-    return list_page(
+    sort, direction = sort_from(request.args, q.SORTS, q.DEFAULT_SORT)
+    page = q.contract_list_page(filters, year, user, sort, direction, *page_args())
+    return render_template(
         "contracts/index.html",
-        q.list_stmt(filters, year),
-        q.SORTS,
-        q.DEFAULT_SORT,
-        scalars=False,
-        counted=q.counted_stmt(filters),
-        from_page=lambda page: {"rows": [(c, q.row_utilisation(c)) for c in page.items]},
+        page=page,
+        sort=sort,
+        direction=direction,
+        rows=[(c, q.row_utilisation(c)) for c in page.items],
         filters=filters,
         provider_name=provider_name,
         clear_provider_url=url_for("contracts.index", **without_provider),
@@ -129,7 +129,7 @@ def index():
         year=year,
         labels={"variant": resolved(LABELS["variant"]), "status": resolved(LABELS["status"])},
         detail_url=url_pattern("contracts.detail", "contract_id"),
-        can_manage=policy.can_manage(current_user),
+        can_manage=policy.can_manage(user),
     )
 
 

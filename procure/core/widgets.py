@@ -8,6 +8,8 @@ tests/core/test_widgets.py checks it against WTForms' own on thousands of random
 attribute sets, so an upgrade of WTForms that changes the output fails there.
 """
 
+from collections.abc import Iterable, Mapping
+
 import wtforms.widgets
 from markupsafe import Markup, escape
 from wtforms.widgets import core
@@ -23,6 +25,20 @@ def html_params(**kwargs) -> Markup:
         key = escape(core.clean_key(key))
         params.append(key if value is True else f'{key}="{escape(value)}"')
     return Markup(" ".join(params))  # noqa: S704 (every key and value escaped above)
+
+
+def options(choices: Mapping | Iterable, chosen=None) -> Markup:
+    """The <option>s of a filter's select: (value, label) pairs or a mapping of them, the
+    one equal to `chosen` selected. One pass in Python: a select of a few hundred task
+    areas (a national admin's) costs a Jinja loop thousands of calls."""
+    pairs = choices.items() if isinstance(choices, Mapping) else choices
+    return Markup(  # noqa: S704 (every value and label escaped)
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in pairs
+        )
+    )
 
 
 def install() -> None:

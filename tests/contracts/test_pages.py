@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+import time_machine
 from sqlalchemy import func, select
 
 from procure.contracts import operations as ops
@@ -516,3 +517,50 @@ def test_ceilings_over_the_signal_follow_realisation_and_budget_everywhere(clien
     )
     db.session.commit()
     assert shown() == (False, False, 0)  # 42.5 % of the raised ceiling
+
+
+def _listed(client, query: str = "") -> set[str]:
+    page = client.get(f"/contracten/?{query}").get_data(as_text=True)
+    return {c.reference for c in db.session.scalars(select(Contract)) if c.reference in page}
+
+
+def test_kept_list_statements_serve_each_scope_its_own_contracts_and_follow_the_day(app):
+    """The list's statements are kept per scope, filters, order and (for the filters that
+    count from today) day: two regions' managers and a provider, in turn on the same
+    list, each see only their own; another filter value gives other rows; an 'ends within'
+    filter moves with the day."""
+    wbo = effort_contract(title="Specialistische GGZ West-Brabant Oost")
+    e10 = effort_contract(
+        f.region("e10"), f.provider("kompas"), title="Specialistische GGZ Een 10 voor de Jeugd"
+    )
+    lumpsum = lumpsum_contract()  # WBO, provider kompas, ends 2030
+    clients = {}
+    for key, user in (
+        ("wbo", f.user("contract_manager")),
+        ("e10", f.user("contract_manager", region_code="e10")),
+        ("brug", f.user("provider", provider_code="brug")),
+    ):
+        clients[key] = app.test_client()
+        f.login(clients[key], user)
+    expected = {
+        "wbo": {wbo.reference, lumpsum.reference},
+        "e10": {e10.reference},
+        "brug": {wbo.reference},
+    }
+    for _ in range(2):  # in turn, twice: the second round is served from kept statements
+        for key, client in clients.items():
+            assert _listed(client) == expected[key], key
+            assert _listed(client, "sort=end&dir=desc") == expected[key], key
+    assert _listed(clients["wbo"], "variant=effort") == {wbo.reference}
+    assert _listed(clients["wbo"], "variant=task") == {lumpsum.reference}
+    assert _listed(clients["wbo"], "q=West-Brabant") == {wbo.reference}
+    assert _listed(clients["wbo"], "q=Een+10") == set()
+
+    # effort contracts end 2027-12-31: not within 18 months on 1 June 2026, within on
+    # 15 December 2026 (the same year: the list's year is no part of the difference)
+    manager = f.user("contract_manager", email="manager.tijd@example.org")
+    for day, ending in (("2026-06-01 10:00", set()), ("2026-12-15 10:00", {wbo.reference})):
+        with time_machine.travel(day, tick=False):
+            client = app.test_client()
+            f.login(client, manager)
+            assert _listed(client, "ending_months=18") == ending, day

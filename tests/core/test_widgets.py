@@ -61,3 +61,29 @@ def test_every_widget_renders_the_same_as_with_wtforms_own_writer(app):
     finally:
         fast.install()
     assert installed == original
+
+
+def test_options_are_the_filter_selects_jinja_loop(app):
+    """procure.core.widgets.options writes what the filter selects' Jinja loop wrote:
+    values and labels escaped, the chosen one selected, for pairs and for mappings."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    from procure.core.widgets import options
+
+    loop = (
+        '{% for value, label in pairs %}<option value="{{ value }}"{% if value == chosen %}'
+        " selected{% endif %}>{{ label }}</option>{% endfor %}"
+    )
+    areas = [
+        (3, "Jeugd & Gezin <Breda>"),
+        (12, 'Wonen "met" begeleiding'),
+        (40, lazy_gettext("alle")),
+    ]
+    with app.test_request_context("/"):
+        for chosen in (None, 12, "12", 40):
+            expected = render_template_string(loop, pairs=areas, chosen=chosen)
+            assert str(options(areas, chosen)) == expected
+            assert str(options(dict(areas), chosen)) == expected
+        assert 'value="12" selected' in options(areas, 12)
+        assert "&lt;Breda&gt;" in options(areas) and "&#34;met&#34;" in options(areas)
