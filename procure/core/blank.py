@@ -10,18 +10,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-# Bounded: cleared when full (keys hold choices, which vary with the data).
-LIMIT = 1000
-_html: dict[tuple, object] = {}
-
-
-def _kept(key, make):
-    found = _html.get(key)
-    if found is None:
-        if len(_html) >= LIMIT:
-            _html.clear()
-        found = _html[key] = make()
-    return found
+from procure.core.kept import kept
 
 
 def blank_fields(template_name: str, form_class, *, prefix: str = "", choices=None) -> Markup:
@@ -42,7 +31,9 @@ def blank_fields(template_name: str, form_class, *, prefix: str = "", choices=No
             form[name].choices = list(pairs)
         return Markup(render_template(template_name, form=form))  # noqa: S704 (autoescaped)
 
-    return _kept((template_name, str(get_locale()), form_class, prefix, shown), render)
+    return kept(
+        ("blank fields", template_name, str(get_locale()), form_class, prefix, shown), render
+    )
 
 
 class _BlankLabel:
@@ -81,8 +72,9 @@ class BlankForm:
         )
 
     def _cached(self, part, make):
-        return _kept(
-            (*self._key, part), lambda: make(self._class(formdata=None, prefix=self._prefix))
+        return kept(
+            ("blank form", *self._key, part),
+            lambda: make(self._class(formdata=None, prefix=self._prefix)),
         )
 
     def render(self, name: str, attributes: dict):

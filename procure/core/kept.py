@@ -4,7 +4,8 @@ SQLAlchemy finds a new statement's compiled form by walking its whole tree (the 
 key), which on a list page costs several times what running the query costs. A statement
 built once, with bind parameters for what varies per request (an id, a filter's value, the
 page), is walked once. What a scope condition puts into a statement depends on the user's
-scope only, so such a statement is kept per scope_key.
+scope only, so such a statement is kept per scope_key. (procure.core.blank keeps the HTML
+of blank forms in the same bounded store.)
 """
 
 from collections.abc import Callable
