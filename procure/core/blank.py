@@ -10,7 +10,11 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from procure.core.kept import kept
+from procure.core.kept import Store
+
+# Apart from the kept statements: a region's many contracts, each with its own choices,
+# must not push the statements out.
+_html = Store(1_000)
 
 
 def blank_fields(template_name: str, form_class, *, prefix: str = "", choices=None) -> Markup:
@@ -31,7 +35,7 @@ def blank_fields(template_name: str, form_class, *, prefix: str = "", choices=No
             form[name].choices = list(pairs)
         return Markup(render_template(template_name, form=form))  # noqa: S704 (autoescaped)
 
-    return kept(
+    return _html.get(
         ("blank fields", template_name, str(get_locale()), form_class, prefix, shown), render
     )
 
@@ -72,7 +76,7 @@ class BlankForm:
         )
 
     def _cached(self, part, make):
-        return kept(
+        return _html.get(
             ("blank form", *self._key, part),
             lambda: make(self._class(formdata=None, prefix=self._prefix)),
         )

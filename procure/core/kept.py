@@ -4,8 +4,7 @@ SQLAlchemy finds a new statement's compiled form by walking its whole tree (the 
 key), which on a list page costs several times what running the query costs. A statement
 built once, with bind parameters for what varies per request (an id, a filter's value, the
 page), is walked once. What a scope condition puts into a statement depends on the user's
-scope only, so such a statement is kept per scope_key. (procure.core.blank keeps the HTML
-of blank forms in the same bounded store.)
+scope only, so such a statement is kept per scope_key.
 """
 
 from collections.abc import Callable
@@ -17,8 +16,24 @@ from sqlalchemy import Integer, bindparam, func, select
 from procure.core.listing import Page, keys_only, list_cap
 from procure.extensions import db
 
-_kept: dict = {}
-_LIMIT = 1_000  # statements per shape and scope; a bound in case a key is not
+
+class Store:
+    """Values built once per key, cleared when full: a bound in case a key varies with the
+    data (a contract's choices, a search text) instead of with the code."""
+
+    def __init__(self, limit: int):
+        self.limit, self._values = limit, {}
+
+    def get(self, key, build: Callable[[], Any]) -> Any:
+        found = self._values.get(key)
+        if found is None:
+            if len(self._values) >= self.limit:
+                self._values.clear()
+            found = self._values[key] = build()
+        return found
+
+
+_statements = Store(1_000)  # statements per shape and scope
 
 
 def scope_key(user=None) -> tuple:
@@ -38,12 +53,7 @@ def kept(key: tuple, build: Callable[[], Any]) -> Any:
     """`build()` once per `key`, which must hold everything the result depends on: the
     scope_key of the user it was limited for and the shape of the statement (which
     filters, which order), never a value that varies (those are bind parameters)."""
-    found = _kept.get(key)
-    if found is None:
-        if len(_kept) >= _LIMIT:
-            _kept.clear()
-        found = _kept[key] = build()
-    return found
+    return _statements.get(key, build)
 
 
 def read(stmt, params: dict | None = None):

@@ -34,3 +34,17 @@ def test_kept_builds_once_per_key_and_scope_keys_differ_by_region_and_role(app):
         assert kept(("test names", *scope_key(wbo)), build) is NAMES
     kept(("test names", *scope_key(e10)), build)
     assert len(built) == 2
+
+
+def test_a_store_is_bounded_and_blank_forms_have_their_own(app):
+    """A Store builds once per key and is cleared when full; the blank forms' HTML (a key
+    per contract's choices) is kept apart, so many contracts never push statements out."""
+    from procure.core import blank
+    from procure.core import kept as kept_module
+    from procure.core.kept import Store
+
+    store, built = Store(2), []
+    for key in ("a", "a", "b", "c", "a"):
+        store.get(key, lambda key=key: built.append(key) or key)
+    assert built == ["a", "b", "c", "a"]  # full at "c": cleared, "a" built again
+    assert blank._html is not kept_module._statements
